@@ -1,0 +1,190 @@
+//! Staff accounts: roles, what each role may do, and password hashing.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use serde::{Deserialize, Serialize};
+
+use super::ids::{NeighbourhoodId, OrganisationId, UserId};
+
+/// What a staff member does, and so what they may see and change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Users, roles, the taxonomy, imports and boundaries.
+    Administrator,
+    /// Keeps the listings of given neighbourhoods true.
+    Connector,
+    /// Signposts callers at the front door.
+    Advisor,
+    /// Keeps their own organisation's listings up to date.
+    OrganisationEditor,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] =
+        &[Role::Administrator, Role::Connector, Role::Advisor, Role::OrganisationEditor];
+
+    /// The code stored in the database and typed on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Connector => "connector",
+            Role::Advisor => "advisor",
+            Role::OrganisationEditor => "organisation_editor",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Role::ALL.iter().copied().find(|r| r.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "Administrator",
+            Role::Connector => "Community connector",
+            Role::Advisor => "Advisor",
+            Role::OrganisationEditor => "Organisation editor",
+        }
+    }
+}
+
+/// A signed-in member of staff, with what their role is scoped to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffUser {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// For an organisation editor: the organisation they edit.
+    pub organisation: Option<OrganisationId>,
+    /// For a connector: the neighbourhoods they look after.
+    pub neighbourhoods: Vec<NeighbourhoodId>,
+}
+
+impl StaffUser {
+    /// Whether this person may add or change a listing of `organisation` whose
+    /// venues lie in `neighbourhoods` (empty for a listing with no venue in any
+    /// neighbourhood: phone, online or borough-wide).
+    pub fn may_edit_listing(
+        &self,
+        organisation: OrganisationId,
+        neighbourhoods: &[NeighbourhoodId],
+    ) -> bool {
+        match self.role {
+            Role::Administrator => true,
+            Role::Advisor => false,
+            Role::OrganisationEditor => self.organisation == Some(organisation),
+            Role::Connector => {
+                neighbourhoods.is_empty()
+                    || neighbourhoods.iter().any(|n| self.neighbourhoods.contains(n))
+            }
+        }
+    }
+
+    /// Whether this person edits listings at all (and so sees the edit links).
+    pub fn edits_listings(&self) -> bool {
+        self.role != Role::Advisor
+    }
+}
+
+/// Why a password was refused when an account was made.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PasswordError {
+    #[error("the password must be at least {MIN_PASSWORD_LENGTH} characters long")]
+    TooShort,
+    #[error("the password must be at most 200 characters long")]
+    TooLong,
+    #[error("the password could not be hashed")]
+    Hashing,
+}
+
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+/// Hashes a new password with argon2id and a random salt, after checking its
+/// length (the National Cyber Security Centre's advice: length over rules).
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_LENGTH {
+        return Err(PasswordError::TooShort);
+    }
+    if length > 200 {
+        return Err(PasswordError::TooLong);
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|_| PasswordError::Hashing)
+}
+
+/// Whether `password` matches a stored argon2 hash. A malformed hash matches nothing.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// A hash that matches no password, checked against when an email is unknown so
+/// that a wrong email takes as long to refuse as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Xb0dTtl3ZtG3ZVbJIV1FJwUbXJ0r5f4gY5VJm7E6xg"
+}
+
+/// A random token for sessions and forms: 32 bytes from the operating system, as hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse battery").expect("hashes");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batter", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        assert!(!verify_password("anything", decoy_hash()));
+        assert!(PasswordHash::new(decoy_hash()).is_ok(), "the decoy is a well-formed hash");
+        assert_eq!(hash_password("short"), Err(PasswordError::TooShort));
+    }
+
+    #[test]
+    fn roles_scope_who_edits_what() {
+        let org = OrganisationId::new();
+        let other_org = OrganisationId::new();
+        let ours = NeighbourhoodId::new();
+        let theirs = NeighbourhoodId::new();
+        let user = |role, organisation, neighbourhoods| StaffUser {
+            id: UserId::new(),
+            email: "a@example.org".into(),
+            name: "A".into(),
+            role,
+            organisation,
+            neighbourhoods,
+        };
+        let admin = user(Role::Administrator, None, vec![]);
+        let connector = user(Role::Connector, None, vec![ours]);
+        let advisor = user(Role::Advisor, None, vec![]);
+        let editor = user(Role::OrganisationEditor, Some(org), vec![]);
+        assert!(admin.may_edit_listing(other_org, &[theirs]));
+        assert!(connector.may_edit_listing(other_org, &[ours, theirs]));
+        assert!(connector.may_edit_listing(other_org, &[]), "borough-wide listings");
+        assert!(!connector.may_edit_listing(other_org, &[theirs]));
+        assert!(!advisor.may_edit_listing(org, &[]));
+        assert!(editor.may_edit_listing(org, &[theirs]));
+        assert!(!editor.may_edit_listing(other_org, &[]));
+        assert_eq!(Role::from_code("organisation_editor"), Some(Role::OrganisationEditor));
+    }
+
+    #[test]
+    fn tokens_are_long_and_different() {
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,125 @@
+//! Typed ids. Every record is named by a UUID (Open Referral asks for them), and
+//! each kind of record has its own type so that a service id cannot be passed
+//! where an organisation id is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A new random id.
+            pub fn new() -> Self {
+                Self(Uuid::new_v4())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.to_string()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = uuid::Error;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+    )*};
+}
+
+typed_id! {
+    /// An organisation: a charity, group, faith group or public body.
+    OrganisationId;
+    /// A service: the unit that is searched and signposted.
+    ServiceId;
+    /// A place where services happen.
+    LocationId;
+    /// The link between a service and one of its locations.
+    ServiceAtLocationId;
+    /// One recurring or one-off pattern of sessions.
+    ScheduleId;
+    /// A named contact for a service or organisation.
+    ContactId;
+    /// A term of the needs taxonomy.
+    NeedId;
+    /// A neighbourhood of 4,000 to 5,000 residents.
+    NeighbourhoodId;
+    /// A staff account.
+    UserId;
+}
+
+impl ServiceId {
+    /// A deterministic id, for generated data that must be the same on every run.
+    pub fn from_seed(n: u128) -> Self {
+        Self(Uuid::from_u128(n))
+    }
+}
+
+impl OrganisationId {
+    /// A deterministic id, for generated data that must be the same on every run.
+    pub fn from_seed(n: u128) -> Self {
+        Self(Uuid::from_u128(n))
+    }
+}
+
+impl LocationId {
+    /// A deterministic id, for generated data that must be the same on every run.
+    pub fn from_seed(n: u128) -> Self {
+        Self(Uuid::from_u128(n))
+    }
+}
+
+impl NeedId {
+    /// A deterministic id derived from a need's slug, so that the taxonomy keeps
+    /// its ids when it is loaded again from `seeds/needs.toml`.
+    pub fn from_slug(slug: &str) -> Self {
+        Self(Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("doorstep:need:{slug}").as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        let id = ServiceId::new();
+        assert_eq!(id.to_string().parse::<ServiceId>().ok(), Some(id));
+        assert!("not-a-uuid".parse::<ServiceId>().is_err());
+    }
+
+    #[test]
+    fn need_ids_are_stable_for_a_slug() {
+        assert_eq!(NeedId::from_slug("loneliness"), NeedId::from_slug("loneliness"));
+        assert_ne!(NeedId::from_slug("loneliness"), NeedId::from_slug("debt"));
+    }
+}

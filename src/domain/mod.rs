@@ -1,0 +1,11 @@
+//! Pure types and rules of the directory: typed ids, the vocabulary of a listing,
+//! schedules, the needs taxonomy, accounts and the validation of what staff type.
+//! Nothing here touches the database, the network or the web.
+
+pub mod accounts;
+pub mod directory;
+pub mod ids;
+pub mod needs;
+pub mod schedule;
+pub mod service_form;
+pub mod text;

@@ -1,0 +1,161 @@
+//! The needs taxonomy: what a caller needs help with, in two levels, with the
+//! words and everyday phrases people use for each need. The taxonomy ships in
+//! `seeds/needs.toml`; this module reads and checks it.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use super::ids::NeedId;
+
+/// The taxonomy as written in `seeds/needs.toml`, compiled into the binary.
+pub const BUILT_IN: &str = include_str!("../../seeds/needs.toml");
+
+/// One term of the taxonomy, top-level group or need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Need {
+    pub id: NeedId,
+    pub slug: String,
+    pub parent: Option<NeedId>,
+    pub label: String,
+    pub description: String,
+    pub synonyms: Vec<String>,
+    pub phrases: Vec<String>,
+    /// Order within its level, as written.
+    pub position: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaxonomyFile {
+    group: Vec<GroupEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupEntry {
+    #[serde(flatten)]
+    term: TermEntry,
+    #[serde(default)]
+    need: Vec<TermEntry>,
+}
+
+#[derive(Deserialize)]
+struct TermEntry {
+    slug: String,
+    label: String,
+    description: String,
+    #[serde(default)]
+    synonyms: Vec<String>,
+    #[serde(default)]
+    phrases: Vec<String>,
+}
+
+/// Why a taxonomy file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TaxonomyError {
+    #[error("the taxonomy is not valid TOML: {0}")]
+    Syntax(#[from] toml::de::Error),
+    #[error("the slug '{0}' is used twice")]
+    DuplicateSlug(String),
+    #[error("the slug '{0}' must be lower-case letters, digits and hyphens")]
+    BadSlug(String),
+    #[error("the need '{0}' has an empty label or description")]
+    Empty(String),
+}
+
+/// Reads a taxonomy file: groups first, each followed by its needs.
+pub fn parse(text: &str) -> Result<Vec<Need>, TaxonomyError> {
+    let file: TaxonomyFile = toml::from_str(text)?;
+    let mut needs = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |entry: TermEntry, parent: Option<NeedId>, position: usize| {
+        if !is_slug(&entry.slug) {
+            return Err(TaxonomyError::BadSlug(entry.slug));
+        }
+        if !seen.insert(entry.slug.clone()) {
+            return Err(TaxonomyError::DuplicateSlug(entry.slug));
+        }
+        if entry.label.trim().is_empty() || entry.description.trim().is_empty() {
+            return Err(TaxonomyError::Empty(entry.slug));
+        }
+        let id = NeedId::from_slug(&entry.slug);
+        needs.push(Need {
+            id,
+            slug: entry.slug,
+            parent,
+            label: entry.label,
+            description: entry.description,
+            synonyms: entry.synonyms,
+            phrases: entry.phrases,
+            position: i32::try_from(position).unwrap_or(i32::MAX),
+        });
+        Ok(id)
+    };
+    for (g, group) in file.group.into_iter().enumerate() {
+        let group_id = add(group.term, None, g)?;
+        for (n, need) in group.need.into_iter().enumerate() {
+            add(need, Some(group_id), n)?;
+        }
+    }
+    Ok(needs)
+}
+
+/// Whether `text` can be used as a slug in a URL.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 60
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_taxonomy_covers_the_front_door() {
+        let needs = parse(BUILT_IN).expect("the built-in taxonomy parses");
+        let leaves: Vec<&Need> = needs.iter().filter(|n| n.parent.is_some()).collect();
+        let groups = needs.len() - leaves.len();
+        assert!(needs.len() >= 30, "{} needs", needs.len());
+        assert!(groups >= 8 && leaves.len() >= 30);
+        for slug in [
+            "loneliness", "carers-support", "memory-and-dementia", "mobility-and-falls",
+            "mental-wellbeing", "physical-activity", "food", "debt", "benefits", "housing",
+            "domestic-abuse", "alcohol-and-drugs", "digital-skills", "getting-out",
+            "bereavement", "sight-loss", "hearing-loss", "long-term-conditions", "work",
+            "volunteering", "learning", "legal-and-immigration", "faith-and-culture",
+        ] {
+            assert!(needs.iter().any(|n| n.slug == slug), "missing {slug}");
+        }
+        for need in &leaves {
+            assert!(!need.synonyms.is_empty(), "{} has no synonyms", need.slug);
+            assert!(!need.phrases.is_empty(), "{} has no everyday phrases", need.slug);
+        }
+    }
+
+    #[test]
+    fn a_repeated_slug_is_refused() {
+        let text = r#"
+            [[group]]
+            slug = "a"
+            label = "A"
+            description = "A group."
+              [[group.need]]
+              slug = "a"
+              label = "Again"
+              description = "The same slug."
+        "#;
+        assert!(matches!(parse(text), Err(TaxonomyError::DuplicateSlug(s)) if s == "a"));
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert!(is_slug("memory-and-dementia"));
+        assert!(!is_slug("Memory"));
+        assert!(!is_slug("a b"));
+        assert!(!is_slug("-a"));
+    }
+}

@@ -1,0 +1,2 @@
+//! Doorstep: a community asset directory and neighbourhood network platform.
+pub mod domain;
