@@ -1,2 +1,4 @@
 //! Doorstep: a community asset directory and neighbourhood network platform.
+pub mod demo;
 pub mod domain;
+pub mod store;

@@ -22,6 +22,13 @@ macro_rules! typed_id {
             }
         }
 
+        impl $name {
+            /// A deterministic id, for generated data that must be the same on every run.
+            pub fn from_seed(n: u128) -> Self {
+                Self(Uuid::from_u128(n))
+            }
+        }
+
         impl Default for $name {
             fn default() -> Self {
                 Self::new()
@@ -75,27 +82,6 @@ typed_id! {
     NeighbourhoodId;
     /// A staff account.
     UserId;
-}
-
-impl ServiceId {
-    /// A deterministic id, for generated data that must be the same on every run.
-    pub fn from_seed(n: u128) -> Self {
-        Self(Uuid::from_u128(n))
-    }
-}
-
-impl OrganisationId {
-    /// A deterministic id, for generated data that must be the same on every run.
-    pub fn from_seed(n: u128) -> Self {
-        Self(Uuid::from_u128(n))
-    }
-}
-
-impl LocationId {
-    /// A deterministic id, for generated data that must be the same on every run.
-    pub fn from_seed(n: u128) -> Self {
-        Self(Uuid::from_u128(n))
-    }
 }
 
 impl NeedId {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod directory;
 pub mod ids;
+pub mod listing;
 pub mod needs;
 pub mod schedule;
 pub mod service_form;

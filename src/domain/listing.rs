@@ -1,0 +1,63 @@
+//! A whole listing, as it arrives from the demo generator or an import: the
+//! organisation, its venues and its services with their schedules and contacts.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::directory::{OrganisationKind, VenueAccess};
+use super::ids::{ContactId, LocationId, OrganisationId, ServiceId, UserId};
+use super::schedule::Schedule;
+use super::service_form::ServiceInput;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub name: String,
+    pub description: String,
+    pub kind: OrganisationKind,
+    pub charity_number: Option<String>,
+    pub company_number: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Location {
+    pub id: LocationId,
+    pub organisation: Option<OrganisationId>,
+    pub name: String,
+    pub address_1: String,
+    pub address_2: Option<String>,
+    pub town: String,
+    pub postcode: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub small_area: Option<String>,
+    /// Never published: a refuge's address.
+    pub confidential: bool,
+    /// A hub, library or centre where people can walk in and ask about anything.
+    pub entry_point: bool,
+    pub access: VenueAccess,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub id: ContactId,
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub id: ServiceId,
+    pub details: ServiceInput,
+    pub locations: Vec<LocationId>,
+    pub schedules: Vec<Schedule>,
+    pub contacts: Vec<Contact>,
+    /// When the capacity was last said.
+    pub capacity_said_on: Option<NaiveDate>,
+    pub last_verified_at: Option<NaiveDateTime>,
+    pub last_verified_by: Option<UserId>,
+}

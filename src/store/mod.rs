@@ -1,0 +1,125 @@
+//! The only room that names diesel: the connection pool, the schema, the rows
+//! and every query. SQLite by default (one file, WAL, foreign keys on).
+//!
+//! Everything here is synchronous; the web room runs it on the blocking pool,
+//! one closure per unit of work, with the transaction inside.
+
+pub mod areas;
+pub mod changes;
+pub mod listings;
+pub mod meta;
+pub mod needs;
+pub mod schema;
+pub mod seed;
+pub mod stats;
+pub mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// The migrations, compiled into the binary and run at start.
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// The connection every query takes.
+pub type Conn = SqliteConnection;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("the database is busy")]
+    Busy(#[from] diesel::r2d2::PoolError),
+    #[error("database error: {0}")]
+    Database(diesel::result::Error),
+    #[error("could not prepare the database: {0}")]
+    Migration(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::NotFound => StoreError::NotFound,
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A pool of connections to one SQLite file.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<ConnectionManager<SqliteConnection>>,
+}
+
+/// Sets up every new connection: WAL so readers do not wait for the writer, a
+/// busy timeout instead of immediate "database is locked" errors, and foreign
+/// keys enforced. `synchronous = NORMAL` in WAL mode keeps every committed
+/// transaction through a crash of the process.
+#[derive(Debug, Clone, Copy)]
+struct Pragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA busy_timeout = 5000;
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+impl Store {
+    /// Opens (creating if need be) the database file and brings its tables up to date.
+    pub fn open(path: &Path) -> StoreResult<Store> {
+        let url = path.to_string_lossy().into_owned();
+        let pool = Pool::builder()
+            .max_size(8)
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(Pragmas))
+            .build(ConnectionManager::<SqliteConnection>::new(url))?;
+        let store = Store { pool };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Runs any migrations not yet applied, then loads the built-in needs
+    /// taxonomy into an empty database.
+    pub fn migrate(&self) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        conn.run_pending_migrations(MIGRATIONS)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        needs::load_built_in_if_empty(&mut conn)
+    }
+
+    /// A connection from the pool.
+    pub fn conn(&self) -> StoreResult<PooledConnection<ConnectionManager<SqliteConnection>>> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Whether the database answers.
+    pub fn ping(&self) -> StoreResult<()> {
+        self.conn()?.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+/// Reads a stored code back into its enum, or reports the bad value.
+pub(crate) fn decode<T>(code: &str, from_code: fn(&str) -> Option<T>, what: &str) -> StoreResult<T> {
+    from_code(code).ok_or_else(|| StoreError::Corrupt(format!("'{code}' is not a {what}")))
+}
+
+/// Reads a stored id back into its typed id.
+pub(crate) fn parse_id<T: std::str::FromStr>(text: &str) -> StoreResult<T> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("'{text}' is not an id")))
+}

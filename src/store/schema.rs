@@ -1,0 +1,280 @@
+//! The tables, as diesel sees them. Kept by hand beside
+//! `migrations/sqlite/`; the `schema_matches_the_migrations` test checks that
+//! the two agree.
+
+diesel::table! {
+    meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    needs (id) {
+        id -> Text,
+        slug -> Text,
+        parent_id -> Nullable<Text>,
+        label -> Text,
+        description -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    need_terms (need_id, kind, term) {
+        need_id -> Text,
+        kind -> Text,
+        term -> Text,
+    }
+}
+
+diesel::table! {
+    neighbourhoods (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    small_areas (code) {
+        code -> Text,
+        name -> Text,
+        population -> Integer,
+        latitude -> Double,
+        longitude -> Double,
+        neighbourhood_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    small_area_adjacency (small_area, neighbour) {
+        small_area -> Text,
+        neighbour -> Text,
+        shared_boundary_m -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    postcodes (postcode) {
+        postcode -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        small_area_code -> Nullable<Text>,
+        terminated -> Bool,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        name -> Text,
+        description -> Text,
+        kind -> Text,
+        charity_number -> Nullable<Text>,
+        company_number -> Nullable<Text>,
+        website -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        organisation_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_neighbourhoods (user_id, neighbourhood_id) {
+        user_id -> Text,
+        neighbourhood_id -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        organisation_id -> Text,
+        name -> Text,
+        description -> Text,
+        status -> Text,
+        referral_route -> Text,
+        eligibility -> Nullable<Text>,
+        min_age -> Nullable<Integer>,
+        max_age -> Nullable<Integer>,
+        cost -> Text,
+        cost_description -> Nullable<Text>,
+        area -> Text,
+        area_radius_km -> Nullable<Double>,
+        capacity -> Nullable<Text>,
+        capacity_said_on -> Nullable<Date>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        last_verified_at -> Nullable<Timestamp>,
+        last_verified_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_needs (service_id, need_id) {
+        service_id -> Text,
+        need_id -> Text,
+    }
+}
+
+diesel::table! {
+    service_languages (service_id, language) {
+        service_id -> Text,
+        language -> Text,
+    }
+}
+
+diesel::table! {
+    service_delivery (service_id, mode) {
+        service_id -> Text,
+        mode -> Text,
+    }
+}
+
+diesel::table! {
+    service_area_neighbourhoods (service_id, neighbourhood_id) {
+        service_id -> Text,
+        neighbourhood_id -> Text,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> Text,
+        organisation_id -> Nullable<Text>,
+        name -> Text,
+        address_1 -> Text,
+        address_2 -> Nullable<Text>,
+        town -> Text,
+        postcode -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        small_area_code -> Nullable<Text>,
+        neighbourhood_id -> Nullable<Text>,
+        confidential -> Bool,
+        entry_point -> Bool,
+        step_free -> Nullable<Bool>,
+        accessible_toilet -> Nullable<Bool>,
+        hearing_loop -> Nullable<Bool>,
+        parking -> Nullable<Bool>,
+        public_transport -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_at_locations (id) {
+        id -> Text,
+        service_id -> Text,
+        location_id -> Text,
+    }
+}
+
+diesel::table! {
+    schedules (id) {
+        id -> Text,
+        service_id -> Text,
+        location_id -> Nullable<Text>,
+        freq -> Nullable<Text>,
+        interval -> Integer,
+        byday -> Text,
+        bymonthday -> Text,
+        dtstart -> Nullable<Date>,
+        valid_from -> Nullable<Date>,
+        valid_to -> Nullable<Date>,
+        opens_at -> Nullable<Time>,
+        closes_at -> Nullable<Time>,
+        by_appointment -> Bool,
+        closed_on -> Text,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        service_id -> Nullable<Text>,
+        organisation_id -> Nullable<Text>,
+        name -> Text,
+        title -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    changes (id) {
+        id -> BigInt,
+        changed_at -> Timestamp,
+        user_id -> Nullable<Text>,
+        record_kind -> Text,
+        record_id -> Text,
+        action -> Text,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(need_terms -> needs (need_id));
+diesel::joinable!(services -> organisations (organisation_id));
+diesel::joinable!(service_needs -> services (service_id));
+diesel::joinable!(service_needs -> needs (need_id));
+diesel::joinable!(service_at_locations -> services (service_id));
+diesel::joinable!(service_at_locations -> locations (location_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(user_neighbourhoods -> users (user_id));
+diesel::joinable!(schedules -> services (service_id));
+diesel::joinable!(small_areas -> neighbourhoods (neighbourhood_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    meta,
+    needs,
+    need_terms,
+    neighbourhoods,
+    small_areas,
+    small_area_adjacency,
+    postcodes,
+    organisations,
+    users,
+    user_neighbourhoods,
+    sessions,
+    services,
+    service_needs,
+    service_languages,
+    service_delivery,
+    service_area_neighbourhoods,
+    locations,
+    service_at_locations,
+    schedules,
+    contacts,
+    changes,
+);

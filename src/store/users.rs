@@ -1,0 +1,129 @@
+//! Staff accounts and their sessions.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::schema::{sessions, user_neighbourhoods, users};
+use super::{Conn, StoreResult, decode, parse_id};
+use crate::domain::accounts::{Role, StaffUser};
+use crate::domain::ids::{OrganisationId, UserId};
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    email: String,
+    name: String,
+    password_hash: String,
+    role: String,
+    organisation_id: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+/// A new account, with its password already hashed.
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub organisation: Option<OrganisationId>,
+}
+
+/// Adds an account. An email already in use is refused with `None`.
+pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResult<Option<UserId>> {
+    let id = UserId::new();
+    let inserted = diesel::insert_into(users::table)
+        .values(UserRow {
+            id: id.to_string(),
+            email: user.email.trim().to_string(),
+            name: user.name.clone(),
+            password_hash: user.password_hash.clone(),
+            role: user.role.code().into(),
+            organisation_id: user.organisation.map(|o| o.to_string()),
+            created_at: now,
+        })
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok((inserted == 1).then_some(id))
+}
+
+/// The account with this email (any case) and its password hash.
+pub fn find_by_email(conn: &mut Conn, email: &str) -> StoreResult<Option<(StaffUser, String)>> {
+    let row: Option<UserRow> = users::table
+        .filter(users::email.eq(email.trim()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    match row {
+        Some(row) => {
+            let hash = row.password_hash.clone();
+            Ok(Some((staff_user(conn, row)?, hash)))
+        }
+        None => Ok(None),
+    }
+}
+
+fn staff_user(conn: &mut Conn, row: UserRow) -> StoreResult<StaffUser> {
+    let neighbourhoods: Vec<String> = user_neighbourhoods::table
+        .filter(user_neighbourhoods::user_id.eq(&row.id))
+        .select(user_neighbourhoods::neighbourhood_id)
+        .load(conn)?;
+    Ok(StaffUser {
+        id: parse_id(&row.id)?,
+        email: row.email,
+        name: row.name,
+        role: decode(&row.role, Role::from_code, "role")?,
+        organisation: row.organisation_id.as_deref().map(parse_id).transpose()?,
+        neighbourhoods: neighbourhoods.iter().map(|n| parse_id(n)).collect::<StoreResult<_>>()?,
+    })
+}
+
+/// How many accounts there are.
+pub fn count(conn: &mut Conn) -> StoreResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Starts a session for `user`, known by `token` (kept only as its hash).
+pub fn start_session(
+    conn: &mut Conn,
+    user: UserId,
+    token: &str,
+    now: NaiveDateTime,
+    expires: NaiveDateTime,
+) -> StoreResult<()> {
+    // Expired sessions are tidied away whenever anyone signs in.
+    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now))).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token_hash(token)),
+            sessions::user_id.eq(user.to_string()),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(expires),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The member of staff whose unexpired session `token` names.
+pub fn session_user(conn: &mut Conn, token: &str, now: NaiveDateTime) -> StoreResult<Option<StaffUser>> {
+    let row: Option<UserRow> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash(token)))
+        .filter(sessions::expires_at.gt(now))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|row| staff_user(conn, row)).transpose()
+}
+
+/// Ends the session `token` names.
+pub fn end_session(conn: &mut Conn, token: &str) -> StoreResult<()> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(conn)?;
+    Ok(())
+}
+
