@@ -1,4 +1,23 @@
 //! Doorstep: a community asset directory and neighbourhood network platform.
+//!
+//! The rooms, and which way the arrows point:
+//!
+//! - `cli`, `config`, `state`, `error`: the command line, the configuration,
+//!   what every handler gets, and the one error type.
+//! - `web` (actix only here): the route table and thin handlers. Points to
+//!   `pages`, `store` and `domain`.
+//! - `pages` (maud only): templates, data in and markup out.
+//! - `store` (diesel only here): the SQLite database, every query, the change history.
+//! - `domain`: pure types and rules: ids, schedules, the needs taxonomy,
+//!   accounts, form checks, read models.
+//! - `demo`: the invented borough of Kingsmere, generated to any size.
+
+pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod error;
+pub mod pages;
+pub mod state;
 pub mod store;
+pub mod web;

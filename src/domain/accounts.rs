@@ -82,6 +82,13 @@ impl StaffUser {
         }
     }
 
+    /// Whether this person may see a confidential address, such as a refuge's.
+    /// Connectors and administrators keep the listings, so they must; nobody
+    /// else is shown it.
+    pub fn may_see_confidential(&self) -> bool {
+        matches!(self.role, Role::Administrator | Role::Connector)
+    }
+
     /// Whether this person edits listings at all (and so sees the edit links).
     pub fn edits_listings(&self) -> bool {
         self.role != Role::Advisor

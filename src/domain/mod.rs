@@ -10,3 +10,5 @@ pub mod needs;
 pub mod schedule;
 pub mod service_form;
 pub mod text;
+pub mod throttle;
+pub mod views;

@@ -4,7 +4,7 @@
 
 use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use super::ids::OrganisationId;
-use super::text;
+use super::text::{self, FieldErrors};
 
 /// The form as typed: every answer kept as text, so it can be shown again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -55,31 +55,6 @@ pub struct ServiceInput {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
-}
-
-/// The problems found in a form, each tied to the field it is about, in the
-/// order the fields appear.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
-    }
-
-    /// The message for `field`, if it has one.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Keeps `value` if it checked out, or records its message against `field`.
-    fn take<T>(&mut self, field: &'static str, checked: Result<T, String>) -> Option<T> {
-        checked.map_err(|message| self.add(field, message)).ok()
-    }
 }
 
 /// The oldest age a listing can name.

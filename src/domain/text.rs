@@ -6,6 +6,31 @@ pub const MAX_LINE: usize = 200;
 /// The longest free text we keep (descriptions).
 pub const MAX_TEXT: usize = 5_000;
 
+/// The problems found in a form, each tied to the field it is about, in the
+/// order the fields appear.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    /// The message for `field`, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Keeps `value` if it checked out, or records its message against `field`.
+    pub fn take<T>(&mut self, field: &'static str, checked: Result<T, String>) -> Option<T> {
+        checked.map_err(|message| self.add(field, message)).ok()
+    }
+}
+
 /// Trims a single-line answer and refuses it when it is empty or too long.
 pub fn required_line(value: &str, what: &str) -> Result<String, String> {
     let value = value.trim();

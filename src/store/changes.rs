@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::schema::{changes, users};
 use super::{Conn, StoreResult};
 use crate::domain::ids::UserId;
+use crate::domain::views::ChangeView;
 
 /// The kind of record a change is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,18 +58,6 @@ struct NewChange<'a> {
     old_value: Option<&'a str>,
     new_value: Option<&'a str>,
     reason: Option<&'a str>,
-}
-
-/// One changed field, as the history page shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChangeView {
-    pub changed_at: NaiveDateTime,
-    pub by: Option<String>,
-    pub action: String,
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub reason: Option<String>,
 }
 
 /// Records changed fields (field, old, new). Call inside the transaction that

@@ -23,6 +23,7 @@ use crate::domain::ids::{
 };
 use crate::domain::listing::{Contact, Location, Organisation, Service};
 use crate::domain::schedule::{self, Frequency, Schedule};
+use crate::domain::views::{LocationView, NeedLabel, OrganisationView, ServiceSummary, ServiceView};
 use crate::domain::service_form::{ServiceInput, changed_fields};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -170,54 +171,6 @@ struct ContactRow {
     title: Option<String>,
     phone: Option<String>,
     email: Option<String>,
-}
-
-/// A need as shown on a listing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NeedLabel {
-    pub slug: String,
-    pub label: String,
-}
-
-/// A venue as shown on a listing, with the neighbourhood it falls in.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LocationView {
-    pub location: Location,
-    pub neighbourhood: Option<NeighbourhoodId>,
-}
-
-/// Everything the service page shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ServiceView {
-    pub id: ServiceId,
-    pub details: ServiceInput,
-    pub organisation_name: String,
-    pub needs: Vec<NeedLabel>,
-    pub locations: Vec<LocationView>,
-    pub schedules: Vec<Schedule>,
-    pub contacts: Vec<Contact>,
-    pub capacity_said_on: Option<NaiveDate>,
-    pub last_verified_at: Option<NaiveDateTime>,
-    pub last_verified_by: Option<String>,
-    pub updated_at: NaiveDateTime,
-}
-
-/// A line in a list of services.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ServiceSummary {
-    pub id: ServiceId,
-    pub name: String,
-    pub organisation_name: String,
-    pub status: ServiceStatus,
-    pub capacity: Option<Capacity>,
-    pub last_verified_at: Option<NaiveDateTime>,
-}
-
-/// Everything the organisation page shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OrganisationView {
-    pub organisation: Organisation,
-    pub services: Vec<ServiceSummary>,
 }
 
 // ---- Writing whole listings (the demo, imports) ----

@@ -18,6 +18,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
+use diesel::Connection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -41,6 +42,9 @@ pub enum StoreError {
     Migration(String),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// A transaction was abandoned on purpose; the message says why.
+    #[error("{0}")]
+    Rollback(String),
 }
 
 impl From<diesel::result::Error> for StoreError {
@@ -60,19 +64,19 @@ pub struct Store {
     pool: Pool<ConnectionManager<SqliteConnection>>,
 }
 
-/// Sets up every new connection: WAL so readers do not wait for the writer, a
-/// busy timeout instead of immediate "database is locked" errors, and foreign
-/// keys enforced. `synchronous = NORMAL` in WAL mode keeps every committed
-/// transaction through a crash of the process.
+/// Sets up every new connection: a busy timeout instead of immediate "database
+/// is locked" errors (first, so the rest can wait too), and foreign keys
+/// enforced. `synchronous = NORMAL` in WAL mode keeps every committed
+/// transaction through a crash of the process. WAL itself is a property of the
+/// file, set once in `Store::open`.
 #[derive(Debug, Clone, Copy)]
 struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
-            "PRAGMA journal_mode = WAL;
+            "PRAGMA busy_timeout = 5000;
              PRAGMA synchronous = NORMAL;
-             PRAGMA busy_timeout = 5000;
              PRAGMA foreign_keys = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
@@ -83,8 +87,15 @@ impl Store {
     /// Opens (creating if need be) the database file and brings its tables up to date.
     pub fn open(path: &Path) -> StoreResult<Store> {
         let url = path.to_string_lossy().into_owned();
+        // WAL lets readers go on while one writer writes.
+        let cannot_open = |e: &dyn std::fmt::Display| StoreError::Migration(format!("cannot open {}: {e}", path.display()));
+        SqliteConnection::establish(&url)
+            .map_err(|e| cannot_open(&e))?
+            .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| cannot_open(&e))?;
         let pool = Pool::builder()
             .max_size(8)
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))?;

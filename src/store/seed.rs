@@ -27,7 +27,7 @@ pub fn seed_demo(conn: &mut Conn, demo: &Demo, password_hash: &str, now: NaiveDa
         }
         let existing: i64 = organisations::table.count().get_result(conn)?;
         if existing > 0 {
-            return Err(StoreError::Corrupt(format!(
+            return Err(StoreError::Rollback(format!(
                 "this database already holds {existing} organisations that are not the demo; \
                  the demo is only seeded into an empty database"
             )));

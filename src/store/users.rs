@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::schema::{sessions, user_neighbourhoods, users};
-use super::{Conn, StoreResult, decode, parse_id};
+use super::schema::{neighbourhoods, sessions, user_neighbourhoods, users};
+use super::{Conn, StoreError, StoreResult, decode, parse_id};
 use crate::domain::accounts::{Role, StaffUser};
 use crate::domain::ids::{OrganisationId, UserId};
 
@@ -28,24 +28,57 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub organisation: Option<OrganisationId>,
+    /// Slugs of the neighbourhoods a connector looks after.
+    pub neighbourhoods: Vec<String>,
 }
 
-/// Adds an account. An email already in use is refused with `None`.
-pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResult<Option<UserId>> {
-    let id = UserId::new();
-    let inserted = diesel::insert_into(users::table)
-        .values(UserRow {
-            id: id.to_string(),
-            email: user.email.trim().to_string(),
-            name: user.name.clone(),
-            password_hash: user.password_hash.clone(),
-            role: user.role.code().into(),
-            organisation_id: user.organisation.map(|o| o.to_string()),
-            created_at: now,
-        })
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    Ok((inserted == 1).then_some(id))
+/// What adding an account did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Created {
+    Added(UserId),
+    EmailTaken,
+    UnknownNeighbourhood(String),
+}
+
+/// Adds an account and its neighbourhoods in one transaction.
+pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResult<Created> {
+    conn.transaction(|conn| {
+        let id = UserId::new();
+        let inserted = diesel::insert_into(users::table)
+            .values(UserRow {
+                id: id.to_string(),
+                email: user.email.trim().to_string(),
+                name: user.name.clone(),
+                password_hash: user.password_hash.clone(),
+                role: user.role.code().into(),
+                organisation_id: user.organisation.map(|o| o.to_string()),
+                created_at: now,
+            })
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        if inserted == 0 {
+            return Ok(Created::EmailTaken);
+        }
+        for slug in &user.neighbourhoods {
+            let neighbourhood: Option<String> = neighbourhoods::table
+                .filter(neighbourhoods::slug.eq(slug))
+                .select(neighbourhoods::id)
+                .first(conn)
+                .optional()?;
+            let Some(neighbourhood) = neighbourhood else {
+                // Undo the account too: nothing half-made.
+                return Err(StoreError::Rollback(format!("there is no neighbourhood '{slug}'")));
+            };
+            diesel::insert_into(user_neighbourhoods::table)
+                .values((user_neighbourhoods::user_id.eq(id.to_string()), user_neighbourhoods::neighbourhood_id.eq(neighbourhood)))
+                .execute(conn)?;
+        }
+        Ok(Created::Added(id))
+    })
+    .or_else(|error| match error {
+        StoreError::Rollback(message) => Ok(Created::UnknownNeighbourhood(message)),
+        other => Err(other),
+    })
 }
 
 /// The account with this email (any case) and its password hash.
@@ -126,4 +159,5 @@ pub fn end_session(conn: &mut Conn, token: &str) -> StoreResult<()> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(conn)?;
     Ok(())
 }
+
 

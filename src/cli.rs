@@ -1,0 +1,247 @@
+//! The subcommands. `doorstep` alone serves the built-in demo.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::demo::{self, DemoSize};
+use crate::domain::accounts::{Role, hash_password, random_token};
+use crate::domain::ids::OrganisationId;
+use crate::domain::text;
+use crate::state::{self, AppState, StartError};
+use crate::store::seed::Seeded;
+use crate::store::users::{Created, NewUser};
+use crate::store::{listings, seed, stats, users};
+
+#[derive(Parser, Debug)]
+#[command(name = "doorstep", version, about = "A community asset directory and neighbourhood network platform")]
+pub struct Cli {
+    /// A configuration file (TOML); see the README for its fields.
+    #[arg(long, global = true, env = "DOORSTEP_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Keep the database, the index and the mail folder in this folder.
+    #[arg(long, global = true, env = "DOORSTEP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web site (the default). Seeds the demo into an empty database.
+    Serve {
+        /// The address and port to listen on, like 127.0.0.1:8080.
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// Create the database or bring its tables up to date.
+    Migrate,
+    /// Load built-in data.
+    Seed {
+        #[command(subcommand)]
+        what: SeedCommand,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Print counts of what the database holds.
+    Stats {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeedCommand {
+    /// The invented borough of Kingsmere. Running it again changes nothing.
+    Demo {
+        /// How many services to generate (for benchmarks); the demo has 420.
+        #[arg(long)]
+        services: Option<usize>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a staff account. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// administrator, connector, advisor or organisation_editor.
+        #[arg(long)]
+        role: String,
+        /// The name shown to colleagues; by default the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+        /// For an organisation editor: the id of their organisation.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// For a connector: the slug of a neighbourhood they look after (repeat for more).
+        #[arg(long = "neighbourhood")]
+        neighbourhoods: Vec<String>,
+    },
+}
+
+/// A command that could not be done, with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl From<crate::store::StoreError> for CliError {
+    fn from(error: crate::store::StoreError) -> Self {
+        CliError::Start(StartError::Store(error))
+    }
+}
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let addr = match &cli.command {
+        Some(Command::Serve { addr }) => addr.clone(),
+        _ => None,
+    };
+    let data_dir = cli.data_dir.clone();
+    // Flags win over the environment, which wins over the file.
+    let env = |name: &str| match name {
+        "DOORSTEP_ADDR" if addr.is_some() => addr.clone(),
+        "DOORSTEP_DATA_DIR" if data_dir.is_some() => data_dir.as_ref().map(|d| d.display().to_string()),
+        _ => std::env::var(name).ok(),
+    };
+    let config = Config::load(cli.config.as_deref(), env).map_err(StartError::from)?;
+    match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Serve { .. } => serve(config),
+        Command::Migrate => {
+            let database = config.paths().database;
+            state::open(config)?;
+            println!("The database at {} is up to date.", database.display());
+            Ok(())
+        }
+        Command::Seed { what: SeedCommand::Demo { services } } => {
+            let state = state::open(config)?;
+            let size = services.map_or(DemoSize::DEMO, DemoSize::with_services);
+            seed_demo(&state, size)?;
+            Ok(())
+        }
+        Command::User { action: UserCommand::Add { email, role, name, organisation, neighbourhoods } } => {
+            let state = state::open(config)?;
+            add_user(&state, &email, &role, name, organisation, neighbourhoods)
+        }
+        Command::Stats { json } => {
+            let state = state::open(config)?;
+            let counts = stats::collect(&mut *state.store.conn()?)?;
+            if json {
+                let text = serde_json::to_string_pretty(&counts).map_err(|e| CliError::Usage(e.to_string()))?;
+                println!("{text}");
+            } else {
+                let value = serde_json::to_value(&counts).map_err(|e| CliError::Usage(e.to_string()))?;
+                if let Some(map) = value.as_object() {
+                    for (name, count) in map {
+                        println!("{name:>16}  {count}");
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), CliError> {
+    let addr = config.addr;
+    let seed_on_empty = config.seed_demo;
+    let mut state = state::open(config)?;
+    if seed_on_empty && stats::collect(&mut *state.store.conn()?)?.organisations == 0 {
+        seed_demo(&state, DemoSize::DEMO)?;
+        state.demo = crate::store::meta::get(&mut *state.store.conn()?, crate::store::meta::DEMO)?;
+    }
+    crate::web::server::run(state, addr).map_err(|e| CliError::Start(StartError::Io(e.to_string())))
+}
+
+/// Seeds the demo and prints its staff accounts, whose shared password is
+/// made up now and shown only this once.
+fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError> {
+    let today = Utc::now().date_naive();
+    let demo = demo::generate(size, today).map_err(|e| CliError::Usage(e.to_string()))?;
+    let password = format!("demo-{}", &random_token()[..16]);
+    let hash = hash_password(&password).map_err(|e| CliError::Usage(e.to_string()))?;
+    let now = Utc::now().naive_utc();
+    let outcome = seed::seed_demo(&mut *state.store.conn()?, &demo, &hash, now)?;
+    match outcome {
+        Seeded::AlreadyThere => println!("The {} demo is already in this database; nothing changed.", demo.borough),
+        Seeded::Written => {
+            println!(
+                "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services.",
+                demo.borough,
+                demo.population(),
+                demo.small_areas.len(),
+                demo.organisations.len(),
+                demo.services.len()
+            );
+            println!("Demo staff accounts, all with the password {password} (shown only now):");
+            for user in &demo.users {
+                println!("  {:<36} {}", user.email, user.role.label());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn add_user(
+    state: &AppState,
+    email: &str,
+    role: &str,
+    name: Option<String>,
+    organisation: Option<String>,
+    neighbourhoods: Vec<String>,
+) -> Result<(), CliError> {
+    let email = text::email(email)
+        .map_err(CliError::Usage)?
+        .ok_or_else(|| CliError::Usage(String::from("--email must not be empty")))?;
+    let role = Role::from_code(&role.trim().to_ascii_lowercase().replace('-', "_")).ok_or_else(|| {
+        CliError::Usage(format!("'{role}' is not a role: use administrator, connector, advisor or organisation_editor"))
+    })?;
+    let organisation = match (role, organisation) {
+        (Role::OrganisationEditor, None) => {
+            return Err(CliError::Usage(String::from("an organisation editor needs --organisation ID")));
+        }
+        (_, Some(text)) => {
+            let id: OrganisationId = text
+                .trim()
+                .parse()
+                .map_err(|_| CliError::Usage(format!("'{text}' is not an organisation id")))?;
+            if !listings::organisation_exists(&mut *state.store.conn()?, id)? {
+                return Err(CliError::Usage(format!("there is no organisation with the id {id}")));
+            }
+            Some(id)
+        }
+        (_, None) => None,
+    };
+    if !neighbourhoods.is_empty() && role != Role::Connector {
+        return Err(CliError::Usage(String::from("only a connector looks after neighbourhoods")));
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| CliError::Usage(format!("cannot read the password from standard input: {e}")))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let password_hash = hash_password(password).map_err(|e| CliError::Usage(e.to_string()))?;
+    let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+    let user = NewUser { email: email.clone(), name, password_hash, role, organisation, neighbourhoods };
+    match users::create(&mut *state.store.conn()?, &user, Utc::now().naive_utc())? {
+        Created::Added(id) => {
+            println!("Added {email} as {} (id {id}).", role.label());
+            Ok(())
+        }
+        Created::EmailTaken => Err(CliError::Usage(format!("there is already an account for {email}"))),
+        Created::UnknownNeighbourhood(message) => Err(CliError::Usage(message)),
+    }
+}

@@ -1,0 +1,282 @@
+//! The configuration: one optional TOML file, then `DOORSTEP_*` environment
+//! variables, then command-line flags, each overriding the one before. Read
+//! once at start, checked, and held in the app state; nothing reads it from a
+//! global.
+//!
+//! Every field, its variable and its default:
+//!
+//! | field | environment | default |
+//! |---|---|---|
+//! | `addr` | `DOORSTEP_ADDR` | `127.0.0.1:8080` |
+//! | `data_dir` | `DOORSTEP_DATA_DIR` | none: the database and mail in `data/`, the index in `index/` |
+//! | `public_url` | `DOORSTEP_PUBLIC_URL` | `http://` + `addr` |
+//! | `secret_key` | `DOORSTEP_SECRET_KEY` | read from, or made in, `secret.key` beside the database |
+//! | `seed_demo` | `DOORSTEP_SEED_DEMO` | `true`: `serve` seeds the demo into an empty database |
+//! | `session_hours` | `DOORSTEP_SESSION_HOURS` | `12` |
+//! | `review_after_days` | `DOORSTEP_REVIEW_AFTER_DAYS` | `182` |
+//! | `sign_in_failures_per_account` | `DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT` | `5` |
+//! | `sign_in_failures_per_address` | `DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS` | `20` |
+//! | `sign_in_window_minutes` | `DOORSTEP_SIGN_IN_WINDOW_MINUTES` | `15` |
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Where the running server keeps its files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paths {
+    pub database: PathBuf,
+    pub index: PathBuf,
+    pub mail: PathBuf,
+    pub secret_key: PathBuf,
+}
+
+/// The whole configuration, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The address and port `serve` listens on.
+    pub addr: SocketAddr,
+    /// The folder that holds the database, the index and the mail folder, so
+    /// that several instances can run side by side.
+    pub data_dir: Option<PathBuf>,
+    /// The address people reach the site at, used in links sent by email.
+    pub public_url: String,
+    /// At least 64 bytes, as hex, used to sign cookies. Keep it secret and the
+    /// same across restarts, or everyone is signed out.
+    pub secret_key: Option<String>,
+    /// Whether `serve` seeds the built-in demo into an empty database.
+    pub seed_demo: bool,
+    /// How long a staff sign-in lasts.
+    pub session_hours: u32,
+    /// How long a listing may go unchecked before it is due for review.
+    pub review_after_days: u32,
+    /// Failed sign-ins allowed for one account within the window.
+    pub sign_in_failures_per_account: u32,
+    /// Failed sign-ins allowed from one network address within the window.
+    pub sign_in_failures_per_address: u32,
+    /// The sign-in rate-limiting window.
+    pub sign_in_window_minutes: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: None,
+            public_url: String::new(),
+            secret_key: None,
+            seed_demo: true,
+            session_hours: 12,
+            review_after_days: 182,
+            sign_in_failures_per_account: 5,
+            sign_in_failures_per_address: 20,
+            sign_in_window_minutes: 15,
+        }
+    }
+}
+
+/// The file's shape: every field optional.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    addr: Option<String>,
+    data_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    secret_key: Option<String>,
+    seed_demo: Option<bool>,
+    session_hours: Option<u32>,
+    review_after_days: Option<u32>,
+    sign_in_failures_per_account: Option<u32>,
+    sign_in_failures_per_address: Option<u32>,
+    sign_in_window_minutes: Option<u32>,
+}
+
+/// A configuration that cannot be used, with what to do about it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads the file (if given), then the environment, and checks the result.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+                toml::from_str::<ConfigFile>(&text)
+                    .map_err(|e| ConfigError(format!("{} is not valid: {e}", path.display())))?
+            }
+            None => ConfigFile::default(),
+        };
+        let mut config = Config::default();
+        let pick = |name: &str, file_value: Option<String>| env(name).or(file_value);
+        if let Some(addr) = pick("DOORSTEP_ADDR", from_file.addr) {
+            config.addr = parse_addr(&addr)?;
+        }
+        config.data_dir = env("DOORSTEP_DATA_DIR").map(PathBuf::from).or(from_file.data_dir);
+        config.public_url = pick("DOORSTEP_PUBLIC_URL", from_file.public_url).unwrap_or_default();
+        config.secret_key = pick("DOORSTEP_SECRET_KEY", from_file.secret_key);
+        if let Some(flag) = env("DOORSTEP_SEED_DEMO") {
+            config.seed_demo = parse_bool("DOORSTEP_SEED_DEMO", &flag)?;
+        } else if let Some(flag) = from_file.seed_demo {
+            config.seed_demo = flag;
+        }
+        let number = |name: &str, file_value: Option<u32>, default: u32| -> Result<u32, ConfigError> {
+            match env(name) {
+                Some(text) => text
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError(format!("{name} must be a whole number, not '{text}'"))),
+                None => Ok(file_value.unwrap_or(default)),
+            }
+        };
+        config.session_hours = number("DOORSTEP_SESSION_HOURS", from_file.session_hours, config.session_hours)?;
+        config.review_after_days =
+            number("DOORSTEP_REVIEW_AFTER_DAYS", from_file.review_after_days, config.review_after_days)?;
+        config.sign_in_failures_per_account = number(
+            "DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT",
+            from_file.sign_in_failures_per_account,
+            config.sign_in_failures_per_account,
+        )?;
+        config.sign_in_failures_per_address = number(
+            "DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS",
+            from_file.sign_in_failures_per_address,
+            config.sign_in_failures_per_address,
+        )?;
+        config.sign_in_window_minutes =
+            number("DOORSTEP_SIGN_IN_WINDOW_MINUTES", from_file.sign_in_window_minutes, config.sign_in_window_minutes)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks the values make sense together, and fills in `public_url`.
+    pub fn check(&mut self) -> Result<(), ConfigError> {
+        if self.public_url.is_empty() {
+            self.public_url = format!("http://{}", self.addr);
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(ConfigError(format!("public_url must start with http:// or https://, not '{}'", self.public_url)));
+        }
+        self.public_url = self.public_url.trim_end_matches('/').to_string();
+        if let Some(key) = &self.secret_key {
+            secret_key_bytes(key)?;
+        }
+        let positive = [
+            ("session_hours", self.session_hours),
+            ("review_after_days", self.review_after_days),
+            ("sign_in_failures_per_account", self.sign_in_failures_per_account),
+            ("sign_in_failures_per_address", self.sign_in_failures_per_address),
+            ("sign_in_window_minutes", self.sign_in_window_minutes),
+        ];
+        for (name, value) in positive {
+            if value == 0 {
+                return Err(ConfigError(format!("{name} must be at least 1")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Where the database, index, mail and secret key live.
+    pub fn paths(&self) -> Paths {
+        match &self.data_dir {
+            Some(dir) => Paths {
+                database: dir.join("doorstep.sqlite"),
+                index: dir.join("index"),
+                mail: dir.join("mail"),
+                secret_key: dir.join("secret.key"),
+            },
+            None => Paths {
+                database: PathBuf::from("data/doorstep.sqlite"),
+                index: PathBuf::from("index"),
+                mail: PathBuf::from("data/mail"),
+                secret_key: PathBuf::from("data/secret.key"),
+            },
+        }
+    }
+
+    /// Whether cookies must only travel over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_addr(text: &str) -> Result<SocketAddr, ConfigError> {
+    text.trim().parse().map_err(|_| {
+        ConfigError(format!("the address '{text}' is not an IP address and port, like 127.0.0.1:8080"))
+    })
+}
+
+fn parse_bool(name: &str, text: &str) -> Result<bool, ConfigError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError(format!("{name} must be true or false, not '{text}'"))),
+    }
+}
+
+/// Reads a secret key written as hex; it must hold at least 64 bytes.
+pub fn secret_key_bytes(hex: &str) -> Result<Vec<u8>, ConfigError> {
+    let hex = hex.trim();
+    let bad = || ConfigError(String::from("secret_key must be at least 128 hexadecimal characters (64 bytes)"));
+    if hex.len() < 128 || hex.len() % 2 != 0 {
+        return Err(bad());
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()).ok_or_else(bad))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn defaults_serve_the_demo_locally() {
+        let config = Config::load(None, env(&[])).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert!(config.seed_demo);
+        assert_eq!(config.paths().database, PathBuf::from("data/doorstep.sqlite"));
+        assert_eq!(config.paths().index, PathBuf::from("index"));
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doorstep.toml");
+        std::fs::write(&file, "addr = \"0.0.0.0:9000\"\nsession_hours = 8\nseed_demo = false\n").unwrap();
+        let config = Config::load(Some(&file), env(&[("DOORSTEP_SESSION_HOURS", "4"), ("DOORSTEP_DATA_DIR", "/srv/a")])).unwrap();
+        assert_eq!(config.addr.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.session_hours, 4);
+        assert!(!config.seed_demo);
+        assert_eq!(config.paths().database, PathBuf::from("/srv/a/doorstep.sqlite"));
+        assert_eq!(config.paths().index, PathBuf::from("/srv/a/index"));
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let message = |vars: &[(&str, &str)]| Config::load(None, env(vars)).unwrap_err().0;
+        assert!(message(&[("DOORSTEP_ADDR", "localhost")]).contains("127.0.0.1:8080"));
+        assert!(message(&[("DOORSTEP_SESSION_HOURS", "twelve")]).contains("whole number"));
+        assert!(message(&[("DOORSTEP_SESSION_HOURS", "0")]).contains("at least 1"));
+        assert!(message(&[("DOORSTEP_SECRET_KEY", "abc")]).contains("128"));
+        assert!(message(&[("DOORSTEP_PUBLIC_URL", "ftp://x")]).contains("http"));
+        assert!(message(&[("DOORSTEP_SEED_DEMO", "maybe")]).contains("true or false"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doorstep.toml");
+        std::fs::write(&file, "colour = \"blue\"\n").unwrap();
+        assert!(Config::load(Some(&file), env(&[])).unwrap_err().0.contains("colour"));
+    }
+}

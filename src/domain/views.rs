@@ -1,0 +1,71 @@
+//! Read models: what the pages show, filled in by the store. Plain data, so
+//! that pages never need to know where it came from.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::directory::{Capacity, ServiceStatus};
+use super::ids::{NeighbourhoodId, ServiceId};
+use super::listing::{Contact, Location, Organisation};
+use super::schedule::Schedule;
+use super::service_form::ServiceInput;
+
+/// A need as shown on a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeedLabel {
+    pub slug: String,
+    pub label: String,
+}
+
+/// A venue as shown on a listing, with the neighbourhood it falls in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocationView {
+    pub location: Location,
+    pub neighbourhood: Option<NeighbourhoodId>,
+}
+
+/// Everything the service page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceView {
+    pub id: ServiceId,
+    pub details: ServiceInput,
+    pub organisation_name: String,
+    pub needs: Vec<NeedLabel>,
+    pub locations: Vec<LocationView>,
+    pub schedules: Vec<Schedule>,
+    pub contacts: Vec<Contact>,
+    pub capacity_said_on: Option<NaiveDate>,
+    pub last_verified_at: Option<NaiveDateTime>,
+    pub last_verified_by: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A line in a list of services.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSummary {
+    pub id: ServiceId,
+    pub name: String,
+    pub organisation_name: String,
+    pub status: ServiceStatus,
+    pub capacity: Option<Capacity>,
+    pub last_verified_at: Option<NaiveDateTime>,
+}
+
+/// Everything the organisation page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrganisationView {
+    pub organisation: Organisation,
+    pub services: Vec<ServiceSummary>,
+}
+
+/// One changed field, as the history page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeView {
+    pub changed_at: NaiveDateTime,
+    pub by: Option<String>,
+    pub action: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+}
+

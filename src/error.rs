@@ -1,0 +1,105 @@
+//! The one error type of the web layer and its mapping to HTTP responses. Each
+//! kind of failure has one status and one kind page; internal errors are logged
+//! once, here, and shown without their details.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::pages;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such page or record.
+    #[error("not found")]
+    NotFound,
+    /// The request itself is wrong; the message says how.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A staff page asked for by someone not signed in: send them to sign in.
+    #[error("sign in required")]
+    SignInRequired { next: String },
+    /// Signed in, but this role may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// A form came without a valid CSRF token.
+    #[error("the form has expired")]
+    FormExpired,
+    /// Too many attempts; try again later.
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// The database is busy; try again shortly.
+    #[error("busy")]
+    Unavailable,
+    /// Anything else: a bug or a broken disk. Logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Busy(_) => AppError::Unavailable,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Forbidden | AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // Called once per failed request: the one place internal errors are logged.
+        if let AppError::Internal(details) = self {
+            tracing::error!(%details, "request failed");
+        }
+        self.page(&pages::Frame::default())
+    }
+}
+
+impl AppError {
+    /// The response for this error, drawn inside `frame`.
+    pub fn page(&self, frame: &pages::Frame) -> HttpResponse {
+        let status = self.status_code();
+        if let AppError::SignInRequired { next } = self {
+            let location = format!("/sign-in?next={}", pages::url_encode(next));
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        }
+        let (title, message) = match self {
+            AppError::NotFound => ("Page not found", String::from("If you typed the web address, check it is correct. If you followed a link, the page may have been removed.")),
+            AppError::BadRequest(message) => ("There is a problem with the request", message.clone()),
+            AppError::Forbidden => ("You cannot see this page", String::from("Your account does not allow this. If you think it should, ask an administrator.")),
+            AppError::FormExpired => ("The form has expired", String::from("For your security, forms expire. Go back, reload the page and try again. Nothing was saved.")),
+            AppError::TooManyRequests { retry_after_secs } => ("Too many attempts", format!("Wait {} and try again.", pages::minutes(*retry_after_secs))),
+            AppError::Unavailable => ("Sorry, the service is busy", String::from("Try again in a few seconds.")),
+            AppError::Internal(_) | AppError::SignInRequired { .. } => ("Sorry, there is a problem with the service", String::from("Try again later. If it keeps happening, tell the team who runs this site.")),
+        };
+        let mut response = HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(pages::errors::page(frame, status.as_u16(), title, &message).into_string());
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,190 @@
+//! A service's page: everything a person needs to go or call.
+
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use super::{Frame, csrf_field, day, layout, moment};
+use crate::domain::directory::{ServiceArea, ServiceStatus};
+use crate::domain::schedule;
+use crate::domain::views::{ServiceSummary, ServiceView};
+
+/// What the person looking may do with the page.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Viewer {
+    /// May see confidential addresses.
+    pub sees_confidential: bool,
+    /// May edit and verify this listing.
+    pub edits: bool,
+}
+
+pub fn page(frame: &Frame, view: &ServiceView, viewer: Viewer, now: DateTime<Utc>) -> Markup {
+    let d = &view.details;
+    let today = now.date_naive();
+    let when = schedule::describe(&view.schedules, today);
+    let next = schedule::next_session(&view.schedules, now);
+    layout(
+        frame,
+        &d.name,
+        html! {
+            span class="caption" { a href={ "/organisations/" (d.organisation) } { (view.organisation_name) } }
+            h1 { (d.name) }
+            @if d.status != ServiceStatus::Active {
+                p class="notice" { strong { (d.status.label()) } ". Check with the organisation before you go." }
+            }
+            p class="lead" { (d.description) }
+            p {
+                @for need in &view.needs {
+                    a class="tag" href={ "/needs/" (need.slug) } { (need.label) }
+                }
+            }
+            @if viewer.edits {
+                div class="panel no-print" {
+                    a class="button button-secondary" href={ "/staff/services/" (view.id) "/edit" } { "Edit this listing" }
+                    " "
+                    form class="inline-form" method="post" action={ "/staff/services/" (view.id) "/verify" } {
+                        (csrf_field(frame))
+                        button type="submit" class="button-secondary" { "Mark as checked today" }
+                    }
+                    " "
+                    a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
+                }
+            }
+            dl class="summary-list" {
+                dt { "Who it is for" }
+                dd {
+                    @if let Some(eligibility) = &d.eligibility { (eligibility) br; }
+                    (ages(d.min_age, d.max_age))
+                }
+                dt { "How to use it" }
+                dd { (d.referral_route.label()) }
+                dt { "When" }
+                dd {
+                    @if when.is_empty() { "Contact them to find out when." }
+                    @for line in &when { (line) br; }
+                    @if let Some(session) = next {
+                        span class="secondary" { "Next: " (session.describe()) }
+                    }
+                }
+                dt { "Cost" }
+                dd {
+                    (d.cost.label())
+                    @if let Some(detail) = &d.cost_description { ": " (detail) }
+                }
+                dt { "How it reaches people" }
+                dd { (d.delivery.iter().map(|m| m.label()).collect::<Vec<_>>().join(", ")) }
+                dt { "Where" }
+                dd { (area_words(d.area, d.area_radius_km)) }
+                @if !d.languages.is_empty() {
+                    dt { "Languages" }
+                    dd { (d.languages.join(", ")) }
+                }
+                @if let Some(capacity) = d.capacity {
+                    dt { "New people" }
+                    dd {
+                        (capacity.label())
+                        @if let Some(said) = view.capacity_said_on { span class="secondary" { " (as of " (day(said)) ")" } }
+                    }
+                }
+            }
+            @if !view.locations.is_empty() {
+                h2 { "Venue" }
+                @for place in &view.locations {
+                    @let l = &place.location;
+                    h3 { (l.name) }
+                    @if l.confidential && !viewer.sees_confidential {
+                        p { "The address is confidential. Contact the service and they will tell you where to go." }
+                    } @else {
+                        @if l.confidential { p { strong class="tag tag-warning" { "Confidential address: never share it" } } }
+                        p {
+                            (l.address_1) br;
+                            @if let Some(line) = &l.address_2 { (line) br; }
+                            (l.town) br;
+                            (l.postcode)
+                        }
+                        (access_list(l))
+                    }
+                }
+            }
+            h2 { "Contact" }
+            dl class="summary-list" {
+                @if let Some(phone) = &d.phone { dt { "Phone" } dd { a href={ "tel:" (phone.replace(' ', "")) } { (phone) } } }
+                @if let Some(email) = &d.email { dt { "Email" } dd { a href={ "mailto:" (email) } { (email) } } }
+                @if let Some(website) = &d.website { dt { "Website" } dd { a href=(website) rel="nofollow noopener" { (website) } } }
+                @for contact in &view.contacts {
+                    dt { (contact.title.as_deref().unwrap_or("Contact")) }
+                    dd {
+                        (contact.name)
+                        @if let Some(phone) = &contact.phone { ", " a href={ "tel:" (phone.replace(' ', "")) } { (phone) } }
+                    }
+                }
+            }
+            p class="secondary" {
+                @match view.last_verified_at {
+                    Some(checked) => {
+                        "Last checked " (day(checked.date()))
+                        @if let Some(by) = &view.last_verified_by { " by " (by) }
+                        "."
+                    }
+                    None => "Not checked yet.",
+                }
+                " Listing updated " (moment(view.updated_at)) "."
+            }
+        },
+    )
+}
+
+fn ages(min: Option<i32>, max: Option<i32>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("Ages {min} to {max}"),
+        (Some(min), None) => format!("Aged {min} and over"),
+        (None, Some(max)) => format!("Up to age {max}"),
+        (None, None) => String::from("All ages"),
+    }
+}
+
+fn area_words(area: ServiceArea, radius_km: Option<f64>) -> String {
+    match (area, radius_km) {
+        (ServiceArea::Radius, Some(km)) => format!("Within {km} km of its venue"),
+        _ => area.label().to_string(),
+    }
+}
+
+fn access_list(location: &crate::domain::listing::Location) -> Markup {
+    let a = &location.access;
+    let fact = |known: Option<bool>, yes: &'static str, no: &'static str| known.map(|k| if k { yes } else { no });
+    let facts: Vec<&str> = [
+        fact(a.step_free, "Step-free access", "Not step-free: there are steps"),
+        fact(a.accessible_toilet, "Accessible toilet", "No accessible toilet"),
+        fact(a.hearing_loop, "Hearing loop", "No hearing loop"),
+        fact(a.parking, "Parking", "No parking on site"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    html! {
+        @if !facts.is_empty() || a.public_transport.is_some() || location.entry_point {
+            ul {
+                @if location.entry_point { li { "A community hub: walk in and ask about anything" } }
+                @for f in facts { li { (f) } }
+                @if let Some(transport) = &a.public_transport { li { (transport) } }
+            }
+        }
+    }
+}
+
+/// A list of services, each linked, with its organisation and state.
+pub fn summary_list(services: &[ServiceSummary]) -> Markup {
+    html! {
+        ul class="plain-list" {
+            @for s in services {
+                li {
+                    a href={ "/services/" (s.id) } { (s.name) }
+                    br;
+                    span class="secondary" { (s.organisation_name) }
+                    @if s.status != ServiceStatus::Active { " " span class="tag tag-grey" { (s.status.label()) } }
+                    @if let Some(capacity) = s.capacity { " " span class="tag tag-grey" { (capacity.label()) } }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! What every request handler gets: the store, the configuration, the cookie
+//! key, the sign-in throttle and the few facts fixed at start.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::domain::throttle::{Limits, SignInThrottle};
+use crate::store::Store;
+
+/// Shared by every worker; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// 64 bytes that sign the cookies.
+    pub cookie_key: Arc<[u8]>,
+    pub throttle: Arc<SignInThrottle>,
+    /// The demo borough's name when the database holds the demo: every page
+    /// then says so.
+    pub demo: Option<String>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config, cookie_key: Vec<u8>, demo: Option<String>) -> AppState {
+        let limits = Limits {
+            per_account: config.sign_in_failures_per_account as usize,
+            per_address: config.sign_in_failures_per_address as usize,
+            window: Duration::from_secs(u64::from(config.sign_in_window_minutes) * 60),
+        };
+        AppState {
+            store,
+            config: Arc::new(config),
+            cookie_key: cookie_key.into(),
+            throttle: Arc::new(SignInThrottle::new(limits)),
+            demo,
+        }
+    }
+}
+
+/// Why the server or a command could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Opens the database (creating its folder and running migrations) and the
+/// cookie key, ready to serve or to run a command.
+pub fn open(config: Config) -> Result<AppState, StartError> {
+    let paths = config.paths();
+    for folder in [paths.database.parent(), Some(paths.index.as_path()), Some(paths.mail.as_path())].into_iter().flatten() {
+        if !folder.as_os_str().is_empty() {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| StartError::Io(format!("cannot create the folder {}: {e}", folder.display())))?;
+        }
+    }
+    let store = Store::open(&paths.database)?;
+    let key = match &config.secret_key {
+        Some(hex) => crate::config::secret_key_bytes(hex)?,
+        None => secret_key_file(&paths.secret_key)?,
+    };
+    let demo = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::DEMO)?;
+    Ok(AppState::new(store, config, key, demo))
+}
+
+/// Reads the cookie key kept beside the database, making one the first time.
+fn secret_key_file(path: &std::path::Path) -> Result<Vec<u8>, StartError> {
+    let io = |e: std::io::Error| StartError::Io(format!("cannot use the secret key file {}: {e}", path.display()));
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(crate::config::secret_key_bytes(&text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let hex = format!("{}{}", crate::domain::accounts::random_token(), crate::domain::accounts::random_token());
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(io)?;
+            std::io::Write::write_all(&mut file, hex.as_bytes()).map_err(io)?;
+            Ok(crate::config::secret_key_bytes(&hex)?)
+        }
+        Err(e) => Err(io(e)),
+    }
+}

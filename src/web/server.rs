@@ -1,0 +1,19 @@
+//! Runs the HTTP server until it is stopped.
+
+use std::net::SocketAddr;
+
+use actix_web::HttpServer;
+
+use crate::state::AppState;
+
+/// Binds `addr`, prints where it is serving, and serves until Ctrl-C.
+pub fn run(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let public_url = state.config.public_url.clone();
+        let server = HttpServer::new(move || super::app(state.clone()))
+            .bind(addr)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
+        println!("Doorstep is serving at {public_url} (listening on {addr}). Press Ctrl-C to stop.");
+        server.run().await
+    })
+}
