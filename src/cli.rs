@@ -17,7 +17,11 @@ use crate::store::users::{Created, NewUser};
 use crate::store::{listings, seed, stats, users};
 
 #[derive(Parser, Debug)]
-#[command(name = "doorstep", version, about = "A community asset directory and neighbourhood network platform")]
+#[command(
+    name = "doorstep",
+    version,
+    about = "A community asset directory and neighbourhood network platform"
+)]
 pub struct Cli {
     /// A configuration file (TOML); see the README for its fields.
     #[arg(long, global = true, env = "DOORSTEP_CONFIG")]
@@ -139,7 +143,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let state = state::open(config)?;
             let counts = stats::collect(&mut *state.store.conn()?)?;
             if json {
-                let text = serde_json::to_string_pretty(&counts).map_err(|e| CliError::Usage(e.to_string()))?;
+                let text =
+                    serde_json::to_string_pretty(&counts).map_err(|e| CliError::Usage(e.to_string()))?;
                 println!("{text}");
             } else {
                 let value = serde_json::to_value(&counts).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -175,7 +180,9 @@ fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError> {
     let now = Utc::now().naive_utc();
     let outcome = seed::seed_demo(&mut *state.store.conn()?, &demo, &hash, now)?;
     match outcome {
-        Seeded::AlreadyThere => println!("The {} demo is already in this database; nothing changed.", demo.borough),
+        Seeded::AlreadyThere => {
+            println!("The {} demo is already in this database; nothing changed.", demo.borough)
+        }
         Seeded::Written => {
             println!(
                 "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services.",
@@ -206,7 +213,9 @@ fn add_user(
         .map_err(CliError::Usage)?
         .ok_or_else(|| CliError::Usage(String::from("--email must not be empty")))?;
     let role = Role::from_code(&role.trim().to_ascii_lowercase().replace('-', "_")).ok_or_else(|| {
-        CliError::Usage(format!("'{role}' is not a role: use administrator, connector, advisor or organisation_editor"))
+        CliError::Usage(format!(
+            "'{role}' is not a role: use administrator, connector, advisor or organisation_editor"
+        ))
     })?;
     let organisation = match (role, organisation) {
         (Role::OrganisationEditor, None) => {

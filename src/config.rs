@@ -99,10 +99,7 @@ pub struct ConfigError(pub String);
 
 impl Config {
     /// Reads the file (if given), then the environment, and checks the result.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Config, ConfigError> {
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let from_file = match file {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -134,7 +131,8 @@ impl Config {
                 None => Ok(file_value.unwrap_or(default)),
             }
         };
-        config.session_hours = number("DOORSTEP_SESSION_HOURS", from_file.session_hours, config.session_hours)?;
+        config.session_hours =
+            number("DOORSTEP_SESSION_HOURS", from_file.session_hours, config.session_hours)?;
         config.review_after_days =
             number("DOORSTEP_REVIEW_AFTER_DAYS", from_file.review_after_days, config.review_after_days)?;
         config.sign_in_failures_per_account = number(
@@ -147,8 +145,11 @@ impl Config {
             from_file.sign_in_failures_per_address,
             config.sign_in_failures_per_address,
         )?;
-        config.sign_in_window_minutes =
-            number("DOORSTEP_SIGN_IN_WINDOW_MINUTES", from_file.sign_in_window_minutes, config.sign_in_window_minutes)?;
+        config.sign_in_window_minutes = number(
+            "DOORSTEP_SIGN_IN_WINDOW_MINUTES",
+            from_file.sign_in_window_minutes,
+            config.sign_in_window_minutes,
+        )?;
         config.check()?;
         Ok(config)
     }
@@ -159,7 +160,10 @@ impl Config {
             self.public_url = format!("http://{}", self.addr);
         }
         if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
-            return Err(ConfigError(format!("public_url must start with http:// or https://, not '{}'", self.public_url)));
+            return Err(ConfigError(format!(
+                "public_url must start with http:// or https://, not '{}'",
+                self.public_url
+            )));
         }
         self.public_url = self.public_url.trim_end_matches('/').to_string();
         if let Some(key) = &self.secret_key {
@@ -221,8 +225,9 @@ fn parse_bool(name: &str, text: &str) -> Result<bool, ConfigError> {
 /// Reads a secret key written as hex; it must hold at least 64 bytes.
 pub fn secret_key_bytes(hex: &str) -> Result<Vec<u8>, ConfigError> {
     let hex = hex.trim();
-    let bad = || ConfigError(String::from("secret_key must be at least 128 hexadecimal characters (64 bytes)"));
-    if hex.len() < 128 || hex.len() % 2 != 0 {
+    let bad =
+        || ConfigError(String::from("secret_key must be at least 128 hexadecimal characters (64 bytes)"));
+    if hex.len() < 128 || !hex.len().is_multiple_of(2) {
         return Err(bad());
     }
     (0..hex.len())
@@ -257,7 +262,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("doorstep.toml");
         std::fs::write(&file, "addr = \"0.0.0.0:9000\"\nsession_hours = 8\nseed_demo = false\n").unwrap();
-        let config = Config::load(Some(&file), env(&[("DOORSTEP_SESSION_HOURS", "4"), ("DOORSTEP_DATA_DIR", "/srv/a")])).unwrap();
+        let config = Config::load(
+            Some(&file),
+            env(&[("DOORSTEP_SESSION_HOURS", "4"), ("DOORSTEP_DATA_DIR", "/srv/a")]),
+        )
+        .unwrap();
         assert_eq!(config.addr.to_string(), "0.0.0.0:9000");
         assert_eq!(config.session_hours, 4);
         assert!(!config.seed_demo);

@@ -84,21 +84,43 @@ impl AppError {
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
         }
         let (title, message) = match self {
-            AppError::NotFound => ("Page not found", String::from("If you typed the web address, check it is correct. If you followed a link, the page may have been removed.")),
+            AppError::NotFound => (
+                "Page not found",
+                String::from(
+                    "If you typed the web address, check it is correct. If you followed a link, the page may have been removed.",
+                ),
+            ),
             AppError::BadRequest(message) => ("There is a problem with the request", message.clone()),
-            AppError::Forbidden => ("You cannot see this page", String::from("Your account does not allow this. If you think it should, ask an administrator.")),
-            AppError::FormExpired => ("The form has expired", String::from("For your security, forms expire. Go back, reload the page and try again. Nothing was saved.")),
-            AppError::TooManyRequests { retry_after_secs } => ("Too many attempts", format!("Wait {} and try again.", pages::minutes(*retry_after_secs))),
-            AppError::Unavailable => ("Sorry, the service is busy", String::from("Try again in a few seconds.")),
-            AppError::Internal(_) | AppError::SignInRequired { .. } => ("Sorry, there is a problem with the service", String::from("Try again later. If it keeps happening, tell the team who runs this site.")),
+            AppError::Forbidden => (
+                "You cannot see this page",
+                String::from(
+                    "Your account does not allow this. If you think it should, ask an administrator.",
+                ),
+            ),
+            AppError::FormExpired => (
+                "The form has expired",
+                String::from(
+                    "For your security, forms expire. Go back, reload the page and try again. Nothing was saved.",
+                ),
+            ),
+            AppError::TooManyRequests { retry_after_secs } => {
+                ("Too many attempts", format!("Wait {} and try again.", pages::minutes(*retry_after_secs)))
+            }
+            AppError::Unavailable => {
+                ("Sorry, the service is busy", String::from("Try again in a few seconds."))
+            }
+            AppError::Internal(_) | AppError::SignInRequired { .. } => (
+                "Sorry, there is a problem with the service",
+                String::from("Try again later. If it keeps happening, tell the team who runs this site."),
+            ),
         };
         let mut response = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(pages::errors::page(frame, status.as_u16(), title, &message).into_string());
-        if let AppError::TooManyRequests { retry_after_secs } = self {
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let AppError::TooManyRequests { retry_after_secs } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

@@ -53,7 +53,10 @@ pub enum StartError {
 /// cookie key, ready to serve or to run a command.
 pub fn open(config: Config) -> Result<AppState, StartError> {
     let paths = config.paths();
-    for folder in [paths.database.parent(), Some(paths.index.as_path()), Some(paths.mail.as_path())].into_iter().flatten() {
+    for folder in [paths.database.parent(), Some(paths.index.as_path()), Some(paths.mail.as_path())]
+        .into_iter()
+        .flatten()
+    {
         if !folder.as_os_str().is_empty() {
             std::fs::create_dir_all(folder)
                 .map_err(|e| StartError::Io(format!("cannot create the folder {}: {e}", folder.display())))?;
@@ -70,11 +73,16 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
 
 /// Reads the cookie key kept beside the database, making one the first time.
 fn secret_key_file(path: &std::path::Path) -> Result<Vec<u8>, StartError> {
-    let io = |e: std::io::Error| StartError::Io(format!("cannot use the secret key file {}: {e}", path.display()));
+    let io =
+        |e: std::io::Error| StartError::Io(format!("cannot use the secret key file {}: {e}", path.display()));
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(crate::config::secret_key_bytes(&text)?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let hex = format!("{}{}", crate::domain::accounts::random_token(), crate::domain::accounts::random_token());
+            let hex = format!(
+                "{}{}",
+                crate::domain::accounts::random_token(),
+                crate::domain::accounts::random_token()
+            );
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]

@@ -297,10 +297,10 @@ fn check_templates(t: &Templates) -> Result<(), TemplateError> {
         if !t.organisations.contains_key(&s.organisation) {
             return Err(TemplateError(format!("'{}' names no organisation '{}'", s.name, s.organisation)));
         }
-        if let Some(venue) = &s.venue {
-            if !t.venues.contains_key(venue) {
-                return Err(TemplateError(format!("'{}' names no venue '{venue}'", s.name)));
-            }
+        if let Some(venue) = &s.venue
+            && !t.venues.contains_key(venue)
+        {
+            return Err(TemplateError(format!("'{}' names no venue '{venue}'", s.name)));
         }
     }
     Ok(())
@@ -329,12 +329,11 @@ fn place_names(written: &[String], wanted: usize) -> Vec<String> {
 
 /// Lays the small areas out on an offset (hexagonal) grid, so each has up to six
 /// neighbours as real output areas do, and gives each to its nearest place.
-fn build_areas(
-    t: &Templates,
-    places: &[String],
-    count: usize,
-    dice: &mut Dice,
-) -> (Vec<SmallArea>, Vec<(usize, usize, f64)>, Vec<usize>) {
+/// Small areas, their adjacency (index pairs with shared boundary in metres),
+/// and the place each area belongs to.
+type Areas = (Vec<SmallArea>, Vec<(usize, usize, f64)>, Vec<usize>);
+
+fn build_areas(t: &Templates, places: &[String], count: usize, dice: &mut Dice) -> Areas {
     let columns = (count as f64).sqrt().ceil().max(1.0) as usize;
     let rows = count.div_ceil(columns);
     let cell = |index: usize| (index / columns, index % columns);
@@ -457,7 +456,8 @@ fn build_postcodes(
 fn outward_code(area: &str, place: usize) -> String {
     const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let first = area.chars().next().unwrap_or('Q');
-    let start = area.bytes().nth(1).and_then(|b| LETTERS.iter().position(|&l| l == b)).unwrap_or(10);
+    let start =
+        area.as_bytes().get(1).copied().and_then(|b| LETTERS.iter().position(|&l| l == b)).unwrap_or(10);
     let second = LETTERS[(start + place / 99) % LETTERS.len()] as char;
     format!("{first}{second}{}", place % 99 + 1)
 }
@@ -471,12 +471,18 @@ fn demo_users(editor_org: Option<OrganisationId>) -> Vec<DemoUser> {
         organisation,
     };
     let mut users = vec![
-        user(1, "admin@kingsmere.example.org", "Alex Morgan (demo administrator)", Role::Administrator, None),
-        user(2, "connector@kingsmere.example.org", "Sam Okafor (demo connector)", Role::Connector, None),
-        user(3, "advisor@kingsmere.example.org", "Jo Lindqvist (demo advisor)", Role::Advisor, None),
+        user(1, "admin@kingsmere.example.org", "Alex Morgan", Role::Administrator, None),
+        user(2, "connector@kingsmere.example.org", "Sam Okafor", Role::Connector, None),
+        user(3, "advisor@kingsmere.example.org", "Jo Lindqvist", Role::Advisor, None),
     ];
     if let Some(org) = editor_org {
-        users.push(user(4, "editor@kingsmere.example.org", "Pat Reilly (demo editor)", Role::OrganisationEditor, Some(org)));
+        users.push(user(
+            4,
+            "editor@kingsmere.example.org",
+            "Pat Reilly",
+            Role::OrganisationEditor,
+            Some(org),
+        ));
     }
     users
 }
@@ -503,11 +509,8 @@ impl Builder<'_> {
     }
 
     fn organisation(&mut self, key: &str, place: usize) -> Result<OrganisationId, TemplateError> {
-        let template = self
-            .t
-            .organisations
-            .get(key)
-            .ok_or_else(|| TemplateError(format!("no organisation '{key}'")))?;
+        let template =
+            self.t.organisations.get(key).ok_or_else(|| TemplateError(format!("no organisation '{key}'")))?;
         let place = if template.scope == "borough" { usize::MAX } else { place };
         if let Some(id) = self.organisation_index.get(&(key.to_string(), place)) {
             return Ok(*id);
@@ -517,13 +520,19 @@ impl Builder<'_> {
         let at = if place == usize::MAX { self.places.len() / 2 } else { place };
         let kind = OrganisationKind::from_code(&template.kind)
             .ok_or_else(|| TemplateError(format!("'{}' is not a kind of organisation", template.kind)))?;
-        let slug: String = self.fill(&template.name, at).to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
+        let slug: String = self
+            .fill(&template.name, at)
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
         self.organisations.push(Organisation {
             id,
             name: self.fill(&template.name, at),
             description: self.fill(&template.description, at),
             kind,
-            charity_number: matches!(kind, OrganisationKind::Charity).then(|| format!("9{:06}", 100_000 + n * 37)),
+            charity_number: matches!(kind, OrganisationKind::Charity)
+                .then(|| format!("9{:06}", 100_000 + n * 37)),
             company_number: matches!(kind, OrganisationKind::Cic | OrganisationKind::SocialEnterprise)
                 .then(|| format!("QK{:06}", 10_000 + n * 13)),
             website: Some(format!("https://{slug}.example.org")),
@@ -538,8 +547,7 @@ impl Builder<'_> {
         if let Some(id) = self.location_index.get(&(key.to_string(), place)) {
             return Ok(*id);
         }
-        let template =
-            self.t.venues.get(key).ok_or_else(|| TemplateError(format!("no venue '{key}'")))?;
+        let template = self.t.venues.get(key).ok_or_else(|| TemplateError(format!("no venue '{key}'")))?;
         // A small area of this place, chosen by the dice; its first postcode.
         let in_place = &self.areas_by_place[place];
         let area = if in_place.is_empty() { 0 } else { in_place[dice.below(in_place.len())] };
@@ -622,7 +630,8 @@ impl Builder<'_> {
                 _ => None,
             },
         };
-        let mut languages = if s.languages.is_empty() { vec!["English".to_string()] } else { s.languages.clone() };
+        let mut languages =
+            if s.languages.is_empty() { vec!["English".to_string()] } else { s.languages.clone() };
         languages.sort();
         let details = ServiceInput {
             organisation,
@@ -630,7 +639,8 @@ impl Builder<'_> {
             description: self.fill(&s.description, place),
             status,
             needs: s.needs.clone(),
-            referral_route: ReferralRoute::from_code(&s.referral).ok_or_else(|| bad("referral route", &s.referral))?,
+            referral_route: ReferralRoute::from_code(&s.referral)
+                .ok_or_else(|| bad("referral route", &s.referral))?,
             eligibility: s.eligibility.as_ref().map(|e| self.fill(e, place)),
             min_age: s.min_age,
             max_age: s.max_age,
@@ -648,7 +658,10 @@ impl Builder<'_> {
         let schedules = s
             .schedules
             .iter()
-            .map(|template| schedule_of(template, s.bank_holidays, today).map_err(|e| TemplateError(format!("'{}': {e}", s.name))))
+            .map(|template| {
+                schedule_of(template, s.bank_holidays, today)
+                    .map_err(|e| TemplateError(format!("'{}': {e}", s.name)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         // Checked within the last nine months: about a third are overdue for
         // their six-monthly review.
@@ -729,7 +742,8 @@ fn last_on_or_before(date: NaiveDate, weekday: Weekday) -> NaiveDate {
 
 /// The season a seasonal group runs in: the one under way on `today`, or the next.
 fn season_around(season: &str, today: NaiveDate) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
-    let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| String::from("bad date"));
+    let date =
+        |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| String::from("bad date"));
     let year = today.year();
     let (from, to) = match season {
         // 1 November to 31 March.
@@ -792,7 +806,8 @@ mod tests {
         assert!(demo.locations.iter().any(|l| l.confidential), "a refuge");
         assert!(demo.services.iter().any(|s| s.details.capacity == Some(Capacity::WaitingList)));
         let overdue_before = today().and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::days(183);
-        let overdue = demo.services.iter().filter(|s| s.last_verified_at.is_some_and(|t| t < overdue_before)).count();
+        let overdue =
+            demo.services.iter().filter(|s| s.last_verified_at.is_some_and(|t| t < overdue_before)).count();
         assert!(overdue > 20 && overdue < demo.services.len() / 2, "{overdue} overdue");
         assert!(demo.users.iter().any(|u| u.role == Role::OrganisationEditor));
     }

@@ -1,8 +1,8 @@
 //! Staff accounts: roles, what each role may do, and password hashing.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{NeighbourhoodId, OrganisationId, UserId};
@@ -66,18 +66,13 @@ impl StaffUser {
     /// Whether this person may add or change a listing of `organisation` whose
     /// venues lie in `neighbourhoods` (empty for a listing with no venue in any
     /// neighbourhood: phone, online or borough-wide).
-    pub fn may_edit_listing(
-        &self,
-        organisation: OrganisationId,
-        neighbourhoods: &[NeighbourhoodId],
-    ) -> bool {
+    pub fn may_edit_listing(&self, organisation: OrganisationId, neighbourhoods: &[NeighbourhoodId]) -> bool {
         match self.role {
             Role::Administrator => true,
             Role::Advisor => false,
             Role::OrganisationEditor => self.organisation == Some(organisation),
             Role::Connector => {
-                neighbourhoods.is_empty()
-                    || neighbourhoods.iter().any(|n| self.neighbourhoods.contains(n))
+                neighbourhoods.is_empty() || neighbourhoods.iter().any(|n| self.neighbourhoods.contains(n))
             }
         }
     }

@@ -122,11 +122,29 @@ mod tests {
         assert!(needs.len() >= 30, "{} needs", needs.len());
         assert!(groups >= 8 && leaves.len() >= 30);
         for slug in [
-            "loneliness", "carers-support", "memory-and-dementia", "mobility-and-falls",
-            "mental-wellbeing", "physical-activity", "food", "debt", "benefits", "housing",
-            "domestic-abuse", "alcohol-and-drugs", "digital-skills", "getting-out",
-            "bereavement", "sight-loss", "hearing-loss", "long-term-conditions", "work",
-            "volunteering", "learning", "legal-and-immigration", "faith-and-culture",
+            "loneliness",
+            "carers-support",
+            "memory-and-dementia",
+            "mobility-and-falls",
+            "mental-wellbeing",
+            "physical-activity",
+            "food",
+            "debt",
+            "benefits",
+            "housing",
+            "domestic-abuse",
+            "alcohol-and-drugs",
+            "digital-skills",
+            "getting-out",
+            "bereavement",
+            "sight-loss",
+            "hearing-loss",
+            "long-term-conditions",
+            "work",
+            "volunteering",
+            "learning",
+            "legal-and-immigration",
+            "faith-and-culture",
         ] {
             assert!(needs.iter().any(|n| n.slug == slug), "missing {slug}");
         }

@@ -11,8 +11,8 @@
 use std::fmt;
 
 use chrono::{
-    DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-    Timelike, Utc, Weekday,
+    DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+    Utc, Weekday,
 };
 use chrono_tz::Europe::London;
 use chrono_tz::Tz;
@@ -68,7 +68,9 @@ pub struct DayRule {
 /// Why a stored schedule could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
-    #[error("'{0}' is not a day of the week (use MO, TU, WE, TH, FR, SA or SU, optionally with a number such as 1TU or -1FR)")]
+    #[error(
+        "'{0}' is not a day of the week (use MO, TU, WE, TH, FR, SA or SU, optionally with a number such as 1TU or -1FR)"
+    )]
     BadDay(String),
     #[error("'{0}' is not a day of the month (use 1 to 31, or -1 for the last day)")]
     BadMonthDay(String),
@@ -136,11 +138,7 @@ impl fmt::Display for DayRule {
 
 /// Reads a comma-separated `byday` list such as `MO,WE` or `1TU,3TU`.
 pub fn parse_byday(text: &str) -> Result<Vec<DayRule>, ScheduleError> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(DayRule::parse)
-        .collect()
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(DayRule::parse).collect()
 }
 
 /// Writes a `byday` list back in its stored form.
@@ -272,10 +270,7 @@ impl Schedule {
         let opens = self.opens_at?;
         let closes = self.closes_at?;
         let end_date = if closes <= opens { date.succ_opt()? } else { date };
-        Some(Session {
-            starts: london(date.and_time(opens)),
-            ends: london(end_date.and_time(closes)),
-        })
+        Some(Session { starts: london(date.and_time(opens)), ends: london(end_date.and_time(closes)) })
     }
 }
 
@@ -285,11 +280,9 @@ pub fn is_open_at(schedules: &[Schedule], instant: DateTime<Utc>) -> bool {
     // A session that started yesterday evening may still be running.
     let yesterday = today.pred_opt().unwrap_or(today);
     schedules.iter().any(|schedule| {
-        [yesterday, today].into_iter().any(|date| {
-            schedule
-                .session_on(date)
-                .is_some_and(|s| s.starts <= instant && instant < s.ends)
-        })
+        [yesterday, today]
+            .into_iter()
+            .any(|date| schedule.session_on(date).is_some_and(|s| s.starts <= instant && instant < s.ends))
     })
 }
 
@@ -309,15 +302,13 @@ pub fn runs_on_weekday(schedules: &[Schedule], weekday: Weekday, today: NaiveDat
 pub fn next_session(schedules: &[Schedule], after: DateTime<Utc>) -> Option<Session> {
     let today = after.with_timezone(&London).date_naive();
     let first = today.pred_opt()?;
-    (0..=LOOK_AHEAD_DAYS)
-        .filter_map(|n| first.checked_add_days(Days::new(n)))
-        .find_map(|date| {
-            schedules
-                .iter()
-                .filter_map(|s| s.session_on(date))
-                .filter(|s| s.ends > after)
-                .min_by_key(|s| s.starts)
-        })
+    (0..=LOOK_AHEAD_DAYS).filter_map(|n| first.checked_add_days(Days::new(n))).find_map(|date| {
+        schedules
+            .iter()
+            .filter_map(|s| s.session_on(date))
+            .filter(|s| s.ends > after)
+            .min_by_key(|s| s.starts)
+    })
 }
 
 /// The schedules in one plain-English line each, such as "First and third
@@ -372,10 +363,8 @@ fn describe_one(s: &Schedule, times: &[(NaiveTime, NaiveTime)], today: NaiveDate
         Some(Frequency::Monthly) => monthly_phrase(s, interval),
     };
     if !times.is_empty() {
-        let spans: Vec<String> = times
-            .iter()
-            .map(|(opens, closes)| format!("{} to {}", clock(*opens), clock(*closes)))
-            .collect();
+        let spans: Vec<String> =
+            times.iter().map(|(opens, closes)| format!("{} to {}", clock(*opens), clock(*closes))).collect();
         line.push_str(", ");
         line.push_str(&join_words(&spans));
     }
@@ -383,21 +372,12 @@ fn describe_one(s: &Schedule, times: &[(NaiveTime, NaiveTime)], today: NaiveDate
         line.push_str(", by appointment");
     }
     match (s.valid_from, s.valid_to) {
-        (Some(from), Some(to)) => {
-            line.push_str(&format!(", from {} to {}", long_date(from), long_date(to)))
-        }
-        (Some(from), None) if from > today => {
-            line.push_str(&format!(", starting {}", long_date(from)))
-        }
+        (Some(from), Some(to)) => line.push_str(&format!(", from {} to {}", long_date(from), long_date(to))),
+        (Some(from), None) if from > today => line.push_str(&format!(", starting {}", long_date(from))),
         (None, Some(to)) => line.push_str(&format!(", until {}", long_date(to))),
         _ => {}
     }
-    let closures: Vec<String> = s
-        .closed_on
-        .iter()
-        .filter(|&&d| d >= today)
-        .map(|&d| long_date(d))
-        .collect();
+    let closures: Vec<String> = s.closed_on.iter().filter(|&&d| d >= today).map(|&d| long_date(d)).collect();
     if !closures.is_empty() {
         line.push_str(&format!(" (not on {})", join_words(&closures)));
     }
@@ -413,9 +393,8 @@ fn weekly_phrase(days: &[Weekday], interval: u32) -> String {
         if days.len() == 7 {
             return String::from("Every day");
         }
-        let consecutive = days
-            .windows(2)
-            .all(|w| w[1].num_days_from_monday() == w[0].num_days_from_monday() + 1);
+        let consecutive =
+            days.windows(2).all(|w| w[1].num_days_from_monday() == w[0].num_days_from_monday() + 1);
         if days.len() >= 3 && consecutive {
             return format!("{} to {}", names[0], names[names.len() - 1]);
         }
@@ -454,10 +433,10 @@ fn monthly_phrase(s: &Schedule, interval: u32) -> String {
             .collect();
         parts.push(format!("the {}", join_words(&days)));
     }
-    if parts.is_empty() {
-        if let Some(start) = s.dtstart {
-            parts.push(format!("the {}", ordinal_number(start.day() as i8)));
-        }
+    if parts.is_empty()
+        && let Some(start) = s.dtstart
+    {
+        parts.push(format!("the {}", ordinal_number(start.day() as i8)));
     }
     let period = match interval {
         1 => "of the month".to_string(),
@@ -482,11 +461,7 @@ pub fn clock(time: NaiveTime) -> String {
         0 => 12,
         h => h,
     };
-    if minute == 0 {
-        format!("{hour12}{suffix}")
-    } else {
-        format!("{hour12}:{minute:02}{suffix}")
-    }
+    if minute == 0 { format!("{hour12}{suffix}") } else { format!("{hour12}:{minute:02}{suffix}") }
 }
 
 /// "Saturday 5 December 2026".
@@ -549,10 +524,7 @@ fn capitalise(text: &str) -> String {
 
 fn days_in_month(date: NaiveDate) -> u32 {
     let first = date.with_day(1).unwrap_or(date);
-    first
-        .checked_add_months(Months::new(1))
-        .and_then(|next| next.pred_opt())
-        .map_or(31, |last| last.day())
+    first.checked_add_months(Months::new(1)).and_then(|next| next.pred_opt()).map_or(31, |last| last.day())
 }
 
 fn month_day_matches(day: i8, date: NaiveDate) -> bool {
@@ -618,9 +590,9 @@ mod tests {
         assert!(!s.runs_on(date(2026, 11, 3)));
         assert!(s.runs_on(date(2026, 11, 4)));
         // 10:30 GMT on a Monday in November is 10:30 in London.
-        assert!(is_open_at(&[s.clone()], utc(2026, 11, 2, 10, 30)));
-        assert!(!is_open_at(&[s.clone()], utc(2026, 11, 2, 12, 0)));
-        assert!(!is_open_at(&[s.clone()], utc(2026, 11, 2, 9, 59)));
+        assert!(is_open_at(std::slice::from_ref(&s), utc(2026, 11, 2, 10, 30)));
+        assert!(!is_open_at(std::slice::from_ref(&s), utc(2026, 11, 2, 12, 0)));
+        assert!(!is_open_at(std::slice::from_ref(&s), utc(2026, 11, 2, 9, 59)));
         assert_eq!(describe(&[s], date(2026, 11, 1)), ["Every Monday and Wednesday, 10am to 12 noon"]);
     }
 
@@ -669,7 +641,10 @@ mod tests {
         // January 2027 has five Fridays; the last is the 29th.
         assert!(s.runs_on(date(2027, 1, 29)));
         assert!(!s.runs_on(date(2027, 1, 22)));
-        assert_eq!(describe(&[s.clone()], date(2026, 11, 1)), ["Last Friday of the month, 7pm to 9pm"]);
+        assert_eq!(
+            describe(std::slice::from_ref(&s), date(2026, 11, 1)),
+            ["Last Friday of the month, 7pm to 9pm"]
+        );
         let next = next_session(&[s], utc(2026, 11, 28, 12, 0));
         assert_eq!(next.map(|s| s.starts.date_naive()), Some(date(2026, 12, 25)));
     }
@@ -689,7 +664,10 @@ mod tests {
         assert!(!s.runs_on(date(2026, 11, 12)));
         assert!(s.runs_on(date(2026, 11, 19)));
         assert!(!s.runs_on(date(2026, 10, 22)), "nothing before the start date");
-        assert_eq!(describe(&[s.clone()], date(2026, 11, 1)), ["Every other Thursday, 1:30pm to 3:30pm"]);
+        assert_eq!(
+            describe(std::slice::from_ref(&s), date(2026, 11, 1)),
+            ["Every other Thursday, 1:30pm to 3:30pm"]
+        );
         let next = next_session(&[s], utc(2026, 11, 6, 9, 0));
         assert_eq!(next.map(|s| s.starts.date_naive()), Some(date(2026, 11, 19)));
     }
@@ -705,9 +683,15 @@ mod tests {
         };
         assert!(s.runs_on(date(2026, 12, 5)));
         assert!(!s.runs_on(date(2026, 12, 12)));
-        assert_eq!(describe(&[s.clone()], date(2026, 11, 1)), ["On Saturday 5 December 2026, 10am to 1pm"]);
-        assert!(next_session(&[s.clone()], utc(2026, 12, 6, 0, 0)).is_none(), "it has been and gone");
-        assert!(runs_on_weekday(&[s.clone()], Weekday::Sat, date(2026, 11, 22)));
+        assert_eq!(
+            describe(std::slice::from_ref(&s), date(2026, 11, 1)),
+            ["On Saturday 5 December 2026, 10am to 1pm"]
+        );
+        assert!(
+            next_session(std::slice::from_ref(&s), utc(2026, 12, 6, 0, 0)).is_none(),
+            "it has been and gone"
+        );
+        assert!(runs_on_weekday(std::slice::from_ref(&s), Weekday::Sat, date(2026, 11, 22)));
         assert!(!runs_on_weekday(&[s], Weekday::Sun, date(2026, 11, 22)));
     }
 
@@ -720,11 +704,11 @@ mod tests {
         assert!(s.runs_on(date(2027, 4, 3)));
         assert!(!s.runs_on(date(2027, 10, 2)));
         assert_eq!(
-            describe(&[s.clone()], date(2026, 11, 1)),
+            describe(std::slice::from_ref(&s), date(2026, 11, 1)),
             ["Every Saturday, 10am to 12 noon, from Thursday 1 April 2027 to Thursday 30 September 2027"]
         );
         // Open on Saturdays? Not this winter.
-        assert!(!runs_on_weekday(&[s.clone()], Weekday::Sat, date(2026, 11, 22)));
+        assert!(!runs_on_weekday(std::slice::from_ref(&s), Weekday::Sat, date(2026, 11, 22)));
         let next = next_session(&[s], utc(2026, 11, 22, 12, 0));
         assert_eq!(next.map(|s| s.starts.date_naive()), Some(date(2027, 4, 3)));
     }
@@ -732,8 +716,8 @@ mod tests {
     #[test]
     fn by_appointment() {
         let s = Schedule { by_appointment: true, ..Schedule::default() };
-        assert_eq!(describe(&[s.clone()], date(2026, 11, 1)), ["By appointment"]);
-        assert!(!is_open_at(&[s.clone()], utc(2026, 11, 2, 10, 0)));
+        assert_eq!(describe(std::slice::from_ref(&s), date(2026, 11, 1)), ["By appointment"]);
+        assert!(!is_open_at(std::slice::from_ref(&s), utc(2026, 11, 2, 10, 0)));
         assert!(next_session(&[s], utc(2026, 11, 2, 10, 0)).is_none());
     }
 
@@ -744,7 +728,7 @@ mod tests {
         assert!(!s.runs_on(date(2026, 12, 25)));
         assert!(s.runs_on(date(2026, 12, 18)));
         // Christmas Day and New Year's Day are skipped: next after the 18th is the 8th.
-        let next = next_session(&[s.clone()], utc(2026, 12, 18, 13, 0));
+        let next = next_session(std::slice::from_ref(&s), utc(2026, 12, 18, 13, 0));
         assert_eq!(next.map(|s| s.starts.date_naive()), Some(date(2027, 1, 8)));
         assert_eq!(
             describe(&[s], date(2026, 11, 1)),
@@ -757,11 +741,11 @@ mod tests {
         // Sunday 29 March 2026: clocks go forward at 1am GMT.
         let s = Schedule::weekly(&[Weekday::Sun], time(9, 0), time(10, 0));
         // The week before (GMT), 9:30 local is 9:30 UTC.
-        assert!(is_open_at(&[s.clone()], utc(2026, 3, 22, 9, 30)));
-        assert!(!is_open_at(&[s.clone()], utc(2026, 3, 22, 8, 30)));
+        assert!(is_open_at(std::slice::from_ref(&s), utc(2026, 3, 22, 9, 30)));
+        assert!(!is_open_at(std::slice::from_ref(&s), utc(2026, 3, 22, 8, 30)));
         // On the day (BST), 9:30 local is 8:30 UTC.
-        assert!(is_open_at(&[s.clone()], utc(2026, 3, 29, 8, 30)));
-        assert!(!is_open_at(&[s.clone()], utc(2026, 3, 29, 9, 30)));
+        assert!(is_open_at(std::slice::from_ref(&s), utc(2026, 3, 29, 8, 30)));
+        assert!(!is_open_at(std::slice::from_ref(&s), utc(2026, 3, 29, 9, 30)));
         let next = next_session(&[s], utc(2026, 3, 28, 12, 0));
         assert_eq!(next.map(|n| n.starts.with_timezone(&Utc)), Some(utc(2026, 3, 29, 8, 0)));
     }
@@ -770,8 +754,8 @@ mod tests {
     fn the_october_clock_change_keeps_wall_clock_times() {
         // Sunday 25 October 2026: clocks go back at 2am BST.
         let s = Schedule::weekly(&[Weekday::Sun], time(9, 0), time(10, 0));
-        assert!(is_open_at(&[s.clone()], utc(2026, 10, 18, 8, 30)), "BST the week before");
-        assert!(is_open_at(&[s.clone()], utc(2026, 10, 25, 9, 30)), "GMT on the day");
+        assert!(is_open_at(std::slice::from_ref(&s), utc(2026, 10, 18, 8, 30)), "BST the week before");
+        assert!(is_open_at(std::slice::from_ref(&s), utc(2026, 10, 25, 9, 30)), "GMT on the day");
         assert!(!is_open_at(&[s], utc(2026, 10, 25, 8, 30)));
     }
 
@@ -781,7 +765,10 @@ mod tests {
         let s = Schedule::weekly(&[Weekday::Sat], time(20, 0), time(8, 0));
         let night = s.session_on(date(2026, 10, 24));
         assert_eq!(night.map(|n| (n.ends - n.starts).num_hours()), Some(13));
-        assert!(is_open_at(&[s.clone()], utc(2026, 10, 25, 7, 30)), "still open at 7:30am GMT on Sunday");
+        assert!(
+            is_open_at(std::slice::from_ref(&s), utc(2026, 10, 25, 7, 30)),
+            "still open at 7:30am GMT on Sunday"
+        );
         assert!(!is_open_at(&[s], utc(2026, 10, 25, 8, 30)));
     }
 
@@ -814,7 +801,7 @@ mod tests {
     #[test]
     fn open_on_a_weekday_looks_ahead() {
         let s = monthly("1SA", time(10, 0), time(12, 0));
-        assert!(runs_on_weekday(&[s.clone()], Weekday::Sat, date(2026, 11, 22)));
+        assert!(runs_on_weekday(std::slice::from_ref(&s), Weekday::Sat, date(2026, 11, 22)));
         assert!(!runs_on_weekday(&[s], Weekday::Sun, date(2026, 11, 22)));
     }
 

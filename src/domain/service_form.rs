@@ -66,30 +66,41 @@ impl ServiceForm {
         let mut errors = FieldErrors::default();
         let organisation = errors.take(
             "organisation",
-            self.organisation.trim().parse::<OrganisationId>().map_err(|_| "Choose the organisation that runs the service".to_string()),
+            self.organisation
+                .trim()
+                .parse::<OrganisationId>()
+                .map_err(|_| "Choose the organisation that runs the service".to_string()),
         );
         let name = errors.take("name", text::required_line(&self.name, "the name of the service"));
         let description = errors.take(
             "description",
-            text::optional_text(&self.description, "the description", text::MAX_TEXT).and_then(|d| {
-                d.ok_or_else(|| "Enter a description of what the service does".to_string())
-            }),
+            text::optional_text(&self.description, "the description", text::MAX_TEXT)
+                .and_then(|d| d.ok_or_else(|| "Enter a description of what the service does".to_string())),
         );
-        let status = errors.take("status", choose(&self.status, ServiceStatus::from_code, "Choose whether the service is running"));
+        let status = errors.take(
+            "status",
+            choose(&self.status, ServiceStatus::from_code, "Choose whether the service is running"),
+        );
         let needs = errors.take("needs", check_needs(&self.needs, known_needs));
         let referral_route = errors.take(
             "referral_route",
-            choose(&self.referral_route, ReferralRoute::from_code, "Choose how people get to use the service"),
+            choose(
+                &self.referral_route,
+                ReferralRoute::from_code,
+                "Choose how people get to use the service",
+            ),
         );
-        let eligibility = errors.take("eligibility", text::optional_text(&self.eligibility, "who the service is for", 1_000));
+        let eligibility = errors
+            .take("eligibility", text::optional_text(&self.eligibility, "who the service is for", 1_000));
         let min_age = errors.take("min_age", age(&self.min_age, "The youngest age"));
         let max_age = errors.take("max_age", age(&self.max_age, "The oldest age"));
-        if let (Some(Some(min)), Some(Some(max))) = (min_age, max_age) {
-            if min > max {
-                errors.add("max_age", "The oldest age must be the same as or more than the youngest age");
-            }
+        if let (Some(Some(min)), Some(Some(max))) = (min_age, max_age)
+            && min > max
+        {
+            errors.add("max_age", "The oldest age must be the same as or more than the youngest age");
         }
-        let cost = errors.take("cost", choose(&self.cost, CostKind::from_code, "Choose what the service costs"));
+        let cost =
+            errors.take("cost", choose(&self.cost, CostKind::from_code, "Choose what the service costs"));
         let cost_description =
             errors.take("cost_description", text::optional_text(&self.cost_description, "the cost", 500));
         if cost == Some(CostKind::Paid) && cost_description == Some(None) {
@@ -97,12 +108,18 @@ impl ServiceForm {
         }
         let delivery = errors.take("delivery", check_delivery(&self.delivery));
         let languages = errors.take("languages", check_languages(&self.languages));
-        let area = errors.take("area", choose(&self.area, ServiceArea::from_code, "Choose where the service is offered"));
+        let area = errors
+            .take("area", choose(&self.area, ServiceArea::from_code, "Choose where the service is offered"));
         let area_radius_km = errors.take("area_radius_km", radius(&self.area_radius_km, area));
-        let capacity = errors.take("capacity", match self.capacity.trim() {
-            "" | "unknown" => Ok(None),
-            code => Capacity::from_code(code).map(Some).ok_or_else(|| "Choose whether the service is taking new people".to_string()),
-        });
+        let capacity = errors.take(
+            "capacity",
+            match self.capacity.trim() {
+                "" | "unknown" => Ok(None),
+                code => Capacity::from_code(code)
+                    .map(Some)
+                    .ok_or_else(|| "Choose whether the service is taking new people".to_string()),
+            },
+        );
         let email = errors.take("email", text::email(&self.email));
         let phone = errors.take("phone", text::phone(&self.phone));
         let website = errors.take("website", text::web_address(&self.website));
@@ -113,29 +130,37 @@ impl ServiceForm {
         }
         // Every field checked out, so each is present.
         match (organisation, name, description, status, needs, referral_route, cost, delivery, area) {
-            (Some(organisation), Some(name), Some(description), Some(status), Some(needs), Some(referral_route), Some(cost), Some(delivery), Some(area)) => {
-                Ok(ServiceInput {
-                    organisation,
-                    name,
-                    description,
-                    status,
-                    needs,
-                    referral_route,
-                    eligibility: eligibility.flatten(),
-                    min_age: min_age.flatten(),
-                    max_age: max_age.flatten(),
-                    cost,
-                    cost_description: cost_description.flatten(),
-                    delivery,
-                    languages: languages.unwrap_or_default(),
-                    area,
-                    area_radius_km: area_radius_km.flatten(),
-                    capacity: capacity.flatten(),
-                    email: email.flatten(),
-                    phone: phone.flatten(),
-                    website: website.flatten(),
-                })
-            }
+            (
+                Some(organisation),
+                Some(name),
+                Some(description),
+                Some(status),
+                Some(needs),
+                Some(referral_route),
+                Some(cost),
+                Some(delivery),
+                Some(area),
+            ) => Ok(ServiceInput {
+                organisation,
+                name,
+                description,
+                status,
+                needs,
+                referral_route,
+                eligibility: eligibility.flatten(),
+                min_age: min_age.flatten(),
+                max_age: max_age.flatten(),
+                cost,
+                cost_description: cost_description.flatten(),
+                delivery,
+                languages: languages.unwrap_or_default(),
+                area,
+                area_radius_km: area_radius_km.flatten(),
+                capacity: capacity.flatten(),
+                email: email.flatten(),
+                phone: phone.flatten(),
+                website: website.flatten(),
+            }),
             _ => Err(errors),
         }
     }
@@ -255,12 +280,8 @@ fn check_delivery(chosen: &[String]) -> Result<Vec<DeliveryMode>, String> {
 }
 
 fn check_languages(value: &str) -> Result<Vec<String>, String> {
-    let languages: Vec<String> = value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let languages: Vec<String> =
+        value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
     if languages.len() > 20 || languages.iter().any(|l| l.chars().count() > 60) {
         return Err(String::from("List up to 20 languages, separated by commas"));
     }
@@ -349,8 +370,18 @@ mod tests {
         };
         let errors = form.check(&known()).expect_err("invalid");
         for field in [
-            "organisation", "name", "description", "status", "needs", "referral_route", "max_age",
-            "cost_description", "delivery", "email", "website", "area_radius_km",
+            "organisation",
+            "name",
+            "description",
+            "status",
+            "needs",
+            "referral_route",
+            "max_age",
+            "cost_description",
+            "delivery",
+            "email",
+            "website",
+            "area_radius_km",
         ] {
             assert!(errors.get(field).is_some(), "no message for {field}: {errors:?}");
         }
@@ -373,6 +404,8 @@ mod tests {
         );
         let created = changed_fields(&[], &before.history_fields());
         assert!(created.iter().all(|(_, old, _)| old.is_none()));
-        assert!(created.iter().any(|(f, _, new)| *f == "name" && new.as_deref() == Some("Tuesday Lunch Club")));
+        assert!(
+            created.iter().any(|(f, _, new)| *f == "name" && new.as_deref() == Some("Tuesday Lunch Club"))
+        );
     }
 }

@@ -136,7 +136,9 @@ mod tests {
     fn emails() {
         assert_eq!(email(" a.b@example.org "), Ok(Some("a.b@example.org".into())));
         assert_eq!(email(""), Ok(None));
-        for bad in ["a", "a@b", "@example.org", "a@@example.org", "a b@example.org", "a@example..org", "a@.org"] {
+        for bad in
+            ["a", "a@b", "@example.org", "a@@example.org", "a b@example.org", "a@example..org", "a@.org"]
+        {
             assert!(email(bad).is_err(), "{bad}");
         }
     }
@@ -152,7 +154,14 @@ mod tests {
     #[test]
     fn web_addresses_must_be_http() {
         assert_eq!(web_address("https://example.org/x"), Ok(Some("https://example.org/x".into())));
-        for bad in ["javascript:alert(1)", "example.org", "https://", "http://localhost", "data:text/html,x", "https://a.org/\"onmouseover="] {
+        for bad in [
+            "javascript:alert(1)",
+            "example.org",
+            "https://",
+            "http://localhost",
+            "data:text/html,x",
+            "https://a.org/\"onmouseover=",
+        ] {
             assert!(web_address(bad).is_err(), "{bad}");
         }
     }

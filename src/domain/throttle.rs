@@ -30,7 +30,10 @@ impl SignInThrottle {
     /// `None` when an attempt may go ahead; otherwise how long to wait.
     pub fn check(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
         let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let keys = [(account_key(account), self.limits.per_account), (address_key(address), self.limits.per_address)];
+        let keys = [
+            (account_key(account), self.limits.per_account),
+            (address_key(address), self.limits.per_address),
+        ];
         keys.into_iter()
             .filter_map(|(key, limit)| {
                 let recent = failures.get_mut(&key)?;

@@ -68,4 +68,3 @@ pub struct ChangeView {
     pub new_value: Option<String>,
     pub reason: Option<String>,
 }
-

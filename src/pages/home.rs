@@ -7,7 +7,12 @@ use maud::{Markup, html};
 use super::{Frame, layout};
 use crate::domain::needs::Need;
 
-pub fn page(frame: &Frame, needs: &[Need], services_per_need: &HashMap<String, i64>, borough: &str) -> Markup {
+pub fn page(
+    frame: &Frame,
+    needs: &[Need],
+    services_per_need: &HashMap<String, i64>,
+    borough: &str,
+) -> Markup {
     let groups = needs.iter().filter(|n| n.parent.is_none());
     html! {
         (layout(frame, "Find help near you", html! {

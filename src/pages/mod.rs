@@ -227,7 +227,13 @@ impl Choices<'_> {
 }
 
 /// A drop-down list.
-pub fn select(name: &str, label: &str, options: &[(String, String)], chosen: &str, errors: &FieldErrors) -> Markup {
+pub fn select(
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    chosen: &str,
+    errors: &FieldErrors,
+) -> Markup {
     let invalid = errors.get(name).is_some();
     html! {
         div class=(group_class(errors, name)) {
@@ -265,7 +271,9 @@ pub fn minutes(seconds: u64) -> String {
 pub fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

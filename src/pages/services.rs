@@ -151,7 +151,8 @@ fn area_words(area: ServiceArea, radius_km: Option<f64>) -> String {
 
 fn access_list(location: &crate::domain::listing::Location) -> Markup {
     let a = &location.access;
-    let fact = |known: Option<bool>, yes: &'static str, no: &'static str| known.map(|k| if k { yes } else { no });
+    let fact =
+        |known: Option<bool>, yes: &'static str, no: &'static str| known.map(|k| if k { yes } else { no });
     let facts: Vec<&str> = [
         fact(a.step_free, "Step-free access", "Not step-free: there are steps"),
         fact(a.accessible_toilet, "Accessible toilet", "No accessible toilet"),

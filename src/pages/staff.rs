@@ -13,7 +13,13 @@ use crate::domain::text::FieldErrors;
 use crate::domain::views::{ChangeView, ServiceSummary};
 
 /// The staff home: who you are, what you can do, and what needs checking.
-pub fn home(frame: &Frame, user: &StaffUser, due: &[ServiceSummary], due_count: i64, review_after_days: u32) -> Markup {
+pub fn home(
+    frame: &Frame,
+    user: &StaffUser,
+    due: &[ServiceSummary],
+    due_count: i64,
+    review_after_days: u32,
+) -> Markup {
     layout(
         frame,
         "Staff home",
@@ -56,7 +62,11 @@ pub enum FormMode<'a> {
     Edit { id: ServiceId, name: &'a str },
 }
 
-fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
     all.iter().map(|&v| (code(v).to_string(), label(v).to_string())).collect()
 }
 
@@ -79,7 +89,8 @@ pub fn service_form(
         organisations.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
     let mut capacity_options = options(Capacity::ALL, Capacity::code, Capacity::label);
     capacity_options.push(("unknown".into(), "Not known".into()));
-    let chosen_capacity = if form.capacity.is_empty() { "unknown".to_string() } else { form.capacity.clone() };
+    let chosen_capacity =
+        if form.capacity.is_empty() { "unknown".to_string() } else { form.capacity.clone() };
     let one = |value: &str| vec![value.to_string()];
     layout(
         frame,

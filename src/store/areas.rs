@@ -54,8 +54,16 @@ pub fn insert_adjacency(conn: &mut Conn, rows: &[NewAdjacency<'_>]) -> StoreResu
         .iter()
         .flat_map(|r| {
             [
-                NewAdjacency { small_area: r.small_area, neighbour: r.neighbour, shared_boundary_m: r.shared_boundary_m },
-                NewAdjacency { small_area: r.neighbour, neighbour: r.small_area, shared_boundary_m: r.shared_boundary_m },
+                NewAdjacency {
+                    small_area: r.small_area,
+                    neighbour: r.neighbour,
+                    shared_boundary_m: r.shared_boundary_m,
+                },
+                NewAdjacency {
+                    small_area: r.neighbour,
+                    neighbour: r.small_area,
+                    shared_boundary_m: r.shared_boundary_m,
+                },
             ]
         })
         .filter(|r| seen.insert((r.small_area, r.neighbour)))

@@ -91,34 +91,45 @@ pub fn record(
     Ok(())
 }
 
+/// One row of history, joined to the name of who made it.
+#[derive(Queryable)]
+struct ChangeRow {
+    changed_at: NaiveDateTime,
+    by: Option<String>,
+    action: String,
+    field: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    reason: Option<String>,
+}
+
 /// The history of one record, newest first.
 pub fn history(conn: &mut Conn, kind: RecordKind, record_id: &str) -> StoreResult<Vec<ChangeView>> {
-    let rows: Vec<(NaiveDateTime, Option<String>, String, String, Option<String>, Option<String>, Option<String>)> =
-        changes::table
-            .left_join(users::table.on(changes::user_id.eq(users::id.nullable())))
-            .filter(changes::record_kind.eq(kind.code()))
-            .filter(changes::record_id.eq(record_id))
-            .order(changes::id.desc())
-            .select((
-                changes::changed_at,
-                users::name.nullable(),
-                changes::action,
-                changes::field,
-                changes::old_value,
-                changes::new_value,
-                changes::reason,
-            ))
-            .load(conn)?;
+    let rows: Vec<ChangeRow> = changes::table
+        .left_join(users::table.on(changes::user_id.eq(users::id.nullable())))
+        .filter(changes::record_kind.eq(kind.code()))
+        .filter(changes::record_id.eq(record_id))
+        .order(changes::id.desc())
+        .select((
+            changes::changed_at,
+            users::name.nullable(),
+            changes::action,
+            changes::field,
+            changes::old_value,
+            changes::new_value,
+            changes::reason,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(changed_at, by, action, field, old_value, new_value, reason)| ChangeView {
-            changed_at,
-            by,
-            action,
-            field,
-            old_value,
-            new_value,
-            reason,
+        .map(|r| ChangeView {
+            changed_at: r.changed_at,
+            by: r.by,
+            action: r.action,
+            field: r.field,
+            old_value: r.old_value,
+            new_value: r.new_value,
+            reason: r.reason,
         })
         .collect())
 }

@@ -18,13 +18,13 @@ use crate::domain::directory::{
     VenueAccess,
 };
 use crate::domain::ids::{
-    ContactId, LocationId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId,
-    ServiceId, UserId,
+    ContactId, LocationId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId, ServiceId,
+    UserId,
 };
 use crate::domain::listing::{Contact, Location, Organisation, Service};
 use crate::domain::schedule::{self, Frequency, Schedule};
-use crate::domain::views::{LocationView, NeedLabel, OrganisationView, ServiceSummary, ServiceView};
 use crate::domain::service_form::{ServiceInput, changed_fields};
+use crate::domain::views::{LocationView, NeedLabel, OrganisationView, ServiceSummary, ServiceView};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organisations)]
@@ -271,9 +271,7 @@ pub fn insert_service(
             .execute(conn)?;
     }
     for s in &service.schedules {
-        diesel::insert_into(schedules::table)
-            .values(schedule_row(service.id, s))
-            .execute(conn)?;
+        diesel::insert_into(schedules::table).values(schedule_row(service.id, s)).execute(conn)?;
     }
     for c in &service.contacts {
         diesel::insert_into(contacts::table)
@@ -375,7 +373,16 @@ pub fn create_service(
         };
         insert_service(conn, &service, &need_ids, now)?;
         let fields = changed_fields(&[], &input.history_fields());
-        changes::record(conn, RecordKind::Service, &id.to_string(), Action::Create, &fields, Some(by), reason, now)?;
+        changes::record(
+            conn,
+            RecordKind::Service,
+            &id.to_string(),
+            Action::Create,
+            &fields,
+            Some(by),
+            reason,
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -406,7 +413,16 @@ pub fn update_service(
         }
         let need_ids = need_ids(conn)?;
         replace_service_lists(conn, id, input, &need_ids)?;
-        changes::record(conn, RecordKind::Service, &id.to_string(), Action::Update, &fields, Some(by), reason, now)?;
+        changes::record(
+            conn,
+            RecordKind::Service,
+            &id.to_string(),
+            Action::Update,
+            &fields,
+            Some(by),
+            reason,
+            now,
+        )?;
         Ok(fields.len())
     })
 }
@@ -414,10 +430,8 @@ pub fn update_service(
 /// Marks a service as checked and still true today.
 pub fn verify_service(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) -> StoreResult<()> {
     conn.transaction(|conn| {
-        let before: Option<NaiveDateTime> = services::table
-            .find(id.to_string())
-            .select(services::last_verified_at)
-            .first(conn)?;
+        let before: Option<NaiveDateTime> =
+            services::table.find(id.to_string()).select(services::last_verified_at).first(conn)?;
         diesel::update(services::table.find(id.to_string()))
             .set((services::last_verified_at.eq(now), services::last_verified_by.eq(by.to_string())))
             .execute(conn)?;
@@ -426,7 +440,16 @@ pub fn verify_service(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDate
             before.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
             Some(now.format("%Y-%m-%d %H:%M").to_string()),
         )];
-        changes::record(conn, RecordKind::Service, &id.to_string(), Action::Verify, &field, Some(by), None, now)
+        changes::record(
+            conn,
+            RecordKind::Service,
+            &id.to_string(),
+            Action::Verify,
+            &field,
+            Some(by),
+            None,
+            now,
+        )
     })
 }
 
@@ -495,10 +518,8 @@ fn need_labels(conn: &mut Conn, service: &str) -> StoreResult<Vec<NeedLabel>> {
 pub fn service_view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> {
     let row = service_row(conn, id)?;
     let details = details_of(conn, &row)?;
-    let organisation_name: String = organisations::table
-        .find(&row.organisation_id)
-        .select(organisations::name)
-        .first(conn)?;
+    let organisation_name: String =
+        organisations::table.find(&row.organisation_id).select(organisations::name).first(conn)?;
     let needs = need_labels(conn, &row.id)?;
     let location_rows: Vec<LocationRow> = service_at_locations::table
         .inner_join(locations::table)
@@ -521,7 +542,13 @@ pub fn service_view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> 
     let contacts = contact_rows
         .into_iter()
         .map(|c| {
-            Ok(Contact { id: parse_id::<ContactId>(&c.id)?, name: c.name, title: c.title, phone: c.phone, email: c.email })
+            Ok(Contact {
+                id: parse_id::<ContactId>(&c.id)?,
+                name: c.name,
+                title: c.title,
+                phone: c.phone,
+                email: c.email,
+            })
         })
         .collect::<StoreResult<_>>()?;
     let last_verified_by = match &row.last_verified_by {
@@ -576,7 +603,9 @@ fn schedule_of(row: &ScheduleRow) -> StoreResult<Schedule> {
         .closed_on
         .split(',')
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse::<NaiveDate>().map_err(|_| StoreError::Corrupt(format!("'{s}' is not a date"))))
+        .map(|s| {
+            s.trim().parse::<NaiveDate>().map_err(|_| StoreError::Corrupt(format!("'{s}' is not a date")))
+        })
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Schedule {
         freq: row.freq.as_deref().map(|f| decode(f, Frequency::from_code, "frequency")).transpose()?,
@@ -596,17 +625,16 @@ fn schedule_of(row: &ScheduleRow) -> StoreResult<Schedule> {
 /// Who runs the service, and the neighbourhoods its venues are in: what decides
 /// who may edit it.
 pub fn service_scope(conn: &mut Conn, id: ServiceId) -> StoreResult<(OrganisationId, Vec<NeighbourhoodId>)> {
-    let organisation: String = services::table
-        .find(id.to_string())
-        .select(services::organisation_id)
-        .first(conn)?;
+    let organisation: String =
+        services::table.find(id.to_string()).select(services::organisation_id).first(conn)?;
     let hoods: Vec<Option<String>> = service_at_locations::table
         .inner_join(locations::table)
         .filter(service_at_locations::service_id.eq(id.to_string()))
         .select(locations::neighbourhood_id)
         .distinct()
         .load(conn)?;
-    let neighbourhoods = hoods.into_iter().flatten().map(|h| parse_id::<NeighbourhoodId>(&h)).collect::<StoreResult<_>>()?;
+    let neighbourhoods =
+        hoods.into_iter().flatten().map(|h| parse_id::<NeighbourhoodId>(&h)).collect::<StoreResult<_>>()?;
     Ok((parse_id(&organisation)?, neighbourhoods))
 }
 
@@ -626,10 +654,8 @@ fn organisation_of(row: OrganisationRow) -> StoreResult<Organisation> {
 
 /// Everything the organisation page shows.
 pub fn organisation_view(conn: &mut Conn, id: OrganisationId) -> StoreResult<OrganisationView> {
-    let row: OrganisationRow = organisations::table
-        .find(id.to_string())
-        .select(OrganisationRow::as_select())
-        .first(conn)?;
+    let row: OrganisationRow =
+        organisations::table.find(id.to_string()).select(OrganisationRow::as_select()).first(conn)?;
     let organisation = organisation_of(row)?;
     let services = summaries(
         conn,
@@ -639,16 +665,30 @@ pub fn organisation_view(conn: &mut Conn, id: OrganisationId) -> StoreResult<Org
     Ok(OrganisationView { organisation, services })
 }
 
-type SummaryQuery<'a> =
-    diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<services::table, organisations::table>, diesel::sqlite::Sqlite>;
+type SummaryQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<services::table, organisations::table>,
+    diesel::sqlite::Sqlite,
+>;
 
 /// Services joined to their organisations, ready to filter and order.
 fn summary_query<'a>() -> SummaryQuery<'a> {
     services::table.inner_join(organisations::table).into_boxed()
 }
 
+/// A line of a service list, as read.
+#[derive(Queryable)]
+struct SummaryRow {
+    id: String,
+    name: String,
+    organisation_name: String,
+    status: String,
+    capacity: Option<String>,
+    last_verified_at: Option<NaiveDateTime>,
+}
+
 fn summaries(conn: &mut Conn, query: SummaryQuery<'_>, limit: i64) -> StoreResult<Vec<ServiceSummary>> {
-    let rows: Vec<(String, String, String, String, Option<String>, Option<NaiveDateTime>)> = query
+    let rows: Vec<SummaryRow> = query
         .select((
             services::id,
             services::name,
@@ -660,21 +700,29 @@ fn summaries(conn: &mut Conn, query: SummaryQuery<'_>, limit: i64) -> StoreResul
         .limit(limit)
         .load(conn)?;
     rows.into_iter()
-        .map(|(sid, name, organisation_name, status, capacity, last_verified_at)| {
+        .map(|row| {
             Ok(ServiceSummary {
-                id: parse_id(&sid)?,
-                name,
-                organisation_name,
-                status: decode(&status, ServiceStatus::from_code, "status")?,
-                capacity: capacity.as_deref().map(|c| decode(c, Capacity::from_code, "capacity")).transpose()?,
-                last_verified_at,
+                id: parse_id(&row.id)?,
+                name: row.name,
+                organisation_name: row.organisation_name,
+                status: decode(&row.status, ServiceStatus::from_code, "status")?,
+                capacity: row
+                    .capacity
+                    .as_deref()
+                    .map(|c| decode(c, Capacity::from_code, "capacity"))
+                    .transpose()?,
+                last_verified_at: row.last_verified_at,
             })
         })
         .collect()
 }
 
 /// Services not checked since `before` (or never), oldest first: the review queue.
-pub fn due_for_review(conn: &mut Conn, before: NaiveDateTime, limit: i64) -> StoreResult<Vec<ServiceSummary>> {
+pub fn due_for_review(
+    conn: &mut Conn,
+    before: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<ServiceSummary>> {
     let query = summary_query()
         .filter(services::status.ne("defunct"))
         .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))

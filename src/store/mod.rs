@@ -17,8 +17,8 @@ pub mod users;
 use std::path::Path;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -88,7 +88,8 @@ impl Store {
     pub fn open(path: &Path) -> StoreResult<Store> {
         let url = path.to_string_lossy().into_owned();
         // WAL lets readers go on while one writer writes.
-        let cannot_open = |e: &dyn std::fmt::Display| StoreError::Migration(format!("cannot open {}: {e}", path.display()));
+        let cannot_open =
+            |e: &dyn std::fmt::Display| StoreError::Migration(format!("cannot open {}: {e}", path.display()));
         SqliteConnection::establish(&url)
             .map_err(|e| cannot_open(&e))?
             .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
@@ -108,8 +109,7 @@ impl Store {
     /// taxonomy into an empty database.
     pub fn migrate(&self) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        conn.run_pending_migrations(MIGRATIONS)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        conn.run_pending_migrations(MIGRATIONS).map_err(|e| StoreError::Migration(e.to_string()))?;
         needs::load_built_in_if_empty(&mut conn)
     }
 
@@ -133,4 +133,82 @@ pub(crate) fn decode<T>(code: &str, from_code: fn(&str) -> Option<T>, what: &str
 /// Reads a stored id back into its typed id.
 pub(crate) fn parse_id<T: std::str::FromStr>(text: &str) -> StoreResult<T> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("'{text}' is not an id")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+
+    /// Reads `schema.rs` as text: each table with its columns.
+    fn declared_tables() -> Vec<(String, BTreeSet<String>)> {
+        let mut tables = Vec::new();
+        let mut current: Option<(String, BTreeSet<String>)> = None;
+        for line in include_str!("schema.rs").lines() {
+            let line = line.trim();
+            if let Some(name) = line.strip_suffix('{').and_then(|l| l.split_whitespace().next())
+                && line.contains('(')
+                && !line.starts_with("diesel::")
+            {
+                current = Some((name.to_string(), BTreeSet::new()));
+                continue;
+            }
+            if let Some((_, columns)) = current.as_mut() {
+                if let Some((column, _)) = line.split_once(" -> ") {
+                    columns.insert(column.to_string());
+                } else if line == "}" {
+                    tables.extend(current.take());
+                }
+            }
+        }
+        tables
+    }
+
+    #[test]
+    fn schema_matches_the_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("check.sqlite")).unwrap();
+        let mut conn = store.conn().unwrap();
+        let tables = declared_tables();
+        assert!(tables.len() >= 20, "read {} tables from schema.rs", tables.len());
+        for (table, declared) in tables {
+            let actual: BTreeSet<String> = diesel::sql_query(format!("PRAGMA table_info({table})"))
+                .load::<Column>(&mut conn)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.name)
+                .collect();
+            assert_eq!(declared, actual, "table {table}");
+        }
+    }
+
+    #[test]
+    fn the_database_runs_in_wal_mode_with_foreign_keys() {
+        #[derive(QueryableByName)]
+        struct Setting {
+            #[diesel(sql_type = Text)]
+            value: String,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("check.sqlite")).unwrap();
+        let mut conn = store.conn().unwrap();
+        let mode = diesel::sql_query("SELECT journal_mode AS value FROM pragma_journal_mode")
+            .get_result::<Setting>(&mut conn)
+            .unwrap();
+        assert_eq!(mode.value, "wal");
+        let keys = diesel::sql_query("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")
+            .get_result::<Setting>(&mut conn)
+            .unwrap();
+        assert_eq!(keys.value, "1");
+    }
 }

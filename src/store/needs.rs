@@ -32,8 +32,7 @@ pub fn load_built_in_if_empty(conn: &mut Conn) -> StoreResult<()> {
     if count > 0 {
         return Ok(());
     }
-    let built_in =
-        taxonomy::parse(taxonomy::BUILT_IN).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let built_in = taxonomy::parse(taxonomy::BUILT_IN).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     insert(conn, &built_in)
 }
 
@@ -58,7 +57,11 @@ pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
                 .chain(need.phrases.iter().map(|t| ("phrase", t)));
             for (kind, term) in terms {
                 diesel::insert_into(need_terms::table)
-                    .values(NeedTermRow { need_id: need.id.to_string(), kind: kind.into(), term: term.clone() })
+                    .values(NeedTermRow {
+                        need_id: need.id.to_string(),
+                        kind: kind.into(),
+                        term: term.clone(),
+                    })
                     .on_conflict_do_nothing()
                     .execute(conn)?;
             }
@@ -77,10 +80,8 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Need>> {
     let mut list: Vec<Need> = rows
         .into_iter()
         .map(|row| {
-            let (synonyms, phrases) = terms
-                .iter()
-                .filter(|t| t.need_id == row.id)
-                .partition::<Vec<_>, _>(|t| t.kind == "synonym");
+            let (synonyms, phrases) =
+                terms.iter().filter(|t| t.need_id == row.id).partition::<Vec<_>, _>(|t| t.kind == "synonym");
             Ok(Need {
                 id: parse_id(&row.id)?,
                 parent: row.parent_id.as_deref().map(parse_id).transpose()?,
@@ -98,8 +99,7 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Need>> {
         match need.parent {
             None => (need.position, 0, 0),
             Some(parent) => {
-                let parent_position =
-                    list.iter().find(|n| n.id == parent).map_or(i32::MAX, |p| p.position);
+                let parent_position = list.iter().find(|n| n.id == parent).map_or(i32::MAX, |p| p.position);
                 (parent_position, 1, need.position)
             }
         }

@@ -20,7 +20,12 @@ pub enum Seeded {
 /// Writes the demo in one transaction. Running it again changes nothing. A
 /// database that already holds other listings is left alone with an error, so
 /// that invented services never mix with real ones.
-pub fn seed_demo(conn: &mut Conn, demo: &Demo, password_hash: &str, now: NaiveDateTime) -> StoreResult<Seeded> {
+pub fn seed_demo(
+    conn: &mut Conn,
+    demo: &Demo,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> StoreResult<Seeded> {
     conn.transaction(|conn| {
         if meta::get(conn, meta::DEMO)?.is_some() {
             return Ok(Seeded::AlreadyThere);

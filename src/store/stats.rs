@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{
-    changes, locations, needs, neighbourhoods, organisations, postcodes, schedules, services,
-    small_areas, users,
+    changes, locations, needs, neighbourhoods, organisations, postcodes, schedules, services, small_areas,
+    users,
 };
 use super::{Conn, StoreResult};
 
@@ -26,9 +26,8 @@ pub struct Stats {
 }
 
 pub fn collect(conn: &mut Conn) -> StoreResult<Stats> {
-    let population: Option<i64> = small_areas::table
-        .select(diesel::dsl::sum(small_areas::population))
-        .first(conn)?;
+    let population: Option<i64> =
+        small_areas::table.select(diesel::dsl::sum(small_areas::population)).first(conn)?;
     Ok(Stats {
         organisations: organisations::table.count().get_result(conn)?,
         services: services::table.count().get_result(conn)?,

@@ -70,7 +70,10 @@ pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResul
                 return Err(StoreError::Rollback(format!("there is no neighbourhood '{slug}'")));
             };
             diesel::insert_into(user_neighbourhoods::table)
-                .values((user_neighbourhoods::user_id.eq(id.to_string()), user_neighbourhoods::neighbourhood_id.eq(neighbourhood)))
+                .values((
+                    user_neighbourhoods::user_id.eq(id.to_string()),
+                    user_neighbourhoods::neighbourhood_id.eq(neighbourhood),
+                ))
                 .execute(conn)?;
         }
         Ok(Created::Added(id))
@@ -159,5 +162,3 @@ pub fn end_session(conn: &mut Conn, token: &str) -> StoreResult<()> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(conn)?;
     Ok(())
 }
-
-

@@ -11,7 +11,8 @@ use crate::state::AppState;
 use crate::store::{listings, needs};
 
 pub async fn show(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
-    let (all_needs, counts) = db(&state, |conn| Ok((needs::all(conn)?, listings::running_services_per_need(conn)?))).await?;
+    let (all_needs, counts) =
+        db(&state, |conn| Ok((needs::all(conn)?, listings::running_services_per_need(conn)?))).await?;
     let borough = state.demo.as_deref().unwrap_or("your area");
     Ok(pages::home::page(&visitor.frame, &all_needs, &counts, borough))
 }

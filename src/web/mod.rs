@@ -4,10 +4,10 @@
 
 pub mod assets;
 pub mod health;
-pub mod server;
 pub mod home;
 pub mod needs;
 pub mod organisations;
+pub mod server;
 pub mod services;
 pub mod session;
 pub mod sign_in;
@@ -56,7 +56,9 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let bad_request = |message: &'static str| move |_, _: &actix_web::HttpRequest| AppError::BadRequest(message.into()).into();
+    let bad_request = |message: &'static str| {
+        move |_, _: &actix_web::HttpRequest| AppError::BadRequest(message.into()).into()
+    };
     App::new()
         .app_data(web::Data::new(state))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))

@@ -10,7 +10,11 @@ use crate::pages;
 use crate::state::AppState;
 use crate::store::{StoreError, listings, needs};
 
-pub async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<Markup, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<Markup, AppError> {
     let slug = slug.into_inner();
     let (need, services) = db(&state, move |conn| {
         let need = needs::all(conn)?.into_iter().find(|n| n.slug == slug).ok_or(StoreError::NotFound)?;

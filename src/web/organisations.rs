@@ -11,7 +11,11 @@ use crate::pages;
 use crate::state::AppState;
 use crate::store::listings;
 
-pub async fn show(state: web::Data<AppState>, visitor: Visitor, id: web::Path<String>) -> Result<Markup, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<String>,
+) -> Result<Markup, AppError> {
     let id: OrganisationId = path_id(&id)?;
     let view = db(&state, move |conn| listings::organisation_view(conn, id)).await?;
     Ok(pages::organisations::page(&visitor.frame, &view))

@@ -12,9 +12,15 @@ use crate::pages::services::Viewer;
 use crate::state::AppState;
 use crate::store::listings;
 
-pub async fn show(state: web::Data<AppState>, visitor: Visitor, id: web::Path<String>) -> Result<Markup, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<String>,
+) -> Result<Markup, AppError> {
     let id: ServiceId = path_id(&id)?;
-    let (view, scope) = db(&state, move |conn| Ok((listings::service_view(conn, id)?, listings::service_scope(conn, id)?))).await?;
+    let (view, scope) =
+        db(&state, move |conn| Ok((listings::service_view(conn, id)?, listings::service_scope(conn, id)?)))
+            .await?;
     let viewer = match &visitor.user {
         Some(user) => Viewer {
             sees_confidential: user.may_see_confidential(),

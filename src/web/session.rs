@@ -194,14 +194,17 @@ impl FromRequest for CheckedForm {
             if !is_form {
                 return Err(AppError::BadRequest(String::from("Send the form from the page it is on.")));
             }
-            let body = body.await.map_err(|_| AppError::BadRequest(String::from("The form could not be read.")))?;
+            let body =
+                body.await.map_err(|_| AppError::BadRequest(String::from("The form could not be read.")))?;
             if body.len() > FORM_LIMIT {
                 return Err(AppError::BadRequest(String::from("The form is too large.")));
             }
             let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
             let form = CheckedForm(fields);
             let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-            if expected.is_empty() || !constant_time_eq(form.get("csrf_token").as_bytes(), expected.as_bytes()) {
+            if expected.is_empty()
+                || !constant_time_eq(form.get("csrf_token").as_bytes(), expected.as_bytes())
+            {
                 return Err(AppError::FormExpired);
             }
             Ok(form)

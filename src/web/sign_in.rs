@@ -95,7 +95,11 @@ pub async fn submit(
     Ok(response)
 }
 
-pub async fn sign_out(state: web::Data<AppState>, _form: CheckedForm, req: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    _form: CheckedForm,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
     if let Some(token) = read_signed(&req, &state.cookie_key, SESSION_COOKIE) {
         db(&state, move |conn| users::end_session(conn, &token)).await?;
     }

@@ -20,7 +20,10 @@ pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, Ap
     let days = state.config.review_after_days;
     let before = Utc::now().naive_utc() - Duration::days(i64::from(days));
     let (due, count) = db(&state, move |conn| {
-        Ok((listings::due_for_review(conn, before, QUEUE_LENGTH)?, listings::count_due_for_review(conn, before)?))
+        Ok((
+            listings::due_for_review(conn, before, QUEUE_LENGTH)?,
+            listings::count_due_for_review(conn, before)?,
+        ))
     })
     .await?;
     Ok(pages::staff::home(&staff.frame, &staff.user, &due, count, days))

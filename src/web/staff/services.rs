@@ -49,7 +49,10 @@ fn service_form(form: &CheckedForm) -> ServiceForm {
 
 /// What the form offers: the taxonomy, and the organisations this person may
 /// list services for.
-async fn choices(state: &AppState, user: &StaffUser) -> Result<(Vec<Need>, Vec<(OrganisationId, String)>), AppError> {
+async fn choices(
+    state: &AppState,
+    user: &StaffUser,
+) -> Result<(Vec<Need>, Vec<(OrganisationId, String)>), AppError> {
     let only = (user.role == Role::OrganisationEditor).then_some(user.organisation).flatten();
     db(state, move |conn| {
         let mut organisations = listings::organisation_choices(conn)?;
@@ -119,7 +122,11 @@ pub async fn new(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespons
     form_page(&state, &staff, FormMode::New, &form, &FieldErrors::default()).await
 }
 
-pub async fn create(state: web::Data<AppState>, staff: Staff, posted: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     if !staff.user.edits_listings() {
         return Err(AppError::Forbidden);
     }
@@ -129,16 +136,22 @@ pub async fn create(state: web::Data<AppState>, staff: Staff, posted: CheckedFor
         Err(errors) => return form_page(&state, &staff, FormMode::New, &form, &errors).await,
     };
     let (by, reason, now) = (staff.user.id, form.reason(), Utc::now().naive_utc());
-    let id = db(&state, move |conn| listings::create_service(conn, &input, by, reason.as_deref(), now)).await?;
+    let id =
+        db(&state, move |conn| listings::create_service(conn, &input, by, reason.as_deref(), now)).await?;
     Ok(see_other(&format!("/services/{id}")))
 }
 
-pub async fn edit(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id: ServiceId = path_id(&id)?;
     editable(&state, &staff.user, id).await?;
     let input = db(&state, move |conn| listings::service_input(conn, id)).await?;
     let name = input.name.clone();
-    form_page(&state, &staff, FormMode::Edit { id, name: &name }, &input.to_form(), &FieldErrors::default()).await
+    form_page(&state, &staff, FormMode::Edit { id, name: &name }, &input.to_form(), &FieldErrors::default())
+        .await
 }
 
 pub async fn update(
@@ -175,7 +188,11 @@ pub async fn verify(
     Ok(see_other(&format!("/services/{id}")))
 }
 
-pub async fn history(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<Markup, AppError> {
+pub async fn history(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<Markup, AppError> {
     let id: ServiceId = path_id(&id)?;
     editable(&state, &staff.user, id).await?;
     let (name, changes) = db(&state, move |conn| {

@@ -1,0 +1,65 @@
+//! Keeps the rooms honest: diesel is named only in `store/`, actix only in
+//! `web/` and `error.rs`, and no template marks text as safe HTML.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in tests, a failure should stop the test loudly"
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).expect("src is readable") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn offenders(word: &str, allowed: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    rust_files(&src)
+        .into_iter()
+        .filter(|path| {
+            let relative = path.strip_prefix(&src).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            !allowed.iter().any(|a| relative.starts_with(a))
+        })
+        .filter(|path| {
+            fs::read_to_string(path)
+                .unwrap_or_default()
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .any(|line| line.contains(word))
+        })
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+#[test]
+fn diesel_is_named_only_in_the_store() {
+    assert_eq!(offenders("diesel", &["store/"]), Vec::<String>::new());
+}
+
+#[test]
+fn actix_is_named_only_in_the_web_room_and_the_error_type() {
+    assert_eq!(offenders("actix", &["web/", "error.rs"]), Vec::<String>::new());
+}
+
+#[test]
+fn no_template_trusts_text_as_html() {
+    assert_eq!(offenders("PreEscaped", &[]), Vec::<String>::new());
+}
+
+#[test]
+fn state_changing_handlers_take_checked_forms() {
+    // A bare form extractor would skip the CSRF check.
+    assert_eq!(offenders("web::Form<", &[]), Vec::<String>::new());
+    assert_eq!(offenders("web::Json<", &[]), Vec::<String>::new());
+}

@@ -1,0 +1,159 @@
+//! The `doorstep` command, run as a person would run it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in tests, a failure should stop the test loudly"
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn doorstep(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("DOORSTEP_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("doorstep starts");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("writes");
+    child.wait_with_output().expect("doorstep finishes")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[test]
+fn seed_demo_is_idempotent_and_stats_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = doorstep(dir.path(), &["seed", "demo"], "");
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("Seeded the Kingsmere demo"));
+    assert!(text(&first).contains("admin@kingsmere.example.org"));
+    let again = doorstep(dir.path(), &["seed", "demo"], "");
+    assert!(again.status.success());
+    assert!(text(&again).contains("already in this database"));
+
+    let stats = doorstep(dir.path(), &["stats", "--json"], "");
+    assert!(stats.status.success(), "{}", text(&stats));
+    let counts: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats --json prints JSON");
+    let count = |name: &str| counts[name].as_i64().unwrap_or_else(|| panic!("no count of {name}"));
+    assert!(count("organisations") >= 120);
+    assert!(count("services") >= 400);
+    assert!(count("needs") >= 30);
+    assert_eq!(count("small_areas"), 812);
+    assert_eq!(count("postcodes"), 812 * 3);
+    assert!((230_000..=270_000).contains(&count("population")));
+    assert_eq!(count("users"), 4);
+    assert_eq!(count("neighbourhoods"), 0);
+}
+
+#[test]
+fn user_add_reads_the_password_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = doorstep(
+        dir.path(),
+        &["user", "add", "--email", "kim@example.org", "--role", "connector"],
+        "a long enough password\n",
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    assert!(text(&added).contains("Added kim@example.org as Community connector"));
+    assert!(!text(&added).contains("a long enough password"), "the password is never echoed");
+
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &["user", "add", "--email", "KIM@example.org", "--role", "advisor"],
+            "another password!\n",
+            "already an account",
+        ),
+        (
+            &["user", "add", "--email", "sam@example.org", "--role", "wizard"],
+            "a long enough password\n",
+            "'wizard' is not a role",
+        ),
+        (
+            &["user", "add", "--email", "sam@example.org", "--role", "advisor"],
+            "short\n",
+            "at least 10 characters",
+        ),
+        (
+            &["user", "add", "--email", "not-an-email", "--role", "advisor"],
+            "a long enough password\n",
+            "correct format",
+        ),
+        (
+            &["user", "add", "--email", "sam@example.org", "--role", "organisation_editor"],
+            "a long enough password\n",
+            "needs --organisation",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let output = doorstep(dir.path(), args, stdin);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(text(&output).contains(message), "{args:?}: {}", text(&output));
+    }
+    let stats = doorstep(dir.path(), &["stats", "--json"], "");
+    let counts: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(counts["users"], 1, "no failed command added anyone");
+}
+
+#[test]
+fn bad_configuration_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_doorstep"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("migrate")
+        .env("DOORSTEP_SESSION_HOURS", "soon")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(text(&output).contains("DOORSTEP_SESSION_HOURS must be a whole number"), "{}", text(&output));
+    let migrated = doorstep(dir.path(), &["migrate"], "");
+    assert!(migrated.status.success());
+    assert!(text(&migrated).contains("up to date"));
+}
+
+#[test]
+fn doorstep_alone_seeds_the_demo_and_serves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("DOORSTEP_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut said = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("serving at") {
+            break;
+        }
+    }
+    assert!(said.contains("Seeded the Kingsmere demo"), "{said}");
+    assert!(said.contains(&format!("Doorstep is serving at http://127.0.0.1:{port}")), "{said}");
+
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{}", &response[..response.len().min(200)]);
+    assert!(response.contains("This is a demonstration"));
+}

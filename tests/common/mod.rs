@@ -1,0 +1,181 @@
+//! The test harness: a fresh data folder (SQLite file, index, mail) per test,
+//! the real app factory, and a small browser that keeps cookies and reads the
+//! CSRF token from the page, as a real one would.
+
+#![allow(dead_code, reason = "each test file uses part of the harness")]
+
+use std::collections::BTreeMap;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::test::{self, TestRequest};
+use chrono::{NaiveDate, Utc};
+use doorstep::config::Config;
+use doorstep::demo::{self, DemoSize};
+use doorstep::domain::accounts::{Role, hash_password};
+use doorstep::domain::ids::{OrganisationId, UserId};
+use doorstep::state::{self, AppState};
+use doorstep::store::seed;
+use doorstep::store::users::{self, Created, NewUser};
+use tempfile::TempDir;
+
+/// The password every test account has.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A fresh instance of Doorstep in its own temporary folder.
+pub struct TestApp {
+    pub dir: TempDir,
+    pub state: AppState,
+}
+
+impl TestApp {
+    /// An empty database (with the needs taxonomy, which every database has).
+    pub fn empty() -> TestApp {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut config =
+            Config { data_dir: Some(dir.path().to_path_buf()), seed_demo: false, ..Config::default() };
+        config.check().expect("the test configuration is valid");
+        let state = state::open(config).expect("the app opens");
+        TestApp { dir, state }
+    }
+
+    /// The Kingsmere demo, with its staff accounts' password set to `PASSWORD`.
+    pub fn with_demo() -> TestApp {
+        let mut app = TestApp::empty();
+        let today = Utc::now().date_naive();
+        let demo = demo::generate(DemoSize::DEMO, today).expect("the demo generates");
+        let hash = hash_password(PASSWORD).expect("hashes");
+        let mut conn = app.state.store.conn().expect("a connection");
+        seed::seed_demo(&mut conn, &demo, &hash, Utc::now().naive_utc()).expect("the demo seeds");
+        app.state.demo = Some(demo.borough.clone());
+        app
+    }
+
+    /// Adds a staff account with `PASSWORD`.
+    pub fn add_user(&self, email: &str, role: Role, organisation: Option<OrganisationId>) -> UserId {
+        let user = NewUser {
+            email: email.into(),
+            name: format!("Test {}", role.label()),
+            password_hash: hash_password(PASSWORD).expect("hashes"),
+            role,
+            organisation,
+            neighbourhoods: vec![],
+        };
+        let mut conn = self.state.store.conn().expect("a connection");
+        match users::create(&mut conn, &user, Utc::now().naive_utc()).expect("saves") {
+            Created::Added(id) => id,
+            other => panic!("could not add {email}: {other:?}"),
+        }
+    }
+
+    /// A browser pointed at this instance.
+    pub async fn browser(
+        &self,
+    ) -> Browser<
+        impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    > {
+        let app = test::init_service(doorstep::web::app(self.state.clone())).await;
+        Browser { app, cookies: BTreeMap::new(), address: "192.0.2.10:50000".into() }
+    }
+}
+
+/// A response, read in full.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// Where a redirect points.
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// The CSRF token in the page's forms.
+    pub fn csrf_token(&self) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start =
+            self.body.find(marker).map(|i| i + marker.len()).expect("the page has a form with a CSRF token");
+        self.body[start..].split('"').next().unwrap_or_default().to_string()
+    }
+}
+
+/// Keeps cookies between requests, like a browser.
+pub struct Browser<S> {
+    app: S,
+    cookies: BTreeMap<String, String>,
+    /// The network address requests come from.
+    pub address: String,
+}
+
+impl<S, B> Browser<S>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    async fn send(&mut self, request: TestRequest) -> Page {
+        let mut request = request.peer_addr(self.address.parse().expect("an address"));
+        for (name, value) in &self.cookies {
+            request = request.cookie(actix_web::cookie::Cookie::new(name.clone(), value.clone()));
+        }
+        let response = test::call_service(&self.app, request.to_request()).await;
+        for cookie in response.response().cookies() {
+            if cookie.value().is_empty() {
+                self.cookies.remove(cookie.name());
+            } else {
+                self.cookies.insert(cookie.name().to_string(), cookie.value().to_string());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = test::read_body(response).await;
+        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    /// Posts a form exactly as given (no token is added).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let request = TestRequest::post()
+            .uri(path)
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload(body);
+        self.send(request).await
+    }
+
+    /// Loads `page_path`, then posts its form with the page's CSRF token, as a
+    /// person filling it in would.
+    pub async fn submit(&mut self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(page_path).await;
+        let token = page.csrf_token();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        self.submit("/sign-in", "/sign-in", &[("email", email), ("password", password)]).await
+    }
+
+    /// The value of a cookie the site set.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).cloned()
+    }
+
+    /// Sets a cookie by hand, as someone tampering with it would.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_string(), value.to_string());
+    }
+}
+
+/// A date for tests that must not depend on today.
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
+}

@@ -1,0 +1,199 @@
+//! Adding and changing a service through the staff pages, and the change
+//! history each change leaves.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in tests, a failure should stop the test loudly"
+)]
+
+mod common;
+
+use actix_web::http::StatusCode;
+use common::{PASSWORD, TestApp};
+use doorstep::domain::accounts::Role;
+use doorstep::domain::ids::ServiceId;
+use doorstep::store::changes::{self, RecordKind};
+use doorstep::store::listings;
+
+fn first_organisation(app: &TestApp) -> String {
+    let mut conn = app.state.store.conn().unwrap();
+    listings::organisation_choices(&mut conn).unwrap()[0].0.to_string()
+}
+
+fn lunch_club(organisation: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("organisation", organisation.to_string()),
+        ("name", "Thursday Lunch Club".into()),
+        ("description", "A hot meal and good company.".into()),
+        ("status", "active".into()),
+        ("needs", "loneliness".into()),
+        ("needs", "food".into()),
+        ("referral_route", "drop_in".into()),
+        ("min_age", "60".into()),
+        ("cost", "paid".into()),
+        ("cost_description", "£4 a meal".into()),
+        ("delivery", "in_person".into()),
+        ("languages", "English".into()),
+        ("area", "local".into()),
+        ("capacity", "taking".into()),
+        ("email", "lunch@example.org".into()),
+        ("reason", "New group started in the church hall".into()),
+    ]
+}
+
+fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[actix_web::test]
+async fn creating_and_editing_a_service_writes_the_change_history() {
+    let app = TestApp::with_demo();
+    let connector = app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let organisation = first_organisation(&app);
+
+    // Create.
+    let mut fields = lunch_club(&organisation);
+    let created = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let path = created.location().to_string();
+    let id: ServiceId = path.trim_start_matches("/services/").parse().expect("redirected to the new service");
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Thursday Lunch Club"));
+
+    let history =
+        changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Service, &id.to_string()).unwrap();
+    let name = history.iter().find(|c| c.field == "name").expect("the name is in the history");
+    assert_eq!(name.action, "create");
+    assert_eq!(name.old_value, None);
+    assert_eq!(name.new_value.as_deref(), Some("Thursday Lunch Club"));
+    assert_eq!(name.by.as_deref(), Some("Test Community connector"));
+    assert_eq!(name.reason.as_deref(), Some("New group started in the church hall"));
+    let created_rows = history.len();
+
+    // Edit two fields.
+    fields.iter_mut().for_each(|(k, v)| match *k {
+        "name" => *v = "Thursday Lunch and Chat".into(),
+        "capacity" => *v = "waiting_list".into(),
+        "reason" => *v = "Renamed by the group".into(),
+        _ => {}
+    });
+    let edit_page = format!("/staff/services/{id}/edit");
+    let edit_form = browser.get(&edit_page).await;
+    assert_eq!(edit_form.status, StatusCode::OK);
+    assert!(edit_form.body.contains("value=\"Thursday Lunch Club\""), "the form shows the current values");
+    let updated = browser.submit(&edit_page, &format!("/staff/services/{id}"), &pairs(&fields)).await;
+    assert_eq!(updated.status, StatusCode::SEE_OTHER, "{}", updated.body);
+
+    let history =
+        changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Service, &id.to_string()).unwrap();
+    let edits: Vec<_> = history.iter().filter(|c| c.action == "update").collect();
+    assert_eq!(edits.len(), 2, "only the two changed fields: {edits:?}");
+    let renamed = edits.iter().find(|c| c.field == "name").unwrap();
+    assert_eq!(renamed.old_value.as_deref(), Some("Thursday Lunch Club"));
+    assert_eq!(renamed.new_value.as_deref(), Some("Thursday Lunch and Chat"));
+    let capacity = edits.iter().find(|c| c.field == "capacity").unwrap();
+    assert_eq!(
+        (capacity.old_value.as_deref(), capacity.new_value.as_deref()),
+        (Some("taking"), Some("waiting_list"))
+    );
+    assert_eq!(history.len(), created_rows + 2);
+
+    // The history page shows it to staff.
+    let page = browser.get(&format!("/staff/services/{id}/history")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Thursday Lunch and Chat") && page.body.contains("Renamed by the group"));
+    let _ = connector;
+}
+
+#[actix_web::test]
+async fn saving_with_no_change_adds_no_history() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let fields = lunch_club(&first_organisation(&app));
+    let created = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    let id = created.location().trim_start_matches("/services/").to_string();
+    let before =
+        changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Service, &id).unwrap().len();
+    let edit_page = format!("/staff/services/{id}/edit");
+    let again = browser.submit(&edit_page, &format!("/staff/services/{id}"), &pairs(&fields)).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let after =
+        changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Service, &id).unwrap().len();
+    assert_eq!(before, after);
+}
+
+#[actix_web::test]
+async fn a_form_with_problems_names_each_field_and_keeps_what_was_typed() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let mut fields = lunch_club(&first_organisation(&app));
+    fields.iter_mut().for_each(|(k, v)| match *k {
+        "name" => *v = String::new(),
+        "min_age" => *v = "sixty".into(),
+        "email" => *v = "not an email".into(),
+        "description" => *v = "Kept <exactly> as typed".into(),
+        _ => {}
+    });
+    let page = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("There is a problem"));
+    for (anchor, message) in [
+        ("#name", "Enter the name of the service"),
+        ("#min_age", "The youngest age must be a whole number"),
+        ("#email", "Enter an email address in the correct format"),
+    ] {
+        assert!(page.body.contains(&format!("href=\"{anchor}\"")), "the summary links to {anchor}");
+        assert!(page.body.contains(message), "missing: {message}");
+    }
+    assert!(page.body.contains("Kept &lt;exactly&gt; as typed"), "the description is kept");
+    assert!(page.body.contains("value=\"sixty\""), "the bad age is kept to correct");
+    assert!(page.body.contains("value=\"food\" checked"), "ticked needs stay ticked");
+    let stats = doorstep::store::stats::collect(&mut app.state.store.conn().unwrap()).unwrap();
+    assert_eq!(stats.services, 420, "nothing was saved");
+}
+
+#[actix_web::test]
+async fn checking_a_listing_records_who_and_when() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let due = {
+        let mut conn = app.state.store.conn().unwrap();
+        let before = chrono::Utc::now().naive_utc() - chrono::Duration::days(182);
+        listings::due_for_review(&mut conn, before, 1).unwrap().remove(0)
+    };
+    let path = format!("/services/{}", due.id);
+    let done = browser.submit(&path, &format!("/staff/services/{}/verify", due.id), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("by Test Community connector"), "the page says who checked it");
+    let history =
+        changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Service, &due.id.to_string())
+            .unwrap();
+    assert_eq!(history[0].action, "verify");
+}
+
+#[actix_web::test]
+async fn the_change_history_cannot_be_edited_or_deleted() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let fields = lunch_club(&first_organisation(&app));
+    browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    let mut conn = app.state.store.conn().unwrap();
+    let update = conn.batch_execute("UPDATE changes SET new_value = 'forged'");
+    assert!(update.unwrap_err().to_string().contains("cannot be edited"));
+    let delete = conn.batch_execute("DELETE FROM changes");
+    assert!(delete.unwrap_err().to_string().contains("cannot be deleted"));
+}
