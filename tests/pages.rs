@@ -216,4 +216,6 @@ async fn health_and_the_stylesheet_answer() {
         css.headers.get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("").contains("immutable")
     );
     assert!(css.body.contains(".error-summary"));
+    let fresh = app.browser().await.get(&path).await;
+    assert!(fresh.headers.get("set-cookie").is_none(), "a publicly cached stylesheet sets no cookie");
 }

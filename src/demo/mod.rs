@@ -49,9 +49,10 @@ impl DemoSize {
     /// The demo a newcomer sees: about 250,000 residents and 420 services.
     pub const DEMO: DemoSize = DemoSize { services: 420, small_areas: 812 };
 
-    /// A size with `services` services and a borough big enough to hold them.
+    /// A size with `services` services, in a borough that grows with them up
+    /// to the size of England and Wales (180,000 small areas).
     pub fn with_services(services: usize) -> DemoSize {
-        DemoSize { services, small_areas: DemoSize::DEMO.small_areas.max(services * 2) }
+        DemoSize { services, small_areas: (services * 2).clamp(DemoSize::DEMO.small_areas, 180_000) }
     }
 }
 

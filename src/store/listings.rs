@@ -42,7 +42,7 @@ struct OrganisationRow {
     updated_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = services)]
 struct ServiceRow {
     id: String,
@@ -65,12 +65,24 @@ struct ServiceRow {
     website: Option<String>,
     last_verified_at: Option<NaiveDateTime>,
     last_verified_by: Option<String>,
-    created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
+/// A new service: what the form sets, plus when it was made and checked.
+#[derive(Insertable)]
+#[diesel(table_name = services)]
+struct NewService {
+    id: String,
+    #[diesel(embed)]
+    details: ServiceChanges,
+    capacity_said_on: Option<NaiveDate>,
+    last_verified_at: Option<NaiveDateTime>,
+    last_verified_by: Option<String>,
+    created_at: NaiveDateTime,
+}
+
 /// The columns of a service that the service form sets.
-#[derive(AsChangeset)]
+#[derive(AsChangeset, Insertable)]
 #[diesel(table_name = services, treat_none_as_null = true)]
 struct ServiceChanges {
     organisation_id: String,
@@ -233,31 +245,14 @@ pub fn insert_service(
     now: NaiveDateTime,
 ) -> StoreResult<()> {
     let d = &service.details;
-    let changes = ServiceChanges::from_input(d, now);
     diesel::insert_into(services::table)
-        .values(ServiceRow {
+        .values(NewService {
             id: service.id.to_string(),
-            organisation_id: changes.organisation_id,
-            name: changes.name,
-            description: changes.description,
-            status: changes.status,
-            referral_route: changes.referral_route,
-            eligibility: changes.eligibility,
-            min_age: changes.min_age,
-            max_age: changes.max_age,
-            cost: changes.cost,
-            cost_description: changes.cost_description,
-            area: changes.area,
-            area_radius_km: changes.area_radius_km,
-            capacity: changes.capacity,
+            details: ServiceChanges::from_input(d, now),
             capacity_said_on: service.capacity_said_on,
-            email: changes.email,
-            phone: changes.phone,
-            website: changes.website,
             last_verified_at: service.last_verified_at,
             last_verified_by: service.last_verified_by.map(|u| u.to_string()),
             created_at: now,
-            updated_at: now,
         })
         .execute(conn)?;
     replace_service_lists(conn, service.id, d, need_ids)?;

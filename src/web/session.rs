@@ -83,7 +83,13 @@ pub async fn frame_and_csrf(
             res = res.into_response(page);
         }
     }
-    if existing.is_none() {
+    // Only pages carry forms; a cached stylesheet must never carry a cookie.
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if existing.is_none() && is_page {
         let cookie = signed_cookie(&state, CSRF_COOKIE, token);
         if let Ok(value) = header::HeaderValue::from_str(&cookie.to_string()) {
             res.headers_mut().append(header::SET_COOKIE, value);
