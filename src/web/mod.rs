@@ -56,13 +56,12 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let bad_request = |message: &'static str| {
-        move |_, _: &actix_web::HttpRequest| AppError::BadRequest(message.into()).into()
-    };
     App::new()
         .app_data(web::Data::new(state))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-        .app_data(web::QueryConfig::default().error_handler(bad_request("The web address has a value that is not understood.")))
+        .app_data(web::QueryConfig::default().error_handler(|_, _| {
+            AppError::BadRequest("The web address has a value that is not understood.".into()).into()
+        }))
         .configure(routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
         .wrap(from_fn(session::frame_and_csrf))
