@@ -42,30 +42,16 @@ struct OrganisationRow {
     updated_at: NaiveDateTime,
 }
 
+/// A service as stored: the fields the form sets, plus its checking record.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = services)]
 struct ServiceRow {
     id: String,
-    organisation_id: String,
-    name: String,
-    description: String,
-    status: String,
-    referral_route: String,
-    eligibility: Option<String>,
-    min_age: Option<i32>,
-    max_age: Option<i32>,
-    cost: String,
-    cost_description: Option<String>,
-    area: String,
-    area_radius_km: Option<f64>,
-    capacity: Option<String>,
+    #[diesel(embed)]
+    fields: ServiceChanges,
     capacity_said_on: Option<NaiveDate>,
-    email: Option<String>,
-    phone: Option<String>,
-    website: Option<String>,
     last_verified_at: Option<NaiveDateTime>,
     last_verified_by: Option<String>,
-    updated_at: NaiveDateTime,
 }
 
 /// A new service: what the form sets, plus when it was made and checked.
@@ -82,7 +68,7 @@ struct NewService {
 }
 
 /// The columns of a service that the service form sets.
-#[derive(AsChangeset, Insertable)]
+#[derive(AsChangeset, Insertable, Queryable, Selectable)]
 #[diesel(table_name = services, treat_none_as_null = true)]
 struct ServiceChanges {
     organisation_id: String,
@@ -477,25 +463,30 @@ fn details_of(conn: &mut Conn, row: &ServiceRow) -> StoreResult<ServiceInput> {
         .collect::<StoreResult<Vec<_>>>()?;
     delivery.sort();
     Ok(ServiceInput {
-        organisation: parse_id(&row.organisation_id)?,
-        name: row.name.clone(),
-        description: row.description.clone(),
-        status: decode(&row.status, ServiceStatus::from_code, "status")?,
+        organisation: parse_id(&row.fields.organisation_id)?,
+        name: row.fields.name.clone(),
+        description: row.fields.description.clone(),
+        status: decode(&row.fields.status, ServiceStatus::from_code, "status")?,
         needs,
-        referral_route: decode(&row.referral_route, ReferralRoute::from_code, "referral route")?,
-        eligibility: row.eligibility.clone(),
-        min_age: row.min_age,
-        max_age: row.max_age,
-        cost: decode(&row.cost, CostKind::from_code, "cost")?,
-        cost_description: row.cost_description.clone(),
+        referral_route: decode(&row.fields.referral_route, ReferralRoute::from_code, "referral route")?,
+        eligibility: row.fields.eligibility.clone(),
+        min_age: row.fields.min_age,
+        max_age: row.fields.max_age,
+        cost: decode(&row.fields.cost, CostKind::from_code, "cost")?,
+        cost_description: row.fields.cost_description.clone(),
         delivery,
         languages,
-        area: decode(&row.area, ServiceArea::from_code, "service area")?,
-        area_radius_km: row.area_radius_km,
-        capacity: row.capacity.as_deref().map(|c| decode(c, Capacity::from_code, "capacity")).transpose()?,
-        email: row.email.clone(),
-        phone: row.phone.clone(),
-        website: row.website.clone(),
+        area: decode(&row.fields.area, ServiceArea::from_code, "service area")?,
+        area_radius_km: row.fields.area_radius_km,
+        capacity: row
+            .fields
+            .capacity
+            .as_deref()
+            .map(|c| decode(c, Capacity::from_code, "capacity"))
+            .transpose()?,
+        email: row.fields.email.clone(),
+        phone: row.fields.phone.clone(),
+        website: row.fields.website.clone(),
     })
 }
 
@@ -514,7 +505,7 @@ pub fn service_view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> 
     let row = service_row(conn, id)?;
     let details = details_of(conn, &row)?;
     let organisation_name: String =
-        organisations::table.find(&row.organisation_id).select(organisations::name).first(conn)?;
+        organisations::table.find(&row.fields.organisation_id).select(organisations::name).first(conn)?;
     let needs = need_labels(conn, &row.id)?;
     let location_rows: Vec<LocationRow> = service_at_locations::table
         .inner_join(locations::table)
@@ -561,7 +552,7 @@ pub fn service_view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> 
         capacity_said_on: row.capacity_said_on,
         last_verified_at: row.last_verified_at,
         last_verified_by,
-        updated_at: row.updated_at,
+        updated_at: row.fields.updated_at,
     })
 }
 
