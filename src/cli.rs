@@ -1,7 +1,9 @@
 //! The subcommands. `doorstep` alone serves the built-in demo.
 
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
@@ -11,10 +13,11 @@ use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{Role, hash_password, random_token};
 use crate::domain::ids::OrganisationId;
 use crate::domain::text;
+use crate::geo::onspd::{self, PostcodeFile};
 use crate::state::{self, AppState, StartError};
 use crate::store::seed::Seeded;
 use crate::store::users::{Created, NewUser};
-use crate::store::{listings, seed, stats, users};
+use crate::store::{listings, postcodes, seed, stats, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -48,6 +51,11 @@ pub enum Command {
         #[command(subcommand)]
         what: SeedCommand,
     },
+    /// Postcode look-up data.
+    Postcodes {
+        #[command(subcommand)]
+        action: PostcodesCommand,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -68,6 +76,16 @@ pub enum SeedCommand {
         /// How many services to generate (for benchmarks); the demo has 420.
         #[arg(long)]
         services: Option<usize>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PostcodesCommand {
+    /// Import ONS postcode files (ONSPD, NSPL, `postcode,lat,lon`, or district
+    /// centroids). Importing a file again changes nothing.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -135,6 +153,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             seed_demo(&state, size)?;
             Ok(())
         }
+        Command::Postcodes { action: PostcodesCommand::Import { files } } => {
+            let state = state::open(config)?;
+            import_postcodes(&state, &files)
+        }
         Command::User { action: UserCommand::Add { email, role, name, organisation, neighbourhoods } } => {
             let state = state::open(config)?;
             add_user(&state, &email, &role, name, organisation, neighbourhoods)
@@ -196,6 +218,40 @@ fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError> {
             for user in &demo.users {
                 println!("  {:<36} {}", user.email, user.role.label());
             }
+        }
+    }
+    Ok(())
+}
+
+/// Imports each file in its own transaction, saying what it held and what
+/// was left out.
+fn import_postcodes(state: &AppState, files: &[PathBuf]) -> Result<(), CliError> {
+    let mut conn = state.store.conn()?;
+    for file in files {
+        let started = Instant::now();
+        let named = |message: String| CliError::Usage(format!("{}: {message}", file.display()));
+        let handle = File::open(file).map_err(|e| named(format!("cannot read it: {e}")))?;
+        let (contents, rejected) = onspd::read(BufReader::new(handle)).map_err(|e| named(e.to_string()))?;
+        let (count, what) = match contents {
+            PostcodeFile::Postcodes(rows) => (postcodes::import_postcodes(&mut conn, &rows)?, "postcodes"),
+            PostcodeFile::Districts(rows) => {
+                (postcodes::import_districts(&mut conn, &rows)?, "district centres")
+            }
+        };
+        let left_out = match rejected.len() {
+            1 => String::from("1 row left out"),
+            n => format!("{n} rows left out"),
+        };
+        println!(
+            "{}: {count} {what} imported in {:.1} s; {left_out}.",
+            file.display(),
+            started.elapsed().as_secs_f64()
+        );
+        for row in rejected.iter().take(5) {
+            println!("  line {}: {}", row.line, row.reason);
+        }
+        if rejected.len() > 5 {
+            println!("  and {} more.", rejected.len() - 5);
         }
     }
     Ok(())

@@ -17,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod geo;
 pub mod pages;
 pub mod state;
 pub mod store;

@@ -157,3 +157,28 @@ fn doorstep_alone_seeds_the_demo_and_serves_it() {
     assert!(response.starts_with("HTTP/1.1 200"), "{}", &response[..response.len().min(200)]);
     assert!(response.contains("This is a demonstration"));
 }
+
+#[test]
+fn postcodes_import_reports_each_file_and_refuses_a_wrong_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/postcodes");
+    let trafford = shared.join("trafford_postcodes_onspd_feb2025.csv");
+    let districts = shared.join("uk_postcode_district_centroids_nspl_may2025.csv");
+    let output = doorstep(
+        dir.path(),
+        &["postcodes", "import", trafford.to_str().unwrap(), districts.to_str().unwrap()],
+        "",
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("11264 postcodes imported"), "{}", text(&output));
+    assert!(text(&output).contains("3076 district centres imported"));
+    assert!(text(&output).contains("1 row left out"), "the one district without a valid code is named");
+
+    let wrong = dir.path().join("people.csv");
+    std::fs::write(&wrong, "name,town\nSam,Sale\n").unwrap();
+    let refused = doorstep(dir.path(), &["postcodes", "import", wrong.to_str().unwrap()], "");
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("people.csv: no postcode column"), "{}", text(&refused));
+    let missing = doorstep(dir.path(), &["postcodes", "import", "/no/such/file.csv"], "");
+    assert!(text(&missing).contains("cannot read it"), "{}", text(&missing));
+}

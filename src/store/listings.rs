@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
+use h3o::CellIndex;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{
@@ -25,6 +26,7 @@ use crate::domain::listing::{Contact, Location, Organisation, Service};
 use crate::domain::schedule::{self, Frequency, Schedule};
 use crate::domain::service_form::{ServiceInput, changed_fields};
 use crate::domain::views::{LocationView, NeedLabel, OrganisationView, ServiceSummary, ServiceView};
+use crate::geo::cells;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organisations)]
@@ -114,6 +116,15 @@ impl ServiceChanges {
     }
 }
 
+/// A new location: its row, plus the H3 cell of its point.
+#[derive(Insertable)]
+#[diesel(table_name = locations)]
+struct NewLocation {
+    #[diesel(embed)]
+    row: LocationRow,
+    h3_cell: Option<i64>,
+}
+
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = locations)]
 struct LocationRow {
@@ -195,31 +206,57 @@ pub fn insert_organisation(conn: &mut Conn, org: &Organisation, now: NaiveDateTi
 
 /// Adds a venue.
 pub fn insert_location(conn: &mut Conn, location: &Location, now: NaiveDateTime) -> StoreResult<()> {
-    diesel::insert_into(locations::table)
-        .values(LocationRow {
-            id: location.id.to_string(),
-            organisation_id: location.organisation.map(|o| o.to_string()),
-            name: location.name.clone(),
-            address_1: location.address_1.clone(),
-            address_2: location.address_2.clone(),
-            town: location.town.clone(),
-            postcode: location.postcode.clone(),
-            latitude: location.latitude,
-            longitude: location.longitude,
-            small_area_code: location.small_area.clone(),
-            neighbourhood_id: None,
-            confidential: location.confidential,
-            entry_point: location.entry_point,
-            step_free: location.access.step_free,
-            accessible_toilet: location.access.accessible_toilet,
-            hearing_loop: location.access.hearing_loop,
-            parking: location.access.parking,
-            public_transport: location.access.public_transport.clone(),
-            created_at: now,
-            updated_at: now,
-        })
-        .execute(conn)?;
+    let row = LocationRow {
+        id: location.id.to_string(),
+        organisation_id: location.organisation.map(|o| o.to_string()),
+        name: location.name.clone(),
+        address_1: location.address_1.clone(),
+        address_2: location.address_2.clone(),
+        town: location.town.clone(),
+        postcode: location.postcode.clone(),
+        latitude: location.latitude,
+        longitude: location.longitude,
+        small_area_code: location.small_area.clone(),
+        neighbourhood_id: None,
+        confidential: location.confidential,
+        entry_point: location.entry_point,
+        step_free: location.access.step_free,
+        accessible_toilet: location.access.accessible_toilet,
+        hearing_loop: location.access.hearing_loop,
+        parking: location.access.parking,
+        public_transport: location.access.public_transport.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    let h3_cell = cells::cell_of(location.latitude, location.longitude).map(cell_number);
+    diesel::insert_into(locations::table).values(NewLocation { row, h3_cell }).execute(conn)?;
     Ok(())
+}
+
+/// A cell as stored: H3 indexes use 63 bits, so they fit a signed 64-bit integer.
+fn cell_number(cell: CellIndex) -> i64 {
+    i64::try_from(u64::from(cell)).unwrap_or(0)
+}
+
+/// Gives every location without an H3 cell its cell (rows saved before cells
+/// were kept). Returns how many were filled.
+pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {
+    conn.transaction(|conn| {
+        let missing: Vec<(String, f64, f64)> = locations::table
+            .filter(locations::h3_cell.is_null())
+            .select((locations::id, locations::latitude, locations::longitude))
+            .load(conn)?;
+        let mut filled = 0;
+        for (id, latitude, longitude) in missing {
+            if let Some(cell) = cells::cell_of(latitude, longitude) {
+                diesel::update(locations::table.find(id))
+                    .set(locations::h3_cell.eq(cell_number(cell)))
+                    .execute(conn)?;
+                filled += 1;
+            }
+        }
+        Ok(filled)
+    })
 }
 
 /// Adds a whole service: its row, needs, languages, delivery, venues, schedules

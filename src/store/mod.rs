@@ -9,6 +9,7 @@ pub mod changes;
 pub mod listings;
 pub mod meta;
 pub mod needs;
+pub mod postcodes;
 pub mod schema;
 pub mod seed;
 pub mod stats;
@@ -110,7 +111,9 @@ impl Store {
     pub fn migrate(&self) -> StoreResult<()> {
         let mut conn = self.conn()?;
         conn.run_pending_migrations(MIGRATIONS).map_err(|e| StoreError::Migration(e.to_string()))?;
-        needs::load_built_in_if_empty(&mut conn)
+        needs::load_built_in_if_empty(&mut conn)?;
+        listings::fill_missing_cells(&mut conn)?;
+        Ok(())
     }
 
     /// A connection from the pool.

@@ -66,6 +66,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    postcode_districts (district) {
+        district -> Text,
+        latitude -> Double,
+        longitude -> Double,
+    }
+}
+
+diesel::table! {
     organisations (id) {
         id -> Text,
         name -> Text,
@@ -186,6 +194,7 @@ diesel::table! {
         public_transport -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        h3_cell -> Nullable<BigInt>,
     }
 }
 
@@ -263,6 +272,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     small_areas,
     small_area_adjacency,
     postcodes,
+    postcode_districts,
     organisations,
     users,
     user_neighbourhoods,

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{
-    changes, locations, needs, neighbourhoods, organisations, postcodes, schedules, services, small_areas,
-    users,
+    changes, locations, needs, neighbourhoods, organisations, postcode_districts, postcodes, schedules,
+    services, small_areas, users,
 };
 use super::{Conn, StoreResult};
 
@@ -18,6 +18,7 @@ pub struct Stats {
     pub schedules: i64,
     pub needs: i64,
     pub postcodes: i64,
+    pub postcode_districts: i64,
     pub small_areas: i64,
     pub population: i64,
     pub neighbourhoods: i64,
@@ -35,6 +36,7 @@ pub fn collect(conn: &mut Conn) -> StoreResult<Stats> {
         schedules: schedules::table.count().get_result(conn)?,
         needs: needs::table.count().get_result(conn)?,
         postcodes: postcodes::table.count().get_result(conn)?,
+        postcode_districts: postcode_districts::table.count().get_result(conn)?,
         small_areas: small_areas::table.count().get_result(conn)?,
         population: population.unwrap_or(0),
         neighbourhoods: neighbourhoods::table.count().get_result(conn)?,

@@ -1,0 +1,133 @@
+//! H3 cells and distances. Every location carries its cell at resolution 10
+//! (about 15,000 m², an edge of about 66 m); a search radius is covered by a
+//! small set of cells at a coarser resolution, and each candidate is then
+//! checked exactly with the haversine distance.
+
+use geo::{Distance, Haversine, Point};
+use h3o::{CellIndex, LatLng, Resolution};
+
+/// The resolution every location's cell is kept at.
+pub const LOCATION_RESOLUTION: Resolution = Resolution::Ten;
+
+/// The most rings a cover may have: a disk of 12 rings is 469 cells.
+const MAX_RINGS: u32 = 12;
+
+/// How much smaller than average a cell may be, as a share of the average
+/// edge (cells vary in size across the globe; this keeps covers whole).
+const SMALLEST_EDGE: f64 = 0.7;
+
+/// Whether a latitude and longitude name a point on the globe. (h3o wraps
+/// out-of-range degrees instead of refusing them, so this is checked here.)
+pub fn on_globe(latitude: f64, longitude: f64) -> bool {
+    (-90.0..=90.0).contains(&latitude) && (-180.0..=180.0).contains(&longitude)
+}
+
+fn point(latitude: f64, longitude: f64) -> Option<LatLng> {
+    on_globe(latitude, longitude).then(|| LatLng::new(latitude, longitude).ok()).flatten()
+}
+
+/// The cell a point falls in, or `None` for coordinates off the globe.
+pub fn cell_of(latitude: f64, longitude: f64) -> Option<CellIndex> {
+    point(latitude, longitude).map(|p| p.to_cell(LOCATION_RESOLUTION))
+}
+
+/// The distance in metres between two points given as (latitude, longitude).
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))
+}
+
+/// A set of cells, all at one resolution, that together hold every point
+/// within a radius of a centre (and some beyond it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cover {
+    pub resolution: Resolution,
+    pub cells: Vec<CellIndex>,
+}
+
+impl Cover {
+    /// Whether a location's cell (at any finer resolution) lies in the cover.
+    pub fn contains(&self, cell: CellIndex) -> bool {
+        cell.parent(self.resolution).is_some_and(|parent| self.cells.contains(&parent))
+    }
+}
+
+/// The cells covering a radius around a point: the finest resolution (no finer
+/// than locations') whose disk needs at most `MAX_RINGS` rings. `None` for
+/// coordinates off the globe or a radius that is not a positive distance.
+pub fn cover(latitude: f64, longitude: f64, radius_m: f64) -> Option<Cover> {
+    if !(radius_m.is_finite() && radius_m > 0.0) {
+        return None;
+    }
+    let centre = point(latitude, longitude)?;
+    let finest = u8::from(LOCATION_RESOLUTION);
+    (0..=finest).rev().find_map(|r| {
+        let resolution = Resolution::try_from(r).ok()?;
+        let edge = resolution.edge_length_m() * SMALLEST_EDGE;
+        // A disk of k rings holds every point within about (k + 0.5) * 1.5
+        // edges of its centre; one more ring allows for the centre cell's own size.
+        let rings = (radius_m / (1.5 * edge)).ceil() + 1.0;
+        (rings <= f64::from(MAX_RINGS) || r == 0).then(|| Cover {
+            resolution,
+            cells: centre.to_cell(resolution).grid_disk(rings.min(f64::from(MAX_RINGS)) as u32),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_are_in_metres() {
+        // Sale (M33) to Altrincham (WA14): about 5.2 km.
+        let d = distance_m((53.4248, -2.3226), (53.3838, -2.3519));
+        assert!((4_900.0..5_300.0).contains(&d), "{d}");
+        assert_eq!(distance_m((53.0, -2.0), (53.0, -2.0)), 0.0);
+    }
+
+    #[test]
+    fn cells_are_fine_and_off_globe_points_have_none() {
+        let cell = cell_of(53.4248, -2.3226).expect("a cell");
+        assert_eq!(cell.resolution(), LOCATION_RESOLUTION);
+        assert!(cell_of(91.0, 0.0).is_none());
+        assert!(cell_of(f64::NAN, 0.0).is_none());
+    }
+
+    #[test]
+    fn a_cover_holds_every_point_within_the_radius() {
+        // Points spread over every direction and distance up to the radius,
+        // at British latitudes, for radii from 200 m to 50 km.
+        for (centre, radius) in [
+            ((53.42, -2.32), 200.0),
+            ((53.42, -2.32), 1_500.0),
+            ((51.5, -0.12), 5_000.0),
+            ((57.1, -2.1), 50_000.0),
+        ] {
+            let cover = cover(centre.0, centre.1, radius).expect("a cover");
+            assert!(cover.cells.len() <= 469, "{} cells", cover.cells.len());
+            for step in 0..720 {
+                let bearing = f64::from(step) * 0.5_f64.to_radians();
+                let reach = radius * f64::from(step % 10 + 1) / 10.0;
+                // Move `reach` metres along `bearing` (small-distance approximation, then checked).
+                let lat = centre.0 + reach * bearing.cos() / 111_320.0;
+                let lon = centre.1 + reach * bearing.sin() / (111_320.0 * centre.0.to_radians().cos());
+                if distance_m(centre, (lat, lon)) > radius {
+                    continue;
+                }
+                let cell = cell_of(lat, lon).expect("a cell");
+                assert!(
+                    cover.contains(cell),
+                    "radius {radius}: a point {reach:.0} m away is outside the cover"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_radius_has_no_cover() {
+        assert!(cover(53.0, -2.0, 0.0).is_none());
+        assert!(cover(53.0, -2.0, -5.0).is_none());
+        assert!(cover(53.0, -2.0, f64::INFINITY).is_none());
+        assert!(cover(95.0, -2.0, 1_000.0).is_none());
+    }
+}

@@ -1,0 +1,7 @@
+//! Places: postcodes as people type them, the ONS postcode files councils
+//! download, H3 cells and distances. Pure where it can be; the store keeps
+//! what is read here.
+
+pub mod cells;
+pub mod onspd;
+pub mod postcode;
