@@ -14,6 +14,7 @@ use crate::domain::accounts::{Role, hash_password, random_token};
 use crate::domain::ids::OrganisationId;
 use crate::domain::text;
 use crate::geo::onspd::{self, PostcodeFile};
+use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
 use crate::store::seed::Seeded;
 use crate::store::users::{Created, NewUser};
@@ -61,6 +62,8 @@ pub enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Rebuild the search index from the database.
+    Reindex,
     /// Print counts of what the database holds.
     Stats {
         /// As JSON.
@@ -161,6 +164,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let state = state::open(config)?;
             add_user(&state, &email, &role, name, organisation, neighbourhoods)
         }
+        Command::Reindex => {
+            let state = state::open(config)?;
+            let started = Instant::now();
+            let count = index_sync::rebuild(&state.store, &state.search, Utc::now().date_naive())
+                .map_err(|e| CliError::Start(StartError::Sync(e)))?;
+            println!("Indexed {count} running services in {:.1} s.", started.elapsed().as_secs_f64());
+            Ok(())
+        }
         Command::Stats { json } => {
             let state = state::open(config)?;
             let counts = stats::collect(&mut *state.store.conn()?)?;
@@ -189,6 +200,7 @@ fn serve(config: Config) -> Result<(), CliError> {
         seed_demo(&state, DemoSize::DEMO)?;
         state.demo = crate::store::meta::get(&mut *state.store.conn()?, crate::store::meta::DEMO)?;
     }
+    index_sync::spawn(state.store.clone(), state.search.clone());
     crate::web::server::run(state, addr).map_err(|e| CliError::Start(StartError::Io(e.to_string())))
 }
 
@@ -206,6 +218,8 @@ fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError> {
             println!("The {} demo is already in this database; nothing changed.", demo.borough)
         }
         Seeded::Written => {
+            index_sync::rebuild(&state.store, &state.search, today)
+                .map_err(|e| CliError::Start(StartError::Sync(e)))?;
             println!(
                 "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services.",
                 demo.borough,

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::domain::throttle::{Limits, SignInThrottle};
+use crate::jobs::index_sync;
+use crate::search::SearchIndex;
 use crate::store::Store;
 
 /// Shared by every worker; cheap to clone.
@@ -16,13 +18,21 @@ pub struct AppState {
     /// 64 bytes that sign the cookies.
     pub cookie_key: Arc<[u8]>,
     pub throttle: Arc<SignInThrottle>,
+    /// The search index, derived from the store.
+    pub search: Arc<SearchIndex>,
     /// The demo borough's name when the database holds the demo: every page
     /// then says so.
     pub demo: Option<String>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config, cookie_key: Vec<u8>, demo: Option<String>) -> AppState {
+    pub fn new(
+        store: Store,
+        search: SearchIndex,
+        config: Config,
+        cookie_key: Vec<u8>,
+        demo: Option<String>,
+    ) -> AppState {
         let limits = Limits {
             per_account: config.sign_in_failures_per_account as usize,
             per_address: config.sign_in_failures_per_address as usize,
@@ -33,6 +43,7 @@ impl AppState {
             config: Arc::new(config),
             cookie_key: cookie_key.into(),
             throttle: Arc::new(SignInThrottle::new(limits)),
+            search: Arc::new(search),
             demo,
         }
     }
@@ -45,6 +56,10 @@ pub enum StartError {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    #[error(transparent)]
+    Sync(#[from] crate::jobs::index_sync::SyncError),
     #[error("{0}")]
     Io(String),
 }
@@ -68,7 +83,17 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
         None => secret_key_file(&paths.secret_key)?,
     };
     let demo = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::DEMO)?;
-    Ok(AppState::new(store, config, key, demo))
+    let needs = crate::store::needs::all(&mut *store.conn()?)?;
+    let (search, fresh) = SearchIndex::open(&paths.index, needs)?;
+    // A new, missing or unreadable index is rebuilt; otherwise anything left
+    // queued by a crash is indexed now.
+    let today = chrono::Utc::now().date_naive();
+    if fresh {
+        index_sync::rebuild(&store, &search, today)?;
+    } else {
+        index_sync::sync(&store, &search, today)?;
+    }
+    Ok(AppState::new(store, search, config, key, demo))
 }
 
 /// Reads the cookie key kept beside the database, making one the first time.

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::directory::{Capacity, ServiceStatus};
+use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use super::ids::{NeighbourhoodId, ServiceId};
 use super::listing::{Contact, Location, Organisation};
 use super::schedule::Schedule;
@@ -67,4 +67,37 @@ pub struct ChangeView {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub reason: Option<String>,
+}
+
+/// A venue as search sees it: where it is, and whether it is step-free. Only
+/// public venues: a confidential address never reaches the index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchPlace {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub step_free: bool,
+}
+
+/// Everything the search index holds about one running service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchableService {
+    pub id: ServiceId,
+    pub name: String,
+    pub description: String,
+    pub organisation: String,
+    /// Need slugs.
+    pub needs: Vec<String>,
+    pub languages: Vec<String>,
+    pub delivery: Vec<DeliveryMode>,
+    pub cost: CostKind,
+    pub referral: ReferralRoute,
+    pub capacity: Option<Capacity>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub area: ServiceArea,
+    pub places: Vec<SearchPlace>,
+    /// Whether it has a venue whose address is confidential.
+    pub confidential_venue: bool,
+    pub schedules: Vec<Schedule>,
+    pub last_verified_at: Option<NaiveDateTime>,
 }

@@ -13,6 +13,7 @@ use super::schema::{
     contacts, locations, needs, organisations, schedules, service_at_locations, service_delivery,
     service_languages, service_needs, services, users,
 };
+use super::search_feed;
 use super::{Conn, StoreError, StoreResult, decode, parse_id};
 use crate::domain::directory::{
     Capacity, CostKind, DeliveryMode, OrganisationKind, ReferralRoute, ServiceArea, ServiceStatus,
@@ -152,9 +153,9 @@ struct LocationRow {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = schedules)]
-struct ScheduleRow {
+pub(super) struct ScheduleRow {
     id: String,
-    service_id: String,
+    pub(super) service_id: String,
     location_id: Option<String>,
     freq: Option<String>,
     interval: i32,
@@ -401,6 +402,7 @@ pub fn create_service(
             reason,
             now,
         )?;
+        search_feed::queue(conn, id, now)?;
         Ok(id)
     })
 }
@@ -441,6 +443,7 @@ pub fn update_service(
             reason,
             now,
         )?;
+        search_feed::queue(conn, id, now)?;
         Ok(fields.len())
     })
 }
@@ -467,7 +470,8 @@ pub fn verify_service(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDate
             Some(by),
             None,
             now,
-        )
+        )?;
+        search_feed::queue(conn, id, now)
     })
 }
 
@@ -620,7 +624,7 @@ fn location_view(row: LocationRow) -> StoreResult<LocationView> {
     })
 }
 
-fn schedule_of(row: &ScheduleRow) -> StoreResult<Schedule> {
+pub(super) fn schedule_of(row: &ScheduleRow) -> StoreResult<Schedule> {
     let corrupt = |e: schedule::ScheduleError| StoreError::Corrupt(e.to_string());
     let closed_on = row
         .closed_on

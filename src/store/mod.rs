@@ -11,6 +11,7 @@ pub mod meta;
 pub mod needs;
 pub mod postcodes;
 pub mod schema;
+pub mod search_feed;
 pub mod seed;
 pub mod stats;
 pub mod users;

@@ -239,6 +239,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    index_queue (service_id) {
+        service_id -> Text,
+        queued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     changes (id) {
         id -> BigInt,
         changed_at -> Timestamp,
@@ -286,5 +293,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_at_locations,
     schedules,
     contacts,
+    index_queue,
     changes,
 );

@@ -2,6 +2,7 @@
 //! extractors and the handlers. Handlers are thin: extractors in, a page or an
 //! `AppError` out; the work happens in the store and the domain.
 
+pub mod api;
 pub mod assets;
 pub mod health;
 pub mod home;
@@ -28,6 +29,8 @@ use crate::store::{Conn, StoreResult};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/healthz", web::get().to(health::show))
+        .route("/api/search", web::get().to(api::search))
+        .route("/api/openapi.json", web::get().to(api::openapi))
         .route("/assets/{file}", web::get().to(assets::show))
         .route("/needs/{slug}", web::get().to(needs::show))
         .route("/services/{id}", web::get().to(services::show))

@@ -49,6 +49,9 @@ impl TestApp {
         let hash = hash_password(PASSWORD).expect("hashes");
         let mut conn = app.state.store.conn().expect("a connection");
         seed::seed_demo(&mut conn, &demo, &hash, Utc::now().naive_utc()).expect("the demo seeds");
+        drop(conn);
+        doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, today)
+            .expect("the index builds");
         app.state.demo = Some(demo.borough.clone());
         app
     }

@@ -15,11 +15,24 @@ use crate::domain::needs::Need;
 use crate::domain::service_form::ServiceForm;
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
+use crate::jobs::index_sync;
 use crate::pages;
 use crate::pages::staff::FormMode;
 use crate::state::AppState;
 use crate::store::changes::{self, RecordKind};
 use crate::store::{listings, needs};
+
+/// Brings the search index up to date with a change just saved, so that it
+/// shows in search by the time the page comes back. The save itself is already
+/// safe: if this fails, the change stays queued and the background job
+/// indexes it within a second.
+async fn reindex(state: &AppState) {
+    let (store, search) = (state.store.clone(), state.search.clone());
+    let result = web::block(move || index_sync::sync(&store, &search, Utc::now().date_naive())).await;
+    if let Ok(Err(error)) = result {
+        tracing::warn!(%error, "a saved change was not indexed straight away; it stays queued");
+    }
+}
 
 /// Reads the service form's fields from a posted form.
 fn service_form(form: &CheckedForm) -> ServiceForm {
@@ -172,6 +185,7 @@ pub async fn update(
     };
     let (by, reason, now) = (staff.user.id, form.reason(), Utc::now().naive_utc());
     db(&state, move |conn| listings::update_service(conn, id, &input, by, reason.as_deref(), now)).await?;
+    reindex(&state).await;
     Ok(see_other(&format!("/services/{id}")))
 }
 
@@ -185,6 +199,7 @@ pub async fn verify(
     editable(&state, &staff.user, id).await?;
     let (by, now) = (staff.user.id, Utc::now().naive_utc());
     db(&state, move |conn| listings::verify_service(conn, id, by, now)).await?;
+    reindex(&state).await;
     Ok(see_other(&format!("/services/{id}")))
 }
 

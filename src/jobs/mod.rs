@@ -1,0 +1,3 @@
+//! Background work, idempotent so that running it twice does no harm.
+
+pub mod index_sync;

@@ -1,0 +1,389 @@
+//! The only room that names tantivy: the index of running services, its
+//! schema, building and updating it, and answering queries.
+//!
+//! The index is derived data: delete it and the next start (or `doorstep
+//! reindex`) rebuilds it from the database. One writer, one long-lived reader,
+//! reloaded after each commit.
+
+pub mod query;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{Days, NaiveDate, NaiveDateTime, Weekday};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
+use crate::domain::ids::ServiceId;
+use crate::domain::needs::Need;
+use crate::domain::schedule::{self, Schedule};
+use crate::domain::views::SearchableService;
+use crate::geo::cells;
+
+/// The analyser for English text: words, lower case, stemmed ("clubs" finds "club").
+const ENGLISH: &str = "en_stem";
+/// Words in lower case, not stemmed: what typos are matched against, since a
+/// slip at the end of a word ("walkng") is further from its stem than from the word.
+const PLAIN: &str = "plain";
+/// Memory the writer may use before it flushes a segment.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// The coarsest H3 resolution kept for each venue; radius covers use one of 4 to 10.
+const COARSEST_CELL: u8 = 4;
+/// How many days of sessions each service carries, for "open now".
+const SESSION_DAYS: u64 = 8;
+
+/// What can go wrong with the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index: {0}")]
+    Io(String),
+}
+
+/// The fields of a service's document.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub name: Field,
+    pub description: Field,
+    pub organisation: Field,
+    pub needs_text: Field,
+    pub words: Field,
+    pub name_words: Field,
+    pub need: Field,
+    pub need_ord: Field,
+    pub cells: Field,
+    pub points: Field,
+    pub everywhere: Field,
+    pub delivery: Field,
+    pub delivery_mask: Field,
+    pub free: Field,
+    pub language: Field,
+    pub step_free: Field,
+    pub min_age: Field,
+    pub max_age: Field,
+    pub weekday: Field,
+    pub sessions: Field,
+    pub verified_day: Field,
+    pub record: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let english = || {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ENGLISH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        TextOptions::default().set_indexing_options(indexing)
+    };
+    let plain = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(PLAIN).set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        name: b.add_text_field("name", english()),
+        description: b.add_text_field("description", english()),
+        organisation: b.add_text_field("organisation", english()),
+        needs_text: b.add_text_field("needs_text", english()),
+        words: b.add_text_field("words", plain.clone()),
+        name_words: b.add_text_field("name_words", plain),
+        need: b.add_text_field("need", STRING),
+        need_ord: b.add_u64_field("need_ord", FAST),
+        cells: b.add_u64_field("cells", INDEXED),
+        points: b.add_u64_field("points", FAST),
+        everywhere: b.add_u64_field("everywhere", INDEXED | FAST),
+        delivery: b.add_text_field("delivery", STRING),
+        delivery_mask: b.add_u64_field("delivery_mask", FAST),
+        free: b.add_u64_field("free", INDEXED | FAST),
+        language: b.add_text_field("language", STRING),
+        step_free: b.add_u64_field("step_free", INDEXED),
+        min_age: b.add_u64_field("min_age", INDEXED | FAST),
+        max_age: b.add_u64_field("max_age", INDEXED | FAST),
+        weekday: b.add_text_field("weekday", STRING),
+        sessions: b.add_u64_field("sessions", FAST),
+        verified_day: b.add_u64_field("verified_day", FAST),
+        record: b.add_text_field("record", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What a result shows, kept with each document so that no database read is
+/// needed to answer a search.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Record {
+    pub id: ServiceId,
+    pub name: String,
+    pub organisation: String,
+    pub description: String,
+    pub needs: Vec<String>,
+    pub delivery: Vec<DeliveryMode>,
+    pub area: ServiceArea,
+    pub schedules: Vec<Schedule>,
+}
+
+/// The index of running services.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    pub(crate) fields: Fields,
+    /// The needs taxonomy, in order: a need's place here is its `need_ord`.
+    pub(crate) needs: Vec<Need>,
+    /// The day the documents' day-dependent facts (sessions, weekdays) were worked out for.
+    built_for: Mutex<Option<NaiveDate>>,
+}
+
+/// Days since 1 January 2020, the epoch of stored days and minutes.
+pub(crate) fn day_number(date: NaiveDate) -> u64 {
+    let epoch = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default();
+    u64::try_from((date - epoch).num_days()).unwrap_or(0)
+}
+
+/// Minutes since 2020-01-01 00:00 UTC.
+pub(crate) fn minute_number(time: NaiveDateTime) -> u64 {
+    let epoch =
+        NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+    u64::try_from((time - epoch).num_minutes()).unwrap_or(0)
+}
+
+/// A point packed into one number: latitude and longitude to five decimal
+/// places (about a metre).
+pub(crate) fn pack_point(latitude: f64, longitude: f64) -> u64 {
+    let lat = ((latitude + 90.0) * 100_000.0).round() as u64;
+    let lon = ((longitude + 180.0) * 100_000.0).round() as u64;
+    (lat << 32) | lon
+}
+
+pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
+    let lat = (packed >> 32) as f64 / 100_000.0 - 90.0;
+    let lon = (packed & 0xFFFF_FFFF) as f64 / 100_000.0 - 180.0;
+    (lat, lon)
+}
+
+/// The code a weekday is indexed under.
+pub(crate) fn weekday_code(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
+    }
+}
+
+pub(crate) fn delivery_bit(mode: DeliveryMode) -> u64 {
+    1 << DeliveryMode::ALL.iter().position(|&m| m == mode).unwrap_or(0)
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or makes a new empty one there when it is
+    /// missing or cannot be read. The second value says whether it is new (and
+    /// so must be rebuilt from the store).
+    pub fn open(dir: &Path, needs: Vec<Need>) -> Result<(SearchIndex, bool), SearchError> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        let existing = Index::open_in_dir(dir).ok().filter(|index| index.schema() == schema);
+        let (index, fresh) = match existing {
+            Some(index) => (index, false),
+            None => {
+                // Missing, corrupt or from an older schema: start again.
+                for entry in std::fs::read_dir(dir).map_err(|e| SearchError::Io(e.to_string()))?.flatten() {
+                    let path = entry.path();
+                    if path.file_name().is_some_and(|n| n != "README.md") {
+                        let _ = if path.is_dir() {
+                            std::fs::remove_dir_all(&path)
+                        } else {
+                            std::fs::remove_file(&path)
+                        };
+                    }
+                }
+                (Index::create_in_dir(dir, schema)?, true)
+            }
+        };
+        Ok((Self::from_index(index, fields, needs)?, fresh))
+    }
+
+    /// An index held in memory, for tests and benchmarks.
+    pub fn in_memory(needs: Vec<Need>) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        Self::from_index(Index::create_in_ram(schema), fields, needs)
+    }
+
+    fn from_index(index: Index, fields: Fields, needs: Vec<Need>) -> Result<SearchIndex, SearchError> {
+        let english = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        index.tokenizers().register(ENGLISH, english);
+        let plain = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .build();
+        index.tokenizers().register(PLAIN, plain);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index.writer(WRITER_MEMORY)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            needs,
+            built_for: Mutex::new(None),
+        })
+    }
+
+    /// How many services the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The day the index's sessions and weekdays were worked out for.
+    pub fn built_for(&self) -> Option<NaiveDate> {
+        *self.built_for.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces everything in the index with `services`, as of `today`.
+    pub fn rebuild(&self, services: &[SearchableService], today: NaiveDate) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_all_documents()?;
+        for service in services {
+            writer.add_document(self.document(service, today))?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
+        Ok(())
+    }
+
+    /// Re-indexes the services `changed`: each is removed, and those still
+    /// running (`running`) are added again, in one commit.
+    pub fn update(
+        &self,
+        changed: &[ServiceId],
+        running: &[SearchableService],
+        today: NaiveDate,
+    ) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for id in changed {
+            writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+        }
+        for service in running {
+            writer.add_document(self.document(service, today))?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    pub(crate) fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn tokens(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.index.tokenizers().get(ENGLISH).unwrap_or_default();
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push(token.text.clone());
+        }
+        tokens
+    }
+
+    fn document(&self, s: &SearchableService, today: NaiveDate) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, s.id.to_string());
+        doc.add_text(f.name, &s.name);
+        doc.add_text(f.description, &s.description);
+        doc.add_text(f.organisation, &s.organisation);
+        doc.add_text(f.name_words, &s.name);
+        doc.add_text(f.words, &s.description);
+        for slug in &s.needs {
+            doc.add_text(f.need, slug);
+            if let Some((ord, need)) = self.needs.iter().enumerate().find(|(_, n)| &n.slug == slug) {
+                doc.add_u64(f.need_ord, ord as u64);
+                doc.add_text(f.needs_text, &need.label);
+                doc.add_text(f.words, &need.label);
+                for term in need.synonyms.iter().chain(&need.phrases) {
+                    doc.add_text(f.needs_text, term);
+                    doc.add_text(f.words, term);
+                }
+                if let Some(parent) = need.parent.and_then(|p| self.needs.iter().find(|n| n.id == p)) {
+                    doc.add_text(f.need, &parent.slug);
+                }
+            }
+        }
+        for place in &s.places {
+            doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
+            if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
+                for resolution in COARSEST_CELL..=u8::from(cells::LOCATION_RESOLUTION) {
+                    let parent = h3o::Resolution::try_from(resolution).ok().and_then(|r| cell.parent(r));
+                    if let Some(parent) = parent {
+                        doc.add_u64(f.cells, u64::from(parent));
+                    }
+                }
+            }
+        }
+        let everywhere =
+            matches!(s.area, ServiceArea::Borough | ServiceArea::National) || s.places.is_empty();
+        doc.add_u64(f.everywhere, u64::from(everywhere));
+        let mut mask = 0;
+        for mode in &s.delivery {
+            doc.add_text(f.delivery, mode.code());
+            mask |= delivery_bit(*mode);
+        }
+        doc.add_u64(f.delivery_mask, mask);
+        doc.add_u64(f.free, u64::from(s.cost != CostKind::Paid));
+        for language in &s.languages {
+            doc.add_text(f.language, language.to_lowercase());
+        }
+        doc.add_u64(f.step_free, u64::from(s.places.iter().any(|p| p.step_free)));
+        doc.add_u64(f.min_age, s.min_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(0));
+        doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
+        for day in
+            [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun]
+        {
+            if schedule::runs_on_weekday(&s.schedules, day, today) {
+                doc.add_text(f.weekday, weekday_code(day));
+            }
+        }
+        for n in 0..SESSION_DAYS {
+            let Some(date) = today.pred_opt().and_then(|d| d.checked_add_days(Days::new(n))) else {
+                continue;
+            };
+            for session in s.schedules.iter().filter_map(|sch| sch.session_on(date)) {
+                let starts = minute_number(session.starts.naive_utc());
+                let ends = minute_number(session.ends.naive_utc());
+                doc.add_u64(f.sessions, (starts << 32) | ends);
+            }
+        }
+        let verified = s.last_verified_at.map_or(0, |t| day_number(t.date()));
+        doc.add_u64(f.verified_day, verified);
+        let record = Record {
+            id: s.id,
+            name: s.name.clone(),
+            organisation: s.organisation.clone(),
+            description: s.description.clone(),
+            needs: s.needs.clone(),
+            delivery: s.delivery.clone(),
+            area: s.area,
+            schedules: s.schedules.clone(),
+        };
+        doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
+        doc
+    }
+}

@@ -1,0 +1,609 @@
+//! Answering a search: words, needs, a place and filters in; ranked results,
+//! results grouped by need, unmet needs and facet counts out, each result
+//! saying why it matched.
+//!
+//! Words never reach a query parser: they are split and stemmed by the same
+//! analyser as the index, so nothing typed can be a syntax error. Every word
+//! may match a name (weighted most), a need's words, an organisation or a
+//! description; words of five letters or more also match with one typo. A
+//! caller's everyday phrase ("no one to talk to") matches the need it belongs
+//! to. Ranking multiplies text relevance by a distance factor and a freshness
+//! factor; a radius is only a cut-off when the person chose one.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::ops::Bound;
+
+use chrono::{DateTime, Duration, Utc, Weekday};
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+
+use super::{Record, SearchError, SearchIndex, day_number, minute_number, unpack_point, weekday_code};
+use crate::domain::directory::{DeliveryMode, ServiceArea};
+use crate::domain::schedule;
+use crate::geo::cells;
+
+/// Listings checked within this many days count as fresh.
+const FRESH_DAYS: u64 = 182;
+/// The deepest page a search goes to.
+pub const MAX_RESULTS: usize = 1_000;
+/// Results shown in each need's group.
+const GROUP_SIZE: usize = 5;
+/// The most words of a query that are used.
+const MAX_WORDS: usize = 12;
+
+/// When the service must be open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Open {
+    Now,
+    On(Weekday),
+}
+
+/// A search, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchQuery {
+    pub text: String,
+    pub needs: Vec<String>,
+    /// Where the person is: (latitude, longitude).
+    pub point: Option<(f64, f64)>,
+    /// Only services within this many metres (or serving everywhere), when the person chose it.
+    pub radius_m: Option<f64>,
+    pub open: Option<Open>,
+    pub free: bool,
+    pub age: Option<u32>,
+    pub language: Option<String>,
+    pub delivery: Option<DeliveryMode>,
+    pub step_free: bool,
+    /// From 1.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: String::new(),
+            needs: Vec::new(),
+            point: None,
+            radius_m: None,
+            open: None,
+            free: false,
+            age: None,
+            language: None,
+            delivery: None,
+            step_free: false,
+            page: 1,
+            per_page: 20,
+        }
+    }
+}
+
+/// One result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
+    pub url: String,
+    /// Metres to the nearest venue; `None` for services that come to you, by
+    /// phone or online, or whose venue is confidential.
+    pub distance_m: Option<u32>,
+    pub needs: Vec<String>,
+    pub why: Vec<String>,
+    /// When it next meets, in words.
+    pub next_session: Option<String>,
+    pub score: f32,
+}
+
+/// The results for one of the needs asked for.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    pub need: String,
+    pub label: String,
+    pub total: u64,
+    pub results: Vec<Hit>,
+}
+
+/// How many of the matches fall in each category.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Facets {
+    pub needs: Vec<(String, u64)>,
+    pub delivery: Vec<(String, u64)>,
+    pub free: u64,
+}
+
+/// The answer to a search.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub total: u64,
+    pub results: Vec<Hit>,
+    pub groups: Vec<Group>,
+    /// Needs asked for with nothing found.
+    pub unmet: Vec<String>,
+    pub facets: Facets,
+}
+
+/// A document that passed, with its final score and nearest distance.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    score: f32,
+    address: DocAddress,
+    distance_m: Option<f64>,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    /// Reversed, so the heap's top is the weakest kept candidate.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.score.total_cmp(&self.score).then_with(|| self.address.cmp(&other.address))
+    }
+}
+
+/// What the collector needs to know that the query cannot say.
+#[derive(Clone, Copy)]
+struct Conditions {
+    point: Option<(f64, f64)>,
+    radius_m: Option<f64>,
+    open_now_minute: Option<u64>,
+    has_text: bool,
+    fresh_since_day: u64,
+    keep: usize,
+    need_count: usize,
+}
+
+/// Ranks, counts and filters in one pass over the matching documents.
+struct Matcher(Conditions);
+
+struct SegmentMatcher {
+    c: Conditions,
+    segment: SegmentOrdinal,
+    points: Column<u64>,
+    sessions: Column<u64>,
+    everywhere: Column<u64>,
+    need_ord: Column<u64>,
+    delivery_mask: Column<u64>,
+    free: Column<u64>,
+    verified_day: Column<u64>,
+    fruit: Fruit,
+}
+
+#[derive(Default)]
+struct Fruit {
+    top: BinaryHeap<Candidate>,
+    total: u64,
+    needs: Vec<u64>,
+    delivery: [u64; 4],
+    free: u64,
+}
+
+impl Collector for Matcher {
+    type Fruit = Fruit;
+    type Child = SegmentMatcher;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatcher> {
+        let fast = reader.fast_fields();
+        Ok(SegmentMatcher {
+            c: self.0,
+            segment,
+            points: fast.u64("points")?,
+            sessions: fast.u64("sessions")?,
+            everywhere: fast.u64("everywhere")?,
+            need_ord: fast.u64("need_ord")?,
+            delivery_mask: fast.u64("delivery_mask")?,
+            free: fast.u64("free")?,
+            verified_day: fast.u64("verified_day")?,
+            fruit: Fruit { needs: vec![0; self.0.need_count], ..Fruit::default() },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.0.has_text
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut all = Fruit { needs: vec![0; self.0.need_count], ..Fruit::default() };
+        for fruit in fruits {
+            all.total += fruit.total;
+            all.free += fruit.free;
+            for (a, b) in all.needs.iter_mut().zip(&fruit.needs) {
+                *a += b;
+            }
+            for (a, b) in all.delivery.iter_mut().zip(&fruit.delivery) {
+                *a += b;
+            }
+            for candidate in fruit.top {
+                keep(&mut all.top, candidate, self.0.keep);
+            }
+        }
+        Ok(all)
+    }
+}
+
+fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: usize) {
+    if size == 0 {
+        return;
+    }
+    if top.len() < size {
+        top.push(candidate);
+    } else if top.peek().is_some_and(|weakest| candidate.score > weakest.score) {
+        top.pop();
+        top.push(candidate);
+    }
+}
+
+impl SegmentCollector for SegmentMatcher {
+    type Fruit = Fruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let c = &self.c;
+        if let Some(now) = c.open_now_minute {
+            let open = self.sessions.values_for_doc(doc).any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
+            if !open {
+                return;
+            }
+        }
+        let everywhere = self.everywhere.first(doc) == Some(1);
+        let distance_m = c.point.and_then(|point| {
+            self.points
+                .values_for_doc(doc)
+                .map(|p| cells::distance_m(point, unpack_point(p)))
+                .min_by(f64::total_cmp)
+        });
+        if let Some(radius) = c.radius_m
+            && !everywhere
+            && distance_m.is_none_or(|d| d > radius)
+        {
+            return;
+        }
+        self.fruit.total += 1;
+        for ord in self.need_ord.values_for_doc(doc) {
+            if let Some(count) = self.fruit.needs.get_mut(ord as usize) {
+                *count += 1;
+            }
+        }
+        let mask = self.delivery_mask.first(doc).unwrap_or(0);
+        for (bit, count) in self.fruit.delivery.iter_mut().enumerate() {
+            if mask & (1 << bit) != 0 {
+                *count += 1;
+            }
+        }
+        self.fruit.free += self.free.first(doc).unwrap_or(0);
+        let relevance = if c.has_text { score } else { 1.0 };
+        let nearness = match (c.point, distance_m) {
+            (None, _) => 1.0,
+            (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
+            (Some(_), None) => 0.5,
+        };
+        let fresh = if self.verified_day.first(doc).unwrap_or(0) >= c.fresh_since_day { 1.0 } else { 0.85 };
+        let candidate = Candidate {
+            score: relevance * (nearness * fresh) as f32,
+            address: DocAddress::new(self.segment, doc),
+            distance_m,
+        };
+        keep(&mut self.fruit.top, candidate, c.keep);
+    }
+
+    fn harvest(self) -> Fruit {
+        self.fruit
+    }
+}
+
+impl SearchIndex {
+    /// Answers a search as of `now`.
+    pub fn search(&self, q: &SearchQuery, now: DateTime<Utc>) -> Result<SearchResults, SearchError> {
+        let words = self.words(&q.text);
+        let per_page = q.per_page.clamp(1, 100);
+        let offset = (q.page.max(1) - 1) * per_page;
+        let (main, facets) = self.run(q, &words, &q.needs, offset + per_page, now)?;
+        let results = self.hits(&main.1, offset, per_page, q, &words, now)?;
+        let mut groups = Vec::new();
+        let mut unmet = Vec::new();
+        for slug in &q.needs {
+            let (found, _) = self.run(q, &words, std::slice::from_ref(slug), GROUP_SIZE, now)?;
+            if found.0 == 0 {
+                unmet.push(slug.clone());
+            }
+            groups.push(Group {
+                need: slug.clone(),
+                label: self
+                    .needs
+                    .iter()
+                    .find(|n| &n.slug == slug)
+                    .map_or_else(|| slug.clone(), |n| n.label.clone()),
+                total: found.0,
+                results: self.hits(&found.1, 0, GROUP_SIZE, q, &words, now)?,
+            });
+        }
+        Ok(SearchResults { total: main.0, results, groups, unmet, facets })
+    }
+
+    /// The query's words, stemmed, without repeats.
+    fn words(&self, text: &str) -> Vec<(String, String)> {
+        let mut words: Vec<(String, String)> = Vec::new();
+        for raw in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(MAX_WORDS * 2) {
+            for stem in self.tokens(raw) {
+                if !words.iter().any(|(_, s)| *s == stem) && words.len() < MAX_WORDS {
+                    words.push((raw.to_lowercase(), stem));
+                }
+            }
+        }
+        words
+    }
+
+    /// Needs whose synonyms or everyday phrases appear in what was typed.
+    fn needs_named(&self, words: &[(String, String)]) -> Vec<(usize, String)> {
+        let stems: Vec<&str> = words.iter().map(|(_, s)| s.as_str()).collect();
+        let mut named = Vec::new();
+        for (ord, need) in self.needs.iter().enumerate().filter(|(_, n)| n.parent.is_some()) {
+            for term in need.synonyms.iter().chain(&need.phrases) {
+                let term_stems = self.tokens(term);
+                let found = !term_stems.is_empty()
+                    && stems
+                        .windows(term_stems.len())
+                        .any(|w| w.iter().zip(&term_stems).all(|(a, b)| a == b));
+                if found {
+                    named.push((ord, term.clone()));
+                    break;
+                }
+            }
+        }
+        named
+    }
+
+    fn text_query(&self, words: &[(String, String)]) -> Option<Box<dyn Query>> {
+        if words.is_empty() {
+            return None;
+        }
+        let f = &self.fields;
+        let term = |field, text: &str| Term::from_field_text(field, text);
+        let boosted = |query: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
+            (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (raw, stem) in words {
+            for (field, weight) in
+                [(f.name, 3.0), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
+            {
+                let exact = TermQuery::new(term(field, stem), IndexRecordOption::WithFreqs);
+                clauses.push(boosted(Box::new(exact), weight));
+            }
+            if raw.chars().count() >= 5 {
+                for (field, weight) in [(f.name_words, 3.0), (f.words, 0.8)] {
+                    clauses.push(boosted(Box::new(FuzzyTermQuery::new(term(field, raw), 1, true)), weight));
+                }
+            }
+        }
+        for (ord, _) in self.needs_named(words) {
+            let need = TermQuery::new(term(f.need, &self.needs[ord].slug), IndexRecordOption::Basic);
+            clauses.push(boosted(Box::new(need), 4.0));
+        }
+        if words.len() >= 2 {
+            let phrase: Vec<Term> = words.iter().map(|(_, stem)| term(f.name, stem)).collect();
+            clauses.push(boosted(Box::new(PhraseQuery::new(phrase)), 2.0));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Runs one query: (total, top candidates), and the facet counts.
+    fn run(
+        &self,
+        q: &SearchQuery,
+        words: &[(String, String)],
+        needs: &[String],
+        keep: usize,
+        now: DateTime<Utc>,
+    ) -> Result<((u64, Vec<Candidate>), Facets), SearchError> {
+        let f = &self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let text = self.text_query(words);
+        let has_text = text.is_some();
+        if let Some(text) = text {
+            must.push((Occur::Must, text));
+        }
+        let term_query = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+        };
+        let u64_query = |field, value: u64| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
+        };
+        if !needs.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> =
+                needs.iter().map(|n| (Occur::Should, term_query(f.need, n))).collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if let (Some((lat, lon)), Some(radius)) = (q.point, q.radius_m) {
+            let mut place: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, u64_query(f.everywhere, 1))];
+            if let Some(cover) = cells::cover(lat, lon, radius) {
+                let terms = cover.cells.iter().map(|c| Term::from_field_u64(f.cells, u64::from(*c)));
+                place.push((Occur::Should, Box::new(TermSetQuery::new(terms))));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(place))));
+        }
+        if q.free {
+            must.push((Occur::Must, u64_query(f.free, 1)));
+        }
+        if q.step_free {
+            must.push((Occur::Must, u64_query(f.step_free, 1)));
+        }
+        if let Some(language) = &q.language {
+            must.push((Occur::Must, term_query(f.language, &language.to_lowercase())));
+        }
+        if let Some(mode) = q.delivery {
+            must.push((Occur::Must, term_query(f.delivery, mode.code())));
+        }
+        if let Some(age) = q.age {
+            let age = u64::from(age);
+            let range = |field, lower: Bound<u64>, upper: Bound<u64>| -> Box<dyn Query> {
+                let term = |v| Term::from_field_u64(field, v);
+                Box::new(RangeQuery::new(lower.map(term), upper.map(term)))
+            };
+            must.push((Occur::Must, range(f.min_age, Bound::Unbounded, Bound::Included(age))));
+            must.push((Occur::Must, range(f.max_age, Bound::Included(age), Bound::Unbounded)));
+        }
+        if let Some(Open::On(day)) = q.open {
+            must.push((Occur::Must, term_query(f.weekday, weekday_code(day))));
+        }
+        let query: Box<dyn Query> =
+            if must.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(must)) };
+        let today = now.date_naive();
+        let conditions = Conditions {
+            point: q.point,
+            radius_m: q.radius_m,
+            open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
+            has_text,
+            fresh_since_day: day_number(today - Duration::days(FRESH_DAYS as i64)),
+            keep: keep.min(MAX_RESULTS),
+            need_count: self.needs.len(),
+        };
+        let fruit = self.searcher().search(&*query, &Matcher(conditions))?;
+        let facets = Facets {
+            needs: self
+                .needs
+                .iter()
+                .zip(&fruit.needs)
+                .filter(|(need, count)| need.parent.is_some() && **count > 0)
+                .map(|(need, count)| (need.slug.clone(), *count))
+                .collect(),
+            delivery: DeliveryMode::ALL
+                .iter()
+                .zip(fruit.delivery)
+                .filter(|(_, count)| *count > 0)
+                .map(|(mode, count)| (mode.code().to_string(), count))
+                .collect(),
+            free: fruit.free,
+        };
+        let mut top = fruit.top.into_vec();
+        top.sort();
+        Ok(((fruit.total, top), facets))
+    }
+
+    /// Turns candidates into results, reading each one's stored record.
+    fn hits(
+        &self,
+        candidates: &[Candidate],
+        offset: usize,
+        count: usize,
+        q: &SearchQuery,
+        words: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let searcher = self.searcher();
+        let named = self.needs_named(words);
+        let mut hits = Vec::new();
+        for candidate in candidates.iter().skip(offset).take(count) {
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
+            let Some(text) = doc.get_first(self.fields.record).and_then(|v| v.as_str().map(str::to_string))
+            else {
+                continue;
+            };
+            let Ok(record) = serde_json::from_str::<Record>(&text) else { continue };
+            let why = self.why(&record, candidate, q, words, &named);
+            let next_session = schedule::next_session(&record.schedules, now).map(|s| s.describe());
+            hits.push(Hit {
+                url: format!("/services/{}", record.id),
+                id: record.id.to_string(),
+                name: record.name,
+                organisation: record.organisation,
+                distance_m: candidate.distance_m.map(|d| d.round() as u32),
+                needs: record.needs,
+                why,
+                next_session,
+                score: candidate.score,
+            });
+        }
+        Ok(hits)
+    }
+
+    fn why(
+        &self,
+        record: &Record,
+        candidate: &Candidate,
+        q: &SearchQuery,
+        words: &[(String, String)],
+        named: &[(usize, String)],
+    ) -> Vec<String> {
+        let mut why = Vec::new();
+        let label = |slug: &str| {
+            self.needs.iter().find(|n| n.slug == slug).map_or(slug.to_string(), |n| n.label.clone())
+        };
+        for slug in q.needs.iter().filter(|n| record.needs.contains(n)) {
+            why.push(format!("Helps with {}", label(slug).to_lowercase()));
+        }
+        for (ord, said) in named {
+            let need = &self.needs[*ord];
+            if record.needs.contains(&need.slug) && !q.needs.contains(&need.slug) {
+                why.push(format!(
+                    "Helps with {} (you said \u{201c}{said}\u{201d})",
+                    need.label.to_lowercase()
+                ));
+            }
+        }
+        let own_words: Vec<String> = self.tokens(&format!("{} {}", record.name, record.description));
+        let mentioned: Vec<&str> =
+            words.iter().filter(|(_, stem)| own_words.contains(stem)).map(|(raw, _)| raw.as_str()).collect();
+        if !mentioned.is_empty() {
+            why.push(format!("Mentions \u{201c}{}\u{201d}", mentioned.join("\u{201d}, \u{201c}")));
+        }
+        match (q.point, candidate.distance_m) {
+            (Some(_), Some(d)) if d < 1_000.0 => why.push(format!("{} m away", (d / 10.0).round() * 10.0)),
+            (Some(_), Some(d)) => why.push(format!("{:.1} km away", d / 1_000.0)),
+            (Some(_), None) => why.push(String::from(reach(record))),
+            _ => {}
+        }
+        match q.open {
+            Some(Open::Now) => why.push(String::from("Open now")),
+            Some(Open::On(day)) => why.push(format!("Meets on {}", day_plural(day))),
+            None => {}
+        }
+        why
+    }
+}
+
+/// How a service with no distance reaches people.
+fn reach(record: &Record) -> &'static str {
+    let has = |mode| record.delivery.contains(&mode);
+    if has(DeliveryMode::HomeVisit) {
+        "Comes to you"
+    } else if has(DeliveryMode::Phone) && !has(DeliveryMode::InPerson) {
+        "By phone, wherever you are"
+    } else if has(DeliveryMode::Online) && !has(DeliveryMode::InPerson) {
+        "Online, wherever you are"
+    } else if record.area == ServiceArea::National {
+        "Serves the whole country"
+    } else {
+        "Serves the whole borough"
+    }
+}
+
+fn day_plural(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Mondays",
+        Weekday::Tue => "Tuesdays",
+        Weekday::Wed => "Wednesdays",
+        Weekday::Thu => "Thursdays",
+        Weekday::Fri => "Fridays",
+        Weekday::Sat => "Saturdays",
+        Weekday::Sun => "Sundays",
+    }
+}

@@ -1,0 +1,256 @@
+//! `GET /api/search`: the project's own JSON search API, and
+//! `GET /api/openapi.json`, its description. Every parameter is checked; a bad
+//! one gets a 400 with `{"error": "...", "field": "..."}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{Utc, Weekday};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::domain::directory::DeliveryMode;
+use crate::geo::cells;
+use crate::geo::postcode::{self, Located};
+use crate::search::query::{MAX_RESULTS, Open, SearchQuery};
+use crate::state::AppState;
+use crate::store::postcodes;
+
+/// The OpenAPI document, kept beside this file.
+const OPENAPI: &str = include_str!("openapi.json");
+/// The longest search text read.
+const MAX_TEXT: usize = 1_000;
+/// The widest radius, in kilometres.
+const MAX_RADIUS_KM: f64 = 200.0;
+
+/// A parameter that cannot be used, and which one.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    error: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    field: &'static str,
+    #[serde(skip)]
+    status: StatusCode,
+}
+
+impl ApiError {
+    fn new(field: &'static str, error: impl Into<String>) -> Self {
+        ApiError { error: error.into(), field, status: StatusCode::BAD_REQUEST }
+    }
+
+    /// Our fault, not the request's: logged, and answered with 503.
+    fn unavailable(details: impl std::fmt::Display) -> Self {
+        tracing::error!(%details, "search failed");
+        ApiError {
+            error: String::from("the search could not be done just now; try again"),
+            field: "",
+            status: StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).insert_header(("Access-Control-Allow-Origin", "*")).json(self)
+    }
+}
+
+/// The resolved place, as the response shows it.
+#[derive(Debug, Serialize)]
+struct PlaceOut {
+    label: String,
+    latitude: f64,
+    longitude: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+fn flag(field: &'static str, value: &str) -> Result<bool, ApiError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        _ => Err(ApiError::new(field, format!("{field} must be true or false"))),
+    }
+}
+
+fn number<T: std::str::FromStr>(field: &'static str, value: &str, what: &str) -> Result<T, ApiError> {
+    value.trim().parse().map_err(|_| ApiError::new(field, format!("{field} must be {what}")))
+}
+
+/// The search the query string asks for, checked; and the place to resolve.
+fn read_query(
+    pairs: &[(String, String)],
+    known_needs: &[String],
+) -> Result<(SearchQuery, Option<String>), ApiError> {
+    let mut q = SearchQuery::default();
+    let mut postcode_text = None;
+    let (mut lat, mut lon) = (None, None);
+    for (key, value) in pairs {
+        match key.as_str() {
+            "q" => {
+                if value.chars().count() > MAX_TEXT {
+                    return Err(ApiError::new("q", format!("q must be {MAX_TEXT} characters or fewer")));
+                }
+                q.text = value.chars().filter(|c| !c.is_control()).collect();
+            }
+            "need" => {
+                let slug = value.trim();
+                if !known_needs.iter().any(|k| k == slug) {
+                    return Err(ApiError::new(
+                        "need",
+                        "need must be a need's slug from the taxonomy, like loneliness",
+                    ));
+                }
+                if !q.needs.iter().any(|n| n == slug) {
+                    q.needs.push(slug.to_string());
+                }
+            }
+            "postcode" if !value.trim().is_empty() => postcode_text = Some(value.clone()),
+            "lat" => lat = Some(number::<f64>("lat", value, "a latitude, like 53.42")?),
+            "lon" => lon = Some(number::<f64>("lon", value, "a longitude, like -2.32")?),
+            "radius_km" => {
+                let km: f64 = number("radius_km", value, "a number of kilometres")?;
+                if !(km.is_finite() && km > 0.0 && km <= MAX_RADIUS_KM) {
+                    return Err(ApiError::new(
+                        "radius_km",
+                        format!("radius_km must be more than 0 and at most {MAX_RADIUS_KM}"),
+                    ));
+                }
+                q.radius_m = Some(km * 1_000.0);
+            }
+            "open" => {
+                q.open = Some(match value.trim().to_ascii_lowercase().as_str() {
+                    "now" => Open::Now,
+                    "mon" => Open::On(Weekday::Mon),
+                    "tue" => Open::On(Weekday::Tue),
+                    "wed" => Open::On(Weekday::Wed),
+                    "thu" => Open::On(Weekday::Thu),
+                    "fri" => Open::On(Weekday::Fri),
+                    "sat" => Open::On(Weekday::Sat),
+                    "sun" => Open::On(Weekday::Sun),
+                    _ => {
+                        return Err(ApiError::new(
+                            "open",
+                            "open must be now, or a day: mon, tue, wed, thu, fri, sat or sun",
+                        ));
+                    }
+                })
+            }
+            "free" => q.free = flag("free", value)?,
+            "step_free" => q.step_free = flag("step_free", value)?,
+            "age" => {
+                let age: u32 = number("age", value, "a whole number of years")?;
+                if age > 120 {
+                    return Err(ApiError::new("age", "age must be between 0 and 120"));
+                }
+                q.age = Some(age);
+            }
+            "language" if !value.trim().is_empty() => {
+                if value.chars().count() > 60 {
+                    return Err(ApiError::new(
+                        "language",
+                        "language must be the name of a language, like Urdu",
+                    ));
+                }
+                q.language = Some(value.trim().to_string());
+            }
+            "delivery" if !value.trim().is_empty() => {
+                q.delivery = Some(DeliveryMode::from_code(value.trim()).ok_or_else(|| {
+                    ApiError::new("delivery", "delivery must be one of in_person, phone, online, home_visit")
+                })?);
+            }
+            "page" => q.page = number("page", value, "a whole number from 1")?,
+            "per_page" => q.per_page = number("per_page", value, "a whole number from 1 to 100")?,
+            _ => {}
+        }
+    }
+    if q.page == 0 {
+        return Err(ApiError::new("page", "page must be a whole number from 1"));
+    }
+    if !(1..=100).contains(&q.per_page) {
+        return Err(ApiError::new("per_page", "per_page must be a whole number from 1 to 100"));
+    }
+    if q.page * q.per_page > MAX_RESULTS {
+        return Err(ApiError::new(
+            "page",
+            format!("only the first {MAX_RESULTS} results can be paged through"),
+        ));
+    }
+    match (lat, lon) {
+        (Some(lat), Some(lon)) if cells::on_globe(lat, lon) => q.point = Some((lat, lon)),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new("lat", "lat must be between -90 and 90, and lon between -180 and 180"));
+        }
+        (Some(_), None) => return Err(ApiError::new("lon", "give lon with lat")),
+        (None, Some(_)) => return Err(ApiError::new("lat", "give lat with lon")),
+        (None, None) => {}
+    }
+    if q.radius_m.is_some() && q.point.is_none() && postcode_text.is_none() {
+        return Err(ApiError::new("radius_km", "radius_km needs a postcode, or lat and lon"));
+    }
+    Ok((q, postcode_text))
+}
+
+pub async fn search(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    match run_search(&state, &req).await {
+        Ok(response) => response,
+        Err(error) => error.response(),
+    }
+}
+
+async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(req.query_string().as_bytes()).into_owned().take(200).collect();
+    let known: Vec<String> = state.search.needs.iter().map(|n| n.slug.clone()).collect();
+    let (mut query, postcode_text) = read_query(&pairs, &known)?;
+    let mut place = query.point.map(|(latitude, longitude)| PlaceOut {
+        label: format!("{latitude:.5}, {longitude:.5}"),
+        latitude,
+        longitude,
+        message: None,
+    });
+    if let Some(text) = postcode_text {
+        let parsed = postcode::parse(&text).map_err(|e| ApiError::new("postcode", e.to_string()))?;
+        let store = state.store.clone();
+        let located = web::block(move || -> Result<Located, String> {
+            let mut conn = store.conn().map_err(|e| e.to_string())?;
+            postcodes::locate(&mut conn, &parsed).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::unavailable)?
+        .map_err(ApiError::unavailable)?;
+        let message = located.message();
+        let Some(found) = located.place() else {
+            return Err(ApiError::new("postcode", message.unwrap_or_default()));
+        };
+        query.point = Some((found.latitude, found.longitude));
+        place = Some(PlaceOut {
+            label: found.label.clone(),
+            latitude: found.latitude,
+            longitude: found.longitude,
+            message,
+        });
+    }
+    let search = state.search.clone();
+    let q = query.clone();
+    let results = web::block(move || search.search(&q, Utc::now()))
+        .await
+        .map_err(ApiError::unavailable)?
+        .map_err(ApiError::unavailable)?;
+    let body = json!({
+        "total": results.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "place": place,
+        "results": results.results,
+        "groups": results.groups,
+        "unmet": results.unmet,
+        "facets": {
+            "needs": results.facets.needs.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "delivery": results.facets.delivery.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "free": results.facets.free,
+        },
+    });
+    Ok(HttpResponse::Ok().insert_header(("Access-Control-Allow-Origin", "*")).json(body))
+}
+
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::build(StatusCode::OK).content_type("application/json").body(OPENAPI)
+}

@@ -1,0 +1,443 @@
+//! Search on the demo, through `GET /api/search`: each matching rule, the
+//! index keeping up with saved changes, and any input whatever getting an
+//! answer rather than an error page.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in tests, a failure should stop the test loudly"
+)]
+
+mod common;
+
+use actix_web::http::StatusCode;
+use common::{PASSWORD, TestApp};
+use doorstep::domain::accounts::Role;
+use serde_json::Value;
+
+/// A postcode in the middle of the demo borough.
+fn central_postcode(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        postcode: String,
+    }
+    let mut conn = app.state.store.conn().unwrap();
+    diesel::sql_query("SELECT postcode FROM locations WHERE name = 'Greyholme Community Centre'")
+        .get_result::<Row>(&mut conn)
+        .unwrap()
+        .postcode
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+async fn api<S, B>(browser: &mut common::Browser<S>, query: &str) -> (StatusCode, Value)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let page = browser.get(&format!("/api/search?{query}")).await;
+    let json =
+        serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("{query}: not JSON: {}", page.body));
+    (page.status, json)
+}
+
+fn names(json: &Value) -> Vec<String> {
+    json["results"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[actix_web::test]
+async fn everyday_words_find_the_need_they_belong_to() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let (status, json) = api(&mut browser, "q=lonely&per_page=100").await;
+    assert_eq!(status, StatusCode::OK);
+    let found = names(&json);
+    assert!(found.iter().any(|n| n.contains("Befriending")), "{found:?}");
+    assert!(found.iter().any(|n| n.contains("Lunch Club")), "{found:?}");
+    assert!(
+        json["results"][0]["why"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("you said"))
+    );
+    // A phrase a caller would use.
+    let (_, json) = api(&mut browser, &format!("q={}", encode("I have no one to talk to"))).await;
+    assert!(json["results"][0]["needs"].as_array().unwrap().iter().any(|n| n == "loneliness"), "{json}");
+}
+
+#[actix_web::test]
+async fn longer_words_are_found_with_a_typo() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    for (typed, expected) in
+        [("befrending", "Befriending"), ("dementa", "Memory"), ("allotment", ""), ("walkng", "Walk")]
+    {
+        let (status, json) = api(&mut browser, &format!("q={typed}")).await;
+        assert_eq!(status, StatusCode::OK);
+        if expected.is_empty() {
+            continue;
+        }
+        assert!(names(&json).iter().take(5).any(|n| n.contains(expected)), "{typed}: {:?}", names(&json));
+    }
+    // Short words are not fuzzed: "pub" does not match "club".
+    let (_, json) = api(&mut browser, "q=pub").await;
+    assert_eq!(json["total"], 0);
+}
+
+#[actix_web::test]
+async fn services_that_reach_everyone_are_included_wherever_they_are_based() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let postcode = encode(&central_postcode(&app));
+    let (_, json) =
+        api(&mut browser, &format!("need=loneliness&postcode={postcode}&radius_km=1&per_page=100")).await;
+    let results = json["results"].as_array().unwrap();
+    let phone = results
+        .iter()
+        .find(|r| r["name"] == "Age Well Telephone Friends")
+        .expect("the phone befriending line");
+    assert!(phone["distance_m"].is_null());
+    assert!(phone["why"].as_array().unwrap().iter().any(|w| w == "By phone, wherever you are"));
+    for r in results {
+        if let Some(d) = r["distance_m"].as_u64() {
+            assert!(d <= 1_000, "{} is {d} m away, outside the chosen 1 km", r["name"]);
+        }
+    }
+    assert!(results.iter().any(|r| r["distance_m"].is_number()), "local services too");
+    // Without a radius nothing is cut off: further services come, ranked lower.
+    let (_, wide) = api(&mut browser, &format!("need=loneliness&postcode={postcode}")).await;
+    assert!(wide["total"].as_u64().unwrap() > json["total"].as_u64().unwrap());
+}
+
+#[actix_web::test]
+async fn nearer_services_rank_higher_and_say_how_far() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let postcode = encode(&central_postcode(&app));
+    let (_, json) = api(&mut browser, &format!("q=lunch+club&postcode={postcode}&per_page=10")).await;
+    let distances: Vec<u64> =
+        json["results"].as_array().unwrap().iter().filter_map(|r| r["distance_m"].as_u64()).collect();
+    assert!(distances.len() >= 3);
+    assert!(distances[0] <= distances[distances.len() - 1], "{distances:?}");
+    let first = &json["results"][0];
+    assert!(
+        first["why"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().ends_with("away")),
+        "{first}"
+    );
+    assert_eq!(json["place"]["label"], central_postcode(&app));
+}
+
+#[actix_web::test]
+async fn open_on_a_day_keeps_only_what_meets_that_day() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let (_, saturday) = api(&mut browser, "need=physical-activity&open=sat&per_page=100").await;
+    let found = names(&saturday);
+    assert!(found.iter().any(|n| n.contains("Tai Chi")), "tai chi meets on Saturdays: {found:?}");
+    assert!(!found.iter().any(|n| n.contains("Walking Football")), "walking football is on Wednesdays");
+    assert!(saturday["results"][0]["why"].as_array().unwrap().iter().any(|w| w == "Meets on Saturdays"));
+    let (_, all) = api(&mut browser, "need=physical-activity").await;
+    assert!(saturday["total"].as_u64() < all["total"].as_u64());
+    let (status, _) = api(&mut browser, "open=now").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn several_needs_come_grouped_and_an_unmet_need_is_said() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let (_, json) = api(&mut browser, "need=loneliness&need=young-people&age=90").await;
+    let groups = json["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0]["need"], "loneliness");
+    assert!(groups[0]["total"].as_u64().unwrap() > 0);
+    assert!(!groups[0]["results"].as_array().unwrap().is_empty());
+    assert_eq!(groups[1]["need"], "young-people");
+    assert_eq!(groups[1]["total"], 0, "nothing for young people suits a 90-year-old");
+    assert_eq!(json["unmet"], serde_json::json!(["young-people"]));
+    // Facet counts come from the same query.
+    assert_eq!(json["facets"]["needs"]["loneliness"], json["total"]);
+    assert!(json["facets"]["needs"].get("young-people").is_none());
+}
+
+#[actix_web::test]
+async fn filters_narrow_the_results() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let (_, all) = api(&mut browser, "need=food").await;
+    let (_, free) = api(&mut browser, "need=food&free=true").await;
+    assert!(free["total"].as_u64() < all["total"].as_u64());
+    assert_eq!(free["facets"]["free"], free["total"]);
+    let (_, urdu) = api(&mut browser, "language=urdu&per_page=100").await;
+    assert!(names(&urdu).iter().all(|n| n.contains("Friendship Group")), "{:?}", names(&urdu));
+    let (_, phone) = api(&mut browser, "delivery=phone").await;
+    assert_eq!(phone["facets"]["delivery"]["phone"], phone["total"]);
+    let (_, step_free) = api(&mut browser, "need=social-groups&step_free=1").await;
+    let (_, social) = api(&mut browser, "need=social-groups").await;
+    assert!(step_free["total"].as_u64() < social["total"].as_u64(), "church halls with steps drop out");
+}
+
+#[actix_web::test]
+async fn a_refuge_is_found_but_never_placed() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let postcode = encode(&central_postcode(&app));
+    let (_, json) = api(&mut browser, &format!("q=refuge&postcode={postcode}")).await;
+    let refuge = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Women's Aid Refuge")
+        .expect("found");
+    assert!(refuge["distance_m"].is_null(), "its distance would give away where it is");
+}
+
+#[actix_web::test]
+async fn a_saved_edit_is_found_as_soon_as_it_is_saved() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    let (_, before) = api(&mut browser, "q=zebra").await;
+    assert_eq!(before["total"], 0);
+    let id = names(&api(&mut browser, "q=coffee+morning").await.1)[0].clone();
+    let (_, json) = api(&mut browser, "q=coffee+morning").await;
+    let service = json["results"][0]["id"].as_str().unwrap().to_string();
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let edit = format!("/staff/services/{service}/edit");
+    let form_page = browser.get(&edit).await;
+    assert_eq!(form_page.status, StatusCode::OK, "{id}");
+    let mut input = {
+        let mut conn = app.state.store.conn().unwrap();
+        doorstep::store::listings::service_input(&mut conn, service.parse().unwrap()).unwrap().to_form()
+    };
+    input.name = "Zebra Crossing Coffee Morning".into();
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("organisation", &input.organisation),
+        ("name", &input.name),
+        ("description", &input.description),
+        ("status", &input.status),
+        ("referral_route", &input.referral_route),
+        ("cost", &input.cost),
+        ("area", &input.area),
+        ("capacity", &input.capacity),
+        ("languages", &input.languages),
+    ];
+    fields.extend(input.needs.iter().map(|n| ("needs", n.as_str())));
+    fields.extend(input.delivery.iter().map(|d| ("delivery", d.as_str())));
+    let saved = browser.submit(&edit, &format!("/staff/services/{service}"), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // Found as soon as the save has answered.
+    let (_, after) = api(&mut browser, "q=zebra").await;
+    assert_eq!(names(&after), ["Zebra Crossing Coffee Morning"]);
+}
+
+#[actix_web::test]
+async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
+    use diesel::connection::SimpleConnection;
+    let TestApp { dir, state } = TestApp::with_demo();
+    let query = doorstep::search::query::SearchQuery { text: "yak".into(), ..Default::default() };
+    let service = state
+        .search
+        .search(
+            &doorstep::search::query::SearchQuery { text: "coffee morning".into(), ..Default::default() },
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .results[0]
+        .id
+        .clone();
+    // Saved to the database and queued, but the process stopped before the
+    // index was told (as after a crash between the two).
+    {
+        let mut conn = state.store.conn().unwrap();
+        conn.batch_execute(&format!(
+            "UPDATE services SET name = 'Yak Shaving Society' WHERE id = '{service}';
+             INSERT OR REPLACE INTO index_queue (service_id, queued_at) VALUES ('{service}', '2026-01-01 00:00:00');"
+        ))
+        .unwrap();
+    }
+    assert_eq!(state.search.search(&query, chrono::Utc::now()).unwrap().total, 0, "not indexed yet");
+    let config = (*state.config).clone();
+    drop(state);
+    let restarted = doorstep::state::open(config).unwrap();
+    assert_eq!(
+        restarted.search.search(&query, chrono::Utc::now()).unwrap().total,
+        1,
+        "repaired from the queue at start"
+    );
+    drop(restarted);
+    drop(dir);
+}
+
+#[actix_web::test]
+async fn bad_parameters_get_a_400_naming_the_field() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    for (query, field) in [
+        ("radius_km=-1&lat=53&lon=-2", "radius_km"),
+        ("radius_km=100000&lat=53&lon=-2", "radius_km"),
+        ("radius_km=5", "radius_km"),
+        ("lat=91&lon=0", "lat"),
+        ("lat=53", "lon"),
+        ("lat=abc&lon=1", "lat"),
+        ("page=-1", "page"),
+        ("page=0", "page"),
+        ("per_page=100000", "per_page"),
+        ("per_page=0", "per_page"),
+        ("open=someday", "open"),
+        ("age=-3", "age"),
+        ("age=500", "age"),
+        ("free=maybe", "free"),
+        ("delivery=pigeon", "delivery"),
+        ("need=unicorns", "need"),
+        ("postcode=not+a+postcode", "postcode"),
+        ("postcode=ZZ9+9ZZ", "postcode"),
+    ] {
+        let (status, json) = api(&mut browser, query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {json}");
+        assert_eq!(json["field"], field, "{query}: {json}");
+        assert!(!json["error"].as_str().unwrap().is_empty());
+    }
+    let (status, json) = api(&mut browser, &format!("q={}", "a".repeat(10_000))).await;
+    assert_eq!((status, json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("q")));
+}
+
+#[actix_web::test]
+async fn nothing_anyone_types_causes_a_server_error() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let nasty = [
+        "\"",
+        "'",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "AND",
+        "OR",
+        "NOT",
+        "a AND OR NOT b",
+        "\"unclosed",
+        "title:x",
+        "*",
+        "?",
+        "~",
+        "^2",
+        "+-",
+        "\\",
+        "%",
+        "%%",
+        "\u{0}",
+        "\u{7}\u{1b}[2J",
+        "🏠🍲👵",
+        "中文",
+        "ﷺ",
+        "'; DROP TABLE services; --",
+        "1' OR '1'='1",
+        "<script>alert(1)</script>",
+        "../../etc/passwd",
+        "NaN",
+        "inf",
+        "-0",
+        "1e309",
+        "  ",
+        "lonely lonely lonely lonely lonely lonely lonely lonely lonely lonely lonely lonely lonely lonely",
+    ];
+    let long = "word ".repeat(199);
+    let mut queries: Vec<String> = Vec::new();
+    for text in nasty.iter().copied().chain([long.as_str()]) {
+        let v = encode(text);
+        for key in [
+            "q",
+            "need",
+            "postcode",
+            "lat",
+            "lon",
+            "radius_km",
+            "open",
+            "free",
+            "age",
+            "language",
+            "delivery",
+            "step_free",
+            "page",
+            "per_page",
+        ] {
+            queries.push(format!("{key}={v}"));
+        }
+        queries.push(format!("q={v}&lat=53.0&lon=-1.99&radius_km=3&open=now&free=1&age=70"));
+        queries.push(format!("q={v}&need=loneliness&need=food&postcode=QK7"));
+    }
+    queries.extend(
+        [
+            "lat=1e309&lon=0",
+            "lat=NaN&lon=NaN",
+            "radius_km=NaN&lat=53&lon=-2",
+            "page=99999999999999999999",
+            "%ZZ=1",
+            "q=%FF%FE",
+            "need=&need=",
+            "=&=&",
+        ]
+        .map(String::from),
+    );
+    for query in &queries {
+        let page = browser.get(&format!("/api/search?{query}")).await;
+        assert!(!page.status.is_server_error(), "{query} gave {}", page.status);
+        assert!(
+            page.status == StatusCode::OK || page.status == StatusCode::BAD_REQUEST,
+            "{query} gave {}",
+            page.status
+        );
+        let json: Value = serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("{query}: not JSON"));
+        if page.status == StatusCode::BAD_REQUEST {
+            assert!(json["error"].is_string(), "{query}");
+        }
+    }
+    assert!(queries.len() > 500, "{} queries", queries.len());
+}
+
+#[actix_web::test]
+async fn the_api_is_described_by_an_openapi_document() {
+    let app = TestApp::empty();
+    let mut browser = app.browser().await;
+    let page = browser.get("/api/openapi.json").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc: Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let parameters: Vec<&str> = doc["paths"]["/api/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "q",
+        "need",
+        "postcode",
+        "lat",
+        "lon",
+        "radius_km",
+        "open",
+        "free",
+        "age",
+        "language",
+        "delivery",
+        "step_free",
+        "page",
+        "per_page",
+    ] {
+        assert!(parameters.contains(&name), "{name} is not documented");
+    }
+}
