@@ -64,6 +64,11 @@ pub enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Run a benchmark on generated data and print its figures.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Print counts of what the database holds.
     Stats {
         /// As JSON.
@@ -79,6 +84,25 @@ pub enum SeedCommand {
         /// How many services to generate (for benchmarks); the demo has 420.
         #[arg(long)]
         services: Option<usize>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Index build time, in-process query latency and HTTP throughput.
+    Search {
+        /// Numbers of services, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+        services: Vec<usize>,
+        /// Queries timed at each size.
+        #[arg(long, default_value_t = 4000)]
+        queries: usize,
+        /// The HTTP load run's time limit, in seconds (0 skips it).
+        #[arg(long, default_value_t = 10)]
+        http_seconds: u64,
+        /// The HTTP load run's request limit.
+        #[arg(long, default_value_t = 100_000)]
+        http_requests: usize,
     },
 }
 
@@ -163,6 +187,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::User { action: UserCommand::Add { email, role, name, organisation, neighbourhoods } } => {
             let state = state::open(config)?;
             add_user(&state, &email, &role, name, organisation, neighbourhoods)
+        }
+        Command::Bench { what: BenchCommand::Search { services, queries, http_seconds, http_requests } } => {
+            let plan = crate::bench::search::Plan {
+                sizes: services,
+                queries: queries.max(2_000),
+                http_seconds,
+                http_requests: if http_seconds == 0 { 0 } else { http_requests },
+            };
+            crate::bench::search::run(&plan, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Reindex => {
             let state = state::open(config)?;

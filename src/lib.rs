@@ -12,6 +12,7 @@
 //!   accounts, form checks, read models.
 //! - `demo`: the invented borough of Kingsmere, generated to any size.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;

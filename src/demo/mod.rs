@@ -19,6 +19,7 @@ use crate::domain::ids::{ContactId, LocationId, OrganisationId, ServiceId, UserI
 use crate::domain::listing::{Contact, Location, Organisation, Service};
 use crate::domain::schedule::{self, Frequency, Schedule};
 use crate::domain::service_form::ServiceInput;
+use crate::domain::views::{SearchPlace, SearchableService};
 
 /// The templates, compiled into the binary.
 const TEMPLATES: &str = include_str!("../../seeds/demo.toml");
@@ -192,14 +193,14 @@ pub struct TemplateError(String);
 
 /// A small, fast, deterministic random number generator (SplitMix64), so the
 /// demo is the same on every machine and every run.
-struct Dice(u64);
+pub struct Dice(u64);
 
 impl Dice {
-    fn new(seed: u64) -> Self {
+    pub fn new(seed: u64) -> Self {
         Dice(seed)
     }
 
-    fn next(&mut self) -> u64 {
+    fn roll(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -208,16 +209,16 @@ impl Dice {
     }
 
     /// A whole number below `n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.roll() % n.max(1) as u64) as usize
     }
 
     /// A number in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    pub fn unit(&mut self) -> f64 {
+        (self.roll() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -768,6 +769,55 @@ fn festive_closures(today: NaiveDate) -> Vec<NaiveDate> {
         .into_iter()
         .filter_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
         .collect()
+}
+
+impl Demo {
+    /// The running services as the search index takes them, straight from the
+    /// generator (for benchmarks that skip the database).
+    pub fn searchable(&self) -> Vec<SearchableService> {
+        let organisations: HashMap<OrganisationId, &str> =
+            self.organisations.iter().map(|o| (o.id, o.name.as_str())).collect();
+        let locations: HashMap<LocationId, &Location> = self.locations.iter().map(|l| (l.id, l)).collect();
+        self.services
+            .iter()
+            .filter(|s| s.details.status == ServiceStatus::Active)
+            .map(|s| {
+                let venues: Vec<&Location> =
+                    s.locations.iter().filter_map(|id| locations.get(id).copied()).collect();
+                SearchableService {
+                    id: s.id,
+                    name: s.details.name.clone(),
+                    description: s.details.description.clone(),
+                    organisation: organisations
+                        .get(&s.details.organisation)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string(),
+                    needs: s.details.needs.clone(),
+                    languages: s.details.languages.clone(),
+                    delivery: s.details.delivery.clone(),
+                    cost: s.details.cost,
+                    referral: s.details.referral_route,
+                    capacity: s.details.capacity,
+                    min_age: s.details.min_age,
+                    max_age: s.details.max_age,
+                    area: s.details.area,
+                    places: venues
+                        .iter()
+                        .filter(|l| !l.confidential)
+                        .map(|l| SearchPlace {
+                            latitude: l.latitude,
+                            longitude: l.longitude,
+                            step_free: l.access.step_free == Some(true),
+                        })
+                        .collect(),
+                    confidential_venue: venues.iter().any(|l| l.confidential),
+                    schedules: s.schedules.clone(),
+                    last_verified_at: s.last_verified_at,
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -300,6 +300,10 @@ pub fn runs_on_weekday(schedules: &[Schedule], weekday: Weekday, today: NaiveDat
 
 /// The session under way at `after`, or else the next one to start.
 pub fn next_session(schedules: &[Schedule], after: DateTime<Utc>) -> Option<Session> {
+    // Only patterns with times have sessions ("by appointment" has none).
+    if !schedules.iter().any(|s| s.freq.is_some() && s.opens_at.is_some() && s.closes_at.is_some()) {
+        return None;
+    }
     let today = after.with_timezone(&London).date_naive();
     let first = today.pred_opt()?;
     (0..=LOOK_AHEAD_DAYS).filter_map(|n| first.checked_add_days(Days::new(n))).find_map(|date| {

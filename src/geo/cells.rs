@@ -9,8 +9,10 @@ use h3o::{CellIndex, LatLng, Resolution};
 /// The resolution every location's cell is kept at.
 pub const LOCATION_RESOLUTION: Resolution = Resolution::Ten;
 
-/// The most rings a cover may have: a disk of 12 rings is 469 cells.
-const MAX_RINGS: u32 = 12;
+/// The most rings a cover may have: a disk of 6 rings is 127 cells. Fewer,
+/// coarser cells mean fewer index look-ups and a few more exact distance
+/// checks, which are cheaper.
+const MAX_RINGS: u32 = 6;
 
 /// How much smaller than average a cell may be, as a share of the average
 /// edge (cells vary in size across the globe; this keeps covers whole).

@@ -135,6 +135,9 @@ pub struct SearchIndex {
     pub(crate) fields: Fields,
     /// The needs taxonomy, in order: a need's place here is its `need_ord`.
     pub(crate) needs: Vec<Need>,
+    /// Each need's synonyms and phrases with their stems, worked out once:
+    /// (need_ord, the words as written, their stems).
+    pub(crate) need_terms: Vec<(usize, String, Vec<String>)>,
     /// The day the documents' day-dependent facts (sessions, weekdays) were worked out for.
     built_for: Mutex<Option<NaiveDate>>,
 }
@@ -166,8 +169,8 @@ pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
     (lat, lon)
 }
 
-/// The code a weekday is indexed under.
-pub(crate) fn weekday_code(day: Weekday) -> &'static str {
+/// The code a weekday is indexed under, and written in the API.
+pub fn weekday_code(day: Weekday) -> &'static str {
     match day {
         Weekday::Mon => "mon",
         Weekday::Tue => "tue",
@@ -232,19 +235,40 @@ impl SearchIndex {
         index.tokenizers().register(PLAIN, plain);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_MEMORY)?;
-        Ok(SearchIndex {
+        let mut search = SearchIndex {
             index,
             reader,
             writer: Mutex::new(writer),
             fields,
             needs,
+            need_terms: Vec::new(),
             built_for: Mutex::new(None),
-        })
+        };
+        search.need_terms = search
+            .needs
+            .iter()
+            .enumerate()
+            .filter(|(_, need)| need.parent.is_some())
+            .flat_map(|(ord, need)| {
+                need.synonyms.iter().chain(&need.phrases).map(move |term| (ord, term.clone()))
+            })
+            .map(|(ord, term)| {
+                let stems = search.tokens(&term);
+                (ord, term, stems)
+            })
+            .filter(|(_, _, stems)| !stems.is_empty())
+            .collect();
+        Ok(search)
     }
 
     /// How many services the index holds.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// How many segments the index is split into (fewer is faster to search).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -264,6 +288,11 @@ impl SearchIndex {
             writer.add_document(self.document(service, today))?;
         }
         writer.commit()?;
+        // One segment searches fastest: each query term is looked up once, not once per segment.
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
         self.reader.reload()?;
         *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
         Ok(())

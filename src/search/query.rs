@@ -11,7 +11,7 @@
 //! factor; a radius is only a cut-off when the person chose one.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
 
 use chrono::{DateTime, Duration, Utc, Weekday};
@@ -156,6 +156,15 @@ impl Ord for Candidate {
     }
 }
 
+/// One pass's findings, sorted best first.
+struct Found {
+    total: u64,
+    top: Vec<Candidate>,
+    group_total: Vec<u64>,
+    group_top: Vec<Vec<Candidate>>,
+    facets: Facets,
+}
+
 /// What the collector needs to know that the query cannot say.
 #[derive(Clone, Copy)]
 struct Conditions {
@@ -168,11 +177,17 @@ struct Conditions {
     need_count: usize,
 }
 
-/// Ranks, counts and filters in one pass over the matching documents.
-struct Matcher(Conditions);
+/// Ranks, counts and filters in one pass over the matching documents; also
+/// keeps the best few of each requested need's group (given as the need
+/// ordinals each group covers).
+struct Matcher {
+    c: Conditions,
+    groups: Vec<Vec<u64>>,
+}
 
 struct SegmentMatcher {
     c: Conditions,
+    groups: Vec<Vec<u64>>,
     segment: SegmentOrdinal,
     points: Column<u64>,
     sessions: Column<u64>,
@@ -188,6 +203,8 @@ struct SegmentMatcher {
 struct Fruit {
     top: BinaryHeap<Candidate>,
     total: u64,
+    group_top: Vec<BinaryHeap<Candidate>>,
+    group_total: Vec<u64>,
     needs: Vec<u64>,
     delivery: [u64; 4],
     free: u64,
@@ -204,7 +221,8 @@ impl Collector for Matcher {
     ) -> tantivy::Result<SegmentMatcher> {
         let fast = reader.fast_fields();
         Ok(SegmentMatcher {
-            c: self.0,
+            c: self.c,
+            groups: self.groups.clone(),
             segment,
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
@@ -213,16 +231,16 @@ impl Collector for Matcher {
             delivery_mask: fast.u64("delivery_mask")?,
             free: fast.u64("free")?,
             verified_day: fast.u64("verified_day")?,
-            fruit: Fruit { needs: vec![0; self.0.need_count], ..Fruit::default() },
+            fruit: self.empty_fruit(),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        self.0.has_text
+        self.c.has_text
     }
 
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut all = Fruit { needs: vec![0; self.0.need_count], ..Fruit::default() };
+        let mut all = self.empty_fruit();
         for fruit in fruits {
             all.total += fruit.total;
             all.free += fruit.free;
@@ -233,10 +251,27 @@ impl Collector for Matcher {
                 *a += b;
             }
             for candidate in fruit.top {
-                keep(&mut all.top, candidate, self.0.keep);
+                keep(&mut all.top, candidate, self.c.keep);
+            }
+            for (g, heap) in fruit.group_top.into_iter().enumerate() {
+                all.group_total[g] += fruit.group_total[g];
+                for candidate in heap {
+                    keep(&mut all.group_top[g], candidate, GROUP_SIZE);
+                }
             }
         }
         Ok(all)
+    }
+}
+
+impl Matcher {
+    fn empty_fruit(&self) -> Fruit {
+        Fruit {
+            needs: vec![0; self.c.need_count],
+            group_top: vec![BinaryHeap::new(); self.groups.len()],
+            group_total: vec![0; self.groups.len()],
+            ..Fruit::default()
+        }
     }
 }
 
@@ -277,9 +312,13 @@ impl SegmentCollector for SegmentMatcher {
             return;
         }
         self.fruit.total += 1;
+        let mut in_group = [false; 16];
         for ord in self.need_ord.values_for_doc(doc) {
             if let Some(count) = self.fruit.needs.get_mut(ord as usize) {
                 *count += 1;
+            }
+            for (g, ords) in self.groups.iter().enumerate().take(in_group.len()) {
+                in_group[g] |= ords.contains(&ord);
             }
         }
         let mask = self.delivery_mask.first(doc).unwrap_or(0);
@@ -302,6 +341,12 @@ impl SegmentCollector for SegmentMatcher {
             distance_m,
         };
         keep(&mut self.fruit.top, candidate, c.keep);
+        for (g, member) in in_group.iter().enumerate().take(self.groups.len()) {
+            if *member {
+                self.fruit.group_total[g] += 1;
+                keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
+            }
+        }
     }
 
     fn harvest(self) -> Fruit {
@@ -315,13 +360,13 @@ impl SearchIndex {
         let words = self.words(&q.text);
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
-        let (main, facets) = self.run(q, &words, &q.needs, offset + per_page, now)?;
-        let results = self.hits(&main.1, offset, per_page, q, &words, now)?;
+        let found = self.run(q, &words, offset + per_page, now)?;
+        let mut made = HashMap::new();
+        let results = self.hits(&found.top, offset, per_page, q, &words, now, &mut made)?;
         let mut groups = Vec::new();
         let mut unmet = Vec::new();
-        for slug in &q.needs {
-            let (found, _) = self.run(q, &words, std::slice::from_ref(slug), GROUP_SIZE, now)?;
-            if found.0 == 0 {
+        for ((slug, top), total) in q.needs.iter().zip(found.group_top).zip(found.group_total) {
+            if total == 0 {
                 unmet.push(slug.clone());
             }
             groups.push(Group {
@@ -331,11 +376,11 @@ impl SearchIndex {
                     .iter()
                     .find(|n| &n.slug == slug)
                     .map_or_else(|| slug.clone(), |n| n.label.clone()),
-                total: found.0,
-                results: self.hits(&found.1, 0, GROUP_SIZE, q, &words, now)?,
+                total,
+                results: self.hits(&top, 0, GROUP_SIZE, q, &words, now, &mut made)?,
             });
         }
-        Ok(SearchResults { total: main.0, results, groups, unmet, facets })
+        Ok(SearchResults { total: found.total, results, groups, unmet, facets: found.facets })
     }
 
     /// The query's words, stemmed, without repeats.
@@ -353,25 +398,23 @@ impl SearchIndex {
 
     /// Needs whose synonyms or everyday phrases appear in what was typed.
     fn needs_named(&self, words: &[(String, String)]) -> Vec<(usize, String)> {
+        if words.is_empty() {
+            return Vec::new();
+        }
         let stems: Vec<&str> = words.iter().map(|(_, s)| s.as_str()).collect();
-        let mut named = Vec::new();
-        for (ord, need) in self.needs.iter().enumerate().filter(|(_, n)| n.parent.is_some()) {
-            for term in need.synonyms.iter().chain(&need.phrases) {
-                let term_stems = self.tokens(term);
-                let found = !term_stems.is_empty()
-                    && stems
-                        .windows(term_stems.len())
-                        .any(|w| w.iter().zip(&term_stems).all(|(a, b)| a == b));
-                if found {
-                    named.push((ord, term.clone()));
-                    break;
-                }
+        let mut named: Vec<(usize, String)> = Vec::new();
+        for (ord, term, term_stems) in &self.need_terms {
+            if named.iter().any(|(n, _)| n == ord) {
+                continue;
+            }
+            if stems.windows(term_stems.len()).any(|w| w.iter().zip(term_stems).all(|(a, b)| a == b)) {
+                named.push((*ord, term.clone()));
             }
         }
         named
     }
 
-    fn text_query(&self, words: &[(String, String)]) -> Option<Box<dyn Query>> {
+    fn text_query(&self, words: &[(String, String)], searcher: &tantivy::Searcher) -> Option<Box<dyn Query>> {
         if words.is_empty() {
             return None;
         }
@@ -388,7 +431,13 @@ impl SearchIndex {
                 let exact = TermQuery::new(term(field, stem), IndexRecordOption::WithFreqs);
                 clauses.push(boosted(Box::new(exact), weight));
             }
-            if raw.chars().count() >= 5 {
+            // A typo is only looked for when the word as typed is not in the
+            // index at all: a word spelled right needs no guessing (and
+            // guessing costs more than everything else in a query).
+            let known = [f.name_words, f.words]
+                .iter()
+                .any(|&field| searcher.doc_freq(&term(field, raw)).unwrap_or(0) > 0);
+            if raw.chars().count() >= 5 && !known {
                 for (field, weight) in [(f.name_words, 3.0), (f.words, 0.8)] {
                     clauses.push(boosted(Box::new(FuzzyTermQuery::new(term(field, raw), 1, true)), weight));
                 }
@@ -405,18 +454,20 @@ impl SearchIndex {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Runs one query: (total, top candidates), and the facet counts.
+    /// Runs the query once: the best candidates, the total, each need's
+    /// group, and the facet counts.
     fn run(
         &self,
         q: &SearchQuery,
         words: &[(String, String)],
-        needs: &[String],
         keep: usize,
         now: DateTime<Utc>,
-    ) -> Result<((u64, Vec<Candidate>), Facets), SearchError> {
+    ) -> Result<Found, SearchError> {
+        let needs = &q.needs;
         let f = &self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let text = self.text_query(words);
+        let searcher = self.searcher();
+        let text = self.text_query(words, &searcher);
         let has_text = text.is_some();
         if let Some(text) = text {
             must.push((Occur::Must, text));
@@ -476,7 +527,20 @@ impl SearchIndex {
             keep: keep.min(MAX_RESULTS),
             need_count: self.needs.len(),
         };
-        let fruit = self.searcher().search(&*query, &Matcher(conditions))?;
+        // Each requested need's group: its own ordinal, or its children's for a group of needs.
+        let groups: Vec<Vec<u64>> = needs
+            .iter()
+            .map(|slug| {
+                let id = self.needs.iter().find(|n| &n.slug == slug).map(|n| n.id);
+                self.needs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
+                    .map(|(ord, _)| ord as u64)
+                    .collect()
+            })
+            .collect();
+        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups })?;
         let facets = Facets {
             needs: self
                 .needs
@@ -493,12 +557,23 @@ impl SearchIndex {
                 .collect(),
             free: fruit.free,
         };
-        let mut top = fruit.top.into_vec();
-        top.sort();
-        Ok(((fruit.total, top), facets))
+        let sorted = |heap: BinaryHeap<Candidate>| {
+            let mut list = heap.into_vec();
+            list.sort();
+            list
+        };
+        Ok(Found {
+            total: fruit.total,
+            top: sorted(fruit.top),
+            group_total: fruit.group_total,
+            group_top: fruit.group_top.into_iter().map(sorted).collect(),
+            facets,
+        })
     }
 
-    /// Turns candidates into results, reading each one's stored record.
+    /// Turns candidates into results, reading each one's stored record; a
+    /// result already made for this search (`made`) is reused.
+    #[expect(clippy::too_many_arguments, reason = "the search's parts, passed down once")]
     fn hits(
         &self,
         candidates: &[Candidate],
@@ -507,11 +582,16 @@ impl SearchIndex {
         q: &SearchQuery,
         words: &[(String, String)],
         now: DateTime<Utc>,
+        made: &mut HashMap<DocAddress, Hit>,
     ) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.searcher();
         let named = self.needs_named(words);
         let mut hits = Vec::new();
         for candidate in candidates.iter().skip(offset).take(count) {
+            if let Some(hit) = made.get(&candidate.address) {
+                hits.push(hit.clone());
+                continue;
+            }
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let Some(text) = doc.get_first(self.fields.record).and_then(|v| v.as_str().map(str::to_string))
             else {
@@ -520,7 +600,7 @@ impl SearchIndex {
             let Ok(record) = serde_json::from_str::<Record>(&text) else { continue };
             let why = self.why(&record, candidate, q, words, &named);
             let next_session = schedule::next_session(&record.schedules, now).map(|s| s.describe());
-            hits.push(Hit {
+            let hit = Hit {
                 url: format!("/services/{}", record.id),
                 id: record.id.to_string(),
                 name: record.name,
@@ -530,7 +610,9 @@ impl SearchIndex {
                 why,
                 next_session,
                 score: candidate.score,
-            });
+            };
+            made.insert(candidate.address, hit.clone());
+            hits.push(hit);
         }
         Ok(hits)
     }
@@ -559,11 +641,16 @@ impl SearchIndex {
                 ));
             }
         }
-        let own_words: Vec<String> = self.tokens(&format!("{} {}", record.name, record.description));
-        let mentioned: Vec<&str> =
-            words.iter().filter(|(_, stem)| own_words.contains(stem)).map(|(raw, _)| raw.as_str()).collect();
-        if !mentioned.is_empty() {
-            why.push(format!("Mentions \u{201c}{}\u{201d}", mentioned.join("\u{201d}, \u{201c}")));
+        if !words.is_empty() {
+            let own_words: Vec<String> = self.tokens(&format!("{} {}", record.name, record.description));
+            let mentioned: Vec<&str> = words
+                .iter()
+                .filter(|(_, stem)| own_words.contains(stem))
+                .map(|(raw, _)| raw.as_str())
+                .collect();
+            if !mentioned.is_empty() {
+                why.push(format!("Mentions \u{201c}{}\u{201d}", mentioned.join("\u{201d}, \u{201c}")));
+            }
         }
         match (q.point, candidate.distance_m) {
             (Some(_), Some(d)) if d < 1_000.0 => why.push(format!("{} m away", (d / 10.0).round() * 10.0)),

@@ -17,3 +17,20 @@ pub fn run(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
         server.run().await
     })
 }
+
+/// Serves `state` on a free loopback port from a background thread, for the
+/// benchmarks' load run. Returns the address; the server lives as long as
+/// the process.
+pub fn spawn_on_loopback(state: AppState, workers: usize) -> std::io::Result<SocketAddr> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    std::thread::spawn(move || {
+        let served = actix_web::rt::System::new().block_on(async move {
+            HttpServer::new(move || super::app(state.clone())).workers(workers).listen(listener)?.run().await
+        });
+        if let Err(error) = served {
+            tracing::error!(%error, "the benchmark server stopped");
+        }
+    });
+    Ok(addr)
+}
