@@ -203,5 +203,8 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
             s.schedules.push(schedule_of(row)?);
         }
     }
-    Ok(by_service.into_values().collect())
+    // In id order, so the index (and how ties rank) is the same on every build.
+    let mut services: Vec<SearchableService> = by_service.into_values().collect();
+    services.sort_by_key(|s| s.id);
+    Ok(services)
 }
