@@ -444,3 +444,57 @@ async fn the_api_is_described_by_an_openapi_document() {
         assert!(parameters.contains(&name), "{name} is not documented");
     }
 }
+
+#[actix_web::test]
+async fn open_now_follows_the_clock_in_london() {
+    use chrono::{Datelike, TimeZone};
+    use doorstep::search::query::{Open, SearchQuery};
+    let app = TestApp::with_demo();
+    // The coming Tuesday (within the week the index holds sessions for).
+    let today = chrono::Utc::now().date_naive();
+    let ahead = (7 + 1 - today.weekday().num_days_from_monday() as i64) % 7;
+    let tuesday = today + chrono::Duration::days(ahead);
+    let at = |hour, minute| {
+        chrono_tz::Europe::London
+            .from_local_datetime(&tuesday.and_hms_opt(hour, minute, 0).unwrap())
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let open_now = |needs: &[&str]| SearchQuery {
+        needs: needs.iter().map(|n| n.to_string()).collect(),
+        open: Some(Open::Now),
+        per_page: 100,
+        ..SearchQuery::default()
+    };
+    let lunchtime = app.state.search.search(&open_now(&["food"]), at(12, 30)).unwrap();
+    let names: Vec<&str> = lunchtime.results.iter().map(|h| h.name.as_str()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("Lunch Club")),
+        "Tuesday lunch clubs are open at 12:30: {names:?}"
+    );
+    assert!(lunchtime.results.iter().all(|h| h.why.contains(&"Open now".to_string())));
+    let night = app.state.search.search(&open_now(&["food"]), at(3, 0)).unwrap();
+    assert!(!night.results.iter().any(|h| h.name.ends_with("Lunch Club")), "not at 3am");
+    let crisis = app.state.search.search(&open_now(&["crisis-support"]), at(3, 0)).unwrap();
+    let names: Vec<&str> = crisis.results.iter().map(|h| h.name.as_str()).collect();
+    assert!(names.contains(&"Night Listening Line"), "the night line is open at 3am: {names:?}");
+    assert!(!names.contains(&"Safe Haven Crisis Café"), "the café closes at 11pm");
+}
+
+#[actix_web::test]
+async fn a_corrupt_index_is_rebuilt_at_start() {
+    let TestApp { dir, state } = TestApp::with_demo();
+    let config = (*state.config).clone();
+    let folder = config.paths().index;
+    drop(state);
+    std::fs::write(folder.join("meta.json"), "this is not an index").unwrap();
+    let reopened = doorstep::state::open(config).unwrap();
+    let all = doorstep::search::query::SearchQuery { needs: vec!["loneliness".into()], ..Default::default() };
+    assert!(
+        reopened.search.search(&all, chrono::Utc::now()).unwrap().total > 50,
+        "rebuilt from the database"
+    );
+    drop(reopened);
+    drop(dir);
+}
