@@ -15,6 +15,24 @@ use common::{PASSWORD, TestApp};
 use doorstep::domain::accounts::Role;
 use serde_json::Value;
 
+/// Every parameter of `GET /api/search`.
+const PARAMETERS: [&str; 14] = [
+    "q",
+    "need",
+    "postcode",
+    "lat",
+    "lon",
+    "radius_km",
+    "open",
+    "free",
+    "age",
+    "language",
+    "delivery",
+    "step_free",
+    "page",
+    "per_page",
+];
+
 /// A postcode in the middle of the demo borough.
 fn central_postcode(app: &TestApp) -> String {
     use diesel::prelude::*;
@@ -361,22 +379,7 @@ async fn nothing_anyone_types_causes_a_server_error() {
     let mut queries: Vec<String> = Vec::new();
     for text in nasty.iter().copied().chain([long.as_str()]) {
         let v = encode(text);
-        for key in [
-            "q",
-            "need",
-            "postcode",
-            "lat",
-            "lon",
-            "radius_km",
-            "open",
-            "free",
-            "age",
-            "language",
-            "delivery",
-            "step_free",
-            "page",
-            "per_page",
-        ] {
+        for key in PARAMETERS {
             queries.push(format!("{key}={v}"));
         }
         queries.push(format!("q={v}&lat=53.0&lon=-1.99&radius_km=3&open=now&free=1&age=70"));
@@ -425,22 +428,7 @@ async fn the_api_is_described_by_an_openapi_document() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    for name in [
-        "q",
-        "need",
-        "postcode",
-        "lat",
-        "lon",
-        "radius_km",
-        "open",
-        "free",
-        "age",
-        "language",
-        "delivery",
-        "step_free",
-        "page",
-        "per_page",
-    ] {
+    for name in PARAMETERS {
         assert!(parameters.contains(&name), "{name} is not documented");
     }
 }
