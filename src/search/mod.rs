@@ -215,12 +215,6 @@ impl SearchIndex {
         Ok((Self::from_index(index, fields, needs)?, fresh))
     }
 
-    /// An index held in memory, for tests and benchmarks.
-    pub fn in_memory(needs: Vec<Need>) -> Result<SearchIndex, SearchError> {
-        let (schema, fields) = schema();
-        Self::from_index(Index::create_in_ram(schema), fields, needs)
-    }
-
     fn from_index(index: Index, fields: Fields, needs: Vec<Need>) -> Result<SearchIndex, SearchError> {
         let english = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
@@ -261,18 +255,9 @@ impl SearchIndex {
         Ok(search)
     }
 
-    /// How many services the index holds.
-    pub fn len(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
     /// How many segments the index is split into (fewer is faster to search).
     pub fn segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The day the index's sessions and weekdays were worked out for.
