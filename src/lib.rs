@@ -5,12 +5,16 @@
 //! - `cli`, `config`, `state`, `error`: the command line, the configuration,
 //!   what every handler gets, and the one error type.
 //! - `web` (actix only here): the route table and thin handlers. Points to
-//!   `pages`, `store` and `domain`.
+//!   `pages`, `jobs`, `search`, `store` and `domain`.
 //! - `pages` (maud only): templates, data in and markup out.
+//! - `jobs`: background work, such as keeping the search index in step with the store.
+//! - `search` (tantivy only here): the index of running services and matching.
 //! - `store` (diesel only here): the SQLite database, every query, the change history.
+//! - `geo`: postcodes, ONS postcode files, H3 cells and distances.
 //! - `domain`: pure types and rules: ids, schedules, the needs taxonomy,
 //!   accounts, form checks, read models.
 //! - `demo`: the invented borough of Kingsmere, generated to any size.
+//! - `bench`: `doorstep bench`, benchmarks on generated data.
 
 pub mod bench;
 pub mod cli;

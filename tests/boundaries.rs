@@ -1,5 +1,6 @@
 //! Keeps the rooms honest: diesel is named only in `store/`, actix only in
-//! `web/` and `error.rs`, and no template marks text as safe HTML.
+//! `web/` and `error.rs`, tantivy only in `search/`, and no template marks
+//! text as safe HTML.
 
 #![allow(
     clippy::unwrap_used,
@@ -50,6 +51,11 @@ fn diesel_is_named_only_in_the_store() {
 #[test]
 fn actix_is_named_only_in_the_web_room_and_the_error_type() {
     assert_eq!(offenders("actix", &["web/", "error.rs"]), Vec::<String>::new());
+}
+
+#[test]
+fn tantivy_is_named_only_in_the_search_room() {
+    assert_eq!(offenders("tantivy", &["search/"]), Vec::<String>::new());
 }
 
 #[test]
