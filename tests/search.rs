@@ -291,6 +291,11 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
     drop(state);
     let restarted = doorstep::state::open(config).unwrap();
     assert_eq!(
+        restarted.search.built_for(),
+        Some(chrono::Utc::now().date_naive()),
+        "the index remembers the day it was built for, so a restart does not rebuild it"
+    );
+    assert_eq!(
         restarted.search.search(&query, chrono::Utc::now()).unwrap().total,
         1,
         "repaired from the queue at start"

@@ -212,7 +212,11 @@ impl SearchIndex {
                 (Index::create_in_dir(dir, schema)?, true)
             }
         };
-        Ok((Self::from_index(index, fields, needs)?, fresh))
+        let built_for =
+            index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse::<NaiveDate>().ok());
+        let search = Self::from_index(index, fields, needs)?;
+        *search.built_for.lock().unwrap_or_else(|p| p.into_inner()) = built_for;
+        Ok((search, fresh))
     }
 
     fn from_index(index: Index, fields: Fields, needs: Vec<Need>) -> Result<SearchIndex, SearchError> {
@@ -272,14 +276,14 @@ impl SearchIndex {
         for service in services {
             writer.add_document(self.document(service, today))?;
         }
-        writer.commit()?;
+        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
+        self.commit(&mut writer)?;
         // One segment searches fastest: each query term is looked up once, not once per segment.
         let segments = self.index.searchable_segment_ids()?;
         if segments.len() > 1 {
             writer.merge(&segments).wait()?;
         }
         self.reader.reload()?;
-        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
         Ok(())
     }
 
@@ -298,8 +302,20 @@ impl SearchIndex {
         for service in running {
             writer.add_document(self.document(service, today))?;
         }
-        writer.commit()?;
+        self.commit(&mut writer)?;
         self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Commits, keeping the day the index was built for in the commit, so
+    /// that a restart knows whether it must rebuild.
+    fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
+        let built_for = self.built_for();
+        let mut prepared = writer.prepare_commit()?;
+        if let Some(day) = built_for {
+            prepared.set_payload(&day.to_string());
+        }
+        prepared.commit()?;
         Ok(())
     }
 
