@@ -797,8 +797,6 @@ impl Demo {
                     languages: s.details.languages.clone(),
                     delivery: s.details.delivery.clone(),
                     cost: s.details.cost,
-                    referral: s.details.referral_route,
-                    capacity: s.details.capacity,
                     min_age: s.details.min_age,
                     max_age: s.details.max_age,
                     area: s.details.area,
@@ -811,7 +809,6 @@ impl Demo {
                             step_free: l.access.step_free == Some(true),
                         })
                         .collect(),
-                    confidential_venue: venues.iter().any(|l| l.confidential),
                     schedules: s.schedules.clone(),
                     last_verified_at: s.last_verified_at,
                 }

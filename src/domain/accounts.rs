@@ -136,6 +136,11 @@ pub fn decoy_hash() -> &'static str {
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// Bytes written as lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

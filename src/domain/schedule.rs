@@ -449,7 +449,7 @@ fn monthly_phrase(s: &Schedule, interval: u32) -> String {
     };
     let phrase = format!("{} {period}", join_words(&parts));
     let phrase = if phrase.starts_with("the ") { format!("On {phrase}") } else { phrase };
-    capitalise(&phrase)
+    super::text::capitalised(&phrase)
 }
 
 /// "10am", "1:30pm", "12 noon", "midnight".
@@ -515,14 +515,6 @@ fn join_words(words: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

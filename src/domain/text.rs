@@ -120,7 +120,8 @@ pub fn web_address(value: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn capitalised(text: &str) -> String {
+/// The text with its first letter in capitals.
+pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

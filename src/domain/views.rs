@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
+use super::directory::{Capacity, CostKind, DeliveryMode, ServiceArea, ServiceStatus};
 use super::ids::{NeighbourhoodId, ServiceId};
 use super::listing::{Contact, Location, Organisation};
 use super::schedule::Schedule;
@@ -90,14 +90,10 @@ pub struct SearchableService {
     pub languages: Vec<String>,
     pub delivery: Vec<DeliveryMode>,
     pub cost: CostKind,
-    pub referral: ReferralRoute,
-    pub capacity: Option<Capacity>,
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
     pub area: ServiceArea,
     pub places: Vec<SearchPlace>,
-    /// Whether it has a venue whose address is confidential.
-    pub confidential_venue: bool,
     pub schedules: Vec<Schedule>,
     pub last_verified_at: Option<NaiveDateTime>,
 }

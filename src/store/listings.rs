@@ -392,17 +392,7 @@ pub fn create_service(
         };
         insert_service(conn, &service, &need_ids, now)?;
         let fields = changed_fields(&[], &input.history_fields());
-        changes::record(
-            conn,
-            RecordKind::Service,
-            &id.to_string(),
-            Action::Create,
-            &fields,
-            Some(by),
-            reason,
-            now,
-        )?;
-        search_feed::queue(conn, id, now)?;
+        service_changed(conn, id, Action::Create, &fields, by, reason, now)?;
         Ok(id)
     })
 }
@@ -433,17 +423,7 @@ pub fn update_service(
         }
         let need_ids = need_ids(conn)?;
         replace_service_lists(conn, id, input, &need_ids)?;
-        changes::record(
-            conn,
-            RecordKind::Service,
-            &id.to_string(),
-            Action::Update,
-            &fields,
-            Some(by),
-            reason,
-            now,
-        )?;
-        search_feed::queue(conn, id, now)?;
+        service_changed(conn, id, Action::Update, &fields, by, reason, now)?;
         Ok(fields.len())
     })
 }
@@ -461,18 +441,23 @@ pub fn verify_service(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDate
             before.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
             Some(now.format("%Y-%m-%d %H:%M").to_string()),
         )];
-        changes::record(
-            conn,
-            RecordKind::Service,
-            &id.to_string(),
-            Action::Verify,
-            &field,
-            Some(by),
-            None,
-            now,
-        )?;
-        search_feed::queue(conn, id, now)
+        service_changed(conn, id, Action::Verify, &field, by, None, now)
     })
+}
+
+/// What every change to a service must do in its transaction: record the
+/// changed fields in the history, and queue the service for the search index.
+fn service_changed(
+    conn: &mut Conn,
+    id: ServiceId,
+    action: Action,
+    fields: &[(&str, Option<String>, Option<String>)],
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    changes::record(conn, RecordKind::Service, &id.to_string(), action, fields, Some(by), reason, now)?;
+    search_feed::queue(conn, id, now)
 }
 
 // ---- Reading ----

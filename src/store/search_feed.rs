@@ -13,7 +13,7 @@ use super::schema::{
     service_languages, service_needs, services,
 };
 use super::{Conn, StoreResult, decode, parse_id};
-use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
+use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::views::{SearchPlace, SearchableService};
 
@@ -59,12 +59,10 @@ struct Row {
     name: String,
     description: String,
     organisation: String,
-    referral_route: String,
     min_age: Option<i32>,
     max_age: Option<i32>,
     cost: String,
     area: String,
-    capacity: Option<String>,
     last_verified_at: Option<NaiveDateTime>,
 }
 
@@ -77,12 +75,10 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
         services::name,
         services::description,
         organisations::name,
-        services::referral_route,
         services::min_age,
         services::max_age,
         services::cost,
         services::area,
-        services::capacity,
         services::last_verified_at,
     );
     match &ids {
@@ -158,17 +154,10 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
             languages: Vec::new(),
             delivery: Vec::new(),
             cost: decode(&row.cost, CostKind::from_code, "cost")?,
-            referral: decode(&row.referral_route, ReferralRoute::from_code, "referral route")?,
-            capacity: row
-                .capacity
-                .as_deref()
-                .map(|c| decode(c, Capacity::from_code, "capacity"))
-                .transpose()?,
             min_age: row.min_age,
             max_age: row.max_age,
             area: decode(&row.area, ServiceArea::from_code, "service area")?,
             places: Vec::new(),
-            confidential_venue: false,
             schedules: Vec::new(),
             last_verified_at: row.last_verified_at,
         };
@@ -191,9 +180,8 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
     }
     for (id, latitude, longitude, confidential, step_free) in places {
         if let Some(s) = by_service.get_mut(&id) {
-            if confidential {
-                s.confidential_venue = true;
-            } else {
+            // A confidential venue is never placed: its address must not leak through distances.
+            if !confidential {
                 s.places.push(SearchPlace { latitude, longitude, step_free: step_free == Some(true) });
             }
         }

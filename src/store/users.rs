@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::schema::{neighbourhoods, sessions, user_neighbourhoods, users};
 use super::{Conn, StoreError, StoreResult, decode, parse_id};
-use crate::domain::accounts::{Role, StaffUser};
+use crate::domain::accounts::{Role, StaffUser, hex};
 use crate::domain::ids::{OrganisationId, UserId};
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -121,7 +121,7 @@ pub fn count(conn: &mut Conn) -> StoreResult<i64> {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Starts a session for `user`, known by `token` (kept only as its hash).

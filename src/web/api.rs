@@ -8,13 +8,19 @@ use chrono::{Utc, Weekday};
 use serde::Serialize;
 use serde_json::json;
 
+use super::db;
 use crate::domain::directory::DeliveryMode;
+use crate::domain::needs::Need;
 use crate::geo::cells;
-use crate::geo::postcode::{self, Located};
+use crate::geo::postcode;
 use crate::search::query::{MAX_RESULTS, Open, SearchQuery};
+use crate::search::weekday_code;
 use crate::state::AppState;
 use crate::store::postcodes;
 
+/// The days of the week, Monday first.
+const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 /// The OpenAPI document, kept beside this file.
 const OPENAPI: &str = include_str!("openapi.json");
 /// The longest search text read.
@@ -77,7 +83,7 @@ fn number<T: std::str::FromStr>(field: &'static str, value: &str, what: &str) ->
 /// The search the query string asks for, checked; and the place to resolve.
 fn read_query(
     pairs: &[(String, String)],
-    known_needs: &[String],
+    taxonomy: &[Need],
 ) -> Result<(SearchQuery, Option<String>), ApiError> {
     let mut q = SearchQuery::default();
     let mut postcode_text = None;
@@ -92,7 +98,7 @@ fn read_query(
             }
             "need" => {
                 let slug = value.trim();
-                if !known_needs.iter().any(|k| k == slug) {
+                if !taxonomy.iter().any(|n| n.slug == slug) {
                     return Err(ApiError::new(
                         "need",
                         "need must be a need's slug from the taxonomy, like loneliness",
@@ -116,15 +122,11 @@ fn read_query(
                 q.radius_m = Some(km * 1_000.0);
             }
             "open" => {
-                q.open = Some(match value.trim().to_ascii_lowercase().as_str() {
-                    "now" => Open::Now,
-                    "mon" => Open::On(Weekday::Mon),
-                    "tue" => Open::On(Weekday::Tue),
-                    "wed" => Open::On(Weekday::Wed),
-                    "thu" => Open::On(Weekday::Thu),
-                    "fri" => Open::On(Weekday::Fri),
-                    "sat" => Open::On(Weekday::Sat),
-                    "sun" => Open::On(Weekday::Sun),
+                let code = value.trim().to_ascii_lowercase();
+                let day = WEEK.into_iter().find(|&d| weekday_code(d) == code);
+                q.open = Some(match (code.as_str(), day) {
+                    ("now", _) => Open::Now,
+                    (_, Some(day)) => Open::On(day),
                     _ => {
                         return Err(ApiError::new(
                             "open",
@@ -198,8 +200,7 @@ pub async fn search(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
 async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(req.query_string().as_bytes()).into_owned().take(200).collect();
-    let known: Vec<String> = state.search.needs.iter().map(|n| n.slug.clone()).collect();
-    let (mut query, postcode_text) = read_query(&pairs, &known)?;
+    let (mut query, postcode_text) = read_query(&pairs, &state.search.needs)?;
     let mut place = query.point.map(|(latitude, longitude)| PlaceOut {
         label: format!("{latitude:.5}, {longitude:.5}"),
         latitude,
@@ -208,14 +209,8 @@ async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse,
     });
     if let Some(text) = postcode_text {
         let parsed = postcode::parse(&text).map_err(|e| ApiError::new("postcode", e.to_string()))?;
-        let store = state.store.clone();
-        let located = web::block(move || -> Result<Located, String> {
-            let mut conn = store.conn().map_err(|e| e.to_string())?;
-            postcodes::locate(&mut conn, &parsed).map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(ApiError::unavailable)?
-        .map_err(ApiError::unavailable)?;
+        let located =
+            db(state, move |conn| postcodes::locate(conn, &parsed)).await.map_err(ApiError::unavailable)?;
         let message = located.message();
         let Some(found) = located.place() else {
             return Err(ApiError::new("postcode", message.unwrap_or_default()));

@@ -11,7 +11,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::test::{self, TestRequest};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use doorstep::config::Config;
 use doorstep::demo::{self, DemoSize};
 use doorstep::domain::accounts::{Role, hash_password};
@@ -176,9 +176,4 @@ where
     pub fn set_cookie(&mut self, name: &str, value: &str) {
         self.cookies.insert(name.to_string(), value.to_string());
     }
-}
-
-/// A date for tests that must not depend on today.
-pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
 }
