@@ -16,7 +16,7 @@ use doorstep::domain::accounts::Role;
 use serde_json::Value;
 
 /// Every parameter of `GET /api/search`.
-const PARAMETERS: [&str; 14] = [
+const PARAMETERS: [&str; 16] = [
     "q",
     "need",
     "postcode",
@@ -29,6 +29,8 @@ const PARAMETERS: [&str; 14] = [
     "language",
     "delivery",
     "step_free",
+    "referral",
+    "taking_new",
     "page",
     "per_page",
 ];
@@ -208,6 +210,40 @@ async fn filters_narrow_the_results() {
 }
 
 #[actix_web::test]
+async fn referral_route_and_taking_new_people_filter_the_results() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let field = |json: &Value, key: &str| -> Vec<String> {
+        json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[key].as_str().unwrap_or("null").to_string())
+            .collect()
+    };
+    let (_, all) = api(&mut browser, "per_page=100").await;
+    let routes = field(&all, "referral");
+    assert!(routes.iter().any(|r| r == "professional") && routes.iter().any(|r| r != "professional"));
+
+    let (_, professional) = api(&mut browser, "referral=professional&per_page=100").await;
+    assert!(professional["total"].as_u64().unwrap() > 0);
+    assert!(field(&professional, "referral").iter().all(|r| r == "professional"));
+    let (_, yourself) = api(&mut browser, "referral=drop_in&referral=self&per_page=100").await;
+    assert!(field(&yourself, "referral").iter().all(|r| r == "drop_in" || r == "self"));
+    assert_eq!(
+        professional["total"].as_u64().unwrap() + yourself["total"].as_u64().unwrap(),
+        all["total"].as_u64().unwrap(),
+        "every service is reached one way or another"
+    );
+
+    let capacities = field(&all, "capacity");
+    assert!(capacities.iter().any(|c| c == "waiting_list" || c == "full"), "{capacities:?}");
+    let (_, taking) = api(&mut browser, "taking_new=true&per_page=100").await;
+    assert!(taking["total"].as_u64() < all["total"].as_u64());
+    assert!(field(&taking, "capacity").iter().all(|c| c == "taking"));
+}
+
+#[actix_web::test]
 async fn a_refuge_is_found_but_never_placed() {
     let app = TestApp::with_demo();
     let mut browser = app.browser().await;
@@ -324,6 +360,8 @@ async fn bad_parameters_get_a_400_naming_the_field() {
         ("age=500", "age"),
         ("free=maybe", "free"),
         ("delivery=pigeon", "delivery"),
+        ("referral=gp", "referral"),
+        ("taking_new=perhaps", "taking_new"),
         ("need=unicorns", "need"),
         ("postcode=not+a+postcode", "postcode"),
         ("postcode=ZZ9+9ZZ", "postcode"),

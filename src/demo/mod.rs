@@ -800,6 +800,8 @@ impl Demo {
                     min_age: s.details.min_age,
                     max_age: s.details.max_age,
                     area: s.details.area,
+                    referral: s.details.referral_route,
+                    capacity: s.details.capacity,
                     places: venues
                         .iter()
                         .filter(|l| !l.confidential)

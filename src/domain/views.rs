@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::directory::{Capacity, CostKind, DeliveryMode, ServiceArea, ServiceStatus};
+use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use super::ids::{NeighbourhoodId, ServiceId};
 use super::listing::{Contact, Location, Organisation};
 use super::schedule::Schedule;
@@ -93,6 +93,8 @@ pub struct SearchableService {
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
     pub area: ServiceArea,
+    pub referral: ReferralRoute,
+    pub capacity: Option<Capacity>,
     pub places: Vec<SearchPlace>,
     pub schedules: Vec<Schedule>,
     pub last_verified_at: Option<NaiveDateTime>,

@@ -18,7 +18,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
+use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::needs::Need;
 use crate::domain::schedule::{self, Schedule};
@@ -66,6 +66,8 @@ pub(crate) struct Fields {
     pub free: Field,
     pub language: Field,
     pub step_free: Field,
+    pub referral: Field,
+    pub capacity: Field,
     pub min_age: Field,
     pub max_age: Field,
     pub weekday: Field,
@@ -103,6 +105,8 @@ fn schema() -> (Schema, Fields) {
         free: b.add_u64_field("free", INDEXED | FAST),
         language: b.add_text_field("language", STRING),
         step_free: b.add_u64_field("step_free", INDEXED),
+        referral: b.add_text_field("referral", STRING),
+        capacity: b.add_text_field("capacity", STRING),
         min_age: b.add_u64_field("min_age", INDEXED | FAST),
         max_age: b.add_u64_field("max_age", INDEXED | FAST),
         weekday: b.add_text_field("weekday", STRING),
@@ -124,6 +128,8 @@ pub(crate) struct Record {
     pub needs: Vec<String>,
     pub delivery: Vec<DeliveryMode>,
     pub area: ServiceArea,
+    pub referral: ReferralRoute,
+    pub capacity: Option<Capacity>,
     pub schedules: Vec<Schedule>,
 }
 
@@ -382,6 +388,10 @@ impl SearchIndex {
             doc.add_text(f.language, language.to_lowercase());
         }
         doc.add_u64(f.step_free, u64::from(s.places.iter().any(|p| p.step_free)));
+        doc.add_text(f.referral, s.referral.code());
+        if let Some(capacity) = s.capacity {
+            doc.add_text(f.capacity, capacity.code());
+        }
         doc.add_u64(f.min_age, s.min_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(0));
         doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
         for day in
@@ -411,6 +421,8 @@ impl SearchIndex {
             needs: s.needs.clone(),
             delivery: s.delivery.clone(),
             area: s.area,
+            referral: s.referral,
+            capacity: s.capacity,
             schedules: s.schedules.clone(),
         };
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());

@@ -26,7 +26,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::{Record, SearchError, SearchIndex, day_number, minute_number, unpack_point, weekday_code};
-use crate::domain::directory::{DeliveryMode, ServiceArea};
+use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::schedule;
 use crate::geo::cells;
 
@@ -61,6 +61,10 @@ pub struct SearchQuery {
     pub language: Option<String>,
     pub delivery: Option<DeliveryMode>,
     pub step_free: bool,
+    /// Only services reached by one of these routes (any, when empty).
+    pub referral: Vec<ReferralRoute>,
+    /// Only services that last said they are taking new people.
+    pub taking_new: bool,
     /// From 1.
     pub page: usize,
     pub per_page: usize,
@@ -79,6 +83,8 @@ impl Default for SearchQuery {
             language: None,
             delivery: None,
             step_free: false,
+            referral: Vec::new(),
+            taking_new: false,
             page: 1,
             per_page: 20,
         }
@@ -96,6 +102,10 @@ pub struct Hit {
     /// phone or online, or whose venue is confidential.
     pub distance_m: Option<u32>,
     pub needs: Vec<String>,
+    /// How to get to use it: `drop_in`, `self` or `professional`.
+    pub referral: &'static str,
+    /// Whether it is taking new people (`taking`, `waiting_list`, `full`), when it has said.
+    pub capacity: Option<&'static str>,
     pub why: Vec<String>,
     /// When it next meets, in words.
     pub next_session: Option<String>,
@@ -497,6 +507,13 @@ impl SearchIndex {
         if q.step_free {
             must.push((Occur::Must, u64_query(f.step_free, 1)));
         }
+        if !q.referral.is_empty() {
+            let any = q.referral.iter().map(|r| (Occur::Should, term_query(f.referral, r.code()))).collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if q.taking_new {
+            must.push((Occur::Must, term_query(f.capacity, Capacity::Taking.code())));
+        }
         if let Some(language) = &q.language {
             must.push((Occur::Must, term_query(f.language, &language.to_lowercase())));
         }
@@ -607,6 +624,8 @@ impl SearchIndex {
                 organisation: record.organisation,
                 distance_m: candidate.distance_m.map(|d| d.round() as u32),
                 needs: record.needs,
+                referral: record.referral.code(),
+                capacity: record.capacity.map(Capacity::code),
                 why,
                 next_session,
                 score: candidate.score,

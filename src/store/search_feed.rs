@@ -13,7 +13,7 @@ use super::schema::{
     service_languages, service_needs, services,
 };
 use super::{Conn, StoreResult, decode, parse_id};
-use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
+use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::views::{SearchPlace, SearchableService};
 
@@ -63,6 +63,8 @@ struct Row {
     max_age: Option<i32>,
     cost: String,
     area: String,
+    referral_route: String,
+    capacity: Option<String>,
     last_verified_at: Option<NaiveDateTime>,
 }
 
@@ -79,6 +81,8 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
         services::max_age,
         services::cost,
         services::area,
+        services::referral_route,
+        services::capacity,
         services::last_verified_at,
     );
     match &ids {
@@ -157,6 +161,12 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
             min_age: row.min_age,
             max_age: row.max_age,
             area: decode(&row.area, ServiceArea::from_code, "service area")?,
+            referral: decode(&row.referral_route, ReferralRoute::from_code, "referral route")?,
+            capacity: row
+                .capacity
+                .as_deref()
+                .map(|code| decode(code, Capacity::from_code, "capacity"))
+                .transpose()?,
             places: Vec::new(),
             schedules: Vec::new(),
             last_verified_at: row.last_verified_at,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::db;
-use crate::domain::directory::DeliveryMode;
+use crate::domain::directory::{DeliveryMode, ReferralRoute};
 use crate::domain::needs::Need;
 use crate::geo::cells;
 use crate::geo::postcode;
@@ -158,6 +158,15 @@ fn read_query(
                     ApiError::new("delivery", "delivery must be one of in_person, phone, online, home_visit")
                 })?);
             }
+            "referral" if !value.trim().is_empty() => {
+                let route = ReferralRoute::from_code(value.trim()).ok_or_else(|| {
+                    ApiError::new("referral", "referral must be one of drop_in, self, professional")
+                })?;
+                if !q.referral.contains(&route) {
+                    q.referral.push(route);
+                }
+            }
+            "taking_new" => q.taking_new = flag("taking_new", value)?,
             "page" => q.page = number("page", value, "a whole number from 1")?,
             "per_page" => q.per_page = number("per_page", value, "a whole number from 1 to 100")?,
             _ => {}
