@@ -89,6 +89,15 @@ async fn everyday_words_find_the_need_they_belong_to() {
             .iter()
             .any(|w| w.as_str().unwrap().contains("you said"))
     );
+    // Words of the listing itself are pointed out, in whatever form they were typed.
+    let (_, json) = api(&mut browser, "q=gardening&per_page=100").await;
+    let gardens = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().to_lowercase().contains("garden"));
+    let why = &gardens.expect("a garden group")["why"];
+    assert!(why.as_array().unwrap().iter().any(|w| w == "Mentions \u{201c}gardening\u{201d}"), "{why}");
     // A phrase a caller would use.
     let (_, json) = api(&mut browser, &format!("q={}", encode("I have no one to talk to"))).await;
     assert!(json["results"][0]["needs"].as_array().unwrap().iter().any(|n| n == "loneliness"), "{json}");

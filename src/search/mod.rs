@@ -5,6 +5,7 @@
 //! reindex`) rebuilds it from the database. One writer, one long-lived reader,
 //! reloaded after each commit.
 
+mod any_term;
 pub mod query;
 
 use std::path::Path;
@@ -15,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
+use tantivy::store::Compressor;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
@@ -34,6 +36,11 @@ const PLAIN: &str = "plain";
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// The coarsest H3 resolution kept for each venue; radius covers use one of 4 to 10.
 const COARSEST_CELL: u8 = 4;
+/// The cell a service that reaches everyone is indexed under as well, so that
+/// "within a radius, or everywhere" is one set of cells. No H3 cell is 0.
+pub(crate) const EVERYWHERE_CELL: u64 = 0;
+/// The most terms the needs taxonomy may have: each is a bit of `need_mask`.
+const MAX_NEEDS: usize = 64;
 /// How many days of sessions each service carries, for "open now".
 const SESSION_DAYS: u64 = 8;
 
@@ -57,12 +64,10 @@ pub(crate) struct Fields {
     pub words: Field,
     pub name_words: Field,
     pub need: Field,
-    pub need_ord: Field,
+    pub need_mask: Field,
     pub cells: Field,
     pub points: Field,
-    pub everywhere: Field,
     pub delivery: Field,
-    pub delivery_mask: Field,
     pub free: Field,
     pub language: Field,
     pub step_free: Field,
@@ -72,7 +77,7 @@ pub(crate) struct Fields {
     pub max_age: Field,
     pub weekday: Field,
     pub sessions: Field,
-    pub verified_day: Field,
+    pub facts: Field,
     pub record: Field,
 }
 
@@ -96,13 +101,11 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", plain.clone()),
         name_words: b.add_text_field("name_words", plain),
         need: b.add_text_field("need", STRING),
-        need_ord: b.add_u64_field("need_ord", FAST),
+        need_mask: b.add_u64_field("need_mask", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
-        everywhere: b.add_u64_field("everywhere", INDEXED | FAST),
         delivery: b.add_text_field("delivery", STRING),
-        delivery_mask: b.add_u64_field("delivery_mask", FAST),
-        free: b.add_u64_field("free", INDEXED | FAST),
+        free: b.add_u64_field("free", INDEXED),
         language: b.add_text_field("language", STRING),
         step_free: b.add_u64_field("step_free", INDEXED),
         referral: b.add_text_field("referral", STRING),
@@ -111,10 +114,21 @@ fn schema() -> (Schema, Fields) {
         max_age: b.add_u64_field("max_age", INDEXED | FAST),
         weekday: b.add_text_field("weekday", STRING),
         sessions: b.add_u64_field("sessions", FAST),
-        verified_day: b.add_u64_field("verified_day", FAST),
+        facts: b.add_u64_field("facts", FAST),
         record: b.add_text_field("record", STORED),
     };
     (b.build(), fields)
+}
+
+/// How documents are stored: uncompressed, in small blocks, so that reading
+/// one result's record is a copy of a few kilobytes rather than the
+/// decompression of a large block.
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::None,
+        docstore_blocksize: 4_096,
+        ..IndexSettings::default()
+    }
 }
 
 /// What a result shows, kept with each document so that no database read is
@@ -139,10 +153,10 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     pub(crate) fields: Fields,
-    /// The needs taxonomy, in order: a need's place here is its `need_ord`.
+    /// The needs taxonomy, in order: a need's place here is its bit in `need_mask`.
     pub(crate) needs: Vec<Need>,
     /// Each need's synonyms and phrases with their stems, worked out once:
-    /// (need_ord, the words as written, their stems).
+    /// (the need's place, the words as written, their stems).
     pub(crate) need_terms: Vec<(usize, String, Vec<String>)>,
     /// The day the documents' day-dependent facts (sessions, weekdays) were worked out for.
     built_for: Mutex<Option<NaiveDate>>,
@@ -188,8 +202,45 @@ pub fn weekday_code(day: Weekday) -> &'static str {
     }
 }
 
-pub(crate) fn delivery_bit(mode: DeliveryMode) -> u64 {
-    1 << DeliveryMode::ALL.iter().position(|&m| m == mode).unwrap_or(0)
+/// What ranking and facet counts read for every match, packed into one fast
+/// field so that each match costs one read: whether the service reaches
+/// everyone, whether it is free, its delivery modes (a bit each, in
+/// `DeliveryMode::ALL` order) and the day it was last verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Facts(pub u64);
+
+impl Facts {
+    const EVERYWHERE: u64 = 1;
+    const FREE: u64 = 1 << 1;
+    const DELIVERY_SHIFT: u32 = 2;
+    const VERIFIED_SHIFT: u32 = 16;
+
+    pub fn pack(everywhere: bool, free: bool, delivery: &[DeliveryMode], verified_day: u64) -> u64 {
+        let modes = delivery
+            .iter()
+            .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
+        u64::from(everywhere)
+            | u64::from(free) << 1
+            | modes << Self::DELIVERY_SHIFT
+            | verified_day << Self::VERIFIED_SHIFT
+    }
+
+    pub fn everywhere(self) -> bool {
+        self.0 & Self::EVERYWHERE != 0
+    }
+
+    pub fn free(self) -> bool {
+        self.0 & Self::FREE != 0
+    }
+
+    /// Whether it is delivered in the `n`th of `DeliveryMode::ALL`.
+    pub fn delivered(self, n: usize) -> bool {
+        self.0 >> Self::DELIVERY_SHIFT & 1 << n != 0
+    }
+
+    pub fn verified_day(self) -> u64 {
+        self.0 >> Self::VERIFIED_SHIFT
+    }
 }
 
 impl SearchIndex {
@@ -197,10 +248,18 @@ impl SearchIndex {
     /// missing or cannot be read. The second value says whether it is new (and
     /// so must be rebuilt from the store).
     pub fn open(dir: &Path, needs: Vec<Need>) -> Result<(SearchIndex, bool), SearchError> {
+        if needs.len() > MAX_NEEDS {
+            return Err(SearchError::Io(format!(
+                "the needs taxonomy has {} terms; the index holds at most {MAX_NEEDS}",
+                needs.len()
+            )));
+        }
         let (schema, fields) = schema();
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Io(format!("cannot create {}: {e}", dir.display())))?;
-        let existing = Index::open_in_dir(dir).ok().filter(|index| index.schema() == schema);
+        let existing = Index::open_in_dir(dir)
+            .ok()
+            .filter(|index| index.schema() == schema && index.settings() == &settings());
         let (index, fresh) = match existing {
             Some(index) => (index, false),
             None => {
@@ -215,7 +274,7 @@ impl SearchIndex {
                         };
                     }
                 }
-                (Index::create_in_dir(dir, schema)?, true)
+                (Index::builder().schema(schema).settings(settings()).create_in_dir(dir)?, true)
             }
         };
         let built_for =
@@ -348,10 +407,11 @@ impl SearchIndex {
         doc.add_text(f.organisation, &s.organisation);
         doc.add_text(f.name_words, &s.name);
         doc.add_text(f.words, &s.description);
+        let mut need_mask = 0;
         for slug in &s.needs {
             doc.add_text(f.need, slug);
             if let Some((ord, need)) = self.needs.iter().enumerate().find(|(_, n)| &n.slug == slug) {
-                doc.add_u64(f.need_ord, ord as u64);
+                need_mask |= 1 << ord;
                 doc.add_text(f.needs_text, &need.label);
                 doc.add_text(f.words, &need.label);
                 for term in need.synonyms.iter().chain(&need.phrases) {
@@ -363,6 +423,7 @@ impl SearchIndex {
                 }
             }
         }
+        doc.add_u64(f.need_mask, need_mask);
         for place in &s.places {
             doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
             if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
@@ -376,14 +437,14 @@ impl SearchIndex {
         }
         let everywhere =
             matches!(s.area, ServiceArea::Borough | ServiceArea::National) || s.places.is_empty();
-        doc.add_u64(f.everywhere, u64::from(everywhere));
-        let mut mask = 0;
+        if everywhere {
+            doc.add_u64(f.cells, EVERYWHERE_CELL);
+        }
         for mode in &s.delivery {
             doc.add_text(f.delivery, mode.code());
-            mask |= delivery_bit(*mode);
         }
-        doc.add_u64(f.delivery_mask, mask);
-        doc.add_u64(f.free, u64::from(s.cost != CostKind::Paid));
+        let free = s.cost != CostKind::Paid;
+        doc.add_u64(f.free, u64::from(free));
         for language in &s.languages {
             doc.add_text(f.language, language.to_lowercase());
         }
@@ -411,8 +472,8 @@ impl SearchIndex {
                 doc.add_u64(f.sessions, (starts << 32) | ends);
             }
         }
-        let verified = s.last_verified_at.map_or(0, |t| day_number(t.date()));
-        doc.add_u64(f.verified_day, verified);
+        let verified_day = s.last_verified_at.map_or(0, |t| day_number(t.date()));
+        doc.add_u64(f.facts, Facts::pack(everywhere, free, &s.delivery, verified_day));
         let record = Record {
             id: s.id,
             name: s.name.clone(),

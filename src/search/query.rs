@@ -19,13 +19,17 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
-use super::{Record, SearchError, SearchIndex, day_number, minute_number, unpack_point, weekday_code};
+use super::any_term::AnyTermQuery;
+use super::{
+    EVERYWHERE_CELL, Facts, Record, SearchError, SearchIndex, day_number, minute_number, unpack_point,
+    weekday_code,
+};
 use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::schedule;
 use crate::geo::cells;
@@ -188,24 +192,21 @@ struct Conditions {
 }
 
 /// Ranks, counts and filters in one pass over the matching documents; also
-/// keeps the best few of each requested need's group (given as the need
-/// ordinals each group covers).
+/// keeps the best few of each requested need's group (given as the mask of
+/// the needs each group covers).
 struct Matcher {
     c: Conditions,
-    groups: Vec<Vec<u64>>,
+    groups: Vec<u64>,
 }
 
 struct SegmentMatcher {
     c: Conditions,
-    groups: Vec<Vec<u64>>,
+    groups: Vec<u64>,
     segment: SegmentOrdinal,
     points: Column<u64>,
     sessions: Column<u64>,
-    everywhere: Column<u64>,
-    need_ord: Column<u64>,
-    delivery_mask: Column<u64>,
-    free: Column<u64>,
-    verified_day: Column<u64>,
+    need_mask: Column<u64>,
+    facts: Column<u64>,
     fruit: Fruit,
 }
 
@@ -236,11 +237,8 @@ impl Collector for Matcher {
             segment,
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
-            everywhere: fast.u64("everywhere")?,
-            need_ord: fast.u64("need_ord")?,
-            delivery_mask: fast.u64("delivery_mask")?,
-            free: fast.u64("free")?,
-            verified_day: fast.u64("verified_day")?,
+            need_mask: fast.u64("need_mask")?,
+            facts: fast.u64("facts")?,
             fruit: self.empty_fruit(),
         })
     }
@@ -308,7 +306,7 @@ impl SegmentCollector for SegmentMatcher {
                 return;
             }
         }
-        let everywhere = self.everywhere.first(doc) == Some(1);
+        let facts = Facts(self.facts.first(doc).unwrap_or(0));
         let distance_m = c.point.and_then(|point| {
             self.points
                 .values_for_doc(doc)
@@ -316,43 +314,39 @@ impl SegmentCollector for SegmentMatcher {
                 .min_by(f64::total_cmp)
         });
         if let Some(radius) = c.radius_m
-            && !everywhere
+            && !facts.everywhere()
             && distance_m.is_none_or(|d| d > radius)
         {
             return;
         }
         self.fruit.total += 1;
-        let mut in_group = [false; 16];
-        for ord in self.need_ord.values_for_doc(doc) {
-            if let Some(count) = self.fruit.needs.get_mut(ord as usize) {
+        let needs = self.need_mask.first(doc).unwrap_or(0);
+        let mut bits = needs;
+        while bits != 0 {
+            if let Some(count) = self.fruit.needs.get_mut(bits.trailing_zeros() as usize) {
                 *count += 1;
             }
-            for (g, ords) in self.groups.iter().enumerate().take(in_group.len()) {
-                in_group[g] |= ords.contains(&ord);
-            }
+            bits &= bits - 1;
         }
-        let mask = self.delivery_mask.first(doc).unwrap_or(0);
-        for (bit, count) in self.fruit.delivery.iter_mut().enumerate() {
-            if mask & (1 << bit) != 0 {
-                *count += 1;
-            }
+        for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
+            *count += u64::from(facts.delivered(n));
         }
-        self.fruit.free += self.free.first(doc).unwrap_or(0);
+        self.fruit.free += u64::from(facts.free());
         let relevance = if c.has_text { score } else { 1.0 };
         let nearness = match (c.point, distance_m) {
             (None, _) => 1.0,
             (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
             (Some(_), None) => 0.5,
         };
-        let fresh = if self.verified_day.first(doc).unwrap_or(0) >= c.fresh_since_day { 1.0 } else { 0.85 };
+        let fresh = if facts.verified_day() >= c.fresh_since_day { 1.0 } else { 0.85 };
         let candidate = Candidate {
             score: relevance * (nearness * fresh) as f32,
             address: DocAddress::new(self.segment, doc),
             distance_m,
         };
         keep(&mut self.fruit.top, candidate, c.keep);
-        for (g, member) in in_group.iter().enumerate().take(self.groups.len()) {
-            if *member {
+        for (g, group) in self.groups.iter().enumerate() {
+            if needs & group != 0 {
                 self.fruit.group_total[g] += 1;
                 keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
             }
@@ -475,50 +469,37 @@ impl SearchIndex {
     ) -> Result<Found, SearchError> {
         let needs = &q.needs;
         let f = &self.fields;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let searcher = self.searcher();
         let text = self.text_query(words, &searcher);
         let has_text = text.is_some();
-        if let Some(text) = text {
-            must.push((Occur::Must, text));
-        }
-        let term_query = |field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
-        };
-        let u64_query = |field, value: u64| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
-        };
+        // Filters decide what matches, never how it ranks.
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let text_term = |field, text: &str| Term::from_field_text(field, text);
         if !needs.is_empty() {
-            let any: Vec<(Occur, Box<dyn Query>)> =
-                needs.iter().map(|n| (Occur::Should, term_query(f.need, n))).collect();
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            filters.push(any_of(needs.iter().map(|n| text_term(f.need, n))));
         }
         if let (Some((lat, lon)), Some(radius)) = (q.point, q.radius_m) {
-            let mut place: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, u64_query(f.everywhere, 1))];
-            if let Some(cover) = cells::cover(lat, lon, radius) {
-                let terms = cover.cells.iter().map(|c| Term::from_field_u64(f.cells, u64::from(*c)));
-                place.push((Occur::Should, Box::new(TermSetQuery::new(terms))));
-            }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(place))));
+            let cover = cells::cover(lat, lon, radius).map(|c| c.cells).unwrap_or_default();
+            let cells = cover.into_iter().map(u64::from).chain([EVERYWHERE_CELL]);
+            filters.push(any_of(cells.map(|c| Term::from_field_u64(f.cells, c))));
         }
         if q.free {
-            must.push((Occur::Must, u64_query(f.free, 1)));
+            filters.push(any_of([Term::from_field_u64(f.free, 1)]));
         }
         if q.step_free {
-            must.push((Occur::Must, u64_query(f.step_free, 1)));
+            filters.push(any_of([Term::from_field_u64(f.step_free, 1)]));
         }
         if !q.referral.is_empty() {
-            let any = q.referral.iter().map(|r| (Occur::Should, term_query(f.referral, r.code()))).collect();
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            filters.push(any_of(q.referral.iter().map(|r| text_term(f.referral, r.code()))));
         }
         if q.taking_new {
-            must.push((Occur::Must, term_query(f.capacity, Capacity::Taking.code())));
+            filters.push(any_of([text_term(f.capacity, Capacity::Taking.code())]));
         }
         if let Some(language) = &q.language {
-            must.push((Occur::Must, term_query(f.language, &language.to_lowercase())));
+            filters.push(any_of([text_term(f.language, &language.to_lowercase())]));
         }
         if let Some(mode) = q.delivery {
-            must.push((Occur::Must, term_query(f.delivery, mode.code())));
+            filters.push(any_of([text_term(f.delivery, mode.code())]));
         }
         if let Some(age) = q.age {
             let age = u64::from(age);
@@ -526,14 +507,21 @@ impl SearchIndex {
                 let term = |v| Term::from_field_u64(field, v);
                 Box::new(RangeQuery::new(lower.map(term), upper.map(term)))
             };
-            must.push((Occur::Must, range(f.min_age, Bound::Unbounded, Bound::Included(age))));
-            must.push((Occur::Must, range(f.max_age, Bound::Included(age), Bound::Unbounded)));
+            filters.push(range(f.min_age, Bound::Unbounded, Bound::Included(age)));
+            filters.push(range(f.max_age, Bound::Included(age), Bound::Unbounded));
         }
         if let Some(Open::On(day)) = q.open {
-            must.push((Occur::Must, term_query(f.weekday, weekday_code(day))));
+            filters.push(any_of([text_term(f.weekday, weekday_code(day))]));
         }
-        let query: Box<dyn Query> =
-            if must.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(must)) };
+        let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
+        must.extend(filters.into_iter().map(|filter| -> (Occur, Box<dyn Query>) {
+            (Occur::Must, if has_text { Box::new(ConstScoreQuery::new(filter, 0.0)) } else { filter })
+        }));
+        let query: Box<dyn Query> = match must.len() {
+            0 => Box::new(AllQuery),
+            1 => must.remove(0).1,
+            _ => Box::new(BooleanQuery::new(must)),
+        };
         let today = now.date_naive();
         let conditions = Conditions {
             point: q.point,
@@ -544,8 +532,8 @@ impl SearchIndex {
             keep: keep.min(MAX_RESULTS),
             need_count: self.needs.len(),
         };
-        // Each requested need's group: its own ordinal, or its children's for a group of needs.
-        let groups: Vec<Vec<u64>> = needs
+        // Each requested need's group: the need itself, or its children for a group of needs.
+        let groups: Vec<u64> = needs
             .iter()
             .map(|slug| {
                 let id = self.needs.iter().find(|n| &n.slug == slug).map(|n| n.id);
@@ -553,8 +541,7 @@ impl SearchIndex {
                     .iter()
                     .enumerate()
                     .filter(|(_, n)| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
-                    .map(|(ord, _)| ord as u64)
-                    .collect()
+                    .fold(0, |mask, (ord, _)| mask | 1 << ord)
             })
             .collect();
         let fruit = searcher.search(&*query, &Matcher { c: conditions, groups })?;
@@ -661,12 +648,7 @@ impl SearchIndex {
             }
         }
         if !words.is_empty() {
-            let own_words: Vec<String> = self.tokens(&format!("{} {}", record.name, record.description));
-            let mentioned: Vec<&str> = words
-                .iter()
-                .filter(|(_, stem)| own_words.contains(stem))
-                .map(|(raw, _)| raw.as_str())
-                .collect();
+            let mentioned = self.mentioned(&format!("{} {}", record.name, record.description), words);
             if !mentioned.is_empty() {
                 why.push(format!("Mentions \u{201c}{}\u{201d}", mentioned.join("\u{201d}, \u{201c}")));
             }
@@ -683,6 +665,45 @@ impl SearchIndex {
             None => {}
         }
         why
+    }
+}
+
+/// Documents holding any of `terms` (all of one field): one term is looked
+/// up alone, several are read into a bitset.
+fn any_of(terms: impl IntoIterator<Item = Term>) -> Box<dyn Query> {
+    let mut terms: Vec<Term> = terms.into_iter().collect();
+    if terms.len() == 1 {
+        return Box::new(TermQuery::new(terms.remove(0), IndexRecordOption::Basic));
+    }
+    match AnyTermQuery::new(terms) {
+        Some(query) => Box::new(query),
+        None => Box::new(EmptyQuery),
+    }
+}
+
+impl SearchIndex {
+    /// Which of the query's words (as typed) `text` uses, in any form.
+    ///
+    /// Stemming every word of every result would cost more than the search
+    /// itself, so a word of `text` is only stemmed when it could become one of
+    /// the query's stems: English stems keep their word's first letter and are
+    /// never longer than it.
+    fn mentioned<'w>(&self, text: &str, words: &'w [(String, String)]) -> Vec<&'w str> {
+        let mut found = vec![false; words.len()];
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let lower = word.to_lowercase();
+            let could_be =
+                |stem: &str| stem.chars().next() == lower.chars().next() && stem.len() <= lower.len();
+            if !words.iter().any(|(_, stem)| could_be(stem)) {
+                continue;
+            }
+            for stem in self.tokens(&lower) {
+                for (n, (_, wanted)) in words.iter().enumerate() {
+                    found[n] |= *wanted == stem;
+                }
+            }
+        }
+        words.iter().zip(found).filter(|(_, f)| *f).map(|((raw, _), _)| raw.as_str()).collect()
     }
 }
 
