@@ -253,6 +253,24 @@ async fn referral_route_and_taking_new_people_filter_the_results() {
 }
 
 #[actix_web::test]
+async fn a_radius_wider_than_the_borough_keeps_every_service() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let postcode = encode(&central_postcode(&app));
+    let (_, everywhere) = api(&mut browser, "need=social-groups").await;
+    for km in [5, 30, 150, 200] {
+        let (status, wide) =
+            api(&mut browser, &format!("need=social-groups&postcode={postcode}&radius_km={km}")).await;
+        assert_eq!(status, StatusCode::OK);
+        if km >= 30 {
+            assert_eq!(wide["total"], everywhere["total"], "{km} km");
+        } else {
+            assert!(wide["total"].as_u64() < everywhere["total"].as_u64(), "{km} km");
+        }
+    }
+}
+
+#[actix_web::test]
 async fn a_refuge_is_found_but_never_placed() {
     let app = TestApp::with_demo();
     let mut browser = app.browser().await;

@@ -38,24 +38,26 @@ pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))
 }
 
-/// A set of cells, all at one resolution, that together hold every point
-/// within a radius of a centre (and some beyond it).
+/// A set of cells that together hold every point within a radius of a centre
+/// (and some beyond it). Where all seven children of a cell are in the set,
+/// the cell stands for them, so the set has fewer, mixed-resolution cells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cover {
-    pub resolution: Resolution,
     pub cells: Vec<CellIndex>,
 }
 
 impl Cover {
     /// Whether a location's cell (at any finer resolution) lies in the cover.
     pub fn contains(&self, cell: CellIndex) -> bool {
-        cell.parent(self.resolution).is_some_and(|parent| self.cells.contains(&parent))
+        Resolution::range(Resolution::Zero, cell.resolution())
+            .any(|r| cell.parent(r).is_some_and(|parent| self.cells.contains(&parent)))
     }
 }
 
-/// The cells covering a radius around a point: the finest resolution (no finer
-/// than locations') whose disk needs at most `MAX_RINGS` rings. `None` for
-/// coordinates off the globe or a radius that is not a positive distance.
+/// The cells covering a radius around a point: the disk of the finest
+/// resolution (no finer than locations') that needs at most `MAX_RINGS`
+/// rings, compacted. `None` for coordinates off the globe or a radius that is
+/// not a positive distance.
 pub fn cover(latitude: f64, longitude: f64, radius_m: f64) -> Option<Cover> {
     if !(radius_m.is_finite() && radius_m > 0.0) {
         return None;
@@ -68,10 +70,15 @@ pub fn cover(latitude: f64, longitude: f64, radius_m: f64) -> Option<Cover> {
         // A disk of k rings holds every point within about (k + 0.5) * 1.5
         // edges of its centre; one more ring allows for the centre cell's own size.
         let rings = (radius_m / (1.5 * edge)).ceil() + 1.0;
-        (rings <= f64::from(MAX_RINGS) || r == 0).then(|| Cover {
-            resolution,
-            cells: centre.to_cell(resolution).grid_disk(rings.min(f64::from(MAX_RINGS)) as u32),
-        })
+        if rings > f64::from(MAX_RINGS) && r > 0 {
+            return None;
+        }
+        let mut cells =
+            centre.to_cell(resolution).grid_disk::<Vec<_>>(rings.min(f64::from(MAX_RINGS)) as u32);
+        cells.sort_unstable();
+        // Compaction only fails on a set with repeats, which a disk never has.
+        let _ = CellIndex::compact(&mut cells);
+        Some(Cover { cells })
     })
 }
 
@@ -104,9 +111,10 @@ mod tests {
             ((53.42, -2.32), 1_500.0),
             ((51.5, -0.12), 5_000.0),
             ((57.1, -2.1), 50_000.0),
+            ((53.42, -2.32), 200_000.0),
         ] {
             let cover = cover(centre.0, centre.1, radius).expect("a cover");
-            assert!(cover.cells.len() <= 469, "{} cells", cover.cells.len());
+            assert!(cover.cells.len() <= 127, "{} cells", cover.cells.len());
             for step in 0..720 {
                 let bearing = f64::from(step) * 0.5_f64.to_radians();
                 let reach = radius * f64::from(step % 10 + 1) / 10.0;

@@ -34,8 +34,9 @@ const ENGLISH: &str = "en_stem";
 const PLAIN: &str = "plain";
 /// Memory the writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
-/// The coarsest H3 resolution kept for each venue; radius covers use one of 4 to 10.
-const COARSEST_CELL: u8 = 4;
+/// The coarsest H3 resolution kept for each venue: every resolution from this
+/// to the location's is indexed, since a radius's cover may use any of them.
+const COARSEST_CELL: u8 = 0;
 /// The cell a service that reaches everyone is indexed under as well, so that
 /// "within a radius, or everywhere" is one set of cells. No H3 cell is 0.
 pub(crate) const EVERYWHERE_CELL: u64 = 0;

@@ -6,14 +6,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Utc, Weekday};
 use serde::Serialize;
-use serde_json::json;
 
 use super::db;
 use crate::domain::directory::{DeliveryMode, ReferralRoute};
 use crate::domain::needs::Need;
 use crate::geo::cells;
 use crate::geo::postcode;
-use crate::search::query::{MAX_RESULTS, Open, SearchQuery};
+use crate::search::query::{Group, Hit, MAX_RESULTS, Open, SearchQuery};
 use crate::search::weekday_code;
 use crate::state::AppState;
 use crate::store::postcodes;
@@ -235,21 +234,50 @@ async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse,
     // Searching is a millisecond of CPU, not a wait, so it runs here rather
     // than being handed to the blocking pool and back.
     let results = state.search.search(&query, Utc::now()).map_err(ApiError::unavailable)?;
-    let body = json!({
-        "total": results.total,
-        "page": query.page,
-        "per_page": query.per_page,
-        "place": place,
-        "results": results.results,
-        "groups": results.groups,
-        "unmet": results.unmet,
-        "facets": {
-            "needs": results.facets.needs.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-            "delivery": results.facets.delivery.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-            "free": results.facets.free,
+    let body = SearchOut {
+        total: results.total,
+        page: query.page,
+        per_page: query.per_page,
+        place,
+        results: &results.results,
+        groups: &results.groups,
+        unmet: &results.unmet,
+        facets: FacetsOut {
+            needs: Counts(&results.facets.needs),
+            delivery: Counts(&results.facets.delivery),
+            free: results.facets.free,
         },
-    });
+    };
     Ok(HttpResponse::Ok().insert_header(("Access-Control-Allow-Origin", "*")).json(body))
+}
+
+/// The response of `GET /api/search`, as `openapi.json` describes it.
+#[derive(Serialize)]
+struct SearchOut<'a> {
+    total: u64,
+    page: usize,
+    per_page: usize,
+    place: Option<PlaceOut>,
+    results: &'a [Hit],
+    groups: &'a [Group],
+    unmet: &'a [String],
+    facets: FacetsOut<'a>,
+}
+
+#[derive(Serialize)]
+struct FacetsOut<'a> {
+    needs: Counts<'a>,
+    delivery: Counts<'a>,
+    free: u64,
+}
+
+/// Counts as an object of name to count, in the order they were counted.
+struct Counts<'a>(&'a [(String, u64)]);
+
+impl Serialize for Counts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, count)| (name, count)))
+    }
 }
 
 pub async fn openapi() -> HttpResponse {
