@@ -38,6 +38,40 @@ impl Query for AnyTermQuery {
     }
 }
 
+/// The bitset, offered to an intersection as a set to check documents
+/// against rather than one to walk: checking is a bit, while walking it means
+/// seeking every other clause (a union of a query's words, say) at each of
+/// its documents.
+struct Checked(ConstScorer<BitSetDocSet>);
+
+impl DocSet for Checked {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        u64::MAX
+    }
+}
+
+impl Scorer for Checked {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
+}
+
 impl Weight for AnyTermQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let mut docs = BitSet::with_max_value(reader.max_doc());
@@ -55,7 +89,7 @@ impl Weight for AnyTermQuery {
                 }
             }
         }
-        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+        Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(docs), boost))))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

@@ -9,7 +9,8 @@ mod any_term;
 pub mod query;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Days, NaiveDate, NaiveDateTime, Weekday};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,12 @@ use tantivy::schema::{
 };
 use tantivy::store::Compressor;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::index::SegmentId;
+use tantivy::schema::Value;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, SegmentReader,
+    TantivyDocument, Term,
+};
 
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
@@ -40,8 +46,10 @@ const COARSEST_CELL: u8 = 0;
 /// The cell a service that reaches everyone is indexed under as well, so that
 /// "within a radius, or everywhere" is one set of cells. No H3 cell is 0.
 pub(crate) const EVERYWHERE_CELL: u64 = 0;
-/// The most terms the needs taxonomy may have: each is a bit of `need_mask`.
-const MAX_NEEDS: usize = 64;
+/// The most terms the needs taxonomy may have: each is a bit of `Facts`.
+const MAX_NEEDS: usize = 56;
+/// Listings checked within this many days count as fresh.
+const FRESH_DAYS: u64 = 182;
 /// How many days of sessions each service carries, for "open now".
 const SESSION_DAYS: u64 = 8;
 
@@ -65,7 +73,6 @@ pub(crate) struct Fields {
     pub words: Field,
     pub name_words: Field,
     pub need: Field,
-    pub need_mask: Field,
     pub cells: Field,
     pub points: Field,
     pub delivery: Field,
@@ -102,7 +109,6 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", plain.clone()),
         name_words: b.add_text_field("name_words", plain),
         need: b.add_text_field("need", STRING),
-        need_mask: b.add_u64_field("need_mask", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
         delivery: b.add_text_field("delivery", STRING),
@@ -148,25 +154,64 @@ pub(crate) struct Record {
     pub schedules: Vec<Schedule>,
 }
 
+/// A searcher and, for each of its segments, every document's record by
+/// document number, so that turning matches into results reads nothing from
+/// disk and parses nothing.
+pub(crate) struct Snapshot {
+    pub searcher: Searcher,
+    pub records: Vec<Arc<Vec<Option<Record>>>>,
+}
+
+impl Snapshot {
+    /// Reads the records of `searcher`'s segments, reusing those of segments
+    /// `previous` already holds (a segment never changes once written).
+    fn load(searcher: Searcher, record: Field, previous: Option<&Snapshot>) -> Result<Snapshot, SearchError> {
+        let known: HashMap<SegmentId, &Arc<Vec<Option<Record>>>> = previous
+            .map(|p| {
+                let ids = p.searcher.segment_readers().iter().map(SegmentReader::segment_id);
+                ids.zip(&p.records).collect()
+            })
+            .unwrap_or_default();
+        let mut records = Vec::new();
+        for segment in searcher.segment_readers() {
+            if let Some(held) = known.get(&segment.segment_id()) {
+                records.push(Arc::clone(held));
+                continue;
+            }
+            let store = segment.get_store_reader(0).map_err(|e| SearchError::Io(e.to_string()))?;
+            let mut held = Vec::with_capacity(segment.max_doc() as usize);
+            // Every document in number order, deleted ones too, so that a
+            // document's number is its place in the list.
+            for doc in store.iter::<TantivyDocument>(None) {
+                held.push(doc?.get_first(record).and_then(|v| v.as_str()).and_then(|text| {
+                    serde_json::from_str::<Record>(text).ok()
+                }));
+            }
+            records.push(Arc::new(held));
+        }
+        Ok(Snapshot { searcher, records })
+    }
+
+    pub fn record(&self, address: DocAddress) -> Option<&Record> {
+        self.records.get(address.segment_ord as usize)?.get(address.doc_id as usize)?.as_ref()
+    }
+}
+
 /// The index of running services.
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// What searches read: replaced, whole, after every commit.
+    snapshot: RwLock<Arc<Snapshot>>,
     pub(crate) fields: Fields,
-    /// The needs taxonomy, in order: a need's place here is its bit in `need_mask`.
+    /// The needs taxonomy, in order: a need's place here is its bit in `Facts`.
     pub(crate) needs: Vec<Need>,
     /// Each need's synonyms and phrases with their stems, worked out once:
     /// (the need's place, the words as written, their stems).
     pub(crate) need_terms: Vec<(usize, String, Vec<String>)>,
     /// The day the documents' day-dependent facts (sessions, weekdays) were worked out for.
     built_for: Mutex<Option<NaiveDate>>,
-}
-
-/// Days since 1 January 2020, the epoch of stored days and minutes.
-pub(crate) fn day_number(date: NaiveDate) -> u64 {
-    let epoch = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default();
-    u64::try_from((date - epoch).num_days()).unwrap_or(0)
 }
 
 /// Minutes since 2020-01-01 00:00 UTC.
@@ -204,26 +249,34 @@ pub fn weekday_code(day: Weekday) -> &'static str {
 }
 
 /// What ranking and facet counts read for every match, packed into one fast
-/// field so that each match costs one read: whether the service reaches
-/// everyone, whether it is free, its delivery modes (a bit each, in
-/// `DeliveryMode::ALL` order) and the day it was last verified.
+/// field so that each match costs one read: the needs it helps with (a bit
+/// each, in taxonomy order), whether it reaches everyone, whether it is
+/// free, whether it was checked within `FRESH_DAYS` of the day the index was
+/// built for, and its delivery modes (a bit each, in `DeliveryMode::ALL` order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Facts(pub u64);
 
 impl Facts {
-    const EVERYWHERE: u64 = 1;
-    const FREE: u64 = 1 << 1;
-    const DELIVERY_SHIFT: u32 = 2;
-    const VERIFIED_SHIFT: u32 = 16;
+    const EVERYWHERE: u64 = 1 << MAX_NEEDS;
+    const FREE: u64 = 1 << (MAX_NEEDS + 1);
+    const FRESH: u64 = 1 << (MAX_NEEDS + 2);
+    const DELIVERY_SHIFT: usize = MAX_NEEDS + 3;
 
-    pub fn pack(everywhere: bool, free: bool, delivery: &[DeliveryMode], verified_day: u64) -> u64 {
+    pub fn pack(needs: u64, everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
         let modes = delivery
             .iter()
             .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
-        u64::from(everywhere)
-            | u64::from(free) << 1
+        let flag = |on: bool, bit: u64| if on { bit } else { 0 };
+        needs
+            | flag(everywhere, Self::EVERYWHERE)
+            | flag(free, Self::FREE)
+            | flag(fresh, Self::FRESH)
             | modes << Self::DELIVERY_SHIFT
-            | verified_day << Self::VERIFIED_SHIFT
+    }
+
+    /// The needs it helps with, a bit each.
+    pub fn needs(self) -> u64 {
+        self.0 & (Self::EVERYWHERE - 1)
     }
 
     pub fn everywhere(self) -> bool {
@@ -234,13 +287,13 @@ impl Facts {
         self.0 & Self::FREE != 0
     }
 
+    pub fn fresh(self) -> bool {
+        self.0 & Self::FRESH != 0
+    }
+
     /// Whether it is delivered in the `n`th of `DeliveryMode::ALL`.
     pub fn delivered(self, n: usize) -> bool {
         self.0 >> Self::DELIVERY_SHIFT & 1 << n != 0
-    }
-
-    pub fn verified_day(self) -> u64 {
-        self.0 >> Self::VERIFIED_SHIFT
     }
 }
 
@@ -301,6 +354,7 @@ impl SearchIndex {
         let writer = index.writer(WRITER_MEMORY)?;
         let mut search = SearchIndex {
             index,
+            snapshot: RwLock::new(Arc::new(Snapshot::load(reader.searcher(), fields.record, None)?)),
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -349,7 +403,7 @@ impl SearchIndex {
         if segments.len() > 1 {
             writer.merge(&segments).wait()?;
         }
-        self.reader.reload()?;
+        self.reload()?;
         Ok(())
     }
 
@@ -369,7 +423,15 @@ impl SearchIndex {
             writer.add_document(self.document(service, today))?;
         }
         self.commit(&mut writer)?;
+        self.reload()?;
+        Ok(())
+    }
+
+    /// Moves searches on to the latest commit.
+    fn reload(&self) -> Result<(), SearchError> {
         self.reader.reload()?;
+        let next = Snapshot::load(self.reader.searcher(), self.fields.record, Some(&self.snapshot()))?;
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         Ok(())
     }
 
@@ -385,8 +447,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    pub(crate) fn searcher(&self) -> tantivy::Searcher {
-        self.reader.searcher()
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub(crate) fn tokens(&self, text: &str) -> Vec<String> {
@@ -424,7 +486,6 @@ impl SearchIndex {
                 }
             }
         }
-        doc.add_u64(f.need_mask, need_mask);
         for place in &s.places {
             doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
             if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
@@ -473,8 +534,8 @@ impl SearchIndex {
                 doc.add_u64(f.sessions, (starts << 32) | ends);
             }
         }
-        let verified_day = s.last_verified_at.map_or(0, |t| day_number(t.date()));
-        doc.add_u64(f.facts, Facts::pack(everywhere, free, &s.delivery, verified_day));
+        let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
+        doc.add_u64(f.facts, Facts::pack(need_mask, everywhere, free, fresh, &s.delivery));
         let record = Record {
             id: s.id,
             name: s.name.clone(),

@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
 
-use chrono::{DateTime, Duration, Utc, Weekday};
+use chrono::{DateTime, Utc, Weekday};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -22,20 +22,18 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
     Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::any_term::AnyTermQuery;
 use super::{
-    EVERYWHERE_CELL, Facts, Record, SearchError, SearchIndex, day_number, minute_number, unpack_point,
+    EVERYWHERE_CELL, Facts, Record, SearchError, Snapshot, SearchIndex, minute_number, unpack_point,
     weekday_code,
 };
 use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::schedule;
 use crate::geo::cells;
 
-/// Listings checked within this many days count as fresh.
-const FRESH_DAYS: u64 = 182;
 /// The deepest page a search goes to.
 pub const MAX_RESULTS: usize = 1_000;
 /// Results shown in each need's group.
@@ -186,7 +184,6 @@ struct Conditions {
     radius_m: Option<f64>,
     open_now_minute: Option<u64>,
     has_text: bool,
-    fresh_since_day: u64,
     keep: usize,
     need_count: usize,
 }
@@ -205,7 +202,6 @@ struct SegmentMatcher {
     segment: SegmentOrdinal,
     points: Column<u64>,
     sessions: Column<u64>,
-    need_mask: Column<u64>,
     facts: Column<u64>,
     fruit: Fruit,
 }
@@ -237,7 +233,6 @@ impl Collector for Matcher {
             segment,
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
-            need_mask: fast.u64("need_mask")?,
             facts: fast.u64("facts")?,
             fruit: self.empty_fruit(),
         })
@@ -320,7 +315,7 @@ impl SegmentCollector for SegmentMatcher {
             return;
         }
         self.fruit.total += 1;
-        let needs = self.need_mask.first(doc).unwrap_or(0);
+        let needs = facts.needs();
         let mut bits = needs;
         while bits != 0 {
             if let Some(count) = self.fruit.needs.get_mut(bits.trailing_zeros() as usize) {
@@ -338,7 +333,7 @@ impl SegmentCollector for SegmentMatcher {
             (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
             (Some(_), None) => 0.5,
         };
-        let fresh = if facts.verified_day() >= c.fresh_since_day { 1.0 } else { 0.85 };
+        let fresh = if facts.fresh() { 1.0 } else { 0.85 };
         let candidate = Candidate {
             score: relevance * (nearness * fresh) as f32,
             address: DocAddress::new(self.segment, doc),
@@ -364,9 +359,10 @@ impl SearchIndex {
         let words = self.words(&q.text);
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
-        let found = self.run(q, &words, offset + per_page, now)?;
+        let snapshot = self.snapshot();
+        let found = self.run(&snapshot.searcher, q, &words, offset + per_page, now)?;
         let mut made = HashMap::new();
-        let results = self.hits(&found.top, offset, per_page, q, &words, now, &mut made)?;
+        let results = self.hits(&snapshot, &found.top, offset, per_page, q, &words, now, &mut made);
         let mut groups = Vec::new();
         let mut unmet = Vec::new();
         for ((slug, top), total) in q.needs.iter().zip(found.group_top).zip(found.group_total) {
@@ -381,7 +377,7 @@ impl SearchIndex {
                     .find(|n| &n.slug == slug)
                     .map_or_else(|| slug.clone(), |n| n.label.clone()),
                 total,
-                results: self.hits(&top, 0, GROUP_SIZE, q, &words, now, &mut made)?,
+                results: self.hits(&snapshot, &top, 0, GROUP_SIZE, q, &words, now, &mut made),
             });
         }
         Ok(SearchResults { total: found.total, results, groups, unmet, facets: found.facets })
@@ -462,6 +458,7 @@ impl SearchIndex {
     /// group, and the facet counts.
     fn run(
         &self,
+        searcher: &Searcher,
         q: &SearchQuery,
         words: &[(String, String)],
         keep: usize,
@@ -469,8 +466,7 @@ impl SearchIndex {
     ) -> Result<Found, SearchError> {
         let needs = &q.needs;
         let f = &self.fields;
-        let searcher = self.searcher();
-        let text = self.text_query(words, &searcher);
+        let text = self.text_query(words, searcher);
         let has_text = text.is_some();
         // Filters decide what matches, never how it ranks.
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
@@ -522,13 +518,11 @@ impl SearchIndex {
             1 => must.remove(0).1,
             _ => Box::new(BooleanQuery::new(must)),
         };
-        let today = now.date_naive();
         let conditions = Conditions {
             point: q.point,
             radius_m: q.radius_m,
             open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
             has_text,
-            fresh_since_day: day_number(today - Duration::days(FRESH_DAYS as i64)),
             keep: keep.min(MAX_RESULTS),
             need_count: self.needs.len(),
         };
@@ -580,6 +574,7 @@ impl SearchIndex {
     #[expect(clippy::too_many_arguments, reason = "the search's parts, passed down once")]
     fn hits(
         &self,
+        snapshot: &Snapshot,
         candidates: &[Candidate],
         offset: usize,
         count: usize,
@@ -587,8 +582,7 @@ impl SearchIndex {
         words: &[(String, String)],
         now: DateTime<Utc>,
         made: &mut HashMap<DocAddress, Hit>,
-    ) -> Result<Vec<Hit>, SearchError> {
-        let searcher = self.searcher();
+    ) -> Vec<Hit> {
         let named = self.needs_named(words);
         let mut hits = Vec::new();
         for candidate in candidates.iter().skip(offset).take(count) {
@@ -596,31 +590,24 @@ impl SearchIndex {
                 hits.push(hit.clone());
                 continue;
             }
-            let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let Some(text) = doc.get_first(self.fields.record).and_then(|v| v.as_str().map(str::to_string))
-            else {
-                continue;
-            };
-            let Ok(record) = serde_json::from_str::<Record>(&text) else { continue };
-            let why = self.why(&record, candidate, q, words, &named);
-            let next_session = schedule::next_session(&record.schedules, now).map(|s| s.describe());
+            let Some(record) = snapshot.record(candidate.address) else { continue };
             let hit = Hit {
                 url: format!("/services/{}", record.id),
                 id: record.id.to_string(),
-                name: record.name,
-                organisation: record.organisation,
+                name: record.name.clone(),
+                organisation: record.organisation.clone(),
                 distance_m: candidate.distance_m.map(|d| d.round() as u32),
-                needs: record.needs,
+                needs: record.needs.clone(),
                 referral: record.referral.code(),
                 capacity: record.capacity.map(Capacity::code),
-                why,
-                next_session,
+                why: self.why(record, candidate, q, words, &named),
+                next_session: schedule::next_session(&record.schedules, now).map(|s| s.describe()),
                 score: candidate.score,
             };
             made.insert(candidate.address, hit.clone());
             hits.push(hit);
         }
-        Ok(hits)
+        hits
     }
 
     fn why(
