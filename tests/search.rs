@@ -541,6 +541,31 @@ async fn open_now_follows_the_clock_in_london() {
 }
 
 #[actix_web::test]
+async fn every_result_says_when_it_next_meets_even_weeks_ahead() {
+    use doorstep::domain::schedule;
+    use doorstep::search::query::SearchQuery;
+    let app = TestApp::with_demo();
+    let services =
+        doorstep::store::search_feed::searchable(&mut app.state.store.conn().unwrap(), None).unwrap();
+    let now = chrono::Utc::now();
+    let mut compared = 0;
+    let mut beyond_a_week = 0;
+    for page in 1..=10 {
+        let query = SearchQuery { page, per_page: 100, ..SearchQuery::default() };
+        for hit in app.state.search.search(&query, now).unwrap().results {
+            let service = services.iter().find(|s| s.id.to_string() == hit.id).unwrap();
+            let expected = schedule::next_session(&service.schedules, now);
+            beyond_a_week +=
+                usize::from(expected.as_ref().is_some_and(|s| s.starts > now + chrono::Duration::days(7)));
+            assert_eq!(hit.next_session, expected.map(|s| s.describe()), "{}", hit.name);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, services.len());
+    assert!(beyond_a_week > 0, "some services meet monthly or by the season");
+}
+
+#[actix_web::test]
 async fn a_corrupt_index_is_rebuilt_at_start() {
     let TestApp { dir, state } = TestApp::with_demo();
     let config = (*state.config).clone();

@@ -6,8 +6,17 @@ pub mod search;
 
 /// The process's peak resident memory so far, in megabytes (Linux).
 pub fn peak_memory_mb() -> Option<f64> {
+    memory_mb("VmHWM:")
+}
+
+/// The process's resident memory now, in megabytes (Linux).
+pub fn resident_memory_mb() -> Option<f64> {
+    memory_mb("VmRSS:")
+}
+
+fn memory_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }

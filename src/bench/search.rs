@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Utc, Weekday};
 
-use super::{peak_memory_mb, percentile};
+use super::{peak_memory_mb, percentile, resident_memory_mb};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
 use crate::domain::needs;
@@ -150,6 +150,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
         drop(services);
 
         let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
+        drop(demo);
         let mut dice = Dice::new(0x5EA2C4 + size as u64);
         let queries = mixed_queries(plan.queries, &points, &leaf_slugs, &mut dice);
         let now = Utc::now();
@@ -264,6 +265,10 @@ fn http_load(
     let rate = ok as f64 / seconds;
     println!(
         "HTTP load on loopback, {workers} server workers, {CONNECTIONS} connections: {ok} answered 200 in {seconds:.1} s = {rate:.0} requests/s"
+    );
+    println!(
+        "resident memory while serving: {:.0} MB (budget: under 500 MB)",
+        resident_memory_mb().unwrap_or(0.0)
     );
     Ok(rate)
 }

@@ -8,19 +8,21 @@
 mod any_term;
 pub mod query;
 
-use std::path::Path;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::{Days, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono_tz::Europe::London;
 use serde::{Deserialize, Serialize};
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::schema::Value;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::store::Compressor;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
-use tantivy::index::SegmentId;
-use tantivy::schema::Value;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, SegmentReader,
     TantivyDocument, Term,
@@ -29,7 +31,7 @@ use tantivy::{
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::needs::Need;
-use crate::domain::schedule::{self, Schedule};
+use crate::domain::schedule::{self, Session};
 use crate::domain::views::SearchableService;
 use crate::geo::cells;
 
@@ -151,7 +153,6 @@ pub(crate) struct Record {
     pub area: ServiceArea,
     pub referral: ReferralRoute,
     pub capacity: Option<Capacity>,
-    pub schedules: Vec<Schedule>,
 }
 
 /// A searcher and, for each of its segments, every document's record by
@@ -160,6 +161,8 @@ pub(crate) struct Record {
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
     pub records: Vec<Arc<Vec<Option<Record>>>>,
+    /// Each segment's `sessions` column, for results' next session.
+    sessions: Vec<Column<u64>>,
 }
 
 impl Snapshot {
@@ -173,7 +176,9 @@ impl Snapshot {
             })
             .unwrap_or_default();
         let mut records = Vec::new();
+        let mut sessions = Vec::new();
         for segment in searcher.segment_readers() {
+            sessions.push(segment.fast_fields().u64("sessions")?);
             if let Some(held) = known.get(&segment.segment_id()) {
                 records.push(Arc::clone(held));
                 continue;
@@ -183,17 +188,31 @@ impl Snapshot {
             // Every document in number order, deleted ones too, so that a
             // document's number is its place in the list.
             for doc in store.iter::<TantivyDocument>(None) {
-                held.push(doc?.get_first(record).and_then(|v| v.as_str()).and_then(|text| {
-                    serde_json::from_str::<Record>(text).ok()
-                }));
+                held.push(
+                    doc?.get_first(record)
+                        .and_then(|v| v.as_str())
+                        .and_then(|text| serde_json::from_str::<Record>(text).ok()),
+                );
             }
             records.push(Arc::new(held));
         }
-        Ok(Snapshot { searcher, records })
+        Ok(Snapshot { searcher, records, sessions })
     }
 
     pub fn record(&self, address: DocAddress) -> Option<&Record> {
         self.records.get(address.segment_ord as usize)?.get(address.doc_id as usize)?.as_ref()
+    }
+
+    /// A document's next session still to end after `now` (the index holds
+    /// the coming week's sessions and the first one after it).
+    pub fn next_session(&self, address: DocAddress, now: DateTime<Utc>) -> Option<Session> {
+        let now = minute_number(now.naive_utc());
+        self.sessions
+            .get(address.segment_ord as usize)?
+            .values_for_doc(address.doc_id)
+            .filter(|packed| packed & 0xFFFF_FFFF > now)
+            .min()
+            .map(unpack_session)
     }
 }
 
@@ -219,6 +238,18 @@ pub(crate) fn minute_number(time: NaiveDateTime) -> u64 {
     let epoch =
         NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
     u64::try_from((time - epoch).num_minutes()).unwrap_or(0)
+}
+
+/// A session packed into one number: its start and end as minute numbers.
+pub(crate) fn pack_session(session: &Session) -> u64 {
+    minute_number(session.starts.naive_utc()) << 32 | minute_number(session.ends.naive_utc())
+}
+
+fn unpack_session(packed: u64) -> Session {
+    let epoch =
+        NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let at = |minutes: u64| (epoch + Duration::minutes(minutes as i64)).and_utc().with_timezone(&London);
+    Session { starts: at(packed >> 32), ends: at(packed & 0xFFFF_FFFF) }
 }
 
 /// A point packed into one number: latitude and longitude to five decimal
@@ -529,10 +560,17 @@ impl SearchIndex {
                 continue;
             };
             for session in s.schedules.iter().filter_map(|sch| sch.session_on(date)) {
-                let starts = minute_number(session.starts.naive_utc());
-                let ends = minute_number(session.ends.naive_utc());
-                doc.add_u64(f.sessions, (starts << 32) | ends);
+                doc.add_u64(f.sessions, pack_session(&session));
             }
+        }
+        // And the first session after those days, for "next meets".
+        let week_after = today
+            .checked_add_days(Days::new(SESSION_DAYS - 1))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|t| London.from_local_datetime(&t).earliest())
+            .map(|t| t.with_timezone(&Utc));
+        if let Some(session) = week_after.and_then(|t| schedule::next_session(&s.schedules, t)) {
+            doc.add_u64(f.sessions, pack_session(&session));
         }
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
         doc.add_u64(f.facts, Facts::pack(need_mask, everywhere, free, fresh, &s.delivery));
@@ -546,7 +584,6 @@ impl SearchIndex {
             area: s.area,
             referral: s.referral,
             capacity: s.capacity,
-            schedules: s.schedules.clone(),
         };
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
         doc

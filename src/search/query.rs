@@ -27,11 +27,10 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader,
 
 use super::any_term::AnyTermQuery;
 use super::{
-    EVERYWHERE_CELL, Facts, Record, SearchError, Snapshot, SearchIndex, minute_number, unpack_point,
+    EVERYWHERE_CELL, Facts, Record, SearchError, SearchIndex, Snapshot, minute_number, unpack_point,
     weekday_code,
 };
 use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
-use crate::domain::schedule;
 use crate::geo::cells;
 
 /// The deepest page a search goes to.
@@ -601,7 +600,7 @@ impl SearchIndex {
                 referral: record.referral.code(),
                 capacity: record.capacity.map(Capacity::code),
                 why: self.why(record, candidate, q, words, &named),
-                next_session: schedule::next_session(&record.schedules, now).map(|s| s.describe()),
+                next_session: snapshot.next_session(candidate.address, now).map(|s| s.describe()),
                 score: candidate.score,
             };
             made.insert(candidate.address, hit.clone());

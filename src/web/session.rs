@@ -27,9 +27,20 @@ pub const CSRF_COOKIE: &str = "doorstep_csrf";
 /// The most a form may send.
 const FORM_LIMIT: usize = 64 * 1024;
 
-/// This request's CSRF token, put in the request's extensions by `frame_and_csrf`.
+/// This request's CSRF token, kept in the request's extensions: the one its
+/// cookie carries (put there by `frame_and_csrf`), or a new one made the first
+/// time a page asks for it.
 #[derive(Clone, Debug)]
 struct CsrfToken(String);
+
+fn csrf_token(req: &HttpRequest) -> String {
+    if let Some(token) = req.extensions().get::<CsrfToken>() {
+        return token.0.clone();
+    }
+    let token = random_token();
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    token
+}
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
     req.app_data::<web::Data<AppState>>()
@@ -73,11 +84,12 @@ pub async fn frame_and_csrf(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = state_of(req.request())?;
     let existing = read_signed(req.request(), &state.cookie_key, CSRF_COOKIE).filter(|t| t.len() == 64);
-    let token = existing.clone().unwrap_or_else(random_token);
-    req.extensions_mut().insert(CsrfToken(token.clone()));
+    if let Some(token) = &existing {
+        req.extensions_mut().insert(CsrfToken(token.clone()));
+    }
     let mut res = next.call(req).await?.map_into_boxed_body();
     if res.status().is_client_error() || res.status().is_server_error() {
-        let frame = Frame { user: None, csrf_token: token.clone(), demo: state.demo.clone() };
+        let frame = Frame { user: None, csrf_token: csrf_token(res.request()), demo: state.demo.clone() };
         let page = res.response().error().and_then(|e| e.as_error::<AppError>()).map(|e| e.page(&frame));
         if let Some(page) = page {
             res = res.into_response(page);
@@ -90,7 +102,7 @@ pub async fn frame_and_csrf(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if existing.is_none() && is_page {
-        let cookie = signed_cookie(&state, CSRF_COOKIE, token);
+        let cookie = signed_cookie(&state, CSRF_COOKIE, csrf_token(res.request()));
         if let Ok(value) = header::HeaderValue::from_str(&cookie.to_string()) {
             res.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -117,7 +129,7 @@ impl FromRequest for Visitor {
                 return Ok(visitor.clone());
             }
             let state = state_of(&req)?;
-            let csrf_token = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+            let csrf_token = csrf_token(&req);
             let user = match read_signed(&req, &state.cookie_key, SESSION_COOKIE) {
                 Some(token) => {
                     let store = state.store.clone();
