@@ -433,10 +433,12 @@ impl SearchIndex {
             // A typo is only looked for when the word as typed is not in the
             // index at all: a word spelled right needs no guessing (and
             // guessing costs more than everything else in a query).
-            let known = [f.name_words, f.words]
-                .iter()
-                .any(|&field| searcher.doc_freq(&term(field, raw)).unwrap_or(0) > 0);
-            if raw.chars().count() >= 5 && !known {
+            let known = || {
+                [f.name_words, f.words]
+                    .iter()
+                    .any(|&field| searcher.doc_freq(&term(field, raw)).unwrap_or(0) > 0)
+            };
+            if raw.chars().count() >= 5 && !known() {
                 for (field, weight) in [(f.name_words, 3.0), (f.words, 0.8)] {
                     clauses.push(boosted(Box::new(FuzzyTermQuery::new(term(field, raw), 1, true)), weight));
                 }
