@@ -160,7 +160,7 @@ pub(crate) struct Record {
 /// disk and parses nothing.
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
-    pub records: Vec<Arc<Vec<Option<Record>>>>,
+    records: Vec<Arc<Vec<Option<Record>>>>,
     /// Each segment's `sessions` column, for results' next session.
     sessions: Vec<Column<u64>>,
 }
@@ -233,11 +233,14 @@ pub struct SearchIndex {
     built_for: Mutex<Option<NaiveDate>>,
 }
 
-/// Minutes since 2020-01-01 00:00 UTC.
+/// 2020-01-01 00:00 UTC, from when stored times are counted in minutes.
+fn minute_epoch() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default()
+}
+
+/// Minutes since `minute_epoch`.
 pub(crate) fn minute_number(time: NaiveDateTime) -> u64 {
-    let epoch =
-        NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
-    u64::try_from((time - epoch).num_minutes()).unwrap_or(0)
+    u64::try_from((time - minute_epoch()).num_minutes()).unwrap_or(0)
 }
 
 /// A session packed into one number: its start and end as minute numbers.
@@ -246,9 +249,8 @@ pub(crate) fn pack_session(session: &Session) -> u64 {
 }
 
 fn unpack_session(packed: u64) -> Session {
-    let epoch =
-        NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
-    let at = |minutes: u64| (epoch + Duration::minutes(minutes as i64)).and_utc().with_timezone(&London);
+    let at =
+        |minutes: u64| (minute_epoch() + Duration::minutes(minutes as i64)).and_utc().with_timezone(&London);
     Session { starts: at(packed >> 32), ends: at(packed & 0xFFFF_FFFF) }
 }
 

@@ -167,6 +167,17 @@ impl Ord for Candidate {
     }
 }
 
+/// A search as asked, with its words worked out once: stemmed (as typed,
+/// stem), and the needs whose everyday words they contain (the need's place,
+/// the words that named it).
+#[derive(Clone, Copy)]
+struct Asked<'a> {
+    q: &'a SearchQuery,
+    words: &'a [(String, String)],
+    named: &'a [(usize, String)],
+    now: DateTime<Utc>,
+}
+
 /// One pass's findings, sorted best first.
 struct Found {
     total: u64,
@@ -356,12 +367,14 @@ impl SearchIndex {
     /// Answers a search as of `now`.
     pub fn search(&self, q: &SearchQuery, now: DateTime<Utc>) -> Result<SearchResults, SearchError> {
         let words = self.words(&q.text);
+        let named = self.needs_named(&words);
+        let asked = Asked { q, words: &words, named: &named, now };
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
         let snapshot = self.snapshot();
-        let found = self.run(&snapshot.searcher, q, &words, offset + per_page, now)?;
+        let found = self.run(&snapshot.searcher, &asked, offset + per_page)?;
         let mut made = HashMap::new();
-        let results = self.hits(&snapshot, &found.top, offset, per_page, q, &words, now, &mut made);
+        let results = self.hits(&snapshot, &asked, &found.top, offset, per_page, &mut made);
         let mut groups = Vec::new();
         let mut unmet = Vec::new();
         for ((slug, top), total) in q.needs.iter().zip(found.group_top).zip(found.group_total) {
@@ -376,7 +389,7 @@ impl SearchIndex {
                     .find(|n| &n.slug == slug)
                     .map_or_else(|| slug.clone(), |n| n.label.clone()),
                 total,
-                results: self.hits(&snapshot, &top, 0, GROUP_SIZE, q, &words, now, &mut made),
+                results: self.hits(&snapshot, &asked, &top, 0, GROUP_SIZE, &mut made),
             });
         }
         Ok(SearchResults { total: found.total, results, groups, unmet, facets: found.facets })
@@ -413,7 +426,8 @@ impl SearchIndex {
         named
     }
 
-    fn text_query(&self, words: &[(String, String)], searcher: &tantivy::Searcher) -> Option<Box<dyn Query>> {
+    fn text_query(&self, asked: &Asked, searcher: &Searcher) -> Option<Box<dyn Query>> {
+        let words = asked.words;
         if words.is_empty() {
             return None;
         }
@@ -444,8 +458,8 @@ impl SearchIndex {
                 }
             }
         }
-        for (ord, _) in self.needs_named(words) {
-            let need = TermQuery::new(term(f.need, &self.needs[ord].slug), IndexRecordOption::Basic);
+        for (ord, _) in asked.named {
+            let need = TermQuery::new(term(f.need, &self.needs[*ord].slug), IndexRecordOption::Basic);
             clauses.push(boosted(Box::new(need), 4.0));
         }
         if words.len() >= 2 {
@@ -457,17 +471,11 @@ impl SearchIndex {
 
     /// Runs the query once: the best candidates, the total, each need's
     /// group, and the facet counts.
-    fn run(
-        &self,
-        searcher: &Searcher,
-        q: &SearchQuery,
-        words: &[(String, String)],
-        keep: usize,
-        now: DateTime<Utc>,
-    ) -> Result<Found, SearchError> {
+    fn run(&self, searcher: &Searcher, asked: &Asked, keep: usize) -> Result<Found, SearchError> {
+        let (q, now) = (asked.q, asked.now);
         let needs = &q.needs;
         let f = &self.fields;
-        let text = self.text_query(words, searcher);
+        let text = self.text_query(asked, searcher);
         let has_text = text.is_some();
         // Filters decide what matches, never how it ranks.
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
@@ -570,21 +578,17 @@ impl SearchIndex {
         })
     }
 
-    /// Turns candidates into results, reading each one's stored record; a
-    /// result already made for this search (`made`) is reused.
-    #[expect(clippy::too_many_arguments, reason = "the search's parts, passed down once")]
+    /// Turns candidates into results from their records; a result already
+    /// made for this search (`made`) is reused.
     fn hits(
         &self,
         snapshot: &Snapshot,
+        asked: &Asked,
         candidates: &[Candidate],
         offset: usize,
         count: usize,
-        q: &SearchQuery,
-        words: &[(String, String)],
-        now: DateTime<Utc>,
         made: &mut HashMap<DocAddress, Hit>,
     ) -> Vec<Hit> {
-        let named = self.needs_named(words);
         let mut hits = Vec::new();
         for candidate in candidates.iter().skip(offset).take(count) {
             if let Some(hit) = made.get(&candidate.address) {
@@ -601,8 +605,8 @@ impl SearchIndex {
                 needs: record.needs.clone(),
                 referral: record.referral.code(),
                 capacity: record.capacity.map(Capacity::code),
-                why: self.why(record, candidate, q, words, &named),
-                next_session: snapshot.next_session(candidate.address, now).map(|s| s.describe()),
+                why: self.why(record, candidate, asked),
+                next_session: snapshot.next_session(candidate.address, asked.now).map(|s| s.describe()),
                 score: candidate.score,
             };
             made.insert(candidate.address, hit.clone());
@@ -611,14 +615,8 @@ impl SearchIndex {
         hits
     }
 
-    fn why(
-        &self,
-        record: &Record,
-        candidate: &Candidate,
-        q: &SearchQuery,
-        words: &[(String, String)],
-        named: &[(usize, String)],
-    ) -> Vec<String> {
+    fn why(&self, record: &Record, candidate: &Candidate, asked: &Asked) -> Vec<String> {
+        let Asked { q, words, named, .. } = *asked;
         let mut why = Vec::new();
         let label = |slug: &str| {
             self.needs.iter().find(|n| n.slug == slug).map_or(slug.to_string(), |n| n.label.clone())
