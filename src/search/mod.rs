@@ -282,25 +282,28 @@ pub fn weekday_code(day: Weekday) -> &'static str {
 }
 
 /// What ranking and facet counts read for every match, packed into one fast
-/// field so that each match costs one read: the needs it helps with (a bit
-/// each, in taxonomy order), whether it reaches everyone, whether it is
-/// free, whether it was checked within `FRESH_DAYS` of the day the index was
-/// built for, and its delivery modes (a bit each, in `DeliveryMode::ALL` order).
+/// field so that each match costs one read. From the lowest bit: whether it
+/// reaches everyone, whether it is free, whether it was checked within
+/// `FRESH_DAYS` of the day the index was built for, its delivery modes (a bit
+/// each, in `DeliveryMode::ALL` order), then from bit 8 the needs it helps
+/// with (a bit each, in taxonomy order). Flags low and needs high keep the
+/// values in a range tantivy stores bit-packed, its fastest to read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Facts(pub u64);
 
 impl Facts {
-    const EVERYWHERE: u64 = 1 << MAX_NEEDS;
-    const FREE: u64 = 1 << (MAX_NEEDS + 1);
-    const FRESH: u64 = 1 << (MAX_NEEDS + 2);
-    const DELIVERY_SHIFT: usize = MAX_NEEDS + 3;
+    const EVERYWHERE: u64 = 1;
+    const FREE: u64 = 1 << 1;
+    const FRESH: u64 = 1 << 2;
+    const DELIVERY_SHIFT: usize = 3;
+    const NEEDS_SHIFT: usize = 8;
 
     pub fn pack(needs: u64, everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
         let modes = delivery
             .iter()
             .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
         let flag = |on: bool, bit: u64| if on { bit } else { 0 };
-        needs
+        needs << Self::NEEDS_SHIFT
             | flag(everywhere, Self::EVERYWHERE)
             | flag(free, Self::FREE)
             | flag(fresh, Self::FRESH)
@@ -309,7 +312,7 @@ impl Facts {
 
     /// The needs it helps with, a bit each.
     pub fn needs(self) -> u64 {
-        self.0 & (Self::EVERYWHERE - 1)
+        self.0 >> Self::NEEDS_SHIFT
     }
 
     pub fn everywhere(self) -> bool {
