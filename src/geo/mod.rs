@@ -1,7 +1,8 @@
 //! Places: postcodes as people type them, the ONS postcode files councils
-//! download, H3 cells and distances. Pure where it can be; the store keeps
-//! what is read here.
+//! download, H3 cells and distances, and building neighbourhoods from small
+//! areas. Pure where it can be; the store keeps what is read here.
 
 pub mod cells;
+pub mod neighbourhoods;
 pub mod onspd;
 pub mod postcode;
