@@ -13,6 +13,7 @@ use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{Role, hash_password, random_token};
 use crate::domain::ids::OrganisationId;
 use crate::domain::text;
+use crate::geo::neighbourhoods::Band;
 use crate::geo::onspd::{self, PostcodeFile};
 use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
@@ -89,6 +90,18 @@ pub enum SeedCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
+    /// Neighbourhood building on generated geographies: runtime, share in the band, compactness.
+    Neighbourhoods {
+        /// Numbers of small areas, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000,180000")]
+        areas: Vec<usize>,
+        /// The fewest people a neighbourhood should have.
+        #[arg(long, default_value_t = 4_000)]
+        min: u32,
+        /// The most people a neighbourhood should have.
+        #[arg(long, default_value_t = 5_000)]
+        max: u32,
+    },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
         /// Numbers of services, comma separated.
@@ -187,6 +200,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::User { action: UserCommand::Add { email, role, name, organisation, neighbourhoods } } => {
             let state = state::open(config)?;
             add_user(&state, &email, &role, name, organisation, neighbourhoods)
+        }
+        Command::Bench { what: BenchCommand::Neighbourhoods { areas, min, max } } => {
+            if min == 0 || min > max {
+                return Err(CliError::Usage(format!(
+                    "--min ({min}) must be more than 0 and no more than --max ({max})"
+                )));
+            }
+            crate::bench::neighbourhoods::run(&areas, Band { min, max }, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Bench { what: BenchCommand::Search { services, queries, http_seconds, http_requests } } => {
             let plan = crate::bench::search::Plan {

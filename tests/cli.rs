@@ -182,3 +182,16 @@ fn postcodes_import_reports_each_file_and_refuses_a_wrong_one() {
     let missing = doorstep(dir.path(), &["postcodes", "import", "/no/such/file.csv"], "");
     assert!(text(&missing).contains("cannot read it"), "{}", text(&missing));
 }
+
+#[test]
+fn the_neighbourhood_benchmark_prints_its_figures_and_refuses_an_impossible_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = doorstep(dir.path(), &["bench", "neighbourhoods", "--areas", "1000"], "");
+    let printed = text(&output);
+    assert!(output.status.success(), "{printed}");
+    assert!(printed.contains("1000 small areas"), "{printed}");
+    assert!(printed.contains("inside the band") && printed.contains("compactness"), "{printed}");
+    let output = doorstep(dir.path(), &["bench", "neighbourhoods", "--min", "6000", "--max", "5000"], "");
+    assert!(!output.status.success());
+    assert!(text(&output).contains("--min (6000) must be more than 0 and no more than --max (5000)"));
+}

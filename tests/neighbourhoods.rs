@@ -2,7 +2,7 @@
 //! Building neighbourhoods from Trafford's real Census 2021 output areas
 //! (read from ../shared/data, never copied into the repository).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use doorstep::geo::neighbourhoods::{Band, SmallArea, build};
 
@@ -57,18 +57,7 @@ fn trafford_becomes_contiguous_compact_neighbourhoods_inside_the_band() {
         for &a in &region.areas {
             counted[a] += 1;
         }
-        // In one piece: everything reachable from its first area without leaving it.
-        let mut seen = vec![region.areas[0]];
-        let mut queue = VecDeque::from([region.areas[0]]);
-        while let Some(a) = queue.pop_front() {
-            for &n in &adjacent[a] {
-                if partition.region_of[n] == r && !seen.contains(&n) {
-                    seen.push(n);
-                    queue.push_back(n);
-                }
-            }
-        }
-        assert_eq!(seen.len(), region.areas.len(), "neighbourhood {r} is in pieces");
+        assert!(partition.is_contiguous(r, &adjacent), "neighbourhood {r} is in pieces");
         let in_band = (band.min..=band.max).contains(&region.population);
         assert_eq!(region.outside_band.is_none(), in_band, "{region:?}");
         if in_band {

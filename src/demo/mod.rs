@@ -101,6 +101,13 @@ pub struct Demo {
 }
 
 impl Demo {
+    /// The ground each small area covers, in square kilometres (they sit on a
+    /// regular grid, so all are alike; `latitude` sets the width of a degree).
+    pub fn small_area_km2(latitude: f64) -> f64 {
+        const KM_PER_DEGREE: f64 = 111.32;
+        AREA_STEP_LAT * KM_PER_DEGREE * AREA_STEP_LON * KM_PER_DEGREE * latitude.to_radians().cos()
+    }
+
     /// How many people live in the borough.
     pub fn population(&self) -> u64 {
         self.small_areas.iter().map(|a| u64::from(a.population)).sum()

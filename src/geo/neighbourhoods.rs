@@ -394,6 +394,26 @@ impl Work<'_> {
     }
 }
 
+impl Partition {
+    /// Whether a region's areas are all reachable from one another without
+    /// leaving it.
+    pub fn is_contiguous(&self, region: usize, adjacent: &[Vec<usize>]) -> bool {
+        let Some(&start) = self.regions.get(region).and_then(|r| r.areas.first()) else { return false };
+        // Regions are a few dozen areas: a list is quicker than a set.
+        let mut seen = vec![start];
+        let mut queue = VecDeque::from([start]);
+        while let Some(a) = queue.pop_front() {
+            for &n in &adjacent[a] {
+                if self.region_of[n] == region && !seen.contains(&n) {
+                    seen.push(n);
+                    queue.push_back(n);
+                }
+            }
+        }
+        seen.len() == self.regions[region].areas.len()
+    }
+}
+
 /// A centre in kilometres on a plane (equirectangular, fine at this scale).
 fn plane(area: &SmallArea) -> (f64, f64) {
     const KM_PER_DEGREE: f64 = 111.32;
@@ -463,21 +483,6 @@ mod tests {
         (areas, adjacent)
     }
 
-    fn contiguous(partition: &Partition, adjacent: &[Vec<usize>], region: usize) -> bool {
-        let members = &partition.regions[region].areas;
-        let mut seen = vec![members[0]];
-        let mut queue = VecDeque::from([members[0]]);
-        while let Some(a) = queue.pop_front() {
-            for &n in &adjacent[a] {
-                if partition.region_of[n] == region && !seen.contains(&n) {
-                    seen.push(n);
-                    queue.push_back(n);
-                }
-            }
-        }
-        seen.len() == members.len()
-    }
-
     const BAND: Band = Band { min: 4_000, max: 5_000 };
 
     #[test]
@@ -493,7 +498,7 @@ mod tests {
                 counted[a] += 1;
                 assert_eq!(partition.region_of[a], r);
             }
-            assert!(contiguous(&partition, &adjacent, r), "region {r} is in pieces");
+            assert!(partition.is_contiguous(r, &adjacent), "region {r} is in pieces");
             let in_band = (BAND.min..=BAND.max).contains(&region.population);
             assert_eq!(region.outside_band.is_none(), in_band, "{region:?}");
             inside += usize::from(in_band);
