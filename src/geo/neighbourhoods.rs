@@ -105,10 +105,8 @@ impl Work<'_> {
     }
 
     fn grow(&mut self) {
-        let mut open: Vec<usize> = vec![0; self.areas.len()];
-        for (a, neighbours) in self.adjacent.iter().enumerate() {
-            open[a] = neighbours.len();
-        }
+        // Each area's count of unassigned neighbours.
+        let mut open: Vec<usize> = self.adjacent.iter().map(Vec::len).collect();
         // Seeds by fewest unassigned neighbours, then position; an entry is
         // stale once its area is taken or its count has gone down.
         let mut seeds: BinaryHeap<Reverse<(usize, usize)>> =
