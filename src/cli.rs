@@ -1,8 +1,8 @@
 //! The subcommands. `doorstep` alone serves the built-in demo.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::Utc;
@@ -13,13 +13,14 @@ use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{Role, hash_password, random_token};
 use crate::domain::ids::OrganisationId;
 use crate::domain::text;
+use crate::geo::area_files::{self, Input, Problem};
 use crate::geo::neighbourhoods::Band;
 use crate::geo::onspd::{self, PostcodeFile};
 use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
 use crate::store::seed::Seeded;
 use crate::store::users::{Created, NewUser};
-use crate::store::{listings, postcodes, seed, stats, users};
+use crate::store::{StoreError, areas, listings, neighbourhoods, postcodes, seed, stats, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -57,6 +58,16 @@ pub enum Command {
     Postcodes {
         #[command(subcommand)]
         action: PostcodesCommand,
+    },
+    /// The area's geography: small areas, adjacency, boundaries, postcodes.
+    Area {
+        #[command(subcommand)]
+        action: AreaCommand,
+    },
+    /// Build, report and export the neighbourhoods.
+    Neighbourhoods {
+        #[command(subcommand)]
+        action: NeighbourhoodsCommand,
     },
     /// Manage staff accounts.
     User {
@@ -130,6 +141,55 @@ pub enum PostcodesCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum AreaCommand {
+    /// Import small areas with population, their adjacency and optionally
+    /// boundaries (GeoJSON) and postcodes. Replaces the area's geography;
+    /// built neighbourhoods stay as they are until the next build.
+    Import {
+        /// Small areas: a wide CSV with code, population and centre (like
+        /// trafford_oa21_population_centroids.csv), or a long census table
+        /// (area_code,...,indicator,...,value) with --boundaries for centres.
+        #[arg(long)]
+        small_areas: PathBuf,
+        /// Pairs of small areas sharing a boundary: area_a,area_b[,shared_boundary_m].
+        #[arg(long)]
+        adjacency: PathBuf,
+        /// Small-area outlines (GeoJSON): exact cells for maps and locations.
+        #[arg(long)]
+        boundaries: Option<PathBuf>,
+        /// A postcode file (ONSPD, NSPL or an extract); its ward names name the neighbourhoods.
+        #[arg(long)]
+        postcodes: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NeighbourhoodsCommand {
+    /// Partition the small areas into contiguous neighbourhoods within a
+    /// population band. The previous build stays until this one succeeds.
+    Build {
+        /// The fewest people a neighbourhood should have.
+        #[arg(long, default_value_t = 4_000)]
+        min: u32,
+        /// The most people a neighbourhood should have.
+        #[arg(long, default_value_t = 5_000)]
+        max: u32,
+    },
+    /// Each neighbourhood's population, small areas, compactness and band, with totals.
+    Report {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// `small_area,neighbourhood` for every small area, with a header line.
+    Export {
+        /// As CSV (the only format).
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Add a staff account. The password is read from standard input.
     Add {
@@ -196,6 +256,29 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Postcodes { action: PostcodesCommand::Import { files } } => {
             let state = state::open(config)?;
             import_postcodes(&state, &files)
+        }
+        Command::Area { action: AreaCommand::Import { small_areas, adjacency, boundaries, postcodes } } => {
+            let state = state::open(config)?;
+            import_area(&state, &small_areas, &adjacency, boundaries.as_deref(), postcodes.as_deref())
+        }
+        Command::Neighbourhoods { action } => {
+            let state = state::open(config)?;
+            let mut conn = state.store.conn()?;
+            match action {
+                NeighbourhoodsCommand::Build { min, max } => build_neighbourhoods(&mut conn, min, max),
+                NeighbourhoodsCommand::Report { json } => report_neighbourhoods(&mut conn, json),
+                NeighbourhoodsCommand::Export { .. } => {
+                    let rows = neighbourhoods::membership(&mut conn)?;
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    // A reader that stops early (`| head`) is not an error.
+                    let _ = writeln!(out, "small_area,neighbourhood").and_then(|()| {
+                        rows.iter().try_for_each(|(code, id)| {
+                            writeln!(out, "{code},{}", id.as_deref().unwrap_or(""))
+                        })
+                    });
+                    Ok(())
+                }
+            }
         }
         Command::User { action: UserCommand::Add { email, role, name, organisation, neighbourhoods } } => {
             let state = state::open(config)?;
@@ -324,6 +407,166 @@ fn import_postcodes(state: &AppState, files: &[PathBuf]) -> Result<(), CliError>
             println!("  and {} more.", rejected.len() - 5);
         }
     }
+    Ok(())
+}
+
+/// Prints up to ten problems, and how many more there were.
+fn print_problems(problems: &[Problem]) {
+    for problem in problems.iter().take(10) {
+        println!("  {problem}");
+    }
+    if problems.len() > 10 {
+        println!("  and {} more.", problems.len() - 10);
+    }
+}
+
+fn import_area(
+    state: &AppState,
+    small_areas: &Path,
+    adjacency: &Path,
+    boundaries: Option<&Path>,
+    postcodes: Option<&Path>,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let open = |path: &Path| {
+        File::open(path)
+            .map(BufReader::new)
+            .map_err(|e| CliError::Usage(format!("{}: cannot read it: {e}", path.display())))
+    };
+    let fatal = |problem: Problem| CliError::Usage(format!("{problem}; nothing was imported"));
+    let areas = area_files::read_small_areas(open(small_areas)?).map_err(fatal)?;
+    let pairs = area_files::read_adjacency(open(adjacency)?).map_err(fatal)?;
+    let outlines = match boundaries {
+        Some(path) => Some(area_files::read_boundaries(open(path)?).map_err(fatal)?),
+        None => None,
+    };
+    let (mut rows, mut left_out) = (Vec::new(), Vec::new());
+    if let Some(path) = postcodes {
+        let (contents, rejected) = onspd::read(open(path)?)
+            .map_err(|e| CliError::Usage(format!("--postcodes: {e}; nothing was imported")))?;
+        let PostcodeFile::Postcodes(read) = contents else {
+            return Err(CliError::Usage(String::from(
+                "--postcodes: this is a file of district centres, not of postcodes; nothing was imported",
+            )));
+        };
+        rows = read;
+        left_out = rejected
+            .into_iter()
+            .map(|r| Problem { input: Input::Postcodes, line: Some(r.line), message: r.reason })
+            .collect();
+    }
+    let geography = area_files::assemble(areas, pairs, outlines, rows).map_err(|problems| {
+        println!("The area was not imported: {} problems to mend first.", problems.len());
+        print_problems(&problems);
+        CliError::Usage(String::from("nothing was imported; the geography stays as it was"))
+    })?;
+    let replaced = areas::replace_geography(&mut *state.store.conn()?, &geography)?;
+    let people: u64 = geography.areas.iter().map(|a| u64::from(a.population)).sum();
+    println!(
+        "Imported {} small areas ({people} residents), {} adjacent pairs, {} H3 cells and {} postcodes in {:.1} s.",
+        geography.areas.len(),
+        geography.adjacency.len(),
+        replaced.cells,
+        replaced.postcodes,
+        started.elapsed().as_secs_f64()
+    );
+    if replaced.removed > 0 {
+        println!("Removed {} small areas no longer in the file.", replaced.removed);
+    }
+    let rejected: Vec<Problem> = geography.rejected.into_iter().chain(left_out).collect();
+    if !rejected.is_empty() {
+        println!("Left out {}:", rejected.len());
+        print_problems(&rejected);
+    }
+    println!("Run `doorstep neighbourhoods build` to build the neighbourhoods from it.");
+    Ok(())
+}
+
+fn build_neighbourhoods(conn: &mut crate::store::Conn, min: u32, max: u32) -> Result<(), CliError> {
+    let band = Band::new(min, max)
+        .map_err(|e| CliError::Usage(format!("{e}; the neighbourhoods stay as they were")))?;
+    let started = Instant::now();
+    let built = neighbourhoods::build(conn, band).map_err(|e| match e {
+        StoreError::Rollback(why) => CliError::Usage(format!("{why}; the neighbourhoods stay as they were")),
+        other => CliError::from(other),
+    })?;
+    let count = built.neighbourhoods.len();
+    let inside = built.neighbourhoods.iter().filter(|n| n.outside_band.is_none()).count();
+    let small_areas: u32 = built.neighbourhoods.iter().map(|n| n.small_areas).sum();
+    println!(
+        "Built {count} neighbourhoods from {small_areas} small areas in {:.2} s: {inside} ({:.1}%) inside {min} to {max} people.",
+        started.elapsed().as_secs_f64(),
+        100.0 * inside as f64 / count.max(1) as f64
+    );
+    if built.kept > 0 || built.removed > 0 {
+        println!(
+            "{} carry on from the previous build with their ids; {} are gone (their connectors and services moved to the neighbourhood that took most of their residents).",
+            built.kept, built.removed
+        );
+    }
+    for n in built.neighbourhoods.iter().filter(|n| n.outside_band.is_some()) {
+        println!("  {} is outside the band: {}", n.name, n.outside_band.as_deref().unwrap_or_default());
+    }
+    if built.locations_outside > 0 {
+        println!(
+            "{} locations lie outside every neighbourhood (see `doorstep neighbourhoods report`).",
+            built.locations_outside
+        );
+    }
+    Ok(())
+}
+
+fn report_neighbourhoods(conn: &mut crate::store::Conn, json: bool) -> Result<(), CliError> {
+    let all = neighbourhoods::all(conn)?;
+    let band = neighbourhoods::band(conn)?;
+    let outside = neighbourhoods::locations_outside(conn)?;
+    let inside = all.iter().filter(|n| n.outside_band.is_none()).count();
+    let population: u64 = all.iter().map(|n| u64::from(n.population)).sum();
+    let small_areas: u32 = all.iter().map(|n| n.small_areas).sum();
+    if json {
+        let rows: Vec<serde_json::Value> = all
+            .iter()
+            .map(|n| {
+                serde_json::json!({
+                    "id": n.id, "slug": n.slug, "name": n.name, "population": n.population,
+                    "small_areas": n.small_areas, "area_km2": n.area_km2,
+                    "centre": {"lat": n.latitude, "lon": n.longitude},
+                    "compactness": n.compactness, "in_band": n.outside_band.is_none(),
+                    "outside_band_reason": n.outside_band,
+                })
+            })
+            .collect();
+        let report = serde_json::json!({
+            "band": band.map(|b| serde_json::json!({"min": b.min, "max": b.max})),
+            "neighbourhoods": rows,
+            "totals": {
+                "neighbourhoods": all.len(), "in_band": inside,
+                "share_in_band": if all.is_empty() { 0.0 } else { inside as f64 / all.len() as f64 },
+                "population": population, "small_areas": small_areas,
+                "locations_outside": outside.iter().map(|(name, postcode)| serde_json::json!({"name": name, "postcode": postcode})).collect::<Vec<_>>(),
+            },
+        });
+        let text = serde_json::to_string_pretty(&report).map_err(|e| CliError::Usage(e.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    println!(
+        "{:<36} {:>10} {:>6} {:>8} {:>11}  band",
+        "neighbourhood", "population", "areas", "km²", "compactness"
+    );
+    for n in &all {
+        let mark = n.outside_band.as_deref().map_or(String::from("inside"), |why| format!("OUTSIDE: {why}"));
+        println!(
+            "{:<36} {:>10} {:>6} {:>8.2} {:>11.2}  {mark}",
+            n.name, n.population, n.small_areas, n.area_km2, n.compactness
+        );
+    }
+    println!(
+        "{} neighbourhoods, {inside} inside the band{}; {population} residents in {small_areas} small areas; {} locations outside every neighbourhood.",
+        all.len(),
+        band.map(|b| format!(" of {} to {}", b.min, b.max)).unwrap_or_default(),
+        outside.len()
+    );
     Ok(())
 }
 

@@ -95,7 +95,7 @@ async fn an_organisation_editor_edits_only_their_own_listings() {
 #[actix_web::test]
 async fn a_form_without_a_valid_csrf_token_is_refused() {
     let app = TestApp::with_demo();
-    app.add_user("kim@example.org", Role::Connector, None);
+    app.add_user("kim@example.org", Role::Administrator, None);
     let mut browser = app.browser().await;
     browser.sign_in("kim@example.org", PASSWORD).await;
     let service = {

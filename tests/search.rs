@@ -288,7 +288,7 @@ async fn a_refuge_is_found_but_never_placed() {
 #[actix_web::test]
 async fn a_saved_edit_is_found_as_soon_as_it_is_saved() {
     let app = TestApp::with_demo();
-    app.add_user("kim@example.org", Role::Connector, None);
+    app.add_user("kim@example.org", Role::Administrator, None);
     let mut browser = app.browser().await;
     let (_, before) = api(&mut browser, "q=zebra").await;
     assert_eq!(before["total"], 0);

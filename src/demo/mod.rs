@@ -62,6 +62,8 @@ impl DemoSize {
 pub struct SmallArea {
     pub code: String,
     pub name: String,
+    /// The village or district it is part of, which names its neighbourhood.
+    pub place: String,
     pub population: u32,
     pub latitude: f64,
     pub longitude: f64,
@@ -401,6 +403,7 @@ fn build_areas(t: &Templates, places: &[String], count: usize, dice: &mut Dice) 
         areas.push(SmallArea {
             code: format!("D{:08}", index + 1),
             name: format!("{} {:03}", places[place], per_place[place]),
+            place: places[place].clone(),
             population: (PEOPLE_PER_AREA as usize - spread + dice.below(2 * spread + 1)) as u32,
             latitude: lat + jitter_lat,
             longitude: lon + jitter_lon,

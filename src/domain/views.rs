@@ -99,3 +99,38 @@ pub struct SearchableService {
     pub schedules: Vec<Schedule>,
     pub last_verified_at: Option<NaiveDateTime>,
 }
+
+/// A neighbourhood with its figures, as pages and the report show it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct NeighbourhoodView {
+    pub id: NeighbourhoodId,
+    pub slug: String,
+    pub name: String,
+    pub population: u32,
+    pub small_areas: u32,
+    pub area_km2: f64,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// 1 for a disc, nearer 0 the more stretched or ragged.
+    pub compactness: f64,
+    /// Why its population is outside the band; `None` when inside.
+    pub outside_band: Option<String>,
+}
+
+/// A venue drawn on a neighbourhood map, with the services that meet there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapMarker {
+    pub location_name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub services: Vec<(ServiceId, String)>,
+}
+
+/// A service listed on a neighbourhood page, with its needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalService {
+    pub id: ServiceId,
+    pub name: String,
+    pub organisation_name: String,
+    pub needs: Vec<NeedLabel>,
+}

@@ -39,6 +39,63 @@ pub struct Band {
     pub max: u32,
 }
 
+impl Band {
+    /// A band as someone asked for it: at least one person, and a minimum no
+    /// greater than the maximum.
+    pub fn new(min: u32, max: u32) -> Result<Band, String> {
+        if min == 0 {
+            return Err(String::from("the minimum population must be at least 1"));
+        }
+        if min > max {
+            return Err(format!("the minimum population ({min}) is greater than the maximum ({max})"));
+        }
+        Ok(Band { min, max })
+    }
+
+    pub fn contains(self, population: u32) -> bool {
+        (self.min..=self.max).contains(&population)
+    }
+
+    /// Why `population` is outside the band, when it is.
+    pub fn explain(self, population: u32) -> Option<String> {
+        if population < self.min {
+            Some(format!("{population} people, fewer than the band's minimum of {}", self.min))
+        } else if population > self.max {
+            Some(format!("{population} people, more than the band's maximum of {}", self.max))
+        } else {
+            None
+        }
+    }
+}
+
+/// A set of small areas' figures, as a neighbourhood shows them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Figures {
+    pub population: u32,
+    pub area_km2: f64,
+    /// The residents' centre: small areas' centres weighted by population.
+    pub latitude: f64,
+    pub longitude: f64,
+    pub compactness: f64,
+}
+
+/// The figures of the small areas at positions `members`.
+pub fn figures(areas: &[SmallArea], members: &[usize]) -> Figures {
+    let population: u32 = members.iter().map(|&a| areas[a].population).sum();
+    let weight = f64::from(population.max(1));
+    let (latitude, longitude) = members.iter().fold((0.0, 0.0), |(la, lo), &a| {
+        let share = f64::from(areas[a].population) / weight;
+        (la + areas[a].latitude * share, lo + areas[a].longitude * share)
+    });
+    Figures {
+        population,
+        area_km2: members.iter().map(|&a| areas[a].area_km2).sum(),
+        latitude,
+        longitude,
+        compactness: compactness(areas, members),
+    }
+}
+
 /// One neighbourhood: its small areas (by position in the input, ascending).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Region {

@@ -18,6 +18,9 @@ pub struct PostcodeRow {
     pub longitude: f64,
     /// The Census output area it lies in, when the file says.
     pub small_area: Option<String>,
+    /// The ward it lies in, by name, when the file says (extracts such as
+    /// Trafford's do; the ONS files give only ward codes).
+    pub place: Option<String>,
     /// No longer in use (ONSPD and NSPL give a date of termination).
     pub terminated: bool,
 }
@@ -105,6 +108,7 @@ pub fn read(input: impl Read) -> Result<(PostcodeFile, Vec<Rejected>), FileError
     let lon =
         find(&headers, &["long", "lon", "lng", "longitude"]).ok_or(FileError::MissingColumn("longitude"))?;
     let small_area = find(&headers, &["oa21", "oa21cd", "oa11", "oa11cd"]);
+    let place = find(&headers, &["ward_name", "wd25nm", "wd24nm", "wd23nm", "wd22nm", "wardname"]);
     let terminated = find(&headers, &["doterm"]);
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -124,6 +128,7 @@ pub fn read(input: impl Read) -> Result<(PostcodeFile, Vec<Rejected>), FileError
                     .and_then(|i| record.get(i))
                     .filter(|s| !s.is_empty())
                     .map(str::to_string),
+                place: place.and_then(|i| record.get(i)).filter(|s| !s.is_empty()).map(str::to_string),
                 terminated: terminated.and_then(|i| record.get(i)).is_some_and(|d| !d.is_empty()),
             }),
             Err(reason) => rejected.push(Rejected { line, reason: format!("{postcode}: {reason}") }),

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use h3o::CellIndex;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{
@@ -229,14 +228,9 @@ pub fn insert_location(conn: &mut Conn, location: &Location, now: NaiveDateTime)
         created_at: now,
         updated_at: now,
     };
-    let h3_cell = cells::cell_of(location.latitude, location.longitude).map(cell_number);
+    let h3_cell = cells::cell_of(location.latitude, location.longitude).map(super::cell_number);
     diesel::insert_into(locations::table).values(NewLocation { row, h3_cell }).execute(conn)?;
     Ok(())
-}
-
-/// A cell as stored: H3 indexes use 63 bits, so they fit a signed 64-bit integer.
-fn cell_number(cell: CellIndex) -> i64 {
-    i64::try_from(u64::from(cell)).unwrap_or(0)
 }
 
 /// Gives every location without an H3 cell its cell (rows saved before cells
@@ -251,7 +245,7 @@ pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {
         for (id, latitude, longitude) in missing {
             if let Some(cell) = cells::cell_of(latitude, longitude) {
                 diesel::update(locations::table.find(id))
-                    .set(locations::h3_cell.eq(cell_number(cell)))
+                    .set(locations::h3_cell.eq(super::cell_number(cell)))
                     .execute(conn)?;
                 filled += 1;
             }

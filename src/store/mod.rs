@@ -9,6 +9,7 @@ pub mod changes;
 pub mod listings;
 pub mod meta;
 pub mod needs;
+pub mod neighbourhoods;
 pub mod postcodes;
 pub mod schema;
 pub mod search_feed;
@@ -59,6 +60,16 @@ impl From<diesel::result::Error> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A cell as stored: H3 indexes use 63 bits, so they fit a signed 64-bit integer.
+fn cell_number(cell: h3o::CellIndex) -> i64 {
+    i64::try_from(u64::from(cell)).unwrap_or(0)
+}
+
+/// A stored cell number back as a cell.
+fn stored_cell(number: i64) -> Option<h3o::CellIndex> {
+    u64::try_from(number).ok().and_then(|n| h3o::CellIndex::try_from(n).ok())
+}
 
 /// A pool of connections to one SQLite file.
 #[derive(Clone)]

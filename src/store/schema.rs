@@ -33,6 +33,14 @@ diesel::table! {
         id -> Text,
         slug -> Text,
         name -> Text,
+        name_edited -> Bool,
+        population -> Integer,
+        small_area_count -> Integer,
+        area_km2 -> Double,
+        latitude -> Double,
+        longitude -> Double,
+        compactness -> Double,
+        outside_band -> Nullable<Text>,
     }
 }
 
@@ -44,6 +52,15 @@ diesel::table! {
         latitude -> Double,
         longitude -> Double,
         neighbourhood_id -> Nullable<Text>,
+        place -> Nullable<Text>,
+        area_km2 -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    small_area_cells (cell) {
+        cell -> BigInt,
+        small_area -> Text,
     }
 }
 
@@ -270,6 +287,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_neighbourhoods -> users (user_id));
 diesel::joinable!(schedules -> services (service_id));
 diesel::joinable!(small_areas -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(small_area_cells -> small_areas (small_area));
 
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
@@ -277,6 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     need_terms,
     neighbourhoods,
     small_areas,
+    small_area_cells,
     small_area_adjacency,
     postcodes,
     postcode_districts,

@@ -3,10 +3,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::areas::{self, NewAdjacency, NewPostcode, NewSmallArea};
 use super::schema::{organisations, users};
-use super::{Conn, StoreError, StoreResult, listings, meta};
+use super::{Conn, StoreError, StoreResult, areas, listings, meta, neighbourhoods};
 use crate::demo::Demo;
+use crate::geo::area_files::{self, AdjacencyRow, FileRows, Geography, SmallAreaRow};
+use crate::geo::neighbourhoods::Band;
+use crate::geo::onspd::PostcodeRow;
+use crate::geo::postcode;
+
+/// The demo's neighbourhoods hold 4,000 to 5,000 people, as DESIGN.md asks.
+const DEMO_BAND: Band = Band { min: 4_000, max: 5_000 };
 
 /// What seeding did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,40 +43,7 @@ pub fn seed_demo(
                  the demo is only seeded into an empty database"
             )));
         }
-        let small_areas: Vec<NewSmallArea<'_>> = demo
-            .small_areas
-            .iter()
-            .map(|a| NewSmallArea {
-                code: &a.code,
-                name: &a.name,
-                population: i32::try_from(a.population).unwrap_or(i32::MAX),
-                latitude: a.latitude,
-                longitude: a.longitude,
-            })
-            .collect();
-        areas::insert_small_areas(conn, &small_areas)?;
-        let adjacency: Vec<NewAdjacency<'_>> = demo
-            .adjacency
-            .iter()
-            .map(|&(a, b, shared)| NewAdjacency {
-                small_area: &demo.small_areas[a].code,
-                neighbour: &demo.small_areas[b].code,
-                shared_boundary_m: Some(shared),
-            })
-            .collect();
-        areas::insert_adjacency(conn, &adjacency)?;
-        let postcodes: Vec<NewPostcode<'_>> = demo
-            .postcodes
-            .iter()
-            .map(|p| NewPostcode {
-                postcode: &p.postcode,
-                latitude: p.latitude,
-                longitude: p.longitude,
-                small_area_code: Some(&p.small_area),
-                terminated: false,
-            })
-            .collect();
-        areas::insert_postcodes(conn, &postcodes)?;
+        areas::replace_geography(conn, &demo_geography(demo)?)?;
         for org in &demo.organisations {
             listings::insert_organisation(conn, org, now)?;
         }
@@ -94,7 +67,64 @@ pub fn seed_demo(
         for service in &demo.services {
             listings::insert_service(conn, service, &need_ids, now)?;
         }
+        neighbourhoods::build(conn, DEMO_BAND)?;
         meta::set(conn, meta::DEMO, &demo.borough)?;
         Ok(Seeded::Written)
+    })
+}
+
+/// The demo's geography, checked and given cells the way an imported area's
+/// is (its small areas have no outlines, so cells go to the nearest centre).
+fn demo_geography(demo: &Demo) -> StoreResult<Geography> {
+    let small_areas = demo
+        .small_areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| SmallAreaRow {
+            code: a.code.clone(),
+            population: a.population,
+            centre: Some((a.latitude, a.longitude)),
+            area_km2: Some(Demo::small_area_km2(a.latitude)),
+            place: Some(a.place.clone()),
+            line: i as u64 + 2,
+        })
+        .collect();
+    let adjacency = demo
+        .adjacency
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b, shared))| AdjacencyRow {
+            a: demo.small_areas[a].code.clone(),
+            b: demo.small_areas[b].code.clone(),
+            shared_m: Some(shared),
+            line: i as u64 + 2,
+        })
+        .collect();
+    let postcodes = demo
+        .postcodes
+        .iter()
+        .filter_map(|p| {
+            Some(PostcodeRow {
+                postcode: postcode::parse_full(&p.postcode)?,
+                latitude: p.latitude,
+                longitude: p.longitude,
+                small_area: Some(p.small_area.clone()),
+                place: None,
+                terminated: false,
+            })
+        })
+        .collect();
+    area_files::assemble(
+        FileRows { rows: small_areas, problems: vec![] },
+        FileRows { rows: adjacency, problems: vec![] },
+        None,
+        postcodes,
+    )
+    .map_err(|problems| {
+        let first = problems.first().map(ToString::to_string).unwrap_or_default();
+        StoreError::Rollback(format!(
+            "the demo's geography has {} problems, the first: {first}",
+            problems.len()
+        ))
     })
 }

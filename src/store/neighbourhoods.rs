@@ -1,0 +1,540 @@
+//! Neighbourhoods: building them from the small areas (keeping what people
+//! already rely on: ids, edited names, connectors' patches, services' chosen
+//! areas), putting each location in its own, moving a small area by hand, and
+//! what the pages and the report read.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+
+use super::schema::{
+    locations, meta, needs, neighbourhoods, organisations, service_area_neighbourhoods, service_at_locations,
+    service_needs, services, small_area_cells, small_areas,
+};
+use super::{Conn, StoreError, StoreResult, areas, parse_id, stored_cell};
+use crate::domain::ids::{NeighbourhoodId, ServiceId};
+use crate::domain::views::{LocalService, MapMarker, NeedLabel, NeighbourhoodView};
+use crate::geo::cells::distance_m;
+use crate::geo::neighbourhood_names::{self, Unnamed};
+use crate::geo::neighbourhoods::{self as builder, Band, Figures, SmallArea};
+
+/// The meta key under which the band of the last build is kept, as "min-max".
+const BAND: &str = "neighbourhood_band";
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = neighbourhoods)]
+struct NeighbourhoodRow {
+    id: String,
+    slug: String,
+    name: String,
+    name_edited: bool,
+    population: i32,
+    small_area_count: i32,
+    area_km2: f64,
+    latitude: f64,
+    longitude: f64,
+    compactness: f64,
+    outside_band: Option<String>,
+}
+
+impl NeighbourhoodRow {
+    fn view(self) -> StoreResult<NeighbourhoodView> {
+        Ok(NeighbourhoodView {
+            id: parse_id(&self.id)?,
+            slug: self.slug,
+            name: self.name,
+            population: u32::try_from(self.population).unwrap_or(0),
+            small_areas: u32::try_from(self.small_area_count).unwrap_or(0),
+            area_km2: self.area_km2,
+            latitude: self.latitude,
+            longitude: self.longitude,
+            compactness: self.compactness,
+            outside_band: self.outside_band,
+        })
+    }
+
+    fn set_figures(&mut self, figures: &Figures, count: usize, outside_band: Option<String>) {
+        self.population = i32::try_from(figures.population).unwrap_or(i32::MAX);
+        self.small_area_count = i32::try_from(count).unwrap_or(i32::MAX);
+        self.area_km2 = figures.area_km2;
+        self.latitude = figures.latitude;
+        self.longitude = figures.longitude;
+        self.compactness = figures.compactness;
+        self.outside_band = outside_band;
+    }
+}
+
+/// What a build did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+    pub neighbourhoods: Vec<NeighbourhoodView>,
+    /// Neighbourhoods of the previous build that carry on, with their ids.
+    pub kept: usize,
+    /// Neighbourhoods of the previous build that are gone; their connectors
+    /// and services moved to the new neighbourhood that took most of their people.
+    pub removed: usize,
+    /// Locations in no neighbourhood: outside the area.
+    pub locations_outside: i64,
+}
+
+fn builder_areas(records: &[areas::SmallAreaRecord]) -> Vec<SmallArea> {
+    records
+        .iter()
+        .map(|r| SmallArea {
+            population: u32::try_from(r.population).unwrap_or(0),
+            area_km2: r.area_km2.unwrap_or(0.0),
+            latitude: r.latitude,
+            longitude: r.longitude,
+        })
+        .collect()
+}
+
+/// Partitions the small areas into neighbourhoods within `band`, replacing
+/// the previous build in one transaction (so a build that fails leaves it as
+/// it was). A new neighbourhood that takes most of an old one's residents
+/// keeps its id, and its name if an administrator chose it.
+pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
+    conn.transaction(|conn| {
+        let (records, adjacent) = areas::graph(conn)?;
+        if records.is_empty() {
+            return Err(StoreError::Rollback(String::from(
+                "there are no small areas to build from: run `doorstep area import` first",
+            )));
+        }
+        let total: u64 = records.iter().map(|r| u64::try_from(r.population).unwrap_or(0)).sum();
+        if total < u64::from(band.min) {
+            return Err(StoreError::Rollback(format!(
+                "the area has {total} residents, fewer than the band's minimum of {}: no neighbourhood could be inside it",
+                band.min
+            )));
+        }
+        let small = builder_areas(&records);
+        let partition = builder::build(&small, &adjacent, band);
+        let figures: Vec<Figures> = partition.regions.iter().map(|r| builder::figures(&small, &r.areas)).collect();
+        let unnamed: Vec<Unnamed<'_>> = partition
+            .regions
+            .iter()
+            .zip(&figures)
+            .map(|(region, f)| Unnamed {
+                places: region.areas.iter().map(|&a| (records[a].place.as_deref(), small[a].population)).collect(),
+                centre: (f.latitude, f.longitude),
+            })
+            .collect();
+        let names = neighbourhood_names::names(&unnamed);
+
+        // Which old neighbourhood each new one carries on: the pairs sharing
+        // the most residents first, each old and new used once.
+        let old: Vec<NeighbourhoodRow> = neighbourhoods::table.select(NeighbourhoodRow::as_select()).load(conn)?;
+        let mut shared: BTreeMap<(usize, &str), u64> = BTreeMap::new();
+        for (a, record) in records.iter().enumerate() {
+            if let Some(id) = &record.neighbourhood_id {
+                *shared.entry((partition.region_of[a], id.as_str())).or_default() += u64::from(small[a].population);
+            }
+        }
+        let mut pairs: Vec<((usize, &str), u64)> = shared.iter().map(|(k, v)| (*k, *v)).collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut carries_on: Vec<Option<&str>> = vec![None; partition.regions.len()];
+        let mut taken: HashSet<&str> = HashSet::new();
+        for ((region, id), _) in &pairs {
+            if carries_on[*region].is_none() && !taken.contains(id) {
+                carries_on[*region] = Some(id);
+                taken.insert(id);
+            }
+        }
+
+        // Old slugs step aside, so that new ones can take any free name.
+        diesel::update(neighbourhoods::table)
+            .set(neighbourhoods::slug.eq(neighbourhoods::id.concat("~")))
+            .execute(conn)?;
+        let old_by_id: HashMap<&str, &NeighbourhoodRow> = old.iter().map(|r| (r.id.as_str(), r)).collect();
+        let mut slugs = HashSet::new();
+        let mut ids = Vec::with_capacity(partition.regions.len());
+        for (r, region) in partition.regions.iter().enumerate() {
+            let previous = carries_on[r].and_then(|id| old_by_id.get(id));
+            let name = match previous {
+                Some(row) if row.name_edited => row.name.clone(),
+                _ => names[r].clone(),
+            };
+            let mut row = NeighbourhoodRow {
+                id: carries_on[r].map_or_else(|| NeighbourhoodId::new().to_string(), str::to_string),
+                slug: free_slug(&name, &mut slugs),
+                name,
+                name_edited: previous.is_some_and(|row| row.name_edited),
+                population: 0,
+                small_area_count: 0,
+                area_km2: 0.0,
+                latitude: 0.0,
+                longitude: 0.0,
+                compactness: 0.0,
+                outside_band: None,
+            };
+            row.set_figures(&figures[r], region.areas.len(), region.outside_band.clone());
+            if previous.is_some() {
+                diesel::update(neighbourhoods::table.find(&row.id)).set(&row).execute(conn)?;
+            } else {
+                diesel::insert_into(neighbourhoods::table).values(&row).execute(conn)?;
+            }
+            let codes: Vec<&str> = region.areas.iter().map(|&a| records[a].code.as_str()).collect();
+            for chunk in codes.chunks(500) {
+                diesel::update(small_areas::table.filter(small_areas::code.eq_any(chunk)))
+                    .set(small_areas::neighbourhood_id.eq(&row.id))
+                    .execute(conn)?;
+            }
+            ids.push(row.id);
+        }
+        assign_locations(conn, None)?;
+
+        // Old neighbourhoods that did not carry on hand their connectors and
+        // services' chosen areas to the new one with most of their residents.
+        let mut removed = 0;
+        for row in old.iter().filter(|row| !taken.contains(row.id.as_str())) {
+            let heir = pairs.iter().find(|((_, id), _)| *id == row.id).map(|((region, _), _)| ids[*region].as_str());
+            if let Some(heir) = heir {
+                for table in ["user_neighbourhoods", "service_area_neighbourhoods"] {
+                    let column = if table == "user_neighbourhoods" { "user_id" } else { "service_id" };
+                    diesel::sql_query(format!(
+                        "INSERT OR IGNORE INTO {table} ({column}, neighbourhood_id) \
+                         SELECT {column}, ? FROM {table} WHERE neighbourhood_id = ?"
+                    ))
+                    .bind::<Text, _>(heir)
+                    .bind::<Text, _>(&row.id)
+                    .execute(conn)?;
+                }
+            }
+            diesel::delete(neighbourhoods::table.find(&row.id)).execute(conn)?;
+            removed += 1;
+        }
+        super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
+        Ok(Built {
+            neighbourhoods: all(conn)?,
+            kept: taken.len(),
+            removed,
+            locations_outside: locations::table.filter(locations::neighbourhood_id.is_null()).count().get_result(conn)?,
+        })
+    })
+}
+
+/// `name` as a slug no other neighbourhood in `taken` has.
+fn free_slug(name: &str, taken: &mut HashSet<String>) -> String {
+    let base = neighbourhood_names::slug(name);
+    let mut slug = base.clone();
+    let mut n = 1;
+    while taken.contains(&slug) {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    taken.insert(slug.clone());
+    slug
+}
+
+/// Puts each location (or just `only`) in the small area and neighbourhood of
+/// its H3 cell; a location in no small area's cell is outside the area, and
+/// has no neighbourhood.
+pub fn assign_locations(conn: &mut Conn, only: Option<&str>) -> StoreResult<()> {
+    diesel::sql_query(
+        "UPDATE locations SET \
+           small_area_code = (SELECT c.small_area FROM small_area_cells c WHERE c.cell = locations.h3_cell), \
+           neighbourhood_id = (SELECT s.neighbourhood_id FROM small_area_cells c \
+                               JOIN small_areas s ON s.code = c.small_area WHERE c.cell = locations.h3_cell) \
+         WHERE ?1 IS NULL OR id = ?1",
+    )
+    .bind::<Nullable<Text>, _>(only)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The band of the last build, if there has been one.
+pub fn band(conn: &mut Conn) -> StoreResult<Option<Band>> {
+    let text: Option<String> = meta::table.find(BAND).select(meta::value).first(conn).optional()?;
+    Ok(text.and_then(|t| {
+        let (min, max) = t.split_once('-')?;
+        Band::new(min.parse().ok()?, max.parse().ok()?).ok()
+    }))
+}
+
+/// Every neighbourhood, by name.
+pub fn all(conn: &mut Conn) -> StoreResult<Vec<NeighbourhoodView>> {
+    let rows: Vec<NeighbourhoodRow> =
+        neighbourhoods::table.select(NeighbourhoodRow::as_select()).order(neighbourhoods::name).load(conn)?;
+    rows.into_iter().map(NeighbourhoodRow::view).collect()
+}
+
+pub fn by_slug(conn: &mut Conn, slug: &str) -> StoreResult<NeighbourhoodView> {
+    neighbourhoods::table
+        .filter(neighbourhoods::slug.eq(slug))
+        .select(NeighbourhoodRow::as_select())
+        .first(conn)?
+        .view()
+}
+
+/// Every small area's code and its neighbourhood's id, by code.
+pub fn membership(conn: &mut Conn) -> StoreResult<Vec<(String, Option<String>)>> {
+    Ok(small_areas::table
+        .select((small_areas::code, small_areas::neighbourhood_id))
+        .order(small_areas::code)
+        .load(conn)?)
+}
+
+/// The small areas of a neighbourhood: code, residents and place, by code.
+pub fn small_areas_of(
+    conn: &mut Conn,
+    id: NeighbourhoodId,
+) -> StoreResult<Vec<(String, i32, Option<String>)>> {
+    Ok(small_areas::table
+        .filter(small_areas::neighbourhood_id.eq(id.to_string()))
+        .select((small_areas::code, small_areas::population, small_areas::place))
+        .order(small_areas::code)
+        .load(conn)?)
+}
+
+/// Locations in no neighbourhood: (name, postcode), by name.
+pub fn locations_outside(conn: &mut Conn) -> StoreResult<Vec<(String, String)>> {
+    Ok(locations::table
+        .filter(locations::neighbourhood_id.is_null())
+        .select((locations::name, locations::postcode))
+        .order(locations::name)
+        .load(conn)?)
+}
+
+/// The H3 cells of every neighbourhood (or of one), for drawing maps.
+pub fn cells(
+    conn: &mut Conn,
+    only: Option<NeighbourhoodId>,
+) -> StoreResult<Vec<(NeighbourhoodId, h3o::CellIndex)>> {
+    let mut query = small_area_cells::table
+        .inner_join(small_areas::table)
+        .filter(small_areas::neighbourhood_id.is_not_null())
+        .select((small_areas::neighbourhood_id.assume_not_null(), small_area_cells::cell))
+        .into_boxed();
+    if let Some(id) = only {
+        query = query.filter(small_areas::neighbourhood_id.eq(id.to_string()));
+    }
+    let rows: Vec<(String, i64)> = query.load(conn)?;
+    rows.into_iter()
+        .map(|(id, cell)| {
+            let cell =
+                stored_cell(cell).ok_or_else(|| StoreError::Corrupt(format!("{cell} is not an H3 cell")))?;
+            Ok((parse_id(&id)?, cell))
+        })
+        .collect()
+}
+
+/// Renames a neighbourhood; its slug follows the name. The name then
+/// survives rebuilds. Returns the new slug.
+pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<String> {
+    conn.transaction(|conn| {
+        let mut slugs: HashSet<String> = neighbourhoods::table
+            .filter(neighbourhoods::id.ne(id.to_string()))
+            .select(neighbourhoods::slug)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        let slug = free_slug(name, &mut slugs);
+        let changed = diesel::update(neighbourhoods::table.find(id.to_string()))
+            .set((
+                neighbourhoods::name.eq(name),
+                neighbourhoods::slug.eq(&slug),
+                neighbourhoods::name_edited.eq(true),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(slug)
+    })
+}
+
+/// Moves one small area into a neighbouring neighbourhood and works out
+/// both neighbourhoods' figures again. Refused, with the reason and nothing
+/// changed, when the area does not touch the neighbourhood it is to join, or
+/// when taking it would leave its own neighbourhood empty or in pieces.
+pub fn move_small_area(
+    conn: &mut Conn,
+    code: &str,
+    to: NeighbourhoodId,
+    band: Band,
+) -> StoreResult<Result<(NeighbourhoodView, NeighbourhoodView), String>> {
+    conn.transaction(|conn| {
+        let (records, adjacent) = areas::graph(conn)?;
+        let Some(area) = records.iter().position(|r| r.code == code) else {
+            return Ok(Err(format!("there is no small area {code}")));
+        };
+        let to = to.to_string();
+        let target: NeighbourhoodRow =
+            neighbourhoods::table.find(&to).select(NeighbourhoodRow::as_select()).first(conn)?;
+        let Some(from) = records[area].neighbourhood_id.clone() else {
+            return Ok(Err(format!("{code} is in no neighbourhood yet: build the neighbourhoods first")));
+        };
+        let source: NeighbourhoodRow =
+            neighbourhoods::table.find(&from).select(NeighbourhoodRow::as_select()).first(conn)?;
+        if from == to {
+            return Ok(Err(format!("{code} is already in {}", target.name)));
+        }
+        let in_hood = |id: &str, a: usize| records[a].neighbourhood_id.as_deref() == Some(id);
+        if !adjacent[area].iter().any(|&n| in_hood(&to, n)) {
+            return Ok(Err(format!(
+                "{code} does not touch {}: a small area can only move to a neighbourhood it shares a boundary with",
+                target.name
+            )));
+        }
+        let rest: Vec<usize> = (0..records.len()).filter(|&a| a != area && in_hood(&from, a)).collect();
+        if rest.is_empty() {
+            return Ok(Err(format!("{code} is the whole of {}: moving it would leave that neighbourhood empty", source.name)));
+        }
+        if !connected(&rest, &adjacent) {
+            return Ok(Err(format!(
+                "moving {code} would split {} in two: its other small areas would no longer all touch",
+                source.name
+            )));
+        }
+        diesel::update(small_areas::table.find(code)).set(small_areas::neighbourhood_id.eq(&to)).execute(conn)?;
+        let small = builder_areas(&records);
+        let joined: Vec<usize> =
+            (0..records.len()).filter(|&a| a == area || in_hood(&to, a)).collect();
+        let mut moved = Vec::new();
+        for (mut row, members) in [(source, rest), (target, joined)] {
+            let figures = builder::figures(&small, &members);
+            let why = band.explain(figures.population);
+            row.set_figures(&figures, members.len(), why);
+            diesel::update(neighbourhoods::table.find(row.id.clone())).set(&row).execute(conn)?;
+            moved.push(row.view()?);
+        }
+        assign_locations(conn, None)?;
+        let target = moved.pop().ok_or(StoreError::NotFound)?;
+        let source = moved.pop().ok_or(StoreError::NotFound)?;
+        Ok(Ok((source, target)))
+    })
+}
+
+/// Whether the small areas at `members` all reach one another without leaving the set.
+fn connected(members: &[usize], adjacent: &[Vec<usize>]) -> bool {
+    let set: HashSet<usize> = members.iter().copied().collect();
+    let Some(&start) = members.first() else { return false };
+    let mut seen = HashSet::from([start]);
+    let mut queue = VecDeque::from([start]);
+    while let Some(a) = queue.pop_front() {
+        for &n in &adjacent[a] {
+            if set.contains(&n) && seen.insert(n) {
+                queue.push_back(n);
+            }
+        }
+    }
+    seen.len() == set.len()
+}
+
+// ---- What a neighbourhood page shows ----
+
+/// The venues in a neighbourhood where running services meet, with those
+/// services. Confidential addresses (refuges) are never drawn.
+pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarker>> {
+    let rows: Vec<(String, String, f64, f64, String, String)> = locations::table
+        .inner_join(service_at_locations::table.inner_join(services::table))
+        .filter(locations::neighbourhood_id.eq(id.to_string()))
+        .filter(locations::confidential.eq(false))
+        .filter(services::status.eq("active"))
+        .select((
+            locations::id,
+            locations::name,
+            locations::latitude,
+            locations::longitude,
+            services::id,
+            services::name,
+        ))
+        .order((locations::name, locations::id, services::name))
+        .load(conn)?;
+    let mut markers: Vec<(String, MapMarker)> = Vec::new();
+    for (location, name, latitude, longitude, service, service_name) in rows {
+        if markers.last().is_none_or(|(last, _)| *last != location) {
+            markers.push((
+                location.clone(),
+                MapMarker { location_name: name, latitude, longitude, services: Vec::new() },
+            ));
+        }
+        if let Some((_, marker)) = markers.last_mut() {
+            marker.services.push((parse_id(&service)?, service_name));
+        }
+    }
+    Ok(markers.into_iter().map(|(_, m)| m).collect())
+}
+
+/// Running services with a venue in the neighbourhood, and those based
+/// elsewhere that serve it: borough-wide and national services, services
+/// that chose it among their neighbourhoods, and services whose radius from
+/// one of their venues reaches its centre. Both by name.
+pub fn local_services(
+    conn: &mut Conn,
+    hood: &NeighbourhoodView,
+) -> StoreResult<(Vec<LocalService>, Vec<LocalService>)> {
+    let id = hood.id.to_string();
+    let based: HashSet<String> = service_at_locations::table
+        .inner_join(locations::table)
+        .filter(locations::neighbourhood_id.eq(&id))
+        .select(service_at_locations::service_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let chosen = service_area_neighbourhoods::table
+        .filter(service_area_neighbourhoods::neighbourhood_id.eq(&id))
+        .select(service_area_neighbourhoods::service_id);
+    let mut serving: HashSet<String> = services::table
+        .filter(services::status.eq("active"))
+        .filter(services::area.eq_any(["borough", "national"]).or(services::id.eq_any(chosen)))
+        .select(services::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let radius: Vec<(String, Option<f64>, f64, f64)> = services::table
+        .inner_join(service_at_locations::table.inner_join(locations::table))
+        .filter(services::status.eq("active"))
+        .filter(services::area.eq("radius"))
+        .select((services::id, services::area_radius_km, locations::latitude, locations::longitude))
+        .load(conn)?;
+    for (service, km, latitude, longitude) in radius {
+        if km.is_some_and(|km| {
+            distance_m((latitude, longitude), (hood.latitude, hood.longitude)) <= km * 1000.0
+        }) {
+            serving.insert(service);
+        }
+    }
+    serving.retain(|s| !based.contains(s));
+    let based_here = listed(conn, based.into_iter().collect())?;
+    let from_elsewhere = listed(conn, serving.into_iter().collect())?;
+    Ok((based_here, from_elsewhere))
+}
+
+/// The running services among `ids`, with organisation and needs, by name.
+fn listed(conn: &mut Conn, ids: Vec<String>) -> StoreResult<Vec<LocalService>> {
+    let mut found = Vec::new();
+    let mut needs_of: HashMap<String, Vec<NeedLabel>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(String, String, String)> = services::table
+            .inner_join(organisations::table)
+            .filter(services::id.eq_any(chunk))
+            .filter(services::status.eq("active"))
+            .select((services::id, services::name, organisations::name))
+            .load(conn)?;
+        found.extend(rows);
+        let labels: Vec<(String, String, String)> = service_needs::table
+            .inner_join(needs::table)
+            .filter(service_needs::service_id.eq_any(chunk))
+            .select((service_needs::service_id, needs::slug, needs::label))
+            .order((needs::position, needs::slug))
+            .load(conn)?;
+        for (service, slug, label) in labels {
+            needs_of.entry(service).or_default().push(NeedLabel { slug, label });
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    found
+        .into_iter()
+        .map(|(id, name, organisation_name)| {
+            Ok(LocalService {
+                id: parse_id::<ServiceId>(&id)?,
+                needs: needs_of.remove(&id).unwrap_or_default(),
+                name,
+                organisation_name,
+            })
+        })
+        .collect()
+}
