@@ -456,7 +456,10 @@ fn import_area(
             .collect();
     }
     let geography = area_files::assemble(areas, pairs, outlines, rows).map_err(|problems| {
-        println!("The area was not imported: {} problems to mend first.", problems.len());
+        match problems.len() {
+            1 => println!("The area was not imported: 1 problem to mend first."),
+            n => println!("The area was not imported: {n} problems to mend first."),
+        }
         print_problems(&problems);
         CliError::Usage(String::from("nothing was imported; the geography stays as it was"))
     })?;

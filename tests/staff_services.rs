@@ -163,14 +163,31 @@ async fn a_form_with_problems_names_each_field_and_keeps_what_was_typed() {
 #[actix_web::test]
 async fn checking_a_listing_records_who_and_when() {
     let app = TestApp::with_demo();
-    app.add_user("kim@example.org", Role::Connector, None);
-    let mut browser = app.browser().await;
-    browser.sign_in("kim@example.org", PASSWORD).await;
-    let due = {
+    let (due, patch) = {
         let mut conn = app.state.store.conn().unwrap();
         let before = chrono::Utc::now().naive_utc() - chrono::Duration::days(182);
-        listings::due_for_review(&mut conn, before, 1).unwrap().remove(0)
+        let due = listings::due_for_review(&mut conn, before, 1).unwrap().remove(0);
+        let (_, hoods) = listings::service_scope(&mut conn, due.id).unwrap();
+        let all = doorstep::store::neighbourhoods::all(&mut conn).unwrap();
+        let patch: Vec<String> = all.into_iter().filter(|n| hoods.contains(&n.id)).map(|n| n.slug).collect();
+        (due, patch)
     };
+    assert!(!patch.is_empty(), "the oldest listing has a venue in a neighbourhood");
+    // A connector for another neighbourhood may not check it; the one who
+    // looks after the neighbourhood its venues are in may.
+    let elsewhere = {
+        let all = doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap();
+        all.into_iter().find(|n| !patch.contains(&n.slug)).unwrap().slug
+    };
+    app.add_user_for("lee@example.org", Role::Connector, None, vec![elsewhere]);
+    let mut other = app.browser().await;
+    other.sign_in("lee@example.org", PASSWORD).await;
+    let verify = format!("/staff/services/{}/verify", due.id);
+    let refused = other.submit(&format!("/services/{}", due.id), &verify, &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "not their patch");
+    app.add_user_for("kim@example.org", Role::Connector, None, patch);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
     let path = format!("/services/{}", due.id);
     let done = browser.submit(&path, &format!("/staff/services/{}/verify", due.id), &[]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);

@@ -594,7 +594,8 @@ fn estimate_missing_areas(areas: &mut [Area], adjacency: &[(usize, usize, Option
 
 /// The H3 cells making up each small area. With an outline, the cells whose
 /// centres lie inside it; without one, the cells nearer its centre than any
-/// other such area's, out to the radius of a disc of its size. An area too
+/// other such area's, out to one and a half times the radius of a disc of
+/// its size (so that the corners of a square-ish area are covered). An area too
 /// small to hold a cell's centre gets the cell its own centre is in, if free.
 fn cells_of_areas(areas: &[Area], shapes: &[Option<MultiPolygon<f64>>]) -> Vec<(CellIndex, usize)> {
     let mut owner: HashMap<CellIndex, usize> = HashMap::new();
@@ -615,7 +616,7 @@ fn cells_of_areas(areas: &[Area], shapes: &[Option<MultiPolygon<f64>>]) -> Vec<(
     let mut nearest: HashMap<CellIndex, (f64, usize)> = HashMap::new();
     for (i, area) in areas.iter().enumerate().filter(|(i, _)| shapes[*i].is_none()) {
         let Some(centre) = cell_of(area.latitude, area.longitude) else { continue };
-        let reach_m = (area.area_km2 / std::f64::consts::PI).sqrt() * 1000.0 * 1.2;
+        let reach_m = (area.area_km2 / std::f64::consts::PI).sqrt() * 1000.0 * 1.5;
         let rings = ((reach_m / spacing_m).ceil() as u32 + 1).min(60);
         for cell in centre.grid_disk::<Vec<_>>(rings) {
             if owner.contains_key(&cell) {

@@ -82,6 +82,27 @@ pub fn cover(latitude: f64, longitude: f64, radius_m: f64) -> Option<Cover> {
     })
 }
 
+/// One ring of an outline: (latitude, longitude) points, first and last the same.
+pub type Ring = Vec<(f64, f64)>;
+
+/// The outline of a set of cells (at locations' resolution): one polygon per
+/// piece, each an outer ring and any holes. Empty for no cells. Outlines are
+/// not smoothed: neighbouring outlines then share their edges exactly.
+pub fn outline(cells: &[CellIndex]) -> Vec<Vec<Ring>> {
+    let mut unique = cells.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let Ok(shape) = h3o::geom::SolventBuilder::new().build().dissolve(unique) else { return Vec::new() };
+    let ring = |line: &geo::LineString<f64>| line.coords().map(|c| (c.y, c.x)).collect::<Ring>();
+    shape
+        .0
+        .iter()
+        .map(|polygon| {
+            std::iter::once(ring(polygon.exterior())).chain(polygon.interiors().iter().map(ring)).collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +160,22 @@ mod tests {
         assert!(cover(53.0, -2.0, -5.0).is_none());
         assert!(cover(53.0, -2.0, f64::INFINITY).is_none());
         assert!(cover(95.0, -2.0, 1_000.0).is_none());
+    }
+
+    #[test]
+    fn the_outline_of_a_disk_of_cells_is_one_ring_round_it() {
+        let centre = cell_of(53.42, -2.32).unwrap();
+        let disk: Vec<CellIndex> = centre.grid_disk(2);
+        let outline = outline(&disk);
+        assert_eq!(outline.len(), 1, "one piece");
+        assert_eq!(outline[0].len(), 1, "no holes");
+        let ring = &outline[0][0];
+        assert_eq!(ring.first(), ring.last());
+        // Every point of the ring is at the disk's edge, about 2.5 cells from the centre.
+        for &(lat, lon) in ring {
+            let d = distance_m((53.42, -2.32), (lat, lon));
+            assert!((200.0..420.0).contains(&d), "{d} m");
+        }
+        assert!(super::outline(&[]).is_empty());
     }
 }

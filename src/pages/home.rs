@@ -20,6 +20,7 @@ pub fn page(
             p class="lead" {
                 "Groups, clubs, advice and support run by local charities, community and faith groups in " (borough) "."
             }
+            p { a href="/neighbourhoods" { "Browse by neighbourhood" } ": what is based near you, on a map." }
             h2 { "What do you need help with?" }
             @for group in groups {
                 h3 { (group.label) }

@@ -5,7 +5,9 @@
 
 pub mod errors;
 pub mod home;
+pub mod map;
 pub mod needs;
+pub mod neighbourhoods;
 pub mod organisations;
 pub mod services;
 pub mod sign_in;

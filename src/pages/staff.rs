@@ -6,11 +6,12 @@ use maud::{Markup, html};
 use super::{Choices, Frame, Input, csrf_field, day, error_summary, layout, moment, select, textarea};
 use crate::domain::accounts::StaffUser;
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
-use crate::domain::ids::{OrganisationId, ServiceId};
+use crate::domain::ids::{NeighbourhoodId, OrganisationId, ServiceId};
 use crate::domain::needs::Need;
 use crate::domain::service_form::ServiceForm;
 use crate::domain::text::FieldErrors;
-use crate::domain::views::{ChangeView, ServiceSummary};
+use crate::domain::views::{ChangeView, NeighbourhoodView, ServiceSummary};
+use crate::geo::neighbourhoods::Band;
 
 /// The staff home: who you are, what you can do, and what needs checking.
 pub fn home(
@@ -28,6 +29,9 @@ pub fn home(
             h1 { "Hello, " (user.name) }
             @if user.edits_listings() {
                 p { a class="button" href="/staff/services/new" { "Add a service" } }
+            }
+            @if user.role == crate::domain::accounts::Role::Administrator {
+                p { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
             }
             h2 { "Due for review" }
             p {
@@ -177,6 +181,74 @@ pub fn history(frame: &Frame, id: ServiceId, name: &str, changes: &[ChangeView])
                         }
                     }
                 }
+            }
+        },
+    )
+}
+
+/// What the neighbourhood editing page shows.
+pub struct NeighbourhoodForm<'a> {
+    pub hood: &'a NeighbourhoodView,
+    pub band: Option<Band>,
+    /// Its small areas: code, residents and place.
+    pub small_areas: &'a [(String, i32, Option<String>)],
+    /// The neighbourhoods it shares a boundary with.
+    pub adjacent: &'a [(NeighbourhoodId, String)],
+    /// What was typed or chosen, kept when something needs correcting.
+    pub name: &'a str,
+    pub small_area: &'a str,
+    pub to: &'a str,
+    /// What the last change did.
+    pub notice: Option<String>,
+}
+
+/// Renaming a neighbourhood, and moving its small areas to neighbouring ones.
+pub fn neighbourhood_form(frame: &Frame, form: &NeighbourhoodForm<'_>, errors: &FieldErrors) -> Markup {
+    let hood = form.hood;
+    let heading = format!("Change {}", hood.name);
+    let title = if errors.is_empty() { heading.clone() } else { format!("Error: {heading}") };
+    let areas: Vec<(String, String)> = form
+        .small_areas
+        .iter()
+        .map(|(code, people, place)| {
+            let place = place.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+            (code.clone(), format!("{code} ({people} residents{place})"))
+        })
+        .collect();
+    let neighbours: Vec<(String, String)> =
+        form.adjacent.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
+    layout(
+        frame,
+        &title,
+        html! {
+            (error_summary(errors))
+            @if let Some(notice) = &form.notice { div class="notice" role="status" { (notice) } }
+            span class="caption" { "Neighbourhood" }
+            h1 { (heading) }
+            dl class="summary-list" {
+                dt { "Residents" } dd { (hood.population) }
+                dt { "Small areas" } dd { (hood.small_areas) }
+                dt { "Population band" }
+                dd {
+                    @match form.band { Some(b) => { (b.min) " to " (b.max) " residents: " } None => {} }
+                    @match &hood.outside_band { None => "within it", Some(why) => { "outside it (" (why) ")" } }
+                }
+                dt { "Compactness" } dd { (format!("{:.2}", hood.compactness)) " (1 is a circle)" }
+            }
+            p { a href={ "/neighbourhoods/" (hood.slug) } { "See its public page" } }
+            h2 { "Rename it" }
+            form method="post" action={ "/staff/neighbourhoods/" (hood.slug) "/name" } novalidate {
+                (csrf_field(frame))
+                (Input { hint: Some("The name residents would use. It is kept when the neighbourhoods are rebuilt."), ..Input::new("name", "Name", form.name) }.render(errors))
+                button type="submit" { "Rename" }
+            }
+            h2 { "Move a small area to a neighbouring neighbourhood" }
+            p { "A small area can only join a neighbourhood it shares a boundary with, and only if what is left here stays in one piece. Both neighbourhoods' populations are then checked against the band." }
+            form method="post" action={ "/staff/neighbourhoods/" (hood.slug) "/move" } novalidate {
+                (csrf_field(frame))
+                (select("small_area", "Small area", &areas, form.small_area, errors))
+                (select("to", "Neighbourhood to join", &neighbours, form.to, errors))
+                button type="submit" { "Move" }
             }
         },
     )

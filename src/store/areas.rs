@@ -123,6 +123,7 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
 }
 
 /// Every small area with what the neighbourhood builder needs, by code.
+#[derive(Queryable)]
 pub struct SmallAreaRecord {
     pub code: String,
     pub population: i32,
@@ -135,7 +136,7 @@ pub struct SmallAreaRecord {
 
 /// All small areas, ordered by code, and their neighbours as positions in that order.
 pub fn graph(conn: &mut Conn) -> StoreResult<(Vec<SmallAreaRecord>, Vec<Vec<usize>>)> {
-    let rows: Vec<(String, i32, f64, f64, Option<f64>, Option<String>, Option<String>)> = small_areas::table
+    let areas: Vec<SmallAreaRecord> = small_areas::table
         .order(small_areas::code)
         .select((
             small_areas::code,
@@ -147,12 +148,6 @@ pub fn graph(conn: &mut Conn) -> StoreResult<(Vec<SmallAreaRecord>, Vec<Vec<usiz
             small_areas::neighbourhood_id,
         ))
         .load(conn)?;
-    let areas: Vec<SmallAreaRecord> =
-        rows.into_iter()
-            .map(|(code, population, latitude, longitude, area_km2, place, neighbourhood_id)| {
-                SmallAreaRecord { code, population, latitude, longitude, area_km2, place, neighbourhood_id }
-            })
-            .collect();
     let position: std::collections::HashMap<&str, usize> =
         areas.iter().enumerate().map(|(i, a)| (a.code.as_str(), i)).collect();
     let pairs: Vec<(String, String)> = small_area_adjacency::table

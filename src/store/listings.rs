@@ -204,7 +204,7 @@ pub fn insert_organisation(conn: &mut Conn, org: &Organisation, now: NaiveDateTi
     Ok(())
 }
 
-/// Adds a venue.
+/// Adds a venue, in the small area and neighbourhood of its cell.
 pub fn insert_location(conn: &mut Conn, location: &Location, now: NaiveDateTime) -> StoreResult<()> {
     let row = LocationRow {
         id: location.id.to_string(),
@@ -230,7 +230,7 @@ pub fn insert_location(conn: &mut Conn, location: &Location, now: NaiveDateTime)
     };
     let h3_cell = cells::cell_of(location.latitude, location.longitude).map(super::cell_number);
     diesel::insert_into(locations::table).values(NewLocation { row, h3_cell }).execute(conn)?;
-    Ok(())
+    super::neighbourhoods::assign_locations(conn, Some(&location.id.to_string()))
 }
 
 /// Gives every location without an H3 cell its cell (rows saved before cells

@@ -288,6 +288,27 @@ pub fn small_areas_of(
         .load(conn)?)
 }
 
+/// The neighbourhoods sharing a boundary with one: (id, name), by name.
+pub fn adjacent(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<(NeighbourhoodId, String)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        id: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT DISTINCT n.id, n.name FROM small_area_adjacency a \
+         JOIN small_areas here ON here.code = a.small_area \
+         JOIN small_areas there ON there.code = a.neighbour \
+         JOIN neighbourhoods n ON n.id = there.neighbourhood_id \
+         WHERE here.neighbourhood_id = ?1 AND there.neighbourhood_id <> ?1 ORDER BY n.name",
+    )
+    .bind::<Text, _>(id.to_string())
+    .load(conn)?;
+    rows.into_iter().map(|r| Ok((parse_id(&r.id)?, r.name))).collect()
+}
+
 /// Locations in no neighbourhood: (name, postcode), by name.
 pub fn locations_outside(conn: &mut Conn) -> StoreResult<Vec<(String, String)>> {
     Ok(locations::table

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod health;
 pub mod home;
 pub mod needs;
+pub mod neighbourhoods;
 pub mod organisations;
 pub mod server;
 pub mod services;
@@ -33,6 +34,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/openapi.json", web::get().to(api::openapi))
         .route("/assets/{file}", web::get().to(assets::show))
         .route("/needs/{slug}", web::get().to(needs::show))
+        .route("/neighbourhoods", web::get().to(neighbourhoods::index))
+        .route("/neighbourhoods/{slug}", web::get().to(neighbourhoods::show))
         .route("/services/{id}", web::get().to(services::show))
         .route("/organisations/{id}", web::get().to(organisations::show))
         .route("/sign-in", web::get().to(sign_in::show))
@@ -44,7 +47,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/staff/services/{id}/edit", web::get().to(staff::services::edit))
         .route("/staff/services/{id}", web::post().to(staff::services::update))
         .route("/staff/services/{id}/verify", web::post().to(staff::services::verify))
-        .route("/staff/services/{id}/history", web::get().to(staff::services::history));
+        .route("/staff/services/{id}/history", web::get().to(staff::services::history))
+        .route("/staff/neighbourhoods/{slug}", web::get().to(staff::neighbourhoods::edit))
+        .route("/staff/neighbourhoods/{slug}/name", web::post().to(staff::neighbourhoods::rename))
+        .route("/staff/neighbourhoods/{slug}/move", web::post().to(staff::neighbourhoods::move_small_area));
 }
 
 /// The whole application, as `serve` runs it and the tests drive it.

@@ -5,6 +5,9 @@
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -58,13 +61,24 @@ impl TestApp {
 
     /// Adds a staff account with `PASSWORD`.
     pub fn add_user(&self, email: &str, role: Role, organisation: Option<OrganisationId>) -> UserId {
+        self.add_user_for(email, role, organisation, vec![])
+    }
+
+    /// A staff account looking after the neighbourhoods with these slugs.
+    pub fn add_user_for(
+        &self,
+        email: &str,
+        role: Role,
+        organisation: Option<OrganisationId>,
+        neighbourhoods: Vec<String>,
+    ) -> UserId {
         let user = NewUser {
             email: email.into(),
             name: format!("Test {}", role.label()),
             password_hash: hash_password(PASSWORD).expect("hashes"),
             role,
             organisation,
-            neighbourhoods: vec![],
+            neighbourhoods,
         };
         let mut conn = self.state.store.conn().expect("a connection");
         match users::create(&mut conn, &user, Utc::now().naive_utc()).expect("saves") {
@@ -176,4 +190,25 @@ where
     pub fn set_cookie(&mut self, name: &str, value: &str) {
         self.cookies.insert(name.to_string(), value.to_string());
     }
+}
+
+/// Runs the `doorstep` command on a data folder, as a person would, giving it `stdin`.
+pub fn doorstep(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("DOORSTEP_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("doorstep starts");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("writes");
+    child.wait_with_output().expect("doorstep finishes")
+}
+
+/// What a command printed, standard output then standard error.
+pub fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }

@@ -1,0 +1,114 @@
+//! `GET /neighbourhoods` and `GET /neighbourhoods/{slug}`: the neighbourhoods
+//! on a map and in a list, and one neighbourhood's page.
+
+use std::collections::BTreeMap;
+
+use actix_web::web;
+use h3o::CellIndex;
+use maud::Markup;
+
+use super::db;
+use super::session::Visitor;
+use crate::domain::accounts::Role;
+use crate::domain::ids::NeighbourhoodId;
+use crate::domain::views::NeighbourhoodView;
+use crate::error::AppError;
+use crate::geo::cells::{Ring, outline};
+use crate::pages;
+use crate::pages::map::{Marker, Shape, Source};
+use crate::pages::neighbourhoods::{Shown, thousands};
+use crate::state::AppState;
+use crate::store::neighbourhoods;
+
+fn source(visitor: &Visitor) -> Source {
+    if visitor.frame.demo.is_some() { Source::Demo } else { Source::Census }
+}
+
+/// Each neighbourhood's outline, from its cells.
+fn outlines(cells: Vec<(NeighbourhoodId, CellIndex)>) -> BTreeMap<NeighbourhoodId, Vec<Vec<Ring>>> {
+    let mut grouped: BTreeMap<NeighbourhoodId, Vec<CellIndex>> = BTreeMap::new();
+    for (id, cell) in cells {
+        grouped.entry(id).or_default().push(cell);
+    }
+    grouped.into_iter().map(|(id, cells)| (id, outline(&cells))).collect()
+}
+
+fn shape(hood: &NeighbourhoodView, polygons: Vec<Vec<Ring>>, current: bool) -> Shape {
+    Shape {
+        label: format!("{}: {} residents", hood.name, thousands(hood.population)),
+        href: (!current).then(|| format!("/neighbourhoods/{}", hood.slug)),
+        polygons,
+        current,
+    }
+}
+
+pub async fn index(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
+    let (hoods, band, mut outlines) = db(&state, |conn| {
+        Ok((
+            neighbourhoods::all(conn)?,
+            neighbourhoods::band(conn)?,
+            outlines(neighbourhoods::cells(conn, None)?),
+        ))
+    })
+    .await?;
+    let shapes: Vec<Shape> =
+        hoods.iter().map(|h| shape(h, outlines.remove(&h.id).unwrap_or_default(), false)).collect();
+    let map =
+        pages::map::map("Map of every neighbourhood; each links to its page", &shapes, &[], source(&visitor));
+    Ok(pages::neighbourhoods::index(&visitor.frame, &hoods, band, map))
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<Markup, AppError> {
+    let slug = slug.into_inner();
+    let (hood, band, hoods, mut outlines, markers, (based_here, from_elsewhere)) = db(&state, move |conn| {
+        let hood = neighbourhoods::by_slug(conn, &slug)?;
+        let services = neighbourhoods::local_services(conn, &hood)?;
+        let markers = neighbourhoods::markers(conn, hood.id)?;
+        let outlines = outlines(neighbourhoods::cells(conn, None)?);
+        Ok((hood, neighbourhoods::band(conn)?, neighbourhoods::all(conn)?, outlines, markers, services))
+    })
+    .await?;
+    // The neighbourhood itself, and those around it for context.
+    let own = outlines.remove(&hood.id).unwrap_or_default();
+    let (south, north, west, east) = own
+        .iter()
+        .flatten()
+        .flatten()
+        .fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |(s, n, w, e), &(lat, lon)| {
+            (s.min(lat), n.max(lat), w.min(lon), e.max(lon))
+        });
+    let near = |polygons: &Vec<Vec<Ring>>| {
+        let margin = 0.3 * (north - south).max(east - west);
+        polygons.iter().flatten().flatten().any(|&(lat, lon)| {
+            (south - margin..=north + margin).contains(&lat) && (west - margin..=east + margin).contains(&lon)
+        })
+    };
+    let mut shapes: Vec<Shape> = hoods
+        .iter()
+        .filter(|h| h.id != hood.id)
+        .filter_map(|h| outlines.remove(&h.id).filter(near).map(|p| shape(h, p, false)))
+        .collect();
+    shapes.push(shape(&hood, own, true));
+    let markers: Vec<Marker> = markers
+        .into_iter()
+        .map(|m| {
+            let services: Vec<&str> = m.services.iter().map(|(_, name)| name.as_str()).collect();
+            Marker {
+                label: format!("{}: {}", m.location_name, services.join(", ")),
+                latitude: m.latitude,
+                longitude: m.longitude,
+            }
+        })
+        .collect();
+    let title = format!("Map of {}, with the venues of the services based there", hood.name);
+    let map = pages::map::map(&title, &shapes, &markers, source(&visitor));
+    let may_edit = visitor.user.as_ref().is_some_and(|u| u.role == Role::Administrator);
+    Ok(pages::neighbourhoods::show(
+        &visitor.frame,
+        &Shown { hood: &hood, band, map, based_here: &based_here, from_elsewhere: &from_elsewhere, may_edit },
+    ))
+}
