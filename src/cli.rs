@@ -112,6 +112,9 @@ pub enum BenchCommand {
         /// The most people a neighbourhood should have.
         #[arg(long, default_value_t = 5_000)]
         max: u32,
+        /// Where Trafford's census output-area files are (skipped when absent).
+        #[arg(long, default_value = "../shared/data/population")]
+        census: PathBuf,
     },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
@@ -258,12 +261,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             import_postcodes(&state, &files)
         }
         Command::Area { action: AreaCommand::Import { small_areas, adjacency, boundaries, postcodes } } => {
-            let state = state::open(config)?;
-            import_area(&state, &small_areas, &adjacency, boundaries.as_deref(), postcodes.as_deref())
+            let store = state::open_store(&config)?;
+            import_area(&mut *store.conn()?, &small_areas, &adjacency, boundaries.as_deref(), postcodes.as_deref())
         }
         Command::Neighbourhoods { action } => {
-            let state = state::open(config)?;
-            let mut conn = state.store.conn()?;
+            let store = state::open_store(&config)?;
+            let mut conn = store.conn()?;
             match action {
                 NeighbourhoodsCommand::Build { min, max } => build_neighbourhoods(&mut conn, min, max),
                 NeighbourhoodsCommand::Report { json } => report_neighbourhoods(&mut conn, json),
@@ -284,13 +287,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let state = state::open(config)?;
             add_user(&state, &email, &role, name, organisation, neighbourhoods)
         }
-        Command::Bench { what: BenchCommand::Neighbourhoods { areas, min, max } } => {
-            if min == 0 || min > max {
-                return Err(CliError::Usage(format!(
-                    "--min ({min}) must be more than 0 and no more than --max ({max})"
-                )));
-            }
-            crate::bench::neighbourhoods::run(&areas, Band { min, max }, &mut std::io::stdout())
+        Command::Bench { what: BenchCommand::Neighbourhoods { areas, min, max, census } } => {
+            let band = Band::new(min, max).map_err(CliError::Usage)?;
+            crate::bench::neighbourhoods::run(&areas, &census, band, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Bench { what: BenchCommand::Search { services, queries, http_seconds, http_requests } } => {
@@ -421,7 +420,7 @@ fn print_problems(problems: &[Problem]) {
 }
 
 fn import_area(
-    state: &AppState,
+    conn: &mut crate::store::Conn,
     small_areas: &Path,
     adjacency: &Path,
     boundaries: Option<&Path>,
@@ -463,7 +462,7 @@ fn import_area(
         print_problems(&problems);
         CliError::Usage(String::from("nothing was imported; the geography stays as it was"))
     })?;
-    let replaced = areas::replace_geography(&mut *state.store.conn()?, &geography)?;
+    let replaced = areas::replace_geography(conn, &geography)?;
     let people: u64 = geography.areas.iter().map(|a| u64::from(a.population)).sum();
     println!(
         "Imported {} small areas ({people} residents), {} adjacent pairs, {} H3 cells and {} postcodes in {:.1} s.",

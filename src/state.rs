@@ -64,19 +64,30 @@ pub enum StartError {
     Io(String),
 }
 
-/// Opens the database (creating its folder and running migrations) and the
-/// cookie key, ready to serve or to run a command.
-pub fn open(config: Config) -> Result<AppState, StartError> {
-    let paths = config.paths();
-    for folder in [paths.database.parent(), Some(paths.index.as_path()), Some(paths.mail.as_path())]
-        .into_iter()
-        .flatten()
-    {
+fn create_folders(folders: &[Option<&std::path::Path>]) -> Result<(), StartError> {
+    for folder in folders.iter().flatten() {
         if !folder.as_os_str().is_empty() {
             std::fs::create_dir_all(folder)
                 .map_err(|e| StartError::Io(format!("cannot create the folder {}: {e}", folder.display())))?;
         }
     }
+    Ok(())
+}
+
+/// Opens the database alone (creating its folder and running migrations),
+/// for commands that do not touch the search index, so that they can run
+/// while the server is serving: the geography and neighbourhood commands.
+pub fn open_store(config: &Config) -> Result<Store, StartError> {
+    let paths = config.paths();
+    create_folders(&[paths.database.parent()])?;
+    Ok(Store::open(&paths.database)?)
+}
+
+/// Opens the database (creating its folder and running migrations) and the
+/// cookie key, ready to serve or to run a command.
+pub fn open(config: Config) -> Result<AppState, StartError> {
+    let paths = config.paths();
+    create_folders(&[paths.database.parent(), Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
     let store = Store::open(&paths.database)?;
     let key = match &config.secret_key {
         Some(hex) => crate::config::secret_key_bytes(hex)?,
