@@ -262,7 +262,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Area { action: AreaCommand::Import { small_areas, adjacency, boundaries, postcodes } } => {
             let store = state::open_store(&config)?;
-            import_area(&mut *store.conn()?, &small_areas, &adjacency, boundaries.as_deref(), postcodes.as_deref())
+            import_area(
+                &mut *store.conn()?,
+                &small_areas,
+                &adjacency,
+                boundaries.as_deref(),
+                postcodes.as_deref(),
+            )
         }
         Command::Neighbourhoods { action } => {
             let store = state::open_store(&config)?;

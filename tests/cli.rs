@@ -180,7 +180,10 @@ fn the_neighbourhood_benchmark_prints_its_figures_and_refuses_an_impossible_band
     assert!(output.status.success(), "{printed}");
     assert!(printed.contains("1000 small areas"), "{printed}");
     assert!(printed.contains("inside the band") && printed.contains("compactness"), "{printed}");
-    assert!(printed.contains("Trafford, 738 output areas (235013 people): "), "the real borough too: {printed}");
+    assert!(
+        printed.contains("Trafford, 738 output areas (235013 people): "),
+        "the real borough too: {printed}"
+    );
     let output = doorstep(dir.path(), &["bench", "neighbourhoods", "--min", "6000", "--max", "5000"], "");
     assert!(!output.status.success());
     assert!(text(&output).contains("the minimum population (6000) is greater than the maximum (5000)"));

@@ -63,7 +63,12 @@ fn real_borough(census: &Path, band: Band, out: &mut impl Write) -> std::io::Res
     let areas: Vec<SmallArea> = geography
         .areas
         .iter()
-        .map(|a| SmallArea { population: a.population, area_km2: a.area_km2, latitude: a.latitude, longitude: a.longitude })
+        .map(|a| SmallArea {
+            population: a.population,
+            area_km2: a.area_km2,
+            latitude: a.latitude,
+            longitude: a.longitude,
+        })
         .collect();
     let pairs: Vec<(usize, usize)> = geography.adjacency.iter().map(|&(a, b, _)| (a, b)).collect();
     let people: u32 = areas.iter().map(|a| a.population).sum();

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
+use diesel::sql_types::Text;
 
 use super::schema::{
     locations, meta, needs, neighbourhoods, organisations, service_area_neighbourhoods, service_at_locations,
@@ -232,15 +232,15 @@ fn free_slug(name: &str, taken: &mut HashSet<String>) -> String {
 /// its H3 cell; a location in no small area's cell is outside the area, and
 /// has no neighbourhood.
 pub fn assign_locations(conn: &mut Conn, only: Option<&str>) -> StoreResult<()> {
-    diesel::sql_query(
-        "UPDATE locations SET \
+    const SET: &str = "UPDATE locations SET \
            small_area_code = (SELECT c.small_area FROM small_area_cells c WHERE c.cell = locations.h3_cell), \
            neighbourhood_id = (SELECT s.neighbourhood_id FROM small_area_cells c \
-                               JOIN small_areas s ON s.code = c.small_area WHERE c.cell = locations.h3_cell) \
-         WHERE ?1 IS NULL OR id = ?1",
-    )
-    .bind::<Nullable<Text>, _>(only)
-    .execute(conn)?;
+                               JOIN small_areas s ON s.code = c.small_area WHERE c.cell = locations.h3_cell)";
+    // Two statements, so that one location is found by its key, not by a scan.
+    match only {
+        Some(id) => diesel::sql_query(format!("{SET} WHERE id = ?")).bind::<Text, _>(id).execute(conn)?,
+        None => diesel::sql_query(SET).execute(conn)?,
+    };
     Ok(())
 }
 
