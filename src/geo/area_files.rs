@@ -16,7 +16,7 @@ use h3o::geom::{ContainmentMode, TilerBuilder};
 use h3o::{CellIndex, LatLng};
 
 use super::cells::{LOCATION_RESOLUTION, cell_of, distance_m, on_globe};
-use super::onspd::PostcodeRow;
+use super::onspd::{PostcodeRow, find};
 
 /// Which input a problem is in, as the command line names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,11 +104,6 @@ pub struct FileRows<T> {
     pub problems: Vec<Problem>,
 }
 
-/// Columns are found by name, lower-cased, in this order of preference.
-fn find(headers: &[String], names: &[&str]) -> Option<usize> {
-    names.iter().find_map(|name| headers.iter().position(|h| h == name))
-}
-
 fn csv_reader(input: impl Read, what: Input) -> Result<(csv::Reader<impl Read>, Vec<String>), Problem> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input);
     let headers: Vec<String> = reader
@@ -121,6 +116,28 @@ fn csv_reader(input: impl Read, what: Input) -> Result<(csv::Reader<impl Read>, 
         return Err(Problem::new(what, None, "the file is empty or has no header row"));
     }
     Ok((reader, headers))
+}
+
+/// Every row that could be read, with its line (the header is line 1);
+/// each that could not is listed in `problems`.
+fn records(
+    reader: &mut csv::Reader<impl Read>,
+    what: Input,
+    problems: &mut Vec<Problem>,
+) -> Vec<(u64, csv::StringRecord)> {
+    reader
+        .records()
+        .enumerate()
+        .filter_map(|(n, record)| {
+            let line = n as u64 + 2;
+            record
+                .map_err(|e| {
+                    problems.push(Problem::new(what, Some(line), format!("cannot read the row: {e}")))
+                })
+                .ok()
+                .map(|r| (line, r))
+        })
+        .collect()
 }
 
 /// An ONS area code: letters and digits, like E00030771.
@@ -173,15 +190,7 @@ pub fn read_small_areas(input: impl Read) -> Result<FileRows<SmallAreaRow>, Prob
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n as u64 + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Problem::new(WHAT, Some(line), format!("cannot read the row: {e}")));
-                continue;
-            }
-        };
+    for (line, record) in records(&mut reader, WHAT, &mut problems) {
         let field = |i: usize| record.get(i).unwrap_or("");
         if let Some((indicator, _)) = long
             && !TOTALS.contains(&field(indicator).to_ascii_lowercase().as_str())
@@ -253,15 +262,7 @@ pub fn read_adjacency(input: impl Read) -> Result<FileRows<AdjacencyRow>, Proble
     let shared = find(&headers, &["shared_boundary_m", "length_m", "shared_m", "length"]);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n as u64 + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Problem::new(WHAT, Some(line), format!("cannot read the row: {e}")));
-                continue;
-            }
-        };
+    for (line, record) in records(&mut reader, WHAT, &mut problems) {
         let (first, second) = (record.get(a).unwrap_or(""), record.get(b).unwrap_or(""));
         if !is_code(first) || !is_code(second) {
             problems.push(Problem::new(

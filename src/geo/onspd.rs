@@ -62,7 +62,8 @@ pub enum FileError {
     Unreadable { line: u64, message: String },
 }
 
-fn find(headers: &[String], names: &[&str]) -> Option<usize> {
+/// The first of `names` found among the (lower-cased) column headers.
+pub(crate) fn find(headers: &[String], names: &[&str]) -> Option<usize> {
     names.iter().find_map(|name| headers.iter().position(|h| h == name))
 }
 
