@@ -396,23 +396,33 @@ async fn every_venue_of_a_service_based_in_a_neighbourhood_is_a_named_marker() {
     let mut browser = app.browser().await;
     let hoods = neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap();
     assert!((50..=65).contains(&hoods.len()), "the demo's neighbourhoods are built with it");
-    let mut markers_seen = 0;
+    let (mut markers_seen, mut refuges) = (0, 0);
     for hood in &hoods {
         // Independently of the page code: the running services at venues in it.
         let expected = venues_in(&app, &hood.id.to_string());
         let page = browser.get(&format!("/neighbourhoods/{}", hood.slug)).await;
         assert_eq!(page.status, StatusCode::OK);
         let titles = marker_titles(&page.body);
+        let based_here = &page.body
+            [page.body.find("id=\"based-here\"").unwrap()..page.body.find("id=\"from-elsewhere\"").unwrap()];
         for (venue, service, confidential) in &expected {
             let shown =
                 titles.iter().any(|t| t.starts_with(&format!("{venue}: ")) && t.contains(service.as_str()));
             assert_eq!(shown, !confidential, "{service} at {venue} in {}: {titles:?}", hood.name);
+            if *confidential {
+                refuges += 1;
+                assert!(
+                    !based_here.contains(&service.replace('&', "&amp;")),
+                    "a refuge never says where it is: {service}"
+                );
+            }
         }
         let venues: HashSet<&str> = expected.iter().filter(|e| !e.2).map(|e| e.0.as_str()).collect();
         assert!(titles.len() >= venues.len());
         markers_seen += titles.len();
     }
     assert!(markers_seen > 50, "the demo's venues are drawn ({markers_seen})");
+    assert!(refuges > 0, "the demo's refuge was checked");
 }
 
 /// (venue, service, confidential) for the running services at venues in a

@@ -479,7 +479,7 @@ pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarke
     Ok(markers.into_iter().map(|(_, m)| m).collect())
 }
 
-/// Running services with a venue in the neighbourhood, and those based
+/// Running services with a public venue in the neighbourhood, and those based
 /// elsewhere that serve it: borough-wide and national services, services
 /// that chose it among their neighbourhoods, and services whose radius from
 /// one of their venues reaches its centre. Both by name.
@@ -488,9 +488,11 @@ pub fn local_services(
     hood: &NeighbourhoodView,
 ) -> StoreResult<(Vec<LocalService>, Vec<LocalService>)> {
     let id = hood.id.to_string();
+    // A confidential venue (a refuge) never says which neighbourhood it is in.
     let based: HashSet<String> = service_at_locations::table
         .inner_join(locations::table)
         .filter(locations::neighbourhood_id.eq(&id))
+        .filter(locations::confidential.eq(false))
         .select(service_at_locations::service_id)
         .load::<String>(conn)?
         .into_iter()
