@@ -436,15 +436,20 @@ impl Work<'_> {
             return None;
         }
         let neighbours = self.neighbours(region);
-        Some(if neighbours.is_empty() {
-            format!("{population} people, and no neighbouring area to join (an island in the adjacency)")
-        } else {
-            format!(
-                "{population} people; each of its {} neighbouring neighbourhoods would pass {} by joining it, \
-                 and none can spare an area",
-                neighbours.len(),
+        Some(match neighbours.len() {
+            0 => {
+                format!("{population} people, and no neighbouring area to join (an island in the adjacency)")
+            }
+            1 => format!(
+                "{population} people; its one neighbouring neighbourhood would pass {} by joining it, \
+                 and cannot spare an area",
                 self.band.max
-            )
+            ),
+            n => format!(
+                "{population} people; each of its {n} neighbouring neighbourhoods would pass {} by joining it, \
+                 and none can spare an area",
+                self.band.max
+            ),
         })
     }
 }
