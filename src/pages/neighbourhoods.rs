@@ -51,8 +51,7 @@ pub fn index(frame: &Frame, hoods: &[NeighbourhoodView], band: Option<Band>, map
                         tr {
                             th scope="col" { "Neighbourhood" }
                             th scope="col" class="numeric" { "Residents" }
-                            th scope="col" class="numeric" { "Area (km²)" }
-                            th scope="col" { "Within the band" }
+                            th scope="col" { "In the band" }
                         }
                     }
                     tbody {
@@ -60,7 +59,6 @@ pub fn index(frame: &Frame, hoods: &[NeighbourhoodView], band: Option<Band>, map
                             tr {
                                 td { a href={ "/neighbourhoods/" (n.slug) } { (n.name) } }
                                 td class="numeric" { (thousands(n.population)) }
-                                td class="numeric" { (format!("{:.2}", n.area_km2)) }
                                 td { @if n.outside_band.is_some() { "No" } @else { "Yes" } }
                             }
                         }

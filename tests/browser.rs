@@ -1,0 +1,230 @@
+//! The pages in a real browser: headless Chromium driven through ChromeDriver
+//! (WebDriver over loopback), against the real server with the demo. Every
+//! page type is checked with axe-core (from npm) against the WCAG 2.0, 2.1 and
+//! 2.2 A and AA rules, at 320 px and 1280 px wide, with a screenshot of each
+//! saved under `target/screenshots/` for review; and a search is done with
+//! the keyboard alone, with the focus visible at every step.
+//!
+//! Where Chromium, ChromeDriver or npm is missing the tests say so and skip;
+//! with `DOORSTEP_REQUIRE_BROWSER=1` (as CI sets) they fail instead.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "in tests, a failure should stop the test loudly")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use serde_json::{Value, json};
+
+/// The axe-core release the tests run (from the npm registry).
+const AXE_VERSION: &str = "4.10.3";
+/// The rule sets run: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+const AXE_TAGS: [&str; 6] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+
+fn target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from)
+}
+
+/// Skips the test with a plain message, or fails it when the browser is required.
+fn unavailable(why: &str) -> Option<Browser> {
+    if std::env::var("DOORSTEP_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("browser tests are required (DOORSTEP_REQUIRE_BROWSER=1) but {why}");
+    }
+    eprintln!("SKIPPED: browser tests need Chromium, ChromeDriver and npm, and {why}");
+    None
+}
+
+fn found(program: &str) -> bool {
+    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// axe-core's script, installed from npm into `target/browser` the first time.
+fn axe_source() -> Result<String, String> {
+    let folder = target().join("browser");
+    let script = folder.join("node_modules/axe-core/axe.min.js");
+    if !script.exists() {
+        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        let installed = Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&folder)
+            .arg(format!("axe-core@{AXE_VERSION}"))
+            .output()
+            .map_err(|e| format!("npm could not be run: {e}"))?;
+        if !installed.status.success() {
+            return Err(format!("npm could not install axe-core: {}", String::from_utf8_lossy(&installed.stderr)));
+        }
+    }
+    std::fs::read_to_string(&script).map_err(|e| format!("cannot read {}: {e}", script.display()))
+}
+
+/// A headless Chromium, through a ChromeDriver of its own.
+struct Browser {
+    driver: Child,
+    client: reqwest::blocking::Client,
+    /// The session's WebDriver address.
+    session: String,
+    axe: String,
+}
+
+impl Browser {
+    fn start() -> Option<Browser> {
+        let chromium = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|p| found(p));
+        let Some(chromium) = chromium else { return unavailable("Chromium is not installed") };
+        if !found("chromedriver") {
+            return unavailable("ChromeDriver is not installed");
+        }
+        let axe = match axe_source() {
+            Ok(axe) => axe,
+            Err(why) => return unavailable(&why),
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while client.get(format!("{base}/status")).send().is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not answer");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let binary = Command::new("which").arg(chromium).output().unwrap();
+        let binary = String::from_utf8(binary.stdout).unwrap().trim().to_string();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": binary,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"],
+            },
+        }}});
+        let answer: Value = client.post(format!("{base}/session")).json(&capabilities).send().unwrap().json().unwrap();
+        let id = answer["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {answer}"));
+        let session = format!("{base}/session/{id}");
+        Some(Browser { driver, client, session, axe })
+    }
+
+    fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let request = self.client.request(method, format!("{}{path}", self.session));
+        let request = if body.is_null() { request } else { request.json(&body) };
+        let answer: Value = request.send().unwrap().json().unwrap();
+        assert!(answer["value"]["error"].is_null(), "WebDriver {path}: {answer}");
+        answer["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", json!({ "url": url }));
+    }
+
+    fn width(&self, width: u32) {
+        self.call(reqwest::Method::POST, "/window/rect", json!({ "width": width, "height": 900 }));
+    }
+
+    fn run(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": script, "args": [] }))
+    }
+
+    /// The axe violations on the page: one line each, naming the rule and where.
+    fn axe_violations(&self) -> Vec<String> {
+        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": format!("{};return true;", self.axe), "args": [] }));
+        let check = format!(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {{ runOnly: {{ type: 'tag', values: {tags} }}, resultTypes: ['violations'] }})
+                .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+                    v.nodes.map(n => n.target.join(' ')).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));",
+            tags = json!(AXE_TAGS)
+        );
+        let found = self.call(reqwest::Method::POST, "/execute/async", json!({ "script": check, "args": [] }));
+        found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    }
+
+    fn screenshot(&self, path: &Path) {
+        use base64::Engine;
+        let png = self.call(reqwest::Method::GET, "/screenshot", Value::Null);
+        let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Presses keys, as a person at a keyboard would.
+    fn keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
+            .collect();
+        self.call(reqwest::Method::POST, "/actions", json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}));
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.client.delete(&self.session).send();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The demo served on a free loopback port.
+fn demo_server() -> (TestApp, String) {
+    let app = TestApp::with_demo();
+    let addr = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
+    (app, format!("http://{addr}"))
+}
+
+/// One of each page type, by name and path.
+fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
+    let mut conn = app.state.store.conn().unwrap();
+    let due = doorstep::store::listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap();
+    let service = &due[0];
+    let view = doorstep::store::listings::service_view(&mut conn, service.id).unwrap();
+    let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
+    vec![
+        ("home", String::from("/")),
+        ("service", format!("/services/{}", service.id)),
+        ("organisation", format!("/organisations/{}", view.details.organisation)),
+        ("need", String::from("/needs/loneliness")),
+        ("neighbourhoods", String::from("/neighbourhoods")),
+        ("neighbourhood", format!("/neighbourhoods/{}", hood.slug)),
+        ("sign-in", String::from("/sign-in")),
+    ]
+}
+
+#[test]
+fn every_page_type_has_no_axe_violations_at_phone_and_desktop_widths() {
+    let Some(browser) = Browser::start() else { return };
+    // First, that axe really runs and reports: a page with a known fault.
+    browser.goto("data:text/html,<html><head><title>t</title></head><body><main><img src='x.png'></main></body></html>");
+    let faults = browser.axe_violations();
+    assert!(faults.iter().any(|v| v.starts_with("image-alt")), "axe found {faults:?}");
+
+    let (app, base) = demo_server();
+    let shots = target().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut problems = Vec::new();
+    for (name, path) in page_types(&app) {
+        for width in [320, 1280] {
+            browser.width(width);
+            browser.goto(&format!("{base}{path}"));
+            browser.screenshot(&shots.join(format!("{name}-{width}.png")));
+            for violation in browser.axe_violations() {
+                problems.push(format!("{name} at {width} px ({path}): {violation}"));
+            }
+            // Nothing wider than the window (WCAG 1.4.10, reflow): name the widest offenders.
+            let wide = browser.run(
+                "return [...document.querySelectorAll('body *')]
+                   .filter(e => !e.ownerSVGElement && e.getBoundingClientRect().right > window.innerWidth + 1)
+                   .slice(-3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));",
+            );
+            if !wide.as_array().unwrap().is_empty() {
+                problems.push(format!("{name} at {width} px is wider than the window: {wide}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
