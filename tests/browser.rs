@@ -8,7 +8,11 @@
 //! Where Chromium, ChromeDriver or npm is missing the tests say so and skip;
 //! with `DOORSTEP_REQUIRE_BROWSER=1` (as CI sets) they fail instead.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "in tests, a failure should stop the test loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "in tests, a failure should stop the test loudly"
+)]
 
 mod common;
 
@@ -39,7 +43,12 @@ fn unavailable(why: &str) -> Option<Browser> {
 }
 
 fn found(program: &str) -> bool {
-    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// axe-core's script, installed from npm into `target/browser` the first time.
@@ -55,7 +64,10 @@ fn axe_source() -> Result<String, String> {
             .output()
             .map_err(|e| format!("npm could not be run: {e}"))?;
         if !installed.status.success() {
-            return Err(format!("npm could not install axe-core: {}", String::from_utf8_lossy(&installed.stderr)));
+            return Err(format!(
+                "npm could not install axe-core: {}",
+                String::from_utf8_lossy(&installed.stderr)
+            ));
         }
     }
     std::fs::read_to_string(&script).map_err(|e| format!("cannot read {}: {e}", script.display()))
@@ -104,7 +116,8 @@ impl Browser {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"],
             },
         }}});
-        let answer: Value = client.post(format!("{base}/session")).json(&capabilities).send().unwrap().json().unwrap();
+        let answer: Value =
+            client.post(format!("{base}/session")).json(&capabilities).send().unwrap().json().unwrap();
         let id = answer["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {answer}"));
         let session = format!("{base}/session/{id}");
         Some(Browser { driver, client, session, axe })
@@ -132,7 +145,11 @@ impl Browser {
 
     /// The axe violations on the page: one line each, naming the rule and where.
     fn axe_violations(&self) -> Vec<String> {
-        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": format!("{};return true;", self.axe), "args": [] }));
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({ "script": format!("{};return true;", self.axe), "args": [] }),
+        );
         let check = format!(
             "const done = arguments[arguments.length - 1];
              axe.run(document, {{ runOnly: {{ type: 'tag', values: {tags} }}, resultTypes: ['violations'] }})
@@ -141,7 +158,8 @@ impl Browser {
                 .catch(e => done(['axe failed: ' + e]));",
             tags = json!(AXE_TAGS)
         );
-        let found = self.call(reqwest::Method::POST, "/execute/async", json!({ "script": check, "args": [] }));
+        let found =
+            self.call(reqwest::Method::POST, "/execute/async", json!({ "script": check, "args": [] }));
         found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
     }
 
@@ -156,9 +174,18 @@ impl Browser {
     fn keys(&self, text: &str) {
         let actions: Vec<Value> = text
             .chars()
-            .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
+            .flat_map(|c| {
+                [
+                    json!({"type": "keyDown", "value": c.to_string()}),
+                    json!({"type": "keyUp", "value": c.to_string()}),
+                ]
+            })
             .collect();
-        self.call(reqwest::Method::POST, "/actions", json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}));
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
     }
 }
 
@@ -180,12 +207,19 @@ fn demo_server() -> (TestApp, String) {
 /// One of each page type, by name and path.
 fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
     let mut conn = app.state.store.conn().unwrap();
-    let due = doorstep::store::listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap();
+    let due =
+        doorstep::store::listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap();
     let service = &due[0];
     let view = doorstep::store::listings::service_view(&mut conn, service.id).unwrap();
     let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
+    let postcode = view.locations.first().map(|l| l.location.postcode.replace(' ', "+")).unwrap();
     vec![
         ("home", String::from("/")),
+        ("results", format!("/search?q=lunch+club&postcode={postcode}")),
+        ("results-by-need", format!("/search?need=loneliness&need=debt&postcode={postcode}")),
+        ("results-none", String::from("/search?q=zzqqxxv&free=true")),
+        ("results-error", String::from("/search?q=lunch&postcode=ZZ99+9ZZ")),
+        ("needs", String::from("/needs")),
         ("service", format!("/services/{}", service.id)),
         ("organisation", format!("/organisations/{}", view.details.organisation)),
         ("need", String::from("/needs/loneliness")),

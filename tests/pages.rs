@@ -167,6 +167,11 @@ async fn text_typed_by_staff_is_escaped_everywhere_it_is_shown() {
         format!("/staff/services/{id}/edit"),
         format!("/staff/services/{id}/history"),
         "/needs/loneliness".into(),
+        "/search?q=alert+onmouseover".into(),
+        format!(
+            "/neighbourhoods/{}",
+            doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap()[0].slug
+        ),
     ] {
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -177,6 +182,15 @@ async fn text_typed_by_staff_is_escaped_everywhere_it_is_shown() {
             "{path} shows the text, escaped"
         );
     }
+    // Typed into the search: kept in the fields, escaped.
+    let typed = format!("/search?q={0}&postcode={0}&language={0}&age={0}", doorstep::pages::url_encode(evil));
+    let page = browser.get(&typed).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "a postcode that is not one");
+    assert!(!page.body.contains("<script>alert") && !page.body.contains("\"onmouseover"), "{}", page.body);
+    assert!(
+        page.body.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;onmouseover"),
+        "the text is kept"
+    );
     let scheme = browser
         .submit(
             &format!("/staff/services/{id}/edit"),

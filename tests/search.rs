@@ -11,7 +11,7 @@
 mod common;
 
 use actix_web::http::StatusCode;
-use common::{PASSWORD, TestApp};
+use common::{PASSWORD, TestApp, central_postcode};
 use doorstep::domain::accounts::Role;
 use serde_json::Value;
 
@@ -34,21 +34,6 @@ const PARAMETERS: [&str; 16] = [
     "page",
     "per_page",
 ];
-
-/// A postcode in the middle of the demo borough.
-fn central_postcode(app: &TestApp) -> String {
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        postcode: String,
-    }
-    let mut conn = app.state.store.conn().unwrap();
-    diesel::sql_query("SELECT postcode FROM locations WHERE name = 'Greyholme Community Centre'")
-        .get_result::<Row>(&mut conn)
-        .unwrap()
-        .postcode
-}
 
 fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()

@@ -134,3 +134,29 @@ pub struct LocalService {
     pub organisation_name: String,
     pub needs: Vec<NeedLabel>,
 }
+
+/// What a results page says of a service besides what the search index holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultDetails {
+    /// The first sentence of its description.
+    pub summary: String,
+    pub cost: CostKind,
+    pub cost_description: Option<String>,
+    pub eligibility: Option<String>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub delivery: Vec<DeliveryMode>,
+}
+
+impl ResultDetails {
+    /// The first sentence of `description`, at most about 160 characters.
+    pub fn summary_of(description: &str) -> String {
+        let first = description.split_inclusive(". ").next().unwrap_or(description).trim();
+        if first.chars().count() <= 160 {
+            return first.to_string();
+        }
+        let cut: String = first.chars().take(157).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{cut}…")
+    }
+}

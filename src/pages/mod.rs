@@ -9,6 +9,7 @@ pub mod map;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod organisations;
+pub mod search;
 pub mod services;
 pub mod sign_in;
 pub mod staff;

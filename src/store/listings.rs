@@ -25,7 +25,9 @@ use crate::domain::ids::{
 use crate::domain::listing::{Contact, Location, Organisation, Service};
 use crate::domain::schedule::{self, Frequency, Schedule};
 use crate::domain::service_form::{ServiceInput, changed_fields};
-use crate::domain::views::{LocationView, NeedLabel, OrganisationView, ServiceSummary, ServiceView};
+use crate::domain::views::{
+    LocationView, NeedLabel, OrganisationView, ResultDetails, ServiceSummary, ServiceView,
+};
 use crate::geo::cells;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -782,4 +784,58 @@ pub fn organisation_choices(conn: &mut Conn) -> StoreResult<Vec<(OrganisationId,
 /// Whether an organisation exists.
 pub fn organisation_exists(conn: &mut Conn, id: OrganisationId) -> StoreResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(organisations::table.find(id.to_string()))).get_result(conn)?)
+}
+
+/// A results line's details, as read.
+#[derive(Queryable)]
+struct DetailsRow {
+    id: String,
+    description: String,
+    cost: String,
+    cost_description: Option<String>,
+    eligibility: Option<String>,
+    min_age: Option<i32>,
+    max_age: Option<i32>,
+}
+
+/// The details a results page shows for each of `ids` (those that exist).
+pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap<ServiceId, ResultDetails>> {
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows: Vec<DetailsRow> = services::table
+        .filter(services::id.eq_any(&keys))
+        .select((
+            services::id,
+            services::description,
+            services::cost,
+            services::cost_description,
+            services::eligibility,
+            services::min_age,
+            services::max_age,
+        ))
+        .load(conn)?;
+    let modes: Vec<(String, String)> = service_delivery::table
+        .filter(service_delivery::service_id.eq_any(&keys))
+        .select((service_delivery::service_id, service_delivery::mode))
+        .load(conn)?;
+    let mut details = HashMap::new();
+    for row in rows {
+        let delivery = modes
+            .iter()
+            .filter(|(service, _)| *service == row.id)
+            .map(|(_, mode)| decode(mode, DeliveryMode::from_code, "delivery"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        details.insert(
+            parse_id(&row.id)?,
+            ResultDetails {
+                summary: ResultDetails::summary_of(&row.description),
+                cost: decode(&row.cost, CostKind::from_code, "cost")?,
+                cost_description: row.cost_description,
+                eligibility: row.eligibility,
+                min_age: row.min_age,
+                max_age: row.max_age,
+                delivery,
+            },
+        );
+    }
+    Ok(details)
 }

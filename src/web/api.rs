@@ -38,18 +38,31 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The parameter at fault ("" when none is).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    pub fn message(&self) -> &str {
+        &self.error
+    }
+
     fn new(field: &'static str, error: impl Into<String>) -> Self {
         ApiError { error: error.into(), field, status: StatusCode::BAD_REQUEST }
     }
 
     /// Our fault, not the request's: logged, and answered with 503.
-    fn unavailable(details: impl std::fmt::Display) -> Self {
+    pub fn unavailable(details: impl std::fmt::Display) -> Self {
         tracing::error!(%details, "search failed");
         ApiError {
             error: String::from("the search could not be done just now; try again"),
             field: "",
             status: StatusCode::SERVICE_UNAVAILABLE,
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 
     fn response(&self) -> HttpResponse {
@@ -59,12 +72,14 @@ impl ApiError {
 
 /// The resolved place, as the response shows it.
 #[derive(Debug, Serialize)]
-struct PlaceOut {
-    label: String,
-    latitude: f64,
-    longitude: f64,
+pub struct PlaceOut {
+    pub label: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Said when the place is not quite what was asked for (a district's
+    /// centre for an unknown postcode, a postcode no longer in use).
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
+    pub message: Option<String>,
 }
 
 fn flag(field: &'static str, value: &str) -> Result<bool, ApiError> {
@@ -80,7 +95,7 @@ fn number<T: std::str::FromStr>(field: &'static str, value: &str, what: &str) ->
 }
 
 /// The search the query string asks for, checked; and the place to resolve.
-fn read_query(
+pub fn read_query(
     pairs: &[(String, String)],
     taxonomy: &[Need],
 ) -> Result<(SearchQuery, Option<String>), ApiError> {
@@ -205,10 +220,17 @@ pub async fn search(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
     }
 }
 
-async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(req.query_string().as_bytes()).into_owned().take(200).collect();
-    let (mut query, postcode_text) = read_query(&pairs, &state.search.needs)?;
+/// A query string's pairs, the first 200.
+pub fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
+    form_urlencoded::parse(req.query_string().as_bytes()).into_owned().take(200).collect()
+}
+
+/// Finds the place the search asked for, and puts it in the query.
+pub async fn resolve_place(
+    state: &AppState,
+    query: &mut SearchQuery,
+    postcode_text: Option<String>,
+) -> Result<Option<PlaceOut>, ApiError> {
     let mut place = query.point.map(|(latitude, longitude)| PlaceOut {
         label: format!("{latitude:.5}, {longitude:.5}"),
         latitude,
@@ -231,6 +253,12 @@ async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse,
             message,
         });
     }
+    Ok(place)
+}
+
+async fn run_search(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+    let (mut query, postcode_text) = read_query(&query_pairs(req), &state.search.needs)?;
+    let place = resolve_place(state, &mut query, postcode_text).await?;
     // Searching is a millisecond of CPU, not a wait, so it runs here rather
     // than being handed to the blocking pool and back.
     let results = state.search.search(&query, Utc::now()).map_err(ApiError::unavailable)?;

@@ -9,6 +9,7 @@ pub mod home;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod organisations;
+pub mod search;
 pub mod server;
 pub mod services;
 pub mod session;
@@ -30,9 +31,11 @@ use crate::store::{Conn, StoreResult};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/healthz", web::get().to(health::show))
+        .route("/search", web::get().to(search::show))
         .route("/api/search", web::get().to(api::search))
         .route("/api/openapi.json", web::get().to(api::openapi))
         .route("/assets/{file}", web::get().to(assets::show))
+        .route("/needs", web::get().to(needs::index))
         .route("/needs/{slug}", web::get().to(needs::show))
         .route("/neighbourhoods", web::get().to(neighbourhoods::index))
         .route("/neighbourhoods/{slug}", web::get().to(neighbourhoods::show))

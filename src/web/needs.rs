@@ -1,4 +1,5 @@
-//! `GET /needs/{slug}`: a need and its services.
+//! `GET /needs`: every need, with how many services meet it; and
+//! `GET /needs/{slug}`: a need, its services and related needs.
 
 use actix_web::web;
 use maud::Markup;
@@ -22,5 +23,11 @@ pub async fn show(
         Ok((need, services))
     })
     .await?;
-    Ok(pages::needs::page(&visitor.frame, &need, &services))
+    let all = &state.search.needs;
+    Ok(pages::needs::page(&visitor.frame, &need, &services, all))
+}
+
+pub async fn index(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
+    let counts = db(&state, listings::running_services_per_need).await?;
+    Ok(pages::needs::index(&visitor.frame, &state.search.needs, &counts))
 }

@@ -192,6 +192,21 @@ where
     }
 }
 
+/// A postcode in the middle of the demo borough.
+pub fn central_postcode(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        postcode: String,
+    }
+    let mut conn = app.state.store.conn().unwrap();
+    diesel::sql_query("SELECT postcode FROM locations WHERE name = 'Greyholme Community Centre'")
+        .get_result::<Row>(&mut conn)
+        .unwrap()
+        .postcode
+}
+
 /// Runs the `doorstep` command on a data folder, as a person would, giving it `stdin`.
 pub fn doorstep(data: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep"))

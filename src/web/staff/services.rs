@@ -151,6 +151,7 @@ pub async fn create(
     let (by, reason, now) = (staff.user.id, form.reason(), Utc::now().naive_utc());
     let id =
         db(&state, move |conn| listings::create_service(conn, &input, by, reason.as_deref(), now)).await?;
+    reindex(&state).await;
     Ok(see_other(&format!("/services/{id}")))
 }
 

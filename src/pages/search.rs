@@ -1,0 +1,417 @@
+//! The search a citizen does: the question (on the home page and at the top
+//! of the results), and the results page with its filters, groups by need,
+//! pages, and a page for nothing found. Everything is a plain GET form; no
+//! script is needed.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+
+use super::{Frame, layout};
+use crate::domain::directory::{CostKind, DeliveryMode};
+use crate::domain::ids::ServiceId;
+use crate::domain::needs::Need;
+use crate::domain::views::ResultDetails;
+use crate::search::query::{Group, Hit};
+
+/// What the person asked for, as they typed it: the form shows it again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Asked {
+    pub q: String,
+    pub postcode: String,
+    pub needs: Vec<String>,
+    pub radius_km: String,
+    pub open: String,
+    pub free: bool,
+    pub age: String,
+    pub language: String,
+    pub delivery: String,
+    pub step_free: bool,
+    pub page: usize,
+    pub print: bool,
+}
+
+impl Asked {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Asked {
+        let mut asked = Asked { page: 1, ..Asked::default() };
+        for (key, value) in pairs {
+            let on = || !matches!(value.trim(), "" | "0" | "false" | "no" | "off");
+            match key.as_str() {
+                "q" => asked.q = value.clone(),
+                "postcode" => asked.postcode = value.clone(),
+                "need" => asked.needs.push(value.clone()),
+                "radius_km" => asked.radius_km = value.clone(),
+                "open" => asked.open = value.clone(),
+                "free" => asked.free = on(),
+                "age" => asked.age = value.clone(),
+                "language" => asked.language = value.clone(),
+                "delivery" => asked.delivery = value.clone(),
+                "step_free" => asked.step_free = on(),
+                "page" => asked.page = value.trim().parse().unwrap_or(1),
+                "print" => asked.print = on(),
+                _ => {}
+            }
+        }
+        asked
+    }
+
+    /// Whether anything was asked at all.
+    pub fn is_empty(&self) -> bool {
+        self.q.trim().is_empty() && self.postcode.trim().is_empty() && self.needs.is_empty()
+    }
+
+    fn filtered(&self) -> bool {
+        !self.open.is_empty()
+            || self.free
+            || !self.age.is_empty()
+            || !self.language.is_empty()
+            || !self.delivery.is_empty()
+            || self.step_free
+            || !self.radius_km.is_empty()
+    }
+
+    /// This search's address, on another page, or without its filters, or printable.
+    fn url(&self, page: usize, filters: bool, print: bool) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        let mut put = |key: &str, value: &str| {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        };
+        put("q", &self.q);
+        for need in &self.needs {
+            put("need", need);
+        }
+        put("postcode", &self.postcode);
+        if filters {
+            put("radius_km", &self.radius_km);
+            put("open", &self.open);
+            put("free", if self.free { "true" } else { "" });
+            put("age", &self.age);
+            put("language", &self.language);
+            put("delivery", &self.delivery);
+            put("step_free", if self.step_free { "true" } else { "" });
+        }
+        if page > 1 {
+            put("page", &page.to_string());
+        }
+        if print {
+            put("print", "1");
+        }
+        format!("/search?{}", query.finish())
+    }
+}
+
+/// The needs offered as choices on the question page, by slug.
+const TOP_NEEDS: [&str; 8] = [
+    "loneliness",
+    "carers-support",
+    "debt",
+    "food",
+    "mental-wellbeing",
+    "benefits",
+    "memory-and-dementia",
+    "housing",
+];
+
+/// A problem with one field, as the page shows it.
+pub struct FieldProblem<'a> {
+    pub field: &'a str,
+    pub message: &'a str,
+}
+
+/// The question: what, and where. On the home page it stands alone, with the
+/// top needs as choices; on the results page it heads the results.
+pub fn question(asked: &Asked, needs: &[Need], problem: Option<&FieldProblem<'_>>, full: bool) -> Markup {
+    let postcode_problem = problem.filter(|p| p.field == "postcode" || p.field == "lat" || p.field == "lon");
+    let q_problem = problem.filter(|p| p.field == "q");
+    let top: Vec<&Need> =
+        TOP_NEEDS.iter().filter_map(|slug| needs.iter().find(|n| n.slug == *slug)).collect();
+    html! {
+        form method="get" action="/search" class="question" role="search" {
+            div class=(if q_problem.is_some() { "form-group form-group-error" } else { "form-group" }) {
+                @if full {
+                    h1 class="question-heading" { label for="q" { "What do you need help with?" } }
+                } @else {
+                    label for="q" { "What do you need help with?" }
+                }
+                div class="hint" id="q-hint" { "In your own words, like \u{201c}lonely\u{201d}, \u{201c}help with bills\u{201d} or \u{201c}carer support\u{201d}." }
+                @if let Some(p) = q_problem { span class="field-error" id="q-error" { span class="visually-hidden" { "Error: " } (p.message) } }
+                input type="text" id="q" name="q" value=(asked.q) autocomplete="off"
+                    aria-describedby=(if q_problem.is_some() { "q-hint q-error" } else { "q-hint" });
+            }
+            @if full {
+                fieldset class="form-group" {
+                    legend { "Or choose what it is about" }
+                    div class="choices-inline" {
+                        @for need in &top {
+                            div class="choice" {
+                                input type="checkbox" id={ "need-" (need.slug) } name="need" value=(need.slug) checked[asked.needs.contains(&need.slug)];
+                                label for={ "need-" (need.slug) } { (need.label) }
+                            }
+                        }
+                    }
+                }
+            } @else {
+                @for need in &asked.needs { input type="hidden" name="need" value=(need); }
+            }
+            div class=(if postcode_problem.is_some() { "form-group form-group-error" } else { "form-group" }) {
+                label for="postcode" { "Where?" }
+                div class="hint" id="postcode-hint" { "A postcode, or the first part of one, like KM1 or M33 7XX." }
+                @if let Some(p) = postcode_problem { span class="field-error" id="postcode-error" { span class="visually-hidden" { "Error: " } (p.message) } }
+                input type="text" id="postcode" name="postcode" value=(asked.postcode) autocomplete="postal-code"
+                    class=(if postcode_problem.is_some() { "short input-error" } else { "short" })
+                    aria-invalid=[postcode_problem.map(|_| "true")]
+                    aria-describedby=(if postcode_problem.is_some() { "postcode-hint postcode-error" } else { "postcode-hint" });
+            }
+            button type="submit" { "Search" }
+        }
+    }
+}
+
+/// Everything a results page shows.
+pub struct Results<'a> {
+    pub asked: &'a Asked,
+    pub needs: &'a [Need],
+    /// Where the results are measured from, in words, and anything to say about it.
+    pub place: Option<(String, Option<String>)>,
+    pub total: u64,
+    pub per_page: usize,
+    pub hits: &'a [Hit],
+    pub groups: &'a [Group],
+    pub unmet: &'a [String],
+    pub details: &'a HashMap<ServiceId, ResultDetails>,
+    pub problem: Option<FieldProblem<'a>>,
+}
+
+fn label_of<'a>(needs: &'a [Need], slug: &'a str) -> &'a str {
+    needs.iter().find(|n| n.slug == slug).map_or(slug, |n| n.label.as_str())
+}
+
+/// `/search`.
+pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
+    let asked = r.asked;
+    let what: Vec<&str> = std::iter::once(asked.q.trim())
+        .filter(|q| !q.is_empty())
+        .chain(asked.needs.iter().map(|n| label_of(r.needs, n)))
+        .collect();
+    let heading = match (&r.problem, r.total) {
+        (Some(_), _) => String::from("Search"),
+        (None, 0) => String::from("No services found"),
+        (None, 1) => String::from("1 service found"),
+        (None, n) => format!("{n} services found"),
+    };
+    let title = if r.problem.is_some() { String::from("Error: Search") } else { heading.clone() };
+    let pages = (r.total as usize).div_ceil(r.per_page.max(1)).max(1);
+    let content = html! {
+        @if let Some(problem) = &r.problem {
+            div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 id="error-summary-title" { "There is a problem" }
+                ul { li { a href={ "#" (if problem.field == "postcode" || problem.field.is_empty() { "postcode" } else { problem.field }) } { (problem.message) } } }
+            }
+        }
+        h1 { (heading) }
+        @if r.problem.is_none() {
+            p class="lead" {
+                @if !what.is_empty() { "For " strong { (what.join(", ")) } }
+                @match &r.place {
+                    Some((label, _)) => { @if what.is_empty() { "Near " } @else { " near " } strong { (label) } }
+                    None => { @if !what.is_empty() { ", across the borough" } }
+                }
+                "."
+            }
+            @if let Some((_, Some(message))) = &r.place { p class="notice" { (message) } }
+        }
+        @if !asked.print {
+            (question(asked, r.needs, r.problem.as_ref(), false))
+            (filters(asked))
+        }
+        @if r.problem.is_none() {
+            @if r.total == 0 {
+                (nothing_found(r))
+            } @else if r.groups.len() > 1 {
+                @for group in r.groups {
+                    h2 { (group.label) " (" (group.total) ")" }
+                    @if group.results.is_empty() {
+                        p { "Nothing found for this need here." }
+                    } @else {
+                        (list(&group.results, r.details))
+                    }
+                }
+            } @else {
+                (list(r.hits, r.details))
+                @if pages > 1 && !asked.print {
+                    nav class="pagination" aria-label="Pages of results" {
+                        @if asked.page > 1 { a href=(asked.url(asked.page - 1, true, false)) rel="prev" { "Previous page" } }
+                        span { "Page " (asked.page) " of " (pages) }
+                        @if asked.page < pages { a href=(asked.url(asked.page + 1, true, false)) rel="next" { "Next page" } }
+                    }
+                }
+            }
+            @if !r.unmet.is_empty() && r.total > 0 {
+                p { "Nothing found for: " (r.unmet.iter().map(|n| label_of(r.needs, n)).collect::<Vec<_>>().join(", ")) "." }
+            }
+            @if r.total > 0 && !asked.print {
+                p class="no-print" { a href=(asked.url(1, true, true)) { "A printable list of these results" } }
+            }
+        }
+    };
+    layout(frame, &title, content)
+}
+
+/// The filters, as one GET form that keeps the question.
+fn filters(asked: &Asked) -> Markup {
+    const DAYS: [(&str, &str); 8] = [
+        ("now", "Open now"),
+        ("mon", "Monday"),
+        ("tue", "Tuesday"),
+        ("wed", "Wednesday"),
+        ("thu", "Thursday"),
+        ("fri", "Friday"),
+        ("sat", "Saturday"),
+        ("sun", "Sunday"),
+    ];
+    html! {
+        details class="filters no-print" open[asked.filtered()] {
+            summary { "Filter the results" }
+            form method="get" action="/search" {
+                input type="hidden" name="q" value=(asked.q);
+                input type="hidden" name="postcode" value=(asked.postcode);
+                @for need in &asked.needs { input type="hidden" name="need" value=(need); }
+                div class="form-group" {
+                    label for="open" { "Open on" }
+                    select id="open" name="open" {
+                        option value="" { "Any day" }
+                        @for (code, label) in DAYS { option value=(code) selected[asked.open == code] { (label) } }
+                    }
+                }
+                div class="form-group" {
+                    label for="delivery" { "How" }
+                    select id="delivery" name="delivery" {
+                        option value="" { "Any way" }
+                        @for mode in DeliveryMode::ALL { option value=(mode.code()) selected[asked.delivery == mode.code()] { (mode.label()) } }
+                    }
+                }
+                div class="form-group" {
+                    label for="radius_km" { "How far (km)" }
+                    input type="text" inputmode="decimal" id="radius_km" name="radius_km" class="short" value=(asked.radius_km);
+                }
+                div class="form-group" {
+                    label for="age" { "Age of the person" }
+                    input type="text" inputmode="numeric" id="age" name="age" class="short" value=(asked.age);
+                }
+                div class="form-group" {
+                    label for="language" { "Language" }
+                    input type="text" id="language" name="language" class="short" value=(asked.language);
+                }
+                div class="choice" {
+                    input type="checkbox" id="free" name="free" value="true" checked[asked.free];
+                    label for="free" { "Free only" }
+                }
+                div class="choice" {
+                    input type="checkbox" id="step_free" name="step_free" value="true" checked[asked.step_free];
+                    label for="step_free" { "Step-free access" }
+                }
+                button type="submit" class="button-secondary" { "Apply filters" }
+            }
+        }
+    }
+}
+
+fn list(hits: &[Hit], details: &HashMap<ServiceId, ResultDetails>) -> Markup {
+    html! {
+        ol class="results" {
+            @for hit in hits {
+                @let detail = hit.id.parse::<ServiceId>().ok().and_then(|id| details.get(&id));
+                li {
+                    h3 { a href=(hit.url) { (hit.name) } }
+                    p class="secondary" { (hit.organisation) }
+                    @if let Some(d) = detail { p { (d.summary) } }
+                    ul class="facts" {
+                        li { (reach(hit, detail)) }
+                        @if let Some(next) = &hit.next_session { li { "Next: " (next) } }
+                        @if let Some(d) = detail {
+                            li { (cost(d)) }
+                            @if let Some(who) = who_for(d) { li { "For " (who) } }
+                        }
+                    }
+                    @if !hit.why.is_empty() { p class="why secondary" { "Why it matched: " (hit.why.join("; ")) } }
+                }
+            }
+        }
+    }
+}
+
+/// How far, or how it reaches people when it has no distance.
+fn reach(hit: &Hit, detail: Option<&ResultDetails>) -> String {
+    if let Some(m) = hit.distance_m {
+        return match m {
+            0..100 => String::from("Under 100 m away"),
+            100..1_000 => format!("{} m away", (m / 100) * 100),
+            _ => format!("{:.1} km away", f64::from(m) / 1000.0),
+        };
+    }
+    let modes = detail.map(|d| d.delivery.as_slice()).unwrap_or_default();
+    let words: Vec<&str> = modes
+        .iter()
+        .filter_map(|m| match m {
+            DeliveryMode::Phone => Some("By phone"),
+            DeliveryMode::Online => Some("Online"),
+            DeliveryMode::HomeVisit => Some("Comes to you"),
+            DeliveryMode::InPerson => None,
+        })
+        .collect();
+    if words.is_empty() { String::from("Across the borough") } else { words.join(", ") }
+}
+
+fn cost(d: &ResultDetails) -> String {
+    match (d.cost, &d.cost_description) {
+        (CostKind::Free, _) => String::from("Free"),
+        (_, Some(words)) => words.clone(),
+        (kind, None) => kind.label().to_string(),
+    }
+}
+
+fn who_for(d: &ResultDetails) -> Option<String> {
+    let ages = match (d.min_age, d.max_age) {
+        (Some(min), Some(max)) => Some(format!("ages {min} to {max}")),
+        (Some(min), None) => Some(format!("people aged {min} and over")),
+        (None, Some(max)) => Some(format!("people up to age {max}")),
+        (None, None) => None,
+    };
+    match (&d.eligibility, ages) {
+        (Some(e), Some(a)) => Some(format!("{} ({a})", e.trim_end_matches('.'))),
+        (Some(e), None) => Some(e.trim_end_matches('.').to_string()),
+        (None, a) => a,
+    }
+}
+
+fn nothing_found(r: &Results<'_>) -> Markup {
+    let asked = r.asked;
+    let related: Vec<&Need> = asked
+        .needs
+        .iter()
+        .filter_map(|slug| r.needs.iter().find(|n| n.slug == *slug))
+        .filter_map(|need| need.parent)
+        .flat_map(|parent| r.needs.iter().filter(move |n| n.parent == Some(parent)))
+        .filter(|n| !asked.needs.contains(&n.slug))
+        .take(6)
+        .collect();
+    html! {
+        p { "Nothing matched all of that. You could:" }
+        ul {
+            @if asked.filtered() { li { a href=(asked.url(1, false, false)) { "search again without the filters" } } }
+            @if !asked.q.trim().is_empty() { li { "try other words, or fewer" } }
+            @if !asked.postcode.is_empty() {
+                li {
+                    a href=({
+                        let wider = Asked { postcode: String::new(), radius_km: String::new(), ..asked.clone() };
+                        wider.url(1, true, false)
+                    }) { "search the whole borough" }
+                }
+            }
+            @for need in &related { li { "look at " a href={ "/needs/" (need.slug) } { (need.label) } } }
+            li { a href="/needs" { "browse every kind of help" } }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `GET /search`: the results page, with the same parameters as
+//! `/api/search`. A parameter that cannot be used is answered on the same
+//! page, the field marked and the text kept.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+
+use super::api::{self, ApiError};
+use super::session::Visitor;
+use super::{db, page_with_status, see_other};
+use crate::domain::ids::ServiceId;
+use crate::error::AppError;
+use crate::pages::search::{Asked, FieldProblem, Results};
+use crate::pages::{self};
+use crate::state::AppState;
+use crate::store::listings;
+
+/// A printable list holds this many results.
+const PRINTED: usize = 100;
+
+pub async fn show(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let pairs = api::query_pairs(&req);
+    let asked = Asked::from_pairs(&pairs);
+    if pairs.iter().all(|(_, v)| v.trim().is_empty()) {
+        return Ok(see_other("/"));
+    }
+    let needs = &state.search.needs;
+    let refused = |error: &ApiError| {
+        let problem = FieldProblem { field: error.field(), message: error.message() };
+        let results = Results {
+            asked: &asked,
+            needs,
+            place: None,
+            total: 0,
+            per_page: 1,
+            hits: &[],
+            groups: &[],
+            unmet: &[],
+            details: &Default::default(),
+            problem: Some(problem),
+        };
+        page_with_status(StatusCode::BAD_REQUEST, pages::search::results(&visitor.frame, &results))
+    };
+    let (mut query, postcode) = match api::read_query(&pairs, needs) {
+        Ok(read) => read,
+        Err(error) => return Ok(refused(&error)),
+    };
+    if asked.print {
+        (query.page, query.per_page) = (1, PRINTED);
+    }
+    let place = match api::resolve_place(&state, &mut query, postcode).await {
+        Ok(place) => place,
+        Err(error) if error.status() == StatusCode::BAD_REQUEST => return Ok(refused(&error)),
+        Err(_) => return Err(AppError::Unavailable),
+    };
+    let found = state.search.search(&query, Utc::now()).map_err(|e| AppError::Internal(e.to_string()))?;
+    let ids: Vec<ServiceId> = found
+        .results
+        .iter()
+        .chain(found.groups.iter().flat_map(|g| g.results.iter()))
+        .filter_map(|hit| hit.id.parse().ok())
+        .collect();
+    let details = db(&state, move |conn| listings::result_details(conn, &ids)).await?;
+    let results = Results {
+        asked: &asked,
+        needs,
+        place: place.map(|p| (p.label, p.message)),
+        total: found.total,
+        per_page: query.per_page,
+        hits: &found.results,
+        groups: &found.groups,
+        unmet: &found.unmet,
+        details: &details,
+        problem: None,
+    };
+    Ok(page_with_status(StatusCode::OK, pages::search::results(&visitor.frame, &results)))
+}
