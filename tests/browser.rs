@@ -262,3 +262,64 @@ fn every_page_type_has_no_axe_violations_at_phone_and_desktop_widths() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// WebDriver's codes for the Tab and Enter keys.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+/// Presses Tab until the focused element matches `selector`, checking at
+/// every step that the focused element shows it has the focus (an outline or
+/// a shadow). Returns how many presses it took.
+fn tab_to(browser: &Browser, selector: &str) -> usize {
+    let script = format!(
+        "const e = document.activeElement; if (!e || e === document.body) return [false, true, ''];
+         const s = getComputedStyle(e);
+         const shown = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+         return [e.matches({selector:?}), shown, e.outerHTML.slice(0, 80)];"
+    );
+    for presses in 1..=60 {
+        browser.keys(TAB);
+        let state = browser.run(&script);
+        assert_eq!(state[1], true, "the focus is not visible on {}", state[2]);
+        if state[0] == true {
+            return presses;
+        }
+    }
+    panic!("Tab never reached {selector}");
+}
+
+fn wait_for_url(browser: &Browser, part: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let url = browser.call(reqwest::Method::GET, "/url", Value::Null).as_str().unwrap().to_string();
+        if url.contains(part) {
+            return url;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "still at {url}, not at {part}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_search_can_be_done_with_the_keyboard_alone_and_the_focus_is_always_visible() {
+    let Some(browser) = Browser::start() else { return };
+    let (app, base) = demo_server();
+    let postcode = common::central_postcode(&app);
+    browser.width(1280);
+    browser.goto(&format!("{base}/"));
+    tab_to(&browser, "#q");
+    browser.keys("lonely");
+    tab_to(&browser, "#postcode");
+    browser.keys(&postcode);
+    browser.keys(ENTER);
+    let url = wait_for_url(&browser, "/search?");
+    assert!(url.contains("q=lonely"), "{url}");
+    let heading = browser.run("return document.querySelector('h1').textContent;");
+    assert!(heading.as_str().unwrap().ends_with("services found"), "{heading}");
+    // On to the first result, and into it.
+    tab_to(&browser, "ol.results a");
+    browser.keys(ENTER);
+    wait_for_url(&browser, "/services/");
+    let title = browser.run("return document.title;");
+    assert!(title.as_str().unwrap().ends_with("– Doorstep"), "{title}");
+}
