@@ -64,6 +64,20 @@ async fn a_service_page_says_when_where_and_how() {
     assert!(page.body.contains("Just turn up"));
     assert!(page.body.contains("01632 960"), "a phone number");
     assert!(page.body.contains("Last checked"));
+    assert_eq!(page.body.matches("<ul class=\"sessions\"><li>").count(), 1, "the next sessions, listed");
+    assert!(page.body.matches("day ").count() >= 2);
+    // A small map of the venue, named for screen readers.
+    assert!(page.body.contains("<g class=\"marker\" role=\"img\""), "a marker for its venue");
+    assert!(page.body.contains("class=\"area current\""), "its neighbourhood outlined");
+    assert!(page.body.contains("Also near here for "), "other services for the same need");
+    // schema.org JSON-LD that a machine can read.
+    let start = page.body.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+    let end = start + page.body[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&page.body[start..end]).unwrap();
+    assert_eq!(data["@type"], "Service");
+    assert_eq!(data["provider"]["@type"], "Organization");
+    assert_eq!(data["availableChannel"]["serviceLocation"][0]["@type"], "Place");
+    assert!(data["availableChannel"]["serviceLocation"][0]["address"]["postalCode"].is_string());
 }
 
 #[actix_web::test]
@@ -81,6 +95,8 @@ async fn a_refuge_address_is_shown_only_to_those_whose_role_allows() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains(&address), "the public never sees the refuge's postcode");
     assert!(page.body.contains("The address is confidential"));
+    assert!(!page.body.contains("class=\"marker\""), "nor a map of where it is");
+    assert!(!page.body.contains("GeoCoordinates"), "nor its place in the JSON-LD");
 
     app.add_user("jo@example.org", Role::Advisor, None);
     let mut advisor = app.browser().await;
@@ -176,7 +192,11 @@ async fn text_typed_by_staff_is_escaped_everywhere_it_is_shown() {
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(!page.body.contains("<script>alert"), "{path} lets a script through");
-        assert!(!page.body.contains("\"onmouseover"), "{path} breaks out of an attribute");
+        // (JSON-LD holds the text as a JSON string, its quote escaped as \", which is safe.)
+        assert!(
+            !page.body.replace("\\\"", "").contains("\"onmouseover"),
+            "{path} breaks out of an attribute"
+        );
         assert!(
             page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
             "{path} shows the text, escaped"

@@ -315,6 +315,18 @@ pub fn next_session(schedules: &[Schedule], after: DateTime<Utc>) -> Option<Sess
     })
 }
 
+/// Up to `count` sessions from `after` on: the one under way, then the next ones.
+pub fn next_sessions(schedules: &[Schedule], after: DateTime<Utc>, count: usize) -> Vec<Session> {
+    let mut sessions: Vec<Session> = Vec::with_capacity(count);
+    let mut from = after;
+    while sessions.len() < count {
+        let Some(session) = next_session(schedules, from) else { break };
+        from = session.ends.with_timezone(&Utc);
+        sessions.push(session);
+    }
+    sessions
+}
+
 /// The schedules in one plain-English line each, such as "First and third
 /// Tuesday of the month, 10am to 12 noon". Schedules with the same pattern and
 /// different times are said together ("Every Tuesday, 10am to 12 noon and 2pm
@@ -817,5 +829,22 @@ mod tests {
         assert_eq!(clock(time(12, 30)), "12:30pm");
         assert_eq!(clock(time(9, 5)), "9:05am");
         assert_eq!(clock(time(19, 0)), "7pm");
+    }
+
+    #[test]
+    fn the_next_sessions_follow_one_another() {
+        let tuesdays = Schedule::weekly(&[Weekday::Tue], time(10, 0), time(12, 0));
+        let after = London.with_ymd_and_hms(2026, 3, 3, 11, 0, 0).unwrap().with_timezone(&Utc);
+        let sessions = next_sessions(&[tuesdays], after, 3);
+        let days: Vec<String> = sessions.iter().map(Session::describe).collect();
+        assert_eq!(
+            days,
+            [
+                "Tuesday 3 March, 10am to 12 noon",
+                "Tuesday 10 March, 10am to 12 noon",
+                "Tuesday 17 March, 10am to 12 noon"
+            ]
+        );
+        assert!(next_sessions(&[], after, 3).is_empty());
     }
 }

@@ -17,15 +17,31 @@ pub struct Viewer {
     pub edits: bool,
 }
 
-pub fn page(frame: &Frame, view: &ServiceView, viewer: Viewer, now: DateTime<Utc>) -> Markup {
+/// What the page shows beyond the listing itself.
+#[derive(Default)]
+pub struct Around<'a> {
+    /// A small map of its public venues and their neighbourhood.
+    pub map: Option<Markup>,
+    /// Other services near it for its first need: (id, name, organisation, metres away).
+    pub nearby: &'a [(String, String, String, Option<u32>)],
+}
+
+pub fn page(
+    frame: &Frame,
+    view: &ServiceView,
+    viewer: Viewer,
+    now: DateTime<Utc>,
+    around: &Around<'_>,
+) -> Markup {
     let d = &view.details;
     let today = now.date_naive();
     let when = schedule::describe(&view.schedules, today);
-    let next = schedule::next_session(&view.schedules, now);
+    let sessions = schedule::next_sessions(&view.schedules, now, 4);
     layout(
         frame,
         &d.name,
         html! {
+            (json_ld(view, frame))
             span class="caption" { a href={ "/organisations/" (d.organisation) } { (view.organisation_name) } }
             h1 { (d.name) }
             @if d.status != ServiceStatus::Active {
@@ -61,8 +77,9 @@ pub fn page(frame: &Frame, view: &ServiceView, viewer: Viewer, now: DateTime<Utc
                 dd {
                     @if when.is_empty() { "Contact them to find out when." }
                     @for line in &when { (line) br; }
-                    @if let Some(session) = next {
-                        span class="secondary" { "Next: " (session.describe()) }
+                    @if !sessions.is_empty() {
+                        span class="secondary" { "Next: " }
+                        ul class="sessions" { @for session in &sessions { li { (session.describe()) } } }
                     }
                 }
                 dt { "Cost" }
@@ -105,6 +122,7 @@ pub fn page(frame: &Frame, view: &ServiceView, viewer: Viewer, now: DateTime<Utc
                     }
                 }
             }
+            @if let Some(map) = &around.map { (map) }
             h2 { "Contact" }
             dl class="summary-list" {
                 @if let Some(phone) = &d.phone { dt { "Phone" } dd { a href={ "tel:" (phone.replace(' ', "")) } { (phone) } } }
@@ -128,6 +146,20 @@ pub fn page(frame: &Frame, view: &ServiceView, viewer: Viewer, now: DateTime<Utc
                     None => "Not checked yet.",
                 }
                 " Listing updated " (moment(view.updated_at)) "."
+            }
+            @if !around.nearby.is_empty() {
+                h2 { "Also near here for " (view.needs.first().map_or("this", |n| n.label.as_str())) }
+                ul class="plain-list" {
+                    @for (id, name, organisation, metres) in around.nearby {
+                        li {
+                            a href={ "/services/" (id) } { (name) } br;
+                            span class="secondary" {
+                                (organisation)
+                                @if let Some(m) = metres { ", " (format!("{:.1}", f64::from(*m) / 1000.0)) " km away" }
+                            }
+                        }
+                    }
+                }
             }
         },
     )
@@ -187,5 +219,90 @@ pub fn summary_list(services: &[ServiceSummary]) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// schema.org JSON-LD for the service, its organisation, its public venues
+/// and weekly opening hours. Serialised by serde_json, then with `<`, `>` and
+/// `&` written as JSON escapes, so no text in it can end the script element;
+/// that is what makes `PreEscaped` safe here.
+fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
+    use serde_json::json;
+    let d = &view.details;
+    let places: Vec<serde_json::Value> = view
+        .locations
+        .iter()
+        .map(|p| &p.location)
+        .filter(|l| !l.confidential)
+        .map(|l| {
+            let street = match &l.address_2 {
+                Some(second) => format!("{}, {second}", l.address_1),
+                None => l.address_1.clone(),
+            };
+            json!({
+                "@type": "Place",
+                "name": l.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": street,
+                    "addressLocality": l.town,
+                    "postalCode": l.postcode,
+                    "addressCountry": "GB",
+                },
+                "geo": { "@type": "GeoCoordinates", "latitude": l.latitude, "longitude": l.longitude },
+            })
+        })
+        .collect();
+    let hours: Vec<serde_json::Value> = view
+        .schedules
+        .iter()
+        .filter(|s| s.freq == Some(schedule::Frequency::Weekly) && s.interval <= 1)
+        .filter_map(|s| Some((s, s.opens_at?, s.closes_at?)))
+        .map(|(s, opens, closes)| {
+            let days: Vec<String> =
+                s.byday.iter().map(|d| format!("https://schema.org/{}", day_name(d.weekday))).collect();
+            json!({
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": days,
+                "opens": opens.format("%H:%M").to_string(),
+                "closes": closes.format("%H:%M").to_string(),
+            })
+        })
+        .collect();
+    let mut service = json!({
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "name": d.name,
+        "description": d.description,
+        "url": format!("/services/{}", view.id),
+        "provider": { "@type": "Organization", "name": view.organisation_name, "url": format!("/organisations/{}", d.organisation) },
+        "serviceType": view.needs.iter().map(|n| n.label.as_str()).collect::<Vec<_>>(),
+        "isAccessibleForFree": d.cost == crate::domain::directory::CostKind::Free,
+    });
+    if let Some(area) = &frame.demo {
+        service["areaServed"] = json!(area);
+    }
+    if !places.is_empty() {
+        service["availableChannel"] = json!({ "@type": "ServiceChannel", "serviceLocation": places });
+    }
+    if !hours.is_empty() {
+        service["hoursAvailable"] = json!(hours);
+    }
+    if let Some(phone) = &d.phone {
+        service["provider"]["telephone"] = json!(phone);
+    }
+    let text = service.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    html! { script type="application/ld+json" { (maud::PreEscaped(text)) } }
+}
+
+fn day_name(day: chrono::Weekday) -> &'static str {
+    match day {
+        chrono::Weekday::Mon => "Monday",
+        chrono::Weekday::Tue => "Tuesday",
+        chrono::Weekday::Wed => "Wednesday",
+        chrono::Weekday::Thu => "Thursday",
+        chrono::Weekday::Fri => "Friday",
+        chrono::Weekday::Sat => "Saturday",
+        chrono::Weekday::Sun => "Sunday",
     }
 }
