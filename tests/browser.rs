@@ -226,6 +226,7 @@ fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
         ("neighbourhoods", String::from("/neighbourhoods")),
         ("neighbourhood", format!("/neighbourhoods/{}", hood.slug)),
         ("sign-in", String::from("/sign-in")),
+        ("accessibility", String::from("/accessibility")),
     ]
 }
 

@@ -253,3 +253,31 @@ async fn health_and_the_stylesheet_answer() {
     let fresh = app.browser().await.get(&path).await;
     assert!(fresh.headers.get("set-cookie").is_none(), "a publicly cached stylesheet sets no cookie");
 }
+
+#[actix_web::test]
+async fn the_sitemap_lists_every_public_page_and_the_footer_links_the_accessibility_statement() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let home = browser.get("/").await;
+    assert!(home.body.contains("href=\"/accessibility\""));
+    let statement = browser.get("/accessibility").await;
+    assert_eq!(statement.status, StatusCode::OK);
+    assert!(statement.body.contains("<h1>Accessibility statement</h1>"));
+    let sitemap = browser.get("/sitemap.xml").await;
+    assert_eq!(sitemap.status, StatusCode::OK);
+    assert!(sitemap.headers.get("content-type").unwrap().to_str().unwrap().starts_with("application/xml"));
+    let mut conn = app.state.store.conn().unwrap();
+    let running = listings::running_service_ids(&mut conn).unwrap();
+    assert!(running.len() > 300);
+    for id in &running {
+        assert!(sitemap.body.contains(&format!("/services/{id}</loc>")), "{id}");
+    }
+    let hoods = doorstep::store::neighbourhoods::all(&mut conn).unwrap();
+    assert!(sitemap.body.contains(&format!("/neighbourhoods/{}</loc>", hoods[0].slug)));
+    assert!(sitemap.body.contains("/needs/loneliness</loc>"));
+    let base = &app.state.config.public_url;
+    assert!(
+        sitemap.body.matches("<loc>").count() == sitemap.body.matches(&format!("<loc>{base}")).count(),
+        "absolute addresses"
+    );
+}

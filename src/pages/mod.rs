@@ -3,6 +3,7 @@
 //! Text anyone typed is always escaped (maud's default); nothing here wraps
 //! such text in `PreEscaped`.
 
+pub mod accessibility;
 pub mod errors;
 pub mod home;
 pub mod map;
@@ -86,6 +87,11 @@ pub fn layout(frame: &Frame, title: &str, content: Markup) -> Markup {
                 footer {
                     div class="width" {
                         p { "Doorstep: community support near you." }
+                        ul class="footer-links" {
+                            li { a href="/needs" { "Every kind of help" } }
+                            li { a href="/neighbourhoods" { "Neighbourhoods" } }
+                            li { a href="/accessibility" { "Accessibility statement" } }
+                        }
                         @if frame.demo.is_some() {
                             p { "Demonstration data, invented by the Doorstep project." }
                         }

@@ -839,3 +839,13 @@ pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap
     }
     Ok(details)
 }
+
+/// The ids of every running service, by name.
+pub fn running_service_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
+    let ids: Vec<String> = services::table
+        .filter(services::status.eq("active"))
+        .order(services::name)
+        .select(services::id)
+        .load(conn)?;
+    ids.iter().map(|id| parse_id(id)).collect()
+}

@@ -2,6 +2,7 @@
 //! extractors and the handlers. Handlers are thin: extractors in, a page or an
 //! `AppError` out; the work happens in the store and the domain.
 
+pub mod accessibility;
 pub mod api;
 pub mod assets;
 pub mod health;
@@ -14,6 +15,7 @@ pub mod server;
 pub mod services;
 pub mod session;
 pub mod sign_in;
+pub mod sitemap;
 pub mod staff;
 
 use std::str::FromStr;
@@ -31,6 +33,8 @@ use crate::store::{Conn, StoreResult};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/healthz", web::get().to(health::show))
+        .route("/accessibility", web::get().to(accessibility::show))
+        .route("/sitemap.xml", web::get().to(sitemap::sitemap))
         .route("/search", web::get().to(search::show))
         .route("/api/search", web::get().to(api::search))
         .route("/api/openapi.json", web::get().to(api::openapi))
