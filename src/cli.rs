@@ -116,6 +116,12 @@ pub enum BenchCommand {
         #[arg(long, default_value = "../shared/data/population")]
         census: PathBuf,
     },
+    /// The results page's time to answer on the demo, one request at a time.
+    Pages {
+        /// Requests timed for each kind of search.
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+    },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
         /// Numbers of services, comma separated.
@@ -297,6 +303,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let band = Band::new(min, max).map_err(CliError::Usage)?;
             crate::bench::neighbourhoods::run(&areas, &census, band, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
+        }
+        Command::Bench { what: BenchCommand::Pages { requests } } => {
+            crate::bench::pages::run(requests.max(1), &mut std::io::stdout()).map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Bench { what: BenchCommand::Search { services, queries, http_seconds, http_requests } } => {
             let plan = crate::bench::search::Plan {

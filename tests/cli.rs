@@ -188,3 +188,15 @@ fn the_neighbourhood_benchmark_prints_its_figures_and_refuses_an_impossible_band
     assert!(!output.status.success());
     assert!(text(&output).contains("the minimum population (6000) is greater than the maximum (5000)"));
 }
+
+#[test]
+fn the_pages_benchmark_times_the_results_page_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = doorstep(dir.path(), &["bench", "pages", "--requests", "5"], "");
+    let printed = text(&output);
+    assert!(output.status.success(), "{printed}");
+    for kind in ["words near a postcode", "two needs, grouped", "nothing found", "all kinds: p50 "] {
+        assert!(printed.contains(kind), "{kind} in {printed}");
+    }
+    assert!(printed.contains("bytes of HTML") && printed.contains("budget: results page p50 under 5 ms"));
+}

@@ -3,7 +3,12 @@
 //! section 12.
 
 pub mod neighbourhoods;
+pub mod pages;
 pub mod search;
+
+use std::io::BufRead;
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
 
 /// The process's peak resident memory so far, in megabytes (Linux).
 pub fn peak_memory_mb() -> Option<f64> {
@@ -42,4 +47,42 @@ mod tests {
         assert_eq!(percentile(&samples, 0.99), 99.0);
         assert_eq!(percentile(&[], 0.5), 0.0);
     }
+}
+
+/// Waits until a server accepts connections at `addr`.
+pub fn wait_until_listening(addr: SocketAddr) -> std::io::Result<()> {
+    for _ in 0..100 {
+        if TcpStream::connect(addr).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(std::io::Error::other("the benchmark server did not start"))
+}
+
+/// Reads one HTTP/1.1 response with a Content-Length body; returns its
+/// status and the length of its body.
+pub fn read_response(reader: &mut impl BufRead) -> std::io::Result<(u16, usize)> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut length = 0usize;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(std::io::Error::other("the connection closed"));
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    Ok((status, length))
 }

@@ -5,15 +5,15 @@
 //! Query mix, in equal shares: words within a radius; needs within a radius;
 //! words, needs, a radius and a day of the week; needs alone.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufReader, Write};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{Utc, Weekday};
 
-use super::{peak_memory_mb, percentile, resident_memory_mb};
+use super::{peak_memory_mb, percentile, read_response, resident_memory_mb, wait_until_listening};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
 use crate::domain::needs;
@@ -249,7 +249,7 @@ fn http_load(
                     let url = &urls[n % urls.len()];
                     n += 7;
                     write!(stream, "GET {url} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
-                    if read_response(&mut reader)? == 200 {
+                    if read_response(&mut reader)?.0 == 200 {
                         ok += 1;
                     }
                 }
@@ -273,38 +273,3 @@ fn http_load(
     Ok(rate)
 }
 
-fn wait_until_listening(addr: SocketAddr) -> std::io::Result<()> {
-    for _ in 0..100 {
-        if TcpStream::connect(addr).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(std::io::Error::other("the benchmark server did not start"))
-}
-
-/// Reads one HTTP/1.1 response with a Content-Length body; returns its status.
-fn read_response(reader: &mut impl BufRead) -> std::io::Result<u16> {
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let mut length = 0usize;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::other("the connection closed"));
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    Ok(status)
-}
