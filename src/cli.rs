@@ -305,7 +305,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Bench { what: BenchCommand::Pages { requests } } => {
-            crate::bench::pages::run(requests.max(1), &mut std::io::stdout()).map_err(|e| CliError::Usage(e.to_string()))
+            crate::bench::pages::run(requests.max(1), &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Bench { what: BenchCommand::Search { services, queries, http_seconds, http_requests } } => {
             let plan = crate::bench::search::Plan {

@@ -38,7 +38,8 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     let demo = demo::generate(DemoSize::DEMO, today).map_err(|e| other(e.to_string()))?;
     let mut conn = app.store.conn().map_err(|e| other(e.to_string()))?;
     // Nobody signs in during the benchmark: the accounts need no real password.
-    seed::seed_demo(&mut conn, &demo, "no sign-in", Utc::now().naive_utc()).map_err(|e| other(e.to_string()))?;
+    seed::seed_demo(&mut conn, &demo, "no sign-in", Utc::now().naive_utc())
+        .map_err(|e| other(e.to_string()))?;
     drop(conn);
     index_sync::rebuild(&app.store, &app.search, today).map_err(|e| other(e.to_string()))?;
     let postcode = demo.postcodes[demo.postcodes.len() / 2].postcode.replace(' ', "+");
@@ -49,10 +50,16 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
         ("words near a postcode", format!("/search?q=lunch+club&postcode={postcode}")),
         ("a need near a postcode", format!("/search?need=loneliness&postcode={postcode}")),
         ("two needs, grouped", format!("/search?need=loneliness&need=debt&postcode={postcode}")),
-        ("filters: free, on a Wednesday", format!("/search?q=support&postcode={postcode}&free=true&open=wed")),
+        (
+            "filters: free, on a Wednesday",
+            format!("/search?q=support&postcode={postcode}&free=true&open=wed"),
+        ),
         ("nothing found", String::from("/search?q=zzqqxxv")),
     ];
-    writeln!(out, "doorstep bench pages: the demo's results page, one request at a time over loopback, {requests} each")?;
+    writeln!(
+        out,
+        "doorstep bench pages: the demo's results page, one request at a time over loopback, {requests} each"
+    )?;
     let stream = TcpStream::connect(addr)?;
     stream.set_nodelay(true)?;
     let mut writer = stream.try_clone()?;

@@ -272,4 +272,3 @@ fn http_load(
     );
     Ok(rate)
 }
-
