@@ -36,19 +36,6 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[index.min(sorted.len() - 1)]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_pick_from_sorted_samples() {
-        let samples: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(percentile(&samples, 0.5), 51.0);
-        assert_eq!(percentile(&samples, 0.99), 99.0);
-        assert_eq!(percentile(&[], 0.5), 0.0);
-    }
-}
-
 /// Waits until a server accepts connections at `addr`.
 pub fn wait_until_listening(addr: SocketAddr) -> std::io::Result<()> {
     for _ in 0..100 {
@@ -85,4 +72,17 @@ pub fn read_response(reader: &mut impl BufRead) -> std::io::Result<(u16, usize)>
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
     Ok((status, length))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_from_sorted_samples() {
+        let samples: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&samples, 0.5), 51.0);
+        assert_eq!(percentile(&samples, 0.99), 99.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
 }
