@@ -60,7 +60,8 @@ fn tantivy_is_named_only_in_the_search_room() {
 
 #[test]
 fn no_template_trusts_text_as_html() {
-    assert_eq!(offenders("PreEscaped", &[]), Vec::<String>::new());
+    // JSON-LD is the one exception: it escapes its JSON for a script element itself.
+    assert_eq!(offenders("PreEscaped", &["pages/json_ld.rs"]), Vec::<String>::new());
 }
 
 #[test]

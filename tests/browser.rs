@@ -324,3 +324,72 @@ fn a_search_can_be_done_with_the_keyboard_alone_and_the_focus_is_always_visible(
     let title = browser.run("return document.title;");
     assert!(title.as_str().unwrap().ends_with("– Doorstep"), "{title}");
 }
+
+#[test]
+fn stored_text_never_runs_as_script_in_the_browser() {
+    use doorstep::domain::directory::{CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
+    use doorstep::domain::service_form::ServiceInput;
+    let Some(browser) = Browser::start() else { return };
+    let (app, base) = demo_server();
+    let evil = "<script>window.xss=1</script><img src=x onerror=\"window.xss=2\">\"onmouseover=\"window.xss=3\" x=\"";
+    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
+    let id = {
+        let mut conn = app.state.store.conn().unwrap();
+        let organisation = doorstep::store::listings::organisation_choices(&mut conn).unwrap()[0].0;
+        let input = ServiceInput {
+            organisation,
+            name: format!("Zebra {evil}"),
+            description: evil.into(),
+            status: ServiceStatus::Active,
+            needs: vec![String::from("loneliness")],
+            referral_route: ReferralRoute::SelfReferral,
+            eligibility: Some(evil.into()),
+            min_age: None,
+            max_age: None,
+            cost: CostKind::Paid,
+            cost_description: Some(evil.into()),
+            delivery: vec![DeliveryMode::Phone],
+            languages: vec![evil.into()],
+            area: ServiceArea::Borough,
+            area_radius_km: None,
+            capacity: None,
+            email: None,
+            phone: None,
+            website: None,
+        };
+        doorstep::store::listings::create_service(
+            &mut conn,
+            &input,
+            by,
+            Some(evil),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap()
+    };
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, chrono::Utc::now().date_naive())
+        .unwrap();
+    let hood =
+        doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap()[0].slug.clone();
+    browser.width(1280);
+    for path in [
+        format!("/services/{id}"),
+        String::from("/search?q=zebra"),
+        String::from("/needs/loneliness"),
+        format!("/neighbourhoods/{hood}"),
+        format!(
+            "/search?q={}&postcode={}",
+            doorstep::pages::url_encode(evil),
+            doorstep::pages::url_encode(evil)
+        ),
+    ] {
+        browser.goto(&format!("{base}{path}"));
+        // Hover over everything, in case an attribute was broken into.
+        let ran = browser.run(
+            "document.querySelectorAll('body *').forEach(e => e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})));
+             return typeof window.xss === 'undefined' ? 'nothing ran' : 'ran ' + window.xss;",
+        );
+        assert_eq!(ran, "nothing ran", "{path}");
+        let title = browser.run("return document.title;");
+        assert!(title.as_str().unwrap().ends_with("– Doorstep"), "{path}: the markup is whole: {title}");
+    }
+}

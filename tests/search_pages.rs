@@ -116,3 +116,33 @@ async fn bad_input_is_answered_on_the_page_never_with_a_500() {
     let empty = browser.get("/search").await;
     assert_eq!(empty.status, StatusCode::SEE_OTHER, "nothing asked: back to the question");
 }
+
+#[actix_web::test]
+async fn a_search_from_my_location_keeps_the_point_through_pages_and_filters() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let hood = doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap()[0].clone();
+    let (lat, lon) = (format!("{:.5}", hood.latitude), format!("{:.5}", hood.longitude));
+    let page = browser.get(&format!("/search?q=support&lat={lat}&lon={lon}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("near <strong>your location</strong>"), "not its coordinates");
+    assert!(
+        page.body.contains(&format!("lat={lat}&amp;lon={lon}&amp;page=2")),
+        "the next page keeps the point"
+    );
+    assert!(
+        page.body.contains(&format!("<input type=\"hidden\" name=\"lat\" value=\"{lat}\">")),
+        "so do the filters"
+    );
+    // The enhancement that fills them in is a script of our own, fingerprinted and cached.
+    let start = page.body.find("/assets/doorstep.").unwrap();
+    let scripts: Vec<&str> =
+        page.body.match_indices("<script src=\"").map(|(i, _)| &page.body[i + 13..]).collect();
+    assert_eq!(scripts.len(), 1, "one script");
+    let path = scripts[0].split('"').next().unwrap();
+    assert!(path.starts_with("/assets/doorstep.") && path.ends_with(".js") && start > 0);
+    let script = browser.get(path).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.body.contains("Use my location"));
+    assert!(script.headers.get("cache-control").unwrap().to_str().unwrap().contains("immutable"));
+}

@@ -11,10 +11,10 @@ pub fn page(frame: &Frame, needs: &[Need], borough: &str) -> Markup {
         frame,
         "Find help near you",
         html! {
-            p class="lead" {
+            (question(&Asked::default(), needs, None, true))
+            p {
                 "Groups, clubs, advice and support run by local charities, community and faith groups in " (borough) "."
             }
-            (question(&Asked::default(), needs, None, true))
             h2 { "Or browse" }
             ul {
                 li { a href="/needs" { "Every kind of help, by need" } }

@@ -1,11 +1,13 @@
 //! maud only: the layout, the shared pieces of every form, and one module per
 //! page. Data comes in, `Markup` goes out; nothing here reads the database.
 //! Text anyone typed is always escaped (maud's default); nothing here wraps
-//! such text in `PreEscaped`.
+//! such text in `PreEscaped`, except `json_ld.rs`, which makes it safe for a
+//! script element in its own way.
 
 pub mod accessibility;
 pub mod errors;
 pub mod home;
+pub mod json_ld;
 pub mod map;
 pub mod needs;
 pub mod neighbourhoods;
@@ -29,6 +31,13 @@ pub const STYLESHEET: &str = include_str!("../../assets/doorstep.css");
 /// it can be cached for a year and still change when it changes.
 pub static STYLESHEET_PATH: LazyLock<String> =
     LazyLock::new(|| format!("/assets/doorstep.{:016x}.css", fnv1a(STYLESHEET.as_bytes())));
+
+/// The one script: an enhancement ("Use my location"); every page works without it.
+pub const SCRIPT: &str = include_str!("../../assets/doorstep.js");
+
+/// The script's address, fingerprinted like the stylesheet's.
+pub static SCRIPT_PATH: LazyLock<String> =
+    LazyLock::new(|| format!("/assets/doorstep.{:016x}.js", fnv1a(SCRIPT.as_bytes())));
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
@@ -55,6 +64,7 @@ pub fn layout(frame: &Frame, title: &str, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Doorstep" }
                 link rel="stylesheet" href=(*STYLESHEET_PATH);
+                script src=(*SCRIPT_PATH) defer {}
             }
             body {
                 a class="skip-link" href="#main" { "Skip to main content" }

@@ -19,6 +19,9 @@ use crate::search::query::{Group, Hit};
 pub struct Asked {
     pub q: String,
     pub postcode: String,
+    /// A point instead of a postcode ("Use my location").
+    pub lat: String,
+    pub lon: String,
     pub needs: Vec<String>,
     pub radius_km: String,
     pub open: String,
@@ -39,6 +42,8 @@ impl Asked {
             match key.as_str() {
                 "q" => asked.q = value.clone(),
                 "postcode" => asked.postcode = value.clone(),
+                "lat" => asked.lat = value.clone(),
+                "lon" => asked.lon = value.clone(),
                 "need" => asked.needs.push(value.clone()),
                 "radius_km" => asked.radius_km = value.clone(),
                 "open" => asked.open = value.clone(),
@@ -57,7 +62,10 @@ impl Asked {
 
     /// Whether anything was asked at all.
     pub fn is_empty(&self) -> bool {
-        self.q.trim().is_empty() && self.postcode.trim().is_empty() && self.needs.is_empty()
+        self.q.trim().is_empty()
+            && self.postcode.trim().is_empty()
+            && self.lat.is_empty()
+            && self.needs.is_empty()
     }
 
     fn filtered(&self) -> bool {
@@ -83,6 +91,8 @@ impl Asked {
             put("need", need);
         }
         put("postcode", &self.postcode);
+        put("lat", &self.lat);
+        put("lon", &self.lon);
         if filters {
             put("radius_km", &self.radius_km);
             put("open", &self.open);
@@ -154,6 +164,10 @@ pub fn question(asked: &Asked, needs: &[Need], problem: Option<&FieldProblem<'_>
                 }
             } @else {
                 @for need in &asked.needs { input type="hidden" name="need" value=(need); }
+                @if !asked.lat.is_empty() {
+                    input type="hidden" name="lat" value=(asked.lat);
+                    input type="hidden" name="lon" value=(asked.lon);
+                }
             }
             div class=(if postcode_problem.is_some() { "form-group form-group-error" } else { "form-group" }) {
                 label for="postcode" { "Where?" }
@@ -277,6 +291,10 @@ fn filters(asked: &Asked) -> Markup {
             form method="get" action="/search" {
                 input type="hidden" name="q" value=(asked.q);
                 input type="hidden" name="postcode" value=(asked.postcode);
+                @if !asked.lat.is_empty() {
+                    input type="hidden" name="lat" value=(asked.lat);
+                    input type="hidden" name="lon" value=(asked.lon);
+                }
                 @for need in &asked.needs { input type="hidden" name="need" value=(need); }
                 div class="form-group" {
                     label for="open" { "Open on" }
@@ -402,10 +420,10 @@ fn nothing_found(r: &Results<'_>) -> Markup {
         ul {
             @if asked.filtered() { li { a href=(asked.url(1, false, false)) { "search again without the filters" } } }
             @if !asked.q.trim().is_empty() { li { "try other words, or fewer" } }
-            @if !asked.postcode.is_empty() {
+            @if !asked.postcode.is_empty() || !asked.lat.is_empty() {
                 li {
                     a href=({
-                        let wider = Asked { postcode: String::new(), radius_km: String::new(), ..asked.clone() };
+                        let wider = Asked { postcode: String::new(), lat: String::new(), lon: String::new(), radius_km: String::new(), ..asked.clone() };
                         wider.url(1, true, false)
                     }) { "search the whole borough" }
                 }

@@ -223,9 +223,7 @@ pub fn summary_list(services: &[ServiceSummary]) -> Markup {
 }
 
 /// schema.org JSON-LD for the service, its organisation, its public venues
-/// and weekly opening hours. Serialised by serde_json, then with `<`, `>` and
-/// `&` written as JSON escapes, so no text in it can end the script element;
-/// that is what makes `PreEscaped` safe here.
+/// and weekly opening hours.
 fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
     use serde_json::json;
     let d = &view.details;
@@ -291,8 +289,7 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
     if let Some(phone) = &d.phone {
         service["provider"]["telephone"] = json!(phone);
     }
-    let text = service.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-    html! { script type="application/ld+json" { (maud::PreEscaped(text)) } }
+    super::json_ld::script(&service)
 }
 
 fn day_name(day: chrono::Weekday) -> &'static str {

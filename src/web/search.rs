@@ -69,7 +69,14 @@ pub async fn show(
     let results = Results {
         asked: &asked,
         needs,
-        place: place.map(|p| (p.label, p.message)),
+        // A point comes from "Use my location": say so, not its coordinates.
+        place: place.map(|p| {
+            if asked.postcode.trim().is_empty() {
+                (String::from("your location"), None)
+            } else {
+                (p.label, p.message)
+            }
+        }),
         total: found.total,
         per_page: query.per_page,
         hits: &found.results,
