@@ -51,8 +51,14 @@ fn found(program: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// axe-core's script, installed from npm into `target/browser` the first time.
+/// axe-core's script, installed from npm into `target/browser` the first
+/// time; once per run, however many tests start a browser at once.
 fn axe_source() -> Result<String, String> {
+    static AXE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    AXE.get_or_init(install_axe).clone()
+}
+
+fn install_axe() -> Result<String, String> {
     let folder = target().join("browser");
     let script = folder.join("node_modules/axe-core/axe.min.js");
     if !script.exists() {
