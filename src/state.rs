@@ -1,11 +1,14 @@
 //! What every request handler gets: the store, the configuration, the cookie
 //! key, the sign-in throttle and the few facts fixed at start.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::domain::ids::NeighbourhoodId;
 use crate::domain::throttle::{Limits, SignInThrottle};
+use crate::geo::cells::Ring;
 use crate::jobs::index_sync;
 use crate::search::SearchIndex;
 use crate::store::Store;
@@ -23,7 +26,16 @@ pub struct AppState {
     /// The demo borough's name when the database holds the demo: every page
     /// then says so.
     pub demo: Option<String>,
+    /// Every neighbourhood's outline, drawn from its cells, with the version
+    /// of the neighbourhoods it was drawn from (see `store::neighbourhoods::version`).
+    pub outlines: Arc<Mutex<Option<DrawnOutlines>>>,
 }
+
+/// Outlines, and the version of the neighbourhoods they were drawn from.
+pub type DrawnOutlines = (i64, Arc<Outlines>);
+
+/// Each neighbourhood's outline: polygons of rings of (latitude, longitude).
+pub type Outlines = BTreeMap<NeighbourhoodId, Vec<Vec<Ring>>>;
 
 impl AppState {
     pub fn new(
@@ -45,6 +57,7 @@ impl AppState {
             throttle: Arc::new(SignInThrottle::new(limits)),
             search: Arc::new(search),
             demo,
+            outlines: Arc::default(),
         }
     }
 }

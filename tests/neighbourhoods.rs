@@ -580,6 +580,11 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
     assert!(refused.body.contains("would split Ashworth Village in two"), "{}", refused.body);
 
     let (code, to, people) = movable;
+    let current_outline = |body: &str| {
+        let start = body.find("class=\"area current\" d=\"").unwrap();
+        body[start..].split('"').nth(3).unwrap().to_string()
+    };
+    let drawn_before = current_outline(&browser.get("/neighbourhoods/ashworth-village").await.body);
     let moved = browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code), ("to", &to)]).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
     let after = browser.get(moved.location()).await;
@@ -594,6 +599,8 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
         "the band checked again"
     );
     drop(conn);
+    let drawn_after = current_outline(&browser.get("/neighbourhoods/ashworth-village").await.body);
+    assert_ne!(drawn_before, drawn_after, "the map is drawn again after a move");
 
     let far = hoods.iter().find(|h| {
         h.id != hood.id && (h.latitude - hood.latitude).abs() + (h.longitude - hood.longitude).abs() > 0.05

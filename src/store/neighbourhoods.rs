@@ -21,6 +21,20 @@ use crate::geo::neighbourhoods::{self as builder, Band, Figures, SmallArea};
 
 /// The meta key under which the band of the last build is kept, as "min-max".
 const BAND: &str = "neighbourhood_band";
+/// The meta key of a counter that goes up whenever any neighbourhood's shape changes.
+const VERSION: &str = "neighbourhood_version";
+
+/// A number that changes whenever any neighbourhood's shape does (a build, a
+/// move), in this process or another: what drawn outlines are kept against.
+pub fn version(conn: &mut Conn) -> StoreResult<i64> {
+    let text: Option<String> = meta::table.find(VERSION).select(meta::value).first(conn).optional()?;
+    Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
+}
+
+fn shapes_changed(conn: &mut Conn) -> StoreResult<()> {
+    let next = version(conn)? + 1;
+    super::meta::set(conn, VERSION, &next.to_string())
+}
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = neighbourhoods)]
@@ -206,6 +220,7 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
             removed += 1;
         }
         super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
+        shapes_changed(conn)?;
         Ok(Built {
             neighbourhoods: all(conn)?,
             kept: taken.len(),
@@ -422,6 +437,7 @@ pub fn move_small_area(
             moved.push(row.view()?);
         }
         assign_locations(conn, None)?;
+        shapes_changed(conn)?;
         let target = moved.pop().ok_or(StoreError::NotFound)?;
         let source = moved.pop().ok_or(StoreError::NotFound)?;
         Ok(Ok((source, target)))

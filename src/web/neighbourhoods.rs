@@ -2,6 +2,7 @@
 //! on a map and in a list, and one neighbourhood's page.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use actix_web::web;
 use h3o::CellIndex;
@@ -17,20 +18,36 @@ use crate::geo::cells::{Ring, outline};
 use crate::pages;
 use crate::pages::map::{Marker, Shape, Source};
 use crate::pages::neighbourhoods::{Shown, thousands};
-use crate::state::AppState;
+use crate::state::{AppState, Outlines};
 use crate::store::neighbourhoods;
 
 fn source(visitor: &Visitor) -> Source {
     if visitor.frame.demo.is_some() { Source::Demo } else { Source::Census }
 }
 
-/// Each neighbourhood's outline, from its cells.
-fn outlines(cells: Vec<(NeighbourhoodId, CellIndex)>) -> BTreeMap<NeighbourhoodId, Vec<Vec<Ring>>> {
-    let mut grouped: BTreeMap<NeighbourhoodId, Vec<CellIndex>> = BTreeMap::new();
-    for (id, cell) in cells {
-        grouped.entry(id).or_default().push(cell);
+/// Every neighbourhood's outline, drawn from its cells once for each version
+/// of the neighbourhoods and kept until they change.
+pub async fn outlines(state: &AppState) -> Result<Arc<Outlines>, AppError> {
+    let version = db(state, neighbourhoods::version).await?;
+    if let Ok(kept) = state.outlines.lock()
+        && let Some((drawn, outlines)) = kept.as_ref()
+        && *drawn == version
+    {
+        return Ok(outlines.clone());
     }
-    grouped.into_iter().map(|(id, cells)| (id, outline(&cells))).collect()
+    let drawn = db(state, |conn| {
+        let mut grouped: BTreeMap<NeighbourhoodId, Vec<CellIndex>> = BTreeMap::new();
+        for (id, cell) in neighbourhoods::cells(conn, None)? {
+            grouped.entry(id).or_default().push(cell);
+        }
+        Ok(grouped.into_iter().map(|(id, cells)| (id, outline(&cells))).collect::<Outlines>())
+    })
+    .await?;
+    let drawn = Arc::new(drawn);
+    if let Ok(mut kept) = state.outlines.lock() {
+        *kept = Some((version, drawn.clone()));
+    }
+    Ok(drawn)
 }
 
 fn shape(hood: &NeighbourhoodView, polygons: Vec<Vec<Ring>>, current: bool) -> Shape {
@@ -43,16 +60,11 @@ fn shape(hood: &NeighbourhoodView, polygons: Vec<Vec<Ring>>, current: bool) -> S
 }
 
 pub async fn index(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
-    let (hoods, band, mut outlines) = db(&state, |conn| {
-        Ok((
-            neighbourhoods::all(conn)?,
-            neighbourhoods::band(conn)?,
-            outlines(neighbourhoods::cells(conn, None)?),
-        ))
-    })
-    .await?;
+    let (hoods, band) =
+        db(&state, |conn| Ok((neighbourhoods::all(conn)?, neighbourhoods::band(conn)?))).await?;
+    let outlines = outlines(&state).await?;
     let shapes: Vec<Shape> =
-        hoods.iter().map(|h| shape(h, outlines.remove(&h.id).unwrap_or_default(), false)).collect();
+        hoods.iter().map(|h| shape(h, outlines.get(&h.id).cloned().unwrap_or_default(), false)).collect();
     let map =
         pages::map::map("Map of every neighbourhood; each links to its page", &shapes, &[], source(&visitor));
     Ok(pages::neighbourhoods::index(&visitor.frame, &hoods, band, map))
@@ -64,16 +76,16 @@ pub async fn show(
     slug: web::Path<String>,
 ) -> Result<Markup, AppError> {
     let slug = slug.into_inner();
-    let (hood, band, hoods, mut outlines, markers, (based_here, from_elsewhere)) = db(&state, move |conn| {
+    let (hood, band, hoods, markers, (based_here, from_elsewhere)) = db(&state, move |conn| {
         let hood = neighbourhoods::by_slug(conn, &slug)?;
         let services = neighbourhoods::local_services(conn, &hood)?;
         let markers = neighbourhoods::markers(conn, hood.id)?;
-        let outlines = outlines(neighbourhoods::cells(conn, None)?);
-        Ok((hood, neighbourhoods::band(conn)?, neighbourhoods::all(conn)?, outlines, markers, services))
+        Ok((hood, neighbourhoods::band(conn)?, neighbourhoods::all(conn)?, markers, services))
     })
     .await?;
+    let outlines = outlines(&state).await?;
     // The neighbourhood itself, and those around it for context.
-    let own = outlines.remove(&hood.id).unwrap_or_default();
+    let own = outlines.get(&hood.id).cloned().unwrap_or_default();
     let (south, north, west, east) = own
         .iter()
         .flatten()
@@ -90,7 +102,7 @@ pub async fn show(
     let mut shapes: Vec<Shape> = hoods
         .iter()
         .filter(|h| h.id != hood.id)
-        .filter_map(|h| outlines.remove(&h.id).filter(near).map(|p| shape(h, p, false)))
+        .filter_map(|h| outlines.get(&h.id).filter(|p| near(p)).map(|p| shape(h, p.clone(), false)))
         .collect();
     shapes.push(shape(&hood, own, true));
     let markers: Vec<Marker> = markers

@@ -8,13 +8,12 @@ use super::{db, path_id};
 use crate::domain::ids::ServiceId;
 use crate::domain::listing::Location;
 use crate::error::AppError;
-use crate::geo::cells::outline;
 use crate::pages;
 use crate::pages::map::{Marker, Shape, Source};
 use crate::pages::services::{Around, Viewer};
 use crate::search::query::SearchQuery;
 use crate::state::AppState;
-use crate::store::{listings, neighbourhoods};
+use crate::store::listings;
 
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
@@ -39,12 +38,11 @@ pub async fn show(
     let venues: Vec<&Location> =
         view.locations.iter().map(|p| &p.location).filter(|l| !l.confidential).collect();
     let hood = view.locations.iter().filter(|p| !p.location.confidential).find_map(|p| p.neighbourhood);
-    let cells = match hood {
-        Some(hood) => db(&state, move |conn| neighbourhoods::cells(conn, Some(hood))).await?,
+    let outline = match hood {
+        Some(hood) => super::neighbourhoods::outlines(&state).await?.get(&hood).cloned().unwrap_or_default(),
         None => Vec::new(),
     };
     let map = (!venues.is_empty()).then(|| {
-        let outline = outline(&cells.iter().map(|(_, c)| *c).collect::<Vec<_>>());
         let shapes = vec![Shape {
             label: String::from("The neighbourhood it is in"),
             href: None,
