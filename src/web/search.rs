@@ -11,8 +11,8 @@ use super::session::Visitor;
 use super::{db, page_with_status, see_other};
 use crate::domain::ids::ServiceId;
 use crate::error::AppError;
+use crate::pages;
 use crate::pages::search::{Asked, FieldProblem, Results};
-use crate::pages::{self};
 use crate::state::AppState;
 use crate::store::listings;
 
@@ -26,7 +26,8 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let pairs = api::query_pairs(&req);
     let asked = Asked::from_pairs(&pairs);
-    if pairs.iter().all(|(_, v)| v.trim().is_empty()) {
+    // Nothing asked (what or where): back to the question.
+    if asked.is_empty() {
         return Ok(see_other("/"));
     }
     let needs = &state.search.needs;
