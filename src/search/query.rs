@@ -19,8 +19,8 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
@@ -204,11 +204,16 @@ struct Conditions {
 struct Matcher {
     c: Conditions,
     groups: Vec<u64>,
+    /// The text's clauses, scoring, each with its weight.
+    relevance: Vec<(Box<dyn Weight>, f32)>,
 }
 
 struct SegmentMatcher {
     c: Conditions,
     groups: Vec<u64>,
+    /// The text clauses' scorers in this segment, each moved forward only as
+    /// far as the documents that pass the filters.
+    relevance: Vec<Box<dyn Scorer>>,
     segment: SegmentOrdinal,
     points: Column<u64>,
     sessions: Column<u64>,
@@ -240,6 +245,11 @@ impl Collector for Matcher {
         Ok(SegmentMatcher {
             c: self.c,
             groups: self.groups.clone(),
+            relevance: self
+                .relevance
+                .iter()
+                .map(|(weight, boost)| weight.scorer(reader, *boost))
+                .collect::<tantivy::Result<_>>()?,
             segment,
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
@@ -249,7 +259,8 @@ impl Collector for Matcher {
     }
 
     fn requires_scoring(&self) -> bool {
-        self.c.has_text
+        // Relevance is worked out by the segment collectors themselves.
+        false
     }
 
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
@@ -300,11 +311,29 @@ fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: usize) {
     }
 }
 
+impl SegmentMatcher {
+    /// The sum of the scores of the text clauses `doc` matches, each times
+    /// its weight. Documents come in ascending order, so each scorer only
+    /// ever moves forward.
+    fn relevance_of(&mut self, doc: DocId) -> Score {
+        let mut sum = 0.0;
+        for scorer in &mut self.relevance {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                sum += scorer.score();
+            }
+        }
+        sum
+    }
+}
+
 impl SegmentCollector for SegmentMatcher {
     type Fruit = Fruit;
 
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let c = &self.c;
+    fn collect(&mut self, doc: DocId, _unscored: Score) {
+        let c = self.c;
         if let Some(now) = c.open_now_minute {
             let open = self.sessions.values_for_doc(doc).any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
             if !open {
@@ -337,7 +366,7 @@ impl SegmentCollector for SegmentMatcher {
             *count += u64::from(facts.delivered(n));
         }
         self.fruit.free += u64::from(facts.free());
-        let relevance = if c.has_text { score } else { 1.0 };
+        let relevance = if c.has_text { self.relevance_of(doc) } else { 1.0 };
         let nearness = match (c.point, distance_m) {
             (None, _) => 1.0,
             (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
@@ -426,17 +455,16 @@ impl SearchIndex {
         named
     }
 
-    fn text_query(&self, asked: &Asked, searcher: &Searcher) -> Option<Box<dyn Query>> {
+    /// The text's clauses, each with its weight: every word in each field, a
+    /// typo-tolerant match for words the index does not know, the needs the
+    /// words name, and the words as a phrase in names. A result's relevance is
+    /// the sum of its matching clauses' scores, each times its weight.
+    fn text_clauses(&self, asked: &Asked, searcher: &Searcher) -> Vec<(Box<dyn Query>, f32)> {
         let words = asked.words;
-        if words.is_empty() {
-            return None;
-        }
         let f = &self.fields;
         let term = |field, text: &str| Term::from_field_text(field, text);
-        let boosted = |query: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
-            (Occur::Should, Box::new(BoostQuery::new(query, boost)))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let boosted = |query: Box<dyn Query>, boost: f32| (query, boost);
+        let mut clauses: Vec<(Box<dyn Query>, f32)> = Vec::new();
         for (raw, stem) in words {
             for (field, weight) in
                 [(f.name, 3.0), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
@@ -466,7 +494,7 @@ impl SearchIndex {
             let phrase: Vec<Term> = words.iter().map(|(_, stem)| term(f.name, stem)).collect();
             clauses.push(boosted(Box::new(PhraseQuery::new(phrase)), 2.0));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        clauses
     }
 
     /// Runs the query once: the best candidates, the total, each need's
@@ -475,8 +503,22 @@ impl SearchIndex {
         let (q, now) = (asked.q, asked.now);
         let needs = &q.needs;
         let f = &self.fields;
-        let text = self.text_query(asked, searcher);
-        let has_text = text.is_some();
+        let clauses = self.text_clauses(asked, searcher);
+        let has_text = !clauses.is_empty();
+        // The words decide what matches, unscored; relevance is worked out
+        // afterwards, clause by clause, only for what passes every filter
+        // (scoring every match of a common word, most of which a radius or a
+        // need then drops, cost more than the rest of a search).
+        let text = has_text.then(|| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                clauses.iter().map(|(query, _)| (Occur::Should, query.box_clone())).collect(),
+            ))
+        });
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let relevance = clauses
+            .iter()
+            .map(|(query, weight)| Ok((query.weight(scoring)?, *weight)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         // Filters decide what matches, never how it ranks.
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let text_term = |field, text: &str| Term::from_field_text(field, text);
@@ -519,9 +561,7 @@ impl SearchIndex {
             filters.push(any_of([text_term(f.weekday, weekday_code(day))]));
         }
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
-        must.extend(filters.into_iter().map(|filter| -> (Occur, Box<dyn Query>) {
-            (Occur::Must, if has_text { Box::new(ConstScoreQuery::new(filter, 0.0)) } else { filter })
-        }));
+        must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
         let query: Box<dyn Query> = match must.len() {
             0 => Box::new(AllQuery),
             1 => must.remove(0).1,
@@ -547,7 +587,7 @@ impl SearchIndex {
                     .fold(0, |mask, (ord, _)| mask | 1 << ord)
             })
             .collect();
-        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups })?;
+        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance })?;
         let facets = Facets {
             needs: self
                 .needs
