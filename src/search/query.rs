@@ -760,3 +760,65 @@ fn day_plural(day: Weekday) -> &'static str {
         Weekday::Sun => "Sundays",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use tantivy::collector::TopDocs;
+    use tantivy::query::BoostQuery;
+
+    use super::*;
+
+    /// The relevance the collector works out, clause by clause and only for
+    /// the matches, is the score tantivy gives the same clauses as one
+    /// boosted boolean query, for every match.
+    #[test]
+    fn relevance_is_the_score_tantivy_gives_the_same_clauses() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let today = now.date_naive();
+        let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, today).unwrap();
+        let needs = crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap();
+        let (index, _) = SearchIndex::open(dir.path(), needs).unwrap();
+        index.rebuild(&demo.searchable(), today).unwrap();
+        for text in
+            ["lunch club", "carers support group", "memory cafe", "lonely", "benefit advise", "walking"]
+        {
+            let q = SearchQuery { text: text.into(), per_page: 100, ..SearchQuery::default() };
+            let ours = index.search(&q, now).unwrap();
+            let words = index.words(text);
+            let named = index.needs_named(&words);
+            let asked = Asked { q: &q, words: &words, named: &named, now };
+            let snapshot = index.snapshot();
+            let clauses = index.text_clauses(&asked, &snapshot.searcher);
+            let boosted: Vec<(Occur, Box<dyn Query>)> = clauses
+                .into_iter()
+                .map(|(query, weight)| {
+                    (Occur::Should, Box::new(BoostQuery::new(query, weight)) as Box<dyn Query>)
+                })
+                .collect();
+            let reference = snapshot
+                .searcher
+                .search(&BooleanQuery::new(boosted), &TopDocs::with_limit(10_000).order_by_score())
+                .unwrap();
+            let scores: HashMap<String, f32> = reference
+                .iter()
+                .filter_map(|(score, address)| snapshot.record(*address).map(|r| (r.id.to_string(), *score)))
+                .collect();
+            assert!(!ours.results.is_empty(), "{text} finds something");
+            assert_eq!(ours.total as usize, scores.len(), "{text}: the same matches");
+            for hit in &ours.results {
+                // Without a place, a score is relevance times freshness (1, or 0.85 when overdue).
+                let ratio = hit.score / scores[&hit.id];
+                assert!(
+                    (ratio - 1.0).abs() < 1e-4 || (ratio - 0.85).abs() < 1e-4,
+                    "{text}: {} scored {} where tantivy gives {}",
+                    hit.name,
+                    hit.score,
+                    scores[&hit.id]
+                );
+            }
+        }
+    }
+}
