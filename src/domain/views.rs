@@ -117,13 +117,13 @@ pub struct NeighbourhoodView {
     pub outside_band: Option<String>,
 }
 
-/// A venue drawn on a neighbourhood map, with the services that meet there.
+/// A venue drawn on a neighbourhood map, with the names of the services that meet there.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapMarker {
     pub location_name: String,
     pub latitude: f64,
     pub longitude: f64,
-    pub services: Vec<(ServiceId, String)>,
+    pub services: Vec<String>,
 }
 
 /// A service listed on a neighbourhood page, with its needs.

@@ -458,20 +458,25 @@ impl Partition {
     /// Whether a region's areas are all reachable from one another without
     /// leaving it.
     pub fn is_contiguous(&self, region: usize, adjacent: &[Vec<usize>]) -> bool {
-        let Some(&start) = self.regions.get(region).and_then(|r| r.areas.first()) else { return false };
-        // Regions are a few dozen areas: a list is quicker than a set.
-        let mut seen = vec![start];
-        let mut queue = VecDeque::from([start]);
-        while let Some(a) = queue.pop_front() {
-            for &n in &adjacent[a] {
-                if self.region_of[n] == region && !seen.contains(&n) {
-                    seen.push(n);
-                    queue.push_back(n);
-                }
+        self.regions.get(region).is_some_and(|r| connected(&r.areas, adjacent))
+    }
+}
+
+/// Whether the small areas at `members` all reach one another without
+/// leaving the set (false for none).
+pub fn connected(members: &[usize], adjacent: &[Vec<usize>]) -> bool {
+    let Some(&start) = members.first() else { return false };
+    let set: std::collections::HashSet<usize> = members.iter().copied().collect();
+    let mut seen = std::collections::HashSet::from([start]);
+    let mut queue = VecDeque::from([start]);
+    while let Some(a) = queue.pop_front() {
+        for &n in &adjacent[a] {
+            if set.contains(&n) && seen.insert(n) {
+                queue.push_back(n);
             }
         }
-        seen.len() == self.regions[region].areas.len()
     }
+    seen.len() == set.len()
 }
 
 /// A centre in kilometres on a plane (equirectangular, fine at this scale).

@@ -363,11 +363,7 @@ fn list(hits: &[Hit], details: &HashMap<ServiceId, ResultDetails>) -> Markup {
 /// How far, or how it reaches people when it has no distance.
 fn reach(hit: &Hit, detail: Option<&ResultDetails>) -> String {
     if let Some(m) = hit.distance_m {
-        return match m {
-            0..100 => String::from("Under 100 m away"),
-            100..1_000 => format!("{} m away", (m / 100) * 100),
-            _ => format!("{:.1} km away", f64::from(m) / 1000.0),
-        };
+        return away(m);
     }
     let modes = detail.map(|d| d.delivery.as_slice()).unwrap_or_default();
     let words: Vec<&str> = modes
@@ -380,6 +376,15 @@ fn reach(hit: &Hit, detail: Option<&ResultDetails>) -> String {
         })
         .collect();
     if words.is_empty() { String::from("Across the borough") } else { words.join(", ") }
+}
+
+/// A distance as people say it: "Under 100 m away", "400 m away", "1.2 km away".
+pub fn away(metres: u32) -> String {
+    match metres {
+        0..100 => String::from("Under 100 m away"),
+        100..1_000 => format!("{} m away", (metres / 100) * 100),
+        _ => format!("{:.1} km away", f64::from(metres) / 1000.0),
+    }
 }
 
 fn cost(d: &ResultDetails) -> String {

@@ -155,7 +155,7 @@ pub fn page(
                             a href={ "/services/" (id) } { (name) } br;
                             span class="secondary" {
                                 (organisation)
-                                @if let Some(m) = metres { ", " (format!("{:.1}", f64::from(*m) / 1000.0)) " km away" }
+                                @if let Some(m) = metres { ", " (super::search::away(*m).to_lowercase()) }
                             }
                         }
                     }

@@ -118,6 +118,8 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
         }
         let postcodes = postcodes::import_postcodes(conn, &geography.postcodes)?;
         neighbourhoods::assign_locations(conn, None)?;
+        // The cells changed, so the drawn outlines must be drawn again.
+        neighbourhoods::shapes_changed(conn)?;
         Ok(Replaced { removed: gone.len(), cells: cells.len(), postcodes })
     })
 }

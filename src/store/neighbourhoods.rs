@@ -3,7 +3,7 @@
 //! areas), putting each location in its own, moving a small area by hand, and
 //! what the pages and the report read.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -31,7 +31,7 @@ pub fn version(conn: &mut Conn) -> StoreResult<i64> {
     Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
 }
 
-fn shapes_changed(conn: &mut Conn) -> StoreResult<()> {
+pub(super) fn shapes_changed(conn: &mut Conn) -> StoreResult<()> {
     let next = version(conn)? + 1;
     super::meta::set(conn, VERSION, &next.to_string())
 }
@@ -381,12 +381,14 @@ pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<S
     })
 }
 
-/// Moves one small area into a neighbouring neighbourhood and works out
-/// both neighbourhoods' figures again. Refused, with the reason and nothing
-/// changed, when the area does not touch the neighbourhood it is to join, or
-/// when taking it would leave its own neighbourhood empty or in pieces.
+/// Moves one of `from`'s small areas into a neighbouring neighbourhood and
+/// works out both neighbourhoods' figures again. Refused, with the reason and
+/// nothing changed, when the area is not `from`'s, when it does not touch the
+/// neighbourhood it is to join, or when taking it would leave `from` empty or
+/// in pieces.
 pub fn move_small_area(
     conn: &mut Conn,
+    from: NeighbourhoodId,
     code: &str,
     to: NeighbourhoodId,
     band: Band,
@@ -396,14 +398,14 @@ pub fn move_small_area(
         let Some(area) = records.iter().position(|r| r.code == code) else {
             return Ok(Err(format!("there is no small area {code}")));
         };
-        let to = to.to_string();
-        let target: NeighbourhoodRow =
-            neighbourhoods::table.find(&to).select(NeighbourhoodRow::as_select()).first(conn)?;
-        let Some(from) = records[area].neighbourhood_id.clone() else {
-            return Ok(Err(format!("{code} is in no neighbourhood yet: build the neighbourhoods first")));
-        };
+        let (from, to) = (from.to_string(), to.to_string());
         let source: NeighbourhoodRow =
             neighbourhoods::table.find(&from).select(NeighbourhoodRow::as_select()).first(conn)?;
+        if records[area].neighbourhood_id.as_deref() != Some(from.as_str()) {
+            return Ok(Err(format!("{code} is not one of {}'s small areas", source.name)));
+        }
+        let target: NeighbourhoodRow =
+            neighbourhoods::table.find(&to).select(NeighbourhoodRow::as_select()).first(conn)?;
         if from == to {
             return Ok(Err(format!("{code} is already in {}", target.name)));
         }
@@ -418,7 +420,7 @@ pub fn move_small_area(
         if rest.is_empty() {
             return Ok(Err(format!("{code} is the whole of {}: moving it would leave that neighbourhood empty", source.name)));
         }
-        if !connected(&rest, &adjacent) {
+        if !builder::connected(&rest, &adjacent) {
             return Ok(Err(format!(
                 "moving {code} would split {} in two: its other small areas would no longer all touch",
                 source.name
@@ -444,44 +446,21 @@ pub fn move_small_area(
     })
 }
 
-/// Whether the small areas at `members` all reach one another without leaving the set.
-fn connected(members: &[usize], adjacent: &[Vec<usize>]) -> bool {
-    let set: HashSet<usize> = members.iter().copied().collect();
-    let Some(&start) = members.first() else { return false };
-    let mut seen = HashSet::from([start]);
-    let mut queue = VecDeque::from([start]);
-    while let Some(a) = queue.pop_front() {
-        for &n in &adjacent[a] {
-            if set.contains(&n) && seen.insert(n) {
-                queue.push_back(n);
-            }
-        }
-    }
-    seen.len() == set.len()
-}
-
 // ---- What a neighbourhood page shows ----
 
 /// The venues in a neighbourhood where running services meet, with those
 /// services. Confidential addresses (refuges) are never drawn.
 pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarker>> {
-    let rows: Vec<(String, String, f64, f64, String, String)> = locations::table
+    let rows: Vec<(String, String, f64, f64, String)> = locations::table
         .inner_join(service_at_locations::table.inner_join(services::table))
         .filter(locations::neighbourhood_id.eq(id.to_string()))
         .filter(locations::confidential.eq(false))
         .filter(services::status.eq("active"))
-        .select((
-            locations::id,
-            locations::name,
-            locations::latitude,
-            locations::longitude,
-            services::id,
-            services::name,
-        ))
+        .select((locations::id, locations::name, locations::latitude, locations::longitude, services::name))
         .order((locations::name, locations::id, services::name))
         .load(conn)?;
     let mut markers: Vec<(String, MapMarker)> = Vec::new();
-    for (location, name, latitude, longitude, service, service_name) in rows {
+    for (location, name, latitude, longitude, service) in rows {
         if markers.last().is_none_or(|(last, _)| *last != location) {
             markers.push((
                 location.clone(),
@@ -489,7 +468,7 @@ pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarke
             ));
         }
         if let Some((_, marker)) = markers.last_mut() {
-            marker.services.push((parse_id(&service)?, service_name));
+            marker.services.push(service);
         }
     }
     Ok(markers.into_iter().map(|(_, m)| m).collect())

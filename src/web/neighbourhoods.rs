@@ -107,13 +107,10 @@ pub async fn show(
     shapes.push(shape(&hood, own, true));
     let markers: Vec<Marker> = markers
         .into_iter()
-        .map(|m| {
-            let services: Vec<&str> = m.services.iter().map(|(_, name)| name.as_str()).collect();
-            Marker {
-                label: format!("{}: {}", m.location_name, services.join(", ")),
-                latitude: m.latitude,
-                longitude: m.longitude,
-            }
+        .map(|m| Marker {
+            label: format!("{}: {}", m.location_name, m.services.join(", ")),
+            latitude: m.latitude,
+            longitude: m.longitude,
         })
         .collect();
     let title = format!("Map of {}, with the venues of the services based there", hood.name);

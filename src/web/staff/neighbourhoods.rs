@@ -151,11 +151,8 @@ pub async fn move_small_area(
     let (code, from) = (typed.small_area.clone(), slug.clone());
     let outcome = db(&state, move |conn| {
         let hood = neighbourhoods::by_slug(conn, &from)?;
-        if !neighbourhoods::small_areas_of(conn, hood.id)?.iter().any(|(c, _, _)| *c == code) {
-            return Ok(Err(format!("{code} is not one of {}'s small areas", hood.name)));
-        }
         let band = neighbourhoods::band(conn)?.unwrap_or(DEFAULT_BAND);
-        match neighbourhoods::move_small_area(conn, &code, to, band) {
+        match neighbourhoods::move_small_area(conn, hood.id, &code, to, band) {
             Err(crate::store::StoreError::NotFound) => {
                 Ok(Err(String::from("That neighbourhood no longer exists")))
             }
