@@ -355,6 +355,7 @@ fn serve(config: Config) -> Result<(), CliError> {
         state.demo = crate::store::meta::get(&mut *state.store.conn()?, crate::store::meta::DEMO)?;
     }
     index_sync::spawn(state.store.clone(), state.search.clone());
+    crate::jobs::outbox::spawn(state.store.clone(), state.mailer.clone(), state.config.clone());
     crate::web::server::run(state, addr).map_err(|e| CliError::Start(StartError::Io(e.to_string())))
 }
 

@@ -17,6 +17,16 @@
 //! | `sign_in_failures_per_account` | `DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT` | `5` |
 //! | `sign_in_failures_per_address` | `DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS` | `20` |
 //! | `sign_in_window_minutes` | `DOORSTEP_SIGN_IN_WINDOW_MINUTES` | `15` |
+//! | `mail_url` | `DOORSTEP_MAIL_URL` | none: each email is written as an `.eml` file to the mail folder |
+//! | `mail_from` | `DOORSTEP_MAIL_FROM` | `Doorstep <doorstep@localhost>` |
+//! | `mail_retry_seconds` | `DOORSTEP_MAIL_RETRY_SECONDS` | `60`: the first wait before an email is tried again, doubling up to an hour |
+//! | `follow_up_days` | `DOORSTEP_FOLLOW_UP_DAYS` | `14` |
+//! | `safeguarding_team` | `DOORSTEP_SAFEGUARDING_TEAM` | `the council's adult safeguarding team` |
+//! | `safeguarding_phone` | `DOORSTEP_SAFEGUARDING_PHONE` | none: the workspace asks an administrator to set it |
+//!
+//! `mail_url` is an SMTP address: `smtp://user:password@host:587?tls=required`
+//! (STARTTLS), `smtps://user:password@host:465` (TLS from the start), or
+//! `smtp://host:25` (no TLS, for a relay on the same machine).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -57,6 +67,18 @@ pub struct Config {
     pub sign_in_failures_per_address: u32,
     /// The sign-in rate-limiting window.
     pub sign_in_window_minutes: u32,
+    /// The SMTP server email goes through; `None` writes `.eml` files instead.
+    pub mail_url: Option<String>,
+    /// Who email comes from.
+    pub mail_from: String,
+    /// The first wait before an email the mail server did not take is tried again.
+    pub mail_retry_seconds: u32,
+    /// How long after a contact the follow-up email goes, where agreed.
+    pub follow_up_days: u32,
+    /// The statutory route for adults at risk, as the workspace names it.
+    pub safeguarding_team: String,
+    /// Its phone number.
+    pub safeguarding_phone: Option<String>,
 }
 
 impl Default for Config {
@@ -72,6 +94,12 @@ impl Default for Config {
             sign_in_failures_per_account: 5,
             sign_in_failures_per_address: 20,
             sign_in_window_minutes: 15,
+            mail_url: None,
+            mail_from: String::from("Doorstep <doorstep@localhost>"),
+            mail_retry_seconds: 60,
+            follow_up_days: 14,
+            safeguarding_team: String::from("the council's adult safeguarding team"),
+            safeguarding_phone: None,
         }
     }
 }
@@ -90,6 +118,12 @@ struct ConfigFile {
     sign_in_failures_per_account: Option<u32>,
     sign_in_failures_per_address: Option<u32>,
     sign_in_window_minutes: Option<u32>,
+    mail_url: Option<String>,
+    mail_from: Option<String>,
+    mail_retry_seconds: Option<u32>,
+    follow_up_days: Option<u32>,
+    safeguarding_team: Option<String>,
+    safeguarding_phone: Option<String>,
 }
 
 /// A configuration that cannot be used, with what to do about it.
@@ -150,6 +184,19 @@ impl Config {
             from_file.sign_in_window_minutes,
             config.sign_in_window_minutes,
         )?;
+        config.mail_retry_seconds =
+            number("DOORSTEP_MAIL_RETRY_SECONDS", from_file.mail_retry_seconds, config.mail_retry_seconds)?;
+        config.follow_up_days =
+            number("DOORSTEP_FOLLOW_UP_DAYS", from_file.follow_up_days, config.follow_up_days)?;
+        config.mail_url = pick("DOORSTEP_MAIL_URL", from_file.mail_url).filter(|u| !u.trim().is_empty());
+        if let Some(from) = pick("DOORSTEP_MAIL_FROM", from_file.mail_from) {
+            config.mail_from = from;
+        }
+        if let Some(team) = pick("DOORSTEP_SAFEGUARDING_TEAM", from_file.safeguarding_team) {
+            config.safeguarding_team = team;
+        }
+        config.safeguarding_phone =
+            pick("DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone).filter(|p| !p.trim().is_empty());
         config.check()?;
         Ok(config)
     }
@@ -175,11 +222,26 @@ impl Config {
             ("sign_in_failures_per_account", self.sign_in_failures_per_account),
             ("sign_in_failures_per_address", self.sign_in_failures_per_address),
             ("sign_in_window_minutes", self.sign_in_window_minutes),
+            ("mail_retry_seconds", self.mail_retry_seconds),
+            ("follow_up_days", self.follow_up_days),
         ];
         for (name, value) in positive {
             if value == 0 {
                 return Err(ConfigError(format!("{name} must be at least 1")));
             }
+        }
+        if let Some(url) = &self.mail_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError(format!(
+                "mail_url must be an SMTP address starting smtp:// or smtps://, not '{url}'"
+            )));
+        }
+        if !self.mail_from.contains('@') {
+            return Err(ConfigError(format!(
+                "mail_from must be an email address, like Doorstep <doorstep@example.org>, not '{}'",
+                self.mail_from
+            )));
         }
         Ok(())
     }
@@ -283,6 +345,9 @@ mod tests {
         assert!(message(&[("DOORSTEP_SECRET_KEY", "abc")]).contains("128"));
         assert!(message(&[("DOORSTEP_PUBLIC_URL", "ftp://x")]).contains("http"));
         assert!(message(&[("DOORSTEP_SEED_DEMO", "maybe")]).contains("true or false"));
+        assert!(message(&[("DOORSTEP_MAIL_URL", "mail.example.org")]).contains("smtp://"));
+        assert!(message(&[("DOORSTEP_MAIL_FROM", "nobody")]).contains("email address"));
+        assert!(message(&[("DOORSTEP_FOLLOW_UP_DAYS", "0")]).contains("at least 1"));
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("doorstep.toml");
         std::fs::write(&file, "colour = \"blue\"\n").unwrap();

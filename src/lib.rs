@@ -7,7 +7,9 @@
 //! - `web` (actix only here): the route table and thin handlers. Points to
 //!   `pages`, `jobs`, `search`, `store` and `domain`.
 //! - `pages` (maud only): templates, data in and markup out.
-//! - `jobs`: background work, such as keeping the search index in step with the store.
+//! - `jobs`: background work: keeping the search index in step with the store,
+//!   sending queued email and follow-ups.
+//! - `mail` (lettre only here): the mail transports and one function per message.
 //! - `search` (tantivy only here): the index of running services and matching.
 //! - `store` (diesel only here): the SQLite database, every query, the change history.
 //! - `geo`: postcodes, ONS postcode files, H3 cells and distances.
@@ -24,6 +26,7 @@ pub mod domain;
 pub mod error;
 pub mod geo;
 pub mod jobs;
+pub mod mail;
 pub mod pages;
 pub mod search;
 pub mod state;

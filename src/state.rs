@@ -1,5 +1,5 @@
 //! What every request handler gets: the store, the configuration, the cookie
-//! key, the sign-in throttle and the few facts fixed at start.
+//! key, the sign-in throttle, the mailer and the few facts fixed at start.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -10,6 +10,7 @@ use crate::domain::ids::NeighbourhoodId;
 use crate::domain::throttle::{Limits, SignInThrottle};
 use crate::geo::cells::Ring;
 use crate::jobs::index_sync;
+use crate::mail::Mailer;
 use crate::search::SearchIndex;
 use crate::store::Store;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     /// Every neighbourhood's outline, drawn from its cells, with the version
     /// of the neighbourhoods it was drawn from (see `store::neighbourhoods::version`).
     pub outlines: Arc<Mutex<Option<DrawnOutlines>>>,
+    /// Where email goes (it always passes through the outbox first).
+    pub mailer: Arc<Mailer>,
 }
 
 /// Outlines, and the version of the neighbourhoods they were drawn from.
@@ -44,6 +47,7 @@ impl AppState {
         config: Config,
         cookie_key: Vec<u8>,
         demo: Option<String>,
+        mailer: Mailer,
     ) -> AppState {
         let limits = Limits {
             per_account: config.sign_in_failures_per_account as usize,
@@ -58,6 +62,7 @@ impl AppState {
             search: Arc::new(search),
             demo,
             outlines: Arc::default(),
+            mailer: Arc::new(mailer),
         }
     }
 }
@@ -73,6 +78,8 @@ pub enum StartError {
     Search(#[from] crate::search::SearchError),
     #[error(transparent)]
     Sync(#[from] crate::jobs::index_sync::SyncError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     #[error("{0}")]
     Io(String),
 }
@@ -106,6 +113,7 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
         Some(hex) => crate::config::secret_key_bytes(hex)?,
         None => secret_key_file(&paths.secret_key)?,
     };
+    let mailer = Mailer::from_config(&config)?;
     let demo = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::DEMO)?;
     let needs = crate::store::needs::all(&mut *store.conn()?)?;
     let (search, fresh) = SearchIndex::open(&paths.index, needs)?;
@@ -117,7 +125,7 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
     } else {
         index_sync::sync(&store, &search, today)?;
     }
-    Ok(AppState::new(store, search, config, key, demo))
+    Ok(AppState::new(store, search, config, key, demo, mailer))
 }
 
 /// Reads the cookie key kept beside the database, making one the first time.

@@ -228,7 +228,8 @@ fn http_load(
     let mut config = Config { data_dir: Some(folder.to_path_buf()), seed_demo: false, ..Config::default() };
     config.check().map_err(std::io::Error::other)?;
     let store = Store::open(&folder.join("bench.sqlite")).map_err(std::io::Error::other)?;
-    let state = AppState::new(store, index, config, vec![7; 64], None);
+    let mailer = crate::mail::Mailer::Memory(Default::default());
+    let state = AppState::new(store, index, config, vec![7; 64], None, mailer);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let addr = crate::web::server::spawn_on_loopback(state, workers)?;
     wait_until_listening(addr)?;

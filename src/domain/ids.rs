@@ -78,6 +78,8 @@ typed_id! {
     ContactId;
     /// A term of the needs taxonomy.
     NeedId;
+    /// One contact at the front door, as signposting records it.
+    SignpostContactId;
     /// A neighbourhood of 4,000 to 5,000 residents.
     NeighbourhoodId;
     /// A staff account.

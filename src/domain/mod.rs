@@ -3,12 +3,14 @@
 //! Nothing here touches the database, the network or the web.
 
 pub mod accounts;
+pub mod dashboard;
 pub mod directory;
 pub mod ids;
 pub mod listing;
 pub mod needs;
 pub mod schedule;
 pub mod service_form;
+pub mod signposting;
 pub mod text;
 pub mod throttle;
 pub mod views;

@@ -57,6 +57,9 @@ pub struct SearchQuery {
     /// Only services within this many metres (or serving everywhere), when the person chose it.
     pub radius_m: Option<f64>,
     pub open: Option<Open>,
+    /// Only services that meet on at least one of these days (the days
+    /// someone can attend); any day when empty.
+    pub days: Vec<Weekday>,
     pub free: bool,
     pub age: Option<u32>,
     pub language: Option<String>,
@@ -79,6 +82,7 @@ impl Default for SearchQuery {
             point: None,
             radius_m: None,
             open: None,
+            days: Vec::new(),
             free: false,
             age: None,
             language: None,
@@ -437,6 +441,20 @@ impl SearchIndex {
         words
     }
 
+    /// The needs (slugs, of the taxonomy's second level) whose words or
+    /// everyday phrases appear in `text`: "my husband has dementia and I
+    /// can't cope" names memory and dementia, and support for carers.
+    pub fn needs_named_in(&self, text: &str) -> Vec<String> {
+        let mut named: Vec<usize> = self.needs_named(&self.words(text)).into_iter().map(|(ord, _)| ord).collect();
+        named.sort_unstable();
+        named
+            .into_iter()
+            .filter_map(|ord| self.needs.get(ord))
+            .filter(|need| need.parent.is_some())
+            .map(|need| need.slug.clone())
+            .collect()
+    }
+
     /// Needs whose synonyms or everyday phrases appear in what was typed.
     fn needs_named(&self, words: &[(String, String)]) -> Vec<(usize, String)> {
         if words.is_empty() {
@@ -559,6 +577,9 @@ impl SearchIndex {
         }
         if let Some(Open::On(day)) = q.open {
             filters.push(any_of([text_term(f.weekday, weekday_code(day))]));
+        }
+        if !q.days.is_empty() {
+            filters.push(any_of(q.days.iter().map(|&day| text_term(f.weekday, weekday_code(day)))));
         }
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
         must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));

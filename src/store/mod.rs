@@ -6,14 +6,17 @@
 
 pub mod areas;
 pub mod changes;
+pub mod dashboard;
 pub mod listings;
 pub mod meta;
 pub mod needs;
 pub mod neighbourhoods;
+pub mod outbox;
 pub mod postcodes;
 pub mod schema;
 pub mod search_feed;
 pub mod seed;
+pub mod signposting;
 pub mod stats;
 pub mod users;
 

@@ -12,7 +12,7 @@ use super::schema::{
     locations, meta, needs, neighbourhoods, organisations, service_area_neighbourhoods, service_at_locations,
     service_needs, services, small_area_cells, small_areas,
 };
-use super::{Conn, StoreError, StoreResult, areas, parse_id, stored_cell};
+use super::{Conn, StoreError, StoreResult, areas, cell_number, parse_id, stored_cell};
 use crate::domain::ids::{NeighbourhoodId, ServiceId};
 use crate::domain::views::{LocalService, MapMarker, NeedLabel, NeighbourhoodView};
 use crate::geo::cells::distance_m;
@@ -257,6 +257,19 @@ pub fn assign_locations(conn: &mut Conn, only: Option<&str>) -> StoreResult<()> 
         None => diesel::sql_query(SET).execute(conn)?,
     };
     Ok(())
+}
+
+/// The neighbourhood a point lies in (by its H3 cell, as venues are placed),
+/// if it lies in one.
+pub fn containing(conn: &mut Conn, latitude: f64, longitude: f64) -> StoreResult<Option<NeighbourhoodId>> {
+    let Some(cell) = crate::geo::cells::cell_of(latitude, longitude) else { return Ok(None) };
+    let found: Option<Option<String>> = small_area_cells::table
+        .inner_join(small_areas::table)
+        .filter(small_area_cells::cell.eq(cell_number(cell)))
+        .select(small_areas::neighbourhood_id)
+        .first(conn)
+        .optional()?;
+    found.flatten().map(|id| parse_id(&id)).transpose()
 }
 
 /// The band of the last build, if there has been one.

@@ -277,6 +277,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signpost_contacts (id) {
+        id -> Text,
+        advisor_id -> Text,
+        started_at -> Timestamp,
+        channel -> Text,
+        returning -> Text,
+        escalated -> Bool,
+        neighbourhood_id -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    signpost_needs (contact_id, need_id) {
+        contact_id -> Text,
+        need_id -> Text,
+        unmet -> Bool,
+    }
+}
+
+diesel::table! {
+    shortlist_items (contact_id, service_id) {
+        contact_id -> Text,
+        service_id -> Text,
+        position -> Integer,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        contact_id -> Nullable<Text>,
+        kind -> Text,
+        recipient -> Text,
+        message -> Binary,
+        queued_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    follow_ups (contact_id) {
+        contact_id -> Text,
+        address -> Nullable<Text>,
+        due_at -> Timestamp,
+        token_hash -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(need_terms -> needs (need_id));
 diesel::joinable!(services -> organisations (organisation_id));
 diesel::joinable!(service_needs -> services (service_id));
@@ -288,6 +345,12 @@ diesel::joinable!(user_neighbourhoods -> users (user_id));
 diesel::joinable!(schedules -> services (service_id));
 diesel::joinable!(small_areas -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(small_area_cells -> small_areas (small_area));
+diesel::joinable!(signpost_needs -> signpost_contacts (contact_id));
+diesel::joinable!(signpost_needs -> needs (need_id));
+diesel::joinable!(shortlist_items -> signpost_contacts (contact_id));
+diesel::joinable!(shortlist_items -> services (service_id));
+diesel::joinable!(signpost_contacts -> users (advisor_id));
+diesel::joinable!(follow_ups -> signpost_contacts (contact_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
@@ -314,4 +377,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     index_queue,
     changes,
+    signpost_contacts,
+    signpost_needs,
+    shortlist_items,
+    outbox,
+    follow_ups,
 );

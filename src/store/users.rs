@@ -120,7 +120,8 @@ pub fn count(conn: &mut Conn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
 
-fn token_hash(token: &str) -> String {
+/// How a token is kept: its SHA-256, so that a copy of the database cannot be used to sign in or answer.
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

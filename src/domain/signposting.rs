@@ -1,0 +1,201 @@
+//! Signposting at the front door: how a contact came in, what the citizen
+//! said of the follow-up, the shortlist as it is sent, and the short text an
+//! advisor reads out or pastes into a text message.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
+
+macro_rules! coded {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The code stored and sent by forms.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+coded! {
+    /// How the citizen reached the front door.
+    Channel {
+        Phone = "phone", "Phone";
+        FaceToFace = "face_to_face", "Face to face";
+        Online = "online", "Online";
+    }
+}
+
+coded! {
+    /// Whether the caller has been in touch before, as the advisor knows it,
+    /// so that repeat contacts can be counted without identifying anyone.
+    Returning {
+        Yes = "yes", "Yes, they have been in touch before";
+        No = "no", "No, this is the first time";
+        NotKnown = "not_known", "Not known";
+    }
+}
+
+coded! {
+    /// The citizen's one-click answer to "did you get help?".
+    Outcome {
+        GotHelp = "got_help", "I got help";
+        CouldNotGetThrough = "could_not_get_through", "I could not get through";
+        NotRight = "not_right", "It was not right for me";
+    }
+}
+
+/// A contact as its workspace shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignpostContact {
+    pub id: SignpostContactId,
+    pub advisor: UserId,
+    pub started_at: NaiveDateTime,
+    pub channel: Channel,
+    pub returning: Returning,
+    pub escalated: bool,
+    pub neighbourhood: Option<(NeighbourhoodId, String)>,
+    pub finished_at: Option<NaiveDateTime>,
+    /// The needs asked, by slug, each with whether it is still unmet.
+    pub needs: Vec<(String, bool)>,
+    /// Whether the citizen agreed to a follow-up.
+    pub follow_up: bool,
+}
+
+/// One service on a shortlist, with what the citizen needs to reach it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShortlistEntry {
+    pub id: ServiceId,
+    pub name: String,
+    pub organisation: String,
+    /// The first sentence of its description.
+    pub summary: String,
+    /// False once the service is archived or paused: it is still sent, marked.
+    pub running: bool,
+    /// When it happens: its next session, or its pattern in words.
+    pub when: Option<String>,
+    /// Its public venue's address, if it has one.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    /// The advisor's note for the citizen.
+    pub note: String,
+    /// The needs it meets, by slug.
+    pub needs: Vec<String>,
+}
+
+/// The longest a short text may be: four text-message parts of 153 characters.
+pub const SHORT_TEXT_LIMIT: usize = 612;
+
+/// The shortlist as a few lines to read out or paste into a text message:
+/// name, phone (or else web address), when, and the page to read more. Long
+/// names and times are cut so that three services always fit in
+/// `SHORT_TEXT_LIMIT` characters.
+pub fn short_text(entries: &[ShortlistEntry], public_url: &str) -> String {
+    let mut text = String::from("Support suggested for you:");
+    for (n, entry) in entries.iter().enumerate() {
+        text.push_str(&format!("\n{}. {}", n + 1, cut(&entry.name, 40)));
+        if !entry.running {
+            text.push_str(" (no longer running)");
+        }
+        if let Some(how) = entry.phone.as_ref().or(entry.website.as_ref()).or(entry.email.as_ref()) {
+            text.push_str(&format!(", {}", cut(how, 40)));
+        }
+        if let Some(when) = &entry.when {
+            text.push_str(&format!(", {}", cut(when, 40)));
+        }
+        text.push_str(&format!(" {public_url}/services/{}", entry.id));
+    }
+    text
+}
+
+/// `text`, cut to at most `max` characters with "…" where it was cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max - 1).collect();
+    format!("{}…", kept.trim_end())
+}
+
+/// `count` per 10,000 of `population` over `days`, scaled to a year: the
+/// measure front doors report. `None` when there is no population or period.
+pub fn per_10000_a_year(count: u64, population: u64, days: i64) -> Option<f64> {
+    (population > 0 && days > 0)
+        .then(|| count as f64 * 10_000.0 / population as f64 * 365.0 / days as f64)
+}
+
+/// The days from `from` to `to`, both included.
+pub fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> ShortlistEntry {
+        ShortlistEntry {
+            id: ServiceId::from_seed(7),
+            name: name.to_string(),
+            organisation: String::from("Kingsmere Carers"),
+            summary: String::from("A group."),
+            running: true,
+            when: Some(String::from("Tuesday 3 March, 10:00 to 12:00")),
+            address: None,
+            phone: Some(String::from("0161 496 0000")),
+            email: None,
+            website: None,
+            note: String::new(),
+            needs: vec![],
+        }
+    }
+
+    #[test]
+    fn three_services_fit_in_a_short_text_however_long_their_names() {
+        let long = "A very long service name ".repeat(20);
+        let mut entries = vec![entry(&long), entry(&long), entry(&long)];
+        for e in &mut entries {
+            e.phone = Some("0".repeat(200));
+            e.when = Some("every day ".repeat(30));
+        }
+        let text = short_text(&entries, "https://doorstep.kingsmere.gov.uk");
+        assert!(text.chars().count() < SHORT_TEXT_LIMIT, "{} characters: {text}", text.chars().count());
+        assert!(text.contains("1. A very long"));
+        assert!(text.contains("3. A very long"));
+    }
+
+    #[test]
+    fn a_short_text_says_how_to_reach_each_service_and_which_have_stopped() {
+        let mut stopped = entry("Lunch club");
+        stopped.running = false;
+        let text = short_text(&[entry("Carers group"), stopped], "http://x");
+        assert!(text.contains("1. Carers group, 0161 496 0000, Tuesday 3 March, 10:00 to 12:00 http://x/services/"));
+        assert!(text.contains("2. Lunch club (no longer running)"));
+    }
+
+    #[test]
+    fn rates_are_per_ten_thousand_residents_a_year() {
+        // 3 contacts among 4,500 residents over 73 days (a fifth of a year):
+        // 3 / 4,500 * 10,000 * 5 = 33.33 a year.
+        let rate = per_10000_a_year(3, 4_500, 73).unwrap();
+        assert!((rate - 33.333).abs() < 0.01, "{rate}");
+        assert_eq!(per_10000_a_year(3, 0, 73), None);
+        assert_eq!(days_in(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 1, 7).unwrap()), 7);
+    }
+}

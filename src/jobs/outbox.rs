@@ -1,0 +1,103 @@
+//! Delivers the outbox and sends follow-ups when they are due. A message the
+//! mail server does not take stays in the outbox and is tried again after
+//! `mail_retry_seconds`, then twice as long each time, up to an hour.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, Utc};
+
+use crate::config::Config;
+use crate::domain::accounts::random_token;
+use crate::mail::{Mailer, messages};
+use crate::store::{Store, StoreError, outbox, signposting};
+
+/// The longest wait between two tries of one message.
+const LONGEST_WAIT_SECONDS: i64 = 3_600;
+/// Messages or follow-ups handled at a time.
+const BATCH: i64 = 50;
+
+/// What came of one try.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    /// Not taken; kept for another try. Says why.
+    Failed(String),
+    /// Already delivered, or being tried by another worker.
+    NotDue,
+}
+
+/// Tries to deliver one message now, if it is waiting and nobody else is trying it.
+pub fn deliver(
+    store: &Store,
+    mailer: &Mailer,
+    config: &Config,
+    key: &str,
+    now: NaiveDateTime,
+) -> Result<Delivery, StoreError> {
+    let Some(mail) = outbox::claim(&mut *store.conn()?, key, now)? else {
+        return Ok(Delivery::NotDue);
+    };
+    match mailer.deliver(&config.mail_from, &mail.recipient, &mail.message) {
+        Ok(()) => {
+            outbox::delivered(&mut *store.conn()?, key, Utc::now().naive_utc())?;
+            Ok(Delivery::Delivered)
+        }
+        Err(error) => {
+            let error = error.to_string();
+            let doubling = 1_i64 << (mail.attempts - 1).clamp(0, 20);
+            let wait = (i64::from(config.mail_retry_seconds) * doubling).min(LONGEST_WAIT_SECONDS);
+            let next = Utc::now().naive_utc() + chrono::Duration::seconds(wait);
+            outbox::failed(&mut *store.conn()?, key, &error, next)?;
+            tracing::warn!(%error, attempts = mail.attempts, "an email was not delivered; it will be tried again");
+            Ok(Delivery::Failed(error))
+        }
+    }
+}
+
+/// Puts every follow-up due by `now` in the outbox, each with its own
+/// answer token, and deletes its address. Returns how many.
+pub fn queue_follow_ups(store: &Store, config: &Config, now: NaiveDateTime) -> Result<usize, StoreError> {
+    let mut conn = store.conn()?;
+    let due = signposting::follow_ups_due(&mut conn, now, BATCH)?;
+    for (contact, address) in &due {
+        let token = random_token();
+        let message = match messages::follow_up(&config.mail_from, address, &config.public_url, &token) {
+            Ok(message) => message,
+            Err(error) => {
+                // An address that cannot be written into a message never will be: drop it.
+                tracing::warn!(%error, "a follow-up could not be made; its address is deleted");
+                signposting::follow_up_sent(&mut conn, contact, &token, now)?;
+                continue;
+            }
+        };
+        signposting::queue_follow_up(&mut conn, contact, address, &token, &message, now)?;
+    }
+    Ok(due.len())
+}
+
+/// One round: follow-ups that are due, then every message due for a try.
+/// Returns how many messages were delivered.
+pub fn run_once(store: &Store, mailer: &Mailer, config: &Config) -> Result<usize, StoreError> {
+    let now = Utc::now().naive_utc();
+    queue_follow_ups(store, config, now)?;
+    let mut delivered = 0;
+    for key in outbox::due(&mut *store.conn()?, now, BATCH)? {
+        if deliver(store, mailer, config, &key, now)? == Delivery::Delivered {
+            delivered += 1;
+        }
+    }
+    Ok(delivered)
+}
+
+/// Runs in the background while serving: every second, one round.
+pub fn spawn(store: Store, mailer: Arc<Mailer>, config: Arc<Config>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            if let Err(error) = run_once(&store, &mailer, &config) {
+                tracing::warn!(%error, "the outbox could not be worked through; trying again");
+            }
+        }
+    });
+}

@@ -1,0 +1,140 @@
+//! One function per email, each giving the formatted message (headers and a
+//! plain-text and an HTML part) ready for the outbox.
+
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+use maud::{DOCTYPE, Markup, html};
+
+use super::MailError;
+use crate::domain::signposting::{Outcome, ShortlistEntry};
+
+fn mailbox(text: &str) -> Result<Mailbox, MailError> {
+    text.parse().map_err(|_| MailError::Address(text.to_string()))
+}
+
+fn build(from: &str, to: &str, subject: &str, plain: String, page: Markup) -> Result<Vec<u8>, MailError> {
+    let message = Message::builder()
+        .from(mailbox(from)?)
+        .to(mailbox(to)?)
+        .subject(subject)
+        .multipart(MultiPart::alternative_plain_html(plain, page.into_string()))
+        .map_err(|e| MailError::Message(e.to_string()))?;
+    Ok(message.formatted())
+}
+
+fn html_page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family: sans-serif; font-size: 18px; line-height: 1.5; max-width: 40em" { (body) }
+        }
+    }
+}
+
+/// The shortlist an advisor sends to a citizen: each service's name, what it
+/// is, when, where, how to get in touch and the page to read more.
+/// `follow_up_days` says when a follow-up will come, if one was agreed.
+pub fn shortlist(
+    from: &str,
+    to: &str,
+    entries: &[ShortlistEntry],
+    public_url: &str,
+    follow_up_days: Option<u32>,
+) -> Result<Vec<u8>, MailError> {
+    let subject = "The support we talked about";
+    let link = |entry: &ShortlistEntry| format!("{public_url}/services/{}", entry.id);
+    let kept = match follow_up_days {
+        Some(days) => format!(
+            "We will email you once, in {days} days, to ask whether you got the help you needed; \
+             after that your email address is deleted."
+        ),
+        None => String::from("Your email address was used to send this and has not been kept."),
+    };
+    let mut plain = String::from("Hello,\n\nHere is the support we talked about.\n");
+    for (n, entry) in entries.iter().enumerate() {
+        plain.push_str(&format!("\n{}. {} ({})\n", n + 1, entry.name, entry.organisation));
+        if !entry.running {
+            plain.push_str("   This service is no longer running. Ask us about something else like it.\n");
+        }
+        plain.push_str(&format!("   What it is: {}\n", entry.summary));
+        let lines = [
+            ("When", &entry.when),
+            ("Where", &entry.address),
+            ("Phone", &entry.phone),
+            ("Email", &entry.email),
+            ("Website", &entry.website),
+        ];
+        for (label, value) in lines {
+            if let Some(value) = value {
+                plain.push_str(&format!("   {label}: {value}\n"));
+            }
+        }
+        if !entry.note.is_empty() {
+            plain.push_str(&format!("   Note: {}\n", entry.note));
+        }
+        plain.push_str(&format!("   More: {}\n", link(entry)));
+    }
+    plain.push_str(&format!("\nFind more support near you at {public_url}\n\n{kept}\n"));
+    let page = html_page(
+        subject,
+        html! {
+            p { "Hello," }
+            p { "Here is the support we talked about." }
+            ol {
+                @for entry in entries {
+                    li style="margin-bottom: 1.5em" {
+                        h2 style="font-size: 1.2em; margin: 0" { a href=(link(entry)) { (entry.name) } }
+                        p style="margin: 0" { (entry.organisation) }
+                        @if !entry.running {
+                            p { strong { "This service is no longer running." } " Ask us about something else like it." }
+                        }
+                        p style="margin: 0.25em 0" { (entry.summary) }
+                        dl style="margin: 0" {
+                            @if let Some(when) = &entry.when { dt { "When" } dd { (when) } }
+                            @if let Some(address) = &entry.address { dt { "Where" } dd { (address) } }
+                            @if let Some(phone) = &entry.phone { dt { "Phone" } dd { (phone) } }
+                            @if let Some(email) = &entry.email { dt { "Email" } dd { (email) } }
+                            @if let Some(website) = &entry.website { dt { "Website" } dd { (website) } }
+                            @if !entry.note.is_empty() { dt { "Note" } dd { (entry.note) } }
+                        }
+                    }
+                }
+            }
+            p { "Find more support near you at " a href=(public_url) { (public_url) } }
+            p { (kept) }
+        },
+    );
+    build(from, to, subject, plain, page)
+}
+
+/// The follow-up a citizen agreed to: three one-click answers.
+pub fn follow_up(from: &str, to: &str, public_url: &str, token: &str) -> Result<Vec<u8>, MailError> {
+    let subject = "Did you get the help you needed?";
+    let answer = |outcome: Outcome| format!("{public_url}/follow-up/{token}?answer={}", outcome.code());
+    let mut plain = String::from(
+        "Hello,\n\nA little while ago we suggested some support for you. Did you get the help you needed? \
+         Choose one answer:\n\n",
+    );
+    for outcome in Outcome::ALL {
+        plain.push_str(&format!("{}: {}\n", outcome.label(), answer(*outcome)));
+    }
+    plain.push_str(
+        "\nYour answer helps us learn which support works. This is the only follow-up we send; \
+         your email address has now been deleted.\n",
+    );
+    let page = html_page(
+        subject,
+        html! {
+            p { "Hello," }
+            p { "A little while ago we suggested some support for you. Did you get the help you needed? Choose one answer:" }
+            ul {
+                @for outcome in Outcome::ALL {
+                    li { a href=(answer(*outcome)) { (outcome.label()) } }
+                }
+            }
+            p { "Your answer helps us learn which support works. This is the only follow-up we send; your email address has now been deleted." }
+        },
+    );
+    build(from, to, subject, plain, page)
+}

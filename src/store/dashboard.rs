@@ -1,0 +1,88 @@
+//! What the dashboard reads: the contacts of a period as facts to count, the
+//! neighbourhoods with their populations, and which needs each neighbourhood
+//! has a local or covering service for.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+use diesel::prelude::*;
+
+use super::schema::{follow_ups, needs, signpost_contacts, signpost_needs};
+use super::{Conn, StoreResult, decode, neighbourhoods, parse_id};
+use crate::domain::dashboard::{ContactFacts, Place};
+use crate::domain::ids::NeighbourhoodId;
+use crate::domain::signposting::Outcome;
+
+/// The contacts started from `from` to `to` (both included).
+pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ContactFacts>> {
+    let (start, end) = (from.and_hms_opt(0, 0, 0).unwrap_or_default(), (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default());
+    let rows: Vec<(String, chrono::NaiveDateTime, Option<String>, bool, String)> = signpost_contacts::table
+        .filter(signpost_contacts::started_at.ge(start))
+        .filter(signpost_contacts::started_at.lt(end))
+        .select((
+            signpost_contacts::id,
+            signpost_contacts::started_at,
+            signpost_contacts::neighbourhood_id,
+            signpost_contacts::escalated,
+            signpost_contacts::returning,
+        ))
+        .load(conn)?;
+    let mut asked: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+    let need_rows: Vec<(String, String, bool)> = signpost_needs::table
+        .inner_join(signpost_contacts::table)
+        .inner_join(needs::table)
+        .filter(signpost_contacts::started_at.ge(start))
+        .filter(signpost_contacts::started_at.lt(end))
+        .select((signpost_needs::contact_id, needs::slug, signpost_needs::unmet))
+        .load(conn)?;
+    for (contact, slug, unmet) in need_rows {
+        asked.entry(contact).or_default().push((slug, unmet));
+    }
+    let mut follow: HashMap<String, (bool, Option<Outcome>)> = HashMap::new();
+    let follow_rows: Vec<(String, Option<chrono::NaiveDateTime>, Option<String>)> = follow_ups::table
+        .inner_join(signpost_contacts::table)
+        .filter(signpost_contacts::started_at.ge(start))
+        .filter(signpost_contacts::started_at.lt(end))
+        .select((follow_ups::contact_id, follow_ups::sent_at, follow_ups::outcome))
+        .load(conn)?;
+    for (contact, sent_at, outcome) in follow_rows {
+        let outcome = outcome.map(|o| decode(&o, Outcome::from_code, "follow-up answer")).transpose()?;
+        follow.insert(contact, (sent_at.is_some(), outcome));
+    }
+    rows.into_iter()
+        .map(|(id, started_at, hood, escalated, returning)| {
+            Ok(ContactFacts {
+                day: started_at.date(),
+                neighbourhood: hood.map(|h| parse_id(&h)).transpose()?,
+                needs: asked.remove(&id).unwrap_or_default(),
+                escalated,
+                returning: returning == "yes",
+                follow_up: follow.remove(&id),
+            })
+        })
+        .collect()
+}
+
+/// Every neighbourhood, with its population.
+pub fn places(conn: &mut Conn) -> StoreResult<Vec<Place>> {
+    Ok(neighbourhoods::all(conn)?
+        .into_iter()
+        .map(|hood| Place { id: hood.id, name: hood.name, population: hood.population })
+        .collect())
+}
+
+/// For each of `ids`, the needs (slugs) met by a running service based in
+/// it or serving it from elsewhere.
+pub fn covered(
+    conn: &mut Conn,
+    ids: &HashSet<NeighbourhoodId>,
+) -> StoreResult<HashMap<NeighbourhoodId, HashSet<String>>> {
+    let mut covered = HashMap::new();
+    for hood in neighbourhoods::all(conn)?.into_iter().filter(|h| ids.contains(&h.id)) {
+        let (based, serving) = neighbourhoods::local_services(conn, &hood)?;
+        let needs: HashSet<String> =
+            based.iter().chain(&serving).flat_map(|s| s.needs.iter().map(|n| n.slug.clone())).collect();
+        covered.insert(hood.id, needs);
+    }
+    Ok(covered)
+}

@@ -1,0 +1,144 @@
+//! The outbox: every email is written here before it is delivered, so that
+//! nothing is lost when the mail server is down. Each message is named by
+//! the key its form carried (a second submit of the same form finds it), is
+//! claimed before each try (so two workers never deliver it twice), and is
+//! emptied of its recipient and content once the mail server has taken it.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::outbox;
+use super::{Conn, StoreResult};
+use crate::domain::ids::SignpostContactId;
+
+/// How long a claimed message is left alone by other workers.
+const CLAIM: Duration = Duration::minutes(2);
+
+/// A message waiting to go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMail {
+    pub id: String,
+    pub recipient: String,
+    pub message: Vec<u8>,
+    /// Tries so far, this one included.
+    pub attempts: i32,
+}
+
+/// What became of a message put in the outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queued {
+    /// New: deliver it.
+    New,
+    /// The same key was queued before: nothing was added.
+    Already { delivered: bool },
+}
+
+/// An email a contact sent, as the shortlist page reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentMail {
+    pub kind: String,
+    pub queued_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
+/// Puts a message in the outbox under `key`, due now.
+pub fn queue(
+    conn: &mut Conn,
+    key: &str,
+    contact: Option<SignpostContactId>,
+    kind: &str,
+    recipient: &str,
+    message: &[u8],
+    now: NaiveDateTime,
+) -> StoreResult<Queued> {
+    let existing: Option<Option<NaiveDateTime>> =
+        outbox::table.find(key).select(outbox::delivered_at).first(conn).optional()?;
+    if let Some(delivered_at) = existing {
+        return Ok(Queued::Already { delivered: delivered_at.is_some() });
+    }
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(key),
+            outbox::contact_id.eq(contact.map(|c| c.to_string())),
+            outbox::kind.eq(kind),
+            outbox::recipient.eq(recipient),
+            outbox::message.eq(message),
+            outbox::queued_at.eq(now),
+            outbox::next_attempt_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(Queued::New)
+}
+
+/// Claims one message for a try, if it is waiting and due: no other worker
+/// will try it until the claim runs out or the try is recorded.
+pub fn claim(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<Option<OutboxMail>> {
+    conn.transaction(|conn| {
+        let claimed = diesel::update(outbox::table.find(key))
+            .filter(outbox::delivered_at.is_null())
+            .filter(outbox::next_attempt_at.le(now))
+            .set((outbox::next_attempt_at.eq(now + CLAIM), outbox::attempts.eq(outbox::attempts + 1)))
+            .execute(conn)?;
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let (id, recipient, message, attempts) = outbox::table
+            .find(key)
+            .select((outbox::id, outbox::recipient, outbox::message, outbox::attempts))
+            .first(conn)?;
+        Ok(Some(OutboxMail { id, recipient, message, attempts }))
+    })
+}
+
+/// The keys of messages due for a try by `now`, oldest first.
+pub fn due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<String>> {
+    Ok(outbox::table
+        .filter(outbox::delivered_at.is_null())
+        .filter(outbox::next_attempt_at.le(now))
+        .order(outbox::queued_at)
+        .limit(limit)
+        .select(outbox::id)
+        .load(conn)?)
+}
+
+/// The mail server took the message: forget who it was for and what it said.
+pub fn delivered(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(outbox::table.find(key))
+        .set((
+            outbox::delivered_at.eq(now),
+            outbox::recipient.eq(""),
+            outbox::message.eq(Vec::<u8>::new()),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The try failed: keep the message, say why, and try again at `next`.
+pub fn failed(conn: &mut Conn, key: &str, error: &str, next: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(outbox::table.find(key))
+        .set((outbox::last_error.eq(error), outbox::next_attempt_at.eq(next)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The emails sent for a contact, oldest first.
+pub fn sent_for(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<Vec<SentMail>> {
+    let rows: Vec<(String, NaiveDateTime, Option<NaiveDateTime>, i32, Option<String>)> = outbox::table
+        .filter(outbox::contact_id.eq(contact.to_string()))
+        .order(outbox::queued_at)
+        .select((outbox::kind, outbox::queued_at, outbox::delivered_at, outbox::attempts, outbox::last_error))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, queued_at, delivered_at, attempts, last_error)| SentMail {
+            kind,
+            queued_at,
+            delivered_at,
+            attempts,
+            last_error,
+        })
+        .collect())
+}
