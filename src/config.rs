@@ -195,8 +195,8 @@ impl Config {
         if let Some(team) = pick("DOORSTEP_SAFEGUARDING_TEAM", from_file.safeguarding_team) {
             config.safeguarding_team = team;
         }
-        config.safeguarding_phone =
-            pick("DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone).filter(|p| !p.trim().is_empty());
+        config.safeguarding_phone = pick("DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone)
+            .filter(|p| !p.trim().is_empty());
         config.check()?;
         Ok(config)
     }

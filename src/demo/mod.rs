@@ -5,6 +5,8 @@
 //! it makes the data sets the benchmarks need (a million services, 180,000 small
 //! areas).
 
+pub mod contacts;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
@@ -100,6 +102,8 @@ pub struct Demo {
     pub locations: Vec<Location>,
     pub services: Vec<Service>,
     pub users: Vec<DemoUser>,
+    /// Twenty weeks of contacts at the front door, for the dashboard.
+    pub contacts: Vec<contacts::DemoContact>,
 }
 
 impl Demo {
@@ -291,6 +295,8 @@ pub fn generate(size: DemoSize, today: NaiveDate) -> Result<Demo, TemplateError>
     let editor_org = services.first().map(|s| s.details.organisation);
     let users = demo_users(editor_org);
     let Builder { organisations, locations, .. } = builder;
+    // Follow-ups in the history went after the default 14 days.
+    let contacts = contacts::history(&small_areas, &locations, &services, 14, today);
     Ok(Demo {
         borough: t.borough.clone(),
         small_areas,
@@ -300,6 +306,7 @@ pub fn generate(size: DemoSize, today: NaiveDate) -> Result<Demo, TemplateError>
         locations,
         services,
         users,
+        contacts,
     })
 }
 

@@ -84,6 +84,11 @@ impl StaffUser {
         matches!(self.role, Role::Administrator | Role::Connector)
     }
 
+    /// Whether this person signposts citizens (and so sees the workspace and dashboard).
+    pub fn signposts(&self) -> bool {
+        self.role != Role::OrganisationEditor
+    }
+
     /// Whether this person edits listings at all (and so sees the edit links).
     pub fn edits_listings(&self) -> bool {
         self.role != Role::Advisor

@@ -203,13 +203,19 @@ pub fn figures(inputs: &Inputs<'_>) -> Figures {
         .collect();
     need_lines.sort_by(|a, b| b.asked.cmp(&a.asked).then_with(|| a.label.cmp(&b.label)));
     let hood_name = |id: &str| {
-        inputs.neighbourhoods.iter().find(|n| n.id.to_string() == id).map_or_else(String::new, |n| n.name.clone())
+        inputs
+            .neighbourhoods
+            .iter()
+            .find(|n| n.id.to_string() == id)
+            .map_or_else(String::new, |n| n.name.clone())
     };
     let mut gaps: Vec<Gap> = asked_where
         .into_iter()
         .map(|((hood, slug), asked)| Gap { neighbourhood: hood_name(&hood), need: label_of(&slug), asked })
         .collect();
-    gaps.sort_by(|a, b| b.asked.cmp(&a.asked).then_with(|| (&a.neighbourhood, &a.need).cmp(&(&b.neighbourhood, &b.need))));
+    gaps.sort_by(|a, b| {
+        b.asked.cmp(&a.asked).then_with(|| (&a.neighbourhood, &a.need).cmp(&(&b.neighbourhood, &b.need)))
+    });
     Figures {
         from: inputs.from,
         to: inputs.to,
@@ -224,6 +230,79 @@ pub fn figures(inputs: &Inputs<'_>) -> Figures {
         follow_ups_agreed: agreed,
         follow_ups_sent: sent,
         outcomes: Outcome::ALL.iter().map(|o| (*o, outcomes.get(o).copied().unwrap_or(0))).collect(),
+    }
+}
+
+/// A rate as the table and the CSV show it: one decimal place, or "" when
+/// there is no population to divide by.
+pub fn rate(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |v| format!("{v:.1}"))
+}
+
+impl Figures {
+    /// The same figures as the page, as CSV: one row per line of each
+    /// breakdown (whole area, neighbourhood, need, week, gap, follow-up answer).
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record([
+            "breakdown",
+            "key",
+            "label",
+            "population",
+            "contacts",
+            "needs_asked",
+            "needs_unmet",
+            "contacts_per_10000_a_year",
+            "asked_per_10000_a_year",
+            "unmet_per_10000_a_year",
+        ])?;
+        let mut line = |breakdown: &str, l: &Line| {
+            out.write_record([
+                breakdown,
+                &l.key,
+                &l.label,
+                &l.population.to_string(),
+                &l.contacts.to_string(),
+                &l.asked.to_string(),
+                &l.unmet.to_string(),
+                &rate(l.contacts_rate),
+                &rate(l.asked_rate),
+                &rate(l.unmet_rate),
+            ])
+        };
+        line("whole_area", &self.total)?;
+        for l in &self.by_neighbourhood {
+            line("neighbourhood", l)?;
+        }
+        for l in &self.by_need {
+            line("need", l)?;
+        }
+        for week in &self.weeks {
+            let (contacts, asked, unmet) =
+                (week.contacts.to_string(), week.asked.to_string(), week.unmet.to_string());
+            let starts = week.starts.to_string();
+            out.write_record(["week", &starts, &starts, "", &contacts, &asked, &unmet, "", "", ""])?;
+        }
+        for gap in &self.gaps {
+            let label = format!("{}: {}", gap.neighbourhood, gap.need);
+            out.write_record(["gap", "", &label, "", "", &gap.asked.to_string(), "", "", "", ""])?;
+        }
+        for (outcome, count) in &self.outcomes {
+            out.write_record([
+                "follow_up",
+                outcome.code(),
+                outcome.label(),
+                "",
+                &count.to_string(),
+                "",
+                "",
+                "",
+                "",
+                "",
+            ])?;
+        }
+        let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
 

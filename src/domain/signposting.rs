@@ -136,8 +136,7 @@ fn cut(text: &str, max: usize) -> String {
 /// `count` per 10,000 of `population` over `days`, scaled to a year: the
 /// measure front doors report. `None` when there is no population or period.
 pub fn per_10000_a_year(count: u64, population: u64, days: i64) -> Option<f64> {
-    (population > 0 && days > 0)
-        .then(|| count as f64 * 10_000.0 / population as f64 * 365.0 / days as f64)
+    (population > 0 && days > 0).then(|| count as f64 * 10_000.0 / population as f64 * 365.0 / days as f64)
 }
 
 /// The days from `from` to `to`, both included.
@@ -185,7 +184,11 @@ mod tests {
         let mut stopped = entry("Lunch club");
         stopped.running = false;
         let text = short_text(&[entry("Carers group"), stopped], "http://x");
-        assert!(text.contains("1. Carers group, 0161 496 0000, Tuesday 3 March, 10:00 to 12:00 http://x/services/"));
+        assert!(
+            text.contains(
+                "1. Carers group, 0161 496 0000, Tuesday 3 March, 10:00 to 12:00 http://x/services/"
+            )
+        );
         assert!(text.contains("2. Lunch club (no longer running)"));
     }
 
@@ -196,6 +199,12 @@ mod tests {
         let rate = per_10000_a_year(3, 4_500, 73).unwrap();
         assert!((rate - 33.333).abs() < 0.01, "{rate}");
         assert_eq!(per_10000_a_year(3, 0, 73), None);
-        assert_eq!(days_in(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 1, 7).unwrap()), 7);
+        assert_eq!(
+            days_in(
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 1, 7).unwrap()
+            ),
+            7
+        );
     }
 }

@@ -9,7 +9,9 @@ use chrono::{NaiveDateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::accounts::random_token;
-use crate::mail::{Mailer, messages};
+use crate::domain::ids::SignpostContactId;
+use crate::domain::signposting::ShortlistEntry;
+use crate::mail::{MailError, Mailer, messages};
 use crate::store::{Store, StoreError, outbox, signposting};
 
 /// The longest wait between two tries of one message.
@@ -53,6 +55,61 @@ pub fn deliver(
             Ok(Delivery::Failed(error))
         }
     }
+}
+
+/// What came of sending a shortlist by email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    Delivered,
+    /// The mail server did not take it (says why); it waits in the outbox.
+    Queued(String),
+    /// This form was sent before: nothing new was sent.
+    AlreadyDelivered,
+    AlreadyQueued,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+}
+
+/// A shortlist to email to a citizen.
+pub struct ShortlistEmail<'a> {
+    pub contact: SignpostContactId,
+    /// The send form's key: the same key twice is one email.
+    pub key: &'a str,
+    pub to: &'a str,
+    /// Whether the citizen agreed to a follow-up.
+    pub follow_up: bool,
+    pub entries: &'a [ShortlistEntry],
+}
+
+/// Sends a shortlist: the email is made, put in the outbox (with the
+/// follow-up, if agreed), and tried at once.
+pub fn send_shortlist(
+    store: &Store,
+    mailer: &Mailer,
+    config: &Config,
+    email: &ShortlistEmail<'_>,
+) -> Result<Sent, SendError> {
+    let ShortlistEmail { contact, key, to, follow_up, entries } = *email;
+    let days = follow_up.then_some(config.follow_up_days);
+    let message = messages::shortlist(&config.mail_from, to, entries, &config.public_url, days)?;
+    let now = Utc::now().naive_utc();
+    let due = days.map(|days| now + chrono::Duration::days(i64::from(days)));
+    let queued = signposting::queue_shortlist(&mut *store.conn()?, key, contact, to, &message, due, now)?;
+    Ok(match queued {
+        outbox::Queued::Already { delivered: true } => Sent::AlreadyDelivered,
+        outbox::Queued::Already { delivered: false } => Sent::AlreadyQueued,
+        outbox::Queued::New => match deliver(store, mailer, config, key, now)? {
+            Delivery::Delivered => Sent::Delivered,
+            Delivery::Failed(why) => Sent::Queued(why),
+            Delivery::NotDue => Sent::AlreadyQueued,
+        },
+    })
 }
 
 /// Puts every follow-up due by `now` in the outbox, each with its own

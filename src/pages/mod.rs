@@ -5,7 +5,9 @@
 //! script element in its own way.
 
 pub mod accessibility;
+pub mod dashboard;
 pub mod errors;
+pub mod follow_up;
 pub mod home;
 pub mod json_ld;
 pub mod map;
@@ -15,6 +17,7 @@ pub mod organisations;
 pub mod search;
 pub mod services;
 pub mod sign_in;
+pub mod signpost;
 pub mod staff;
 
 use std::sync::LazyLock;

@@ -27,6 +27,9 @@ pub fn home(
         html! {
             span class="caption" { (user.role.label()) }
             h1 { "Hello, " (user.name) }
+            @if user.signposts() {
+                p { a class="button" href="/signpost" { "Start signposting" } " " a href="/dashboard" { "Demand and unmet need" } }
+            }
             @if user.edits_listings() {
                 p { a class="button" href="/staff/services/new" { "Add a service" } }
             }

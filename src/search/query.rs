@@ -445,7 +445,8 @@ impl SearchIndex {
     /// everyday phrases appear in `text`: "my husband has dementia and I
     /// can't cope" names memory and dementia, and support for carers.
     pub fn needs_named_in(&self, text: &str) -> Vec<String> {
-        let mut named: Vec<usize> = self.needs_named(&self.words(text)).into_iter().map(|(ord, _)| ord).collect();
+        let mut named: Vec<usize> =
+            self.needs_named(&self.words(text)).into_iter().map(|(ord, _)| ord).collect();
         named.sort_unstable();
         named
             .into_iter()

@@ -15,7 +15,10 @@ use crate::domain::signposting::Outcome;
 
 /// The contacts started from `from` to `to` (both included).
 pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ContactFacts>> {
-    let (start, end) = (from.and_hms_opt(0, 0, 0).unwrap_or_default(), (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default());
+    let (start, end) = (
+        from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default(),
+    );
     let rows: Vec<(String, chrono::NaiveDateTime, Option<String>, bool, String)> = signpost_contacts::table
         .filter(signpost_contacts::started_at.ge(start))
         .filter(signpost_contacts::started_at.lt(end))
@@ -24,7 +27,7 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
             signpost_contacts::started_at,
             signpost_contacts::neighbourhood_id,
             signpost_contacts::escalated,
-            signpost_contacts::returning,
+            signpost_contacts::been_before,
         ))
         .load(conn)?;
     let mut asked: HashMap<String, Vec<(String, bool)>> = HashMap::new();

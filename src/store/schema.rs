@@ -283,7 +283,7 @@ diesel::table! {
         advisor_id -> Text,
         started_at -> Timestamp,
         channel -> Text,
-        returning -> Text,
+        been_before -> Text,
         escalated -> Bool,
         neighbourhood_id -> Nullable<Text>,
         finished_at -> Nullable<Timestamp>,

@@ -1,11 +1,15 @@
 //! Writes the built-in demo into the database, once.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{organisations, users};
-use super::{Conn, StoreError, StoreResult, areas, listings, meta, neighbourhoods};
+use super::signposting::{self, FinishedContact, NewSignpostContact};
+use super::{Conn, StoreError, StoreResult, areas, listings, meta, neighbourhoods, parse_id};
 use crate::demo::Demo;
+use crate::domain::accounts::Role;
 use crate::geo::area_files::{self, AdjacencyRow, FileRows, Geography, SmallAreaRow};
 use crate::geo::neighbourhoods::Band;
 use crate::geo::onspd::PostcodeRow;
@@ -68,9 +72,38 @@ pub fn seed_demo(
             listings::insert_service(conn, service, &need_ids, now)?;
         }
         neighbourhoods::build(conn, DEMO_BAND)?;
+        seed_contacts(conn, demo)?;
         meta::set(conn, meta::DEMO, &demo.borough)?;
         Ok(Seeded::Written)
     })
+}
+
+/// The demo's history at the front door, each contact in the neighbourhood
+/// its small area ended up in, recorded by the demo's advisor.
+fn seed_contacts(conn: &mut Conn, demo: &Demo) -> StoreResult<()> {
+    let Some(advisor) = demo.users.iter().find(|u| u.role == Role::Advisor) else { return Ok(()) };
+    let hood_of: HashMap<String, Option<String>> = neighbourhoods::membership(conn)?.into_iter().collect();
+    for contact in &demo.contacts {
+        let neighbourhood =
+            hood_of.get(&contact.small_area).cloned().flatten().map(|id| parse_id(&id)).transpose()?;
+        signposting::record_finished(
+            conn,
+            &FinishedContact {
+                contact: NewSignpostContact {
+                    advisor: advisor.id,
+                    channel: contact.channel,
+                    returning: contact.returning,
+                    escalated: contact.escalated,
+                    started_at: contact.started_at,
+                },
+                neighbourhood,
+                needs: contact.needs.clone(),
+                shortlisted: contact.shortlisted.clone(),
+                follow_up: contact.follow_up,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The demo's geography, checked and given cells the way an imported area's

@@ -33,21 +33,22 @@ pub fn start(conn: &mut Conn, new: &NewSignpostContact) -> StoreResult<SignpostC
             signpost_contacts::advisor_id.eq(new.advisor.to_string()),
             signpost_contacts::started_at.eq(new.started_at),
             signpost_contacts::channel.eq(new.channel.code()),
-            signpost_contacts::returning.eq(new.returning.code()),
+            signpost_contacts::been_before.eq(new.returning.code()),
             signpost_contacts::escalated.eq(new.escalated),
         ))
         .execute(conn)?;
     Ok(id)
 }
 
-type ContactRow = (String, String, NaiveDateTime, String, String, bool, Option<String>, Option<NaiveDateTime>);
+type ContactRow =
+    (String, String, NaiveDateTime, String, String, bool, Option<String>, Option<NaiveDateTime>);
 
 fn contact_columns() -> (
     signpost_contacts::id,
     signpost_contacts::advisor_id,
     signpost_contacts::started_at,
     signpost_contacts::channel,
-    signpost_contacts::returning,
+    signpost_contacts::been_before,
     signpost_contacts::escalated,
     signpost_contacts::neighbourhood_id,
     signpost_contacts::finished_at,
@@ -57,7 +58,7 @@ fn contact_columns() -> (
         signpost_contacts::advisor_id,
         signpost_contacts::started_at,
         signpost_contacts::channel,
-        signpost_contacts::returning,
+        signpost_contacts::been_before,
         signpost_contacts::escalated,
         signpost_contacts::neighbourhood_id,
         signpost_contacts::finished_at,
@@ -79,8 +80,7 @@ fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact
         .select((needs::slug, signpost_needs::unmet))
         .order((needs::position, needs::slug))
         .load(conn)?;
-    let follow_up =
-        follow_ups::table.find(&id).count().get_result::<i64>(conn)? > 0;
+    let follow_up = follow_ups::table.find(&id).count().get_result::<i64>(conn)? > 0;
     Ok(SignpostContact {
         id: parse_id(&id)?,
         advisor: parse_id(&advisor)?,
@@ -97,7 +97,8 @@ fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact
 
 /// One contact, with its needs.
 pub fn find(conn: &mut Conn, id: SignpostContactId) -> StoreResult<SignpostContact> {
-    let row: ContactRow = signpost_contacts::table.find(id.to_string()).select(contact_columns()).first(conn)?;
+    let row: ContactRow =
+        signpost_contacts::table.find(id.to_string()).select(contact_columns()).first(conn)?;
     read_contact(conn, row)
 }
 
@@ -201,7 +202,12 @@ pub fn remove_from_shortlist(conn: &mut Conn, id: SignpostContactId, service: Se
 }
 
 /// Moves a service one place up (towards the top) or down the shortlist.
-pub fn move_on_shortlist(conn: &mut Conn, id: SignpostContactId, service: ServiceId, up: bool) -> StoreResult<()> {
+pub fn move_on_shortlist(
+    conn: &mut Conn,
+    id: SignpostContactId,
+    service: ServiceId,
+    up: bool,
+) -> StoreResult<()> {
     let id = id.to_string();
     conn.transaction(|conn| {
         let mut order: Vec<String> = shortlist_items::table
@@ -253,12 +259,18 @@ pub fn shortlist(conn: &mut Conn, id: SignpostContactId) -> StoreResult<Vec<Shor
             .map(|s| s.describe())
             .or_else(|| schedule::describe(&view.schedules, today).into_iter().next());
         let address = view.locations.iter().map(|l| &l.location).find(|l| !l.confidential).map(|l| {
-            [Some(l.name.as_str()), Some(l.address_1.as_str()), l.address_2.as_deref(), Some(l.town.as_str()), Some(l.postcode.as_str())]
-                .into_iter()
-                .flatten()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ")
+            [
+                Some(l.name.as_str()),
+                Some(l.address_1.as_str()),
+                l.address_2.as_deref(),
+                Some(l.town.as_str()),
+                Some(l.postcode.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
         });
         let details = view.details;
         entries.push(ShortlistEntry {
@@ -295,6 +307,27 @@ pub fn agree_follow_up(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Puts the shortlist's email in the outbox under the send form's `key` and,
+/// when the citizen agreed to a follow-up, keeps their address until
+/// `follow_up_due`; one transaction. A key already used adds nothing.
+pub fn queue_shortlist(
+    conn: &mut Conn,
+    key: &str,
+    id: SignpostContactId,
+    address: &str,
+    message: &[u8],
+    follow_up_due: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> StoreResult<outbox::Queued> {
+    conn.transaction(|conn| {
+        let queued = outbox::queue(conn, key, Some(id), "shortlist", address, message, now)?;
+        if let (outbox::Queued::New, Some(due)) = (queued, follow_up_due) {
+            agree_follow_up(conn, id, address, due)?;
+        }
+        Ok(queued)
+    })
 }
 
 /// Follow-ups due by `now` and not yet sent: the contact and the address.
@@ -351,7 +384,12 @@ pub fn follow_up_answer(conn: &mut Conn, token: &str) -> StoreResult<Option<Opti
 
 /// Records the citizen's answer (a later answer replaces an earlier one).
 /// False when the token names no follow-up.
-pub fn answer_follow_up(conn: &mut Conn, token: &str, outcome: Outcome, now: NaiveDateTime) -> StoreResult<bool> {
+pub fn answer_follow_up(
+    conn: &mut Conn,
+    token: &str,
+    outcome: Outcome,
+    now: NaiveDateTime,
+) -> StoreResult<bool> {
     let changed = diesel::update(follow_ups::table.filter(follow_ups::token_hash.eq(token_hash(token))))
         .set((follow_ups::outcome.eq(outcome.code()), follow_ups::answered_at.eq(now)))
         .execute(conn)?;

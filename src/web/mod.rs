@@ -5,6 +5,8 @@
 pub mod accessibility;
 pub mod api;
 pub mod assets;
+pub mod dashboard;
+pub mod follow_up;
 pub mod health;
 pub mod home;
 pub mod needs;
@@ -15,6 +17,7 @@ pub mod server;
 pub mod services;
 pub mod session;
 pub mod sign_in;
+pub mod signpost;
 pub mod sitemap;
 pub mod staff;
 
@@ -48,6 +51,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sign-in", web::get().to(sign_in::show))
         .route("/sign-in", web::post().to(sign_in::submit))
         .route("/sign-out", web::post().to(sign_in::sign_out))
+        .route("/signpost", web::get().to(signpost::start))
+        .route("/signpost/contacts", web::post().to(signpost::create))
+        .route("/signpost/contacts/{id}", web::get().to(signpost::show))
+        .route("/signpost/contacts/{id}/shortlist", web::post().to(signpost::add))
+        .route("/signpost/contacts/{id}/shortlist", web::get().to(signpost::shortlist))
+        .route("/signpost/contacts/{id}/shortlist/{service}", web::post().to(signpost::change))
+        .route("/signpost/contacts/{id}/email", web::post().to(signpost::email))
+        .route("/signpost/contacts/{id}/print", web::get().to(signpost::print))
+        .route("/signpost/contacts/{id}/risk", web::post().to(signpost::escalate))
+        .route("/signpost/contacts/{id}/finish", web::post().to(signpost::finish))
+        .route("/dashboard", web::get().to(dashboard::show))
+        .route("/dashboard.csv", web::get().to(dashboard::csv))
+        .route("/follow-up/{token}", web::get().to(follow_up::show))
+        .route("/follow-up/{token}", web::post().to(follow_up::answer))
         .route("/staff", web::get().to(staff::home))
         .route("/staff/services/new", web::get().to(staff::services::new))
         .route("/staff/services", web::post().to(staff::services::create))

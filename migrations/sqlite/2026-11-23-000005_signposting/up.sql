@@ -9,7 +9,7 @@ CREATE TABLE signpost_contacts (
     -- phone, face_to_face or online
     channel TEXT NOT NULL,
     -- Whether the caller has been in touch before, as the advisor knows it: yes, no or not_known.
-    returning TEXT NOT NULL,
+    been_before TEXT NOT NULL,
     -- The advisor marked immediate risk, and the statutory route was shown.
     escalated BOOLEAN NOT NULL,
     -- Worked out from the postcode, which is not kept.
