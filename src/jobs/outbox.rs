@@ -133,10 +133,14 @@ pub fn queue_follow_ups(store: &Store, config: &Config, now: NaiveDateTime) -> R
     Ok(due.len())
 }
 
-/// One round: follow-ups that are due, then every message due for a try.
-/// Returns how many messages were delivered.
-pub fn run_once(store: &Store, mailer: &Mailer, config: &Config) -> Result<usize, StoreError> {
-    let now = Utc::now().naive_utc();
+/// One round as of `now`: follow-ups that are due, then every message due
+/// for a try. Returns how many messages were delivered.
+pub fn run_once(
+    store: &Store,
+    mailer: &Mailer,
+    config: &Config,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
     queue_follow_ups(store, config, now)?;
     let mut delivered = 0;
     for key in outbox::due(&mut *store.conn()?, now, BATCH)? {
@@ -152,7 +156,7 @@ pub fn spawn(store: Store, mailer: Arc<Mailer>, config: Arc<Config>) {
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(Duration::from_secs(1));
-            if let Err(error) = run_once(&store, &mailer, &config) {
+            if let Err(error) = run_once(&store, &mailer, &config, Utc::now().naive_utc()) {
                 tracing::warn!(%error, "the outbox could not be worked through; trying again");
             }
         }

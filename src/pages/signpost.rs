@@ -42,6 +42,8 @@ pub struct WorkspaceAsked {
     pub step_free: bool,
     pub days: Vec<String>,
     pub phone_only: bool,
+    /// Whether the form was sent at all (even empty).
+    pub sent: bool,
 }
 
 impl WorkspaceAsked {
@@ -61,15 +63,16 @@ impl WorkspaceAsked {
                 "step_free" => asked.step_free = value == "yes",
                 "day" if !asked.days.contains(&value) => asked.days.push(value),
                 "phone_only" => asked.phone_only = value == "yes",
-                _ => {}
+                _ => continue,
             }
+            asked.sent = true;
         }
         asked
     }
 
     /// Whether nothing was asked yet: a new contact's empty workspace.
     pub fn is_empty(&self) -> bool {
-        *self == WorkspaceAsked::default()
+        !self.sent
     }
 
     pub fn age(&self) -> Result<Option<u32>, String> {

@@ -83,8 +83,10 @@ pub struct Store {
 /// Sets up every new connection: a busy timeout instead of immediate "database
 /// is locked" errors (first, so the rest can wait too), and foreign keys
 /// enforced. `synchronous = NORMAL` in WAL mode keeps every committed
-/// transaction through a crash of the process. WAL itself is a property of the
-/// file, set once in `Store::open`.
+/// transaction through a crash of the process. `secure_delete` overwrites
+/// deleted content with zeros, so a citizen's email address emptied from the
+/// outbox is gone from the file's pages, not just unlinked. WAL itself is a
+/// property of the file, set once in `Store::open`.
 #[derive(Debug, Clone, Copy)]
 struct Pragmas;
 
@@ -93,7 +95,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
         conn.batch_execute(
             "PRAGMA busy_timeout = 5000;
              PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;",
+             PRAGMA foreign_keys = ON;
+             PRAGMA secure_delete = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }

@@ -334,7 +334,9 @@ pub async fn change(
             "noted"
         }
         _ => {
-            return Err(AppError::BadRequest(String::from("Choose move up, move down, remove or save note.")));
+            return Err(AppError::BadRequest(String::from(
+                "Choose move up, move down, remove or save note.",
+            )));
         }
     };
     Ok(see_other(&format!("{}#shortlist", shortlist_path(&contact, notice))))

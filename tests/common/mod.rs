@@ -4,6 +4,8 @@
 
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
+pub mod smtp;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -36,9 +38,15 @@ pub struct TestApp {
 impl TestApp {
     /// An empty database (with the needs taxonomy, which every database has).
     pub fn empty() -> TestApp {
+        TestApp::empty_with(|_| {})
+    }
+
+    /// An empty database, with the configuration changed by `configure`.
+    pub fn empty_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let mut config =
             Config { data_dir: Some(dir.path().to_path_buf()), seed_demo: false, ..Config::default() };
+        configure(&mut config);
         config.check().expect("the test configuration is valid");
         let state = state::open(config).expect("the app opens");
         TestApp { dir, state }
@@ -46,7 +54,12 @@ impl TestApp {
 
     /// The Kingsmere demo, with its staff accounts' password set to `PASSWORD`.
     pub fn with_demo() -> TestApp {
-        let mut app = TestApp::empty();
+        TestApp::with_demo_and(|_| {})
+    }
+
+    /// The demo, with the configuration changed by `configure`.
+    pub fn with_demo_and(configure: impl FnOnce(&mut Config)) -> TestApp {
+        let mut app = TestApp::empty_with(configure);
         let today = Utc::now().date_naive();
         let demo = demo::generate(DemoSize::DEMO, today).expect("the demo generates");
         let hash = hash_password(PASSWORD).expect("hashes");
@@ -226,4 +239,46 @@ pub fn doorstep(data: &Path, args: &[&str], stdin: &str) -> Output {
 /// What a command printed, standard output then standard error.
 pub fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// Every `table.column` of the database in which `needle` is stored, so a
+/// test can show that something personal was not kept anywhere.
+pub fn stored_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.state.store.conn().expect("a connection");
+    let tables: Vec<Name> = diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%'",
+    )
+    .load(&mut *conn)
+    .expect("tables");
+    let mut found = Vec::new();
+    for table in tables {
+        let columns: Vec<Name> =
+            diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name))
+                .load(&mut *conn)
+                .expect("columns");
+        for column in columns {
+            let count: Count = diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM \"{}\" WHERE instr(lower(CAST(\"{}\" AS TEXT)), lower(?)) > 0",
+                table.name, column.name
+            ))
+            .bind::<diesel::sql_types::Text, _>(needle)
+            .get_result(&mut *conn)
+            .expect("a count");
+            if count.n > 0 {
+                found.push(format!("{}.{}", table.name, column.name));
+            }
+        }
+    }
+    found
 }

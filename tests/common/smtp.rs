@@ -1,0 +1,130 @@
+//! A real SMTP server on loopback, started by a test: it speaks enough of
+//! RFC 5321 (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for any client,
+//! and keeps every message it is given so the test can read it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A message as the server received it.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The message: headers and body, dot-unstuffed, lines ending "\r\n".
+    pub data: String,
+}
+
+/// The running server. It stops with the test process.
+pub struct SmtpServer {
+    pub addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl SmtpServer {
+    /// Listens on a free loopback port.
+    pub fn start() -> SmtpServer {
+        SmtpServer::serve(TcpListener::bind("127.0.0.1:0").expect("a loopback port"))
+    }
+
+    /// Listens on `addr` (a port the test chose while nothing listened).
+    pub fn start_on(addr: SocketAddr) -> SmtpServer {
+        SmtpServer::serve(TcpListener::bind(addr).expect("the port is free again"))
+    }
+
+    fn serve(listener: TcpListener) -> SmtpServer {
+        let addr = listener.local_addr().expect("an address");
+        let received: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let store = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let _ = session(stream, &store);
+                });
+            }
+        });
+        SmtpServer { addr, received }
+    }
+
+    /// The `smtp://` address to configure Doorstep with (no TLS on loopback).
+    pub fn url(&self) -> String {
+        format!("smtp://{}", self.addr)
+    }
+
+    /// Every message received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("not poisoned").clone()
+    }
+
+    /// Waits up to `limit` for at least `count` messages.
+    pub fn wait_for(&self, count: usize, limit: Duration) -> Vec<Received> {
+        let started = Instant::now();
+        loop {
+            let received = self.received();
+            if received.len() >= count || started.elapsed() > limit {
+                return received;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut out = stream;
+    out.write_all(b"220 localhost ESMTP test server\r\n")?;
+    let (mut from, mut to) = (String::new(), Vec::new());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_string();
+        let verb = command.split(' ').next().unwrap_or("").to_ascii_uppercase();
+        let argument = |prefix: &str| {
+            command[prefix.len().min(command.len())..].trim().trim_matches(['<', '>']).to_string()
+        };
+        match verb.as_str() {
+            "EHLO" => out.write_all(b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")?,
+            "HELO" => out.write_all(b"250 localhost\r\n")?,
+            "MAIL" => {
+                from = argument("MAIL FROM:");
+                to.clear();
+                out.write_all(b"250 OK\r\n")?;
+            }
+            "RCPT" => {
+                to.push(argument("RCPT TO:"));
+                out.write_all(b"250 OK\r\n")?;
+            }
+            "DATA" => {
+                out.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;
+                let mut data = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line)? == 0 {
+                        return Ok(());
+                    }
+                    if line == ".\r\n" || line == ".\n" {
+                        break;
+                    }
+                    data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                }
+                store.lock().expect("not poisoned").push(Received {
+                    from: from.clone(),
+                    to: to.clone(),
+                    data,
+                });
+                out.write_all(b"250 OK: queued\r\n")?;
+            }
+            "RSET" | "NOOP" => out.write_all(b"250 OK\r\n")?,
+            "QUIT" => {
+                out.write_all(b"221 Bye\r\n")?;
+                return Ok(());
+            }
+            _ => out.write_all(b"502 Command not implemented\r\n")?,
+        }
+    }
+}
