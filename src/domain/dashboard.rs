@@ -187,7 +187,13 @@ pub fn figures(inputs: &Inputs<'_>) -> Figures {
             )
         })
         .collect();
-    lines.sort_by(|a, b| b.asked.cmp(&a.asked).then_with(|| a.label.cmp(&b.label)));
+    // Highest demand for its size first.
+    lines.sort_by(|a, b| {
+        b.asked_rate
+            .unwrap_or(0.0)
+            .total_cmp(&a.asked_rate.unwrap_or(0.0))
+            .then_with(|| a.label.cmp(&b.label))
+    });
     if let Some(unknown) = by_hood.remove(&None) {
         lines.push(unknown.line(String::new(), String::from("Not known"), 0, days));
     }

@@ -22,7 +22,7 @@ const CHART_ROWS: usize = 15;
 /// first, as unmet need is part of need asked), named for screen readers.
 fn bar_chart(id: &str, title: &str, rows: &[(String, f64, Option<f64>)], series: (&str, &str)) -> Markup {
     const LABEL: f64 = 210.0;
-    const BARS: f64 = 360.0;
+    const BARS: f64 = 320.0;
     const ROW: f64 = 26.0;
     let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1e-9);
     let width = |value: f64| format!("{:.1}", value / max * BARS);
@@ -114,8 +114,8 @@ pub fn page(frame: &Frame, period: &Period, figures: Option<&Figures>, errors: &
             h1 { "Demand and unmet need" }
             (error_summary(errors))
             form method="get" action="/dashboard" class="panel period" {
-                (super::Input { kind: "date", short: true, ..super::Input::new("from", "From", &period.from) }.render(errors))
-                (super::Input { kind: "date", short: true, ..super::Input::new("to", "To (included)", &period.to) }.render(errors))
+                (super::Input { kind: "date", ..super::Input::new("from", "From", &period.from) }.render(errors))
+                (super::Input { kind: "date", ..super::Input::new("to", "To (included)", &period.to) }.render(errors))
                 button type="submit" { "Show" }
             }
             @if let Some(f) = figures {
@@ -147,6 +147,7 @@ pub fn page(frame: &Frame, period: &Period, figures: Option<&Figures>, errors: &
                     }
                 }
                 h2 { "By neighbourhood" }
+                p { "Highest demand for the number of residents first." }
                 @let hoods: Vec<_> = f.by_neighbourhood.iter().filter(|l| l.population > 0 && l.asked > 0).take(CHART_ROWS).map(|l| (l.label.clone(), l.asked_rate.unwrap_or(0.0), l.unmet_rate)).collect();
                 @if !hoods.is_empty() {
                     (bar_chart("hoods-chart", "Needs asked and unmet per 10,000 residents a year, by neighbourhood (most asked first)", &hoods, ("Asked per 10,000 a year", "Unmet per 10,000 a year")))

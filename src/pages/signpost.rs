@@ -294,30 +294,10 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
             }
             (error_summary(w.errors))
             div class="workspace" {
-                aside class="shortlist-summary" aria-labelledby="shortlist-summary-title" {
-                    h2 id="shortlist-summary-title" { "Shortlist (" (w.shortlist.len()) ")" }
-                    @if w.shortlist.is_empty() {
-                        p { "Nothing yet. Add services from the results." }
-                    } @else {
-                        ol { @for entry in w.shortlist { li { (entry.name) @if !entry.running { " (no longer running)" } } } }
-                    }
-                    p { a href={ (path) "/shortlist" } { "Shortlist and send" } }
-                    @if !contact.needs.is_empty() {
-                        h3 { "Needs asked" }
-                        ul {
-                            @for (slug, unmet) in &contact.needs {
-                                li { (label_of(w.needs, slug)) ": " @if *unmet { "nothing shortlisted yet" } @else { "met" } }
-                            }
-                        }
-                    }
-                    @if !contact.escalated && contact.finished_at.is_none() {
-                        form method="post" action={ (path) "/risk" } {
-                            (csrf_field(frame))
-                            button type="submit" class="button-secondary" { "Immediate risk has come to light" }
-                        }
-                    }
-                }
                 div class="workspace-main" {
+                    @if w.found.is_some() {
+                        p { a href="#results-title" { "Skip to the support found" } }
+                    }
                     form method="get" action=(path) class="panel" {
                         h2 { "Where and what" }
                         (Input { hint: Some("Only used for this search; it is not kept."), short: true, autocomplete: Some("off"), ..Input::new("postcode", "Their postcode", &w.asked.postcode) }.render(w.errors))
@@ -405,6 +385,29 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+                aside class="shortlist-summary" aria-labelledby="shortlist-summary-title" {
+                    h2 id="shortlist-summary-title" { "Shortlist (" (w.shortlist.len()) ")" }
+                    @if w.shortlist.is_empty() {
+                        p { "Nothing yet. Add services from the results." }
+                    } @else {
+                        ol { @for entry in w.shortlist { li { (entry.name) @if !entry.running { " (no longer running)" } } } }
+                    }
+                    p { a href={ (path) "/shortlist" } { "Shortlist and send" } }
+                    @if !contact.needs.is_empty() {
+                        h3 { "Needs asked" }
+                        ul {
+                            @for (slug, unmet) in &contact.needs {
+                                li { (label_of(w.needs, slug)) ": " @if *unmet { "nothing shortlisted yet" } @else { "met" } }
+                            }
+                        }
+                    }
+                    @if !contact.escalated && contact.finished_at.is_none() {
+                        form method="post" action={ (path) "/risk" } {
+                            (csrf_field(frame))
+                            button type="submit" class="button-secondary" { "Immediate risk has come to light" }
                         }
                     }
                 }
@@ -547,7 +550,10 @@ pub fn shortlist(frame: &Frame, s: &ShortlistPage<'_>) -> Markup {
                     h3 { "Read out or text" }
                     @let count = text.chars().count();
                     div class="form-group" {
-                        label for="short-text" { "Short text for the first " (s.entries.len().min(3)) " services (" (count) " characters, under " (SHORT_TEXT_LIMIT) ")" }
+                        label for="short-text" {
+                            "Short text" @if s.entries.len() > 3 { " for the first three services" }
+                            " (" (count) " characters; a text message of up to four parts holds " (SHORT_TEXT_LIMIT) ")"
+                        }
                         textarea id="short-text" rows="6" readonly { (text) }
                     }
                     @if s.entries.len() > 3 {
