@@ -1,7 +1,9 @@
-// Doorstep's only script, and only an enhancement: a "Use my location"
-// button beside the postcode on the search question, for browsers that can
-// say where they are. Without it, or without JavaScript, the postcode field
-// does the same job.
+// Doorstep's only script, and only enhancements; every page works without it.
+// 1. A "Use my location" button beside the postcode on the search question,
+//    for browsers that can say where they are; the postcode field does the
+//    same job.
+// 2. In the signposting workspace, the A key adds the result whose name has
+//    the focus to the shortlist (its "Add" button does the same).
 (function () {
   "use strict";
   var form = document.querySelector("form.question");
@@ -43,4 +45,33 @@
   });
   postcode.parentNode.appendChild(button);
   postcode.parentNode.appendChild(status);
+})();
+
+(function () {
+  "use strict";
+  var results = document.querySelectorAll(".need-results .result");
+  if (results.length === 0) {
+    return;
+  }
+  var heading = document.getElementById("results-title");
+  var tip = document.createElement("p");
+  tip.className = "hint";
+  tip.textContent = "Tip: with a result's name focused, press A to add it to the shortlist.";
+  heading.parentNode.insertBefore(tip, heading.nextSibling);
+  // Only while a result's own link has the focus, so typing elsewhere is never taken.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "a" && event.key !== "A") {
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    var focused = document.activeElement;
+    var result = focused && focused.tagName === "A" ? focused.closest(".result") : null;
+    var button = result ? result.querySelector("form button") : null;
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
 })();

@@ -367,11 +367,20 @@ fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         "{contact}?postcode={}&words=my+husband+has+dementia+and+I+can%27t+cope&need=debt",
         postcode.replace(' ', "+")
     );
-    // Two services on the shortlist, added with the buttons.
-    for _ in 0..2 {
-        browser.goto(&format!("{base}{workspace}"));
-        browser.run("document.querySelector('.results form button').click();");
-        wait_for_url(&browser, "#need-");
+    // Two services on the shortlist: one with its button, one with the A
+    // key while its name has the focus.
+    browser.goto(&format!("{base}{workspace}"));
+    browser.run("document.querySelector('.results form button').click();");
+    wait_for_url(&browser, "#need-");
+    browser.goto(&format!("{base}{workspace}"));
+    browser.run("[...document.querySelectorAll('.result')].find(r => r.querySelector('form')).querySelector('a').focus();");
+    browser.keys("a");
+    let started = Instant::now();
+    while browser.run("return document.querySelector('#shortlist-summary-title').textContent;")
+        != "Shortlist (2)"
+    {
+        assert!(started.elapsed() < Duration::from_secs(10), "the A key did not add the result");
+        std::thread::sleep(Duration::from_millis(50));
     }
     let count = browser.run("return document.querySelector('#shortlist-summary-title').textContent;");
     assert_eq!(count, "Shortlist (2)");

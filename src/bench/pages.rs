@@ -1,7 +1,8 @@
 //! `doorstep bench pages`: the demo served on loopback, and the results page
 //! asked for one request at a time, as a citizen would, for several kinds of
-//! search; prints the time from request to the last byte (server time plus a
-//! loopback hop) at p50 and p95, and each page's size.
+//! search; then an advisor's workspace and the dashboard. Prints the time
+//! from request to the last byte (server time plus a loopback hop) at p50 and
+//! p95, and each page's size.
 
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
@@ -43,6 +44,7 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     drop(conn);
     index_sync::rebuild(&app.store, &app.search, today).map_err(|e| other(e.to_string()))?;
     let postcode = demo.postcodes[demo.postcodes.len() / 2].postcode.replace(' ', "+");
+    let (contact, cookie) = signed_in_advisor(&app, &demo).map_err(|e| other(e.to_string()))?;
     let addr = crate::web::server::spawn_on_loopback(app, 1)?;
     wait_until_listening(addr)?;
 
@@ -64,13 +66,13 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     stream.set_nodelay(true)?;
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
-    let mut all = Vec::new();
-    for (name, url) in &kinds {
+    let mut time = |name: &str, url: &str, cookie: &str| -> std::io::Result<Vec<f64>> {
         let mut times = Vec::with_capacity(requests);
         let mut size = 0;
         for n in 0..WARM_UP + requests {
             let started = Instant::now();
-            write!(writer, "GET {url} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+            let cookie = if cookie.is_empty() { String::new() } else { format!("Cookie: {cookie}\r\n") };
+            write!(writer, "GET {url} HTTP/1.1\r\nHost: bench\r\n{cookie}\r\n")?;
             let (status, length) = read_response(&mut reader)?;
             if status != 200 {
                 return Err(other(format!("{url} answered {status}")));
@@ -87,10 +89,45 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
             percentile(&times, 0.5),
             percentile(&times, 0.95)
         )?;
-        all.extend(times);
+        Ok(times)
+    };
+    let mut all = Vec::new();
+    for (name, url) in &kinds {
+        all.extend(time(name, url, "")?);
     }
+    let words = "my+husband+has+dementia+and+I+can%27t+cope";
+    let workspace = format!("/signpost/contacts/{contact}?postcode={postcode}&words={words}&need=debt");
+    time("signposting workspace: three needs, grouped, from words", &workspace, &cookie)?;
+    time("dashboard: the demo's last 13 weeks", "/dashboard", &cookie)?;
     all.sort_by(f64::total_cmp);
     let p50 = percentile(&all, 0.5);
-    writeln!(out, "all kinds: p50 {p50:.2} ms, p95 {:.2} ms", percentile(&all, 0.95))?;
+    writeln!(out, "results page, all kinds: p50 {p50:.2} ms, p95 {:.2} ms", percentile(&all, 0.95))?;
     writeln!(out, "budget: results page p50 under 5 ms: {}", if p50 < 5.0 { "met" } else { "NOT met" })
+}
+
+/// A contact started by the demo's advisor, and the cookie of a session
+/// for them (made directly: nobody types a password in a benchmark).
+fn signed_in_advisor(
+    app: &crate::state::AppState,
+    demo: &crate::demo::Demo,
+) -> Result<(crate::domain::ids::SignpostContactId, String), crate::store::StoreError> {
+    use crate::store::{signposting, users};
+    let advisor = demo.users.iter().find(|u| u.role == crate::domain::accounts::Role::Advisor).map(|u| u.id);
+    let advisor = advisor.ok_or(crate::store::StoreError::NotFound)?;
+    let now = Utc::now().naive_utc();
+    let token = crate::domain::accounts::random_token();
+    let mut conn = app.store.conn()?;
+    users::start_session(&mut conn, advisor, &token, now, now + chrono::Duration::hours(1))?;
+    let contact = signposting::start(
+        &mut conn,
+        &signposting::NewSignpostContact {
+            advisor,
+            channel: crate::domain::signposting::Channel::Phone,
+            returning: crate::domain::signposting::Returning::NotKnown,
+            escalated: false,
+            started_at: now,
+        },
+    )?;
+    let cookie = crate::web::session::signed_cookie(app, crate::web::session::SESSION_COOKIE, token);
+    Ok((contact, format!("{}={}", cookie.name(), cookie.value())))
 }

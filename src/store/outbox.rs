@@ -34,7 +34,7 @@ pub enum Queued {
 }
 
 /// An email a contact sent, as the shortlist page reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct SentMail {
     pub kind: String,
     pub queued_at: NaiveDateTime,
@@ -126,19 +126,9 @@ pub fn failed(conn: &mut Conn, key: &str, error: &str, next: NaiveDateTime) -> S
 
 /// The emails sent for a contact, oldest first.
 pub fn sent_for(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<Vec<SentMail>> {
-    let rows: Vec<(String, NaiveDateTime, Option<NaiveDateTime>, i32, Option<String>)> = outbox::table
+    Ok(outbox::table
         .filter(outbox::contact_id.eq(contact.to_string()))
         .order(outbox::queued_at)
         .select((outbox::kind, outbox::queued_at, outbox::delivered_at, outbox::attempts, outbox::last_error))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(kind, queued_at, delivered_at, attempts, last_error)| SentMail {
-            kind,
-            queued_at,
-            delivered_at,
-            attempts,
-            last_error,
-        })
-        .collect())
+        .load(conn)?)
 }
