@@ -103,23 +103,32 @@ pub struct ShortlistEntry {
 pub const SHORT_TEXT_LIMIT: usize = 612;
 
 /// The shortlist as a few lines to read out or paste into a text message:
-/// name, phone (or else web address), when, and the page to read more. Long
-/// names and times are cut so that three services always fit in
-/// `SHORT_TEXT_LIMIT` characters.
+/// name, phone (or else web address or email), when, and the page to read
+/// more. Each of the first three services gets a third of the room, so three
+/// always fit in `SHORT_TEXT_LIMIT` characters: long names and times are cut.
 pub fn short_text(entries: &[ShortlistEntry], public_url: &str) -> String {
-    let mut text = String::from("Support suggested for you:");
+    const HEADER: &str = "Support suggested for you:";
+    let room_each = (SHORT_TEXT_LIMIT - 1 - HEADER.len()) / 3;
+    let mut text = String::from(HEADER);
     for (n, entry) in entries.iter().enumerate() {
-        text.push_str(&format!("\n{}. {}", n + 1, cut(&entry.name, 40)));
-        if !entry.running {
-            text.push_str(" (no longer running)");
+        let number = format!("\n{}. ", n + 1);
+        let stopped = if entry.running { "" } else { " (no longer running)" };
+        let link = format!(" {public_url}/services/{}", entry.id);
+        let mut room = room_each.saturating_sub(number.len() + stopped.len() + link.chars().count());
+        let name = cut(&entry.name, room.min(40));
+        room = room.saturating_sub(name.chars().count());
+        text.push_str(&number);
+        text.push_str(&name);
+        text.push_str(stopped);
+        let how = entry.phone.as_ref().or(entry.website.as_ref()).or(entry.email.as_ref());
+        for (part, most) in [(how, 30), (entry.when.as_ref(), 40)] {
+            if let Some(part) = part.filter(|_| room > 8) {
+                let part = format!(", {}", cut(part, (room - 2).min(most)));
+                room = room.saturating_sub(part.chars().count());
+                text.push_str(&part);
+            }
         }
-        if let Some(how) = entry.phone.as_ref().or(entry.website.as_ref()).or(entry.email.as_ref()) {
-            text.push_str(&format!(", {}", cut(how, 40)));
-        }
-        if let Some(when) = &entry.when {
-            text.push_str(&format!(", {}", cut(when, 40)));
-        }
-        text.push_str(&format!(" {public_url}/services/{}", entry.id));
+        text.push_str(&link);
     }
     text
 }
@@ -128,6 +137,9 @@ pub fn short_text(entries: &[ShortlistEntry], public_url: &str) -> String {
 fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
     }
     let kept: String = text.chars().take(max - 1).collect();
     format!("{}…", kept.trim_end())
@@ -173,10 +185,13 @@ mod tests {
             e.phone = Some("0".repeat(200));
             e.when = Some("every day ".repeat(30));
         }
-        let text = short_text(&entries, "https://doorstep.kingsmere.gov.uk");
-        assert!(text.chars().count() < SHORT_TEXT_LIMIT, "{} characters: {text}", text.chars().count());
-        assert!(text.contains("1. A very long"));
-        assert!(text.contains("3. A very long"));
+        for url in ["http://x", "https://doorstep.kingsmere.gov.uk", "https://find-support.adult-social-care.kingsmere.gov.uk"] {
+            let text = short_text(&entries, url);
+            assert!(text.chars().count() < SHORT_TEXT_LIMIT, "{} characters: {text}", text.chars().count());
+            assert!(text.contains("1. A very long"), "{text}");
+            assert!(text.contains("3. A very long"), "{text}");
+            assert_eq!(text.matches("/services/").count(), 3, "every page link is whole");
+        }
     }
 
     #[test]
