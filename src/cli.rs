@@ -376,12 +376,14 @@ fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError> {
             index_sync::rebuild(&state.store, &state.search, today)
                 .map_err(|e| CliError::Start(StartError::Sync(e)))?;
             println!(
-                "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services.",
+                "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services, \
+                 {} past contacts at the front door.",
                 demo.borough,
                 demo.population(),
                 demo.small_areas.len(),
                 demo.organisations.len(),
-                demo.services.len()
+                demo.services.len(),
+                demo.contacts.len()
             );
             println!("Demo staff accounts, all with the password {password} (shown only now):");
             for user in &demo.users {

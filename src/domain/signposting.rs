@@ -185,7 +185,11 @@ mod tests {
             e.phone = Some("0".repeat(200));
             e.when = Some("every day ".repeat(30));
         }
-        for url in ["http://x", "https://doorstep.kingsmere.gov.uk", "https://find-support.adult-social-care.kingsmere.gov.uk"] {
+        for url in [
+            "http://x",
+            "https://doorstep.kingsmere.gov.uk",
+            "https://find-support.adult-social-care.kingsmere.gov.uk",
+        ] {
             let text = short_text(&entries, url);
             assert!(text.chars().count() < SHORT_TEXT_LIMIT, "{} characters: {text}", text.chars().count());
             assert!(text.contains("1. A very long"), "{text}");
