@@ -39,6 +39,7 @@ macro_rules! choice {
         }
     };
 }
+pub(crate) use choice;
 
 choice! {
     /// What sort of body an organisation is.

@@ -3,35 +3,12 @@
 //! advisor reads out or pastes into a text message.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 
+use super::directory::choice;
 use super::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
 
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The code stored and sent by forms.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),* }
-            }
-
-            pub fn from_code(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
-coded! {
+choice! {
     /// How the citizen reached the front door.
     Channel {
         Phone = "phone", "Phone";
@@ -40,7 +17,7 @@ coded! {
     }
 }
 
-coded! {
+choice! {
     /// Whether the caller has been in touch before, as the advisor knows it,
     /// so that repeat contacts can be counted without identifying anyone.
     Returning {
@@ -50,7 +27,7 @@ coded! {
     }
 }
 
-coded! {
+choice! {
     /// The citizen's one-click answer to "did you get help?".
     Outcome {
         GotHelp = "got_help", "I got help";

@@ -5,9 +5,7 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{
-    follow_ups, needs, neighbourhoods, service_needs, shortlist_items, signpost_contacts, signpost_needs,
-};
+use super::schema::{follow_ups, needs, neighbourhoods, shortlist_items, signpost_contacts, signpost_needs};
 use super::{Conn, StoreError, StoreResult, decode, listings, outbox, parse_id, users::token_hash};
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
 use crate::domain::schedule;
@@ -40,34 +38,32 @@ pub fn start(conn: &mut Conn, new: &NewSignpostContact) -> StoreResult<SignpostC
     Ok(id)
 }
 
-type ContactRow =
-    (String, String, NaiveDateTime, String, String, bool, Option<String>, Option<NaiveDateTime>);
-
-fn contact_columns() -> (
-    signpost_contacts::id,
-    signpost_contacts::advisor_id,
-    signpost_contacts::started_at,
-    signpost_contacts::channel,
-    signpost_contacts::been_before,
-    signpost_contacts::escalated,
-    signpost_contacts::neighbourhood_id,
-    signpost_contacts::finished_at,
-) {
-    (
-        signpost_contacts::id,
-        signpost_contacts::advisor_id,
-        signpost_contacts::started_at,
-        signpost_contacts::channel,
-        signpost_contacts::been_before,
-        signpost_contacts::escalated,
-        signpost_contacts::neighbourhood_id,
-        signpost_contacts::finished_at,
-    )
+/// A contact's row, as stored.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = signpost_contacts)]
+struct ContactRow {
+    id: String,
+    advisor_id: String,
+    started_at: NaiveDateTime,
+    channel: String,
+    been_before: String,
+    escalated: bool,
+    neighbourhood_id: Option<String>,
+    finished_at: Option<NaiveDateTime>,
 }
 
 fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact> {
-    let (id, advisor, started_at, channel, returning, escalated, hood, finished_at) = row;
-    let neighbourhood = match hood {
+    let ContactRow {
+        id,
+        advisor_id,
+        started_at,
+        channel,
+        been_before,
+        escalated,
+        neighbourhood_id,
+        finished_at,
+    } = row;
+    let neighbourhood = match neighbourhood_id {
         Some(hood) => {
             let name: String = neighbourhoods::table.find(&hood).select(neighbourhoods::name).first(conn)?;
             Some((parse_id(&hood)?, name))
@@ -83,10 +79,10 @@ fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact
     let follow_up = follow_ups::table.find(&id).count().get_result::<i64>(conn)? > 0;
     Ok(SignpostContact {
         id: parse_id(&id)?,
-        advisor: parse_id(&advisor)?,
+        advisor: parse_id(&advisor_id)?,
         started_at,
         channel: decode(&channel, Channel::from_code, "channel")?,
-        returning: decode(&returning, Returning::from_code, "answer")?,
+        returning: decode(&been_before, Returning::from_code, "answer")?,
         escalated,
         neighbourhood,
         finished_at,
@@ -97,18 +93,17 @@ fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact
 
 /// One contact, with its needs.
 pub fn find(conn: &mut Conn, id: SignpostContactId) -> StoreResult<SignpostContact> {
-    let row: ContactRow =
-        signpost_contacts::table.find(id.to_string()).select(contact_columns()).first(conn)?;
+    let row = signpost_contacts::table.find(id.to_string()).select(ContactRow::as_select()).first(conn)?;
     read_contact(conn, row)
 }
 
 /// An advisor's latest contacts, newest first.
 pub fn recent(conn: &mut Conn, advisor: UserId, limit: i64) -> StoreResult<Vec<SignpostContact>> {
-    let rows: Vec<ContactRow> = signpost_contacts::table
+    let rows = signpost_contacts::table
         .filter(signpost_contacts::advisor_id.eq(advisor.to_string()))
         .order(signpost_contacts::started_at.desc())
         .limit(limit)
-        .select(contact_columns())
+        .select(ContactRow::as_select())
         .load(conn)?;
     rows.into_iter().map(|row| read_contact(conn, row)).collect()
 }
@@ -293,7 +288,7 @@ pub fn shortlist(conn: &mut Conn, id: SignpostContactId) -> StoreResult<Vec<Shor
 
 /// Keeps the citizen's address until the follow-up is due and sent.
 /// Agreeing again (a second send) keeps the first date.
-pub fn agree_follow_up(
+fn agree_follow_up(
     conn: &mut Conn,
     id: SignpostContactId,
     address: &str,
@@ -400,17 +395,6 @@ pub fn answer_follow_up(
 pub fn service_exists(conn: &mut Conn, service: ServiceId) -> StoreResult<bool> {
     use super::schema::services;
     Ok(services::table.find(service.to_string()).count().get_result::<i64>(conn)? > 0)
-}
-
-/// The needs of a shortlisted service, by slug, for marking which needs it meets.
-pub fn needs_met(conn: &mut Conn, id: SignpostContactId) -> StoreResult<Vec<String>> {
-    Ok(shortlist_items::table
-        .inner_join(service_needs::table.on(service_needs::service_id.eq(shortlist_items::service_id)))
-        .inner_join(needs::table.on(needs::id.eq(service_needs::need_id)))
-        .filter(shortlist_items::contact_id.eq(id.to_string()))
-        .select(needs::slug)
-        .distinct()
-        .load(conn)?)
 }
 
 /// A whole contact, already finished: what the demo's history and tests

@@ -156,8 +156,8 @@ pub async fn show(
     Ok(page_with_status(status, pages::signpost::workspace(&staff.frame, &workspace)))
 }
 
-/// Reads the workspace's search, finds the place and runs one search for
-/// every need. Problems with what was typed go into `errors`.
+/// Reads the workspace's search, finds the place, and runs one search that
+/// groups its results by need. Problems with what was typed go into `errors`.
 async fn find_support(
     state: &AppState,
     asked: &WorkspaceAsked,
