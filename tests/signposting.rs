@@ -191,6 +191,52 @@ async fn an_advisor_signposts_a_caller_and_the_email_arrives_with_nothing_person
 }
 
 #[actix_web::test]
+async fn an_address_the_mail_server_refuses_is_said_at_the_field_and_not_kept() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::with_demo_and(|config| config.mail_url = Some(smtp.url()));
+    let mut browser = app.browser().await;
+    browser.sign_in(ADVISOR, PASSWORD).await;
+    let started =
+        browser.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "phone")]).await;
+    let contact = contact_path(started.location());
+    let workspace = browser.get(&format!("{contact}?need=loneliness")).await;
+    let service = values(&workspace.body, "service")[0].clone();
+    browser
+        .post(
+            &format!("{contact}/shortlist"),
+            &[("csrf_token", &workspace.csrf_token()), ("service", &service)],
+        )
+        .await;
+    let shortlist = browser.get(&format!("{contact}/shortlist")).await;
+    let key = values(&shortlist.body, "key")[0].clone();
+    let refused = browser
+        .post(
+            &format!("{contact}/email"),
+            &[("csrf_token", &shortlist.csrf_token()), ("key", &key), ("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("The mail server refused this address"), "{}", refused.body);
+    assert!(
+        refused.body.contains("value=\"nobody@example.org\""),
+        "the address is kept on the page to correct"
+    );
+    assert!(refused.body.contains("not delivered; given up"));
+    assert_eq!(stored_anywhere(&app, "nobody@example.org"), Vec::<String>::new(), "and not in the database");
+    // Corrected, it goes: the form came back with a new key.
+    let new_key = values(&refused.body, "key")[0].clone();
+    assert_ne!(new_key, key);
+    let sent = browser
+        .post(
+            &format!("{contact}/email"),
+            &[("csrf_token", &shortlist.csrf_token()), ("key", &new_key), ("email", CITIZEN)],
+        )
+        .await;
+    assert!(sent.location().ends_with("notice=sent"), "{}", sent.location());
+    assert_eq!(smtp.wait_for(1, Duration::from_secs(10)).len(), 1);
+}
+
+#[actix_web::test]
 async fn when_the_mail_server_is_down_the_email_waits_and_goes_once_it_is_up() {
     // A port nobody listens on, yet.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
@@ -588,4 +634,33 @@ async fn bad_input_is_answered_clearly_and_nothing_is_lost() {
 
 fn uuid_like() -> String {
     String::from("00000000-0000-4000-8000-000000000000")
+}
+
+#[test]
+fn an_email_still_not_taken_after_three_days_is_given_up_and_its_address_deleted() {
+    use doorstep::jobs::outbox::{Delivery, deliver};
+    use doorstep::store::outbox;
+    let app = TestApp::empty();
+    // A mail "server" that always fails for now: a folder that is not there.
+    let failing = Mailer::Files(app.dir.path().join("no such folder"));
+    let config = &*app.state.config;
+    let now = Utc::now().naive_utc();
+    let mut conn = app.state.store.conn().unwrap();
+    outbox::queue(&mut conn, "recent", None, "shortlist", CITIZEN, b"Subject: a\r\n\r\nb", now).unwrap();
+    let long_ago = now - chrono::Duration::days(4);
+    let old_friend = "old.friend@example.org";
+    outbox::queue(&mut conn, "old", None, "shortlist", old_friend, b"Subject: a\r\n\r\nb", long_ago).unwrap();
+    drop(conn);
+    assert!(matches!(
+        deliver(&app.state.store, &failing, config, "recent", now).unwrap(),
+        Delivery::Failed(_)
+    ));
+    assert!(matches!(deliver(&app.state.store, &failing, config, "old", now).unwrap(), Delivery::GaveUp(_)));
+    // The recent one waits for another try; the old one is never tried again.
+    let later = now + chrono::Duration::days(1);
+    let due = outbox::due(&mut app.state.store.conn().unwrap(), later, 10).unwrap();
+    assert_eq!(due, vec![String::from("recent")]);
+    assert_eq!(stored_anywhere(&app, CITIZEN), vec![String::from("outbox.recipient")], "kept to try again");
+    assert_eq!(stored_anywhere(&app, old_friend), Vec::<String>::new(), "deleted once given up");
+    assert_eq!(deliver(&app.state.store, &failing, config, "old", later).unwrap(), Delivery::NotDue);
 }

@@ -1,6 +1,8 @@
 //! Delivers the outbox and sends follow-ups when they are due. A message the
 //! mail server does not take stays in the outbox and is tried again after
-//! `mail_retry_seconds`, then twice as long each time, up to an hour.
+//! `mail_retry_seconds`, then twice as long each time, up to an hour; one it
+//! refuses for good (an unknown address), or still has not taken after three
+//! days, is given up and its address deleted.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +18,8 @@ use crate::store::{Store, StoreError, outbox, signposting};
 
 /// The longest wait between two tries of one message.
 const LONGEST_WAIT_SECONDS: i64 = 3_600;
+/// How long a message is tried before it is given up.
+const GIVE_UP_AFTER_HOURS: i64 = 72;
 /// Messages or follow-ups handled at a time.
 const BATCH: i64 = 50;
 
@@ -25,6 +29,8 @@ pub enum Delivery {
     Delivered,
     /// Not taken; kept for another try. Says why.
     Failed(String),
+    /// Refused for good, or tried for too long: no more tries. Says why.
+    GaveUp(String),
     /// Already delivered, or being tried by another worker.
     NotDue,
 }
@@ -46,10 +52,18 @@ pub fn deliver(
             Ok(Delivery::Delivered)
         }
         Err(error) => {
+            let now = Utc::now().naive_utc();
+            let too_long = now - mail.queued_at > chrono::Duration::hours(GIVE_UP_AFTER_HOURS);
+            if matches!(error, MailError::Refused(_)) || too_long {
+                let error = error.to_string();
+                outbox::give_up(&mut *store.conn()?, key, &error, now)?;
+                tracing::warn!(%error, attempts = mail.attempts, "an email was given up");
+                return Ok(Delivery::GaveUp(error));
+            }
             let error = error.to_string();
             let doubling = 1_i64 << (mail.attempts - 1).clamp(0, 20);
             let wait = (i64::from(config.mail_retry_seconds) * doubling).min(LONGEST_WAIT_SECONDS);
-            let next = Utc::now().naive_utc() + chrono::Duration::seconds(wait);
+            let next = now + chrono::Duration::seconds(wait);
             outbox::failed(&mut *store.conn()?, key, &error, next)?;
             tracing::warn!(%error, attempts = mail.attempts, "an email was not delivered; it will be tried again");
             Ok(Delivery::Failed(error))
@@ -63,6 +77,8 @@ pub enum Sent {
     Delivered,
     /// The mail server did not take it (says why); it waits in the outbox.
     Queued(String),
+    /// The mail server refused it for good (says why); nothing waits.
+    Refused(String),
     /// This form was sent before: nothing new was sent.
     AlreadyDelivered,
     AlreadyQueued,
@@ -102,11 +118,13 @@ pub fn send_shortlist(
     let due = days.map(|days| now + chrono::Duration::days(i64::from(days)));
     let queued = signposting::queue_shortlist(&mut *store.conn()?, key, contact, to, &message, due, now)?;
     Ok(match queued {
-        outbox::Queued::Already { delivered: true } => Sent::AlreadyDelivered,
-        outbox::Queued::Already { delivered: false } => Sent::AlreadyQueued,
+        outbox::Queued::AlreadyDelivered => Sent::AlreadyDelivered,
+        outbox::Queued::AlreadyWaiting => Sent::AlreadyQueued,
+        outbox::Queued::AlreadyGivenUp(why) => Sent::Refused(why),
         outbox::Queued::New => match deliver(store, mailer, config, key, now)? {
             Delivery::Delivered => Sent::Delivered,
             Delivery::Failed(why) => Sent::Queued(why),
+            Delivery::GaveUp(why) => Sent::Refused(why),
             Delivery::NotDue => Sent::AlreadyQueued,
         },
     })

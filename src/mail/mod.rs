@@ -33,6 +33,9 @@ pub enum MailError {
     Message(String),
     #[error("the mail server did not take the message: {0}")]
     Delivery(String),
+    /// Refused for good: trying again will not help.
+    #[error("the mail server refused the message: {0}")]
+    Refused(String),
 }
 
 /// A message as delivered to the memory transport.
@@ -74,7 +77,13 @@ impl Mailer {
             .map_err(|e| MailError::Message(e.to_string()))?;
         match self {
             Mailer::Smtp(transport) => {
-                transport.send_raw(&envelope, message).map_err(|e| MailError::Delivery(e.to_string()))?;
+                transport.send_raw(&envelope, message).map_err(|e| {
+                    if e.is_permanent() {
+                        MailError::Refused(e.to_string())
+                    } else {
+                        MailError::Delivery(e.to_string())
+                    }
+                })?;
             }
             Mailer::Files(folder) => {
                 let path = folder.join(format!("{}.eml", uuid::Uuid::new_v4()));

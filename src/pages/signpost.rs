@@ -568,9 +568,14 @@ pub fn shortlist(frame: &Frame, s: &ShortlistPage<'_>) -> Markup {
                         @for mail in s.sent {
                             li {
                                 (if mail.kind == "follow_up" { "Follow-up" } else { "Shortlist" }) ", queued " (moment(mail.queued_at)) ": "
-                                @match mail.delivered_at {
-                                    Some(at) => { "delivered " (moment(at)) "." }
-                                    None => {
+                                @match (mail.delivered_at, mail.gave_up_at) {
+                                    (Some(at), _) => { "delivered " (moment(at)) "." }
+                                    (None, Some(at)) => {
+                                        "not delivered; given up " (moment(at))
+                                        @if let Some(error) = &mail.last_error { " (" (error) ")" }
+                                        ". The address has been deleted: check it with the citizen and send again, or print the shortlist."
+                                    }
+                                    (None, None) => {
                                         "waiting to be sent (tried " (mail.attempts) " times"
                                         @if let Some(error) = &mail.last_error { "; last: " (error) }
                                         "). It is tried again automatically."

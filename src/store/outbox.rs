@@ -2,7 +2,8 @@
 //! nothing is lost when the mail server is down. Each message is named by
 //! the key its form carried (a second submit of the same form finds it), is
 //! claimed before each try (so two workers never deliver it twice), and is
-//! emptied of its recipient and content once the mail server has taken it.
+//! emptied of its recipient and content once the mail server has taken it,
+//! or once it is given up.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -22,15 +23,19 @@ pub struct OutboxMail {
     pub message: Vec<u8>,
     /// Tries so far, this one included.
     pub attempts: i32,
+    pub queued_at: NaiveDateTime,
 }
 
-/// What became of a message put in the outbox.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What became of a message put in the outbox. Anything but `New` means the
+/// same key was queued before and nothing was added.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Queued {
     /// New: deliver it.
     New,
-    /// The same key was queued before: nothing was added.
-    Already { delivered: bool },
+    AlreadyDelivered,
+    AlreadyWaiting,
+    /// Given up before, for the reason given.
+    AlreadyGivenUp(String),
 }
 
 /// An email a contact sent, as the shortlist page reports it.
@@ -41,6 +46,7 @@ pub struct SentMail {
     pub delivered_at: Option<NaiveDateTime>,
     pub attempts: i32,
     pub last_error: Option<String>,
+    pub gave_up_at: Option<NaiveDateTime>,
 }
 
 /// Puts a message in the outbox under `key`, due now.
@@ -53,10 +59,16 @@ pub fn queue(
     message: &[u8],
     now: NaiveDateTime,
 ) -> StoreResult<Queued> {
-    let existing: Option<Option<NaiveDateTime>> =
-        outbox::table.find(key).select(outbox::delivered_at).first(conn).optional()?;
-    if let Some(delivered_at) = existing {
-        return Ok(Queued::Already { delivered: delivered_at.is_some() });
+    let existing: Option<(Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>)> = outbox::table
+        .find(key)
+        .select((outbox::delivered_at, outbox::gave_up_at, outbox::last_error))
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some((Some(_), _, _)) => return Ok(Queued::AlreadyDelivered),
+        Some((None, Some(_), why)) => return Ok(Queued::AlreadyGivenUp(why.unwrap_or_default())),
+        Some((None, None, _)) => return Ok(Queued::AlreadyWaiting),
+        None => {}
     }
     diesel::insert_into(outbox::table)
         .values((
@@ -78,17 +90,18 @@ pub fn claim(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<Opti
     conn.transaction(|conn| {
         let claimed = diesel::update(outbox::table.find(key))
             .filter(outbox::delivered_at.is_null())
+            .filter(outbox::gave_up_at.is_null())
             .filter(outbox::next_attempt_at.le(now))
             .set((outbox::next_attempt_at.eq(now + CLAIM), outbox::attempts.eq(outbox::attempts + 1)))
             .execute(conn)?;
         if claimed == 0 {
             return Ok(None);
         }
-        let (id, recipient, message, attempts) = outbox::table
+        let (id, recipient, message, attempts, queued_at) = outbox::table
             .find(key)
-            .select((outbox::id, outbox::recipient, outbox::message, outbox::attempts))
+            .select((outbox::id, outbox::recipient, outbox::message, outbox::attempts, outbox::queued_at))
             .first(conn)?;
-        Ok(Some(OutboxMail { id, recipient, message, attempts }))
+        Ok(Some(OutboxMail { id, recipient, message, attempts, queued_at }))
     })
 }
 
@@ -96,6 +109,7 @@ pub fn claim(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<Opti
 pub fn due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<String>> {
     Ok(outbox::table
         .filter(outbox::delivered_at.is_null())
+        .filter(outbox::gave_up_at.is_null())
         .filter(outbox::next_attempt_at.le(now))
         .order(outbox::queued_at)
         .limit(limit)
@@ -116,6 +130,19 @@ pub fn delivered(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<
     Ok(())
 }
 
+/// No more tries: say why, and forget who it was for and what it said.
+pub fn give_up(conn: &mut Conn, key: &str, error: &str, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(outbox::table.find(key))
+        .set((
+            outbox::gave_up_at.eq(now),
+            outbox::last_error.eq(error),
+            outbox::recipient.eq(""),
+            outbox::message.eq(Vec::<u8>::new()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The try failed: keep the message, say why, and try again at `next`.
 pub fn failed(conn: &mut Conn, key: &str, error: &str, next: NaiveDateTime) -> StoreResult<()> {
     diesel::update(outbox::table.find(key))
@@ -129,6 +156,13 @@ pub fn sent_for(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<Vec<
     Ok(outbox::table
         .filter(outbox::contact_id.eq(contact.to_string()))
         .order(outbox::queued_at)
-        .select((outbox::kind, outbox::queued_at, outbox::delivered_at, outbox::attempts, outbox::last_error))
+        .select((
+            outbox::kind,
+            outbox::queued_at,
+            outbox::delivered_at,
+            outbox::attempts,
+            outbox::last_error,
+            outbox::gave_up_at,
+        ))
         .load(conn)?)
 }

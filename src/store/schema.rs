@@ -319,6 +319,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         last_error -> Nullable<Text>,
         delivered_at -> Nullable<Timestamp>,
+        gave_up_at -> Nullable<Timestamp>,
     }
 }
 

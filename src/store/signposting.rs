@@ -318,7 +318,7 @@ pub fn queue_shortlist(
 ) -> StoreResult<outbox::Queued> {
     conn.transaction(|conn| {
         let queued = outbox::queue(conn, key, Some(id), "shortlist", address, message, now)?;
-        if let (outbox::Queued::New, Some(due)) = (queued, follow_up_due) {
+        if let (outbox::Queued::New, Some(due)) = (&queued, follow_up_due) {
             agree_follow_up(conn, id, address, due)?;
         }
         Ok(queued)

@@ -431,6 +431,12 @@ pub async fn email(
         Ok(Sent::Queued(_)) => "queued",
         Ok(Sent::AlreadyDelivered) => "already-sent",
         Ok(Sent::AlreadyQueued) => "already-queued",
+        Ok(Sent::Refused(why)) => {
+            errors.add("email", format!("The mail server refused this address, so nothing was sent: {why}"));
+            // A corrected address is a new email, with a new key.
+            let form = SendForm { key: random_token(), ..typed };
+            return shortlist_page(&state, &staff, &contact, &form, "", &errors).await;
+        }
         Err(outbox_job::SendError::Mail(error)) => {
             errors.add("email", format!("This address cannot be used: {error}"));
             return shortlist_page(&state, &staff, &contact, &typed, "", &errors).await;

@@ -1,6 +1,7 @@
 //! A real SMTP server on loopback, started by a test: it speaks enough of
 //! RFC 5321 (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for any client,
-//! and keeps every message it is given so the test can read it.
+//! and keeps every message it is given so the test can read it. It knows no
+//! mailbox called "nobody": mail to nobody@… is refused for good (550).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -96,8 +97,13 @@ fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<(
                 out.write_all(b"250 OK\r\n")?;
             }
             "RCPT" => {
-                to.push(argument("RCPT TO:"));
-                out.write_all(b"250 OK\r\n")?;
+                let recipient = argument("RCPT TO:");
+                if recipient.starts_with("nobody@") {
+                    out.write_all(b"550 5.1.1 No such user here\r\n")?;
+                } else {
+                    to.push(recipient);
+                    out.write_all(b"250 OK\r\n")?;
+                }
             }
             "DATA" => {
                 out.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;

@@ -37,7 +37,8 @@ CREATE TABLE shortlist_items (
 
 -- Every email sent, named by the key its form carried, so that a second
 -- submit of the same form finds it. The recipient and the message are kept
--- only until the mail server has taken it, then emptied.
+-- only until the mail server has taken it, or refused it for good, then
+-- emptied.
 CREATE TABLE outbox (
     id TEXT PRIMARY KEY NOT NULL,
     contact_id TEXT REFERENCES signpost_contacts(id) ON DELETE SET NULL,
@@ -49,9 +50,12 @@ CREATE TABLE outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP NOT NULL,
     last_error TEXT,
-    delivered_at TIMESTAMP
+    delivered_at TIMESTAMP,
+    -- Refused for good (an address the server does not know), or still not
+    -- taken after three days: no more tries.
+    gave_up_at TIMESTAMP
 );
-CREATE INDEX outbox_waiting ON outbox(delivered_at, next_attempt_at);
+CREATE INDEX outbox_waiting ON outbox(delivered_at, gave_up_at, next_attempt_at);
 
 -- A follow-up the citizen agreed to: the address is kept until the
 -- follow-up has been sent, then deleted; the answer is kept.
