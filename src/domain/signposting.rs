@@ -72,8 +72,6 @@ pub struct ShortlistEntry {
     pub website: Option<String>,
     /// The advisor's note for the citizen.
     pub note: String,
-    /// The needs it meets, by slug.
-    pub needs: Vec<String>,
 }
 
 /// The longest a short text may be: four text-message parts of 153 characters.
@@ -150,7 +148,6 @@ mod tests {
             email: None,
             website: None,
             note: String::new(),
-            needs: vec![],
         }
     }
 

@@ -483,7 +483,10 @@ pub fn shortlist(frame: &Frame, s: &ShortlistPage<'_>) -> Markup {
         html! {
             p { a href=(path) { "Back to the workspace" } }
             h1 { "Shortlist" }
-            p { (contact_heading(contact)) }
+            p {
+                (contact_heading(contact)) "."
+                @if contact.follow_up { " They agreed to a follow-up email " (s.follow_up_days) " days after the shortlist." }
+            }
             @if let Some(notice) = notice_text(s.notice) {
                 div class="notice" role="status" { p { (notice) } }
             }

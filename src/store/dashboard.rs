@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 
-use super::schema::{follow_ups, needs, signpost_contacts, signpost_needs};
+use super::schema::{follow_ups, needs, service_needs, services, signpost_contacts, signpost_needs};
 use super::{Conn, StoreResult, decode, neighbourhoods, parse_id};
 use crate::domain::dashboard::{ContactFacts, Place};
 use crate::domain::ids::NeighbourhoodId;
@@ -75,17 +75,29 @@ pub fn places(conn: &mut Conn) -> StoreResult<Vec<Place>> {
 }
 
 /// For each of `ids`, the needs (slugs) met by a running service based in
-/// it or serving it from elsewhere.
+/// it or serving it from elsewhere (see `neighbourhoods::local_services`).
 pub fn covered(
     conn: &mut Conn,
     ids: &HashSet<NeighbourhoodId>,
 ) -> StoreResult<HashMap<NeighbourhoodId, HashSet<String>>> {
-    let mut covered = HashMap::new();
-    for hood in neighbourhoods::all(conn)?.into_iter().filter(|h| ids.contains(&h.id)) {
-        let (based, serving) = neighbourhoods::local_services(conn, &hood)?;
-        let needs: HashSet<String> =
-            based.iter().chain(&serving).flat_map(|s| s.needs.iter().map(|n| n.slug.clone())).collect();
-        covered.insert(hood.id, needs);
+    let hoods: Vec<_> = neighbourhoods::all(conn)?.into_iter().filter(|h| ids.contains(&h.id)).collect();
+    let reach = neighbourhoods::service_reach(conn, &hoods)?;
+    let mut needs_of: HashMap<String, Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String)> = service_needs::table
+        .inner_join(needs::table)
+        .inner_join(services::table)
+        .filter(services::status.eq("active"))
+        .select((service_needs::service_id, needs::slug))
+        .load(conn)?;
+    for (service, slug) in rows {
+        needs_of.entry(service).or_default().push(slug);
     }
-    Ok(covered)
+    Ok(reach
+        .into_iter()
+        .map(|(hood, (based, serving))| {
+            let needs =
+                based.iter().chain(&serving).flat_map(|s| needs_of.get(s).into_iter().flatten().cloned());
+            (hood, needs.collect())
+        })
+        .collect())
 }

@@ -495,43 +495,69 @@ pub fn local_services(
     conn: &mut Conn,
     hood: &NeighbourhoodView,
 ) -> StoreResult<(Vec<LocalService>, Vec<LocalService>)> {
-    let id = hood.id.to_string();
+    let mut reach = service_reach(conn, std::slice::from_ref(hood))?;
+    let (based, serving) = reach.remove(&hood.id).unwrap_or_default();
+    Ok((listed(conn, based.into_iter().collect())?, listed(conn, serving.into_iter().collect())?))
+}
+
+/// For each of `hoods`, the ids of the running services based in it (a
+/// public venue there) and of those serving it from elsewhere, as
+/// `local_services` describes them; a few queries whatever the number of
+/// neighbourhoods.
+pub fn service_reach(
+    conn: &mut Conn,
+    hoods: &[NeighbourhoodView],
+) -> StoreResult<HashMap<NeighbourhoodId, (HashSet<String>, HashSet<String>)>> {
+    let ids: Vec<String> = hoods.iter().map(|h| h.id.to_string()).collect();
+    let mut reach: HashMap<String, (HashSet<String>, HashSet<String>)> =
+        ids.iter().map(|id| (id.clone(), Default::default())).collect();
     // A confidential venue (a refuge) never says which neighbourhood it is in.
-    let based: HashSet<String> = service_at_locations::table
+    let based: Vec<(Option<String>, String)> = service_at_locations::table
         .inner_join(locations::table)
-        .filter(locations::neighbourhood_id.eq(&id))
+        .filter(locations::neighbourhood_id.eq_any(&ids))
         .filter(locations::confidential.eq(false))
-        .select(service_at_locations::service_id)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
-    let chosen = service_area_neighbourhoods::table
-        .filter(service_area_neighbourhoods::neighbourhood_id.eq(&id))
-        .select(service_area_neighbourhoods::service_id);
-    let mut serving: HashSet<String> = services::table
+        .select((locations::neighbourhood_id, service_at_locations::service_id))
+        .load(conn)?;
+    for (hood, service) in based {
+        if let Some(entry) = hood.and_then(|h| reach.get_mut(&h)) {
+            entry.0.insert(service);
+        }
+    }
+    let everywhere: Vec<String> = services::table
         .filter(services::status.eq("active"))
-        .filter(services::area.eq_any(["borough", "national"]).or(services::id.eq_any(chosen)))
+        .filter(services::area.eq_any(["borough", "national"]))
         .select(services::id)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
+        .load(conn)?;
+    let chosen: Vec<(String, String)> = service_area_neighbourhoods::table
+        .inner_join(services::table.on(services::id.eq(service_area_neighbourhoods::service_id)))
+        .filter(services::status.eq("active"))
+        .filter(service_area_neighbourhoods::neighbourhood_id.eq_any(&ids))
+        .select((service_area_neighbourhoods::neighbourhood_id, service_area_neighbourhoods::service_id))
+        .load(conn)?;
     let radius: Vec<(String, Option<f64>, f64, f64)> = services::table
         .inner_join(service_at_locations::table.inner_join(locations::table))
         .filter(services::status.eq("active"))
         .filter(services::area.eq("radius"))
         .select((services::id, services::area_radius_km, locations::latitude, locations::longitude))
         .load(conn)?;
-    for (service, km, latitude, longitude) in radius {
-        if km.is_some_and(|km| {
-            distance_m((latitude, longitude), (hood.latitude, hood.longitude)) <= km * 1000.0
-        }) {
-            serving.insert(service);
+    for (hood, service) in chosen {
+        if let Some(entry) = reach.get_mut(&hood) {
+            entry.1.insert(service);
         }
     }
-    serving.retain(|s| !based.contains(s));
-    let based_here = listed(conn, based.into_iter().collect())?;
-    let from_elsewhere = listed(conn, serving.into_iter().collect())?;
-    Ok((based_here, from_elsewhere))
+    for hood in hoods {
+        let Some((based, serving)) = reach.get_mut(&hood.id.to_string()) else { continue };
+        serving.extend(everywhere.iter().cloned());
+        for (service, km, latitude, longitude) in &radius {
+            if km.is_some_and(|km| {
+                distance_m((*latitude, *longitude), (hood.latitude, hood.longitude)) <= km * 1000.0
+            }) {
+                serving.insert(service.clone());
+            }
+        }
+        serving.retain(|s| !based.contains(s));
+    }
+    reach.into_iter().map(|(id, sets)| Ok((parse_id(&id)?, sets))).collect()
 }
 
 /// The running services among `ids`, with organisation and needs, by name.

@@ -279,7 +279,6 @@ pub fn shortlist(conn: &mut Conn, id: SignpostContactId) -> StoreResult<Vec<Shor
             email: details.email,
             website: details.website,
             note,
-            needs: details.needs,
             name: details.name,
         });
     }
