@@ -57,8 +57,15 @@ pub enum Mailer {
 }
 
 impl Mailer {
-    /// The transport the configuration asks for.
+    /// The transport the configuration asks for. A sender address that
+    /// cannot go in a message stops the start, rather than every email.
     pub fn from_config(config: &Config) -> Result<Mailer, MailError> {
+        if config.mail_from.parse::<Mailbox>().is_err() {
+            return Err(MailError::Config(format!(
+                "mail_from must be an address like Doorstep <doorstep@example.org>, not '{}'",
+                config.mail_from
+            )));
+        }
         match &config.mail_url {
             Some(url) => {
                 let transport = SmtpTransport::from_url(url)
@@ -110,6 +117,25 @@ fn address(text: &str) -> Result<Address, MailError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smtp_addresses_with_tls_and_credentials_are_understood() {
+        let config = |url: &str| Config { mail_url: Some(url.to_string()), ..Config::default() };
+        for url in [
+            "smtp://relay.example.org:25",
+            "smtp://user:p%40ss@mail.example.org:587?tls=required",
+            "smtps://user:secret@mail.example.org:465",
+        ] {
+            assert!(matches!(Mailer::from_config(&config(url)), Ok(Mailer::Smtp(_))), "{url}");
+        }
+        assert!(matches!(
+            Mailer::from_config(&config("smtp://mail.example.org?tls=sometimes")),
+            Err(MailError::Config(_))
+        ));
+        let bad_from = Config { mail_from: String::from("Doorstep <a@b@c>"), ..Config::default() };
+        assert!(matches!(Mailer::from_config(&bad_from), Err(MailError::Config(_))));
+        assert!(matches!(Mailer::from_config(&Config::default()), Ok(Mailer::Files(_))));
+    }
 
     #[test]
     fn the_file_transport_writes_an_eml_file() {

@@ -396,6 +396,9 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
                         ol { @for entry in w.shortlist { li { (entry.name) @if !entry.running { " (no longer running)" } } } }
                     }
                     p { a href={ (path) "/shortlist" } { "Shortlist and send" } }
+                    @if let Some((_, name)) = &contact.neighbourhood {
+                        p { "Neighbourhood: " (name) }
+                    }
                     @if !contact.needs.is_empty() {
                         h3 { "Needs asked" }
                         ul {
