@@ -1,6 +1,6 @@
 //! Keeps the rooms honest: diesel is named only in `store/`, actix only in
-//! `web/` and `error.rs`, tantivy only in `search/`, and no template marks
-//! text as safe HTML.
+//! `web/` and `error.rs`, tantivy only in `search/`, lettre only in `mail/`,
+//! and no template marks text as safe HTML.
 
 #![allow(
     clippy::unwrap_used,
@@ -56,6 +56,11 @@ fn actix_is_named_only_in_the_web_room_and_the_error_type() {
 #[test]
 fn tantivy_is_named_only_in_the_search_room() {
     assert_eq!(offenders("tantivy", &["search/"]), Vec::<String>::new());
+}
+
+#[test]
+fn lettre_is_named_only_in_the_mail_room() {
+    assert_eq!(offenders("lettre", &["mail/"]), Vec::<String>::new());
 }
 
 #[test]
