@@ -35,7 +35,8 @@ pub enum Delivery {
     NotDue,
 }
 
-/// Tries to deliver one message now, if it is waiting and nobody else is trying it.
+/// Tries to deliver one message as of `now`, if it is waiting and nobody
+/// else is trying it.
 pub fn deliver(
     store: &Store,
     mailer: &Mailer,
@@ -48,11 +49,10 @@ pub fn deliver(
     };
     match mailer.deliver(&config.mail_from, &mail.recipient, &mail.message) {
         Ok(()) => {
-            outbox::delivered(&mut *store.conn()?, key, Utc::now().naive_utc())?;
+            outbox::delivered(&mut *store.conn()?, key, now)?;
             Ok(Delivery::Delivered)
         }
         Err(error) => {
-            let now = Utc::now().naive_utc();
             let too_long = now - mail.queued_at > chrono::Duration::hours(GIVE_UP_AFTER_HOURS);
             if matches!(error, MailError::Refused(_)) || too_long {
                 let error = error.to_string();
