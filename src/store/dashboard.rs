@@ -94,10 +94,9 @@ pub fn covered(
     }
     Ok(reach
         .into_iter()
-        .map(|(hood, (based, serving))| {
-            let needs =
-                based.iter().chain(&serving).flat_map(|s| needs_of.get(s).into_iter().flatten().cloned());
-            (hood, needs.collect())
+        .map(|(hood, reach)| {
+            let services = reach.based.iter().chain(&reach.serving);
+            (hood, services.flat_map(|s| needs_of.get(s).into_iter().flatten().cloned()).collect())
         })
         .collect())
 }

@@ -495,9 +495,17 @@ pub fn local_services(
     conn: &mut Conn,
     hood: &NeighbourhoodView,
 ) -> StoreResult<(Vec<LocalService>, Vec<LocalService>)> {
-    let mut reach = service_reach(conn, std::slice::from_ref(hood))?;
-    let (based, serving) = reach.remove(&hood.id).unwrap_or_default();
-    Ok((listed(conn, based.into_iter().collect())?, listed(conn, serving.into_iter().collect())?))
+    let reach = service_reach(conn, std::slice::from_ref(hood))?.remove(&hood.id).unwrap_or_default();
+    Ok((listed(conn, reach.based.into_iter().collect())?, listed(conn, reach.serving.into_iter().collect())?))
+}
+
+/// The running services that reach one neighbourhood, by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// With a public venue in it.
+    pub based: HashSet<String>,
+    /// Based elsewhere and serving it.
+    pub serving: HashSet<String>,
 }
 
 /// For each of `hoods`, the ids of the running services based in it (a
@@ -507,10 +515,9 @@ pub fn local_services(
 pub fn service_reach(
     conn: &mut Conn,
     hoods: &[NeighbourhoodView],
-) -> StoreResult<HashMap<NeighbourhoodId, (HashSet<String>, HashSet<String>)>> {
+) -> StoreResult<HashMap<NeighbourhoodId, Reach>> {
     let ids: Vec<String> = hoods.iter().map(|h| h.id.to_string()).collect();
-    let mut reach: HashMap<String, (HashSet<String>, HashSet<String>)> =
-        ids.iter().map(|id| (id.clone(), Default::default())).collect();
+    let mut reach: HashMap<String, Reach> = ids.iter().map(|id| (id.clone(), Reach::default())).collect();
     // A confidential venue (a refuge) never says which neighbourhood it is in.
     let based: Vec<(Option<String>, String)> = service_at_locations::table
         .inner_join(locations::table)
@@ -520,7 +527,7 @@ pub fn service_reach(
         .load(conn)?;
     for (hood, service) in based {
         if let Some(entry) = hood.and_then(|h| reach.get_mut(&h)) {
-            entry.0.insert(service);
+            entry.based.insert(service);
         }
     }
     let everywhere: Vec<String> = services::table
@@ -542,11 +549,11 @@ pub fn service_reach(
         .load(conn)?;
     for (hood, service) in chosen {
         if let Some(entry) = reach.get_mut(&hood) {
-            entry.1.insert(service);
+            entry.serving.insert(service);
         }
     }
     for hood in hoods {
-        let Some((based, serving)) = reach.get_mut(&hood.id.to_string()) else { continue };
+        let Some(Reach { based, serving }) = reach.get_mut(&hood.id.to_string()) else { continue };
         serving.extend(everywhere.iter().cloned());
         for (service, km, latitude, longitude) in &radius {
             if km.is_some_and(|km| {
