@@ -14,6 +14,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use chrono::Utc;
 use common::smtp::SmtpServer;
@@ -68,6 +70,33 @@ fn demo_with_mailbox() -> (TestApp, Mailbox) {
     let mut state = app.state.clone();
     state.mailer = Arc::new(Mailer::Memory(mailbox.clone()));
     (TestApp { dir: app.dir, state }, mailbox)
+}
+
+/// A contact ready to send: started by the demo's advisor (already signed
+/// in), the first result of `search` on its shortlist, and the shortlist page.
+struct Ready {
+    contact: String,
+    service: String,
+    shortlist: common::Page,
+    /// The send form's key.
+    key: String,
+}
+
+async fn ready_to_send<S, B>(browser: &mut common::Browser<S>, channel: &str, search: &str) -> Ready
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let started =
+        browser.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", channel)]).await;
+    let contact = contact_path(started.location());
+    let workspace = browser.get(&format!("{contact}?{search}")).await;
+    let service = values(&workspace.body, "service")[0].clone();
+    let token = workspace.csrf_token();
+    browser.post(&format!("{contact}/shortlist"), &[("csrf_token", &token), ("service", &service)]).await;
+    let shortlist = browser.get(&format!("{contact}/shortlist")).await;
+    let key = values(&shortlist.body, "key")[0].clone();
+    Ready { contact, service, shortlist, key }
 }
 
 fn encode(text: &str) -> String {
@@ -196,19 +225,7 @@ async fn an_address_the_mail_server_refuses_is_said_at_the_field_and_not_kept() 
     let app = TestApp::with_demo_and(|config| config.mail_url = Some(smtp.url()));
     let mut browser = app.browser().await;
     browser.sign_in(ADVISOR, PASSWORD).await;
-    let started =
-        browser.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "phone")]).await;
-    let contact = contact_path(started.location());
-    let workspace = browser.get(&format!("{contact}?need=loneliness")).await;
-    let service = values(&workspace.body, "service")[0].clone();
-    browser
-        .post(
-            &format!("{contact}/shortlist"),
-            &[("csrf_token", &workspace.csrf_token()), ("service", &service)],
-        )
-        .await;
-    let shortlist = browser.get(&format!("{contact}/shortlist")).await;
-    let key = values(&shortlist.body, "key")[0].clone();
+    let Ready { contact, shortlist, key, .. } = ready_to_send(&mut browser, "phone", "need=loneliness").await;
     let refused = browser
         .post(
             &format!("{contact}/email"),
@@ -251,19 +268,8 @@ async fn when_the_mail_server_is_down_the_email_waits_and_goes_once_it_is_up() {
     );
     let mut browser = app.browser().await;
     browser.sign_in(ADVISOR, PASSWORD).await;
-    let started =
-        browser.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "online")]).await;
-    let contact = contact_path(started.location());
-    let workspace = browser.get(&format!("{contact}?need=loneliness&need=debt")).await;
-    let service = values(&workspace.body, "service")[0].clone();
-    browser
-        .post(
-            &format!("{contact}/shortlist"),
-            &[("csrf_token", &workspace.csrf_token()), ("service", &service)],
-        )
-        .await;
-    let shortlist = browser.get(&format!("{contact}/shortlist")).await;
-    let key = values(&shortlist.body, "key")[0].clone();
+    let Ready { contact, service, shortlist, key } =
+        ready_to_send(&mut browser, "online", "need=loneliness&need=debt").await;
     let form = [("csrf_token", shortlist.csrf_token()), ("key", key), ("email", CITIZEN.to_string())];
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
 
@@ -295,19 +301,7 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
     let (app, mailbox) = demo_with_mailbox();
     let mut browser = app.browser().await;
     browser.sign_in(ADVISOR, PASSWORD).await;
-    let started =
-        browser.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "phone")]).await;
-    let contact = contact_path(started.location());
-    let workspace = browser.get(&format!("{contact}?need=loneliness")).await;
-    let service = values(&workspace.body, "service")[0].clone();
-    browser
-        .post(
-            &format!("{contact}/shortlist"),
-            &[("csrf_token", &workspace.csrf_token()), ("service", &service)],
-        )
-        .await;
-    let shortlist = browser.get(&format!("{contact}/shortlist")).await;
-    let key = values(&shortlist.body, "key")[0].clone();
+    let Ready { contact, shortlist, key, .. } = ready_to_send(&mut browser, "phone", "need=loneliness").await;
     let sent = browser
         .post(
             &format!("{contact}/email"),
