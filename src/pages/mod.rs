@@ -57,16 +57,24 @@ pub struct Frame {
     pub demo: Option<String>,
 }
 
+/// What every page's head holds: the character set, the viewport, the
+/// title and the stylesheet.
+pub fn head_basics(title: &str) -> Markup {
+    html! {
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        title { (title) " – Doorstep" }
+        link rel="stylesheet" href=(*STYLESHEET_PATH);
+    }
+}
+
 /// The page around every page's content.
 pub fn layout(frame: &Frame, title: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en-GB" {
             head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – Doorstep" }
-                link rel="stylesheet" href=(*STYLESHEET_PATH);
+                (head_basics(title))
                 script src=(*SCRIPT_PATH) defer {}
             }
             body {

@@ -5,7 +5,7 @@
 use chrono::Weekday;
 use maud::{DOCTYPE, Markup, html};
 
-use super::{Choices, Frame, Input, STYLESHEET_PATH, csrf_field, error_summary, layout, moment, select};
+use super::{Choices, Frame, Input, csrf_field, error_summary, layout, moment, select};
 use crate::domain::ids::NeighbourhoodId;
 use crate::domain::needs::Need;
 use crate::domain::signposting::{
@@ -608,12 +608,7 @@ pub fn print(entries: &[ShortlistEntry], public_url: &str) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en-GB" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Support suggested for you – Doorstep" }
-                link rel="stylesheet" href=(*STYLESHEET_PATH);
-            }
+            head { (super::head_basics("Support suggested for you")) }
             body class="print-view" {
                 main {
                     h1 { "Support suggested for you" }

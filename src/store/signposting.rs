@@ -2,7 +2,7 @@
 //! shortlist, and the follow-ups citizens agreed to. No name, postcode or
 //! email address is kept here, except a follow-up's address until it is sent.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{follow_ups, needs, neighbourhoods, shortlist_items, signpost_contacts, signpost_needs};
@@ -238,14 +238,18 @@ pub fn note_on_shortlist(
 }
 
 /// The services on the shortlist, in order, with what the citizen needs to
-/// reach each one. Services no longer running stay on it, marked.
-pub fn shortlist(conn: &mut Conn, id: SignpostContactId) -> StoreResult<Vec<ShortlistEntry>> {
+/// reach each one (when: the next session after `now`). Services no longer
+/// running stay on it, marked.
+pub fn shortlist(
+    conn: &mut Conn,
+    id: SignpostContactId,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<ShortlistEntry>> {
     let items: Vec<(String, String)> = shortlist_items::table
         .filter(shortlist_items::contact_id.eq(id.to_string()))
         .order(shortlist_items::position)
         .select((shortlist_items::service_id, shortlist_items::note))
         .load(conn)?;
-    let now = Utc::now();
     let today = now.date_naive();
     let mut entries = Vec::new();
     for (service, note) in items {

@@ -128,20 +128,22 @@ pub async fn show(
         found = find_support(&state, &asked, &mut errors).await?;
     }
     // What was searched is what the citizen asked for: recorded with the contact.
-    let contact = match &found {
-        Some(found) if contact.finished_at.is_none() => {
-            let (id, hood, needs) = (contact.id, found.neighbourhood, found.needs.clone());
-            db(&state, move |conn| {
-                signposting::record_search(conn, id, hood, &needs)?;
-                signposting::find(conn, id)
-            })
-            .await?
-        }
-        _ => contact,
-    };
+    let searched = found
+        .as_ref()
+        .filter(|_| contact.finished_at.is_none())
+        .map(|found| (found.neighbourhood, found.needs.clone()));
     let id = contact.id;
-    let (shortlist, hoods) =
-        db(&state, move |conn| Ok((signposting::shortlist(conn, id)?, neighbourhoods::all(conn)?))).await?;
+    let (contact, shortlist, hoods) = db(&state, move |conn| {
+        if let Some((hood, needs)) = searched {
+            signposting::record_search(conn, id, hood, &needs)?;
+        }
+        Ok((
+            signposting::find(conn, id)?,
+            signposting::shortlist(conn, id, Utc::now())?,
+            neighbourhoods::all(conn)?,
+        ))
+    })
+    .await?;
     let workspace = Workspace {
         contact: &contact,
         asked: &asked,
@@ -365,8 +367,10 @@ async fn shortlist_page(
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let id = contact.id;
-    let (entries, sent) =
-        db(state, move |conn| Ok((signposting::shortlist(conn, id)?, outbox::sent_for(conn, id)?))).await?;
+    let (entries, sent) = db(state, move |conn| {
+        Ok((signposting::shortlist(conn, id, Utc::now())?, outbox::sent_for(conn, id)?))
+    })
+    .await?;
     let page = ShortlistPage {
         contact,
         entries: &entries,
@@ -412,7 +416,7 @@ pub async fn email(
         }
     };
     let id = contact.id;
-    let entries = db(&state, move |conn| signposting::shortlist(conn, id)).await?;
+    let entries = db(&state, move |conn| signposting::shortlist(conn, id, Utc::now())).await?;
     if entries.is_empty() {
         errors.add("email", "Add at least one service to the shortlist before sending it");
     }
@@ -455,7 +459,7 @@ pub async fn print(
 ) -> Result<HttpResponse, AppError> {
     let contact = own_contact(&state, &staff, &path).await?;
     let id = contact.id;
-    let entries = db(&state, move |conn| signposting::shortlist(conn, id)).await?;
+    let entries = db(&state, move |conn| signposting::shortlist(conn, id, Utc::now())).await?;
     Ok(page_with_status(StatusCode::OK, pages::signpost::print(&entries, &state.config.public_url)))
 }
 
