@@ -2,12 +2,6 @@
 //! `web/` and `error.rs`, tantivy only in `search/`, lettre only in `mail/`,
 //! and no template marks text as safe HTML.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 

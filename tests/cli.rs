@@ -1,20 +1,12 @@
 //! The `doorstep` command, run as a person would run it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-mod common;
-
-use common::{doorstep, text};
+use crate::common::{doorstep, text};
 
 #[test]
 fn seed_demo_is_idempotent_and_stats_counts_it() {

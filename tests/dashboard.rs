@@ -2,17 +2,9 @@
 //! two neighbourhoods of 4,000 and 5,000 residents, four weeks, five contacts
 //! (one outside the period).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
 use chrono::NaiveDate;
-use common::{PASSWORD, TestApp};
 use diesel::prelude::*;
 use doorstep::domain::accounts::Role;
 use doorstep::domain::directory::OrganisationKind;

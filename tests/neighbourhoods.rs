@@ -1,19 +1,16 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 //! Neighbourhoods: built from Trafford's real Census 2021 output areas (read
 //! from ../shared/data, never copied into the repository) with the commands a
 //! council would run, checked independently of the builder; bad input; the
 //! pages and their maps; locations finding their neighbourhood; and an
 //! administrator's changes.
 
-mod common;
-
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
+use crate::common::{PASSWORD, TestApp, doorstep, text};
 use actix_web::http::StatusCode;
-use common::{PASSWORD, TestApp, doorstep, text};
 use doorstep::domain::accounts::Role;
 use doorstep::geo::area_files;
 use doorstep::geo::neighbourhoods::{Band, SmallArea, build};

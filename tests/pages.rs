@@ -1,15 +1,7 @@
 //! The public pages of the slice: home, need, service, organisation, errors.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
-use common::{PASSWORD, TestApp};
 use doorstep::domain::accounts::Role;
 use doorstep::store::listings;
 

@@ -1,18 +1,10 @@
 //! Places: postcodes on the real ONS data in ../shared/data/postcodes (import, lookup
 //! however typed, district fallback, clear answers for the rest) and H3 cells on locations.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
 use std::fs::File;
 use std::path::PathBuf;
 
-use common::TestApp;
+use crate::common::TestApp;
 use doorstep::geo::cells::distance_m;
 use doorstep::geo::onspd::{self, PostcodeFile};
 use doorstep::geo::postcode::{self, Located};

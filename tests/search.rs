@@ -2,16 +2,8 @@
 //! index keeping up with saved changes, and any input whatever getting an
 //! answer rather than an error page.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestApp, central_postcode};
 use actix_web::http::StatusCode;
-use common::{PASSWORD, TestApp, central_postcode};
 use doorstep::domain::accounts::Role;
 use serde_json::Value;
 
@@ -39,7 +31,7 @@ fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-async fn api<S, B>(browser: &mut common::Browser<S>, query: &str) -> (StatusCode, Value)
+async fn api<S, B>(browser: &mut crate::common::Browser<S>, query: &str) -> (StatusCode, Value)
 where
     S: actix_web::dev::Service<
             actix_http::Request,

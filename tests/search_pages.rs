@@ -1,20 +1,12 @@
 //! The results page citizens use: `/search`, with the same parameters as
 //! `/api/search`, answered as HTML that works without script.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
+use crate::common::TestApp;
 use actix_web::http::StatusCode;
-use common::TestApp;
 
 /// A postcode in the middle of the demo borough, as typed in a URL.
 fn postcode(app: &TestApp) -> String {
-    common::central_postcode(app).replace(' ', "+")
+    crate::common::central_postcode(app).replace(' ', "+")
 }
 
 #[actix_web::test]

@@ -3,23 +3,15 @@
 //! a real SMTP server on loopback), the mail server being down, follow-ups,
 //! and every kind of bad input.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::smtp::SmtpServer;
+use crate::common::{PASSWORD, TestApp, stored_anywhere};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use chrono::Utc;
-use common::smtp::SmtpServer;
-use common::{PASSWORD, TestApp, stored_anywhere};
 use doorstep::domain::accounts::Role;
 use doorstep::mail::Mailer;
 use doorstep::store::signposting;
@@ -77,12 +69,12 @@ fn demo_with_mailbox() -> (TestApp, Mailbox) {
 struct Ready {
     contact: String,
     service: String,
-    shortlist: common::Page,
+    shortlist: crate::common::Page,
     /// The send form's key.
     key: String,
 }
 
-async fn ready_to_send<S, B>(browser: &mut common::Browser<S>, channel: &str, search: &str) -> Ready
+async fn ready_to_send<S, B>(browser: &mut crate::common::Browser<S>, channel: &str, search: &str) -> Ready
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,

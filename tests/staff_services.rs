@@ -1,16 +1,8 @@
 //! Adding and changing a service through the staff pages, and the change
 //! history each change leaves.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "in tests, a failure should stop the test loudly"
-)]
-
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
-use common::{PASSWORD, TestApp};
 use doorstep::domain::accounts::Role;
 use doorstep::domain::ids::ServiceId;
 use doorstep::store::changes::{self, RecordKind};
