@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::TestApp;
+use crate::common::{self, TestApp};
 use serde_json::{Value, json};
 
 /// The axe-core release the tests run (from the npm registry).
@@ -312,7 +312,7 @@ fn wait_for_url(browser: &Browser, part: &str) -> String {
 fn a_search_can_be_done_with_the_keyboard_alone_and_the_focus_is_always_visible() {
     let Some(browser) = Browser::start() else { return };
     let (app, base) = demo_server();
-    let postcode = crate::common::central_postcode(&app);
+    let postcode = common::central_postcode(&app);
     browser.width(1280);
     browser.goto(&format!("{base}/"));
     tab_to(&browser, "#q");
@@ -336,7 +336,7 @@ fn a_search_can_be_done_with_the_keyboard_alone_and_the_focus_is_always_visible(
 fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let Some(browser) = Browser::start() else { return };
     let (app, base) = demo_server();
-    let postcode = crate::common::central_postcode(&app);
+    let postcode = common::central_postcode(&app);
     browser.width(1280);
     // Sign in as the demo's advisor and start a contact where there is risk,
     // so the workspace shows the statutory route as well as results.
@@ -345,7 +345,7 @@ fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         "document.getElementById('email').value = 'advisor@kingsmere.example.org';
          document.getElementById('password').value = {:?};
          document.querySelector('main form').submit();",
-        crate::common::PASSWORD
+        common::PASSWORD
     ));
     wait_for_url(&browser, "/staff");
     browser.goto(&format!("{base}/signpost"));

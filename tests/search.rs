@@ -2,7 +2,7 @@
 //! index keeping up with saved changes, and any input whatever getting an
 //! answer rather than an error page.
 
-use crate::common::{PASSWORD, TestApp, central_postcode};
+use crate::common::{self, PASSWORD, TestApp, central_postcode};
 use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
 use serde_json::Value;
@@ -31,7 +31,7 @@ fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-async fn api<S, B>(browser: &mut crate::common::Browser<S>, query: &str) -> (StatusCode, Value)
+async fn api<S, B>(browser: &mut common::Browser<S>, query: &str) -> (StatusCode, Value)
 where
     S: actix_web::dev::Service<
             actix_http::Request,

@@ -1,12 +1,12 @@
 //! The results page citizens use: `/search`, with the same parameters as
 //! `/api/search`, answered as HTML that works without script.
 
-use crate::common::TestApp;
+use crate::common::{self, TestApp};
 use actix_web::http::StatusCode;
 
 /// A postcode in the middle of the demo borough, as typed in a URL.
 fn postcode(app: &TestApp) -> String {
-    crate::common::central_postcode(app).replace(' ', "+")
+    common::central_postcode(app).replace(' ', "+")
 }
 
 #[actix_web::test]

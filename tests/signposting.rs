@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::smtp::SmtpServer;
-use crate::common::{PASSWORD, TestApp, stored_anywhere};
+use crate::common::{self, PASSWORD, TestApp, stored_anywhere};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
@@ -69,12 +69,12 @@ fn demo_with_mailbox() -> (TestApp, Mailbox) {
 struct Ready {
     contact: String,
     service: String,
-    shortlist: crate::common::Page,
+    shortlist: common::Page,
     /// The send form's key.
     key: String,
 }
 
-async fn ready_to_send<S, B>(browser: &mut crate::common::Browser<S>, channel: &str, search: &str) -> Ready
+async fn ready_to_send<S, B>(browser: &mut common::Browser<S>, channel: &str, search: &str) -> Ready
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
