@@ -74,6 +74,27 @@ pub struct ShortlistEntry {
     pub note: String,
 }
 
+impl ShortlistEntry {
+    /// What the citizen is told about the service, labelled, in the order
+    /// every copy they take away lists it (the email's two parts, the print
+    /// view): when, where, how to get in touch, and the advisor's note.
+    pub fn details(&self) -> Vec<(&'static str, &str)> {
+        let known = [
+            ("When", &self.when),
+            ("Where", &self.address),
+            ("Phone", &self.phone),
+            ("Email", &self.email),
+            ("Website", &self.website),
+        ];
+        let mut details: Vec<(&'static str, &str)> =
+            known.into_iter().filter_map(|(label, value)| Some((label, value.as_deref()?))).collect();
+        if !self.note.is_empty() {
+            details.push(("Note", &self.note));
+        }
+        details
+    }
+}
+
 /// The longest a short text may be: four text-message parts of 153 characters.
 pub const SHORT_TEXT_LIMIT: usize = 612;
 

@@ -58,20 +58,8 @@ pub fn shortlist(
             plain.push_str("   This service is no longer running. Ask us about something else like it.\n");
         }
         plain.push_str(&format!("   What it is: {}\n", entry.summary));
-        let lines = [
-            ("When", &entry.when),
-            ("Where", &entry.address),
-            ("Phone", &entry.phone),
-            ("Email", &entry.email),
-            ("Website", &entry.website),
-        ];
-        for (label, value) in lines {
-            if let Some(value) = value {
-                plain.push_str(&format!("   {label}: {value}\n"));
-            }
-        }
-        if !entry.note.is_empty() {
-            plain.push_str(&format!("   Note: {}\n", entry.note));
+        for (label, value) in entry.details() {
+            plain.push_str(&format!("   {label}: {value}\n"));
         }
         plain.push_str(&format!("   More: {}\n", link(entry)));
     }
@@ -91,12 +79,7 @@ pub fn shortlist(
                         }
                         p style="margin: 0.25em 0" { (entry.summary) }
                         dl style="margin: 0" {
-                            @if let Some(when) = &entry.when { dt { "When" } dd { (when) } }
-                            @if let Some(address) = &entry.address { dt { "Where" } dd { (address) } }
-                            @if let Some(phone) = &entry.phone { dt { "Phone" } dd { (phone) } }
-                            @if let Some(email) = &entry.email { dt { "Email" } dd { (email) } }
-                            @if let Some(website) = &entry.website { dt { "Website" } dd { (website) } }
-                            @if !entry.note.is_empty() { dt { "Note" } dd { (entry.note) } }
+                            @for (label, value) in entry.details() { dt { (label) } dd { (value) } }
                         }
                     }
                 }

@@ -620,12 +620,7 @@ pub fn print(entries: &[ShortlistEntry], public_url: &str) -> Markup {
                                 @if !entry.running { p { strong { "No longer running." } " Ask us about something else like it." } }
                                 p { (entry.summary) }
                                 dl {
-                                    @if let Some(when) = &entry.when { dt { "When" } dd { (when) } }
-                                    @if let Some(address) = &entry.address { dt { "Where" } dd { (address) } }
-                                    @if let Some(phone) = &entry.phone { dt { "Phone" } dd { (phone) } }
-                                    @if let Some(email) = &entry.email { dt { "Email" } dd { (email) } }
-                                    @if let Some(website) = &entry.website { dt { "Website" } dd { (website) } }
-                                    @if !entry.note.is_empty() { dt { "Note" } dd { (entry.note) } }
+                                    @for (label, value) in entry.details() { dt { (label) } dd { (value) } }
                                     dt { "More" } dd { (public_url) "/services/" (entry.id) }
                                 }
                             }

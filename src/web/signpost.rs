@@ -205,7 +205,7 @@ async fn find_support(
         match postcode::parse(&asked.postcode) {
             Err(error) => errors.add("postcode", error.to_string()),
             Ok(parsed) => {
-                let located = db(state, move |conn| {
+                let (located, hood) = db(state, move |conn| {
                     let located = postcodes::locate(conn, &parsed)?;
                     let hood = match &located {
                         Located::Postcode(p) | Located::Terminated { place: p, .. } => {
@@ -216,13 +216,13 @@ async fn find_support(
                     Ok((located, hood))
                 })
                 .await?;
-                match located.0.place() {
+                match located.place() {
                     Some(found) => {
-                        place = Some((found.label.clone(), located.0.message()));
+                        place = Some((found.label.clone(), located.message()));
                         query.point = Some((found.latitude, found.longitude));
-                        neighbourhood = located.1;
+                        neighbourhood = hood;
                     }
-                    None => errors.add("postcode", located.0.message().unwrap_or_default()),
+                    None => errors.add("postcode", located.message().unwrap_or_default()),
                 }
             }
         }
