@@ -20,7 +20,7 @@ use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
 use crate::store::seed::Seeded;
 use crate::store::users::{Created, NewUser};
-use crate::store::{StoreError, areas, listings, neighbourhoods, postcodes, seed, stats, users};
+use crate::store::{Store, StoreError, areas, listings, neighbourhoods, postcodes, seed, stats, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -252,7 +252,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { .. } => serve(config),
         Command::Migrate => {
             let database = config.paths().database;
-            state::open(config)?;
+            state::open_store(&config)?;
             println!("The database at {} is up to date.", database.display());
             Ok(())
         }
@@ -296,8 +296,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::User { action: UserCommand::Add { email, role, name, organisation, neighbourhoods } } => {
-            let state = state::open(config)?;
-            add_user(&state, &email, &role, name, organisation, neighbourhoods)
+            let store = state::open_store(&config)?;
+            add_user(&store, &email, &role, name, organisation, neighbourhoods)
         }
         Command::Bench { what: BenchCommand::Neighbourhoods { areas, min, max, census } } => {
             let band = Band::new(min, max).map_err(CliError::Usage)?;
@@ -319,7 +319,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
         Command::Reindex => {
-            let state = state::open(config)?;
+            let state = match state::open(config.clone()) {
+                Ok(state) => state,
+                Err(StartError::Search(error)) if error.is_busy() => {
+                    // A server holds the index: it rebuilds when asked.
+                    index_sync::request_rebuild(&state::open_store(&config)?)
+                        .map_err(|e| CliError::Start(StartError::Sync(e)))?;
+                    println!("A running server holds the index: it has been asked to rebuild it, and will within a few seconds.");
+                    return Ok(());
+                }
+                Err(error) => return Err(error.into()),
+            };
             let started = Instant::now();
             let count = index_sync::rebuild(&state.store, &state.search, Utc::now().date_naive())
                 .map_err(|e| CliError::Start(StartError::Sync(e)))?;
@@ -327,8 +337,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Stats { json } => {
-            let state = state::open(config)?;
-            let counts = stats::collect(&mut *state.store.conn()?)?;
+            let store = state::open_store(&config)?;
+            let counts = stats::collect(&mut *store.conn()?)?;
             if json {
                 let text =
                     serde_json::to_string_pretty(&counts).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -592,7 +602,7 @@ fn report_neighbourhoods(conn: &mut crate::store::Conn, json: bool) -> Result<()
 }
 
 fn add_user(
-    state: &AppState,
+    store: &Store,
     email: &str,
     role: &str,
     name: Option<String>,
@@ -616,7 +626,7 @@ fn add_user(
                 .trim()
                 .parse()
                 .map_err(|_| CliError::Usage(format!("'{text}' is not an organisation id")))?;
-            if !listings::organisation_exists(&mut *state.store.conn()?, id)? {
+            if !listings::organisation_exists(&mut *store.conn()?, id)? {
                 return Err(CliError::Usage(format!("there is no organisation with the id {id}")));
             }
             Some(id)
@@ -633,9 +643,12 @@ fn add_user(
         .map_err(|e| CliError::Usage(format!("cannot read the password from standard input: {e}")))?;
     let password = password.trim_end_matches(['\r', '\n']);
     let password_hash = hash_password(password).map_err(|e| CliError::Usage(e.to_string()))?;
-    let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+    let name = match name {
+        Some(name) => text::required_line(&name, "the person's name").map_err(CliError::Usage)?,
+        None => email.split('@').next().unwrap_or(&email).to_string(),
+    };
     let user = NewUser { email: email.clone(), name, password_hash, role, organisation, neighbourhoods };
-    match users::create(&mut *state.store.conn()?, &user, Utc::now().naive_utc())? {
+    match users::create(&mut *store.conn()?, &user, Utc::now().naive_utc())? {
         Created::Added(id) => {
             println!("Added {email} as {} (id {id}).", role.label());
             Ok(())

@@ -14,9 +14,13 @@
 //! | `seed_demo` | `DOORSTEP_SEED_DEMO` | `true`: `serve` seeds the demo into an empty database |
 //! | `session_hours` | `DOORSTEP_SESSION_HOURS` | `12` |
 //! | `review_after_days` | `DOORSTEP_REVIEW_AFTER_DAYS` | `182` |
-//! | `sign_in_failures_per_account` | `DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT` | `5` |
-//! | `sign_in_failures_per_address` | `DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS` | `20` |
-//! | `sign_in_window_minutes` | `DOORSTEP_SIGN_IN_WINDOW_MINUTES` | `15` |
+//! | `sign_in_failures_before_delay` | `DOORSTEP_SIGN_IN_FAILURES_BEFORE_DELAY` | `3`: then each attempt at that account from that address waits 1 s, 2 s, 4 s … up to 15 minutes |
+//! | `sign_in_failures_per_account` | `DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT` | `5`: the account's owner is emailed |
+//! | `sign_in_failures_per_address` | `DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS` | `20`: then attempts from that address wait, a minute at most |
+//! | `sign_in_window_minutes` | `DOORSTEP_SIGN_IN_WINDOW_MINUTES` | `15`: failures are forgotten after this long without another |
+//! | `trusted_proxies` | `DOORSTEP_TRUSTED_PROXIES` | none: addresses or ranges (`10.0.0.0/8`) of proxies whose `X-Forwarded-For` is believed |
+//! | `request_timeout_seconds` | `DOORSTEP_REQUEST_TIMEOUT_SECONDS` | `30`: the longest a whole request may take, its body included |
+//! | `connections_per_address` | `DOORSTEP_CONNECTIONS_PER_ADDRESS` | `128`: open connections from one address (a trusted proxy excepted) |
 //! | `mail_url` | `DOORSTEP_MAIL_URL` | none: each email is written as an `.eml` file to the mail folder |
 //! | `mail_from` | `DOORSTEP_MAIL_FROM` | `Doorstep <doorstep@localhost>` |
 //! | `mail_retry_seconds` | `DOORSTEP_MAIL_RETRY_SECONDS` | `60`: the first wait before an email is tried again, doubling up to an hour |
@@ -28,7 +32,8 @@
 //! (STARTTLS), `smtps://user:password@host:465` (TLS from the start), or
 //! `smtp://host:25` (no TLS, for a relay on the same machine).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -61,12 +66,21 @@ pub struct Config {
     pub session_hours: u32,
     /// How long a listing may go unchecked before it is due for review.
     pub review_after_days: u32,
-    /// Failed sign-ins allowed for one account within the window.
+    /// Failed sign-ins at one account from one address before each further
+    /// attempt from there must wait, longer each time.
+    pub sign_in_failures_before_delay: u32,
+    /// Failed sign-ins at one account, from anywhere, after which its owner is emailed.
     pub sign_in_failures_per_account: u32,
-    /// Failed sign-ins allowed from one network address within the window.
+    /// Failed sign-ins from one address, at any account, before its attempts wait.
     pub sign_in_failures_per_address: u32,
-    /// The sign-in rate-limiting window.
+    /// How long failed sign-ins are remembered after the last one.
     pub sign_in_window_minutes: u32,
+    /// Proxies in front of the server: only from these is `X-Forwarded-For` believed.
+    pub trusted_proxies: Vec<AddressRange>,
+    /// The longest a whole request may take, body included, before it is answered 408.
+    pub request_timeout_seconds: u32,
+    /// How many connections one address may hold open at once.
+    pub connections_per_address: u32,
     /// The SMTP server email goes through; `None` writes `.eml` files instead.
     pub mail_url: Option<String>,
     /// Who email comes from.
@@ -91,9 +105,13 @@ impl Default for Config {
             seed_demo: true,
             session_hours: 12,
             review_after_days: 182,
+            sign_in_failures_before_delay: 3,
             sign_in_failures_per_account: 5,
             sign_in_failures_per_address: 20,
             sign_in_window_minutes: 15,
+            trusted_proxies: Vec::new(),
+            request_timeout_seconds: 30,
+            connections_per_address: 128,
             mail_url: None,
             mail_from: String::from("Doorstep <doorstep@localhost>"),
             mail_retry_seconds: 60,
@@ -115,9 +133,13 @@ struct ConfigFile {
     seed_demo: Option<bool>,
     session_hours: Option<u32>,
     review_after_days: Option<u32>,
+    sign_in_failures_before_delay: Option<u32>,
     sign_in_failures_per_account: Option<u32>,
     sign_in_failures_per_address: Option<u32>,
     sign_in_window_minutes: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
+    request_timeout_seconds: Option<u32>,
+    connections_per_address: Option<u32>,
     mail_url: Option<String>,
     mail_from: Option<String>,
     mail_retry_seconds: Option<u32>,
@@ -169,6 +191,11 @@ impl Config {
             number("DOORSTEP_SESSION_HOURS", from_file.session_hours, config.session_hours)?;
         config.review_after_days =
             number("DOORSTEP_REVIEW_AFTER_DAYS", from_file.review_after_days, config.review_after_days)?;
+        config.sign_in_failures_before_delay = number(
+            "DOORSTEP_SIGN_IN_FAILURES_BEFORE_DELAY",
+            from_file.sign_in_failures_before_delay,
+            config.sign_in_failures_before_delay,
+        )?;
         config.sign_in_failures_per_account = number(
             "DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT",
             from_file.sign_in_failures_per_account,
@@ -184,6 +211,21 @@ impl Config {
             from_file.sign_in_window_minutes,
             config.sign_in_window_minutes,
         )?;
+        config.request_timeout_seconds = number(
+            "DOORSTEP_REQUEST_TIMEOUT_SECONDS",
+            from_file.request_timeout_seconds,
+            config.request_timeout_seconds,
+        )?;
+        config.connections_per_address = number(
+            "DOORSTEP_CONNECTIONS_PER_ADDRESS",
+            from_file.connections_per_address,
+            config.connections_per_address,
+        )?;
+        let proxies = match env("DOORSTEP_TRUSTED_PROXIES") {
+            Some(list) => list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect(),
+            None => from_file.trusted_proxies.unwrap_or_default(),
+        };
+        config.trusted_proxies = proxies.iter().map(|p| p.parse()).collect::<Result<_, _>>()?;
         config.mail_retry_seconds =
             number("DOORSTEP_MAIL_RETRY_SECONDS", from_file.mail_retry_seconds, config.mail_retry_seconds)?;
         config.follow_up_days =
@@ -219,10 +261,13 @@ impl Config {
         let positive = [
             ("session_hours", self.session_hours),
             ("review_after_days", self.review_after_days),
+            ("sign_in_failures_before_delay", self.sign_in_failures_before_delay),
             ("sign_in_failures_per_account", self.sign_in_failures_per_account),
             ("sign_in_failures_per_address", self.sign_in_failures_per_address),
             ("sign_in_window_minutes", self.sign_in_window_minutes),
             ("mail_retry_seconds", self.mail_retry_seconds),
+            ("request_timeout_seconds", self.request_timeout_seconds),
+            ("connections_per_address", self.connections_per_address),
             ("follow_up_days", self.follow_up_days),
         ];
         for (name, value) in positive {
@@ -267,6 +312,56 @@ impl Config {
     /// Whether cookies must only travel over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// An address or a range of addresses (`192.0.2.10`, `10.0.0.0/8`, `fd00::/8`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddressRange {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl AddressRange {
+    /// Whether `address` is in the range.
+    pub fn contains(&self, address: IpAddr) -> bool {
+        // An IPv4 address may arrive written as IPv6 (::ffff:a.b.c.d).
+        let address = match address {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, address) {
+            (IpAddr::V4(net), IpAddr::V4(a)) => same_prefix(u128::from(u32::from(net)) << 96, u128::from(u32::from(a)) << 96, self.prefix),
+            (IpAddr::V6(net), IpAddr::V6(a)) => same_prefix(u128::from(net), u128::from(a), self.prefix),
+            _ => false,
+        }
+    }
+}
+
+fn same_prefix(a: u128, b: u128, bits: u8) -> bool {
+    bits == 0 || (a ^ b) >> (128 - u32::from(bits)) == 0
+}
+
+impl FromStr for AddressRange {
+    type Err = ConfigError;
+
+    fn from_str(text: &str) -> Result<Self, ConfigError> {
+        let bad = || {
+            ConfigError(format!(
+                "trusted_proxies: '{text}' is not an address or a range, like 10.0.0.5 or 10.0.0.0/8"
+            ))
+        };
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix.parse::<u8>().map_err(|_| bad())?)),
+            None => (text.trim(), None),
+        };
+        let network: IpAddr = address.parse().map_err(|_| bad())?;
+        let most = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(most);
+        if prefix > most {
+            return Err(bad());
+        }
+        Ok(AddressRange { network, prefix })
     }
 }
 
@@ -348,9 +443,26 @@ mod tests {
         assert!(message(&[("DOORSTEP_MAIL_URL", "mail.example.org")]).contains("smtp://"));
         assert!(message(&[("DOORSTEP_MAIL_FROM", "nobody")]).contains("email address"));
         assert!(message(&[("DOORSTEP_FOLLOW_UP_DAYS", "0")]).contains("at least 1"));
+        assert!(message(&[("DOORSTEP_TRUSTED_PROXIES", "10.0.0.0/33")]).contains("10.0.0.0/8"));
+        assert!(message(&[("DOORSTEP_TRUSTED_PROXIES", "proxy.internal")]).contains("not an address"));
+        assert!(message(&[("DOORSTEP_REQUEST_TIMEOUT_SECONDS", "0")]).contains("at least 1"));
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("doorstep.toml");
         std::fs::write(&file, "colour = \"blue\"\n").unwrap();
         assert!(Config::load(Some(&file), env(&[])).unwrap_err().0.contains("colour"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let config = Config::load(None, env(&[("DOORSTEP_TRUSTED_PROXIES", "192.0.2.10, 10.0.0.0/8,fd00::/8")])).unwrap();
+        let trusted = |a: &str| config.trusted_proxies.iter().any(|r| r.contains(a.parse().unwrap()));
+        assert!(trusted("192.0.2.10"));
+        assert!(!trusted("192.0.2.11"));
+        assert!(trusted("10.200.3.4"));
+        assert!(trusted("::ffff:10.1.1.1"), "IPv4 written as IPv6");
+        assert!(!trusted("11.0.0.1"));
+        assert!(trusted("fd12::1"));
+        assert!(!trusted("fe80::1"));
+        assert!(Config::load(None, env(&[])).unwrap().trusted_proxies.is_empty());
     }
 }

@@ -20,12 +20,21 @@ pub enum AppError {
     /// A staff page asked for by someone not signed in: send them to sign in.
     #[error("sign in required")]
     SignInRequired { next: String },
+    /// The path is known but does not answer this method; `allow` lists those it does.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     /// Signed in, but this role may not do this.
     #[error("forbidden")]
     Forbidden,
     /// A form came without a valid CSRF token.
     #[error("the form has expired")]
     FormExpired,
+    /// A form was sent from another site's page.
+    #[error("the form came from another site")]
+    CrossSite,
+    /// The request's body did not all arrive in time.
+    #[error("the request took too long")]
+    RequestTimeout,
     /// Too many attempts; try again later.
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
@@ -58,9 +67,11 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
-            AppError::Forbidden | AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -91,6 +102,9 @@ impl AppError {
                 ),
             ),
             AppError::BadRequest(message) => ("There is a problem with the request", message.clone()),
+            AppError::MethodNotAllowed { allow } => {
+                ("There is a problem with the request", format!("This address only answers {allow}."))
+            }
             AppError::Forbidden => (
                 "You cannot see this page",
                 String::from(
@@ -103,9 +117,19 @@ impl AppError {
                     "For your security, forms expire. Go back, reload the page and try again. Nothing was saved.",
                 ),
             ),
+            AppError::CrossSite => (
+                "The form came from another site",
+                String::from(
+                    "For your security, this site's forms can only be sent from its own pages. Nothing was saved.",
+                ),
+            ),
             AppError::TooManyRequests { retry_after_secs } => {
                 ("Too many attempts", format!("Wait {} and try again.", pages::minutes(*retry_after_secs)))
             }
+            AppError::RequestTimeout => (
+                "The page took too long to arrive",
+                String::from("What was sent did not all arrive in time. Go back and try again. Nothing was saved."),
+            ),
             AppError::Unavailable => {
                 ("Sorry, the service is busy", String::from("Try again in a few seconds."))
             }
@@ -121,6 +145,11 @@ impl AppError {
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let AppError::MethodNotAllowed { allow } = self
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            response.headers_mut().insert(header::ALLOW, value);
         }
         response
     }

@@ -50,8 +50,9 @@ impl AppState {
         mailer: Mailer,
     ) -> AppState {
         let limits = Limits {
-            per_account: config.sign_in_failures_per_account as usize,
-            per_address: config.sign_in_failures_per_address as usize,
+            free_per_pair: config.sign_in_failures_before_delay,
+            free_per_address: config.sign_in_failures_per_address,
+            alert_per_account: config.sign_in_failures_per_account,
             window: Duration::from_secs(u64::from(config.sign_in_window_minutes) * 60),
         };
         AppState {

@@ -16,6 +16,7 @@ mod access;
 mod boundaries;
 mod browser;
 mod cli;
+mod confidential;
 mod dashboard;
 mod neighbourhoods;
 mod pages;

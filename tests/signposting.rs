@@ -334,8 +334,23 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
         text[start..].chars().take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<').collect();
     let token = link.trim_start_matches("/follow-up/").split('?').next().unwrap().to_string();
     let mut citizen = app.browser().await;
-    let answered = citizen.get(&format!("/follow-up/{token}?answer=could_not_get_through")).await;
-    assert_eq!(answered.status, StatusCode::OK);
+    let opened = citizen.get(&format!("/follow-up/{token}?answer=could_not_get_through")).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.body.contains("You chose: <strong>I could not get through</strong>"));
+    {
+        let mut conn = app.state.store.conn().unwrap();
+        let recorded = signposting::follow_up_answer(&mut conn, &token).unwrap();
+        assert_eq!(recorded, Some(None), "opening the link (as a mail scanner would) records nothing");
+    }
+    let answered = citizen
+        .submit(
+            &format!("/follow-up/{token}?answer=could_not_get_through"),
+            &format!("/follow-up/{token}"),
+            &[("answer", "could_not_get_through")],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    let answered = citizen.get(answered.location()).await;
     assert!(answered.body.contains("Your answer is: <strong>I could not get through</strong>"));
     // They change their mind with the buttons on the page.
     let changed = citizen

@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::ids::NeighbourhoodId;
 use super::signposting::{Outcome, days_in, per_10000_a_year};
+use super::spreadsheet::Spreadsheet;
 
 /// One contact, as the dashboard counts it.
 #[derive(Clone, Debug, PartialEq)]
@@ -247,10 +248,11 @@ pub fn rate(value: Option<f64>) -> String {
 
 impl Figures {
     /// The same figures as the page, as CSV: one row per line of each
-    /// breakdown (whole area, neighbourhood, need, week, gap, follow-up answer).
+    /// breakdown (whole area, neighbourhood, need, week, gap, follow-up
+    /// answer), safe to open in a spreadsheet.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record([
+        let mut out = Spreadsheet::new();
+        out.row([
             "breakdown",
             "key",
             "label",
@@ -263,7 +265,7 @@ impl Figures {
             "unmet_per_10000_a_year",
         ])?;
         let mut line = |breakdown: &str, l: &Line| {
-            out.write_record([
+            out.row([
                 breakdown,
                 &l.key,
                 &l.label,
@@ -287,14 +289,14 @@ impl Figures {
             let (contacts, asked, unmet) =
                 (week.contacts.to_string(), week.asked.to_string(), week.unmet.to_string());
             let starts = week.starts.to_string();
-            out.write_record(["week", &starts, &starts, "", &contacts, &asked, &unmet, "", "", ""])?;
+            out.row(["week", &starts, &starts, "", &contacts, &asked, &unmet, "", "", ""])?;
         }
         for gap in &self.gaps {
             let label = format!("{}: {}", gap.neighbourhood, gap.need);
-            out.write_record(["gap", "", &label, "", "", &gap.asked.to_string(), "", "", "", ""])?;
+            out.row(["gap", "", &label, "", "", &gap.asked.to_string(), "", "", "", ""])?;
         }
         for (outcome, count) in &self.outcomes {
-            out.write_record([
+            out.row([
                 "follow_up",
                 outcome.code(),
                 outcome.label(),
@@ -307,8 +309,7 @@ impl Figures {
                 "",
             ])?;
         }
-        let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        out.finish()
     }
 }
 

@@ -8,6 +8,19 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Text that is not an id in its one written form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not an id: ids are written as 36 lower-case hexadecimal digits and hyphens")]
+pub struct NotAnId;
+
+/// Reads a UUID only in the form ids are written in (lower case, hyphenated,
+/// no braces or `urn:uuid:`), so that each record has one address.
+fn canonical(text: &str) -> Result<Uuid, NotAnId> {
+    let uuid = Uuid::try_parse(text).map_err(|_| NotAnId)?;
+    let mut written = Uuid::encode_buffer();
+    if uuid.hyphenated().encode_lower(&mut written) == text { Ok(uuid) } else { Err(NotAnId) }
+}
+
 macro_rules! typed_id {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -42,9 +55,9 @@ macro_rules! typed_id {
         }
 
         impl FromStr for $name {
-            type Err = uuid::Error;
+            type Err = NotAnId;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map(Self)
+                canonical(s).map(Self)
             }
         }
 
@@ -55,7 +68,7 @@ macro_rules! typed_id {
         }
 
         impl TryFrom<String> for $name {
-            type Error = uuid::Error;
+            type Error = NotAnId;
             fn try_from(s: String) -> Result<Self, Self::Error> {
                 s.parse()
             }
@@ -103,6 +116,21 @@ mod tests {
         let id = ServiceId::new();
         assert_eq!(id.to_string().parse::<ServiceId>().ok(), Some(id));
         assert!("not-a-uuid".parse::<ServiceId>().is_err());
+    }
+
+    #[test]
+    fn only_the_written_form_of_an_id_is_read() {
+        let written = "d0052000-0000-0000-0000-0000000000c3";
+        assert!(written.parse::<ServiceId>().is_ok());
+        for other in [
+            "D0052000-0000-0000-0000-0000000000C3",
+            "{d0052000-0000-0000-0000-0000000000c3}",
+            "urn:uuid:d0052000-0000-0000-0000-0000000000c3",
+            "d00520000000000000000000000000c3",
+            " d0052000-0000-0000-0000-0000000000c3",
+        ] {
+            assert_eq!(other.parse::<ServiceId>(), Err(NotAnId), "{other}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod needs;
 pub mod schedule;
 pub mod service_form;
 pub mod signposting;
+pub mod spreadsheet;
 pub mod text;
 pub mod throttle;
 pub mod views;

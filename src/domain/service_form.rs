@@ -281,7 +281,7 @@ fn check_delivery(chosen: &[String]) -> Result<Vec<DeliveryMode>, String> {
 
 fn check_languages(value: &str) -> Result<Vec<String>, String> {
     let languages: Vec<String> =
-        value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        value.split(',').map(|l| text::normalise(l, text::Shape::Line)).filter(|s| !s.is_empty()).collect();
     if languages.len() > 20 || languages.iter().any(|l| l.chars().count() > 60) {
         return Err(String::from("List up to 20 languages, separated by commas"));
     }

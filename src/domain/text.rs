@@ -1,5 +1,13 @@
 //! Checks on what people type: email addresses, phone numbers, web addresses and
 //! lengths. Each returns a sentence that can be shown next to the field.
+//!
+//! Every piece of text a person or a feed sends is made fit to keep by one
+//! function, `normalise`, before anything else looks at it: Unicode NFC, no
+//! control characters (but line breaks in text of several lines), no
+//! characters that turn the text's direction round. Names must also have a
+//! character that can be seen (`required_line`).
+
+use unicode_normalization::UnicodeNormalization;
 
 /// The longest single-line answer we keep (names, titles).
 pub const MAX_LINE: usize = 200;
@@ -31,28 +39,101 @@ impl FieldErrors {
     }
 }
 
-/// Trims a single-line answer and refuses it when it is empty or too long.
+/// Whether text is one line (a name, a title) or may run to several (a
+/// description, a note).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Line,
+    Lines,
+}
+
+/// Text as it is kept: NFC; line breaks as `\n` where the text may have
+/// several lines and as spaces where it may not; tabs as spaces; every other
+/// control character and every bidirectional embedding, override or isolate
+/// removed; trimmed. The one way text from people and feeds is taken in.
+pub fn normalise(value: &str, shape: Shape) -> String {
+    let mut kept = String::with_capacity(value.len());
+    let mut chars = value.nfc().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' | '\n' => {
+                // A Windows line break is one break, not two.
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                kept.push(if shape == Shape::Lines { '\n' } else { ' ' });
+            }
+            '\t' => kept.push(' '),
+            c if c.is_control() || turns_direction(c) => {}
+            c => kept.push(c),
+        }
+    }
+    kept.trim().to_string()
+}
+
+/// Embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069):
+/// they can make a name read differently from what it is.
+fn turns_direction(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a character leaves a mark: not a space, a control, or one of the
+/// characters that take up no room (zero-width spaces and joiners, direction
+/// marks, the byte-order mark, soft hyphens, fillers).
+fn is_visible(c: char) -> bool {
+    !c.is_whitespace()
+        && !c.is_control()
+        && !matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// A name or title: normalised, refused when it is empty, has no character
+/// that can be seen, is on several lines, is too long, or holds characters
+/// that turn its direction round.
 pub fn required_line(value: &str, what: &str) -> Result<String, String> {
-    let value = value.trim();
-    if value.is_empty() {
+    if value.chars().any(turns_direction) {
+        return Err(format!(
+            "{} must not contain characters that change the direction of the text",
+            capitalised(what)
+        ));
+    }
+    if value.trim().contains(['\r', '\n']) {
+        return Err(format!("{} must be on one line", capitalised(what)));
+    }
+    let value = normalise(value, Shape::Line);
+    if !value.chars().any(is_visible) {
         return Err(format!("Enter {what}"));
     }
     if value.chars().count() > MAX_LINE {
         return Err(format!("{} must be {MAX_LINE} characters or fewer", capitalised(what)));
     }
-    if value.chars().any(char::is_control) {
-        return Err(format!("{} must be on one line", capitalised(what)));
-    }
-    Ok(value.to_string())
+    Ok(value)
 }
 
-/// Trims a free-text answer and refuses it when it is too long.
+/// Free text, normalised, refused when it is too long; `None` when nothing
+/// that can be seen was written.
 pub fn optional_text(value: &str, what: &str, max: usize) -> Result<Option<String>, String> {
-    let value = value.trim();
+    let value = normalise(value, Shape::Lines);
     if value.chars().count() > max {
         return Err(format!("{} must be {max} characters or fewer", capitalised(what)));
     }
-    Ok((!value.is_empty()).then(|| value.replace("\r\n", "\n")))
+    Ok(value.chars().any(is_visible).then_some(value))
 }
 
 /// Checks an email address has the shape name@place.domain.
@@ -173,5 +254,27 @@ mod tests {
         assert_eq!(required_line("  ", "a name"), Err("Enter a name".into()));
         assert!(required_line(&"x".repeat(201), "a name").is_err());
         assert!(required_line("a\nb", "a name").is_err());
+    }
+
+    #[test]
+    fn text_is_normalised_on_the_way_in() {
+        // NFC: "e" and a combining acute become one "é".
+        assert_eq!(normalise("Cafe\u{0301}", Shape::Line), "Caf\u{e9}");
+        assert_eq!(normalise("a\u{0}b\u{1b}[31mc\u{7f}", Shape::Line), "ab[31mc");
+        assert_eq!(normalise("one\r\ntwo\rthree\nfour", Shape::Lines), "one\ntwo\nthree\nfour");
+        assert_eq!(normalise("one\r\ntwo\tthree", Shape::Line), "one two three");
+        assert_eq!(normalise("a\u{202E}b\u{2066}c", Shape::Lines), "abc");
+        assert_eq!(optional_text("  line\u{0}\r\nnext ", "it", 100), Ok(Some("line\nnext".into())));
+        assert_eq!(optional_text("\u{200B}\u{200D}", "it", 100), Ok(None));
+    }
+
+    #[test]
+    fn a_name_must_be_visible_and_read_as_it_is_written() {
+        assert_eq!(required_line("\u{200B}\u{200C}\u{FEFF}", "a name"), Err("Enter a name".into()));
+        assert_eq!(required_line("\u{0}\u{1b}", "a name"), Err("Enter a name".into()));
+        assert!(required_line("abc\u{202E}fed", "a name").unwrap_err().contains("direction"));
+        assert!(required_line("abc\u{2067}fed", "a name").unwrap_err().contains("direction"));
+        assert_eq!(required_line("Ty\u{0}Gwyn", "a name"), Ok("TyGwyn".into()));
+        assert_eq!(required_line("\u{645}\u{631}\u{62d}\u{628}\u{627}", "a name").map(|n| n.chars().count()), Ok(5));
     }
 }

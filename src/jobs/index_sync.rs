@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, Utc};
 
 use crate::search::{SearchError, SearchIndex};
-use crate::store::{Store, StoreError, search_feed};
+use crate::store::{Store, StoreError, meta, search_feed};
 
 /// Services taken off the queue at a time.
 const BATCH: i64 = 500;
@@ -52,21 +52,50 @@ pub fn sync(store: &Store, index: &SearchIndex, today: NaiveDate) -> Result<usiz
     }
 }
 
-/// Runs in the background while serving: every second, indexes anything
-/// queued (a change saved by another instance, or one whose immediate sync
-/// failed), and once a day rebuilds, because "open now" and "open on Saturday"
-/// are worked out for the day the index was built.
+/// How many rebuilds have been asked for, ever (`request_rebuild`).
+pub fn rebuild_requests(store: &Store) -> Result<u64, SyncError> {
+    let text = meta::get(&mut *store.conn()?, meta::REBUILD_REQUESTS)?;
+    Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
+}
+
+/// Asks every running server to rebuild its index: `doorstep reindex` while
+/// a server holds the index. Each server notices within a second.
+pub fn request_rebuild(store: &Store) -> Result<(), SyncError> {
+    let next = rebuild_requests(store)? + 1;
+    meta::set(&mut *store.conn()?, meta::REBUILD_REQUESTS, &next.to_string())?;
+    Ok(())
+}
+
+/// The most segments edits may split the index into before they are merged.
+const MOST_SEGMENTS: usize = 8;
+
+/// One round of the background work as of `today`: a rebuild when the day
+/// has changed or one was asked for since `seen` (then `seen` is brought up
+/// to date), otherwise whatever is queued; then a merge if the index has
+/// split into many segments.
+pub fn follow(store: &Store, index: &SearchIndex, today: NaiveDate, seen: &mut u64) -> Result<(), SyncError> {
+    let asked = rebuild_requests(store)?;
+    if index.built_for() != Some(today) || asked != *seen {
+        rebuild(store, index, today)?;
+        *seen = asked;
+    } else {
+        sync(store, index, today)?;
+    }
+    index.compact(MOST_SEGMENTS)?;
+    Ok(())
+}
+
+/// Runs in the background while serving: every second, one round of
+/// `follow`. A change saved by another instance, or one whose immediate sync
+/// failed, is indexed; the index is rebuilt once a day, because "open now"
+/// and "open on Saturday" are worked out for the day it was built, and when
+/// `doorstep reindex` asks.
 pub fn spawn(store: Store, index: Arc<SearchIndex>) {
     std::thread::spawn(move || {
+        let mut seen = rebuild_requests(&store).unwrap_or(0);
         loop {
             std::thread::sleep(Duration::from_secs(1));
-            let today = Utc::now().date_naive();
-            let result = if index.built_for() == Some(today) {
-                sync(&store, &index, today).map(|_| ())
-            } else {
-                rebuild(&store, &index, today).map(|_| ())
-            };
-            if let Err(error) = result {
+            if let Err(error) = follow(&store, &index, Utc::now().date_naive(), &mut seen) {
                 tracing::warn!(%error, "the search index could not be brought up to date; trying again");
             }
         }

@@ -130,6 +130,23 @@ pub fn send_shortlist(
     })
 }
 
+/// Warns the owner of an account that someone keeps failing to sign in to
+/// it: put in the outbox and tried at once.
+pub fn send_sign_in_warning(
+    store: &Store,
+    mailer: &Mailer,
+    config: &Config,
+    to: &str,
+    failures: u32,
+) -> Result<(), SendError> {
+    let minutes = config.sign_in_window_minutes;
+    let message = messages::sign_in_warning(&config.mail_from, to, failures, minutes, &config.public_url)?;
+    let (key, now) = (random_token(), Utc::now().naive_utc());
+    outbox::queue(&mut *store.conn()?, &key, None, "sign_in_warning", to, &message, now)?;
+    deliver(store, mailer, config, &key, now)?;
+    Ok(())
+}
+
 /// Puts every follow-up due by `now` in the outbox, each with its own
 /// answer token, and deletes its address. Returns how many.
 pub fn queue_follow_ups(store: &Store, config: &Config, now: NaiveDateTime) -> Result<usize, StoreError> {

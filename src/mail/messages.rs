@@ -121,3 +121,26 @@ pub fn follow_up(from: &str, to: &str, public_url: &str, token: &str) -> Result<
     );
     build(from, to, subject, plain, page)
 }
+
+/// Tells a member of staff that someone has been failing to sign in to their
+/// account, and what to do if it was not them.
+pub fn sign_in_warning(
+    from: &str,
+    to: &str,
+    failures: u32,
+    window_minutes: u32,
+    public_url: &str,
+) -> Result<Vec<u8>, MailError> {
+    let subject = "Someone has been trying to sign in to your Doorstep account";
+    let what = format!(
+        "Someone has tried to sign in to your Doorstep account at {public_url} with the wrong password \
+         {failures} times within {window_minutes} minutes."
+    );
+    let ok = "If it was you, nothing needs doing: sign in with your password as usual.";
+    let not_you = "If it was not you, your account has not been entered, and you can still sign in. \
+                   Each further wrong guess is made to wait longer. Tell an administrator, and choose a \
+                   new password if yours is used anywhere else.";
+    let plain = format!("Hello,\n\n{what}\n\n{ok}\n\n{not_you}\n");
+    let page = html_page(subject, html! { p { "Hello," } p { (what) } p { (ok) } p { (not_you) } });
+    build(from, to, subject, plain, page)
+}

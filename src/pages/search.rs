@@ -253,8 +253,12 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
                     }
                 }
             } @else {
+                @if asked.page > pages {
+                    @let only = if pages == 1 { String::from("is only 1 page") } else { format!("are only {pages} pages") };
+                    p { "There " (only) " of results. " a href=(asked.url(pages, true, false)) { "Go to the last page" } }
+                }
                 (list(r.hits, r.details))
-                @if pages > 1 && !asked.print {
+                @if pages > 1 && !asked.print && asked.page <= pages {
                     nav class="pagination" aria-label="Pages of results" {
                         @if asked.page > 1 { a href=(asked.url(asked.page - 1, true, false)) rel="prev" { "Previous page" } }
                         span { "Page " (asked.page) " of " (pages) }

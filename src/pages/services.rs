@@ -107,10 +107,11 @@ pub fn page(
                 h2 { "Venue" }
                 @for place in &view.locations {
                     @let l = &place.location;
-                    h3 { (l.name) }
                     @if l.confidential && !viewer.sees_confidential {
+                        // Nothing of the place itself, not even its name.
                         p { "The address is confidential. Contact the service and they will tell you where to go." }
                     } @else {
+                        h3 { (l.name) }
                         @if l.confidential { p { strong class="tag tag-warning" { "Confidential address: never share it" } } }
                         p {
                             (l.address_1) br;

@@ -64,6 +64,13 @@ pub enum SearchError {
     Io(String),
 }
 
+impl SearchError {
+    /// Whether another process (a running server) holds the index's writer.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, SearchError::Index(tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _)))
+    }
+}
+
 /// The fields of a service's document.
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
@@ -387,7 +394,12 @@ impl SearchIndex {
             .build();
         index.tokenizers().register(PLAIN, plain);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = index.writer(WRITER_MEMORY)?;
+        let writer: IndexWriter = index.writer(WRITER_MEMORY)?;
+        // Merges happen only under the writer's lock (`rebuild`, `compact`):
+        // a merge in the background could finish after a commit had dropped
+        // one of its segments (a service saved twice in quick succession
+        // leaves a segment with nothing live in it) and be thrown away.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let mut search = SearchIndex {
             index,
             snapshot: RwLock::new(Arc::new(Snapshot::load(reader.searcher(), fields.record, None)?)),
@@ -441,6 +453,19 @@ impl SearchIndex {
         }
         self.reload()?;
         Ok(())
+    }
+
+    /// Merges the index into one segment when edits have split it into more
+    /// than `most`, so searches stay quick. Commits wait meanwhile.
+    pub fn compact(&self, most: usize) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() <= most {
+            return Ok(());
+        }
+        writer.merge(&segments).wait()?;
+        drop(writer);
+        self.reload()
     }
 
     /// Re-indexes the services `changed`: each is removed, and those still

@@ -235,6 +235,46 @@ pub fn insert_location(conn: &mut Conn, location: &Location, now: NaiveDateTime)
     super::neighbourhoods::assign_locations(conn, Some(&location.id.to_string()))
 }
 
+/// Moves a venue to another point: its cell, small area and neighbourhood
+/// follow, the move is recorded, and every service meeting there is queued
+/// for the search index, all in one transaction.
+pub fn move_location(
+    conn: &mut Conn,
+    id: LocationId,
+    (latitude, longitude): (f64, f64),
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let key = id.to_string();
+        let (old_latitude, old_longitude): (f64, f64) =
+            locations::table.find(&key).select((locations::latitude, locations::longitude)).first(conn)?;
+        let h3_cell = cells::cell_of(latitude, longitude).map(super::cell_number);
+        diesel::update(locations::table.find(&key))
+            .set((
+                locations::latitude.eq(latitude),
+                locations::longitude.eq(longitude),
+                locations::h3_cell.eq(h3_cell),
+                locations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        super::neighbourhoods::assign_locations(conn, Some(&key))?;
+        let fields = [
+            ("latitude", Some(old_latitude.to_string()), Some(latitude.to_string())),
+            ("longitude", Some(old_longitude.to_string()), Some(longitude.to_string())),
+        ];
+        changes::record(conn, RecordKind::Location, &key, Action::Update, &fields, Some(by), None, now)?;
+        let meeting_here: Vec<String> = service_at_locations::table
+            .filter(service_at_locations::location_id.eq(&key))
+            .select(service_at_locations::service_id)
+            .load(conn)?;
+        for service in meeting_here {
+            search_feed::queue(conn, parse_id(&service)?, now)?;
+        }
+        Ok(())
+    })
+}
+
 /// Gives every location without an H3 cell its cell (rows saved before cells
 /// were kept). Returns how many were filled.
 pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {

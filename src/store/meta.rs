@@ -8,6 +8,8 @@ use super::{Conn, StoreResult};
 
 /// The key under which the demo's name is kept once it has been seeded.
 pub const DEMO: &str = "demo";
+/// How many index rebuilds have been asked for (`doorstep reindex` while serving).
+pub const REBUILD_REQUESTS: &str = "rebuild_requests";
 
 pub fn get(conn: &mut Conn, key: &str) -> StoreResult<Option<String>> {
     Ok(meta::table.find(key).select(meta::value).first(conn).optional()?)

@@ -490,7 +490,8 @@ pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarke
 /// Running services with a public venue in the neighbourhood, and those based
 /// elsewhere that serve it: borough-wide and national services, services
 /// that chose it among their neighbourhoods, and services whose radius from
-/// one of their venues reaches its centre. Both by name.
+/// one of their public venues reaches its centre. Both by name. A
+/// confidential venue plays no part.
 pub fn local_services(
     conn: &mut Conn,
     hood: &NeighbourhoodView,
@@ -541,10 +542,13 @@ pub fn service_reach(
         .filter(service_area_neighbourhoods::neighbourhood_id.eq_any(&ids))
         .select((service_area_neighbourhoods::neighbourhood_id, service_area_neighbourhoods::service_id))
         .load(conn)?;
+    // A radius is measured from public venues only: from a refuge's, the
+    // neighbourhoods it reached would draw a circle around its address.
     let radius: Vec<(String, Option<f64>, f64, f64)> = services::table
         .inner_join(service_at_locations::table.inner_join(locations::table))
         .filter(services::status.eq("active"))
         .filter(services::area.eq("radius"))
+        .filter(locations::confidential.eq(false))
         .select((services::id, services::area_radius_km, locations::latitude, locations::longitude))
         .load(conn)?;
     for (hood, service) in chosen {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::db;
 use crate::domain::directory::{DeliveryMode, ReferralRoute};
 use crate::domain::needs::Need;
+use crate::domain::text;
 use crate::geo::cells;
 use crate::geo::postcode;
 use crate::search::query::{Group, Hit, MAX_RESULTS, Open, SearchQuery};
@@ -108,7 +109,7 @@ pub fn read_query(
                 if value.chars().count() > MAX_TEXT {
                     return Err(ApiError::new("q", format!("q must be {MAX_TEXT} characters or fewer")));
                 }
-                q.text = value.chars().filter(|c| !c.is_control()).collect();
+                q.text = text::normalise(value, text::Shape::Line);
             }
             "need" => {
                 let slug = value.trim();
@@ -192,7 +193,7 @@ pub fn read_query(
     if !(1..=100).contains(&q.per_page) {
         return Err(ApiError::new("per_page", "per_page must be a whole number from 1 to 100"));
     }
-    if q.page * q.per_page > MAX_RESULTS {
+    if q.page.checked_mul(q.per_page).is_none_or(|last| last > MAX_RESULTS) {
         return Err(ApiError::new(
             "page",
             format!("only the first {MAX_RESULTS} results can be paged through"),

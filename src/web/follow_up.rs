@@ -1,6 +1,7 @@
-//! `/follow-up/{token}`: the citizen's one-click answer to "did you get the
-//! help you needed?". The link in the email records the answer it names; the
-//! page lets them change it.
+//! `/follow-up/{token}`: the citizen's answer to "did you get the help you
+//! needed?". A link in the email opens the page with the answer it names
+//! chosen, and one button sends it: a GET never records anything, since mail
+//! systems open links to check them. The page also changes an answer.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -34,16 +35,17 @@ pub async fn show(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    if let Some((_, code)) = query_pairs(&req).into_iter().find(|(k, _)| k == "answer") {
-        record(&state, token.clone(), read_answer(&code)?).await?;
-    }
+    let chosen = match query_pairs(&req).into_iter().find(|(k, _)| k == "answer") {
+        Some((_, code)) => Some(read_answer(&code)?),
+        None => None,
+    };
     let answer = {
         let token = token.clone();
         db(&state, move |conn| signposting::follow_up_answer(conn, &token))
             .await?
             .ok_or(AppError::NotFound)?
     };
-    Ok(page_with_status(StatusCode::OK, pages::follow_up::page(&visitor.frame, &token, answer)))
+    Ok(page_with_status(StatusCode::OK, pages::follow_up::page(&visitor.frame, &token, answer, chosen)))
 }
 
 pub async fn answer(

@@ -5,6 +5,7 @@
 pub mod accessibility;
 pub mod api;
 pub mod assets;
+pub mod connections;
 pub mod dashboard;
 pub mod follow_up;
 pub mod health;
@@ -24,57 +25,103 @@ pub mod staff;
 use std::str::FromStr;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{AppService, HttpServiceFactory, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
-use actix_web::{App, HttpResponse, web};
+use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, guard, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{Conn, StoreResult};
 
-/// Every path the site answers, in one table.
+/// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::show))
-        .route("/healthz", web::get().to(health::show))
-        .route("/accessibility", web::get().to(accessibility::show))
-        .route("/sitemap.xml", web::get().to(sitemap::sitemap))
-        .route("/search", web::get().to(search::show))
-        .route("/api/search", web::get().to(api::search))
-        .route("/api/openapi.json", web::get().to(api::openapi))
-        .route("/assets/{file}", web::get().to(assets::show))
-        .route("/needs", web::get().to(needs::index))
-        .route("/needs/{slug}", web::get().to(needs::show))
-        .route("/neighbourhoods", web::get().to(neighbourhoods::index))
-        .route("/neighbourhoods/{slug}", web::get().to(neighbourhoods::show))
-        .route("/services/{id}", web::get().to(services::show))
-        .route("/organisations/{id}", web::get().to(organisations::show))
-        .route("/sign-in", web::get().to(sign_in::show))
-        .route("/sign-in", web::post().to(sign_in::submit))
-        .route("/sign-out", web::post().to(sign_in::sign_out))
-        .route("/signpost", web::get().to(signpost::start))
-        .route("/signpost/contacts", web::post().to(signpost::create))
-        .route("/signpost/contacts/{id}", web::get().to(signpost::show))
-        .route("/signpost/contacts/{id}/shortlist", web::post().to(signpost::add))
-        .route("/signpost/contacts/{id}/shortlist", web::get().to(signpost::shortlist))
-        .route("/signpost/contacts/{id}/shortlist/{service}", web::post().to(signpost::change))
-        .route("/signpost/contacts/{id}/email", web::post().to(signpost::email))
-        .route("/signpost/contacts/{id}/print", web::get().to(signpost::print))
-        .route("/signpost/contacts/{id}/risk", web::post().to(signpost::escalate))
-        .route("/signpost/contacts/{id}/finish", web::post().to(signpost::finish))
-        .route("/dashboard", web::get().to(dashboard::show))
-        .route("/dashboard.csv", web::get().to(dashboard::csv))
-        .route("/follow-up/{token}", web::get().to(follow_up::show))
-        .route("/follow-up/{token}", web::post().to(follow_up::answer))
-        .route("/staff", web::get().to(staff::home))
-        .route("/staff/services/new", web::get().to(staff::services::new))
-        .route("/staff/services", web::post().to(staff::services::create))
-        .route("/staff/services/{id}/edit", web::get().to(staff::services::edit))
-        .route("/staff/services/{id}", web::post().to(staff::services::update))
-        .route("/staff/services/{id}/verify", web::post().to(staff::services::verify))
-        .route("/staff/services/{id}/history", web::get().to(staff::services::history))
-        .route("/staff/neighbourhoods/{slug}", web::get().to(staff::neighbourhoods::edit))
-        .route("/staff/neighbourhoods/{slug}/name", web::post().to(staff::neighbourhoods::rename))
-        .route("/staff/neighbourhoods/{slug}/move", web::post().to(staff::neighbourhoods::move_small_area));
+    use staff::{neighbourhoods as staff_hoods, services as staff_services};
+    cfg.service(at("/").get(home::show))
+        .service(at("/healthz").get(health::show))
+        .service(at("/accessibility").get(accessibility::show))
+        .service(at("/sitemap.xml").get(sitemap::sitemap))
+        .service(at("/search").get(search::show))
+        .service(at("/api/search").get(api::search))
+        .service(at("/api/openapi.json").get(api::openapi))
+        .service(at("/assets/{file}").get(assets::show))
+        .service(at("/needs").get(needs::index))
+        .service(at("/needs/{slug}").get(needs::show))
+        .service(at("/neighbourhoods").get(neighbourhoods::index))
+        .service(at("/neighbourhoods/{slug}").get(neighbourhoods::show))
+        .service(at("/services/{id}").get(services::show))
+        .service(at("/organisations/{id}").get(organisations::show))
+        .service(at("/sign-in").get(sign_in::show).post(sign_in::submit))
+        .service(at("/sign-out").post(sign_in::sign_out))
+        .service(at("/signpost").get(signpost::start))
+        .service(at("/signpost/contacts").post(signpost::create))
+        .service(at("/signpost/contacts/{id}").get(signpost::show))
+        .service(at("/signpost/contacts/{id}/shortlist").get(signpost::shortlist).post(signpost::add))
+        .service(at("/signpost/contacts/{id}/shortlist/{service}").post(signpost::change))
+        .service(at("/signpost/contacts/{id}/email").post(signpost::email))
+        .service(at("/signpost/contacts/{id}/print").get(signpost::print))
+        .service(at("/signpost/contacts/{id}/risk").post(signpost::escalate))
+        .service(at("/signpost/contacts/{id}/finish").post(signpost::finish))
+        .service(at("/dashboard").get(dashboard::show))
+        .service(at("/dashboard.csv").get(dashboard::csv))
+        .service(at("/follow-up/{token}").get(follow_up::show).post(follow_up::answer))
+        .service(at("/staff").get(staff::home))
+        .service(at("/staff/services/new").get(staff_services::new))
+        .service(at("/staff/services").post(staff_services::create))
+        .service(at("/staff/services/{id}/edit").get(staff_services::edit))
+        .service(at("/staff/services/{id}").post(staff_services::update))
+        .service(at("/staff/services/{id}/verify").post(staff_services::verify))
+        .service(at("/staff/services/{id}/history").get(staff_services::history))
+        .service(at("/staff/neighbourhoods/{slug}").get(staff_hoods::edit))
+        .service(at("/staff/neighbourhoods/{slug}/name").post(staff_hoods::rename))
+        .service(at("/staff/neighbourhoods/{slug}/move").post(staff_hoods::move_small_area));
+}
+
+/// One path of the route table and the methods it answers. A GET answers HEAD
+/// too; any other method is answered 405, with the methods it does answer in
+/// `Allow`.
+struct At {
+    resource: Resource,
+    allow: Vec<&'static str>,
+}
+
+fn at(path: &str) -> At {
+    At { resource: web::resource(path), allow: Vec::new() }
+}
+
+impl At {
+    fn get<F, Args>(mut self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let get_or_head = guard::Any(guard::Get()).or(guard::Head());
+        self.resource = self.resource.route(web::route().guard(get_or_head).to(handler));
+        self.allow.extend(["GET", "HEAD"]);
+        self
+    }
+
+    fn post<F, Args>(mut self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.resource = self.resource.route(web::post().to(handler));
+        self.allow.push("POST");
+        self
+    }
+}
+
+impl HttpServiceFactory for At {
+    fn register(self, config: &mut AppService) {
+        let allow = self.allow.join(", ");
+        let refuse = move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(AppError::MethodNotAllowed { allow }) }
+        };
+        self.resource.default_service(web::to(refuse)).register(config);
+    }
 }
 
 /// The whole application, as `serve` runs it and the tests drive it.
@@ -89,6 +136,24 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let mut headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+        // Only "use my location" asks the browser for anything.
+        .add((
+            "Permissions-Policy",
+            "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()",
+        ))
+        .add(("Cache-Control", "private, no-cache"));
+    if state.config.public_url.starts_with("https://") {
+        // A year: browsers then refuse to reach the site over plain HTTP.
+        headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+    }
     App::new()
         .app_data(web::Data::new(state))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
@@ -98,18 +163,9 @@ pub fn app(
         .configure(routes)
         .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
         .wrap(from_fn(session::frame_and_csrf))
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("X-Frame-Options", "DENY"))
-                .add(("Referrer-Policy", "same-origin"))
-                .add((
-                    "Content-Security-Policy",
-                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-                ))
-                .add(("Cache-Control", "private, no-cache")),
-        )
+        .wrap(headers)
         .wrap(actix_web::middleware::Compress::default())
+        .wrap(from_fn(connections::limits))
 }
 
 /// Runs store work on the blocking pool: diesel is synchronous.

@@ -1,10 +1,14 @@
 //! Who is asking, and whether their form is genuine.
 //!
 //! Two signed, HttpOnly, SameSite=Lax cookies: `doorstep_session` names a staff
-//! session kept in the database; `doorstep_csrf` holds a random token that every
-//! form must send back in its `csrf_token` field. A form without it, or with a
-//! different one, is refused before its handler runs: state-changing handlers
-//! take `CheckedForm`, never a bare form extractor.
+//! session kept in the database; `doorstep_csrf` holds a random secret, made
+//! anew at every sign-in and sign-out. Every form carries a token in its
+//! `csrf_token` field: an HMAC, under the cookie key, of that secret and the
+//! session, so that a token is good only with the session it was made for. A
+//! form without it, or with another, is refused before its handler runs:
+//! state-changing handlers take `CheckedForm`, never a bare form extractor.
+//! And a POST whose `Origin` (or, failing that, `Referer`) names another site
+//! is refused whatever it carries.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -27,19 +31,70 @@ pub const CSRF_COOKIE: &str = "doorstep_csrf";
 /// The most a form may send.
 const FORM_LIMIT: usize = 64 * 1024;
 
-/// This request's CSRF token, kept in the request's extensions: the one its
+/// This request's CSRF secret, kept in the request's extensions: the one its
 /// cookie carries (put there by `frame_and_csrf`), or a new one made the first
 /// time a page asks for it.
 #[derive(Clone, Debug)]
-struct CsrfToken(String);
+struct CsrfSecret(String);
 
-fn csrf_token(req: &HttpRequest) -> String {
-    if let Some(token) = req.extensions().get::<CsrfToken>() {
-        return token.0.clone();
+fn csrf_secret(req: &HttpRequest) -> String {
+    if let Some(secret) = req.extensions().get::<CsrfSecret>() {
+        return secret.0.clone();
     }
-    let token = random_token();
-    req.extensions_mut().insert(CsrfToken(token.clone()));
-    token
+    let secret = random_token();
+    req.extensions_mut().insert(CsrfSecret(secret.clone()));
+    secret
+}
+
+/// The token this request's forms carry: its CSRF secret bound to its session.
+fn csrf_token(req: &HttpRequest) -> String {
+    let Ok(state) = state_of(req) else { return String::new() };
+    let session = read_signed(req, &state.cookie_key, SESSION_COOKIE).unwrap_or_default();
+    form_token(&state.cookie_key, &csrf_secret(req), &session)
+}
+
+/// HMAC-SHA256 of the secret and the session under the cookie key, as hex.
+fn form_token(key: &[u8], secret: &str, session: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else { return String::new() };
+    for part in ["doorstep csrf", secret, session] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new CSRF secret's cookie, for sign-in and sign-out: a token made for
+/// the session before is no good after.
+pub fn renewed_csrf_cookie(state: &AppState) -> Cookie<'static> {
+    signed_cookie(state, CSRF_COOKIE, random_token())
+}
+
+/// Whether a POST comes from this site's own pages: its `Origin`, or failing
+/// that its `Referer`, is the site's public address or the host it was sent
+/// to. A request with neither (not from a browser) is left to the token.
+fn same_site(req: &HttpRequest, public_url: &str) -> bool {
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let origin = match (header(header::ORIGIN), header(header::REFERER)) {
+        (Some(origin), _) => origin.to_string(),
+        (None, Some(referer)) => origin_of(referer),
+        (None, None) => return true,
+    };
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin == origin_of(public_url) || (!host.is_empty() && authority_of(&origin) == Some(host))
+}
+
+/// `scheme://host[:port]` of a web address.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split(['/', '?', '#']).next().unwrap_or("")),
+        None => String::new(),
+    }
+}
+
+/// The `host[:port]` of an origin; `None` for "null" and anything else without a scheme.
+fn authority_of(origin: &str) -> Option<&str> {
+    origin.split_once("://").map(|(_, authority)| authority)
 }
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
@@ -84,10 +139,15 @@ pub async fn frame_and_csrf(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = state_of(req.request())?;
     let existing = read_signed(req.request(), &state.cookie_key, CSRF_COOKIE).filter(|t| t.len() == 64);
-    if let Some(token) = &existing {
-        req.extensions_mut().insert(CsrfToken(token.clone()));
+    if let Some(secret) = &existing {
+        req.extensions_mut().insert(CsrfSecret(secret.clone()));
     }
-    let mut res = next.call(req).await?.map_into_boxed_body();
+    let unsafe_method = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+    let mut res = if unsafe_method && !same_site(req.request(), &state.config.public_url) {
+        req.error_response(AppError::CrossSite).map_into_boxed_body()
+    } else {
+        next.call(req).await?.map_into_boxed_body()
+    };
     if res.status().is_client_error() || res.status().is_server_error() {
         let frame = Frame { user: None, csrf_token: csrf_token(res.request()), demo: state.demo.clone() };
         let page = res.response().error().and_then(|e| e.as_error::<AppError>()).map(|e| e.page(&frame));
@@ -102,7 +162,7 @@ pub async fn frame_and_csrf(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if existing.is_none() && is_page {
-        let cookie = signed_cookie(&state, CSRF_COOKIE, csrf_token(res.request()));
+        let cookie = signed_cookie(&state, CSRF_COOKIE, csrf_secret(res.request()));
         if let Ok(value) = header::HeaderValue::from_str(&cookie.to_string()) {
             res.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -212,15 +272,22 @@ impl FromRequest for CheckedForm {
             if !is_form {
                 return Err(AppError::BadRequest(String::from("Send the form from the page it is on.")));
             }
-            let body =
-                body.await.map_err(|_| AppError::BadRequest(String::from("The form could not be read.")))?;
+            let body = body.await.map_err(|e| {
+                if super::connections::timed_out(&e) {
+                    AppError::RequestTimeout
+                } else {
+                    AppError::BadRequest(String::from("The form could not be read."))
+                }
+            })?;
             if body.len() > FORM_LIMIT {
                 return Err(AppError::BadRequest(String::from("The form is too large.")));
             }
             let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
             let form = CheckedForm(fields);
-            let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-            if expected.is_empty()
+            let has_secret = req.extensions().get::<CsrfSecret>().is_some();
+            let expected = csrf_token(&req);
+            if !has_secret
+                || expected.is_empty()
                 || !constant_time_eq(form.get("csrf_token").as_bytes(), expected.as_bytes())
             {
                 return Err(AppError::FormExpired);
@@ -232,4 +299,44 @@ impl FromRequest for CheckedForm {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn a_token_is_good_only_for_its_secret_and_session() {
+        let key = [7u8; 64];
+        let token = form_token(&key, "secret", "session");
+        assert_eq!(token.len(), 64);
+        assert_eq!(token, form_token(&key, "secret", "session"));
+        assert_ne!(token, form_token(&key, "secret", "another session"));
+        assert_ne!(token, form_token(&key, "another secret", "session"));
+        assert_ne!(token, form_token(&[8u8; 64], "secret", "session"));
+        // The parts are told apart by their lengths, not run together.
+        assert_ne!(form_token(&key, "ab", "c"), form_token(&key, "a", "bc"));
+    }
+
+    #[test]
+    fn only_this_site_may_post_its_forms() {
+        let post = |headers: &[(&str, &str)]| {
+            let mut req = TestRequest::post().insert_header(("Host", "127.0.0.1:8080"));
+            for &(name, value) in headers {
+                req = req.insert_header((name, value));
+            }
+            same_site(&req.to_http_request(), "https://doorstep.example.org")
+        };
+        assert!(post(&[("Origin", "https://doorstep.example.org")]));
+        assert!(post(&[("Origin", "http://127.0.0.1:8080")]), "the host it was sent to");
+        assert!(post(&[("Referer", "http://127.0.0.1:8080/sign-in?next=/staff")]));
+        assert!(post(&[]), "not a browser: the token decides");
+        assert!(!post(&[("Origin", "https://evil.example")]));
+        assert!(!post(&[("Origin", "null")]));
+        assert!(!post(&[("Origin", "https://doorstep.example.org.evil.example")]));
+        assert!(!post(&[("Referer", "https://evil.example/page")]));
+        assert!(!post(&[("Origin", "https://evil.example"), ("Referer", "http://127.0.0.1:8080/")]));
+    }
 }

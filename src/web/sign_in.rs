@@ -7,11 +7,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
-use super::session::{CheckedForm, SESSION_COOKIE, Visitor, read_signed, removal_cookie, signed_cookie};
+use super::connections::client_address;
+use super::session::{
+    CheckedForm, SESSION_COOKIE, Visitor, read_signed, removal_cookie, renewed_csrf_cookie, signed_cookie,
+};
 use super::{db, page_with_status, see_other};
 use crate::domain::accounts::{decoy_hash, random_token, verify_password};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
+use crate::jobs::outbox;
 use crate::pages;
 use crate::state::AppState;
 use crate::store::users;
@@ -45,7 +49,7 @@ pub async fn submit(
     let email = form.get("email").trim().to_string();
     let password = form.get("password").to_string();
     let next = safe_next(form.get("next"));
-    let address = req.peer_addr().map_or_else(|| String::from("unknown"), |a| a.ip().to_string());
+    let address = client_address(&req, &state.config).map_or_else(|| String::from("unknown"), |a| a.to_string());
 
     let mut errors = FieldErrors::default();
     if email.is_empty() {
@@ -76,23 +80,48 @@ pub async fn submit(
     .await?;
 
     let Some(user) = user else {
-        state.throttle.failed(&email, &address, Instant::now());
+        let failed = state.throttle.failed(&email, &address, Instant::now());
+        if failed.report_to_owner {
+            tell_owner(&state, &email, failed.account_failures).await;
+        }
         let mut errors = FieldErrors::default();
         errors.add("email", "Enter a correct email address and password");
         let page = pages::sign_in::page(&visitor.frame, &email, &next, &errors);
         return Ok(page_with_status(StatusCode::UNAUTHORIZED, page));
     };
-    state.throttle.succeeded(&email);
+    state.throttle.succeeded(&email, &address);
     let token = random_token();
     let now = Utc::now().naive_utc();
     let expires = now + Duration::hours(i64::from(state.config.session_hours));
     let session_token = token.clone();
     db(&state, move |conn| users::start_session(conn, user.id, &session_token, now, expires)).await?;
     let mut response = see_other(&next);
-    response
-        .add_cookie(&signed_cookie(&state, SESSION_COOKIE, token))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    for cookie in [signed_cookie(&state, SESSION_COOKIE, token), renewed_csrf_cookie(&state)] {
+        response.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    }
     Ok(response)
+}
+
+/// Emails the owner of `email`'s account, if there is one, that someone has
+/// been failing to sign in to it. Put in the outbox, so a mail server that is
+/// down only delays it; what goes wrong is logged, never shown to the person
+/// signing in (who may not be the owner).
+async fn tell_owner(state: &AppState, email: &str, failures: u32) {
+    let (store, mailer, config, email) =
+        (state.store.clone(), state.mailer.clone(), state.config.clone(), email.to_string());
+    let sent = web::block(move || -> Result<(), outbox::SendError> {
+        if let Some((user, _)) = users::find_by_email(&mut *store.conn()?, &email)? {
+            outbox::send_sign_in_warning(&store, &mailer, &config, &user.email, failures)?;
+        }
+        Ok(())
+    })
+    .await;
+    let error = match sent {
+        Ok(Ok(())) => return,
+        Ok(Err(error)) => error.to_string(),
+        Err(error) => error.to_string(),
+    };
+    tracing::warn!(%error, "the warning of failed sign-ins could not be sent");
 }
 
 pub async fn sign_out(
@@ -104,7 +133,9 @@ pub async fn sign_out(
         db(&state, move |conn| users::end_session(conn, &token)).await?;
     }
     let mut response = see_other("/");
-    response.add_cookie(&removal_cookie(SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
+    for cookie in [removal_cookie(SESSION_COOKIE), renewed_csrf_cookie(&state)] {
+        response.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    }
     Ok(response)
 }
 

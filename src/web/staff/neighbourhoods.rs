@@ -8,7 +8,7 @@ use super::super::session::{CheckedForm, Staff};
 use super::super::{db, page_with_status, see_other};
 use crate::domain::accounts::Role;
 use crate::domain::ids::NeighbourhoodId;
-use crate::domain::text::FieldErrors;
+use crate::domain::text::{self, FieldErrors};
 use crate::error::AppError;
 use crate::geo::neighbourhoods::Band;
 use crate::pages;
@@ -105,17 +105,16 @@ pub async fn rename(
 ) -> Result<HttpResponse, AppError> {
     administrator(&staff)?;
     let slug = slug.into_inner();
-    let name = posted.get("name").split_whitespace().collect::<Vec<_>>().join(" ");
     let mut errors = FieldErrors::default();
-    if name.is_empty() {
-        errors.add("name", "Enter the neighbourhood's name");
-    } else if name.chars().count() > NAME_LIMIT {
+    let name = errors.take("name", text::required_line(posted.get("name"), "the neighbourhood's name"));
+    let name = name.map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
+    if name.as_ref().is_some_and(|n| n.chars().count() > NAME_LIMIT) {
         errors.add("name", format!("The name must be {NAME_LIMIT} characters or fewer"));
     }
-    if !errors.is_empty() {
+    let (Some(name), true) = (name, errors.is_empty()) else {
         let typed = Typed { name: Some(posted.get("name").to_string()), ..Typed::default() };
         return form_page(&state, &staff, slug, typed, &errors, None).await;
-    }
+    };
     let new_slug = db(&state, move |conn| {
         let hood = neighbourhoods::by_slug(conn, &slug)?;
         neighbourhoods::rename(conn, hood.id, &name)
