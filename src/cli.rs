@@ -325,7 +325,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     // A server holds the index: it rebuilds when asked.
                     index_sync::request_rebuild(&state::open_store(&config)?)
                         .map_err(|e| CliError::Start(StartError::Sync(e)))?;
-                    println!("A running server holds the index: it has been asked to rebuild it, and will within a few seconds.");
+                    println!(
+                        "A running server holds the index: it has been asked to rebuild it, and will within a few seconds."
+                    );
                     return Ok(());
                 }
                 Err(error) => return Err(error.into()),

@@ -33,8 +33,8 @@
 //! `smtp://host:25` (no TLS, for a relay on the same machine).
 
 use std::net::{IpAddr, SocketAddr};
-use std::str::FromStr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use serde::Deserialize;
 
@@ -222,7 +222,9 @@ impl Config {
             config.connections_per_address,
         )?;
         let proxies = match env("DOORSTEP_TRUSTED_PROXIES") {
-            Some(list) => list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect(),
+            Some(list) => {
+                list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
+            }
             None => from_file.trusted_proxies.unwrap_or_default(),
         };
         config.trusted_proxies = proxies.iter().map(|p| p.parse()).collect::<Result<_, _>>()?;
@@ -331,7 +333,9 @@ impl AddressRange {
             v4 => v4,
         };
         match (self.network, address) {
-            (IpAddr::V4(net), IpAddr::V4(a)) => same_prefix(u128::from(u32::from(net)) << 96, u128::from(u32::from(a)) << 96, self.prefix),
+            (IpAddr::V4(net), IpAddr::V4(a)) => {
+                same_prefix(u128::from(u32::from(net)) << 96, u128::from(u32::from(a)) << 96, self.prefix)
+            }
             (IpAddr::V6(net), IpAddr::V6(a)) => same_prefix(u128::from(net), u128::from(a), self.prefix),
             _ => false,
         }
@@ -454,7 +458,9 @@ mod tests {
 
     #[test]
     fn trusted_proxies_are_addresses_and_ranges() {
-        let config = Config::load(None, env(&[("DOORSTEP_TRUSTED_PROXIES", "192.0.2.10, 10.0.0.0/8,fd00::/8")])).unwrap();
+        let config =
+            Config::load(None, env(&[("DOORSTEP_TRUSTED_PROXIES", "192.0.2.10, 10.0.0.0/8,fd00::/8")]))
+                .unwrap();
         let trusted = |a: &str| config.trusted_proxies.iter().any(|r| r.contains(a.parse().unwrap()));
         assert!(trusted("192.0.2.10"));
         assert!(!trusted("192.0.2.11"));

@@ -128,7 +128,9 @@ impl AppError {
             }
             AppError::RequestTimeout => (
                 "The page took too long to arrive",
-                String::from("What was sent did not all arrive in time. Go back and try again. Nothing was saved."),
+                String::from(
+                    "What was sent did not all arrive in time. Go back and try again. Nothing was saved.",
+                ),
             ),
             AppError::Unavailable => {
                 ("Sorry, the service is busy", String::from("Try again in a few seconds."))

@@ -140,39 +140,169 @@ async fn a_wrong_password_gets_the_same_answer_as_an_unknown_email() {
 }
 
 #[actix_web::test]
-async fn sign_in_rate_limiting_engages_per_account() {
-    let app = TestApp::empty();
-    app.add_user("kim@example.org", Role::Connector, None);
-    let mut browser = app.browser().await;
-    for attempt in 0..5 {
-        browser.address = format!("192.0.2.{}:4000", attempt + 1);
-        let page = browser.sign_in("kim@example.org", "guess").await;
-        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
-    }
-    // Even the right password, from a new address, waits now.
-    browser.address = "198.51.100.1:4000".into();
-    let locked = browser.sign_in("kim@example.org", PASSWORD).await;
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.body.contains("Too many attempts"));
-    assert!(locked.headers.get("retry-after").is_some());
-    assert_eq!(browser.get("/staff").await.status, StatusCode::SEE_OTHER, "not signed in");
-    // Another account is not affected.
-    app.add_user("sam@example.org", Role::Advisor, None);
-    assert_eq!(browser.sign_in("sam@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+async fn a_token_is_good_only_with_the_session_it_was_made_for() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Administrator, None);
+    let service = {
+        let mut conn = app.state.store.conn().unwrap();
+        listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
+    };
+    let verify = format!("/staff/services/{service}/verify");
+    // The attacker's own pair: a CSRF cookie and the token that goes with it.
+    let mut attacker = app.browser().await;
+    let attackers_token = attacker.get("/sign-in").await.csrf_token();
+    let attackers_cookie = attacker.cookie("doorstep_csrf").unwrap();
+    // The victim signs in; their CSRF cookie is made anew as they do.
+    let mut victim = app.browser().await;
+    victim.get("/sign-in").await;
+    let before = victim.cookie("doorstep_csrf").unwrap();
+    let old_token = victim.get("/sign-in").await.csrf_token();
+    victim.sign_in("kim@example.org", PASSWORD).await;
+    assert_ne!(victim.cookie("doorstep_csrf").unwrap(), before, "renewed at sign-in");
+    assert_eq!(victim.post(&verify, &[("csrf_token", &old_token)]).await.status, StatusCode::FORBIDDEN);
+    // The victim's session with the attacker's pair planted beside it.
+    victim.set_cookie("doorstep_csrf", &attackers_cookie);
+    let forged = victim.post(&verify, &[("csrf_token", &attackers_token)]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let history = |app: &TestApp| {
+        doorstep::store::changes::history(
+            &mut app.state.store.conn().unwrap(),
+            doorstep::store::changes::RecordKind::Service,
+            &service.to_string(),
+        )
+        .unwrap()
+        .len()
+    };
+    assert_eq!(history(&app), 0, "nothing was changed");
+    // The page's own token, for this session, works.
+    let ok = victim.submit(&format!("/services/{service}"), &verify, &[]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(history(&app), 1);
 }
 
 #[actix_web::test]
-async fn sign_in_rate_limiting_engages_per_address() {
+async fn a_form_sent_from_another_site_is_refused_whatever_it_carries() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Administrator, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let service = {
+        let mut conn = app.state.store.conn().unwrap();
+        listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
+    };
+    let page = format!("/services/{service}");
+    let verify = format!("/staff/services/{service}/verify");
+    for (header, value) in [
+        ("Origin", "https://evil.example"),
+        ("Origin", "null"),
+        ("Referer", "https://evil.example/innocent-page"),
+    ] {
+        browser.headers = vec![(header.into(), value.into())];
+        let refused = browser.submit(&page, &verify, &[]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{header}: {value}");
+        assert!(refused.body.contains("The form came from another site"));
+    }
+    // From the site's own pages it works (the host asked for counts too: see
+    // `session::tests::only_this_site_may_post_its_forms`).
+    browser.headers = vec![("Origin".into(), app.state.config.public_url.clone())];
+    assert_eq!(browser.submit(&page, &verify, &[]).await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn a_stranger_guessing_is_slowed_but_never_locks_the_owner_out_and_the_owner_is_told() {
+    let app = TestApp::empty();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut stranger = app.browser().await;
+    stranger.address = "203.0.113.66:4000".into();
+    for attempt in 0..4 {
+        let page = stranger.sign_in("kim@example.org", "guess").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    // After three free tries, each further one from there must wait, longer each time.
+    let waiting = stranger.sign_in("kim@example.org", "guess").await;
+    assert_eq!(waiting.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(waiting.body.contains("Too many attempts"));
+    assert_eq!(waiting.headers.get("retry-after").unwrap(), "1");
+    assert!(mail_to(&app, "kim@example.org").is_empty(), "four failures: not yet worth an email");
+
+    // The owner, at their own desk, signs in with the right password at once.
+    let mut owner = app.browser().await;
+    owner.address = "192.0.2.44:5000".into();
+    assert_eq!(owner.sign_in("kim@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(owner.get("/staff").await.status, StatusCode::OK);
+
+    // A fifth failure, from anywhere, tells the owner, once.
+    let mut another = app.browser().await;
+    another.address = "198.51.100.9:4000".into();
+    for _ in 0..3 {
+        assert_eq!(another.sign_in("KIM@example.org", "guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let mail = mail_to(&app, "kim@example.org");
+    assert_eq!(mail.len(), 1, "one warning for one run of failures");
+    assert!(mail[0].contains("Subject: Someone has been trying to sign in to your Doorstep account"));
+    assert!(mail[0].contains("with the wrong password 5 times"), "{}", mail[0]);
+    // Nobody is told about an account that does not exist.
+    for n in 0..6 {
+        another.address = format!("198.51.100.{}:4000", 20 + n);
+        another.sign_in("nobody@example.org", "guess").await;
+    }
+    assert!(mail_to(&app, "nobody@example.org").is_empty());
+}
+
+#[actix_web::test]
+async fn an_address_trying_many_accounts_is_slowed_while_others_are_not() {
     let app = TestApp::empty();
     app.add_user("kim@example.org", Role::Connector, None);
     let mut browser = app.browser().await;
-    for n in 0..20 {
+    for n in 0..21 {
         let page = browser.sign_in(&format!("user{n}@example.org"), "guess").await;
         assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {n}");
     }
-    assert_eq!(browser.sign_in("kim@example.org", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let waiting = browser.sign_in("kim@example.org", PASSWORD).await;
+    assert_eq!(waiting.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = waiting.headers.get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "a minute at most: {wait}");
     browser.address = "198.51.100.7:4000".into();
     assert_eq!(browser.sign_in("kim@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_by_its_own_address() {
+    // The harness's requests come from 192.0.2.10: here, the proxy.
+    let app = TestApp::empty_with(|c| c.trusted_proxies = vec!["192.0.2.10".parse().unwrap()]);
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut attacker = app.browser().await;
+    attacker.headers = vec![("X-Forwarded-For".into(), "203.0.113.66".into())];
+    for _ in 0..4 {
+        attacker.sign_in("kim@example.org", "guess").await;
+    }
+    assert_eq!(attacker.sign_in("kim@example.org", "guess").await.status, StatusCode::TOO_MANY_REQUESTS);
+    // A client cannot pick its own address: the proxy's last entry is the one believed.
+    attacker.headers = vec![("X-Forwarded-For".into(), "192.0.2.99, 203.0.113.66".into())];
+    assert_eq!(attacker.sign_in("kim@example.org", "guess").await.status, StatusCode::TOO_MANY_REQUESTS);
+    let mut colleague = app.browser().await;
+    colleague.headers = vec![("X-Forwarded-For".into(), "198.51.100.20".into())];
+    assert_eq!(colleague.sign_in("kim@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+
+    // Without the proxy trusted, the header is not believed: everyone is the proxy.
+    let app = TestApp::empty();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    for n in 0..4 {
+        browser.headers = vec![("X-Forwarded-For".into(), format!("203.0.113.{n}"))];
+        browser.sign_in("kim@example.org", "guess").await;
+    }
+    browser.headers = vec![("X-Forwarded-For".into(), "198.51.100.20".into())];
+    assert_eq!(browser.sign_in("kim@example.org", "guess").await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// The emails written to the mail folder for `to`.
+fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
+    let Ok(files) = std::fs::read_dir(app.dir.path().join("mail")) else { return Vec::new() };
+    files
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .filter(|m| m.contains(&format!("To: {to}")))
+        .collect()
 }
 
 #[actix_web::test]

@@ -18,6 +18,7 @@ mod browser;
 mod cli;
 mod confidential;
 mod dashboard;
+mod hardening;
 mod neighbourhoods;
 mod pages;
 mod places;

@@ -192,3 +192,35 @@ fn the_pages_benchmark_times_the_results_page_on_the_demo() {
     }
     assert!(printed.contains("bytes of HTML") && printed.contains("budget: results page p50 under 5 ms"));
 }
+
+#[actix_web::test]
+async fn commands_that_need_only_the_database_run_while_a_server_holds_the_index() {
+    // The test app holds the index's writer, as a running server does.
+    let app = crate::common::TestApp::with_demo();
+    let data = app.dir.path();
+    let added = doorstep(
+        data,
+        &["user", "add", "--email", "new@example.org", "--role", "advisor"],
+        "a long password\n",
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let mut browser = app.browser().await;
+    let signed_in = browser.sign_in("new@example.org", "a long password").await;
+    assert_eq!(signed_in.status, actix_web::http::StatusCode::SEE_OTHER, "the new account works at once");
+    let stats = doorstep(data, &["stats"], "");
+    assert!(stats.status.success(), "{}", text(&stats));
+    let migrate = doorstep(data, &["migrate"], "");
+    assert!(migrate.status.success(), "{}", text(&migrate));
+
+    // reindex asks the server, which rebuilds on its next round.
+    let reindex = doorstep(data, &["reindex"], "");
+    assert!(reindex.status.success(), "{}", text(&reindex));
+    assert!(text(&reindex).contains("asked to rebuild"), "{}", text(&reindex));
+    let (store, search) = (&app.state.store, &app.state.search);
+    assert_eq!(doorstep::jobs::index_sync::rebuild_requests(store).unwrap(), 1);
+    let mut seen = 0;
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::follow(store, search, today, &mut seen).unwrap();
+    assert_eq!(seen, 1, "the server has rebuilt for the request");
+    assert_eq!(search.segments(), 1, "a rebuilt index is one segment");
+}

@@ -36,7 +36,11 @@ async fn moving_a_refuge_changes_nothing_a_visitor_or_an_advisor_sees() {
     let mut advisor = app.browser().await;
     advisor.sign_in(ADVISOR, PASSWORD).await;
     let started = advisor
-        .submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "phone"), ("returning", "no")])
+        .submit(
+            "/signpost",
+            "/signpost/contacts",
+            &[("risk", "no"), ("channel", "phone"), ("returning", "no")],
+        )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER);
     let workspace = started.location().to_string();
@@ -61,8 +65,11 @@ async fn moving_a_refuge_changes_nothing_a_visitor_or_an_advisor_sees() {
         set_radius(&app, refuge, radii[which], admin);
         move_venue(&app, venue, place, admin);
         let seen = snapshot(&app, &mut visitor, &mut advisor, &workspace, refuge, &postcodes).await;
-        let changed: Vec<&String> =
-            seen.iter().filter(|(path, body)| baselines[which].get(*path) != Some(*body)).map(|(p, _)| p).collect();
+        let changed: Vec<&String> = seen
+            .iter()
+            .filter(|(path, body)| baselines[which].get(*path) != Some(*body))
+            .map(|(p, _)| p)
+            .collect();
         assert!(
             changed.is_empty(),
             "with the refuge moved to {place:?} and a radius of {} km, these changed: {changed:?}",
@@ -162,11 +169,8 @@ where
         assert!(page.status.is_success(), "{path}: {}", page.status);
         seen.insert(path, page.body);
     }
-    let mut staff = vec![
-        String::from("/dashboard"),
-        String::from("/dashboard.csv"),
-        format!("/services/{refuge}"),
-    ];
+    let mut staff =
+        vec![String::from("/dashboard"), String::from("/dashboard.csv"), format!("/services/{refuge}")];
     staff.extend(postcodes.iter().map(|postcode| workspace_search(workspace, postcode)));
     for path in staff {
         let page = advisor.get(&path).await;

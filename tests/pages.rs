@@ -87,13 +87,15 @@ async fn a_refuge_address_is_shown_only_to_those_whose_role_allows() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains(&address), "the public never sees the refuge's postcode");
     assert!(page.body.contains("The address is confidential"));
+    assert!(!page.body.contains("Safe house"), "nor the venue's name");
     assert!(!page.body.contains("class=\"marker\""), "nor a map of where it is");
     assert!(!page.body.contains("GeoCoordinates"), "nor its place in the JSON-LD");
 
     app.add_user("jo@example.org", Role::Advisor, None);
     let mut advisor = app.browser().await;
     advisor.sign_in("jo@example.org", PASSWORD).await;
-    assert!(!advisor.get(&format!("/services/{id}")).await.body.contains(&address));
+    let seen = advisor.get(&format!("/services/{id}")).await.body;
+    assert!(!seen.contains(&address) && !seen.contains("Safe house"), "an advisor sees neither");
 
     app.add_user("kim@example.org", Role::Connector, None);
     let mut connector = app.browser().await;

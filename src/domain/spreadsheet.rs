@@ -54,7 +54,8 @@ mod tests {
 
     #[test]
     fn formulas_are_written_as_text() {
-        for formula in ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        for formula in ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+        {
             assert_eq!(safe_cell(formula), format!("'{formula}"));
         }
         for plain in ["Ashworth (south west)", "12.5", "", "a=b", " =x"] {

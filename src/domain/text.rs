@@ -275,6 +275,9 @@ mod tests {
         assert!(required_line("abc\u{202E}fed", "a name").unwrap_err().contains("direction"));
         assert!(required_line("abc\u{2067}fed", "a name").unwrap_err().contains("direction"));
         assert_eq!(required_line("Ty\u{0}Gwyn", "a name"), Ok("TyGwyn".into()));
-        assert_eq!(required_line("\u{645}\u{631}\u{62d}\u{628}\u{627}", "a name").map(|n| n.chars().count()), Ok(5));
+        assert_eq!(
+            required_line("\u{645}\u{631}\u{62d}\u{628}\u{627}", "a name").map(|n| n.chars().count()),
+            Ok(5)
+        );
     }
 }

@@ -80,7 +80,8 @@ impl SignInThrottle {
             delay.checked_sub(now.duration_since(f.last)).filter(|left| !left.is_zero())
         };
         let pair = wait(pair_key(account, address), self.limits.free_per_pair, LONGEST_PAIR_WAIT);
-        let from = wait(Key::Address(address.to_string()), self.limits.free_per_address, LONGEST_ADDRESS_WAIT);
+        let from =
+            wait(Key::Address(address.to_string()), self.limits.free_per_address, LONGEST_ADDRESS_WAIT);
         pair.max(from)
     }
 
@@ -199,8 +200,9 @@ mod tests {
             .collect();
         assert_eq!(reports, [false, false, false, false, true, false, false, false]);
         let after_quiet = now + Duration::from_secs(901);
-        let reports: Vec<bool> =
-            (0..5).map(|_| throttle.failed("sam@example.org", "192.0.2.1", after_quiet).report_to_owner).collect();
+        let reports: Vec<bool> = (0..5)
+            .map(|_| throttle.failed("sam@example.org", "192.0.2.1", after_quiet).report_to_owner)
+            .collect();
         assert_eq!(reports, [false, false, false, false, true], "a new run after a quiet window");
     }
 

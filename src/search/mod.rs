@@ -67,7 +67,13 @@ pub enum SearchError {
 impl SearchError {
     /// Whether another process (a running server) holds the index's writer.
     pub fn is_busy(&self) -> bool {
-        matches!(self, SearchError::Index(tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _)))
+        matches!(
+            self,
+            SearchError::Index(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _
+            ))
+        )
     }
 }
 

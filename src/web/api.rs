@@ -84,15 +84,15 @@ pub struct PlaceOut {
 }
 
 fn flag(field: &'static str, value: &str) -> Result<bool, ApiError> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "" | "0" | "false" | "no" | "off" => Ok(false),
-        "1" | "true" | "yes" | "on" => Ok(true),
+    match value {
+        "false" => Ok(false),
+        "true" => Ok(true),
         _ => Err(ApiError::new(field, format!("{field} must be true or false"))),
     }
 }
 
 fn number<T: std::str::FromStr>(field: &'static str, value: &str, what: &str) -> Result<T, ApiError> {
-    value.trim().parse().map_err(|_| ApiError::new(field, format!("{field} must be {what}")))
+    value.parse().map_err(|_| ApiError::new(field, format!("{field} must be {what}")))
 }
 
 /// The search the query string asks for, checked; and the place to resolve.
@@ -112,7 +112,7 @@ pub fn read_query(
                 q.text = text::normalise(value, text::Shape::Line);
             }
             "need" => {
-                let slug = value.trim();
+                let slug = value.as_str();
                 if !taxonomy.iter().any(|n| n.slug == slug) {
                     return Err(ApiError::new(
                         "need",
@@ -137,9 +137,8 @@ pub fn read_query(
                 q.radius_m = Some(km * 1_000.0);
             }
             "open" => {
-                let code = value.trim().to_ascii_lowercase();
-                let day = WEEK.into_iter().find(|&d| weekday_code(d) == code);
-                q.open = Some(match (code.as_str(), day) {
+                let day = WEEK.into_iter().find(|&d| weekday_code(d) == value);
+                q.open = Some(match (value.as_str(), day) {
                     ("now", _) => Open::Now,
                     (_, Some(day)) => Open::On(day),
                     _ => {
@@ -168,13 +167,13 @@ pub fn read_query(
                 }
                 q.language = Some(value.trim().to_string());
             }
-            "delivery" if !value.trim().is_empty() => {
-                q.delivery = Some(DeliveryMode::from_code(value.trim()).ok_or_else(|| {
+            "delivery" => {
+                q.delivery = Some(DeliveryMode::from_code(value).ok_or_else(|| {
                     ApiError::new("delivery", "delivery must be one of in_person, phone, online, home_visit")
                 })?);
             }
-            "referral" if !value.trim().is_empty() => {
-                let route = ReferralRoute::from_code(value.trim()).ok_or_else(|| {
+            "referral" => {
+                let route = ReferralRoute::from_code(value).ok_or_else(|| {
                     ApiError::new("referral", "referral must be one of drop_in, self, professional")
                 })?;
                 if !q.referral.contains(&route) {
@@ -182,22 +181,18 @@ pub fn read_query(
                 }
             }
             "taking_new" => q.taking_new = flag("taking_new", value)?,
-            "page" => q.page = number("page", value, "a whole number from 1")?,
+            "page" => q.page = number("page", value, "a whole number from 1 to 1000")?,
             "per_page" => q.per_page = number("per_page", value, "a whole number from 1 to 100")?,
             _ => {}
         }
     }
-    if q.page == 0 {
-        return Err(ApiError::new("page", "page must be a whole number from 1"));
+    // Only the first MAX_RESULTS results are ranked: a page past them is
+    // empty, and a page number that could never hold one is refused.
+    if !(1..=MAX_RESULTS).contains(&q.page) {
+        return Err(ApiError::new("page", "page must be a whole number from 1 to 1000"));
     }
     if !(1..=100).contains(&q.per_page) {
         return Err(ApiError::new("per_page", "per_page must be a whole number from 1 to 100"));
-    }
-    if q.page.checked_mul(q.per_page).is_none_or(|last| last > MAX_RESULTS) {
-        return Err(ApiError::new(
-            "page",
-            format!("only the first {MAX_RESULTS} results can be paged through"),
-        ));
     }
     match (lat, lon) {
         (Some(lat), Some(lon)) if cells::on_globe(lat, lon) => q.point = Some((lat, lon)),
@@ -208,8 +203,9 @@ pub fn read_query(
         (None, Some(_)) => return Err(ApiError::new("lat", "give lat with lon")),
         (None, None) => {}
     }
-    if q.radius_m.is_some() && q.point.is_none() && postcode_text.is_none() {
-        return Err(ApiError::new("radius_km", "radius_km needs a postcode, or lat and lon"));
+    // A distance from nowhere limits nothing.
+    if q.point.is_none() && postcode_text.is_none() {
+        q.radius_m = None;
     }
     Ok((q, postcode_text))
 }
@@ -239,12 +235,17 @@ pub async fn resolve_place(
         message: None,
     });
     if let Some(text) = postcode_text {
-        let parsed = postcode::parse(&text).map_err(|e| ApiError::new("postcode", e.to_string()))?;
+        // A postcode that cannot be found, however it is written, is not found.
+        let not_found = |message: String| ApiError {
+            status: StatusCode::NOT_FOUND,
+            ..ApiError::new("postcode", message)
+        };
+        let parsed = postcode::parse(&text).map_err(|e| not_found(e.to_string()))?;
         let located =
             db(state, move |conn| postcodes::locate(conn, &parsed)).await.map_err(ApiError::unavailable)?;
         let message = located.message();
         let Some(found) = located.place() else {
-            return Err(ApiError::new("postcode", message.unwrap_or_default()));
+            return Err(not_found(message.unwrap_or_default()));
         };
         query.point = Some((found.latitude, found.longitude));
         place = Some(PlaceOut {
@@ -309,6 +310,27 @@ impl Serialize for Counts<'_> {
     }
 }
 
-pub async fn openapi() -> HttpResponse {
-    HttpResponse::build(StatusCode::OK).content_type("application/json").body(OPENAPI)
+pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
+    match document(&state.search.needs) {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("application/json")
+            .insert_header(("Access-Control-Allow-Origin", "*"))
+            .body(body),
+        Err(error) => ApiError::unavailable(error).response(),
+    }
+}
+
+/// The OpenAPI document, with this site's needs as the values `need` takes,
+/// so that the document says exactly what `read_query` accepts.
+pub fn document(needs: &[Need]) -> Result<String, serde_json::Error> {
+    let mut document: serde_json::Value = serde_json::from_str(OPENAPI)?;
+    let slugs: Vec<serde_json::Value> = needs.iter().map(|n| n.slug.clone().into()).collect();
+    let parameters =
+        document.pointer_mut("/paths/~1api~1search/get/parameters").and_then(|p| p.as_array_mut());
+    for parameter in parameters.into_iter().flatten() {
+        if parameter["name"] == "need" {
+            parameter["schema"]["items"]["enum"] = serde_json::Value::Array(slugs.clone());
+        }
+    }
+    serde_json::to_string_pretty(&document)
 }

@@ -7,8 +7,8 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -19,8 +19,8 @@ use futures_core::Stream;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
-use actix_web::web::Bytes;
 use actix_web::middleware::Next;
+use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use crate::config::{AddressRange, Config};
@@ -120,7 +120,8 @@ pub async fn limits(
     }
     let limit = Duration::from_secs(u64::from(config.request_timeout_seconds));
     let body = req.take_payload();
-    let timed: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> = Box::pin(Deadline { body, sleep: Box::pin(actix_web::rt::time::sleep(limit)) });
+    let timed: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(Deadline { body, sleep: Box::pin(actix_web::rt::time::sleep(limit)) });
     req.set_payload(Payload::from(timed));
     next.call(req).await.map(ServiceResponse::map_into_boxed_body)
 }

@@ -47,7 +47,7 @@ pub async fn show(
         };
         page_with_status(StatusCode::BAD_REQUEST, pages::search::results(&visitor.frame, &results))
     };
-    let (mut query, postcode) = match api::read_query(&pairs, needs) {
+    let (mut query, postcode) = match api::read_query(&tidy(&pairs), needs) {
         Ok(read) => read,
         Err(error) => return Ok(refused(&error)),
     };
@@ -56,7 +56,7 @@ pub async fn show(
     }
     let place = match api::resolve_place(&state, &mut query, postcode).await {
         Ok(place) => place,
-        Err(error) if error.status() == StatusCode::BAD_REQUEST => return Ok(refused(&error)),
+        Err(error) if error.status().is_client_error() => return Ok(refused(&error)),
         Err(_) => return Err(AppError::Unavailable),
     };
     let found = state.search.search(&query, Utc::now()).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -87,4 +87,26 @@ pub async fn show(
         problem: None,
     };
     Ok(page_with_status(StatusCode::OK, pages::search::results(&visitor.frame, &results)))
+}
+
+/// What the page's form sends, as `/api/search` takes it: the form leaves
+/// fields empty and ticks boxes with any of the usual words, people type days
+/// in capitals and postcodes with spaces around them; the API takes exact
+/// values only.
+fn tidy(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .filter_map(|(key, value)| {
+            let value = if key == "q" { value.clone() } else { value.trim().to_string() };
+            let value = match key.as_str() {
+                "free" | "step_free" | "taking_new" => match value.to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => String::from("true"),
+                    _ => return None,
+                },
+                "open" => value.to_ascii_lowercase(),
+                _ => value,
+            };
+            (!value.is_empty()).then(|| (key.clone(), value))
+        })
+        .collect()
 }

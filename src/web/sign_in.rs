@@ -49,7 +49,8 @@ pub async fn submit(
     let email = form.get("email").trim().to_string();
     let password = form.get("password").to_string();
     let next = safe_next(form.get("next"));
-    let address = client_address(&req, &state.config).map_or_else(|| String::from("unknown"), |a| a.to_string());
+    let address =
+        client_address(&req, &state.config).map_or_else(|| String::from("unknown"), |a| a.to_string());
 
     let mut errors = FieldErrors::default();
     if email.is_empty() {

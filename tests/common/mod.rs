@@ -107,7 +107,7 @@ impl TestApp {
         impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
     > {
         let app = test::init_service(doorstep::web::app(self.state.clone())).await;
-        Browser { app, cookies: BTreeMap::new(), address: "192.0.2.10:50000".into() }
+        Browser { app, cookies: BTreeMap::new(), address: "192.0.2.10:50000".into(), headers: Vec::new() }
     }
 }
 
@@ -139,6 +139,9 @@ pub struct Browser<S> {
     cookies: BTreeMap<String, String>,
     /// The network address requests come from.
     pub address: String,
+    /// Headers sent with every request, such as the `X-Forwarded-For` a
+    /// proxy in front would add, or another site's `Origin`.
+    pub headers: Vec<(String, String)>,
 }
 
 impl<S, B> Browser<S>
@@ -148,6 +151,9 @@ where
 {
     async fn send(&mut self, request: TestRequest) -> Page {
         let mut request = request.peer_addr(self.address.parse().expect("an address"));
+        for (name, value) in &self.headers {
+            request = request.insert_header((name.as_str(), value.as_str()));
+        }
         for (name, value) in &self.cookies {
             request = request.cookie(actix_web::cookie::Cookie::new(name.clone(), value.clone()));
         }
@@ -167,6 +173,12 @@ where
 
     pub async fn get(&mut self, path: &str) -> Page {
         self.send(TestRequest::get().uri(path)).await
+    }
+
+    /// A request with any method and no body.
+    pub async fn request(&mut self, method: &str, path: &str) -> Page {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("a method");
+        self.send(TestRequest::default().method(method).uri(path)).await
     }
 
     /// Posts a form exactly as given (no token is added).
