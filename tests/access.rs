@@ -90,10 +90,7 @@ async fn a_form_without_a_valid_csrf_token_is_refused() {
     app.add_user("kim@example.org", Role::Administrator, None);
     let mut browser = app.browser().await;
     browser.sign_in("kim@example.org", PASSWORD).await;
-    let service = {
-        let mut conn = app.state.store.conn().unwrap();
-        listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
-    };
+    let service = due_for_review(&app);
     let verify = format!("/staff/services/{service}/verify");
     let missing = browser.post(&verify, &[]).await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
@@ -143,10 +140,7 @@ async fn a_wrong_password_gets_the_same_answer_as_an_unknown_email() {
 async fn a_token_is_good_only_with_the_session_it_was_made_for() {
     let app = TestApp::with_demo();
     app.add_user("kim@example.org", Role::Administrator, None);
-    let service = {
-        let mut conn = app.state.store.conn().unwrap();
-        listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
-    };
+    let service = due_for_review(&app);
     let verify = format!("/staff/services/{service}/verify");
     // The attacker's own pair: a CSRF cookie and the token that goes with it.
     let mut attacker = app.browser().await;
@@ -186,10 +180,7 @@ async fn a_form_sent_from_another_site_is_refused_whatever_it_carries() {
     app.add_user("kim@example.org", Role::Administrator, None);
     let mut browser = app.browser().await;
     browser.sign_in("kim@example.org", PASSWORD).await;
-    let service = {
-        let mut conn = app.state.store.conn().unwrap();
-        listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
-    };
+    let service = due_for_review(&app);
     let page = format!("/services/{service}");
     let verify = format!("/staff/services/{service}/verify");
     for (header, value) in [
@@ -334,4 +325,10 @@ async fn a_tampered_session_cookie_is_ignored() {
     assert_eq!(browser.get("/staff").await.status, StatusCode::SEE_OTHER, "an unsigned token");
     browser.set_cookie("doorstep_session", &real);
     assert_eq!(browser.get("/staff").await.status, StatusCode::OK);
+}
+
+/// A service of the demo that is due for review, so that verifying it is a change.
+fn due_for_review(app: &TestApp) -> doorstep::domain::ids::ServiceId {
+    let mut conn = app.state.store.conn().unwrap();
+    listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
 }
