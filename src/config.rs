@@ -19,7 +19,7 @@
 //! | `sign_in_failures_per_address` | `DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS` | `20`: then attempts from that address wait, a minute at most |
 //! | `sign_in_window_minutes` | `DOORSTEP_SIGN_IN_WINDOW_MINUTES` | `15`: failures are forgotten after this long without another |
 //! | `trusted_proxies` | `DOORSTEP_TRUSTED_PROXIES` | none: addresses or ranges (`10.0.0.0/8`) of proxies whose `X-Forwarded-For` is believed |
-//! | `request_timeout_seconds` | `DOORSTEP_REQUEST_TIMEOUT_SECONDS` | `30`: the longest a whole request may take, its body included |
+//! | `request_timeout_seconds` | `DOORSTEP_REQUEST_TIMEOUT_SECONDS` | `30`: how long a request's body may take to arrive before the answer is 408 |
 //! | `connections_per_address` | `DOORSTEP_CONNECTIONS_PER_ADDRESS` | `128`: open connections from one address (a trusted proxy excepted) |
 //! | `mail_url` | `DOORSTEP_MAIL_URL` | none: each email is written as an `.eml` file to the mail folder |
 //! | `mail_from` | `DOORSTEP_MAIL_FROM` | `Doorstep <doorstep@localhost>` |
@@ -77,7 +77,7 @@ pub struct Config {
     pub sign_in_window_minutes: u32,
     /// Proxies in front of the server: only from these is `X-Forwarded-For` believed.
     pub trusted_proxies: Vec<AddressRange>,
-    /// The longest a whole request may take, body included, before it is answered 408.
+    /// How long a request's body may take to arrive before the answer is 408.
     pub request_timeout_seconds: u32,
     /// How many connections one address may hold open at once.
     pub connections_per_address: u32,
@@ -311,9 +311,15 @@ impl Config {
         }
     }
 
-    /// Whether cookies must only travel over HTTPS.
-    pub fn secure_cookies(&self) -> bool {
+    /// Whether people reach the site over HTTPS: cookies are then Secure,
+    /// and browsers are told never to use plain HTTP (HSTS).
+    pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Whether `address` is one of the proxies in front of the server.
+    pub fn is_trusted_proxy(&self, address: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|range| range.contains(address))
     }
 }
 
@@ -461,7 +467,7 @@ mod tests {
         let config =
             Config::load(None, env(&[("DOORSTEP_TRUSTED_PROXIES", "192.0.2.10, 10.0.0.0/8,fd00::/8")]))
                 .unwrap();
-        let trusted = |a: &str| config.trusted_proxies.iter().any(|r| r.contains(a.parse().unwrap()));
+        let trusted = |a: &str| config.is_trusted_proxy(a.parse().unwrap());
         assert!(trusted("192.0.2.10"));
         assert!(!trusted("192.0.2.11"));
         assert!(trusted("10.200.3.4"));

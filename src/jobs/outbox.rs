@@ -131,10 +131,11 @@ pub fn send_shortlist(
 }
 
 /// Warns the owner of an account that someone keeps failing to sign in to
-/// it: put in the outbox and tried at once.
-pub fn send_sign_in_warning(
+/// it: put in the outbox, due now, for the next round (within a second) to
+/// deliver. Not tried at once: a slow mail server must not hold up the
+/// answer to a sign-in, which must not show whether the account exists.
+pub fn queue_sign_in_warning(
     store: &Store,
-    mailer: &Mailer,
     config: &Config,
     to: &str,
     failures: u32,
@@ -143,7 +144,6 @@ pub fn send_sign_in_warning(
     let message = messages::sign_in_warning(&config.mail_from, to, failures, minutes, &config.public_url)?;
     let (key, now) = (random_token(), Utc::now().naive_utc());
     outbox::queue(&mut *store.conn()?, &key, None, "sign_in_warning", to, &message, now)?;
-    deliver(store, mailer, config, &key, now)?;
     Ok(())
 }
 

@@ -452,26 +452,32 @@ impl SearchIndex {
         }
         *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
         self.commit(&mut writer)?;
-        // One segment searches fastest: each query term is looked up once, not once per segment.
-        let segments = self.index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait()?;
-        }
-        self.reload()?;
-        Ok(())
+        self.merge_beyond(&mut writer, 1)?;
+        self.reload()
     }
 
     /// Merges the index into one segment when edits have split it into more
     /// than `most`, so searches stay quick. Commits wait meanwhile.
     pub fn compact(&self, most: usize) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if self.merge_beyond(&mut writer, most)? {
+            drop(writer);
+            self.reload()?;
+        }
+        Ok(())
+    }
+
+    /// Merges every segment into one when there are more than `most`, with
+    /// the writer held, so no commit can drop a segment the merge is reading.
+    /// One segment searches fastest: each query term is looked up once, not
+    /// once per segment. Says whether it merged.
+    fn merge_beyond(&self, writer: &mut IndexWriter, most: usize) -> Result<bool, SearchError> {
         let segments = self.index.searchable_segment_ids()?;
         if segments.len() <= most {
-            return Ok(());
+            return Ok(false);
         }
         writer.merge(&segments).wait()?;
-        drop(writer);
-        self.reload()
+        Ok(true)
     }
 
     /// Re-indexes the services `changed`: each is removed, and those still

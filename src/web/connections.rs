@@ -23,7 +23,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
-use crate::config::{AddressRange, Config};
+use crate::config::Config;
 use crate::state::AppState;
 
 /// The address a request really comes from: the connection's own, or, when
@@ -32,8 +32,7 @@ use crate::state::AppState;
 /// the proxies added can be believed).
 pub fn client_address(req: &HttpRequest, config: &Config) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
-    let trusted = |a: IpAddr| config.trusted_proxies.iter().any(|r| r.contains(a));
-    if !trusted(peer) {
+    if !config.is_trusted_proxy(peer) {
         return Some(peer);
     }
     let hops: Vec<&str> = req
@@ -44,7 +43,7 @@ pub fn client_address(req: &HttpRequest, config: &Config) -> Option<IpAddr> {
         .collect();
     for hop in hops.into_iter().rev() {
         match hop.trim().parse::<IpAddr>() {
-            Ok(address) if trusted(address) => {}
+            Ok(address) if config.is_trusted_proxy(address) => {}
             Ok(address) => return Some(address),
             // Nothing left of an unreadable hop can be believed.
             Err(_) => break,
@@ -108,8 +107,7 @@ pub async fn limits(
     };
     let config = &state.config;
     let over = req.request().conn_data::<OpenConnection>().is_some_and(|c| {
-        c.open_from_address > config.connections_per_address
-            && !config.trusted_proxies.iter().any(|r: &AddressRange| r.contains(c.address))
+        c.open_from_address > config.connections_per_address && !config.is_trusted_proxy(c.address)
     });
     if over {
         let response = HttpResponse::TooManyRequests()

@@ -27,7 +27,7 @@ use std::str::FromStr;
 use actix_web::body::MessageBody;
 use actix_web::dev::{AppService, HttpServiceFactory, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
-use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, guard, web};
+use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, Route, guard, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -89,26 +89,28 @@ fn at(path: &str) -> At {
 }
 
 impl At {
-    fn get<F, Args>(mut self, handler: F) -> Self
+    fn get<F, Args>(self, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
         let get_or_head = guard::Any(guard::Get()).or(guard::Head());
-        self.resource = self.resource.route(web::route().guard(get_or_head).to(handler));
-        self.allow.extend(["GET", "HEAD"]);
-        self
+        self.answer(&["GET", "HEAD"], web::route().guard(get_or_head).to(handler))
     }
 
-    fn post<F, Args>(mut self, handler: F) -> Self
+    fn post<F, Args>(self, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.resource = self.resource.route(web::post().to(handler));
-        self.allow.push("POST");
+        self.answer(&["POST"], web::post().to(handler))
+    }
+
+    fn answer(mut self, methods: &[&'static str], route: Route) -> Self {
+        self.resource = self.resource.route(route);
+        self.allow.extend(methods);
         self
     }
 }
@@ -150,7 +152,7 @@ pub fn app(
             "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()",
         ))
         .add(("Cache-Control", "private, no-cache"));
-    if state.config.public_url.starts_with("https://") {
+    if state.config.is_https() {
         // A year: browsers then refuse to reach the site over plain HTTP.
         headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
     }

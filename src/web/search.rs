@@ -92,7 +92,8 @@ pub async fn show(
 /// What the page's form sends, as `/api/search` takes it: the form leaves
 /// fields empty and ticks boxes with any of the usual words, people type days
 /// in capitals and postcodes with spaces around them; the API takes exact
-/// values only.
+/// values only. A word that is neither yes nor no is passed on, for the API
+/// to name the field it is in.
 fn tidy(pairs: &[(String, String)]) -> Vec<(String, String)> {
     pairs
         .iter()
@@ -101,7 +102,8 @@ fn tidy(pairs: &[(String, String)]) -> Vec<(String, String)> {
             let value = match key.as_str() {
                 "free" | "step_free" | "taking_new" => match value.to_ascii_lowercase().as_str() {
                     "1" | "true" | "yes" | "on" => String::from("true"),
-                    _ => return None,
+                    "0" | "false" | "no" | "off" => return None,
+                    _ => value,
                 },
                 "open" => value.to_ascii_lowercase(),
                 _ => value,

@@ -118,7 +118,7 @@ pub fn signed_cookie(state: &AppState, name: &'static str, value: String) -> Coo
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.config.secure_cookies())
+        .secure(state.config.is_https())
         .finish();
     jar.signed_mut(&Key::from(&state.cookie_key[..])).add(cookie);
     jar.get(name).cloned().unwrap_or_else(|| Cookie::new(name, ""))
@@ -233,7 +233,8 @@ impl FromRequest for Staff {
             query => format!("{}?{query}", req.path()),
         };
         // After a form post, come back to the page rather than the post.
-        let next = if req.method() == actix_web::http::Method::GET { next } else { String::from("/staff") };
+        let shown = matches!(req.method().as_str(), "GET" | "HEAD");
+        let next = if shown { next } else { String::from("/staff") };
         Box::pin(async move {
             let visitor = visitor.await?;
             match visitor.user {

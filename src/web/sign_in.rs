@@ -69,6 +69,7 @@ pub async fn submit(
 
     let lookup = email.clone();
     let found = db(&state, move |conn| users::find_by_email(conn, &lookup)).await?;
+    let account = found.as_ref().map(|(user, _)| user.email.clone());
     // Argon2 is slow on purpose: keep it off the async workers. An unknown
     // email is checked against a decoy so that it takes as long as a wrong password.
     let user = web::block(move || match found {
@@ -82,8 +83,8 @@ pub async fn submit(
 
     let Some(user) = user else {
         let failed = state.throttle.failed(&email, &address, Instant::now());
-        if failed.report_to_owner {
-            tell_owner(&state, &email, failed.account_failures).await;
+        if let (true, Some(owner)) = (failed.report_to_owner, account) {
+            warn_owner(&state, owner, failed.account_failures).await;
         }
         let mut errors = FieldErrors::default();
         errors.add("email", "Enter a correct email address and password");
@@ -103,26 +104,18 @@ pub async fn submit(
     Ok(response)
 }
 
-/// Emails the owner of `email`'s account, if there is one, that someone has
-/// been failing to sign in to it. Put in the outbox, so a mail server that is
-/// down only delays it; what goes wrong is logged, never shown to the person
-/// signing in (who may not be the owner).
-async fn tell_owner(state: &AppState, email: &str, failures: u32) {
-    let (store, mailer, config, email) =
-        (state.store.clone(), state.mailer.clone(), state.config.clone(), email.to_string());
-    let sent = web::block(move || -> Result<(), outbox::SendError> {
-        if let Some((user, _)) = users::find_by_email(&mut *store.conn()?, &email)? {
-            outbox::send_sign_in_warning(&store, &mailer, &config, &user.email, failures)?;
-        }
-        Ok(())
-    })
-    .await;
-    let error = match sent {
+/// Puts a warning to the owner of an account in the outbox: someone has been
+/// failing to sign in to it. What goes wrong is logged, never shown to the
+/// person signing in (who may not be the owner).
+async fn warn_owner(state: &AppState, owner: String, failures: u32) {
+    let (store, config) = (state.store.clone(), state.config.clone());
+    let queued = web::block(move || outbox::queue_sign_in_warning(&store, &config, &owner, failures)).await;
+    let error = match queued {
         Ok(Ok(())) => return,
         Ok(Err(error)) => error.to_string(),
         Err(error) => error.to_string(),
     };
-    tracing::warn!(%error, "the warning of failed sign-ins could not be sent");
+    tracing::warn!(%error, "the warning of failed sign-ins could not be queued");
 }
 
 pub async fn sign_out(
