@@ -20,7 +20,7 @@ use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
 use crate::store::seed::Seeded;
 use crate::store::users::{Created, NewUser};
-use crate::store::{Store, StoreError, areas, listings, neighbourhoods, postcodes, seed, stats, users};
+use crate::store::{Store, StoreError, areas, neighbourhoods, postcodes, seed, stats, users, organisations};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -288,7 +288,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     // A reader that stops early (`| head`) is not an error.
                     let _ = writeln!(out, "small_area,neighbourhood").and_then(|()| {
                         rows.iter().try_for_each(|(code, id)| {
-                            writeln!(out, "{code},{}", id.as_deref().unwrap_or(""))
+                            writeln!(out, "{code},{}", id.map(|id| id.to_string()).unwrap_or_default())
                         })
                     });
                     Ok(())
@@ -628,7 +628,7 @@ fn add_user(
                 .trim()
                 .parse()
                 .map_err(|_| CliError::Usage(format!("'{text}' is not an organisation id")))?;
-            if !listings::organisation_exists(&mut *store.conn()?, id)? {
+            if !organisations::exists(&mut *store.conn()?, id)? {
                 return Err(CliError::Usage(format!("there is no organisation with the id {id}")));
             }
             Some(id)

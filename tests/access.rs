@@ -3,7 +3,7 @@
 use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
-use doorstep::store::listings;
+use doorstep::store::{organisations, service_lists};
 
 #[actix_web::test]
 async fn a_staff_page_sends_a_visitor_to_sign_in_and_back() {
@@ -49,7 +49,7 @@ async fn a_wrong_role_is_refused() {
     let service = {
         let mut conn = app.state.store.conn().unwrap();
         let before = chrono::Utc::now().naive_utc();
-        listings::due_for_review(&mut conn, before, 1).unwrap().remove(0).id
+        service_lists::due_for_review(&mut conn, before, 1).unwrap().remove(0).id
     };
     assert_eq!(browser.get(&format!("/staff/services/{service}/edit")).await.status, StatusCode::FORBIDDEN);
     let page = browser.get(&format!("/services/{service}")).await;
@@ -61,10 +61,10 @@ async fn an_organisation_editor_edits_only_their_own_listings() {
     let app = TestApp::with_demo();
     let (ours, theirs) = {
         let mut conn = app.state.store.conn().unwrap();
-        let organisations = listings::organisation_choices(&mut conn).unwrap();
+        let organisations = organisations::choices(&mut conn).unwrap();
         let with_services: Vec<_> = organisations
             .iter()
-            .map(|(id, _)| listings::organisation_view(&mut conn, *id).unwrap())
+            .map(|(id, _)| organisations::view(&mut conn, *id).unwrap())
             .filter(|view| !view.services.is_empty())
             .take(2)
             .collect();
@@ -339,5 +339,5 @@ async fn a_tampered_session_cookie_is_ignored() {
 /// A service of the demo that is due for review, so that verifying it is a change.
 fn due_for_review(app: &TestApp) -> doorstep::domain::ids::ServiceId {
     let mut conn = app.state.store.conn().unwrap();
-    listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
+    service_lists::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap().remove(0).id
 }

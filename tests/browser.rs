@@ -206,9 +206,9 @@ fn demo_server() -> (TestApp, String) {
 fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
     let mut conn = app.state.store.conn().unwrap();
     let due =
-        doorstep::store::listings::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap();
+        doorstep::store::service_lists::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap();
     let service = &due[0];
-    let view = doorstep::store::listings::service_view(&mut conn, service.id).unwrap();
+    let view = doorstep::store::services::view(&mut conn, service.id).unwrap();
     let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
     let postcode = view.locations.first().map(|l| l.location.postcode.replace(' ', "+")).unwrap();
     vec![
@@ -397,7 +397,7 @@ fn stored_text_never_runs_as_script_in_the_browser() {
     let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
     let id = {
         let mut conn = app.state.store.conn().unwrap();
-        let organisation = doorstep::store::listings::organisation_choices(&mut conn).unwrap()[0].0;
+        let organisation = doorstep::store::organisations::choices(&mut conn).unwrap()[0].0;
         let input = ServiceInput {
             organisation,
             name: format!("Zebra {evil}"),
@@ -419,7 +419,7 @@ fn stored_text_never_runs_as_script_in_the_browser() {
             phone: None,
             website: None,
         };
-        doorstep::store::listings::create_service(
+        doorstep::store::services::create(
             &mut conn,
             &input,
             by,

@@ -15,7 +15,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use doorstep::domain::directory::ServiceArea;
 use doorstep::domain::ids::{LocationId, ServiceId, UserId};
-use doorstep::store::{listings, neighbourhoods, users};
+use doorstep::store::{neighbourhoods, users, locations, service_lists, services};
 
 const ADVISOR: &str = "advisor@kingsmere.example.org";
 
@@ -81,9 +81,9 @@ async fn moving_a_refuge_changes_nothing_a_visitor_or_an_advisor_sees() {
 /// The demo's refuge service and its confidential venue.
 fn refuge(app: &TestApp) -> (ServiceId, LocationId) {
     let mut conn = app.state.store.conn().unwrap();
-    let services = listings::services_for_need(&mut conn, "domestic-abuse", 100).unwrap();
+    let services = service_lists::for_need(&mut conn, "domestic-abuse", 100).unwrap();
     let id = services.iter().find(|s| s.name.contains("Refuge")).expect("the demo has a refuge").id;
-    let view = listings::service_view(&mut conn, id).unwrap();
+    let view = services::view(&mut conn, id).unwrap();
     let venue = &view.locations[0].location;
     assert!(venue.confidential, "the refuge's venue is confidential");
     (id, venue.id)
@@ -108,17 +108,17 @@ fn spread_postcodes(app: &TestApp, count: usize) -> Vec<String> {
 /// Makes the refuge's service serve "within `km` of its venues".
 fn set_radius(app: &TestApp, refuge: ServiceId, km: f64, by: UserId) {
     let mut conn = app.state.store.conn().unwrap();
-    let mut input = listings::service_input(&mut conn, refuge).unwrap();
+    let mut input = services::input(&mut conn, refuge).unwrap();
     input.area = ServiceArea::Radius;
     input.area_radius_km = Some(km);
-    listings::update_service(&mut conn, refuge, &input, by, None, Utc::now().naive_utc()).unwrap();
+    services::update(&mut conn, refuge, &input, by, None, Utc::now().naive_utc()).unwrap();
     drop(conn);
     sync_index(app);
 }
 
 fn move_venue(app: &TestApp, venue: LocationId, place: (f64, f64), by: UserId) {
     let mut conn = app.state.store.conn().unwrap();
-    listings::move_location(&mut conn, venue, place, by, Utc::now().naive_utc()).unwrap();
+    locations::move_to(&mut conn, venue, place, by, Utc::now().naive_utc()).unwrap();
     drop(conn);
     sync_index(app);
 }

@@ -11,7 +11,7 @@ use doorstep::domain::directory::OrganisationKind;
 use doorstep::domain::ids::{NeighbourhoodId, OrganisationId, ServiceId, UserId};
 use doorstep::domain::listing::Organisation;
 use doorstep::domain::signposting::{Channel, Outcome, Returning};
-use doorstep::store::listings;
+use doorstep::store::organisations;
 use doorstep::store::signposting::{FinishedContact, NewSignpostContact, record_finished};
 
 fn neighbourhood(app: &TestApp, slug: &str, name: &str, population: i32) -> NeighbourhoodId {
@@ -96,7 +96,7 @@ async fn the_figures_match_an_example_worked_out_by_hand() {
             email: None,
             phone: None,
         };
-        listings::insert_organisation(&mut conn, &org, chrono::Utc::now().naive_utc()).unwrap();
+        organisations::insert(&mut conn, &org, chrono::Utc::now().naive_utc()).unwrap();
     }
     let mut browser = app.browser().await;
     browser.sign_in("admin@example.org", PASSWORD).await;

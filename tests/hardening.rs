@@ -8,12 +8,12 @@ use std::time::Duration;
 use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
-use doorstep::store::{listings, neighbourhoods};
+use doorstep::store::{neighbourhoods, service_lists};
 
 /// A running service of the demo: its id as written.
 fn a_service(app: &TestApp) -> String {
     let mut conn = app.state.store.conn().unwrap();
-    listings::services_for_need(&mut conn, "loneliness", 1).unwrap()[0].id.to_string()
+    service_lists::for_need(&mut conn, "loneliness", 1).unwrap()[0].id.to_string()
 }
 
 /// Sends `request` as raw bytes over a new connection and reads what comes

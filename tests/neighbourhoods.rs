@@ -477,7 +477,7 @@ async fn every_venue_is_in_the_neighbourhood_of_its_cell_and_one_outside_is_flag
         access: Default::default(),
     };
     let now = chrono::Utc::now().naive_utc();
-    doorstep::store::listings::insert_location(&mut conn, &template, now).unwrap();
+    doorstep::store::locations::insert(&mut conn, &template, now).unwrap();
     let far = Location {
         id: doorstep::domain::ids::LocationId::new(),
         name: String::from("Seaside Chalet"),
@@ -485,7 +485,7 @@ async fn every_venue_is_in_the_neighbourhood_of_its_cell_and_one_outside_is_flag
         longitude: -5.5,
         ..template.clone()
     };
-    doorstep::store::listings::insert_location(&mut conn, &far, now).unwrap();
+    doorstep::store::locations::insert(&mut conn, &far, now).unwrap();
     let outside = neighbourhoods::locations_outside(&mut conn).unwrap();
     assert_eq!(outside, [(String::from("Seaside Chalet"), String::from("KM1 1AA"))]);
     #[derive(diesel::QueryableByName)]
@@ -522,16 +522,16 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
     let (hood, member_codes, movable, splitting) = hoods
         .iter()
         .find_map(|hood| {
-            let id = hood.id.to_string();
+            let id = hood.id;
             let members: Vec<usize> = (0..records.len())
-                .filter(|&a| records[a].neighbourhood_id.as_deref() == Some(id.as_str()))
+                .filter(|&a| records[a].neighbourhood_id == Some(id))
                 .collect();
             let codes: Vec<String> = members.iter().map(|&a| records[a].code.clone()).collect();
             let (mut movable, mut splitting) = (None, None);
             for &a in &members {
                 let Some(to) = adjacent[a]
                     .iter()
-                    .find_map(|&n| records[n].neighbourhood_id.clone().filter(|n| *n != id))
+                    .find_map(|&n| records[n].neighbourhood_id.filter(|n| *n != id))
                 else {
                     continue;
                 };
@@ -572,7 +572,7 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
 
     let (code_between, to) = splitting;
     let refused =
-        browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code_between), ("to", &to)]).await;
+        browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code_between), ("to", &to.to_string())]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("would split Ashworth Village in two"), "{}", refused.body);
 
@@ -582,7 +582,7 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
         body[start..].split('"').nth(3).unwrap().to_string()
     };
     let drawn_before = current_outline(&browser.get("/neighbourhoods/ashworth-village").await.body);
-    let moved = browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code), ("to", &to)]).await;
+    let moved = browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code), ("to", &to.to_string())]).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
     let after = browser.get(moved.location()).await;
     assert!(after.body.contains(&format!("Moved {code} to ")), "{}", after.body);

@@ -3,11 +3,11 @@
 use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
-use doorstep::store::listings;
+use doorstep::store::{organisations, service_lists, services};
 
 fn refuge(app: &TestApp) -> String {
     let mut conn = app.state.store.conn().unwrap();
-    let services = listings::services_for_need(&mut conn, "domestic-abuse", 100).unwrap();
+    let services = service_lists::for_need(&mut conn, "domestic-abuse", 100).unwrap();
     let refuge = services.iter().find(|s| s.name.contains("Refuge")).expect("the demo has a refuge");
     refuge.id.to_string()
 }
@@ -46,7 +46,7 @@ async fn a_service_page_says_when_where_and_how() {
     let mut browser = app.browser().await;
     let id = {
         let mut conn = app.state.store.conn().unwrap();
-        let services = listings::services_for_need(&mut conn, "memory-and-dementia", 100).unwrap();
+        let services = service_lists::for_need(&mut conn, "memory-and-dementia", 100).unwrap();
         services.iter().find(|s| s.name.contains("Memory Café")).expect("a memory café").id
     };
     let page = browser.get(&format!("/services/{id}")).await;
@@ -78,7 +78,7 @@ async fn a_refuge_address_is_shown_only_to_those_whose_role_allows() {
     let id = refuge(&app);
     let address = {
         let mut conn = app.state.store.conn().unwrap();
-        let view = listings::service_view(&mut conn, id.parse().unwrap()).unwrap();
+        let view = services::view(&mut conn, id.parse().unwrap()).unwrap();
         assert!(view.locations[0].location.confidential);
         view.locations[0].location.postcode.clone()
     };
@@ -146,7 +146,7 @@ async fn text_typed_by_staff_is_escaped_everywhere_it_is_shown() {
     browser.sign_in("kim@example.org", PASSWORD).await;
     let organisation = {
         let mut conn = app.state.store.conn().unwrap();
-        listings::organisation_choices(&mut conn).unwrap()[0].0.to_string()
+        organisations::choices(&mut conn).unwrap()[0].0.to_string()
     };
     let evil = "<script>alert(1)</script>\"onmouseover=alert(2) x=\"";
     let created = browser
@@ -261,7 +261,7 @@ async fn the_sitemap_lists_every_public_page_and_the_footer_links_the_accessibil
     assert_eq!(sitemap.status, StatusCode::OK);
     assert!(sitemap.headers.get("content-type").unwrap().to_str().unwrap().starts_with("application/xml"));
     let mut conn = app.state.store.conn().unwrap();
-    let running = listings::running_service_ids(&mut conn).unwrap();
+    let running = service_lists::running_ids(&mut conn).unwrap();
     assert!(running.len() > 300);
     for id in &running {
         assert!(sitemap.body.contains(&format!("/services/{id}</loc>")), "{id}");

@@ -135,7 +135,7 @@ fn every_location_carries_its_h3_cell() {
     let app = TestApp::with_demo();
     let mut conn = app.state.store.conn().unwrap();
     assert_eq!(
-        doorstep::store::listings::fill_missing_cells(&mut conn).unwrap(),
+        doorstep::store::locations::fill_missing_cells(&mut conn).unwrap(),
         0,
         "the demo's locations all have cells"
     );
@@ -147,5 +147,5 @@ fn every_location_carries_its_h3_cell() {
     drop(conn);
     app.state.store.migrate().unwrap();
     let mut conn = app.state.store.conn().unwrap();
-    assert_eq!(doorstep::store::listings::fill_missing_cells(&mut conn).unwrap(), 0, "filled at start");
+    assert_eq!(doorstep::store::locations::fill_missing_cells(&mut conn).unwrap(), 0, "filled at start");
 }

@@ -278,7 +278,7 @@ async fn a_saved_edit_is_found_as_soon_as_it_is_saved() {
     assert_eq!(form_page.status, StatusCode::OK, "{id}");
     let mut input = {
         let mut conn = app.state.store.conn().unwrap();
-        doorstep::store::listings::service_input(&mut conn, service.parse().unwrap()).unwrap().to_form()
+        doorstep::store::services::input(&mut conn, service.parse().unwrap()).unwrap().to_form()
     };
     input.name = "Zebra Crossing Coffee Morning".into();
     let mut fields: Vec<(&str, &str)> = vec![
@@ -598,7 +598,7 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
     let (store, search) = (&app.state.store, &app.state.search);
     let id = {
         let mut conn = store.conn().unwrap();
-        doorstep::store::listings::services_for_need(&mut conn, "loneliness", 1).unwrap()[0].id
+        doorstep::store::service_lists::for_need(&mut conn, "loneliness", 1).unwrap()[0].id
     };
     let admin = app.add_user("editor@example.org", doorstep::domain::accounts::Role::Administrator, None);
     let today = chrono::Utc::now().date_naive();
@@ -606,9 +606,9 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
     // the web's edits are: every commit leaves the last one's segment empty.
     for n in 0..150 {
         let mut conn = store.conn().unwrap();
-        let mut input = doorstep::store::listings::service_input(&mut conn, id).unwrap();
+        let mut input = doorstep::store::services::input(&mut conn, id).unwrap();
         input.name = format!("Edited lunch club number {n}");
-        doorstep::store::listings::update_service(
+        doorstep::store::services::update(
             &mut conn,
             id,
             &input,

@@ -180,7 +180,7 @@ async fn an_advisor_signposts_a_caller_and_the_email_arrives_with_nothing_person
     assert!(data.contains(&format!("/services/{carer_service}")), "a link to the service's page");
     let service = {
         let mut conn = app.state.store.conn().unwrap();
-        doorstep::store::listings::service_view(&mut conn, carer_service.parse().unwrap()).unwrap()
+        doorstep::store::services::view(&mut conn, carer_service.parse().unwrap()).unwrap()
     };
     let first_words: String = service.details.name.chars().take(12).collect();
     assert!(data.contains(&first_words), "the service's name, {first_words}");
@@ -467,12 +467,12 @@ async fn the_shortlist_is_reordered_noted_and_sent_even_when_a_service_has_stopp
     {
         let mut conn = app.state.store.conn().unwrap();
         let id = picked[2].parse().unwrap();
-        let mut input = doorstep::store::listings::service_input(&mut conn, id).unwrap();
+        let mut input = doorstep::store::services::input(&mut conn, id).unwrap();
         input.status = doorstep::domain::directory::ServiceStatus::Defunct;
         let (admin, _) =
             doorstep::store::users::find_by_email(&mut conn, "admin@kingsmere.example.org").unwrap().unwrap();
         let now = Utc::now().naive_utc();
-        doorstep::store::listings::update_service(&mut conn, id, &input, admin.id, Some("closed"), now)
+        doorstep::store::services::update(&mut conn, id, &input, admin.id, Some("closed"), now)
             .unwrap();
     }
     let page = browser.get(&format!("{contact}/shortlist")).await;

@@ -6,11 +6,11 @@ use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
 use doorstep::domain::ids::ServiceId;
 use doorstep::store::changes::{self, RecordKind};
-use doorstep::store::listings;
+use doorstep::store::{organisations, service_lists, services};
 
 fn first_organisation(app: &TestApp) -> String {
     let mut conn = app.state.store.conn().unwrap();
-    listings::organisation_choices(&mut conn).unwrap()[0].0.to_string()
+    organisations::choices(&mut conn).unwrap()[0].0.to_string()
 }
 
 fn lunch_club(organisation: &str) -> Vec<(&'static str, String)> {
@@ -158,8 +158,8 @@ async fn checking_a_listing_records_who_and_when() {
     let (due, patch) = {
         let mut conn = app.state.store.conn().unwrap();
         let before = chrono::Utc::now().naive_utc() - chrono::Duration::days(182);
-        let due = listings::due_for_review(&mut conn, before, 1).unwrap().remove(0);
-        let (_, hoods) = listings::service_scope(&mut conn, due.id).unwrap();
+        let due = service_lists::due_for_review(&mut conn, before, 1).unwrap().remove(0);
+        let (_, hoods) = services::scope(&mut conn, due.id).unwrap();
         let all = doorstep::store::neighbourhoods::all(&mut conn).unwrap();
         let patch: Vec<String> = all.into_iter().filter(|n| hoods.contains(&n.id)).map(|n| n.slug).collect();
         (due, patch)

@@ -159,11 +159,11 @@ pub fn queue_follow_ups(store: &Store, config: &Config, now: NaiveDateTime) -> R
             Err(error) => {
                 // An address that cannot be written into a message never will be: drop it.
                 tracing::warn!(%error, "a follow-up could not be made; its address is deleted");
-                signposting::follow_up_sent(&mut conn, contact, &token, now)?;
+                signposting::follow_up_sent(&mut conn, *contact, &token, now)?;
                 continue;
             }
         };
-        signposting::queue_follow_up(&mut conn, contact, address, &token, &message, now)?;
+        signposting::queue_follow_up(&mut conn, *contact, address, &token, &message, now)?;
     }
     Ok(due.len())
 }

@@ -8,6 +8,7 @@ use diesel::upsert::excluded;
 
 use super::schema::{small_area_adjacency, small_area_cells, small_areas};
 use super::{Conn, StoreResult, neighbourhoods, postcodes};
+use crate::domain::ids::NeighbourhoodId;
 use crate::geo::area_files::Geography;
 
 /// Rows per INSERT statement: well under SQLite's limit on bound values.
@@ -133,7 +134,7 @@ pub struct SmallAreaRecord {
     pub longitude: f64,
     pub area_km2: Option<f64>,
     pub place: Option<String>,
-    pub neighbourhood_id: Option<String>,
+    pub neighbourhood_id: Option<NeighbourhoodId>,
 }
 
 /// All small areas, ordered by code, and their neighbours as positions in that order.

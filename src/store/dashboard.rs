@@ -8,9 +8,9 @@ use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 
 use super::schema::{follow_ups, needs, service_needs, services, signpost_contacts, signpost_needs};
-use super::{Conn, StoreResult, decode, neighbourhoods, parse_id};
+use super::{Conn, StoreResult, decode, neighbourhoods};
 use crate::domain::dashboard::{ContactFacts, Place};
-use crate::domain::ids::NeighbourhoodId;
+use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId};
 use crate::domain::signposting::Outcome;
 
 /// The contacts started from `from` to `to` (both included).
@@ -19,7 +19,7 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
         from.and_hms_opt(0, 0, 0).unwrap_or_default(),
         (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default(),
     );
-    let rows: Vec<(String, chrono::NaiveDateTime, Option<String>, bool, String)> = signpost_contacts::table
+    let rows: Vec<(SignpostContactId, chrono::NaiveDateTime, Option<NeighbourhoodId>, bool, String)> = signpost_contacts::table
         .filter(signpost_contacts::started_at.ge(start))
         .filter(signpost_contacts::started_at.lt(end))
         .select((
@@ -30,8 +30,8 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
             signpost_contacts::been_before,
         ))
         .load(conn)?;
-    let mut asked: HashMap<String, Vec<(String, bool)>> = HashMap::new();
-    let need_rows: Vec<(String, String, bool)> = signpost_needs::table
+    let mut asked: HashMap<SignpostContactId, Vec<(String, bool)>> = HashMap::new();
+    let need_rows: Vec<(SignpostContactId, String, bool)> = signpost_needs::table
         .inner_join(signpost_contacts::table)
         .inner_join(needs::table)
         .filter(signpost_contacts::started_at.ge(start))
@@ -41,8 +41,8 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
     for (contact, slug, unmet) in need_rows {
         asked.entry(contact).or_default().push((slug, unmet));
     }
-    let mut follow: HashMap<String, (bool, Option<Outcome>)> = HashMap::new();
-    let follow_rows: Vec<(String, Option<chrono::NaiveDateTime>, Option<String>)> = follow_ups::table
+    let mut follow: HashMap<SignpostContactId, (bool, Option<Outcome>)> = HashMap::new();
+    let follow_rows: Vec<(SignpostContactId, Option<chrono::NaiveDateTime>, Option<String>)> = follow_ups::table
         .inner_join(signpost_contacts::table)
         .filter(signpost_contacts::started_at.ge(start))
         .filter(signpost_contacts::started_at.lt(end))
@@ -56,7 +56,7 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
         .map(|(id, started_at, hood, escalated, returning)| {
             Ok(ContactFacts {
                 day: started_at.date(),
-                neighbourhood: hood.map(|h| parse_id(&h)).transpose()?,
+                neighbourhood: hood,
                 needs: asked.remove(&id).unwrap_or_default(),
                 escalated,
                 returning: returning == "yes",
@@ -82,8 +82,8 @@ pub fn covered(
 ) -> StoreResult<HashMap<NeighbourhoodId, HashSet<String>>> {
     let hoods: Vec<_> = neighbourhoods::all(conn)?.into_iter().filter(|h| ids.contains(&h.id)).collect();
     let reach = neighbourhoods::service_reach(conn, &hoods)?;
-    let mut needs_of: HashMap<String, Vec<String>> = HashMap::new();
-    let rows: Vec<(String, String)> = service_needs::table
+    let mut needs_of: HashMap<ServiceId, Vec<String>> = HashMap::new();
+    let rows: Vec<(ServiceId, String)> = service_needs::table
         .inner_join(needs::table)
         .inner_join(services::table)
         .filter(services::status.eq("active"))

@@ -6,15 +6,21 @@
 
 pub mod areas;
 pub mod changes;
+pub mod contacts;
 pub mod dashboard;
-pub mod listings;
+pub mod ids;
+pub mod locations;
 pub mod meta;
 pub mod needs;
 pub mod neighbourhoods;
+pub mod organisations;
 pub mod outbox;
 pub mod postcodes;
+pub mod schedules;
 pub mod schema;
 pub mod search_feed;
+pub mod service_lists;
+pub mod services;
 pub mod seed;
 pub mod signposting;
 pub mod stats;
@@ -130,7 +136,7 @@ impl Store {
         let mut conn = self.conn()?;
         conn.run_pending_migrations(MIGRATIONS).map_err(|e| StoreError::Migration(e.to_string()))?;
         needs::load_built_in_if_empty(&mut conn)?;
-        listings::fill_missing_cells(&mut conn)?;
+        locations::fill_missing_cells(&mut conn)?;
         Ok(())
     }
 
@@ -149,11 +155,6 @@ impl Store {
 /// Reads a stored code back into its enum, or reports the bad value.
 pub(crate) fn decode<T>(code: &str, from_code: fn(&str) -> Option<T>, what: &str) -> StoreResult<T> {
     from_code(code).ok_or_else(|| StoreError::Corrupt(format!("'{code}' is not a {what}")))
-}
-
-/// Reads a stored id back into its typed id.
-pub(crate) fn parse_id<T: std::str::FromStr>(text: &str) -> StoreResult<T> {
-    text.parse().map_err(|_| StoreError::Corrupt(format!("'{text}' is not an id")))
 }
 
 #[cfg(test)]

@@ -3,16 +3,16 @@
 use diesel::prelude::*;
 
 use super::schema::{need_terms, needs};
-use super::{Conn, StoreError, StoreResult, parse_id};
+use super::{Conn, StoreError, StoreResult};
 use crate::domain::ids::NeedId;
 use crate::domain::needs::{self as taxonomy, Need};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = needs)]
 struct NeedRow {
-    id: String,
+    id: NeedId,
     slug: String,
-    parent_id: Option<String>,
+    parent_id: Option<NeedId>,
     label: String,
     description: String,
     position: i32,
@@ -21,7 +21,7 @@ struct NeedRow {
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = need_terms)]
 struct NeedTermRow {
-    need_id: String,
+    need_id: NeedId,
     kind: String,
     term: String,
 }
@@ -42,9 +42,9 @@ pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
         for need in list {
             diesel::insert_into(needs::table)
                 .values(NeedRow {
-                    id: need.id.to_string(),
+                    id: need.id,
                     slug: need.slug.clone(),
-                    parent_id: need.parent.map(|p| p.to_string()),
+                    parent_id: need.parent,
                     label: need.label.clone(),
                     description: need.description.clone(),
                     position: need.position,
@@ -58,7 +58,7 @@ pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
             for (kind, term) in terms {
                 diesel::insert_into(need_terms::table)
                     .values(NeedTermRow {
-                        need_id: need.id.to_string(),
+                        need_id: need.id,
                         kind: kind.into(),
                         term: term.clone(),
                     })
@@ -82,18 +82,18 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Need>> {
         .map(|row| {
             let (synonyms, phrases) =
                 terms.iter().filter(|t| t.need_id == row.id).partition::<Vec<_>, _>(|t| t.kind == "synonym");
-            Ok(Need {
-                id: parse_id(&row.id)?,
-                parent: row.parent_id.as_deref().map(parse_id).transpose()?,
+            Need {
+                id: row.id,
+                parent: row.parent_id,
                 slug: row.slug,
                 label: row.label,
                 description: row.description,
                 synonyms: synonyms.into_iter().map(|t| t.term.clone()).collect(),
                 phrases: phrases.into_iter().map(|t| t.term.clone()).collect(),
                 position: row.position,
-            })
+            }
         })
-        .collect::<StoreResult<_>>()?;
+        .collect();
     // Groups by position; each group's needs straight after it.
     let group_position = |need: &Need, list: &[Need]| -> (i32, i32, i32) {
         match need.parent {
@@ -121,6 +121,5 @@ pub fn leaf_slugs(conn: &mut Conn) -> StoreResult<Vec<String>> {
 
 /// The id of the need with `slug`.
 pub fn id_of(conn: &mut Conn, slug: &str) -> StoreResult<NeedId> {
-    let text: String = needs::table.filter(needs::slug.eq(slug)).select(needs::id).first(conn)?;
-    parse_id(&text)
+    Ok(needs::table.filter(needs::slug.eq(slug)).select(needs::id).first(conn)?)
 }

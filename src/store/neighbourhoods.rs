@@ -12,8 +12,8 @@ use super::schema::{
     locations, meta, needs, neighbourhoods, organisations, service_area_neighbourhoods, service_at_locations,
     service_needs, services, small_area_cells, small_areas,
 };
-use super::{Conn, StoreError, StoreResult, areas, cell_number, parse_id, stored_cell};
-use crate::domain::ids::{NeighbourhoodId, ServiceId};
+use super::{Conn, StoreError, StoreResult, areas, cell_number, stored_cell};
+use crate::domain::ids::{LocationId, NeighbourhoodId, ServiceId};
 use crate::domain::views::{LocalService, MapMarker, NeedLabel, NeighbourhoodView};
 use crate::geo::cells::distance_m;
 use crate::geo::neighbourhood_names::{self, Unnamed};
@@ -39,7 +39,7 @@ pub(super) fn shapes_changed(conn: &mut Conn) -> StoreResult<()> {
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = neighbourhoods)]
 struct NeighbourhoodRow {
-    id: String,
+    id: NeighbourhoodId,
     slug: String,
     name: String,
     name_edited: bool,
@@ -55,7 +55,7 @@ struct NeighbourhoodRow {
 impl NeighbourhoodRow {
     fn view(self) -> StoreResult<NeighbourhoodView> {
         Ok(NeighbourhoodView {
-            id: parse_id(&self.id)?,
+            id: self.id,
             slug: self.slug,
             name: self.name,
             population: u32::try_from(self.population).unwrap_or(0),
@@ -66,6 +66,23 @@ impl NeighbourhoodRow {
             compactness: self.compactness,
             outside_band: self.outside_band,
         })
+    }
+
+    /// A neighbourhood about to be saved: `id` when it carries on an old one.
+    fn named(id: Option<NeighbourhoodId>, slug: String, name: String) -> Self {
+        NeighbourhoodRow {
+            id: id.unwrap_or_default(),
+            slug,
+            name,
+            name_edited: false,
+            population: 0,
+            small_area_count: 0,
+            area_km2: 0.0,
+            latitude: 0.0,
+            longitude: 0.0,
+            compactness: 0.0,
+            outside_band: None,
+        }
     }
 
     fn set_figures(&mut self, figures: &Figures, count: usize, outside_band: Option<String>) {
@@ -111,18 +128,7 @@ fn builder_areas(records: &[areas::SmallAreaRecord]) -> Vec<SmallArea> {
 pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
     conn.transaction(|conn| {
         let (records, adjacent) = areas::graph(conn)?;
-        if records.is_empty() {
-            return Err(StoreError::Rollback(String::from(
-                "there are no small areas to build from: run `doorstep area import` first",
-            )));
-        }
-        let total: u64 = records.iter().map(|r| u64::try_from(r.population).unwrap_or(0)).sum();
-        if total < u64::from(band.min) {
-            return Err(StoreError::Rollback(format!(
-                "the area has {total} residents, fewer than the band's minimum of {}: no neighbourhood could be inside it",
-                band.min
-            )));
-        }
+        check_buildable(&records, band)?;
         let small = builder_areas(&records);
         let partition = builder::build(&small, &adjacent, band);
         let figures: Vec<Figures> = partition.regions.iter().map(|r| builder::figures(&small, &r.areas)).collect();
@@ -136,98 +142,135 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
             })
             .collect();
         let names = neighbourhood_names::names(&unnamed);
-
-        // Which old neighbourhood each new one carries on: the pairs sharing
-        // the most residents first, each old and new used once.
         let old: Vec<NeighbourhoodRow> = neighbourhoods::table.select(NeighbourhoodRow::as_select()).load(conn)?;
-        let mut shared: BTreeMap<(usize, &str), u64> = BTreeMap::new();
-        for (a, record) in records.iter().enumerate() {
-            if let Some(id) = &record.neighbourhood_id {
-                *shared.entry((partition.region_of[a], id.as_str())).or_default() += u64::from(small[a].population);
-            }
-        }
-        let mut pairs: Vec<((usize, &str), u64)> = shared.iter().map(|(k, v)| (*k, *v)).collect();
-        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut carries_on: Vec<Option<&str>> = vec![None; partition.regions.len()];
-        let mut taken: HashSet<&str> = HashSet::new();
-        for ((region, id), _) in &pairs {
-            if carries_on[*region].is_none() && !taken.contains(id) {
-                carries_on[*region] = Some(id);
-                taken.insert(id);
-            }
-        }
+        let succession = Succession::of(&records, &small, &partition);
 
         // Old slugs step aside, so that new ones can take any free name.
         diesel::update(neighbourhoods::table)
             .set(neighbourhoods::slug.eq(neighbourhoods::id.concat("~")))
             .execute(conn)?;
-        let old_by_id: HashMap<&str, &NeighbourhoodRow> = old.iter().map(|r| (r.id.as_str(), r)).collect();
         let mut slugs = HashSet::new();
         let mut ids = Vec::with_capacity(partition.regions.len());
         for (r, region) in partition.regions.iter().enumerate() {
-            let previous = carries_on[r].and_then(|id| old_by_id.get(id));
+            let previous = succession.carries_on[r].and_then(|id| old.iter().find(|row| row.id == id));
             let name = match previous {
                 Some(row) if row.name_edited => row.name.clone(),
                 _ => names[r].clone(),
             };
-            let mut row = NeighbourhoodRow {
-                id: carries_on[r].map_or_else(|| NeighbourhoodId::new().to_string(), str::to_string),
-                slug: free_slug(&name, &mut slugs),
-                name,
-                name_edited: previous.is_some_and(|row| row.name_edited),
-                population: 0,
-                small_area_count: 0,
-                area_km2: 0.0,
-                latitude: 0.0,
-                longitude: 0.0,
-                compactness: 0.0,
-                outside_band: None,
-            };
+            let mut row = NeighbourhoodRow::named(succession.carries_on[r], free_slug(&name, &mut slugs), name);
+            row.name_edited = previous.is_some_and(|row| row.name_edited);
             row.set_figures(&figures[r], region.areas.len(), region.outside_band.clone());
-            if previous.is_some() {
-                diesel::update(neighbourhoods::table.find(&row.id)).set(&row).execute(conn)?;
-            } else {
-                diesel::insert_into(neighbourhoods::table).values(&row).execute(conn)?;
-            }
             let codes: Vec<&str> = region.areas.iter().map(|&a| records[a].code.as_str()).collect();
-            for chunk in codes.chunks(500) {
-                diesel::update(small_areas::table.filter(small_areas::code.eq_any(chunk)))
-                    .set(small_areas::neighbourhood_id.eq(&row.id))
-                    .execute(conn)?;
-            }
+            save_region(conn, &row, previous.is_some(), &codes)?;
             ids.push(row.id);
         }
         assign_locations(conn, None)?;
-
-        // Old neighbourhoods that did not carry on hand their connectors and
-        // services' chosen areas to the new one with most of their residents.
-        let mut removed = 0;
-        for row in old.iter().filter(|row| !taken.contains(row.id.as_str())) {
-            let heir = pairs.iter().find(|((_, id), _)| *id == row.id).map(|((region, _), _)| ids[*region].as_str());
-            if let Some(heir) = heir {
-                for table in ["user_neighbourhoods", "service_area_neighbourhoods"] {
-                    let column = if table == "user_neighbourhoods" { "user_id" } else { "service_id" };
-                    diesel::sql_query(format!(
-                        "INSERT OR IGNORE INTO {table} ({column}, neighbourhood_id) \
-                         SELECT {column}, ? FROM {table} WHERE neighbourhood_id = ?"
-                    ))
-                    .bind::<Text, _>(heir)
-                    .bind::<Text, _>(&row.id)
-                    .execute(conn)?;
-                }
-            }
-            diesel::delete(neighbourhoods::table.find(&row.id)).execute(conn)?;
-            removed += 1;
-        }
+        let removed = retire(conn, &old, &succession, &ids)?;
         super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
         shapes_changed(conn)?;
         Ok(Built {
             neighbourhoods: all(conn)?,
-            kept: taken.len(),
+            kept: succession.taken.len(),
             removed,
             locations_outside: locations::table.filter(locations::neighbourhood_id.is_null()).count().get_result(conn)?,
         })
     })
+}
+
+/// Refuses a build that could not make a single neighbourhood.
+fn check_buildable(records: &[areas::SmallAreaRecord], band: Band) -> StoreResult<()> {
+    if records.is_empty() {
+        return Err(StoreError::Rollback(String::from(
+            "there are no small areas to build from: run `doorstep area import` first",
+        )));
+    }
+    let total: u64 = records.iter().map(|r| u64::try_from(r.population).unwrap_or(0)).sum();
+    if total < u64::from(band.min) {
+        return Err(StoreError::Rollback(format!(
+            "the area has {total} residents, fewer than the band's minimum of {}: no neighbourhood could be inside it",
+            band.min
+        )));
+    }
+    Ok(())
+}
+
+/// Which old neighbourhood each new region carries on: the pairs sharing the
+/// most residents first, each old and new used once.
+struct Succession {
+    /// (region, old neighbourhood) and the residents they share, most first.
+    pairs: Vec<((usize, NeighbourhoodId), u64)>,
+    /// For each region, the old neighbourhood it carries on.
+    carries_on: Vec<Option<NeighbourhoodId>>,
+    /// The old neighbourhoods that carry on.
+    taken: HashSet<NeighbourhoodId>,
+}
+
+impl Succession {
+    fn of(records: &[areas::SmallAreaRecord], small: &[SmallArea], partition: &builder::Partition) -> Self {
+        let mut shared: BTreeMap<(usize, NeighbourhoodId), u64> = BTreeMap::new();
+        for (a, record) in records.iter().enumerate() {
+            if let Some(id) = record.neighbourhood_id {
+                *shared.entry((partition.region_of[a], id)).or_default() += u64::from(small[a].population);
+            }
+        }
+        let mut pairs: Vec<((usize, NeighbourhoodId), u64)> = shared.into_iter().collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut carries_on = vec![None; partition.regions.len()];
+        let mut taken = HashSet::new();
+        for &((region, id), _) in &pairs {
+            if carries_on[region].is_none() && !taken.contains(&id) {
+                carries_on[region] = Some(id);
+                taken.insert(id);
+            }
+        }
+        Succession { pairs, carries_on, taken }
+    }
+}
+
+/// Saves one new neighbourhood (over the old one it carries on, if any) and
+/// puts its small areas in it.
+fn save_region(conn: &mut Conn, row: &NeighbourhoodRow, carried_on: bool, codes: &[&str]) -> StoreResult<()> {
+    if carried_on {
+        diesel::update(neighbourhoods::table.find(row.id)).set(row).execute(conn)?;
+    } else {
+        diesel::insert_into(neighbourhoods::table).values(row).execute(conn)?;
+    }
+    for chunk in codes.chunks(500) {
+        diesel::update(small_areas::table.filter(small_areas::code.eq_any(chunk)))
+            .set(small_areas::neighbourhood_id.eq(row.id))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Removes the old neighbourhoods that did not carry on; each hands its
+/// connectors and services' chosen areas to the new one with most of its
+/// residents. Returns how many were removed.
+fn retire(
+    conn: &mut Conn,
+    old: &[NeighbourhoodRow],
+    succession: &Succession,
+    ids: &[NeighbourhoodId],
+) -> StoreResult<usize> {
+    let mut removed = 0;
+    for row in old.iter().filter(|row| !succession.taken.contains(&row.id)) {
+        let heir = succession.pairs.iter().find(|((_, id), _)| *id == row.id).map(|((region, _), _)| ids[*region]);
+        if let Some(heir) = heir {
+            for table in ["user_neighbourhoods", "service_area_neighbourhoods"] {
+                let column = if table == "user_neighbourhoods" { "user_id" } else { "service_id" };
+                diesel::sql_query(format!(
+                    "INSERT OR IGNORE INTO {table} ({column}, neighbourhood_id) \
+                     SELECT {column}, ? FROM {table} WHERE neighbourhood_id = ?"
+                ))
+                .bind::<Text, _>(heir)
+                .bind::<Text, _>(row.id)
+                .execute(conn)?;
+            }
+        }
+        diesel::delete(neighbourhoods::table.find(row.id)).execute(conn)?;
+        removed += 1;
+    }
+    Ok(removed)
 }
 
 /// `name` as a slug no other neighbourhood in `taken` has.
@@ -246,7 +289,7 @@ fn free_slug(name: &str, taken: &mut HashSet<String>) -> String {
 /// Puts each location (or just `only`) in the small area and neighbourhood of
 /// its H3 cell; a location in no small area's cell is outside the area, and
 /// has no neighbourhood.
-pub fn assign_locations(conn: &mut Conn, only: Option<&str>) -> StoreResult<()> {
+pub fn assign_locations(conn: &mut Conn, only: Option<LocationId>) -> StoreResult<()> {
     const SET: &str = "UPDATE locations SET \
            small_area_code = (SELECT c.small_area FROM small_area_cells c WHERE c.cell = locations.h3_cell), \
            neighbourhood_id = (SELECT s.neighbourhood_id FROM small_area_cells c \
@@ -263,13 +306,13 @@ pub fn assign_locations(conn: &mut Conn, only: Option<&str>) -> StoreResult<()> 
 /// if it lies in one.
 pub fn containing(conn: &mut Conn, latitude: f64, longitude: f64) -> StoreResult<Option<NeighbourhoodId>> {
     let Some(cell) = crate::geo::cells::cell_of(latitude, longitude) else { return Ok(None) };
-    let found: Option<Option<String>> = small_area_cells::table
+    let found: Option<Option<NeighbourhoodId>> = small_area_cells::table
         .inner_join(small_areas::table)
         .filter(small_area_cells::cell.eq(cell_number(cell)))
         .select(small_areas::neighbourhood_id)
         .first(conn)
         .optional()?;
-    found.flatten().map(|id| parse_id(&id)).transpose()
+    Ok(found.flatten())
 }
 
 /// The band of the last build, if there has been one.
@@ -297,7 +340,7 @@ pub fn by_slug(conn: &mut Conn, slug: &str) -> StoreResult<NeighbourhoodView> {
 }
 
 /// Every small area's code and its neighbourhood's id, by code.
-pub fn membership(conn: &mut Conn) -> StoreResult<Vec<(String, Option<String>)>> {
+pub fn membership(conn: &mut Conn) -> StoreResult<Vec<(String, Option<NeighbourhoodId>)>> {
     Ok(small_areas::table
         .select((small_areas::code, small_areas::neighbourhood_id))
         .order(small_areas::code)
@@ -310,7 +353,7 @@ pub fn small_areas_of(
     id: NeighbourhoodId,
 ) -> StoreResult<Vec<(String, i32, Option<String>)>> {
     Ok(small_areas::table
-        .filter(small_areas::neighbourhood_id.eq(id.to_string()))
+        .filter(small_areas::neighbourhood_id.eq(id))
         .select((small_areas::code, small_areas::population, small_areas::place))
         .order(small_areas::code)
         .load(conn)?)
@@ -321,7 +364,7 @@ pub fn adjacent(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<(Neighb
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Text)]
-        id: String,
+        id: NeighbourhoodId,
         #[diesel(sql_type = Text)]
         name: String,
     }
@@ -332,9 +375,9 @@ pub fn adjacent(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<(Neighb
          JOIN neighbourhoods n ON n.id = there.neighbourhood_id \
          WHERE here.neighbourhood_id = ?1 AND there.neighbourhood_id <> ?1 ORDER BY n.name",
     )
-    .bind::<Text, _>(id.to_string())
+    .bind::<Text, _>(id)
     .load(conn)?;
-    rows.into_iter().map(|r| Ok((parse_id(&r.id)?, r.name))).collect()
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 /// Locations in no neighbourhood: (name, postcode), by name.
@@ -357,14 +400,14 @@ pub fn cells(
         .select((small_areas::neighbourhood_id.assume_not_null(), small_area_cells::cell))
         .into_boxed();
     if let Some(id) = only {
-        query = query.filter(small_areas::neighbourhood_id.eq(id.to_string()));
+        query = query.filter(small_areas::neighbourhood_id.eq(id));
     }
-    let rows: Vec<(String, i64)> = query.load(conn)?;
+    let rows: Vec<(NeighbourhoodId, i64)> = query.load(conn)?;
     rows.into_iter()
         .map(|(id, cell)| {
             let cell =
                 stored_cell(cell).ok_or_else(|| StoreError::Corrupt(format!("{cell} is not an H3 cell")))?;
-            Ok((parse_id(&id)?, cell))
+            Ok((id, cell))
         })
         .collect()
 }
@@ -374,13 +417,13 @@ pub fn cells(
 pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<String> {
     conn.transaction(|conn| {
         let mut slugs: HashSet<String> = neighbourhoods::table
-            .filter(neighbourhoods::id.ne(id.to_string()))
+            .filter(neighbourhoods::id.ne(id))
             .select(neighbourhoods::slug)
             .load(conn)?
             .into_iter()
             .collect();
         let slug = free_slug(name, &mut slugs);
-        let changed = diesel::update(neighbourhoods::table.find(id.to_string()))
+        let changed = diesel::update(neighbourhoods::table.find(id))
             .set((
                 neighbourhoods::name.eq(name),
                 neighbourhoods::slug.eq(&slug),
@@ -411,25 +454,24 @@ pub fn move_small_area(
         let Some(area) = records.iter().position(|r| r.code == code) else {
             return Ok(Err(format!("there is no small area {code}")));
         };
-        let (from, to) = (from.to_string(), to.to_string());
         let source: NeighbourhoodRow =
-            neighbourhoods::table.find(&from).select(NeighbourhoodRow::as_select()).first(conn)?;
-        if records[area].neighbourhood_id.as_deref() != Some(from.as_str()) {
+            neighbourhoods::table.find(from).select(NeighbourhoodRow::as_select()).first(conn)?;
+        if records[area].neighbourhood_id != Some(from) {
             return Ok(Err(format!("{code} is not one of {}'s small areas", source.name)));
         }
         let target: NeighbourhoodRow =
-            neighbourhoods::table.find(&to).select(NeighbourhoodRow::as_select()).first(conn)?;
+            neighbourhoods::table.find(to).select(NeighbourhoodRow::as_select()).first(conn)?;
         if from == to {
             return Ok(Err(format!("{code} is already in {}", target.name)));
         }
-        let in_hood = |id: &str, a: usize| records[a].neighbourhood_id.as_deref() == Some(id);
-        if !adjacent[area].iter().any(|&n| in_hood(&to, n)) {
+        let in_hood = |id: NeighbourhoodId, a: usize| records[a].neighbourhood_id == Some(id);
+        if !adjacent[area].iter().any(|&n| in_hood(to, n)) {
             return Ok(Err(format!(
                 "{code} does not touch {}: a small area can only move to a neighbourhood it shares a boundary with",
                 target.name
             )));
         }
-        let rest: Vec<usize> = (0..records.len()).filter(|&a| a != area && in_hood(&from, a)).collect();
+        let rest: Vec<usize> = (0..records.len()).filter(|&a| a != area && in_hood(from, a)).collect();
         if rest.is_empty() {
             return Ok(Err(format!("{code} is the whole of {}: moving it would leave that neighbourhood empty", source.name)));
         }
@@ -439,16 +481,16 @@ pub fn move_small_area(
                 source.name
             )));
         }
-        diesel::update(small_areas::table.find(code)).set(small_areas::neighbourhood_id.eq(&to)).execute(conn)?;
+        diesel::update(small_areas::table.find(code)).set(small_areas::neighbourhood_id.eq(to)).execute(conn)?;
         let small = builder_areas(&records);
         let joined: Vec<usize> =
-            (0..records.len()).filter(|&a| a == area || in_hood(&to, a)).collect();
+            (0..records.len()).filter(|&a| a == area || in_hood(to, a)).collect();
         let mut moved = Vec::new();
         for (mut row, members) in [(source, rest), (target, joined)] {
             let figures = builder::figures(&small, &members);
             let why = band.explain(figures.population);
             row.set_figures(&figures, members.len(), why);
-            diesel::update(neighbourhoods::table.find(row.id.clone())).set(&row).execute(conn)?;
+            diesel::update(neighbourhoods::table.find(row.id)).set(&row).execute(conn)?;
             moved.push(row.view()?);
         }
         assign_locations(conn, None)?;
@@ -464,19 +506,19 @@ pub fn move_small_area(
 /// The venues in a neighbourhood where running services meet, with those
 /// services. Confidential addresses (refuges) are never drawn.
 pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarker>> {
-    let rows: Vec<(String, String, f64, f64, String)> = locations::table
+    let rows: Vec<(LocationId, String, f64, f64, String)> = locations::table
         .inner_join(service_at_locations::table.inner_join(services::table))
-        .filter(locations::neighbourhood_id.eq(id.to_string()))
+        .filter(locations::neighbourhood_id.eq(id))
         .filter(locations::confidential.eq(false))
         .filter(services::status.eq("active"))
         .select((locations::id, locations::name, locations::latitude, locations::longitude, services::name))
         .order((locations::name, locations::id, services::name))
         .load(conn)?;
-    let mut markers: Vec<(String, MapMarker)> = Vec::new();
+    let mut markers: Vec<(LocationId, MapMarker)> = Vec::new();
     for (location, name, latitude, longitude, service) in rows {
         if markers.last().is_none_or(|(last, _)| *last != location) {
             markers.push((
-                location.clone(),
+                location,
                 MapMarker { location_name: name, latitude, longitude, services: Vec::new() },
             ));
         }
@@ -504,9 +546,9 @@ pub fn local_services(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reach {
     /// With a public venue in it.
-    pub based: HashSet<String>,
+    pub based: HashSet<ServiceId>,
     /// Based elsewhere and serving it.
-    pub serving: HashSet<String>,
+    pub serving: HashSet<ServiceId>,
 }
 
 /// For each of `hoods`, the ids of the running services based in it (a
@@ -517,10 +559,10 @@ pub fn service_reach(
     conn: &mut Conn,
     hoods: &[NeighbourhoodView],
 ) -> StoreResult<HashMap<NeighbourhoodId, Reach>> {
-    let ids: Vec<String> = hoods.iter().map(|h| h.id.to_string()).collect();
-    let mut reach: HashMap<String, Reach> = ids.iter().map(|id| (id.clone(), Reach::default())).collect();
+    let ids: Vec<NeighbourhoodId> = hoods.iter().map(|h| h.id).collect();
+    let mut reach: HashMap<NeighbourhoodId, Reach> = ids.iter().map(|&id| (id, Reach::default())).collect();
     // A confidential venue (a refuge) never says which neighbourhood it is in.
-    let based: Vec<(Option<String>, String)> = service_at_locations::table
+    let based: Vec<(Option<NeighbourhoodId>, ServiceId)> = service_at_locations::table
         .inner_join(locations::table)
         .filter(locations::neighbourhood_id.eq_any(&ids))
         .filter(locations::confidential.eq(false))
@@ -531,12 +573,12 @@ pub fn service_reach(
             entry.based.insert(service);
         }
     }
-    let everywhere: Vec<String> = services::table
+    let everywhere: Vec<ServiceId> = services::table
         .filter(services::status.eq("active"))
         .filter(services::area.eq_any(["borough", "national"]))
         .select(services::id)
         .load(conn)?;
-    let chosen: Vec<(String, String)> = service_area_neighbourhoods::table
+    let chosen: Vec<(NeighbourhoodId, ServiceId)> = service_area_neighbourhoods::table
         .inner_join(services::table.on(services::id.eq(service_area_neighbourhoods::service_id)))
         .filter(services::status.eq("active"))
         .filter(service_area_neighbourhoods::neighbourhood_id.eq_any(&ids))
@@ -544,7 +586,7 @@ pub fn service_reach(
         .load(conn)?;
     // A radius is measured from public venues only: from a refuge's, the
     // neighbourhoods it reached would draw a circle around its address.
-    let radius: Vec<(String, Option<f64>, f64, f64)> = services::table
+    let radius: Vec<(ServiceId, Option<f64>, f64, f64)> = services::table
         .inner_join(service_at_locations::table.inner_join(locations::table))
         .filter(services::status.eq("active"))
         .filter(services::area.eq("radius"))
@@ -557,33 +599,33 @@ pub fn service_reach(
         }
     }
     for hood in hoods {
-        let Some(Reach { based, serving }) = reach.get_mut(&hood.id.to_string()) else { continue };
+        let Some(Reach { based, serving }) = reach.get_mut(&hood.id) else { continue };
         serving.extend(everywhere.iter().cloned());
         for (service, km, latitude, longitude) in &radius {
             if km.is_some_and(|km| {
                 distance_m((*latitude, *longitude), (hood.latitude, hood.longitude)) <= km * 1000.0
             }) {
-                serving.insert(service.clone());
+                serving.insert(*service);
             }
         }
         serving.retain(|s| !based.contains(s));
     }
-    reach.into_iter().map(|(id, sets)| Ok((parse_id(&id)?, sets))).collect()
+    Ok(reach)
 }
 
 /// The running services among `ids`, with organisation and needs, by name.
-fn listed(conn: &mut Conn, ids: Vec<String>) -> StoreResult<Vec<LocalService>> {
+fn listed(conn: &mut Conn, ids: Vec<ServiceId>) -> StoreResult<Vec<LocalService>> {
     let mut found = Vec::new();
-    let mut needs_of: HashMap<String, Vec<NeedLabel>> = HashMap::new();
+    let mut needs_of: HashMap<ServiceId, Vec<NeedLabel>> = HashMap::new();
     for chunk in ids.chunks(500) {
-        let rows: Vec<(String, String, String)> = services::table
+        let rows: Vec<(ServiceId, String, String)> = services::table
             .inner_join(organisations::table)
             .filter(services::id.eq_any(chunk))
             .filter(services::status.eq("active"))
             .select((services::id, services::name, organisations::name))
             .load(conn)?;
         found.extend(rows);
-        let labels: Vec<(String, String, String)> = service_needs::table
+        let labels: Vec<(ServiceId, String, String)> = service_needs::table
             .inner_join(needs::table)
             .filter(service_needs::service_id.eq_any(chunk))
             .select((service_needs::service_id, needs::slug, needs::label))
@@ -594,15 +636,13 @@ fn listed(conn: &mut Conn, ids: Vec<String>) -> StoreResult<Vec<LocalService>> {
         }
     }
     found.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    found
+    Ok(found
         .into_iter()
-        .map(|(id, name, organisation_name)| {
-            Ok(LocalService {
-                id: parse_id::<ServiceId>(&id)?,
-                needs: needs_of.remove(&id).unwrap_or_default(),
-                name,
-                organisation_name,
-            })
+        .map(|(id, name, organisation_name)| LocalService {
+            id,
+            needs: needs_of.remove(&id).unwrap_or_default(),
+            name,
+            organisation_name,
         })
-        .collect()
+        .collect())
 }

@@ -73,7 +73,7 @@ pub fn queue(
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(key),
-            outbox::contact_id.eq(contact.map(|c| c.to_string())),
+            outbox::contact_id.eq(contact),
             outbox::kind.eq(kind),
             outbox::recipient.eq(recipient),
             outbox::message.eq(message),
@@ -154,7 +154,7 @@ pub fn failed(conn: &mut Conn, key: &str, error: &str, next: NaiveDateTime) -> S
 /// The emails sent for a contact, oldest first.
 pub fn sent_for(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<Vec<SentMail>> {
     Ok(outbox::table
-        .filter(outbox::contact_id.eq(contact.to_string()))
+        .filter(outbox::contact_id.eq(contact))
         .order(outbox::queued_at)
         .select((
             outbox::kind,

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::listings::{ScheduleRow, schedule_of};
+use super::schedules::{ScheduleRow, schedule_of};
 use super::schema::{
     index_queue, locations, needs, organisations, schedules, service_at_locations, service_delivery,
     service_languages, service_needs, services,
 };
-use super::{Conn, StoreResult, decode, parse_id};
+use super::{Conn, StoreResult, decode};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::views::{SearchPlace, SearchableService};
@@ -23,19 +23,18 @@ const CHUNK: usize = 500;
 /// Queues a service for indexing. Call inside the transaction that changes it.
 pub fn queue(conn: &mut Conn, id: ServiceId, now: NaiveDateTime) -> StoreResult<()> {
     diesel::replace_into(index_queue::table)
-        .values((index_queue::service_id.eq(id.to_string()), index_queue::queued_at.eq(now)))
+        .values((index_queue::service_id.eq(id), index_queue::queued_at.eq(now)))
         .execute(conn)?;
     Ok(())
 }
 
 /// The services waiting to be indexed, oldest first, with when each was queued.
 pub fn queued(conn: &mut Conn, limit: i64) -> StoreResult<Vec<(ServiceId, NaiveDateTime)>> {
-    let rows: Vec<(String, NaiveDateTime)> = index_queue::table
+    Ok(index_queue::table
         .select((index_queue::service_id, index_queue::queued_at))
         .order(index_queue::queued_at)
         .limit(limit)
-        .load(conn)?;
-    rows.into_iter().map(|(id, at)| Ok((parse_id(&id)?, at))).collect()
+        .load(conn)?)
 }
 
 /// Takes indexed services off the queue, unless they were queued again since.
@@ -44,7 +43,7 @@ pub fn done(conn: &mut Conn, indexed: &[(ServiceId, NaiveDateTime)]) -> StoreRes
         for (id, at) in indexed {
             diesel::delete(
                 index_queue::table
-                    .filter(index_queue::service_id.eq(id.to_string()))
+                    .filter(index_queue::service_id.eq(id))
                     .filter(index_queue::queued_at.eq(at)),
             )
             .execute(conn)?;
@@ -55,7 +54,7 @@ pub fn done(conn: &mut Conn, indexed: &[(ServiceId, NaiveDateTime)]) -> StoreRes
 
 #[derive(Queryable)]
 struct Row {
-    id: String,
+    id: ServiceId,
     name: String,
     description: String,
     organisation: String,
@@ -70,69 +69,99 @@ struct Row {
 
 /// Every running service, or those of `only` that are running, ready to index.
 pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Vec<SearchableService>> {
-    let ids: Option<Vec<String>> = only.map(|ids| ids.iter().map(ToString::to_string).collect());
-    let mut rows: Vec<Row> = Vec::new();
-    let select = (
-        services::id,
-        services::name,
-        services::description,
-        organisations::name,
-        services::min_age,
-        services::max_age,
-        services::cost,
-        services::area,
-        services::referral_route,
-        services::capacity,
-        services::last_verified_at,
-    );
-    match &ids {
-        None => {
-            rows = services::table
-                .inner_join(organisations::table)
-                .filter(services::status.eq("active"))
-                .select(select)
-                .load(conn)?
-        }
-        Some(ids) => {
-            for chunk in ids.chunks(CHUNK) {
-                rows.extend(
-                    services::table
-                        .inner_join(organisations::table)
-                        .filter(services::status.eq("active"))
-                        .filter(services::id.eq_any(chunk))
-                        .select(select)
-                        .load::<Row>(conn)?,
-                );
-            }
-        }
-    }
-    let wanted: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut need_rows: Vec<(String, String)> = Vec::new();
-    let mut languages: Vec<(String, String)> = Vec::new();
-    let mut delivery: Vec<(String, String)> = Vec::new();
-    let mut places: Vec<(String, f64, f64, bool, Option<bool>)> = Vec::new();
-    let mut schedule_rows: Vec<ScheduleRow> = Vec::new();
     // For a full load, read each table once; for a few services, only theirs.
-    let chunks: Vec<Option<&[String]>> = match only {
+    let chunks: Vec<Option<&[ServiceId]>> = match only {
         None => vec![None],
-        Some(_) => wanted.chunks(CHUNK).map(Some).collect(),
+        Some(ids) => ids.chunks(CHUNK).map(Some).collect(),
     };
+    let mut by_service = HashMap::new();
+    let mut extras = Extras::default();
     for chunk in chunks {
+        for row in running(conn, chunk)? {
+            let service = service_of(row)?;
+            by_service.insert(service.id, service);
+        }
+        extras.load(conn, chunk)?;
+    }
+    extras.attach(&mut by_service)?;
+    let mut services: Vec<SearchableService> = by_service.into_values().collect();
+    services.sort_by_key(|s| s.id);
+    Ok(services)
+}
+
+/// The running services among `ids` (all of them when `None`).
+fn running(conn: &mut Conn, ids: Option<&[ServiceId]>) -> StoreResult<Vec<Row>> {
+    let mut query = services::table
+        .inner_join(organisations::table)
+        .filter(services::status.eq("active"))
+        .select((
+            services::id,
+            services::name,
+            services::description,
+            organisations::name,
+            services::min_age,
+            services::max_age,
+            services::cost,
+            services::area,
+            services::referral_route,
+            services::capacity,
+            services::last_verified_at,
+        ))
+        .into_boxed();
+    if let Some(ids) = ids {
+        query = query.filter(services::id.eq_any(ids));
+    }
+    Ok(query.load(conn)?)
+}
+
+fn service_of(row: Row) -> StoreResult<SearchableService> {
+    Ok(SearchableService {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        organisation: row.organisation,
+        needs: Vec::new(),
+        languages: Vec::new(),
+        delivery: Vec::new(),
+        cost: decode(&row.cost, CostKind::from_code, "cost")?,
+        min_age: row.min_age,
+        max_age: row.max_age,
+        area: decode(&row.area, ServiceArea::from_code, "service area")?,
+        referral: decode(&row.referral_route, ReferralRoute::from_code, "referral route")?,
+        capacity: row.capacity.as_deref().map(|code| decode(code, Capacity::from_code, "capacity")).transpose()?,
+        places: Vec::new(),
+        schedules: Vec::new(),
+        last_verified_at: row.last_verified_at,
+    })
+}
+
+/// What search needs of a service beyond its row, read table by table.
+#[derive(Default)]
+struct Extras {
+    needs: Vec<(ServiceId, String)>,
+    languages: Vec<(ServiceId, String)>,
+    delivery: Vec<(ServiceId, String)>,
+    places: Vec<(ServiceId, f64, f64, bool, Option<bool>)>,
+    schedules: Vec<ScheduleRow>,
+}
+
+impl Extras {
+    /// Reads the extras of the services among `ids` (all when `None`).
+    fn load(&mut self, conn: &mut Conn, ids: Option<&[ServiceId]>) -> StoreResult<()> {
         macro_rules! load {
             ($query:expr, $column:expr) => {
-                match chunk {
+                match ids {
                     None => $query.load(conn)?,
                     Some(ids) => $query.filter($column.eq_any(ids)).load(conn)?,
                 }
             };
         }
-        let q =
-            service_needs::table.inner_join(needs::table).select((service_needs::service_id, needs::slug));
-        need_rows.extend::<Vec<(String, String)>>(load!(q, service_needs::service_id));
+        let q = service_needs::table.inner_join(needs::table).select((service_needs::service_id, needs::slug));
+        self.needs.extend::<Vec<(ServiceId, String)>>(load!(q, service_needs::service_id));
         let q = service_languages::table.select((service_languages::service_id, service_languages::language));
-        languages.extend::<Vec<(String, String)>>(load!(q, service_languages::service_id));
+        self.languages.extend::<Vec<(ServiceId, String)>>(load!(q, service_languages::service_id));
         let q = service_delivery::table.select((service_delivery::service_id, service_delivery::mode));
-        delivery.extend::<Vec<(String, String)>>(load!(q, service_delivery::service_id));
+        self.delivery.extend::<Vec<(ServiceId, String)>>(load!(q, service_delivery::service_id));
         let q = service_at_locations::table.inner_join(locations::table).select((
             service_at_locations::service_id,
             locations::latitude,
@@ -140,69 +169,42 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
             locations::confidential,
             locations::step_free,
         ));
-        places.extend::<Vec<(String, f64, f64, bool, Option<bool>)>>(load!(
-            q,
-            service_at_locations::service_id
-        ));
+        self.places.extend::<Vec<(ServiceId, f64, f64, bool, Option<bool>)>>(load!(q, service_at_locations::service_id));
         let q = schedules::table.select(ScheduleRow::as_select());
-        schedule_rows.extend::<Vec<ScheduleRow>>(load!(q, schedules::service_id));
+        self.schedules.extend::<Vec<ScheduleRow>>(load!(q, schedules::service_id));
+        Ok(())
     }
-    let mut by_service: HashMap<String, SearchableService> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let service = SearchableService {
-            id: parse_id(&row.id)?,
-            name: row.name,
-            description: row.description,
-            organisation: row.organisation,
-            needs: Vec::new(),
-            languages: Vec::new(),
-            delivery: Vec::new(),
-            cost: decode(&row.cost, CostKind::from_code, "cost")?,
-            min_age: row.min_age,
-            max_age: row.max_age,
-            area: decode(&row.area, ServiceArea::from_code, "service area")?,
-            referral: decode(&row.referral_route, ReferralRoute::from_code, "referral route")?,
-            capacity: row
-                .capacity
-                .as_deref()
-                .map(|code| decode(code, Capacity::from_code, "capacity"))
-                .transpose()?,
-            places: Vec::new(),
-            schedules: Vec::new(),
-            last_verified_at: row.last_verified_at,
-        };
-        by_service.insert(row.id, service);
-    }
-    for (id, slug) in need_rows {
-        if let Some(s) = by_service.get_mut(&id) {
-            s.needs.push(slug);
-        }
-    }
-    for (id, language) in languages {
-        if let Some(s) = by_service.get_mut(&id) {
-            s.languages.push(language);
-        }
-    }
-    for (id, mode) in delivery {
-        if let Some(s) = by_service.get_mut(&id) {
-            s.delivery.push(decode(&mode, DeliveryMode::from_code, "delivery mode")?);
-        }
-    }
-    for (id, latitude, longitude, confidential, step_free) in places {
-        if let Some(s) = by_service.get_mut(&id) {
-            // A confidential venue is never placed: its address must not leak through distances.
-            if !confidential {
-                s.places.push(SearchPlace { latitude, longitude, step_free: step_free == Some(true) });
+
+    /// Gives each service its extras.
+    fn attach(self, by_service: &mut HashMap<ServiceId, SearchableService>) -> StoreResult<()> {
+        for (id, slug) in self.needs {
+            if let Some(s) = by_service.get_mut(&id) {
+                s.needs.push(slug);
             }
         }
-    }
-    for row in &schedule_rows {
-        if let Some(s) = by_service.get_mut(&row.service_id) {
-            s.schedules.push(schedule_of(row)?);
+        for (id, language) in self.languages {
+            if let Some(s) = by_service.get_mut(&id) {
+                s.languages.push(language);
+            }
         }
+        for (id, mode) in self.delivery {
+            if let Some(s) = by_service.get_mut(&id) {
+                s.delivery.push(decode(&mode, DeliveryMode::from_code, "delivery mode")?);
+            }
+        }
+        for (id, latitude, longitude, confidential, step_free) in self.places {
+            if let Some(s) = by_service.get_mut(&id) {
+                // A confidential venue is never placed: its address must not leak through distances.
+                if !confidential {
+                    s.places.push(SearchPlace { latitude, longitude, step_free: step_free == Some(true) });
+                }
+            }
+        }
+        for row in &self.schedules {
+            if let Some(s) = by_service.get_mut(&row.service_id) {
+                s.schedules.push(schedule_of(row)?);
+            }
+        }
+        Ok(())
     }
-    // In id order, so the index (and how ties rank) is the same on every build.
-    let mut services: Vec<SearchableService> = by_service.into_values().collect();
-    services.sort_by_key(|s| s.id);
-    Ok(services)
 }

@@ -7,9 +7,10 @@ use diesel::prelude::*;
 
 use super::schema::{organisations, users};
 use super::signposting::{self, FinishedContact, NewSignpostContact};
-use super::{Conn, StoreError, StoreResult, areas, listings, meta, neighbourhoods, parse_id};
+use super::{Conn, StoreError, StoreResult, areas, locations, meta, neighbourhoods, services};
 use crate::demo::Demo;
 use crate::domain::accounts::Role;
+use crate::domain::ids::NeighbourhoodId;
 use crate::geo::area_files::{self, AdjacencyRow, FileRows, Geography, SmallAreaRow};
 use crate::geo::neighbourhoods::Band;
 use crate::geo::onspd::PostcodeRow;
@@ -49,7 +50,7 @@ pub fn seed_demo(
         }
         areas::replace_geography(conn, &demo_geography(demo)?)?;
         for org in &demo.organisations {
-            listings::insert_organisation(conn, org, now)?;
+            super::organisations::insert(conn, org, now)?;
         }
         for user in &demo.users {
             diesel::insert_into(users::table)
@@ -65,11 +66,11 @@ pub fn seed_demo(
                 .execute(conn)?;
         }
         for location in &demo.locations {
-            listings::insert_location(conn, location, now)?;
+            locations::insert(conn, location, now)?;
         }
-        let need_ids = listings::need_ids(conn)?;
+        let need_ids = services::need_ids(conn)?;
         for service in &demo.services {
-            listings::insert_service(conn, service, &need_ids, now)?;
+            services::insert(conn, service, &need_ids, now)?;
         }
         neighbourhoods::build(conn, DEMO_BAND)?;
         seed_contacts(conn, demo)?;
@@ -82,10 +83,10 @@ pub fn seed_demo(
 /// its small area ended up in, recorded by the demo's advisor.
 fn seed_contacts(conn: &mut Conn, demo: &Demo) -> StoreResult<()> {
     let Some(advisor) = demo.users.iter().find(|u| u.role == Role::Advisor) else { return Ok(()) };
-    let hood_of: HashMap<String, Option<String>> = neighbourhoods::membership(conn)?.into_iter().collect();
+    let hood_of: HashMap<String, Option<NeighbourhoodId>> = neighbourhoods::membership(conn)?.into_iter().collect();
     for contact in &demo.contacts {
         let neighbourhood =
-            hood_of.get(&contact.small_area).cloned().flatten().map(|id| parse_id(&id)).transpose()?;
+            hood_of.get(&contact.small_area).copied().flatten();
         signposting::record_finished(
             conn,
             &FinishedContact {

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{follow_ups, needs, neighbourhoods, shortlist_items, signpost_contacts, signpost_needs};
-use super::{Conn, StoreError, StoreResult, decode, listings, outbox, parse_id, users::token_hash};
+use super::{Conn, StoreError, StoreResult, decode, outbox, services, users::token_hash};
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
 use crate::domain::schedule;
 use crate::domain::signposting::{Channel, Outcome, Returning, ShortlistEntry, SignpostContact};
@@ -27,8 +27,8 @@ pub fn start(conn: &mut Conn, new: &NewSignpostContact) -> StoreResult<SignpostC
     let id = SignpostContactId::new();
     diesel::insert_into(signpost_contacts::table)
         .values((
-            signpost_contacts::id.eq(id.to_string()),
-            signpost_contacts::advisor_id.eq(new.advisor.to_string()),
+            signpost_contacts::id.eq(id),
+            signpost_contacts::advisor_id.eq(new.advisor),
             signpost_contacts::started_at.eq(new.started_at),
             signpost_contacts::channel.eq(new.channel.code()),
             signpost_contacts::been_before.eq(new.returning.code()),
@@ -42,13 +42,13 @@ pub fn start(conn: &mut Conn, new: &NewSignpostContact) -> StoreResult<SignpostC
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = signpost_contacts)]
 struct ContactRow {
-    id: String,
-    advisor_id: String,
+    id: SignpostContactId,
+    advisor_id: UserId,
     started_at: NaiveDateTime,
     channel: String,
     been_before: String,
     escalated: bool,
-    neighbourhood_id: Option<String>,
+    neighbourhood_id: Option<NeighbourhoodId>,
     finished_at: Option<NaiveDateTime>,
 }
 
@@ -65,21 +65,21 @@ fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact
     } = row;
     let neighbourhood = match neighbourhood_id {
         Some(hood) => {
-            let name: String = neighbourhoods::table.find(&hood).select(neighbourhoods::name).first(conn)?;
-            Some((parse_id(&hood)?, name))
+            let name: String = neighbourhoods::table.find(hood).select(neighbourhoods::name).first(conn)?;
+            Some((hood, name))
         }
         None => None,
     };
     let needs = signpost_needs::table
         .inner_join(needs::table)
-        .filter(signpost_needs::contact_id.eq(&id))
+        .filter(signpost_needs::contact_id.eq(id))
         .select((needs::slug, signpost_needs::unmet))
         .order((needs::position, needs::slug))
         .load(conn)?;
-    let follow_up = follow_ups::table.find(&id).count().get_result::<i64>(conn)? > 0;
+    let follow_up = follow_ups::table.find(id).count().get_result::<i64>(conn)? > 0;
     Ok(SignpostContact {
-        id: parse_id(&id)?,
-        advisor: parse_id(&advisor_id)?,
+        id,
+        advisor: advisor_id,
         started_at,
         channel: decode(&channel, Channel::from_code, "channel")?,
         returning: decode(&been_before, Returning::from_code, "answer")?,
@@ -93,14 +93,14 @@ fn read_contact(conn: &mut Conn, row: ContactRow) -> StoreResult<SignpostContact
 
 /// One contact, with its needs.
 pub fn find(conn: &mut Conn, id: SignpostContactId) -> StoreResult<SignpostContact> {
-    let row = signpost_contacts::table.find(id.to_string()).select(ContactRow::as_select()).first(conn)?;
+    let row = signpost_contacts::table.find(id).select(ContactRow::as_select()).first(conn)?;
     read_contact(conn, row)
 }
 
 /// An advisor's latest contacts, newest first.
 pub fn recent(conn: &mut Conn, advisor: UserId, limit: i64) -> StoreResult<Vec<SignpostContact>> {
     let rows = signpost_contacts::table
-        .filter(signpost_contacts::advisor_id.eq(advisor.to_string()))
+        .filter(signpost_contacts::advisor_id.eq(advisor))
         .order(signpost_contacts::started_at.desc())
         .limit(limit)
         .select(ContactRow::as_select())
@@ -116,11 +116,10 @@ pub fn record_search(
     neighbourhood: Option<NeighbourhoodId>,
     need_slugs: &[String],
 ) -> StoreResult<()> {
-    let id = id.to_string();
     conn.transaction(|conn| {
         if let Some(hood) = neighbourhood {
             diesel::update(signpost_contacts::table.find(&id))
-                .set(signpost_contacts::neighbourhood_id.eq(hood.to_string()))
+                .set(signpost_contacts::neighbourhood_id.eq(hood))
                 .execute(conn)?;
         }
         let need_ids: Vec<String> =
@@ -128,18 +127,18 @@ pub fn record_search(
         for need in need_ids {
             diesel::insert_or_ignore_into(signpost_needs::table)
                 .values((
-                    signpost_needs::contact_id.eq(&id),
+                    signpost_needs::contact_id.eq(id),
                     signpost_needs::need_id.eq(need),
                     signpost_needs::unmet.eq(true),
                 ))
                 .execute(conn)?;
         }
-        recount_unmet(conn, &id)
+        recount_unmet(conn, id)
     })
 }
 
 /// A need is unmet while nothing on the shortlist meets it.
-fn recount_unmet(conn: &mut Conn, contact: &str) -> StoreResult<()> {
+fn recount_unmet(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<()> {
     diesel::sql_query(
         "UPDATE signpost_needs SET unmet = NOT EXISTS (\
            SELECT 1 FROM shortlist_items s JOIN service_needs n ON n.service_id = s.service_id \
@@ -153,7 +152,7 @@ fn recount_unmet(conn: &mut Conn, contact: &str) -> StoreResult<()> {
 
 /// Marks the contact as escalated: the statutory route was shown.
 pub fn escalate(conn: &mut Conn, id: SignpostContactId) -> StoreResult<()> {
-    diesel::update(signpost_contacts::table.find(id.to_string()))
+    diesel::update(signpost_contacts::table.find(id))
         .set(signpost_contacts::escalated.eq(true))
         .execute(conn)?;
     Ok(())
@@ -161,7 +160,7 @@ pub fn escalate(conn: &mut Conn, id: SignpostContactId) -> StoreResult<()> {
 
 /// Ends the contact: its record stays, its shortlist can no longer change.
 pub fn finish(conn: &mut Conn, id: SignpostContactId, now: NaiveDateTime) -> StoreResult<()> {
-    diesel::update(signpost_contacts::table.find(id.to_string()))
+    diesel::update(signpost_contacts::table.find(id))
         .filter(signpost_contacts::finished_at.is_null())
         .set(signpost_contacts::finished_at.eq(now))
         .execute(conn)?;
@@ -170,29 +169,27 @@ pub fn finish(conn: &mut Conn, id: SignpostContactId, now: NaiveDateTime) -> Sto
 
 /// Adds a service to the end of the shortlist; adding it again changes nothing.
 pub fn add_to_shortlist(conn: &mut Conn, id: SignpostContactId, service: ServiceId) -> StoreResult<()> {
-    let id = id.to_string();
     conn.transaction(|conn| {
         let last: Option<i32> = shortlist_items::table
-            .filter(shortlist_items::contact_id.eq(&id))
+            .filter(shortlist_items::contact_id.eq(id))
             .select(diesel::dsl::max(shortlist_items::position))
             .first(conn)?;
         diesel::insert_or_ignore_into(shortlist_items::table)
             .values((
-                shortlist_items::contact_id.eq(&id),
-                shortlist_items::service_id.eq(service.to_string()),
+                shortlist_items::contact_id.eq(id),
+                shortlist_items::service_id.eq(service),
                 shortlist_items::position.eq(last.unwrap_or(0) + 1),
             ))
             .execute(conn)?;
-        recount_unmet(conn, &id)
+        recount_unmet(conn, id)
     })
 }
 
 /// Takes a service off the shortlist.
 pub fn remove_from_shortlist(conn: &mut Conn, id: SignpostContactId, service: ServiceId) -> StoreResult<()> {
-    let id = id.to_string();
     conn.transaction(|conn| {
-        diesel::delete(shortlist_items::table.find((&id, service.to_string()))).execute(conn)?;
-        recount_unmet(conn, &id)
+        diesel::delete(shortlist_items::table.find((id, service))).execute(conn)?;
+        recount_unmet(conn, id)
     })
 }
 
@@ -203,19 +200,18 @@ pub fn move_on_shortlist(
     service: ServiceId,
     up: bool,
 ) -> StoreResult<()> {
-    let id = id.to_string();
     conn.transaction(|conn| {
-        let mut order: Vec<String> = shortlist_items::table
-            .filter(shortlist_items::contact_id.eq(&id))
+        let mut order: Vec<ServiceId> = shortlist_items::table
+            .filter(shortlist_items::contact_id.eq(id))
             .order(shortlist_items::position)
             .select(shortlist_items::service_id)
             .load(conn)?;
-        let at = order.iter().position(|s| *s == service.to_string()).ok_or(StoreError::NotFound)?;
+        let at = order.iter().position(|&s| s == service).ok_or(StoreError::NotFound)?;
         let to = if up { at.checked_sub(1) } else { Some(at + 1).filter(|&n| n < order.len()) };
         if let Some(to) = to {
             order.swap(at, to);
             for (n, service) in order.iter().enumerate() {
-                diesel::update(shortlist_items::table.find((&id, service)))
+                diesel::update(shortlist_items::table.find((id, service)))
                     .set(shortlist_items::position.eq(n as i32 + 1))
                     .execute(conn)?;
             }
@@ -231,7 +227,7 @@ pub fn note_on_shortlist(
     service: ServiceId,
     note: &str,
 ) -> StoreResult<()> {
-    let changed = diesel::update(shortlist_items::table.find((id.to_string(), service.to_string())))
+    let changed = diesel::update(shortlist_items::table.find((id, service)))
         .set(shortlist_items::note.eq(note))
         .execute(conn)?;
     if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
@@ -245,15 +241,15 @@ pub fn shortlist(
     id: SignpostContactId,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<ShortlistEntry>> {
-    let items: Vec<(String, String)> = shortlist_items::table
-        .filter(shortlist_items::contact_id.eq(id.to_string()))
+    let items: Vec<(ServiceId, String)> = shortlist_items::table
+        .filter(shortlist_items::contact_id.eq(id))
         .order(shortlist_items::position)
         .select((shortlist_items::service_id, shortlist_items::note))
         .load(conn)?;
     let today = now.date_naive();
     let mut entries = Vec::new();
     for (service, note) in items {
-        let view = listings::service_view(conn, parse_id(&service)?)?;
+        let view = services::view(conn, service)?;
         let when = schedule::next_session(&view.schedules, now)
             .map(|s| s.describe())
             .or_else(|| schedule::describe(&view.schedules, today).into_iter().next());
@@ -299,7 +295,7 @@ fn agree_follow_up(
 ) -> StoreResult<()> {
     diesel::insert_or_ignore_into(follow_ups::table)
         .values((
-            follow_ups::contact_id.eq(id.to_string()),
+            follow_ups::contact_id.eq(id),
             follow_ups::address.eq(address),
             follow_ups::due_at.eq(due_at),
         ))
@@ -329,8 +325,12 @@ pub fn queue_shortlist(
 }
 
 /// Follow-ups due by `now` and not yet sent: the contact and the address.
-pub fn follow_ups_due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<(String, String)>> {
-    let rows: Vec<(String, Option<String>)> = follow_ups::table
+pub fn follow_ups_due(
+    conn: &mut Conn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<(SignpostContactId, String)>> {
+    let rows: Vec<(SignpostContactId, Option<String>)> = follow_ups::table
         .filter(follow_ups::sent_at.is_null())
         .filter(follow_ups::due_at.le(now))
         .order(follow_ups::due_at)
@@ -342,7 +342,7 @@ pub fn follow_ups_due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreR
 
 /// Marks a follow-up sent (its email is in the outbox), answerable with
 /// `token`, and deletes the address.
-pub fn follow_up_sent(conn: &mut Conn, contact: &str, token: &str, now: NaiveDateTime) -> StoreResult<()> {
+pub fn follow_up_sent(conn: &mut Conn, contact: SignpostContactId, token: &str, now: NaiveDateTime) -> StoreResult<()> {
     diesel::update(follow_ups::table.find(contact))
         .set((
             follow_ups::address.eq(None::<String>),
@@ -357,7 +357,7 @@ pub fn follow_up_sent(conn: &mut Conn, contact: &str, token: &str, now: NaiveDat
 /// transaction: either both happen or neither.
 pub fn queue_follow_up(
     conn: &mut Conn,
-    contact: &str,
+    contact: SignpostContactId,
     address: &str,
     token: &str,
     message: &[u8],
@@ -365,7 +365,7 @@ pub fn queue_follow_up(
 ) -> StoreResult<()> {
     conn.transaction(|conn| {
         let key = format!("follow-up-{contact}");
-        outbox::queue(conn, &key, contact.parse().ok(), "follow_up", address, message, now)?;
+        outbox::queue(conn, &key, Some(contact), "follow_up", address, message, now)?;
         follow_up_sent(conn, contact, token, now)
     })
 }
@@ -397,7 +397,7 @@ pub fn answer_follow_up(
 /// Whether the service exists (running or not): only those can be shortlisted.
 pub fn service_exists(conn: &mut Conn, service: ServiceId) -> StoreResult<bool> {
     use super::schema::services;
-    Ok(services::table.find(service.to_string()).count().get_result::<i64>(conn)? > 0)
+    Ok(services::table.find(service).count().get_result::<i64>(conn)? > 0)
 }
 
 /// A whole contact, already finished: what the demo's history and tests
@@ -427,7 +427,7 @@ pub fn record_finished(conn: &mut Conn, finished: &FinishedContact) -> StoreResu
         if let Some(outcome) = finished.follow_up {
             diesel::insert_into(follow_ups::table)
                 .values((
-                    follow_ups::contact_id.eq(id.to_string()),
+                    follow_ups::contact_id.eq(id),
                     follow_ups::due_at.eq(ended),
                     follow_ups::sent_at.eq(ended),
                     follow_ups::outcome.eq(outcome.map(Outcome::code)),

@@ -5,19 +5,19 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::schema::{neighbourhoods, sessions, user_neighbourhoods, users};
-use super::{Conn, StoreError, StoreResult, decode, parse_id};
+use super::{Conn, StoreError, StoreResult, decode};
 use crate::domain::accounts::{Role, StaffUser, hex};
-use crate::domain::ids::{OrganisationId, UserId};
+use crate::domain::ids::{NeighbourhoodId, OrganisationId, UserId};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 struct UserRow {
-    id: String,
+    id: UserId,
     email: String,
     name: String,
     password_hash: String,
     role: String,
-    organisation_id: Option<String>,
+    organisation_id: Option<OrganisationId>,
     created_at: NaiveDateTime,
 }
 
@@ -46,12 +46,12 @@ pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResul
         let id = UserId::new();
         let inserted = diesel::insert_into(users::table)
             .values(UserRow {
-                id: id.to_string(),
+                id,
                 email: user.email.trim().to_string(),
                 name: user.name.clone(),
                 password_hash: user.password_hash.clone(),
                 role: user.role.code().into(),
-                organisation_id: user.organisation.map(|o| o.to_string()),
+                organisation_id: user.organisation,
                 created_at: now,
             })
             .on_conflict_do_nothing()
@@ -60,7 +60,7 @@ pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResul
             return Ok(Created::EmailTaken);
         }
         for slug in &user.neighbourhoods {
-            let neighbourhood: Option<String> = neighbourhoods::table
+            let neighbourhood: Option<NeighbourhoodId> = neighbourhoods::table
                 .filter(neighbourhoods::slug.eq(slug))
                 .select(neighbourhoods::id)
                 .first(conn)
@@ -71,7 +71,7 @@ pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResul
             };
             diesel::insert_into(user_neighbourhoods::table)
                 .values((
-                    user_neighbourhoods::user_id.eq(id.to_string()),
+                    user_neighbourhoods::user_id.eq(id),
                     user_neighbourhoods::neighbourhood_id.eq(neighbourhood),
                 ))
                 .execute(conn)?;
@@ -101,17 +101,17 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> StoreResult<Option<(StaffU
 }
 
 fn staff_user(conn: &mut Conn, row: UserRow) -> StoreResult<StaffUser> {
-    let neighbourhoods: Vec<String> = user_neighbourhoods::table
-        .filter(user_neighbourhoods::user_id.eq(&row.id))
+    let neighbourhoods = user_neighbourhoods::table
+        .filter(user_neighbourhoods::user_id.eq(row.id))
         .select(user_neighbourhoods::neighbourhood_id)
         .load(conn)?;
     Ok(StaffUser {
-        id: parse_id(&row.id)?,
+        id: row.id,
         email: row.email,
         name: row.name,
         role: decode(&row.role, Role::from_code, "role")?,
-        organisation: row.organisation_id.as_deref().map(parse_id).transpose()?,
-        neighbourhoods: neighbourhoods.iter().map(|n| parse_id(n)).collect::<StoreResult<_>>()?,
+        organisation: row.organisation_id,
+        neighbourhoods,
     })
 }
 
@@ -138,7 +138,7 @@ pub fn start_session(
     diesel::insert_into(sessions::table)
         .values((
             sessions::token_hash.eq(token_hash(token)),
-            sessions::user_id.eq(user.to_string()),
+            sessions::user_id.eq(user),
             sessions::created_at.eq(now),
             sessions::expires_at.eq(expires),
         ))

@@ -9,7 +9,7 @@ use super::session::Visitor;
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
-use crate::store::{StoreError, listings, needs};
+use crate::store::{StoreError, needs, service_lists};
 
 pub async fn show(
     state: web::Data<AppState>,
@@ -19,7 +19,7 @@ pub async fn show(
     let slug = slug.into_inner();
     let (need, services) = db(&state, move |conn| {
         let need = needs::all(conn)?.into_iter().find(|n| n.slug == slug).ok_or(StoreError::NotFound)?;
-        let services = listings::services_for_need(conn, &need.slug, 500)?;
+        let services = service_lists::for_need(conn, &need.slug, 500)?;
         Ok((need, services))
     })
     .await?;
@@ -28,6 +28,6 @@ pub async fn show(
 }
 
 pub async fn index(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
-    let counts = db(&state, listings::running_services_per_need).await?;
+    let counts = db(&state, service_lists::running_per_need).await?;
     Ok(pages::needs::index(&visitor.frame, &state.search.needs, &counts))
 }

@@ -9,7 +9,7 @@ use crate::domain::ids::OrganisationId;
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
-use crate::store::listings;
+use crate::store::organisations;
 
 pub async fn show(
     state: web::Data<AppState>,
@@ -17,6 +17,6 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<Markup, AppError> {
     let id: OrganisationId = path_id(&id)?;
-    let view = db(&state, move |conn| listings::organisation_view(conn, id)).await?;
+    let view = db(&state, move |conn| organisations::view(conn, id)).await?;
     Ok(pages::organisations::page(&visitor.frame, &view))
 }

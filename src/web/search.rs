@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::pages;
 use crate::pages::search::{Asked, FieldProblem, Results};
 use crate::state::AppState;
-use crate::store::listings;
+use crate::store::service_lists;
 
 /// A printable list holds this many results.
 const PRINTED: usize = 100;
@@ -66,7 +66,7 @@ pub async fn show(
         .chain(found.groups.iter().flat_map(|g| g.results.iter()))
         .filter_map(|hit| hit.id.parse().ok())
         .collect();
-    let details = db(&state, move |conn| listings::result_details(conn, &ids)).await?;
+    let details = db(&state, move |conn| service_lists::result_details(conn, &ids)).await?;
     let results = Results {
         asked: &asked,
         needs,

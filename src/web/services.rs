@@ -13,7 +13,7 @@ use crate::pages::map::{Marker, Shape, Source};
 use crate::pages::services::{Around, Viewer};
 use crate::search::query::SearchQuery;
 use crate::state::AppState;
-use crate::store::listings;
+use crate::store::services;
 
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
@@ -25,7 +25,7 @@ pub async fn show(
 ) -> Result<Markup, AppError> {
     let id: ServiceId = path_id(&id)?;
     let (view, scope) =
-        db(&state, move |conn| Ok((listings::service_view(conn, id)?, listings::service_scope(conn, id)?)))
+        db(&state, move |conn| Ok((services::view(conn, id)?, services::scope(conn, id)?)))
             .await?;
     let viewer = match &visitor.user {
         Some(user) => Viewer {

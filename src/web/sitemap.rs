@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use super::db;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{listings, neighbourhoods};
+use crate::store::{neighbourhoods, organisations, service_lists};
 
 /// Text fit for an XML element: `&` and `<` escaped.
 fn xml(text: &str) -> String {
@@ -15,8 +15,8 @@ fn xml(text: &str) -> String {
 pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (services, organisations, hoods) = db(&state, |conn| {
         Ok((
-            listings::running_service_ids(conn)?,
-            listings::organisation_choices(conn)?,
+            service_lists::running_ids(conn)?,
+            organisations::choices(conn)?,
             neighbourhoods::all(conn)?,
         ))
     })

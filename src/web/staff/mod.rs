@@ -12,7 +12,7 @@ use super::session::Staff;
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
-use crate::store::listings;
+use crate::store::service_lists;
 
 /// How many listings due for review the staff home shows.
 const QUEUE_LENGTH: i64 = 25;
@@ -22,8 +22,8 @@ pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, Ap
     let before = Utc::now().naive_utc() - Duration::days(i64::from(days));
     let (due, count) = db(&state, move |conn| {
         Ok((
-            listings::due_for_review(conn, before, QUEUE_LENGTH)?,
-            listings::count_due_for_review(conn, before)?,
+            service_lists::due_for_review(conn, before, QUEUE_LENGTH)?,
+            service_lists::count_due_for_review(conn, before)?,
         ))
     })
     .await?;

@@ -20,7 +20,7 @@ use crate::pages;
 use crate::pages::staff::FormMode;
 use crate::state::AppState;
 use crate::store::changes::{self, RecordKind};
-use crate::store::{listings, needs};
+use crate::store::{needs, organisations, services};
 
 /// Brings the search index up to date with a change just saved, so that it
 /// shows in search by the time the page comes back. The save itself is already
@@ -68,7 +68,7 @@ async fn choices(
 ) -> Result<(Vec<Need>, Vec<(OrganisationId, String)>), AppError> {
     let only = (user.role == Role::OrganisationEditor).then_some(user.organisation).flatten();
     db(state, move |conn| {
-        let mut organisations = listings::organisation_choices(conn)?;
+        let mut organisations = organisations::choices(conn)?;
         if let Some(own) = only {
             organisations.retain(|(id, _)| *id == own);
         }
@@ -79,7 +79,7 @@ async fn choices(
 
 /// Refuses anyone who may not edit the service, or 404 if there is none.
 async fn editable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
-    let (organisation, neighbourhoods) = db(state, move |conn| listings::service_scope(conn, id)).await?;
+    let (organisation, neighbourhoods) = db(state, move |conn| services::scope(conn, id)).await?;
     if user.may_edit_listing(organisation, &neighbourhoods) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
@@ -109,7 +109,7 @@ async fn check(
         Err(errors) => return Ok(Err(errors)),
     };
     let organisation = input.organisation;
-    if !db(state, move |conn| listings::organisation_exists(conn, organisation)).await? {
+    if !db(state, move |conn| organisations::exists(conn, organisation)).await? {
         let mut errors = FieldErrors::default();
         errors.add("organisation", "Choose the organisation that runs the service");
         return Ok(Err(errors));
@@ -150,7 +150,7 @@ pub async fn create(
     };
     let (by, reason, now) = (staff.user.id, form.reason(), Utc::now().naive_utc());
     let id =
-        db(&state, move |conn| listings::create_service(conn, &input, by, reason.as_deref(), now)).await?;
+        db(&state, move |conn| services::create(conn, &input, by, reason.as_deref(), now)).await?;
     reindex(&state).await;
     Ok(see_other(&format!("/services/{id}")))
 }
@@ -162,7 +162,7 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let id: ServiceId = path_id(&id)?;
     editable(&state, &staff.user, id).await?;
-    let input = db(&state, move |conn| listings::service_input(conn, id)).await?;
+    let input = db(&state, move |conn| services::input(conn, id)).await?;
     let name = input.name.clone();
     form_page(&state, &staff, FormMode::Edit { id, name: &name }, &input.to_form(), &FieldErrors::default())
         .await
@@ -180,12 +180,12 @@ pub async fn update(
     let input = match check(&state, &staff.user, &form).await? {
         Ok(input) => input,
         Err(errors) => {
-            let name = db(&state, move |conn| listings::service_input(conn, id)).await?.name;
+            let name = db(&state, move |conn| services::input(conn, id)).await?.name;
             return form_page(&state, &staff, FormMode::Edit { id, name: &name }, &form, &errors).await;
         }
     };
     let (by, reason, now) = (staff.user.id, form.reason(), Utc::now().naive_utc());
-    db(&state, move |conn| listings::update_service(conn, id, &input, by, reason.as_deref(), now)).await?;
+    db(&state, move |conn| services::update(conn, id, &input, by, reason.as_deref(), now)).await?;
     reindex(&state).await;
     Ok(see_other(&format!("/services/{id}")))
 }
@@ -199,7 +199,7 @@ pub async fn verify(
     let id: ServiceId = path_id(&id)?;
     editable(&state, &staff.user, id).await?;
     let (by, now) = (staff.user.id, Utc::now().naive_utc());
-    db(&state, move |conn| listings::verify_service(conn, id, by, now)).await?;
+    db(&state, move |conn| services::verify(conn, id, by, now)).await?;
     reindex(&state).await;
     Ok(see_other(&format!("/services/{id}")))
 }
@@ -212,7 +212,7 @@ pub async fn history(
     let id: ServiceId = path_id(&id)?;
     editable(&state, &staff.user, id).await?;
     let (name, changes) = db(&state, move |conn| {
-        let name = listings::service_input(conn, id)?.name;
+        let name = services::input(conn, id)?.name;
         Ok((name, changes::history(conn, RecordKind::Service, &id.to_string())?))
     })
     .await?;

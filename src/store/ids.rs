@@ -1,0 +1,95 @@
+//! Typed ids as diesel types: every id is stored as its written form (text)
+//! and read back checked, so rows and queries take `ServiceId` and friends
+//! directly. A stored id that is not one is reported as corrupt data.
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, Queryable};
+use diesel::expression::AsExpression;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::{Nullable, Text};
+use diesel::sqlite::Sqlite;
+
+use crate::domain::ids::{
+    ContactId, LocationId, NeedId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId,
+    ServiceId, SignpostContactId, UserId,
+};
+
+/// The impls `#[derive(AsExpression, FromSqlRow)]` would write, written here
+/// because `domain` names no diesel. An id is bound as its text.
+macro_rules! text_id {
+    ($($id:ty),* $(,)?) => {$(
+        impl AsExpression<Text> for $id {
+            type Expression = <String as AsExpression<Text>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<Text>::as_expression(self.to_string())
+            }
+        }
+
+        impl AsExpression<Text> for &$id {
+            type Expression = <String as AsExpression<Text>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<Text>::as_expression(self.to_string())
+            }
+        }
+
+        impl AsExpression<Nullable<Text>> for $id {
+            type Expression = <String as AsExpression<Nullable<Text>>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<Nullable<Text>>::as_expression(self.to_string())
+            }
+        }
+
+        impl AsExpression<Nullable<Text>> for &$id {
+            type Expression = <String as AsExpression<Nullable<Text>>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<Nullable<Text>>::as_expression(self.to_string())
+            }
+        }
+
+        impl ToSql<Text, Sqlite> for $id {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                out.set_value(self.to_string());
+                Ok(serialize::IsNull::No)
+            }
+        }
+
+        impl ToSql<Nullable<Text>, Sqlite> for $id {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                ToSql::<Text, Sqlite>::to_sql(self, out)
+            }
+        }
+
+        impl<DB: Backend> FromSql<Text, DB> for $id
+        where
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                let text = String::from_sql(bytes)?;
+                text.parse().map_err(|_| format!("'{text}' is not an id").into())
+            }
+        }
+
+        impl<DB: Backend> Queryable<Text, DB> for $id
+        where
+            Self: FromSql<Text, DB>,
+        {
+            type Row = Self;
+            fn build(id: Self) -> deserialize::Result<Self> {
+                Ok(id)
+            }
+        }
+    )*};
+}
+
+text_id!(
+    ContactId,
+    LocationId,
+    NeedId,
+    NeighbourhoodId,
+    OrganisationId,
+    ScheduleId,
+    ServiceAtLocationId,
+    ServiceId,
+    SignpostContactId,
+    UserId,
+);

@@ -1,0 +1,175 @@
+//! Venues: where services happen, each placed in its H3 cell, small area and
+//! neighbourhood.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::changes::{self, Action, RecordKind};
+use super::schema::{locations, service_at_locations};
+use super::{Conn, StoreResult, search_feed};
+use crate::domain::directory::VenueAccess;
+use crate::domain::ids::{LocationId, NeighbourhoodId, OrganisationId, ServiceId, UserId};
+use crate::domain::listing::Location;
+use crate::domain::views::LocationView;
+use crate::geo::cells;
+
+/// A new location: its row, plus the H3 cell of its point.
+#[derive(Insertable)]
+#[diesel(table_name = locations)]
+struct NewLocation {
+    #[diesel(embed)]
+    row: LocationRow,
+    h3_cell: Option<i64>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = locations)]
+struct LocationRow {
+    id: LocationId,
+    organisation_id: Option<OrganisationId>,
+    name: String,
+    address_1: String,
+    address_2: Option<String>,
+    town: String,
+    postcode: String,
+    latitude: f64,
+    longitude: f64,
+    small_area_code: Option<String>,
+    neighbourhood_id: Option<NeighbourhoodId>,
+    confidential: bool,
+    entry_point: bool,
+    step_free: Option<bool>,
+    accessible_toilet: Option<bool>,
+    hearing_loop: Option<bool>,
+    parking: Option<bool>,
+    public_transport: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Adds a venue, in the small area and neighbourhood of its cell.
+pub fn insert(conn: &mut Conn, location: &Location, now: NaiveDateTime) -> StoreResult<()> {
+    let row = LocationRow {
+        id: location.id,
+        organisation_id: location.organisation,
+        name: location.name.clone(),
+        address_1: location.address_1.clone(),
+        address_2: location.address_2.clone(),
+        town: location.town.clone(),
+        postcode: location.postcode.clone(),
+        latitude: location.latitude,
+        longitude: location.longitude,
+        small_area_code: location.small_area.clone(),
+        neighbourhood_id: None,
+        confidential: location.confidential,
+        entry_point: location.entry_point,
+        step_free: location.access.step_free,
+        accessible_toilet: location.access.accessible_toilet,
+        hearing_loop: location.access.hearing_loop,
+        parking: location.access.parking,
+        public_transport: location.access.public_transport.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    let h3_cell = cells::cell_of(location.latitude, location.longitude).map(super::cell_number);
+    diesel::insert_into(locations::table).values(NewLocation { row, h3_cell }).execute(conn)?;
+    super::neighbourhoods::assign_locations(conn, Some(location.id))
+}
+
+/// Moves a venue to another point: its cell, small area and neighbourhood
+/// follow, the move is recorded, and every service meeting there is queued
+/// for the search index, all in one transaction.
+pub fn move_to(
+    conn: &mut Conn,
+    id: LocationId,
+    (latitude, longitude): (f64, f64),
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let (old_latitude, old_longitude): (f64, f64) =
+            locations::table.find(id).select((locations::latitude, locations::longitude)).first(conn)?;
+        let h3_cell = cells::cell_of(latitude, longitude).map(super::cell_number);
+        diesel::update(locations::table.find(id))
+            .set((
+                locations::latitude.eq(latitude),
+                locations::longitude.eq(longitude),
+                locations::h3_cell.eq(h3_cell),
+                locations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        super::neighbourhoods::assign_locations(conn, Some(id))?;
+        let fields = [
+            ("latitude", Some(old_latitude.to_string()), Some(latitude.to_string())),
+            ("longitude", Some(old_longitude.to_string()), Some(longitude.to_string())),
+        ];
+        changes::record(conn, RecordKind::Location, &id.to_string(), Action::Update, &fields, Some(by), None, now)?;
+        let meeting_here: Vec<ServiceId> = service_at_locations::table
+            .filter(service_at_locations::location_id.eq(id))
+            .select(service_at_locations::service_id)
+            .load(conn)?;
+        for service in meeting_here {
+            search_feed::queue(conn, service, now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Gives every location without an H3 cell its cell (rows saved before cells
+/// were kept). Returns how many were filled.
+pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {
+    conn.transaction(|conn| {
+        let missing: Vec<(LocationId, f64, f64)> = locations::table
+            .filter(locations::h3_cell.is_null())
+            .select((locations::id, locations::latitude, locations::longitude))
+            .load(conn)?;
+        let mut filled = 0;
+        for (id, latitude, longitude) in missing {
+            if let Some(cell) = cells::cell_of(latitude, longitude) {
+                diesel::update(locations::table.find(id))
+                    .set(locations::h3_cell.eq(super::cell_number(cell)))
+                    .execute(conn)?;
+                filled += 1;
+            }
+        }
+        Ok(filled)
+    })
+}
+
+/// The venues where a service meets, by name.
+pub(super) fn of_service(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<LocationView>> {
+    let rows: Vec<LocationRow> = service_at_locations::table
+        .inner_join(locations::table)
+        .filter(service_at_locations::service_id.eq(service))
+        .select(LocationRow::as_select())
+        .order(locations::name)
+        .load(conn)?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
+fn view(row: LocationRow) -> LocationView {
+    LocationView {
+        neighbourhood: row.neighbourhood_id,
+        location: Location {
+            id: row.id,
+            organisation: row.organisation_id,
+            name: row.name,
+            address_1: row.address_1,
+            address_2: row.address_2,
+            town: row.town,
+            postcode: row.postcode,
+            latitude: row.latitude,
+            longitude: row.longitude,
+            small_area: row.small_area_code,
+            confidential: row.confidential,
+            entry_point: row.entry_point,
+            access: VenueAccess {
+                step_free: row.step_free,
+                accessible_toilet: row.accessible_toilet,
+                hearing_loop: row.hearing_loop,
+                parking: row.parking,
+                public_transport: row.public_transport,
+            },
+        },
+    }
+}

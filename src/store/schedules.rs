@@ -1,0 +1,93 @@
+//! Schedules: when a service's sessions happen, stored as iCalendar-like rules.
+
+use chrono::{NaiveDate, NaiveTime};
+use diesel::prelude::*;
+
+use super::schema::schedules;
+use super::{Conn, StoreError, StoreResult, decode};
+use crate::domain::ids::{LocationId, ScheduleId, ServiceId};
+use crate::domain::schedule::{self, Frequency, Schedule};
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = schedules)]
+pub(super) struct ScheduleRow {
+    id: ScheduleId,
+    pub(super) service_id: ServiceId,
+    location_id: Option<LocationId>,
+    freq: Option<String>,
+    interval: i32,
+    byday: String,
+    bymonthday: String,
+    dtstart: Option<NaiveDate>,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    opens_at: Option<NaiveTime>,
+    closes_at: Option<NaiveTime>,
+    by_appointment: bool,
+    closed_on: String,
+    notes: Option<String>,
+}
+
+/// Adds a service's schedules.
+pub(super) fn insert(conn: &mut Conn, service: ServiceId, all: &[Schedule]) -> StoreResult<()> {
+    for s in all {
+        diesel::insert_into(schedules::table).values(row_of(service, s)).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A service's schedules, earliest first.
+pub(super) fn of_service(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<Schedule>> {
+    let rows: Vec<ScheduleRow> = schedules::table
+        .filter(schedules::service_id.eq(service))
+        .select(ScheduleRow::as_select())
+        .order((schedules::opens_at, schedules::id))
+        .load(conn)?;
+    rows.iter().map(schedule_of).collect()
+}
+
+fn row_of(service: ServiceId, s: &Schedule) -> ScheduleRow {
+    ScheduleRow {
+        id: ScheduleId::new(),
+        service_id: service,
+        location_id: None,
+        freq: s.freq.map(|f| f.code().to_string()),
+        interval: i32::try_from(s.interval.max(1)).unwrap_or(1),
+        byday: schedule::format_byday(&s.byday),
+        bymonthday: s.bymonthday.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+        dtstart: s.dtstart,
+        valid_from: s.valid_from,
+        valid_to: s.valid_to,
+        opens_at: s.opens_at,
+        closes_at: s.closes_at,
+        by_appointment: s.by_appointment,
+        closed_on: s.closed_on.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+        notes: None,
+    }
+}
+
+/// A stored schedule, checked.
+pub(super) fn schedule_of(row: &ScheduleRow) -> StoreResult<Schedule> {
+    let corrupt = |e: schedule::ScheduleError| StoreError::Corrupt(e.to_string());
+    let closed_on = row
+        .closed_on
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim().parse::<NaiveDate>().map_err(|_| StoreError::Corrupt(format!("'{s}' is not a date")))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Schedule {
+        freq: row.freq.as_deref().map(|f| decode(f, Frequency::from_code, "frequency")).transpose()?,
+        interval: u32::try_from(row.interval).unwrap_or(1),
+        byday: schedule::parse_byday(&row.byday).map_err(corrupt)?,
+        bymonthday: schedule::parse_bymonthday(&row.bymonthday).map_err(corrupt)?,
+        dtstart: row.dtstart,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+        opens_at: row.opens_at,
+        closes_at: row.closes_at,
+        by_appointment: row.by_appointment,
+        closed_on,
+    })
+}

@@ -1,0 +1,172 @@
+//! Lists of services: the review queue, a need's page, the sitemap, and the
+//! details a results page shows beside each result.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{needs, organisations, service_delivery, service_needs, services};
+use super::{Conn, StoreResult, decode};
+use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ServiceStatus};
+use crate::domain::ids::ServiceId;
+use crate::domain::views::{ResultDetails, ServiceSummary};
+
+pub(super) type SummaryQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<services::table, organisations::table>,
+    diesel::sqlite::Sqlite,
+>;
+
+/// Services joined to their organisations, ready to filter and order.
+pub(super) fn summary_query<'a>() -> SummaryQuery<'a> {
+    services::table.inner_join(organisations::table).into_boxed()
+}
+
+/// A line of a service list, as read.
+#[derive(Queryable)]
+struct SummaryRow {
+    id: ServiceId,
+    name: String,
+    organisation_name: String,
+    status: String,
+    capacity: Option<String>,
+    last_verified_at: Option<NaiveDateTime>,
+}
+
+pub(super) fn summaries(
+    conn: &mut Conn,
+    query: SummaryQuery<'_>,
+    limit: i64,
+) -> StoreResult<Vec<ServiceSummary>> {
+    let rows: Vec<SummaryRow> = query
+        .select((
+            services::id,
+            services::name,
+            organisations::name,
+            services::status,
+            services::capacity,
+            services::last_verified_at,
+        ))
+        .limit(limit)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(ServiceSummary {
+                id: row.id,
+                name: row.name,
+                organisation_name: row.organisation_name,
+                status: decode(&row.status, ServiceStatus::from_code, "status")?,
+                capacity: row
+                    .capacity
+                    .as_deref()
+                    .map(|c| decode(c, Capacity::from_code, "capacity"))
+                    .transpose()?,
+                last_verified_at: row.last_verified_at,
+            })
+        })
+        .collect()
+}
+
+/// Services not checked since `before` (or never), oldest first: the review queue.
+pub fn due_for_review(
+    conn: &mut Conn,
+    before: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<ServiceSummary>> {
+    let query = summary_query()
+        .filter(services::status.ne("defunct"))
+        .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
+        .order((services::last_verified_at.asc(), services::name));
+    summaries(conn, query, limit)
+}
+
+/// How many services are due for review.
+pub fn count_due_for_review(conn: &mut Conn, before: NaiveDateTime) -> StoreResult<i64> {
+    Ok(services::table
+        .filter(services::status.ne("defunct"))
+        .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Running services listed under a need, by name.
+pub fn for_need(conn: &mut Conn, slug: &str, limit: i64) -> StoreResult<Vec<ServiceSummary>> {
+    let need = super::needs::id_of(conn, slug)?;
+    let ids = service_needs::table.filter(service_needs::need_id.eq(need)).select(service_needs::service_id);
+    let query = summary_query()
+        .filter(services::id.eq_any(ids))
+        .filter(services::status.eq("active"))
+        .order(services::name);
+    summaries(conn, query, limit)
+}
+
+/// How many running services each need has, by slug.
+pub fn running_per_need(conn: &mut Conn) -> StoreResult<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = service_needs::table
+        .inner_join(needs::table)
+        .inner_join(services::table)
+        .filter(services::status.eq("active"))
+        .group_by(needs::slug)
+        .select((needs::slug, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A results line's details, as read.
+#[derive(Queryable)]
+struct DetailsRow {
+    id: ServiceId,
+    description: String,
+    cost: String,
+    cost_description: Option<String>,
+    eligibility: Option<String>,
+    min_age: Option<i32>,
+    max_age: Option<i32>,
+}
+
+/// The details a results page shows for each of `ids` (those that exist).
+pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap<ServiceId, ResultDetails>> {
+    let rows: Vec<DetailsRow> = services::table
+        .filter(services::id.eq_any(ids))
+        .select((
+            services::id,
+            services::description,
+            services::cost,
+            services::cost_description,
+            services::eligibility,
+            services::min_age,
+            services::max_age,
+        ))
+        .load(conn)?;
+    let modes: Vec<(ServiceId, String)> = service_delivery::table
+        .filter(service_delivery::service_id.eq_any(ids))
+        .select((service_delivery::service_id, service_delivery::mode))
+        .load(conn)?;
+    let mut details = HashMap::new();
+    for row in rows {
+        let delivery = modes
+            .iter()
+            .filter(|(service, _)| *service == row.id)
+            .map(|(_, mode)| decode(mode, DeliveryMode::from_code, "delivery"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        details.insert(
+            row.id,
+            ResultDetails {
+                summary: ResultDetails::summary_of(&row.description),
+                cost: decode(&row.cost, CostKind::from_code, "cost")?,
+                cost_description: row.cost_description,
+                eligibility: row.eligibility,
+                min_age: row.min_age,
+                max_age: row.max_age,
+                delivery,
+            },
+        );
+    }
+    Ok(details)
+}
+
+/// The ids of every running service, by name.
+pub fn running_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
+    Ok(services::table.filter(services::status.eq("active")).order(services::name).select(services::id).load(conn)?)
+}

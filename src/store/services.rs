@@ -1,0 +1,357 @@
+//! Services: the unit that is searched and signposted. Every write records its
+//! changed fields in the history and queues the service for the search index,
+//! in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::changes::{self, Action, RecordKind};
+use super::schema::{
+    locations, needs, organisations, service_at_locations, service_delivery, service_languages,
+    service_needs, services, users,
+};
+use super::{Conn, StoreError, StoreResult, contacts, decode, locations as venues, schedules, search_feed};
+use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
+use crate::domain::ids::{NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId};
+use crate::domain::listing::Service;
+use crate::domain::service_form::{ServiceInput, changed_fields};
+use crate::domain::views::{NeedLabel, ServiceView};
+
+/// A service as stored: the fields the form sets, plus its checking record.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = services)]
+struct ServiceRow {
+    id: ServiceId,
+    #[diesel(embed)]
+    fields: ServiceChanges,
+    capacity_said_on: Option<NaiveDate>,
+    last_verified_at: Option<NaiveDateTime>,
+    last_verified_by: Option<UserId>,
+}
+
+/// A new service: what the form sets, plus when it was made and checked.
+#[derive(Insertable)]
+#[diesel(table_name = services)]
+struct NewService {
+    id: ServiceId,
+    #[diesel(embed)]
+    details: ServiceChanges,
+    capacity_said_on: Option<NaiveDate>,
+    last_verified_at: Option<NaiveDateTime>,
+    last_verified_by: Option<UserId>,
+    created_at: NaiveDateTime,
+}
+
+/// The columns of a service that the service form sets.
+#[derive(AsChangeset, Insertable, Queryable, Selectable)]
+#[diesel(table_name = services, treat_none_as_null = true)]
+struct ServiceChanges {
+    organisation_id: OrganisationId,
+    name: String,
+    description: String,
+    status: String,
+    referral_route: String,
+    eligibility: Option<String>,
+    min_age: Option<i32>,
+    max_age: Option<i32>,
+    cost: String,
+    cost_description: Option<String>,
+    area: String,
+    area_radius_km: Option<f64>,
+    capacity: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+    updated_at: NaiveDateTime,
+}
+
+impl ServiceChanges {
+    fn from_input(input: &ServiceInput, now: NaiveDateTime) -> Self {
+        ServiceChanges {
+            organisation_id: input.organisation,
+            name: input.name.clone(),
+            description: input.description.clone(),
+            status: input.status.code().into(),
+            referral_route: input.referral_route.code().into(),
+            eligibility: input.eligibility.clone(),
+            min_age: input.min_age,
+            max_age: input.max_age,
+            cost: input.cost.code().into(),
+            cost_description: input.cost_description.clone(),
+            area: input.area.code().into(),
+            area_radius_km: input.area_radius_km,
+            capacity: input.capacity.map(|c| c.code().into()),
+            email: input.email.clone(),
+            phone: input.phone.clone(),
+            website: input.website.clone(),
+            updated_at: now,
+        }
+    }
+}
+
+// ---- Writing whole listings (the demo, imports) ----
+
+/// Adds a whole service: its row, needs, languages, delivery, venues, schedules
+/// and contacts. `need_ids` maps need slugs to their stored ids.
+pub fn insert(
+    conn: &mut Conn,
+    service: &Service,
+    need_ids: &HashMap<String, NeedId>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let d = &service.details;
+    diesel::insert_into(services::table)
+        .values(NewService {
+            id: service.id,
+            details: ServiceChanges::from_input(d, now),
+            capacity_said_on: service.capacity_said_on,
+            last_verified_at: service.last_verified_at,
+            last_verified_by: service.last_verified_by,
+            created_at: now,
+        })
+        .execute(conn)?;
+    replace_lists(conn, service.id, d, need_ids)?;
+    for &location in &service.locations {
+        diesel::insert_into(service_at_locations::table)
+            .values((
+                service_at_locations::id.eq(ServiceAtLocationId::new()),
+                service_at_locations::service_id.eq(service.id),
+                service_at_locations::location_id.eq(location),
+            ))
+            .execute(conn)?;
+    }
+    schedules::insert(conn, service.id, &service.schedules)?;
+    contacts::insert(conn, service.id, &service.contacts)
+}
+
+/// The ids of every need, by slug.
+pub fn need_ids(conn: &mut Conn) -> StoreResult<HashMap<String, NeedId>> {
+    let pairs: Vec<(String, NeedId)> = needs::table.select((needs::slug, needs::id)).load(conn)?;
+    Ok(pairs.into_iter().collect())
+}
+
+fn replace_lists(
+    conn: &mut Conn,
+    service: ServiceId,
+    d: &ServiceInput,
+    need_ids: &HashMap<String, NeedId>,
+) -> StoreResult<()> {
+    diesel::delete(service_needs::table.filter(service_needs::service_id.eq(service))).execute(conn)?;
+    diesel::delete(service_languages::table.filter(service_languages::service_id.eq(service)))
+        .execute(conn)?;
+    diesel::delete(service_delivery::table.filter(service_delivery::service_id.eq(service))).execute(conn)?;
+    for slug in &d.needs {
+        let need = need_ids
+            .get(slug)
+            .ok_or_else(|| StoreError::Corrupt(format!("no need with the slug '{slug}'")))?;
+        diesel::insert_into(service_needs::table)
+            .values((service_needs::service_id.eq(service), service_needs::need_id.eq(need)))
+            .execute(conn)?;
+    }
+    for language in &d.languages {
+        diesel::insert_into(service_languages::table)
+            .values((service_languages::service_id.eq(service), service_languages::language.eq(language)))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    for mode in &d.delivery {
+        diesel::insert_into(service_delivery::table)
+            .values((service_delivery::service_id.eq(service), service_delivery::mode.eq(mode.code())))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+// ---- Staff edits, with their history ----
+
+/// Adds a service typed by a member of staff, recording every field it was
+/// given in the change history, in one transaction.
+pub fn create(
+    conn: &mut Conn,
+    input: &ServiceInput,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<ServiceId> {
+    conn.transaction(|conn| {
+        let id = ServiceId::new();
+        let need_ids = need_ids(conn)?;
+        let service = Service {
+            id,
+            details: input.clone(),
+            locations: vec![],
+            schedules: vec![],
+            contacts: vec![],
+            capacity_said_on: input.capacity.map(|_| now.date()),
+            last_verified_at: Some(now),
+            last_verified_by: Some(by),
+        };
+        insert(conn, &service, &need_ids, now)?;
+        let fields = changed_fields(&[], &input.history_fields());
+        changed(conn, id, Action::Create, &fields, by, reason, now)?;
+        Ok(id)
+    })
+}
+
+/// Changes a service, recording each changed field's old and new value in the
+/// same transaction. Returns how many fields changed (none is not an error).
+pub fn update(
+    conn: &mut Conn,
+    id: ServiceId,
+    input: &ServiceInput,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    conn.transaction(|conn| {
+        let before = self::input(conn, id)?;
+        let fields = changed_fields(&before.history_fields(), &input.history_fields());
+        if fields.is_empty() {
+            return Ok(0);
+        }
+        diesel::update(services::table.find(id)).set(ServiceChanges::from_input(input, now)).execute(conn)?;
+        if before.capacity != input.capacity {
+            diesel::update(services::table.find(id))
+                .set(services::capacity_said_on.eq(input.capacity.map(|_| now.date())))
+                .execute(conn)?;
+        }
+        let need_ids = need_ids(conn)?;
+        replace_lists(conn, id, input, &need_ids)?;
+        changed(conn, id, Action::Update, &fields, by, reason, now)?;
+        Ok(fields.len())
+    })
+}
+
+/// Marks a service as checked and still true today.
+pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let before: Option<NaiveDateTime> =
+            services::table.find(id).select(services::last_verified_at).first(conn)?;
+        diesel::update(services::table.find(id))
+            .set((services::last_verified_at.eq(now), services::last_verified_by.eq(by)))
+            .execute(conn)?;
+        let field = [(
+            "last_verified_at",
+            before.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+            Some(now.format("%Y-%m-%d %H:%M").to_string()),
+        )];
+        changed(conn, id, Action::Verify, &field, by, None, now)
+    })
+}
+
+/// What every change to a service must do in its transaction: record the
+/// changed fields in the history, and queue the service for the search index.
+fn changed(
+    conn: &mut Conn,
+    id: ServiceId,
+    action: Action,
+    fields: &[(&str, Option<String>, Option<String>)],
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    changes::record(conn, RecordKind::Service, &id.to_string(), action, fields, Some(by), reason, now)?;
+    search_feed::queue(conn, id, now)
+}
+
+// ---- Reading ----
+
+fn row(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceRow> {
+    Ok(services::table.find(id).select(ServiceRow::as_select()).first(conn)?)
+}
+
+/// The service's current values, as the form edits them.
+pub fn input(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceInput> {
+    let row = row(conn, id)?;
+    details_of(conn, &row)
+}
+
+fn details_of(conn: &mut Conn, row: &ServiceRow) -> StoreResult<ServiceInput> {
+    let needs = need_labels(conn, row.id)?.into_iter().map(|n| n.slug).collect();
+    let languages: Vec<String> = service_languages::table
+        .filter(service_languages::service_id.eq(row.id))
+        .select(service_languages::language)
+        .order(service_languages::language)
+        .load(conn)?;
+    let delivery_codes: Vec<String> = service_delivery::table
+        .filter(service_delivery::service_id.eq(row.id))
+        .select(service_delivery::mode)
+        .load(conn)?;
+    let mut delivery = delivery_codes
+        .iter()
+        .map(|c| decode(c, DeliveryMode::from_code, "delivery mode"))
+        .collect::<StoreResult<Vec<_>>>()?;
+    delivery.sort();
+    let f = &row.fields;
+    Ok(ServiceInput {
+        organisation: f.organisation_id,
+        name: f.name.clone(),
+        description: f.description.clone(),
+        status: decode(&f.status, ServiceStatus::from_code, "status")?,
+        needs,
+        referral_route: decode(&f.referral_route, ReferralRoute::from_code, "referral route")?,
+        eligibility: f.eligibility.clone(),
+        min_age: f.min_age,
+        max_age: f.max_age,
+        cost: decode(&f.cost, CostKind::from_code, "cost")?,
+        cost_description: f.cost_description.clone(),
+        delivery,
+        languages,
+        area: decode(&f.area, ServiceArea::from_code, "service area")?,
+        area_radius_km: f.area_radius_km,
+        capacity: f.capacity.as_deref().map(|c| decode(c, Capacity::from_code, "capacity")).transpose()?,
+        email: f.email.clone(),
+        phone: f.phone.clone(),
+        website: f.website.clone(),
+    })
+}
+
+fn need_labels(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<NeedLabel>> {
+    let rows: Vec<(String, String)> = service_needs::table
+        .inner_join(needs::table)
+        .filter(service_needs::service_id.eq(service))
+        .select((needs::slug, needs::label))
+        .order((needs::parent_id, needs::position))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(slug, label)| NeedLabel { slug, label }).collect())
+}
+
+/// Everything the service page shows.
+pub fn view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> {
+    let row = row(conn, id)?;
+    let details = details_of(conn, &row)?;
+    let organisation_name: String =
+        organisations::table.find(row.fields.organisation_id).select(organisations::name).first(conn)?;
+    let last_verified_by = match row.last_verified_by {
+        Some(user) => users::table.find(user).select(users::name).first(conn).optional()?,
+        None => None,
+    };
+    Ok(ServiceView {
+        id,
+        details,
+        organisation_name,
+        needs: need_labels(conn, id)?,
+        locations: venues::of_service(conn, id)?,
+        schedules: schedules::of_service(conn, id)?,
+        contacts: contacts::of_service(conn, id)?,
+        capacity_said_on: row.capacity_said_on,
+        last_verified_at: row.last_verified_at,
+        last_verified_by,
+        updated_at: row.fields.updated_at,
+    })
+}
+
+/// Who runs the service, and the neighbourhoods its venues are in: what decides
+/// who may edit it.
+pub fn scope(conn: &mut Conn, id: ServiceId) -> StoreResult<(OrganisationId, Vec<NeighbourhoodId>)> {
+    let organisation = services::table.find(id).select(services::organisation_id).first(conn)?;
+    let hoods: Vec<Option<NeighbourhoodId>> = service_at_locations::table
+        .inner_join(locations::table)
+        .filter(service_at_locations::service_id.eq(id))
+        .select(locations::neighbourhood_id)
+        .distinct()
+        .load(conn)?;
+    Ok((organisation, hoods.into_iter().flatten().collect()))
+}
