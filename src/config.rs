@@ -156,93 +156,113 @@ pub struct ConfigError(pub String);
 impl Config {
     /// Reads the file (if given), then the environment, and checks the result.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let from_file = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
-                toml::from_str::<ConfigFile>(&text)
-                    .map_err(|e| ConfigError(format!("{} is not valid: {e}", path.display())))?
-            }
-            None => ConfigFile::default(),
-        };
+        let mut from_file = read_file(file)?;
         let mut config = Config::default();
-        let pick = |name: &str, file_value: Option<String>| env(name).or(file_value);
-        if let Some(addr) = pick("DOORSTEP_ADDR", from_file.addr) {
-            config.addr = parse_addr(&addr)?;
-        }
-        config.data_dir = env("DOORSTEP_DATA_DIR").map(PathBuf::from).or(from_file.data_dir);
-        config.public_url = pick("DOORSTEP_PUBLIC_URL", from_file.public_url).unwrap_or_default();
-        config.secret_key = pick("DOORSTEP_SECRET_KEY", from_file.secret_key);
-        if let Some(flag) = env("DOORSTEP_SEED_DEMO") {
-            config.seed_demo = parse_bool("DOORSTEP_SEED_DEMO", &flag)?;
-        } else if let Some(flag) = from_file.seed_demo {
-            config.seed_demo = flag;
-        }
-        let number = |name: &str, file_value: Option<u32>, default: u32| -> Result<u32, ConfigError> {
-            match env(name) {
-                Some(text) => text
-                    .trim()
-                    .parse()
-                    .map_err(|_| ConfigError(format!("{name} must be a whole number, not '{text}'"))),
-                None => Ok(file_value.unwrap_or(default)),
-            }
-        };
-        config.session_hours =
-            number("DOORSTEP_SESSION_HOURS", from_file.session_hours, config.session_hours)?;
-        config.review_after_days =
-            number("DOORSTEP_REVIEW_AFTER_DAYS", from_file.review_after_days, config.review_after_days)?;
-        config.sign_in_failures_before_delay = number(
-            "DOORSTEP_SIGN_IN_FAILURES_BEFORE_DELAY",
-            from_file.sign_in_failures_before_delay,
-            config.sign_in_failures_before_delay,
-        )?;
-        config.sign_in_failures_per_account = number(
-            "DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT",
-            from_file.sign_in_failures_per_account,
-            config.sign_in_failures_per_account,
-        )?;
-        config.sign_in_failures_per_address = number(
-            "DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS",
-            from_file.sign_in_failures_per_address,
-            config.sign_in_failures_per_address,
-        )?;
-        config.sign_in_window_minutes = number(
-            "DOORSTEP_SIGN_IN_WINDOW_MINUTES",
-            from_file.sign_in_window_minutes,
-            config.sign_in_window_minutes,
-        )?;
-        config.request_timeout_seconds = number(
-            "DOORSTEP_REQUEST_TIMEOUT_SECONDS",
-            from_file.request_timeout_seconds,
-            config.request_timeout_seconds,
-        )?;
-        config.connections_per_address = number(
-            "DOORSTEP_CONNECTIONS_PER_ADDRESS",
-            from_file.connections_per_address,
-            config.connections_per_address,
-        )?;
+        config.read_server(&mut from_file, &env)?;
+        config.read_limits(&from_file, &env)?;
         let proxies = match env("DOORSTEP_TRUSTED_PROXIES") {
             Some(list) => {
                 list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
             }
-            None => from_file.trusted_proxies.unwrap_or_default(),
+            None => from_file.trusted_proxies.take().unwrap_or_default(),
         };
         config.trusted_proxies = proxies.iter().map(|p| p.parse()).collect::<Result<_, _>>()?;
-        config.mail_retry_seconds =
-            number("DOORSTEP_MAIL_RETRY_SECONDS", from_file.mail_retry_seconds, config.mail_retry_seconds)?;
-        config.follow_up_days =
-            number("DOORSTEP_FOLLOW_UP_DAYS", from_file.follow_up_days, config.follow_up_days)?;
-        config.mail_url = pick("DOORSTEP_MAIL_URL", from_file.mail_url).filter(|u| !u.trim().is_empty());
-        if let Some(from) = pick("DOORSTEP_MAIL_FROM", from_file.mail_from) {
-            config.mail_from = from;
-        }
-        if let Some(team) = pick("DOORSTEP_SAFEGUARDING_TEAM", from_file.safeguarding_team) {
+        config.read_mail(&mut from_file, &env)?;
+        if let Some(team) = pick(&env, "DOORSTEP_SAFEGUARDING_TEAM", from_file.safeguarding_team) {
             config.safeguarding_team = team;
         }
-        config.safeguarding_phone = pick("DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone)
+        config.safeguarding_phone = pick(&env, "DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone)
             .filter(|p| !p.trim().is_empty());
         config.check()?;
         Ok(config)
+    }
+
+    /// Where the server listens and keeps its files, the address people
+    /// reach it at, its secret key and whether it seeds the demo.
+    fn read_server(
+        &mut self,
+        file: &mut ConfigFile,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        if let Some(addr) = pick(env, "DOORSTEP_ADDR", file.addr.take()) {
+            self.addr = parse_addr(&addr)?;
+        }
+        self.data_dir = env("DOORSTEP_DATA_DIR").map(PathBuf::from).or(file.data_dir.take());
+        self.public_url = pick(env, "DOORSTEP_PUBLIC_URL", file.public_url.take()).unwrap_or_default();
+        self.secret_key = pick(env, "DOORSTEP_SECRET_KEY", file.secret_key.take());
+        if let Some(flag) = env("DOORSTEP_SEED_DEMO") {
+            self.seed_demo = parse_bool("DOORSTEP_SEED_DEMO", &flag)?;
+        } else if let Some(flag) = file.seed_demo {
+            self.seed_demo = flag;
+        }
+        Ok(())
+    }
+
+    /// The lengths of sessions and reviews, and the limits on sign-ins,
+    /// requests and connections.
+    fn read_limits(
+        &mut self,
+        file: &ConfigFile,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        self.session_hours = number(env, "DOORSTEP_SESSION_HOURS", file.session_hours, self.session_hours)?;
+        self.review_after_days =
+            number(env, "DOORSTEP_REVIEW_AFTER_DAYS", file.review_after_days, self.review_after_days)?;
+        self.sign_in_failures_before_delay = number(
+            env,
+            "DOORSTEP_SIGN_IN_FAILURES_BEFORE_DELAY",
+            file.sign_in_failures_before_delay,
+            self.sign_in_failures_before_delay,
+        )?;
+        self.sign_in_failures_per_account = number(
+            env,
+            "DOORSTEP_SIGN_IN_FAILURES_PER_ACCOUNT",
+            file.sign_in_failures_per_account,
+            self.sign_in_failures_per_account,
+        )?;
+        self.sign_in_failures_per_address = number(
+            env,
+            "DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS",
+            file.sign_in_failures_per_address,
+            self.sign_in_failures_per_address,
+        )?;
+        self.sign_in_window_minutes = number(
+            env,
+            "DOORSTEP_SIGN_IN_WINDOW_MINUTES",
+            file.sign_in_window_minutes,
+            self.sign_in_window_minutes,
+        )?;
+        self.request_timeout_seconds = number(
+            env,
+            "DOORSTEP_REQUEST_TIMEOUT_SECONDS",
+            file.request_timeout_seconds,
+            self.request_timeout_seconds,
+        )?;
+        self.connections_per_address = number(
+            env,
+            "DOORSTEP_CONNECTIONS_PER_ADDRESS",
+            file.connections_per_address,
+            self.connections_per_address,
+        )?;
+        Ok(())
+    }
+
+    /// How email is retried and when follow-ups go, the mail server and
+    /// who email comes from.
+    fn read_mail(
+        &mut self,
+        file: &mut ConfigFile,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        self.mail_retry_seconds =
+            number(env, "DOORSTEP_MAIL_RETRY_SECONDS", file.mail_retry_seconds, self.mail_retry_seconds)?;
+        self.follow_up_days =
+            number(env, "DOORSTEP_FOLLOW_UP_DAYS", file.follow_up_days, self.follow_up_days)?;
+        self.mail_url = pick(env, "DOORSTEP_MAIL_URL", file.mail_url.take()).filter(|u| !u.trim().is_empty());
+        if let Some(from) = pick(env, "DOORSTEP_MAIL_FROM", file.mail_from.take()) {
+            self.mail_from = from;
+        }
+        Ok(())
     }
 
     /// Checks the values make sense together, and fills in `public_url`.
@@ -372,6 +392,40 @@ impl FromStr for AddressRange {
             return Err(bad());
         }
         Ok(AddressRange { network, prefix })
+    }
+}
+
+/// The file's fields, or none when there is no file.
+fn read_file(file: Option<&Path>) -> Result<ConfigFile, ConfigError> {
+    match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+            toml::from_str::<ConfigFile>(&text)
+                .map_err(|e| ConfigError(format!("{} is not valid: {e}", path.display())))
+        }
+        None => Ok(ConfigFile::default()),
+    }
+}
+
+/// The environment's value for `name`, else the file's.
+fn pick(env: &impl Fn(&str) -> Option<String>, name: &str, file_value: Option<String>) -> Option<String> {
+    env(name).or(file_value)
+}
+
+/// A whole number from the environment, else from the file, else `default`.
+fn number(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    file_value: Option<u32>,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    match env(name) {
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError(format!("{name} must be a whole number, not '{text}'"))),
+        None => Ok(file_value.unwrap_or(default)),
     }
 }
 

@@ -7,16 +7,17 @@
 
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{Utc, Weekday};
+use chrono::{NaiveDate, Utc, Weekday};
 
 use super::{peak_memory_mb, percentile, read_response, resident_memory_mb, wait_until_listening};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
-use crate::domain::needs;
+use crate::domain::needs::{self, Need};
 use crate::search::SearchIndex;
 use crate::search::query::{Open, SearchQuery};
 use crate::state::AppState;
@@ -128,76 +129,13 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     )?;
     for (round, &size) in plan.sizes.iter().enumerate() {
         writeln!(out, "\n== {size} services")?;
-        let started = Instant::now();
-        let demo = demo::generate(DemoSize::with_services(size), today)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let services = demo.searchable();
-        writeln!(
-            out,
-            "generated {} running services in {:.1} s",
-            services.len(),
-            started.elapsed().as_secs_f64()
-        )?;
-
         let folder = std::env::temp_dir().join(format!("doorstep-bench-{}-{size}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&folder);
-        let (index, _) =
-            SearchIndex::open(&folder.join("index"), taxonomy.clone()).map_err(std::io::Error::other)?;
-        let started = Instant::now();
-        index.rebuild(&services, today).map_err(std::io::Error::other)?;
-        let build = started.elapsed().as_secs_f64();
-        writeln!(out, "index build: {build:.1} s ({} segment(s))", index.segments())?;
-        drop(services);
-
-        let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
-        drop(demo);
+        let (index, points) = build_index(size, today, &taxonomy, &folder, out)?;
         let mut dice = Dice::new(0x5EA2C4 + size as u64);
         let queries = mixed_queries(plan.queries, &points, &leaf_slugs, &mut dice);
-        let now = Utc::now();
-        for q in queries.iter().take(200) {
-            index.search(q, now).map_err(std::io::Error::other)?;
-        }
-        let mut by_kind: [Vec<f64>; 4] = Default::default();
-        let mut all = Vec::with_capacity(queries.len());
-        let mut found = 0u64;
-        for (n, q) in queries.iter().enumerate() {
-            let started = Instant::now();
-            let results = index.search(q, now).map_err(std::io::Error::other)?;
-            let ms = started.elapsed().as_secs_f64() * 1_000.0;
-            found += results.total;
-            all.push(ms);
-            by_kind[n % 4].push(ms);
-        }
-        all.sort_by(f64::total_cmp);
-        let (p50, p95, p99) = (percentile(&all, 0.5), percentile(&all, 0.95), percentile(&all, 0.99));
-        writeln!(
-            out,
-            "in-process search, {} mixed queries: p50 {p50:.3} ms, p95 {p95:.3} ms, p99 {p99:.3} ms (mean {:.0} matches)",
-            all.len(),
-            found as f64 / all.len().max(1) as f64
-        )?;
-        for (kind, name) in ["words + radius", "needs + radius", "words + needs + radius + day", "needs only"]
-            .iter()
-            .enumerate()
-        {
-            let mut times = by_kind[kind].clone();
-            times.sort_by(f64::total_cmp);
-            writeln!(
-                out,
-                "  {name:<30} p50 {:.3} ms, p99 {:.3} ms",
-                percentile(&times, 0.5),
-                percentile(&times, 0.99)
-            )?;
-        }
+        let (p50, p99) = time_queries(&index, &queries, out)?;
         writeln!(out, "peak memory so far: {:.0} MB", peak_memory_mb().unwrap_or(0.0))?;
-        let (p50_budget, p99_budget) = if size <= 100_000 { (1.0, 5.0) } else { (5.0, f64::INFINITY) };
-        writeln!(
-            out,
-            "budget: p50 under {p50_budget} ms{}: {}",
-            if p99_budget.is_finite() { format!(", p99 under {p99_budget} ms") } else { String::new() },
-            if p50 < p50_budget && p99 < p99_budget { "met" } else { "NOT met" }
-        )?;
-
+        report_budget(size, p50, p99, out)?;
         if round == 0 && plan.http_requests > 0 {
             let urls: Vec<String> = queries.iter().map(as_url).collect();
             let rate = http_load(index, &folder, &urls, plan)?;
@@ -212,6 +150,96 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
         let _ = std::fs::remove_dir_all(&folder);
     }
     Ok(())
+}
+
+/// Generates the demo at `size` services and indexes them in `folder`;
+/// gives the index and the demo's postcodes, where the queries are centred.
+fn build_index(
+    size: usize,
+    today: NaiveDate,
+    taxonomy: &[Need],
+    folder: &Path,
+    out: &mut impl Write,
+) -> std::io::Result<(SearchIndex, Vec<(f64, f64)>)> {
+    let started = Instant::now();
+    let demo = demo::generate(DemoSize::with_services(size), today)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let services = demo.searchable();
+    writeln!(
+        out,
+        "generated {} running services in {:.1} s",
+        services.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+
+    let _ = std::fs::remove_dir_all(folder);
+    let (index, _) =
+        SearchIndex::open(&folder.join("index"), taxonomy.to_vec()).map_err(std::io::Error::other)?;
+    let started = Instant::now();
+    index.rebuild(&services, today).map_err(std::io::Error::other)?;
+    let build = started.elapsed().as_secs_f64();
+    writeln!(out, "index build: {build:.1} s ({} segment(s))", index.segments())?;
+    drop(services);
+
+    let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
+    Ok((index, points))
+}
+
+/// Times each query in process after a warm-up, printing the spread overall
+/// and by kind; gives the 50th and 99th percentiles in milliseconds.
+fn time_queries(
+    index: &SearchIndex,
+    queries: &[SearchQuery],
+    out: &mut impl Write,
+) -> std::io::Result<(f64, f64)> {
+    let now = Utc::now();
+    for q in queries.iter().take(200) {
+        index.search(q, now).map_err(std::io::Error::other)?;
+    }
+    let mut by_kind: [Vec<f64>; 4] = Default::default();
+    let mut all = Vec::with_capacity(queries.len());
+    let mut found = 0u64;
+    for (n, q) in queries.iter().enumerate() {
+        let started = Instant::now();
+        let results = index.search(q, now).map_err(std::io::Error::other)?;
+        let ms = started.elapsed().as_secs_f64() * 1_000.0;
+        found += results.total;
+        all.push(ms);
+        by_kind[n % 4].push(ms);
+    }
+    all.sort_by(f64::total_cmp);
+    let (p50, p95, p99) = (percentile(&all, 0.5), percentile(&all, 0.95), percentile(&all, 0.99));
+    writeln!(
+        out,
+        "in-process search, {} mixed queries: p50 {p50:.3} ms, p95 {p95:.3} ms, p99 {p99:.3} ms (mean {:.0} matches)",
+        all.len(),
+        found as f64 / all.len().max(1) as f64
+    )?;
+    for (kind, name) in
+        ["words + radius", "needs + radius", "words + needs + radius + day", "needs only"].iter().enumerate()
+    {
+        let mut times = by_kind[kind].clone();
+        times.sort_by(f64::total_cmp);
+        writeln!(
+            out,
+            "  {name:<30} p50 {:.3} ms, p99 {:.3} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        )?;
+    }
+    Ok((p50, p99))
+}
+
+/// Whether the in-process times met their budget, which is looser past
+/// 100,000 services.
+fn report_budget(size: usize, p50: f64, p99: f64, out: &mut impl Write) -> std::io::Result<()> {
+    let (p50_budget, p99_budget) = if size <= 100_000 { (1.0, 5.0) } else { (5.0, f64::INFINITY) };
+    writeln!(
+        out,
+        "budget: p50 under {p50_budget} ms{}: {}",
+        if p99_budget.is_finite() { format!(", p99 under {p99_budget} ms") } else { String::new() },
+        if p50 < p50_budget && p99 < p99_budget { "met" } else { "NOT met" }
+    )
 }
 
 /// Concurrent keep-alive connections in the HTTP load run.

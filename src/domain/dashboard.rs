@@ -127,55 +127,102 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 /// contacts outside the period are left out.
 pub fn figures(inputs: &Inputs<'_>) -> Figures {
     let days = days_in(inputs.from, inputs.to);
-    let contacts: Vec<&ContactFacts> =
-        inputs.contacts.iter().filter(|c| c.day >= inputs.from && c.day <= inputs.to).collect();
-    let mut total = Tally::default();
-    let mut by_hood: HashMap<Option<NeighbourhoodId>, Tally> = HashMap::new();
-    let mut by_need: HashMap<&str, Tally> = HashMap::new();
-    let mut weeks: BTreeMap<NaiveDate, Week> = BTreeMap::new();
-    let mut asked_where: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let (mut escalated, mut returning, mut agreed, mut sent) = (0, 0, 0, 0);
-    let mut outcomes: HashMap<Outcome, u64> = HashMap::new();
-    let mut start = week_start(inputs.from);
-    while start <= inputs.to {
-        weeks.insert(start, Week { starts: start, contacts: 0, asked: 0, unmet: 0 });
-        start += Duration::days(7);
+    let counts = Counts::of(inputs);
+    let population: u64 = inputs.neighbourhoods.iter().map(|n| u64::from(n.population)).sum();
+    Figures {
+        from: inputs.from,
+        to: inputs.to,
+        days,
+        total: counts.total.line(String::from("all"), String::from("Whole area"), population, days),
+        escalated: counts.escalated,
+        returning: counts.returning,
+        by_neighbourhood: neighbourhood_lines(inputs, counts.by_hood, days),
+        by_need: need_lines(inputs, &counts.by_need, population, days),
+        weeks: counts.weeks.into_values().collect(),
+        gaps: gaps(inputs, counts.uncovered),
+        follow_ups_agreed: counts.agreed,
+        follow_ups_sent: counts.sent,
+        outcomes: Outcome::ALL.iter().map(|o| (*o, counts.outcomes.get(o).copied().unwrap_or(0))).collect(),
     }
-    for contact in &contacts {
+}
+
+/// What the contacts of the period add up to.
+#[derive(Default)]
+struct Counts<'a> {
+    total: Tally,
+    by_hood: HashMap<Option<NeighbourhoodId>, Tally>,
+    by_need: HashMap<&'a str, Tally>,
+    weeks: BTreeMap<NaiveDate, Week>,
+    /// Needs asked in a neighbourhood with no service for them, by the
+    /// neighbourhood's id and the need's slug.
+    uncovered: BTreeMap<(String, String), u64>,
+    escalated: u64,
+    returning: u64,
+    agreed: u64,
+    sent: u64,
+    outcomes: HashMap<Outcome, u64>,
+}
+
+impl<'a> Counts<'a> {
+    /// Counts the contacts of the period, with a week for every week it
+    /// touches, even one without contacts.
+    fn of(inputs: &Inputs<'a>) -> Counts<'a> {
+        let mut counts = Counts::default();
+        let mut start = week_start(inputs.from);
+        while start <= inputs.to {
+            counts.weeks.insert(start, Week { starts: start, contacts: 0, asked: 0, unmet: 0 });
+            start += Duration::days(7);
+        }
+        let contacts: &'a [ContactFacts] = inputs.contacts;
+        for contact in contacts.iter().filter(|c| c.day >= inputs.from && c.day <= inputs.to) {
+            counts.add(contact, inputs.covered);
+        }
+        counts
+    }
+
+    fn add(&mut self, contact: &'a ContactFacts, covered: &HashMap<NeighbourhoodId, HashSet<String>>) {
         let asked = contact.needs.len() as u64;
         let unmet = contact.needs.iter().filter(|(_, unmet)| *unmet).count() as u64;
-        for tally in [&mut total, by_hood.entry(contact.neighbourhood).or_default()] {
+        for tally in [&mut self.total, self.by_hood.entry(contact.neighbourhood).or_default()] {
             tally.contacts += 1;
             tally.asked += asked;
             tally.unmet += unmet;
         }
-        if let Some(week) = weeks.get_mut(&week_start(contact.day)) {
+        if let Some(week) = self.weeks.get_mut(&week_start(contact.day)) {
             week.contacts += 1;
             week.asked += asked;
             week.unmet += unmet;
         }
         for (slug, unmet) in &contact.needs {
-            let tally = by_need.entry(slug.as_str()).or_default();
+            let tally = self.by_need.entry(slug.as_str()).or_default();
             tally.contacts += 1;
             tally.asked += 1;
             tally.unmet += u64::from(*unmet);
             if let Some(hood) = contact.neighbourhood
-                && !inputs.covered.get(&hood).is_some_and(|needs| needs.contains(slug))
+                && !covered.get(&hood).is_some_and(|needs| needs.contains(slug))
             {
-                *asked_where.entry((hood.to_string(), slug.clone())).or_default() += 1;
+                *self.uncovered.entry((hood.to_string(), slug.clone())).or_default() += 1;
             }
         }
-        escalated += u64::from(contact.escalated);
-        returning += u64::from(contact.returning);
+        self.escalated += u64::from(contact.escalated);
+        self.returning += u64::from(contact.returning);
         if let Some((went, answer)) = contact.follow_up {
-            agreed += 1;
-            sent += u64::from(went);
+            self.agreed += 1;
+            self.sent += u64::from(went);
             if let Some(answer) = answer {
-                *outcomes.entry(answer).or_default() += 1;
+                *self.outcomes.entry(answer).or_default() += 1;
             }
         }
     }
-    let population: u64 = inputs.neighbourhoods.iter().map(|n| u64::from(n.population)).sum();
+}
+
+/// A line for each neighbourhood, then one for contacts whose neighbourhood
+/// is not known, if any.
+fn neighbourhood_lines(
+    inputs: &Inputs<'_>,
+    mut by_hood: HashMap<Option<NeighbourhoodId>, Tally>,
+    days: i64,
+) -> Vec<Line> {
     let mut lines: Vec<Line> = inputs
         .neighbourhoods
         .iter()
@@ -198,17 +245,27 @@ pub fn figures(inputs: &Inputs<'_>) -> Figures {
     if let Some(unknown) = by_hood.remove(&None) {
         lines.push(unknown.line(String::new(), String::from("Not known"), 0, days));
     }
-    let label_of = |slug: &str| {
-        inputs.needs.iter().find(|(s, _)| s == slug).map_or_else(|| slug.to_string(), |(_, l)| l.clone())
-    };
-    let mut need_lines: Vec<Line> = inputs
+    lines
+}
+
+/// A line for each need asked, most asked first; the population is the whole area's.
+fn need_lines(inputs: &Inputs<'_>, by_need: &HashMap<&str, Tally>, population: u64, days: i64) -> Vec<Line> {
+    let mut lines: Vec<Line> = inputs
         .needs
         .iter()
         .filter_map(|(slug, label)| {
             by_need.get(slug.as_str()).map(|t| t.line(slug.clone(), label.clone(), population, days))
         })
         .collect();
-    need_lines.sort_by(|a, b| b.asked.cmp(&a.asked).then_with(|| a.label.cmp(&b.label)));
+    lines.sort_by(|a, b| b.asked.cmp(&a.asked).then_with(|| a.label.cmp(&b.label)));
+    lines
+}
+
+/// The gaps, by the names of their neighbourhoods and needs, most asked first.
+fn gaps(inputs: &Inputs<'_>, uncovered: BTreeMap<(String, String), u64>) -> Vec<Gap> {
+    let label_of = |slug: &str| {
+        inputs.needs.iter().find(|(s, _)| s == slug).map_or_else(|| slug.to_string(), |(_, l)| l.clone())
+    };
     let hood_name = |id: &str| {
         inputs
             .neighbourhoods
@@ -216,28 +273,14 @@ pub fn figures(inputs: &Inputs<'_>) -> Figures {
             .find(|n| n.id.to_string() == id)
             .map_or_else(String::new, |n| n.name.clone())
     };
-    let mut gaps: Vec<Gap> = asked_where
+    let mut gaps: Vec<Gap> = uncovered
         .into_iter()
         .map(|((hood, slug), asked)| Gap { neighbourhood: hood_name(&hood), need: label_of(&slug), asked })
         .collect();
     gaps.sort_by(|a, b| {
         b.asked.cmp(&a.asked).then_with(|| (&a.neighbourhood, &a.need).cmp(&(&b.neighbourhood, &b.need)))
     });
-    Figures {
-        from: inputs.from,
-        to: inputs.to,
-        days,
-        total: total.line(String::from("all"), String::from("Whole area"), population, days),
-        escalated,
-        returning,
-        by_neighbourhood: lines,
-        by_need: need_lines,
-        weeks: weeks.into_values().collect(),
-        gaps,
-        follow_ups_agreed: agreed,
-        follow_ups_sent: sent,
-        outcomes: Outcome::ALL.iter().map(|o| (*o, outcomes.get(o).copied().unwrap_or(0))).collect(),
-    }
+    gaps
 }
 
 /// A rate as the table and the CSV show it: one decimal place, or "" when

@@ -64,19 +64,9 @@ impl ServiceForm {
     /// Checks every field. `known_needs` are the slugs of the taxonomy's needs.
     pub fn check(&self, known_needs: &[String]) -> Result<ServiceInput, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let organisation = errors.take(
-            "organisation",
-            self.organisation
-                .trim()
-                .parse::<OrganisationId>()
-                .map_err(|_| "Choose the organisation that runs the service".to_string()),
-        );
+        let organisation = errors.take("organisation", check_organisation(&self.organisation));
         let name = errors.take("name", text::required_line(&self.name, "the name of the service"));
-        let description = errors.take(
-            "description",
-            text::optional_text(&self.description, "the description", text::MAX_TEXT)
-                .and_then(|d| d.ok_or_else(|| "Enter a description of what the service does".to_string())),
-        );
+        let description = errors.take("description", check_description(&self.description));
         let status = errors.take(
             "status",
             choose(&self.status, ServiceStatus::from_code, "Choose whether the service is running"),
@@ -94,32 +84,18 @@ impl ServiceForm {
             .take("eligibility", text::optional_text(&self.eligibility, "who the service is for", 1_000));
         let min_age = errors.take("min_age", age(&self.min_age, "The youngest age"));
         let max_age = errors.take("max_age", age(&self.max_age, "The oldest age"));
-        if let (Some(Some(min)), Some(Some(max))) = (min_age, max_age)
-            && min > max
-        {
-            errors.add("max_age", "The oldest age must be the same as or more than the youngest age");
-        }
+        check_age_order(&mut errors, min_age, max_age);
         let cost =
             errors.take("cost", choose(&self.cost, CostKind::from_code, "Choose what the service costs"));
         let cost_description =
             errors.take("cost_description", text::optional_text(&self.cost_description, "the cost", 500));
-        if cost == Some(CostKind::Paid) && cost_description == Some(None) {
-            errors.add("cost_description", "Say what the charge is, for example £3 a session");
-        }
+        check_charge_described(&mut errors, cost, &cost_description);
         let delivery = errors.take("delivery", check_delivery(&self.delivery));
         let languages = errors.take("languages", check_languages(&self.languages));
         let area = errors
             .take("area", choose(&self.area, ServiceArea::from_code, "Choose where the service is offered"));
         let area_radius_km = errors.take("area_radius_km", radius(&self.area_radius_km, area));
-        let capacity = errors.take(
-            "capacity",
-            match self.capacity.trim() {
-                "" | "unknown" => Ok(None),
-                code => Capacity::from_code(code)
-                    .map(Some)
-                    .ok_or_else(|| "Choose whether the service is taking new people".to_string()),
-            },
-        );
+        let capacity = errors.take("capacity", check_capacity(&self.capacity));
         let email = errors.take("email", text::email(&self.email));
         let phone = errors.take("phone", text::phone(&self.phone));
         let website = errors.take("website", text::web_address(&self.website));
@@ -247,6 +223,18 @@ fn choose<T>(value: &str, from_code: fn(&str) -> Option<T>, message: &str) -> Re
     from_code(value.trim()).ok_or_else(|| message.to_string())
 }
 
+fn check_organisation(value: &str) -> Result<OrganisationId, String> {
+    value
+        .trim()
+        .parse::<OrganisationId>()
+        .map_err(|_| "Choose the organisation that runs the service".to_string())
+}
+
+fn check_description(value: &str) -> Result<String, String> {
+    text::optional_text(value, "the description", text::MAX_TEXT)
+        .and_then(|d| d.ok_or_else(|| "Enter a description of what the service does".to_string()))
+}
+
 fn check_needs(chosen: &[String], known: &[String]) -> Result<Vec<String>, String> {
     let mut needs: Vec<String> = Vec::new();
     for slug in chosen.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -300,6 +288,26 @@ fn age(value: &str, what: &str) -> Result<Option<i32>, String> {
     }
 }
 
+/// Records a problem when both ages checked out and the oldest is below the youngest.
+fn check_age_order(errors: &mut FieldErrors, min_age: Option<Option<i32>>, max_age: Option<Option<i32>>) {
+    if let (Some(Some(min)), Some(Some(max))) = (min_age, max_age)
+        && min > max
+    {
+        errors.add("max_age", "The oldest age must be the same as or more than the youngest age");
+    }
+}
+
+/// Records a problem when the service charges and the charge is not described.
+fn check_charge_described(
+    errors: &mut FieldErrors,
+    cost: Option<CostKind>,
+    cost_description: &Option<Option<String>>,
+) {
+    if cost == Some(CostKind::Paid) && *cost_description == Some(None) {
+        errors.add("cost_description", "Say what the charge is, for example £3 a session");
+    }
+}
+
 fn radius(value: &str, area: Option<ServiceArea>) -> Result<Option<f64>, String> {
     let value = value.trim();
     if value.is_empty() {
@@ -312,6 +320,15 @@ fn radius(value: &str, area: Option<ServiceArea>) -> Result<Option<f64>, String>
     match value.parse::<f64>() {
         Ok(km) if km.is_finite() && km > 0.0 && km <= 100.0 => Ok(Some(km)),
         _ => Err(String::from("The distance must be a number of kilometres between 0.1 and 100")),
+    }
+}
+
+fn check_capacity(value: &str) -> Result<Option<Capacity>, String> {
+    match value.trim() {
+        "" | "unknown" => Ok(None),
+        code => Capacity::from_code(code)
+            .map(Some)
+            .ok_or_else(|| "Choose whether the service is taking new people".to_string()),
     }
 }
 

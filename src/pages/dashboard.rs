@@ -106,91 +106,134 @@ fn table(caption: &str, first: &str, lines: &[Line]) -> Markup {
 
 /// The whole dashboard; `figures` is `None` when the period could not be read.
 pub fn page(frame: &Frame, period: &Period, figures: Option<&Figures>, errors: &FieldErrors) -> Markup {
-    let csv_link = format!("/dashboard.csv?from={}&to={}", period.from, period.to);
     layout(
         frame,
         "Demand and unmet need",
         html! {
             h1 { "Demand and unmet need" }
             (error_summary(errors))
-            form method="get" action="/dashboard" class="panel period" {
-                (super::Input { kind: "date", ..super::Input::new("from", "From", &period.from) }.render(errors))
-                (super::Input { kind: "date", ..super::Input::new("to", "To (included)", &period.to) }.render(errors))
-                button type="submit" { "Show" }
-            }
+            (period_form(period, errors))
             @if let Some(f) = figures {
-                p {
-                    (day(f.from)) " to " (day(f.to)) " (" (f.days) " days). Rates are per 10,000 residents, scaled to a year. "
-                    a href=(csv_link) download { "Download these figures as CSV" }
-                }
-                dl class="headline" {
-                    div { dt { "Contacts" } dd { (f.total.contacts) } }
-                    div { dt { "Contacts per 10,000 a year" } dd { (rate(f.total.contacts_rate)) } }
-                    div { dt { "Needs asked" } dd { (f.total.asked) } }
-                    div { dt { "Needs unmet" } dd { (f.total.unmet) } }
-                    div { dt { "Escalated (immediate risk)" } dd { (f.escalated) } }
-                    div { dt { "Been in touch before" } dd { (f.returning) } }
-                }
-                h2 { "Week by week" }
-                (bar_chart("weeks-chart", "Needs asked and unmet, week by week",
-                    &f.weeks.iter().map(|w| (format!("Week of {}", w.starts.format("%-d %b %Y")), w.asked as f64, Some(w.unmet as f64))).collect::<Vec<_>>(),
-                    ("Needs asked", "Unmet")))
-                div class="table-wrap" tabindex="0" role="region" aria-label="Week by week" {
-                    table {
-                        caption { "Week by week (weeks start on Monday)" }
-                        thead { tr { th scope="col" { "Week of" } th scope="col" class="numeric" { "Contacts" } th scope="col" class="numeric" { "Needs asked" } th scope="col" class="numeric" { "Needs unmet" } } }
-                        tbody {
-                            @for week in &f.weeks {
-                                tr { th scope="row" { (day(week.starts)) } td class="numeric" { (week.contacts) } td class="numeric" { (week.asked) } td class="numeric" { (week.unmet) } }
-                            }
-                        }
-                    }
-                }
-                h2 { "By neighbourhood" }
-                p { "Highest demand for the number of residents first." }
-                @let hoods: Vec<_> = f.by_neighbourhood.iter().filter(|l| l.population > 0 && l.asked > 0).take(CHART_ROWS).map(|l| (l.label.clone(), l.asked_rate.unwrap_or(0.0), l.unmet_rate)).collect();
-                @if !hoods.is_empty() {
-                    (bar_chart("hoods-chart", "Needs asked and unmet per 10,000 residents a year, by neighbourhood (most asked first)", &hoods, ("Asked per 10,000 a year", "Unmet per 10,000 a year")))
-                }
-                (table("By neighbourhood", "Neighbourhood", &f.by_neighbourhood))
-                h2 { "By need" }
-                @let needs: Vec<_> = f.by_need.iter().take(CHART_ROWS).map(|l| (l.label.clone(), l.asked as f64, Some(l.unmet as f64))).collect();
-                @if !needs.is_empty() {
-                    (bar_chart("needs-chart", "Times each need was asked, and left unmet", &needs, ("Asked", "Unmet")))
-                }
-                (table("By need (residents: the whole area)", "Need", &f.by_need))
-                h2 { "Gaps" }
-                p { "Needs asked in a neighbourhood that has no service based in it or covering it for that need." }
-                @if f.gaps.is_empty() {
-                    p { "None in this period." }
-                } @else {
-                    div class="table-wrap" tabindex="0" role="region" aria-label="Gaps" {
-                        table {
-                            caption { "Gaps, most asked first" }
-                            thead { tr { th scope="col" { "Neighbourhood" } th scope="col" { "Need" } th scope="col" class="numeric" { "Times asked" } } }
-                            tbody {
-                                @for gap in &f.gaps {
-                                    tr { td { (gap.neighbourhood) } td { (gap.need) } td class="numeric" { (gap.asked) } }
-                                }
-                            }
-                        }
-                    }
-                }
-                h2 { "Follow-ups" }
-                p { (f.follow_ups_agreed) " agreed, " (f.follow_ups_sent) " sent." }
-                div class="table-wrap" tabindex="0" role="region" aria-label="Answers to the follow-up" {
-                    table {
-                        caption { "Answers to \"did you get help?\"" }
-                        thead { tr { th scope="col" { "Answer" } th scope="col" class="numeric" { "Citizens" } } }
-                        tbody {
-                            @for (outcome, count) in &f.outcomes {
-                                tr { th scope="row" { (outcome.label()) } td class="numeric" { (count) } }
-                            }
-                            tr { th scope="row" { "No answer yet" } td class="numeric" { (f.follow_ups_sent.saturating_sub(f.outcomes.iter().map(|(_, c)| c).sum())) } }
-                        }
-                    }
-                }
+                (headline(period, f))
+                (weeks(f))
+                (by_neighbourhood(f))
+                (by_need(f))
+                (gaps(f))
+                (follow_ups(f))
             }
         },
     )
+}
+
+fn period_form(period: &Period, errors: &FieldErrors) -> Markup {
+    html! {
+        form method="get" action="/dashboard" class="panel period" {
+            (super::Input { kind: "date", ..super::Input::new("from", "From", &period.from) }.render(errors))
+            (super::Input { kind: "date", ..super::Input::new("to", "To (included)", &period.to) }.render(errors))
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+/// The period, a link to the figures as CSV, and the whole area's totals.
+fn headline(period: &Period, f: &Figures) -> Markup {
+    let csv_link = format!("/dashboard.csv?from={}&to={}", period.from, period.to);
+    html! {
+        p {
+            (day(f.from)) " to " (day(f.to)) " (" (f.days) " days). Rates are per 10,000 residents, scaled to a year. "
+            a href=(csv_link) download { "Download these figures as CSV" }
+        }
+        dl class="headline" {
+            div { dt { "Contacts" } dd { (f.total.contacts) } }
+            div { dt { "Contacts per 10,000 a year" } dd { (rate(f.total.contacts_rate)) } }
+            div { dt { "Needs asked" } dd { (f.total.asked) } }
+            div { dt { "Needs unmet" } dd { (f.total.unmet) } }
+            div { dt { "Escalated (immediate risk)" } dd { (f.escalated) } }
+            div { dt { "Been in touch before" } dd { (f.returning) } }
+        }
+    }
+}
+
+fn weeks(f: &Figures) -> Markup {
+    html! {
+        h2 { "Week by week" }
+        (bar_chart("weeks-chart", "Needs asked and unmet, week by week",
+            &f.weeks.iter().map(|w| (format!("Week of {}", w.starts.format("%-d %b %Y")), w.asked as f64, Some(w.unmet as f64))).collect::<Vec<_>>(),
+            ("Needs asked", "Unmet")))
+        div class="table-wrap" tabindex="0" role="region" aria-label="Week by week" {
+            table {
+                caption { "Week by week (weeks start on Monday)" }
+                thead { tr { th scope="col" { "Week of" } th scope="col" class="numeric" { "Contacts" } th scope="col" class="numeric" { "Needs asked" } th scope="col" class="numeric" { "Needs unmet" } } }
+                tbody {
+                    @for week in &f.weeks {
+                        tr { th scope="row" { (day(week.starts)) } td class="numeric" { (week.contacts) } td class="numeric" { (week.asked) } td class="numeric" { (week.unmet) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn by_neighbourhood(f: &Figures) -> Markup {
+    html! {
+        h2 { "By neighbourhood" }
+        p { "Highest demand for the number of residents first." }
+        @let hoods: Vec<_> = f.by_neighbourhood.iter().filter(|l| l.population > 0 && l.asked > 0).take(CHART_ROWS).map(|l| (l.label.clone(), l.asked_rate.unwrap_or(0.0), l.unmet_rate)).collect();
+        @if !hoods.is_empty() {
+            (bar_chart("hoods-chart", "Needs asked and unmet per 10,000 residents a year, by neighbourhood (most asked first)", &hoods, ("Asked per 10,000 a year", "Unmet per 10,000 a year")))
+        }
+        (table("By neighbourhood", "Neighbourhood", &f.by_neighbourhood))
+    }
+}
+
+fn by_need(f: &Figures) -> Markup {
+    html! {
+        h2 { "By need" }
+        @let needs: Vec<_> = f.by_need.iter().take(CHART_ROWS).map(|l| (l.label.clone(), l.asked as f64, Some(l.unmet as f64))).collect();
+        @if !needs.is_empty() {
+            (bar_chart("needs-chart", "Times each need was asked, and left unmet", &needs, ("Asked", "Unmet")))
+        }
+        (table("By need (residents: the whole area)", "Need", &f.by_need))
+    }
+}
+
+fn gaps(f: &Figures) -> Markup {
+    html! {
+        h2 { "Gaps" }
+        p { "Needs asked in a neighbourhood that has no service based in it or covering it for that need." }
+        @if f.gaps.is_empty() {
+            p { "None in this period." }
+        } @else {
+            div class="table-wrap" tabindex="0" role="region" aria-label="Gaps" {
+                table {
+                    caption { "Gaps, most asked first" }
+                    thead { tr { th scope="col" { "Neighbourhood" } th scope="col" { "Need" } th scope="col" class="numeric" { "Times asked" } } }
+                    tbody {
+                        @for gap in &f.gaps {
+                            tr { td { (gap.neighbourhood) } td { (gap.need) } td class="numeric" { (gap.asked) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn follow_ups(f: &Figures) -> Markup {
+    html! {
+        h2 { "Follow-ups" }
+        p { (f.follow_ups_agreed) " agreed, " (f.follow_ups_sent) " sent." }
+        div class="table-wrap" tabindex="0" role="region" aria-label="Answers to the follow-up" {
+            table {
+                caption { "Answers to \"did you get help?\"" }
+                thead { tr { th scope="col" { "Answer" } th scope="col" class="numeric" { "Citizens" } } }
+                tbody {
+                    @for (outcome, count) in &f.outcomes {
+                        tr { th scope="row" { (outcome.label()) } td class="numeric" { (count) } }
+                    }
+                    tr { th scope="row" { "No answer yet" } td class="numeric" { (f.follow_ups_sent.saturating_sub(f.outcomes.iter().map(|(_, c)| c).sum())) } }
+                }
+            }
+        }
+    }
 }

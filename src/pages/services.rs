@@ -33,137 +33,185 @@ pub fn page(
     now: DateTime<Utc>,
     around: &Around<'_>,
 ) -> Markup {
-    let d = &view.details;
-    let today = now.date_naive();
-    let when = schedule::describe(&view.schedules, today);
-    let sessions = schedule::next_sessions(&view.schedules, now, 4);
     layout(
         frame,
-        &d.name,
+        &view.details.name,
         html! {
             (json_ld(view, frame))
-            span class="caption" { a href={ "/organisations/" (d.organisation) } { (view.organisation_name) } }
-            h1 { (d.name) }
-            @if d.status != ServiceStatus::Active {
-                p class="notice" { strong { (d.status.label()) } ". Check with the organisation before you go." }
-            }
-            p class="lead" { (d.description) }
-            p {
-                @for need in &view.needs {
-                    a class="tag" href={ "/needs/" (need.slug) } { (need.label) }
-                }
-            }
+            (heading(view))
             @if viewer.edits {
-                div class="panel no-print" {
-                    a class="button button-secondary" href={ "/staff/services/" (view.id) "/edit" } { "Edit this listing" }
-                    " "
-                    form class="inline-form" method="post" action={ "/staff/services/" (view.id) "/verify" } {
-                        (csrf_field(frame))
-                        button type="submit" class="button-secondary" { "Mark as checked today" }
-                    }
-                    " "
-                    a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
-                }
+                (staff_actions(frame, view))
             }
-            dl class="summary-list" {
-                dt { "Who it is for" }
-                dd {
-                    @if let Some(eligibility) = &d.eligibility { (eligibility) br; }
-                    (ages(d.min_age, d.max_age))
-                }
-                dt { "How to use it" }
-                dd { (d.referral_route.label()) }
-                dt { "When" }
-                dd {
-                    @if when.is_empty() { "Contact them to find out when." }
-                    @for line in &when { (line) br; }
-                    @if !sessions.is_empty() {
-                        span class="secondary" { "Next: " }
-                        ul class="sessions" { @for session in &sessions { li { (session.describe()) } } }
-                    }
-                }
-                dt { "Cost" }
-                dd {
-                    (d.cost.label())
-                    @if let Some(detail) = &d.cost_description { ": " (detail) }
-                }
-                dt { "How it reaches people" }
-                dd { (d.delivery.iter().map(|m| m.label()).collect::<Vec<_>>().join(", ")) }
-                dt { "Where" }
-                dd { (area_words(d.area, d.area_radius_km)) }
-                @if !d.languages.is_empty() {
-                    dt { "Languages" }
-                    dd { (d.languages.join(", ")) }
-                }
-                @if let Some(capacity) = d.capacity {
-                    dt { "New people" }
-                    dd {
-                        (capacity.label())
-                        @if let Some(said) = view.capacity_said_on { span class="secondary" { " (as of " (day(said)) ")" } }
-                    }
-                }
-            }
+            (summary(view, now))
             @if !view.locations.is_empty() {
-                h2 { "Venue" }
-                @for place in &view.locations {
-                    @let l = &place.location;
-                    @if l.confidential && !viewer.sees_confidential {
-                        // Nothing of the place itself, not even its name.
-                        p { "The address is confidential. Contact the service and they will tell you where to go." }
-                    } @else {
-                        h3 { (l.name) }
-                        @if l.confidential { p { strong class="tag tag-warning" { "Confidential address: never share it" } } }
-                        p {
-                            (l.address_1) br;
-                            @if let Some(line) = &l.address_2 { (line) br; }
-                            (l.town) br;
-                            (l.postcode)
-                        }
-                        (access_list(l))
-                    }
-                }
+                (venues(view, viewer))
             }
             @if let Some(map) = &around.map { (map) }
-            h2 { "Contact" }
-            dl class="summary-list" {
-                @if let Some(phone) = &d.phone { dt { "Phone" } dd { a href={ "tel:" (phone.replace(' ', "")) } { (phone) } } }
-                @if let Some(email) = &d.email { dt { "Email" } dd { a href={ "mailto:" (email) } { (email) } } }
-                @if let Some(website) = &d.website { dt { "Website" } dd { a href=(website) rel="nofollow noopener" { (website) } } }
-                @for contact in &view.contacts {
-                    dt { (contact.title.as_deref().unwrap_or("Contact")) }
-                    dd {
-                        (contact.name)
-                        @if let Some(phone) = &contact.phone { ", " a href={ "tel:" (phone.replace(' ', "")) } { (phone) } }
-                    }
-                }
-            }
-            p class="secondary" {
-                @match view.last_verified_at {
-                    Some(checked) => {
-                        "Last checked " (day(checked.date()))
-                        @if let Some(by) = &view.last_verified_by { " by " (by) }
-                        "."
-                    }
-                    None => "Not checked yet.",
-                }
-                " Listing updated " (moment(view.updated_at)) "."
-            }
+            (contact_list(view))
+            (last_checked(view))
             @if !around.nearby.is_empty() {
-                h2 { "Also near here for " (view.needs.first().map_or("this", |n| n.label.as_str())) }
-                ul class="plain-list" {
-                    @for (id, name, organisation, metres) in around.nearby {
-                        li {
-                            a href={ "/services/" (id) } { (name) } br;
-                            span class="secondary" {
-                                (organisation)
-                                @if let Some(m) = metres { ", " (super::search::away(*m).to_lowercase()) }
-                            }
-                        }
-                    }
-                }
+                (nearby_services(view, around.nearby))
             }
         },
     )
+}
+
+/// The organisation, the name, whether it is running, what it does and the
+/// needs it meets.
+fn heading(view: &ServiceView) -> Markup {
+    let d = &view.details;
+    html! {
+        span class="caption" { a href={ "/organisations/" (d.organisation) } { (view.organisation_name) } }
+        h1 { (d.name) }
+        @if d.status != ServiceStatus::Active {
+            p class="notice" { strong { (d.status.label()) } ". Check with the organisation before you go." }
+        }
+        p class="lead" { (d.description) }
+        p {
+            @for need in &view.needs {
+                a class="tag" href={ "/needs/" (need.slug) } { (need.label) }
+            }
+        }
+    }
+}
+
+fn staff_actions(frame: &Frame, view: &ServiceView) -> Markup {
+    html! {
+        div class="panel no-print" {
+            a class="button button-secondary" href={ "/staff/services/" (view.id) "/edit" } { "Edit this listing" }
+            " "
+            form class="inline-form" method="post" action={ "/staff/services/" (view.id) "/verify" } {
+                (csrf_field(frame))
+                button type="submit" class="button-secondary" { "Mark as checked today" }
+            }
+            " "
+            a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
+        }
+    }
+}
+
+/// Who it is for, how to use it, when, what it costs, how and where it
+/// reaches people, in which languages, and whether it takes new people.
+fn summary(view: &ServiceView, now: DateTime<Utc>) -> Markup {
+    let d = &view.details;
+    let when = schedule::describe(&view.schedules, now.date_naive());
+    let sessions = schedule::next_sessions(&view.schedules, now, 4);
+    html! {
+        dl class="summary-list" {
+            dt { "Who it is for" }
+            dd {
+                @if let Some(eligibility) = &d.eligibility { (eligibility) br; }
+                (ages(d.min_age, d.max_age))
+            }
+            dt { "How to use it" }
+            dd { (d.referral_route.label()) }
+            dt { "When" }
+            dd {
+                @if when.is_empty() { "Contact them to find out when." }
+                @for line in &when { (line) br; }
+                @if !sessions.is_empty() {
+                    span class="secondary" { "Next: " }
+                    ul class="sessions" { @for session in &sessions { li { (session.describe()) } } }
+                }
+            }
+            dt { "Cost" }
+            dd {
+                (d.cost.label())
+                @if let Some(detail) = &d.cost_description { ": " (detail) }
+            }
+            dt { "How it reaches people" }
+            dd { (d.delivery.iter().map(|m| m.label()).collect::<Vec<_>>().join(", ")) }
+            dt { "Where" }
+            dd { (area_words(d.area, d.area_radius_km)) }
+            @if !d.languages.is_empty() {
+                dt { "Languages" }
+                dd { (d.languages.join(", ")) }
+            }
+            @if let Some(capacity) = d.capacity {
+                dt { "New people" }
+                dd {
+                    (capacity.label())
+                    @if let Some(said) = view.capacity_said_on { span class="secondary" { " (as of " (day(said)) ")" } }
+                }
+            }
+        }
+    }
+}
+
+fn venues(view: &ServiceView, viewer: Viewer) -> Markup {
+    html! {
+        h2 { "Venue" }
+        @for place in &view.locations {
+            @let l = &place.location;
+            @if l.confidential && !viewer.sees_confidential {
+                // Nothing of the place itself, not even its name.
+                p { "The address is confidential. Contact the service and they will tell you where to go." }
+            } @else {
+                h3 { (l.name) }
+                @if l.confidential { p { strong class="tag tag-warning" { "Confidential address: never share it" } } }
+                p {
+                    (l.address_1) br;
+                    @if let Some(line) = &l.address_2 { (line) br; }
+                    (l.town) br;
+                    (l.postcode)
+                }
+                (access_list(l))
+            }
+        }
+    }
+}
+
+fn contact_list(view: &ServiceView) -> Markup {
+    let d = &view.details;
+    html! {
+        h2 { "Contact" }
+        dl class="summary-list" {
+            @if let Some(phone) = &d.phone { dt { "Phone" } dd { a href={ "tel:" (phone.replace(' ', "")) } { (phone) } } }
+            @if let Some(email) = &d.email { dt { "Email" } dd { a href={ "mailto:" (email) } { (email) } } }
+            @if let Some(website) = &d.website { dt { "Website" } dd { a href=(website) rel="nofollow noopener" { (website) } } }
+            @for contact in &view.contacts {
+                dt { (contact.title.as_deref().unwrap_or("Contact")) }
+                dd {
+                    (contact.name)
+                    @if let Some(phone) = &contact.phone { ", " a href={ "tel:" (phone.replace(' ', "")) } { (phone) } }
+                }
+            }
+        }
+    }
+}
+
+fn last_checked(view: &ServiceView) -> Markup {
+    html! {
+        p class="secondary" {
+            @match view.last_verified_at {
+                Some(checked) => {
+                    "Last checked " (day(checked.date()))
+                    @if let Some(by) = &view.last_verified_by { " by " (by) }
+                    "."
+                }
+                None => "Not checked yet.",
+            }
+            " Listing updated " (moment(view.updated_at)) "."
+        }
+    }
+}
+
+/// Other services near it for its first need.
+fn nearby_services(view: &ServiceView, nearby: &[(String, String, String, Option<u32>)]) -> Markup {
+    html! {
+        h2 { "Also near here for " (view.needs.first().map_or("this", |n| n.label.as_str())) }
+        ul class="plain-list" {
+            @for (id, name, organisation, metres) in nearby {
+                li {
+                    a href={ "/services/" (id) } { (name) } br;
+                    span class="secondary" {
+                        (organisation)
+                        @if let Some(m) = metres { ", " (super::search::away(*m).to_lowercase()) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn ages(min: Option<i32>, max: Option<i32>) -> String {
