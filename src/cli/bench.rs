@@ -1,0 +1,71 @@
+//! `doorstep bench`: which benchmark to run on generated data; the `bench` room runs it.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::CliError;
+use crate::geo::neighbourhoods::Band;
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Neighbourhood building on generated geographies: runtime, share in the band, compactness.
+    Neighbourhoods {
+        /// Numbers of small areas, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000,180000")]
+        areas: Vec<usize>,
+        /// The fewest people a neighbourhood should have.
+        #[arg(long, default_value_t = 4_000)]
+        min: u32,
+        /// The most people a neighbourhood should have.
+        #[arg(long, default_value_t = 5_000)]
+        max: u32,
+        /// Where Trafford's census output-area files are (skipped when absent).
+        #[arg(long, default_value = "../shared/data/population")]
+        census: PathBuf,
+    },
+    /// The results page's time to answer on the demo, one request at a time.
+    Pages {
+        /// Requests timed for each kind of search.
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+    },
+    /// Index build time, in-process query latency and HTTP throughput.
+    Search {
+        /// Numbers of services, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+        services: Vec<usize>,
+        /// Queries timed at each size.
+        #[arg(long, default_value_t = 4000)]
+        queries: usize,
+        /// The HTTP load run's time limit, in seconds (0 skips it).
+        #[arg(long, default_value_t = 10)]
+        http_seconds: u64,
+        /// The HTTP load run's request limit.
+        #[arg(long, default_value_t = 100_000)]
+        http_requests: usize,
+    },
+}
+
+/// Runs the benchmark asked for and prints its figures to standard output.
+pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
+    match what {
+        BenchCommand::Neighbourhoods { areas, min, max, census } => {
+            let band = Band::new(min, max).map_err(CliError::Usage)?;
+            crate::bench::neighbourhoods::run(&areas, &census, band, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
+        }
+        BenchCommand::Pages { requests } => crate::bench::pages::run(requests.max(1), &mut std::io::stdout())
+            .map_err(|e| CliError::Usage(e.to_string())),
+        BenchCommand::Search { services, queries, http_seconds, http_requests } => {
+            let plan = crate::bench::search::Plan {
+                sizes: services,
+                queries: queries.max(2_000),
+                http_seconds,
+                http_requests: if http_seconds == 0 { 0 } else { http_requests },
+            };
+            crate::bench::search::run(&plan, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
+        }
+    }
+}
