@@ -9,6 +9,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::demo::seed::{self, Seeded};
 use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{Role, hash_password, random_token};
 use crate::domain::ids::OrganisationId;
@@ -18,9 +19,8 @@ use crate::geo::neighbourhoods::Band;
 use crate::geo::onspd::{self, PostcodeFile};
 use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
-use crate::store::seed::Seeded;
 use crate::store::users::{Created, NewUser};
-use crate::store::{Store, StoreError, areas, listings, neighbourhoods, postcodes, seed, stats, users};
+use crate::store::{Store, StoreError, areas, listings, neighbourhoods, postcodes, stats, users};
 
 #[derive(Parser, Debug)]
 #[command(

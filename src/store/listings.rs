@@ -344,6 +344,11 @@ pub fn insert_service(
     Ok(())
 }
 
+/// How many organisations the directory holds.
+pub fn count_organisations(conn: &mut Conn) -> StoreResult<i64> {
+    Ok(organisations::table.count().get_result(conn)?)
+}
+
 /// The ids of every need, by slug.
 pub fn need_ids(conn: &mut Conn) -> StoreResult<HashMap<String, String>> {
     let pairs: Vec<(String, String)> = needs::table.select((needs::slug, needs::id)).load(conn)?;
