@@ -15,7 +15,8 @@
 //! - `geo`: postcodes, ONS postcode files, H3 cells and distances.
 //! - `domain`: pure types and rules: ids, schedules, the needs taxonomy,
 //!   accounts, form checks, read models.
-//! - `demo`: the invented borough of Kingsmere, generated to any size.
+//! - `demo`: the invented borough of Kingsmere, generated to any size and
+//!   written into the database through the store's functions.
 //! - `bench`: `doorstep bench`, benchmarks on generated data.
 
 pub mod bench;

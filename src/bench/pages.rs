@@ -12,10 +12,9 @@ use chrono::Utc;
 
 use super::{percentile, read_response, wait_until_listening};
 use crate::config::Config;
-use crate::demo::{self, DemoSize};
+use crate::demo::{self, DemoSize, seed};
 use crate::jobs::index_sync;
 use crate::state;
-use crate::store::seed;
 
 /// Requests made before timing starts, for each kind of search.
 const WARM_UP: usize = 50;

@@ -9,7 +9,7 @@ use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{hash_password, random_token};
 use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
-use crate::store::seed::{self, Seeded};
+use crate::demo::seed::{self, Seeded};
 
 #[derive(Subcommand, Debug)]
 pub enum SeedCommand {

@@ -21,7 +21,6 @@ pub mod schema;
 pub mod search_feed;
 pub mod service_lists;
 pub mod services;
-pub mod seed;
 pub mod signposting;
 pub mod stats;
 pub mod users;
@@ -150,6 +149,13 @@ impl Store {
         self.conn()?.batch_execute("SELECT 1")?;
         Ok(())
     }
+}
+
+/// Runs `work` in one transaction: what it writes is kept if it returns `Ok`,
+/// and undone if it returns an error. For rooms that write through several
+/// store functions as one unit (the demo's seeding).
+pub fn transaction<T>(conn: &mut Conn, work: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
+    conn.transaction(work)
 }
 
 /// Reads a stored code back into its enum, or reports the bad value.

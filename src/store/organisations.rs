@@ -79,6 +79,11 @@ pub fn choices(conn: &mut Conn) -> StoreResult<Vec<(OrganisationId, String)>> {
         .load(conn)?)
 }
 
+/// How many organisations the directory holds.
+pub fn count(conn: &mut Conn) -> StoreResult<i64> {
+    Ok(organisations::table.count().get_result(conn)?)
+}
+
 /// Whether an organisation exists.
 pub fn exists(conn: &mut Conn, id: OrganisationId) -> StoreResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(organisations::table.find(id))).get_result(conn)?)

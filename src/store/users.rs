@@ -45,43 +45,63 @@ pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResul
     conn.transaction(|conn| {
         let id = UserId::new();
         let inserted = diesel::insert_into(users::table)
-            .values(UserRow {
-                id,
-                email: user.email.trim().to_string(),
-                name: user.name.clone(),
-                password_hash: user.password_hash.clone(),
-                role: user.role.code().into(),
-                organisation_id: user.organisation,
-                created_at: now,
-            })
+            .values(new_row(id, user, now))
             .on_conflict_do_nothing()
             .execute(conn)?;
         if inserted == 0 {
             return Ok(Created::EmailTaken);
         }
-        for slug in &user.neighbourhoods {
-            let neighbourhood: Option<NeighbourhoodId> = neighbourhoods::table
-                .filter(neighbourhoods::slug.eq(slug))
-                .select(neighbourhoods::id)
-                .first(conn)
-                .optional()?;
-            let Some(neighbourhood) = neighbourhood else {
-                // Undo the account too: nothing half-made.
-                return Err(StoreError::Rollback(format!("there is no neighbourhood '{slug}'")));
-            };
-            diesel::insert_into(user_neighbourhoods::table)
-                .values((
-                    user_neighbourhoods::user_id.eq(id),
-                    user_neighbourhoods::neighbourhood_id.eq(neighbourhood),
-                ))
-                .execute(conn)?;
-        }
+        look_after(conn, id, &user.neighbourhoods)?;
         Ok(Created::Added(id))
     })
     .or_else(|error| match error {
         StoreError::Rollback(message) => Ok(Created::UnknownNeighbourhood(message)),
         other => Err(other),
     })
+}
+
+/// Adds an account under an id chosen beforehand (the demo's, which its
+/// listings name), with its neighbourhoods, in one transaction. Unlike
+/// `create`, an email or id already taken is an error.
+pub fn insert_with_id(conn: &mut Conn, id: UserId, user: &NewUser, now: NaiveDateTime) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        diesel::insert_into(users::table).values(new_row(id, user, now)).execute(conn)?;
+        look_after(conn, id, &user.neighbourhoods)
+    })
+}
+
+fn new_row(id: UserId, user: &NewUser, now: NaiveDateTime) -> UserRow {
+    UserRow {
+        id,
+        email: user.email.trim().to_string(),
+        name: user.name.clone(),
+        password_hash: user.password_hash.clone(),
+        role: user.role.code().into(),
+        organisation_id: user.organisation,
+        created_at: now,
+    }
+}
+
+/// Gives account `id` the neighbourhoods with these slugs to look after; a
+/// slug that names none is a `Rollback`, so that nothing is half-made.
+fn look_after(conn: &mut Conn, id: UserId, slugs: &[String]) -> StoreResult<()> {
+    for slug in slugs {
+        let neighbourhood: Option<NeighbourhoodId> = neighbourhoods::table
+            .filter(neighbourhoods::slug.eq(slug))
+            .select(neighbourhoods::id)
+            .first(conn)
+            .optional()?;
+        let Some(neighbourhood) = neighbourhood else {
+            return Err(StoreError::Rollback(format!("there is no neighbourhood '{slug}'")));
+        };
+        diesel::insert_into(user_neighbourhoods::table)
+            .values((
+                user_neighbourhoods::user_id.eq(id),
+                user_neighbourhoods::neighbourhood_id.eq(neighbourhood),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// The account with this email (any case) and its password hash.

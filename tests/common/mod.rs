@@ -18,11 +18,10 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::test::{self, TestRequest};
 use chrono::Utc;
 use doorstep::config::Config;
-use doorstep::demo::{self, DemoSize};
+use doorstep::demo::{self, DemoSize, seed};
 use doorstep::domain::accounts::{Role, hash_password};
 use doorstep::domain::ids::{OrganisationId, UserId};
 use doorstep::state::{self, AppState};
-use doorstep::store::seed;
 use doorstep::store::users::{self, Created, NewUser};
 use tempfile::TempDir;
 

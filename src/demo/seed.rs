@@ -1,20 +1,20 @@
-//! Writes the built-in demo into the database, once.
+//! Writes the built-in demo into the database, once, through the same store
+//! functions as any other geography, listings and accounts.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
-use super::schema::{organisations, users};
-use super::signposting::{self, FinishedContact, NewSignpostContact};
-use super::{Conn, StoreError, StoreResult, areas, locations, meta, neighbourhoods, services};
-use crate::demo::Demo;
+use super::Demo;
 use crate::domain::accounts::Role;
 use crate::domain::ids::NeighbourhoodId;
 use crate::geo::area_files::{self, AdjacencyRow, FileRows, Geography, SmallAreaRow};
 use crate::geo::neighbourhoods::Band;
 use crate::geo::onspd::PostcodeRow;
 use crate::geo::postcode;
+use crate::store::signposting::{self, FinishedContact, NewSignpostContact};
+use crate::store::users::{self, NewUser};
+use crate::store::{self, Conn, StoreError, StoreResult, areas, locations, meta, neighbourhoods, organisations, services};
 
 /// The demo's neighbourhoods hold 4,000 to 5,000 people, as DESIGN.md asks.
 const DEMO_BAND: Band = Band { min: 4_000, max: 5_000 };
@@ -37,11 +37,11 @@ pub fn seed_demo(
     password_hash: &str,
     now: NaiveDateTime,
 ) -> StoreResult<Seeded> {
-    conn.transaction(|conn| {
+    store::transaction(conn, |conn| {
         if meta::get(conn, meta::DEMO)?.is_some() {
             return Ok(Seeded::AlreadyThere);
         }
-        let existing: i64 = organisations::table.count().get_result(conn)?;
+        let existing = organisations::count(conn)?;
         if existing > 0 {
             return Err(StoreError::Rollback(format!(
                 "this database already holds {existing} organisations that are not the demo; \
@@ -50,20 +50,18 @@ pub fn seed_demo(
         }
         areas::replace_geography(conn, &demo_geography(demo)?)?;
         for org in &demo.organisations {
-            super::organisations::insert(conn, org, now)?;
+            organisations::insert(conn, org, now)?;
         }
         for user in &demo.users {
-            diesel::insert_into(users::table)
-                .values((
-                    users::id.eq(user.id.to_string()),
-                    users::email.eq(&user.email),
-                    users::name.eq(&user.name),
-                    users::password_hash.eq(password_hash),
-                    users::role.eq(user.role.code()),
-                    users::organisation_id.eq(user.organisation.map(|o| o.to_string())),
-                    users::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let account = NewUser {
+                email: user.email.clone(),
+                name: user.name.clone(),
+                password_hash: password_hash.to_string(),
+                role: user.role,
+                organisation: user.organisation,
+                neighbourhoods: vec![],
+            };
+            users::insert_with_id(conn, user.id, &account, now)?;
         }
         for location in &demo.locations {
             locations::insert(conn, location, now)?;
