@@ -1,11 +1,14 @@
-//! The one error type of the web layer and its mapping to HTTP responses. Each
-//! kind of failure has one status and one kind page; internal errors are logged
-//! once, here, and shown without their details.
+//! The one error type and its mapping to HTTP responses. Each kind of failure
+//! has one status; it is drawn as a kind page, or under `/api` as JSON
+//! (`{"error": "...", "field": "..."}`, chosen by the scope: see
+//! `web::json_errors`). Internal errors are logged once, here, and shown
+//! without their details.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::domain::text::FieldProblem;
 use crate::pages;
 use crate::store::StoreError;
 
@@ -17,6 +20,12 @@ pub enum AppError {
     /// The request itself is wrong; the message says how.
     #[error("{0}")]
     BadRequest(String),
+    /// One of the request's fields cannot be used; the problem says which and why.
+    #[error("{}", .0.message)]
+    Invalid(FieldProblem),
+    /// What one of the request's fields names (a postcode) does not exist.
+    #[error("{}", .0.message)]
+    NoSuch(FieldProblem),
     /// A staff page asked for by someone not signed in: send them to sign in.
     #[error("sign in required")]
     SignInRequired { next: String },
@@ -65,8 +74,8 @@ impl From<actix_web::error::BlockingError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound | AppError::NoSuch(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
@@ -102,6 +111,9 @@ impl AppError {
                 ),
             ),
             AppError::BadRequest(message) => ("There is a problem with the request", message.clone()),
+            AppError::Invalid(problem) | AppError::NoSuch(problem) => {
+                ("There is a problem with the request", problem.message.clone())
+            }
             AppError::MethodNotAllowed { allow } => {
                 ("There is a problem with the request", format!("This address only answers {allow}."))
             }
@@ -143,6 +155,13 @@ impl AppError {
         let mut response = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(pages::errors::page(frame, status.as_u16(), title, &message).into_string());
+        self.add_headers(&mut response);
+        response
+    }
+
+    /// The headers that go with this error: when to try again, which methods
+    /// the address answers.
+    fn add_headers(&self, response: &mut HttpResponse) {
         if let AppError::TooManyRequests { retry_after_secs } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
@@ -153,6 +172,41 @@ impl AppError {
         {
             response.headers_mut().insert(header::ALLOW, value);
         }
+    }
+}
+
+/// An error as the JSON API answers it.
+#[derive(serde::Serialize)]
+struct JsonError<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    field: &'a str,
+}
+
+impl AppError {
+    /// The field at fault, when one is.
+    pub fn field(&self) -> Option<&FieldProblem> {
+        match self {
+            AppError::Invalid(problem) | AppError::NoSuch(problem) => Some(problem),
+            _ => None,
+        }
+    }
+
+    /// The response for this error under `/api`: `{"error": "...", "field": "..."}`.
+    pub fn json(&self) -> HttpResponse {
+        let message = match self {
+            AppError::Internal(_) | AppError::Unavailable => {
+                String::from("the request could not be answered just now; try again")
+            }
+            AppError::MethodNotAllowed { allow } => format!("this address only answers {allow}"),
+            AppError::TooManyRequests { retry_after_secs } => {
+                format!("too many requests; wait {retry_after_secs} seconds")
+            }
+            other => other.to_string(),
+        };
+        let field = self.field().map_or("", |p| p.field);
+        let mut response = HttpResponse::build(self.status_code()).json(JsonError { error: &message, field });
+        self.add_headers(&mut response);
         response
     }
 }

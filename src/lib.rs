@@ -19,6 +19,7 @@
 //!   written into the database through the store's functions.
 //! - `bench`: `doorstep bench`, benchmarks on generated data.
 
+pub mod app;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -1,5 +1,6 @@
-//! What every request handler gets: the store, the configuration, the cookie
-//! key, the sign-in throttle, the mailer and the few facts fixed at start.
+//! What every request handler gets: the store, the search index, the needs
+//! taxonomy, the configuration, the cookie key, the sign-in throttle, the
+//! mailer and the few facts fixed at start.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -7,6 +8,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::domain::ids::NeighbourhoodId;
+use crate::domain::needs::Taxonomy;
 use crate::domain::throttle::{Limits, SignInThrottle};
 use crate::geo::cells::Ring;
 use crate::jobs::index_sync;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub throttle: Arc<SignInThrottle>,
     /// The search index, derived from the store.
     pub search: Arc<SearchIndex>,
+    /// The needs taxonomy, loaded from the store at start.
+    pub taxonomy: Arc<Taxonomy>,
     /// The demo borough's name when the database holds the demo: every page
     /// then says so.
     pub demo: Option<String>,
@@ -44,6 +48,7 @@ impl AppState {
     pub fn new(
         store: Store,
         search: SearchIndex,
+        taxonomy: Taxonomy,
         config: Config,
         cookie_key: Vec<u8>,
         demo: Option<String>,
@@ -61,6 +66,7 @@ impl AppState {
             cookie_key: cookie_key.into(),
             throttle: Arc::new(SignInThrottle::new(limits)),
             search: Arc::new(search),
+            taxonomy: Arc::new(taxonomy),
             demo,
             outlines: Arc::default(),
             mailer: Arc::new(mailer),
@@ -116,17 +122,17 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
     };
     let mailer = Mailer::from_config(&config)?;
     let demo = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::DEMO)?;
-    let needs = crate::store::needs::all(&mut *store.conn()?)?;
-    let (search, fresh) = SearchIndex::open(&paths.index, needs)?;
-    // A new, missing or unreadable index is rebuilt; otherwise anything left
-    // queued by a crash is indexed now.
+    let taxonomy = Taxonomy::new(crate::store::needs::all(&mut *store.conn()?)?);
+    let (search, fresh) = SearchIndex::open(&paths.index)?;
+    // A new, missing or unreadable index, or one built for another taxonomy,
+    // is rebuilt; otherwise anything left queued by a crash is indexed now.
     let today = chrono::Utc::now().date_naive();
-    if fresh {
-        index_sync::rebuild(&store, &search, today)?;
+    if fresh || search.built_with() != Some(taxonomy.fingerprint()) {
+        index_sync::rebuild(&store, &search, &taxonomy, today)?;
     } else {
-        index_sync::sync(&store, &search, today)?;
+        index_sync::sync(&store, &search, &taxonomy, today)?;
     }
-    Ok(AppState::new(store, search, config, key, demo, mailer))
+    Ok(AppState::new(store, search, taxonomy, config, key, demo, mailer))
 }
 
 /// Reads the cookie key kept beside the database, making one the first time.

@@ -57,14 +57,77 @@ fn lettre_is_named_only_in_the_mail_room() {
     assert_eq!(offenders("lettre", &["mail/"]), Vec::<String>::new());
 }
 
+/// The files of a room (a folder or file under `src/`) that name any of `words`.
+fn naming(room: &str, words: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let in_room = |path: &Path| {
+        let relative = path.strip_prefix(&src).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        relative.starts_with(room)
+    };
+    rust_files(&src)
+        .into_iter()
+        .filter(|path| in_room(path))
+        .filter_map(|path| {
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            let named: Vec<&str> = words
+                .iter()
+                .copied()
+                .filter(|word| text.lines().filter(|l| !l.trim_start().starts_with("//")).any(|l| l.contains(word)))
+                .collect();
+            (!named.is_empty()).then(|| format!("{} names {}", path.display(), named.join(", ")))
+        })
+        .collect()
+}
+
 #[test]
 fn the_store_never_names_the_demo() {
     // The demo is written through the store's functions, as any data is.
-    let in_store: Vec<String> = offenders("demo::", &[])
-        .into_iter()
-        .filter(|path| path.replace('\\', "/").contains("/src/store/"))
+    assert_eq!(naming("store/", &["demo::"]), Vec::<String>::new());
+}
+
+#[test]
+fn pages_take_domain_views_only() {
+    let rooms_below = ["crate::store", "crate::search", "crate::app", "crate::jobs", "diesel", "actix"];
+    assert_eq!(naming("pages/", &rooms_below), Vec::<String>::new());
+}
+
+#[test]
+fn the_domain_names_no_room_above_it() {
+    let above = [
+        "crate::store",
+        "crate::search",
+        "crate::app",
+        "crate::jobs",
+        "crate::web",
+        "crate::pages",
+        "crate::mail",
+        "diesel",
+        "actix",
+        "tantivy",
+    ];
+    assert_eq!(naming("domain/", &above), Vec::<String>::new());
+}
+
+#[test]
+fn only_the_use_cases_jobs_and_commands_call_the_store_and_the_index() {
+    // Besides `app`, `jobs` and `cli`: `state.rs` opens them, `error.rs`
+    // turns the store's errors into the one error type, the demo is written
+    // through the store, and the benchmarks build an index of their own.
+    let allowed = ["app/", "jobs/", "cli/", "state.rs", "error.rs", "demo/", "bench/", "store/", "search/"];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rooms: Vec<String> = fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() { format!("{name}/") } else { name }
+        })
+        .filter(|room| !allowed.contains(&room.as_str()))
         .collect();
-    assert_eq!(in_store, Vec::<String>::new());
+    assert!(rooms.contains(&String::from("web/")) && rooms.contains(&String::from("pages/")), "{rooms:?}");
+    let callers: Vec<String> =
+        rooms.iter().flat_map(|room| naming(room, &["crate::store", "crate::search"])).collect();
+    assert_eq!(callers, Vec::<String>::new());
 }
 
 #[test]

@@ -428,7 +428,7 @@ fn stored_text_never_runs_as_script_in_the_browser() {
         )
         .unwrap()
     };
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, chrono::Utc::now().date_naive())
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, chrono::Utc::now().date_naive())
         .unwrap();
     let hood =
         doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap()[0].slug.clone();

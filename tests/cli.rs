@@ -220,7 +220,7 @@ async fn commands_that_need_only_the_database_run_while_a_server_holds_the_index
     assert_eq!(doorstep::jobs::index_sync::rebuild_requests(store).unwrap(), 1);
     let mut seen = 0;
     let today = chrono::Utc::now().date_naive();
-    doorstep::jobs::index_sync::follow(store, search, today, &mut seen).unwrap();
+    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, today, &mut seen).unwrap();
     assert_eq!(seen, 1, "the server has rebuilt for the request");
     assert_eq!(search.segments(), 1, "a rebuilt index is one segment");
 }

@@ -124,7 +124,7 @@ fn move_venue(app: &TestApp, venue: LocationId, place: (f64, f64), by: UserId) {
 }
 
 fn sync_index(app: &TestApp) {
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, Utc::now().date_naive()).unwrap();
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, Utc::now().date_naive()).unwrap();
 }
 
 async fn snapshot<V, VB, A, AB>(

@@ -305,11 +305,12 @@ async fn a_saved_edit_is_found_as_soon_as_it_is_saved() {
 async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
     use diesel::connection::SimpleConnection;
     let TestApp { dir, state } = TestApp::with_demo();
-    let query = doorstep::search::query::SearchQuery { text: "yak".into(), ..Default::default() };
+    let query = doorstep::domain::search::SearchRequest { text: "yak".into(), ..Default::default() };
     let service = state
         .search
         .search(
-            &doorstep::search::query::SearchQuery { text: "coffee morning".into(), ..Default::default() },
+            &doorstep::domain::search::SearchRequest { text: "coffee morning".into(), ..Default::default() },
+            &state.taxonomy,
             chrono::Utc::now(),
         )
         .unwrap()
@@ -326,7 +327,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         ))
         .unwrap();
     }
-    assert_eq!(state.search.search(&query, chrono::Utc::now()).unwrap().total, 0, "not indexed yet");
+    assert_eq!(state.search.search(&query, &state.taxonomy, chrono::Utc::now()).unwrap().total, 0, "not indexed yet");
     let config = (*state.config).clone();
     drop(state);
     let restarted = doorstep::state::open(config).unwrap();
@@ -336,7 +337,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         "the index remembers the day it was built for, so a restart does not rebuild it"
     );
     assert_eq!(
-        restarted.search.search(&query, chrono::Utc::now()).unwrap().total,
+        restarted.search.search(&query, &restarted.taxonomy, chrono::Utc::now()).unwrap().total,
         1,
         "repaired from the queue at start"
     );
@@ -494,7 +495,7 @@ async fn the_api_is_described_by_an_openapi_document() {
 #[actix_web::test]
 async fn open_now_follows_the_clock_in_london() {
     use chrono::{Datelike, TimeZone};
-    use doorstep::search::query::{Open, SearchQuery};
+    use doorstep::domain::search::{Open, SearchRequest};
     let app = TestApp::with_demo();
     // The coming Tuesday (within the week the index holds sessions for).
     let today = chrono::Utc::now().date_naive();
@@ -507,22 +508,22 @@ async fn open_now_follows_the_clock_in_london() {
             .unwrap()
             .with_timezone(&chrono::Utc)
     };
-    let open_now = |needs: &[&str]| SearchQuery {
+    let open_now = |needs: &[&str]| SearchRequest {
         needs: needs.iter().map(|n| n.to_string()).collect(),
         open: Some(Open::Now),
         per_page: 100,
-        ..SearchQuery::default()
+        ..SearchRequest::default()
     };
-    let lunchtime = app.state.search.search(&open_now(&["food"]), at(12, 30)).unwrap();
+    let lunchtime = app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, at(12, 30)).unwrap();
     let names: Vec<&str> = lunchtime.results.iter().map(|h| h.name.as_str()).collect();
     assert!(
         names.iter().any(|n| n.ends_with("Lunch Club")),
         "Tuesday lunch clubs are open at 12:30: {names:?}"
     );
     assert!(lunchtime.results.iter().all(|h| h.why.contains(&"Open now".to_string())));
-    let night = app.state.search.search(&open_now(&["food"]), at(3, 0)).unwrap();
+    let night = app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, at(3, 0)).unwrap();
     assert!(!night.results.iter().any(|h| h.name.ends_with("Lunch Club")), "not at 3am");
-    let crisis = app.state.search.search(&open_now(&["crisis-support"]), at(3, 0)).unwrap();
+    let crisis = app.state.search.search(&open_now(&["crisis-support"]), &app.state.taxonomy, at(3, 0)).unwrap();
     let names: Vec<&str> = crisis.results.iter().map(|h| h.name.as_str()).collect();
     assert!(names.contains(&"Night Listening Line"), "the night line is open at 3am: {names:?}");
     assert!(!names.contains(&"Safe Haven Crisis Café"), "the café closes at 11pm");
@@ -531,7 +532,7 @@ async fn open_now_follows_the_clock_in_london() {
 #[actix_web::test]
 async fn every_result_says_when_it_next_meets_even_weeks_ahead() {
     use doorstep::domain::schedule;
-    use doorstep::search::query::SearchQuery;
+    use doorstep::domain::search::SearchRequest;
     let app = TestApp::with_demo();
     let services =
         doorstep::store::search_feed::searchable(&mut app.state.store.conn().unwrap(), None).unwrap();
@@ -539,9 +540,9 @@ async fn every_result_says_when_it_next_meets_even_weeks_ahead() {
     let mut compared = 0;
     let mut beyond_a_week = 0;
     for page in 1..=10 {
-        let query = SearchQuery { page, per_page: 100, ..SearchQuery::default() };
-        for hit in app.state.search.search(&query, now).unwrap().results {
-            let service = services.iter().find(|s| s.id.to_string() == hit.id).unwrap();
+        let query = SearchRequest { page, per_page: 100, ..SearchRequest::default() };
+        for hit in app.state.search.search(&query, &app.state.taxonomy, now).unwrap().results {
+            let service = services.iter().find(|s| s.id == hit.id).unwrap();
             let expected = schedule::next_session(&service.schedules, now);
             beyond_a_week +=
                 usize::from(expected.as_ref().is_some_and(|s| s.starts > now + chrono::Duration::days(7)));
@@ -561,9 +562,9 @@ async fn a_corrupt_index_is_rebuilt_at_start() {
     drop(state);
     std::fs::write(folder.join("meta.json"), "this is not an index").unwrap();
     let reopened = doorstep::state::open(config).unwrap();
-    let all = doorstep::search::query::SearchQuery { needs: vec!["loneliness".into()], ..Default::default() };
+    let all = doorstep::domain::search::SearchRequest { needs: vec!["loneliness".into()], ..Default::default() };
     assert!(
-        reopened.search.search(&all, chrono::Utc::now()).unwrap().total > 50,
+        reopened.search.search(&all, &reopened.taxonomy, chrono::Utc::now()).unwrap().total > 50,
         "rebuilt from the database"
     );
     drop(reopened);
@@ -618,19 +619,123 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
         )
         .unwrap();
         drop(conn);
-        doorstep::jobs::index_sync::sync(store, search, today).unwrap();
+        doorstep::jobs::index_sync::sync(store, search, &app.state.taxonomy, today).unwrap();
     }
     let mut seen = doorstep::jobs::index_sync::rebuild_requests(store).unwrap();
-    doorstep::jobs::index_sync::follow(store, search, today, &mut seen).unwrap();
+    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, today, &mut seen).unwrap();
     let raced: Vec<String> =
         LOGGED.lock().unwrap().iter().filter(|m| m.contains("couldn't find segment")).cloned().collect();
     assert!(raced.is_empty(), "a merge raced a commit: {raced:?}");
     assert!(search.segments() <= 9, "merged when the edits split it: {} segments", search.segments());
-    let query = doorstep::search::query::SearchQuery {
+    let query = doorstep::domain::search::SearchRequest {
         text: "Edited lunch club number 149".into(),
         ..Default::default()
     };
-    let found = search.search(&query, chrono::Utc::now()).unwrap();
-    assert_eq!(found.results.iter().filter(|h| h.id == id.to_string()).count(), 1, "the service, once");
+    let found = search.search(&query, &app.state.taxonomy, chrono::Utc::now()).unwrap();
+    assert_eq!(found.results.iter().filter(|h| h.id == id).count(), 1, "the service, once");
     assert_eq!(found.results[0].name, "Edited lunch club number 149");
+}
+
+#[actix_web::test]
+async fn four_hundred_needs_load_index_and_search() {
+    use doorstep::domain::directory::{
+        CostKind, DeliveryMode, OrganisationKind, ReferralRoute, ServiceArea, ServiceStatus,
+    };
+    use doorstep::domain::ids::{NeedId, OrganisationId};
+    use doorstep::domain::listing::Organisation;
+    use doorstep::domain::needs::Need;
+    use doorstep::domain::service_form::ServiceInput;
+    use doorstep::store::{needs, organisations, services};
+
+    let app = TestApp::empty();
+    let by = app.add_user("ada@example.org", Role::Administrator, None);
+    let TestApp { dir, state } = app;
+    let built_in = state.taxonomy.len();
+    {
+        let mut conn = state.store.conn().unwrap();
+        // A group of needs an import might bring, taking the taxonomy to 400 terms.
+        let group = Need {
+            id: NeedId::from_slug("imported"),
+            slug: String::from("imported"),
+            parent: None,
+            label: String::from("Imported needs"),
+            description: String::from("Needs from another directory's taxonomy."),
+            synonyms: vec![],
+            phrases: vec![],
+            position: 100,
+        };
+        let needs_under_it = (built_in + 1..400).map(|n| Need {
+            id: NeedId::from_slug(&format!("imported-{n}")),
+            slug: format!("imported-{n}"),
+            parent: Some(group.id),
+            label: format!("Imported need {n}"),
+            description: format!("The imported need numbered {n}."),
+            synonyms: vec![format!("quokka{n}")],
+            phrases: vec![],
+            position: n as i32,
+        });
+        let added: Vec<Need> = std::iter::once(group.clone()).chain(needs_under_it).collect();
+        needs::insert(&mut conn, &added).unwrap();
+        let organisation = OrganisationId::new();
+        let org = Organisation {
+            id: organisation,
+            name: String::from("Far Reaches Trust"),
+            description: String::from("Runs the last need's service."),
+            kind: OrganisationKind::Charity,
+            charity_number: None,
+            company_number: None,
+            website: None,
+            email: None,
+            phone: None,
+        };
+        organisations::insert(&mut conn, &org, chrono::Utc::now().naive_utc()).unwrap();
+        for (name, need) in [("Last Need Group", "imported-399"), ("Lonely Hearts Club", "loneliness")] {
+            let input = ServiceInput {
+                organisation,
+                name: name.into(),
+                description: String::from("Meets weekly."),
+                status: ServiceStatus::Active,
+                needs: vec![need.into()],
+                referral_route: ReferralRoute::SelfReferral,
+                eligibility: None,
+                min_age: None,
+                max_age: None,
+                cost: CostKind::Free,
+                cost_description: None,
+                delivery: vec![DeliveryMode::Phone],
+                languages: vec![],
+                area: ServiceArea::Borough,
+                area_radius_km: None,
+                capacity: None,
+                email: None,
+                phone: None,
+                website: None,
+            };
+            services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc()).unwrap();
+        }
+    }
+    // A restart loads the taxonomy from the store, and the index, built for
+    // the old one, is rebuilt for it.
+    let config = (*state.config).clone();
+    drop(state);
+    let state = doorstep::state::open(config).unwrap();
+    assert_eq!(state.taxonomy.len(), 400, "every need loads");
+    assert_eq!(state.search.built_with(), Some(state.taxonomy.fingerprint()), "indexed for this taxonomy");
+    let app = TestApp { dir, state };
+    let mut browser = app.browser().await;
+
+    let (status, json) = api(&mut browser, "need=imported-399").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(names(&json), ["Last Need Group"], "found by its need, the 400th term");
+    assert_eq!(json["facets"]["needs"]["imported-399"], 1, "counted in the facets: {json}");
+    let (_, grouped) = api(&mut browser, "need=imported&need=loneliness").await;
+    let groups = grouped["groups"].as_array().unwrap();
+    assert_eq!(groups[0]["need"], "imported");
+    assert_eq!(groups[0]["results"][0]["name"], "Last Need Group", "a group of needs holds its children");
+    assert_eq!(groups[1]["results"][0]["name"], "Lonely Hearts Club");
+    let (_, by_word) = api(&mut browser, "q=quokka399").await;
+    assert_eq!(names(&by_word), ["Last Need Group"], "found by the need's synonym");
+    let page = browser.get("/needs/imported-399").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Last Need Group"), "the need's page lists it");
 }

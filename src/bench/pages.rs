@@ -41,7 +41,7 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     seed::seed_demo(&mut conn, &demo, "no sign-in", Utc::now().naive_utc())
         .map_err(|e| other(e.to_string()))?;
     drop(conn);
-    index_sync::rebuild(&app.store, &app.search, today).map_err(|e| other(e.to_string()))?;
+    index_sync::rebuild(&app.store, &app.search, &app.taxonomy, today).map_err(|e| other(e.to_string()))?;
     let postcode = demo.postcodes[demo.postcodes.len() / 2].postcode.replace(' ', "+");
     let (contact, cookie) = signed_in_advisor(&app, &demo).map_err(|e| other(e.to_string()))?;
     let addr = crate::web::server::spawn_on_loopback(app, 1)?;

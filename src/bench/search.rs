@@ -17,9 +17,10 @@ use chrono::{NaiveDate, Utc, Weekday};
 use super::{peak_memory_mb, percentile, read_response, resident_memory_mb, wait_until_listening};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
-use crate::domain::needs::{self, Need};
+use crate::domain::needs::{self, Taxonomy};
 use crate::search::SearchIndex;
-use crate::search::query::{Open, SearchQuery};
+use crate::domain::schedule;
+use crate::domain::search::{Open, SearchRequest as SearchQuery};
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -110,7 +111,7 @@ fn as_url(q: &SearchQuery) -> String {
         parts.push(format!("radius_km={}", r / 1_000.0));
     }
     if let Some(Open::On(day)) = q.open {
-        parts.push(format!("open={}", crate::search::weekday_code(day)));
+        parts.push(format!("open={}", schedule::day_code(day)));
     }
     parts.push(format!("per_page={}", q.per_page));
     format!("/api/search?{}", parts.join("&"))
@@ -119,7 +120,8 @@ fn as_url(q: &SearchQuery) -> String {
 /// Runs the plan, printing as it goes.
 pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     let today = Utc::now().date_naive();
-    let taxonomy = needs::parse(needs::BUILT_IN).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let taxonomy =
+        Taxonomy::new(needs::parse(needs::BUILT_IN).map_err(|e| std::io::Error::other(e.to_string()))?);
     let leaf_slugs: Vec<String> =
         taxonomy.iter().filter(|n| n.parent.is_some()).map(|n| n.slug.clone()).collect();
     writeln!(
@@ -133,12 +135,12 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
         let (index, points) = build_index(size, today, &taxonomy, &folder, out)?;
         let mut dice = Dice::new(0x5EA2C4 + size as u64);
         let queries = mixed_queries(plan.queries, &points, &leaf_slugs, &mut dice);
-        let (p50, p99) = time_queries(&index, &queries, out)?;
+        let (p50, p99) = time_queries(&index, &taxonomy, &queries, out)?;
         writeln!(out, "peak memory so far: {:.0} MB", peak_memory_mb().unwrap_or(0.0))?;
         report_budget(size, p50, p99, out)?;
         if round == 0 && plan.http_requests > 0 {
             let urls: Vec<String> = queries.iter().map(as_url).collect();
-            let rate = http_load(index, &folder, &urls, plan)?;
+            let rate = http_load(index, taxonomy.clone(), &folder, &urls, plan)?;
             writeln!(
                 out,
                 "budget: over 5,000 requests/s over HTTP: {}",
@@ -157,7 +159,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
 fn build_index(
     size: usize,
     today: NaiveDate,
-    taxonomy: &[Need],
+    taxonomy: &Taxonomy,
     folder: &Path,
     out: &mut impl Write,
 ) -> std::io::Result<(SearchIndex, Vec<(f64, f64)>)> {
@@ -174,9 +176,9 @@ fn build_index(
 
     let _ = std::fs::remove_dir_all(folder);
     let (index, _) =
-        SearchIndex::open(&folder.join("index"), taxonomy.to_vec()).map_err(std::io::Error::other)?;
+        SearchIndex::open(&folder.join("index")).map_err(std::io::Error::other)?;
     let started = Instant::now();
-    index.rebuild(&services, today).map_err(std::io::Error::other)?;
+    index.rebuild(&services, taxonomy, today).map_err(std::io::Error::other)?;
     let build = started.elapsed().as_secs_f64();
     writeln!(out, "index build: {build:.1} s ({} segment(s))", index.segments())?;
     drop(services);
@@ -189,19 +191,20 @@ fn build_index(
 /// and by kind; gives the 50th and 99th percentiles in milliseconds.
 fn time_queries(
     index: &SearchIndex,
+    taxonomy: &Taxonomy,
     queries: &[SearchQuery],
     out: &mut impl Write,
 ) -> std::io::Result<(f64, f64)> {
     let now = Utc::now();
     for q in queries.iter().take(200) {
-        index.search(q, now).map_err(std::io::Error::other)?;
+        index.search(q, taxonomy, now).map_err(std::io::Error::other)?;
     }
     let mut by_kind: [Vec<f64>; 4] = Default::default();
     let mut all = Vec::with_capacity(queries.len());
     let mut found = 0u64;
     for (n, q) in queries.iter().enumerate() {
         let started = Instant::now();
-        let results = index.search(q, now).map_err(std::io::Error::other)?;
+        let results = index.search(q, taxonomy, now).map_err(std::io::Error::other)?;
         let ms = started.elapsed().as_secs_f64() * 1_000.0;
         found += results.total;
         all.push(ms);
@@ -249,6 +252,7 @@ const CONNECTIONS: usize = 8;
 /// client threads with keep-alive connections. Bounded in requests and time.
 fn http_load(
     index: SearchIndex,
+    taxonomy: Taxonomy,
     folder: &std::path::Path,
     urls: &[String],
     plan: &Plan,
@@ -257,7 +261,7 @@ fn http_load(
     config.check().map_err(std::io::Error::other)?;
     let store = Store::open(&folder.join("bench.sqlite")).map_err(std::io::Error::other)?;
     let mailer = crate::mail::Mailer::Memory(Default::default());
-    let state = AppState::new(store, index, config, vec![7; 64], None, mailer);
+    let state = AppState::new(store, index, taxonomy, config, vec![7; 64], None, mailer);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let addr = crate::web::server::spawn_on_loopback(state, workers)?;
     wait_until_listening(addr)?;

@@ -25,7 +25,7 @@ pub(super) fn run(config: &Config) -> Result<(), CliError> {
         Err(error) => return Err(error.into()),
     };
     let started = Instant::now();
-    let count = index_sync::rebuild(&state.store, &state.search, Utc::now().date_naive())
+    let count = index_sync::rebuild(&state.store, &state.search, &state.taxonomy, Utc::now().date_naive())
         .map_err(|e| CliError::Start(StartError::Sync(e)))?;
     println!("Indexed {count} running services in {:.1} s.", started.elapsed().as_secs_f64());
     Ok(())

@@ -47,7 +47,7 @@ pub(super) fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError
             println!("The {} demo is already in this database; nothing changed.", demo.borough)
         }
         Seeded::Written => {
-            index_sync::rebuild(&state.store, &state.search, today)
+            index_sync::rebuild(&state.store, &state.search, &state.taxonomy, today)
                 .map_err(|e| CliError::Start(StartError::Sync(e)))?;
             println!(
                 "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services, \

@@ -4,7 +4,6 @@ use super::CliError;
 use super::seed::seed_demo;
 use crate::config::Config;
 use crate::demo::DemoSize;
-use crate::jobs::index_sync;
 use crate::state::{self, StartError};
 use crate::store::stats;
 
@@ -17,7 +16,9 @@ pub(super) fn run(config: Config) -> Result<(), CliError> {
         seed_demo(&state, DemoSize::DEMO)?;
         state.demo = crate::store::meta::get(&mut *state.store.conn()?, crate::store::meta::DEMO)?;
     }
-    index_sync::spawn(state.store.clone(), state.search.clone());
-    crate::jobs::outbox::spawn(state.store.clone(), state.mailer.clone(), state.config.clone());
-    crate::web::server::run(state, addr).map_err(|e| CliError::Start(StartError::Io(e.to_string())))
+    // The jobs stop, each finishing the step in hand, once the server has.
+    let jobs = crate::jobs::background(&state).start();
+    let served = crate::web::server::run(state, addr);
+    jobs.stop();
+    served.map_err(|e| CliError::Start(StartError::Io(e.to_string())))
 }

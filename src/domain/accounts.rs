@@ -89,6 +89,12 @@ impl StaffUser {
         self.role != Role::OrganisationEditor
     }
 
+    /// Whether this person may rename neighbourhoods and move small areas
+    /// between them: administrators only.
+    pub fn manages_neighbourhoods(&self) -> bool {
+        self.role == Role::Administrator
+    }
+
     /// Whether this person edits listings at all (and so sees the edit links).
     pub fn edits_listings(&self) -> bool {
         self.role != Role::Advisor

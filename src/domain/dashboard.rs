@@ -9,6 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::ids::NeighbourhoodId;
 use super::signposting::{Outcome, days_in, per_10000_a_year};
 use super::spreadsheet::Spreadsheet;
+use super::text::FieldErrors;
 
 /// One contact, as the dashboard counts it.
 #[derive(Clone, Debug, PartialEq)]
@@ -353,6 +354,50 @@ impl Figures {
             ])?;
         }
         out.finish()
+    }
+}
+
+/// The longest period that can be asked for.
+const LONGEST_DAYS: i64 = 3 * 366;
+
+/// The period as typed, kept when the page is shown again.
+#[derive(Clone, Debug, Default)]
+pub struct Period {
+    pub from: String,
+    pub to: String,
+}
+
+impl Period {
+    /// The period a query string asks for, checked, as of `today`: the first
+    /// and last days, or the problems. The default is the 13 weeks up to today.
+    pub fn read(pairs: &[(String, String)], today: NaiveDate) -> (Period, Result<(NaiveDate, NaiveDate), FieldErrors>) {
+        let asked = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+        let default_from = week_start(today) - Duration::weeks(12);
+        let period = Period {
+            from: asked("from").filter(|v| !v.is_empty()).unwrap_or_else(|| default_from.to_string()),
+            to: asked("to").filter(|v| !v.is_empty()).unwrap_or_else(|| today.to_string()),
+        };
+        let checked = period.check();
+        (period, checked)
+    }
+
+    fn check(&self) -> Result<(NaiveDate, NaiveDate), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        let (from, to) = (date(&self.from), date(&self.to));
+        if from.is_none() {
+            errors.add("from", "Enter the first day as a date, like 2026-01-05");
+        }
+        if to.is_none() {
+            errors.add("to", "Enter the last day as a date, like 2026-03-29");
+        }
+        let (Some(from), Some(to)) = (from, to) else { return Err(errors) };
+        if from > to {
+            errors.add("to", "The last day must be on or after the first day");
+        } else if (to - from).num_days() >= LONGEST_DAYS {
+            errors.add("from", "Choose a period of three years or less");
+        }
+        if errors.is_empty() { Ok((from, to)) } else { Err(errors) }
     }
 }
 

@@ -25,7 +25,9 @@ macro_rules! typed_id {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
+        // Read through `TryFrom<String>`, so that a path or a form names a
+        // record only in its one written form.
+        #[serde(try_from = "String", into = "String")]
         pub struct $name(pub Uuid);
 
         impl $name {

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod listing;
 pub mod needs;
 pub mod schedule;
+pub mod search;
 pub mod service_form;
 pub mod signposting;
 pub mod spreadsheet;

@@ -25,6 +25,62 @@ pub struct Need {
     pub position: i32,
 }
 
+/// The whole taxonomy, groups in order each followed by its needs: loaded
+/// from the store at start and kept in the app state. A need's place in it is
+/// its number in the search index, so the index is built for one taxonomy
+/// (its `fingerprint`) and rebuilt when that changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Taxonomy {
+    needs: Vec<Need>,
+    fingerprint: u64,
+}
+
+impl Taxonomy {
+    pub fn new(needs: Vec<Need>) -> Self {
+        // FNV-1a over every slug, parent and term, in order: stable across
+        // runs and builds, unlike the standard library's hasher.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |text: &str| {
+            for byte in text.bytes().chain([0]) {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for need in &needs {
+            feed(&need.slug);
+            feed(&need.parent.map(|p| p.to_string()).unwrap_or_default());
+            feed(&need.label);
+            need.synonyms.iter().chain(&need.phrases).for_each(|term| feed(term));
+        }
+        Taxonomy { needs, fingerprint: hash }
+    }
+
+    /// Changes whenever a need, its place or its words change.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    pub fn by_slug(&self, slug: &str) -> Option<&Need> {
+        self.needs.iter().find(|n| n.slug == slug)
+    }
+
+    /// Whether `slug` is a need a service can be listed under (not a group).
+    pub fn is_need(&self, slug: &str) -> bool {
+        self.by_slug(slug).is_some_and(|n| n.parent.is_some())
+    }
+
+    /// The label of `slug`, or the slug itself when it names nothing.
+    pub fn label_of<'a>(&'a self, slug: &'a str) -> &'a str {
+        self.by_slug(slug).map_or(slug, |n| n.label.as_str())
+    }
+}
+
+impl std::ops::Deref for Taxonomy {
+    type Target = [Need];
+    fn deref(&self) -> &[Need] {
+        &self.needs
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TaxonomyFile {

@@ -26,6 +26,36 @@ const LOOK_AHEAD_DAYS: u64 = 400;
 /// monthly pattern, including "fifth Saturday".
 const WEEKDAY_WINDOW_DAYS: u64 = 91;
 
+/// The days of the week, Monday first: each with the code forms and the API
+/// use, its iCalendar code and its name. The one table of days.
+const DAYS: [(Weekday, &str, &str, &str); 7] = [
+    (Weekday::Mon, "mon", "MO", "Monday"),
+    (Weekday::Tue, "tue", "TU", "Tuesday"),
+    (Weekday::Wed, "wed", "WE", "Wednesday"),
+    (Weekday::Thu, "thu", "TH", "Thursday"),
+    (Weekday::Fri, "fri", "FR", "Friday"),
+    (Weekday::Sat, "sat", "SA", "Saturday"),
+    (Weekday::Sun, "sun", "SU", "Sunday"),
+];
+
+/// The days of the week, Monday first.
+pub const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+
+fn day(weekday: Weekday) -> (Weekday, &'static str, &'static str, &'static str) {
+    DAYS[weekday.num_days_from_monday() as usize]
+}
+
+/// The code a day is written in by forms, the API and the index, like "mon".
+pub fn day_code(weekday: Weekday) -> &'static str {
+    day(weekday).1
+}
+
+/// The day a form or the API's code names ("mon" to "sun").
+pub fn day_from_code(code: &str) -> Option<Weekday> {
+    DAYS.iter().find(|(_, c, ..)| *c == code).map(|&(weekday, ..)| weekday)
+}
+
 /// How often a pattern repeats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,15 +115,9 @@ impl DayRule {
             return Err(bad());
         }
         let (number, day) = text.split_at(text.len() - 2);
-        let weekday = match day.to_ascii_uppercase().as_str() {
-            "MO" => Weekday::Mon,
-            "TU" => Weekday::Tue,
-            "WE" => Weekday::Wed,
-            "TH" => Weekday::Thu,
-            "FR" => Weekday::Fri,
-            "SA" => Weekday::Sat,
-            "SU" => Weekday::Sun,
-            _ => return Err(bad()),
+        let upper = day.to_ascii_uppercase();
+        let Some(&(weekday, ..)) = DAYS.iter().find(|(_, _, ical, _)| *ical == upper) else {
+            return Err(bad());
         };
         let ordinal = match number.trim_start_matches('+') {
             "" => None,
@@ -123,16 +147,7 @@ impl fmt::Display for DayRule {
         if let Some(n) = self.ordinal {
             write!(f, "{n}")?;
         }
-        let code = match self.weekday {
-            Weekday::Mon => "MO",
-            Weekday::Tue => "TU",
-            Weekday::Wed => "WE",
-            Weekday::Thu => "TH",
-            Weekday::Fri => "FR",
-            Weekday::Sat => "SA",
-            Weekday::Sun => "SU",
-        };
-        f.write_str(code)
+        f.write_str(day(self.weekday).2)
     }
 }
 
@@ -485,16 +500,9 @@ pub fn long_date(date: NaiveDate) -> String {
     date.format("%A %-d %B %Y").to_string()
 }
 
-fn day_name(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
-    }
+/// A day's name, like "Monday".
+pub fn day_name(weekday: Weekday) -> &'static str {
+    day(weekday).3
 }
 
 fn ordinal_word(n: i8) -> &'static str {

@@ -2,11 +2,13 @@
 //! said of the follow-up, the shortlist as it is sent, and the short text an
 //! advisor reads out or pastes into a text message.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::directory::choice;
 use super::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
+use super::schedule;
+use super::search::{self, Group};
 
 choice! {
     /// How the citizen reached the front door.
@@ -150,6 +152,142 @@ pub fn per_10000_a_year(count: u64, population: u64, days: i64) -> Option<f64> {
 /// The days from `from` to `to`, both included.
 pub fn days_in(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days() + 1
+}
+
+/// The workspace's search, as its address carries it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkspaceAsked {
+    pub postcode: String,
+    /// A neighbourhood's slug, when no postcode is given.
+    pub neighbourhood: String,
+    /// What the citizen said, in their words.
+    pub words: String,
+    pub needs: Vec<String>,
+    pub age: String,
+    pub language: String,
+    pub free: bool,
+    pub step_free: bool,
+    pub days: Vec<String>,
+    pub phone_only: bool,
+    /// Whether the form was sent at all (even empty).
+    pub sent: bool,
+}
+
+impl WorkspaceAsked {
+    pub fn from_pairs(pairs: &[(String, String)]) -> WorkspaceAsked {
+        let mut asked = WorkspaceAsked::default();
+        for (key, value) in pairs {
+            let value =
+                value.chars().filter(|c| !c.is_control() || *c == '\n').take(1_000).collect::<String>();
+            match key.as_str() {
+                "postcode" => asked.postcode = value,
+                "neighbourhood" => asked.neighbourhood = value.trim().to_string(),
+                "words" => asked.words = value,
+                "need" if !asked.needs.contains(&value) => asked.needs.push(value),
+                "age" => asked.age = value,
+                "language" => asked.language = value,
+                "free" => asked.free = value == "yes",
+                "step_free" => asked.step_free = value == "yes",
+                "day" if !asked.days.contains(&value) => asked.days.push(value),
+                "phone_only" => asked.phone_only = value == "yes",
+                _ => continue,
+            }
+            asked.sent = true;
+        }
+        asked
+    }
+
+    /// Whether nothing was asked yet: a new contact's empty workspace.
+    pub fn is_empty(&self) -> bool {
+        !self.sent
+    }
+
+    pub fn age(&self) -> Result<Option<u32>, String> {
+        let text = self.age.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        search::age(text).map(Some).ok_or_else(|| String::from("Enter the age as a whole number of years, like 78"))
+    }
+
+    pub fn language(&self) -> Result<Option<String>, String> {
+        if self.language.trim().is_empty() {
+            return Ok(None);
+        }
+        search::language(&self.language).map(Some).ok_or_else(|| String::from("Enter the name of a language, like Urdu"))
+    }
+
+    pub fn days(&self) -> Result<Vec<Weekday>, String> {
+        self.days
+            .iter()
+            .map(|code| schedule::day_from_code(code).ok_or_else(|| String::from("Choose days from the list")))
+            .collect()
+    }
+
+    /// The search as a query string, to come back to it after a form.
+    pub fn query_string(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        let fields = [
+            ("postcode", self.postcode.as_str()),
+            ("neighbourhood", self.neighbourhood.as_str()),
+            ("words", self.words.as_str()),
+            ("age", self.age.as_str()),
+            ("language", self.language.as_str()),
+        ];
+        for (name, value) in fields {
+            if !value.is_empty() {
+                query.append_pair(name, value);
+            }
+        }
+        for need in &self.needs {
+            query.append_pair("need", need);
+        }
+        for day in &self.days {
+            query.append_pair("day", day);
+        }
+        for (name, on) in
+            [("free", self.free), ("step_free", self.step_free), ("phone_only", self.phone_only)]
+        {
+            if on {
+                query.append_pair(name, "yes");
+            }
+        }
+        query.finish()
+    }
+}
+
+/// What a workspace search found.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Every need searched: ticked, then suggested by the words.
+    pub needs: Vec<String>,
+    /// The needs the words suggested.
+    pub suggested: Vec<String>,
+    /// Where: its label, and a message when it is not quite what was asked.
+    pub place: Option<(String, Option<String>)>,
+    pub neighbourhood: Option<NeighbourhoodId>,
+    pub groups: Vec<Group>,
+    pub unmet: Vec<String>,
+}
+
+/// The send-by-email form, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct SendForm {
+    /// A random key made with the page: the same key twice is one email.
+    pub key: String,
+    pub email: String,
+    pub follow_up: bool,
+}
+
+/// An email a contact sent, as the shortlist page reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentMail {
+    pub kind: String,
+    pub queued_at: NaiveDateTime,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub gave_up_at: Option<NaiveDateTime>,
 }
 
 #[cfg(test)]

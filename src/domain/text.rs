@@ -14,6 +14,13 @@ pub const MAX_LINE: usize = 200;
 /// The longest free text we keep (descriptions).
 pub const MAX_TEXT: usize = 5_000;
 
+/// One field's problem: which field, and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: &'static str,
+    pub message: String,
+}
+
 /// The problems found in a form, each tied to the field it is about, in the
 /// order the fields appear.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -210,9 +217,31 @@ pub fn capitalised(text: &str) -> String {
     }
 }
 
+/// Figures in the way people read them: 4,321.
+pub fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4321), "4,321");
+        assert_eq!(thousands(235_013), "235,013");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn emails() {

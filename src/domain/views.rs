@@ -8,6 +8,7 @@ use super::ids::{NeighbourhoodId, ServiceId};
 use super::listing::{Contact, Location, Organisation};
 use super::schedule::Schedule;
 use super::service_form::ServiceInput;
+use crate::geo::cells::Ring;
 
 /// A need as shown on a listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,4 +160,23 @@ impl ResultDetails {
         let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
         format!("{cut}…")
     }
+}
+
+/// An outline on a map: a neighbourhood, linking to its page unless it is the
+/// page's own (`current`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapShape {
+    pub label: String,
+    pub href: Option<String>,
+    /// Polygons of rings of (latitude, longitude).
+    pub polygons: Vec<Vec<Ring>>,
+    pub current: bool,
+}
+
+/// A point on a map: a venue, with what is there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapPin {
+    pub label: String,
+    pub latitude: f64,
+    pub longitude: f64,
 }

@@ -4,11 +4,9 @@
 //! but not the index (a crash between the two) is picked up next time, never
 //! lost. `rebuild` starts the index again from the database.
 
-use std::sync::Arc;
-use std::time::Duration;
+use chrono::NaiveDate;
 
-use chrono::{NaiveDate, Utc};
-
+use crate::domain::needs::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{Store, StoreError, meta, search_feed};
 
@@ -25,18 +23,28 @@ pub enum SyncError {
 
 /// Rebuilds the whole index from the database, as of `today`. Returns how
 /// many services it holds.
-pub fn rebuild(store: &Store, index: &SearchIndex, today: NaiveDate) -> Result<usize, SyncError> {
+pub fn rebuild(
+    store: &Store,
+    index: &SearchIndex,
+    taxonomy: &Taxonomy,
+    today: NaiveDate,
+) -> Result<usize, SyncError> {
     let mut conn = store.conn()?;
     let queued = search_feed::queued(&mut conn, i64::MAX)?;
     let services = search_feed::searchable(&mut conn, None)?;
-    index.rebuild(&services, today)?;
+    index.rebuild(&services, taxonomy, today)?;
     // Everything queued before the rebuild is in it now.
     search_feed::done(&mut conn, &queued)?;
     Ok(services.len())
 }
 
 /// Indexes every queued service. Returns how many were indexed.
-pub fn sync(store: &Store, index: &SearchIndex, today: NaiveDate) -> Result<usize, SyncError> {
+pub fn sync(
+    store: &Store,
+    index: &SearchIndex,
+    taxonomy: &Taxonomy,
+    today: NaiveDate,
+) -> Result<usize, SyncError> {
     let mut conn = store.conn()?;
     let mut indexed = 0;
     loop {
@@ -46,7 +54,7 @@ pub fn sync(store: &Store, index: &SearchIndex, today: NaiveDate) -> Result<usiz
         }
         let ids: Vec<_> = queued.iter().map(|(id, _)| *id).collect();
         let running = search_feed::searchable(&mut conn, Some(&ids))?;
-        index.update(&ids, &running, today)?;
+        index.update(&ids, &running, taxonomy, today)?;
         search_feed::done(&mut conn, &queued)?;
         indexed += queued.len();
     }
@@ -73,31 +81,21 @@ const MOST_SEGMENTS: usize = 8;
 /// has changed or one was asked for since `seen` (then `seen` is brought up
 /// to date), otherwise whatever is queued; then a merge if the index has
 /// split into many segments.
-pub fn follow(store: &Store, index: &SearchIndex, today: NaiveDate, seen: &mut u64) -> Result<(), SyncError> {
+pub fn follow(
+    store: &Store,
+    index: &SearchIndex,
+    taxonomy: &Taxonomy,
+    today: NaiveDate,
+    seen: &mut u64,
+) -> Result<(), SyncError> {
     let asked = rebuild_requests(store)?;
-    if index.built_for() != Some(today) || asked != *seen {
-        rebuild(store, index, today)?;
+    let stale = index.built_for() != Some(today) || index.built_with() != Some(taxonomy.fingerprint());
+    if stale || asked != *seen {
+        rebuild(store, index, taxonomy, today)?;
         *seen = asked;
     } else {
-        sync(store, index, today)?;
+        sync(store, index, taxonomy, today)?;
     }
     index.compact(MOST_SEGMENTS)?;
     Ok(())
-}
-
-/// Runs in the background while serving: every second, one round of
-/// `follow`. A change saved by another instance, or one whose immediate sync
-/// failed, is indexed; the index is rebuilt once a day, because "open now"
-/// and "open on Saturday" are worked out for the day it was built, and when
-/// `doorstep reindex` asks.
-pub fn spawn(store: Store, index: Arc<SearchIndex>) {
-    std::thread::spawn(move || {
-        let mut seen = rebuild_requests(&store).unwrap_or(0);
-        loop {
-            std::thread::sleep(Duration::from_secs(1));
-            if let Err(error) = follow(&store, &index, Utc::now().date_naive(), &mut seen) {
-                tracing::warn!(%error, "the search index could not be brought up to date; trying again");
-            }
-        }
-    });
 }

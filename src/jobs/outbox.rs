@@ -4,9 +4,6 @@
 //! refuses for good (an unknown address), or still has not taken after three
 //! days, is given up and its address deleted.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use chrono::{NaiveDateTime, Utc};
 
 use crate::config::Config;
@@ -184,16 +181,4 @@ pub fn run_once(
         }
     }
     Ok(delivered)
-}
-
-/// Runs in the background while serving: every second, one round.
-pub fn spawn(store: Store, mailer: Arc<Mailer>, config: Arc<Config>) {
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_secs(1));
-            if let Err(error) = run_once(&store, &mailer, &config, Utc::now().naive_utc()) {
-                tracing::warn!(%error, "the outbox could not be worked through; trying again");
-            }
-        }
-    });
 }

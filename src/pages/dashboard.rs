@@ -5,15 +5,8 @@
 use maud::{Markup, html};
 
 use super::{Frame, day, error_summary, layout};
-use crate::domain::dashboard::{Figures, Line, rate};
+use crate::domain::dashboard::{Figures, Line, Period, rate};
 use crate::domain::text::FieldErrors;
-
-/// The period as typed, kept when the page is shown again.
-#[derive(Clone, Debug, Default)]
-pub struct Period {
-    pub from: String,
-    pub to: String,
-}
 
 /// The most rows a chart draws; the table below it has them all.
 const CHART_ROWS: usize = 15;

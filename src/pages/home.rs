@@ -2,7 +2,8 @@
 
 use maud::{Markup, html};
 
-use super::search::{Asked, question};
+use super::search::question;
+use crate::domain::search::Asked;
 use super::{Frame, layout};
 use crate::domain::needs::Need;
 

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use maud::{Markup, html};
 
+use crate::domain::views::{MapPin as Marker, MapShape as Shape};
 use crate::geo::cells::Ring;
 
 /// The attribution the census geography asks for wherever it is shown
@@ -23,21 +24,11 @@ pub enum Source {
     Demo,
 }
 
-/// A neighbourhood on a map.
-pub struct Shape {
-    /// Said to screen readers and shown on hover: the name and a fact or two.
-    pub label: String,
-    pub href: Option<String>,
-    pub polygons: Vec<Vec<Ring>>,
-    /// Drawn strongly: the neighbourhood the page is about.
-    pub current: bool,
-}
-
-/// A venue on a map.
-pub struct Marker {
-    pub label: String,
-    pub latitude: f64,
-    pub longitude: f64,
+impl Source {
+    /// The demo's, when the page's frame says the site shows the demo.
+    pub fn of(frame: &super::Frame) -> Source {
+        if frame.demo.is_some() { Source::Demo } else { Source::Census }
+    }
 }
 
 /// The drawing's width in SVG units; the height follows the area's shape.

@@ -8,21 +8,9 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 
 use super::{Frame, layout};
+use crate::domain::text::thousands;
 use crate::domain::views::{LocalService, NeighbourhoodView};
 use crate::geo::neighbourhoods::Band;
-
-/// Figures in the way people read them: 4,321.
-pub fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn band_text(band: Option<Band>) -> String {
     band.map_or_else(String::new, |b| format!("{} to {} residents", thousands(b.min), thousands(b.max)))
@@ -155,19 +143,5 @@ fn by_need(services: &[LocalService], folded: bool) -> Markup {
                 (list(members))
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(4321), "4,321");
-        assert_eq!(thousands(235_013), "235,013");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -12,105 +12,9 @@ use crate::domain::directory::{CostKind, DeliveryMode};
 use crate::domain::ids::ServiceId;
 use crate::domain::needs::Need;
 use crate::domain::views::ResultDetails;
-use crate::search::query::{Group, Hit};
-
-/// What the person asked for, as they typed it: the form shows it again.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Asked {
-    pub q: String,
-    pub postcode: String,
-    /// A point instead of a postcode ("Use my location").
-    pub lat: String,
-    pub lon: String,
-    pub needs: Vec<String>,
-    pub radius_km: String,
-    pub open: String,
-    pub free: bool,
-    pub age: String,
-    pub language: String,
-    pub delivery: String,
-    pub step_free: bool,
-    pub page: usize,
-    pub print: bool,
-}
-
-impl Asked {
-    pub fn from_pairs(pairs: &[(String, String)]) -> Asked {
-        let mut asked = Asked { page: 1, ..Asked::default() };
-        for (key, value) in pairs {
-            let on = || !matches!(value.trim(), "" | "0" | "false" | "no" | "off");
-            match key.as_str() {
-                "q" => asked.q = value.clone(),
-                "postcode" => asked.postcode = value.clone(),
-                "lat" => asked.lat = value.clone(),
-                "lon" => asked.lon = value.clone(),
-                "need" => asked.needs.push(value.clone()),
-                "radius_km" => asked.radius_km = value.clone(),
-                "open" => asked.open = value.clone(),
-                "free" => asked.free = on(),
-                "age" => asked.age = value.clone(),
-                "language" => asked.language = value.clone(),
-                "delivery" => asked.delivery = value.clone(),
-                "step_free" => asked.step_free = on(),
-                "page" => asked.page = value.trim().parse().unwrap_or(1),
-                "print" => asked.print = on(),
-                _ => {}
-            }
-        }
-        asked
-    }
-
-    /// Whether anything was asked at all.
-    pub fn is_empty(&self) -> bool {
-        self.q.trim().is_empty()
-            && self.postcode.trim().is_empty()
-            && self.lat.is_empty()
-            && self.needs.is_empty()
-    }
-
-    fn filtered(&self) -> bool {
-        !self.open.is_empty()
-            || self.free
-            || !self.age.is_empty()
-            || !self.language.is_empty()
-            || !self.delivery.is_empty()
-            || self.step_free
-            || !self.radius_km.is_empty()
-    }
-
-    /// This search's address, on another page, or without its filters, or printable.
-    fn url(&self, page: usize, filters: bool, print: bool) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        let mut put = |key: &str, value: &str| {
-            if !value.is_empty() {
-                query.append_pair(key, value);
-            }
-        };
-        put("q", &self.q);
-        for need in &self.needs {
-            put("need", need);
-        }
-        put("postcode", &self.postcode);
-        put("lat", &self.lat);
-        put("lon", &self.lon);
-        if filters {
-            put("radius_km", &self.radius_km);
-            put("open", &self.open);
-            put("free", if self.free { "true" } else { "" });
-            put("age", &self.age);
-            put("language", &self.language);
-            put("delivery", &self.delivery);
-            put("step_free", if self.step_free { "true" } else { "" });
-        }
-        if page > 1 {
-            put("page", &page.to_string());
-        }
-        if print {
-            put("print", "1");
-        }
-        format!("/search?{}", query.finish())
-    }
-}
+use crate::domain::schedule;
+use crate::domain::search::{Asked, Group, Hit};
+use crate::domain::text::FieldProblem;
 
 /// The needs offered as choices on the question page, by slug.
 const TOP_NEEDS: [&str; 8] = [
@@ -124,15 +28,9 @@ const TOP_NEEDS: [&str; 8] = [
     "housing",
 ];
 
-/// A problem with one field, as the page shows it.
-pub struct FieldProblem<'a> {
-    pub field: &'a str,
-    pub message: &'a str,
-}
-
 /// The question: what, and where. On the home page it stands alone, with the
 /// top needs as choices; on the results page it heads the results.
-pub fn question(asked: &Asked, needs: &[Need], problem: Option<&FieldProblem<'_>>, full: bool) -> Markup {
+pub fn question(asked: &Asked, needs: &[Need], problem: Option<&FieldProblem>, full: bool) -> Markup {
     let postcode_problem = problem.filter(|p| p.field == "postcode" || p.field == "lat" || p.field == "lon");
     let q_problem = problem.filter(|p| p.field == "q");
     let top: Vec<&Need> =
@@ -195,7 +93,7 @@ pub struct Results<'a> {
     pub groups: &'a [Group],
     pub unmet: &'a [String],
     pub details: &'a HashMap<ServiceId, ResultDetails>,
-    pub problem: Option<FieldProblem<'a>>,
+    pub problem: Option<&'a FieldProblem>,
 }
 
 fn label_of<'a>(needs: &'a [Need], slug: &'a str) -> &'a str {
@@ -218,7 +116,7 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
     let title = if r.problem.is_some() { String::from("Error: Search") } else { heading.clone() };
     let pages = (r.total as usize).div_ceil(r.per_page.max(1)).max(1);
     let content = html! {
-        @if let Some(problem) = &r.problem {
+        @if let Some(problem) = r.problem {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
                 h2 id="error-summary-title" { "There is a problem" }
                 ul { li { a href={ "#" (if problem.field == "postcode" || problem.field.is_empty() { "postcode" } else { problem.field }) } { (problem.message) } } }
@@ -237,7 +135,7 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
             @if let Some((_, Some(message))) = &r.place { p class="notice" { (message) } }
         }
         @if !asked.print {
-            (question(asked, r.needs, r.problem.as_ref(), false))
+            (question(asked, r.needs, r.problem, false))
             (filters(asked))
         }
         @if r.problem.is_none() {
@@ -279,16 +177,8 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
 
 /// The filters, as one GET form that keeps the question.
 fn filters(asked: &Asked) -> Markup {
-    const DAYS: [(&str, &str); 8] = [
-        ("now", "Open now"),
-        ("mon", "Monday"),
-        ("tue", "Tuesday"),
-        ("wed", "Wednesday"),
-        ("thu", "Thursday"),
-        ("fri", "Friday"),
-        ("sat", "Saturday"),
-        ("sun", "Sunday"),
-    ];
+    let days = schedule::WEEK.iter().map(|&d| (schedule::day_code(d), schedule::day_name(d)));
+    let days: Vec<(&str, &str)> = std::iter::once(("now", "Open now")).chain(days).collect();
     html! {
         details class="filters no-print" open[asked.filtered()] {
             summary { "Filter the results" }
@@ -304,7 +194,7 @@ fn filters(asked: &Asked) -> Markup {
                     label for="open" { "Open on" }
                     select id="open" name="open" {
                         option value="" { "Any day" }
-                        @for (code, label) in DAYS { option value=(code) selected[asked.open == code] { (label) } }
+                        @for (code, label) in days { option value=(code) selected[asked.open == code] { (label) } }
                     }
                 }
                 div class="form-group" {
@@ -344,7 +234,7 @@ fn list(hits: &[Hit], details: &HashMap<ServiceId, ResultDetails>) -> Markup {
     html! {
         ol class="results" {
             @for hit in hits {
-                @let detail = hit.id.parse::<ServiceId>().ok().and_then(|id| details.get(&id));
+                @let detail = details.get(&hit.id);
                 li {
                     h3 { a href=(hit.url) { (hit.name) } }
                     p class="secondary" { (hit.organisation) }

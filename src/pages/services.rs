@@ -5,6 +5,7 @@ use maud::{Markup, html};
 
 use super::{Frame, csrf_field, day, layout, moment};
 use crate::domain::directory::{ServiceArea, ServiceStatus};
+use crate::domain::ids::ServiceId;
 use crate::domain::schedule;
 use crate::domain::views::{ServiceSummary, ServiceView};
 
@@ -23,7 +24,7 @@ pub struct Around<'a> {
     /// A small map of its public venues and their neighbourhood.
     pub map: Option<Markup>,
     /// Other services near it for its first need: (id, name, organisation, metres away).
-    pub nearby: &'a [(String, String, String, Option<u32>)],
+    pub nearby: &'a [(ServiceId, String, String, Option<u32>)],
 }
 
 pub fn page(
@@ -197,7 +198,7 @@ fn last_checked(view: &ServiceView) -> Markup {
 }
 
 /// Other services near it for its first need.
-fn nearby_services(view: &ServiceView, nearby: &[(String, String, String, Option<u32>)]) -> Markup {
+fn nearby_services(view: &ServiceView, nearby: &[(ServiceId, String, String, Option<u32>)]) -> Markup {
     html! {
         h2 { "Also near here for " (view.needs.first().map_or("this", |n| n.label.as_str())) }
         ul class="plain-list" {
@@ -307,7 +308,7 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
         .filter_map(|s| Some((s, s.opens_at?, s.closes_at?)))
         .map(|(s, opens, closes)| {
             let days: Vec<String> =
-                s.byday.iter().map(|d| format!("https://schema.org/{}", day_name(d.weekday))).collect();
+                s.byday.iter().map(|d| format!("https://schema.org/{}", schedule::day_name(d.weekday))).collect();
             json!({
                 "@type": "OpeningHoursSpecification",
                 "dayOfWeek": days,
@@ -341,14 +342,3 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
     super::json_ld::script(&service)
 }
 
-fn day_name(day: chrono::Weekday) -> &'static str {
-    match day {
-        chrono::Weekday::Mon => "Monday",
-        chrono::Weekday::Tue => "Tuesday",
-        chrono::Weekday::Wed => "Wednesday",
-        chrono::Weekday::Thu => "Thursday",
-        chrono::Weekday::Fri => "Friday",
-        chrono::Weekday::Sat => "Saturday",
-        chrono::Weekday::Sun => "Sunday",
-    }
-}

@@ -2,156 +2,18 @@
 //! the workspace (where, what, constraints; support grouped by need), the
 //! shortlist with its three ways of sending, and the print view.
 
-use chrono::Weekday;
 use maud::{DOCTYPE, Markup, html};
 
 use super::{Choices, Frame, Input, csrf_field, error_summary, layout, moment, select};
-use crate::domain::ids::NeighbourhoodId;
+use crate::domain::ids::ServiceId;
 use crate::domain::needs::Need;
+use crate::domain::schedule;
 use crate::domain::signposting::{
-    Channel, Returning, SHORT_TEXT_LIMIT, ShortlistEntry, SignpostContact, short_text,
+    Channel, Found, Returning, SHORT_TEXT_LIMIT, SendForm, SentMail, ShortlistEntry, SignpostContact,
+    WorkspaceAsked, short_text,
 };
 use crate::domain::text::FieldErrors;
 use crate::domain::views::NeighbourhoodView;
-use crate::search::query::Group;
-use crate::store::outbox::SentMail;
-
-/// The days of the week, as forms send them.
-const DAYS: [(Weekday, &str, &str); 7] = [
-    (Weekday::Mon, "mon", "Monday"),
-    (Weekday::Tue, "tue", "Tuesday"),
-    (Weekday::Wed, "wed", "Wednesday"),
-    (Weekday::Thu, "thu", "Thursday"),
-    (Weekday::Fri, "fri", "Friday"),
-    (Weekday::Sat, "sat", "Saturday"),
-    (Weekday::Sun, "sun", "Sunday"),
-];
-
-/// The workspace's search, as its address carries it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WorkspaceAsked {
-    pub postcode: String,
-    /// A neighbourhood's slug, when no postcode is given.
-    pub neighbourhood: String,
-    /// What the citizen said, in their words.
-    pub words: String,
-    pub needs: Vec<String>,
-    pub age: String,
-    pub language: String,
-    pub free: bool,
-    pub step_free: bool,
-    pub days: Vec<String>,
-    pub phone_only: bool,
-    /// Whether the form was sent at all (even empty).
-    pub sent: bool,
-}
-
-impl WorkspaceAsked {
-    pub fn from_pairs(pairs: &[(String, String)]) -> WorkspaceAsked {
-        let mut asked = WorkspaceAsked::default();
-        for (key, value) in pairs {
-            let value =
-                value.chars().filter(|c| !c.is_control() || *c == '\n').take(1_000).collect::<String>();
-            match key.as_str() {
-                "postcode" => asked.postcode = value,
-                "neighbourhood" => asked.neighbourhood = value.trim().to_string(),
-                "words" => asked.words = value,
-                "need" if !asked.needs.contains(&value) => asked.needs.push(value),
-                "age" => asked.age = value,
-                "language" => asked.language = value,
-                "free" => asked.free = value == "yes",
-                "step_free" => asked.step_free = value == "yes",
-                "day" if !asked.days.contains(&value) => asked.days.push(value),
-                "phone_only" => asked.phone_only = value == "yes",
-                _ => continue,
-            }
-            asked.sent = true;
-        }
-        asked
-    }
-
-    /// Whether nothing was asked yet: a new contact's empty workspace.
-    pub fn is_empty(&self) -> bool {
-        !self.sent
-    }
-
-    pub fn age(&self) -> Result<Option<u32>, String> {
-        let text = self.age.trim();
-        if text.is_empty() {
-            return Ok(None);
-        }
-        match text.parse::<u32>() {
-            Ok(age) if age <= 120 => Ok(Some(age)),
-            _ => Err(String::from("Enter the age as a whole number of years, like 78")),
-        }
-    }
-
-    pub fn language(&self) -> Result<Option<String>, String> {
-        let text = self.language.trim();
-        match text.chars().count() {
-            0 => Ok(None),
-            1..=60 => Ok(Some(text.to_string())),
-            _ => Err(String::from("Enter the name of a language, like Urdu")),
-        }
-    }
-
-    pub fn days(&self) -> Result<Vec<Weekday>, String> {
-        self.days
-            .iter()
-            .map(|code| {
-                DAYS.iter()
-                    .find(|(_, c, _)| c == code)
-                    .map(|(day, _, _)| *day)
-                    .ok_or_else(|| String::from("Choose days from the list"))
-            })
-            .collect()
-    }
-
-    /// The search as a query string, to come back to it after a form.
-    pub fn query_string(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        let fields = [
-            ("postcode", self.postcode.as_str()),
-            ("neighbourhood", self.neighbourhood.as_str()),
-            ("words", self.words.as_str()),
-            ("age", self.age.as_str()),
-            ("language", self.language.as_str()),
-        ];
-        for (name, value) in fields {
-            if !value.is_empty() {
-                query.append_pair(name, value);
-            }
-        }
-        for need in &self.needs {
-            query.append_pair("need", need);
-        }
-        for day in &self.days {
-            query.append_pair("day", day);
-        }
-        for (name, on) in
-            [("free", self.free), ("step_free", self.step_free), ("phone_only", self.phone_only)]
-        {
-            if on {
-                query.append_pair(name, "yes");
-            }
-        }
-        query.finish()
-    }
-}
-
-/// What a workspace search found.
-#[derive(Clone, Debug)]
-pub struct Found {
-    /// Every need searched: ticked, then suggested by the words.
-    pub needs: Vec<String>,
-    /// The needs the words suggested.
-    pub suggested: Vec<String>,
-    /// Where: its label, and a message when it is not quite what was asked.
-    pub place: Option<(String, Option<String>)>,
-    pub neighbourhood: Option<NeighbourhoodId>,
-    pub groups: Vec<Group>,
-    pub unmet: Vec<String>,
-}
 
 /// Everything the workspace shows.
 pub struct Workspace<'a> {
@@ -278,7 +140,7 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
     };
     let hoods: Vec<(String, String)> =
         w.neighbourhoods.iter().map(|n| (n.slug.clone(), n.name.clone())).collect();
-    let on_shortlist = |id: &str| w.shortlist.iter().any(|e| e.id.to_string() == id);
+    let on_shortlist = |id: &ServiceId| w.shortlist.iter().any(|e| e.id == *id);
     let back = w.asked.query_string();
     layout(
         frame,
@@ -337,7 +199,7 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
                                 name: "day",
                                 legend: "Days they can attend",
                                 hint: None,
-                                options: DAYS.iter().map(|(_, code, label)| (code.to_string(), label.to_string())).collect(),
+                                options: schedule::WEEK.iter().map(|&d| (schedule::day_code(d).to_string(), schedule::day_name(d).to_string())).collect(),
                                 chosen: w.asked.days.clone(),
                                 multiple: true,
                                 inline: true,
@@ -434,15 +296,6 @@ fn checkboxes(legend: &str, boxes: &[(&str, &str, bool)]) -> Markup {
                 }
             }
     }
-}
-
-/// The send-by-email form, as typed.
-#[derive(Clone, Debug, Default)]
-pub struct SendForm {
-    /// A random key made with the page: the same key twice is one email.
-    pub key: String,
-    pub email: String,
-    pub follow_up: bool,
 }
 
 /// Everything the shortlist page shows.

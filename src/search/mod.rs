@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
@@ -30,7 +30,7 @@ use tantivy::{
 
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
-use crate::domain::needs::Need;
+use crate::domain::needs::Taxonomy;
 use crate::domain::schedule::{self, Session};
 use crate::domain::views::SearchableService;
 use crate::geo::cells;
@@ -48,8 +48,6 @@ const COARSEST_CELL: u8 = 0;
 /// The cell a service that reaches everyone is indexed under as well, so that
 /// "within a radius, or everywhere" is one set of cells. No H3 cell is 0.
 pub(crate) const EVERYWHERE_CELL: u64 = 0;
-/// The most terms the needs taxonomy may have: each is a bit of `Facts`.
-const MAX_NEEDS: usize = 56;
 /// Listings checked within this many days count as fresh.
 const FRESH_DAYS: u64 = 182;
 /// How many days of sessions each service carries, for "open now".
@@ -88,6 +86,7 @@ pub(crate) struct Fields {
     pub words: Field,
     pub name_words: Field,
     pub need: Field,
+    pub need_ords: Field,
     pub cells: Field,
     pub points: Field,
     pub delivery: Field,
@@ -124,6 +123,7 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", plain.clone()),
         name_words: b.add_text_field("name_words", plain),
         need: b.add_text_field("need", STRING),
+        need_ords: b.add_u64_field("need_ords", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
         delivery: b.add_text_field("delivery", STRING),
@@ -229,6 +229,32 @@ impl Snapshot {
     }
 }
 
+/// The stemmed synonyms and phrases of one taxonomy's needs: (the need's
+/// place, the words as written, their stems).
+pub(crate) struct NeedTerms {
+    fingerprint: u64,
+    pub terms: Vec<(usize, String, Vec<String>)>,
+}
+
+/// What an index was built for, kept in its commits' payload as
+/// "2026-12-02 taxonomy=<hex>", so that a restart knows whether it must rebuild.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BuiltFor {
+    day: NaiveDate,
+    taxonomy: u64,
+}
+
+impl BuiltFor {
+    fn write(self) -> String {
+        format!("{} taxonomy={:016x}", self.day, self.taxonomy)
+    }
+
+    fn read(payload: &str) -> Option<BuiltFor> {
+        let (day, taxonomy) = payload.split_once(" taxonomy=")?;
+        Some(BuiltFor { day: day.parse().ok()?, taxonomy: u64::from_str_radix(taxonomy, 16).ok()? })
+    }
+}
+
 /// The index of running services.
 pub struct SearchIndex {
     index: Index,
@@ -237,13 +263,13 @@ pub struct SearchIndex {
     /// What searches read: replaced, whole, after every commit.
     snapshot: RwLock<Arc<Snapshot>>,
     pub(crate) fields: Fields,
-    /// The needs taxonomy, in order: a need's place here is its bit in `Facts`.
-    pub(crate) needs: Vec<Need>,
-    /// Each need's synonyms and phrases with their stems, worked out once:
-    /// (the need's place, the words as written, their stems).
-    pub(crate) need_terms: Vec<(usize, String, Vec<String>)>,
-    /// The day the documents' day-dependent facts (sessions, weekdays) were worked out for.
-    built_for: Mutex<Option<NaiveDate>>,
+    /// Each need's synonyms and phrases with their stems, worked out once
+    /// for each taxonomy searched with.
+    need_terms: RwLock<Option<Arc<NeedTerms>>>,
+    /// What the documents were built for: the day their day-dependent facts
+    /// (sessions, weekdays) were worked out for, and the taxonomy (its
+    /// fingerprint) whose places their needs are numbered by.
+    built_for: Mutex<Option<BuiltFor>>,
 }
 
 /// 2020-01-01 00:00 UTC, from when stored times are counted in minutes.
@@ -281,26 +307,13 @@ pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
     (lat, lon)
 }
 
-/// The code a weekday is indexed under, and written in the API.
-pub fn weekday_code(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "mon",
-        Weekday::Tue => "tue",
-        Weekday::Wed => "wed",
-        Weekday::Thu => "thu",
-        Weekday::Fri => "fri",
-        Weekday::Sat => "sat",
-        Weekday::Sun => "sun",
-    }
-}
 
 /// What ranking and facet counts read for every match, packed into one fast
 /// field so that each match costs one read. From the lowest bit: whether it
 /// reaches everyone, whether it is free, whether it was checked within
 /// `FRESH_DAYS` of the day the index was built for, its delivery modes (a bit
-/// each, in `DeliveryMode::ALL` order), then from bit 8 the needs it helps
-/// with (a bit each, in taxonomy order). Flags low and needs high keep the
-/// values in a range tantivy stores bit-packed, its fastest to read.
+/// each, in `DeliveryMode::ALL` order). The needs it helps with are a
+/// column of their own (`need_ords`), so the taxonomy may be any size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Facts(pub u64);
 
@@ -309,23 +322,16 @@ impl Facts {
     const FREE: u64 = 1 << 1;
     const FRESH: u64 = 1 << 2;
     const DELIVERY_SHIFT: usize = 3;
-    const NEEDS_SHIFT: usize = 8;
 
-    pub fn pack(needs: u64, everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
+    pub fn pack(everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
         let modes = delivery
             .iter()
             .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
         let flag = |on: bool, bit: u64| if on { bit } else { 0 };
-        needs << Self::NEEDS_SHIFT
-            | flag(everywhere, Self::EVERYWHERE)
+        flag(everywhere, Self::EVERYWHERE)
             | flag(free, Self::FREE)
             | flag(fresh, Self::FRESH)
             | modes << Self::DELIVERY_SHIFT
-    }
-
-    /// The needs it helps with, a bit each.
-    pub fn needs(self) -> u64 {
-        self.0 >> Self::NEEDS_SHIFT
     }
 
     pub fn everywhere(self) -> bool {
@@ -350,13 +356,7 @@ impl SearchIndex {
     /// Opens the index in `dir`, or makes a new empty one there when it is
     /// missing or cannot be read. The second value says whether it is new (and
     /// so must be rebuilt from the store).
-    pub fn open(dir: &Path, needs: Vec<Need>) -> Result<(SearchIndex, bool), SearchError> {
-        if needs.len() > MAX_NEEDS {
-            return Err(SearchError::Io(format!(
-                "the needs taxonomy has {} terms; the index holds at most {MAX_NEEDS}",
-                needs.len()
-            )));
-        }
+    pub fn open(dir: &Path) -> Result<(SearchIndex, bool), SearchError> {
         let (schema, fields) = schema();
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Io(format!("cannot create {}: {e}", dir.display())))?;
@@ -380,14 +380,13 @@ impl SearchIndex {
                 (Index::builder().schema(schema).settings(settings()).create_in_dir(dir)?, true)
             }
         };
-        let built_for =
-            index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse::<NaiveDate>().ok());
-        let search = Self::from_index(index, fields, needs)?;
+        let built_for = index.load_metas().ok().and_then(|m| m.payload).and_then(|p| BuiltFor::read(&p));
+        let search = Self::from_index(index, fields)?;
         *search.built_for.lock().unwrap_or_else(|p| p.into_inner()) = built_for;
         Ok((search, fresh))
     }
 
-    fn from_index(index: Index, fields: Fields, needs: Vec<Need>) -> Result<SearchIndex, SearchError> {
+    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
         let english = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
@@ -406,31 +405,35 @@ impl SearchIndex {
         // one of its segments (a service saved twice in quick succession
         // leaves a segment with nothing live in it) and be thrown away.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        let mut search = SearchIndex {
+        Ok(SearchIndex {
             index,
             snapshot: RwLock::new(Arc::new(Snapshot::load(reader.searcher(), fields.record, None)?)),
             reader,
             writer: Mutex::new(writer),
             fields,
-            needs,
-            need_terms: Vec::new(),
+            need_terms: RwLock::default(),
             built_for: Mutex::new(None),
-        };
-        search.need_terms = search
-            .needs
+        })
+    }
+
+    /// The stemmed synonyms and phrases of `taxonomy`'s needs, worked out
+    /// the first time it is searched with.
+    pub(crate) fn need_terms(&self, taxonomy: &Taxonomy) -> Arc<NeedTerms> {
+        let held = self.need_terms.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(held) = held.filter(|held| held.fingerprint == taxonomy.fingerprint()) {
+            return held;
+        }
+        let terms = taxonomy
             .iter()
             .enumerate()
             .filter(|(_, need)| need.parent.is_some())
-            .flat_map(|(ord, need)| {
-                need.synonyms.iter().chain(&need.phrases).map(move |term| (ord, term.clone()))
-            })
-            .map(|(ord, term)| {
-                let stems = search.tokens(&term);
-                (ord, term, stems)
-            })
+            .flat_map(|(ord, need)| need.synonyms.iter().chain(&need.phrases).map(move |term| (ord, term)))
+            .map(|(ord, term)| (ord, term.clone(), self.tokens(term)))
             .filter(|(_, _, stems)| !stems.is_empty())
             .collect();
-        Ok(search)
+        let made = Arc::new(NeedTerms { fingerprint: taxonomy.fingerprint(), terms });
+        *self.need_terms.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&made));
+        made
     }
 
     /// How many segments the index is split into (fewer is faster to search).
@@ -440,17 +443,28 @@ impl SearchIndex {
 
     /// The day the index's sessions and weekdays were worked out for.
     pub fn built_for(&self) -> Option<NaiveDate> {
-        *self.built_for.lock().unwrap_or_else(|p| p.into_inner())
+        self.built_for.lock().unwrap_or_else(|p| p.into_inner()).map(|b| b.day)
+    }
+
+    /// The fingerprint of the taxonomy the index was built with.
+    pub fn built_with(&self) -> Option<u64> {
+        self.built_for.lock().unwrap_or_else(|p| p.into_inner()).map(|b| b.taxonomy)
     }
 
     /// Replaces everything in the index with `services`, as of `today`.
-    pub fn rebuild(&self, services: &[SearchableService], today: NaiveDate) -> Result<(), SearchError> {
+    pub fn rebuild(
+        &self,
+        services: &[SearchableService],
+        taxonomy: &Taxonomy,
+        today: NaiveDate,
+    ) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         writer.delete_all_documents()?;
         for service in services {
-            writer.add_document(self.document(service, today))?;
+            writer.add_document(self.document(service, taxonomy, today))?;
         }
-        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
+        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(BuiltFor { day: today, taxonomy: taxonomy.fingerprint() });
         self.commit(&mut writer)?;
         self.merge_beyond(&mut writer, 1)?;
         self.reload()
@@ -486,6 +500,7 @@ impl SearchIndex {
         &self,
         changed: &[ServiceId],
         running: &[SearchableService],
+        taxonomy: &Taxonomy,
         today: NaiveDate,
     ) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
@@ -493,7 +508,7 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
         }
         for service in running {
-            writer.add_document(self.document(service, today))?;
+            writer.add_document(self.document(service, taxonomy, today))?;
         }
         self.commit(&mut writer)?;
         self.reload()?;
@@ -511,10 +526,10 @@ impl SearchIndex {
     /// Commits, keeping the day the index was built for in the commit, so
     /// that a restart knows whether it must rebuild.
     fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
-        let built_for = self.built_for();
+        let built_for = *self.built_for.lock().unwrap_or_else(|p| p.into_inner());
         let mut prepared = writer.prepare_commit()?;
-        if let Some(day) = built_for {
-            prepared.set_payload(&day.to_string());
+        if let Some(built_for) = built_for {
+            prepared.set_payload(&built_for.write());
         }
         prepared.commit()?;
         Ok(())
@@ -534,7 +549,7 @@ impl SearchIndex {
         tokens
     }
 
-    fn document(&self, s: &SearchableService, today: NaiveDate) -> TantivyDocument {
+    fn document(&self, s: &SearchableService, taxonomy: &Taxonomy, today: NaiveDate) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, s.id.to_string());
@@ -543,18 +558,17 @@ impl SearchIndex {
         doc.add_text(f.organisation, &s.organisation);
         doc.add_text(f.name_words, &s.name);
         doc.add_text(f.words, &s.description);
-        let mut need_mask = 0;
         for slug in &s.needs {
             doc.add_text(f.need, slug);
-            if let Some((ord, need)) = self.needs.iter().enumerate().find(|(_, n)| &n.slug == slug) {
-                need_mask |= 1 << ord;
+            if let Some((ord, need)) = taxonomy.iter().enumerate().find(|(_, n)| &n.slug == slug) {
+                doc.add_u64(f.need_ords, ord as u64);
                 doc.add_text(f.needs_text, &need.label);
                 doc.add_text(f.words, &need.label);
                 for term in need.synonyms.iter().chain(&need.phrases) {
                     doc.add_text(f.needs_text, term);
                     doc.add_text(f.words, term);
                 }
-                if let Some(parent) = need.parent.and_then(|p| self.needs.iter().find(|n| n.id == p)) {
+                if let Some(parent) = need.parent.and_then(|p| taxonomy.iter().find(|n| n.id == p)) {
                     doc.add_text(f.need, &parent.slug);
                 }
             }
@@ -590,11 +604,9 @@ impl SearchIndex {
         }
         doc.add_u64(f.min_age, s.min_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(0));
         doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
-        for day in
-            [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun]
-        {
+        for day in schedule::WEEK {
             if schedule::runs_on_weekday(&s.schedules, day, today) {
-                doc.add_text(f.weekday, weekday_code(day));
+                doc.add_text(f.weekday, schedule::day_code(day));
             }
         }
         for n in 0..SESSION_DAYS {
@@ -615,7 +627,7 @@ impl SearchIndex {
             doc.add_u64(f.sessions, pack_session(&session));
         }
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
-        doc.add_u64(f.facts, Facts::pack(need_mask, everywhere, free, fresh, &s.delivery));
+        doc.add_u64(f.facts, Facts::pack(everywhere, free, fresh, &s.delivery));
         let record = Record {
             id: s.id,
             name: s.name.clone(),

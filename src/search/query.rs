@@ -14,8 +14,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
 
-use chrono::{DateTime, Utc, Weekday};
-use serde::Serialize;
+use chrono::{DateTime, Utc};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
@@ -26,124 +25,17 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::any_term::AnyTermQuery;
-use super::{
-    EVERYWHERE_CELL, Facts, Record, SearchError, SearchIndex, Snapshot, minute_number, unpack_point,
-    weekday_code,
-};
-use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
+use super::{EVERYWHERE_CELL, Facts, Record, SearchError, SearchIndex, Snapshot, minute_number, unpack_point};
+use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
+use crate::domain::needs::Taxonomy;
+use crate::domain::schedule;
+use crate::domain::search::{Facets, Group, Hit, MAX_RESULTS, Open, SearchRequest, SearchResults};
 use crate::geo::cells;
 
-/// The deepest page a search goes to.
-pub const MAX_RESULTS: usize = 1_000;
 /// Results shown in each need's group.
 const GROUP_SIZE: usize = 5;
 /// The most words of a query that are used.
 const MAX_WORDS: usize = 12;
-
-/// When the service must be open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Open {
-    Now,
-    On(Weekday),
-}
-
-/// A search, checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SearchQuery {
-    pub text: String,
-    pub needs: Vec<String>,
-    /// Where the person is: (latitude, longitude).
-    pub point: Option<(f64, f64)>,
-    /// Only services within this many metres (or serving everywhere), when the person chose it.
-    pub radius_m: Option<f64>,
-    pub open: Option<Open>,
-    /// Only services that meet on at least one of these days (the days
-    /// someone can attend); any day when empty.
-    pub days: Vec<Weekday>,
-    pub free: bool,
-    pub age: Option<u32>,
-    pub language: Option<String>,
-    pub delivery: Option<DeliveryMode>,
-    pub step_free: bool,
-    /// Only services reached by one of these routes (any, when empty).
-    pub referral: Vec<ReferralRoute>,
-    /// Only services that last said they are taking new people.
-    pub taking_new: bool,
-    /// From 1.
-    pub page: usize,
-    pub per_page: usize,
-}
-
-impl Default for SearchQuery {
-    fn default() -> Self {
-        SearchQuery {
-            text: String::new(),
-            needs: Vec::new(),
-            point: None,
-            radius_m: None,
-            open: None,
-            days: Vec::new(),
-            free: false,
-            age: None,
-            language: None,
-            delivery: None,
-            step_free: false,
-            referral: Vec::new(),
-            taking_new: false,
-            page: 1,
-            per_page: 20,
-        }
-    }
-}
-
-/// One result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Hit {
-    pub id: String,
-    pub name: String,
-    pub organisation: String,
-    pub url: String,
-    /// Metres to the nearest venue; `None` for services that come to you, by
-    /// phone or online, or whose venue is confidential.
-    pub distance_m: Option<u32>,
-    pub needs: Vec<String>,
-    /// How to get to use it: `drop_in`, `self` or `professional`.
-    pub referral: &'static str,
-    /// Whether it is taking new people (`taking`, `waiting_list`, `full`), when it has said.
-    pub capacity: Option<&'static str>,
-    pub why: Vec<String>,
-    /// When it next meets, in words.
-    pub next_session: Option<String>,
-    pub score: f32,
-}
-
-/// The results for one of the needs asked for.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Group {
-    pub need: String,
-    pub label: String,
-    pub total: u64,
-    pub results: Vec<Hit>,
-}
-
-/// How many of the matches fall in each category.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Facets {
-    pub needs: Vec<(String, u64)>,
-    pub delivery: Vec<(String, u64)>,
-    pub free: u64,
-}
-
-/// The answer to a search.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SearchResults {
-    pub total: u64,
-    pub results: Vec<Hit>,
-    pub groups: Vec<Group>,
-    /// Needs asked for with nothing found.
-    pub unmet: Vec<String>,
-    pub facets: Facets,
-}
 
 /// A document that passed, with its final score and nearest distance.
 #[derive(Clone, Copy, Debug)]
@@ -176,7 +68,8 @@ impl Ord for Candidate {
 /// the words that named it).
 #[derive(Clone, Copy)]
 struct Asked<'a> {
-    q: &'a SearchQuery,
+    q: &'a SearchRequest,
+    taxonomy: &'a Taxonomy,
     words: &'a [(String, String)],
     named: &'a [(usize, String)],
     now: DateTime<Utc>,
@@ -203,18 +96,18 @@ struct Conditions {
 }
 
 /// Ranks, counts and filters in one pass over the matching documents; also
-/// keeps the best few of each requested need's group (given as the mask of
-/// the needs each group covers).
+/// keeps the best few of each requested need's group (given as, for each
+/// need's place in the taxonomy, whether the group covers it).
 struct Matcher {
     c: Conditions,
-    groups: Vec<u64>,
+    groups: Vec<Vec<bool>>,
     /// The text's clauses, scoring, each with its weight.
     relevance: Vec<(Box<dyn Weight>, f32)>,
 }
 
 struct SegmentMatcher {
     c: Conditions,
-    groups: Vec<u64>,
+    groups: Vec<Vec<bool>>,
     /// The text clauses' scorers in this segment, each moved forward only as
     /// far as the documents that pass the filters.
     relevance: Vec<Box<dyn Scorer>>,
@@ -222,6 +115,9 @@ struct SegmentMatcher {
     points: Column<u64>,
     sessions: Column<u64>,
     facts: Column<u64>,
+    need_ords: Column<u64>,
+    /// Whether the document being collected is in each group.
+    in_group: Vec<bool>,
     fruit: Fruit,
 }
 
@@ -258,6 +154,8 @@ impl Collector for Matcher {
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
             facts: fast.u64("facts")?,
+            need_ords: fast.u64("need_ords")?,
+            in_group: vec![false; self.groups.len()],
             fruit: self.empty_fruit(),
         })
     }
@@ -358,13 +256,15 @@ impl SegmentCollector for SegmentMatcher {
             return;
         }
         self.fruit.total += 1;
-        let needs = facts.needs();
-        let mut bits = needs;
-        while bits != 0 {
-            if let Some(count) = self.fruit.needs.get_mut(bits.trailing_zeros() as usize) {
+        self.in_group.fill(false);
+        for ord in self.need_ords.values_for_doc(doc) {
+            let ord = ord as usize;
+            if let Some(count) = self.fruit.needs.get_mut(ord) {
                 *count += 1;
             }
-            bits &= bits - 1;
+            for (g, group) in self.groups.iter().enumerate() {
+                self.in_group[g] |= group.get(ord).copied().unwrap_or(false);
+            }
         }
         for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
             *count += u64::from(facts.delivered(n));
@@ -383,8 +283,8 @@ impl SegmentCollector for SegmentMatcher {
             distance_m,
         };
         keep(&mut self.fruit.top, candidate, c.keep);
-        for (g, group) in self.groups.iter().enumerate() {
-            if needs & group != 0 {
+        for g in 0..self.groups.len() {
+            if self.in_group[g] {
                 self.fruit.group_total[g] += 1;
                 keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
             }
@@ -398,10 +298,15 @@ impl SegmentCollector for SegmentMatcher {
 
 impl SearchIndex {
     /// Answers a search as of `now`.
-    pub fn search(&self, q: &SearchQuery, now: DateTime<Utc>) -> Result<SearchResults, SearchError> {
+    pub fn search(
+        &self,
+        q: &SearchRequest,
+        taxonomy: &Taxonomy,
+        now: DateTime<Utc>,
+    ) -> Result<SearchResults, SearchError> {
         let words = self.words(&q.text);
-        let named = self.needs_named(&words);
-        let asked = Asked { q, words: &words, named: &named, now };
+        let named = self.needs_named(&words, taxonomy);
+        let asked = Asked { q, taxonomy, words: &words, named: &named, now };
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
         let snapshot = self.snapshot();
@@ -416,11 +321,7 @@ impl SearchIndex {
             }
             groups.push(Group {
                 need: slug.clone(),
-                label: self
-                    .needs
-                    .iter()
-                    .find(|n| &n.slug == slug)
-                    .map_or_else(|| slug.clone(), |n| n.label.clone()),
+                label: taxonomy.label_of(slug).to_string(),
                 total,
                 results: self.hits(&snapshot, &asked, &top, 0, GROUP_SIZE, &mut made),
             });
@@ -444,26 +345,26 @@ impl SearchIndex {
     /// The needs (slugs, of the taxonomy's second level) whose words or
     /// everyday phrases appear in `text`: "my husband has dementia and I
     /// can't cope" names memory and dementia, and support for carers.
-    pub fn needs_named_in(&self, text: &str) -> Vec<String> {
+    pub fn needs_named_in(&self, text: &str, taxonomy: &Taxonomy) -> Vec<String> {
         let mut named: Vec<usize> =
-            self.needs_named(&self.words(text)).into_iter().map(|(ord, _)| ord).collect();
+            self.needs_named(&self.words(text), taxonomy).into_iter().map(|(ord, _)| ord).collect();
         named.sort_unstable();
         named
             .into_iter()
-            .filter_map(|ord| self.needs.get(ord))
+            .filter_map(|ord| taxonomy.get(ord))
             .filter(|need| need.parent.is_some())
             .map(|need| need.slug.clone())
             .collect()
     }
 
     /// Needs whose synonyms or everyday phrases appear in what was typed.
-    fn needs_named(&self, words: &[(String, String)]) -> Vec<(usize, String)> {
+    fn needs_named(&self, words: &[(String, String)], taxonomy: &Taxonomy) -> Vec<(usize, String)> {
         if words.is_empty() {
             return Vec::new();
         }
         let stems: Vec<&str> = words.iter().map(|(_, s)| s.as_str()).collect();
         let mut named: Vec<(usize, String)> = Vec::new();
-        for (ord, term, term_stems) in &self.need_terms {
+        for (ord, term, term_stems) in &self.need_terms(taxonomy).terms {
             if named.iter().any(|(n, _)| n == ord) {
                 continue;
             }
@@ -506,7 +407,7 @@ impl SearchIndex {
             }
         }
         for (ord, _) in asked.named {
-            let need = TermQuery::new(term(f.need, &self.needs[*ord].slug), IndexRecordOption::Basic);
+            let need = TermQuery::new(term(f.need, &asked.taxonomy[*ord].slug), IndexRecordOption::Basic);
             clauses.push(boosted(Box::new(need), 4.0));
         }
         if words.len() >= 2 {
@@ -577,10 +478,10 @@ impl SearchIndex {
             filters.push(range(f.max_age, Bound::Included(age), Bound::Unbounded));
         }
         if let Some(Open::On(day)) = q.open {
-            filters.push(any_of([text_term(f.weekday, weekday_code(day))]));
+            filters.push(any_of([text_term(f.weekday, schedule::day_code(day))]));
         }
         if !q.days.is_empty() {
-            filters.push(any_of(q.days.iter().map(|&day| text_term(f.weekday, weekday_code(day)))));
+            filters.push(any_of(q.days.iter().map(|&day| text_term(f.weekday, schedule::day_code(day)))));
         }
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
         must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
@@ -595,24 +496,24 @@ impl SearchIndex {
             open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
             has_text,
             keep: keep.min(MAX_RESULTS),
-            need_count: self.needs.len(),
+            need_count: asked.taxonomy.len(),
         };
         // Each requested need's group: the need itself, or its children for a group of needs.
-        let groups: Vec<u64> = needs
+        let groups: Vec<Vec<bool>> = needs
             .iter()
             .map(|slug| {
-                let id = self.needs.iter().find(|n| &n.slug == slug).map(|n| n.id);
-                self.needs
+                let id = asked.taxonomy.by_slug(slug).map(|n| n.id);
+                asked
+                    .taxonomy
                     .iter()
-                    .enumerate()
-                    .filter(|(_, n)| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
-                    .fold(0, |mask, (ord, _)| mask | 1 << ord)
+                    .map(|n| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
+                    .collect()
             })
             .collect();
         let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance })?;
         let facets = Facets {
-            needs: self
-                .needs
+            needs: asked
+                .taxonomy
                 .iter()
                 .zip(&fruit.needs)
                 .filter(|(need, count)| need.parent.is_some() && **count > 0)
@@ -660,7 +561,7 @@ impl SearchIndex {
             let Some(record) = snapshot.record(candidate.address) else { continue };
             let hit = Hit {
                 url: format!("/services/{}", record.id),
-                id: record.id.to_string(),
+                id: record.id,
                 name: record.name.clone(),
                 organisation: record.organisation.clone(),
                 distance_m: candidate.distance_m.map(|d| d.round() as u32),
@@ -678,16 +579,13 @@ impl SearchIndex {
     }
 
     fn why(&self, record: &Record, candidate: &Candidate, asked: &Asked) -> Vec<String> {
-        let Asked { q, words, named, .. } = *asked;
+        let Asked { q, taxonomy, words, named, .. } = *asked;
         let mut why = Vec::new();
-        let label = |slug: &str| {
-            self.needs.iter().find(|n| n.slug == slug).map_or(slug.to_string(), |n| n.label.clone())
-        };
         for slug in q.needs.iter().filter(|n| record.needs.contains(n)) {
-            why.push(format!("Helps with {}", label(slug).to_lowercase()));
+            why.push(format!("Helps with {}", taxonomy.label_of(slug).to_lowercase()));
         }
         for (ord, said) in named {
-            let need = &self.needs[*ord];
+            let need = &taxonomy[*ord];
             if record.needs.contains(&need.slug) && !q.needs.contains(&need.slug) {
                 why.push(format!(
                     "Helps with {} (you said \u{201c}{said}\u{201d})",
@@ -709,7 +607,7 @@ impl SearchIndex {
         }
         match q.open {
             Some(Open::Now) => why.push(String::from("Open now")),
-            Some(Open::On(day)) => why.push(format!("Meets on {}", day_plural(day))),
+            Some(Open::On(day)) => why.push(format!("Meets on {}s", schedule::day_name(day))),
             None => {}
         }
         why
@@ -771,17 +669,6 @@ fn reach(record: &Record) -> &'static str {
     }
 }
 
-fn day_plural(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Mondays",
-        Weekday::Tue => "Tuesdays",
-        Weekday::Wed => "Wednesdays",
-        Weekday::Thu => "Thursdays",
-        Weekday::Fri => "Fridays",
-        Weekday::Sat => "Saturdays",
-        Weekday::Sun => "Sundays",
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -791,6 +678,7 @@ mod tests {
     use tantivy::query::BoostQuery;
 
     use super::*;
+    use crate::domain::ids::ServiceId;
 
     /// The relevance the collector works out, clause by clause and only for
     /// the matches, is the score tantivy gives the same clauses as one
@@ -801,17 +689,17 @@ mod tests {
         let now = Utc::now();
         let today = now.date_naive();
         let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, today).unwrap();
-        let needs = crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap();
-        let (index, _) = SearchIndex::open(dir.path(), needs).unwrap();
-        index.rebuild(&demo.searchable(), today).unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        index.rebuild(&demo.searchable(), &taxonomy, today).unwrap();
         for text in
             ["lunch club", "carers support group", "memory cafe", "lonely", "benefit advise", "walking"]
         {
-            let q = SearchQuery { text: text.into(), per_page: 100, ..SearchQuery::default() };
-            let ours = index.search(&q, now).unwrap();
+            let q = SearchRequest { text: text.into(), per_page: 100, ..SearchRequest::default() };
+            let ours = index.search(&q, &taxonomy, now).unwrap();
             let words = index.words(text);
-            let named = index.needs_named(&words);
-            let asked = Asked { q: &q, words: &words, named: &named, now };
+            let named = index.needs_named(&words, &taxonomy);
+            let asked = Asked { q: &q, taxonomy: &taxonomy, words: &words, named: &named, now };
             let snapshot = index.snapshot();
             let clauses = index.text_clauses(&asked, &snapshot.searcher);
             let boosted: Vec<(Occur, Box<dyn Query>)> = clauses
@@ -824,9 +712,9 @@ mod tests {
                 .searcher
                 .search(&BooleanQuery::new(boosted), &TopDocs::with_limit(10_000).order_by_score())
                 .unwrap();
-            let scores: HashMap<String, f32> = reference
+            let scores: HashMap<ServiceId, f32> = reference
                 .iter()
-                .filter_map(|(score, address)| snapshot.record(*address).map(|r| (r.id.to_string(), *score)))
+                .filter_map(|(score, address)| snapshot.record(*address).map(|r| (r.id, *score)))
                 .collect();
             assert!(!ours.results.is_empty(), "{text} finds something");
             assert_eq!(ours.total as usize, scores.len(), "{text}: the same matches");

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::schema::outbox;
 use super::{Conn, StoreResult};
 use crate::domain::ids::SignpostContactId;
+use crate::domain::signposting::SentMail;
 
 /// How long a claimed message is left alone by other workers.
 const CLAIM: Duration = Duration::minutes(2);
@@ -36,17 +37,6 @@ pub enum Queued {
     AlreadyWaiting,
     /// Given up before, for the reason given.
     AlreadyGivenUp(String),
-}
-
-/// An email a contact sent, as the shortlist page reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
-pub struct SentMail {
-    pub kind: String,
-    pub queued_at: NaiveDateTime,
-    pub delivered_at: Option<NaiveDateTime>,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub gave_up_at: Option<NaiveDateTime>,
 }
 
 /// Puts a message in the outbox under `key`, due now.
@@ -153,7 +143,8 @@ pub fn failed(conn: &mut Conn, key: &str, error: &str, next: NaiveDateTime) -> S
 
 /// The emails sent for a contact, oldest first.
 pub fn sent_for(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<Vec<SentMail>> {
-    Ok(outbox::table
+    type Row = (String, NaiveDateTime, Option<NaiveDateTime>, i32, Option<String>, Option<NaiveDateTime>);
+    let rows: Vec<Row> = outbox::table
         .filter(outbox::contact_id.eq(contact))
         .order(outbox::queued_at)
         .select((
@@ -164,5 +155,16 @@ pub fn sent_for(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<Vec<
             outbox::last_error,
             outbox::gave_up_at,
         ))
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, queued_at, delivered_at, attempts, last_error, gave_up_at)| SentMail {
+            kind,
+            queued_at,
+            delivered_at,
+            attempts,
+            last_error,
+            gave_up_at,
+        })
+        .collect())
 }

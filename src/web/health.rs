@@ -2,11 +2,11 @@
 
 use actix_web::{HttpResponse, web};
 
+use crate::app;
 use crate::error::AppError;
 use crate::state::AppState;
 
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let store = state.store.clone();
-    web::block(move || store.ping()).await??;
+    app::ping(&state).await?;
     Ok(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok\n"))
 }

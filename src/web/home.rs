@@ -10,5 +10,5 @@ use crate::state::AppState;
 
 pub async fn show(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
     let borough = state.demo.as_deref().unwrap_or("your area");
-    Ok(pages::home::page(&visitor.frame, &state.search.needs, borough))
+    Ok(pages::home::page(&visitor.frame, &state.taxonomy, borough))
 }

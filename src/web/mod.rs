@@ -1,6 +1,7 @@
 //! The only room that names actix: the route table, the app factory, the
-//! extractors and the handlers. Handlers are thin: extractors in, a page or an
-//! `AppError` out; the work happens in the store and the domain.
+//! extractors and the handlers. A handler is three steps: extract (typed ids,
+//! the signed-in user, a checked form), call one use case in `app`, render a
+//! page from `pages` (or JSON under `/api`).
 
 pub mod accessibility;
 pub mod api;
@@ -22,16 +23,15 @@ pub mod signpost;
 pub mod sitemap;
 pub mod staff;
 
-use std::str::FromStr;
+use std::future::{Ready, ready};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{AppService, HttpServiceFactory, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{DefaultHeaders, from_fn};
-use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, Route, guard, web};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{AppService, HttpServiceFactory, Payload, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route, guard, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{Conn, StoreResult};
 
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -41,8 +41,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/accessibility").get(accessibility::show))
         .service(at("/sitemap.xml").get(sitemap::sitemap))
         .service(at("/search").get(search::show))
-        .service(at("/api/search").get(api::search))
-        .service(at("/api/openapi.json").get(api::openapi))
+        .service(
+            // Other sites and apps read the API: any origin may, and its
+            // errors are JSON.
+            web::scope("/api")
+                .wrap(from_fn(json_errors))
+                .wrap(DefaultHeaders::new().add(("Access-Control-Allow-Origin", "*")))
+                .service(at("/search").get(api::search))
+                .service(at("/openapi.json").get(api::openapi))
+                .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
+        )
         .service(at("/assets/{file}").get(assets::show))
         .service(at("/needs").get(needs::index))
         .service(at("/needs/{slug}").get(needs::show))
@@ -170,23 +178,38 @@ pub fn app(
         .wrap(from_fn(connections::limits))
 }
 
-/// Runs store work on the blocking pool: diesel is synchronous.
-pub async fn db<T, F>(state: &AppState, work: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut Conn) -> StoreResult<T> + Send + 'static,
-    T: Send + 'static,
-{
-    let store = state.store.clone();
-    web::block(move || -> Result<T, AppError> {
-        let mut conn = store.conn()?;
-        Ok(work(&mut conn)?)
+/// Draws every error under the scope it wraps as JSON (`AppError::json`)
+/// rather than as a page.
+async fn json_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    let json = response.response().error().and_then(|e| e.as_error::<AppError>()).map(AppError::json);
+    Ok(match json {
+        Some(json) => response.into_response(json),
+        None => response.map_into_boxed_body(),
     })
-    .await?
 }
 
-/// Reads an id from a path. One that cannot be an id names nothing: 404.
-pub fn path_id<T: FromStr>(text: &str) -> Result<T, AppError> {
-    text.parse().map_err(|_| AppError::NotFound)
+/// A query string's pairs, the first 200, in order.
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl QueryPairs {
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl FromRequest for QueryPairs {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes()).into_owned().take(200).collect();
+        ready(Ok(QueryPairs(pairs)))
+    }
 }
 
 /// A page with a status other than 200, such as a form shown again with its problems.

@@ -24,7 +24,6 @@ use crate::domain::accounts::{StaffUser, random_token};
 use crate::error::AppError;
 use crate::pages::Frame;
 use crate::state::AppState;
-use crate::store::users;
 
 pub const SESSION_COOKIE: &str = "doorstep_session";
 pub const CSRF_COOKIE: &str = "doorstep_csrf";
@@ -191,15 +190,7 @@ impl FromRequest for Visitor {
             let state = state_of(&req)?;
             let csrf_token = csrf_token(&req);
             let user = match read_signed(&req, &state.cookie_key, SESSION_COOKIE) {
-                Some(token) => {
-                    let store = state.store.clone();
-                    let now = chrono::Utc::now().naive_utc();
-                    web::block(move || -> Result<Option<StaffUser>, AppError> {
-                        let mut conn = store.conn()?;
-                        Ok(users::session_user(&mut conn, &token, now)?)
-                    })
-                    .await??
-                }
+                Some(token) => crate::app::accounts::session_user(&state, token).await?,
                 None => None,
             };
             let frame = Frame {

@@ -65,7 +65,7 @@ impl TestApp {
         let mut conn = app.state.store.conn().expect("a connection");
         seed::seed_demo(&mut conn, &demo, &hash, Utc::now().naive_utc()).expect("the demo seeds");
         drop(conn);
-        doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, today)
+        doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, &app.state.taxonomy, today)
             .expect("the index builds");
         app.state.demo = Some(demo.borough.clone());
         app

@@ -1,0 +1,46 @@
+//! The use cases, one module per capability: each takes the state and a
+//! parsed request, calls the store, the search index and the mailer, and
+//! returns a domain view for a page or the API to show. With `jobs` and
+//! `cli`, the only room that calls `store` and `search`. Who may do what is
+//! decided here, by the rules in `domain::accounts`.
+
+pub mod accounts;
+pub mod dashboard;
+pub mod listings;
+pub mod neighbourhoods;
+pub mod search;
+pub mod signposting;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{Conn, StoreResult};
+
+/// Runs store work on the runtime's blocking pool: diesel is synchronous.
+/// One closure is one unit of work (with its transaction inside).
+pub async fn db<T, F>(state: &AppState, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut Conn) -> StoreResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || -> Result<T, AppError> {
+        let mut conn = store.conn()?;
+        Ok(work(&mut conn)?)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// Whether the database answers: the health check.
+pub async fn ping(state: &AppState) -> Result<(), AppError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || store.ping())
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok(())
+}
+
+/// Allows what `allowed` says, or refuses: the one way a use case says no.
+pub fn require(allowed: bool) -> Result<(), AppError> {
+    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+}

@@ -1,0 +1,76 @@
+//! Searching: the citizen's results page, the search API and a service's
+//! neighbours all search through here, with one request type.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+
+use super::db;
+use crate::domain::ids::ServiceId;
+use crate::domain::search::{Place, SearchRequest, SearchResults};
+use crate::domain::text::FieldProblem;
+use crate::domain::views::ResultDetails;
+use crate::error::AppError;
+use crate::geo::postcode;
+use crate::state::AppState;
+use crate::store::{postcodes, service_lists};
+
+/// A search answered: where from, and what was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub place: Option<Place>,
+    pub results: SearchResults,
+}
+
+/// Finds the place a request names and puts it in the request: its point,
+/// or the postcode's. A postcode that cannot be found, however it is
+/// written, is `NoSuch` (404).
+pub async fn locate(state: &AppState, request: &mut SearchRequest) -> Result<Option<Place>, AppError> {
+    let mut place = request.point.map(|(latitude, longitude)| Place {
+        label: format!("{latitude:.5}, {longitude:.5}"),
+        latitude,
+        longitude,
+        message: None,
+    });
+    if let Some(text) = request.postcode.clone() {
+        let not_found = |message: String| AppError::NoSuch(FieldProblem { field: "postcode", message });
+        let parsed = postcode::parse(&text).map_err(|e| not_found(e.to_string()))?;
+        let located = db(state, move |conn| postcodes::locate(conn, &parsed)).await?;
+        let message = located.message();
+        let Some(found) = located.place() else {
+            return Err(not_found(message.unwrap_or_default()));
+        };
+        request.point = Some((found.latitude, found.longitude));
+        place = Some(Place { label: found.label.clone(), latitude: found.latitude, longitude: found.longitude, message });
+    }
+    Ok(place)
+}
+
+/// Runs a search: its place found, then the index asked. Searching is a
+/// millisecond of CPU, not a wait, so it runs here rather than on the
+/// blocking pool.
+pub async fn search(state: &AppState, mut request: SearchRequest) -> Result<Answer, AppError> {
+    let place = locate(state, &mut request).await?;
+    let results = state
+        .search
+        .search(&request, &state.taxonomy, Utc::now())
+        .map_err(|e| AppError::Internal(format!("search failed: {e}")))?;
+    Ok(Answer { place, results })
+}
+
+/// The results page's search: the answer, and in one database read what the
+/// page says of each result beyond what the index holds.
+pub async fn results_page(
+    state: &AppState,
+    request: SearchRequest,
+) -> Result<(Answer, HashMap<ServiceId, ResultDetails>), AppError> {
+    let answer = search(state, request).await?;
+    let ids: Vec<ServiceId> = answer.results.hits().map(|hit| hit.id).collect();
+    let details = db(state, move |conn| service_lists::result_details(conn, &ids)).await?;
+    Ok((answer, details))
+}
+
+/// The needs (slugs) whose words or everyday phrases appear in `words`.
+pub fn needs_named_in(state: &AppState, words: &str) -> Vec<String> {
+    state.search.needs_named_in(words, &state.taxonomy)
+}
