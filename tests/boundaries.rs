@@ -72,7 +72,9 @@ fn naming(room: &str, words: &[&str]) -> Vec<String> {
             let named: Vec<&str> = words
                 .iter()
                 .copied()
-                .filter(|word| text.lines().filter(|l| !l.trim_start().starts_with("//")).any(|l| l.contains(word)))
+                .filter(|word| {
+                    text.lines().filter(|l| !l.trim_start().starts_with("//")).any(|l| l.contains(word))
+                })
                 .collect();
             (!named.is_empty()).then(|| format!("{} names {}", path.display(), named.join(", ")))
         })

@@ -419,17 +419,16 @@ fn stored_text_never_runs_as_script_in_the_browser() {
             phone: None,
             website: None,
         };
-        doorstep::store::services::create(
-            &mut conn,
-            &input,
-            by,
-            Some(evil),
-            chrono::Utc::now().naive_utc(),
-        )
-        .unwrap()
+        doorstep::store::services::create(&mut conn, &input, by, Some(evil), chrono::Utc::now().naive_utc())
+            .unwrap()
     };
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, chrono::Utc::now().date_naive())
-        .unwrap();
+    doorstep::jobs::index_sync::sync(
+        &app.state.store,
+        &app.state.search,
+        &app.state.taxonomy,
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
     let hood =
         doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap()[0].slug.clone();
     browser.width(1280);

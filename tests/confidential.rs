@@ -15,7 +15,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use doorstep::domain::directory::ServiceArea;
 use doorstep::domain::ids::{LocationId, ServiceId, UserId};
-use doorstep::store::{neighbourhoods, users, locations, service_lists, services};
+use doorstep::store::{locations, neighbourhoods, service_lists, services, users};
 
 const ADVISOR: &str = "advisor@kingsmere.example.org";
 
@@ -124,7 +124,13 @@ fn move_venue(app: &TestApp, venue: LocationId, place: (f64, f64), by: UserId) {
 }
 
 fn sync_index(app: &TestApp) {
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, Utc::now().date_naive()).unwrap();
+    doorstep::jobs::index_sync::sync(
+        &app.state.store,
+        &app.state.search,
+        &app.state.taxonomy,
+        Utc::now().date_naive(),
+    )
+    .unwrap();
 }
 
 async fn snapshot<V, VB, A, AB>(

@@ -523,15 +523,13 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
         .iter()
         .find_map(|hood| {
             let id = hood.id;
-            let members: Vec<usize> = (0..records.len())
-                .filter(|&a| records[a].neighbourhood_id == Some(id))
-                .collect();
+            let members: Vec<usize> =
+                (0..records.len()).filter(|&a| records[a].neighbourhood_id == Some(id)).collect();
             let codes: Vec<String> = members.iter().map(|&a| records[a].code.clone()).collect();
             let (mut movable, mut splitting) = (None, None);
             for &a in &members {
-                let Some(to) = adjacent[a]
-                    .iter()
-                    .find_map(|&n| records[n].neighbourhood_id.filter(|n| *n != id))
+                let Some(to) =
+                    adjacent[a].iter().find_map(|&n| records[n].neighbourhood_id.filter(|n| *n != id))
                 else {
                     continue;
                 };
@@ -571,8 +569,9 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
     let edit = String::from("/staff/neighbourhoods/ashworth-village");
 
     let (code_between, to) = splitting;
-    let refused =
-        browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code_between), ("to", &to.to_string())]).await;
+    let refused = browser
+        .submit(&edit, &format!("{edit}/move"), &[("small_area", &code_between), ("to", &to.to_string())])
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("would split Ashworth Village in two"), "{}", refused.body);
 
@@ -582,7 +581,9 @@ async fn an_administrator_renames_and_moves_small_areas_but_never_breaks_a_neigh
         body[start..].split('"').nth(3).unwrap().to_string()
     };
     let drawn_before = current_outline(&browser.get("/neighbourhoods/ashworth-village").await.body);
-    let moved = browser.submit(&edit, &format!("{edit}/move"), &[("small_area", &code), ("to", &to.to_string())]).await;
+    let moved = browser
+        .submit(&edit, &format!("{edit}/move"), &[("small_area", &code), ("to", &to.to_string())])
+        .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
     let after = browser.get(moved.location()).await;
     assert!(after.body.contains(&format!("Moved {code} to ")), "{}", after.body);

@@ -327,7 +327,11 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         ))
         .unwrap();
     }
-    assert_eq!(state.search.search(&query, &state.taxonomy, chrono::Utc::now()).unwrap().total, 0, "not indexed yet");
+    assert_eq!(
+        state.search.search(&query, &state.taxonomy, chrono::Utc::now()).unwrap().total,
+        0,
+        "not indexed yet"
+    );
     let config = (*state.config).clone();
     drop(state);
     let restarted = doorstep::state::open(config).unwrap();
@@ -523,7 +527,8 @@ async fn open_now_follows_the_clock_in_london() {
     assert!(lunchtime.results.iter().all(|h| h.why.contains(&"Open now".to_string())));
     let night = app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, at(3, 0)).unwrap();
     assert!(!night.results.iter().any(|h| h.name.ends_with("Lunch Club")), "not at 3am");
-    let crisis = app.state.search.search(&open_now(&["crisis-support"]), &app.state.taxonomy, at(3, 0)).unwrap();
+    let crisis =
+        app.state.search.search(&open_now(&["crisis-support"]), &app.state.taxonomy, at(3, 0)).unwrap();
     let names: Vec<&str> = crisis.results.iter().map(|h| h.name.as_str()).collect();
     assert!(names.contains(&"Night Listening Line"), "the night line is open at 3am: {names:?}");
     assert!(!names.contains(&"Safe Haven Crisis Café"), "the café closes at 11pm");
@@ -562,7 +567,8 @@ async fn a_corrupt_index_is_rebuilt_at_start() {
     drop(state);
     std::fs::write(folder.join("meta.json"), "this is not an index").unwrap();
     let reopened = doorstep::state::open(config).unwrap();
-    let all = doorstep::domain::search::SearchRequest { needs: vec!["loneliness".into()], ..Default::default() };
+    let all =
+        doorstep::domain::search::SearchRequest { needs: vec!["loneliness".into()], ..Default::default() };
     assert!(
         reopened.search.search(&all, &reopened.taxonomy, chrono::Utc::now()).unwrap().total > 50,
         "rebuilt from the database"
@@ -609,15 +615,8 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
         let mut conn = store.conn().unwrap();
         let mut input = doorstep::store::services::input(&mut conn, id).unwrap();
         input.name = format!("Edited lunch club number {n}");
-        doorstep::store::services::update(
-            &mut conn,
-            id,
-            &input,
-            admin,
-            None,
-            chrono::Utc::now().naive_utc(),
-        )
-        .unwrap();
+        doorstep::store::services::update(&mut conn, id, &input, admin, None, chrono::Utc::now().naive_utc())
+            .unwrap();
         drop(conn);
         doorstep::jobs::index_sync::sync(store, search, &app.state.taxonomy, today).unwrap();
     }

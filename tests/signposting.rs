@@ -471,8 +471,7 @@ async fn the_shortlist_is_reordered_noted_and_sent_even_when_a_service_has_stopp
         let (admin, _) =
             doorstep::store::users::find_by_email(&mut conn, "admin@kingsmere.example.org").unwrap().unwrap();
         let now = Utc::now().naive_utc();
-        doorstep::store::services::update(&mut conn, id, &input, admin.id, Some("closed"), now)
-            .unwrap();
+        doorstep::store::services::update(&mut conn, id, &input, admin.id, Some("closed"), now).unwrap();
     }
     let page = browser.get(&format!("{contact}/shortlist")).await;
     assert!(page.body.contains("No longer running."));
@@ -663,4 +662,46 @@ fn an_email_still_not_taken_after_three_days_is_given_up_and_its_address_deleted
     assert_eq!(stored_anywhere(&app, CITIZEN), vec![String::from("outbox.recipient")], "kept to try again");
     assert_eq!(stored_anywhere(&app, old_friend), Vec::<String>::new(), "deleted once given up");
     assert_eq!(deliver(&app.state.store, &failing, config, "old", later).unwrap(), Delivery::NotDue);
+}
+
+#[actix_web::test]
+async fn every_signed_link_changes_nothing_on_get() {
+    let (app, mailbox) = demo_with_mailbox();
+    let mut browser = app.browser().await;
+    browser.sign_in(ADVISOR, PASSWORD).await;
+    let Ready { contact, shortlist, key, .. } = ready_to_send(&mut browser, "phone", "need=loneliness").await;
+    let fields = [
+        ("csrf_token", shortlist.csrf_token()),
+        ("key", key),
+        ("email", CITIZEN.into()),
+        ("follow_up", "yes".into()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post(&format!("{contact}/email"), &fields).await;
+    let later = Utc::now().naive_utc() + chrono::Duration::days(15);
+    let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);
+    doorstep::jobs::outbox::run_once(store, mailer, config, later).unwrap();
+    // Every email sent, as its reader sees it.
+    let sent: Vec<String> =
+        mailbox.lock().unwrap().iter().map(|m| m.message.replace("=\r\n", "").replace("=3D", "=")).collect();
+    let mut citizen = app.browser().await;
+    for pattern in doorstep::web::SIGNED_LINKS {
+        let prefix = &pattern[..pattern.find('{').unwrap()];
+        let links: Vec<String> = sent
+            .iter()
+            .flat_map(|text| text.match_indices(prefix).map(move |(at, _)| &text[at..]))
+            .map(|from| from.chars().take_while(|c| !c.is_whitespace() && !"\"<>".contains(*c)).collect())
+            .collect();
+        assert!(!links.is_empty(), "no email carries a link to {pattern}: send one in this test");
+        for link in links {
+            let before = common::database_contents(&app);
+            for method in ["GET", "HEAD"] {
+                let opened = citizen.request(method, &link).await;
+                assert_eq!(opened.status, StatusCode::OK, "{method} {link}");
+            }
+            let after = common::database_contents(&app);
+            let changed: Vec<&String> = after.symmetric_difference(&before).collect();
+            assert!(changed.is_empty(), "opening {link} changed the database: {changed:?}");
+        }
+    }
 }

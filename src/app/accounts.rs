@@ -29,7 +29,12 @@ pub enum SignedIn {
 /// Signs in with `email` and `password` from `address`: a session, or a
 /// refusal. Too many failures from one address or for one account wait
 /// longer each time (`TooManyRequests`), and the account's owner is warned.
-pub async fn sign_in(state: &AppState, email: &str, password: String, address: &str) -> Result<SignedIn, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    address: &str,
+) -> Result<SignedIn, AppError> {
     if let Some(wait) = state.throttle.check(email, address, Instant::now()) {
         return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) });
     }
@@ -69,7 +74,8 @@ pub async fn sign_in(state: &AppState, email: &str, password: String, address: &
 async fn warn_owner(state: &AppState, owner: String, failures: u32) {
     let (store, config) = (state.store.clone(), state.config.clone());
     let queued =
-        tokio::task::spawn_blocking(move || outbox::queue_sign_in_warning(&store, &config, &owner, failures)).await;
+        tokio::task::spawn_blocking(move || outbox::queue_sign_in_warning(&store, &config, &owner, failures))
+            .await;
     let error = match queued {
         Ok(Ok(())) => return,
         Ok(Err(error)) => error.to_string(),

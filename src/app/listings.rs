@@ -43,14 +43,21 @@ pub struct ServicePage {
 }
 
 /// A service's page. Only its public venues are drawn, and only they place it.
-pub async fn service_page(state: &AppState, user: Option<&StaffUser>, id: ServiceId) -> Result<ServicePage, AppError> {
-    let (view, scope) = db(state, move |conn| Ok((services::view(conn, id)?, services::scope(conn, id)?))).await?;
+pub async fn service_page(
+    state: &AppState,
+    user: Option<&StaffUser>,
+    id: ServiceId,
+) -> Result<ServicePage, AppError> {
+    let (view, scope) =
+        db(state, move |conn| Ok((services::view(conn, id)?, services::scope(conn, id)?))).await?;
     let venues: Vec<_> = view.locations.iter().filter(|p| !p.location.confidential).collect();
     let map = match venues.first() {
         None => None,
         Some(_) => {
             let outline = match venues.iter().find_map(|p| p.neighbourhood) {
-                Some(hood) => super::neighbourhoods::outlines(state).await?.get(&hood).cloned().unwrap_or_default(),
+                Some(hood) => {
+                    super::neighbourhoods::outlines(state).await?.get(&hood).cloned().unwrap_or_default()
+                }
                 None => Vec::new(),
             };
             let shape = MapShape {
@@ -138,14 +145,20 @@ pub async fn review_queue(state: &AppState) -> Result<(Vec<ServiceSummary>, i64)
     let days = state.config.review_after_days;
     let before = Utc::now().naive_utc() - Duration::days(i64::from(days));
     db(state, move |conn| {
-        Ok((service_lists::due_for_review(conn, before, QUEUE_LENGTH)?, service_lists::count_due_for_review(conn, before)?))
+        Ok((
+            service_lists::due_for_review(conn, before, QUEUE_LENGTH)?,
+            service_lists::count_due_for_review(conn, before)?,
+        ))
     })
     .await
 }
 
 /// What the service form offers: the organisations this person may list
 /// services for.
-pub async fn organisation_choices(state: &AppState, user: &StaffUser) -> Result<Vec<(OrganisationId, String)>, AppError> {
+pub async fn organisation_choices(
+    state: &AppState,
+    user: &StaffUser,
+) -> Result<Vec<(OrganisationId, String)>, AppError> {
     let only = (user.role == Role::OrganisationEditor).then_some(user.organisation).flatten();
     db(state, move |conn| {
         let mut organisations = organisations::choices(conn)?;
@@ -177,14 +190,22 @@ pub fn new_service_form(user: &StaffUser) -> Result<ServiceForm, AppError> {
 }
 
 /// A service's current values, for its edit form.
-pub async fn service_for_editing(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<ServiceInput, AppError> {
+pub async fn service_for_editing(
+    state: &AppState,
+    user: &StaffUser,
+    id: ServiceId,
+) -> Result<ServiceInput, AppError> {
     editable(state, user, id).await?;
     db(state, move |conn| services::input(conn, id)).await
 }
 
 /// Checks a posted service form: its fields, that its organisation exists,
 /// and that this person may list services for it.
-async fn check(state: &AppState, user: &StaffUser, form: &ServiceForm) -> Result<Result<ServiceInput, FieldErrors>, AppError> {
+async fn check(
+    state: &AppState,
+    user: &StaffUser,
+    form: &ServiceForm,
+) -> Result<Result<ServiceInput, FieldErrors>, AppError> {
     let known = db(state, needs::leaf_slugs).await?;
     let input = match form.check(&known) {
         Ok(input) => input,
@@ -245,7 +266,11 @@ pub async fn verify_service(state: &AppState, user: &StaffUser, id: ServiceId) -
 }
 
 /// A service's name and its change history.
-pub async fn history(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(String, Vec<ChangeView>), AppError> {
+pub async fn history(
+    state: &AppState,
+    user: &StaffUser,
+    id: ServiceId,
+) -> Result<(String, Vec<ChangeView>), AppError> {
     editable(state, user, id).await?;
     db(state, move |conn| {
         let name = services::input(conn, id)?.name;
@@ -260,9 +285,10 @@ pub async fn history(state: &AppState, user: &StaffUser, id: ServiceId) -> Resul
 /// indexes it within a second.
 async fn reindex(state: &AppState) {
     let (store, search, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
-    let result =
-        tokio::task::spawn_blocking(move || index_sync::sync(&store, &search, &taxonomy, Utc::now().date_naive()))
-            .await;
+    let result = tokio::task::spawn_blocking(move || {
+        index_sync::sync(&store, &search, &taxonomy, Utc::now().date_naive())
+    })
+    .await;
     if let Ok(Err(error)) = result {
         tracing::warn!(%error, "a saved change was not indexed straight away; it stays queued");
     }

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::geo::cells::{Ring, outline};
 use crate::geo::neighbourhoods::Band;
 use crate::state::{AppState, Outlines};
-use crate::store::{StoreError, neighbourhoods};
+use crate::store::{StoreError, local_services, neighbourhoods};
 
 /// The longest name a neighbourhood may have.
 const NAME_LIMIT: usize = 80;
@@ -60,8 +60,11 @@ fn shape(hood: &NeighbourhoodView, polygons: Vec<Vec<Ring>>, current: bool) -> M
 }
 
 /// Every neighbourhood, the band they were built for, and their outlines.
-pub async fn all(state: &AppState) -> Result<(Vec<NeighbourhoodView>, Option<Band>, Vec<MapShape>), AppError> {
-    let (hoods, band) = db(state, |conn| Ok((neighbourhoods::all(conn)?, neighbourhoods::band(conn)?))).await?;
+pub async fn all(
+    state: &AppState,
+) -> Result<(Vec<NeighbourhoodView>, Option<Band>, Vec<MapShape>), AppError> {
+    let (hoods, band) =
+        db(state, |conn| Ok((neighbourhoods::all(conn)?, neighbourhoods::band(conn)?))).await?;
     let outlines = outlines(state).await?;
     let shapes =
         hoods.iter().map(|h| shape(h, outlines.get(&h.id).cloned().unwrap_or_default(), false)).collect();
@@ -82,11 +85,15 @@ pub struct NeighbourhoodPage {
 }
 
 /// A neighbourhood's page.
-pub async fn page(state: &AppState, user: Option<&StaffUser>, slug: String) -> Result<NeighbourhoodPage, AppError> {
+pub async fn page(
+    state: &AppState,
+    user: Option<&StaffUser>,
+    slug: String,
+) -> Result<NeighbourhoodPage, AppError> {
     let (hood, band, hoods, markers, (based_here, from_elsewhere)) = db(state, move |conn| {
         let hood = neighbourhoods::by_slug(conn, &slug)?;
-        let services = neighbourhoods::local_services(conn, &hood)?;
-        let markers = neighbourhoods::markers(conn, hood.id)?;
+        let services = local_services::local_services(conn, &hood)?;
+        let markers = local_services::markers(conn, hood.id)?;
         Ok((hood, neighbourhoods::band(conn)?, neighbourhoods::all(conn)?, markers, services))
     })
     .await?;
@@ -106,7 +113,11 @@ pub async fn page(state: &AppState, user: Option<&StaffUser>, slug: String) -> R
 
 /// The neighbourhood's outline, last so it is drawn on top, and those of the
 /// neighbourhoods near enough to give it context.
-fn shapes_around(hood: &NeighbourhoodView, hoods: &[NeighbourhoodView], outlines: &Outlines) -> Vec<MapShape> {
+fn shapes_around(
+    hood: &NeighbourhoodView,
+    hoods: &[NeighbourhoodView],
+    outlines: &Outlines,
+) -> Vec<MapShape> {
     let own = outlines.get(&hood.id).cloned().unwrap_or_default();
     let (south, north, west, east) = own
         .iter()

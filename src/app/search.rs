@@ -41,7 +41,12 @@ pub async fn locate(state: &AppState, request: &mut SearchRequest) -> Result<Opt
             return Err(not_found(message.unwrap_or_default()));
         };
         request.point = Some((found.latitude, found.longitude));
-        place = Some(Place { label: found.label.clone(), latitude: found.latitude, longitude: found.longitude, message });
+        place = Some(Place {
+            label: found.label.clone(),
+            latitude: found.latitude,
+            longitude: found.longitude,
+            message,
+        });
     }
     Ok(place)
 }

@@ -30,7 +30,11 @@ pub fn may_signpost(user: &StaffUser) -> Result<(), AppError> {
 }
 
 /// The contact `id`, if it is this person's (or they administer).
-pub async fn contact(state: &AppState, user: &StaffUser, id: SignpostContactId) -> Result<SignpostContact, AppError> {
+pub async fn contact(
+    state: &AppState,
+    user: &StaffUser,
+    id: SignpostContactId,
+) -> Result<SignpostContact, AppError> {
     may_signpost(user)?;
     let contact = db(state, move |conn| signposting::find(conn, id)).await?;
     require(contact.advisor == user.id || user.role == Role::Administrator)?;
@@ -114,13 +118,19 @@ pub async fn workspace(
     let contact = contact(state, user, id).await?;
     let mut errors = FieldErrors::default();
     let found = if asked.is_empty() { None } else { find_support(state, asked, &mut errors).await? };
-    let searched =
-        found.as_ref().filter(|_| contact.finished_at.is_none()).map(|found| (found.neighbourhood, found.needs.clone()));
+    let searched = found
+        .as_ref()
+        .filter(|_| contact.finished_at.is_none())
+        .map(|found| (found.neighbourhood, found.needs.clone()));
     let (contact, shortlist, neighbourhoods) = db(state, move |conn| {
         if let Some((hood, needs)) = searched {
             signposting::record_search(conn, id, hood, &needs)?;
         }
-        Ok((signposting::find(conn, id)?, signposting::shortlist(conn, id, Utc::now())?, neighbourhoods::all(conn)?))
+        Ok((
+            signposting::find(conn, id)?,
+            signposting::shortlist(conn, id, Utc::now())?,
+            neighbourhoods::all(conn)?,
+        ))
     })
     .await?;
     Ok(Workspace { contact, neighbourhoods, found, shortlist, errors })
@@ -128,7 +138,11 @@ pub async fn workspace(
 
 /// The needs to search: those ticked (checked against the taxonomy), then
 /// those the citizen's words name.
-fn needs_asked(state: &AppState, asked: &WorkspaceAsked, errors: &mut FieldErrors) -> (Vec<String>, Vec<String>) {
+fn needs_asked(
+    state: &AppState,
+    asked: &WorkspaceAsked,
+    errors: &mut FieldErrors,
+) -> (Vec<String>, Vec<String>) {
     let mut needs: Vec<String> = Vec::new();
     for slug in &asked.needs {
         if !state.taxonomy.is_need(slug) {
@@ -137,8 +151,10 @@ fn needs_asked(state: &AppState, asked: &WorkspaceAsked, errors: &mut FieldError
             needs.push(slug.clone());
         }
     }
-    let suggested: Vec<String> =
-        super::search::needs_named_in(state, &asked.words).into_iter().filter(|s| !needs.contains(s)).collect();
+    let suggested: Vec<String> = super::search::needs_named_in(state, &asked.words)
+        .into_iter()
+        .filter(|s| !needs.contains(s))
+        .collect();
     if !asked.words.trim().is_empty() && suggested.is_empty() && needs.is_empty() {
         errors.add("words", "No need was recognised in these words: tick the needs below instead");
     }
@@ -153,7 +169,11 @@ fn needs_asked(state: &AppState, asked: &WorkspaceAsked, errors: &mut FieldError
 /// the neighbourhood chosen. Its label and message, point and neighbourhood.
 type Whereabouts = (Option<(String, Option<String>)>, Option<(f64, f64)>, Option<NeighbourhoodId>);
 
-async fn whereabouts(state: &AppState, asked: &WorkspaceAsked, errors: &mut FieldErrors) -> Result<Whereabouts, AppError> {
+async fn whereabouts(
+    state: &AppState,
+    asked: &WorkspaceAsked,
+    errors: &mut FieldErrors,
+) -> Result<Whereabouts, AppError> {
     if !asked.postcode.trim().is_empty() {
         let parsed = match postcode::parse(&asked.postcode) {
             Ok(parsed) => parsed,
@@ -174,7 +194,11 @@ async fn whereabouts(state: &AppState, asked: &WorkspaceAsked, errors: &mut Fiel
         })
         .await?;
         return Ok(match located.place() {
-            Some(found) => (Some((found.label.clone(), located.message())), Some((found.latitude, found.longitude)), hood),
+            Some(found) => (
+                Some((found.label.clone(), located.message())),
+                Some((found.latitude, found.longitude)),
+                hood,
+            ),
             None => {
                 errors.add("postcode", located.message().unwrap_or_default());
                 (None, None, None)
@@ -186,7 +210,9 @@ async fn whereabouts(state: &AppState, asked: &WorkspaceAsked, errors: &mut Fiel
     }
     let slug = asked.neighbourhood.clone();
     match db(state, move |conn| neighbourhoods::by_slug(conn, &slug)).await {
-        Ok(hood) => Ok((Some((hood.name.clone(), None)), Some((hood.latitude, hood.longitude)), Some(hood.id))),
+        Ok(hood) => {
+            Ok((Some((hood.name.clone(), None)), Some((hood.latitude, hood.longitude)), Some(hood.id)))
+        }
         Err(AppError::NotFound) => {
             errors.add("neighbourhood", "Choose a neighbourhood from the list");
             Ok((None, None, None))
@@ -287,7 +313,11 @@ pub async fn change_shortlist(
             db(state, move |conn| signposting::note_on_shortlist(conn, id, service, &note)).await?;
             "noted"
         }
-        _ => return Err(AppError::BadRequest(String::from("Choose move up, move down, remove or save note."))),
+        _ => {
+            return Err(AppError::BadRequest(String::from(
+                "Choose move up, move down, remove or save note.",
+            )));
+        }
     })
 }
 
@@ -298,8 +328,10 @@ pub async fn shortlist(
     id: SignpostContactId,
 ) -> Result<(SignpostContact, Vec<ShortlistEntry>, Vec<SentMail>), AppError> {
     let contact = contact(state, user, id).await?;
-    let (entries, sent) =
-        db(state, move |conn| Ok((signposting::shortlist(conn, id, Utc::now())?, outbox::sent_for(conn, id)?))).await?;
+    let (entries, sent) = db(state, move |conn| {
+        Ok((signposting::shortlist(conn, id, Utc::now())?, outbox::sent_for(conn, id)?))
+    })
+    .await?;
     Ok((contact, entries, sent))
 }
 
@@ -341,7 +373,9 @@ pub async fn email_shortlist(
     if entries.is_empty() {
         errors.add("email", "Add at least one service to the shortlist before sending it");
     }
-    let Some(address) = address.filter(|_| errors.is_empty()) else { return Ok(Emailed::Refused(typed, errors)) };
+    let Some(address) = address.filter(|_| errors.is_empty()) else {
+        return Ok(Emailed::Refused(typed, errors));
+    };
     let (store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     let (key, follow_up) = (typed.key.clone(), typed.follow_up);
     let sent = tokio::task::spawn_blocking(move || {
@@ -390,6 +424,7 @@ pub async fn follow_up(state: &AppState, token: String) -> Result<Option<Outcome
 /// Records the citizen's answer to the follow-up `token` names.
 pub async fn answer_follow_up(state: &AppState, token: String, answer: Outcome) -> Result<(), AppError> {
     let found =
-        db(state, move |conn| signposting::answer_follow_up(conn, &token, answer, Utc::now().naive_utc())).await?;
+        db(state, move |conn| signposting::answer_follow_up(conn, &token, answer, Utc::now().naive_utc()))
+            .await?;
     if found { Ok(()) } else { Err(AppError::NotFound) }
 }

@@ -18,9 +18,9 @@ use super::{peak_memory_mb, percentile, read_response, resident_memory_mb, wait_
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
 use crate::domain::needs::{self, Taxonomy};
-use crate::search::SearchIndex;
 use crate::domain::schedule;
 use crate::domain::search::{Open, SearchRequest as SearchQuery};
+use crate::search::SearchIndex;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -175,8 +175,7 @@ fn build_index(
     )?;
 
     let _ = std::fs::remove_dir_all(folder);
-    let (index, _) =
-        SearchIndex::open(&folder.join("index")).map_err(std::io::Error::other)?;
+    let (index, _) = SearchIndex::open(&folder.join("index")).map_err(std::io::Error::other)?;
     let started = Instant::now();
     index.rebuild(&services, taxonomy, today).map_err(std::io::Error::other)?;
     let build = started.elapsed().as_secs_f64();

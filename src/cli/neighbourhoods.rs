@@ -142,7 +142,9 @@ fn export_neighbourhoods(conn: &mut crate::store::Conn) -> Result<(), CliError> 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // A reader that stops early (`| head`) is not an error.
     let _ = writeln!(out, "small_area,neighbourhood").and_then(|()| {
-        rows.iter().try_for_each(|(code, id)| writeln!(out, "{code},{}", id.map(|id| id.to_string()).unwrap_or_default()))
+        rows.iter().try_for_each(|(code, id)| {
+            writeln!(out, "{code},{}", id.map(|id| id.to_string()).unwrap_or_default())
+        })
     });
     Ok(())
 }

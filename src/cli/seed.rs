@@ -5,11 +5,11 @@ use clap::Subcommand;
 
 use super::CliError;
 use crate::config::Config;
+use crate::demo::seed::{self, Seeded};
 use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{hash_password, random_token};
 use crate::jobs::index_sync;
 use crate::state::{self, AppState, StartError};
-use crate::demo::seed::{self, Seeded};
 
 #[derive(Subcommand, Debug)]
 pub enum SeedCommand {

@@ -12,7 +12,7 @@ use crate::domain::ids::OrganisationId;
 use crate::domain::text;
 use crate::state;
 use crate::store::users::{Created, NewUser};
-use crate::store::{Store, users, organisations};
+use crate::store::{Store, organisations, users};
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {

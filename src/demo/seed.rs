@@ -14,7 +14,9 @@ use crate::geo::onspd::PostcodeRow;
 use crate::geo::postcode;
 use crate::store::signposting::{self, FinishedContact, NewSignpostContact};
 use crate::store::users::{self, NewUser};
-use crate::store::{self, Conn, StoreError, StoreResult, areas, locations, meta, neighbourhoods, organisations, services};
+use crate::store::{
+    self, Conn, StoreError, StoreResult, areas, locations, meta, neighbourhoods, organisations, services,
+};
 
 /// The demo's neighbourhoods hold 4,000 to 5,000 people, as DESIGN.md asks.
 const DEMO_BAND: Band = Band { min: 4_000, max: 5_000 };
@@ -81,10 +83,10 @@ pub fn seed_demo(
 /// its small area ended up in, recorded by the demo's advisor.
 fn seed_contacts(conn: &mut Conn, demo: &Demo) -> StoreResult<()> {
     let Some(advisor) = demo.users.iter().find(|u| u.role == Role::Advisor) else { return Ok(()) };
-    let hood_of: HashMap<String, Option<NeighbourhoodId>> = neighbourhoods::membership(conn)?.into_iter().collect();
+    let hood_of: HashMap<String, Option<NeighbourhoodId>> =
+        neighbourhoods::membership(conn)?.into_iter().collect();
     for contact in &demo.contacts {
-        let neighbourhood =
-            hood_of.get(&contact.small_area).copied().flatten();
+        let neighbourhood = hood_of.get(&contact.small_area).copied().flatten();
         signposting::record_finished(
             conn,
             &FinishedContact {

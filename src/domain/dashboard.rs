@@ -370,7 +370,10 @@ pub struct Period {
 impl Period {
     /// The period a query string asks for, checked, as of `today`: the first
     /// and last days, or the problems. The default is the 13 weeks up to today.
-    pub fn read(pairs: &[(String, String)], today: NaiveDate) -> (Period, Result<(NaiveDate, NaiveDate), FieldErrors>) {
+    pub fn read(
+        pairs: &[(String, String)],
+        today: NaiveDate,
+    ) -> (Period, Result<(NaiveDate, NaiveDate), FieldErrors>) {
         let asked = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
         let default_from = week_start(today) - Duration::weeks(12);
         let period = Period {

@@ -159,7 +159,10 @@ impl SearchRequest {
             }
             "need" => {
                 if taxonomy.by_slug(value).is_none() {
-                    return Err(problem("need", "need must be a need's slug from the taxonomy, like loneliness"));
+                    return Err(problem(
+                        "need",
+                        "need must be a need's slug from the taxonomy, like loneliness",
+                    ));
                 }
                 if !self.needs.iter().any(|n| n == value) {
                     self.needs.push(value.to_string());
@@ -198,10 +201,9 @@ impl SearchRequest {
                 self.age = Some(years);
             }
             "language" if !value.trim().is_empty() => {
-                self.language = Some(
-                    language(value)
-                        .ok_or_else(|| problem("language", "language must be the name of a language, like Urdu"))?,
-                );
+                self.language = Some(language(value).ok_or_else(|| {
+                    problem("language", "language must be the name of a language, like Urdu")
+                })?);
             }
             "delivery" => {
                 self.delivery = Some(DeliveryMode::from_code(value).ok_or_else(|| {
@@ -298,7 +300,10 @@ impl Asked {
 
     /// Whether anything was asked at all.
     pub fn is_empty(&self) -> bool {
-        self.q.trim().is_empty() && self.postcode.trim().is_empty() && self.lat.is_empty() && self.needs.is_empty()
+        self.q.trim().is_empty()
+            && self.postcode.trim().is_empty()
+            && self.lat.is_empty()
+            && self.needs.is_empty()
     }
 
     /// Whether any filter is set.

@@ -207,20 +207,26 @@ impl WorkspaceAsked {
         if text.is_empty() {
             return Ok(None);
         }
-        search::age(text).map(Some).ok_or_else(|| String::from("Enter the age as a whole number of years, like 78"))
+        search::age(text)
+            .map(Some)
+            .ok_or_else(|| String::from("Enter the age as a whole number of years, like 78"))
     }
 
     pub fn language(&self) -> Result<Option<String>, String> {
         if self.language.trim().is_empty() {
             return Ok(None);
         }
-        search::language(&self.language).map(Some).ok_or_else(|| String::from("Enter the name of a language, like Urdu"))
+        search::language(&self.language)
+            .map(Some)
+            .ok_or_else(|| String::from("Enter the name of a language, like Urdu"))
     }
 
     pub fn days(&self) -> Result<Vec<Weekday>, String> {
         self.days
             .iter()
-            .map(|code| schedule::day_from_code(code).ok_or_else(|| String::from("Choose days from the list")))
+            .map(|code| {
+                schedule::day_from_code(code).ok_or_else(|| String::from("Choose days from the list"))
+            })
             .collect()
     }
 

@@ -58,7 +58,8 @@ impl Runner {
     /// Takes one step of the job `name` now, on this thread. `Err` when the
     /// step failed, or there is no such job.
     pub fn run_once(&mut self, name: &str) -> Result<(), String> {
-        let job = self.jobs.iter_mut().find(|job| job.name == name).ok_or_else(|| format!("no job {name}"))?;
+        let job =
+            self.jobs.iter_mut().find(|job| job.name == name).ok_or_else(|| format!("no job {name}"))?;
         (job.step)()
     }
 

@@ -3,9 +3,9 @@
 use maud::{Markup, html};
 
 use super::search::question;
-use crate::domain::search::Asked;
 use super::{Frame, layout};
 use crate::domain::needs::Need;
+use crate::domain::search::Asked;
 
 pub fn page(frame: &Frame, needs: &[Need], borough: &str) -> Markup {
     layout(

@@ -11,10 +11,10 @@ use super::{Frame, layout};
 use crate::domain::directory::{CostKind, DeliveryMode};
 use crate::domain::ids::ServiceId;
 use crate::domain::needs::Need;
-use crate::domain::views::ResultDetails;
 use crate::domain::schedule;
 use crate::domain::search::{Asked, Group, Hit};
 use crate::domain::text::FieldProblem;
+use crate::domain::views::ResultDetails;
 
 /// The needs offered as choices on the question page, by slug.
 const TOP_NEEDS: [&str; 8] = [

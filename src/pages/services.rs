@@ -307,8 +307,11 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
         .filter(|s| s.freq == Some(schedule::Frequency::Weekly) && s.interval <= 1)
         .filter_map(|s| Some((s, s.opens_at?, s.closes_at?)))
         .map(|(s, opens, closes)| {
-            let days: Vec<String> =
-                s.byday.iter().map(|d| format!("https://schema.org/{}", schedule::day_name(d.weekday))).collect();
+            let days: Vec<String> = s
+                .byday
+                .iter()
+                .map(|d| format!("https://schema.org/{}", schedule::day_name(d.weekday)))
+                .collect();
             json!({
                 "@type": "OpeningHoursSpecification",
                 "dayOfWeek": days,
@@ -341,4 +344,3 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
     }
     super::json_ld::script(&service)
 }
-

@@ -5,9 +5,9 @@
 use maud::{DOCTYPE, Markup, html};
 
 use super::{Choices, Frame, Input, csrf_field, error_summary, layout, moment, select};
-use crate::domain::ids::ServiceId;
 use crate::domain::needs::Need;
 use crate::domain::schedule;
+use crate::domain::search::{Group, Hit};
 use crate::domain::signposting::{
     Channel, Found, Returning, SHORT_TEXT_LIMIT, SendForm, SentMail, ShortlistEntry, SignpostContact,
     WorkspaceAsked, short_text,
@@ -134,14 +134,6 @@ fn statutory_route(team: &str, phone: Option<&str>) -> Markup {
 pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
     let contact = w.contact;
     let path = format!("/signpost/contacts/{}", contact.id);
-    let ticked: Vec<String> = match w.found {
-        Some(found) => found.needs.clone(),
-        None => w.asked.needs.clone(),
-    };
-    let hoods: Vec<(String, String)> =
-        w.neighbourhoods.iter().map(|n| (n.slug.clone(), n.name.clone())).collect();
-    let on_shortlist = |id: &ServiceId| w.shortlist.iter().any(|e| e.id == *id);
-    let back = w.asked.query_string();
     layout(
         frame,
         "Signposting workspace",
@@ -160,125 +152,193 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
                     @if w.found.is_some() {
                         p { a href="#results-title" { "Skip to the support found" } }
                     }
-                    form method="get" action=(path) class="panel" {
-                        h2 { "Where and what" }
-                        (Input { hint: Some("Only used for this search; it is not kept."), short: true, autocomplete: Some("off"), ..Input::new("postcode", "Their postcode", &w.asked.postcode) }.render(w.errors))
-                        (select("neighbourhood", "Or their neighbourhood", &hoods, &w.asked.neighbourhood, w.errors))
-                        (super::textarea("words", "What they said, in their words", Some("Needs are suggested from the words, like \"my husband has dementia and I can't cope\"."), &w.asked.words, w.errors))
-                        @let groups: Vec<&Need> = w.needs.iter().filter(|n| n.parent.is_none()).collect();
-                        div class=(if w.errors.get("need").is_some() { "form-group form-group-error" } else { "form-group" }) {
-                            fieldset {
-                                legend { "Needs" }
-                                @if let Some(message) = w.errors.get("need") {
-                                    span class="field-error" id="need-error" { span class="visually-hidden" { "Error: " } (message) }
-                                }
-                                div class="need-groups" {
-                                    @for (g, group) in groups.iter().enumerate() {
-                                        fieldset class="need-group" {
-                                            legend { (group.label) }
-                                            @for (n, need) in w.needs.iter().filter(|n| n.parent == Some(group.id)).enumerate() {
-                                                @let id = if g == 0 && n == 0 { String::from("need") } else { format!("need-{}", need.slug) };
-                                                div class="choice" {
-                                                    input type="checkbox" id=(id) name="need" value=(need.slug) checked[ticked.contains(&need.slug)];
-                                                    label for=(id) {
-                                                        (need.label)
-                                                        @if w.found.is_some_and(|f| f.suggested.contains(&need.slug)) { " (suggested from their words)" }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        details class="constraints" open[!w.asked.age.is_empty() || !w.asked.language.is_empty() || w.asked.free || w.asked.step_free || !w.asked.days.is_empty() || w.asked.phone_only] {
-                            summary { "Constraints (age, language, access, cost, days, phone only)" }
-                            (Input { short: true, kind: "number", ..Input::new("age", "Age", &w.asked.age) }.render(w.errors))
-                            (Input { short: true, ..Input::new("language", "Language they prefer", &w.asked.language) }.render(w.errors))
-                            (Choices {
-                                name: "day",
-                                legend: "Days they can attend",
-                                hint: None,
-                                options: schedule::WEEK.iter().map(|&d| (schedule::day_code(d).to_string(), schedule::day_name(d).to_string())).collect(),
-                                chosen: w.asked.days.clone(),
-                                multiple: true,
-                                inline: true,
-                            }.render(w.errors))
-            (checkboxes("Access, cost and how", &[("free", "Free only", w.asked.free), ("step_free", "Step-free access", w.asked.step_free), ("phone_only", "By phone only", w.asked.phone_only)]))
-                        }
-                        button type="submit" { "Find support" }
-                    }
+                    (where_and_what(w, &path))
                     @if let Some(found) = w.found {
-                        section aria-labelledby="results-title" {
-                            h2 id="results-title" {
-                                "Support"
-                                @if let Some((label, _)) = &found.place { " near " (label) }
-                            }
-                            @if let Some((_, Some(message))) = &found.place { p class="notice" { (message) } }
-                            @for group in &found.groups {
-                                section class="need-results" id={ "need-" (group.need) } aria-labelledby={ "need-" (group.need) "-title" } {
-                                    h3 id={ "need-" (group.need) "-title" } { (group.label) " (" (group.total) " found)" }
-                                    @if group.results.is_empty() {
-                                        p { "Nothing suitable found: this need will be recorded as unmet unless something else on the shortlist meets it." }
-                                    }
-                                    ol class="results" {
-                                        @for hit in &group.results {
-                                            li class="result" {
-                                                h4 { a href=(hit.url) { (hit.name) } }
-                                                p class="organisation" { (hit.organisation) }
-                                                ul class="facts" {
-                                                    @if let Some(metres) = hit.distance_m { li { (super::search::away(metres)) } }
-                                                    @if let Some(next) = &hit.next_session { li { "Next: " (next) } }
-                                                }
-                                                @if !hit.why.is_empty() { p class="why" { "Why: " (hit.why.join("; ")) } }
-                                                @if on_shortlist(&hit.id) {
-                                                    p class="on-shortlist" { "On the shortlist" }
-                                                } @else if contact.finished_at.is_none() {
-                                                    form method="post" action={ (path) "/shortlist" } {
-                                                        (csrf_field(frame))
-                                                        input type="hidden" name="service" value=(hit.id);
-                                                        input type="hidden" name="back" value=(back);
-                                                        input type="hidden" name="at" value=(group.need);
-                                                        button type="submit" class="button-secondary" { "Add " span class="visually-hidden" { (hit.name) " " } "to the shortlist" }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                        (support_found(frame, w, found, &path))
                     }
                 }
-                aside class="shortlist-summary" aria-labelledby="shortlist-summary-title" {
-                    h2 id="shortlist-summary-title" { "Shortlist (" (w.shortlist.len()) ")" }
-                    @if w.shortlist.is_empty() {
-                        p { "Nothing yet. Add services from the results." }
-                    } @else {
-                        ol { @for entry in w.shortlist { li { (entry.name) @if !entry.running { " (no longer running)" } } } }
-                    }
-                    p { a href={ (path) "/shortlist" } { "Shortlist and send" } }
-                    @if let Some((_, name)) = &contact.neighbourhood {
-                        p { "Neighbourhood: " (name) }
-                    }
-                    @if !contact.needs.is_empty() {
-                        h3 { "Needs asked" }
-                        ul {
-                            @for (slug, unmet) in &contact.needs {
-                                li { (label_of(w.needs, slug)) ": " @if *unmet { "nothing shortlisted yet" } @else { "met" } }
+                (shortlist_summary(frame, w, &path))
+            }
+        },
+    )
+}
+
+/// The workspace's search form: where, what they said, the needs, the constraints.
+fn where_and_what(w: &Workspace<'_>, path: &str) -> Markup {
+    let hoods: Vec<(String, String)> =
+        w.neighbourhoods.iter().map(|n| (n.slug.clone(), n.name.clone())).collect();
+    html! {
+        form method="get" action=(path) class="panel" {
+            h2 { "Where and what" }
+            (Input { hint: Some("Only used for this search; it is not kept."), short: true, autocomplete: Some("off"), ..Input::new("postcode", "Their postcode", &w.asked.postcode) }.render(w.errors))
+            (select("neighbourhood", "Or their neighbourhood", &hoods, &w.asked.neighbourhood, w.errors))
+            (super::textarea("words", "What they said, in their words", Some("Needs are suggested from the words, like \"my husband has dementia and I can't cope\"."), &w.asked.words, w.errors))
+            (need_choices(w))
+            (constraints(w.asked, w.errors))
+            button type="submit" { "Find support" }
+        }
+    }
+}
+
+/// The needs to tick, under their groups, marking those suggested from the words.
+fn need_choices(w: &Workspace<'_>) -> Markup {
+    // After a search, the needs its words suggested are ticked too.
+    let ticked: Vec<String> = match w.found {
+        Some(found) => found.needs.clone(),
+        None => w.asked.needs.clone(),
+    };
+    html! {
+        @let groups: Vec<&Need> = w.needs.iter().filter(|n| n.parent.is_none()).collect();
+        div class=(if w.errors.get("need").is_some() { "form-group form-group-error" } else { "form-group" }) {
+            fieldset {
+                legend { "Needs" }
+                @if let Some(message) = w.errors.get("need") {
+                    span class="field-error" id="need-error" { span class="visually-hidden" { "Error: " } (message) }
+                }
+                div class="need-groups" {
+                    @for (g, group) in groups.iter().enumerate() {
+                        fieldset class="need-group" {
+                            legend { (group.label) }
+                            @for (n, need) in w.needs.iter().filter(|n| n.parent == Some(group.id)).enumerate() {
+                                @let id = if g == 0 && n == 0 { String::from("need") } else { format!("need-{}", need.slug) };
+                                div class="choice" {
+                                    input type="checkbox" id=(id) name="need" value=(need.slug) checked[ticked.contains(&need.slug)];
+                                    label for=(id) {
+                                        (need.label)
+                                        @if w.found.is_some_and(|f| f.suggested.contains(&need.slug)) { " (suggested from their words)" }
+                                    }
+                                }
                             }
-                        }
-                    }
-                    @if !contact.escalated && contact.finished_at.is_none() {
-                        form method="post" action={ (path) "/risk" } {
-                            (csrf_field(frame))
-                            button type="submit" class="button-secondary" { "Immediate risk has come to light" }
                         }
                     }
                 }
             }
-        },
-    )
+        }
+    }
+}
+
+/// The constraints, folded away unless one of them is set.
+fn constraints(asked: &WorkspaceAsked, errors: &FieldErrors) -> Markup {
+    html! {
+        details class="constraints" open[!asked.age.is_empty() || !asked.language.is_empty() || asked.free || asked.step_free || !asked.days.is_empty() || asked.phone_only] {
+            summary { "Constraints (age, language, access, cost, days, phone only)" }
+            (Input { short: true, kind: "number", ..Input::new("age", "Age", &asked.age) }.render(errors))
+            (Input { short: true, ..Input::new("language", "Language they prefer", &asked.language) }.render(errors))
+            (Choices {
+                name: "day",
+                legend: "Days they can attend",
+                hint: None,
+                options: schedule::WEEK.iter().map(|&d| (schedule::day_code(d).to_string(), schedule::day_name(d).to_string())).collect(),
+                chosen: asked.days.clone(),
+                multiple: true,
+                inline: true,
+            }.render(errors))
+            (checkboxes("Access, cost and how", &[("free", "Free only", asked.free), ("step_free", "Step-free access", asked.step_free), ("phone_only", "By phone only", asked.phone_only)]))
+        }
+    }
+}
+
+/// The support found, grouped by need.
+fn support_found(frame: &Frame, w: &Workspace<'_>, found: &Found, path: &str) -> Markup {
+    // Adding a service to the shortlist comes back to this same search.
+    let back = w.asked.query_string();
+    html! {
+        section aria-labelledby="results-title" {
+            h2 id="results-title" {
+                "Support"
+                @if let Some((label, _)) = &found.place { " near " (label) }
+            }
+            @if let Some((_, Some(message))) = &found.place { p class="notice" { (message) } }
+            @for group in &found.groups {
+                (need_results(frame, w, group, path, &back))
+            }
+        }
+    }
+}
+
+/// One need's results.
+fn need_results(frame: &Frame, w: &Workspace<'_>, group: &Group, path: &str, back: &str) -> Markup {
+    html! {
+        section class="need-results" id={ "need-" (group.need) } aria-labelledby={ "need-" (group.need) "-title" } {
+            h3 id={ "need-" (group.need) "-title" } { (group.label) " (" (group.total) " found)" }
+            @if group.results.is_empty() {
+                p { "Nothing suitable found: this need will be recorded as unmet unless something else on the shortlist meets it." }
+            }
+            ol class="results" {
+                @for hit in &group.results {
+                    li class="result" {
+                        h4 { a href=(hit.url) { (hit.name) } }
+                        p class="organisation" { (hit.organisation) }
+                        ul class="facts" {
+                            @if let Some(metres) = hit.distance_m { li { (super::search::away(metres)) } }
+                            @if let Some(next) = &hit.next_session { li { "Next: " (next) } }
+                        }
+                        @if !hit.why.is_empty() { p class="why" { "Why: " (hit.why.join("; ")) } }
+                        (add_to_shortlist(frame, w, &group.need, hit, path, back))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A result already on the shortlist says so; otherwise, while the contact is
+/// open, a button adds it and comes back to the same search at the same need.
+fn add_to_shortlist(
+    frame: &Frame,
+    w: &Workspace<'_>,
+    need: &str,
+    hit: &Hit,
+    path: &str,
+    back: &str,
+) -> Markup {
+    html! {
+        @if w.shortlist.iter().any(|e| e.id == hit.id) {
+            p class="on-shortlist" { "On the shortlist" }
+        } @else if w.contact.finished_at.is_none() {
+            form method="post" action={ (path) "/shortlist" } {
+                (csrf_field(frame))
+                input type="hidden" name="service" value=(hit.id);
+                input type="hidden" name="back" value=(back);
+                input type="hidden" name="at" value=(need);
+                button type="submit" class="button-secondary" { "Add " span class="visually-hidden" { (hit.name) " " } "to the shortlist" }
+            }
+        }
+    }
+}
+
+/// Beside the results: the shortlist so far, the needs asked and whether each
+/// is met, and the way to escalate.
+fn shortlist_summary(frame: &Frame, w: &Workspace<'_>, path: &str) -> Markup {
+    let contact = w.contact;
+    html! {
+        aside class="shortlist-summary" aria-labelledby="shortlist-summary-title" {
+            h2 id="shortlist-summary-title" { "Shortlist (" (w.shortlist.len()) ")" }
+            @if w.shortlist.is_empty() {
+                p { "Nothing yet. Add services from the results." }
+            } @else {
+                ol { @for entry in w.shortlist { li { (entry.name) @if !entry.running { " (no longer running)" } } } }
+            }
+            p { a href={ (path) "/shortlist" } { "Shortlist and send" } }
+            @if let Some((_, name)) = &contact.neighbourhood {
+                p { "Neighbourhood: " (name) }
+            }
+            @if !contact.needs.is_empty() {
+                h3 { "Needs asked" }
+                ul {
+                    @for (slug, unmet) in &contact.needs {
+                        li { (label_of(w.needs, slug)) ": " @if *unmet { "nothing shortlisted yet" } @else { "met" } }
+                    }
+                }
+            }
+            @if !contact.escalated && contact.finished_at.is_none() {
+                form method="post" action={ (path) "/risk" } {
+                    (csrf_field(frame))
+                    button type="submit" class="button-secondary" { "Immediate risk has come to light" }
+                }
+            }
+        }
+    }
 }
 
 /// Independent yes/no checkboxes under one legend, each its own field.
@@ -331,8 +391,6 @@ pub fn shortlist(frame: &Frame, s: &ShortlistPage<'_>) -> Markup {
     let contact = s.contact;
     let path = format!("/signpost/contacts/{}", contact.id);
     let open = contact.finished_at.is_none();
-    let text = short_text(&s.entries.iter().take(3).cloned().collect::<Vec<_>>(), s.public_url);
-    let whole_text = short_text(s.entries, s.public_url);
     layout(
         frame,
         "Shortlist",
@@ -347,103 +405,18 @@ pub fn shortlist(frame: &Frame, s: &ShortlistPage<'_>) -> Markup {
                 div class="notice" role="status" { p { (notice) } }
             }
             (error_summary(s.errors))
-            section id="shortlist" aria-labelledby="shortlist-title" {
-                h2 id="shortlist-title" { "Services (" (s.entries.len()) ")" }
-                @if s.entries.is_empty() {
-                    p { "Nothing on the shortlist yet. " a href=(path) { "Find support in the workspace" } "." }
-                }
-                ol class="shortlist" {
-                    @for (n, entry) in s.entries.iter().enumerate() {
-                        li class="shortlist-entry" {
-                            h3 { a href={ "/services/" (entry.id) } { (entry.name) } }
-                            p class="organisation" { (entry.organisation) }
-                            @if !entry.running { p class="warning" { strong { "No longer running." } " It will still be sent, marked as such." } }
-                            p { (entry.summary) }
-                            dl class="facts-list" {
-                                @if let Some(when) = &entry.when { dt { "When" } dd { (when) } }
-                                @if let Some(address) = &entry.address { dt { "Where" } dd { (address) } }
-                                @if let Some(phone) = &entry.phone { dt { "Phone" } dd { (phone) } }
-                            }
-                            @if open {
-                                @let action = format!("{path}/shortlist/{}", entry.id);
-                                div class="shortlist-actions" {
-                                    @if n > 0 {
-                                        form method="post" action=(action) { (csrf_field(frame)) input type="hidden" name="action" value="up"; button type="submit" class="button-secondary" { "Move up" span class="visually-hidden" { ": " (entry.name) } } }
-                                    }
-                                    @if n + 1 < s.entries.len() {
-                                        form method="post" action=(action) { (csrf_field(frame)) input type="hidden" name="action" value="down"; button type="submit" class="button-secondary" { "Move down" span class="visually-hidden" { ": " (entry.name) } } }
-                                    }
-                                    form method="post" action=(action) { (csrf_field(frame)) input type="hidden" name="action" value="remove"; button type="submit" class="button-secondary" { "Remove" span class="visually-hidden" { ": " (entry.name) } } }
-                                }
-                                form method="post" action=(action) class="note-form" {
-                                    (csrf_field(frame))
-                                    input type="hidden" name="action" value="note";
-                                    @let id = format!("note-{}", entry.id);
-                                    label for=(id) { "Note for the citizen" span class="visually-hidden" { " about " (entry.name) } }
-                                    textarea id=(id) name="note" rows="2" { (entry.note) }
-                                    button type="submit" class="button-secondary" { "Save note" span class="visually-hidden" { ": " (entry.name) } }
-                                }
-                            } @else if !entry.note.is_empty() {
-                                p { "Note: " (entry.note) }
-                            }
-                        }
-                    }
-                }
-            }
+            (shortlist_entries(frame, s.entries, &path, open))
             @if !s.entries.is_empty() {
                 section aria-labelledby="send-title" {
                     h2 id="send-title" { "Send it" }
-                    form method="post" action={ (path) "/email" } class="panel" novalidate {
-                        h3 { "By email" }
-                        (csrf_field(frame))
-                        input type="hidden" name="key" value=(s.form.key);
-                        (Input { kind: "email", autocomplete: Some("off"), hint: Some("Used to send this email, then forgotten, unless they agree to a follow-up."), ..Input::new("email", "Their email address", &s.form.email) }.render(s.errors))
-                        div class="choice" {
-                            input type="checkbox" id="follow_up" name="follow_up" value="yes" checked[s.form.follow_up];
-                            label for="follow_up" { "They agreed to one follow-up email in " (s.follow_up_days) " days asking whether they got help" }
-                        }
-                        button type="submit" { "Send the email" }
-                    }
+                    (send_by_email(frame, s, &path))
                     h3 { "On paper" }
                     p { a href={ (path) "/print" } { "Print view of the shortlist" } " (one page, large type)" }
-                    h3 { "Read out or text" }
-                    @let count = text.chars().count();
-                    div class="form-group" {
-                        label for="short-text" {
-                            "Short text" @if s.entries.len() > 3 { " for the first three services" }
-                            " (" (count) " characters; a text message of up to four parts holds " (SHORT_TEXT_LIMIT) ")"
-                        }
-                        textarea id="short-text" rows="6" readonly { (text) }
-                    }
-                    @if s.entries.len() > 3 {
-                        p { "All " (s.entries.len()) " services come to " (whole_text.chars().count()) " characters." }
-                    }
+                    (read_out_or_text(s.entries, s.public_url))
                 }
             }
             @if !s.sent.is_empty() {
-                section aria-labelledby="sent-title" {
-                    h2 id="sent-title" { "Emails for this contact" }
-                    ul {
-                        @for mail in s.sent {
-                            li {
-                                (if mail.kind == "follow_up" { "Follow-up" } else { "Shortlist" }) ", queued " (moment(mail.queued_at)) ": "
-                                @match (mail.delivered_at, mail.gave_up_at) {
-                                    (Some(at), _) => { "delivered " (moment(at)) "." }
-                                    (None, Some(at)) => {
-                                        "not delivered; given up " (moment(at))
-                                        @if let Some(error) = &mail.last_error { " (" (error) ")" }
-                                        ". The address has been deleted: check it with the citizen and send again, or print the shortlist."
-                                    }
-                                    (None, None) => {
-                                        "waiting to be sent (tried " (mail.attempts) " times"
-                                        @if let Some(error) = &mail.last_error { "; last: " (error) }
-                                        "). It is tried again automatically."
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                (sent_report(s.sent))
             }
             @if open {
                 form method="post" action={ (path) "/finish" } {
@@ -453,6 +426,131 @@ pub fn shortlist(frame: &Frame, s: &ShortlistPage<'_>) -> Markup {
             }
         },
     )
+}
+
+/// The services on the shortlist, in the order they will be sent; while the
+/// contact is open, each can be moved, removed or given a note.
+fn shortlist_entries(frame: &Frame, entries: &[ShortlistEntry], path: &str, open: bool) -> Markup {
+    html! {
+        section id="shortlist" aria-labelledby="shortlist-title" {
+            h2 id="shortlist-title" { "Services (" (entries.len()) ")" }
+            @if entries.is_empty() {
+                p { "Nothing on the shortlist yet. " a href=(path) { "Find support in the workspace" } "." }
+            }
+            ol class="shortlist" {
+                @for (n, entry) in entries.iter().enumerate() {
+                    li class="shortlist-entry" {
+                        h3 { a href={ "/services/" (entry.id) } { (entry.name) } }
+                        p class="organisation" { (entry.organisation) }
+                        @if !entry.running { p class="warning" { strong { "No longer running." } " It will still be sent, marked as such." } }
+                        p { (entry.summary) }
+                        dl class="facts-list" {
+                            @if let Some(when) = &entry.when { dt { "When" } dd { (when) } }
+                            @if let Some(address) = &entry.address { dt { "Where" } dd { (address) } }
+                            @if let Some(phone) = &entry.phone { dt { "Phone" } dd { (phone) } }
+                        }
+                        @if open {
+                            (entry_forms(frame, entry, n, entries.len(), path))
+                        } @else if !entry.note.is_empty() {
+                            p { "Note: " (entry.note) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The move up, move down and remove buttons and the note form of the `n`th
+/// of `count` entries.
+fn entry_forms(frame: &Frame, entry: &ShortlistEntry, n: usize, count: usize, path: &str) -> Markup {
+    html! {
+        @let action = format!("{path}/shortlist/{}", entry.id);
+        div class="shortlist-actions" {
+            @if n > 0 {
+                form method="post" action=(action) { (csrf_field(frame)) input type="hidden" name="action" value="up"; button type="submit" class="button-secondary" { "Move up" span class="visually-hidden" { ": " (entry.name) } } }
+            }
+            @if n + 1 < count {
+                form method="post" action=(action) { (csrf_field(frame)) input type="hidden" name="action" value="down"; button type="submit" class="button-secondary" { "Move down" span class="visually-hidden" { ": " (entry.name) } } }
+            }
+            form method="post" action=(action) { (csrf_field(frame)) input type="hidden" name="action" value="remove"; button type="submit" class="button-secondary" { "Remove" span class="visually-hidden" { ": " (entry.name) } } }
+        }
+        form method="post" action=(action) class="note-form" {
+            (csrf_field(frame))
+            input type="hidden" name="action" value="note";
+            @let id = format!("note-{}", entry.id);
+            label for=(id) { "Note for the citizen" span class="visually-hidden" { " about " (entry.name) } }
+            textarea id=(id) name="note" rows="2" { (entry.note) }
+            button type="submit" class="button-secondary" { "Save note" span class="visually-hidden" { ": " (entry.name) } }
+        }
+    }
+}
+
+/// The form that sends the shortlist by email.
+fn send_by_email(frame: &Frame, s: &ShortlistPage<'_>, path: &str) -> Markup {
+    html! {
+        form method="post" action={ (path) "/email" } class="panel" novalidate {
+            h3 { "By email" }
+            (csrf_field(frame))
+            input type="hidden" name="key" value=(s.form.key);
+            (Input { kind: "email", autocomplete: Some("off"), hint: Some("Used to send this email, then forgotten, unless they agree to a follow-up."), ..Input::new("email", "Their email address", &s.form.email) }.render(s.errors))
+            div class="choice" {
+                input type="checkbox" id="follow_up" name="follow_up" value="yes" checked[s.form.follow_up];
+                label for="follow_up" { "They agreed to one follow-up email in " (s.follow_up_days) " days asking whether they got help" }
+            }
+            button type="submit" { "Send the email" }
+        }
+    }
+}
+
+/// The shortlist as a short text, to read out or send as a text message.
+fn read_out_or_text(entries: &[ShortlistEntry], public_url: &str) -> Markup {
+    // A text message of up to four parts has room for three services.
+    let text = short_text(&entries.iter().take(3).cloned().collect::<Vec<_>>(), public_url);
+    let whole_text = short_text(entries, public_url);
+    html! {
+        h3 { "Read out or text" }
+        @let count = text.chars().count();
+        div class="form-group" {
+            label for="short-text" {
+                "Short text" @if entries.len() > 3 { " for the first three services" }
+                " (" (count) " characters; a text message of up to four parts holds " (SHORT_TEXT_LIMIT) ")"
+            }
+            textarea id="short-text" rows="6" readonly { (text) }
+        }
+        @if entries.len() > 3 {
+            p { "All " (entries.len()) " services come to " (whole_text.chars().count()) " characters." }
+        }
+    }
+}
+
+/// The emails sent for this contact, and what became of each.
+fn sent_report(sent: &[SentMail]) -> Markup {
+    html! {
+        section aria-labelledby="sent-title" {
+            h2 id="sent-title" { "Emails for this contact" }
+            ul {
+                @for mail in sent {
+                    li {
+                        (if mail.kind == "follow_up" { "Follow-up" } else { "Shortlist" }) ", queued " (moment(mail.queued_at)) ": "
+                        @match (mail.delivered_at, mail.gave_up_at) {
+                            (Some(at), _) => { "delivered " (moment(at)) "." }
+                            (None, Some(at)) => {
+                                "not delivered; given up " (moment(at))
+                                @if let Some(error) = &mail.last_error { " (" (error) ")" }
+                                ". The address has been deleted: check it with the citizen and send again, or print the shortlist."
+                            }
+                            (None, None) => {
+                                "waiting to be sent (tried " (mail.attempts) " times"
+                                @if let Some(error) = &mail.last_error { "; last: " (error) }
+                                "). It is tried again automatically."
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `/signpost/contacts/{id}/print`: the shortlist for the citizen to take

@@ -6,14 +6,18 @@
 //! reloaded after each commit.
 
 mod any_term;
+mod collector;
+mod document;
+
+pub(crate) use document::{Facts, unpack_point};
+use document::{minute_number, unpack_session};
 pub mod query;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Europe::London;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
@@ -28,12 +32,11 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
+use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::needs::Taxonomy;
-use crate::domain::schedule::{self, Session};
+use crate::domain::schedule::Session;
 use crate::domain::views::SearchableService;
-use crate::geo::cells;
 
 /// The analyser for English text: words, lower case, stemmed ("clubs" finds "club").
 const ENGLISH: &str = "en_stem";
@@ -272,86 +275,6 @@ pub struct SearchIndex {
     built_for: Mutex<Option<BuiltFor>>,
 }
 
-/// 2020-01-01 00:00 UTC, from when stored times are counted in minutes.
-fn minute_epoch() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default()
-}
-
-/// Minutes since `minute_epoch`.
-pub(crate) fn minute_number(time: NaiveDateTime) -> u64 {
-    u64::try_from((time - minute_epoch()).num_minutes()).unwrap_or(0)
-}
-
-/// A session packed into one number: its start and end as minute numbers.
-pub(crate) fn pack_session(session: &Session) -> u64 {
-    minute_number(session.starts.naive_utc()) << 32 | minute_number(session.ends.naive_utc())
-}
-
-fn unpack_session(packed: u64) -> Session {
-    let at =
-        |minutes: u64| (minute_epoch() + Duration::minutes(minutes as i64)).and_utc().with_timezone(&London);
-    Session { starts: at(packed >> 32), ends: at(packed & 0xFFFF_FFFF) }
-}
-
-/// A point packed into one number: latitude and longitude to five decimal
-/// places (about a metre).
-pub(crate) fn pack_point(latitude: f64, longitude: f64) -> u64 {
-    let lat = ((latitude + 90.0) * 100_000.0).round() as u64;
-    let lon = ((longitude + 180.0) * 100_000.0).round() as u64;
-    (lat << 32) | lon
-}
-
-pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
-    let lat = (packed >> 32) as f64 / 100_000.0 - 90.0;
-    let lon = (packed & 0xFFFF_FFFF) as f64 / 100_000.0 - 180.0;
-    (lat, lon)
-}
-
-
-/// What ranking and facet counts read for every match, packed into one fast
-/// field so that each match costs one read. From the lowest bit: whether it
-/// reaches everyone, whether it is free, whether it was checked within
-/// `FRESH_DAYS` of the day the index was built for, its delivery modes (a bit
-/// each, in `DeliveryMode::ALL` order). The needs it helps with are a
-/// column of their own (`need_ords`), so the taxonomy may be any size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Facts(pub u64);
-
-impl Facts {
-    const EVERYWHERE: u64 = 1;
-    const FREE: u64 = 1 << 1;
-    const FRESH: u64 = 1 << 2;
-    const DELIVERY_SHIFT: usize = 3;
-
-    pub fn pack(everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
-        let modes = delivery
-            .iter()
-            .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
-        let flag = |on: bool, bit: u64| if on { bit } else { 0 };
-        flag(everywhere, Self::EVERYWHERE)
-            | flag(free, Self::FREE)
-            | flag(fresh, Self::FRESH)
-            | modes << Self::DELIVERY_SHIFT
-    }
-
-    pub fn everywhere(self) -> bool {
-        self.0 & Self::EVERYWHERE != 0
-    }
-
-    pub fn free(self) -> bool {
-        self.0 & Self::FREE != 0
-    }
-
-    pub fn fresh(self) -> bool {
-        self.0 & Self::FRESH != 0
-    }
-
-    /// Whether it is delivered in the `n`th of `DeliveryMode::ALL`.
-    pub fn delivered(self, n: usize) -> bool {
-        self.0 >> Self::DELIVERY_SHIFT & 1 << n != 0
-    }
-}
-
 impl SearchIndex {
     /// Opens the index in `dir`, or makes a new empty one there when it is
     /// missing or cannot be read. The second value says whether it is new (and
@@ -547,99 +470,5 @@ impl SearchIndex {
             tokens.push(token.text.clone());
         }
         tokens
-    }
-
-    fn document(&self, s: &SearchableService, taxonomy: &Taxonomy, today: NaiveDate) -> TantivyDocument {
-        let f = &self.fields;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, s.id.to_string());
-        doc.add_text(f.name, &s.name);
-        doc.add_text(f.description, &s.description);
-        doc.add_text(f.organisation, &s.organisation);
-        doc.add_text(f.name_words, &s.name);
-        doc.add_text(f.words, &s.description);
-        for slug in &s.needs {
-            doc.add_text(f.need, slug);
-            if let Some((ord, need)) = taxonomy.iter().enumerate().find(|(_, n)| &n.slug == slug) {
-                doc.add_u64(f.need_ords, ord as u64);
-                doc.add_text(f.needs_text, &need.label);
-                doc.add_text(f.words, &need.label);
-                for term in need.synonyms.iter().chain(&need.phrases) {
-                    doc.add_text(f.needs_text, term);
-                    doc.add_text(f.words, term);
-                }
-                if let Some(parent) = need.parent.and_then(|p| taxonomy.iter().find(|n| n.id == p)) {
-                    doc.add_text(f.need, &parent.slug);
-                }
-            }
-        }
-        for place in &s.places {
-            doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
-            if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
-                for resolution in COARSEST_CELL..=u8::from(cells::LOCATION_RESOLUTION) {
-                    let parent = h3o::Resolution::try_from(resolution).ok().and_then(|r| cell.parent(r));
-                    if let Some(parent) = parent {
-                        doc.add_u64(f.cells, u64::from(parent));
-                    }
-                }
-            }
-        }
-        let everywhere =
-            matches!(s.area, ServiceArea::Borough | ServiceArea::National) || s.places.is_empty();
-        if everywhere {
-            doc.add_u64(f.cells, EVERYWHERE_CELL);
-        }
-        for mode in &s.delivery {
-            doc.add_text(f.delivery, mode.code());
-        }
-        let free = s.cost != CostKind::Paid;
-        doc.add_u64(f.free, u64::from(free));
-        for language in &s.languages {
-            doc.add_text(f.language, language.to_lowercase());
-        }
-        doc.add_u64(f.step_free, u64::from(s.places.iter().any(|p| p.step_free)));
-        doc.add_text(f.referral, s.referral.code());
-        if let Some(capacity) = s.capacity {
-            doc.add_text(f.capacity, capacity.code());
-        }
-        doc.add_u64(f.min_age, s.min_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(0));
-        doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
-        for day in schedule::WEEK {
-            if schedule::runs_on_weekday(&s.schedules, day, today) {
-                doc.add_text(f.weekday, schedule::day_code(day));
-            }
-        }
-        for n in 0..SESSION_DAYS {
-            let Some(date) = today.pred_opt().and_then(|d| d.checked_add_days(Days::new(n))) else {
-                continue;
-            };
-            for session in s.schedules.iter().filter_map(|sch| sch.session_on(date)) {
-                doc.add_u64(f.sessions, pack_session(&session));
-            }
-        }
-        // And the first session after those days, for "next meets".
-        let week_after = today
-            .checked_add_days(Days::new(SESSION_DAYS - 1))
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|t| London.from_local_datetime(&t).earliest())
-            .map(|t| t.with_timezone(&Utc));
-        if let Some(session) = week_after.and_then(|t| schedule::next_session(&s.schedules, t)) {
-            doc.add_u64(f.sessions, pack_session(&session));
-        }
-        let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
-        doc.add_u64(f.facts, Facts::pack(everywhere, free, fresh, &s.delivery));
-        let record = Record {
-            id: s.id,
-            name: s.name.clone(),
-            organisation: s.organisation.clone(),
-            description: s.description.clone(),
-            needs: s.needs.clone(),
-            delivery: s.delivery.clone(),
-            area: s.area,
-            referral: s.referral,
-            capacity: s.capacity,
-        };
-        doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
-        doc
     }
 }

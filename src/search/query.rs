@@ -10,58 +10,29 @@
 //! to. Ranking multiplies text relevance by a distance factor and a freshness
 //! factor; a radius is only a cut-off when the person chose one.
 
-use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    Scorer, TermQuery, Weight,
+    TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::any_term::AnyTermQuery;
-use super::{EVERYWHERE_CELL, Facts, Record, SearchError, SearchIndex, Snapshot, minute_number, unpack_point};
+use super::collector::{Candidate, Conditions, Fruit, GROUP_SIZE, Matcher};
+use super::document::minute_number;
+use super::{EVERYWHERE_CELL, Record, SearchError, SearchIndex, Snapshot};
 use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule;
 use crate::domain::search::{Facets, Group, Hit, MAX_RESULTS, Open, SearchRequest, SearchResults};
 use crate::geo::cells;
 
-/// Results shown in each need's group.
-const GROUP_SIZE: usize = 5;
 /// The most words of a query that are used.
 const MAX_WORDS: usize = 12;
-
-/// A document that passed, with its final score and nearest distance.
-#[derive(Clone, Copy, Debug)]
-struct Candidate {
-    score: f32,
-    address: DocAddress,
-    distance_m: Option<f64>,
-}
-
-impl PartialEq for Candidate {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Candidate {}
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Candidate {
-    /// Reversed, so the heap's top is the weakest kept candidate.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.score.total_cmp(&self.score).then_with(|| self.address.cmp(&other.address))
-    }
-}
 
 /// A search as asked, with its words worked out once: stemmed (as typed,
 /// stem), and the needs whose everyday words they contain (the need's place,
@@ -82,218 +53,6 @@ struct Found {
     group_total: Vec<u64>,
     group_top: Vec<Vec<Candidate>>,
     facets: Facets,
-}
-
-/// What the collector needs to know that the query cannot say.
-#[derive(Clone, Copy)]
-struct Conditions {
-    point: Option<(f64, f64)>,
-    radius_m: Option<f64>,
-    open_now_minute: Option<u64>,
-    has_text: bool,
-    keep: usize,
-    need_count: usize,
-}
-
-/// Ranks, counts and filters in one pass over the matching documents; also
-/// keeps the best few of each requested need's group (given as, for each
-/// need's place in the taxonomy, whether the group covers it).
-struct Matcher {
-    c: Conditions,
-    groups: Vec<Vec<bool>>,
-    /// The text's clauses, scoring, each with its weight.
-    relevance: Vec<(Box<dyn Weight>, f32)>,
-}
-
-struct SegmentMatcher {
-    c: Conditions,
-    groups: Vec<Vec<bool>>,
-    /// The text clauses' scorers in this segment, each moved forward only as
-    /// far as the documents that pass the filters.
-    relevance: Vec<Box<dyn Scorer>>,
-    segment: SegmentOrdinal,
-    points: Column<u64>,
-    sessions: Column<u64>,
-    facts: Column<u64>,
-    need_ords: Column<u64>,
-    /// Whether the document being collected is in each group.
-    in_group: Vec<bool>,
-    fruit: Fruit,
-}
-
-#[derive(Default)]
-struct Fruit {
-    top: BinaryHeap<Candidate>,
-    total: u64,
-    group_top: Vec<BinaryHeap<Candidate>>,
-    group_total: Vec<u64>,
-    needs: Vec<u64>,
-    delivery: [u64; 4],
-    free: u64,
-}
-
-impl Collector for Matcher {
-    type Fruit = Fruit;
-    type Child = SegmentMatcher;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatcher> {
-        let fast = reader.fast_fields();
-        Ok(SegmentMatcher {
-            c: self.c,
-            groups: self.groups.clone(),
-            relevance: self
-                .relevance
-                .iter()
-                .map(|(weight, boost)| weight.scorer(reader, *boost))
-                .collect::<tantivy::Result<_>>()?,
-            segment,
-            points: fast.u64("points")?,
-            sessions: fast.u64("sessions")?,
-            facts: fast.u64("facts")?,
-            need_ords: fast.u64("need_ords")?,
-            in_group: vec![false; self.groups.len()],
-            fruit: self.empty_fruit(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        // Relevance is worked out by the segment collectors themselves.
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut all = self.empty_fruit();
-        for fruit in fruits {
-            all.total += fruit.total;
-            all.free += fruit.free;
-            for (a, b) in all.needs.iter_mut().zip(&fruit.needs) {
-                *a += b;
-            }
-            for (a, b) in all.delivery.iter_mut().zip(&fruit.delivery) {
-                *a += b;
-            }
-            for candidate in fruit.top {
-                keep(&mut all.top, candidate, self.c.keep);
-            }
-            for (g, heap) in fruit.group_top.into_iter().enumerate() {
-                all.group_total[g] += fruit.group_total[g];
-                for candidate in heap {
-                    keep(&mut all.group_top[g], candidate, GROUP_SIZE);
-                }
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl Matcher {
-    fn empty_fruit(&self) -> Fruit {
-        Fruit {
-            needs: vec![0; self.c.need_count],
-            group_top: vec![BinaryHeap::new(); self.groups.len()],
-            group_total: vec![0; self.groups.len()],
-            ..Fruit::default()
-        }
-    }
-}
-
-fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: usize) {
-    if size == 0 {
-        return;
-    }
-    if top.len() < size {
-        top.push(candidate);
-    } else if top.peek().is_some_and(|weakest| candidate.score > weakest.score) {
-        top.pop();
-        top.push(candidate);
-    }
-}
-
-impl SegmentMatcher {
-    /// The sum of the scores of the text clauses `doc` matches, each times
-    /// its weight. Documents come in ascending order, so each scorer only
-    /// ever moves forward.
-    fn relevance_of(&mut self, doc: DocId) -> Score {
-        let mut sum = 0.0;
-        for scorer in &mut self.relevance {
-            if scorer.doc() < doc {
-                scorer.seek(doc);
-            }
-            if scorer.doc() == doc {
-                sum += scorer.score();
-            }
-        }
-        sum
-    }
-}
-
-impl SegmentCollector for SegmentMatcher {
-    type Fruit = Fruit;
-
-    fn collect(&mut self, doc: DocId, _unscored: Score) {
-        let c = self.c;
-        if let Some(now) = c.open_now_minute {
-            let open = self.sessions.values_for_doc(doc).any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
-            if !open {
-                return;
-            }
-        }
-        let facts = Facts(self.facts.first(doc).unwrap_or(0));
-        let distance_m = c.point.and_then(|point| {
-            self.points
-                .values_for_doc(doc)
-                .map(|p| cells::distance_m(point, unpack_point(p)))
-                .min_by(f64::total_cmp)
-        });
-        if let Some(radius) = c.radius_m
-            && !facts.everywhere()
-            && distance_m.is_none_or(|d| d > radius)
-        {
-            return;
-        }
-        self.fruit.total += 1;
-        self.in_group.fill(false);
-        for ord in self.need_ords.values_for_doc(doc) {
-            let ord = ord as usize;
-            if let Some(count) = self.fruit.needs.get_mut(ord) {
-                *count += 1;
-            }
-            for (g, group) in self.groups.iter().enumerate() {
-                self.in_group[g] |= group.get(ord).copied().unwrap_or(false);
-            }
-        }
-        for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
-            *count += u64::from(facts.delivered(n));
-        }
-        self.fruit.free += u64::from(facts.free());
-        let relevance = if c.has_text { self.relevance_of(doc) } else { 1.0 };
-        let nearness = match (c.point, distance_m) {
-            (None, _) => 1.0,
-            (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
-            (Some(_), None) => 0.5,
-        };
-        let fresh = if facts.fresh() { 1.0 } else { 0.85 };
-        let candidate = Candidate {
-            score: relevance * (nearness * fresh) as f32,
-            address: DocAddress::new(self.segment, doc),
-            distance_m,
-        };
-        keep(&mut self.fruit.top, candidate, c.keep);
-        for g in 0..self.groups.len() {
-            if self.in_group[g] {
-                self.fruit.group_total[g] += 1;
-                keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
-            }
-        }
-    }
-
-    fn harvest(self) -> Fruit {
-        self.fruit
-    }
 }
 
 impl SearchIndex {
@@ -422,7 +181,6 @@ impl SearchIndex {
     fn run(&self, searcher: &Searcher, asked: &Asked, keep: usize) -> Result<Found, SearchError> {
         let (q, now) = (asked.q, asked.now);
         let needs = &q.needs;
-        let f = &self.fields;
         let clauses = self.text_clauses(asked, searcher);
         let has_text = !clauses.is_empty();
         // The words decide what matches, unscored; relevance is worked out
@@ -440,6 +198,53 @@ impl SearchIndex {
             .map(|(query, weight)| Ok((query.weight(scoring)?, *weight)))
             .collect::<tantivy::Result<Vec<_>>>()?;
         // Filters decide what matches, never how it ranks.
+        let filters = self.filters(q);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
+        must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
+        let query: Box<dyn Query> = match must.len() {
+            0 => Box::new(AllQuery),
+            1 => must.remove(0).1,
+            _ => Box::new(BooleanQuery::new(must)),
+        };
+        let conditions = Conditions {
+            point: q.point,
+            radius_m: q.radius_m,
+            open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
+            has_text,
+            keep: keep.min(MAX_RESULTS),
+            need_count: asked.taxonomy.len(),
+        };
+        // Each requested need's group: the need itself, or its children for a group of needs.
+        let groups: Vec<Vec<bool>> = needs
+            .iter()
+            .map(|slug| {
+                let id = asked.taxonomy.by_slug(slug).map(|n| n.id);
+                asked
+                    .taxonomy
+                    .iter()
+                    .map(|n| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
+                    .collect()
+            })
+            .collect();
+        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance })?;
+        let facets = facets(asked.taxonomy, &fruit);
+        let sorted = |heap: BinaryHeap<Candidate>| {
+            let mut list = heap.into_vec();
+            list.sort();
+            list
+        };
+        Ok(Found {
+            total: fruit.total,
+            top: sorted(fruit.top),
+            group_total: fruit.group_total,
+            group_top: fruit.group_top.into_iter().map(sorted).collect(),
+            facets,
+        })
+    }
+
+    /// The filters a request asks for, each a query every result must match.
+    fn filters(&self, q: &SearchRequest) -> Vec<Box<dyn Query>> {
+        let (needs, f) = (&q.needs, &self.fields);
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let text_term = |field, text: &str| Term::from_field_text(field, text);
         if !needs.is_empty() {
@@ -483,62 +288,7 @@ impl SearchIndex {
         if !q.days.is_empty() {
             filters.push(any_of(q.days.iter().map(|&day| text_term(f.weekday, schedule::day_code(day)))));
         }
-        let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
-        must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
-        let query: Box<dyn Query> = match must.len() {
-            0 => Box::new(AllQuery),
-            1 => must.remove(0).1,
-            _ => Box::new(BooleanQuery::new(must)),
-        };
-        let conditions = Conditions {
-            point: q.point,
-            radius_m: q.radius_m,
-            open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
-            has_text,
-            keep: keep.min(MAX_RESULTS),
-            need_count: asked.taxonomy.len(),
-        };
-        // Each requested need's group: the need itself, or its children for a group of needs.
-        let groups: Vec<Vec<bool>> = needs
-            .iter()
-            .map(|slug| {
-                let id = asked.taxonomy.by_slug(slug).map(|n| n.id);
-                asked
-                    .taxonomy
-                    .iter()
-                    .map(|n| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
-                    .collect()
-            })
-            .collect();
-        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance })?;
-        let facets = Facets {
-            needs: asked
-                .taxonomy
-                .iter()
-                .zip(&fruit.needs)
-                .filter(|(need, count)| need.parent.is_some() && **count > 0)
-                .map(|(need, count)| (need.slug.clone(), *count))
-                .collect(),
-            delivery: DeliveryMode::ALL
-                .iter()
-                .zip(fruit.delivery)
-                .filter(|(_, count)| *count > 0)
-                .map(|(mode, count)| (mode.code().to_string(), count))
-                .collect(),
-            free: fruit.free,
-        };
-        let sorted = |heap: BinaryHeap<Candidate>| {
-            let mut list = heap.into_vec();
-            list.sort();
-            list
-        };
-        Ok(Found {
-            total: fruit.total,
-            top: sorted(fruit.top),
-            group_total: fruit.group_total,
-            group_top: fruit.group_top.into_iter().map(sorted).collect(),
-            facets,
-        })
+        filters
     }
 
     /// Turns candidates into results from their records; a result already
@@ -614,6 +364,25 @@ impl SearchIndex {
     }
 }
 
+/// How many of the matches fall under each need, each delivery mode, and free.
+fn facets(taxonomy: &Taxonomy, fruit: &Fruit) -> Facets {
+    Facets {
+        needs: taxonomy
+            .iter()
+            .zip(&fruit.needs)
+            .filter(|(need, count)| need.parent.is_some() && **count > 0)
+            .map(|(need, count)| (need.slug.clone(), *count))
+            .collect(),
+        delivery: DeliveryMode::ALL
+            .iter()
+            .zip(fruit.delivery)
+            .filter(|(_, count)| *count > 0)
+            .map(|(mode, count)| (mode.code().to_string(), count))
+            .collect(),
+        free: fruit.free,
+    }
+}
+
 /// Documents holding any of `terms` (all of one field): one term is looked
 /// up alone, several are read into a bitset.
 fn any_of(terms: impl IntoIterator<Item = Term>) -> Box<dyn Query> {
@@ -668,7 +437,6 @@ fn reach(record: &Record) -> &'static str {
         "Serves the whole borough"
     }
 }
-
 
 #[cfg(test)]
 mod tests {

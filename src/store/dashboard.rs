@@ -19,17 +19,18 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
         from.and_hms_opt(0, 0, 0).unwrap_or_default(),
         (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default(),
     );
-    let rows: Vec<(SignpostContactId, chrono::NaiveDateTime, Option<NeighbourhoodId>, bool, String)> = signpost_contacts::table
-        .filter(signpost_contacts::started_at.ge(start))
-        .filter(signpost_contacts::started_at.lt(end))
-        .select((
-            signpost_contacts::id,
-            signpost_contacts::started_at,
-            signpost_contacts::neighbourhood_id,
-            signpost_contacts::escalated,
-            signpost_contacts::been_before,
-        ))
-        .load(conn)?;
+    let rows: Vec<(SignpostContactId, chrono::NaiveDateTime, Option<NeighbourhoodId>, bool, String)> =
+        signpost_contacts::table
+            .filter(signpost_contacts::started_at.ge(start))
+            .filter(signpost_contacts::started_at.lt(end))
+            .select((
+                signpost_contacts::id,
+                signpost_contacts::started_at,
+                signpost_contacts::neighbourhood_id,
+                signpost_contacts::escalated,
+                signpost_contacts::been_before,
+            ))
+            .load(conn)?;
     let mut asked: HashMap<SignpostContactId, Vec<(String, bool)>> = HashMap::new();
     let need_rows: Vec<(SignpostContactId, String, bool)> = signpost_needs::table
         .inner_join(signpost_contacts::table)
@@ -42,12 +43,13 @@ pub fn facts(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
         asked.entry(contact).or_default().push((slug, unmet));
     }
     let mut follow: HashMap<SignpostContactId, (bool, Option<Outcome>)> = HashMap::new();
-    let follow_rows: Vec<(SignpostContactId, Option<chrono::NaiveDateTime>, Option<String>)> = follow_ups::table
-        .inner_join(signpost_contacts::table)
-        .filter(signpost_contacts::started_at.ge(start))
-        .filter(signpost_contacts::started_at.lt(end))
-        .select((follow_ups::contact_id, follow_ups::sent_at, follow_ups::outcome))
-        .load(conn)?;
+    let follow_rows: Vec<(SignpostContactId, Option<chrono::NaiveDateTime>, Option<String>)> =
+        follow_ups::table
+            .inner_join(signpost_contacts::table)
+            .filter(signpost_contacts::started_at.ge(start))
+            .filter(signpost_contacts::started_at.lt(end))
+            .select((follow_ups::contact_id, follow_ups::sent_at, follow_ups::outcome))
+            .load(conn)?;
     for (contact, sent_at, outcome) in follow_rows {
         let outcome = outcome.map(|o| decode(&o, Outcome::from_code, "follow-up answer")).transpose()?;
         follow.insert(contact, (sent_at.is_some(), outcome));
@@ -75,13 +77,13 @@ pub fn places(conn: &mut Conn) -> StoreResult<Vec<Place>> {
 }
 
 /// For each of `ids`, the needs (slugs) met by a running service based in
-/// it or serving it from elsewhere (see `neighbourhoods::local_services`).
+/// it or serving it from elsewhere (see `local_services::local_services`).
 pub fn covered(
     conn: &mut Conn,
     ids: &HashSet<NeighbourhoodId>,
 ) -> StoreResult<HashMap<NeighbourhoodId, HashSet<String>>> {
     let hoods: Vec<_> = neighbourhoods::all(conn)?.into_iter().filter(|h| ids.contains(&h.id)).collect();
-    let reach = neighbourhoods::service_reach(conn, &hoods)?;
+    let reach = super::local_services::service_reach(conn, &hoods)?;
     let mut needs_of: HashMap<ServiceId, Vec<String>> = HashMap::new();
     let rows: Vec<(ServiceId, String)> = service_needs::table
         .inner_join(needs::table)

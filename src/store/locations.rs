@@ -103,7 +103,16 @@ pub fn move_to(
             ("latitude", Some(old_latitude.to_string()), Some(latitude.to_string())),
             ("longitude", Some(old_longitude.to_string()), Some(longitude.to_string())),
         ];
-        changes::record(conn, RecordKind::Location, &id.to_string(), Action::Update, &fields, Some(by), None, now)?;
+        changes::record(
+            conn,
+            RecordKind::Location,
+            &id.to_string(),
+            Action::Update,
+            &fields,
+            Some(by),
+            None,
+            now,
+        )?;
         let meeting_here: Vec<ServiceId> = service_at_locations::table
             .filter(service_at_locations::location_id.eq(id))
             .select(service_at_locations::service_id)

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod contacts;
 pub mod dashboard;
 pub mod ids;
+pub mod local_services;
 pub mod locations;
 pub mod meta;
 pub mod needs;

@@ -57,11 +57,7 @@ pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
                 .chain(need.phrases.iter().map(|t| ("phrase", t)));
             for (kind, term) in terms {
                 diesel::insert_into(need_terms::table)
-                    .values(NeedTermRow {
-                        need_id: need.id,
-                        kind: kind.into(),
-                        term: term.clone(),
-                    })
+                    .values(NeedTermRow { need_id: need.id, kind: kind.into(), term: term.clone() })
                     .on_conflict_do_nothing()
                     .execute(conn)?;
             }

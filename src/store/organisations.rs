@@ -64,7 +64,8 @@ fn organisation_of(row: OrganisationRow) -> StoreResult<Organisation> {
 
 /// Everything the organisation page shows.
 pub fn view(conn: &mut Conn, id: OrganisationId) -> StoreResult<OrganisationView> {
-    let row: OrganisationRow = organisations::table.find(id).select(OrganisationRow::as_select()).first(conn)?;
+    let row: OrganisationRow =
+        organisations::table.find(id).select(OrganisationRow::as_select()).first(conn)?;
     let organisation = organisation_of(row)?;
     let services =
         summaries(conn, summary_query().filter(services::organisation_id.eq(id)).order(services::name), 500)?;

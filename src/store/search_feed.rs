@@ -128,7 +128,11 @@ fn service_of(row: Row) -> StoreResult<SearchableService> {
         max_age: row.max_age,
         area: decode(&row.area, ServiceArea::from_code, "service area")?,
         referral: decode(&row.referral_route, ReferralRoute::from_code, "referral route")?,
-        capacity: row.capacity.as_deref().map(|code| decode(code, Capacity::from_code, "capacity")).transpose()?,
+        capacity: row
+            .capacity
+            .as_deref()
+            .map(|code| decode(code, Capacity::from_code, "capacity"))
+            .transpose()?,
         places: Vec::new(),
         schedules: Vec::new(),
         last_verified_at: row.last_verified_at,
@@ -156,7 +160,8 @@ impl Extras {
                 }
             };
         }
-        let q = service_needs::table.inner_join(needs::table).select((service_needs::service_id, needs::slug));
+        let q =
+            service_needs::table.inner_join(needs::table).select((service_needs::service_id, needs::slug));
         self.needs.extend::<Vec<(ServiceId, String)>>(load!(q, service_needs::service_id));
         let q = service_languages::table.select((service_languages::service_id, service_languages::language));
         self.languages.extend::<Vec<(ServiceId, String)>>(load!(q, service_languages::service_id));
@@ -169,7 +174,10 @@ impl Extras {
             locations::confidential,
             locations::step_free,
         ));
-        self.places.extend::<Vec<(ServiceId, f64, f64, bool, Option<bool>)>>(load!(q, service_at_locations::service_id));
+        self.places.extend::<Vec<(ServiceId, f64, f64, bool, Option<bool>)>>(load!(
+            q,
+            service_at_locations::service_id
+        ));
         let q = schedules::table.select(ScheduleRow::as_select());
         self.schedules.extend::<Vec<ScheduleRow>>(load!(q, schedules::service_id));
         Ok(())

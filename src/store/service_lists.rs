@@ -168,5 +168,9 @@ pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap
 
 /// The ids of every running service, by name.
 pub fn running_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
-    Ok(services::table.filter(services::status.eq("active")).order(services::name).select(services::id).load(conn)?)
+    Ok(services::table
+        .filter(services::status.eq("active"))
+        .order(services::name)
+        .select(services::id)
+        .load(conn)?)
 }

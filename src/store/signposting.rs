@@ -342,7 +342,12 @@ pub fn follow_ups_due(
 
 /// Marks a follow-up sent (its email is in the outbox), answerable with
 /// `token`, and deletes the address.
-pub fn follow_up_sent(conn: &mut Conn, contact: SignpostContactId, token: &str, now: NaiveDateTime) -> StoreResult<()> {
+pub fn follow_up_sent(
+    conn: &mut Conn,
+    contact: SignpostContactId,
+    token: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
     diesel::update(follow_ups::table.find(contact))
         .set((
             follow_ups::address.eq(None::<String>),

@@ -51,7 +51,12 @@ struct PlaceOut<'a> {
 
 impl<'a> From<&'a Place> for PlaceOut<'a> {
     fn from(p: &'a Place) -> Self {
-        PlaceOut { label: &p.label, latitude: p.latitude, longitude: p.longitude, message: p.message.as_deref() }
+        PlaceOut {
+            label: &p.label,
+            latitude: p.latitude,
+            longitude: p.longitude,
+            message: p.message.as_deref(),
+        }
     }
 }
 

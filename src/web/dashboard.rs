@@ -11,20 +11,29 @@ use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
 
-pub async fn show(state: web::Data<AppState>, staff: Staff, query: QueryPairs) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: QueryPairs,
+) -> Result<HttpResponse, AppError> {
     let (period, found) = dashboard::dashboard(&state, &staff.user, &query.0).await?;
     Ok(match found {
         Ok((_, _, figures)) => page_with_status(
             StatusCode::OK,
             pages::dashboard::page(&staff.frame, &period, Some(&figures), &Default::default()),
         ),
-        Err(errors) => {
-            page_with_status(StatusCode::BAD_REQUEST, pages::dashboard::page(&staff.frame, &period, None, &errors))
-        }
+        Err(errors) => page_with_status(
+            StatusCode::BAD_REQUEST,
+            pages::dashboard::page(&staff.frame, &period, None, &errors),
+        ),
     })
 }
 
-pub async fn csv(state: web::Data<AppState>, staff: Staff, query: QueryPairs) -> Result<HttpResponse, AppError> {
+pub async fn csv(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: QueryPairs,
+) -> Result<HttpResponse, AppError> {
     let (from, to, figures) = match dashboard::dashboard(&state, &staff.user, &query.0).await?.1 {
         Ok(found) => found,
         Err(errors) => {

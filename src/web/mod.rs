@@ -26,12 +26,23 @@ pub mod staff;
 use std::future::{Ready, ready};
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{AppService, HttpServiceFactory, Payload, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{
+    AppService, HttpServiceFactory, Payload, ServiceFactory, ServiceRequest, ServiceResponse,
+};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
-use actix_web::{App, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route, guard, web};
+use actix_web::{
+    App, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route, guard, web,
+};
 
 use crate::error::AppError;
 use crate::state::AppState;
+
+/// Where a signed link from an email lands: the follow-up's answer. GET
+/// only shows a page (mail systems open links to check them); its button
+/// POSTs. Every signed link to come (reminders, unsubscribing, invitations)
+/// is added here, where `tests/signposting.rs` holds each one to that rule.
+pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP];
+const FOLLOW_UP: &str = "/follow-up/{token}";
 
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -71,7 +82,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/signpost/contacts/{id}/finish").post(signpost::finish))
         .service(at("/dashboard").get(dashboard::show))
         .service(at("/dashboard.csv").get(dashboard::csv))
-        .service(at("/follow-up/{token}").get(follow_up::show).post(follow_up::answer))
+        .service(at(FOLLOW_UP).get(follow_up::show).post(follow_up::answer))
         .service(at("/staff").get(staff::home))
         .service(at("/staff/services/new").get(staff_services::new))
         .service(at("/staff/services").post(staff_services::create))

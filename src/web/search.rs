@@ -17,7 +17,11 @@ use crate::state::AppState;
 /// A printable list holds this many results.
 const PRINTED: usize = 100;
 
-pub async fn show(state: web::Data<AppState>, visitor: Visitor, query: QueryPairs) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: QueryPairs,
+) -> Result<HttpResponse, AppError> {
     let asked = Asked::from_pairs(&query.0);
     // Nothing asked (what or where): back to the question.
     if asked.is_empty() {
@@ -57,7 +61,11 @@ pub async fn show(state: web::Data<AppState>, visitor: Visitor, query: QueryPair
     let results = Results {
         // A point comes from "Use my location": say so, not its coordinates.
         place: answer.place.map(|p| {
-            if asked.postcode.trim().is_empty() { (String::from("your location"), None) } else { (p.label, p.message) }
+            if asked.postcode.trim().is_empty() {
+                (String::from("your location"), None)
+            } else {
+                (p.label, p.message)
+            }
         }),
         total: answer.results.total,
         per_page,

@@ -6,7 +6,6 @@ use crate::app::listings;
 use crate::error::AppError;
 use crate::state::AppState;
 
-
 /// Text fit for an XML element: `&` and `<` escaped.
 fn xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;")

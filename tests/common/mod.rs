@@ -293,3 +293,32 @@ pub fn stored_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
     }
     found
 }
+
+/// Every row of every table, written out, so that a test can show that a
+/// request changed nothing at all.
+pub fn database_contents(app: &TestApp) -> std::collections::BTreeSet<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Text {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let mut conn = app.state.store.conn().expect("a connection");
+    let tables: Vec<Text> = diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .load(&mut *conn)
+    .expect("tables");
+    let mut rows = std::collections::BTreeSet::new();
+    for table in tables {
+        let columns: Vec<Text> =
+            diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name))
+                .load(&mut *conn)
+                .expect("columns");
+        let row: Vec<String> = columns.iter().map(|c| format!("quote(\"{}\")", c.name)).collect();
+        let query = format!("SELECT {} AS name FROM \"{}\" ORDER BY 1", row.join(" || '|' || "), table.name);
+        let found: Vec<Text> = diesel::sql_query(query).load(&mut *conn).expect("rows");
+        rows.extend(found.into_iter().map(|r| format!("{}: {}", table.name, r.name)));
+    }
+    rows
+}

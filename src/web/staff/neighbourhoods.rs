@@ -85,11 +85,12 @@ pub async fn move_small_area(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let typed = Typed { name: None, small_area: posted.get("small_area"), to: posted.get("to") };
-    match neighbourhoods::move_small_area(&state, &staff.user, slug.clone(), typed.small_area, typed.to).await? {
-        Ok(joined) => Ok(see_other(&format!(
-            "/staff/neighbourhoods/{slug}?moved={}&to={joined}",
-            typed.small_area
-        ))),
+    match neighbourhoods::move_small_area(&state, &staff.user, slug.clone(), typed.small_area, typed.to)
+        .await?
+    {
+        Ok(joined) => {
+            Ok(see_other(&format!("/staff/neighbourhoods/{slug}?moved={}&to={joined}", typed.small_area)))
+        }
         Err(errors) => form_page(&state, &staff, slug, typed, &errors, None).await,
     }
 }

@@ -1,0 +1,256 @@
+//! The collector that ranks, counts and filters in one pass over the
+//! matching documents: each match's distance, freshness and relevance make
+//! its score; totals, facet counts and each need's group are counted as it
+//! goes, and only the best few are kept.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{Scorer, Weight};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::{Facts, unpack_point};
+use crate::geo::cells;
+
+/// Results shown in each need's group.
+pub(super) const GROUP_SIZE: usize = 5;
+
+/// A document that passed, with its final score and nearest distance.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Candidate {
+    pub(super) score: f32,
+    pub(super) address: DocAddress,
+    pub(super) distance_m: Option<f64>,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    /// Reversed, so the heap's top is the weakest kept candidate.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.score.total_cmp(&self.score).then_with(|| self.address.cmp(&other.address))
+    }
+}
+
+/// What the collector needs to know that the query cannot say.
+#[derive(Clone, Copy)]
+pub(super) struct Conditions {
+    pub(super) point: Option<(f64, f64)>,
+    pub(super) radius_m: Option<f64>,
+    pub(super) open_now_minute: Option<u64>,
+    pub(super) has_text: bool,
+    pub(super) keep: usize,
+    pub(super) need_count: usize,
+}
+
+/// Ranks, counts and filters in one pass over the matching documents; also
+/// keeps the best few of each requested need's group (given as, for each
+/// need's place in the taxonomy, whether the group covers it).
+pub(super) struct Matcher {
+    pub(super) c: Conditions,
+    pub(super) groups: Vec<Vec<bool>>,
+    /// The text's clauses, scoring, each with its weight.
+    pub(super) relevance: Vec<(Box<dyn Weight>, f32)>,
+}
+
+pub(super) struct SegmentMatcher {
+    c: Conditions,
+    groups: Vec<Vec<bool>>,
+    /// The text clauses' scorers in this segment, each moved forward only as
+    /// far as the documents that pass the filters.
+    relevance: Vec<Box<dyn Scorer>>,
+    segment: SegmentOrdinal,
+    points: Column<u64>,
+    sessions: Column<u64>,
+    facts: Column<u64>,
+    need_ords: Column<u64>,
+    /// Whether the document being collected is in each group.
+    in_group: Vec<bool>,
+    fruit: Fruit,
+}
+
+#[derive(Default)]
+pub(super) struct Fruit {
+    pub(super) top: BinaryHeap<Candidate>,
+    pub(super) total: u64,
+    pub(super) group_top: Vec<BinaryHeap<Candidate>>,
+    pub(super) group_total: Vec<u64>,
+    pub(super) needs: Vec<u64>,
+    pub(super) delivery: [u64; 4],
+    pub(super) free: u64,
+}
+
+impl Collector for Matcher {
+    type Fruit = Fruit;
+    type Child = SegmentMatcher;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatcher> {
+        let fast = reader.fast_fields();
+        Ok(SegmentMatcher {
+            c: self.c,
+            groups: self.groups.clone(),
+            relevance: self
+                .relevance
+                .iter()
+                .map(|(weight, boost)| weight.scorer(reader, *boost))
+                .collect::<tantivy::Result<_>>()?,
+            segment,
+            points: fast.u64("points")?,
+            sessions: fast.u64("sessions")?,
+            facts: fast.u64("facts")?,
+            need_ords: fast.u64("need_ords")?,
+            in_group: vec![false; self.groups.len()],
+            fruit: self.empty_fruit(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        // Relevance is worked out by the segment collectors themselves.
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut all = self.empty_fruit();
+        for fruit in fruits {
+            all.total += fruit.total;
+            all.free += fruit.free;
+            for (a, b) in all.needs.iter_mut().zip(&fruit.needs) {
+                *a += b;
+            }
+            for (a, b) in all.delivery.iter_mut().zip(&fruit.delivery) {
+                *a += b;
+            }
+            for candidate in fruit.top {
+                keep(&mut all.top, candidate, self.c.keep);
+            }
+            for (g, heap) in fruit.group_top.into_iter().enumerate() {
+                all.group_total[g] += fruit.group_total[g];
+                for candidate in heap {
+                    keep(&mut all.group_top[g], candidate, GROUP_SIZE);
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl Matcher {
+    fn empty_fruit(&self) -> Fruit {
+        Fruit {
+            needs: vec![0; self.c.need_count],
+            group_top: vec![BinaryHeap::new(); self.groups.len()],
+            group_total: vec![0; self.groups.len()],
+            ..Fruit::default()
+        }
+    }
+}
+
+pub(super) fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: usize) {
+    if size == 0 {
+        return;
+    }
+    if top.len() < size {
+        top.push(candidate);
+    } else if top.peek().is_some_and(|weakest| candidate.score > weakest.score) {
+        top.pop();
+        top.push(candidate);
+    }
+}
+
+impl SegmentMatcher {
+    /// The sum of the scores of the text clauses `doc` matches, each times
+    /// its weight. Documents come in ascending order, so each scorer only
+    /// ever moves forward.
+    fn relevance_of(&mut self, doc: DocId) -> Score {
+        let mut sum = 0.0;
+        for scorer in &mut self.relevance {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                sum += scorer.score();
+            }
+        }
+        sum
+    }
+}
+
+impl SegmentCollector for SegmentMatcher {
+    type Fruit = Fruit;
+
+    fn collect(&mut self, doc: DocId, _unscored: Score) {
+        let c = self.c;
+        if let Some(now) = c.open_now_minute {
+            let open = self.sessions.values_for_doc(doc).any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
+            if !open {
+                return;
+            }
+        }
+        let facts = Facts(self.facts.first(doc).unwrap_or(0));
+        let distance_m = c.point.and_then(|point| {
+            self.points
+                .values_for_doc(doc)
+                .map(|p| cells::distance_m(point, unpack_point(p)))
+                .min_by(f64::total_cmp)
+        });
+        if let Some(radius) = c.radius_m
+            && !facts.everywhere()
+            && distance_m.is_none_or(|d| d > radius)
+        {
+            return;
+        }
+        self.fruit.total += 1;
+        self.in_group.fill(false);
+        for ord in self.need_ords.values_for_doc(doc) {
+            let ord = ord as usize;
+            if let Some(count) = self.fruit.needs.get_mut(ord) {
+                *count += 1;
+            }
+            for (g, group) in self.groups.iter().enumerate() {
+                self.in_group[g] |= group.get(ord).copied().unwrap_or(false);
+            }
+        }
+        for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
+            *count += u64::from(facts.delivered(n));
+        }
+        self.fruit.free += u64::from(facts.free());
+        let relevance = if c.has_text { self.relevance_of(doc) } else { 1.0 };
+        let nearness = match (c.point, distance_m) {
+            (None, _) => 1.0,
+            (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
+            (Some(_), None) => 0.5,
+        };
+        let fresh = if facts.fresh() { 1.0 } else { 0.85 };
+        let candidate = Candidate {
+            score: relevance * (nearness * fresh) as f32,
+            address: DocAddress::new(self.segment, doc),
+            distance_m,
+        };
+        keep(&mut self.fruit.top, candidate, c.keep);
+        for g in 0..self.groups.len() {
+            if self.in_group[g] {
+                self.fruit.group_total[g] += 1;
+                keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
+            }
+        }
+    }
+
+    fn harvest(self) -> Fruit {
+        self.fruit
+    }
+}
