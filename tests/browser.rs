@@ -389,7 +389,7 @@ fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
 
 #[test]
 fn stored_text_never_runs_as_script_in_the_browser() {
-    use doorstep::domain::directory::{CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
+    use doorstep::domain::directory::CostKind;
     use doorstep::domain::service_form::ServiceInput;
     let Some(browser) = Browser::start() else { return };
     let (app, base) = demo_server();
@@ -399,25 +399,12 @@ fn stored_text_never_runs_as_script_in_the_browser() {
         let mut conn = app.state.store.conn().unwrap();
         let organisation = doorstep::store::organisations::choices(&mut conn).unwrap()[0].0;
         let input = ServiceInput {
-            organisation,
-            name: format!("Zebra {evil}"),
             description: evil.into(),
-            status: ServiceStatus::Active,
-            needs: vec![String::from("loneliness")],
-            referral_route: ReferralRoute::SelfReferral,
             eligibility: Some(evil.into()),
-            min_age: None,
-            max_age: None,
             cost: CostKind::Paid,
             cost_description: Some(evil.into()),
-            delivery: vec![DeliveryMode::Phone],
             languages: vec![evil.into()],
-            area: ServiceArea::Borough,
-            area_radius_km: None,
-            capacity: None,
-            email: None,
-            phone: None,
-            website: None,
+            ..common::phone_service(organisation, &format!("Zebra {evil}"), &["loneliness"])
         };
         doorstep::store::services::create(&mut conn, &input, by, Some(evil), chrono::Utc::now().naive_utc())
             .unwrap()

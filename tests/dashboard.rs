@@ -7,11 +7,8 @@ use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use doorstep::domain::accounts::Role;
-use doorstep::domain::directory::OrganisationKind;
-use doorstep::domain::ids::{NeighbourhoodId, OrganisationId, ServiceId, UserId};
-use doorstep::domain::listing::Organisation;
+use doorstep::domain::ids::{NeighbourhoodId, ServiceId, UserId};
 use doorstep::domain::signposting::{Channel, Outcome, Returning};
-use doorstep::store::organisations;
 use doorstep::store::signposting::{FinishedContact, NewSignpostContact, record_finished};
 
 fn neighbourhood(app: &TestApp, slug: &str, name: &str, population: i32) -> NeighbourhoodId {
@@ -82,22 +79,7 @@ async fn the_figures_match_an_example_worked_out_by_hand() {
     app.add_user("admin@example.org", Role::Administrator, None);
     // One borough-wide service for loneliness, so loneliness is covered
     // everywhere and debt nowhere.
-    let organisation = OrganisationId::new();
-    {
-        let mut conn = app.state.store.conn().unwrap();
-        let org = Organisation {
-            id: organisation,
-            name: String::from("Good Neighbours"),
-            description: String::from("Volunteers."),
-            kind: OrganisationKind::Charity,
-            charity_number: None,
-            company_number: None,
-            website: None,
-            email: None,
-            phone: None,
-        };
-        organisations::insert(&mut conn, &org, chrono::Utc::now().naive_utc()).unwrap();
-    }
+    let organisation = app.add_organisation("Good Neighbours");
     let mut browser = app.browser().await;
     browser.sign_in("admin@example.org", PASSWORD).await;
     let org = organisation.to_string();

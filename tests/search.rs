@@ -315,8 +315,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         )
         .unwrap()
         .results[0]
-        .id
-        .clone();
+        .id;
     // Saved to the database and queued, but the process stopped before the
     // index was told (as after a crash between the two).
     {
@@ -637,17 +636,13 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
 
 #[actix_web::test]
 async fn four_hundred_needs_load_index_and_search() {
-    use doorstep::domain::directory::{
-        CostKind, DeliveryMode, OrganisationKind, ReferralRoute, ServiceArea, ServiceStatus,
-    };
-    use doorstep::domain::ids::{NeedId, OrganisationId};
-    use doorstep::domain::listing::Organisation;
+    use doorstep::domain::ids::NeedId;
     use doorstep::domain::needs::Need;
-    use doorstep::domain::service_form::ServiceInput;
-    use doorstep::store::{needs, organisations, services};
+    use doorstep::store::{needs, services};
 
     let app = TestApp::empty();
     let by = app.add_user("ada@example.org", Role::Administrator, None);
+    let organisation = app.add_organisation("Far Reaches Trust");
     let TestApp { dir, state } = app;
     let built_in = state.taxonomy.len();
     {
@@ -675,41 +670,8 @@ async fn four_hundred_needs_load_index_and_search() {
         });
         let added: Vec<Need> = std::iter::once(group.clone()).chain(needs_under_it).collect();
         needs::insert(&mut conn, &added).unwrap();
-        let organisation = OrganisationId::new();
-        let org = Organisation {
-            id: organisation,
-            name: String::from("Far Reaches Trust"),
-            description: String::from("Runs the last need's service."),
-            kind: OrganisationKind::Charity,
-            charity_number: None,
-            company_number: None,
-            website: None,
-            email: None,
-            phone: None,
-        };
-        organisations::insert(&mut conn, &org, chrono::Utc::now().naive_utc()).unwrap();
         for (name, need) in [("Last Need Group", "imported-399"), ("Lonely Hearts Club", "loneliness")] {
-            let input = ServiceInput {
-                organisation,
-                name: name.into(),
-                description: String::from("Meets weekly."),
-                status: ServiceStatus::Active,
-                needs: vec![need.into()],
-                referral_route: ReferralRoute::SelfReferral,
-                eligibility: None,
-                min_age: None,
-                max_age: None,
-                cost: CostKind::Free,
-                cost_description: None,
-                delivery: vec![DeliveryMode::Phone],
-                languages: vec![],
-                area: ServiceArea::Borough,
-                area_radius_km: None,
-                capacity: None,
-                email: None,
-                phone: None,
-                website: None,
-            };
+            let input = common::phone_service(organisation, name, &[need]);
             services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc()).unwrap();
         }
     }

@@ -20,7 +20,12 @@ use chrono::Utc;
 use doorstep::config::Config;
 use doorstep::demo::{self, DemoSize, seed};
 use doorstep::domain::accounts::{Role, hash_password};
+use doorstep::domain::directory::{
+    CostKind, DeliveryMode, OrganisationKind, ReferralRoute, ServiceArea, ServiceStatus,
+};
 use doorstep::domain::ids::{OrganisationId, UserId};
+use doorstep::domain::listing::Organisation;
+use doorstep::domain::service_form::ServiceInput;
 use doorstep::state::{self, AppState};
 use doorstep::store::users::{self, Created, NewUser};
 use tempfile::TempDir;
@@ -69,6 +74,24 @@ impl TestApp {
             .expect("the index builds");
         app.state.demo = Some(demo.borough.clone());
         app
+    }
+
+    /// Adds a charity called `name`.
+    pub fn add_organisation(&self, name: &str) -> OrganisationId {
+        let org = Organisation {
+            id: OrganisationId::new(),
+            name: name.into(),
+            description: String::from("Volunteers."),
+            kind: OrganisationKind::Charity,
+            charity_number: None,
+            company_number: None,
+            website: None,
+            email: None,
+            phone: None,
+        };
+        let mut conn = self.state.store.conn().expect("a connection");
+        doorstep::store::organisations::insert(&mut conn, &org, Utc::now().naive_utc()).expect("added");
+        org.id
     }
 
     /// Adds a staff account with `PASSWORD`.
@@ -252,42 +275,54 @@ pub fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
+/// A row read by a query that names its one column `name`.
+#[derive(diesel::QueryableByName)]
+struct Named {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+/// Every table of the database, with its columns.
+fn tables(conn: &mut doorstep::store::Conn) -> Vec<(String, Vec<String>)> {
+    use diesel::prelude::*;
+    let tables: Vec<Named> = diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .load(conn)
+    .expect("tables");
+    tables
+        .into_iter()
+        .map(|table| {
+            let columns: Vec<Named> =
+                diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name))
+                    .load(conn)
+                    .expect("columns");
+            (table.name, columns.into_iter().map(|c| c.name).collect())
+        })
+        .collect()
+}
+
 /// Every `table.column` of the database in which `needle` is stored, so a
 /// test can show that something personal was not kept anywhere.
 pub fn stored_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
     use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
     let mut conn = app.state.store.conn().expect("a connection");
-    let tables: Vec<Name> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%'",
-    )
-    .load(&mut *conn)
-    .expect("tables");
     let mut found = Vec::new();
-    for table in tables {
-        let columns: Vec<Name> =
-            diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name))
-                .load(&mut *conn)
-                .expect("columns");
+    for (table, columns) in tables(&mut conn) {
         for column in columns {
             let count: Count = diesel::sql_query(format!(
-                "SELECT count(*) AS n FROM \"{}\" WHERE instr(lower(CAST(\"{}\" AS TEXT)), lower(?)) > 0",
-                table.name, column.name
+                "SELECT count(*) AS n FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
             ))
             .bind::<diesel::sql_types::Text, _>(needle)
             .get_result(&mut *conn)
             .expect("a count");
             if count.n > 0 {
-                found.push(format!("{}.{}", table.name, column.name));
+                found.push(format!("{table}.{column}"));
             }
         }
     }
@@ -298,27 +333,39 @@ pub fn stored_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
 /// request changed nothing at all.
 pub fn database_contents(app: &TestApp) -> std::collections::BTreeSet<String> {
     use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct Text {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
     let mut conn = app.state.store.conn().expect("a connection");
-    let tables: Vec<Text> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )
-    .load(&mut *conn)
-    .expect("tables");
     let mut rows = std::collections::BTreeSet::new();
-    for table in tables {
-        let columns: Vec<Text> =
-            diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name))
-                .load(&mut *conn)
-                .expect("columns");
-        let row: Vec<String> = columns.iter().map(|c| format!("quote(\"{}\")", c.name)).collect();
-        let query = format!("SELECT {} AS name FROM \"{}\" ORDER BY 1", row.join(" || '|' || "), table.name);
-        let found: Vec<Text> = diesel::sql_query(query).load(&mut *conn).expect("rows");
-        rows.extend(found.into_iter().map(|r| format!("{}: {}", table.name, r.name)));
+    for (table, columns) in tables(&mut conn) {
+        let row: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
+        let query = format!("SELECT {} AS name FROM \"{table}\"", row.join(" || '|' || "));
+        let found: Vec<Named> = diesel::sql_query(query).load(&mut *conn).expect("rows");
+        rows.extend(found.into_iter().map(|r| format!("{table}: {}", r.name)));
     }
     rows
+}
+
+/// A free, borough-wide phone service of `organisation` for `needs`: what
+/// a test adds when the listing's details do not matter.
+pub fn phone_service(organisation: OrganisationId, name: &str, needs: &[&str]) -> ServiceInput {
+    ServiceInput {
+        organisation,
+        name: name.into(),
+        description: String::from("Meets weekly."),
+        status: ServiceStatus::Active,
+        needs: needs.iter().map(|n| n.to_string()).collect(),
+        referral_route: ReferralRoute::SelfReferral,
+        eligibility: None,
+        min_age: None,
+        max_age: None,
+        cost: CostKind::Free,
+        cost_description: None,
+        delivery: vec![DeliveryMode::Phone],
+        languages: vec![],
+        area: ServiceArea::Borough,
+        area_radius_km: None,
+        capacity: None,
+        email: None,
+        phone: None,
+        website: None,
+    }
 }
