@@ -196,10 +196,10 @@ impl Drop for Browser {
 }
 
 /// The demo served on a free loopback port.
-fn demo_server() -> (TestApp, String) {
+fn demo_server() -> (TestApp, doorstep::web::server::LoopbackServer) {
     let app = TestApp::with_demo();
-    let addr = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
-    (app, format!("http://{addr}"))
+    let server = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
+    (app, server)
 }
 
 /// One of each page type, by name and path.
@@ -266,7 +266,8 @@ fn every_page_type_has_no_axe_violations_at_phone_and_desktop_widths() {
     let faults = browser.axe_violations();
     assert!(faults.iter().any(|v| v.starts_with("image-alt")), "axe found {faults:?}");
 
-    let (app, base) = demo_server();
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
     let problems = check_pages(&browser, &base, &page_types(&app));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -311,7 +312,8 @@ fn wait_for_url(browser: &Browser, part: &str) -> String {
 #[test]
 fn a_search_can_be_done_with_the_keyboard_alone_and_the_focus_is_always_visible() {
     let Some(browser) = Browser::start() else { return };
-    let (app, base) = demo_server();
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
     let postcode = common::central_postcode(&app);
     browser.width(1280);
     browser.goto(&format!("{base}/"));
@@ -335,7 +337,8 @@ fn a_search_can_be_done_with_the_keyboard_alone_and_the_focus_is_always_visible(
 #[test]
 fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let Some(browser) = Browser::start() else { return };
-    let (app, base) = demo_server();
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
     let postcode = common::central_postcode(&app);
     browser.width(1280);
     // Sign in as the demo's advisor and start a contact where there is risk,
@@ -392,7 +395,8 @@ fn stored_text_never_runs_as_script_in_the_browser() {
     use doorstep::domain::directory::CostKind;
     use doorstep::domain::service_form::ServiceInput;
     let Some(browser) = Browser::start() else { return };
-    let (app, base) = demo_server();
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
     let evil = "<script>window.xss=1</script><img src=x onerror=\"window.xss=2\">\"onmouseover=\"window.xss=3\" x=\"";
     let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
     let id = {

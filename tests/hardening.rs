@@ -30,7 +30,8 @@ fn raw(addr: std::net::SocketAddr, request: &[u8], wait: Duration) -> String {
 #[actix_web::test]
 async fn a_body_that_never_comes_is_answered_408_and_its_connection_closed() {
     let app = TestApp::with_demo_and(|c| c.request_timeout_seconds = 1);
-    let addr = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
+    let server = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
+    let addr = server.addr;
     let started = std::time::Instant::now();
     let answer = raw(
         addr,
@@ -48,7 +49,8 @@ async fn a_body_that_never_comes_is_answered_408_and_its_connection_closed() {
 #[actix_web::test]
 async fn one_address_cannot_hold_more_than_its_share_of_connections() {
     let app = TestApp::with_demo_and(|c| c.connections_per_address = 3);
-    let addr = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
+    let server = doorstep::web::server::spawn_on_loopback(app.state.clone(), 1).unwrap();
+    let addr = server.addr;
     let held: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(addr).unwrap()).collect();
     let answer = raw(addr, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(10));
     assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");

@@ -7,8 +7,6 @@ pub mod pages;
 pub mod search;
 
 use std::io::BufRead;
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
 
 /// The process's peak resident memory so far, in megabytes (Linux).
 pub fn peak_memory_mb() -> Option<f64> {
@@ -34,17 +32,6 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     }
     let index = ((sorted.len() - 1) as f64 * q).round() as usize;
     sorted[index.min(sorted.len() - 1)]
-}
-
-/// Waits until a server accepts connections at `addr`.
-pub fn wait_until_listening(addr: SocketAddr) -> std::io::Result<()> {
-    for _ in 0..100 {
-        if TcpStream::connect(addr).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(std::io::Error::other("the benchmark server did not start"))
 }
 
 /// Reads one HTTP/1.1 response with a Content-Length body; returns its

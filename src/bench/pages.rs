@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 
-use super::{percentile, read_response, wait_until_listening};
+use super::{percentile, read_response};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, seed};
 use crate::jobs::index_sync;
@@ -44,8 +44,8 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     index_sync::rebuild(&app.store, &app.search, &app.taxonomy, today).map_err(|e| other(e.to_string()))?;
     let postcode = demo.postcodes[demo.postcodes.len() / 2].postcode.replace(' ', "+");
     let (contact, cookie) = signed_in_advisor(&app, &demo).map_err(|e| other(e.to_string()))?;
-    let addr = crate::web::server::spawn_on_loopback(app, 1)?;
-    wait_until_listening(addr)?;
+    let server = crate::web::server::spawn_on_loopback(app, 1)?;
+    let addr = server.addr;
 
     let kinds = [
         ("words near a postcode", format!("/search?q=lunch+club&postcode={postcode}")),

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc, Weekday};
 
-use super::{peak_memory_mb, percentile, read_response, resident_memory_mb, wait_until_listening};
+use super::{peak_memory_mb, percentile, read_response, resident_memory_mb};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
 use crate::domain::needs::{self, Taxonomy};
@@ -262,8 +262,8 @@ fn http_load(
     let mailer = crate::mail::Mailer::Memory(Default::default());
     let state = AppState::new(store, index, taxonomy, config, vec![7; 64], None, mailer);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let addr = crate::web::server::spawn_on_loopback(state, workers)?;
-    wait_until_listening(addr)?;
+    let server = crate::web::server::spawn_on_loopback(state, workers)?;
+    let addr = server.addr;
     let urls = Arc::new(urls.to_vec());
     let sent = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(plan.http_seconds);

@@ -50,8 +50,9 @@ impl Action {
 #[diesel(table_name = changes)]
 struct NewChange<'a> {
     changed_at: NaiveDateTime,
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     record_kind: &'a str,
+    /// Any kind of record's id, as written: the history is kept for every kind.
     record_id: &'a str,
     action: &'a str,
     field: &'a str,
@@ -77,7 +78,7 @@ pub fn record(
         .iter()
         .map(|(field, old, new)| NewChange {
             changed_at: at,
-            user_id: by.map(|u| u.to_string()),
+            user_id: by,
             record_kind: kind.code(),
             record_id,
             action: action.code(),

@@ -29,26 +29,50 @@ pub fn run(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     })
 }
 
+/// A server on a loopback port, serving from a thread of its own until it
+/// is dropped (then it stops and its thread ends).
+pub struct LoopbackServer {
+    pub addr: SocketAddr,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
 /// Serves `state` on a free loopback port from a background thread, for the
-/// benchmarks' load run. Returns the address; the server lives as long as
-/// the process.
-pub fn spawn_on_loopback(state: AppState, workers: usize) -> std::io::Result<SocketAddr> {
+/// benchmarks' load run and the tests that need a real socket. The port
+/// listens before this returns, so it can be used at once.
+pub fn spawn_on_loopback(state: AppState, workers: usize) -> std::io::Result<LoopbackServer> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
-    std::thread::spawn(move || {
+    let (handed, handle) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
         let served = actix_web::rt::System::new().block_on(async move {
             let connections = ConnectionCount::default();
-            HttpServer::new(move || super::app(state.clone()))
+            let server = HttpServer::new(move || super::app(state.clone()))
                 .on_connect(move |connection, data| connections.opened(connection, data))
                 .client_request_timeout(HEAD_TIMEOUT)
                 .workers(workers)
                 .listen(listener)?
-                .run()
-                .await
+                .run();
+            let _ = handed.send(server.handle());
+            server.await
         });
         if let Err(error) = served {
-            tracing::error!(%error, "the benchmark server stopped");
+            tracing::error!(%error, "the loopback server stopped");
         }
     });
-    Ok(addr)
+    let handle = handle.recv().map_err(|_| std::io::Error::other("the loopback server did not start"))?;
+    Ok(LoopbackServer { addr, handle, thread: Some(thread) })
+}
+
+impl Drop for LoopbackServer {
+    fn drop(&mut self) {
+        // Stopping is a future: it is waited for on a runtime of its own, as
+        // the one dropping this may be inside another.
+        let handle = self.handle.clone();
+        let stopping = std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
+        let _ = stopping.join();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }

@@ -5,8 +5,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 /// A message as the server received it.
 #[derive(Clone, Debug)]
@@ -17,10 +17,13 @@ pub struct Received {
     pub data: String,
 }
 
+/// Every message received, and a way to wake whoever waits for one.
+type Inbox = Arc<(Mutex<Vec<Received>>, Condvar)>;
+
 /// The running server. It stops with the test process.
 pub struct SmtpServer {
     pub addr: SocketAddr,
-    received: Arc<Mutex<Vec<Received>>>,
+    received: Inbox,
 }
 
 impl SmtpServer {
@@ -36,7 +39,7 @@ impl SmtpServer {
 
     fn serve(listener: TcpListener) -> SmtpServer {
         let addr = listener.local_addr().expect("an address");
-        let received: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let received: Inbox = Arc::default();
         let store = received.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -56,23 +59,20 @@ impl SmtpServer {
 
     /// Every message received so far.
     pub fn received(&self) -> Vec<Received> {
-        self.received.lock().expect("not poisoned").clone()
+        self.received.0.lock().expect("not poisoned").clone()
     }
 
-    /// Waits up to `limit` for at least `count` messages.
+    /// Waits up to `limit` for at least `count` messages: woken as each arrives.
     pub fn wait_for(&self, count: usize, limit: Duration) -> Vec<Received> {
-        let started = Instant::now();
-        loop {
-            let received = self.received();
-            if received.len() >= count || started.elapsed() > limit {
-                return received;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let (messages, arrived) = &*self.received;
+        let messages = messages.lock().expect("not poisoned");
+        let (messages, _) =
+            arrived.wait_timeout_while(messages, limit, |m| m.len() < count).expect("not poisoned");
+        messages.clone()
     }
 }
 
-fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+fn session(stream: TcpStream, store: &(Mutex<Vec<Received>>, Condvar)) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
@@ -118,11 +118,12 @@ fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<(
                     }
                     data.push_str(line.strip_prefix('.').unwrap_or(&line));
                 }
-                store.lock().expect("not poisoned").push(Received {
+                store.0.lock().expect("not poisoned").push(Received {
                     from: from.clone(),
                     to: to.clone(),
                     data,
                 });
+                store.1.notify_all();
                 out.write_all(b"250 OK: queued\r\n")?;
             }
             "RSET" | "NOOP" => out.write_all(b"250 OK\r\n")?,
