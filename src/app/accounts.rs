@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 
 use super::db;
 use crate::domain::accounts::{StaffUser, decoy_hash, random_token, verify_password};
+use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::jobs::outbox;
 use crate::state::AppState;
@@ -22,12 +23,14 @@ pub async fn session_user(state: &AppState, token: String) -> Result<Option<Staf
 pub enum SignedIn {
     /// A new session, known by this token.
     Session(String),
+    /// The email or the password was left out.
+    Incomplete(FieldErrors),
     /// The email and password do not match an account.
-    Refused,
+    Refused(FieldErrors),
 }
 
-/// Signs in with `email` and `password` from `address`: a session, or a
-/// refusal. Too many failures from one address or for one account wait
+/// Signs in with `email` and `password` from `address`: a session, or what
+/// to tell the person. Too many failures from one address or for one account wait
 /// longer each time (`TooManyRequests`), and the account's owner is warned.
 pub async fn sign_in(
     state: &AppState,
@@ -35,6 +38,16 @@ pub async fn sign_in(
     password: String,
     address: &str,
 ) -> Result<SignedIn, AppError> {
+    let mut errors = FieldErrors::default();
+    if email.is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        return Ok(SignedIn::Incomplete(errors));
+    }
     if let Some(wait) = state.throttle.check(email, address, Instant::now()) {
         return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) });
     }
@@ -57,7 +70,9 @@ pub async fn sign_in(
         if let (true, Some(owner)) = (failed.report_to_owner, account) {
             warn_owner(state, owner, failed.account_failures).await;
         }
-        return Ok(SignedIn::Refused);
+        // The same answer for an unknown email and a wrong password.
+        errors.add("email", "Enter a correct email address and password");
+        return Ok(SignedIn::Refused(errors));
     };
     state.throttle.succeeded(email, address);
     let token = random_token();

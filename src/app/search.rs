@@ -15,10 +15,14 @@ use crate::geo::postcode;
 use crate::state::AppState;
 use crate::store::{postcodes, service_lists};
 
-/// A search answered: where from, and what was found.
+/// A printable list holds this many results.
+const PRINTED: usize = 100;
+
+/// A search answered: where from, how many a page holds, and what was found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
     pub place: Option<Place>,
+    pub per_page: usize,
     pub results: SearchResults,
 }
 
@@ -56,19 +60,26 @@ pub async fn locate(state: &AppState, request: &mut SearchRequest) -> Result<Opt
 /// blocking pool.
 pub async fn search(state: &AppState, mut request: SearchRequest) -> Result<Answer, AppError> {
     let place = locate(state, &mut request).await?;
+    let per_page = request.per_page;
     let results = state
         .search
         .search(&request, &state.taxonomy, Utc::now())
         .map_err(|e| AppError::Internal(format!("search failed: {e}")))?;
-    Ok(Answer { place, results })
+    Ok(Answer { place, per_page, results })
 }
 
-/// The results page's search: the answer, and in one database read what the
-/// page says of each result beyond what the index holds.
+/// The results page's search, from what its form sent: the answer, and in
+/// one database read what the page says of each result beyond what the index
+/// holds. A printable list is the first `PRINTED` results on one page.
 pub async fn results_page(
     state: &AppState,
-    request: SearchRequest,
+    form: &[(String, String)],
+    printable: bool,
 ) -> Result<(Answer, HashMap<ServiceId, ResultDetails>), AppError> {
+    let mut request = SearchRequest::from_form(form, &state.taxonomy).map_err(AppError::Invalid)?;
+    if printable {
+        (request.page, request.per_page) = (1, PRINTED);
+    }
     let answer = search(state, request).await?;
     let ids: Vec<ServiceId> = answer.results.hits().map(|hit| hit.id).collect();
     let details = db(state, move |conn| service_lists::result_details(conn, &ids)).await?;

@@ -415,14 +415,31 @@ pub async fn finish(state: &AppState, user: &StaffUser, id: SignpostContactId) -
     db(state, move |conn| signposting::finish(conn, id, Utc::now().naive_utc())).await
 }
 
-/// The answer given so far to the follow-up `token` names (none yet is
-/// `None`); a token that names no follow-up is not found.
-pub async fn follow_up(state: &AppState, token: String) -> Result<Option<Outcome>, AppError> {
-    db(state, move |conn| signposting::follow_up_answer(conn, &token)).await?.ok_or(AppError::NotFound)
+/// An answer to the follow-up, as the link or the form sent it.
+fn read_answer(code: &str) -> Result<Outcome, AppError> {
+    Outcome::from_code(code)
+        .ok_or_else(|| AppError::BadRequest(String::from("Choose one of the answers on the page.")))
 }
 
-/// Records the citizen's answer to the follow-up `token` names.
-pub async fn answer_follow_up(state: &AppState, token: String, answer: Outcome) -> Result<(), AppError> {
+/// The follow-up `token` names: the answer given so far (none yet is
+/// `None`), and the one the link chose (`chosen`, as the link wrote it), to
+/// show chosen. Nothing is recorded: mail systems open links to check them.
+/// A token that names no follow-up is not found.
+pub async fn follow_up(
+    state: &AppState,
+    token: String,
+    chosen: Option<&str>,
+) -> Result<(Option<Outcome>, Option<Outcome>), AppError> {
+    let chosen = chosen.map(read_answer).transpose()?;
+    let given = db(state, move |conn| signposting::follow_up_answer(conn, &token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((given, chosen))
+}
+
+/// Records the citizen's answer (as the form sent it) to the follow-up `token` names.
+pub async fn answer_follow_up(state: &AppState, token: String, answer: &str) -> Result<(), AppError> {
+    let answer = read_answer(answer)?;
     let found =
         db(state, move |conn| signposting::answer_follow_up(conn, &token, answer, Utc::now().naive_utc()))
             .await?;

@@ -9,15 +9,9 @@ use actix_web::{HttpResponse, web};
 use super::session::{CheckedForm, Visitor};
 use super::{QueryPairs, page_with_status, see_other};
 use crate::app::signposting;
-use crate::domain::signposting::Outcome;
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
-
-fn read_answer(code: &str) -> Result<Outcome, AppError> {
-    Outcome::from_code(code)
-        .ok_or_else(|| AppError::BadRequest(String::from("Choose one of the answers on the page.")))
-}
 
 /// `GET`: the question, with the answer the link named chosen.
 pub async fn show(
@@ -27,11 +21,8 @@ pub async fn show(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let chosen = match query.0.iter().find(|(k, _)| k == "answer") {
-        Some((_, code)) => Some(read_answer(code)?),
-        None => None,
-    };
-    let answer = signposting::follow_up(&state, token.clone()).await?;
+    let chosen = query.0.iter().find(|(k, _)| k == "answer").map(|(_, code)| code.as_str());
+    let (answer, chosen) = signposting::follow_up(&state, token.clone(), chosen).await?;
     Ok(page_with_status(StatusCode::OK, pages::follow_up::page(&visitor.frame, &token, answer, chosen)))
 }
 
@@ -42,6 +33,6 @@ pub async fn answer(
     form: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    signposting::answer_follow_up(&state, token.clone(), read_answer(form.get("answer"))?).await?;
+    signposting::answer_follow_up(&state, token.clone(), form.get("answer")).await?;
     Ok(see_other(&format!("/follow-up/{token}")))
 }

@@ -8,14 +8,11 @@ use actix_web::{HttpResponse, web};
 use super::session::Visitor;
 use super::{QueryPairs, page_with_status, see_other};
 use crate::app;
-use crate::domain::search::{Asked, SearchRequest};
+use crate::domain::search::Asked;
 use crate::error::AppError;
 use crate::pages;
 use crate::pages::search::Results;
 use crate::state::AppState;
-
-/// A printable list holds this many results.
-const PRINTED: usize = 100;
 
 pub async fn show(
     state: web::Data<AppState>,
@@ -27,16 +24,7 @@ pub async fn show(
     if asked.is_empty() {
         return Ok(see_other("/"));
     }
-    let answered = match SearchRequest::from_form(&query.0, &state.taxonomy) {
-        Ok(mut request) => {
-            if asked.print {
-                (request.page, request.per_page) = (1, PRINTED);
-            }
-            let per_page = request.per_page;
-            app::search::results_page(&state, request).await.map(|answer| (answer, per_page))
-        }
-        Err(problem) => Err(AppError::Invalid(problem)),
-    };
+    let answered = app::search::results_page(&state, &query.0, asked.print).await;
     let mut results = Results {
         asked: &asked,
         needs: &state.taxonomy,
@@ -49,7 +37,7 @@ pub async fn show(
         details: &Default::default(),
         problem: None,
     };
-    let ((answer, details), per_page) = match answered {
+    let (answer, details) = match answered {
         Ok(answered) => answered,
         Err(error) => {
             let Some(problem) = error.field() else { return Err(error) };
@@ -68,7 +56,7 @@ pub async fn show(
             }
         }),
         total: answer.results.total,
-        per_page,
+        per_page: answer.per_page,
         hits: &answer.results.results,
         groups: &answer.results.groups,
         unmet: &answer.results.unmet,

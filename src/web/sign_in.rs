@@ -47,22 +47,13 @@ pub async fn submit(
     let address =
         client_address(&req, &state.config).map_or_else(|| String::from("unknown"), |a| a.to_string());
 
-    let mut errors = FieldErrors::default();
-    if email.is_empty() {
-        errors.add("email", "Enter your email address");
-    }
-    if password.is_empty() {
-        errors.add("password", "Enter your password");
-    }
-    if !errors.is_empty() {
-        let page = pages::sign_in::page(&visitor.frame, &email, &next, &errors);
-        return Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
-    }
     let token = match accounts::sign_in(&state, &email, password, &address).await? {
         SignedIn::Session(token) => token,
-        SignedIn::Refused => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "Enter a correct email address and password");
+        SignedIn::Incomplete(errors) => {
+            let page = pages::sign_in::page(&visitor.frame, &email, &next, &errors);
+            return Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+        SignedIn::Refused(errors) => {
             let page = pages::sign_in::page(&visitor.frame, &email, &next, &errors);
             return Ok(page_with_status(StatusCode::UNAUTHORIZED, page));
         }
