@@ -15,7 +15,8 @@ use crate::domain::search::SearchRequest;
 use crate::domain::service_form::{ServiceForm, ServiceInput};
 use crate::domain::text::FieldErrors;
 use crate::domain::views::{
-    ChangeView, MapPin, MapShape, NeighbourhoodView, OrganisationView, ServiceSummary, ServiceView,
+    ChangeView, LocationView, MapPin, MapShape, NeighbourhoodView, OrganisationView, ServiceSummary,
+    ServiceView,
 };
 use crate::error::AppError;
 use crate::jobs::index_sync;
@@ -51,32 +52,7 @@ pub async fn service_page(
     let (view, scope) =
         db(state, move |conn| Ok((services::view(conn, id)?, services::scope(conn, id)?))).await?;
     let venues: Vec<_> = view.locations.iter().filter(|p| !p.location.confidential).collect();
-    let map = match venues.first() {
-        None => None,
-        Some(_) => {
-            let outline = match venues.iter().find_map(|p| p.neighbourhood) {
-                Some(hood) => {
-                    super::neighbourhoods::outlines(state).await?.get(&hood).cloned().unwrap_or_default()
-                }
-                None => Vec::new(),
-            };
-            let shape = MapShape {
-                label: String::from("The neighbourhood it is in"),
-                href: None,
-                polygons: outline,
-                current: true,
-            };
-            let markers = venues
-                .iter()
-                .map(|p| MapPin {
-                    label: format!("{}: {}", p.location.name, p.location.postcode),
-                    latitude: p.location.latitude,
-                    longitude: p.location.longitude,
-                })
-                .collect();
-            Some((shape, markers))
-        }
-    };
+    let map = if venues.is_empty() { None } else { Some(venue_map(state, &venues).await?) };
     let nearby = match (view.needs.first(), venues.first()) {
         (Some(need), Some(venue)) => {
             let request = SearchRequest {
@@ -104,6 +80,26 @@ pub async fn service_page(
         map,
         nearby,
     })
+}
+
+/// A map of a service's public venues, in the outline of the first
+/// neighbourhood one of them lies in.
+async fn venue_map(state: &AppState, venues: &[&LocationView]) -> Result<(MapShape, Vec<MapPin>), AppError> {
+    let polygons = match venues.iter().find_map(|p| p.neighbourhood) {
+        Some(hood) => super::neighbourhoods::outlines(state).await?.get(&hood).cloned().unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let shape =
+        MapShape { label: String::from("The neighbourhood it is in"), href: None, polygons, current: true };
+    let pins = venues
+        .iter()
+        .map(|p| MapPin {
+            label: format!("{}: {}", p.location.name, p.location.postcode),
+            latitude: p.location.latitude,
+            longitude: p.location.longitude,
+        })
+        .collect();
+    Ok((shape, pins))
 }
 
 /// An organisation and its services.
