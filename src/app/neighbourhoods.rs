@@ -149,23 +149,44 @@ pub struct EditPage {
     pub small_areas: Vec<(String, i32, Option<String>)>,
     /// The neighbourhoods it shares a boundary with.
     pub adjacent: Vec<(NeighbourhoodId, String)>,
+    /// What the last change did, in words.
+    pub notice: Option<String>,
 }
 
-/// The administrator's page for one neighbourhood.
-pub async fn edit_page(state: &AppState, user: &StaffUser, slug: String) -> Result<EditPage, AppError> {
+/// What the last change was, as the page's address says it.
+#[derive(Default)]
+pub struct LastChange<'a> {
+    /// A small area moved, and the slug of the neighbourhood it joined.
+    pub moved: Option<(&'a str, &'a str)>,
+    pub renamed: bool,
+}
+
+/// The administrator's page for one neighbourhood, saying what the last
+/// change did.
+pub async fn edit_page(
+    state: &AppState,
+    user: &StaffUser,
+    slug: String,
+    last: LastChange<'_>,
+) -> Result<EditPage, AppError> {
     require(user.manages_neighbourhoods())?;
+    let notice = match last {
+        LastChange { moved: Some((code, to)), .. } => moved_notice(state, code, to.to_string()).await,
+        LastChange { renamed: true, .. } => Some(String::from("Renamed.")),
+        _ => None,
+    };
     db(state, move |conn| {
         let hood = neighbourhoods::by_slug(conn, &slug)?;
         let small_areas = neighbourhoods::small_areas_of(conn, hood.id)?;
         let adjacent = neighbourhoods::adjacent(conn, hood.id)?;
-        Ok(EditPage { band: neighbourhoods::band(conn)?, hood, small_areas, adjacent })
+        Ok(EditPage { band: neighbourhoods::band(conn)?, hood, small_areas, adjacent, notice })
     })
     .await
 }
 
 /// What the last move did, in words: where the small area went, and how
 /// many live there now.
-pub async fn moved_notice(state: &AppState, code: &str, to: String) -> Option<String> {
+async fn moved_notice(state: &AppState, code: &str, to: String) -> Option<String> {
     let joined = db(state, move |conn| neighbourhoods::by_slug(conn, &to)).await.ok()?;
     let band = match &joined.outside_band {
         None => String::from("within the band"),

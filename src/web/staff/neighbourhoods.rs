@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use super::super::session::{CheckedForm, Staff};
 use super::super::{QueryPairs, page_with_status, see_other};
-use crate::app::neighbourhoods;
+use crate::app::neighbourhoods::{self, LastChange};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::pages;
@@ -27,9 +27,9 @@ async fn form_page(
     slug: String,
     typed: Typed<'_>,
     errors: &FieldErrors,
-    notice: Option<String>,
+    last: LastChange<'_>,
 ) -> Result<HttpResponse, AppError> {
-    let page = neighbourhoods::edit_page(state, &staff.user, slug).await?;
+    let page = neighbourhoods::edit_page(state, &staff.user, slug, last).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let form = NeighbourhoodForm {
         hood: &page.hood,
@@ -39,7 +39,7 @@ async fn form_page(
         name: typed.name.unwrap_or(&page.hood.name),
         small_area: typed.small_area,
         to: typed.to,
-        notice,
+        notice: page.notice,
     };
     Ok(page_with_status(status, pages::staff::neighbourhood_form(&staff.frame, &form, errors)))
 }
@@ -51,14 +51,12 @@ pub async fn edit(
     slug: web::Path<String>,
     done: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
-    let notice = match (done.get("moved"), done.get("to"), done.get("renamed")) {
-        (code, to, _) if !code.is_empty() && !to.is_empty() => {
-            neighbourhoods::moved_notice(&state, code, to.to_string()).await
-        }
-        (_, _, renamed) if !renamed.is_empty() => Some(String::from("Renamed.")),
-        _ => None,
+    let (code, to) = (done.get("moved"), done.get("to"));
+    let last = LastChange {
+        moved: (!code.is_empty() && !to.is_empty()).then_some((code, to)),
+        renamed: !done.get("renamed").is_empty(),
     };
-    form_page(&state, &staff, slug.into_inner(), Typed::default(), &FieldErrors::default(), notice).await
+    form_page(&state, &staff, slug.into_inner(), Typed::default(), &FieldErrors::default(), last).await
 }
 
 pub async fn rename(
@@ -72,7 +70,7 @@ pub async fn rename(
         Ok(new_slug) => Ok(see_other(&format!("/staff/neighbourhoods/{new_slug}?renamed=1"))),
         Err(errors) => {
             let typed = Typed { name: Some(posted.get("name")), ..Typed::default() };
-            form_page(&state, &staff, slug, typed, &errors, None).await
+            form_page(&state, &staff, slug, typed, &errors, LastChange::default()).await
         }
     }
 }
@@ -91,6 +89,6 @@ pub async fn move_small_area(
         Ok(joined) => {
             Ok(see_other(&format!("/staff/neighbourhoods/{slug}?moved={}&to={joined}", typed.small_area)))
         }
-        Err(errors) => form_page(&state, &staff, slug, typed, &errors, None).await,
+        Err(errors) => form_page(&state, &staff, slug, typed, &errors, LastChange::default()).await,
     }
 }
