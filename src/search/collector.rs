@@ -11,7 +11,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::{Facts, unpack_point};
+use super::{Facts, NeedOrds, unpack_point};
 use crate::geo::cells;
 
 /// Results shown in each need's group.
@@ -74,6 +74,7 @@ pub(super) struct SegmentMatcher {
     points: Column<u64>,
     sessions: Column<u64>,
     facts: Column<u64>,
+    needs_packed: Column<u64>,
     need_ords: Column<u64>,
     /// Whether the document being collected is in each group.
     in_group: Vec<bool>,
@@ -113,6 +114,7 @@ impl Collector for Matcher {
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
             facts: fast.u64("facts")?,
+            needs_packed: fast.u64("needs_packed")?,
             need_ords: fast.u64("need_ords")?,
             in_group: vec![false; self.groups.len()],
             fruit: self.empty_fruit(),
@@ -173,6 +175,17 @@ pub(super) fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: 
 }
 
 impl SegmentMatcher {
+    /// Counts a match's need (by its place) in the facets, and notes which
+    /// requested groups it falls in.
+    fn count_need(&mut self, ord: usize) {
+        if let Some(count) = self.fruit.needs.get_mut(ord) {
+            *count += 1;
+        }
+        for (g, group) in self.groups.iter().enumerate() {
+            self.in_group[g] |= group.get(ord).copied().unwrap_or(false);
+        }
+    }
+
     /// The sum of the scores of the text clauses `doc` matches, each times
     /// its weight. Documents come in ascending order, so each scorer only
     /// ever moves forward.
@@ -216,13 +229,15 @@ impl SegmentCollector for SegmentMatcher {
         }
         self.fruit.total += 1;
         self.in_group.fill(false);
-        for ord in self.need_ords.values_for_doc(doc) {
-            let ord = ord as usize;
-            if let Some(count) = self.fruit.needs.get_mut(ord) {
-                *count += 1;
-            }
-            for (g, group) in self.groups.iter().enumerate() {
-                self.in_group[g] |= group.get(ord).copied().unwrap_or(false);
+        let packed = self.needs_packed.first(doc).unwrap_or(0);
+        for ord in NeedOrds::unpack(packed) {
+            self.count_need(ord);
+        }
+        if packed == NeedOrds::ELSEWHERE {
+            // Rare: a service with more needs than fit in one number.
+            let more: Vec<u64> = self.need_ords.values_for_doc(doc).collect();
+            for ord in more {
+                self.count_need(ord as usize);
             }
         }
         for (n, count) in self.fruit.delivery.iter_mut().enumerate() {

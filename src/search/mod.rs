@@ -9,7 +9,7 @@ mod any_term;
 mod collector;
 mod document;
 
-pub(crate) use document::{Facts, unpack_point};
+pub(crate) use document::{Facts, NeedOrds, unpack_point};
 use document::{minute_number, unpack_session};
 pub mod query;
 
@@ -89,6 +89,7 @@ pub(crate) struct Fields {
     pub words: Field,
     pub name_words: Field,
     pub need: Field,
+    pub needs_packed: Field,
     pub need_ords: Field,
     pub cells: Field,
     pub points: Field,
@@ -126,6 +127,7 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", plain.clone()),
         name_words: b.add_text_field("name_words", plain),
         need: b.add_text_field("need", STRING),
+        needs_packed: b.add_u64_field("needs_packed", FAST),
         need_ords: b.add_u64_field("need_ords", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
