@@ -74,10 +74,7 @@ pub(super) struct SegmentMatcher {
     points: Column<u64>,
     sessions: Column<u64>,
     facts: Column<u64>,
-    needs_packed: Column<u64>,
     need_ords: Column<u64>,
-    /// Whether the document being collected is in each group.
-    in_group: Vec<bool>,
     fruit: Fruit,
 }
 
@@ -114,9 +111,7 @@ impl Collector for Matcher {
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
             facts: fast.u64("facts")?,
-            needs_packed: fast.u64("needs_packed")?,
             need_ords: fast.u64("need_ords")?,
-            in_group: vec![false; self.groups.len()],
             fruit: self.empty_fruit(),
         })
     }
@@ -175,17 +170,6 @@ pub(super) fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: 
 }
 
 impl SegmentMatcher {
-    /// Counts a match's need (by its place) in the facets, and notes which
-    /// requested groups it falls in.
-    fn count_need(&mut self, ord: usize) {
-        if let Some(count) = self.fruit.needs.get_mut(ord) {
-            *count += 1;
-        }
-        for (g, group) in self.groups.iter().enumerate() {
-            self.in_group[g] |= group.get(ord).copied().unwrap_or(false);
-        }
-    }
-
     /// The sum of the scores of the text clauses `doc` matches, each times
     /// its weight. Documents come in ascending order, so each scorer only
     /// ever moves forward.
@@ -228,16 +212,21 @@ impl SegmentCollector for SegmentMatcher {
             return;
         }
         self.fruit.total += 1;
-        self.in_group.fill(false);
-        let packed = self.needs_packed.first(doc).unwrap_or(0);
-        for ord in NeedOrds::unpack(packed) {
-            self.count_need(ord);
-        }
-        if packed == NeedOrds::ELSEWHERE {
-            // Rare: a service with more needs than fit in one number.
-            let more: Vec<u64> = self.need_ords.values_for_doc(doc).collect();
-            for ord in more {
-                self.count_need(ord as usize);
+        // A match's needs, from its facts; rarely, from a column of their own.
+        let (mut packed, mut n) = ([0; 4], 0);
+        let spilled: Vec<usize>;
+        let ords: &[usize] = if facts.needs() == NeedOrds::ELSEWHERE {
+            spilled = self.need_ords.values_for_doc(doc).map(|ord| ord as usize).collect();
+            &spilled
+        } else {
+            for ord in NeedOrds::unpack(facts.needs()) {
+                (packed[n], n) = (ord, n + 1);
+            }
+            &packed[..n]
+        };
+        for &ord in ords {
+            if let Some(count) = self.fruit.needs.get_mut(ord) {
+                *count += 1;
             }
         }
         for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
@@ -257,8 +246,8 @@ impl SegmentCollector for SegmentMatcher {
             distance_m,
         };
         keep(&mut self.fruit.top, candidate, c.keep);
-        for g in 0..self.groups.len() {
-            if self.in_group[g] {
+        for (g, group) in self.groups.iter().enumerate() {
+            if ords.iter().any(|&ord| group.get(ord).copied().unwrap_or(false)) {
                 self.fruit.group_total[g] += 1;
                 keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
             }

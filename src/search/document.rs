@@ -51,8 +51,9 @@ pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
 /// field so that each match costs one read. From the lowest bit: whether it
 /// reaches everyone, whether it is free, whether it was checked within
 /// `FRESH_DAYS` of the day the index was built for, its delivery modes (a bit
-/// each, in `DeliveryMode::ALL` order). The needs it helps with are a
-/// column of their own (`NeedOrds`), so the taxonomy may be any size.
+/// each, in `DeliveryMode::ALL` order), then from bit 8 the needs it helps
+/// with (`NeedOrds`: up to four places in the taxonomy, or a sign that they
+/// are in a column of their own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Facts(pub u64);
 
@@ -61,16 +62,23 @@ impl Facts {
     const FREE: u64 = 1 << 1;
     const FRESH: u64 = 1 << 2;
     const DELIVERY_SHIFT: usize = 3;
+    const NEEDS_SHIFT: usize = 8;
 
-    pub fn pack(everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
+    pub fn pack(needs: u64, everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
         let modes = delivery
             .iter()
             .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
         let flag = |on: bool, bit: u64| if on { bit } else { 0 };
-        flag(everywhere, Self::EVERYWHERE)
+        needs << Self::NEEDS_SHIFT
+            | flag(everywhere, Self::EVERYWHERE)
             | flag(free, Self::FREE)
             | flag(fresh, Self::FRESH)
             | modes << Self::DELIVERY_SHIFT
+    }
+
+    /// Its needs, packed (see `NeedOrds`).
+    pub fn needs(self) -> u64 {
+        self.0 >> Self::NEEDS_SHIFT
     }
 
     pub fn everywhere(self) -> bool {
@@ -108,7 +116,7 @@ impl SearchIndex {
         doc.add_text(f.organisation, &s.organisation);
         doc.add_text(f.name_words, &s.name);
         doc.add_text(f.words, &s.description);
-        add_needs(&mut doc, f, &s.needs, taxonomy);
+        let needs = add_needs(&mut doc, f, &s.needs, taxonomy);
         let everywhere = add_places(&mut doc, f, s);
         for mode in &s.delivery {
             doc.add_text(f.delivery, mode.code());
@@ -127,7 +135,7 @@ impl SearchIndex {
         doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
         add_times(&mut doc, f, &s.schedules, today);
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
-        doc.add_u64(f.facts, Facts::pack(everywhere, free, fresh, &s.delivery));
+        doc.add_u64(f.facts, Facts::pack(needs, everywhere, free, fresh, &s.delivery));
         let record = Record {
             id: s.id,
             name: s.name.clone(),
@@ -144,9 +152,10 @@ impl SearchIndex {
     }
 }
 
-/// Each need: its slug (and its group's) to filter by, its place in the
-/// taxonomy to count by, and its label and words to match.
-fn add_needs(doc: &mut TantivyDocument, f: &Fields, slugs: &[String], taxonomy: &Taxonomy) {
+/// Each need: its slug (and its group's) to filter by, its label and words
+/// to match, and its place in the taxonomy to count by (returned packed for
+/// `Facts`, or put in `need_ords` when they do not fit).
+fn add_needs(doc: &mut TantivyDocument, f: &Fields, slugs: &[String], taxonomy: &Taxonomy) -> u64 {
     let mut ords = Vec::new();
     for slug in slugs {
         doc.add_text(f.need, slug);
@@ -163,29 +172,27 @@ fn add_needs(doc: &mut TantivyDocument, f: &Fields, slugs: &[String], taxonomy: 
             }
         }
     }
-    match NeedOrds::pack(&ords) {
-        Some(packed) => doc.add_u64(f.needs_packed, packed),
-        None => {
-            doc.add_u64(f.needs_packed, NeedOrds::ELSEWHERE);
-            for ord in ords {
-                doc.add_u64(f.need_ords, ord as u64);
-            }
+    NeedOrds::pack(&ords).unwrap_or_else(|| {
+        for &ord in &ords {
+            doc.add_u64(f.need_ords, ord as u64);
         }
-    }
+        NeedOrds::ELSEWHERE
+    })
 }
 
 /// The numbers (places in the taxonomy) of a service's needs, as the
 /// collector reads them for every match. Most services have a few needs, so
-/// up to four are packed into one number, sixteen bits each (the place plus
-/// one; none is 0): one read per match, as fast as the bits they replace.
-/// A service with more, or with a need past the 65,533rd, is `ELSEWHERE`, and
-/// its needs are a column of several values (`need_ords`).
+/// up to four are packed into 48 bits of `Facts`, twelve bits each (the place
+/// plus one; none is 0): one read per match. A service with more, or with a
+/// need past the 4,093rd, is `ELSEWHERE`, and its needs are a column of
+/// several values (`need_ords`), so the taxonomy may be any size.
 pub(crate) struct NeedOrds;
 
 impl NeedOrds {
     /// The packed value of a service whose needs are in `need_ords`.
-    pub const ELSEWHERE: u64 = u64::MAX;
-    const LANE: u64 = 0xFFFF;
+    pub const ELSEWHERE: u64 = (1 << (4 * Self::LANE_BITS)) - 1;
+    const LANE_BITS: usize = 12;
+    const LANE: u64 = (1 << Self::LANE_BITS) - 1;
 
     /// Up to four places, packed; `None` when they do not fit.
     pub fn pack(ords: &[usize]) -> Option<u64> {
@@ -194,7 +201,7 @@ impl NeedOrds {
         }
         ords.iter().rev().try_fold(0u64, |packed, &ord| {
             let lane = u64::try_from(ord).ok()? + 1;
-            (lane < Self::LANE).then_some(packed << 16 | lane)
+            (lane < Self::LANE).then_some(packed << Self::LANE_BITS | lane)
         })
     }
 
@@ -202,7 +209,7 @@ impl NeedOrds {
     pub fn unpack(packed: u64) -> impl Iterator<Item = usize> {
         let packed = if packed == Self::ELSEWHERE { 0 } else { packed };
         (0..4)
-            .map(move |n| packed >> (16 * n) & Self::LANE)
+            .map(move |n| packed >> (Self::LANE_BITS * n) & Self::LANE)
             .filter(|&lane| lane != 0)
             .map(|lane| lane as usize - 1)
     }
@@ -261,13 +268,13 @@ mod tests {
 
     #[test]
     fn a_few_needs_pack_into_one_number_and_more_go_elsewhere() {
-        for ords in [vec![], vec![0], vec![3, 0, 47], vec![5, 9, 399, 65_533]] {
+        for ords in [vec![], vec![0], vec![3, 0, 47], vec![5, 9, 399, 4_093]] {
             let packed = NeedOrds::pack(&ords).unwrap();
             assert_ne!(packed, NeedOrds::ELSEWHERE);
             assert_eq!(NeedOrds::unpack(packed).collect::<Vec<_>>(), ords);
         }
         assert_eq!(NeedOrds::pack(&[1, 2, 3, 4, 5]), None, "five needs");
-        assert_eq!(NeedOrds::pack(&[65_534]), None, "a place past the lanes");
+        assert_eq!(NeedOrds::pack(&[4_094]), None, "a place past the lanes");
         assert_eq!(NeedOrds::unpack(NeedOrds::ELSEWHERE).count(), 0);
     }
 }
