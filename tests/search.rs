@@ -709,6 +709,13 @@ async fn four_hundred_needs_load_index_and_search() {
     assert_eq!(groups[1]["results"][0]["name"], "Lonely Hearts Club");
     let (_, by_word) = api(&mut browser, "q=quokka395").await;
     assert_eq!(names(&by_word), ["Many Needs Hub"], "found by the need's synonym");
+    // One search asks for at most 64 needs, each a group of results.
+    let many: Vec<String> = (300..365).map(|n| format!("need=imported-{n}")).collect();
+    let (status, refused) = api(&mut browser, &many.join("&")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["field"], "need");
+    let (status, _) = api(&mut browser, &many[..64].join("&")).await;
+    assert_eq!(status, StatusCode::OK, "64 needs are answered");
     let page = browser.get("/needs/imported-399").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(

@@ -9,7 +9,7 @@ use super::{db, require};
 use crate::domain::accounts::{Role, StaffUser};
 use crate::domain::directory::DeliveryMode;
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId};
-use crate::domain::search::SearchRequest;
+use crate::domain::search::{MAX_NEEDS_ASKED, SearchRequest};
 use crate::domain::signposting::{
     Channel, Found, Outcome, Returning, SendForm, SentMail, ShortlistEntry, SignpostContact, WorkspaceAsked,
 };
@@ -159,6 +159,9 @@ fn needs_asked(
         errors.add("words", "No need was recognised in these words: tick the needs below instead");
     }
     needs.extend(suggested.iter().cloned());
+    if needs.len() > MAX_NEEDS_ASKED {
+        errors.add("need", format!("Choose at most {MAX_NEEDS_ASKED} needs"));
+    }
     if needs.is_empty() && errors.is_empty() {
         errors.add("need", "Tick at least one need, or type what the citizen said");
     }

@@ -14,6 +14,8 @@ use crate::geo::cells;
 
 /// The deepest a search ranks: pages past it are empty.
 pub const MAX_RESULTS: usize = 1_000;
+/// The most needs one search may ask for: each is a group of results.
+pub const MAX_NEEDS_ASKED: usize = 64;
 /// The longest search text read.
 const MAX_TEXT: usize = 1_000;
 /// The widest radius, in kilometres.
@@ -165,6 +167,12 @@ impl SearchRequest {
                     ));
                 }
                 if !self.needs.iter().any(|n| n == value) {
+                    if self.needs.len() == MAX_NEEDS_ASKED {
+                        return Err(problem(
+                            "need",
+                            format!("ask for at most {MAX_NEEDS_ASKED} needs at once"),
+                        ));
+                    }
                     self.needs.push(value.to_string());
                 }
             }

@@ -52,21 +52,23 @@ pub(super) struct Conditions {
     pub(super) has_text: bool,
     pub(super) keep: usize,
     pub(super) need_count: usize,
+    /// How many needs' groups are kept.
+    pub(super) group_count: usize,
 }
 
 /// Ranks, counts and filters in one pass over the matching documents; also
 /// keeps the best few of each requested need's group (given as, for each
-/// need's place in the taxonomy, whether the group covers it).
+/// need's place in the taxonomy, a bit for each group it falls in).
 pub(super) struct Matcher {
     pub(super) c: Conditions,
-    pub(super) groups: Vec<Vec<bool>>,
+    pub(super) groups: Vec<u64>,
     /// The text's clauses, scoring, each with its weight.
     pub(super) relevance: Vec<(Box<dyn Weight>, f32)>,
 }
 
 pub(super) struct SegmentMatcher {
     c: Conditions,
-    groups: Vec<Vec<bool>>,
+    groups: Vec<u64>,
     /// The text clauses' scorers in this segment, each moved forward only as
     /// far as the documents that pass the filters.
     relevance: Vec<Box<dyn Scorer>>,
@@ -150,8 +152,8 @@ impl Matcher {
     fn empty_fruit(&self) -> Fruit {
         Fruit {
             needs: vec![0; self.c.need_count],
-            group_top: vec![BinaryHeap::new(); self.groups.len()],
-            group_total: vec![0; self.groups.len()],
+            group_top: vec![BinaryHeap::new(); self.c.group_count],
+            group_total: vec![0; self.c.group_count],
             ..Fruit::default()
         }
     }
@@ -170,6 +172,15 @@ pub(super) fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: 
 }
 
 impl SegmentMatcher {
+    /// Counts a match's need (by its place) in the facets; gives the groups
+    /// it falls in, a bit each.
+    fn count_need(&mut self, ord: usize) -> u64 {
+        if let Some(count) = self.fruit.needs.get_mut(ord) {
+            *count += 1;
+        }
+        self.groups.get(ord).copied().unwrap_or(0)
+    }
+
     /// The sum of the scores of the text clauses `doc` matches, each times
     /// its weight. Documents come in ascending order, so each scorer only
     /// ever moves forward.
@@ -213,20 +224,15 @@ impl SegmentCollector for SegmentMatcher {
         }
         self.fruit.total += 1;
         // A match's needs, from its facts; rarely, from a column of their own.
-        let (mut packed, mut n) = ([0; 4], 0);
-        let spilled: Vec<usize>;
-        let ords: &[usize] = if facts.needs() == NeedOrds::ELSEWHERE {
-            spilled = self.need_ords.values_for_doc(doc).map(|ord| ord as usize).collect();
-            &spilled
+        let mut in_groups = 0;
+        if facts.needs() == NeedOrds::ELSEWHERE {
+            let spilled: Vec<u64> = self.need_ords.values_for_doc(doc).collect();
+            for ord in spilled {
+                in_groups |= self.count_need(ord as usize);
+            }
         } else {
             for ord in NeedOrds::unpack(facts.needs()) {
-                (packed[n], n) = (ord, n + 1);
-            }
-            &packed[..n]
-        };
-        for &ord in ords {
-            if let Some(count) = self.fruit.needs.get_mut(ord) {
-                *count += 1;
+                in_groups |= self.count_need(ord);
             }
         }
         for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
@@ -246,11 +252,15 @@ impl SegmentCollector for SegmentMatcher {
             distance_m,
         };
         keep(&mut self.fruit.top, candidate, c.keep);
-        for (g, group) in self.groups.iter().enumerate() {
-            if ords.iter().any(|&ord| group.get(ord).copied().unwrap_or(false)) {
-                self.fruit.group_total[g] += 1;
-                keep(&mut self.fruit.group_top[g], candidate, GROUP_SIZE);
+        while in_groups != 0 {
+            let g = in_groups.trailing_zeros() as usize;
+            if let (Some(total), Some(top)) =
+                (self.fruit.group_total.get_mut(g), self.fruit.group_top.get_mut(g))
+            {
+                *total += 1;
+                keep(top, candidate, GROUP_SIZE);
             }
+            in_groups &= in_groups - 1;
         }
     }
 

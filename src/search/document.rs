@@ -206,12 +206,22 @@ impl NeedOrds {
     }
 
     /// The places a packed value holds (nothing for `ELSEWHERE`).
-    pub fn unpack(packed: u64) -> impl Iterator<Item = usize> {
-        let packed = if packed == Self::ELSEWHERE { 0 } else { packed };
-        (0..4)
-            .map(move |n| packed >> (Self::LANE_BITS * n) & Self::LANE)
-            .filter(|&lane| lane != 0)
-            .map(|lane| lane as usize - 1)
+    pub fn unpack(packed: u64) -> Lanes {
+        Lanes(if packed == Self::ELSEWHERE { 0 } else { packed })
+    }
+}
+
+/// The places packed in a number, lowest lanes first; packing leaves no
+/// empty lane before a full one, so the first empty lane ends them.
+pub(crate) struct Lanes(u64);
+
+impl Iterator for Lanes {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let lane = self.0 & NeedOrds::LANE;
+        self.0 >>= NeedOrds::LANE_BITS;
+        (lane != 0).then(|| lane as usize - 1)
     }
 }
 

@@ -28,7 +28,9 @@ use super::{EVERYWHERE_CELL, Record, SearchError, SearchIndex, Snapshot};
 use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule;
-use crate::domain::search::{Facets, Group, Hit, MAX_RESULTS, Open, SearchRequest, SearchResults};
+use crate::domain::search::{
+    Facets, Group, Hit, MAX_NEEDS_ASKED, MAX_RESULTS, Open, SearchRequest, SearchResults,
+};
 use crate::geo::cells;
 
 /// The most words of a query that are used.
@@ -213,19 +215,10 @@ impl SearchIndex {
             has_text,
             keep: keep.min(MAX_RESULTS),
             need_count: asked.taxonomy.len(),
+            group_count: needs.len(),
         };
         // Each requested need's group: the need itself, or its children for a group of needs.
-        let groups: Vec<Vec<bool>> = needs
-            .iter()
-            .map(|slug| {
-                let id = asked.taxonomy.by_slug(slug).map(|n| n.id);
-                asked
-                    .taxonomy
-                    .iter()
-                    .map(|n| Some(n.id) == id || (n.parent.is_some() && n.parent == id))
-                    .collect()
-            })
-            .collect();
+        let groups = group_masks(asked.taxonomy, needs)?;
         let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance })?;
         let facets = facets(asked.taxonomy, &fruit);
         let sorted = |heap: BinaryHeap<Candidate>| {
@@ -362,6 +355,25 @@ impl SearchIndex {
         }
         why
     }
+}
+
+/// Each requested need's group (the need itself, or its children for a
+/// group of needs), as, for each need's place in the taxonomy, a bit for
+/// each group it falls in: a match's groups are then an OR per need.
+fn group_masks(taxonomy: &Taxonomy, needs: &[String]) -> Result<Vec<u64>, SearchError> {
+    if needs.len() > MAX_NEEDS_ASKED {
+        return Err(SearchError::Io(format!("at most {MAX_NEEDS_ASKED} needs can be asked at once")));
+    }
+    let mut masks = vec![0u64; taxonomy.len()];
+    for (g, slug) in needs.iter().enumerate() {
+        let id = taxonomy.by_slug(slug).map(|n| n.id);
+        for (mask, need) in masks.iter_mut().zip(taxonomy.iter()) {
+            if Some(need.id) == id || (need.parent.is_some() && need.parent == id) {
+                *mask |= 1 << g;
+            }
+        }
+    }
+    Ok(masks)
 }
 
 /// How many of the matches fall under each need, each delivery mode, and free.
