@@ -199,13 +199,19 @@ impl AppError {
                 String::from("the request could not be answered just now; try again")
             }
             AppError::MethodNotAllowed { allow } => format!("this address only answers {allow}"),
+            AppError::SignInRequired { .. } => String::from("sign in first"),
             AppError::TooManyRequests { retry_after_secs } => {
                 format!("too many requests; wait {retry_after_secs} seconds")
             }
             other => other.to_string(),
         };
         let field = self.field().map_or("", |p| p.field);
-        let mut response = HttpResponse::build(self.status_code()).json(JsonError { error: &message, field });
+        // A program is not sent to a sign-in page: it is told it needs to sign in.
+        let status = match self {
+            AppError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            other => other.status_code(),
+        };
+        let mut response = HttpResponse::build(status).json(JsonError { error: &message, field });
         self.add_headers(&mut response);
         response
     }

@@ -69,16 +69,38 @@ fn naming(room: &str, words: &[&str]) -> Vec<String> {
         .filter(|path| in_room(path))
         .filter_map(|path| {
             let text = fs::read_to_string(&path).unwrap_or_default();
-            let named: Vec<&str> = words
-                .iter()
-                .copied()
-                .filter(|word| {
-                    text.lines().filter(|l| !l.trim_start().starts_with("//")).any(|l| l.contains(word))
-                })
+            let code: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .map(|l| format!("{l}\n"))
                 .collect();
+            let code = with_groups_spelled_out(&code);
+            let named: Vec<&str> = words.iter().copied().filter(|word| code.contains(word)).collect();
             (!named.is_empty()).then(|| format!("{} names {}", path.display(), named.join(", ")))
         })
         .collect()
+}
+
+/// `use crate::{store, search::X}` written out as `crate::store`,
+/// `crate::search::X`, so that a grouped import is caught like any other.
+fn with_groups_spelled_out(code: &str) -> String {
+    let mut out = String::from(code);
+    let mut rest = code;
+    while let Some(start) = rest.find("crate::{") {
+        let inner = &rest[start + "crate::{".len()..];
+        let end = inner.find('}').unwrap_or(inner.len());
+        for item in inner[..end].split(',') {
+            out.push_str(&format!("\ncrate::{}", item.trim()));
+        }
+        rest = &inner[end..];
+    }
+    out
+}
+
+#[test]
+fn grouped_imports_are_read_item_by_item() {
+    let spelled = with_groups_spelled_out("use crate::{app, store::users};");
+    assert!(spelled.contains("crate::store::users") && spelled.contains("crate::app"), "{spelled}");
 }
 
 #[test]

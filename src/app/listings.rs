@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 
 use super::{db, require};
-use crate::domain::accounts::{Role, StaffUser};
+use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{OrganisationId, ServiceId};
 use crate::domain::needs::Need;
 use crate::domain::search::SearchRequest;
@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::jobs::index_sync;
 use crate::state::AppState;
 use crate::store::changes::{self, RecordKind};
-use crate::store::{needs, neighbourhoods, organisations, service_lists, services};
+use crate::store::{neighbourhoods, organisations, service_lists, services};
 
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
@@ -155,7 +155,7 @@ pub async fn organisation_choices(
     state: &AppState,
     user: &StaffUser,
 ) -> Result<Vec<(OrganisationId, String)>, AppError> {
-    let only = (user.role == Role::OrganisationEditor).then_some(user.organisation).flatten();
+    let only = user.only_organisation();
     db(state, move |conn| {
         let mut organisations = organisations::choices(conn)?;
         if let Some(own) = only {
@@ -202,7 +202,8 @@ async fn check(
     user: &StaffUser,
     form: &ServiceForm,
 ) -> Result<Result<ServiceInput, FieldErrors>, AppError> {
-    let known = db(state, needs::leaf_slugs).await?;
+    let known: Vec<String> =
+        state.taxonomy.iter().filter(|n| n.parent.is_some()).map(|n| n.slug.clone()).collect();
     let input = match form.check(&known) {
         Ok(input) => input,
         Err(errors) => return Ok(Err(errors)),

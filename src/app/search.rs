@@ -61,10 +61,11 @@ pub async fn locate(state: &AppState, request: &mut SearchRequest) -> Result<Opt
 pub async fn search(state: &AppState, mut request: SearchRequest) -> Result<Answer, AppError> {
     let place = locate(state, &mut request).await?;
     let per_page = request.per_page;
-    let results = state
-        .search
-        .search(&request, &state.taxonomy, Utc::now())
-        .map_err(|e| AppError::Internal(format!("search failed: {e}")))?;
+    let results = state.search.search(&request, &state.taxonomy, Utc::now()).map_err(|error| {
+        // Logged here: a busy answer is not logged at the boundary.
+        tracing::error!(%error, "search failed");
+        AppError::Unavailable
+    })?;
     Ok(Answer { place, per_page, results })
 }
 

@@ -6,7 +6,7 @@
 use chrono::Utc;
 
 use super::{db, require};
-use crate::domain::accounts::{Role, StaffUser};
+use crate::domain::accounts::StaffUser;
 use crate::domain::directory::DeliveryMode;
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId};
 use crate::domain::search::{MAX_NEEDS_ASKED, SearchRequest};
@@ -37,7 +37,7 @@ pub async fn contact(
 ) -> Result<SignpostContact, AppError> {
     may_signpost(user)?;
     let contact = db(state, move |conn| signposting::find(conn, id)).await?;
-    require(contact.advisor == user.id || user.role == Role::Administrator)?;
+    require(user.may_open_contact(contact.advisor))?;
     Ok(contact)
 }
 

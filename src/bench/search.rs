@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc, Weekday};
+use chrono::{NaiveDate, Utc};
 
 use super::{peak_memory_mb, percentile, read_response, resident_memory_mb};
 use crate::config::Config;
@@ -57,9 +57,6 @@ const WORDS: &[&str] = &[
     "warm space",
 ];
 
-const DAYS: &[Weekday] =
-    &[Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-
 fn mixed_queries(
     count: usize,
     points: &[(f64, f64)],
@@ -87,7 +84,7 @@ fn mixed_queries(
                     needs: vec![need],
                     point: Some(point),
                     radius_m: Some(5_000.0),
-                    open: Some(Open::On(*dice.pick(DAYS))),
+                    open: Some(Open::On(*dice.pick(&schedule::WEEK))),
                     ..base
                 },
                 _ => SearchQuery { needs: vec![need], ..base },

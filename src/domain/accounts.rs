@@ -89,6 +89,18 @@ impl StaffUser {
         self.role != Role::OrganisationEditor
     }
 
+    /// Whether this person may open a contact at the front door that `advisor`
+    /// started: their own, or any for an administrator.
+    pub fn may_open_contact(&self, advisor: UserId) -> bool {
+        self.signposts() && (advisor == self.id || self.role == Role::Administrator)
+    }
+
+    /// The one organisation this person may list services for, when they are
+    /// limited to one (an organisation editor); `None` when not limited.
+    pub fn only_organisation(&self) -> Option<OrganisationId> {
+        (self.role == Role::OrganisationEditor).then_some(self.organisation).flatten()
+    }
+
     /// Whether this person may rename neighbourhoods and move small areas
     /// between them: administrators only.
     pub fn manages_neighbourhoods(&self) -> bool {

@@ -39,8 +39,7 @@ const DAYS: [(Weekday, &str, &str, &str); 7] = [
 ];
 
 /// The days of the week, Monday first.
-pub const WEEK: [Weekday; 7] =
-    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+pub const WEEK: [Weekday; 7] = [DAYS[0].0, DAYS[1].0, DAYS[2].0, DAYS[3].0, DAYS[4].0, DAYS[5].0, DAYS[6].0];
 
 fn day(weekday: Weekday) -> (Weekday, &'static str, &'static str, &'static str) {
     DAYS[weekday.num_days_from_monday() as usize]

@@ -177,28 +177,8 @@ impl SearchRequest {
                 }
             }
             "postcode" if !value.trim().is_empty() => self.postcode = Some(value.to_string()),
-            "radius_km" => {
-                let km: f64 = number("radius_km", value, "a number of kilometres")?;
-                if !(km.is_finite() && km > 0.0 && km <= MAX_RADIUS_KM) {
-                    return Err(problem(
-                        "radius_km",
-                        format!("radius_km must be more than 0 and at most {MAX_RADIUS_KM}"),
-                    ));
-                }
-                self.radius_m = Some(km * 1_000.0);
-            }
-            "open" => {
-                self.open = Some(match (value, schedule::day_from_code(value)) {
-                    ("now", _) => Open::Now,
-                    (_, Some(day)) => Open::On(day),
-                    _ => {
-                        return Err(problem(
-                            "open",
-                            "open must be now, or a day: mon, tue, wed, thu, fri, sat or sun",
-                        ));
-                    }
-                })
-            }
+            "radius_km" => self.radius_m = Some(radius_m(value)?),
+            "open" => self.open = Some(open(value)?),
             "free" => self.free = flag("free", value)?,
             "step_free" => self.step_free = flag("step_free", value)?,
             "age" => {
@@ -232,6 +212,27 @@ impl SearchRequest {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// A radius in kilometres, as metres.
+fn radius_m(value: &str) -> Result<f64, FieldProblem> {
+    let km: f64 = number("radius_km", value, "a number of kilometres")?;
+    if !(km.is_finite() && km > 0.0 && km <= MAX_RADIUS_KM) {
+        return Err(problem(
+            "radius_km",
+            format!("radius_km must be more than 0 and at most {MAX_RADIUS_KM}"),
+        ));
+    }
+    Ok(km * 1_000.0)
+}
+
+/// Now, or a day's code.
+fn open(value: &str) -> Result<Open, FieldProblem> {
+    match (value, schedule::day_from_code(value)) {
+        ("now", _) => Ok(Open::Now),
+        (_, Some(day)) => Ok(Open::On(day)),
+        _ => Err(problem("open", "open must be now, or a day: mon, tue, wed, thu, fri, sat or sun")),
     }
 }
 

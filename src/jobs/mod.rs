@@ -18,7 +18,8 @@ use runner::Runner;
 /// - `index`: a change saved by another instance, or one whose immediate
 ///   sync failed, is indexed; the index is rebuilt once a day (because "open
 ///   now" and "open on Saturday" are worked out for the day it was built),
-///   when the taxonomy changes, and when `doorstep reindex` asks.
+///   when `doorstep reindex` asks, and when it was built for another taxonomy
+///   than the one the server loaded at start.
 /// - `outbox`: follow-ups that are due are queued, and every message due for
 ///   a try is sent.
 pub fn background(state: &AppState) -> Runner {

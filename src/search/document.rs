@@ -184,7 +184,7 @@ fn add_needs(doc: &mut TantivyDocument, f: &Fields, slugs: &[String], taxonomy: 
 /// collector reads them for every match. Most services have a few needs, so
 /// up to four are packed into 48 bits of `Facts`, twelve bits each (the place
 /// plus one; none is 0): one read per match. A service with more, or with a
-/// need past the 4,093rd, is `ELSEWHERE`, and its needs are a column of
+/// need past the 4,094th, is `ELSEWHERE`, and its needs are a column of
 /// several values (`need_ords`), so the taxonomy may be any size.
 pub(crate) struct NeedOrds;
 

@@ -20,10 +20,12 @@ pub struct Received {
 /// Every message received, and a way to wake whoever waits for one.
 type Inbox = Arc<(Mutex<Vec<Received>>, Condvar)>;
 
-/// The running server. It stops with the test process.
+/// The running server. It stops when dropped.
 pub struct SmtpServer {
     pub addr: SocketAddr,
     received: Inbox,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    accepting: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SmtpServer {
@@ -40,16 +42,21 @@ impl SmtpServer {
     fn serve(listener: TcpListener) -> SmtpServer {
         let addr = listener.local_addr().expect("an address");
         let received: Inbox = Arc::default();
-        let store = received.clone();
-        std::thread::spawn(move || {
+        let stopping: Arc<std::sync::atomic::AtomicBool> = Arc::default();
+        let (store, stop) = (received.clone(), stopping.clone());
+        let accepting = std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
                 let store = store.clone();
+                // A session ends when its client quits or goes quiet for 30 seconds.
                 std::thread::spawn(move || {
                     let _ = session(stream, &store);
                 });
             }
         });
-        SmtpServer { addr, received }
+        SmtpServer { addr, received, stopping, accepting: Some(accepting) }
     }
 
     /// The `smtp://` address to configure Doorstep with (no TLS on loopback).
@@ -69,6 +76,18 @@ impl SmtpServer {
         let (messages, _) =
             arrived.wait_timeout_while(messages, limit, |m| m.len() < count).expect("not poisoned");
         messages.clone()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        // The accepting thread waits for a connection: make one, so it sees
+        // that it is to stop.
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accepting) = self.accepting.take() {
+            let _ = accepting.join();
+        }
     }
 }
 
