@@ -8,9 +8,12 @@ use std::collections::{BTreeMap, HashSet};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use super::schema::{locations, meta, neighbourhoods, small_area_cells, small_areas};
+use super::schema::{
+    locations, meta, neighbourhoods, service_area_neighbourhoods, small_area_cells, small_areas,
+    user_neighbourhoods,
+};
 use super::{Conn, StoreError, StoreResult, areas, cell_number, stored_cell};
-use crate::domain::ids::{LocationId, NeighbourhoodId};
+use crate::domain::ids::{LocationId, NeighbourhoodId, ServiceId, UserId};
 use crate::domain::views::NeighbourhoodView;
 use crate::geo::neighbourhood_names::{self, Unnamed};
 use crate::geo::neighbourhoods::{self as builder, Band, Figures, SmallArea};
@@ -263,21 +266,41 @@ fn retire(
         let heir =
             succession.pairs.iter().find(|((_, id), _)| *id == row.id).map(|((region, _), _)| ids[*region]);
         if let Some(heir) = heir {
-            for table in ["user_neighbourhoods", "service_area_neighbourhoods"] {
-                let column = if table == "user_neighbourhoods" { "user_id" } else { "service_id" };
-                diesel::sql_query(format!(
-                    "INSERT OR IGNORE INTO {table} ({column}, neighbourhood_id) \
-                     SELECT {column}, ? FROM {table} WHERE neighbourhood_id = ?"
-                ))
-                .bind::<Text, _>(heir)
-                .bind::<Text, _>(row.id)
-                .execute(conn)?;
-            }
+            hand_on(conn, row.id, heir)?;
         }
         diesel::delete(neighbourhoods::table.find(row.id)).execute(conn)?;
         removed += 1;
     }
     Ok(removed)
+}
+
+/// Gives neighbourhood `heir` the connectors and the services' chosen areas
+/// of neighbourhood `from` (those it already has stay as they are).
+fn hand_on(conn: &mut Conn, from: NeighbourhoodId, heir: NeighbourhoodId) -> StoreResult<()> {
+    let connectors: Vec<UserId> = user_neighbourhoods::table
+        .filter(user_neighbourhoods::neighbourhood_id.eq(from))
+        .select(user_neighbourhoods::user_id)
+        .load(conn)?;
+    for user in connectors {
+        diesel::insert_into(user_neighbourhoods::table)
+            .values((user_neighbourhoods::user_id.eq(user), user_neighbourhoods::neighbourhood_id.eq(heir)))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    let services: Vec<ServiceId> = service_area_neighbourhoods::table
+        .filter(service_area_neighbourhoods::neighbourhood_id.eq(from))
+        .select(service_area_neighbourhoods::service_id)
+        .load(conn)?;
+    for service in services {
+        diesel::insert_into(service_area_neighbourhoods::table)
+            .values((
+                service_area_neighbourhoods::service_id.eq(service),
+                service_area_neighbourhoods::neighbourhood_id.eq(heir),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// `name` as a slug no other neighbourhood in `taken` has.
