@@ -716,6 +716,8 @@ async fn four_hundred_needs_load_index_and_search() {
     assert_eq!(refused["field"], "need");
     let (status, _) = api(&mut browser, &many[..64].join("&")).await;
     assert_eq!(status, StatusCode::OK, "64 needs are answered");
+    let repeated = vec!["need=debt"; 65].join("&");
+    assert_eq!(api(&mut browser, &repeated).await.0, StatusCode::BAD_REQUEST, "repeats count too");
     let page = browser.get("/needs/imported-399").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(

@@ -111,6 +111,10 @@ impl SearchRequest {
     /// Reads and checks a query string, exactly as `/api/search` documents
     /// it: a value that cannot be used is a problem naming its field.
     pub fn from_query(pairs: &[(String, String)], taxonomy: &Taxonomy) -> Result<Self, FieldProblem> {
+        // Counted as given, repeats too, as the API's document says.
+        if pairs.iter().filter(|(key, _)| key == "need").count() > MAX_NEEDS_ASKED {
+            return Err(problem("need", format!("ask for at most {MAX_NEEDS_ASKED} needs at once")));
+        }
         let mut q = SearchRequest::default();
         let (mut lat, mut lon) = (None, None);
         for (key, value) in pairs {
@@ -167,12 +171,6 @@ impl SearchRequest {
                     ));
                 }
                 if !self.needs.iter().any(|n| n == value) {
-                    if self.needs.len() == MAX_NEEDS_ASKED {
-                        return Err(problem(
-                            "need",
-                            format!("ask for at most {MAX_NEEDS_ASKED} needs at once"),
-                        ));
-                    }
                     self.needs.push(value.to_string());
                 }
             }

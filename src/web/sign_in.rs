@@ -2,12 +2,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
 
 use super::connections::client_address;
 use super::session::{
     CheckedForm, SESSION_COOKIE, Visitor, read_signed, removal_cookie, renewed_csrf_cookie, signed_cookie,
 };
-use super::{QueryPairs, page_with_status, see_other};
+use super::{page_with_status, see_other};
 use crate::app::accounts::{self, SignedIn};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
@@ -21,8 +22,14 @@ fn safe_next(next: &str) -> String {
     if local && !next.chars().any(char::is_control) { next.to_string() } else { String::from("/staff") }
 }
 
-pub async fn show(visitor: Visitor, query: QueryPairs) -> HttpResponse {
-    let next = safe_next(query.get("next"));
+/// Where to go afterwards: one `next`; a query that cannot be read is 400.
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+}
+
+pub async fn show(visitor: Visitor, query: web::Query<SignInQuery>) -> HttpResponse {
+    let next = safe_next(query.next.as_deref().unwrap_or(""));
     if visitor.user.is_some() {
         return see_other(&next);
     }
