@@ -19,12 +19,15 @@ mod cli;
 mod confidential;
 mod dashboard;
 mod hardening;
+mod neighbourhood_changes;
 mod neighbourhoods;
 mod pages;
 mod places;
 mod search;
+mod search_index;
 mod search_pages;
 mod signposting;
+mod signposting_mail;
 mod staff_services;
 
 #[test]
