@@ -40,7 +40,7 @@ use crate::state::AppState;
 /// Where a signed link from an email lands: the follow-up's answer. GET
 /// only shows a page (mail systems open links to check them); its button
 /// POSTs. Every signed link to come (reminders, unsubscribing, invitations)
-/// is added here, where `tests/signposting.rs` holds each one to that rule.
+/// is added here, where `tests/signposting_mail.rs` holds each one to that rule.
 pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP];
 const FOLLOW_UP: &str = "/follow-up/{token}";
 
