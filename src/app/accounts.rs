@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use chrono::{Duration, Utc};
 
-use super::db;
+use super::{blocking, db};
 use crate::domain::accounts::{StaffUser, decoy_hash, random_token, verify_password};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
@@ -56,15 +56,14 @@ pub async fn sign_in(
     let account = found.as_ref().map(|(user, _)| user.email.clone());
     // Argon2 is slow on purpose: keep it off the async workers. An unknown
     // email is checked against a decoy so that it takes as long as a wrong password.
-    let user = tokio::task::spawn_blocking(move || match found {
+    let user = blocking(move || match found {
         Some((user, hash)) => verify_password(&password, &hash).then_some(user),
         None => {
             verify_password(&password, decoy_hash());
             None
         }
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .await?;
     let Some(user) = user else {
         let failed = state.throttle.failed(email, address, Instant::now());
         if let (true, Some(owner)) = (failed.report_to_owner, account) {
@@ -88,9 +87,7 @@ pub async fn sign_in(
 /// person signing in (who may not be the owner).
 async fn warn_owner(state: &AppState, owner: String, failures: u32) {
     let (store, config) = (state.store.clone(), state.config.clone());
-    let queued =
-        tokio::task::spawn_blocking(move || outbox::queue_sign_in_warning(&store, &config, &owner, failures))
-            .await;
+    let queued = blocking(move || outbox::queue_sign_in_warning(&store, &config, &owner, failures)).await;
     let error = match queued {
         Ok(Ok(())) => return,
         Ok(Err(error)) => error.to_string(),

@@ -34,12 +34,8 @@ pub async fn dashboard(
 }
 
 async fn figures(state: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Figures, AppError> {
-    let needs: Vec<(String, String)> = state
-        .taxonomy
-        .iter()
-        .filter(|n| n.parent.is_some())
-        .map(|n| (n.slug.clone(), n.label.clone()))
-        .collect();
+    let needs: Vec<(String, String)> =
+        state.taxonomy.needs().map(|n| (n.slug.clone(), n.label.clone())).collect();
     db(state, move |conn| {
         let contacts = facts::facts(conn, from, to)?;
         let places = facts::places(conn)?;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 
-use super::{db, require};
+use super::{blocking, db, require};
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{OrganisationId, ServiceId};
 use crate::domain::needs::Need;
@@ -128,7 +128,7 @@ pub async fn public_paths(state: &AppState) -> Result<Vec<String>, AppError> {
     .await?;
     let mut paths: Vec<String> =
         ["/", "/needs", "/neighbourhoods", "/accessibility"].iter().map(|p| p.to_string()).collect();
-    paths.extend(state.taxonomy.iter().filter(|n| n.parent.is_some()).map(|n| format!("/needs/{}", n.slug)));
+    paths.extend(state.taxonomy.needs().map(|n| format!("/needs/{}", n.slug)));
     paths.extend(hoods.iter().map(|n| format!("/neighbourhoods/{}", n.slug)));
     paths.extend(organisations.iter().map(|(id, _)| format!("/organisations/{id}")));
     paths.extend(services.iter().map(|id| format!("/services/{id}")));
@@ -202,8 +202,7 @@ async fn check(
     user: &StaffUser,
     form: &ServiceForm,
 ) -> Result<Result<ServiceInput, FieldErrors>, AppError> {
-    let known: Vec<String> =
-        state.taxonomy.iter().filter(|n| n.parent.is_some()).map(|n| n.slug.clone()).collect();
+    let known: Vec<String> = state.taxonomy.needs().map(|n| n.slug.clone()).collect();
     let input = match form.check(&known) {
         Ok(input) => input,
         Err(errors) => return Ok(Err(errors)),
@@ -282,10 +281,8 @@ pub async fn history(
 /// indexes it within a second.
 async fn reindex(state: &AppState) {
     let (store, search, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
-    let result = tokio::task::spawn_blocking(move || {
-        index_sync::sync(&store, &search, &taxonomy, Utc::now().date_naive())
-    })
-    .await;
+    let result =
+        blocking(move || index_sync::sync(&store, &search, &taxonomy, Utc::now().date_naive())).await;
     if let Ok(Err(error)) = result {
         tracing::warn!(%error, "a saved change was not indexed straight away; it stays queued");
     }

@@ -23,21 +23,27 @@ where
     T: Send + 'static,
 {
     let store = state.store.clone();
-    tokio::task::spawn_blocking(move || -> Result<T, AppError> {
+    blocking(move || -> Result<T, AppError> {
         let mut conn = store.conn()?;
         Ok(work(&mut conn)?)
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .await?
+}
+
+/// Runs slow or synchronous work (the database, argon2, the mail server) on
+/// the runtime's blocking pool, so that it never holds up a worker.
+pub async fn blocking<T, F>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Whether the database answers: the health check.
 pub async fn ping(state: &AppState) -> Result<(), AppError> {
     let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.ping())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-    Ok(())
+    Ok(blocking(move || store.ping()).await??)
 }
 
 /// Allows what `allowed` says, or refuses: the one way a use case says no.

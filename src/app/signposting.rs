@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 
-use super::{db, require};
+use super::{blocking, db, require};
 use crate::domain::accounts::StaffUser;
 use crate::domain::directory::DeliveryMode;
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId};
@@ -324,6 +324,16 @@ pub async fn change_shortlist(
     })
 }
 
+/// A contact's shortlist, in order, as it is printed or read out.
+pub async fn shortlist_entries(
+    state: &AppState,
+    user: &StaffUser,
+    id: SignpostContactId,
+) -> Result<Vec<ShortlistEntry>, AppError> {
+    contact(state, user, id).await?;
+    db(state, move |conn| signposting::shortlist(conn, id, Utc::now())).await
+}
+
 /// A contact's shortlist and the emails sent from it.
 pub async fn shortlist(
     state: &AppState,
@@ -381,12 +391,11 @@ pub async fn email_shortlist(
     };
     let (store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     let (key, follow_up) = (typed.key.clone(), typed.follow_up);
-    let sent = tokio::task::spawn_blocking(move || {
+    let sent = blocking(move || {
         let email = ShortlistEmail { contact: id, key: &key, to: &address, follow_up, entries: &entries };
         outbox_job::send_shortlist(&store, &mailer, &config, &email)
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .await?;
     Ok(match sent {
         Ok(Sent::Delivered) => Emailed::Done("sent"),
         Ok(Sent::Queued(_)) => Emailed::Done("queued"),

@@ -119,8 +119,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     let today = Utc::now().date_naive();
     let taxonomy =
         Taxonomy::new(needs::parse(needs::BUILT_IN).map_err(|e| std::io::Error::other(e.to_string()))?);
-    let leaf_slugs: Vec<String> =
-        taxonomy.iter().filter(|n| n.parent.is_some()).map(|n| n.slug.clone()).collect();
+    let leaf_slugs: Vec<String> = taxonomy.needs().map(|n| n.slug.clone()).collect();
     writeln!(
         out,
         "doorstep bench search: {} CPU cores",

@@ -63,6 +63,11 @@ impl Taxonomy {
         self.needs.iter().find(|n| n.slug == slug)
     }
 
+    /// The needs a service can be listed under (the second level), in order.
+    pub fn needs(&self) -> impl Iterator<Item = &Need> {
+        self.needs.iter().filter(|n| n.parent.is_some())
+    }
+
     /// Whether `slug` is a need a service can be listed under (not a group).
     pub fn is_need(&self, slug: &str) -> bool {
         self.by_slug(slug).is_some_and(|n| n.parent.is_some())

@@ -96,9 +96,12 @@ fn number<T: std::str::FromStr>(field: &'static str, value: &str, what: &str) ->
     value.parse().map_err(|_| problem(field, format!("{field} must be {what}")))
 }
 
-/// An age in whole years, 0 to 120.
+/// The oldest age a search takes.
+const MAX_AGE: u32 = 120;
+
+/// An age in whole years, 0 to `MAX_AGE`.
 pub fn age(text: &str) -> Option<u32> {
-    text.parse().ok().filter(|&age| age <= 120)
+    text.parse().ok().filter(|&age| age <= MAX_AGE)
 }
 
 /// A language's name, as typed (trimmed), if it could be one.
@@ -181,8 +184,8 @@ impl SearchRequest {
             "step_free" => self.step_free = flag("step_free", value)?,
             "age" => {
                 let years: u32 = number("age", value, "a whole number of years")?;
-                if years > 120 {
-                    return Err(problem("age", "age must be between 0 and 120"));
+                if years > MAX_AGE {
+                    return Err(problem("age", format!("age must be between 0 and {MAX_AGE}")));
                 }
                 self.age = Some(years);
             }

@@ -9,7 +9,7 @@ mod any_term;
 mod collector;
 mod document;
 
-pub(crate) use document::{Facts, NeedOrds, unpack_point};
+use document::{Facts, NeedOrds, unpack_point};
 use document::{minute_number, unpack_session};
 pub mod query;
 

@@ -14,37 +14,31 @@ use crate::domain::ids::{
     ServiceId, SignpostContactId, UserId,
 };
 
+/// An id, and a reference to one, bound as the text of its written form.
+macro_rules! bound_as_text {
+    ($id:ty, $sql:ty) => {
+        impl AsExpression<$sql> for $id {
+            type Expression = <String as AsExpression<$sql>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<$sql>::as_expression(self.to_string())
+            }
+        }
+
+        impl AsExpression<$sql> for &$id {
+            type Expression = <String as AsExpression<$sql>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<$sql>::as_expression(self.to_string())
+            }
+        }
+    };
+}
+
 /// The impls `#[derive(AsExpression, FromSqlRow)]` would write, written here
 /// because `domain` names no diesel. An id is bound as its text.
 macro_rules! text_id {
     ($($id:ty),* $(,)?) => {$(
-        impl AsExpression<Text> for $id {
-            type Expression = <String as AsExpression<Text>>::Expression;
-            fn as_expression(self) -> Self::Expression {
-                AsExpression::<Text>::as_expression(self.to_string())
-            }
-        }
-
-        impl AsExpression<Text> for &$id {
-            type Expression = <String as AsExpression<Text>>::Expression;
-            fn as_expression(self) -> Self::Expression {
-                AsExpression::<Text>::as_expression(self.to_string())
-            }
-        }
-
-        impl AsExpression<Nullable<Text>> for $id {
-            type Expression = <String as AsExpression<Nullable<Text>>>::Expression;
-            fn as_expression(self) -> Self::Expression {
-                AsExpression::<Nullable<Text>>::as_expression(self.to_string())
-            }
-        }
-
-        impl AsExpression<Nullable<Text>> for &$id {
-            type Expression = <String as AsExpression<Nullable<Text>>>::Expression;
-            fn as_expression(self) -> Self::Expression {
-                AsExpression::<Nullable<Text>>::as_expression(self.to_string())
-            }
-        }
+        bound_as_text!($id, Text);
+        bound_as_text!($id, Nullable<Text>);
 
         impl ToSql<Text, Sqlite> for $id {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {

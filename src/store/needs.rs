@@ -106,15 +106,6 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Need>> {
     Ok(keyed.into_iter().map(|(_, need)| need).collect())
 }
 
-/// The slugs of the needs a service can be listed under (the second level).
-pub fn leaf_slugs(conn: &mut Conn) -> StoreResult<Vec<String>> {
-    Ok(needs::table
-        .filter(needs::parent_id.is_not_null())
-        .select(needs::slug)
-        .order(needs::slug)
-        .load(conn)?)
-}
-
 /// The id of the need with `slug`.
 pub fn id_of(conn: &mut Conn, slug: &str) -> StoreResult<NeedId> {
     Ok(needs::table.filter(needs::slug.eq(slug)).select(needs::id).first(conn)?)

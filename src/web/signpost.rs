@@ -187,7 +187,7 @@ pub async fn print(
     staff: Staff,
     id: web::Path<SignpostContactId>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, entries, _) = signposting::shortlist(&state, &staff.user, *id).await?;
+    let entries = signposting::shortlist_entries(&state, &staff.user, *id).await?;
     Ok(page_with_status(StatusCode::OK, pages::signpost::print(&entries, &state.config.public_url)))
 }
 
