@@ -9,6 +9,9 @@
 //! |---|---|---|
 //! | `addr` | `DOORSTEP_ADDR` | `127.0.0.1:8080` |
 //! | `data_dir` | `DOORSTEP_DATA_DIR` | none: the database and mail in `data/`, the index in `index/` |
+//! | `database_url` | `DOORSTEP_DATABASE_URL` | none: the SQLite file `doorstep.sqlite` in the data folder; or `postgres://user:password@host/database` |
+//! | `database_pool_size` | `DOORSTEP_DATABASE_POOL_SIZE` | `8`: connections each server keeps to the database |
+//! | `database_wait_seconds` | `DOORSTEP_DATABASE_WAIT_SECONDS` | `5`: how long a request waits for a connection before the answer is 503 with `Retry-After` |
 //! | `public_url` | `DOORSTEP_PUBLIC_URL` | `http://` + `addr` |
 //! | `secret_key` | `DOORSTEP_SECRET_KEY` | read from, or made in, `secret.key` beside the database |
 //! | `seed_demo` | `DOORSTEP_SEED_DEMO` | `true`: `serve` seeds the demo into an empty database |
@@ -21,6 +24,11 @@
 //! | `trusted_proxies` | `DOORSTEP_TRUSTED_PROXIES` | none: addresses or ranges (`10.0.0.0/8`) of proxies whose `X-Forwarded-For` is believed |
 //! | `request_timeout_seconds` | `DOORSTEP_REQUEST_TIMEOUT_SECONDS` | `30`: how long a request's body may take to arrive before the answer is 408 |
 //! | `connections_per_address` | `DOORSTEP_CONNECTIONS_PER_ADDRESS` | `128`: open connections from one address (a trusted proxy excepted) |
+//! | `request_body_kb` | `DOORSTEP_REQUEST_BODY_KB` | `256`: the largest request body; larger is 413 |
+//! | `form_fields` | `DOORSTEP_FORM_FIELDS` | `400`: the most fields a form may send; more is 400 |
+//! | `query_string_bytes` | `DOORSTEP_QUERY_STRING_BYTES` | `4096`: the longest query string; longer is 414 |
+//! | `handler_timeout_seconds` | `DOORSTEP_HANDLER_TIMEOUT_SECONDS` | `30`: how long a request may take once it has arrived before the answer is 503 |
+//! | `log_format` | `DOORSTEP_LOG_FORMAT` | `text`: one line per request; `json` for one JSON object per line |
 //! | `mail_url` | `DOORSTEP_MAIL_URL` | none: each email is written as an `.eml` file to the mail folder |
 //! | `mail_from` | `DOORSTEP_MAIL_FROM` | `Doorstep <doorstep@localhost>` |
 //! | `mail_retry_seconds` | `DOORSTEP_MAIL_RETRY_SECONDS` | `60`: the first wait before an email is tried again, doubling up to an hour |
@@ -47,6 +55,15 @@ pub struct Paths {
     pub secret_key: PathBuf,
 }
 
+/// How each request is logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// A line of text.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
 /// The whole configuration, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -55,6 +72,14 @@ pub struct Config {
     /// The folder that holds the database, the index and the mail folder, so
     /// that several instances can run side by side.
     pub data_dir: Option<PathBuf>,
+    /// A PostgreSQL database (`postgres://…`) shared by several servers, or
+    /// `None` for the SQLite file in the data folder.
+    pub database_url: Option<String>,
+    /// Connections each server keeps to the database.
+    pub database_pool_size: u32,
+    /// How long a request waits for a free connection before it is told
+    /// the database is busy (503, with `Retry-After`).
+    pub database_wait_seconds: u32,
     /// The address people reach the site at, used in links sent by email.
     pub public_url: String,
     /// At least 64 bytes, as hex, used to sign cookies. Keep it secret and the
@@ -81,6 +106,16 @@ pub struct Config {
     pub request_timeout_seconds: u32,
     /// How many connections one address may hold open at once.
     pub connections_per_address: u32,
+    /// The largest request body, in KiB.
+    pub request_body_kb: u32,
+    /// The most fields one form may send.
+    pub form_fields: u32,
+    /// The longest query string, in bytes.
+    pub query_string_bytes: u32,
+    /// How long a request may be handled before the answer is 503.
+    pub handler_timeout_seconds: u32,
+    /// How requests are logged: a line of text each, or a JSON object each.
+    pub log_format: LogFormat,
     /// The SMTP server email goes through; `None` writes `.eml` files instead.
     pub mail_url: Option<String>,
     /// Who email comes from.
@@ -100,6 +135,9 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: None,
+            database_url: None,
+            database_pool_size: 8,
+            database_wait_seconds: 5,
             public_url: String::new(),
             secret_key: None,
             seed_demo: true,
@@ -112,6 +150,11 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             request_timeout_seconds: 30,
             connections_per_address: 128,
+            request_body_kb: 256,
+            form_fields: 400,
+            query_string_bytes: 4096,
+            handler_timeout_seconds: 30,
+            log_format: LogFormat::Text,
             mail_url: None,
             mail_from: String::from("Doorstep <doorstep@localhost>"),
             mail_retry_seconds: 60,
@@ -128,6 +171,9 @@ impl Default for Config {
 struct ConfigFile {
     addr: Option<String>,
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    database_pool_size: Option<u32>,
+    database_wait_seconds: Option<u32>,
     public_url: Option<String>,
     secret_key: Option<String>,
     seed_demo: Option<bool>,
@@ -140,6 +186,11 @@ struct ConfigFile {
     trusted_proxies: Option<Vec<String>>,
     request_timeout_seconds: Option<u32>,
     connections_per_address: Option<u32>,
+    request_body_kb: Option<u32>,
+    form_fields: Option<u32>,
+    query_string_bytes: Option<u32>,
+    handler_timeout_seconds: Option<u32>,
+    log_format: Option<String>,
     mail_url: Option<String>,
     mail_from: Option<String>,
     mail_retry_seconds: Option<u32>,
@@ -188,6 +239,8 @@ impl Config {
             self.addr = parse_addr(&addr)?;
         }
         self.data_dir = env("DOORSTEP_DATA_DIR").map(PathBuf::from).or(file.data_dir.take());
+        self.database_url =
+            pick(env, "DOORSTEP_DATABASE_URL", file.database_url.take()).filter(|u| !u.trim().is_empty());
         self.public_url = pick(env, "DOORSTEP_PUBLIC_URL", file.public_url.take()).unwrap_or_default();
         self.secret_key = pick(env, "DOORSTEP_SECRET_KEY", file.secret_key.take());
         if let Some(flag) = env("DOORSTEP_SEED_DEMO") {
@@ -244,6 +297,33 @@ impl Config {
             file.connections_per_address,
             self.connections_per_address,
         )?;
+        self.read_request_limits(file, env)
+    }
+
+    /// The database pool, the limits on each request, and how requests are logged.
+    fn read_request_limits(
+        &mut self,
+        file: &ConfigFile,
+        env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let limits = [
+            ("DOORSTEP_DATABASE_POOL_SIZE", file.database_pool_size, &mut self.database_pool_size),
+            ("DOORSTEP_DATABASE_WAIT_SECONDS", file.database_wait_seconds, &mut self.database_wait_seconds),
+            ("DOORSTEP_REQUEST_BODY_KB", file.request_body_kb, &mut self.request_body_kb),
+            ("DOORSTEP_FORM_FIELDS", file.form_fields, &mut self.form_fields),
+            ("DOORSTEP_QUERY_STRING_BYTES", file.query_string_bytes, &mut self.query_string_bytes),
+            ("DOORSTEP_HANDLER_TIMEOUT_SECONDS", file.handler_timeout_seconds, &mut self.handler_timeout_seconds),
+        ];
+        for (name, from_file, value) in limits {
+            *value = number(env, name, from_file, *value)?;
+        }
+        if let Some(format) = pick(env, "DOORSTEP_LOG_FORMAT", file.log_format.clone()) {
+            self.log_format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => return Err(ConfigError(format!("log_format must be text or json, not '{other}'"))),
+            };
+        }
         Ok(())
     }
 
@@ -290,12 +370,27 @@ impl Config {
             ("mail_retry_seconds", self.mail_retry_seconds),
             ("request_timeout_seconds", self.request_timeout_seconds),
             ("connections_per_address", self.connections_per_address),
+            ("database_pool_size", self.database_pool_size),
+            ("database_wait_seconds", self.database_wait_seconds),
+            ("request_body_kb", self.request_body_kb),
+            ("form_fields", self.form_fields),
+            ("query_string_bytes", self.query_string_bytes),
+            ("handler_timeout_seconds", self.handler_timeout_seconds),
             ("follow_up_days", self.follow_up_days),
         ];
         for (name, value) in positive {
             if value == 0 {
                 return Err(ConfigError(format!("{name} must be at least 1")));
             }
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(String::from(
+                "database_url must be a PostgreSQL address starting postgres://, like \
+                 postgres://doorstep:password@localhost/doorstep; leave it unset for the SQLite file \
+                 in the data folder",
+            )));
         }
         if let Some(url) = &self.mail_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
@@ -328,6 +423,15 @@ impl Config {
                 mail: PathBuf::from("data/mail"),
                 secret_key: PathBuf::from("data/secret.key"),
             },
+        }
+    }
+
+    /// The database: `database_url` when set, else the SQLite file in the
+    /// data folder.
+    pub fn database(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => self.paths().database.to_string_lossy().into_owned(),
         }
     }
 

@@ -9,12 +9,12 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::domain::ids::NeighbourhoodId;
 use crate::domain::needs::Taxonomy;
-use crate::domain::throttle::{Limits, SignInThrottle};
+use crate::domain::throttle::Limits;
 use crate::geo::cells::Ring;
 use crate::jobs::index_sync;
 use crate::mail::Mailer;
 use crate::search::SearchIndex;
-use crate::store::Store;
+use crate::store::{PoolLimits, Store};
 
 /// Shared by every worker; cheap to clone.
 #[derive(Clone)]
@@ -23,7 +23,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// 64 bytes that sign the cookies.
     pub cookie_key: Arc<[u8]>,
-    pub throttle: Arc<SignInThrottle>,
+    /// The sign-in throttle's limits (its counts are kept in the store).
+    pub throttle: Limits,
     /// The search index, derived from the store.
     pub search: Arc<SearchIndex>,
     /// The needs taxonomy, loaded from the store at start.
@@ -64,7 +65,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             cookie_key: cookie_key.into(),
-            throttle: Arc::new(SignInThrottle::new(limits)),
+            throttle: limits,
             search: Arc::new(search),
             taxonomy: Arc::new(taxonomy),
             demo,
@@ -106,16 +107,22 @@ fn create_folders(folders: &[Option<&std::path::Path>]) -> Result<(), StartError
 /// while the server is serving: the geography and neighbourhood commands.
 pub fn open_store(config: &Config) -> Result<Store, StartError> {
     let paths = config.paths();
-    create_folders(&[paths.database.parent()])?;
-    Ok(Store::open(&paths.database)?)
+    if config.database_url.is_none() {
+        create_folders(&[paths.database.parent()])?;
+    }
+    let limits = PoolLimits {
+        size: config.database_pool_size,
+        wait: Duration::from_secs(u64::from(config.database_wait_seconds)),
+    };
+    Ok(Store::open_with(&config.database(), limits)?)
 }
 
 /// Opens the database (creating its folder and running migrations) and the
 /// cookie key, ready to serve or to run a command.
 pub fn open(config: Config) -> Result<AppState, StartError> {
     let paths = config.paths();
-    create_folders(&[paths.database.parent(), Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
-    let store = Store::open(&paths.database)?;
+    create_folders(&[Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
+    let store = open_store(&config)?;
     let key = match &config.secret_key {
         Some(hex) => crate::config::secret_key_bytes(hex)?,
         None => secret_key_file(&paths.secret_key)?,
@@ -125,7 +132,8 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
     let taxonomy = Taxonomy::new(crate::store::needs::all(&mut *store.conn()?)?);
     let (search, fresh) = SearchIndex::open(&paths.index)?;
     // A new, missing or unreadable index, or one built for another taxonomy,
-    // is rebuilt; otherwise anything left queued by a crash is indexed now.
+    // is rebuilt; otherwise the changes it missed while it was stopped (or
+    // left by a crash) are indexed now.
     let today = chrono::Utc::now().date_naive();
     if fresh || search.built_with() != Some(taxonomy.fingerprint()) {
         index_sync::rebuild(&store, &search, &taxonomy, today)?;

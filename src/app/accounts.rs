@@ -1,8 +1,6 @@
 //! Staff accounts: who a session belongs to, signing in (with the throttle
 //! and the warning to an account's owner) and signing out.
 
-use std::time::Instant;
-
 use chrono::{Duration, Utc};
 
 use super::{blocking, db};
@@ -11,7 +9,7 @@ use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::jobs::outbox;
 use crate::state::AppState;
-use crate::store::users;
+use crate::store::{sign_ins, users};
 
 /// The member of staff whose unexpired session `token` names.
 pub async fn session_user(state: &AppState, token: String) -> Result<Option<StaffUser>, AppError> {
@@ -48,7 +46,10 @@ pub async fn sign_in(
     if !errors.is_empty() {
         return Ok(SignedIn::Incomplete(errors));
     }
-    if let Some(wait) = state.throttle.check(email, address, Instant::now()) {
+    let (limits, who, from) = (state.throttle, email.to_string(), address.to_string());
+    let now = Utc::now().naive_utc();
+    let wait = db(state, move |conn| sign_ins::check(conn, &limits, &who, &from, now)).await?;
+    if let Some(wait) = wait {
         return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) });
     }
     let lookup = email.to_string();
@@ -65,7 +66,9 @@ pub async fn sign_in(
     })
     .await?;
     let Some(user) = user else {
-        let failed = state.throttle.failed(email, address, Instant::now());
+        let (who, from) = (email.to_string(), address.to_string());
+        let now = Utc::now().naive_utc();
+        let failed = db(state, move |conn| sign_ins::failed(conn, &limits, &who, &from, now)).await?;
         if let (true, Some(owner)) = (failed.report_to_owner, account) {
             warn_owner(state, owner, failed.account_failures).await;
         }
@@ -73,7 +76,8 @@ pub async fn sign_in(
         errors.add("email", "Enter a correct email address and password");
         return Ok(SignedIn::Refused(errors));
     };
-    state.throttle.succeeded(email, address);
+    let (who, from) = (email.to_string(), address.to_string());
+    db(state, move |conn| sign_ins::succeeded(conn, &who, &from)).await?;
     let token = random_token();
     let now = Utc::now().naive_utc();
     let expires = now + Duration::hours(i64::from(state.config.session_hours));

@@ -173,7 +173,7 @@ fn build_index(
     let _ = std::fs::remove_dir_all(folder);
     let (index, _) = SearchIndex::open(&folder.join("index")).map_err(std::io::Error::other)?;
     let started = Instant::now();
-    index.rebuild(&services, taxonomy, today).map_err(std::io::Error::other)?;
+    index.rebuild(&services, taxonomy, today, 0).map_err(std::io::Error::other)?;
     let build = started.elapsed().as_secs_f64();
     writeln!(out, "index build: {build:.1} s ({} segment(s))", index.segments())?;
     drop(services);
@@ -254,7 +254,7 @@ fn http_load(
 ) -> std::io::Result<f64> {
     let mut config = Config { data_dir: Some(folder.to_path_buf()), seed_demo: false, ..Config::default() };
     config.check().map_err(std::io::Error::other)?;
-    let store = Store::open(&folder.join("bench.sqlite")).map_err(std::io::Error::other)?;
+    let store = Store::open(&folder.join("bench.sqlite").to_string_lossy()).map_err(std::io::Error::other)?;
     let mailer = crate::mail::Mailer::Memory(Default::default());
     let state = AppState::new(store, index, taxonomy, config, vec![7; 64], None, mailer);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -1,17 +1,25 @@
 //! Keeps the search index in step with the database. Every change to a
-//! service queues it in the same transaction; `sync` indexes the queue and
-//! takes each service off once indexed, so a change that reached the database
-//! but not the index (a crash between the two) is picked up next time, never
-//! lost. `rebuild` starts the index again from the database.
+//! service is logged, numbered, in the same transaction; `sync` indexes the
+//! log from the last change the index took in (kept in the index's own
+//! commits), so a change that reached the database but not the index (a
+//! crash between the two) is picked up next time, never lost, and every
+//! server over one database sees every change. `rebuild` starts the index
+//! again from the database.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::needs::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{Store, StoreError, meta, search_feed};
 
-/// Services taken off the queue at a time.
+/// Changes taken from the log at a time.
 const BATCH: i64 = 500;
+/// An index this many changes behind is rebuilt rather than brought up to
+/// date change by change.
+const TOO_FAR_BEHIND: i64 = 50_000;
+/// An index not heard from for this long no longer holds back the log's
+/// pruning; if it comes back to find its place gone, it rebuilds.
+const FOLLOWER_GONE_AFTER_MINUTES: i64 = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -30,15 +38,19 @@ pub fn rebuild(
     today: NaiveDate,
 ) -> Result<usize, SyncError> {
     let mut conn = store.conn()?;
-    let queued = search_feed::queued(&mut conn, i64::MAX)?;
+    // The last change is read first: the services read after take in at
+    // least every change up to it, and any later change is indexed again
+    // by the next sync, which does no harm.
+    let up_to = search_feed::log_bounds(&mut conn)?.map_or(0, |(_, last)| last);
     let services = search_feed::searchable(&mut conn, None)?;
-    index.rebuild(&services, taxonomy, today)?;
-    // Everything queued before the rebuild is in it now.
-    search_feed::done(&mut conn, &queued)?;
+    index.rebuild(&services, taxonomy, today, up_to)?;
     Ok(services.len())
 }
 
-/// Indexes every queued service. Returns how many were indexed.
+/// Indexes every change logged since the index's last, rebuilding instead
+/// when the index was never built or has fallen too far behind (its place
+/// in the log pruned, or more changes to take in than a rebuild costs).
+/// Returns how many changes were taken in.
 pub fn sync(
     store: &Store,
     index: &SearchIndex,
@@ -46,18 +58,40 @@ pub fn sync(
     today: NaiveDate,
 ) -> Result<usize, SyncError> {
     let mut conn = store.conn()?;
-    let mut indexed = 0;
-    loop {
-        let queued = search_feed::queued(&mut conn, BATCH)?;
-        if queued.is_empty() {
-            return Ok(indexed);
-        }
-        let ids: Vec<_> = queued.iter().map(|(id, _)| *id).collect();
-        let running = search_feed::searchable(&mut conn, Some(&ids))?;
-        index.update(&ids, &running, taxonomy, today)?;
-        search_feed::done(&mut conn, &queued)?;
-        indexed += queued.len();
+    let bounds = search_feed::log_bounds(&mut conn)?;
+    let behind = match (index.indexed_up_to(), bounds) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(at), Some((first, last))) => first > at + 1 || last - at > TOO_FAR_BEHIND,
+    };
+    if behind {
+        drop(conn);
+        let before = index.indexed_up_to().unwrap_or(0);
+        rebuild(store, index, taxonomy, today)?;
+        return Ok(usize::try_from(index.indexed_up_to().unwrap_or(0) - before).unwrap_or(0));
     }
+    let mut taken = 0;
+    loop {
+        let at = index.indexed_up_to().unwrap_or(0);
+        let changes = search_feed::changes_after(&mut conn, at, BATCH)?;
+        let Some(last) = changes.last().map(|c| c.number) else { return Ok(taken) };
+        let mut ids: Vec<_> = changes.iter().map(|c| c.service).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let running = search_feed::searchable(&mut conn, Some(&ids))?;
+        index.update(&ids, &running, taxonomy, last)?;
+        taken += changes.len();
+    }
+}
+
+/// How far the index `index` lags the log: changes not yet taken in, and
+/// when the oldest of them was made.
+pub fn lag(store: &Store, index: &SearchIndex) -> Result<(i64, Option<NaiveDateTime>), SyncError> {
+    let at = index.indexed_up_to().unwrap_or(0);
+    let mut conn = store.conn()?;
+    let last = search_feed::log_bounds(&mut conn)?.map_or(0, |(_, last)| last);
+    let oldest = search_feed::changes_after(&mut conn, at, 1)?.first().map(|c| c.at);
+    Ok(((last - at).max(0), oldest))
 }
 
 /// How many rebuilds have been asked for, ever (`request_rebuild`).
@@ -77,17 +111,20 @@ pub fn request_rebuild(store: &Store) -> Result<(), SyncError> {
 /// The most segments edits may split the index into before they are merged.
 const MOST_SEGMENTS: usize = 8;
 
-/// One round of the background work as of `today`: a rebuild when the day
+/// One round of the background work as of `now`: a rebuild when the day
 /// has changed or one was asked for since `seen` (then `seen` is brought up
-/// to date), otherwise whatever is queued; then a merge if the index has
-/// split into many segments.
+/// to date), otherwise the log since the index's last change; then a merge
+/// if the index has split into many segments. Last, it says how far this
+/// index (`name`) has got and prunes what every live index has passed.
 pub fn follow(
     store: &Store,
     index: &SearchIndex,
     taxonomy: &Taxonomy,
-    today: NaiveDate,
+    name: &str,
+    now: NaiveDateTime,
     seen: &mut u64,
 ) -> Result<(), SyncError> {
+    let today = now.date();
     let asked = rebuild_requests(store)?;
     let stale = index.built_for() != Some(today) || index.built_with() != Some(taxonomy.fingerprint());
     if stale || asked != *seen {
@@ -97,5 +134,8 @@ pub fn follow(
         sync(store, index, taxonomy, today)?;
     }
     index.compact(MOST_SEGMENTS)?;
+    let mut conn = store.conn()?;
+    search_feed::followed(&mut conn, name, index.indexed_up_to().unwrap_or(0), now)?;
+    search_feed::prune(&mut conn, now - chrono::Duration::minutes(FOLLOWER_GONE_AFTER_MINUTES))?;
     Ok(())
 }

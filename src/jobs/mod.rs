@@ -25,10 +25,12 @@ use runner::Runner;
 pub fn background(state: &AppState) -> Runner {
     let (store, index, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
     let mut seen = index_sync::rebuild_requests(&store).unwrap_or(0);
+    // This server's index, as the change log's pruning knows it.
+    let name = uuid::Uuid::new_v4().to_string();
     let (mail_store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     Runner::new()
         .add("index", Duration::from_secs(1), move || {
-            index_sync::follow(&store, &index, &taxonomy, Utc::now().date_naive(), &mut seen)
+            index_sync::follow(&store, &index, &taxonomy, &name, Utc::now().naive_utc(), &mut seen)
         })
         .add("outbox", Duration::from_secs(1), move || {
             outbox::run_once(&mail_store, &mailer, &config, Utc::now().naive_utc()).map(|_| ())

@@ -11,6 +11,7 @@ use crate::domain::accounts::random_token;
 use crate::domain::ids::SignpostContactId;
 use crate::domain::signposting::ShortlistEntry;
 use crate::mail::{MailError, Mailer, messages};
+use crate::store::outbox::OutboxMail;
 use crate::store::{Store, StoreError, outbox, signposting};
 
 /// The longest wait between two tries of one message.
@@ -44,6 +45,18 @@ pub fn deliver(
     let Some(mail) = outbox::claim(&mut *store.conn()?, key, now)? else {
         return Ok(Delivery::NotDue);
     };
+    try_delivery(store, mailer, config, &mail, now)
+}
+
+/// Tries to deliver a message this worker has claimed, and records what came of it.
+fn try_delivery(
+    store: &Store,
+    mailer: &Mailer,
+    config: &Config,
+    mail: &OutboxMail,
+    now: NaiveDateTime,
+) -> Result<Delivery, StoreError> {
+    let key = mail.id.as_str();
     match mailer.deliver(&config.mail_from, &mail.recipient, &mail.message) {
         Ok(()) => {
             outbox::delivered(&mut *store.conn()?, key, now)?;
@@ -175,8 +188,8 @@ pub fn run_once(
 ) -> Result<usize, StoreError> {
     queue_follow_ups(store, config, now)?;
     let mut delivered = 0;
-    for key in outbox::due(&mut *store.conn()?, now, BATCH)? {
-        if deliver(store, mailer, config, &key, now)? == Delivery::Delivered {
+    for mail in outbox::claim_due(&mut *store.conn()?, now, BATCH)? {
+        if try_delivery(store, mailer, config, &mail, now)? == Delivery::Delivered {
             delivered += 1;
         }
     }

@@ -239,22 +239,31 @@ pub(crate) struct NeedTerms {
     pub terms: Vec<(usize, String, Vec<String>)>,
 }
 
-/// What an index was built for, kept in its commits' payload as
-/// "2026-12-02 taxonomy=<hex>", so that a restart knows whether it must rebuild.
+/// What an index was built for and how far it has followed the store's
+/// change log, kept in its commits' payload as "2026-12-02
+/// taxonomy=<hex> change=<n>", so that a restart knows whether it must
+/// rebuild and where to pick the log up. Kept in the commit, it can never
+/// say more was indexed than was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct BuiltFor {
     day: NaiveDate,
     taxonomy: u64,
+    change: i64,
 }
 
 impl BuiltFor {
     fn write(self) -> String {
-        format!("{} taxonomy={:016x}", self.day, self.taxonomy)
+        format!("{} taxonomy={:016x} change={}", self.day, self.taxonomy, self.change)
     }
 
     fn read(payload: &str) -> Option<BuiltFor> {
-        let (day, taxonomy) = payload.split_once(" taxonomy=")?;
-        Some(BuiltFor { day: day.parse().ok()?, taxonomy: u64::from_str_radix(taxonomy, 16).ok()? })
+        let (day, rest) = payload.split_once(" taxonomy=")?;
+        let (taxonomy, change) = rest.split_once(" change=")?;
+        Some(BuiltFor {
+            day: day.parse().ok()?,
+            taxonomy: u64::from_str_radix(taxonomy, 16).ok()?,
+            change: change.parse().ok()?,
+        })
     }
 }
 
@@ -270,8 +279,9 @@ pub struct SearchIndex {
     /// for each taxonomy searched with.
     need_terms: RwLock<Option<Arc<NeedTerms>>>,
     /// What the documents were built for: the day their day-dependent facts
-    /// (sessions, weekdays) were worked out for, and the taxonomy (its
-    /// fingerprint) whose places their needs are numbered by.
+    /// (sessions, weekdays) were worked out for, the taxonomy (its
+    /// fingerprint) whose places their needs are numbered by, and the last
+    /// change of the store's log they take in. `None` until first built.
     built_for: Mutex<Option<BuiltFor>>,
 }
 
@@ -374,12 +384,19 @@ impl SearchIndex {
         self.built_for.lock().unwrap_or_else(|p| p.into_inner()).map(|b| b.taxonomy)
     }
 
-    /// Replaces everything in the index with `services`, as of `today`.
+    /// The last change of the store's log that the index takes in.
+    pub fn indexed_up_to(&self) -> Option<i64> {
+        self.built_for.lock().unwrap_or_else(|p| p.into_inner()).map(|b| b.change)
+    }
+
+    /// Replaces everything in the index with `services`, as of `today`,
+    /// which take in the store's changes up to `change`.
     pub fn rebuild(
         &self,
         services: &[SearchableService],
         taxonomy: &Taxonomy,
         today: NaiveDate,
+        change: i64,
     ) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         writer.delete_all_documents()?;
@@ -387,7 +404,7 @@ impl SearchIndex {
             writer.add_document(self.document(service, taxonomy, today))?;
         }
         *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(BuiltFor { day: today, taxonomy: taxonomy.fingerprint() });
+            Some(BuiltFor { day: today, taxonomy: taxonomy.fingerprint(), change });
         self.commit(&mut writer)?;
         self.merge_beyond(&mut writer, 1)?;
         self.reload()
@@ -418,21 +435,27 @@ impl SearchIndex {
     }
 
     /// Re-indexes the services `changed`: each is removed, and those still
-    /// running (`running`) are added again, in one commit.
+    /// running (`running`) are added again, in one commit that records the
+    /// store's changes up to `change` as taken in. An index never built is
+    /// left alone (it must be rebuilt first).
     pub fn update(
         &self,
         changed: &[ServiceId],
         running: &[SearchableService],
         taxonomy: &Taxonomy,
-        today: NaiveDate,
+        change: i64,
     ) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(built_for) = *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) else {
+            return Err(SearchError::Io(String::from("the index must be built before it is updated")));
+        };
         for id in changed {
             writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
         }
         for service in running {
-            writer.add_document(self.document(service, taxonomy, today))?;
+            writer.add_document(self.document(service, taxonomy, built_for.day))?;
         }
+        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(BuiltFor { change, ..built_for });
         self.commit(&mut writer)?;
         self.reload()?;
         Ok(())

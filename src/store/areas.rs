@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::schema::{small_area_adjacency, small_area_cells, small_areas};
-use super::{Conn, StoreResult, neighbourhoods, postcodes};
+use super::{per_backend, Conn, StoreResult, neighbourhoods, postcodes};
 use crate::domain::ids::NeighbourhoodId;
 use crate::geo::area_files::Geography;
 
@@ -68,8 +68,8 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
                 area_km2: Some(a.area_km2),
             })
             .collect();
-        // SQLite takes an upsert one row at a time. An input without place
-        // names (no postcodes given this time) keeps the ones known.
+        // One upsert a row. An input without place names (no postcodes
+        // given this time) keeps the ones known.
         for row in &rows {
             let upsert = diesel::insert_into(small_areas::table)
                 .values(row)
@@ -82,10 +82,10 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
                 small_areas::area_km2.eq(excluded(small_areas::area_km2)),
             );
             match row.place {
-                Some(_) => upsert
+                Some(_) => per_backend!(conn, |c| upsert
                     .set((figures, small_areas::place.eq(excluded(small_areas::place))))
-                    .execute(conn)?,
-                None => upsert.set(figures).execute(conn)?,
+                    .execute(c))?,
+                None => per_backend!(conn, |c| upsert.set(figures).execute(c))?,
             };
         }
         diesel::delete(small_area_adjacency::table).execute(conn)?;
@@ -101,7 +101,7 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
             })
             .collect();
         for chunk in both_ways.chunks(BATCH) {
-            diesel::insert_into(small_area_adjacency::table).values(chunk).execute(conn)?;
+            per_backend!(conn, |c| diesel::insert_into(small_area_adjacency::table).values(chunk).execute(c))?;
         }
         diesel::delete(small_area_cells::table).execute(conn)?;
         let cells: Vec<_> = geography
@@ -115,7 +115,7 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
             })
             .collect();
         for chunk in cells.chunks(BATCH) {
-            diesel::insert_into(small_area_cells::table).values(chunk).execute(conn)?;
+            per_backend!(conn, |c| diesel::insert_into(small_area_cells::table).values(chunk).execute(c))?;
         }
         let postcodes = postcodes::import_postcodes(conn, &geography.postcodes)?;
         neighbourhoods::assign_locations(conn, None)?;

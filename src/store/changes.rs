@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{changes, users};
-use super::{Conn, StoreResult};
+use super::{Conn, StoreResult, per_backend};
 use crate::domain::ids::UserId;
 use crate::domain::views::ChangeView;
 
@@ -88,7 +88,7 @@ pub fn record(
             reason,
         })
         .collect();
-    diesel::insert_into(changes::table).values(rows).execute(conn)?;
+    per_backend!(conn, |c| diesel::insert_into(changes::table).values(&rows).execute(c))?;
     Ok(())
 }
 

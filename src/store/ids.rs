@@ -7,7 +7,10 @@ use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
+use diesel::pg::Pg;
 use diesel::sqlite::Sqlite;
+
+use super::MultiBackend;
 
 use crate::domain::ids::{
     ContactId, LocationId, NeedId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId,
@@ -47,9 +50,30 @@ macro_rules! text_id {
             }
         }
 
+        impl ToSql<Text, Pg> for $id {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                use std::io::Write;
+                write!(out, "{self}")?;
+                Ok(serialize::IsNull::No)
+            }
+        }
+
         impl ToSql<Nullable<Text>, Sqlite> for $id {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
                 ToSql::<Text, Sqlite>::to_sql(self, out)
+            }
+        }
+
+        impl ToSql<Nullable<Text>, Pg> for $id {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                ToSql::<Text, Pg>::to_sql(self, out)
+            }
+        }
+
+        impl ToSql<Text, MultiBackend> for $id {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                out.set_value((Text, self));
+                Ok(serialize::IsNull::No)
             }
         }
 

@@ -118,7 +118,7 @@ pub fn move_to(
             .select(service_at_locations::service_id)
             .load(conn)?;
         for service in meeting_here {
-            search_feed::queue(conn, service, now)?;
+            search_feed::log_change(conn, service, now)?;
         }
         Ok(())
     })

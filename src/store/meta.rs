@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::schema::meta;
-use super::{Conn, StoreResult};
+use super::{per_backend, Conn, StoreResult};
 
 /// The key under which the demo's name is kept once it has been seeded.
 pub const DEMO: &str = "demo";
@@ -16,11 +16,11 @@ pub fn get(conn: &mut Conn, key: &str) -> StoreResult<Option<String>> {
 }
 
 pub fn set(conn: &mut Conn, key: &str, value: &str) -> StoreResult<()> {
-    diesel::insert_into(meta::table)
+    let upsert = diesel::insert_into(meta::table)
         .values((meta::key.eq(key), meta::value.eq(value)))
         .on_conflict(meta::key)
         .do_update()
-        .set(meta::value.eq(excluded(meta::value)))
-        .execute(conn)?;
+        .set(meta::value.eq(excluded(meta::value)));
+    per_backend!(conn, |c| upsert.execute(c))?;
     Ok(())
 }

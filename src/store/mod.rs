@@ -19,6 +19,8 @@ pub mod outbox;
 pub mod postcodes;
 pub mod schedules;
 pub mod schema;
+pub mod scratch;
+pub mod sign_ins;
 pub mod search_feed;
 pub mod service_lists;
 pub mod services;
@@ -26,20 +28,42 @@ pub mod signposting;
 pub mod stats;
 pub mod users;
 
-use std::path::Path;
 use std::time::Duration;
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-/// The migrations, compiled into the binary and run at start.
-const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// The migrations of each backend, compiled into the binary and run at start.
+/// The two folders hold the same migrations under the same names.
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// The connection every query takes.
-pub type Conn = SqliteConnection;
+/// The connection every query takes: SQLite or PostgreSQL, chosen by the
+/// database's address when the store opens. Queries written with diesel's
+/// query builder run on either; what the shared dialect cannot say (`ON
+/// CONFLICT`, row locks) is written once and run on each by `per_backend!`.
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// Runs the same query on whichever backend `conn` is, each compiled for
+/// its own dialect: for `ON CONFLICT` and the like, which diesel's
+/// two-backend type does not have.
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match &mut *$conn {
+            $crate::store::Conn::Sqlite($c) => $body,
+            $crate::store::Conn::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -80,76 +104,201 @@ fn stored_cell(number: i64) -> Option<h3o::CellIndex> {
     u64::try_from(number).ok().and_then(|n| h3o::CellIndex::try_from(n).ok())
 }
 
-/// A pool of connections to one SQLite file.
-#[derive(Clone)]
-pub struct Store {
-    pool: Pool<ConnectionManager<SqliteConnection>>,
+/// Where the data lives: a SQLite file (the embedded default) or a
+/// PostgreSQL database that several servers can share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(String),
+    Postgres(String),
 }
 
-/// Sets up every new connection: a busy timeout instead of immediate "database
-/// is locked" errors (first, so the rest can wait too), and foreign keys
-/// enforced. `synchronous = NORMAL` in WAL mode keeps every committed
-/// transaction through a crash of the process. `secure_delete` overwrites
-/// deleted content with zeros, so a citizen's email address emptied from the
-/// outbox is gone from the file's pages, not just unlinked. WAL itself is a
-/// property of the file, set once in `Store::open`.
-#[derive(Debug, Clone, Copy)]
-struct Pragmas;
+impl Database {
+    /// A `postgres://` or `postgresql://` address, or else a SQLite file's path.
+    pub fn at(address: &str) -> Database {
+        if address.starts_with("postgres://") || address.starts_with("postgresql://") {
+            Database::Postgres(address.to_string())
+        } else {
+            Database::Sqlite(address.to_string())
+        }
+    }
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 5000;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA secure_delete = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+    /// The address as a log or an error may show it: with no password.
+    pub fn shown(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.clone(),
+            Database::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    let user = &url[scheme + 3..at];
+                    let user = user.split_once(':').map_or(user, |(name, _)| name);
+                    format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+
+    fn connect(&self) -> Result<Conn, diesel::ConnectionError> {
+        Ok(match self {
+            Database::Sqlite(path) => Conn::Sqlite(SqliteConnection::establish(path)?),
+            Database::Postgres(url) => Conn::Postgres(PgConnection::establish(url)?),
+        })
     }
 }
 
+/// Opens connections of the backend the address names (diesel's own
+/// manager would try each backend in turn, and SQLite takes any string).
+pub struct Manager(Database);
+
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        self.0.connect().map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// How many connections the pool keeps, and how long a request waits for
+/// one before it is told the database is busy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolLimits {
+    pub size: u32,
+    pub wait: Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> Self {
+        PoolLimits { size: 8, wait: Duration::from_secs(10) }
+    }
+}
+
+/// A pool of connections to one database.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<Manager>,
+    database: Database,
+}
+
+/// Sets up every new SQLite connection: a busy timeout instead of immediate
+/// "database is locked" errors (first, so the rest can wait too), and
+/// foreign keys enforced. `synchronous = NORMAL` in WAL mode keeps every
+/// committed transaction through a crash of the process. `secure_delete`
+/// overwrites deleted content with zeros, so a citizen's email address
+/// emptied from the outbox is gone from the file's pages, not just unlinked.
+/// WAL itself is a property of the file, set once in `Store::open`.
+/// PostgreSQL needs nothing set.
+#[derive(Debug, Clone, Copy)]
+struct Pragmas;
+
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        match conn {
+            Conn::Sqlite(conn) => conn
+                .batch_execute(
+                    "PRAGMA busy_timeout = 5000;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA secure_delete = ON;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError),
+            Conn::Postgres(_) => Ok(()),
+        }
+    }
+}
+
+/// The number PostgreSQL's advisory lock takes while one server migrates,
+/// so that servers starting together do not migrate at once.
+const MIGRATION_LOCK: i64 = 0x646f_6f72_7374_6570; // "doorstep"
+
 impl Store {
-    /// Opens (creating if need be) the database file and brings its tables up to date.
-    pub fn open(path: &Path) -> StoreResult<Store> {
-        let url = path.to_string_lossy().into_owned();
-        // WAL lets readers go on while one writer writes.
+    /// Opens (creating if need be) the database and brings its tables up to
+    /// date, with the default pool.
+    pub fn open(address: &str) -> StoreResult<Store> {
+        Store::open_with(address, PoolLimits::default())
+    }
+
+    /// Opens the database with a pool of this size and wait.
+    pub fn open_with(address: &str, limits: PoolLimits) -> StoreResult<Store> {
+        let database = Database::at(address);
         let cannot_open =
-            |e: &dyn std::fmt::Display| StoreError::Migration(format!("cannot open {}: {e}", path.display()));
-        SqliteConnection::establish(&url)
-            .map_err(|e| cannot_open(&e))?
-            .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
-            .map_err(|e| cannot_open(&e))?;
+            |e: &dyn std::fmt::Display| StoreError::Migration(format!("cannot open {}: {e}", database.shown()));
+        let mut first = database.connect().map_err(|e| cannot_open(&e))?;
+        if let Conn::Sqlite(conn) = &mut first {
+            // WAL lets readers go on while one writer writes.
+            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+                .map_err(|e| cannot_open(&e))?;
+        }
+        drop(first);
         let pool = Pool::builder()
-            .max_size(8)
+            .max_size(limits.size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(limits.wait)
             .connection_customizer(Box::new(Pragmas))
-            .build(ConnectionManager::<SqliteConnection>::new(url))?;
-        let store = Store { pool };
+            .build(Manager(database.clone()))?;
+        let store = Store { pool, database };
         store.migrate()?;
         Ok(store)
     }
 
+    /// Which database this is.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
     /// Runs any migrations not yet applied, then loads the built-in needs
-    /// taxonomy into an empty database.
+    /// taxonomy into an empty database. On PostgreSQL one server at a time
+    /// does this, under an advisory lock.
     pub fn migrate(&self) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        conn.run_pending_migrations(MIGRATIONS).map_err(|e| StoreError::Migration(e.to_string()))?;
-        needs::load_built_in_if_empty(&mut conn)?;
-        locations::fill_missing_cells(&mut conn)?;
-        Ok(())
+        if let Conn::Postgres(pg) = &mut *conn {
+            pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+        }
+        let prepared = prepare(&mut conn);
+        if let Conn::Postgres(pg) = &mut *conn {
+            pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+        }
+        prepared
     }
 
     /// A connection from the pool.
-    pub fn conn(&self) -> StoreResult<PooledConnection<ConnectionManager<SqliteConnection>>> {
+    pub fn conn(&self) -> StoreResult<PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
 
     /// Whether the database answers.
     pub fn ping(&self) -> StoreResult<()> {
-        self.conn()?.batch_execute("SELECT 1")?;
+        self.conn()?.ping()?;
         Ok(())
     }
+
+    /// How many connections are open, and how many of those are idle.
+    pub fn pool_use(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+}
+
+/// Brings the tables up to date, loads the built-in taxonomy into an empty
+/// database and gives venues saved before cells were kept their cells.
+fn prepare(conn: &mut Conn) -> StoreResult<()> {
+    let failed = |e: &dyn std::fmt::Display| StoreError::Migration(e.to_string());
+    match conn {
+        Conn::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+        Conn::Postgres(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop),
+    }
+    .map_err(|e| failed(&e))?;
+    transaction(conn, |conn| {
+        needs::load_built_in_if_empty(conn)?;
+        locations::fill_missing_cells(conn).map(drop)
+    })
 }
 
 /// Runs `work` in one transaction: what it writes is kept if it returns `Ok`,

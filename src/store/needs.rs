@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::{need_terms, needs};
-use super::{Conn, StoreError, StoreResult};
+use super::{per_backend, Conn, StoreError, StoreResult};
 use crate::domain::ids::NeedId;
 use crate::domain::needs::{self as taxonomy, Need};
 
@@ -56,10 +56,11 @@ pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
                 .map(|t| ("synonym", t))
                 .chain(need.phrases.iter().map(|t| ("phrase", t)));
             for (kind, term) in terms {
-                diesel::insert_into(need_terms::table)
-                    .values(NeedTermRow { need_id: need.id, kind: kind.into(), term: term.clone() })
+                let row = NeedTermRow { need_id: need.id, kind: kind.into(), term: term.clone() };
+                per_backend!(conn, |c| diesel::insert_into(need_terms::table)
+                    .values(&row)
                     .on_conflict_do_nothing()
-                    .execute(conn)?;
+                    .execute(c))?;
             }
         }
         Ok(())

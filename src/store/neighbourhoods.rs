@@ -3,16 +3,15 @@
 //! areas), putting each location in its own, moving a small area by hand, and
 //! what the pages and the report read.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::schema::{
-    locations, meta, neighbourhoods, service_area_neighbourhoods, small_area_cells, small_areas,
+    locations, meta, neighbourhoods, service_area_neighbourhoods, small_area_adjacency, small_area_cells, small_areas,
     user_neighbourhoods,
 };
-use super::{Conn, StoreError, StoreResult, areas, cell_number, stored_cell};
+use super::{per_backend, Conn, StoreError, StoreResult, areas, cell_number, stored_cell};
 use crate::domain::ids::{LocationId, NeighbourhoodId, ServiceId, UserId};
 use crate::domain::views::NeighbourhoodView;
 use crate::geo::neighbourhood_names::{self, Unnamed};
@@ -282,23 +281,23 @@ fn hand_on(conn: &mut Conn, from: NeighbourhoodId, heir: NeighbourhoodId) -> Sto
         .select(user_neighbourhoods::user_id)
         .load(conn)?;
     for user in connectors {
-        diesel::insert_into(user_neighbourhoods::table)
+        let insert = diesel::insert_into(user_neighbourhoods::table)
             .values((user_neighbourhoods::user_id.eq(user), user_neighbourhoods::neighbourhood_id.eq(heir)))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+            .on_conflict_do_nothing();
+        per_backend!(conn, |c| insert.execute(c))?;
     }
     let services: Vec<ServiceId> = service_area_neighbourhoods::table
         .filter(service_area_neighbourhoods::neighbourhood_id.eq(from))
         .select(service_area_neighbourhoods::service_id)
         .load(conn)?;
     for service in services {
-        diesel::insert_into(service_area_neighbourhoods::table)
+        let insert = diesel::insert_into(service_area_neighbourhoods::table)
             .values((
                 service_area_neighbourhoods::service_id.eq(service),
                 service_area_neighbourhoods::neighbourhood_id.eq(heir),
             ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+            .on_conflict_do_nothing();
+        per_backend!(conn, |c| insert.execute(c))?;
     }
     Ok(())
 }
@@ -320,15 +319,33 @@ fn free_slug(name: &str, taken: &mut HashSet<String>) -> String {
 /// its H3 cell; a location in no small area's cell is outside the area, and
 /// has no neighbourhood.
 pub fn assign_locations(conn: &mut Conn, only: Option<LocationId>) -> StoreResult<()> {
-    const SET: &str = "UPDATE locations SET \
-           small_area_code = (SELECT c.small_area FROM small_area_cells c WHERE c.cell = locations.h3_cell), \
-           neighbourhood_id = (SELECT s.neighbourhood_id FROM small_area_cells c \
-                               JOIN small_areas s ON s.code = c.small_area WHERE c.cell = locations.h3_cell)";
-    // Two statements, so that one location is found by its key, not by a scan.
-    match only {
-        Some(id) => diesel::sql_query(format!("{SET} WHERE id = ?")).bind::<Text, _>(id).execute(conn)?,
-        None => diesel::sql_query(SET).execute(conn)?,
-    };
+    type Placed = (Option<String>, Option<NeighbourhoodId>);
+    let mut query = locations::table
+        .select((locations::id, locations::h3_cell, locations::small_area_code, locations::neighbourhood_id))
+        .into_boxed();
+    if let Some(id) = only {
+        query = query.filter(locations::id.eq(id));
+    }
+    let venues: Vec<(LocationId, Option<i64>, Option<String>, Option<NeighbourhoodId>)> = query.load(conn)?;
+    let cells: Vec<i64> = venues.iter().filter_map(|v| v.1).collect();
+    let mut places: HashMap<i64, Placed> = HashMap::new();
+    for chunk in cells.chunks(500) {
+        let found: Vec<(i64, String, Option<NeighbourhoodId>)> = small_area_cells::table
+            .inner_join(small_areas::table)
+            .filter(small_area_cells::cell.eq_any(chunk))
+            .select((small_area_cells::cell, small_areas::code, small_areas::neighbourhood_id))
+            .load(conn)?;
+        places.extend(found.into_iter().map(|(cell, code, hood)| (cell, (Some(code), hood))));
+    }
+    // Only the venues whose place has changed are written.
+    for (id, cell, small_area, hood) in venues {
+        let placed = cell.and_then(|c| places.get(&c).cloned()).unwrap_or_default();
+        if placed != (small_area, hood) {
+            diesel::update(locations::table.find(id))
+                .set((locations::small_area_code.eq(placed.0), locations::neighbourhood_id.eq(placed.1)))
+                .execute(conn)?;
+        }
+    }
     Ok(())
 }
 
@@ -391,23 +408,19 @@ pub fn small_areas_of(
 
 /// The neighbourhoods sharing a boundary with one: (id, name), by name.
 pub fn adjacent(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<(NeighbourhoodId, String)>> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Text)]
-        id: NeighbourhoodId,
-        #[diesel(sql_type = Text)]
-        name: String,
-    }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT DISTINCT n.id, n.name FROM small_area_adjacency a \
-         JOIN small_areas here ON here.code = a.small_area \
-         JOIN small_areas there ON there.code = a.neighbour \
-         JOIN neighbourhoods n ON n.id = there.neighbourhood_id \
-         WHERE here.neighbourhood_id = ?1 AND there.neighbourhood_id <> ?1 ORDER BY n.name",
-    )
-    .bind::<Text, _>(id)
-    .load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+    let inside = small_areas::table.filter(small_areas::neighbourhood_id.eq(id)).select(small_areas::code);
+    let bordering: Vec<String> = small_area_adjacency::table
+        .filter(small_area_adjacency::small_area.eq_any(inside))
+        .select(small_area_adjacency::neighbour)
+        .load(conn)?;
+    Ok(neighbourhoods::table
+        .inner_join(small_areas::table)
+        .filter(small_areas::code.eq_any(bordering))
+        .filter(neighbourhoods::id.ne(id))
+        .select((neighbourhoods::id, neighbourhoods::name))
+        .distinct()
+        .order(neighbourhoods::name)
+        .load(conn)?)
 }
 
 /// Locations in no neighbourhood: (name, postcode), by name.

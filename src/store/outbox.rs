@@ -1,9 +1,12 @@
 //! The outbox: every email is written here before it is delivered, so that
 //! nothing is lost when the mail server is down. Each message is named by
 //! the key its form carried (a second submit of the same form finds it), is
-//! claimed before each try (so two workers never deliver it twice), and is
-//! emptied of its recipient and content once the mail server has taken it,
-//! or once it is given up.
+//! claimed before each try (so two workers, in one server or several, never
+//! deliver it twice), and is emptied of its recipient and content once the
+//! mail server has taken it, or once it is given up.
+//!
+//! A claim is a time in the row: `next_attempt_at` moved on by `CLAIM`, so
+//! a worker that dies mid-try lets go of its claim when that runs out.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -77,34 +80,62 @@ pub fn queue(
 /// Claims one message for a try, if it is waiting and due: no other worker
 /// will try it until the claim runs out or the try is recorded.
 pub fn claim(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<Option<OutboxMail>> {
+    Ok(claim_keys(conn, &[key.to_string()], now)?.pop())
+}
+
+/// Claims up to `limit` messages due for a try by `now`, oldest first. On
+/// PostgreSQL, rows another server is claiming at this moment are skipped
+/// (`FOR UPDATE SKIP LOCKED`), so servers share the work without waiting
+/// on each other; SQLite has one writer at a time, and the claim's
+/// conditions are checked again as it is written either way.
+pub fn claim_due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<OutboxMail>> {
     conn.transaction(|conn| {
-        let claimed = diesel::update(outbox::table.find(key))
+        let waiting = outbox::table
             .filter(outbox::delivered_at.is_null())
             .filter(outbox::gave_up_at.is_null())
             .filter(outbox::next_attempt_at.le(now))
-            .set((outbox::next_attempt_at.eq(now + CLAIM), outbox::attempts.eq(outbox::attempts + 1)))
-            .execute(conn)?;
-        if claimed == 0 {
-            return Ok(None);
-        }
-        let (id, recipient, message, attempts, queued_at) = outbox::table
-            .find(key)
-            .select((outbox::id, outbox::recipient, outbox::message, outbox::attempts, outbox::queued_at))
-            .first(conn)?;
-        Ok(Some(OutboxMail { id, recipient, message, attempts, queued_at }))
+            .order(outbox::queued_at)
+            .limit(limit)
+            .select(outbox::id);
+        let keys: Vec<String> = match conn {
+            Conn::Postgres(pg) => waiting.for_update().skip_locked().load(pg)?,
+            Conn::Sqlite(sqlite) => waiting.load(sqlite)?,
+        };
+        claim_keys(conn, &keys, now)
     })
 }
 
-/// The keys of messages due for a try by `now`, oldest first.
-pub fn due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<String>> {
+/// Claims those of `keys` still waiting and due, in one transaction.
+fn claim_keys(conn: &mut Conn, keys: &[String], now: NaiveDateTime) -> StoreResult<Vec<OutboxMail>> {
+    conn.transaction(|conn| {
+        let mut claimed = Vec::new();
+        for key in keys {
+            let taken = diesel::update(outbox::table.find(key))
+                .filter(outbox::delivered_at.is_null())
+                .filter(outbox::gave_up_at.is_null())
+                .filter(outbox::next_attempt_at.le(now))
+                .set((outbox::next_attempt_at.eq(now + CLAIM), outbox::attempts.eq(outbox::attempts + 1)))
+                .execute(conn)?;
+            if taken == 0 {
+                continue;
+            }
+            let (id, recipient, message, attempts, queued_at) = outbox::table
+                .find(key)
+                .select((outbox::id, outbox::recipient, outbox::message, outbox::attempts, outbox::queued_at))
+                .first(conn)?;
+            claimed.push(OutboxMail { id, recipient, message, attempts, queued_at });
+        }
+        Ok(claimed)
+    })
+}
+
+/// How many messages wait to go (due now or later).
+pub fn waiting(conn: &mut Conn) -> StoreResult<i64> {
     Ok(outbox::table
         .filter(outbox::delivered_at.is_null())
         .filter(outbox::gave_up_at.is_null())
-        .filter(outbox::next_attempt_at.le(now))
-        .order(outbox::queued_at)
-        .limit(limit)
-        .select(outbox::id)
-        .load(conn)?)
+        .count()
+        .get_result(conn)?)
 }
 
 /// The mail server took the message: forget who it was for and what it said.

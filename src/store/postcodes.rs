@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::schema::{postcode_districts, postcodes};
-use super::{Conn, StoreResult};
+use super::{per_backend, Conn, StoreResult};
 use crate::geo::onspd::{DistrictRow, PostcodeRow};
 use crate::geo::postcode::{Located, Place, PlaceQuery};
 
@@ -22,23 +22,17 @@ pub fn import_postcodes(conn: &mut Conn, rows: &[PostcodeRow]) -> StoreResult<us
                 postcodes::small_area_code.eq(row.small_area.as_deref()),
                 postcodes::terminated.eq(row.terminated),
             ));
+            let point = (
+                postcodes::latitude.eq(excluded(postcodes::latitude)),
+                postcodes::longitude.eq(excluded(postcodes::longitude)),
+                postcodes::terminated.eq(excluded(postcodes::terminated)),
+            );
             let upsert = insert.on_conflict(postcodes::postcode).do_update();
             match row.small_area {
-                Some(_) => upsert
-                    .set((
-                        postcodes::latitude.eq(excluded(postcodes::latitude)),
-                        postcodes::longitude.eq(excluded(postcodes::longitude)),
-                        postcodes::terminated.eq(excluded(postcodes::terminated)),
-                        postcodes::small_area_code.eq(excluded(postcodes::small_area_code)),
-                    ))
-                    .execute(conn)?,
-                None => upsert
-                    .set((
-                        postcodes::latitude.eq(excluded(postcodes::latitude)),
-                        postcodes::longitude.eq(excluded(postcodes::longitude)),
-                        postcodes::terminated.eq(excluded(postcodes::terminated)),
-                    ))
-                    .execute(conn)?,
+                Some(_) => per_backend!(conn, |c| upsert
+                    .set((point, postcodes::small_area_code.eq(excluded(postcodes::small_area_code))))
+                    .execute(c))?,
+                None => per_backend!(conn, |c| upsert.set(point).execute(c))?,
             };
         }
         Ok(rows.len())
@@ -49,7 +43,7 @@ pub fn import_postcodes(conn: &mut Conn, rows: &[PostcodeRow]) -> StoreResult<us
 pub fn import_districts(conn: &mut Conn, rows: &[DistrictRow]) -> StoreResult<usize> {
     conn.transaction(|conn| {
         for row in rows {
-            diesel::insert_into(postcode_districts::table)
+            let upsert = diesel::insert_into(postcode_districts::table)
                 .values((
                     postcode_districts::district.eq(&row.district),
                     postcode_districts::latitude.eq(row.latitude),
@@ -60,8 +54,8 @@ pub fn import_districts(conn: &mut Conn, rows: &[DistrictRow]) -> StoreResult<us
                 .set((
                     postcode_districts::latitude.eq(excluded(postcode_districts::latitude)),
                     postcode_districts::longitude.eq(excluded(postcode_districts::longitude)),
-                ))
-                .execute(conn)?;
+                ));
+            per_backend!(conn, |c| upsert.execute(c))?;
         }
         Ok(rows.len())
     })

@@ -1,6 +1,6 @@
-//! The tables, as diesel sees them. Kept by hand beside
-//! `migrations/sqlite/`; the `schema_matches_the_migrations` test checks that
-//! the two agree.
+//! The tables, as diesel sees them. Kept by hand beside `migrations/sqlite/`
+//! and `migrations/postgres/`; the `schema_matches_the_migrations` test checks
+//! that they agree.
 
 diesel::table! {
     meta (key) {
@@ -256,9 +256,27 @@ diesel::table! {
 }
 
 diesel::table! {
-    index_queue (service_id) {
+    search_changes (id) {
+        id -> BigInt,
         service_id -> Text,
-        queued_at -> Timestamp,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_followers (name) {
+        name -> Text,
+        last_change -> BigInt,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (key_hash) {
+        key_hash -> Text,
+        failures -> Integer,
+        last_failed_at -> Timestamp,
+        reported -> Bool,
     }
 }
 
@@ -376,7 +394,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_at_locations,
     schedules,
     contacts,
-    index_queue,
+    search_changes,
+    search_followers,
+    sign_in_failures,
     changes,
     signpost_contacts,
     signpost_needs,

@@ -1,18 +1,31 @@
 //! What the search index is fed: running services with everything search
-//! needs, loaded in bulk, and the outbox of services changed since they were
-//! last indexed.
+//! needs, loaded in bulk, and the numbered log of changes that every
+//! server's index follows.
+//!
+//! Every change to a service appends its id to the log in the same
+//! transaction. Each server's index keeps, in its own commits, the number of
+//! the last change it has taken in, reads on from there, and says here how
+//! far it has got (`search_followers`); entries every live server has passed
+//! are pruned. On PostgreSQL, where transactions commit in any order, a
+//! change is logged under a lock held to the end of its transaction, so that
+//! numbers become visible in order and a server that has read up to change
+//! 12 can never later find an 11. Log a change last in its transaction,
+//! after the rows it changed, so the lock is held only briefly and never
+//! waits on a row another writer holds.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 
 use super::schedules::{ScheduleRow, schedule_of};
 use super::schema::{
-    index_queue, locations, needs, organisations, schedules, service_at_locations, service_delivery,
-    service_languages, service_needs, services,
+    locations, needs, organisations, schedules, search_changes, search_followers, service_at_locations,
+    service_delivery, service_languages, service_needs, services,
 };
-use super::{Conn, StoreResult, decode};
+use super::{Conn, StoreResult, decode, per_backend};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
 use crate::domain::ids::ServiceId;
 use crate::domain::views::{SearchPlace, SearchableService};
@@ -20,35 +33,75 @@ use crate::domain::views::{SearchPlace, SearchableService};
 /// How many ids go in one `IN (...)` list.
 const CHUNK: usize = 500;
 
-/// Queues a service for indexing. Call inside the transaction that changes it.
-pub fn queue(conn: &mut Conn, id: ServiceId, now: NaiveDateTime) -> StoreResult<()> {
-    diesel::replace_into(index_queue::table)
-        .values((index_queue::service_id.eq(id), index_queue::queued_at.eq(now)))
+/// Logs a change to a service, for every server's index. Call inside the
+/// transaction that changes it, after its other writes.
+pub fn log_change(conn: &mut Conn, id: ServiceId, now: NaiveDateTime) -> StoreResult<()> {
+    if let Conn::Postgres(pg) = conn {
+        // Held to the end of the transaction: see the module's comment.
+        pg.batch_execute("LOCK TABLE search_changes IN SHARE ROW EXCLUSIVE MODE")?;
+    }
+    diesel::insert_into(search_changes::table)
+        .values((search_changes::service_id.eq(id), search_changes::changed_at.eq(now)))
         .execute(conn)?;
     Ok(())
 }
 
-/// The services waiting to be indexed, oldest first, with when each was queued.
-pub fn queued(conn: &mut Conn, limit: i64) -> StoreResult<Vec<(ServiceId, NaiveDateTime)>> {
-    Ok(index_queue::table
-        .select((index_queue::service_id, index_queue::queued_at))
-        .order(index_queue::queued_at)
-        .limit(limit)
-        .load(conn)?)
+/// A change in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub number: i64,
+    pub service: ServiceId,
+    pub at: NaiveDateTime,
 }
 
-/// Takes indexed services off the queue, unless they were queued again since.
-pub fn done(conn: &mut Conn, indexed: &[(ServiceId, NaiveDateTime)]) -> StoreResult<()> {
+/// The changes after number `after`, oldest first, at most `limit`.
+pub fn changes_after(conn: &mut Conn, after: i64, limit: i64) -> StoreResult<Vec<Change>> {
+    let rows: Vec<(i64, ServiceId, NaiveDateTime)> = search_changes::table
+        .filter(search_changes::id.gt(after))
+        .order(search_changes::id)
+        .limit(limit)
+        .select((search_changes::id, search_changes::service_id, search_changes::changed_at))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(number, service, at)| Change { number, service, at }).collect())
+}
+
+/// The first and last numbers in the log, when it holds any.
+pub fn log_bounds(conn: &mut Conn) -> StoreResult<Option<(i64, i64)>> {
+    let (first, last): (Option<i64>, Option<i64>) = search_changes::table
+        .select((diesel::dsl::min(search_changes::id), diesel::dsl::max(search_changes::id)))
+        .first(conn)?;
+    Ok(first.zip(last))
+}
+
+/// Says that the index `name` has taken in the log up to `change`.
+pub fn followed(conn: &mut Conn, name: &str, change: i64, now: NaiveDateTime) -> StoreResult<()> {
+    let upsert = diesel::insert_into(search_followers::table)
+        .values((
+            search_followers::name.eq(name),
+            search_followers::last_change.eq(change),
+            search_followers::seen_at.eq(now),
+        ))
+        .on_conflict(search_followers::name)
+        .do_update()
+        .set((
+            search_followers::last_change.eq(excluded(search_followers::last_change)),
+            search_followers::seen_at.eq(excluded(search_followers::seen_at)),
+        ));
+    per_backend!(conn, |c| upsert.execute(c))?;
+    Ok(())
+}
+
+/// Prunes the log: forgets indexes not heard from since `alive_since`, then
+/// deletes the entries every remaining index has taken in, keeping the
+/// newest of those (so the log, once started, always shows where it has got
+/// to). Returns how many entries went.
+pub fn prune(conn: &mut Conn, alive_since: NaiveDateTime) -> StoreResult<usize> {
     conn.transaction(|conn| {
-        for (id, at) in indexed {
-            diesel::delete(
-                index_queue::table
-                    .filter(index_queue::service_id.eq(id))
-                    .filter(index_queue::queued_at.eq(at)),
-            )
-            .execute(conn)?;
-        }
-        Ok(())
+        diesel::delete(search_followers::table.filter(search_followers::seen_at.lt(alive_since))).execute(conn)?;
+        let slowest: Option<i64> =
+            search_followers::table.select(diesel::dsl::min(search_followers::last_change)).first(conn)?;
+        let Some(slowest) = slowest else { return Ok(0) };
+        Ok(diesel::delete(search_changes::table.filter(search_changes::id.lt(slowest))).execute(conn)?)
     })
 }
 

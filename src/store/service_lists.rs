@@ -15,7 +15,7 @@ use crate::domain::views::{ResultDetails, ServiceSummary};
 pub(super) type SummaryQuery<'a> = diesel::dsl::IntoBoxed<
     'a,
     diesel::dsl::InnerJoin<services::table, organisations::table>,
-    diesel::sqlite::Sqlite,
+    super::MultiBackend,
 >;
 
 /// Services joined to their organisations, ready to filter and order.

@@ -12,7 +12,7 @@ use super::schema::{
     locations, needs, organisations, service_at_locations, service_delivery, service_languages,
     service_needs, services, users,
 };
-use super::{Conn, StoreError, StoreResult, contacts, decode, locations as venues, schedules, search_feed};
+use super::{per_backend, Conn, StoreError, StoreResult, contacts, decode, locations as venues, schedules, search_feed};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use crate::domain::ids::{NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId};
 use crate::domain::listing::Service;
@@ -151,10 +151,10 @@ fn replace_lists(
             .execute(conn)?;
     }
     for language in &d.languages {
-        diesel::insert_into(service_languages::table)
+        per_backend!(conn, |c| diesel::insert_into(service_languages::table)
             .values((service_languages::service_id.eq(service), service_languages::language.eq(language)))
             .on_conflict_do_nothing()
-            .execute(conn)?;
+            .execute(c))?;
     }
     for mode in &d.delivery {
         diesel::insert_into(service_delivery::table)
@@ -253,7 +253,7 @@ fn changed(
     now: NaiveDateTime,
 ) -> StoreResult<()> {
     changes::record(conn, RecordKind::Service, &id.to_string(), action, fields, Some(by), reason, now)?;
-    search_feed::queue(conn, id, now)
+    search_feed::log_change(conn, id, now)
 }
 
 // ---- Reading ----

@@ -5,8 +5,10 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{follow_ups, needs, neighbourhoods, shortlist_items, signpost_contacts, signpost_needs};
-use super::{Conn, StoreError, StoreResult, decode, outbox, services, users::token_hash};
+use super::schema::{
+    follow_ups, needs, neighbourhoods, service_needs, shortlist_items, signpost_contacts, signpost_needs,
+};
+use super::{per_backend, Conn, StoreError, StoreResult, decode, outbox, services, users::token_hash};
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
 use crate::domain::schedule;
 use crate::domain::signposting::{Channel, Outcome, Returning, ShortlistEntry, SignpostContact};
@@ -125,13 +127,14 @@ pub fn record_search(
         let need_ids: Vec<String> =
             needs::table.filter(needs::slug.eq_any(need_slugs)).select(needs::id).load(conn)?;
         for need in need_ids {
-            diesel::insert_or_ignore_into(signpost_needs::table)
+            let insert = diesel::insert_into(signpost_needs::table)
                 .values((
                     signpost_needs::contact_id.eq(id),
                     signpost_needs::need_id.eq(need),
                     signpost_needs::unmet.eq(true),
                 ))
-                .execute(conn)?;
+                .on_conflict_do_nothing();
+            per_backend!(conn, |c| insert.execute(c))?;
         }
         recount_unmet(conn, id)
     })
@@ -139,14 +142,22 @@ pub fn record_search(
 
 /// A need is unmet while nothing on the shortlist meets it.
 fn recount_unmet(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<()> {
-    diesel::sql_query(
-        "UPDATE signpost_needs SET unmet = NOT EXISTS (\
-           SELECT 1 FROM shortlist_items s JOIN service_needs n ON n.service_id = s.service_id \
-           WHERE s.contact_id = signpost_needs.contact_id AND n.need_id = signpost_needs.need_id) \
-         WHERE contact_id = ?",
-    )
-    .bind::<diesel::sql_types::Text, _>(contact)
-    .execute(conn)?;
+    let met = service_needs::table
+        .filter(
+            service_needs::service_id.eq_any(
+                shortlist_items::table
+                    .filter(shortlist_items::contact_id.eq(contact))
+                    .select(shortlist_items::service_id),
+            ),
+        )
+        .select(service_needs::need_id);
+    let asked = || signpost_needs::table.filter(signpost_needs::contact_id.eq(contact));
+    diesel::update(asked().filter(signpost_needs::need_id.eq_any(met.clone())))
+        .set(signpost_needs::unmet.eq(false))
+        .execute(conn)?;
+    diesel::update(asked().filter(signpost_needs::need_id.ne_all(met)))
+        .set(signpost_needs::unmet.eq(true))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -174,13 +185,14 @@ pub fn add_to_shortlist(conn: &mut Conn, id: SignpostContactId, service: Service
             .filter(shortlist_items::contact_id.eq(id))
             .select(diesel::dsl::max(shortlist_items::position))
             .first(conn)?;
-        diesel::insert_or_ignore_into(shortlist_items::table)
+        let insert = diesel::insert_into(shortlist_items::table)
             .values((
                 shortlist_items::contact_id.eq(id),
                 shortlist_items::service_id.eq(service),
                 shortlist_items::position.eq(last.unwrap_or(0) + 1),
             ))
-            .execute(conn)?;
+            .on_conflict_do_nothing();
+        per_backend!(conn, |c| insert.execute(c))?;
         recount_unmet(conn, id)
     })
 }
@@ -293,13 +305,14 @@ fn agree_follow_up(
     address: &str,
     due_at: NaiveDateTime,
 ) -> StoreResult<()> {
-    diesel::insert_or_ignore_into(follow_ups::table)
+    let insert = diesel::insert_into(follow_ups::table)
         .values((
             follow_ups::contact_id.eq(id),
             follow_ups::address.eq(address),
             follow_ups::due_at.eq(due_at),
         ))
-        .execute(conn)?;
+        .on_conflict_do_nothing();
+    per_backend!(conn, |c| insert.execute(c))?;
     Ok(())
 }
 
@@ -340,26 +353,30 @@ pub fn follow_ups_due(
     Ok(rows.into_iter().filter_map(|(contact, address)| Some((contact, address?))).collect())
 }
 
-/// Marks a follow-up sent (its email is in the outbox), answerable with
-/// `token`, and deletes the address.
+/// Marks a follow-up not yet sent as sent (its email is in the outbox),
+/// answerable with `token`, and deletes the address. False when it was
+/// already marked.
 pub fn follow_up_sent(
     conn: &mut Conn,
     contact: SignpostContactId,
     token: &str,
     now: NaiveDateTime,
-) -> StoreResult<()> {
-    diesel::update(follow_ups::table.find(contact))
+) -> StoreResult<bool> {
+    let marked = diesel::update(follow_ups::table.find(contact))
+        .filter(follow_ups::sent_at.is_null())
         .set((
             follow_ups::address.eq(None::<String>),
             follow_ups::token_hash.eq(token_hash(token)),
             follow_ups::sent_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(marked == 1)
 }
 
-/// Puts a follow-up's email in the outbox and marks it sent, in one
-/// transaction: either both happen or neither.
+/// Marks a follow-up sent and puts its email in the outbox, in one
+/// transaction: either both happen or neither. Marking it is the claim:
+/// when another worker (in this server or another) marked it first, nothing
+/// is queued and this returns false.
 pub fn queue_follow_up(
     conn: &mut Conn,
     contact: SignpostContactId,
@@ -367,11 +384,14 @@ pub fn queue_follow_up(
     token: &str,
     message: &[u8],
     now: NaiveDateTime,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     conn.transaction(|conn| {
+        if !follow_up_sent(conn, contact, token, now)? {
+            return Ok(false);
+        }
         let key = format!("follow-up-{contact}");
         outbox::queue(conn, &key, Some(contact), "follow_up", address, message, now)?;
-        follow_up_sent(conn, contact, token, now)
+        Ok(true)
     })
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::schema::{neighbourhoods, sessions, user_neighbourhoods, users};
-use super::{Conn, StoreError, StoreResult, decode};
+use super::{per_backend, Conn, StoreError, StoreResult, decode};
 use crate::domain::accounts::{Role, StaffUser, hex};
 use crate::domain::ids::{NeighbourhoodId, OrganisationId, UserId};
 
@@ -44,10 +44,11 @@ pub enum Created {
 pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResult<Created> {
     conn.transaction(|conn| {
         let id = UserId::new();
-        let inserted = diesel::insert_into(users::table)
-            .values(new_row(id, user, now))
+        let row = new_row(id, user, now);
+        let inserted = per_backend!(conn, |c| diesel::insert_into(users::table)
+            .values(&row)
             .on_conflict_do_nothing()
-            .execute(conn)?;
+            .execute(c))?;
         if inserted == 0 {
             return Ok(Created::EmailTaken);
         }

@@ -1,0 +1,12 @@
+DROP INDEX small_areas_neighbourhood;
+DROP TABLE small_area_cells;
+ALTER TABLE small_areas DROP COLUMN area_km2;
+ALTER TABLE small_areas DROP COLUMN place;
+ALTER TABLE neighbourhoods DROP COLUMN outside_band;
+ALTER TABLE neighbourhoods DROP COLUMN compactness;
+ALTER TABLE neighbourhoods DROP COLUMN longitude;
+ALTER TABLE neighbourhoods DROP COLUMN latitude;
+ALTER TABLE neighbourhoods DROP COLUMN area_km2;
+ALTER TABLE neighbourhoods DROP COLUMN small_area_count;
+ALTER TABLE neighbourhoods DROP COLUMN population;
+ALTER TABLE neighbourhoods DROP COLUMN name_edited;
