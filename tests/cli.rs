@@ -3,23 +3,23 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use crate::common::{doorstep, text};
+use crate::common::{TestData, doorstep, text};
 
 #[test]
 fn seed_demo_is_idempotent_and_stats_counts_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let first = doorstep(dir.path(), &["seed", "demo"], "");
+    let dir = TestData::new();
+    let first = doorstep(&dir, &["seed", "demo"], "");
     assert!(first.status.success(), "{}", text(&first));
     assert!(text(&first).contains("Seeded the Kingsmere demo"));
     assert!(text(&first).contains("admin@kingsmere.example.org"));
-    let again = doorstep(dir.path(), &["seed", "demo"], "");
+    let again = doorstep(&dir, &["seed", "demo"], "");
     assert!(again.status.success());
     assert!(text(&again).contains("already in this database"));
 
-    let stats = doorstep(dir.path(), &["stats", "--json"], "");
+    let stats = doorstep(&dir, &["stats", "--json"], "");
     assert!(stats.status.success(), "{}", text(&stats));
     let counts: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats --json prints JSON");
     let count = |name: &str| counts[name].as_i64().unwrap_or_else(|| panic!("no count of {name}"));
@@ -39,9 +39,9 @@ fn seed_demo_is_idempotent_and_stats_counts_it() {
 
 #[test]
 fn user_add_reads_the_password_from_standard_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestData::new();
     let added = doorstep(
-        dir.path(),
+        &dir,
         &["user", "add", "--email", "kim@example.org", "--role", "connector"],
         "a long enough password\n",
     );
@@ -77,39 +77,35 @@ fn user_add_reads_the_password_from_standard_input() {
         ),
     ];
     for (args, stdin, message) in cases {
-        let output = doorstep(dir.path(), args, stdin);
+        let output = doorstep(&dir, args, stdin);
         assert!(!output.status.success(), "{args:?} should fail");
         assert!(text(&output).contains(message), "{args:?}: {}", text(&output));
     }
-    let stats = doorstep(dir.path(), &["stats", "--json"], "");
+    let stats = doorstep(&dir, &["stats", "--json"], "");
     let counts: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!(counts["users"], 1, "no failed command added anyone");
 }
 
 #[test]
 fn bad_configuration_is_explained() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_doorstep"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let dir = TestData::new();
+    let output = dir.command()
         .arg("migrate")
         .env("DOORSTEP_SESSION_HOURS", "soon")
         .output()
         .unwrap();
     assert!(!output.status.success());
     assert!(text(&output).contains("DOORSTEP_SESSION_HOURS must be a whole number"), "{}", text(&output));
-    let migrated = doorstep(dir.path(), &["migrate"], "");
+    let migrated = doorstep(&dir, &["migrate"], "");
     assert!(migrated.status.success());
     assert!(text(&migrated).contains("up to date"));
 }
 
 #[test]
 fn doorstep_alone_seeds_the_demo_and_serves_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestData::new();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let mut child = dir.command()
         .env("DOORSTEP_ADDR", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -141,12 +137,12 @@ fn doorstep_alone_seeds_the_demo_and_serves_it() {
 
 #[test]
 fn postcodes_import_reports_each_file_and_refuses_a_wrong_one() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TestData::new();
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/postcodes");
     let trafford = shared.join("trafford_postcodes_onspd_feb2025.csv");
     let districts = shared.join("uk_postcode_district_centroids_nspl_may2025.csv");
     let output = doorstep(
-        dir.path(),
+        &dir,
         &["postcodes", "import", trafford.to_str().unwrap(), districts.to_str().unwrap()],
         "",
     );
@@ -157,17 +153,17 @@ fn postcodes_import_reports_each_file_and_refuses_a_wrong_one() {
 
     let wrong = dir.path().join("people.csv");
     std::fs::write(&wrong, "name,town\nSam,Sale\n").unwrap();
-    let refused = doorstep(dir.path(), &["postcodes", "import", wrong.to_str().unwrap()], "");
+    let refused = doorstep(&dir, &["postcodes", "import", wrong.to_str().unwrap()], "");
     assert!(!refused.status.success());
     assert!(text(&refused).contains("people.csv: no postcode column"), "{}", text(&refused));
-    let missing = doorstep(dir.path(), &["postcodes", "import", "/no/such/file.csv"], "");
+    let missing = doorstep(&dir, &["postcodes", "import", "/no/such/file.csv"], "");
     assert!(text(&missing).contains("cannot read it"), "{}", text(&missing));
 }
 
 #[test]
 fn the_neighbourhood_benchmark_prints_its_figures_and_refuses_an_impossible_band() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = doorstep(dir.path(), &["bench", "neighbourhoods", "--areas", "1000"], "");
+    let dir = TestData::new();
+    let output = doorstep(&dir, &["bench", "neighbourhoods", "--areas", "1000"], "");
     let printed = text(&output);
     assert!(output.status.success(), "{printed}");
     assert!(printed.contains("1000 small areas"), "{printed}");
@@ -176,15 +172,15 @@ fn the_neighbourhood_benchmark_prints_its_figures_and_refuses_an_impossible_band
         printed.contains("Trafford, 738 output areas (235013 people): "),
         "the real borough too: {printed}"
     );
-    let output = doorstep(dir.path(), &["bench", "neighbourhoods", "--min", "6000", "--max", "5000"], "");
+    let output = doorstep(&dir, &["bench", "neighbourhoods", "--min", "6000", "--max", "5000"], "");
     assert!(!output.status.success());
     assert!(text(&output).contains("the minimum population (6000) is greater than the maximum (5000)"));
 }
 
 #[test]
 fn the_pages_benchmark_times_the_results_page_on_the_demo() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = doorstep(dir.path(), &["bench", "pages", "--requests", "5"], "");
+    let dir = TestData::new();
+    let output = doorstep(&dir, &["bench", "pages", "--requests", "5"], "");
     let printed = text(&output);
     assert!(output.status.success(), "{printed}");
     for kind in ["words near a postcode", "two needs, grouped", "nothing found", "all kinds: p50 "] {
@@ -197,7 +193,7 @@ fn the_pages_benchmark_times_the_results_page_on_the_demo() {
 async fn commands_that_need_only_the_database_run_while_a_server_holds_the_index() {
     // The test app holds the index's writer, as a running server does.
     let app = crate::common::TestApp::with_demo();
-    let data = app.dir.path();
+    let data = &app.dir;
     let added = doorstep(
         data,
         &["user", "add", "--email", "new@example.org", "--role", "advisor"],
@@ -219,8 +215,8 @@ async fn commands_that_need_only_the_database_run_while_a_server_holds_the_index
     let (store, search) = (&app.state.store, &app.state.search);
     assert_eq!(doorstep::jobs::index_sync::rebuild_requests(store).unwrap(), 1);
     let mut seen = 0;
-    let today = chrono::Utc::now().date_naive();
-    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, today, &mut seen).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, "test", now, &mut seen).unwrap();
     assert_eq!(seen, 1, "the server has rebuilt for the request");
     assert_eq!(search.segments(), 1, "a rebuilt index is one segment");
 }

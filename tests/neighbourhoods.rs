@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use crate::common::{TestApp, doorstep, text};
+use crate::common::{TestApp, TestData, doorstep, text};
 use actix_web::http::StatusCode;
 use doorstep::geo::area_files;
 use doorstep::geo::neighbourhoods::{Band, SmallArea, build};
@@ -95,7 +95,7 @@ fn data(file: &str) -> String {
 }
 
 /// `doorstep area import` with Trafford's four files.
-fn import_trafford(dir: &Path) {
+fn import_trafford(dir: &TestData) {
     let output = doorstep(
         dir,
         &[
@@ -121,7 +121,7 @@ fn import_trafford(dir: &Path) {
 }
 
 /// `small_area,neighbourhood` rows from `doorstep neighbourhoods export --csv`.
-fn export(dir: &Path) -> Vec<(String, String)> {
+fn export(dir: &TestData) -> Vec<(String, String)> {
     let output = doorstep(dir, &["neighbourhoods", "export", "--csv"], "");
     assert!(output.status.success(), "{}", text(&output));
     let csv = String::from_utf8(output.stdout).unwrap();
@@ -165,14 +165,14 @@ pub fn in_one_piece(members: &[String], adjacent: &HashMap<String, Vec<String>>)
 
 #[test]
 fn trafford_imported_and_built_with_the_commands_checks_out_independently() {
-    let dir = tempfile::tempdir().unwrap();
-    import_trafford(dir.path());
-    let built = doorstep(dir.path(), &["neighbourhoods", "build", "--min", "4000", "--max", "5000"], "");
+    let dir = TestData::new();
+    import_trafford(&dir);
+    let built = doorstep(&dir, &["neighbourhoods", "build", "--min", "4000", "--max", "5000"], "");
     assert!(built.status.success(), "{}", text(&built));
     println!("{}", text(&built));
 
     let (people, adjacent) = population_and_adjacency();
-    let rows = export(dir.path());
+    let rows = export(&dir);
     assert_eq!(rows.len(), 738, "every output area once");
     let mut members: HashMap<&str, Vec<String>> = HashMap::new();
     let mut seen = HashSet::new();
@@ -187,7 +187,7 @@ fn trafford_imported_and_built_with_the_commands_checks_out_independently() {
         assert!(in_one_piece(areas, &adjacent), "neighbourhood {hood} is in pieces");
     }
 
-    let report = doorstep(dir.path(), &["neighbourhoods", "report", "--json"], "");
+    let report = doorstep(&dir, &["neighbourhoods", "report", "--json"], "");
     assert!(report.status.success(), "{}", text(&report));
     let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
     let hoods = report["neighbourhoods"].as_array().unwrap();
@@ -222,13 +222,13 @@ fn trafford_imported_and_built_with_the_commands_checks_out_independently() {
     assert_eq!(names.len(), hoods.len(), "every name different");
 
     // Built again from the same input: the same neighbourhoods, with the same ids.
-    let again = doorstep(dir.path(), &["neighbourhoods", "build"], "");
+    let again = doorstep(&dir, &["neighbourhoods", "build"], "");
     assert!(
         text(&again).contains(&format!("{} carry on from the previous build", hoods.len())),
         "{}",
         text(&again)
     );
-    assert_eq!(export(dir.path()), rows);
+    assert_eq!(export(&dir), rows);
 }
 
 /// A copy of a Trafford file with `change` made to its lines, in `dir`.
@@ -243,10 +243,10 @@ fn changed(dir: &Path, file: &str, change: impl Fn(&mut Vec<String>)) -> String 
 
 #[test]
 fn bad_input_is_named_and_the_neighbourhoods_stay_as_they_were() {
-    let dir = tempfile::tempdir().unwrap();
-    import_trafford(dir.path());
-    assert!(doorstep(dir.path(), &["neighbourhoods", "build"], "").status.success());
-    let before = export(dir.path());
+    let dir = TestData::new();
+    import_trafford(&dir);
+    assert!(doorstep(&dir, &["neighbourhoods", "build"], "").status.success());
+    let before = export(&dir);
     let files = tempfile::tempdir().unwrap();
     let areas = "trafford_oa21_population_centroids.csv";
     let pairs = "trafford_oa21_adjacency.csv";
@@ -283,7 +283,7 @@ fn bad_input_is_named_and_the_neighbourhoods_stay_as_they_were() {
     ];
     for (small_areas, adjacency, expected) in cases {
         let output = doorstep(
-            dir.path(),
+            &dir,
             &["area", "import", "--small-areas", &small_areas, "--adjacency", &adjacency],
             "",
         );
@@ -294,7 +294,7 @@ fn bad_input_is_named_and_the_neighbourhoods_stay_as_they_were() {
     // A pair naming an area from another borough is left out, and said so; the rest imports.
     let unknown = changed(files.path(), pairs, |l| l.push(String::from("E00030771,E00999999,12.5")));
     let output =
-        doorstep(dir.path(), &["area", "import", "--small-areas", &data(areas), "--adjacency", &unknown], "");
+        doorstep(&dir, &["area", "import", "--small-areas", &data(areas), "--adjacency", &unknown], "");
     assert!(output.status.success(), "{}", text(&output));
     assert!(
         text(&output).contains("--adjacency line 2120: E00999999 is not one of the small areas"),
@@ -313,12 +313,12 @@ fn bad_input_is_named_and_the_neighbourhoods_stay_as_they_were() {
         ),
         (vec!["--min", "0", "--max", "10"], "the minimum population must be at least 1"),
     ] {
-        let output = doorstep(dir.path(), &[&["neighbourhoods", "build"][..], &args].concat(), "");
+        let output = doorstep(&dir, &[&["neighbourhoods", "build"][..], &args].concat(), "");
         assert!(!output.status.success());
         assert!(text(&output).contains(expected), "{}", text(&output));
         assert!(text(&output).contains("the neighbourhoods stay as they were"), "{}", text(&output));
     }
-    assert_eq!(export(dir.path()), before, "nothing that was built changed");
+    assert_eq!(export(&dir), before, "nothing that was built changed");
 }
 
 /// Imports Trafford and builds its neighbourhoods inside a test app, through the same library calls as the commands.

@@ -67,7 +67,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         let mut conn = state.store.conn().unwrap();
         conn.batch_execute(&format!(
             "UPDATE services SET name = 'Yak Shaving Society' WHERE id = '{service}';
-             INSERT OR REPLACE INTO index_queue (service_id, queued_at) VALUES ('{service}', '2026-01-01 00:00:00');"
+             INSERT INTO search_changes (service_id, changed_at) VALUES ('{service}', '2026-01-01 00:00:00');"
         ))
         .unwrap();
     }
@@ -155,7 +155,8 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
         doorstep::jobs::index_sync::sync(store, search, &app.state.taxonomy, today).unwrap();
     }
     let mut seen = doorstep::jobs::index_sync::rebuild_requests(store).unwrap();
-    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, today, &mut seen).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, "test", now, &mut seen).unwrap();
     let raced: Vec<String> =
         LOGGED.lock().unwrap().iter().filter(|m| m.contains("couldn't find segment")).cloned().collect();
     assert!(raced.is_empty(), "a merge raced a commit: {raced:?}");

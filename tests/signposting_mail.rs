@@ -198,8 +198,8 @@ fn an_email_still_not_taken_after_three_days_is_given_up_and_its_address_deleted
     assert!(matches!(deliver(&app.state.store, &failing, config, "old", now).unwrap(), Delivery::GaveUp(_)));
     // The recent one waits for another try; the old one is never tried again.
     let later = now + chrono::Duration::days(1);
-    let due = outbox::due(&mut app.state.store.conn().unwrap(), later, 10).unwrap();
-    assert_eq!(due, vec![String::from("recent")]);
+    let due = outbox::claim_due(&mut app.state.store.conn().unwrap(), later, 10).unwrap();
+    assert_eq!(due.into_iter().map(|mail| mail.id).collect::<Vec<_>>(), vec![String::from("recent")]);
     assert_eq!(stored_anywhere(&app, CITIZEN), vec![String::from("outbox.recipient")], "kept to try again");
     assert_eq!(stored_anywhere(&app, old_friend), Vec::<String>::new(), "deleted once given up");
     assert_eq!(deliver(&app.state.store, &failing, config, "old", later).unwrap(), Delivery::NotDue);

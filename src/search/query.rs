@@ -471,7 +471,7 @@ mod tests {
         let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, today).unwrap();
         let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
         let (index, _) = SearchIndex::open(dir.path()).unwrap();
-        index.rebuild(&demo.searchable(), &taxonomy, today).unwrap();
+        index.rebuild(&demo.searchable(), &taxonomy, today, 0).unwrap();
         for text in
             ["lunch club", "carers support group", "memory cafe", "lonely", "benefit advise", "walking"]
         {

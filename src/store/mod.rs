@@ -313,10 +313,37 @@ pub(crate) fn decode<T>(code: &str, from_code: fn(&str) -> Option<T>, what: &str
     from_code(code).ok_or_else(|| StoreError::Corrupt(format!("'{code}' is not a {what}")))
 }
 
+/// A store of its own for one test: a new database on the PostgreSQL server
+/// `DOORSTEP_TEST_DATABASE_URL` names, when it is set, else a SQLite file in
+/// a temporary folder. Both go when it is dropped.
+#[cfg(test)]
+pub(crate) struct TestStore {
+    pub store: Store,
+    _place: (Option<tempfile::TempDir>, Option<scratch::ScratchDatabase>),
+}
+
+#[cfg(test)]
+impl TestStore {
+    pub fn new() -> TestStore {
+        match std::env::var("DOORSTEP_TEST_DATABASE_URL") {
+            Ok(server) if !server.is_empty() => {
+                let database = scratch::ScratchDatabase::create(&server).unwrap();
+                TestStore { store: Store::open(database.url()).unwrap(), _place: (None, Some(database)) }
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("test.sqlite").to_string_lossy()).unwrap();
+                TestStore { store, _place: (Some(dir), None) }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
+    use diesel::RunQueryDsl;
     use diesel::prelude::*;
     use diesel::sql_types::Text;
 
@@ -352,41 +379,56 @@ mod tests {
         tables
     }
 
+    /// The columns the database has for `table`, asked each backend its way.
+    fn actual_columns(conn: &mut Conn, table: &str) -> BTreeSet<String> {
+        let columns: Vec<Column> = match conn {
+            Conn::Sqlite(c) => diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')")).load(c),
+            Conn::Postgres(c) => diesel::sql_query(
+                "SELECT column_name AS name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            )
+            .bind::<Text, _>(table)
+            .load(c),
+        }
+        .unwrap();
+        columns.into_iter().map(|c| c.name).collect()
+    }
+
     #[test]
     fn schema_matches_the_migrations() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("check.sqlite")).unwrap();
-        let mut conn = store.conn().unwrap();
+        let test = TestStore::new();
+        let mut conn = test.store.conn().unwrap();
         let tables = declared_tables();
         assert!(tables.len() >= 20, "read {} tables from schema.rs", tables.len());
         for (table, declared) in tables {
-            let actual: BTreeSet<String> = diesel::sql_query(format!("PRAGMA table_info({table})"))
-                .load::<Column>(&mut conn)
-                .unwrap()
-                .into_iter()
-                .map(|c| c.name)
-                .collect();
-            assert_eq!(declared, actual, "table {table}");
+            assert_eq!(declared, actual_columns(&mut conn, &table), "table {table}");
         }
     }
 
     #[test]
-    fn the_database_runs_in_wal_mode_with_foreign_keys() {
+    fn a_sqlite_database_runs_in_wal_mode_with_foreign_keys() {
         #[derive(QueryableByName)]
         struct Setting {
             #[diesel(sql_type = Text)]
             value: String,
         }
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("check.sqlite")).unwrap();
+        let store = Store::open(&dir.path().join("check.sqlite").to_string_lossy()).unwrap();
         let mut conn = store.conn().unwrap();
         let mode = diesel::sql_query("SELECT journal_mode AS value FROM pragma_journal_mode")
-            .get_result::<Setting>(&mut conn)
+            .get_result::<Setting>(&mut *conn)
             .unwrap();
         assert_eq!(mode.value, "wal");
         let keys = diesel::sql_query("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")
-            .get_result::<Setting>(&mut conn)
+            .get_result::<Setting>(&mut *conn)
             .unwrap();
         assert_eq!(keys.value, "1");
+    }
+
+    #[test]
+    fn database_addresses_are_told_apart_and_shown_without_passwords() {
+        let pg = Database::at("postgres://doorstep:secret@db.internal:5432/doorstep");
+        assert_eq!(pg.shown(), "postgres://doorstep@db.internal:5432/doorstep");
+        assert_eq!(Database::at("data/doorstep.sqlite"), Database::Sqlite("data/doorstep.sqlite".into()));
     }
 }

@@ -1,6 +1,11 @@
 //! The test harness: a fresh data folder (SQLite file, index, mail) per test,
 //! the real app factory, and a small browser that keeps cookies and reads the
 //! CSRF token from the page, as a real one would.
+//!
+//! With `DOORSTEP_TEST_DATABASE_URL` set to a PostgreSQL server
+//! (`postgres://user:password@127.0.0.1/postgres`), every test's database is
+//! a new database there instead of the SQLite file, dropped afterwards: the
+//! whole suite runs on PostgreSQL.
 
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
@@ -27,16 +32,60 @@ use doorstep::domain::ids::{OrganisationId, UserId};
 use doorstep::domain::listing::Organisation;
 use doorstep::domain::service_form::ServiceInput;
 use doorstep::state::{self, AppState};
+use doorstep::store::scratch::ScratchDatabase;
 use doorstep::store::users::{self, Created, NewUser};
 use tempfile::TempDir;
 
 /// The password every test account has.
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// The PostgreSQL server tests run against, when one is given.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("DOORSTEP_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// A data folder of its own for one test, with its database: the SQLite
+/// file in the folder, or a new PostgreSQL database when the suite runs on
+/// PostgreSQL. Both go when it is dropped.
+pub struct TestData {
+    // The state's connections end before the database is dropped.
+    folder: TempDir,
+    database: Option<ScratchDatabase>,
+}
+
+impl TestData {
+    pub fn new() -> TestData {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let database = postgres_server()
+            .map(|server| ScratchDatabase::create(&server).expect("a database on the test PostgreSQL server"));
+        TestData { folder, database }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.folder.path()
+    }
+
+    /// The PostgreSQL database's address, when there is one.
+    pub fn database_url(&self) -> Option<String> {
+        self.database.as_ref().map(|d| d.url().to_string())
+    }
+
+    /// The `doorstep` command, pointed at this data folder and database.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_doorstep"));
+        command.arg("--data-dir").arg(self.path()).env_remove("DOORSTEP_CONFIG");
+        match self.database_url() {
+            Some(url) => command.env("DOORSTEP_DATABASE_URL", url),
+            None => command.env_remove("DOORSTEP_DATABASE_URL"),
+        };
+        command
+    }
+}
+
 /// A fresh instance of Doorstep in its own temporary folder.
 pub struct TestApp {
-    pub dir: TempDir,
     pub state: AppState,
+    pub dir: TestData,
 }
 
 impl TestApp {
@@ -47,13 +96,17 @@ impl TestApp {
 
     /// An empty database, with the configuration changed by `configure`.
     pub fn empty_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let mut config =
-            Config { data_dir: Some(dir.path().to_path_buf()), seed_demo: false, ..Config::default() };
+        let dir = TestData::new();
+        let mut config = Config {
+            data_dir: Some(dir.path().to_path_buf()),
+            database_url: dir.database_url(),
+            seed_demo: false,
+            ..Config::default()
+        };
         configure(&mut config);
         config.check().expect("the test configuration is valid");
         let state = state::open(config).expect("the app opens");
-        TestApp { dir, state }
+        TestApp { state, dir }
     }
 
     /// The Kingsmere demo, with its staff accounts' password set to `PASSWORD`.
@@ -255,12 +308,10 @@ pub fn central_postcode(app: &TestApp) -> String {
 }
 
 /// Runs the `doorstep` command on a data folder, as a person would, giving it `stdin`.
-pub fn doorstep(data: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep"))
-        .arg("--data-dir")
-        .arg(data)
+pub fn doorstep(data: &TestData, args: &[&str], stdin: &str) -> Output {
+    let mut child = data
+        .command()
         .args(args)
-        .env_remove("DOORSTEP_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
