@@ -312,7 +312,11 @@ impl Config {
             ("DOORSTEP_REQUEST_BODY_KB", file.request_body_kb, &mut self.request_body_kb),
             ("DOORSTEP_FORM_FIELDS", file.form_fields, &mut self.form_fields),
             ("DOORSTEP_QUERY_STRING_BYTES", file.query_string_bytes, &mut self.query_string_bytes),
-            ("DOORSTEP_HANDLER_TIMEOUT_SECONDS", file.handler_timeout_seconds, &mut self.handler_timeout_seconds),
+            (
+                "DOORSTEP_HANDLER_TIMEOUT_SECONDS",
+                file.handler_timeout_seconds,
+                &mut self.handler_timeout_seconds,
+            ),
         ];
         for (name, from_file, value) in limits {
             *value = number(env, name, from_file, *value)?;

@@ -89,11 +89,7 @@ fn user_add_reads_the_password_from_standard_input() {
 #[test]
 fn bad_configuration_is_explained() {
     let dir = TestData::new();
-    let output = dir.command()
-        .arg("migrate")
-        .env("DOORSTEP_SESSION_HOURS", "soon")
-        .output()
-        .unwrap();
+    let output = dir.command().arg("migrate").env("DOORSTEP_SESSION_HOURS", "soon").output().unwrap();
     assert!(!output.status.success());
     assert!(text(&output).contains("DOORSTEP_SESSION_HOURS must be a whole number"), "{}", text(&output));
     let migrated = doorstep(&dir, &["migrate"], "");
@@ -105,7 +101,8 @@ fn bad_configuration_is_explained() {
 fn doorstep_alone_seeds_the_demo_and_serves_it() {
     let dir = TestData::new();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = dir.command()
+    let mut child = dir
+        .command()
         .env("DOORSTEP_ADDR", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -141,11 +138,8 @@ fn postcodes_import_reports_each_file_and_refuses_a_wrong_one() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/postcodes");
     let trafford = shared.join("trafford_postcodes_onspd_feb2025.csv");
     let districts = shared.join("uk_postcode_district_centroids_nspl_may2025.csv");
-    let output = doorstep(
-        &dir,
-        &["postcodes", "import", trafford.to_str().unwrap(), districts.to_str().unwrap()],
-        "",
-    );
+    let output =
+        doorstep(&dir, &["postcodes", "import", trafford.to_str().unwrap(), districts.to_str().unwrap()], "");
     assert!(output.status.success(), "{}", text(&output));
     assert!(text(&output).contains("11264 postcodes imported"), "{}", text(&output));
     assert!(text(&output).contains("3076 district centres imported"));

@@ -14,14 +14,12 @@ use doorstep::store::signposting::{FinishedContact, NewSignpostContact, record_f
 fn neighbourhood(app: &TestApp, slug: &str, name: &str, population: i32) -> NeighbourhoodId {
     let id = NeighbourhoodId::new();
     let mut conn = app.state.store.conn().unwrap();
-    diesel::sql_query(
+    // Plain SQL that both backends read: a neighbourhood as a build leaves it.
+    diesel::sql_query(format!(
         "INSERT INTO neighbourhoods (id, slug, name, name_edited, population, small_area_count, area_km2, \
-         latitude, longitude, compactness) VALUES (?, ?, ?, 0, ?, 1, 1.0, 53.4, -2.3, 1.0)",
-    )
-    .bind::<diesel::sql_types::Text, _>(id.to_string())
-    .bind::<diesel::sql_types::Text, _>(slug)
-    .bind::<diesel::sql_types::Text, _>(name)
-    .bind::<diesel::sql_types::Integer, _>(population)
+         latitude, longitude, compactness) VALUES ('{id}', '{slug}', '{name}', FALSE, {population}, 1, 1.0, \
+         53.4, -2.3, 1.0)",
+    ))
     .execute(&mut *conn)
     .unwrap();
     id

@@ -282,11 +282,8 @@ fn bad_input_is_named_and_the_neighbourhoods_stay_as_they_were() {
         ),
     ];
     for (small_areas, adjacency, expected) in cases {
-        let output = doorstep(
-            &dir,
-            &["area", "import", "--small-areas", &small_areas, "--adjacency", &adjacency],
-            "",
-        );
+        let output =
+            doorstep(&dir, &["area", "import", "--small-areas", &small_areas, "--adjacency", &adjacency], "");
         assert!(!output.status.success(), "refused: {expected}");
         assert!(text(&output).contains(expected), "expected {expected:?} in {}", text(&output));
         assert!(text(&output).contains("nothing was imported"), "{}", text(&output));
@@ -437,12 +434,11 @@ fn venues_in(app: &TestApp, hood: &str) -> Vec<(String, String, bool)> {
         confidential: bool,
     }
     let mut conn = app.state.store.conn().unwrap();
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "SELECT l.name AS venue, s.name AS service, l.confidential AS confidential FROM locations l \
          JOIN service_at_locations sl ON sl.location_id = l.id JOIN services s ON s.id = sl.service_id \
-         WHERE l.neighbourhood_id = ? AND s.status = 'active'",
-    )
-    .bind::<Text, _>(hood)
+         WHERE l.neighbourhood_id = '{hood}' AND s.status = 'active'",
+    ))
     .load::<Row>(&mut *conn)
     .unwrap()
     .into_iter()
@@ -493,10 +489,10 @@ async fn every_venue_is_in_the_neighbourhood_of_its_cell_and_one_outside_is_flag
         neighbourhood_id: Option<String>,
     }
     use diesel::RunQueryDsl;
-    let placed: Placed = diesel::sql_query("SELECT neighbourhood_id FROM locations WHERE id = ?")
-        .bind::<diesel::sql_types::Text, _>(template.id.to_string())
-        .get_result(&mut *conn)
-        .unwrap();
+    let placed: Placed =
+        diesel::sql_query(format!("SELECT neighbourhood_id FROM locations WHERE id = '{}'", template.id))
+            .get_result(&mut *conn)
+            .unwrap();
     assert_eq!(
         placed.neighbourhood_id,
         Some(hood.id.to_string()),

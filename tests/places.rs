@@ -141,7 +141,7 @@ fn every_location_carries_its_h3_cell() {
     );
     // A location saved before cells were kept gets its cell at the next start.
     conn.batch_execute(
-        "UPDATE locations SET h3_cell = NULL WHERE rowid IN (SELECT rowid FROM locations LIMIT 3)",
+        "UPDATE locations SET h3_cell = NULL WHERE id IN (SELECT id FROM locations ORDER BY id LIMIT 3)",
     )
     .unwrap();
     drop(conn);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::schema::{small_area_adjacency, small_area_cells, small_areas};
-use super::{per_backend, Conn, StoreResult, neighbourhoods, postcodes};
+use super::{Conn, StoreResult, neighbourhoods, per_backend, postcodes};
 use crate::domain::ids::NeighbourhoodId;
 use crate::geo::area_files::Geography;
 
@@ -101,7 +101,9 @@ pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<
             })
             .collect();
         for chunk in both_ways.chunks(BATCH) {
-            per_backend!(conn, |c| diesel::insert_into(small_area_adjacency::table).values(chunk).execute(c))?;
+            per_backend!(conn, |c| diesel::insert_into(small_area_adjacency::table)
+                .values(chunk)
+                .execute(c))?;
         }
         diesel::delete(small_area_cells::table).execute(conn)?;
         let cells: Vec<_> = geography

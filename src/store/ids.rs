@@ -5,9 +5,9 @@
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
+use diesel::pg::Pg;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
-use diesel::pg::Pg;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::schema::meta;
-use super::{per_backend, Conn, StoreResult};
+use super::{Conn, StoreResult, per_backend};
 
 /// The key under which the demo's name is kept once it has been seeded.
 pub const DEMO: &str = "demo";

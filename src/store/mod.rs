@@ -20,21 +20,21 @@ pub mod postcodes;
 pub mod schedules;
 pub mod schema;
 pub mod scratch;
-pub mod sign_ins;
 pub mod search_feed;
 pub mod service_lists;
 pub mod services;
+pub mod sign_ins;
 pub mod signposting;
 pub mod stats;
 pub mod users;
 
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// The migrations of each backend, compiled into the binary and run at start.
@@ -228,8 +228,9 @@ impl Store {
     /// Opens the database with a pool of this size and wait.
     pub fn open_with(address: &str, limits: PoolLimits) -> StoreResult<Store> {
         let database = Database::at(address);
-        let cannot_open =
-            |e: &dyn std::fmt::Display| StoreError::Migration(format!("cannot open {}: {e}", database.shown()));
+        let cannot_open = |e: &dyn std::fmt::Display| {
+            StoreError::Migration(format!("cannot open {}: {e}", database.shown()))
+        };
         let mut first = database.connect().map_err(|e| cannot_open(&e))?;
         if let Conn::Sqlite(conn) = &mut first {
             // WAL lets readers go on while one writer writes.
@@ -382,7 +383,9 @@ mod tests {
     /// The columns the database has for `table`, asked each backend its way.
     fn actual_columns(conn: &mut Conn, table: &str) -> BTreeSet<String> {
         let columns: Vec<Column> = match conn {
-            Conn::Sqlite(c) => diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')")).load(c),
+            Conn::Sqlite(c) => {
+                diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')")).load(c)
+            }
             Conn::Postgres(c) => diesel::sql_query(
                 "SELECT column_name AS name FROM information_schema.columns \
                  WHERE table_schema = current_schema() AND table_name = $1",

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::{need_terms, needs};
-use super::{per_backend, Conn, StoreError, StoreResult};
+use super::{Conn, StoreError, StoreResult, per_backend};
 use crate::domain::ids::NeedId;
 use crate::domain::needs::{self as taxonomy, Need};
 

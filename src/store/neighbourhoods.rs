@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use diesel::prelude::*;
 
 use super::schema::{
-    locations, meta, neighbourhoods, service_area_neighbourhoods, small_area_adjacency, small_area_cells, small_areas,
-    user_neighbourhoods,
+    locations, meta, neighbourhoods, service_area_neighbourhoods, small_area_adjacency, small_area_cells,
+    small_areas, user_neighbourhoods,
 };
-use super::{per_backend, Conn, StoreError, StoreResult, areas, cell_number, stored_cell};
+use super::{Conn, StoreError, StoreResult, areas, cell_number, per_backend, stored_cell};
 use crate::domain::ids::{LocationId, NeighbourhoodId, ServiceId, UserId};
 use crate::domain::views::NeighbourhoodView;
 use crate::geo::neighbourhood_names::{self, Unnamed};

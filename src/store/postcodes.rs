@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use super::schema::{postcode_districts, postcodes};
-use super::{per_backend, Conn, StoreResult};
+use super::{Conn, StoreResult, per_backend};
 use crate::geo::onspd::{DistrictRow, PostcodeRow};
 use crate::geo::postcode::{Located, Place, PlaceQuery};
 

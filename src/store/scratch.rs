@@ -35,8 +35,9 @@ impl ScratchDatabase {
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
         // Connections still open to it are ended first.
-        let dropped = admin(&self.server)
-            .and_then(|mut c| Ok(c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))?));
+        let dropped = admin(&self.server).and_then(|mut c| {
+            Ok(c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))?)
+        });
         if let Err(error) = dropped {
             tracing::warn!(%error, database = %self.name, "a scratch database was not dropped");
         }
@@ -44,7 +45,8 @@ impl Drop for ScratchDatabase {
 }
 
 fn admin(server_url: &str) -> StoreResult<PgConnection> {
-    PgConnection::establish(server_url).map_err(|e| StoreError::Migration(format!("cannot reach PostgreSQL: {e}")))
+    PgConnection::establish(server_url)
+        .map_err(|e| StoreError::Migration(format!("cannot reach PostgreSQL: {e}")))
 }
 
 /// `url` naming the database `name` instead of its own.

@@ -97,7 +97,8 @@ pub fn followed(conn: &mut Conn, name: &str, change: i64, now: NaiveDateTime) ->
 /// to). Returns how many entries went.
 pub fn prune(conn: &mut Conn, alive_since: NaiveDateTime) -> StoreResult<usize> {
     conn.transaction(|conn| {
-        diesel::delete(search_followers::table.filter(search_followers::seen_at.lt(alive_since))).execute(conn)?;
+        diesel::delete(search_followers::table.filter(search_followers::seen_at.lt(alive_since)))
+            .execute(conn)?;
         let slowest: Option<i64> =
             search_followers::table.select(diesel::dsl::min(search_followers::last_change)).first(conn)?;
         let Some(slowest) = slowest else { return Ok(0) };

@@ -12,7 +12,9 @@ use super::schema::{
     locations, needs, organisations, service_at_locations, service_delivery, service_languages,
     service_needs, services, users,
 };
-use super::{per_backend, Conn, StoreError, StoreResult, contacts, decode, locations as venues, schedules, search_feed};
+use super::{
+    Conn, StoreError, StoreResult, contacts, decode, locations as venues, per_backend, schedules, search_feed,
+};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use crate::domain::ids::{NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId};
 use crate::domain::listing::Service;

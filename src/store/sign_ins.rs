@@ -93,7 +93,6 @@ fn count(conn: &mut Conn, counted: &Counted<'_>, now: NaiveDateTime) -> StoreRes
             sign_in_failures::last_failed_at.eq(excluded(sign_in_failures::last_failed_at)),
         ));
     per_backend!(conn, |c| upsert.execute(c))?;
-    let failures: i32 =
-        sign_in_failures::table.find(&key).select(sign_in_failures::failures).first(conn)?;
+    let failures: i32 = sign_in_failures::table.find(&key).select(sign_in_failures::failures).first(conn)?;
     Ok(u32::try_from(failures).unwrap_or(0))
 }

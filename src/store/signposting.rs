@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::schema::{
     follow_ups, needs, neighbourhoods, service_needs, shortlist_items, signpost_contacts, signpost_needs,
 };
-use super::{per_backend, Conn, StoreError, StoreResult, decode, outbox, services, users::token_hash};
+use super::{Conn, StoreError, StoreResult, decode, outbox, per_backend, services, users::token_hash};
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId, UserId};
 use crate::domain::schedule;
 use crate::domain::signposting::{Channel, Outcome, Returning, ShortlistEntry, SignpostContact};

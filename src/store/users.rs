@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::schema::{neighbourhoods, sessions, user_neighbourhoods, users};
-use super::{per_backend, Conn, StoreError, StoreResult, decode};
+use super::{Conn, StoreError, StoreResult, decode, per_backend};
 use crate::domain::accounts::{Role, StaffUser, hex};
 use crate::domain::ids::{NeighbourhoodId, OrganisationId, UserId};
 
@@ -105,10 +105,17 @@ fn look_after(conn: &mut Conn, id: UserId, slugs: &[String]) -> StoreResult<()> 
     Ok(())
 }
 
+diesel::define_sql_function! {
+    /// SQL's `lower`: emails are compared whatever their capitals, on both
+    /// backends (SQLite's column is also `COLLATE NOCASE`, PostgreSQL's
+    /// unique index is on `lower(email)`).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// The account with this email (any case) and its password hash.
 pub fn find_by_email(conn: &mut Conn, email: &str) -> StoreResult<Option<(StaffUser, String)>> {
     let row: Option<UserRow> = users::table
-        .filter(users::email.eq(email.trim()))
+        .filter(lower(users::email).eq(email.trim().to_lowercase()))
         .select(UserRow::as_select())
         .first(conn)
         .optional()?;

@@ -56,8 +56,9 @@ pub struct TestData {
 impl TestData {
     pub fn new() -> TestData {
         let folder = tempfile::tempdir().expect("a temporary folder");
-        let database = postgres_server()
-            .map(|server| ScratchDatabase::create(&server).expect("a database on the test PostgreSQL server"));
+        let database = postgres_server().map(|server| {
+            ScratchDatabase::create(&server).expect("a database on the test PostgreSQL server")
+        });
         TestData { folder, database }
     }
 
@@ -333,22 +334,45 @@ struct Named {
     name: String,
 }
 
-/// Every table of the database, with its columns.
-fn tables(conn: &mut doorstep::store::Conn) -> Vec<(String, Vec<String>)> {
+/// Every table of the database, each with its columns written as SQL that
+/// reads them as text (on PostgreSQL a binary column is written out with
+/// `encode`, as SQLite's `CAST` would).
+fn tables(conn: &mut doorstep::store::Conn) -> Vec<(String, Vec<(String, String)>)> {
     use diesel::prelude::*;
-    let tables: Vec<Named> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )
-    .load(conn)
-    .expect("tables");
+    use doorstep::store::Conn;
+    let postgres = matches!(conn, Conn::Postgres(_));
+    let (tables, columns) = if postgres {
+        (
+            "SELECT table_name AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() ORDER BY table_name",
+            "SELECT column_name || ' ' || data_type AS name FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = '{}'",
+        )
+    } else {
+        (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            "SELECT name || ' ' || type AS name FROM pragma_table_info('{}')",
+        )
+    };
+    let tables: Vec<Named> = diesel::sql_query(tables).load(conn).expect("tables");
     tables
         .into_iter()
         .map(|table| {
             let columns: Vec<Named> =
-                diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name))
-                    .load(conn)
-                    .expect("columns");
-            (table.name, columns.into_iter().map(|c| c.name).collect())
+                diesel::sql_query(columns.replace("{}", &table.name)).load(conn).expect("columns");
+            let columns = columns
+                .into_iter()
+                .map(|c| {
+                    let (name, kind) = c.name.split_once(' ').unwrap_or((&c.name, ""));
+                    let text = if kind == "bytea" {
+                        format!("encode(\"{name}\", 'escape')")
+                    } else {
+                        format!("CAST(\"{name}\" AS TEXT)")
+                    };
+                    (name.to_string(), text)
+                })
+                .collect();
+            (table.name, columns)
         })
         .collect()
 }
@@ -364,12 +388,14 @@ pub fn stored_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
     }
     let mut conn = app.state.store.conn().expect("a connection");
     let mut found = Vec::new();
+    // Quoted for SQL, and for LIKE, whose wildcards it must not hold.
+    let needle =
+        needle.to_lowercase().replace('!', "!!").replace('\'', "''").replace('%', "!%").replace('_', "!_");
     for (table, columns) in tables(&mut conn) {
-        for column in columns {
+        for (column, text) in columns {
             let count: Count = diesel::sql_query(format!(
-                "SELECT count(*) AS n FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
+                "SELECT count(*) AS n FROM \"{table}\" WHERE lower({text}) LIKE '%{needle}%' ESCAPE '!'"
             ))
-            .bind::<diesel::sql_types::Text, _>(needle)
             .get_result(&mut *conn)
             .expect("a count");
             if count.n > 0 {
@@ -387,7 +413,7 @@ pub fn database_contents(app: &TestApp) -> std::collections::BTreeSet<String> {
     let mut conn = app.state.store.conn().expect("a connection");
     let mut rows = std::collections::BTreeSet::new();
     for (table, columns) in tables(&mut conn) {
-        let row: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
+        let row: Vec<String> = columns.iter().map(|(_, text)| format!("coalesce({text}, 'NULL')")).collect();
         let query = format!("SELECT {} AS name FROM \"{table}\"", row.join(" || '|' || "));
         let found: Vec<Named> = diesel::sql_query(query).load(&mut *conn).expect("rows");
         rows.extend(found.into_iter().map(|r| format!("{table}: {}", r.name)));
