@@ -19,10 +19,20 @@ impl ScratchDatabase {
     /// Makes an empty database on the server `server_url` names (its own
     /// database is only used to make and drop the new one).
     pub fn create(server_url: &str) -> StoreResult<ScratchDatabase> {
+        ScratchDatabase::make(server_url, None)
+    }
+
+    /// Makes a copy of the database `template` on the same server (nobody
+    /// may be connected to the template meanwhile).
+    pub fn copy_of(server_url: &str, template: &str) -> StoreResult<ScratchDatabase> {
+        ScratchDatabase::make(server_url, Some(template))
+    }
+
+    fn make(server_url: &str, template: Option<&str>) -> StoreResult<ScratchDatabase> {
         let name = format!("doorstep_scratch_{}", uuid::Uuid::new_v4().simple());
-        let url = with_database(server_url, &name)
-            .ok_or_else(|| StoreError::Migration(format!("'{server_url}' is not a postgres:// address")))?;
-        admin(server_url)?.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        let url = address_of(server_url, &name)?;
+        let from = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+        admin(server_url)?.batch_execute(&format!("CREATE DATABASE {name}{from}"))?;
         Ok(ScratchDatabase { server: server_url.to_string(), name, url })
     }
 
@@ -44,7 +54,14 @@ impl Drop for ScratchDatabase {
     }
 }
 
-fn admin(server_url: &str) -> StoreResult<PgConnection> {
+/// The address of the database `name` on the server `server_url` names.
+pub fn address_of(server_url: &str, name: &str) -> StoreResult<String> {
+    with_database(server_url, name)
+        .ok_or_else(|| StoreError::Migration(format!("'{server_url}' is not a postgres:// address")))
+}
+
+/// A connection to the server's own database, to make and drop others.
+pub fn admin(server_url: &str) -> StoreResult<PgConnection> {
     PgConnection::establish(server_url)
         .map_err(|e| StoreError::Migration(format!("cannot reach PostgreSQL: {e}")))
 }

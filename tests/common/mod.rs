@@ -62,6 +62,13 @@ impl TestData {
         TestData { folder, database }
     }
 
+    /// On PostgreSQL, a copy of the demo's template database.
+    fn with_demo_copied(server: &str) -> TestData {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let database = ScratchDatabase::copy_of(server, demo_template(server)).expect("a copy of the demo");
+        TestData { folder, database: Some(database) }
+    }
+
     pub fn path(&self) -> &Path {
         self.folder.path()
     }
@@ -83,6 +90,51 @@ impl TestData {
     }
 }
 
+/// Seeds the demo, with its staff accounts' password set to `PASSWORD`.
+fn seed_demo(store: &doorstep::store::Store) {
+    let demo = demo::generate(DemoSize::DEMO, Utc::now().date_naive()).expect("the demo generates");
+    let hash = hash_password(PASSWORD).expect("hashes");
+    let mut conn = store.conn().expect("a connection");
+    seed::seed_demo(&mut conn, &demo, &hash, Utc::now().naive_utc()).expect("the demo seeds");
+}
+
+/// The name of a database on `server` holding the demo as seeded today by
+/// this build of the tests, made the first time it is asked for (and any
+/// older one dropped). Made under another name and renamed when complete,
+/// so that a run stopped halfway leaves nothing that looks finished.
+fn demo_template(server: &str) -> &'static str {
+    use std::hash::{Hash, Hasher};
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        use diesel::connection::SimpleConnection;
+        use diesel::prelude::*;
+        let build = std::env::current_exe().and_then(std::fs::metadata).expect("the test binary");
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (build.modified().ok(), build.len(), Utc::now().date_naive()).hash(&mut hasher);
+        let name = format!("doorstep_demo_{:016x}", hasher.finish());
+        let mut admin = doorstep::store::scratch::admin(server).expect("the test PostgreSQL server");
+        let existing: Vec<Named> = diesel::sql_query(
+            "SELECT datname AS name FROM pg_database WHERE datname LIKE 'doorstep!_demo!_%' ESCAPE '!'",
+        )
+        .load(&mut admin)
+        .expect("the databases");
+        if existing.iter().any(|d| d.name == name) {
+            return name;
+        }
+        for old in existing {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", old.name));
+        }
+        let making = format!("{name}_making");
+        admin.batch_execute(&format!("CREATE DATABASE {making}")).expect("makes the template");
+        let url = doorstep::store::scratch::address_of(server, &making).expect("an address");
+        seed_demo(&doorstep::store::Store::open(&url).expect("the template opens"));
+        admin
+            .batch_execute(&format!("ALTER DATABASE {making} RENAME TO {name}"))
+            .expect("renames the template");
+        name
+    })
+}
+
 /// A fresh instance of Doorstep in its own temporary folder.
 pub struct TestApp {
     pub state: AppState,
@@ -97,7 +149,11 @@ impl TestApp {
 
     /// An empty database, with the configuration changed by `configure`.
     pub fn empty_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-        let dir = TestData::new();
+        TestApp::open(TestData::new(), configure)
+    }
+
+    /// The app over `dir`, with the configuration changed by `configure`.
+    fn open(dir: TestData, configure: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = Config {
             data_dir: Some(dir.path().to_path_buf()),
             database_url: dir.database_url(),
@@ -115,18 +171,23 @@ impl TestApp {
         TestApp::with_demo_and(|_| {})
     }
 
-    /// The demo, with the configuration changed by `configure`.
+    /// The demo, with the configuration changed by `configure`. On
+    /// PostgreSQL the database is a copy of one seeded once for the whole
+    /// run (seeding takes seconds there, copying a fraction of one); the
+    /// index is built from it as the app opens.
     pub fn with_demo_and(configure: impl FnOnce(&mut Config)) -> TestApp {
+        if let Some(server) = postgres_server() {
+            return TestApp::open(TestData::with_demo_copied(&server), configure);
+        }
         let mut app = TestApp::empty_with(configure);
+        seed_demo(&app.state.store);
         let today = Utc::now().date_naive();
-        let demo = demo::generate(DemoSize::DEMO, today).expect("the demo generates");
-        let hash = hash_password(PASSWORD).expect("hashes");
-        let mut conn = app.state.store.conn().expect("a connection");
-        seed::seed_demo(&mut conn, &demo, &hash, Utc::now().naive_utc()).expect("the demo seeds");
-        drop(conn);
         doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, &app.state.taxonomy, today)
             .expect("the index builds");
-        app.state.demo = Some(demo.borough.clone());
+        // The app opened before the demo was there.
+        let mut conn = app.state.store.conn().expect("a connection");
+        app.state.demo = doorstep::store::meta::get(&mut conn, doorstep::store::meta::DEMO).expect("reads");
+        drop(conn);
         app
     }
 
