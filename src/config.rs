@@ -22,6 +22,7 @@
 //! | `sign_in_failures_per_address` | `DOORSTEP_SIGN_IN_FAILURES_PER_ADDRESS` | `20`: then attempts from that address wait, a minute at most |
 //! | `sign_in_window_minutes` | `DOORSTEP_SIGN_IN_WINDOW_MINUTES` | `15`: failures are forgotten after this long without another |
 //! | `trusted_proxies` | `DOORSTEP_TRUSTED_PROXIES` | none: addresses or ranges (`10.0.0.0/8`) of proxies whose `X-Forwarded-For` is believed |
+//! | `metrics_from` | `DOORSTEP_METRICS_FROM` | `127.0.0.0/8, ::1`: addresses or ranges that may read `/metrics` (anyone else gets 404) |
 //! | `request_timeout_seconds` | `DOORSTEP_REQUEST_TIMEOUT_SECONDS` | `30`: how long a request's body may take to arrive before the answer is 408 |
 //! | `connections_per_address` | `DOORSTEP_CONNECTIONS_PER_ADDRESS` | `128`: open connections from one address (a trusted proxy excepted) |
 //! | `request_body_kb` | `DOORSTEP_REQUEST_BODY_KB` | `256`: the largest request body; larger is 413 |
@@ -102,6 +103,8 @@ pub struct Config {
     pub sign_in_window_minutes: u32,
     /// Proxies in front of the server: only from these is `X-Forwarded-For` believed.
     pub trusted_proxies: Vec<AddressRange>,
+    /// Who may read `/metrics`: these addresses and ranges.
+    pub metrics_from: Vec<AddressRange>,
     /// How long a request's body may take to arrive before the answer is 408.
     pub request_timeout_seconds: u32,
     /// How many connections one address may hold open at once.
@@ -148,6 +151,7 @@ impl Default for Config {
             sign_in_failures_per_address: 20,
             sign_in_window_minutes: 15,
             trusted_proxies: Vec::new(),
+            metrics_from: vec![AddressRange::loopback_v4(), AddressRange::loopback_v6()],
             request_timeout_seconds: 30,
             connections_per_address: 128,
             request_body_kb: 256,
@@ -184,6 +188,7 @@ struct ConfigFile {
     sign_in_failures_per_address: Option<u32>,
     sign_in_window_minutes: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
+    metrics_from: Option<Vec<String>>,
     request_timeout_seconds: Option<u32>,
     connections_per_address: Option<u32>,
     request_body_kb: Option<u32>,
@@ -211,13 +216,11 @@ impl Config {
         let mut config = Config::default();
         config.read_server(&mut from_file, &env)?;
         config.read_limits(&from_file, &env)?;
-        let proxies = match env("DOORSTEP_TRUSTED_PROXIES") {
-            Some(list) => {
-                list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
-            }
-            None => from_file.trusted_proxies.take().unwrap_or_default(),
-        };
-        config.trusted_proxies = proxies.iter().map(|p| p.parse()).collect::<Result<_, _>>()?;
+        config.trusted_proxies =
+            ranges(&env, "DOORSTEP_TRUSTED_PROXIES", from_file.trusted_proxies.take())?.unwrap_or_default();
+        if let Some(allowed) = ranges(&env, "DOORSTEP_METRICS_FROM", from_file.metrics_from.take())? {
+            config.metrics_from = allowed;
+        }
         config.read_mail(&mut from_file, &env)?;
         if let Some(team) = pick(&env, "DOORSTEP_SAFEGUARDING_TEAM", from_file.safeguarding_team) {
             config.safeguarding_team = team;
@@ -449,6 +452,11 @@ impl Config {
     pub fn is_trusted_proxy(&self, address: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|range| range.contains(address))
     }
+
+    /// Whether `address` may read `/metrics`.
+    pub fn may_read_metrics(&self, address: IpAddr) -> bool {
+        self.metrics_from.iter().any(|range| range.contains(address))
+    }
 }
 
 /// An address or a range of addresses (`192.0.2.10`, `10.0.0.0/8`, `fd00::/8`).
@@ -459,6 +467,16 @@ pub struct AddressRange {
 }
 
 impl AddressRange {
+    /// 127.0.0.0/8: this machine, over IPv4.
+    pub fn loopback_v4() -> AddressRange {
+        AddressRange { network: IpAddr::from([127, 0, 0, 0]), prefix: 8 }
+    }
+
+    /// ::1: this machine, over IPv6.
+    pub fn loopback_v6() -> AddressRange {
+        AddressRange { network: IpAddr::from(std::net::Ipv6Addr::LOCALHOST), prefix: 128 }
+    }
+
     /// Whether `address` is in the range.
     pub fn contains(&self, address: IpAddr) -> bool {
         // An IPv4 address may arrive written as IPv6 (::ffff:a.b.c.d).
@@ -486,7 +504,7 @@ impl FromStr for AddressRange {
     fn from_str(text: &str) -> Result<Self, ConfigError> {
         let bad = || {
             ConfigError(format!(
-                "trusted_proxies: '{text}' is not an address or a range, like 10.0.0.5 or 10.0.0.0/8"
+                "'{text}' is not an address or a range, like 10.0.0.5 or 10.0.0.0/8"
             ))
         };
         let (address, prefix) = match text.trim().split_once('/') {
@@ -514,6 +532,23 @@ fn read_file(file: Option<&Path>) -> Result<ConfigFile, ConfigError> {
         }
         None => Ok(ConfigFile::default()),
     }
+}
+
+/// A list of addresses and ranges from the environment (comma separated),
+/// else from the file; `None` when neither gives one.
+fn ranges(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    file_value: Option<Vec<String>>,
+) -> Result<Option<Vec<AddressRange>>, ConfigError> {
+    let list = match env(name) {
+        Some(list) => list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect(),
+        None => match file_value {
+            Some(list) => list,
+            None => return Ok(None),
+        },
+    };
+    list.iter().map(|p| p.parse()).collect::<Result<_, _>>().map(Some)
 }
 
 /// The environment's value for `name`, else the file's.

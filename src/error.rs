@@ -12,6 +12,9 @@ use crate::domain::text::FieldProblem;
 use crate::pages;
 use crate::store::StoreError;
 
+/// When a client told the service is busy should try again.
+const RETRY_WHEN_BUSY_SECS: u64 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// No such page or record.
@@ -44,10 +47,17 @@ pub enum AppError {
     /// The request's body did not all arrive in time.
     #[error("the request took too long")]
     RequestTimeout,
+    /// The request's body is larger than the configured limit.
+    #[error("the request is too large")]
+    TooLarge,
+    /// The web address (its query string) is longer than the configured limit.
+    #[error("the web address is too long")]
+    AddressTooLong,
     /// Too many attempts; try again later.
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
-    /// The database is busy; try again shortly.
+    /// The database is busy, or the answer took longer than the configured
+    /// limit; try again shortly.
     #[error("busy")]
     Unavailable,
     /// Anything else: a bug or a broken disk. Logged, never shown.
@@ -81,6 +91,8 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::AddressTooLong => StatusCode::URI_TOO_LONG,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -144,6 +156,14 @@ impl AppError {
                     "What was sent did not all arrive in time. Go back and try again. Nothing was saved.",
                 ),
             ),
+            AppError::TooLarge => (
+                "What was sent is too large",
+                String::from("Send less: shorten the longest text, or leave out what is not needed. Nothing was saved."),
+            ),
+            AppError::AddressTooLong => (
+                "The web address is too long",
+                String::from("Search with fewer words or choices and try again."),
+            ),
             AppError::Unavailable => {
                 ("Sorry, the service is busy", String::from("Try again in a few seconds."))
             }
@@ -162,8 +182,13 @@ impl AppError {
     /// The headers that go with this error: when to try again, which methods
     /// the address answers.
     fn add_headers(&self, response: &mut HttpResponse) {
-        if let AppError::TooManyRequests { retry_after_secs } = self
-            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        let retry_after = match self {
+            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(RETRY_WHEN_BUSY_SECS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }

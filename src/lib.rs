@@ -33,6 +33,7 @@ pub mod error;
 pub mod geo;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod pages;
 pub mod search;
 pub mod state;

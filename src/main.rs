@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use doorstep::cli::{self, Cli};
-use tracing_subscriber::EnvFilter;
 
 /// mimalloc rather than the system allocator: a search allocates and frees
 /// many small buffers on several threads, where glibc's allocator spent a
@@ -14,10 +13,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -13,6 +13,7 @@ use crate::domain::throttle::Limits;
 use crate::geo::cells::Ring;
 use crate::jobs::index_sync;
 use crate::mail::Mailer;
+use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 use crate::store::{PoolLimits, Store};
 
@@ -25,6 +26,8 @@ pub struct AppState {
     pub cookie_key: Arc<[u8]>,
     /// The sign-in throttle's limits (its counts are kept in the store).
     pub throttle: Limits,
+    /// The figures `/metrics` reports.
+    pub metrics: Arc<Metrics>,
     /// The search index, derived from the store.
     pub search: Arc<SearchIndex>,
     /// The needs taxonomy, loaded from the store at start.
@@ -66,6 +69,7 @@ impl AppState {
             config: Arc::new(config),
             cookie_key: cookie_key.into(),
             throttle: limits,
+            metrics: Arc::default(),
             search: Arc::new(search),
             taxonomy: Arc::new(taxonomy),
             demo,

@@ -28,6 +28,7 @@ mod search_index;
 mod search_pages;
 mod signposting;
 mod signposting_mail;
+mod servers;
 mod staff_services;
 
 #[test]

@@ -203,14 +203,14 @@ async fn commands_that_need_only_the_database_run_while_a_server_holds_the_index
     assert!(migrate.status.success(), "{}", text(&migrate));
 
     // reindex asks the server, which rebuilds on its next round.
+    let (store, search) = (&app.state.store, &app.state.search);
+    let mut follower = doorstep::jobs::index_sync::Follower::new(store);
     let reindex = doorstep(data, &["reindex"], "");
     assert!(reindex.status.success(), "{}", text(&reindex));
     assert!(text(&reindex).contains("asked to rebuild"), "{}", text(&reindex));
-    let (store, search) = (&app.state.store, &app.state.search);
     assert_eq!(doorstep::jobs::index_sync::rebuild_requests(store).unwrap(), 1);
-    let mut seen = 0;
-    let now = chrono::Utc::now().naive_utc();
-    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, "test", now, &mut seen).unwrap();
-    assert_eq!(seen, 1, "the server has rebuilt for the request");
+    assert_eq!(follower.rebuilds_seen(), 0);
+    follower.step(store, search, &app.state.taxonomy, chrono::Utc::now().naive_utc()).unwrap();
+    assert_eq!(follower.rebuilds_seen(), 1, "the server has rebuilt for the request");
     assert_eq!(search.segments(), 1, "a rebuilt index is one segment");
 }

@@ -154,9 +154,8 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
         drop(conn);
         doorstep::jobs::index_sync::sync(store, search, &app.state.taxonomy, today).unwrap();
     }
-    let mut seen = doorstep::jobs::index_sync::rebuild_requests(store).unwrap();
-    let now = chrono::Utc::now().naive_utc();
-    doorstep::jobs::index_sync::follow(store, search, &app.state.taxonomy, "test", now, &mut seen).unwrap();
+    let mut follower = doorstep::jobs::index_sync::Follower::new(store);
+    follower.step(store, search, &app.state.taxonomy, chrono::Utc::now().naive_utc()).unwrap();
     let raced: Vec<String> =
         LOGGED.lock().unwrap().iter().filter(|m| m.contains("couldn't find segment")).cloned().collect();
     assert!(raced.is_empty(), "a merge raced a commit: {raced:?}");

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod dashboard;
+pub mod health;
 pub mod listings;
 pub mod neighbourhoods;
 pub mod search;
@@ -38,12 +39,6 @@ where
     T: Send + 'static,
 {
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(e.to_string()))
-}
-
-/// Whether the database answers: the health check.
-pub async fn ping(state: &AppState) -> Result<(), AppError> {
-    let store = state.store.clone();
-    Ok(blocking(move || store.ping()).await??)
 }
 
 /// Allows what `allowed` says, or refuses: the one way a use case says no.

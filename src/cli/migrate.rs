@@ -6,8 +6,7 @@ use crate::state;
 
 /// Opens the database, which creates it or brings it up to date, and says where it is.
 pub(super) fn run(config: &Config) -> Result<(), CliError> {
-    let database = config.paths().database;
-    state::open_store(config)?;
-    println!("The database at {} is up to date.", database.display());
+    let store = state::open_store(config)?;
+    println!("The database at {} is up to date.", store.database().shown());
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
+use tracing_subscriber::EnvFilter;
 use crate::state::StartError;
 
 mod area;
@@ -110,6 +111,17 @@ impl From<crate::store::StoreError> for CliError {
     }
 }
 
+/// Logs to standard error, at the level `RUST_LOG` says (`info` by
+/// default), as text or one JSON object a line.
+fn start_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => logs.try_init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).try_init(),
+    };
+}
+
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let addr = match &cli.command {
@@ -124,6 +136,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         _ => std::env::var(name).ok(),
     };
     let config = Config::load(cli.config.as_deref(), env).map_err(StartError::from)?;
+    start_logging(config.log_format);
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Serve { .. } => serve::run(config),
         Command::Migrate => migrate::run(&config),

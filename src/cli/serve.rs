@@ -16,9 +16,17 @@ pub(super) fn run(config: Config) -> Result<(), CliError> {
         seed_demo(&state, DemoSize::DEMO)?;
         state.demo = crate::store::meta::get(&mut *state.store.conn()?, crate::store::meta::DEMO)?;
     }
-    // The jobs stop, each finishing the step in hand, once the server has.
+    // On SIGTERM (or Ctrl-C) the server stops taking connections and lets
+    // the requests in hand finish; then the jobs stop, each finishing the
+    // step in hand; then the index takes in whatever those requests changed,
+    // so that it is committed up to date before the process ends.
     let jobs = crate::jobs::background(&state).start();
-    let served = crate::web::server::run(state, addr);
+    let served = crate::web::server::run(state.clone(), addr);
     jobs.stop();
-    served.map_err(|e| CliError::Start(StartError::Io(e.to_string())))
+    let today = chrono::Utc::now().date_naive();
+    let indexed = crate::jobs::index_sync::sync(&state.store, &state.search, &state.taxonomy, today);
+    served.map_err(|e| CliError::Start(StartError::Io(e.to_string())))?;
+    indexed.map_err(StartError::from)?;
+    tracing::info!("stopped: every request answered, the jobs ended and the index up to date");
+    Ok(())
 }

@@ -111,31 +111,69 @@ pub fn request_rebuild(store: &Store) -> Result<(), SyncError> {
 /// The most segments edits may split the index into before they are merged.
 const MOST_SEGMENTS: usize = 8;
 
-/// One round of the background work as of `now`: a rebuild when the day
-/// has changed or one was asked for since `seen` (then `seen` is brought up
-/// to date), otherwise the log since the index's last change; then a merge
-/// if the index has split into many segments. Last, it says how far this
-/// index (`name`) has got and prunes what every live index has passed.
-pub fn follow(
-    store: &Store,
-    index: &SearchIndex,
-    taxonomy: &Taxonomy,
-    name: &str,
-    now: NaiveDateTime,
-    seen: &mut u64,
-) -> Result<(), SyncError> {
-    let today = now.date();
-    let asked = rebuild_requests(store)?;
-    let stale = index.built_for() != Some(today) || index.built_with() != Some(taxonomy.fingerprint());
-    if stale || asked != *seen {
-        rebuild(store, index, taxonomy, today)?;
-        *seen = asked;
-    } else {
-        sync(store, index, taxonomy, today)?;
+/// How often a server says how far its index has got when it has not moved.
+const REPORT_EVERY_SECONDS: i64 = 30;
+
+/// This server's index, following the store's change log: the background
+/// job's state from one step to the next.
+pub struct Follower {
+    /// Its name in the log's list of followers: new each time a server starts.
+    name: String,
+    /// How many rebuilds had been asked for when it last rebuilt.
+    rebuilds_seen: u64,
+    /// The position it last reported, and when.
+    reported: Option<(i64, NaiveDateTime)>,
+}
+
+impl Follower {
+    pub fn new(store: &Store) -> Follower {
+        Follower {
+            name: uuid::Uuid::new_v4().to_string(),
+            rebuilds_seen: rebuild_requests(store).unwrap_or(0),
+            reported: None,
+        }
     }
-    index.compact(MOST_SEGMENTS)?;
-    let mut conn = store.conn()?;
-    search_feed::followed(&mut conn, name, index.indexed_up_to().unwrap_or(0), now)?;
-    search_feed::prune(&mut conn, now - chrono::Duration::minutes(FOLLOWER_GONE_AFTER_MINUTES))?;
-    Ok(())
+
+    /// How many rebuilds had been asked for when this follower last rebuilt.
+    pub fn rebuilds_seen(&self) -> u64 {
+        self.rebuilds_seen
+    }
+
+    /// One step as of `now`: a rebuild when the day has changed or one was
+    /// asked for, otherwise the log since the index's last change; then a
+    /// merge if the index has split into many segments. When its place has
+    /// moved (or now and then), it says where it has got to and prunes what
+    /// every live server's index has passed.
+    pub fn step(
+        &mut self,
+        store: &Store,
+        index: &SearchIndex,
+        taxonomy: &Taxonomy,
+        now: NaiveDateTime,
+    ) -> Result<(), SyncError> {
+        let today = now.date();
+        let asked = rebuild_requests(store)?;
+        let stale = index.built_for() != Some(today) || index.built_with() != Some(taxonomy.fingerprint());
+        if stale || asked != self.rebuilds_seen {
+            rebuild(store, index, taxonomy, today)?;
+            self.rebuilds_seen = asked;
+        } else {
+            sync(store, index, taxonomy, today)?;
+        }
+        index.compact(MOST_SEGMENTS)?;
+        let at = index.indexed_up_to().unwrap_or(0);
+        let due = match self.reported {
+            Some((reported, when)) => {
+                reported != at || now - when >= chrono::Duration::seconds(REPORT_EVERY_SECONDS)
+            }
+            None => true,
+        };
+        if due {
+            let mut conn = store.conn()?;
+            search_feed::followed(&mut conn, &self.name, at, now)?;
+            search_feed::prune(&mut conn, now - chrono::Duration::minutes(FOLLOWER_GONE_AFTER_MINUTES))?;
+            self.reported = Some((at, now));
+        }
+        Ok(())
+    }
 }

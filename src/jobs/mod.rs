@@ -24,15 +24,15 @@ use runner::Runner;
 ///   a try is sent.
 pub fn background(state: &AppState) -> Runner {
     let (store, index, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
-    let mut seen = index_sync::rebuild_requests(&store).unwrap_or(0);
-    // This server's index, as the change log's pruning knows it.
-    let name = uuid::Uuid::new_v4().to_string();
+    let mut follower = index_sync::Follower::new(&store);
     let (mail_store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
+    let metrics = state.metrics.clone();
     Runner::new()
-        .add("index", Duration::from_secs(1), move || {
-            index_sync::follow(&store, &index, &taxonomy, &name, Utc::now().naive_utc(), &mut seen)
+        .add("index", Duration::from_millis(250), move || {
+            follower.step(&store, &index, &taxonomy, Utc::now().naive_utc())
         })
         .add("outbox", Duration::from_secs(1), move || {
             outbox::run_once(&mail_store, &mailer, &config, Utc::now().naive_utc()).map(|_| ())
         })
+        .observed_by(move |job, failed| metrics.job_step(job, failed))
 }

@@ -12,6 +12,9 @@ use std::time::Duration;
 /// One step of a job: `Err` says what went wrong, for the log.
 type Step = Box<dyn FnMut() -> Result<(), String> + Send>;
 
+/// Told of every step taken: the job's name, and whether the step failed.
+type Observer = Arc<dyn Fn(&'static str, bool) + Send + Sync>;
+
 struct Job {
     name: &'static str,
     every: Duration,
@@ -22,6 +25,7 @@ struct Job {
 #[derive(Default)]
 pub struct Runner {
     jobs: Vec<Job>,
+    observer: Option<Observer>,
 }
 
 /// Whether the jobs have been asked to stop, and a way to wake them.
@@ -50,6 +54,12 @@ impl Runner {
         self
     }
 
+    /// Tells `observer` of every step taken (for `/metrics`).
+    pub fn observed_by(mut self, observer: impl Fn(&'static str, bool) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
     /// The names of the jobs, in the order they were added.
     pub fn names(&self) -> Vec<&'static str> {
         self.jobs.iter().map(|job| job.name).collect()
@@ -60,7 +70,7 @@ impl Runner {
     pub fn run_once(&mut self, name: &str) -> Result<(), String> {
         let job =
             self.jobs.iter_mut().find(|job| job.name == name).ok_or_else(|| format!("no job {name}"))?;
-        (job.step)()
+        take_step(job, self.observer.as_ref())
     }
 
     /// Starts every job on its own thread.
@@ -70,8 +80,8 @@ impl Runner {
             .jobs
             .into_iter()
             .map(|job| {
-                let stop = Arc::clone(&stop);
-                (job.name, std::thread::spawn(move || run(job, &stop)))
+                let (stop, observer) = (Arc::clone(&stop), self.observer.clone());
+                (job.name, std::thread::spawn(move || run(job, observer.as_ref(), &stop)))
             })
             .collect();
         Running { stop, threads }
@@ -79,7 +89,7 @@ impl Runner {
 }
 
 /// A job's thread: wait an interval (or until asked to stop), take a step, again.
-fn run(mut job: Job, stop: &StopSignal) {
+fn run(mut job: Job, observer: Option<&Observer>, stop: &StopSignal) {
     let (stopped, wake) = &**stop;
     loop {
         let guard = stopped.lock().unwrap_or_else(|p| p.into_inner());
@@ -89,10 +99,19 @@ fn run(mut job: Job, stop: &StopSignal) {
             return;
         }
         drop(guard);
-        if let Err(error) = (job.step)() {
+        if let Err(error) = take_step(&mut job, observer) {
             tracing::warn!(job = job.name, %error, "a background job failed; it will try again");
         }
     }
+}
+
+/// Takes one step of `job`, telling `observer` of it.
+fn take_step(job: &mut Job, observer: Option<&Observer>) -> Result<(), String> {
+    let taken = (job.step)();
+    if let Some(observer) = observer {
+        observer(job.name, taken.is_err());
+    }
+    taken
 }
 
 impl Running {

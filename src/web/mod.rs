@@ -11,8 +11,10 @@ pub mod dashboard;
 pub mod follow_up;
 pub mod health;
 pub mod home;
+pub mod metrics;
 pub mod needs;
 pub mod neighbourhoods;
+pub mod observe;
 pub mod organisations;
 pub mod search;
 pub mod server;
@@ -49,6 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     use staff::{neighbourhoods as staff_hoods, services as staff_services};
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
+        .service(at("/readyz").get(health::ready))
+        .service(at("/metrics").get(metrics::show))
         .service(at("/accessibility").get(accessibility::show))
         .service(at("/sitemap.xml").get(sitemap::sitemap))
         .service(at("/search").get(search::show))
@@ -175,7 +179,9 @@ pub fn app(
         // A year: browsers then refuse to reach the site over plain HTTP.
         headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
     }
+    let body_limit = usize::try_from(state.config.request_body_kb).unwrap_or(usize::MAX).saturating_mul(1024);
     App::new()
+        .app_data(web::PayloadConfig::new(body_limit))
         .app_data(web::Data::new(state))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
         .app_data(web::QueryConfig::default().error_handler(|_, _| {
@@ -187,6 +193,7 @@ pub fn app(
         .wrap(headers)
         .wrap(actix_web::middleware::Compress::default())
         .wrap(from_fn(connections::limits))
+        .wrap(from_fn(observe::observe))
 }
 
 /// Draws every error under the scope it wraps as JSON (`AppError::json`)

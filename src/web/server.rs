@@ -14,14 +14,19 @@ use crate::state::AppState;
 /// configured request timeout: see `connections::limits`).
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Binds `addr`, prints where it is serving, and serves until Ctrl-C.
+/// Binds `addr`, prints where it is serving, and serves until SIGTERM or
+/// Ctrl-C, when it stops taking connections and waits for the requests in
+/// hand to be answered.
 pub fn run(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let public_url = state.config.public_url.clone();
         let connections = ConnectionCount::default();
+        // Stopping waits this long for the requests in hand.
+        let drain = u64::from(state.config.handler_timeout_seconds);
         let server = HttpServer::new(move || super::app(state.clone()))
             .on_connect(move |connection, data| connections.opened(connection, data))
             .client_request_timeout(HEAD_TIMEOUT)
+            .shutdown_timeout(drain)
             .bind(addr)
             .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         println!("Doorstep is serving at {public_url} (listening on {addr}). Press Ctrl-C to stop.");

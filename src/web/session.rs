@@ -27,9 +27,6 @@ use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "doorstep_session";
 pub const CSRF_COOKIE: &str = "doorstep_csrf";
-/// The most a form may send.
-const FORM_LIMIT: usize = 64 * 1024;
-
 /// This request's CSRF secret, kept in the request's extensions: the one its
 /// cookie carries (put there by `frame_and_csrf`), or a new one made the first
 /// time a page asks for it.
@@ -267,14 +264,26 @@ impl FromRequest for CheckedForm {
             let body = body.await.map_err(|e| {
                 if super::connections::timed_out(&e) {
                     AppError::RequestTimeout
+                } else if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge
                 } else {
                     AppError::BadRequest(String::from("The form could not be read."))
                 }
             })?;
-            if body.len() > FORM_LIMIT {
-                return Err(AppError::BadRequest(String::from("The form is too large.")));
+            let Some(state) = req.app_data::<web::Data<AppState>>() else {
+                return Err(AppError::Internal(String::from("no app state")));
+            };
+            let limit = usize::try_from(state.config.request_body_kb).unwrap_or(usize::MAX).saturating_mul(1024);
+            if body.len() > limit {
+                return Err(AppError::TooLarge);
             }
-            let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+            let most = usize::try_from(state.config.form_fields).unwrap_or(usize::MAX);
+            let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().take(most + 1).collect();
+            if fields.len() > most {
+                return Err(AppError::BadRequest(format!(
+                    "The form sent more than {most} fields. Send it from the page it is on."
+                )));
+            }
             let form = CheckedForm(fields);
             let has_secret = req.extensions().get::<CsrfSecret>().is_some();
             let expected = csrf_token(&req);

@@ -9,6 +9,7 @@
 
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
+pub mod server;
 pub mod smtp;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,20 @@ pub fn postgres_server() -> Option<String> {
     std::env::var("DOORSTEP_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())
 }
 
+/// The PostgreSQL server, for a test that needs one: without one, it says
+/// so and the test is skipped, unless `DOORSTEP_REQUIRE_POSTGRES=1` (as CI
+/// sets on its PostgreSQL run), when it fails.
+pub fn postgres_or_skip(test: &str) -> Option<String> {
+    let server = postgres_server();
+    if server.is_none() {
+        if std::env::var("DOORSTEP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+            panic!("{test} needs PostgreSQL (DOORSTEP_REQUIRE_POSTGRES=1) but DOORSTEP_TEST_DATABASE_URL is not set");
+        }
+        eprintln!("SKIPPED: {test} needs PostgreSQL: set DOORSTEP_TEST_DATABASE_URL to run it");
+    }
+    server
+}
+
 /// A data folder of its own for one test, with its database: the SQLite
 /// file in the folder, or a new PostgreSQL database when the suite runs on
 /// PostgreSQL. Both go when it is dropped.
@@ -60,6 +75,19 @@ impl TestData {
             ScratchDatabase::create(&server).expect("a database on the test PostgreSQL server")
         });
         TestData { folder, database }
+    }
+
+    /// A data folder with the demo in its database and nothing holding it
+    /// open: for a test that starts `doorstep` processes over it.
+    pub fn with_demo() -> TestData {
+        match postgres_server() {
+            Some(server) => TestData::with_demo_copied(&server),
+            None => {
+                let app = TestApp::with_demo();
+                drop(app.state);
+                app.dir
+            }
+        }
     }
 
     /// On PostgreSQL, a copy of the demo's template database.
@@ -80,8 +108,14 @@ impl TestData {
 
     /// The `doorstep` command, pointed at this data folder and database.
     pub fn command(&self) -> Command {
+        self.command_in(self.path())
+    }
+
+    /// The `doorstep` command, pointed at this database but another folder
+    /// for the index and mail: a second server over the same database.
+    pub fn command_in(&self, folder: &Path) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_doorstep"));
-        command.arg("--data-dir").arg(self.path()).env_remove("DOORSTEP_CONFIG");
+        command.arg("--data-dir").arg(folder).env_remove("DOORSTEP_CONFIG");
         match self.database_url() {
             Some(url) => command.env("DOORSTEP_DATABASE_URL", url),
             None => command.env_remove("DOORSTEP_DATABASE_URL"),

@@ -1,0 +1,65 @@
+//! The server's own state, for whoever runs it: whether the database
+//! answers, whether this server's index has caught up with the store's
+//! change log, and the figures `/metrics` reports.
+
+use chrono::Utc;
+
+use super::blocking;
+use crate::error::AppError;
+use crate::jobs::index_sync;
+use crate::metrics::Readings;
+use crate::state::AppState;
+use crate::store::outbox;
+
+/// A change waiting this long to be indexed means the index has not caught up.
+const CAUGHT_UP_WITHIN_SECONDS: f64 = 10.0;
+
+/// Whether the database answers: the health check.
+pub async fn ping(state: &AppState) -> Result<(), AppError> {
+    let store = state.store.clone();
+    Ok(blocking(move || store.ping()).await??)
+}
+
+/// Whether this server should be sent requests, and if not, why.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Readiness {
+    Ready,
+    NotReady(String),
+}
+
+/// Ready when the database answers and no change has waited long to be indexed.
+pub async fn readiness(state: &AppState) -> Readiness {
+    if let Err(error) = ping(state).await {
+        return Readiness::NotReady(format!("the database does not answer: {error}"));
+    }
+    match readings(state).await {
+        Ok(r) if r.index_lag_seconds > CAUGHT_UP_WITHIN_SECONDS => Readiness::NotReady(format!(
+            "the search index is {} changes behind, the oldest made {:.0} seconds ago",
+            r.index_lag_changes, r.index_lag_seconds
+        )),
+        Ok(_) => Readiness::Ready,
+        Err(error) => Readiness::NotReady(format!("the index's lag could not be read: {error}")),
+    }
+}
+
+/// Everything `/metrics` reports, with the store's figures read now.
+pub async fn metrics(state: &AppState) -> Result<String, AppError> {
+    Ok(state.metrics.render(readings(state).await?))
+}
+
+/// The index's lag, the outbox and the pool, as of now.
+async fn readings(state: &AppState) -> Result<Readings, AppError> {
+    let (store, index) = (state.store.clone(), state.search.clone());
+    let pool_size = state.config.database_pool_size;
+    blocking(move || -> Result<Readings, AppError> {
+        let (index_lag_changes, oldest) =
+            index_sync::lag(&store, &index).map_err(|e| AppError::Internal(e.to_string()))?;
+        let index_lag_seconds = oldest.map_or(0.0, |at| {
+            (Utc::now().naive_utc() - at).num_milliseconds().max(0) as f64 / 1000.0
+        });
+        let outbox_waiting = outbox::waiting(&mut *store.conn()?)?;
+        let (pool_open, pool_idle) = store.pool_use();
+        Ok(Readings { index_lag_changes, index_lag_seconds, outbox_waiting, pool_open, pool_idle, pool_size })
+    })
+    .await?
+}
