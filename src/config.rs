@@ -502,11 +502,8 @@ impl FromStr for AddressRange {
     type Err = ConfigError;
 
     fn from_str(text: &str) -> Result<Self, ConfigError> {
-        let bad = || {
-            ConfigError(format!(
-                "'{text}' is not an address or a range, like 10.0.0.5 or 10.0.0.0/8"
-            ))
-        };
+        let bad =
+            || ConfigError(format!("'{text}' is not an address or a range, like 10.0.0.5 or 10.0.0.0/8"));
         let (address, prefix) = match text.trim().split_once('/') {
             Some((address, prefix)) => (address, Some(prefix.parse::<u8>().map_err(|_| bad())?)),
             None => (text.trim(), None),

@@ -158,7 +158,9 @@ impl AppError {
             ),
             AppError::TooLarge => (
                 "What was sent is too large",
-                String::from("Send less: shorten the longest text, or leave out what is not needed. Nothing was saved."),
+                String::from(
+                    "Send less: shorten the longest text, or leave out what is not needed. Nothing was saved.",
+                ),
             ),
             AppError::AddressTooLong => (
                 "The web address is too long",

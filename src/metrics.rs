@@ -73,11 +73,24 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("doorstep");
         let requests = Family::<RequestLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests answered, by route, method and status", requests.clone());
-        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(seconds_buckets as fn() -> Histogram);
-        registry.register("http_request_duration_seconds", "Time to answer a request, by route", latency.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by route, method and status",
+            requests.clone(),
+        );
+        let latency =
+            Family::<RouteLabels, Histogram>::new_with_constructor(seconds_buckets as fn() -> Histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer a request, by route",
+            latency.clone(),
+        );
         let search = seconds_buckets();
-        registry.register("search_duration_seconds", "Time the index takes to answer a search", search.clone());
+        registry.register(
+            "search_duration_seconds",
+            "Time the index takes to answer a search",
+            search.clone(),
+        );
         let job_runs = Family::<JobLabels, Counter>::default();
         registry.register("job_runs", "Steps taken by each background job", job_runs.clone());
         let job_failures = Family::<JobLabels, Counter>::default();
@@ -101,7 +114,11 @@ impl Default for Metrics {
         let pool_idle = Gauge::default();
         registry.register("database_connections_idle", "Open connections not in use", pool_idle.clone());
         let pool_size = Gauge::default();
-        registry.register("database_connections_max", "The most connections the pool may open", pool_size.clone());
+        registry.register(
+            "database_connections_max",
+            "The most connections the pool may open",
+            pool_size.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -169,10 +186,15 @@ mod tests {
         metrics.job_step("outbox", true);
         let text = metrics.render(Readings { outbox_waiting: 3, pool_size: 8, ..Readings::default() });
         assert!(
-            text.contains(r#"doorstep_http_requests_total{route="/services/{id}",method="GET",status="200"} 2"#),
+            text.contains(
+                r#"doorstep_http_requests_total{route="/services/{id}",method="GET",status="200"} 2"#
+            ),
             "{text}"
         );
-        assert!(text.contains(r#"doorstep_http_request_duration_seconds_count{route="/services/{id}"} 3"#), "{text}");
+        assert!(
+            text.contains(r#"doorstep_http_request_duration_seconds_count{route="/services/{id}"} 3"#),
+            "{text}"
+        );
         assert!(text.contains(r#"doorstep_job_failures_total{job="outbox"} 1"#), "{text}");
         assert!(text.contains("doorstep_outbox_waiting 3"), "{text}");
         assert!(text.contains("doorstep_database_connections_max 8"), "{text}");

@@ -26,9 +26,9 @@ mod places;
 mod search;
 mod search_index;
 mod search_pages;
+mod servers;
 mod signposting;
 mod signposting_mail;
-mod servers;
 mod staff_services;
 
 #[test]

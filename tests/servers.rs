@@ -166,6 +166,18 @@ fn with_two_servers_running_every_email_goes_once() {
     sent.dedup();
     assert_eq!((all, sent.len()), (100, 100), "no email was sent twice");
     assert_eq!(sent.iter().filter(|(_, follow_up)| *follow_up).count(), 20, "one follow-up each");
+    // Each follow-up's link answers: the token it carries is the one kept.
+    let mut conn = store.conn().unwrap();
+    for message in received.iter().filter(|r| follow_up(r)) {
+        let text = message.data.replace("=\r\n", "").replace("=3D", "=");
+        let start = text.find("/follow-up/").expect("a link");
+        let token: String = text[start + "/follow-up/".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let answer = doorstep::store::signposting::follow_up_answer(&mut conn, &token).unwrap();
+        assert_eq!(answer, Some(None), "the link in the follow-up to {:?} works", message.to);
+    }
 }
 
 /// Sends a form through a raw connection in two halves, calling `between`
@@ -199,8 +211,11 @@ fn sigterm_lets_the_request_in_hand_finish_then_stops_with_the_index_committed()
     let organisation = an_organisation(&data);
     let mut editor = Client::new(&served.url);
     editor.sign_in(ADMIN, PASSWORD);
-    let made =
-        editor.submit("/staff/services/new", "/staff/services", &pairs(&club(&organisation, "Quiet Knitters")));
+    let made = editor.submit(
+        "/staff/services/new",
+        "/staff/services",
+        &pairs(&club(&organisation, "Quiet Knitters")),
+    );
     assert_eq!(made.status, 303, "{}", made.body);
     let staff_path = made.location.replace("/services/", "/staff/services/");
     let token = csrf_token(&editor.get(&format!("{staff_path}/edit")).body);
@@ -251,7 +266,8 @@ fn sigkill_in_a_stream_of_writes_loses_none_that_were_acknowledged() {
     let mut acknowledged = Vec::new();
     for n in 0.. {
         let name = format!("Crash Test Club {n}");
-        let answer = editor.submit("/staff/services/new", "/staff/services", &pairs(&club(&organisation, &name)));
+        let answer =
+            editor.submit("/staff/services/new", "/staff/services", &pairs(&club(&organisation, &name)));
         if answer.status != 303 {
             break;
         }

@@ -54,9 +54,8 @@ async fn readings(state: &AppState) -> Result<Readings, AppError> {
     blocking(move || -> Result<Readings, AppError> {
         let (index_lag_changes, oldest) =
             index_sync::lag(&store, &index).map_err(|e| AppError::Internal(e.to_string()))?;
-        let index_lag_seconds = oldest.map_or(0.0, |at| {
-            (Utc::now().naive_utc() - at).num_milliseconds().max(0) as f64 / 1000.0
-        });
+        let index_lag_seconds =
+            oldest.map_or(0.0, |at| (Utc::now().naive_utc() - at).num_milliseconds().max(0) as f64 / 1000.0);
         let outbox_waiting = outbox::waiting(&mut *store.conn()?)?;
         let (pool_open, pool_idle) = store.pool_use();
         Ok(Readings { index_lag_changes, index_lag_seconds, outbox_waiting, pool_open, pool_idle, pool_size })

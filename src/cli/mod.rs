@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, LogFormat};
-use tracing_subscriber::EnvFilter;
 use crate::state::StartError;
+use tracing_subscriber::EnvFilter;
 
 mod area;
 mod bench;

@@ -13,7 +13,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, ResponseError, web};
+use actix_web::{HttpMessage, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -37,24 +37,26 @@ pub async fn observe(
     let (method, path) = (req.method().to_string(), req.path().to_string());
     let route = req.match_pattern().unwrap_or_else(|| String::from("unmatched"));
     let config = &state.config;
-    let mut response = if req.query_string().len() > usize::try_from(config.query_string_bytes).unwrap_or(usize::MAX)
+    let answered = if req.query_string().len()
+        > usize::try_from(config.query_string_bytes).unwrap_or(usize::MAX)
     {
-        req.error_response(AppError::AddressTooLong)
+        Ok(req.error_response(AppError::AddressTooLong))
     } else {
         let limit = Duration::from_secs(u64::from(config.handler_timeout_seconds));
-        let http = req.request().clone();
         match actix_web::rt::time::timeout(limit, next.call(req)).await {
-            Ok(answered) => answered?.map_into_boxed_body(),
+            Ok(answered) => answered.map(ServiceResponse::map_into_boxed_body),
             Err(_) => {
                 tracing::warn!(request_id = %id, %route, "a request took longer than the limit and was answered 503");
-                ServiceResponse::new(http, AppError::Unavailable.error_response())
+                // Actix draws the error: the request went to the handler
+                // that did not finish, so there is none left to answer with.
+                Err(AppError::Unavailable.into())
             }
         }
     };
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
-    let status = response.status().as_u16();
+    let status = match &answered {
+        Ok(response) => response.status().as_u16(),
+        Err(error) => error.as_response_error().status_code().as_u16(),
+    };
     let seconds = started.elapsed().as_secs_f64();
     state.metrics.request(&route, &method, status, seconds);
     tracing::info!(
@@ -67,6 +69,10 @@ pub async fn observe(
         ms = (seconds * 1000.0 * 10.0).round() / 10.0,
         "answered"
     );
+    let mut response = answered?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
     Ok(response)
 }
 

@@ -264,7 +264,9 @@ impl FromRequest for CheckedForm {
             let body = body.await.map_err(|e| {
                 if super::connections::timed_out(&e) {
                     AppError::RequestTimeout
-                } else if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                } else if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
                     AppError::TooLarge
                 } else {
                     AppError::BadRequest(String::from("The form could not be read."))
@@ -273,12 +275,14 @@ impl FromRequest for CheckedForm {
             let Some(state) = req.app_data::<web::Data<AppState>>() else {
                 return Err(AppError::Internal(String::from("no app state")));
             };
-            let limit = usize::try_from(state.config.request_body_kb).unwrap_or(usize::MAX).saturating_mul(1024);
+            let limit =
+                usize::try_from(state.config.request_body_kb).unwrap_or(usize::MAX).saturating_mul(1024);
             if body.len() > limit {
                 return Err(AppError::TooLarge);
             }
             let most = usize::try_from(state.config.form_fields).unwrap_or(usize::MAX);
-            let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().take(most + 1).collect();
+            let fields: Vec<(String, String)> =
+                form_urlencoded::parse(&body).into_owned().take(most + 1).collect();
             if fields.len() > most {
                 return Err(AppError::BadRequest(format!(
                     "The form sent more than {most} fields. Send it from the page it is on."

@@ -52,7 +52,9 @@ pub fn postgres_or_skip(test: &str) -> Option<String> {
     let server = postgres_server();
     if server.is_none() {
         if std::env::var("DOORSTEP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-            panic!("{test} needs PostgreSQL (DOORSTEP_REQUIRE_POSTGRES=1) but DOORSTEP_TEST_DATABASE_URL is not set");
+            panic!(
+                "{test} needs PostgreSQL (DOORSTEP_REQUIRE_POSTGRES=1) but DOORSTEP_TEST_DATABASE_URL is not set"
+            );
         }
         eprintln!("SKIPPED: {test} needs PostgreSQL: set DOORSTEP_TEST_DATABASE_URL to run it");
     }

@@ -35,13 +35,23 @@ impl Served {
             command.env(name, value);
         }
         let child = command.spawn().expect("doorstep serve starts");
-        let served = Served { child, url: format!("http://127.0.0.1:{port}"), log: folder.join("server.log") };
+        let served =
+            Served { child, url: format!("http://127.0.0.1:{port}"), log: folder.join("server.log") };
         let started = Instant::now();
-        while Client::new(&served.url).get("/readyz").status != 200 {
-            assert!(started.elapsed() < Duration::from_secs(60), "the server did not become ready");
+        loop {
+            let ready = Client::new(&served.url).get("/readyz");
+            if ready.status == 200 {
+                return served;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the server did not become ready: {} {}\n{}",
+                ready.status,
+                ready.body,
+                served.logged()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        served
     }
 
     /// What it has logged so far.
@@ -107,9 +117,14 @@ impl Client {
         self.send(request)
     }
 
-    /// Posts `fields` to `action` with the CSRF token of the form on `page`.
+    /// Posts `fields` to `action` with the CSRF token of the form on `page`
+    /// (status 0 when the server does not answer).
     pub fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
-        let token = csrf_token(&self.get(page).body);
+        let form = self.get(page);
+        if form.status == 0 {
+            return form;
+        }
+        let token = csrf_token(&form.body);
         let mut all = vec![("csrf_token", token.as_str())];
         all.extend_from_slice(fields);
         let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(all).finish();
@@ -132,7 +147,8 @@ impl Client {
     }
 
     fn send(&mut self, request: reqwest::blocking::RequestBuilder) -> Answer {
-        let request = if self.cookies.is_empty() { request } else { request.header("Cookie", self.cookie_header()) };
+        let request =
+            if self.cookies.is_empty() { request } else { request.header("Cookie", self.cookie_header()) };
         let Ok(response) = request.send() else {
             return Answer { status: 0, location: String::new(), body: String::new() };
         };
