@@ -21,6 +21,7 @@ mod dashboard;
 mod hardening;
 mod neighbourhood_changes;
 mod neighbourhoods;
+mod operations;
 mod pages;
 mod places;
 mod search;

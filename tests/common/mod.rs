@@ -330,7 +330,17 @@ where
         for (name, value) in &self.cookies {
             request = request.cookie(actix_web::cookie::Cookie::new(name.clone(), value.clone()));
         }
-        let response = test::call_service(&self.app, request.to_request()).await;
+        let response = match test::try_call_service(&self.app, request.to_request()).await {
+            Ok(response) => response,
+            // A middleware's error, which the server draws as its answer.
+            Err(error) => {
+                let response = error.error_response();
+                let status = response.status();
+                let headers = response.headers().clone();
+                let bytes = actix_web::body::to_bytes(response.into_body()).await.unwrap_or_default();
+                return Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() };
+            }
+        };
         for cookie in response.response().cookies() {
             if cookie.value().is_empty() {
                 self.cookies.remove(cookie.name());
