@@ -13,6 +13,7 @@
 mod common;
 
 mod access;
+mod backups;
 mod boundaries;
 mod browser;
 mod cli;

@@ -12,6 +12,7 @@ use crate::state::StartError;
 use tracing_subscriber::EnvFilter;
 
 mod area;
+mod backup;
 mod bench;
 mod migrate;
 mod neighbourhoods;
@@ -88,6 +89,18 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Copy the database consistently, while the server serves (SQLite;
+    /// for PostgreSQL, it says how to use pg_dump).
+    Backup {
+        /// The new file to write the copy to.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a copy made by `backup` in place, in an empty data folder.
+    Restore {
+        /// The copy.
+        file: PathBuf,
+    },
     /// Print counts of what the database holds.
     Stats {
         /// As JSON.
@@ -148,5 +161,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench { what } => bench::run(what),
         Command::Reindex => reindex::run(&config),
         Command::Stats { json } => stats::run(&config, json),
+        Command::Backup { out } => backup::backup(&config, &out),
+        Command::Restore { file } => backup::restore(&config, &file),
     }
 }

@@ -5,6 +5,7 @@
 //! one closure per unit of work, with the transaction inside.
 
 pub mod areas;
+pub mod backup;
 pub mod changes;
 pub mod contacts;
 pub mod dashboard;

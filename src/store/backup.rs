@@ -1,0 +1,57 @@
+//! Copies of a SQLite database: one made while the server serves (SQLite's
+//! `VACUUM INTO` reads one consistent snapshot, whatever is being written
+//! meanwhile), and the check that a file is a whole Doorstep database before
+//! it is restored. A PostgreSQL database is copied with PostgreSQL's own
+//! tools (`pg_dump`), which `doorstep backup` says how to use.
+
+use std::path::Path;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel::sqlite::SqliteConnection;
+
+use super::{Conn, StoreError, StoreResult};
+
+/// Writes a consistent copy of the SQLite database `conn` is connected to
+/// into the new file `to`. An error for PostgreSQL, whose copies `pg_dump` makes.
+pub fn copy_to(conn: &mut Conn, to: &Path) -> StoreResult<()> {
+    let Conn::Sqlite(conn) = conn else {
+        return Err(StoreError::Rollback(String::from("a PostgreSQL database is copied with pg_dump")));
+    };
+    let path = to.to_string_lossy().replace('\'', "''");
+    conn.batch_execute(&format!("VACUUM INTO '{path}'"))?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Line {
+    #[diesel(sql_type = Text)]
+    line: String,
+}
+
+/// Checks that `file` is a whole, undamaged SQLite database that Doorstep
+/// wrote: what is wrong with it, if anything.
+pub fn check_copy(file: &Path) -> Result<(), String> {
+    if !file.is_file() {
+        return Err(format!("{} is not a file", file.display()));
+    }
+    let url = format!("file:{}?mode=ro", file.display());
+    let mut conn = SqliteConnection::establish(&url).map_err(|e| format!("it cannot be opened: {e}"))?;
+    let checked: Vec<Line> = diesel::sql_query("SELECT integrity_check AS line FROM pragma_integrity_check")
+        .load(&mut conn)
+        .map_err(|_| String::from("it is not a SQLite database"))?;
+    if checked.iter().map(|l| l.line.as_str()).ne(["ok"]) {
+        let problems: Vec<String> = checked.into_iter().take(3).map(|l| l.line).collect();
+        return Err(format!("it is damaged: {}", problems.join("; ")));
+    }
+    let tables: Vec<Line> = diesel::sql_query(
+        "SELECT name AS line FROM sqlite_master WHERE type = 'table' AND name IN ('services', 'needs', 'meta')",
+    )
+    .load(&mut conn)
+    .map_err(|e| e.to_string())?;
+    if tables.len() != 3 {
+        return Err(String::from("it is a SQLite database, but not one of Doorstep's"));
+    }
+    Ok(())
+}
