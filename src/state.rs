@@ -127,9 +127,16 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
     let paths = config.paths();
     create_folders(&[Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
     let store = open_store(&config)?;
-    let key = match &config.secret_key {
-        Some(hex) => crate::config::secret_key_bytes(hex)?,
-        None => secret_key_file(&paths.secret_key)?,
+    let key = match (&config.secret_key, &config.database_url) {
+        (Some(hex), _) => crate::config::secret_key_bytes(hex)?,
+        // Servers sharing a database share its key, so a session or a form
+        // made through one is good through every other.
+        (None, Some(_)) => crate::config::secret_key_bytes(&crate::store::meta::get_or_put(
+            &mut *store.conn()?,
+            crate::store::meta::COOKIE_KEY,
+            &new_secret_key(),
+        )?)?,
+        (None, None) => secret_key_file(&paths.secret_key)?,
     };
     let mailer = Mailer::from_config(&config)?;
     let demo = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::DEMO)?;
@@ -147,6 +154,11 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
     Ok(AppState::new(store, search, taxonomy, config, key, demo, mailer))
 }
 
+/// A new cookie key: 64 random bytes, as hex.
+fn new_secret_key() -> String {
+    format!("{}{}", crate::domain::accounts::random_token(), crate::domain::accounts::random_token())
+}
+
 /// Reads the cookie key kept beside the database, making one the first time.
 fn secret_key_file(path: &std::path::Path) -> Result<Vec<u8>, StartError> {
     let io =
@@ -154,11 +166,7 @@ fn secret_key_file(path: &std::path::Path) -> Result<Vec<u8>, StartError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(crate::config::secret_key_bytes(&text)?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let hex = format!(
-                "{}{}",
-                crate::domain::accounts::random_token(),
-                crate::domain::accounts::random_token()
-            );
+            let hex = new_secret_key();
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]

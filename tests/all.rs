@@ -25,6 +25,7 @@ mod neighbourhoods;
 mod operations;
 mod pages;
 mod places;
+mod routes;
 mod search;
 mod search_index;
 mod search_pages;

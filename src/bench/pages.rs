@@ -43,7 +43,7 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     drop(conn);
     index_sync::rebuild(&app.store, &app.search, &app.taxonomy, today).map_err(|e| other(e.to_string()))?;
     let postcode = demo.postcodes[demo.postcodes.len() / 2].postcode.replace(' ', "+");
-    let (contact, cookie) = signed_in_advisor(&app, &demo).map_err(|e| other(e.to_string()))?;
+    let (contact, cookie, _) = signed_in_advisor(&app, &demo).map_err(|e| other(e.to_string()))?;
     let server = crate::web::server::spawn_on_loopback(app, 1)?;
     let addr = server.addr;
 
@@ -104,12 +104,13 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     writeln!(out, "budget: results page p50 under 5 ms: {}", if p50 < 5.0 { "met" } else { "NOT met" })
 }
 
-/// A contact started by the demo's advisor, and the cookie of a session
-/// for them (made directly: nobody types a password in a benchmark).
-fn signed_in_advisor(
+/// A contact started by the demo's advisor, the cookie of a session for
+/// them (made directly: nobody types a password in a benchmark), and the
+/// session's token.
+pub(super) fn signed_in_advisor(
     app: &crate::state::AppState,
     demo: &crate::demo::Demo,
-) -> Result<(crate::domain::ids::SignpostContactId, String), crate::store::StoreError> {
+) -> Result<(crate::domain::ids::SignpostContactId, String, String), crate::store::StoreError> {
     use crate::store::{signposting, users};
     let advisor = demo.users.iter().find(|u| u.role == crate::domain::accounts::Role::Advisor).map(|u| u.id);
     let advisor = advisor.ok_or(crate::store::StoreError::NotFound)?;
@@ -127,6 +128,6 @@ fn signed_in_advisor(
             started_at: now,
         },
     )?;
-    let cookie = crate::web::session::signed_cookie(app, crate::web::session::SESSION_COOKIE, token);
-    Ok((contact, format!("{}={}", cookie.name(), cookie.value())))
+    let cookie = crate::web::session::signed_cookie(app, crate::web::session::SESSION_COOKIE, token.clone());
+    Ok((contact, format!("{}={}", cookie.name(), cookie.value()), token))
 }

@@ -1,6 +1,9 @@
 //! `doorstep bench search`: builds an index of generated services spread over
 //! a city, times mixed queries in process, and (at the first size) runs a
-//! bounded load over HTTP on loopback.
+//! bounded load over HTTP on loopback. With `--database`, the services are
+//! first written to a new database on that PostgreSQL server and the index
+//! is built from it, as a server over PostgreSQL builds it, and that server
+//! is what the load runs against.
 //!
 //! Query mix, in equal shares: words within a radius; needs within a radius;
 //! words, needs, a radius and a day of the week; needs alone.
@@ -23,10 +26,14 @@ use crate::domain::search::{Open, SearchRequest as SearchQuery};
 use crate::search::SearchIndex;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::store::scratch::ScratchDatabase;
 
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// A PostgreSQL server to make a database on, or `None` to index the
+    /// generated services directly.
+    pub database: Option<String>,
     pub sizes: Vec<usize>,
     pub queries: usize,
     /// The HTTP load run stops after this long or `http_requests`, whichever comes first.
@@ -128,37 +135,44 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     for (round, &size) in plan.sizes.iter().enumerate() {
         writeln!(out, "\n== {size} services")?;
         let folder = std::env::temp_dir().join(format!("doorstep-bench-{}-{size}", std::process::id()));
-        let (index, points) = build_index(size, today, &taxonomy, &folder, out)?;
+        let (state, points, _database) = match &plan.database {
+            None => build_index(size, today, &taxonomy, &folder, out)?,
+            Some(server) => build_from_database(size, today, server, &folder, out)?,
+        };
         let mut dice = Dice::new(0x5EA2C4 + size as u64);
         let queries = mixed_queries(plan.queries, &points, &leaf_slugs, &mut dice);
-        let (p50, p99) = time_queries(&index, &taxonomy, &queries, out)?;
+        let (p50, p99) = time_queries(&state.search, &state.taxonomy, &queries, out)?;
         writeln!(out, "peak memory so far: {:.0} MB", peak_memory_mb().unwrap_or(0.0))?;
         report_budget(size, p50, p99, out)?;
         if round == 0 && plan.http_requests > 0 {
             let urls: Vec<String> = queries.iter().map(as_url).collect();
-            let rate = http_load(index, taxonomy.clone(), &folder, &urls, plan)?;
+            let rate = http_load(state, &urls, plan)?;
             writeln!(
                 out,
                 "budget: over 5,000 requests/s over HTTP: {}",
                 if rate > 5_000.0 { "met" } else { "NOT met" }
             )?;
         } else {
-            drop(index);
+            drop(state);
         }
         let _ = std::fs::remove_dir_all(&folder);
     }
     Ok(())
 }
 
-/// Generates the demo at `size` services and indexes them in `folder`;
-/// gives the index and the demo's postcodes, where the queries are centred.
+/// A server's state to search and serve, the postcodes the queries are
+/// centred on, and the scratch database it reads (dropped after the run).
+type Built = (AppState, Vec<(f64, f64)>, Option<ScratchDatabase>);
+
+/// Generates the demo at `size` services and indexes them in `folder`,
+/// beside an empty SQLite store for the server.
 fn build_index(
     size: usize,
     today: NaiveDate,
     taxonomy: &Taxonomy,
     folder: &Path,
     out: &mut impl Write,
-) -> std::io::Result<(SearchIndex, Vec<(f64, f64)>)> {
+) -> std::io::Result<Built> {
     let started = Instant::now();
     let demo = demo::generate(DemoSize::with_services(size), today)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -179,7 +193,59 @@ fn build_index(
     drop(services);
 
     let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
-    Ok((index, points))
+    let mut config = Config { data_dir: Some(folder.to_path_buf()), seed_demo: false, ..Config::default() };
+    config.check().map_err(std::io::Error::other)?;
+    let store = Store::open(&folder.join("bench.sqlite").to_string_lossy()).map_err(std::io::Error::other)?;
+    let mailer = crate::mail::Mailer::Memory(Default::default());
+    let state = AppState::new(store, index, taxonomy.clone(), config, vec![7; 64], None, mailer);
+    Ok((state, points, None))
+}
+
+/// Generates the demo at `size` services, writes it to a new database on the
+/// PostgreSQL server `server`, and opens a server's state over it, which
+/// builds the index from the database.
+fn build_from_database(
+    size: usize,
+    today: NaiveDate,
+    server: &str,
+    folder: &Path,
+    out: &mut impl Write,
+) -> std::io::Result<Built> {
+    let other = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let demo = demo::generate(DemoSize::with_services(size), today).map_err(|e| other(&e))?;
+    let database = ScratchDatabase::create(server).map_err(|e| other(&e))?;
+    let _ = std::fs::remove_dir_all(folder);
+    let mut config = Config {
+        data_dir: Some(folder.to_path_buf()),
+        database_url: Some(database.url().to_string()),
+        seed_demo: false,
+        ..Config::default()
+    };
+    config.check().map_err(|e| other(&e))?;
+    let started = Instant::now();
+    {
+        let store = crate::state::open_store(&config).map_err(|e| other(&e))?;
+        let mut conn = store.conn().map_err(|e| other(&e))?;
+        demo::seed::seed_demo(&mut conn, &demo, "no sign-in", Utc::now().naive_utc())
+            .map_err(|e| other(&e))?;
+    }
+    writeln!(
+        out,
+        "wrote {} services to PostgreSQL in {:.1} s",
+        demo.services.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
+    drop(demo);
+    let started = Instant::now();
+    let state = crate::state::open(config).map_err(|e| other(&e))?;
+    writeln!(
+        out,
+        "index built from the database in {:.1} s ({} segment(s))",
+        started.elapsed().as_secs_f64(),
+        state.search.segments()
+    )?;
+    Ok((state, points, Some(database)))
 }
 
 /// Times each query in process after a warm-up, printing the spread overall
@@ -245,18 +311,7 @@ const CONNECTIONS: usize = 8;
 
 /// Serves the index over HTTP on loopback and loads it from `CONNECTIONS`
 /// client threads with keep-alive connections. Bounded in requests and time.
-fn http_load(
-    index: SearchIndex,
-    taxonomy: Taxonomy,
-    folder: &std::path::Path,
-    urls: &[String],
-    plan: &Plan,
-) -> std::io::Result<f64> {
-    let mut config = Config { data_dir: Some(folder.to_path_buf()), seed_demo: false, ..Config::default() };
-    config.check().map_err(std::io::Error::other)?;
-    let store = Store::open(&folder.join("bench.sqlite").to_string_lossy()).map_err(std::io::Error::other)?;
-    let mailer = crate::mail::Mailer::Memory(Default::default());
-    let state = AppState::new(store, index, taxonomy, config, vec![7; 64], None, mailer);
+fn http_load(state: AppState, urls: &[String], plan: &Plan) -> std::io::Result<f64> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let server = crate::web::server::spawn_on_loopback(state, workers)?;
     let addr = server.addr;

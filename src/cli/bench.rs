@@ -30,6 +30,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         requests: usize,
     },
+    /// A mixed load (searches, pages, signposting writes) over HTTP against
+    /// one server, then two over one PostgreSQL database.
+    Load {
+        /// A PostgreSQL server (postgres://user:password@host/database) to
+        /// make a new database on for the run; without it, SQLite and one server.
+        #[arg(long)]
+        database: Option<String>,
+        /// How long each run lasts, in seconds.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Clients, each on its own keep-alive connection.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+    },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
         /// Numbers of services, comma separated.
@@ -44,6 +58,10 @@ pub enum BenchCommand {
         /// The HTTP load run's request limit.
         #[arg(long, default_value_t = 100_000)]
         http_requests: usize,
+        /// A PostgreSQL server to make a new database on: the services are
+        /// written there and the index built from it, as a server would.
+        #[arg(long)]
+        database: Option<String>,
     },
 }
 
@@ -57,8 +75,14 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
         }
         BenchCommand::Pages { requests } => crate::bench::pages::run(requests.max(1), &mut std::io::stdout())
             .map_err(|e| CliError::Usage(e.to_string())),
-        BenchCommand::Search { services, queries, http_seconds, http_requests } => {
+        BenchCommand::Load { database, seconds, clients } => {
+            let plan =
+                crate::bench::load::Plan { database, seconds: seconds.max(1), clients: clients.max(1) };
+            crate::bench::load::run(&plan, &mut std::io::stdout()).map_err(|e| CliError::Usage(e.to_string()))
+        }
+        BenchCommand::Search { services, queries, http_seconds, http_requests, database } => {
             let plan = crate::bench::search::Plan {
+                database,
                 sizes: services,
                 queries: queries.max(2_000),
                 http_seconds,

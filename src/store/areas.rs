@@ -48,7 +48,7 @@ pub struct Replaced {
 /// in the input are removed; adjacency and cells are replaced whole; the
 /// postcodes are added or updated; every location finds its small area again.
 pub fn replace_geography(conn: &mut Conn, geography: &Geography) -> StoreResult<Replaced> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let codes: HashSet<&str> = geography.areas.iter().map(|a| a.code.as_str()).collect();
         let known: Vec<String> = small_areas::table.select(small_areas::code).load(conn)?;
         let gone: Vec<&String> = known.iter().filter(|c| !codes.contains(c.as_str())).collect();

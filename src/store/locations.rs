@@ -86,7 +86,7 @@ pub fn move_to(
     by: UserId,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let (old_latitude, old_longitude): (f64, f64) =
             locations::table.find(id).select((locations::latitude, locations::longitude)).first(conn)?;
         let h3_cell = cells::cell_of(latitude, longitude).map(super::cell_number);
@@ -127,7 +127,7 @@ pub fn move_to(
 /// Gives every location without an H3 cell its cell (rows saved before cells
 /// were kept). Returns how many were filled.
 pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let missing: Vec<(LocationId, f64, f64)> = locations::table
             .filter(locations::h3_cell.is_null())
             .select((locations::id, locations::latitude, locations::longitude))

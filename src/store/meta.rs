@@ -11,6 +11,20 @@ pub const DEMO: &str = "demo";
 /// How many index rebuilds have been asked for (`doorstep reindex` while serving).
 pub const REBUILD_REQUESTS: &str = "rebuild_requests";
 
+/// The key that signs cookies, for servers sharing a PostgreSQL database
+/// (a SQLite server keeps its key in a file beside the database).
+pub const COOKIE_KEY: &str = "cookie_key";
+
+/// The value under `key`, putting `value` there first if there is none:
+/// when several servers start at once, all end up with the first one's.
+pub fn get_or_put(conn: &mut Conn, key: &str, value: &str) -> StoreResult<String> {
+    let insert = diesel::insert_into(meta::table)
+        .values((meta::key.eq(key), meta::value.eq(value)))
+        .on_conflict_do_nothing();
+    per_backend!(conn, |c| insert.execute(c))?;
+    Ok(meta::table.find(key).select(meta::value).first(conn)?)
+}
+
 pub fn get(conn: &mut Conn, key: &str) -> StoreResult<Option<String>> {
     Ok(meta::table.find(key).select(meta::value).first(conn).optional()?)
 }

@@ -195,7 +195,11 @@ pub struct Store {
 /// overwrites deleted content with zeros, so a citizen's email address
 /// emptied from the outbox is gone from the file's pages, not just unlinked.
 /// WAL itself is a property of the file, set once in `Store::open`.
-/// PostgreSQL needs nothing set.
+///
+/// PostgreSQL's transactions are made serializable, as SQLite's are (one
+/// writer at a time): a transaction that reads and then writes what it read
+/// never loses another's write. One that would is ended with a
+/// serialization failure, and `transaction` runs it again.
 #[derive(Debug, Clone, Copy)]
 struct Pragmas;
 
@@ -210,7 +214,9 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
                      PRAGMA secure_delete = ON;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError),
-            Conn::Postgres(_) => Ok(()),
+            Conn::Postgres(conn) => conn
+                .batch_execute("SET default_transaction_isolation TO 'serializable'")
+                .map_err(diesel::r2d2::Error::QueryError),
         }
     }
 }
@@ -303,11 +309,52 @@ fn prepare(conn: &mut Conn) -> StoreResult<()> {
     })
 }
 
+/// How many times a transaction is tried when it meets another writer.
+const TRIES: u32 = 12;
+
 /// Runs `work` in one transaction: what it writes is kept if it returns `Ok`,
-/// and undone if it returns an error. For rooms that write through several
-/// store functions as one unit (the demo's seeding).
-pub fn transaction<T>(conn: &mut Conn, work: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
-    conn.transaction(work)
+/// and undone if it returns an error. Every transaction in the store goes
+/// through here, and so may rooms that write through several store
+/// functions as one unit (the demo's seeding).
+///
+/// A transaction that meets another writer is run again from the start, a
+/// few times, after a short wait: on SQLite, one that read before writing
+/// finds the database changed since it read ("database is locked"), and
+/// cannot wait its turn; on PostgreSQL, two can deadlock, and one is ended.
+/// Nested in another transaction, it is a savepoint, and the outermost one
+/// is what is tried again.
+pub fn transaction<T>(conn: &mut Conn, mut work: impl FnMut(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
+    use diesel::connection::TransactionManager;
+    let outermost = <Conn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .is_ok_and(|depth| depth.is_none());
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        match conn.transaction(&mut work) {
+            Err(StoreError::Database(error)) if outermost && tried < TRIES && met_another_writer(&error) => {
+                // A random wait, longer each time, so that writers meeting
+                // again and again fall out of step.
+                let most = 4u64 << tried.min(6);
+                let wait = u64::from(uuid::Uuid::new_v4().as_u128() as u16) % most;
+                std::thread::sleep(Duration::from_millis(wait + 1));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Whether an error says the transaction ran into another one: worth trying again.
+fn met_another_writer(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("database is locked") || message.contains("deadlock detected")
+        }
+        _ => false,
+    }
 }
 
 /// Reads a stored code back into its enum, or reports the bad value.
@@ -427,6 +474,33 @@ mod tests {
             .get_result::<Setting>(&mut *conn)
             .unwrap();
         assert_eq!(keys.value, "1");
+    }
+
+    #[test]
+    fn writers_that_read_first_take_turns_rather_than_fail() {
+        let test = TestStore::new();
+        let writers: Vec<_> = (0..4)
+            .map(|n| {
+                let store = test.store.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..40 {
+                        let mut conn = store.conn().unwrap();
+                        // Read, then write what was read: the pattern that
+                        // meets another writer's commit in between.
+                        transaction(&mut conn, |conn| {
+                            let seen = meta::get(conn, "counter")?.unwrap_or_default();
+                            meta::set(conn, "counter", &format!("{seen}{n}"))
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let counter = meta::get(&mut test.store.conn().unwrap(), "counter").unwrap().unwrap();
+        assert_eq!(counter.len(), 160, "every write kept, none lost to another");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn load_built_in_if_empty(conn: &mut Conn) -> StoreResult<()> {
 
 /// Adds needs (parents before children) in one transaction.
 pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         for need in list {
             diesel::insert_into(needs::table)
                 .values(NeedRow {

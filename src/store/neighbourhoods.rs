@@ -124,7 +124,7 @@ fn builder_areas(records: &[areas::SmallAreaRecord]) -> Vec<SmallArea> {
 /// it was). A new neighbourhood that takes most of an old one's residents
 /// keeps its id, and its name if an administrator chose it.
 pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let (records, adjacent) = areas::graph(conn)?;
         check_buildable(&records, band)?;
         let small = builder_areas(&records);
@@ -458,7 +458,7 @@ pub fn cells(
 /// Renames a neighbourhood; its slug follows the name. The name then
 /// survives rebuilds. Returns the new slug.
 pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<String> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let mut slugs: HashSet<String> = neighbourhoods::table
             .filter(neighbourhoods::id.ne(id))
             .select(neighbourhoods::slug)
@@ -492,7 +492,7 @@ pub fn move_small_area(
     to: NeighbourhoodId,
     band: Band,
 ) -> StoreResult<Result<(NeighbourhoodView, NeighbourhoodView), String>> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let (records, adjacent) = areas::graph(conn)?;
         let Some(area) = records.iter().position(|r| r.code == code) else {
             return Ok(Err(format!("there is no small area {code}")));
@@ -516,7 +516,10 @@ pub fn move_small_area(
         }
         let rest: Vec<usize> = (0..records.len()).filter(|&a| a != area && in_hood(from, a)).collect();
         if rest.is_empty() {
-            return Ok(Err(format!("{code} is the whole of {}: moving it would leave that neighbourhood empty", source.name)));
+            return Ok(Err(format!(
+                "{code} is the whole of {}: moving it would leave that neighbourhood empty",
+                source.name
+            )));
         }
         if !builder::connected(&rest, &adjacent) {
             return Ok(Err(format!(
@@ -524,10 +527,11 @@ pub fn move_small_area(
                 source.name
             )));
         }
-        diesel::update(small_areas::table.find(code)).set(small_areas::neighbourhood_id.eq(to)).execute(conn)?;
+        diesel::update(small_areas::table.find(code))
+            .set(small_areas::neighbourhood_id.eq(to))
+            .execute(conn)?;
         let small = builder_areas(&records);
-        let joined: Vec<usize> =
-            (0..records.len()).filter(|&a| a == area || in_hood(to, a)).collect();
+        let joined: Vec<usize> = (0..records.len()).filter(|&a| a == area || in_hood(to, a)).collect();
         let mut moved = Vec::new();
         for (mut row, members) in [(source, rest), (target, joined)] {
             let figures = builder::figures(&small, &members);

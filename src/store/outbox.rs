@@ -89,7 +89,7 @@ pub fn claim(conn: &mut Conn, key: &str, now: NaiveDateTime) -> StoreResult<Opti
 /// on each other; SQLite has one writer at a time, and the claim's
 /// conditions are checked again as it is written either way.
 pub fn claim_due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult<Vec<OutboxMail>> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let waiting = outbox::table
             .filter(outbox::delivered_at.is_null())
             .filter(outbox::gave_up_at.is_null())
@@ -107,7 +107,7 @@ pub fn claim_due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> StoreResult
 
 /// Claims those of `keys` still waiting and due, in one transaction.
 fn claim_keys(conn: &mut Conn, keys: &[String], now: NaiveDateTime) -> StoreResult<Vec<OutboxMail>> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let mut claimed = Vec::new();
         for key in keys {
             let taken = diesel::update(outbox::table.find(key))

@@ -13,7 +13,7 @@ use crate::geo::postcode::{Located, Place, PlaceQuery};
 /// again changes nothing. A row without a small area keeps the one already
 /// known. Returns how many rows were written.
 pub fn import_postcodes(conn: &mut Conn, rows: &[PostcodeRow]) -> StoreResult<usize> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         for row in rows {
             let insert = diesel::insert_into(postcodes::table).values((
                 postcodes::postcode.eq(row.postcode.as_str()),
@@ -41,7 +41,7 @@ pub fn import_postcodes(conn: &mut Conn, rows: &[PostcodeRow]) -> StoreResult<us
 
 /// Adds or updates district centres in one transaction.
 pub fn import_districts(conn: &mut Conn, rows: &[DistrictRow]) -> StoreResult<usize> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         for row in rows {
             let upsert = diesel::insert_into(postcode_districts::table)
                 .values((

@@ -96,7 +96,7 @@ pub fn followed(conn: &mut Conn, name: &str, change: i64, now: NaiveDateTime) ->
 /// newest of those (so the log, once started, always shows where it has got
 /// to). Returns how many entries went.
 pub fn prune(conn: &mut Conn, alive_since: NaiveDateTime) -> StoreResult<usize> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         diesel::delete(search_followers::table.filter(search_followers::seen_at.lt(alive_since)))
             .execute(conn)?;
         let slowest: Option<i64> =

@@ -177,7 +177,7 @@ pub fn create(
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<ServiceId> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let id = ServiceId::new();
         let need_ids = need_ids(conn)?;
         let service = Service {
@@ -207,7 +207,7 @@ pub fn update(
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<usize> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let before = self::input(conn, id)?;
         let fields = changed_fields(&before.history_fields(), &input.history_fields());
         if fields.is_empty() {
@@ -228,7 +228,7 @@ pub fn update(
 
 /// Marks a service as checked and still true today.
 pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let before: Option<NaiveDateTime> =
             services::table.find(id).select(services::last_verified_at).first(conn)?;
         diesel::update(services::table.find(id))

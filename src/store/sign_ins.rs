@@ -39,7 +39,7 @@ pub fn failed(
     now: NaiveDateTime,
 ) -> StoreResult<Failed> {
     let quiet_since = now - chrono::Duration::from_std(limits.window).unwrap_or(chrono::Duration::MAX);
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         // A run ends after a quiet window; its row goes, whoever it was for.
         diesel::delete(sign_in_failures::table.filter(sign_in_failures::last_failed_at.lt(quiet_since)))
             .execute(conn)?;

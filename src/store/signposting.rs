@@ -118,7 +118,7 @@ pub fn record_search(
     neighbourhood: Option<NeighbourhoodId>,
     need_slugs: &[String],
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         if let Some(hood) = neighbourhood {
             diesel::update(signpost_contacts::table.find(&id))
                 .set(signpost_contacts::neighbourhood_id.eq(hood))
@@ -180,7 +180,7 @@ pub fn finish(conn: &mut Conn, id: SignpostContactId, now: NaiveDateTime) -> Sto
 
 /// Adds a service to the end of the shortlist; adding it again changes nothing.
 pub fn add_to_shortlist(conn: &mut Conn, id: SignpostContactId, service: ServiceId) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let last: Option<i32> = shortlist_items::table
             .filter(shortlist_items::contact_id.eq(id))
             .select(diesel::dsl::max(shortlist_items::position))
@@ -199,7 +199,7 @@ pub fn add_to_shortlist(conn: &mut Conn, id: SignpostContactId, service: Service
 
 /// Takes a service off the shortlist.
 pub fn remove_from_shortlist(conn: &mut Conn, id: SignpostContactId, service: ServiceId) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         diesel::delete(shortlist_items::table.find((id, service))).execute(conn)?;
         recount_unmet(conn, id)
     })
@@ -212,7 +212,7 @@ pub fn move_on_shortlist(
     service: ServiceId,
     up: bool,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let mut order: Vec<ServiceId> = shortlist_items::table
             .filter(shortlist_items::contact_id.eq(id))
             .order(shortlist_items::position)
@@ -328,7 +328,7 @@ pub fn queue_shortlist(
     follow_up_due: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> StoreResult<outbox::Queued> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let queued = outbox::queue(conn, key, Some(id), "shortlist", address, message, now)?;
         if let (outbox::Queued::New, Some(due)) = (&queued, follow_up_due) {
             agree_follow_up(conn, id, address, due)?;
@@ -385,7 +385,7 @@ pub fn queue_follow_up(
     message: &[u8],
     now: NaiveDateTime,
 ) -> StoreResult<bool> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         if !follow_up_sent(conn, contact, token, now)? {
             return Ok(false);
         }
@@ -441,7 +441,7 @@ pub struct FinishedContact {
 /// Records a finished contact in one transaction; needs with nothing on the
 /// shortlist to meet them are unmet, as they would be in the workspace.
 pub fn record_finished(conn: &mut Conn, finished: &FinishedContact) -> StoreResult<SignpostContactId> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let id = start(conn, &finished.contact)?;
         record_search(conn, id, finished.neighbourhood, &finished.needs)?;
         for service in &finished.shortlisted {

@@ -42,7 +42,7 @@ pub enum Created {
 
 /// Adds an account and its neighbourhoods in one transaction.
 pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResult<Created> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let id = UserId::new();
         let row = new_row(id, user, now);
         let inserted = per_backend!(conn, |c| diesel::insert_into(users::table)
@@ -65,7 +65,7 @@ pub fn create(conn: &mut Conn, user: &NewUser, now: NaiveDateTime) -> StoreResul
 /// listings name), with its neighbourhoods, in one transaction. Unlike
 /// `create`, an email or id already taken is an error.
 pub fn insert_with_id(conn: &mut Conn, id: UserId, user: &NewUser, now: NaiveDateTime) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         diesel::insert_into(users::table).values(new_row(id, user, now)).execute(conn)?;
         look_after(conn, id, &user.neighbourhoods)
     })

@@ -60,6 +60,16 @@ fn form_token(key: &[u8], secret: &str, session: &str) -> String {
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// For a client that works without pages (the load benchmark): a new CSRF
+/// cookie (as `name=value`) and the token forms must carry with it and the
+/// session `session_token` names.
+pub fn form_credentials(state: &AppState, session_token: &str) -> (String, String) {
+    let secret = random_token();
+    let token = form_token(&state.cookie_key, &secret, session_token);
+    let cookie = signed_cookie(state, CSRF_COOKIE, secret);
+    (format!("{}={}", cookie.name(), cookie.value()), token)
+}
+
 /// A new CSRF secret's cookie, for sign-in and sign-out: a token made for
 /// the session before is no good after.
 pub fn renewed_csrf_cookie(state: &AppState) -> Cookie<'static> {

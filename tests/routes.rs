@@ -1,0 +1,503 @@
+//! Who may use each route: one table, with a row for every route that
+//! `web::routes` answers, saying what each of the five kinds of user gets
+//! there (a visitor who is not signed in, an advisor, a connector, an
+//! administrator and an organisation editor). The first test sends every
+//! row's request through the real app as each of them and checks the answer;
+//! the second fails when a route has no row.
+//!
+//! The rule every new route follows: its row is added here in the same
+//! change, saying who may use it. Most rows name one of the groups below
+//! (`EVERYONE`, `STAFF`, `SIGNPOSTERS`, `LISTING_EDITORS`, `ADMINISTRATORS`);
+//! a route that fits none writes its five answers out. Which records each
+//! role may touch within a route (their own contacts, their own listings) is
+//! tested beside the feature: `access.rs`, `signposting.rs`, `staff_services.rs`.
+
+use std::collections::BTreeSet;
+
+use crate::common::{Browser, PASSWORD, Page, TestApp};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use chrono::Utc;
+use doorstep::domain::accounts::StaffUser;
+use doorstep::domain::ids::{OrganisationId, ServiceId, SignpostContactId, UserId};
+use doorstep::domain::signposting::{Channel, Returning};
+use doorstep::store::signposting::{self, NewSignpostContact};
+use doorstep::store::{Conn, neighbourhoods, organisations, service_lists, services, users};
+
+/// The five kinds of user, in the order of each row's answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    /// Not signed in: anyone on the internet.
+    Visitor,
+    Advisor,
+    /// A community connector.
+    Connector,
+    Administrator,
+    /// An organisation editor, who keeps their own organisation's listings.
+    Editor,
+}
+
+impl Who {
+    const ALL: [Who; 5] = [Who::Visitor, Who::Advisor, Who::Connector, Who::Administrator, Who::Editor];
+
+    /// The demo account they sign in with; a visitor has none.
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Who::Visitor => None,
+            Who::Advisor => Some("advisor@kingsmere.example.org"),
+            Who::Connector => Some("connector@kingsmere.example.org"),
+            Who::Administrator => Some("admin@kingsmere.example.org"),
+            Who::Editor => Some("editor@kingsmere.example.org"),
+        }
+    }
+
+    /// A page they can open that has a form, to take a CSRF token from.
+    fn form_page(self) -> &'static str {
+        if self == Who::Visitor { "/sign-in" } else { "/staff" }
+    }
+}
+
+/// What a request gets, as far as who may use the route goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Answered: the page (200), a redirect onwards that is not to sign in,
+    /// or, for a form, its problems shown again (400 or 422).
+    Allowed,
+    /// Sent to sign in (303 to `/sign-in?next=…`): from a page, brought back
+    /// to it afterwards; from a form, to the staff home.
+    SignIn,
+    /// Signed in, but the role may not: 403, "You cannot see this page".
+    Refused,
+    /// Told there is no such page (404).
+    Hidden,
+}
+use Outcome::{Allowed, Hidden, Refused, SignIn};
+
+/// What each kind of user gets: visitor, advisor, connector, administrator, editor.
+type Outcomes = [Outcome; 5];
+
+/// Anyone, signed in or not.
+const EVERYONE: Outcomes = [Allowed; 5];
+/// The monitoring addresses only (`metrics_from`, by default this machine).
+/// The test's browser (192.0.2.10) is not one, so whoever it is, it is told
+/// there is no such page; `metrics_answer_a_monitoring_address` shows the other side.
+const MONITORING_ONLY: Outcomes = [Hidden; 5];
+/// Any member of staff.
+const STAFF: Outcomes = [SignIn, Allowed, Allowed, Allowed, Allowed];
+/// Those who signpost (`StaffUser::signposts`): everyone but organisation
+/// editors. A contact is opened only by its own advisor, or an administrator.
+const SIGNPOSTERS: Outcomes = [SignIn, Allowed, Allowed, Allowed, Refused];
+/// Those who edit listings (`StaffUser::edits_listings`): everyone but
+/// advisors, each listing as `StaffUser::may_edit_listing` allows.
+const LISTING_EDITORS: Outcomes = [SignIn, Refused, Allowed, Allowed, Allowed];
+/// Administrators only (`StaffUser::manages_neighbourhoods`).
+const ADMINISTRATORS: Outcomes = [SignIn, Refused, Refused, Allowed, Refused];
+
+/// One row of the table: a method, a route exactly as `web::routes` writes
+/// it (under `/api`, with the scope's prefix), and who gets what.
+struct Rule {
+    method: &'static str,
+    route: &'static str,
+    who: Outcomes,
+}
+
+const fn get(route: &'static str, who: Outcomes) -> Rule {
+    Rule { method: "GET", route, who }
+}
+
+const fn post(route: &'static str, who: Outcomes) -> Rule {
+    Rule { method: "POST", route, who }
+}
+
+/// Who may use each route. The rows are sent in this order, each kind of
+/// user in turn, so a row that changes something comes after those it would
+/// upset: a contact is finished after its other rows, and signing out is last.
+const TABLE: &[Rule] = &[
+    // The public site, and what machines read.
+    get("/", EVERYONE),
+    get("/healthz", EVERYONE),
+    get("/readyz", EVERYONE),
+    get("/metrics", MONITORING_ONLY),
+    get("/accessibility", EVERYONE),
+    get("/sitemap.xml", EVERYONE),
+    get("/search", EVERYONE),
+    get("/api/search", EVERYONE),
+    get("/api/openapi.json", EVERYONE),
+    get("/assets/{file}", EVERYONE),
+    get("/needs", EVERYONE),
+    get("/needs/{slug}", EVERYONE),
+    get("/neighbourhoods", EVERYONE),
+    get("/neighbourhoods/{slug}", EVERYONE),
+    get("/services/{id}", EVERYONE),
+    get("/organisations/{id}", EVERYONE),
+    // Signing in: staff already signed in are sent on to the staff home.
+    get("/sign-in", EVERYONE),
+    post("/sign-in", EVERYONE),
+    // Signposting at the front door, and what it learns.
+    get("/signpost", SIGNPOSTERS),
+    post("/signpost/contacts", SIGNPOSTERS),
+    get("/signpost/contacts/{id}", SIGNPOSTERS),
+    get("/signpost/contacts/{id}/shortlist", SIGNPOSTERS),
+    post("/signpost/contacts/{id}/shortlist", SIGNPOSTERS),
+    post("/signpost/contacts/{id}/shortlist/{service}", SIGNPOSTERS),
+    post("/signpost/contacts/{id}/email", SIGNPOSTERS),
+    get("/signpost/contacts/{id}/print", SIGNPOSTERS),
+    post("/signpost/contacts/{id}/risk", SIGNPOSTERS),
+    post("/signpost/contacts/{id}/finish", SIGNPOSTERS),
+    get("/dashboard", SIGNPOSTERS),
+    get("/dashboard.csv", SIGNPOSTERS),
+    // The citizen's answer to the follow-up: anyone with the link.
+    get("/follow-up/{token}", EVERYONE),
+    post("/follow-up/{token}", EVERYONE),
+    // The staff pages.
+    get("/staff", STAFF),
+    get("/staff/services/new", LISTING_EDITORS),
+    post("/staff/services", LISTING_EDITORS),
+    get("/staff/services/{id}/edit", LISTING_EDITORS),
+    post("/staff/services/{id}", LISTING_EDITORS),
+    post("/staff/services/{id}/verify", LISTING_EDITORS),
+    get("/staff/services/{id}/history", LISTING_EDITORS),
+    get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
+    post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
+    post("/staff/neighbourhoods/{slug}/move", ADMINISTRATORS),
+    // Last: it ends the session the rows above were sent in.
+    post("/sign-out", EVERYONE),
+];
+
+#[actix_web::test]
+async fn each_kind_of_user_gets_what_the_table_says_on_every_route() {
+    let app = TestApp::with_demo();
+    let follow_up = follow_up_token(&app);
+    let mut wrong = Vec::new();
+    for who in Who::ALL {
+        let example = example_for(&app, who, &follow_up);
+        let mut browser = app.browser().await;
+        if let Some(email) = who.email() {
+            let signed_in = browser.sign_in(email, PASSWORD).await;
+            assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{who:?} signs in as {email}");
+        }
+        for rule in TABLE {
+            let path = fill(rule.route, &example);
+            let page = send(&mut browser, who, rule, &path, &example).await;
+            if let Err(why) = check(rule, who, &path, &page) {
+                wrong.push(why);
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} answers are not what the table says:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[actix_web::test]
+async fn metrics_answer_a_monitoring_address() {
+    // Here the browser's address, 192.0.2.10, is one the figures are for.
+    let app = TestApp::empty_with(|c| c.metrics_from = vec!["192.0.2.0/24".parse().unwrap()]);
+    let mut browser = app.browser().await;
+    let metrics = browser.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK, "a visitor at a monitoring address reads /metrics");
+}
+
+#[test]
+fn every_route_is_in_the_table() {
+    let answered = routes_answered();
+    let in_table: BTreeSet<(String, String)> =
+        TABLE.iter().map(|rule| (rule.method.to_string(), rule.route.to_string())).collect();
+    assert_eq!(in_table.len(), TABLE.len(), "a route has two rows in the table of tests/routes.rs");
+    let missing: Vec<_> = answered.difference(&in_table).collect();
+    assert!(
+        missing.is_empty(),
+        "web::routes answers {missing:?}, which the table in tests/routes.rs does not have: \
+         add a row for each, saying who may use it"
+    );
+    let gone: Vec<_> = in_table.difference(&answered).collect();
+    assert!(
+        gone.is_empty(),
+        "the table in tests/routes.rs has rows for {gone:?}, which web::routes does not answer: \
+         remove them, or correct the route as src/web/mod.rs writes it"
+    );
+}
+
+/// The real records one kind of user's requests name.
+struct Example {
+    /// A listing they may edit, if they edit any.
+    service: ServiceId,
+    organisation: OrganisationId,
+    /// A neighbourhood's slug, and a need's.
+    neighbourhood: String,
+    need: String,
+    /// A contact of their own, if they signpost; else the advisor's.
+    contact: SignpostContactId,
+    /// The token of a follow-up's link.
+    follow_up: String,
+}
+
+/// The records `who`'s requests name, with a contact started for them.
+fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
+    let mut conn = app.state.store.conn().expect("a connection");
+    let editor = account(&mut conn, Who::Editor);
+    let organisation = editor.organisation.expect("the demo's editor keeps one organisation's listings");
+    let service = match who {
+        // The demo's connector looks after no neighbourhood: theirs to edit
+        // are the listings with no venue in one.
+        Who::Connector => listing_in_no_neighbourhood(&mut conn),
+        // The editor's own, which the others who edit listings may edit too.
+        _ => {
+            let view = organisations::view(&mut conn, organisation).expect("reads the organisation");
+            view.services.first().expect("the editor's organisation runs a service").id
+        }
+    };
+    // Those who signpost open their own contacts; the others try the advisor's.
+    let signposter = match who {
+        Who::Advisor | Who::Connector | Who::Administrator => who,
+        Who::Visitor | Who::Editor => Who::Advisor,
+    };
+    let advisor = account(&mut conn, signposter).id;
+    let contact = start_contact(&mut conn, advisor);
+    let hoods = neighbourhoods::all(&mut conn).expect("reads the neighbourhoods");
+    let neighbourhood = hoods.first().expect("the demo has neighbourhoods").slug.clone();
+    let need = app.state.taxonomy.needs().next().expect("the taxonomy has needs").slug.clone();
+    Example { service, organisation, neighbourhood, need, contact, follow_up: follow_up.to_string() }
+}
+
+/// The demo account of `who`, who signs in.
+fn account(conn: &mut Conn, who: Who) -> StaffUser {
+    let email = who.email().expect("someone who signs in");
+    let found = users::find_by_email(conn, email).expect("reads the account");
+    found.unwrap_or_else(|| panic!("the demo has no account {email}")).0
+}
+
+/// A listing with no venue in any neighbourhood (by phone, online or borough-wide).
+fn listing_in_no_neighbourhood(conn: &mut Conn) -> ServiceId {
+    let running = service_lists::running_ids(conn).expect("reads the listings");
+    running
+        .into_iter()
+        .find(|id| services::scope(conn, *id).expect("reads the listing's scope").1.is_empty())
+        .expect("the demo has a listing with no venue in a neighbourhood")
+}
+
+/// A contact at the front door, started by `advisor`.
+fn start_contact(conn: &mut Conn, advisor: UserId) -> SignpostContactId {
+    let new = NewSignpostContact {
+        advisor,
+        channel: Channel::Phone,
+        returning: Returning::NotKnown,
+        escalated: false,
+        started_at: Utc::now().naive_utc(),
+    };
+    signposting::start(conn, &new).expect("the contact starts")
+}
+
+/// A follow-up agreed with a citizen and sent, and the token its link carries.
+fn follow_up_token(app: &TestApp) -> String {
+    let mut conn = app.state.store.conn().expect("a connection");
+    let advisor = account(&mut conn, Who::Advisor).id;
+    let contact = start_contact(&mut conn, advisor);
+    let now = Utc::now().naive_utc();
+    let key = format!("routes-{contact}");
+    let message: &[u8] = b"The shortlist";
+    signposting::queue_shortlist(&mut conn, &key, contact, "citizen@example.org", message, Some(now), now)
+        .expect("the shortlist is queued, with a follow-up agreed");
+    let token = "the-route-table-follow-up";
+    let sent = signposting::follow_up_sent(&mut conn, contact, token, now).expect("marks it sent");
+    assert!(sent, "the follow-up was waiting to be sent");
+    token.to_string()
+}
+
+/// The route with its placeholders filled in from `example`; a search asks
+/// for something (with nothing asked, it goes back to the question).
+fn fill(route: &str, example: &Example) -> String {
+    let id = if route.starts_with("/organisations/") {
+        example.organisation.to_string()
+    } else if route.starts_with("/signpost/contacts/") {
+        example.contact.to_string()
+    } else {
+        example.service.to_string()
+    };
+    let slug = if route.starts_with("/needs/") { &example.need } else { &example.neighbourhood };
+    let stylesheet = doorstep::pages::STYLESHEET_PATH.trim_start_matches("/assets/");
+    let path = route
+        .replace("{id}", &id)
+        .replace("{slug}", slug)
+        .replace("{service}", &example.service.to_string())
+        .replace("{token}", &example.follow_up)
+        .replace("{file}", stylesheet);
+    assert!(!path.contains('{'), "{route}: teach `fill` in tests/routes.rs what to put in its placeholder");
+    match route {
+        "/search" | "/api/search" => format!("{path}?need={}", example.need),
+        _ => path,
+    }
+}
+
+/// The fields a form sends, besides its CSRF token: the least each needs, and
+/// nothing that would upset a later row.
+fn form_for(route: &str, example: &Example) -> Vec<(&'static str, String)> {
+    match route {
+        "/signpost/contacts" => vec![("risk", "no".into()), ("channel", "phone".into())],
+        "/signpost/contacts/{id}/shortlist" => vec![("service", example.service.to_string())],
+        "/signpost/contacts/{id}/shortlist/{service}" => {
+            vec![("action", "note".into()), ("note", "Ask for Priya".into())]
+        }
+        // The send form's key, but no address: its problem is shown, and nothing is sent.
+        "/signpost/contacts/{id}/email" => vec![("key", "0".repeat(64)), ("email", String::new())],
+        "/follow-up/{token}" => vec![("answer", "got_help".into())],
+        // Any other form is sent empty. Signing in, a service's form and a
+        // neighbourhood's name or move then show their problems and change
+        // nothing; the rest (verify, risk, finish, sign out) need only the token.
+        _ => Vec::new(),
+    }
+}
+
+/// Sends `rule`'s request to `path` as `who`: a GET, or the route's form
+/// posted with a CSRF token from a page `who` can open.
+async fn send<S, B>(browser: &mut Browser<S>, who: Who, rule: &Rule, path: &str, example: &Example) -> Page
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    match rule.method {
+        "GET" => browser.get(path).await,
+        "POST" => {
+            let form = form_for(rule.route, example);
+            let fields: Vec<(&str, &str)> =
+                form.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            browser.submit(who.form_page(), path, &fields).await
+        }
+        other => panic!("{other} {}: teach `send` in tests/routes.rs to send a {other}", rule.route),
+    }
+}
+
+/// What kind of answer `page` is; `None` for one no row expects (a 500, a
+/// 405, a form refused for its token…).
+fn outcome_of(method: &str, page: &Page) -> Option<Outcome> {
+    let status = page.status.as_u16();
+    if status == 303 && page.location().starts_with("/sign-in?next=") {
+        return Some(SignIn);
+    }
+    match status {
+        200..=399 => Some(Allowed),
+        400 | 422 if method == "POST" => Some(Allowed),
+        403 if page.body.contains("You cannot see this page") => Some(Refused),
+        404 => Some(Hidden),
+        _ => None,
+    }
+}
+
+/// Whether `who` got at `path` what the table says, and if not, what they got.
+fn check(rule: &Rule, who: Who, path: &str, page: &Page) -> Result<(), String> {
+    let expected = rule.who[who as usize];
+    let got = outcome_of(rule.method, page);
+    let back = if rule.method == "GET" { path } else { "/staff" };
+    let sign_in = format!("/sign-in?next={}", doorstep::pages::url_encode(back));
+    if got == Some(expected) && (expected != SignIn || page.location() == sign_in) {
+        return Ok(());
+    }
+    let title = page.body.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
+    Err(format!(
+        "{} {} ({path}) as {who:?}: expected {expected:?}, got {got:?}: {} location {:?} title {title:?}",
+        rule.method,
+        rule.route,
+        page.status,
+        page.location(),
+    ))
+}
+
+/// Every method and route that `web::routes` answers, read from its source:
+/// each `at(…)`, its path a string or a `const` of the file, with the prefix
+/// of any `web::scope` it is inside, and each `.get(`/`.post(` (or other
+/// method) chained on it before the next `.service(`.
+fn routes_answered() -> BTreeSet<(String, String)> {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/mod.rs");
+    let source = std::fs::read_to_string(&file).expect("reads src/web/mod.rs");
+    let start = source.find("pub fn routes(").expect("src/web/mod.rs has `pub fn routes(`");
+    let end = start + source[start..].find("\n}\n").expect("`routes` ends");
+    let body = &source[start..end];
+    let code = code_only(body);
+    let scopes: Vec<(usize, usize, String)> = code
+        .match_indices("web::scope(")
+        .map(|(at, call)| {
+            let open = enclosing_paren(code.as_bytes(), at);
+            (open, closing_paren(code.as_bytes(), open), path_named(&source, &body[at + call.len()..]))
+        })
+        .collect();
+    let mut answered = BTreeSet::new();
+    for (at, call) in code.match_indices("at(") {
+        if code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let inside: String = scopes.iter().filter(|s| s.0 < at && at < s.1).map(|s| s.2.as_str()).collect();
+        let route = format!("{inside}{}", path_named(&source, &body[at + call.len()..]));
+        let chained = &code[at..code[at..].find(".service(").map_or(code.len(), |n| at + n)];
+        let methods: Vec<&str> = ["get", "post", "put", "patch", "delete"]
+            .into_iter()
+            .filter(|method| chained.contains(&format!(".{method}(")))
+            .collect();
+        assert!(!methods.is_empty(), "found no method for {route} in src/web/mod.rs");
+        answered.extend(methods.into_iter().map(|method| (method.to_uppercase(), route.clone())));
+    }
+    answered
+}
+
+/// The path an argument names: a string, or a `const NAME: &str` of `source`.
+fn path_named(source: &str, argument: &str) -> String {
+    if let Some(text) = argument.strip_prefix('"') {
+        return text.split('"').next().unwrap_or_default().to_string();
+    }
+    let name: String = argument.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let definition = format!("const {name}: &str = \"");
+    let at = source.find(&definition).unwrap_or_else(|| panic!("src/web/mod.rs has no `{definition}`"));
+    source[at + definition.len()..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// `text` with its comments and the insides of its strings blanked out,
+/// byte for byte, so that only code is searched and positions still match.
+fn code_only(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut code = bytes.to_vec();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"//") {
+            let end = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| i + n);
+            code[i..end].fill(b' ');
+            i = end;
+        } else if bytes[i] == b'"' {
+            let mut end = i + 1;
+            while end < bytes.len() && bytes[end] != b'"' {
+                end += if bytes[end] == b'\\' { 2 } else { 1 };
+            }
+            let end = end.min(bytes.len());
+            code[i + 1..end].fill(b' ');
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    String::from_utf8(code).expect("only whole characters are blanked")
+}
+
+/// Where the call around position `at` opens its parenthesis.
+fn enclosing_paren(code: &[u8], at: usize) -> usize {
+    let mut depth = 0;
+    for i in (0..at).rev() {
+        match code[i] {
+            b')' => depth += 1,
+            b'(' if depth == 0 => return i,
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    panic!("`web::scope` outside any call in src/web/mod.rs")
+}
+
+/// Where the parenthesis opened at `open` closes.
+fn closing_paren(code: &[u8], open: usize) -> usize {
+    let mut depth = 0;
+    for (i, &b) in code.iter().enumerate().skip(open) {
+        match b {
+            b'(' => depth += 1,
+            b')' if depth == 1 => return i,
+            b')' => depth -= 1,
+            _ => {}
+        }
+    }
+    panic!("a parenthesis in src/web/mod.rs does not close")
+}
