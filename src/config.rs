@@ -27,7 +27,7 @@
 //! | `connections_per_address` | `DOORSTEP_CONNECTIONS_PER_ADDRESS` | `128`: open connections from one address (a trusted proxy excepted) |
 //! | `request_body_kb` | `DOORSTEP_REQUEST_BODY_KB` | `256`: the largest request body; larger is 413 |
 //! | `form_fields` | `DOORSTEP_FORM_FIELDS` | `400`: the most fields a form may send; more is 400 |
-//! | `query_string_bytes` | `DOORSTEP_QUERY_STRING_BYTES` | `4096`: the longest query string; longer is 414 |
+//! | `query_string_bytes` | `DOORSTEP_QUERY_STRING_BYTES` | `16384`: the longest query string; longer is 414 |
 //! | `handler_timeout_seconds` | `DOORSTEP_HANDLER_TIMEOUT_SECONDS` | `30`: how long a request may take once it has arrived before the answer is 503 |
 //! | `log_format` | `DOORSTEP_LOG_FORMAT` | `text`: one line per request; `json` for one JSON object per line |
 //! | `mail_url` | `DOORSTEP_MAIL_URL` | none: each email is written as an `.eml` file to the mail folder |
@@ -156,7 +156,7 @@ impl Default for Config {
             connections_per_address: 128,
             request_body_kb: 256,
             form_fields: 400,
-            query_string_bytes: 4096,
+            query_string_bytes: 16_384,
             handler_timeout_seconds: 30,
             log_format: LogFormat::Text,
             mail_url: None,

@@ -16,6 +16,7 @@ mod access;
 mod backups;
 mod boundaries;
 mod browser;
+mod change_log;
 mod cli;
 mod confidential;
 mod dashboard;

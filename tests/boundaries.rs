@@ -53,6 +53,11 @@ fn tantivy_is_named_only_in_the_search_room() {
 }
 
 #[test]
+fn prometheus_is_named_only_in_the_metrics_file() {
+    assert_eq!(offenders("prometheus_client", &["metrics.rs"]), Vec::<String>::new());
+}
+
+#[test]
 fn lettre_is_named_only_in_the_mail_room() {
     assert_eq!(offenders("lettre", &["mail/"]), Vec::<String>::new());
 }

@@ -93,6 +93,9 @@ async fn limits_in_the_configuration_are_enforced_with_clear_answers() {
     assert_eq!(long.status, StatusCode::URI_TOO_LONG);
     assert!(long.body.contains("The web address is too long"));
     assert_eq!(browser.get("/search?q=lunch").await.status, StatusCode::OK);
+    let api = browser.get(&format!("/api/search?q={}", "lunch+".repeat(30))).await;
+    assert_eq!(api.status, StatusCode::URI_TOO_LONG);
+    assert_eq!(api.body, r#"{"error":"the web address is too long"}"#, "JSON, as the API's other errors");
 
     let big = "x".repeat(5 * 1024);
     let sent = browser.submit("/sign-in", "/sign-in", &[("email", &big), ("password", "p")]).await;

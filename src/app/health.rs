@@ -29,8 +29,10 @@ pub enum Readiness {
 
 /// Ready when the database answers and no change has waited long to be indexed.
 pub async fn readiness(state: &AppState) -> Readiness {
+    // What went wrong is logged, not shown: anyone may ask.
     if let Err(error) = ping(state).await {
-        return Readiness::NotReady(format!("the database does not answer: {error}"));
+        tracing::warn!(%error, "not ready: the database does not answer");
+        return Readiness::NotReady(String::from("the database does not answer"));
     }
     match readings(state).await {
         Ok(r) if r.index_lag_seconds > CAUGHT_UP_WITHIN_SECONDS => Readiness::NotReady(format!(
@@ -38,7 +40,10 @@ pub async fn readiness(state: &AppState) -> Readiness {
             r.index_lag_changes, r.index_lag_seconds
         )),
         Ok(_) => Readiness::Ready,
-        Err(error) => Readiness::NotReady(format!("the index's lag could not be read: {error}")),
+        Err(error) => {
+            tracing::warn!(%error, "not ready: the index's lag could not be read");
+            Readiness::NotReady(String::from("the index's lag could not be read"))
+        }
     }
 }
 

@@ -196,10 +196,10 @@ pub struct Store {
 /// emptied from the outbox is gone from the file's pages, not just unlinked.
 /// WAL itself is a property of the file, set once in `Store::open`.
 ///
-/// PostgreSQL's transactions are made serializable, as SQLite's are (one
-/// writer at a time): a transaction that reads and then writes what it read
-/// never loses another's write. One that would is ended with a
-/// serialization failure, and `transaction` runs it again.
+/// PostgreSQL's transactions run at repeatable read: a transaction that
+/// reads a row and then writes it never overwrites another's write made in
+/// between (as with SQLite's one writer at a time); it is ended with a
+/// serialization failure instead, and `transaction` runs it again.
 #[derive(Debug, Clone, Copy)]
 struct Pragmas;
 
@@ -215,7 +215,7 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for Pragmas {
                 )
                 .map_err(diesel::r2d2::Error::QueryError),
             Conn::Postgres(conn) => conn
-                .batch_execute("SET default_transaction_isolation TO 'serializable'")
+                .batch_execute("SET default_transaction_isolation TO 'repeatable read'")
                 .map_err(diesel::r2d2::Error::QueryError),
         }
     }

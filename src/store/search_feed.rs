@@ -36,14 +36,16 @@ const CHUNK: usize = 500;
 /// Logs a change to a service, for every server's index. Call inside the
 /// transaction that changes it, after its other writes.
 pub fn log_change(conn: &mut Conn, id: ServiceId, now: NaiveDateTime) -> StoreResult<()> {
-    if let Conn::Postgres(pg) = conn {
-        // Held to the end of the transaction: see the module's comment.
-        pg.batch_execute("LOCK TABLE search_changes IN SHARE ROW EXCLUSIVE MODE")?;
-    }
-    diesel::insert_into(search_changes::table)
-        .values((search_changes::service_id.eq(id), search_changes::changed_at.eq(now)))
-        .execute(conn)?;
-    Ok(())
+    super::transaction(conn, |conn| {
+        if let Conn::Postgres(pg) = conn {
+            // Held to the end of the outermost transaction: see the module's comment.
+            pg.batch_execute("LOCK TABLE search_changes IN SHARE ROW EXCLUSIVE MODE")?;
+        }
+        diesel::insert_into(search_changes::table)
+            .values((search_changes::service_id.eq(id), search_changes::changed_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// A change in the log.

@@ -40,7 +40,13 @@ pub async fn observe(
     let answered = if req.query_string().len()
         > usize::try_from(config.query_string_bytes).unwrap_or(usize::MAX)
     {
-        Ok(req.error_response(AppError::AddressTooLong))
+        // Under /api, as JSON, as the API's other errors are.
+        let answer = if path.starts_with("/api/") {
+            AppError::AddressTooLong.json()
+        } else {
+            actix_web::ResponseError::error_response(&AppError::AddressTooLong)
+        };
+        Ok(req.into_response(answer))
     } else {
         let limit = Duration::from_secs(u64::from(config.handler_timeout_seconds));
         match actix_web::rt::time::timeout(limit, next.call(req)).await {

@@ -227,6 +227,21 @@ impl TestApp {
         app
     }
 
+    /// A second server over this one's database, with a data folder (and
+    /// index) of its own. PostgreSQL only: a SQLite file belongs to its folder.
+    pub fn another_server(&self) -> TestApp {
+        let url = self.dir.database_url().expect("another server over one database needs PostgreSQL");
+        let dir = TestData { folder: tempfile::tempdir().expect("a temporary folder"), database: None };
+        let mut config = Config {
+            data_dir: Some(dir.path().to_path_buf()),
+            database_url: Some(url),
+            seed_demo: false,
+            ..Config::default()
+        };
+        config.check().expect("the test configuration is valid");
+        TestApp { state: state::open(config).expect("the app opens"), dir }
+    }
+
     /// Adds a charity called `name`.
     pub fn add_organisation(&self, name: &str) -> OrganisationId {
         let org = Organisation {
