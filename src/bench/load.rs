@@ -183,19 +183,20 @@ fn client(addr: SocketAddr, n: usize, work: &Shared, deadline: Instant) -> (Vec<
     while Instant::now() < deadline {
         step += 1;
         let started = Instant::now();
-        let sent = if step % 10 == 0 {
+        let sent = if step.is_multiple_of(10) {
             writes += 1;
             let service = services[(step / 10) % services.len()];
             // Added, then taken off again the next time round.
-            let body = if (step / 10 / services.len()) % 2 == 0 {
-                format!("csrf_token={token}&service={service}")
+            let (path, body) = if (step / 10 / services.len()).is_multiple_of(2) {
+                (
+                    format!("/signpost/contacts/{contact}/shortlist"),
+                    format!("csrf_token={token}&service={service}"),
+                )
             } else {
-                format!("csrf_token={token}&action=remove")
-            };
-            let path = if body.contains("remove") {
-                format!("/signpost/contacts/{contact}/shortlist/{service}")
-            } else {
-                format!("/signpost/contacts/{contact}/shortlist")
+                (
+                    format!("/signpost/contacts/{contact}/shortlist/{service}"),
+                    format!("csrf_token={token}&action=remove"),
+                )
             };
             write!(
                 writer,

@@ -319,14 +319,16 @@ fn free_slug(name: &str, taken: &mut HashSet<String>) -> String {
 /// its H3 cell; a location in no small area's cell is outside the area, and
 /// has no neighbourhood.
 pub fn assign_locations(conn: &mut Conn, only: Option<LocationId>) -> StoreResult<()> {
+    // Where a venue is: its small area and neighbourhood.
     type Placed = (Option<String>, Option<NeighbourhoodId>);
+    type Venue = (LocationId, Option<i64>, Option<String>, Option<NeighbourhoodId>);
     let mut query = locations::table
         .select((locations::id, locations::h3_cell, locations::small_area_code, locations::neighbourhood_id))
         .into_boxed();
     if let Some(id) = only {
         query = query.filter(locations::id.eq(id));
     }
-    let venues: Vec<(LocationId, Option<i64>, Option<String>, Option<NeighbourhoodId>)> = query.load(conn)?;
+    let venues: Vec<Venue> = query.load(conn)?;
     let cells: Vec<i64> = venues.iter().filter_map(|v| v.1).collect();
     let mut places: HashMap<i64, Placed> = HashMap::new();
     for chunk in cells.chunks(500) {
