@@ -6,26 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::server::{Client, Served};
+use crate::common::server::{Client, Served, an_organisation, club, pairs};
 use crate::common::{PASSWORD, TestData, doorstep, text};
 
 const ADMIN: &str = "admin@kingsmere.example.org";
-
-/// A new service's form, named `name`.
-fn club(organisation: &str, name: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("organisation", organisation.to_string()),
-        ("name", name.to_string()),
-        ("description", "Somewhere to be on a Tuesday.".into()),
-        ("status", "active".into()),
-        ("needs", "loneliness".into()),
-        ("referral_route", "drop_in".into()),
-        ("cost", "free".into()),
-        ("delivery", "in_person".into()),
-        ("area", "borough".into()),
-        ("reason", "Told us in person".into()),
-    ]
-}
 
 #[test]
 fn a_backup_taken_during_a_stream_of_writes_restores_whole() {
@@ -41,11 +25,7 @@ fn a_backup_taken_during_a_stream_of_writes_restores_whole() {
         return;
     }
     let served = Served::start(&data, data.path(), &[]);
-    let organisation = {
-        let store =
-            doorstep::store::Store::open(&data.path().join("doorstep.sqlite").to_string_lossy()).unwrap();
-        doorstep::store::organisations::choices(&mut store.conn().unwrap()).unwrap()[0].0.to_string()
-    };
+    let organisation = an_organisation(&data);
     let acknowledged = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
@@ -58,9 +38,11 @@ fn a_backup_taken_during_a_stream_of_writes_restores_whole() {
                     break;
                 }
                 let name = format!("Stream Club {n}");
-                let fields = club(&organisation, &name);
-                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let answer = editor.submit("/staff/services/new", "/staff/services", &fields);
+                let answer = editor.submit(
+                    "/staff/services/new",
+                    "/staff/services",
+                    &pairs(&club(&organisation, &name)),
+                );
                 assert_eq!(answer.status, 303, "{}", answer.body);
                 acknowledged.lock().unwrap().push((answer.location, name));
             }

@@ -7,46 +7,12 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::common::server::{Client, Served, csrf_token};
+use crate::common::server::{Client, Served, an_organisation, club, csrf_token, open_store, pairs};
 use crate::common::smtp::SmtpServer;
 use crate::common::{PASSWORD, TestData, postgres_or_skip};
-use doorstep::store::{Store, organisations, outbox};
+use doorstep::store::outbox;
 
 const ADMIN: &str = "admin@kingsmere.example.org";
-
-/// The first organisation's id, read from the database.
-fn an_organisation(data: &TestData) -> String {
-    let store = open_store(data);
-    let choices = organisations::choices(&mut store.conn().unwrap()).unwrap();
-    choices[0].0.to_string()
-}
-
-fn open_store(data: &TestData) -> Store {
-    match data.database_url() {
-        Some(url) => Store::open(&url).unwrap(),
-        None => Store::open(&data.path().join("doorstep.sqlite").to_string_lossy()).unwrap(),
-    }
-}
-
-/// A new service's form, named `name`.
-fn club(organisation: &str, name: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("organisation", organisation.to_string()),
-        ("name", name.to_string()),
-        ("description", "A hot meal and good company.".into()),
-        ("status", "active".into()),
-        ("needs", "loneliness".into()),
-        ("referral_route", "drop_in".into()),
-        ("cost", "free".into()),
-        ("delivery", "in_person".into()),
-        ("area", "borough".into()),
-        ("reason", "Told us in person".into()),
-    ]
-}
-
-fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
 
 /// Whether a search for `words` through `client` finds a service named `name`.
 fn found(client: &mut Client, words: &str, name: &str) -> bool {

@@ -142,20 +142,21 @@ pub fn record_search(
 
 /// A need is unmet while nothing on the shortlist meets it.
 fn recount_unmet(conn: &mut Conn, contact: SignpostContactId) -> StoreResult<()> {
-    let met = service_needs::table
-        .filter(
-            service_needs::service_id.eq_any(
-                shortlist_items::table
-                    .filter(shortlist_items::contact_id.eq(contact))
-                    .select(shortlist_items::service_id),
-            ),
-        )
-        .select(service_needs::need_id);
+    // Read in two small steps, each by its key: as one statement with
+    // subqueries, PostgreSQL's planner scanned every service's needs.
+    let shortlisted: Vec<ServiceId> = shortlist_items::table
+        .filter(shortlist_items::contact_id.eq(contact))
+        .select(shortlist_items::service_id)
+        .load(conn)?;
+    let met: Vec<String> = service_needs::table
+        .filter(service_needs::service_id.eq_any(&shortlisted))
+        .select(service_needs::need_id)
+        .load(conn)?;
     let asked = || signpost_needs::table.filter(signpost_needs::contact_id.eq(contact));
-    diesel::update(asked().filter(signpost_needs::need_id.eq_any(met.clone())))
+    diesel::update(asked().filter(signpost_needs::need_id.eq_any(&met)))
         .set(signpost_needs::unmet.eq(false))
         .execute(conn)?;
-    diesel::update(asked().filter(signpost_needs::need_id.ne_all(met)))
+    diesel::update(asked().filter(signpost_needs::need_id.ne_all(&met)))
         .set(signpost_needs::unmet.eq(true))
         .execute(conn)?;
     Ok(())

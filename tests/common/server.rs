@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use doorstep::store::{Store, organisations};
+
 use super::TestData;
 
 /// A server process. It is killed when dropped, if it is still running.
@@ -174,4 +176,38 @@ pub fn csrf_token(page: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = page.find(marker).map(|i| i + marker.len()).expect("the page has a form with a CSRF token");
     page[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// The first organisation's id, read from the database.
+pub fn an_organisation(data: &TestData) -> String {
+    let store = open_store(data);
+    let choices = organisations::choices(&mut store.conn().unwrap()).unwrap();
+    choices[0].0.to_string()
+}
+
+pub fn open_store(data: &TestData) -> Store {
+    match data.database_url() {
+        Some(url) => Store::open(&url).unwrap(),
+        None => Store::open(&data.path().join("doorstep.sqlite").to_string_lossy()).unwrap(),
+    }
+}
+
+/// A new service's form, named `name`.
+pub fn club(organisation: &str, name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("organisation", organisation.to_string()),
+        ("name", name.to_string()),
+        ("description", "A hot meal and good company.".into()),
+        ("status", "active".into()),
+        ("needs", "loneliness".into()),
+        ("referral_route", "drop_in".into()),
+        ("cost", "free".into()),
+        ("delivery", "in_person".into()),
+        ("area", "borough".into()),
+        ("reason", "Told us in person".into()),
+    ]
+}
+
+pub fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
