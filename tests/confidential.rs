@@ -55,6 +55,11 @@ async fn moving_a_refuge_changes_nothing_a_visitor_or_an_advisor_sees() {
     let places: Vec<(f64, f64)> = hoods.iter().step_by(6).map(|h| (h.latitude, h.longitude)).collect();
     assert!(places.len() >= 9, "enough places to move to: {}", places.len());
     let radii = [1.0, 1.5, 3.0];
+    let home: (f64, f64) = {
+        use doorstep::store::schema::locations as l;
+        let mut conn = app.state.store.conn().unwrap();
+        l::table.find(venue).select((l::latitude, l::longitude)).first(&mut *conn).unwrap()
+    };
     let mut baselines = Vec::new();
     for km in radii {
         set_radius(&app, refuge, km, admin);
@@ -64,18 +69,29 @@ async fn moving_a_refuge_changes_nothing_a_visitor_or_an_advisor_sees() {
         let which = n % radii.len();
         set_radius(&app, refuge, radii[which], admin);
         move_venue(&app, venue, place, admin);
-        let seen = snapshot(&app, &mut visitor, &mut advisor, &workspace, refuge, &postcodes).await;
-        let changed: Vec<&String> = seen
-            .iter()
-            .filter(|(path, body)| baselines[which].get(*path) != Some(*body))
-            .map(|(p, _)| p)
-            .collect();
+        let mut seen = snapshot(&app, &mut visitor, &mut advisor, &workspace, refuge, &postcodes).await;
+        if !differences(&seen, &baselines[which]).is_empty() {
+            // Pages say what is open now: a session that began or ended
+            // between the two readings changes them wherever the refuge is.
+            // Read both again, one straight after the other.
+            move_venue(&app, venue, home, admin);
+            baselines[which] =
+                snapshot(&app, &mut visitor, &mut advisor, &workspace, refuge, &postcodes).await;
+            move_venue(&app, venue, place, admin);
+            seen = snapshot(&app, &mut visitor, &mut advisor, &workspace, refuge, &postcodes).await;
+        }
+        let changed = differences(&seen, &baselines[which]);
         assert!(
             changed.is_empty(),
             "with the refuge moved to {place:?} and a radius of {} km, these changed: {changed:?}",
             radii[which]
         );
     }
+}
+
+/// The pages of `seen` that differ from `baseline`.
+fn differences(seen: &Snapshot, baseline: &Snapshot) -> Vec<String> {
+    seen.iter().filter(|(path, body)| baseline.get(*path) != Some(*body)).map(|(p, _)| p.clone()).collect()
 }
 
 /// The demo's refuge service and its confidential venue.
