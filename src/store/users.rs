@@ -107,7 +107,7 @@ fn look_after(conn: &mut Conn, id: UserId, slugs: &[String]) -> StoreResult<()> 
 
 diesel::define_sql_function! {
     /// SQL's `lower`: emails are compared whatever their capitals, on both
-    /// backends (SQLite's column is also `COLLATE NOCASE`, PostgreSQL's
+    /// backends (SQLite's column also compares without case, PostgreSQL's
     /// unique index is on `lower(email)`).
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
