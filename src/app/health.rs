@@ -34,17 +34,28 @@ pub async fn readiness(state: &AppState) -> Readiness {
         tracing::warn!(%error, "not ready: the database does not answer");
         return Readiness::NotReady(String::from("the database does not answer"));
     }
-    match readings(state).await {
-        Ok(r) if r.index_lag_seconds > CAUGHT_UP_WITHIN_SECONDS => Readiness::NotReady(format!(
-            "the search index is {} changes behind, the oldest made {:.0} seconds ago",
-            r.index_lag_changes, r.index_lag_seconds
-        )),
-        Ok(_) => Readiness::Ready,
-        Err(error) => {
-            tracing::warn!(%error, "not ready: the index's lag could not be read");
-            Readiness::NotReady(String::from("the index's lag could not be read"))
+    let (store, index) = (state.store.clone(), state.search.clone());
+    match blocking(move || index_sync::lag(&store, &index)).await.map_err(|e| e.to_string()) {
+        Ok(Ok((changes, Some(oldest)))) if seconds_since(oldest) > CAUGHT_UP_WITHIN_SECONDS => {
+            Readiness::NotReady(format!(
+                "the search index is {changes} changes behind, the oldest made {:.0} seconds ago",
+                seconds_since(oldest)
+            ))
         }
+        Ok(Ok(_)) => Readiness::Ready,
+        Ok(Err(error)) => not_ready_lag(&error.to_string()),
+        Err(error) => not_ready_lag(&error),
     }
+}
+
+fn not_ready_lag(error: &str) -> Readiness {
+    tracing::warn!(%error, "not ready: the index's lag could not be read");
+    Readiness::NotReady(String::from("the index's lag could not be read"))
+}
+
+/// Seconds from `then` to now.
+fn seconds_since(then: chrono::NaiveDateTime) -> f64 {
+    (Utc::now().naive_utc() - then).num_milliseconds().max(0) as f64 / 1000.0
 }
 
 /// Everything `/metrics` reports, with the store's figures read now.
@@ -59,8 +70,7 @@ async fn readings(state: &AppState) -> Result<Readings, AppError> {
     blocking(move || -> Result<Readings, AppError> {
         let (index_lag_changes, oldest) =
             index_sync::lag(&store, &index).map_err(|e| AppError::Internal(e.to_string()))?;
-        let index_lag_seconds =
-            oldest.map_or(0.0, |at| (Utc::now().naive_utc() - at).num_milliseconds().max(0) as f64 / 1000.0);
+        let index_lag_seconds = oldest.map_or(0.0, seconds_since);
         let outbox_waiting = outbox::waiting(&mut *store.conn()?)?;
         let (pool_open, pool_idle) = store.pool_use();
         Ok(Readings { index_lag_changes, index_lag_seconds, outbox_waiting, pool_open, pool_idle, pool_size })

@@ -8,11 +8,13 @@ use std::path::Path;
 use super::CliError;
 use crate::config::Config;
 use crate::state;
-use crate::store::backup;
+use crate::store::{Database, backup};
 
 /// Copies the database to `out`, which must not exist yet.
 pub(super) fn backup(config: &Config, out: &Path) -> Result<(), CliError> {
     if let Some(url) = &config.database_url {
+        // Shown without its password.
+        let url = Database::at(url).shown();
         return Err(postgres_advice(
             "pg_dump",
             &format!("pg_dump --format=custom --file={} '{url}'", out.display()),
@@ -34,13 +36,19 @@ pub(super) fn backup(config: &Config, out: &Path) -> Result<(), CliError> {
 /// Puts the copy `file` in place as the database of an empty data folder.
 pub(super) fn restore(config: &Config, file: &Path) -> Result<(), CliError> {
     if let Some(url) = &config.database_url {
+        // Shown without its password.
+        let url = Database::at(url).shown();
         return Err(postgres_advice(
             "pg_restore",
             &format!("pg_restore --dbname='{url}' {}", file.display()),
         ));
     }
     let paths = config.paths();
-    let taken = [&paths.database, &paths.index].into_iter().find(|p| p.exists() && !is_empty_folder(p));
+    // A write-ahead log left beside it would be played over the copy.
+    let wal = paths.database.with_extension("sqlite-wal");
+    let shm = paths.database.with_extension("sqlite-shm");
+    let taken =
+        [&paths.database, &wal, &shm, &paths.index].into_iter().find(|p| p.exists() && !is_empty_folder(p));
     if let Some(taken) = taken {
         return Err(CliError::Usage(format!(
             "{} already exists: restore into an empty data folder (--data-dir), so that nothing is overwritten",
@@ -86,6 +94,6 @@ fn postgres_advice(tool: &str, command: &str) -> CliError {
         ),
     };
     CliError::Usage(format!(
-        "The database is PostgreSQL: use PostgreSQL's own tools, which copy it consistently while it serves: {command}. {here}"
+        "The database is PostgreSQL: use PostgreSQL's own tools, which copy it consistently while it serves: {command} (the password from PGPASSWORD or ~/.pgpass). {here}"
     ))
 }

@@ -75,6 +75,15 @@ pub fn sync(
         let at = index.indexed_up_to().unwrap_or(0);
         let changes = search_feed::changes_after(&mut conn, at, BATCH)?;
         let Some(last) = changes.last().map(|c| c.number) else { return Ok(taken) };
+        // Pruned past this index's place meanwhile (by servers that did not
+        // yet know of it): what was between is gone, so rebuild.
+        if changes[0].number > at + 1
+            && search_feed::log_bounds(&mut conn)?.is_some_and(|(first, _)| first > at + 1)
+        {
+            drop(conn);
+            rebuild(store, index, taxonomy, today)?;
+            return Ok(taken);
+        }
         let mut ids: Vec<_> = changes.iter().map(|c| c.service).collect();
         ids.sort_unstable();
         ids.dedup();

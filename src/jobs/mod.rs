@@ -13,26 +13,35 @@ use chrono::Utc;
 use crate::state::AppState;
 use runner::Runner;
 
-/// The jobs a server runs while serving, each once a second:
+/// The jobs a server runs while serving:
 ///
-/// - `index`: a change saved by another instance, or one whose immediate
-///   sync failed, is indexed; the index is rebuilt once a day (because "open
-///   now" and "open on Saturday" are worked out for the day it was built),
-///   when `doorstep reindex` asks, and when it was built for another taxonomy
-///   than the one the server loaded at start.
-/// - `outbox`: follow-ups that are due are queued, and every message due for
-///   a try is sent.
+/// - `index`, four times a second: a change saved through another server,
+///   or one whose immediate sync failed, is indexed from the store's change
+///   log; the index is rebuilt once a day (because "open now" and "open on
+///   Saturday" are worked out for the day it was built), when `doorstep
+///   reindex` asks, and when it was built for another taxonomy than the one
+///   the server loaded at start.
+/// - `outbox`, once a second: follow-ups that are due are queued, and every
+///   message due for a try is sent.
+/// - `sign-ins`, once a minute: runs of failed sign-ins that have ended are
+///   forgotten.
 pub fn background(state: &AppState) -> Runner {
     let (store, index, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
     let mut follower = index_sync::Follower::new(&store);
     let (mail_store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     let metrics = state.metrics.clone();
+    let sign_in_store = state.store.clone();
+    let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
     Runner::new()
         .add("index", Duration::from_millis(250), move || {
             follower.step(&store, &index, &taxonomy, Utc::now().naive_utc())
         })
         .add("outbox", Duration::from_secs(1), move || {
             outbox::run_once(&mail_store, &mailer, &config, Utc::now().naive_utc()).map(|_| ())
+        })
+        .add("sign-ins", Duration::from_secs(60), move || {
+            let quiet_since = Utc::now().naive_utc() - window;
+            crate::store::sign_ins::forget_quiet(&mut *sign_in_store.conn()?, quiet_since).map(drop)
         })
         .observed_by(move |job, failed| metrics.job_step(job, failed))
 }

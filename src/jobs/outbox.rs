@@ -18,8 +18,11 @@ use crate::store::{Store, StoreError, outbox, signposting};
 const LONGEST_WAIT_SECONDS: i64 = 3_600;
 /// How long a message is tried before it is given up.
 const GIVE_UP_AFTER_HOURS: i64 = 72;
-/// Messages or follow-ups handled at a time.
+/// Messages or follow-ups handled in one round.
 const BATCH: i64 = 50;
+/// Messages claimed at once, then tried, before the next are claimed: so
+/// that no claim runs out while the ones before it are tried.
+const CLAIM_AT_ONCE: i64 = 5;
 
 /// What came of one try.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,10 +190,17 @@ pub fn run_once(
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
     queue_follow_ups(store, config, now)?;
-    let mut delivered = 0;
-    for mail in outbox::claim_due(&mut *store.conn()?, now, BATCH)? {
-        if try_delivery(store, mailer, config, &mail, now)? == Delivery::Delivered {
-            delivered += 1;
+    let (mut delivered, mut tried) = (0, 0);
+    while tried < BATCH {
+        let claimed = outbox::claim_due(&mut *store.conn()?, now, CLAIM_AT_ONCE)?;
+        if claimed.is_empty() {
+            break;
+        }
+        for mail in &claimed {
+            tried += 1;
+            if try_delivery(store, mailer, config, mail, now)? == Delivery::Delivered {
+                delivered += 1;
+            }
         }
     }
     Ok(delivered)

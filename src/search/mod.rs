@@ -403,9 +403,7 @@ impl SearchIndex {
         for service in services {
             writer.add_document(self.document(service, taxonomy, today))?;
         }
-        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(BuiltFor { day: today, taxonomy: taxonomy.fingerprint(), change });
-        self.commit(&mut writer)?;
+        self.commit(&mut writer, BuiltFor { day: today, taxonomy: taxonomy.fingerprint(), change })?;
         self.merge_beyond(&mut writer, 1)?;
         self.reload()
     }
@@ -455,8 +453,7 @@ impl SearchIndex {
         for service in running {
             writer.add_document(self.document(service, taxonomy, built_for.day))?;
         }
-        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(BuiltFor { change, ..built_for });
-        self.commit(&mut writer)?;
+        self.commit(&mut writer, BuiltFor { change, ..built_for })?;
         self.reload()?;
         Ok(())
     }
@@ -469,15 +466,14 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Commits, keeping the day the index was built for in the commit, so
-    /// that a restart knows whether it must rebuild.
-    fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
-        let built_for = *self.built_for.lock().unwrap_or_else(|p| p.into_inner());
+    /// Commits with what the documents were built for in the commit, so
+    /// that a restart knows whether it must rebuild and where to pick the
+    /// log up; only once the commit has succeeded does the index say so.
+    fn commit(&self, writer: &mut IndexWriter, built_for: BuiltFor) -> Result<(), SearchError> {
         let mut prepared = writer.prepare_commit()?;
-        if let Some(built_for) = built_for {
-            prepared.set_payload(&built_for.write());
-        }
+        prepared.set_payload(&built_for.write());
         prepared.commit()?;
+        *self.built_for.lock().unwrap_or_else(|p| p.into_inner()) = Some(built_for);
         Ok(())
     }
 

@@ -39,7 +39,9 @@ pub fn check_copy(file: &Path) -> Result<(), String> {
     if !file.is_file() {
         return Err(format!("{} is not a file", file.display()));
     }
-    let url = format!("file:{}?mode=ro", file.display());
+    // A URI, to open it read-only: its path's own `%`, `?` and `#` escaped.
+    let path = file.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+    let url = format!("file:{path}?mode=ro");
     let mut conn = SqliteConnection::establish(&url).map_err(|e| format!("it cannot be opened: {e}"))?;
     let checked: Vec<Line> = diesel::sql_query("SELECT integrity_check AS line FROM pragma_integrity_check")
         .load(&mut conn)

@@ -16,8 +16,9 @@ use super::{Conn, StoreResult};
 use crate::domain::ids::SignpostContactId;
 use crate::domain::signposting::SentMail;
 
-/// How long a claimed message is left alone by other workers.
-const CLAIM: Duration = Duration::minutes(2);
+/// How long a claimed message is left alone by other workers: longer than
+/// the few tries a worker claims at once can take with a slow mail server.
+const CLAIM: Duration = Duration::minutes(10);
 
 /// A message waiting to go.
 #[derive(Clone, Debug, PartialEq, Eq)]

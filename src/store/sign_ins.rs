@@ -39,10 +39,20 @@ pub fn failed(
     now: NaiveDateTime,
 ) -> StoreResult<Failed> {
     let quiet_since = now - chrono::Duration::from_std(limits.window).unwrap_or(chrono::Duration::MAX);
+    let keys: Vec<String> =
+        [Counted::Pair { account, address }, Counted::Address(address), Counted::Account(account)]
+            .iter()
+            .map(|counted| token_hash(&counted.key()))
+            .collect();
     super::transaction(conn, |conn| {
-        // A run ends after a quiet window; its row goes, whoever it was for.
-        diesel::delete(sign_in_failures::table.filter(sign_in_failures::last_failed_at.lt(quiet_since)))
-            .execute(conn)?;
+        // A run ends after a quiet window: these keys' old runs go first
+        // (the rest are the background job's, `forget_quiet`).
+        diesel::delete(
+            sign_in_failures::table
+                .filter(sign_in_failures::key_hash.eq_any(&keys))
+                .filter(sign_in_failures::last_failed_at.lt(quiet_since)),
+        )
+        .execute(conn)?;
         count(conn, &Counted::Pair { account, address }, now)?;
         count(conn, &Counted::Address(address), now)?;
         let account_key = token_hash(&Counted::Account(account).key());
@@ -55,6 +65,13 @@ pub fn failed(
                 == 1;
         Ok(Failed { report_to_owner, account_failures })
     })
+}
+
+/// Deletes every run that ended before `quiet_since`: a background job's
+/// work, so that a burst of failures never waits on it. Returns how many.
+pub fn forget_quiet(conn: &mut Conn, quiet_since: NaiveDateTime) -> StoreResult<usize> {
+    Ok(diesel::delete(sign_in_failures::table.filter(sign_in_failures::last_failed_at.lt(quiet_since)))
+        .execute(conn)?)
 }
 
 /// Forgets the failures of `account` from `address`, once it signs in.

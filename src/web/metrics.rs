@@ -1,6 +1,7 @@
 //! `GET /metrics`: the server's figures in Prometheus's text format, for a
 //! monitoring system at one of the addresses `metrics_from` allows (by
-//! default this machine only); anyone else is told there is no such page.
+//! default this machine only), asking directly rather than through a proxy;
+//! anyone else is told there is no such page.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -9,7 +10,10 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let allowed = req.peer_addr().is_some_and(|peer| state.config.may_read_metrics(peer.ip()));
+    // A request a proxy passed on comes from the proxy's address, which may
+    // be this machine's: only one made directly is believed.
+    let proxied = ["x-forwarded-for", "forwarded"].iter().any(|h| req.headers().contains_key(*h));
+    let allowed = !proxied && req.peer_addr().is_some_and(|peer| state.config.may_read_metrics(peer.ip()));
     if !allowed {
         return Err(AppError::NotFound);
     }

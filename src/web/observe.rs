@@ -5,7 +5,8 @@
 //! request's count and time in `/metrics`.
 //!
 //! The log line has the route's pattern and the path, never the query
-//! string: that is where a citizen's postcode and needs are.
+//! string (that is where a citizen's postcode and needs are), nor the path of
+//! a signed link (its token is what lets it answer).
 
 use std::time::{Duration, Instant};
 
@@ -34,8 +35,11 @@ pub async fn observe(
     };
     let id = request_id(&req, &state);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let (method, path) = (req.method().to_string(), req.path().to_string());
     let route = req.match_pattern().unwrap_or_else(|| String::from("unmatched"));
+    // A signed link's path is its secret: logged as its route only.
+    let path =
+        if super::SIGNED_LINKS.contains(&route.as_str()) { route.clone() } else { req.path().to_string() };
+    let method = req.method().to_string();
     let config = &state.config;
     let answered = if req.query_string().len()
         > usize::try_from(config.query_string_bytes).unwrap_or(usize::MAX)
