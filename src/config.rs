@@ -36,6 +36,8 @@
 //! | `follow_up_days` | `DOORSTEP_FOLLOW_UP_DAYS` | `14` |
 //! | `safeguarding_team` | `DOORSTEP_SAFEGUARDING_TEAM` | `the council's adult safeguarding team` |
 //! | `safeguarding_phone` | `DOORSTEP_SAFEGUARDING_PHONE` | none: the workspace asks an administrator to set it |
+//! | `area_name` | `DOORSTEP_AREA_NAME` | none: the demo borough's name, or "the area"; the area the directory covers, like `Trafford` |
+//! | `region` | `DOORSTEP_REGION` | `England`: the county or region its addresses are in, like `Greater Manchester` (Open Referral's `state_province`) |
 //!
 //! `mail_url` is an SMTP address: `smtp://user:password@host:587?tls=required`
 //! (STARTTLS), `smtps://user:password@host:465` (TLS from the start), or
@@ -131,6 +133,10 @@ pub struct Config {
     pub safeguarding_team: String,
     /// Its phone number.
     pub safeguarding_phone: Option<String>,
+    /// The area the directory covers, like "Trafford".
+    pub area_name: Option<String>,
+    /// The county or region its addresses are in, like "Greater Manchester".
+    pub region: String,
 }
 
 impl Default for Config {
@@ -165,6 +171,8 @@ impl Default for Config {
             follow_up_days: 14,
             safeguarding_team: String::from("the council's adult safeguarding team"),
             safeguarding_phone: None,
+            area_name: None,
+            region: String::from("England"),
         }
     }
 }
@@ -202,6 +210,8 @@ struct ConfigFile {
     follow_up_days: Option<u32>,
     safeguarding_team: Option<String>,
     safeguarding_phone: Option<String>,
+    area_name: Option<String>,
+    region: Option<String>,
 }
 
 /// A configuration that cannot be used, with what to do about it.
@@ -227,6 +237,13 @@ impl Config {
         }
         config.safeguarding_phone = pick(&env, "DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone)
             .filter(|p| !p.trim().is_empty());
+        config.area_name = pick(&env, "DOORSTEP_AREA_NAME", from_file.area_name)
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty());
+        if let Some(region) = pick(&env, "DOORSTEP_REGION", from_file.region).filter(|r| !r.trim().is_empty())
+        {
+            config.region = region.trim().to_string();
+        }
         config.check()?;
         Ok(config)
     }

@@ -23,6 +23,7 @@ mod dashboard;
 mod hardening;
 mod neighbourhood_changes;
 mod neighbourhoods;
+mod openreferral;
 mod operations;
 mod pages;
 mod places;

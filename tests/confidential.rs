@@ -171,6 +171,7 @@ where
         String::from("/"),
         String::from("/neighbourhoods"),
         format!("/services/{refuge}"),
+        format!("/openreferral/services/{refuge}"),
         String::from("/needs/domestic-abuse"),
         String::from("/needs/housing"),
         String::from("/sitemap.xml"),
@@ -182,6 +183,11 @@ where
         public.push(format!("/search?q=refuge+women&postcode={postcode}&radius_km=2"));
         public.push(format!("/search?need=housing&postcode={postcode}&open=sat"));
         public.push(format!("/api/search?need=domestic-abuse&postcode={postcode}&per_page=100"));
+        public.push(format!("/openreferral/services?postcode={postcode}&per_page=200"));
+        public.push(format!("/openreferral/services?postcode={postcode}&proximity=3000&per_page=200"));
+        public.push(format!(
+            "/openreferral/service_at_locations?postcode={postcode}&proximity=3000&per_page=200"
+        ));
         public.push(format!("/api/search?q=refuge&postcode={postcode}&radius_km=1"));
         public.push(format!("/api/search?need=housing&postcode={postcode}&step_free=true"));
     }

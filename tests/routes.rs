@@ -20,7 +20,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use chrono::Utc;
 use doorstep::domain::accounts::StaffUser;
-use doorstep::domain::ids::{OrganisationId, ServiceId, SignpostContactId, UserId};
+use doorstep::domain::ids::{OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId};
 use doorstep::domain::signposting::{Channel, Returning};
 use doorstep::store::signposting::{self, NewSignpostContact};
 use doorstep::store::{Conn, neighbourhoods, organisations, service_lists, services, users};
@@ -124,6 +124,18 @@ const TABLE: &[Rule] = &[
     get("/search", EVERYONE),
     get("/api/search", EVERYONE),
     get("/api/openapi.json", EVERYONE),
+    get("/openreferral", EVERYONE),
+    get("/openreferral/", EVERYONE),
+    get("/openreferral/services", EVERYONE),
+    get("/openreferral/services/{id}", EVERYONE),
+    get("/openreferral/service_at_locations", EVERYONE),
+    get("/openreferral/service_at_locations/{id}", EVERYONE),
+    get("/openreferral/organizations", EVERYONE),
+    get("/openreferral/organizations/{id}", EVERYONE),
+    get("/openreferral/taxonomies", EVERYONE),
+    get("/openreferral/taxonomies/{id}", EVERYONE),
+    get("/openreferral/taxonomy_terms", EVERYONE),
+    get("/openreferral/taxonomy_terms/{id}", EVERYONE),
     get("/assets/{file}", EVERYONE),
     get("/needs", EVERYONE),
     get("/needs/{slug}", EVERYONE),
@@ -229,6 +241,8 @@ struct Example {
     contact: SignpostContactId,
     /// The token of a follow-up's link.
     follow_up: String,
+    /// A service at a public venue.
+    service_at_location: ServiceAtLocationId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -256,7 +270,25 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     let hoods = neighbourhoods::all(&mut conn).expect("reads the neighbourhoods");
     let neighbourhood = hoods.first().expect("the demo has neighbourhoods").slug.clone();
     let need = app.state.taxonomy.needs().next().expect("the taxonomy has needs").slug.clone();
-    Example { service, organisation, neighbourhood, need, contact, follow_up: follow_up.to_string() }
+    let service_at_location = {
+        use diesel::prelude::*;
+        use doorstep::store::schema::{locations, service_at_locations};
+        service_at_locations::table
+            .inner_join(locations::table)
+            .filter(locations::confidential.eq(false))
+            .select(service_at_locations::id)
+            .first(&mut *conn)
+            .expect("the demo has services at public venues")
+    };
+    Example {
+        service,
+        organisation,
+        neighbourhood,
+        need,
+        contact,
+        follow_up: follow_up.to_string(),
+        service_at_location,
+    }
 }
 
 /// The demo account of `who`, who signs in.
@@ -306,8 +338,14 @@ fn follow_up_token(app: &TestApp) -> String {
 /// The route with its placeholders filled in from `example`; a search asks
 /// for something (with nothing asked, it goes back to the question).
 fn fill(route: &str, example: &Example) -> String {
-    let id = if route.starts_with("/organisations/") {
+    let id = if route.starts_with("/organisations/") || route.starts_with("/openreferral/organizations/") {
         example.organisation.to_string()
+    } else if route.starts_with("/openreferral/service_at_locations/") {
+        example.service_at_location.to_string()
+    } else if route.starts_with("/openreferral/taxonomies/") {
+        doorstep::domain::openreferral::needs_taxonomy_id().to_string()
+    } else if route.starts_with("/openreferral/taxonomy_terms/") {
+        doorstep::domain::ids::NeedId::from_slug(&example.need).to_string()
     } else if route.starts_with("/signpost/contacts/") {
         example.contact.to_string()
     } else {

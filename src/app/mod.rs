@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod health;
 pub mod listings;
 pub mod neighbourhoods;
+pub mod openreferral;
 pub mod search;
 pub mod signposting;
 

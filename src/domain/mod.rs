@@ -8,6 +8,7 @@ pub mod directory;
 pub mod ids;
 pub mod listing;
 pub mod needs;
+pub mod openreferral;
 pub mod schedule;
 pub mod search;
 pub mod service_form;

@@ -39,13 +39,21 @@ pub(super) fn insert(conn: &mut Conn, service: ServiceId, all: &[Contact]) -> St
 
 /// A service's contacts, by name.
 pub(super) fn of_service(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<Contact>> {
+    Ok(of_services(conn, &[service])?.into_iter().map(|(_, c)| c).collect())
+}
+
+/// The contacts of several services, by name within each service.
+pub(super) fn of_services(conn: &mut Conn, services: &[ServiceId]) -> StoreResult<Vec<(ServiceId, Contact)>> {
     let rows: Vec<ContactRow> = contacts::table
-        .filter(contacts::service_id.eq(service))
+        .filter(contacts::service_id.eq_any(services))
         .select(ContactRow::as_select())
-        .order(contacts::name)
+        .order((contacts::service_id, contacts::name, contacts::id))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|c| Contact { id: c.id, name: c.name, title: c.title, phone: c.phone, email: c.email })
+        .filter_map(|c| {
+            let contact = Contact { id: c.id, name: c.name, title: c.title, phone: c.phone, email: c.email };
+            c.service_id.map(|service| (service, contact))
+        })
         .collect())
 }

@@ -8,7 +8,9 @@ use super::changes::{self, Action, RecordKind};
 use super::schema::{locations, service_at_locations};
 use super::{Conn, StoreResult, search_feed};
 use crate::domain::directory::VenueAccess;
-use crate::domain::ids::{LocationId, NeighbourhoodId, OrganisationId, ServiceId, UserId};
+use crate::domain::ids::{
+    LocationId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId,
+};
 use crate::domain::listing::Location;
 use crate::domain::views::LocationView;
 use crate::geo::cells;
@@ -147,13 +149,28 @@ pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {
 
 /// The venues where a service meets, by name.
 pub(super) fn of_service(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<LocationView>> {
-    let rows: Vec<LocationRow> = service_at_locations::table
+    Ok(of_services(conn, &[service], true)?.into_iter().map(|(_, _, venue)| venue).collect())
+}
+
+/// The venues of several services, each with the link between the two, by
+/// name within each service; confidential ones only when `confidential` says.
+pub(super) fn of_services(
+    conn: &mut Conn,
+    services: &[ServiceId],
+    confidential: bool,
+) -> StoreResult<Vec<(ServiceAtLocationId, ServiceId, LocationView)>> {
+    let mut query = service_at_locations::table
         .inner_join(locations::table)
-        .filter(service_at_locations::service_id.eq(service))
-        .select(LocationRow::as_select())
-        .order(locations::name)
+        .filter(service_at_locations::service_id.eq_any(services))
+        .into_boxed();
+    if !confidential {
+        query = query.filter(locations::confidential.eq(false));
+    }
+    let rows: Vec<(ServiceAtLocationId, ServiceId, LocationRow)> = query
+        .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
+        .order((service_at_locations::service_id, locations::name, locations::id))
         .load(conn)?;
-    Ok(rows.into_iter().map(view).collect())
+    Ok(rows.into_iter().map(|(link, service, row)| (link, service, view(row))).collect())
 }
 
 fn view(row: LocationRow) -> LocationView {

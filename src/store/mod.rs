@@ -15,6 +15,7 @@ pub mod locations;
 pub mod meta;
 pub mod needs;
 pub mod neighbourhoods;
+pub mod openreferral;
 pub mod organisations;
 pub mod outbox;
 pub mod postcodes;
@@ -355,6 +356,32 @@ fn met_another_writer(error: &diesel::result::Error) -> bool {
         }
         _ => false,
     }
+}
+
+diesel::define_sql_function! {
+    /// SQL's `lower`, for comparisons that ignore capitals on both backends
+    /// (emails: SQLite's column also compares without case, PostgreSQL's
+    /// unique index is on `lower(email)`; the Open Referral API's `search`).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `LIKE` pattern matching text that holds `word` anywhere, with `%`, `_`
+/// and `\` in the word taken literally (compare with `.escape('\\')`).
+pub(crate) fn contains(word: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A count or offset as SQL takes it.
+pub(crate) fn sql_count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// Reads a stored code back into its enum, or reports the bad value.

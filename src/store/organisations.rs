@@ -72,6 +72,66 @@ pub fn view(conn: &mut Conn, id: OrganisationId) -> StoreResult<OrganisationView
     Ok(OrganisationView { organisation, services })
 }
 
+/// Organisations by id (an id with none is left out).
+pub(super) fn many(conn: &mut Conn, ids: &[OrganisationId]) -> StoreResult<Vec<Organisation>> {
+    let rows: Vec<OrganisationRow> = organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select(OrganisationRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(organisation_of).collect()
+}
+
+/// One page of organisations in the order of their ids, those whose name or
+/// description holds every word of `words` (in lower case); and how many
+/// there are in all.
+pub fn page(
+    conn: &mut Conn,
+    words: &[String],
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(u64, Vec<Organisation>)> {
+    let filtered = || {
+        let mut query = organisations::table.into_boxed();
+        for word in words {
+            let pattern = super::contains(word);
+            query = query.filter(
+                super::lower(organisations::name).like(pattern.clone()).escape('\\').or(super::lower(
+                    organisations::description,
+                )
+                .like(pattern)
+                .escape('\\')),
+            );
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<OrganisationRow> = filtered()
+        .select(OrganisationRow::as_select())
+        .order(organisations::id)
+        .offset(super::sql_count(offset))
+        .limit(super::sql_count(limit))
+        .load(conn)?;
+    Ok((
+        u64::try_from(total).unwrap_or(0),
+        rows.into_iter().map(organisation_of).collect::<StoreResult<_>>()?,
+    ))
+}
+
+/// One organisation, and the ids of the services it runs.
+pub fn with_services(
+    conn: &mut Conn,
+    id: OrganisationId,
+) -> StoreResult<(Organisation, Vec<crate::domain::ids::ServiceId>)> {
+    let row: OrganisationRow =
+        organisations::table.find(id).select(OrganisationRow::as_select()).first(conn)?;
+    let services = services::table
+        .filter(services::organisation_id.eq(id))
+        .select(services::id)
+        .order(services::id)
+        .load(conn)?;
+    Ok((organisation_of(row)?, services))
+}
+
 /// Every organisation's id and name, by name: the choices of the service form.
 pub fn choices(conn: &mut Conn) -> StoreResult<Vec<(OrganisationId, String)>> {
     Ok(organisations::table

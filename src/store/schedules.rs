@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::schedules;
 use super::{Conn, StoreError, StoreResult, decode};
 use crate::domain::ids::{LocationId, ScheduleId, ServiceId};
+use crate::domain::openreferral::StoredSchedule;
 use crate::domain::schedule::{self, Frequency, Schedule};
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -38,12 +39,26 @@ pub(super) fn insert(conn: &mut Conn, service: ServiceId, all: &[Schedule]) -> S
 
 /// A service's schedules, earliest first.
 pub(super) fn of_service(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<Schedule>> {
+    Ok(of_services(conn, &[service])?.into_iter().map(|(_, s)| s.schedule).collect())
+}
+
+/// The schedules of several services, each with its id and notes, earliest
+/// first within each service.
+pub(super) fn of_services(
+    conn: &mut Conn,
+    services: &[ServiceId],
+) -> StoreResult<Vec<(ServiceId, StoredSchedule)>> {
     let rows: Vec<ScheduleRow> = schedules::table
-        .filter(schedules::service_id.eq(service))
+        .filter(schedules::service_id.eq_any(services))
         .select(ScheduleRow::as_select())
-        .order((schedules::opens_at, schedules::id))
+        .order((schedules::service_id, schedules::opens_at, schedules::id))
         .load(conn)?;
-    rows.iter().map(schedule_of).collect()
+    rows.iter()
+        .map(|row| {
+            let stored = StoredSchedule { id: row.id, schedule: schedule_of(row)?, notes: row.notes.clone() };
+            Ok((row.service_id, stored))
+        })
+        .collect()
 }
 
 fn row_of(service: ServiceId, s: &Schedule) -> ScheduleRow {

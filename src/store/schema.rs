@@ -363,6 +363,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_neighbourhoods -> users (user_id));
 diesel::joinable!(schedules -> services (service_id));
 diesel::joinable!(small_areas -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(service_area_neighbourhoods -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(small_area_cells -> small_areas (small_area));
 diesel::joinable!(signpost_needs -> signpost_contacts (contact_id));
 diesel::joinable!(signpost_needs -> needs (need_id));

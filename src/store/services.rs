@@ -271,17 +271,54 @@ pub fn input(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceInput> {
 }
 
 fn details_of(conn: &mut Conn, row: &ServiceRow) -> StoreResult<ServiceInput> {
-    let needs = need_labels(conn, row.id)?.into_iter().map(|n| n.slug).collect();
-    let languages: Vec<String> = service_languages::table
-        .filter(service_languages::service_id.eq(row.id))
-        .select(service_languages::language)
-        .order(service_languages::language)
-        .load(conn)?;
-    let delivery_codes: Vec<String> = service_delivery::table
-        .filter(service_delivery::service_id.eq(row.id))
-        .select(service_delivery::mode)
-        .load(conn)?;
-    let mut delivery = delivery_codes
+    let mut lists = Lists::of(conn, &[row.id])?;
+    input_of(row, &mut lists)
+}
+
+/// A service's needs, languages and delivery, read for several at once.
+#[derive(Default)]
+struct Lists {
+    needs: HashMap<ServiceId, Vec<String>>,
+    languages: HashMap<ServiceId, Vec<String>>,
+    delivery: HashMap<ServiceId, Vec<String>>,
+}
+
+impl Lists {
+    fn of(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Lists> {
+        let mut lists = Lists::default();
+        let needs: Vec<(ServiceId, String)> = service_needs::table
+            .inner_join(needs::table)
+            .filter(service_needs::service_id.eq_any(ids))
+            .select((service_needs::service_id, needs::slug))
+            .order((needs::parent_id, needs::position))
+            .load(conn)?;
+        let languages: Vec<(ServiceId, String)> = service_languages::table
+            .filter(service_languages::service_id.eq_any(ids))
+            .select((service_languages::service_id, service_languages::language))
+            .order(service_languages::language)
+            .load(conn)?;
+        let delivery: Vec<(ServiceId, String)> = service_delivery::table
+            .filter(service_delivery::service_id.eq_any(ids))
+            .select((service_delivery::service_id, service_delivery::mode))
+            .load(conn)?;
+        for (into, pairs) in
+            [(&mut lists.needs, needs), (&mut lists.languages, languages), (&mut lists.delivery, delivery)]
+        {
+            for (id, value) in pairs {
+                into.entry(id).or_default().push(value);
+            }
+        }
+        Ok(lists)
+    }
+}
+
+fn input_of(row: &ServiceRow, lists: &mut Lists) -> StoreResult<ServiceInput> {
+    let needs = lists.needs.remove(&row.id).unwrap_or_default();
+    let languages = lists.languages.remove(&row.id).unwrap_or_default();
+    let mut delivery = lists
+        .delivery
+        .remove(&row.id)
+        .unwrap_or_default()
         .iter()
         .map(|c| decode(c, DeliveryMode::from_code, "delivery mode"))
         .collect::<StoreResult<Vec<_>>>()?;
@@ -308,6 +345,34 @@ fn details_of(conn: &mut Conn, row: &ServiceRow) -> StoreResult<ServiceInput> {
         phone: f.phone.clone(),
         website: f.website.clone(),
     })
+}
+
+/// What the store keeps about a service besides what the form sets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Kept {
+    pub capacity_said_on: Option<NaiveDate>,
+    pub last_verified_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Several services' values, as the form edits them, in the order of `ids`
+/// (an id with no service is left out).
+pub(super) fn many(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<(ServiceId, ServiceInput, Kept)>> {
+    let rows: Vec<ServiceRow> =
+        services::table.filter(services::id.eq_any(ids)).select(ServiceRow::as_select()).load(conn)?;
+    let mut lists = Lists::of(conn, ids)?;
+    let mut by_id: HashMap<ServiceId, ServiceRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    ids.iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|row| {
+            let kept = Kept {
+                capacity_said_on: row.capacity_said_on,
+                last_verified_at: row.last_verified_at,
+                updated_at: row.fields.updated_at,
+            };
+            Ok((row.id, input_of(&row, &mut lists)?, kept))
+        })
+        .collect()
 }
 
 fn need_labels(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<NeedLabel>> {

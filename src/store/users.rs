@@ -105,17 +105,10 @@ fn look_after(conn: &mut Conn, id: UserId, slugs: &[String]) -> StoreResult<()> 
     Ok(())
 }
 
-diesel::define_sql_function! {
-    /// SQL's `lower`: emails are compared whatever their capitals, on both
-    /// backends (SQLite's column also compares without case, PostgreSQL's
-    /// unique index is on `lower(email)`).
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
 /// The account with this email (any case) and its password hash.
 pub fn find_by_email(conn: &mut Conn, email: &str) -> StoreResult<Option<(StaffUser, String)>> {
     let row: Option<UserRow> = users::table
-        .filter(lower(users::email).eq(email.trim().to_lowercase()))
+        .filter(super::lower(users::email).eq(email.trim().to_lowercase()))
         .select(UserRow::as_select())
         .first(conn)
         .optional()?;

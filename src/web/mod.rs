@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod observe;
+pub mod openreferral;
 pub mod organisations;
 pub mod search;
 pub mod server;
@@ -64,6 +65,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(DefaultHeaders::new().add(("Access-Control-Allow-Origin", "*")))
                 .service(at("/search").get(api::search))
                 .service(at("/openapi.json").get(api::openapi))
+                .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
+        )
+        .service(
+            // The Open Referral UK 3.0 API: open to any origin, with no key,
+            // its errors JSON. The ORUK validator asks for the root with and
+            // without its slash.
+            web::scope("/openreferral")
+                .wrap(from_fn(json_errors))
+                .wrap(DefaultHeaders::new().add(("Access-Control-Allow-Origin", "*")))
+                .service(at("").get(openreferral::root))
+                .service(at("/").get(openreferral::root))
+                .service(at("/services").get(openreferral::services))
+                .service(at("/services/{id}").get(openreferral::service))
+                .service(at("/service_at_locations").get(openreferral::places))
+                .service(at("/service_at_locations/{id}").get(openreferral::place))
+                .service(at("/organizations").get(openreferral::organisations))
+                .service(at("/organizations/{id}").get(openreferral::organisation))
+                .service(at("/taxonomies").get(openreferral::taxonomies))
+                .service(at("/taxonomies/{id}").get(openreferral::taxonomy))
+                .service(at("/taxonomy_terms").get(openreferral::terms))
+                .service(at("/taxonomy_terms/{id}").get(openreferral::term))
                 .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
         )
         .service(at("/assets/{file}").get(assets::show))

@@ -1,0 +1,192 @@
+//! The Open Referral UK 3.0 API's use cases: the directory as other systems
+//! read it. Everything is public (the standard asks for no key), and nothing
+//! confidential is read: the store leaves refuges out before anything else.
+
+use chrono::NaiveDateTime;
+
+use super::db;
+use crate::domain::ids::{NeedId, OrganisationId, ServiceAtLocationId, ServiceId};
+use crate::domain::openreferral::ServiceRecord;
+use crate::domain::openreferral::hsds::{
+    Organization, Page, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm,
+};
+use crate::domain::openreferral::publish::{Depth, Publisher};
+use crate::domain::openreferral::query::{ListQuery, Paging};
+use crate::domain::text::FieldProblem;
+use crate::error::AppError;
+use crate::geo::postcode::{Located, PlaceQuery};
+use crate::state::AppState;
+use crate::store::{self, Conn, StoreResult};
+
+/// An answer, with when what it shows last changed (for `Last-Modified`).
+pub struct Answer<T> {
+    pub body: T,
+    pub last_modified: Option<NaiveDateTime>,
+}
+
+impl<T> Answer<T> {
+    fn new(body: T, last_modified: Option<NaiveDateTime>) -> Self {
+        Answer { body, last_modified }
+    }
+}
+
+/// What the records say about where they come from, from the configuration.
+pub fn publisher(state: &AppState) -> Publisher<'_> {
+    Publisher {
+        needs: &state.taxonomy,
+        site: &state.config.public_url,
+        area: state.config.area_name.as_deref().or(state.demo.as_deref()).unwrap_or("the area"),
+        region: &state.config.region,
+    }
+}
+
+fn latest(records: &[ServiceRecord]) -> Option<NaiveDateTime> {
+    records.iter().map(|r| r.updated_at).max()
+}
+
+/// Where a postcode filter points (none without one), or why it cannot be used.
+fn located(
+    conn: &mut Conn,
+    postcode: Option<&PlaceQuery>,
+) -> StoreResult<Result<Option<store::openreferral::Near>, FieldProblem>> {
+    let Some(postcode) = postcode else { return Ok(Ok(None)) };
+    let found = store::postcodes::locate(conn, postcode)?;
+    let Some(place) = found.place() else {
+        let typed = match &found {
+            Located::Unknown(typed) => typed.clone(),
+            _ => String::new(),
+        };
+        return Ok(Err(FieldProblem {
+            field: "postcode",
+            message: format!("the postcode \"{typed}\" is not known here"),
+        }));
+    };
+    Ok(Ok(Some(store::openreferral::near(conn, place.latitude, place.longitude)?)))
+}
+
+/// `GET /services`: a page of services, each with its own fields and its
+/// organisation.
+pub async fn services(state: &AppState, query: ListQuery) -> Result<Answer<Page<Service>>, AppError> {
+    let paging = query.paging;
+    let (total, records) = db(state, move |conn| {
+        let near = match located(conn, query.filter.postcode.as_ref())? {
+            Ok(near) => near,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let (total, ids) = store::openreferral::services_page(conn, &query.filter, near, paging)?;
+        Ok(Ok((total, store::openreferral::records(conn, &ids)?)))
+    })
+    .await?
+    .map_err(AppError::Invalid)?;
+    let feed = publisher(state);
+    let contents = records.iter().map(|r| feed.service(r, Depth::List)).collect();
+    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), latest(&records)))
+}
+
+/// `GET /services/{id}`: one service with everything nested in it.
+pub async fn service(state: &AppState, id: ServiceId) -> Result<Answer<Service>, AppError> {
+    let records = db(state, move |conn| store::openreferral::records(conn, &[id])).await?;
+    let record = records.first().ok_or(AppError::NotFound)?;
+    Ok(Answer::new(publisher(state).service(record, Depth::Full), Some(record.updated_at)))
+}
+
+/// `GET /service_at_locations`: a page of services at their public venues.
+pub async fn places(state: &AppState, query: ListQuery) -> Result<Answer<Page<ServiceAtLocation>>, AppError> {
+    let paging = query.paging;
+    let (total, found) = db(state, move |conn| {
+        let near = match located(conn, query.filter.postcode.as_ref())? {
+            Ok(near) => near,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let (total, ids) = store::openreferral::places_page(conn, &query.filter, near, paging)?;
+        Ok(Ok((total, store::openreferral::place_records(conn, &ids)?)))
+    })
+    .await?
+    .map_err(AppError::Invalid)?;
+    let feed = publisher(state);
+    let contents =
+        found.iter().map(|(record, place)| feed.service_at_location(record, place, false)).collect();
+    let last = found.iter().map(|(r, _)| r.updated_at).max();
+    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), last))
+}
+
+/// `GET /service_at_locations/{id}`: a service at one public venue.
+pub async fn place(state: &AppState, id: ServiceAtLocationId) -> Result<Answer<ServiceAtLocation>, AppError> {
+    let found = db(state, move |conn| store::openreferral::place_records(conn, &[id])).await?;
+    let (record, place) = found.first().ok_or(AppError::NotFound)?;
+    Ok(Answer::new(publisher(state).service_at_location(record, place, true), Some(record.updated_at)))
+}
+
+/// `GET /organizations`: a page of organisations.
+pub async fn organisations(
+    state: &AppState,
+    words: Vec<String>,
+    paging: Paging,
+) -> Result<Answer<Page<Organization>>, AppError> {
+    let (total, found) =
+        db(state, move |conn| store::organisations::page(conn, &words, paging.offset(), paging.per_page))
+            .await?;
+    let feed = publisher(state);
+    let contents = found.iter().map(|o| feed.organisation(o, false)).collect();
+    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), None))
+}
+
+/// `GET /organizations/{id}`: an organisation with its identifiers and the
+/// services it runs, each in full.
+pub async fn organisation(state: &AppState, id: OrganisationId) -> Result<Answer<Organization>, AppError> {
+    let (organisation, records) = db(state, move |conn| {
+        let (organisation, services) = store::organisations::with_services(conn, id)?;
+        Ok((organisation, store::openreferral::records(conn, &services)?))
+    })
+    .await?;
+    let feed = publisher(state);
+    let mut out = feed.organisation(&organisation, true);
+    out.services = records.iter().map(|r| feed.service(r, Depth::Full)).collect();
+    Ok(Answer::new(out, latest(&records)))
+}
+
+fn page_of<T: Clone>(all: &[T], paging: Paging) -> Page<T> {
+    let start = usize::try_from(paging.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(paging.per_page).unwrap_or(usize::MAX);
+    let contents = all.iter().skip(start).take(take).cloned().collect();
+    Page::new(contents, all.len() as u64, paging.page, paging.per_page)
+}
+
+/// `GET /taxonomies`.
+pub fn taxonomies(state: &AppState, paging: Paging) -> Page<Taxonomy> {
+    page_of(&publisher(state).taxonomies(), paging)
+}
+
+/// `GET /taxonomies/{id}`.
+pub fn taxonomy(state: &AppState, id: uuid::Uuid) -> Result<Taxonomy, AppError> {
+    let all = publisher(state).taxonomies();
+    all.into_iter().find(|t| t.id == id.to_string()).ok_or(AppError::NotFound)
+}
+
+/// Which terms `GET /taxonomy_terms` lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TermFilter {
+    pub taxonomy: Option<uuid::Uuid>,
+    pub parent: Option<NeedId>,
+    pub top_only: bool,
+}
+
+/// `GET /taxonomy_terms`: both taxonomies' terms, needs first.
+pub fn terms(state: &AppState, filter: TermFilter, paging: Paging) -> Page<TaxonomyTerm> {
+    let taxonomy = filter.taxonomy.map(|t| t.to_string());
+    let parent = filter.parent.map(|p| p.to_string());
+    let chosen: Vec<TaxonomyTerm> = publisher(state)
+        .terms()
+        .into_iter()
+        .filter(|t| taxonomy.is_none() || t.taxonomy_id == taxonomy)
+        .filter(|t| parent.is_none() || t.parent_id == parent)
+        .filter(|t| !filter.top_only || t.parent_id.is_none())
+        .collect();
+    page_of(&chosen, paging)
+}
+
+/// `GET /taxonomy_terms/{id}`.
+pub fn term(state: &AppState, id: uuid::Uuid) -> Result<TaxonomyTerm, AppError> {
+    let wanted = id.to_string();
+    publisher(state).terms().into_iter().find(|t| t.id == wanted).ok_or(AppError::NotFound)
+}
