@@ -18,7 +18,7 @@ use doorstep::domain::directory::{
     Capacity, CostKind, DeliveryMode, OrganisationKind, ServiceArea, VenueAccess,
 };
 use doorstep::domain::ids::{ContactId, LocationId, NeedId, OrganisationId, ServiceId};
-use doorstep::domain::listing::{Contact, Location, Organisation, Service as Listing};
+use doorstep::domain::listing::{Contact, Extras, Location, Organisation, Phone, Service as Listing};
 use doorstep::domain::openreferral::{Fact, ServiceRecord, needs_taxonomy_id};
 use doorstep::domain::schedule::{DayRule, Frequency, Schedule};
 use doorstep::geo::cells::distance_m;
@@ -192,7 +192,14 @@ async fn a_service_with_every_field_set_passes_and_publishes_every_field() {
     ] {
         assert!(full.get(field).is_some(), "the service publishes {field}: {full:#}");
     }
-    assert_eq!(full["schedules"].as_array().unwrap().len(), 4, "every pattern of the schedule model");
+    assert_eq!(
+        full["schedules"].as_array().unwrap().len(),
+        5,
+        "every pattern of the schedule model, and times in words"
+    );
+    let numbers: Vec<&str> =
+        full["phones"].as_array().unwrap().iter().map(|p| p["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["0161 555 0102", "0161 555 0199"]);
     let monthly = full["schedules"].as_array().unwrap().iter().find(|s| s["freq"] == "MONTHLY").unwrap();
     assert_eq!(monthly["byday"], "1TU,3TU");
     assert_eq!(
@@ -209,12 +216,20 @@ async fn a_service_with_every_field_set_passes_and_publishes_every_field() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| a["taxonomy_term"]["code"].as_str().unwrap())
+        .filter_map(|a| a["taxonomy_term"]["code"].as_str())
         .collect();
     assert_eq!(
         terms,
         BTreeSet::from(["loneliness", "delivery:home_visit", "delivery:in_person", "capacity:waiting_list"])
     );
+    let keywords: Vec<&str> = full["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["taxonomy_term"].get("taxonomy_id").is_none())
+        .map(|a| a["taxonomy_term"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(keywords, ["Befriending"], "a word from another taxonomy is kept");
     assert_eq!(full["contacts"][0]["phones"][0]["number"], "0161 555 0101");
 
     let (_, org) = get(&mut browser, &format!("/openreferral/organizations/{organisation}")).await;
@@ -640,6 +655,12 @@ fn add_everything(app: &TestApp) -> (OrganisationId, ServiceId) {
         capacity_said_on: Some(now.date()),
         last_verified_at: Some(now),
         last_verified_by: None,
+        extras: Extras {
+            hours_text: Some("Some Saturdays in summer; ring first".into()),
+            regions: vec![],
+            phones: vec![Phone { number: "0161 555 0199".into(), description: Some("Out of hours".into()) }],
+            keywords: vec!["Befriending".into()],
+        },
     };
     let needs = doorstep::store::services::need_ids(&mut conn).unwrap();
     doorstep::store::services::insert(&mut conn, &service, &needs, now).unwrap();

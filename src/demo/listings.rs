@@ -16,7 +16,7 @@ use crate::domain::directory::{
     VenueAccess,
 };
 use crate::domain::ids::{ContactId, LocationId, OrganisationId, ServiceId, UserId};
-use crate::domain::listing::{Contact, Location, Organisation, Service};
+use crate::domain::listing::{Contact, Extras, Location, Organisation, Service};
 use crate::domain::service_form::ServiceInput;
 
 /// What the templates made: organisations and venues in the order first
@@ -209,6 +209,7 @@ impl Builder<'_> {
             capacity_said_on,
             last_verified_at,
             last_verified_by: Some(self.verifier),
+            extras: Extras::default(),
         })
     }
 

@@ -168,6 +168,7 @@ impl Demo {
                     id: s.id,
                     name: s.details.name.clone(),
                     description: s.details.description.clone(),
+                    keywords: s.extras.keywords.clone(),
                     organisation: organisations
                         .get(&s.details.organisation)
                         .copied()

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// Declares an enum whose values are stored as short codes and shown as labels.
 macro_rules! choice {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)* }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal, $label:literal;)* }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
+        pub enum $name { $($(#[$vdoc])* $variant),* }
 
         impl $name {
             /// Every value, in the order they are offered.
@@ -79,6 +79,8 @@ choice! {
         Free = "free", "Free";
         Donation = "donation", "Free, donations welcome";
         Paid = "paid", "There is a charge";
+        /// As a listing from elsewhere may be: never taken to be free.
+        Unknown = "unknown", "Cost not stated";
     }
 }
 
@@ -99,6 +101,9 @@ choice! {
         Radius = "radius", "Within a distance of its venues";
         Neighbourhoods = "neighbourhoods", "Chosen neighbourhoods";
         Borough = "borough", "The whole borough";
+        /// Named areas wider or other than ours, such as a county or a list
+        /// of districts (kept with the listing).
+        Region = "region", "The areas it names";
         National = "national", "Anywhere in the country";
     }
 }

@@ -49,6 +49,27 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
+/// A phone number beyond a service's main one, with what it is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phone {
+    pub number: String,
+    pub description: Option<String>,
+}
+
+/// What listings from other directories carry besides the form's fields,
+/// kept as they came: the service form leaves them as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// Opening times in words that could not be read as a schedule.
+    pub hours_text: Option<String>,
+    /// The named areas it serves, when its area is `ServiceArea::Region`.
+    pub regions: Vec<String>,
+    /// Phone numbers after the main one.
+    pub phones: Vec<Phone>,
+    /// Terms of another taxonomy that map to none of our needs: words search finds.
+    pub keywords: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     pub id: ServiceId,
@@ -60,4 +81,5 @@ pub struct Service {
     pub capacity_said_on: Option<NaiveDate>,
     pub last_verified_at: Option<NaiveDateTime>,
     pub last_verified_by: Option<UserId>,
+    pub extras: Extras,
 }

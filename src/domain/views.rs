@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use super::ids::{NeighbourhoodId, ServiceId};
-use super::listing::{Contact, Location, Organisation};
+use super::listing::{Contact, Extras, Location, Organisation};
 use super::schedule::Schedule;
 use super::service_form::ServiceInput;
 use crate::geo::cells::Ring;
@@ -34,6 +34,7 @@ pub struct ServiceView {
     pub locations: Vec<LocationView>,
     pub schedules: Vec<Schedule>,
     pub contacts: Vec<Contact>,
+    pub extras: Extras,
     pub capacity_said_on: Option<NaiveDate>,
     pub last_verified_at: Option<NaiveDateTime>,
     pub last_verified_by: Option<String>,
@@ -88,6 +89,8 @@ pub struct SearchableService {
     pub organisation: String,
     /// Need slugs.
     pub needs: Vec<String>,
+    /// Words another directory tagged it with that name none of our needs.
+    pub keywords: Vec<String>,
     pub languages: Vec<String>,
     pub delivery: Vec<DeliveryMode>,
     pub cost: CostKind,

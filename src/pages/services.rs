@@ -108,8 +108,9 @@ fn summary(view: &ServiceView, now: DateTime<Utc>) -> Markup {
             dd { (d.referral_route.label()) }
             dt { "When" }
             dd {
-                @if when.is_empty() { "Contact them to find out when." }
+                @if when.is_empty() && view.extras.hours_text.is_none() { "Contact them to find out when." }
                 @for line in &when { (line) br; }
+                @if let Some(words) = &view.extras.hours_text { (words) br; }
                 @if !sessions.is_empty() {
                     span class="secondary" { "Next: " }
                     ul class="sessions" { @for session in &sessions { li { (session.describe()) } } }
@@ -123,7 +124,13 @@ fn summary(view: &ServiceView, now: DateTime<Utc>) -> Markup {
             dt { "How it reaches people" }
             dd { (d.delivery.iter().map(|m| m.label()).collect::<Vec<_>>().join(", ")) }
             dt { "Where" }
-            dd { (area_words(d.area, d.area_radius_km)) }
+            dd {
+                @if d.area == ServiceArea::Region && !view.extras.regions.is_empty() {
+                    (view.extras.regions.join(", "))
+                } @else {
+                    (area_words(d.area, d.area_radius_km))
+                }
+            }
             @if !d.languages.is_empty() {
                 dt { "Languages" }
                 dd { (d.languages.join(", ")) }
@@ -168,6 +175,10 @@ fn contact_list(view: &ServiceView) -> Markup {
         h2 { "Contact" }
         dl class="summary-list" {
             @if let Some(phone) = &d.phone { dt { "Phone" } dd { a href={ "tel:" (phone.replace(' ', "")) } { (phone) } } }
+            @for phone in &view.extras.phones {
+                dt { (phone.description.as_deref().unwrap_or("Phone")) }
+                dd { a href={ "tel:" (phone.number.replace(' ', "")) } { (phone.number) } }
+            }
             @if let Some(email) = &d.email { dt { "Email" } dd { a href={ "mailto:" (email) } { (email) } } }
             @if let Some(website) = &d.website { dt { "Website" } dd { a href=(website) rel="nofollow noopener" { (website) } } }
             @for contact in &view.contacts {

@@ -116,12 +116,17 @@ impl SearchIndex {
         doc.add_text(f.organisation, &s.organisation);
         doc.add_text(f.name_words, &s.name);
         doc.add_text(f.words, &s.description);
+        // Words another directory tagged it with that name none of our needs.
+        for keyword in &s.keywords {
+            doc.add_text(f.description, keyword);
+            doc.add_text(f.words, keyword);
+        }
         let needs = add_needs(&mut doc, f, &s.needs, taxonomy);
         let everywhere = add_places(&mut doc, f, s);
         for mode in &s.delivery {
             doc.add_text(f.delivery, mode.code());
         }
-        let free = s.cost != CostKind::Paid;
+        let free = matches!(s.cost, CostKind::Free | CostKind::Donation);
         doc.add_u64(f.free, u64::from(free));
         for language in &s.languages {
             doc.add_text(f.language, language.to_lowercase());
@@ -239,7 +244,8 @@ fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> b
             }
         }
     }
-    let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::National) || s.places.is_empty();
+    let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
+        || s.places.is_empty();
     if everywhere {
         doc.add_u64(f.cells, EVERYWHERE_CELL);
     }

@@ -355,6 +355,7 @@ pub fn records(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<ServiceRec
     for (service, contact) in contacts::of_services(conn, ids)? {
         contacts.entry(service).or_default().push(contact);
     }
+    let mut extras = super::services::extras_of(conn, ids)?;
     let mut hoods: HashMap<ServiceId, Vec<String>> = HashMap::new();
     let chosen: Vec<(ServiceId, String)> = service_area_neighbourhoods::table
         .inner_join(neighbourhoods::table)
@@ -377,6 +378,7 @@ pub fn records(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<ServiceRec
                 places: places.remove(&id).unwrap_or_default(),
                 schedules: schedules.remove(&id).unwrap_or_default(),
                 contacts: contacts.remove(&id).unwrap_or_default(),
+                extras: extras.remove(&id).unwrap_or_default(),
                 neighbourhoods: hoods.remove(&id).unwrap_or_default(),
                 last_verified_at: kept.last_verified_at,
                 capacity_said_on: kept.capacity_said_on,

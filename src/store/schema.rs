@@ -158,6 +158,24 @@ diesel::table! {
         last_verified_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hours_text -> Nullable<Text>,
+        area_regions -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_phones (service_id, position) {
+        service_id -> Text,
+        position -> Integer,
+        number -> Text,
+        description -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_keywords (service_id, keyword) {
+        service_id -> Text,
+        keyword -> Text,
     }
 }
 
@@ -356,6 +374,8 @@ diesel::table! {
 diesel::joinable!(need_terms -> needs (need_id));
 diesel::joinable!(services -> organisations (organisation_id));
 diesel::joinable!(service_needs -> services (service_id));
+diesel::joinable!(service_phones -> services (service_id));
+diesel::joinable!(service_keywords -> services (service_id));
 diesel::joinable!(service_needs -> needs (need_id));
 diesel::joinable!(service_at_locations -> services (service_id));
 diesel::joinable!(service_at_locations -> locations (location_id));
@@ -388,6 +408,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     services,
     service_needs,
+    service_phones,
+    service_keywords,
     service_languages,
     service_delivery,
     service_area_neighbourhoods,

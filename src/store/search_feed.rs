@@ -23,7 +23,7 @@ use diesel::upsert::excluded;
 use super::schedules::{ScheduleRow, schedule_of};
 use super::schema::{
     locations, needs, organisations, schedules, search_changes, search_followers, service_at_locations,
-    service_delivery, service_languages, service_needs, services,
+    service_delivery, service_keywords, service_languages, service_needs, services,
 };
 use super::{Conn, StoreResult, decode, per_backend};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea};
@@ -177,6 +177,7 @@ fn service_of(row: Row) -> StoreResult<SearchableService> {
         description: row.description,
         organisation: row.organisation,
         needs: Vec::new(),
+        keywords: Vec::new(),
         languages: Vec::new(),
         delivery: Vec::new(),
         cost: decode(&row.cost, CostKind::from_code, "cost")?,
@@ -199,6 +200,7 @@ fn service_of(row: Row) -> StoreResult<SearchableService> {
 #[derive(Default)]
 struct Extras {
     needs: Vec<(ServiceId, String)>,
+    keywords: Vec<(ServiceId, String)>,
     languages: Vec<(ServiceId, String)>,
     delivery: Vec<(ServiceId, String)>,
     places: Vec<(ServiceId, f64, f64, bool, Option<bool>)>,
@@ -219,6 +221,8 @@ impl Extras {
         let q =
             service_needs::table.inner_join(needs::table).select((service_needs::service_id, needs::slug));
         self.needs.extend::<Vec<(ServiceId, String)>>(load!(q, service_needs::service_id));
+        let q = service_keywords::table.select((service_keywords::service_id, service_keywords::keyword));
+        self.keywords.extend::<Vec<(ServiceId, String)>>(load!(q, service_keywords::service_id));
         let q = service_languages::table.select((service_languages::service_id, service_languages::language));
         self.languages.extend::<Vec<(ServiceId, String)>>(load!(q, service_languages::service_id));
         let q = service_delivery::table.select((service_delivery::service_id, service_delivery::mode));
@@ -244,6 +248,11 @@ impl Extras {
         for (id, slug) in self.needs {
             if let Some(s) = by_service.get_mut(&id) {
                 s.needs.push(slug);
+            }
+        }
+        for (id, keyword) in self.keywords {
+            if let Some(s) = by_service.get_mut(&id) {
+                s.keywords.push(keyword);
             }
         }
         for (id, language) in self.languages {

@@ -9,15 +9,15 @@ use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{
-    locations, needs, organisations, service_at_locations, service_delivery, service_languages,
-    service_needs, services, users,
+    locations, needs, organisations, service_at_locations, service_delivery, service_keywords,
+    service_languages, service_needs, service_phones, services, users,
 };
 use super::{
     Conn, StoreError, StoreResult, contacts, decode, locations as venues, per_backend, schedules, search_feed,
 };
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
 use crate::domain::ids::{NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId};
-use crate::domain::listing::Service;
+use crate::domain::listing::{Extras, Phone, Service};
 use crate::domain::service_form::{ServiceInput, changed_fields};
 use crate::domain::views::{NeedLabel, ServiceView};
 
@@ -115,6 +115,7 @@ pub fn insert(
         })
         .execute(conn)?;
     replace_lists(conn, service.id, d, need_ids)?;
+    write_extras(conn, service.id, &service.extras)?;
     for &location in &service.locations {
         diesel::insert_into(service_at_locations::table)
             .values((
@@ -126,6 +127,65 @@ pub fn insert(
     }
     schedules::insert(conn, service.id, &service.schedules)?;
     contacts::insert(conn, service.id, &service.contacts)
+}
+
+/// Replaces what a listing from elsewhere carries besides the form's fields.
+pub(super) fn write_extras(conn: &mut Conn, service: ServiceId, extras: &Extras) -> StoreResult<()> {
+    let regions = (!extras.regions.is_empty()).then(|| extras.regions.join("; "));
+    diesel::update(services::table.find(service))
+        .set((services::hours_text.eq(&extras.hours_text), services::area_regions.eq(regions)))
+        .execute(conn)?;
+    diesel::delete(service_phones::table.filter(service_phones::service_id.eq(service))).execute(conn)?;
+    for (position, phone) in (0..).zip(&extras.phones) {
+        diesel::insert_into(service_phones::table)
+            .values((
+                service_phones::service_id.eq(service),
+                service_phones::position.eq(position),
+                service_phones::number.eq(&phone.number),
+                service_phones::description.eq(&phone.description),
+            ))
+            .execute(conn)?;
+    }
+    diesel::delete(service_keywords::table.filter(service_keywords::service_id.eq(service))).execute(conn)?;
+    for keyword in &extras.keywords {
+        per_backend!(conn, |c| diesel::insert_into(service_keywords::table)
+            .values((service_keywords::service_id.eq(service), service_keywords::keyword.eq(keyword)))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// What several listings carry besides the form's fields.
+pub(super) fn extras_of(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap<ServiceId, Extras>> {
+    let mut all: HashMap<ServiceId, Extras> = HashMap::new();
+    let columns: Vec<(ServiceId, Option<String>, Option<String>)> = services::table
+        .filter(services::id.eq_any(ids))
+        .filter(services::hours_text.is_not_null().or(services::area_regions.is_not_null()))
+        .select((services::id, services::hours_text, services::area_regions))
+        .load(conn)?;
+    for (id, hours_text, regions) in columns {
+        let extras = all.entry(id).or_default();
+        extras.hours_text = hours_text;
+        extras.regions = regions.iter().flat_map(|r| r.split("; ")).map(str::to_string).collect();
+    }
+    let phones: Vec<(ServiceId, String, Option<String>)> = service_phones::table
+        .filter(service_phones::service_id.eq_any(ids))
+        .select((service_phones::service_id, service_phones::number, service_phones::description))
+        .order((service_phones::service_id, service_phones::position))
+        .load(conn)?;
+    for (id, number, description) in phones {
+        all.entry(id).or_default().phones.push(Phone { number, description });
+    }
+    let keywords: Vec<(ServiceId, String)> = service_keywords::table
+        .filter(service_keywords::service_id.eq_any(ids))
+        .select((service_keywords::service_id, service_keywords::keyword))
+        .order((service_keywords::service_id, service_keywords::keyword))
+        .load(conn)?;
+    for (id, keyword) in keywords {
+        all.entry(id).or_default().keywords.push(keyword);
+    }
+    Ok(all)
 }
 
 /// The ids of every need, by slug.
@@ -189,6 +249,7 @@ pub fn create(
             capacity_said_on: input.capacity.map(|_| now.date()),
             last_verified_at: Some(now),
             last_verified_by: Some(by),
+            extras: Extras::default(),
         };
         insert(conn, &service, &need_ids, now)?;
         let fields = changed_fields(&[], &input.history_fields());
@@ -403,6 +464,7 @@ pub fn view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> {
         locations: venues::of_service(conn, id)?,
         schedules: schedules::of_service(conn, id)?,
         contacts: contacts::of_service(conn, id)?,
+        extras: extras_of(conn, &[id])?.remove(&id).unwrap_or_default(),
         capacity_said_on: row.capacity_said_on,
         last_verified_at: row.last_verified_at,
         last_verified_by,

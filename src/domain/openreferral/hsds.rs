@@ -117,6 +117,9 @@ pub struct Service {
     pub accreditations: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eligibility_description: Option<String>,
+    /// How to get the service: HSDS 3.0's field, which ORUK 3.0 drops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application_process: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_age: Option<Number>,
     #[serde(skip_serializing_if = "Option::is_none")]

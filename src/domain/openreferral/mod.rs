@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::directory::{Capacity, DeliveryMode};
 use super::ids::{ScheduleId, ServiceAtLocationId, ServiceId};
-use super::listing::{Contact, Location, Organisation};
+use super::listing::{Contact, Extras, Location, Organisation};
 use super::schedule::Schedule;
 use super::service_form::ServiceInput;
 
@@ -124,6 +124,7 @@ pub struct ServiceRecord {
     pub places: Vec<PublicPlace>,
     pub schedules: Vec<StoredSchedule>,
     pub contacts: Vec<Contact>,
+    pub extras: Extras,
     /// The names of the neighbourhoods it serves, when it serves chosen ones.
     pub neighbourhoods: Vec<String>,
     pub last_verified_at: Option<NaiveDateTime>,

@@ -171,6 +171,7 @@ impl Publisher<'_> {
                 Some(d.cost_description.clone().unwrap_or_else(|| d.cost.label().into()))
             }
             CostKind::Paid => d.cost_description.clone(),
+            CostKind::Unknown => None,
         };
         let mut out = Service {
             id: id.clone(),
@@ -183,6 +184,7 @@ impl Publisher<'_> {
             fees_description: fees.clone(),
             fees,
             eligibility_description: d.eligibility.clone(),
+            application_process: Some(d.referral_route.label().to_string()),
             minimum_age: d.min_age.map(Number::from),
             maximum_age: d.max_age.map(Number::from),
             assured_date: record.last_verified_at.map(|at| date(at.date())),
@@ -193,8 +195,23 @@ impl Publisher<'_> {
         if depth == Depth::List {
             return out;
         }
-        out.phones = d.phone.iter().map(|number| phone(&format!("service:{id}"), number)).collect();
+        let owner = format!("service:{id}");
+        out.phones = d.phone.iter().map(|number| phone(&owner, number)).collect();
+        out.phones.extend(
+            record
+                .extras
+                .phones
+                .iter()
+                .map(|p| Phone { description: p.description.clone(), ..phone(&owner, &p.number) }),
+        );
         out.schedules = record.schedules.iter().map(|s| schedule_of(&id, s)).collect();
+        // Opening times in words that could not be read: a schedule that only says them.
+        out.schedules.extend(record.extras.hours_text.iter().map(|words| Schedule {
+            id: derived_id(&format!("hours:{id}")).to_string(),
+            service_id: Some(id.clone()),
+            description: Some(words.clone()),
+            ..Schedule::default()
+        }));
         out.service_areas = self.areas(record);
         out.service_at_locations = record
             .places
@@ -212,27 +229,35 @@ impl Publisher<'_> {
                 code: None,
             })
             .collect();
-        out.cost_options = vec![self.cost(record)];
+        out.cost_options = self.cost(record).into_iter().collect();
         out.contacts = record.contacts.iter().map(|c| contact(&id, c)).collect();
         let needs = d.needs.iter().filter_map(|slug| self.needs.by_slug(slug)).map(|n| self.need_term(n));
         let mut facts: Vec<Fact> = d.delivery.iter().map(|&m| Fact::Delivery(m)).collect();
         facts.extend(d.capacity.map(Fact::Capacity));
-        out.attributes =
-            needs.chain(facts.into_iter().map(fact_term)).map(|t| self.tag("service", &id, t)).collect();
+        let keywords = record.extras.keywords.iter().map(|word| keyword_term(word));
+        out.attributes = needs
+            .chain(facts.into_iter().map(fact_term))
+            .chain(keywords)
+            .map(|t| self.tag("service", &id, t))
+            .collect();
         out
     }
 
-    fn cost(&self, record: &ServiceRecord) -> CostOption {
+    /// What it costs, unless nobody has said.
+    fn cost(&self, record: &ServiceRecord) -> Option<CostOption> {
         let d = &record.details;
+        if d.cost == CostKind::Unknown {
+            return None;
+        }
         let free = matches!(d.cost, CostKind::Free | CostKind::Donation);
-        CostOption {
+        Some(CostOption {
             id: derived_id(&format!("cost:{}", record.id)).to_string(),
             service_id: Some(record.id.to_string()),
             option: Some(d.cost.label().to_string()),
             currency: free.then(|| "GBP".to_string()),
             amount: free.then(|| Number::from(0)),
             amount_description: d.cost_description.clone(),
-        }
+        })
     }
 
     /// Where a service is offered, as named areas. A service offered near its
@@ -246,6 +271,7 @@ impl Publisher<'_> {
             }
             Area::Neighbourhoods => record.neighbourhoods.clone(),
             Area::Borough => vec![self.area.to_string()],
+            Area::Region => record.extras.regions.clone(),
             Area::National => vec!["United Kingdom".to_string()],
         };
         names
@@ -347,6 +373,17 @@ fn fact_term(fact: Fact) -> TaxonomyTerm {
         taxonomy_id: Some(facts_taxonomy_id().to_string()),
         term_uri: None,
         term: Some(fact.label()),
+    }
+}
+
+/// A word from another directory's taxonomy that maps to none of our needs,
+/// kept with the service: a term of no taxonomy published here.
+fn keyword_term(word: &str) -> TaxonomyTerm {
+    TaxonomyTerm {
+        id: derived_id(&format!("keyword:{}", word.to_lowercase())).to_string(),
+        name: word.to_string(),
+        description: "A term from another directory's taxonomy.".into(),
+        ..TaxonomyTerm::default()
     }
 }
 
