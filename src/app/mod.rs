@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod dashboard;
 pub mod health;
+pub mod imports;
 pub mod listings;
 pub mod neighbourhoods;
 pub mod openreferral;

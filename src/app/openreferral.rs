@@ -5,10 +5,12 @@
 use chrono::NaiveDateTime;
 
 use super::db;
+use crate::config::Config;
 use crate::domain::ids::{NeedId, OrganisationId, ServiceAtLocationId, ServiceId};
+use crate::domain::needs::Taxonomy as Needs;
 use crate::domain::openreferral::ServiceRecord;
 use crate::domain::openreferral::hsds::{
-    Organization, Page, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm,
+    Dump, Organization, Page, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm,
 };
 use crate::domain::openreferral::publish::{Depth, Publisher};
 use crate::domain::openreferral::query::{ListQuery, Paging};
@@ -16,7 +18,7 @@ use crate::domain::text::FieldProblem;
 use crate::error::AppError;
 use crate::geo::postcode::{Located, PlaceQuery};
 use crate::state::AppState;
-use crate::store::{self, Conn, StoreResult};
+use crate::store::{self, Conn, Store, StoreResult};
 
 /// An answer, with when what it shows last changed (for `Last-Modified`).
 pub struct Answer<T> {
@@ -32,12 +34,43 @@ impl<T> Answer<T> {
 
 /// What the records say about where they come from, from the configuration.
 pub fn publisher(state: &AppState) -> Publisher<'_> {
+    publisher_for(&state.config, &state.taxonomy, state.demo.as_deref())
+}
+
+/// The same, for a command with no server's state: `demo` is the demo
+/// borough's name when the database holds the demo.
+pub fn publisher_for<'a>(config: &'a Config, needs: &'a Needs, demo: Option<&'a str>) -> Publisher<'a> {
     Publisher {
-        needs: &state.taxonomy,
-        site: &state.config.public_url,
-        area: state.config.area_name.as_deref().or(state.demo.as_deref()).unwrap_or("the area"),
-        region: &state.config.region,
+        needs,
+        site: &config.public_url,
+        area: config.area_name.as_deref().or(demo).unwrap_or("the area"),
+        region: &config.region,
     }
+}
+
+/// Everything published here in one file: every service in full, every
+/// organisation with its identifiers, and both taxonomies with their terms,
+/// each list in the order of its ids, so that the same directory is always
+/// the same bytes.
+pub fn export(store: &Store, feed: &Publisher) -> StoreResult<Vec<u8>> {
+    let mut conn = store.conn()?;
+    let (_, organisations) = store::organisations::page(&mut conn, &[], 0, u64::MAX)?;
+    let ids = store::openreferral::service_ids(&mut conn)?;
+    let mut services = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let records = store::openreferral::records(&mut conn, chunk)?;
+        services.extend(records.iter().map(|r| feed.service(r, Depth::Full)));
+    }
+    let dump = Dump {
+        services,
+        organizations: organisations.iter().map(|o| feed.organisation(o, true)).collect(),
+        taxonomies: feed.taxonomies(),
+        taxonomy_terms: feed.terms(),
+    };
+    let mut bytes =
+        serde_json::to_vec_pretty(&dump).map_err(|e| store::StoreError::Corrupt(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 fn latest(records: &[ServiceRecord]) -> Option<NaiveDateTime> {

@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 mod area;
 mod backup;
 mod bench;
+mod imports;
 mod migrate;
 mod neighbourhoods;
 mod postcodes;
@@ -25,6 +26,7 @@ mod user;
 
 pub use area::AreaCommand;
 pub use bench::BenchCommand;
+pub use imports::{ExportCommand, ImportCommand};
 pub use neighbourhoods::NeighbourhoodsCommand;
 pub use postcodes::PostcodesCommand;
 pub use seed::SeedCommand;
@@ -81,6 +83,16 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Listings in from other directories.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Listings out, for other directories.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
     },
     /// Rebuild the search index from the database.
     Reindex,
@@ -159,6 +171,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Neighbourhoods { action } => neighbourhoods::run(&config, action),
         Command::User { action } => user::run(&config, action),
         Command::Bench { what } => bench::run(what),
+        Command::Import { what } => imports::import(&config, what),
+        Command::Export { what } => imports::export_to(&config, what),
         Command::Reindex => reindex::run(&config),
         Command::Stats { json } => stats::run(&config, json),
         Command::Backup { out } => backup::backup(&config, &out),

@@ -109,6 +109,17 @@ impl NeedId {
     }
 }
 
+impl ServiceAtLocationId {
+    /// The link between a service and one of its venues: the same pair always
+    /// has the same id, so an export read back in names it as before.
+    pub fn of(service: ServiceId, location: LocationId) -> Self {
+        Self(Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            format!("doorstep:service-at-location:{service}:{location}").as_bytes(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod dashboard;
 pub mod directory;
 pub mod ids;
+pub mod imports;
 pub mod listing;
 pub mod needs;
 pub mod openreferral;

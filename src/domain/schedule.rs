@@ -18,6 +18,8 @@ use chrono_tz::Europe::London;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::ids::{ScheduleId, ServiceId};
+
 /// How far ahead `next_session` looks: a year and a month covers an annual event
 /// announced well in advance.
 const LOOK_AHEAD_DAYS: u64 = 400;
@@ -216,6 +218,28 @@ impl Session {
 }
 
 impl Schedule {
+    /// The schedule's id within `service`, made from what it says: the same
+    /// pattern of the same service always has the same id, so an export read
+    /// back in (or a feed read twice) names it as before.
+    pub fn id_within(&self, service: ServiceId) -> ScheduleId {
+        let dates = |d: &[NaiveDate]| d.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        let said = format!(
+            "doorstep:schedule:{service}:{:?}:{}:{}:{:?}:{:?}:{:?}:{:?}:{:?}:{:?}:{}:{}",
+            self.freq.map(Frequency::code),
+            self.interval.max(1),
+            format_byday(&self.byday),
+            self.bymonthday,
+            self.dtstart,
+            self.valid_from,
+            self.valid_to,
+            self.opens_at,
+            self.closes_at,
+            self.by_appointment,
+            dates(&self.closed_on),
+        );
+        ScheduleId(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, said.as_bytes()))
+    }
+
     /// A weekly schedule on the given days and times; the building block of
     /// most listings and of tests.
     pub fn weekly(days: &[Weekday], opens: NaiveTime, closes: NaiveTime) -> Self {

@@ -78,6 +78,40 @@ pub fn insert(conn: &mut Conn, location: &Location, now: NaiveDateTime) -> Store
     super::neighbourhoods::assign_locations(conn, Some(location.id))
 }
 
+/// Changes a venue to `location`'s values. Its cell, small area and
+/// neighbourhood follow where it is; a confidential venue stays confidential.
+pub(super) fn update(conn: &mut Conn, location: &Location, now: NaiveDateTime) -> StoreResult<()> {
+    let a = &location.access;
+    diesel::update(locations::table.find(location.id))
+        .set((
+            locations::name.eq(&location.name),
+            locations::address_1.eq(&location.address_1),
+            locations::address_2.eq(&location.address_2),
+            locations::town.eq(&location.town),
+            locations::postcode.eq(&location.postcode),
+            locations::latitude.eq(location.latitude),
+            locations::longitude.eq(location.longitude),
+            locations::h3_cell
+                .eq(cells::cell_of(location.latitude, location.longitude).map(super::cell_number)),
+            locations::entry_point.eq(location.entry_point),
+            locations::step_free.eq(a.step_free),
+            locations::accessible_toilet.eq(a.accessible_toilet),
+            locations::hearing_loop.eq(a.hearing_loop),
+            locations::parking.eq(a.parking),
+            locations::public_transport.eq(&a.public_transport),
+            locations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::neighbourhoods::assign_locations(conn, Some(location.id))
+}
+
+/// Venues by id (an id with none is left out).
+pub fn many(conn: &mut Conn, ids: &[LocationId]) -> StoreResult<Vec<Location>> {
+    let rows: Vec<LocationRow> =
+        locations::table.filter(locations::id.eq_any(ids)).select(LocationRow::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(|row| view(row).location).collect())
+}
+
 /// Moves a venue to another point: its cell, small area and neighbourhood
 /// follow, the move is recorded, and every service meeting there is queued
 /// for the search index, all in one transaction.

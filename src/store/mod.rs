@@ -10,6 +10,7 @@ pub mod changes;
 pub mod contacts;
 pub mod dashboard;
 pub mod ids;
+pub mod imports;
 pub mod local_services;
 pub mod locations;
 pub mod meta;

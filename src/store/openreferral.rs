@@ -334,6 +334,11 @@ fn page_of<T>(all: Vec<T>, paging: Paging) -> (u64, Vec<T>) {
     (total, all.into_iter().skip(start).take(take).collect())
 }
 
+/// Every service's id, in order.
+pub fn service_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
+    Ok(services::table.select(services::id).order(services::id).load(conn)?)
+}
+
 /// Whole listings, in the order of `ids` (an id with no service is left out).
 pub fn records(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<ServiceRecord>> {
     let services = super::services::many(conn, ids)?;

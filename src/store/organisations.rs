@@ -48,6 +48,24 @@ pub fn insert(conn: &mut Conn, org: &Organisation, now: NaiveDateTime) -> StoreR
     Ok(())
 }
 
+/// Changes an organisation to `org`'s values.
+pub(super) fn update(conn: &mut Conn, org: &Organisation, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(organisations::table.find(org.id))
+        .set((
+            organisations::name.eq(&org.name),
+            organisations::description.eq(&org.description),
+            organisations::kind.eq(org.kind.code()),
+            organisations::charity_number.eq(&org.charity_number),
+            organisations::company_number.eq(&org.company_number),
+            organisations::website.eq(&org.website),
+            organisations::email.eq(&org.email),
+            organisations::phone.eq(&org.phone),
+            organisations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 fn organisation_of(row: OrganisationRow) -> StoreResult<Organisation> {
     Ok(Organisation {
         id: row.id,

@@ -29,10 +29,12 @@ pub(super) struct ScheduleRow {
     notes: Option<String>,
 }
 
-/// Adds a service's schedules.
+/// Adds a service's schedules. A pattern given twice is one schedule (its id
+/// is made from what it says).
 pub(super) fn insert(conn: &mut Conn, service: ServiceId, all: &[Schedule]) -> StoreResult<()> {
-    for s in all {
-        diesel::insert_into(schedules::table).values(row_of(service, s)).execute(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    for row in all.iter().map(|s| row_of(service, s)).filter(|row| seen.insert(row.id)) {
+        diesel::insert_into(schedules::table).values(row).execute(conn)?;
     }
     Ok(())
 }
@@ -63,7 +65,7 @@ pub(super) fn of_services(
 
 fn row_of(service: ServiceId, s: &Schedule) -> ScheduleRow {
     ScheduleRow {
-        id: ScheduleId::new(),
+        id: s.id_within(service),
         service_id: service,
         location_id: None,
         freq: s.freq.map(|f| f.code().to_string()),

@@ -16,7 +16,9 @@ use super::{
     Conn, StoreError, StoreResult, contacts, decode, locations as venues, per_backend, schedules, search_feed,
 };
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
-use crate::domain::ids::{NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId};
+use crate::domain::ids::{
+    LocationId, NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId,
+};
 use crate::domain::listing::{Extras, Phone, Service};
 use crate::domain::service_form::{ServiceInput, changed_fields};
 use crate::domain::views::{NeedLabel, ServiceView};
@@ -49,7 +51,7 @@ struct NewService {
 /// The columns of a service that the service form sets.
 #[derive(AsChangeset, Insertable, Queryable, Selectable)]
 #[diesel(table_name = services, treat_none_as_null = true)]
-struct ServiceChanges {
+pub(super) struct ServiceChanges {
     organisation_id: OrganisationId,
     name: String,
     description: String,
@@ -70,7 +72,7 @@ struct ServiceChanges {
 }
 
 impl ServiceChanges {
-    fn from_input(input: &ServiceInput, now: NaiveDateTime) -> Self {
+    pub(super) fn from_input(input: &ServiceInput, now: NaiveDateTime) -> Self {
         ServiceChanges {
             organisation_id: input.organisation,
             name: input.name.clone(),
@@ -119,7 +121,7 @@ pub fn insert(
     for &location in &service.locations {
         diesel::insert_into(service_at_locations::table)
             .values((
-                service_at_locations::id.eq(ServiceAtLocationId::new()),
+                service_at_locations::id.eq(ServiceAtLocationId::of(service.id, location)),
                 service_at_locations::service_id.eq(service.id),
                 service_at_locations::location_id.eq(location),
             ))
@@ -188,13 +190,53 @@ pub(super) fn extras_of(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashM
     Ok(all)
 }
 
+/// Whole listings as stored, in the order of `ids` (an id with no service is
+/// left out): every venue, confidential ones too, with when each last changed.
+pub fn listings(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<(Service, NaiveDateTime)>> {
+    let found = many(conn, ids)?;
+    let mut venues: HashMap<ServiceId, Vec<LocationId>> = HashMap::new();
+    let links: Vec<(ServiceId, LocationId)> = service_at_locations::table
+        .filter(service_at_locations::service_id.eq_any(ids))
+        .select((service_at_locations::service_id, service_at_locations::location_id))
+        .load(conn)?;
+    for (service, location) in links {
+        venues.entry(service).or_default().push(location);
+    }
+    let mut all_schedules: HashMap<ServiceId, Vec<_>> = HashMap::new();
+    for (service, stored) in schedules::of_services(conn, ids)? {
+        all_schedules.entry(service).or_default().push(stored.schedule);
+    }
+    let mut all_contacts: HashMap<ServiceId, Vec<_>> = HashMap::new();
+    for (service, contact) in contacts::of_services(conn, ids)? {
+        all_contacts.entry(service).or_default().push(contact);
+    }
+    let mut extras = extras_of(conn, ids)?;
+    Ok(found
+        .into_iter()
+        .map(|(id, details, kept)| {
+            let service = Service {
+                id,
+                details,
+                locations: venues.remove(&id).unwrap_or_default(),
+                schedules: all_schedules.remove(&id).unwrap_or_default(),
+                contacts: all_contacts.remove(&id).unwrap_or_default(),
+                capacity_said_on: kept.capacity_said_on,
+                last_verified_at: kept.last_verified_at,
+                last_verified_by: None,
+                extras: extras.remove(&id).unwrap_or_default(),
+            };
+            (service, kept.updated_at)
+        })
+        .collect())
+}
+
 /// The ids of every need, by slug.
 pub fn need_ids(conn: &mut Conn) -> StoreResult<HashMap<String, NeedId>> {
     let pairs: Vec<(String, NeedId)> = needs::table.select((needs::slug, needs::id)).load(conn)?;
     Ok(pairs.into_iter().collect())
 }
 
-fn replace_lists(
+pub(super) fn replace_lists(
     conn: &mut Conn,
     service: ServiceId,
     d: &ServiceInput,
@@ -253,7 +295,7 @@ pub fn create(
         };
         insert(conn, &service, &need_ids, now)?;
         let fields = changed_fields(&[], &input.history_fields());
-        changed(conn, id, Action::Create, &fields, by, reason, now)?;
+        changed(conn, id, Action::Create, &fields, Some(by), reason, now)?;
         Ok(id)
     })
 }
@@ -282,7 +324,7 @@ pub fn update(
         }
         let need_ids = need_ids(conn)?;
         replace_lists(conn, id, input, &need_ids)?;
-        changed(conn, id, Action::Update, &fields, by, reason, now)?;
+        changed(conn, id, Action::Update, &fields, Some(by), reason, now)?;
         Ok(fields.len())
     })
 }
@@ -300,22 +342,22 @@ pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) ->
             before.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
             Some(now.format("%Y-%m-%d %H:%M").to_string()),
         )];
-        changed(conn, id, Action::Verify, &field, by, None, now)
+        changed(conn, id, Action::Verify, &field, Some(by), None, now)
     })
 }
 
 /// What every change to a service must do in its transaction: record the
 /// changed fields in the history, and queue the service for the search index.
-fn changed(
+pub(super) fn changed(
     conn: &mut Conn,
     id: ServiceId,
     action: Action,
     fields: &[(&str, Option<String>, Option<String>)],
-    by: UserId,
+    by: Option<UserId>,
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    changes::record(conn, RecordKind::Service, &id.to_string(), action, fields, Some(by), reason, now)?;
+    changes::record(conn, RecordKind::Service, &id.to_string(), action, fields, by, reason, now)?;
     search_feed::log_change(conn, id, now)
 }
 

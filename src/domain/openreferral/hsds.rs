@@ -54,6 +54,16 @@ impl<T> Page<T> {
     }
 }
 
+/// A whole directory in one file, as `doorstep export openreferral` writes
+/// it and `doorstep import openreferral` reads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dump {
+    pub services: Vec<Service>,
+    pub organizations: Vec<Organization>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub taxonomy_terms: Vec<TaxonomyTerm>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Organization {

@@ -1,0 +1,229 @@
+//! Listings in and out through Open Referral: the export read back into an
+//! empty database exports the same bytes; the same feed twice changes
+//! nothing, and a changed feed only what changed (with the import in the
+//! history); other taxonomies' terms land on needs or stay as keywords;
+//! venues are placed by postcode; bad files are reported and nothing is
+//! written.
+
+use crate::common::{self, TestApp};
+use chrono::Utc;
+use doorstep::app::imports::{self, Options};
+use doorstep::app::openreferral::{export, publisher};
+use doorstep::domain::imports::Report;
+use doorstep::domain::imports::hsds::{Context, ReadError, read};
+use doorstep::domain::imports::terms::{self, NeedMatcher};
+use doorstep::store::changes::{self, RecordKind};
+use serde_json::{Value, json};
+
+const SOURCE: &str = "https://feed.example.org/openreferral";
+
+fn exported(app: &TestApp) -> Vec<u8> {
+    export(&app.state.store, &publisher(&app.state)).unwrap()
+}
+
+/// Reads `bytes` as the feed `SOURCE` and imports it into `app`.
+fn import(app: &TestApp, bytes: &[u8], options: Options) -> Result<Report, ReadError> {
+    let tables = terms::tables(terms::BUILT_IN).unwrap();
+    let matcher = NeedMatcher::new(&app.state.taxonomy, &tables);
+    let area = app.state.config.area_name.clone().or(app.state.demo.clone()).unwrap_or_default();
+    let context = Context { source: SOURCE, needs: &app.state.taxonomy, matcher: &matcher, area: &area };
+    let batch = read(bytes, &context)?;
+    Ok(imports::import(&app.state.store, batch, SOURCE, options, Utc::now().naive_utc()).unwrap())
+}
+
+/// An empty directory for the same borough as the demo.
+fn empty_like_the_demo(demo: &TestApp) -> TestApp {
+    let borough = demo.state.demo.clone().unwrap();
+    TestApp::empty_with(|c| c.area_name = Some(borough))
+}
+
+#[actix_web::test]
+async fn an_export_read_into_an_empty_database_exports_the_same_bytes() {
+    let demo = TestApp::with_demo();
+    let first = exported(&demo);
+    let copy = empty_like_the_demo(&demo);
+    let report = import(&copy, &first, Options::default()).unwrap();
+    assert!(report.written, "{}", report.text());
+    assert_eq!(report.counts("service"), [420, 0, 0, 0]);
+    let second = exported(&copy);
+    assert!(
+        first == second,
+        "the second export differs from the first: {}",
+        first_difference(&first, &second)
+    );
+
+    // And the copy is a directory like any other: searched, and published.
+    let mut browser = copy.browser().await;
+    let page = browser.get("/openreferral/services?per_page=1").await;
+    assert!(page.body.contains("\"total_items\":420"), "{}", page.body);
+}
+
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let around =
+        |s: &[u8]| String::from_utf8_lossy(&s[at.saturating_sub(200)..(at + 200).min(s.len())]).into_owned();
+    format!("at byte {at}:\n{}\n---\n{}", around(a), around(b))
+}
+
+#[actix_web::test]
+async fn the_same_feed_twice_changes_nothing_and_a_changed_feed_only_what_changed() {
+    let demo = TestApp::with_demo();
+    let feed = exported(&demo);
+    let copy = empty_like_the_demo(&demo);
+    import(&copy, &feed, Options::default()).unwrap();
+    let before = common::database_contents(&copy);
+
+    let again = import(&copy, &feed, Options::default()).unwrap();
+    assert_eq!(again.counts("service"), [0, 0, 420, 0], "{}", again.text());
+    assert_eq!(again.counts("organisation")[2] + again.counts("venue")[2], 177 + 149);
+    assert_eq!(common::database_contents(&copy), before, "reading the same feed again writes nothing");
+
+    let mut changed: Value = serde_json::from_slice(&feed).unwrap();
+    let renamed = changed["services"][0]["id"].as_str().unwrap().to_string();
+    changed["services"][0]["name"] = json!("Telephone Friends (new name)");
+    let schedules = changed["services"][5]["schedules"].as_array_mut().unwrap();
+    assert!(!schedules.is_empty(), "the sixth service has schedules to lose");
+    schedules.clear();
+    let report = import(&copy, &serde_json::to_vec(&changed).unwrap(), Options::default()).unwrap();
+    assert_eq!(report.counts("service"), [0, 2, 418, 0], "{}", report.text());
+    assert!(report.text().contains("changed (name)"), "{}", report.text());
+    assert!(report.text().contains("changed (schedules)"), "{}", report.text());
+
+    let mut conn = copy.state.store.conn().unwrap();
+    let history = changes::history(&mut conn, RecordKind::Service, &renamed).unwrap();
+    let rename = history
+        .iter()
+        .find(|c| c.field == "name" && c.new_value.as_deref() == Some("Telephone Friends (new name)"));
+    let rename = rename.unwrap_or_else(|| panic!("the rename is in the history: {history:?}"));
+    assert_eq!(rename.reason.as_deref(), Some(format!("Imported from {SOURCE}").as_str()));
+    assert!(rename.old_value.is_some(), "the old name is kept");
+}
+
+/// A feed of one service at one venue, tagged with `terms` of another taxonomy.
+fn one_service(postcode: &str, latitude: Option<f64>, terms: &[&str]) -> Value {
+    let mut location = json!({
+        "id": "venue-1",
+        "location_type": "physical",
+        "name": "St Mary's Hall",
+        "addresses": [{"id": "a1", "address_1": "1 Church Lane", "city": "Sale", "state_province": "Greater Manchester",
+                        "postal_code": postcode, "country": "GB", "address_type": "physical"}]
+    });
+    if let Some(latitude) = latitude {
+        location["latitude"] = json!(latitude);
+        location["longitude"] = json!(-2.3);
+    }
+    let attributes: Vec<Value> = terms
+        .iter()
+        .enumerate()
+        .map(|(n, name)| json!({"id": format!("t{n}"), "taxonomy_term": {"id": format!("term-{n}"), "name": name, "description": name, "taxonomy": "esdNeeds"}}))
+        .collect();
+    json!({
+        "services": [{
+            "id": "service-1",
+            "name": "Knit and Natter",
+            "status": "active",
+            "description": "Bring your needles.",
+            "organization": {"id": "org-1", "name": "St Mary's Church", "description": "A parish church.", "legal_status": "Church of England parish"},
+            "service_at_locations": [{"id": "sal-1", "location": location}],
+            "attributes": attributes,
+            "fees": "£1 for tea"
+        }]
+    })
+}
+
+#[actix_web::test]
+async fn terms_land_on_needs_or_stay_as_keywords_that_search_finds() {
+    let app = TestApp::with_demo();
+    let postcode = common::central_postcode(&app);
+    let feed =
+        one_service(&postcode, None, &["Social isolation", "Loneliness and isolation", "Crochet circles"]);
+    let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
+    assert!(report.written, "{}", report.text());
+    assert_eq!(report.unmapped.get("Crochet circles"), Some(&1), "an unmapped term is counted");
+    assert_eq!(report.without_needs, 0);
+    let id = doorstep::domain::imports::record_id(SOURCE, "service", "service-1");
+    let mut conn = app.state.store.conn().unwrap();
+    let view = doorstep::store::services::view(&mut conn, doorstep::domain::ids::ServiceId(id)).unwrap();
+    assert_eq!(view.details.needs, ["loneliness"], "both terms land on the one need");
+    assert_eq!(view.extras.keywords, ["Crochet circles"]);
+    assert_eq!(view.details.cost, doorstep::domain::directory::CostKind::Paid);
+    assert_eq!(view.details.cost_description.as_deref(), Some("£1 for tea"));
+    assert_eq!(view.locations[0].location.postcode, postcode, "placed by its postcode");
+    assert!(view.locations[0].neighbourhood.is_some(), "and so in a neighbourhood");
+    drop(conn);
+
+    doorstep::jobs::index_sync::sync(
+        &app.state.store,
+        &app.state.search,
+        &app.state.taxonomy,
+        Utc::now().date_naive(),
+    )
+    .unwrap();
+    let mut browser = app.browser().await;
+    let found = browser.get("/api/search?q=crochet").await;
+    assert!(found.body.contains("Knit and Natter"), "a keyword is found by search: {}", found.body);
+}
+
+#[actix_web::test]
+async fn a_venue_whose_postcode_is_not_known_is_rejected_and_nothing_is_written() {
+    let app = TestApp::with_demo();
+    let before = common::database_contents(&app);
+    let feed = one_service("ZZ9 9ZZ", None, &[]);
+    let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
+    assert!(!report.written);
+    let text = report.text();
+    assert!(text.contains("postcode \"ZZ9 9ZZ\" is not known"), "{text}");
+    assert_eq!(report.counts("service")[3], 1, "the service at that venue is rejected too: {text}");
+    assert_eq!(common::database_contents(&app), before, "nothing was written");
+
+    // Told to leave out what cannot be taken, the organisation goes in alone.
+    let report = import(
+        &app,
+        &serde_json::to_vec(&feed).unwrap(),
+        Options { skip_rejected: true, ..Options::default() },
+    )
+    .unwrap();
+    assert!(report.written);
+    assert_eq!(report.counts("organisation"), [1, 0, 0, 0]);
+    assert_eq!(report.counts("service"), [0, 0, 0, 1]);
+}
+
+#[actix_web::test]
+async fn bad_files_are_reported_and_nothing_is_written() {
+    let app = TestApp::with_demo();
+    let before = common::database_contents(&app);
+    let nonsense: Vec<u8> = (0..10 * 1024 * 1024u32).map(|n| b"{[\"x:,1}]"[(n % 9) as usize]).collect();
+    for (what, bytes) in [
+        ("malformed JSON", b"{\"services\": [".to_vec()),
+        ("10 MB of nonsense", nonsense),
+        ("a number", b"42".to_vec()),
+        ("an object of something else", b"{\"people\": []}".to_vec()),
+    ] {
+        assert!(import(&app, &bytes, Options::default()).is_err(), "{what} is refused");
+    }
+    let mut duplicated = one_service(&common::central_postcode(&app), Some(53.42), &[]);
+    let first = duplicated["services"][0].clone();
+    duplicated["services"].as_array_mut().unwrap().push(first);
+    let mut wrong_types = one_service("M33 7XX", Some(53.42), &[]);
+    wrong_types["services"][0]["minimum_age"] = json!("eighteen");
+    let mut unknown_status = one_service("M33 7XX", Some(53.42), &[]);
+    unknown_status["services"][0]["status"] = json!("open");
+    for (what, feed, reason) in [
+        ("duplicate ids", duplicated, "is given to two services"),
+        ("wrong types", wrong_types, "invalid type"),
+        ("an unknown status", unknown_status, "status \"open\" is not one of"),
+    ] {
+        let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
+        assert!(!report.written, "{what}");
+        assert!(report.text().contains(reason), "{what}: {}", report.text());
+    }
+    let dry = import(
+        &app,
+        &serde_json::to_vec(&one_service("M33 7XX", Some(53.42), &[])).unwrap(),
+        Options { dry_run: true, ..Options::default() },
+    )
+    .unwrap();
+    assert_eq!(dry.counts("service"), [1, 0, 0, 0], "a dry run says what it would do");
+    assert!(!dry.written);
+    assert_eq!(common::database_contents(&app), before, "nothing was written");
+}
