@@ -30,6 +30,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod fetch;
 pub mod geo;
 pub mod jobs;
 pub mod mail;

@@ -21,6 +21,7 @@ mod cli;
 mod confidential;
 mod dashboard;
 mod hardening;
+mod import_feeds;
 mod imports;
 mod neighbourhood_changes;
 mod neighbourhoods;

@@ -1,5 +1,6 @@
 //! Keeps the rooms honest: diesel is named only in `store/`, actix only in
 //! `web/` and `error.rs`, tantivy only in `search/`, lettre only in `mail/`,
+//! reqwest only in `fetch/`,
 //! the store never names the demo, and no template marks text as safe HTML.
 
 use std::fs;
@@ -60,6 +61,11 @@ fn prometheus_is_named_only_in_the_metrics_file() {
 #[test]
 fn lettre_is_named_only_in_the_mail_room() {
     assert_eq!(offenders("lettre", &["mail/"]), Vec::<String>::new());
+}
+
+#[test]
+fn reqwest_is_named_only_in_the_fetch_room() {
+    assert_eq!(offenders("reqwest", &["fetch/"]), Vec::<String>::new());
 }
 
 /// The files of a room (a folder or file under `src/`) that name any of `words`.

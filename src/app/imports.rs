@@ -6,8 +6,12 @@
 
 use chrono::NaiveDateTime;
 
+use serde_json::Value;
+
+use crate::domain::imports::hsds::{self, Context, ReadError};
 use crate::domain::imports::plan;
 use crate::domain::imports::{Batch, Report};
+use crate::fetch::{FetchError, Fetcher, Held};
 use crate::geo::postcode::{self, Located, PlaceQuery};
 use crate::store::{self, Conn, Store, StoreResult};
 
@@ -62,4 +66,86 @@ fn place_by_postcode(conn: &mut Conn, batch: &mut Batch) -> StoreResult<()> {
         incoming.placed = true;
     }
     Ok(())
+}
+
+/// Why a feed could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("{0}: {1}")]
+    Read(String, ReadError),
+    #[error("{0} has more than {MAX_PAGES} pages; Doorstep reads no further")]
+    TooManyPages(String),
+}
+
+/// The most pages a feed is read to.
+const MAX_PAGES: u64 = 10_000;
+/// Services asked for on each page.
+const PER_PAGE: u64 = 100;
+
+/// Reads a whole Open Referral feed at `base` (its API's root): ORUK 3.0 /
+/// HSDS 3.0 or ORUK v1, page by page, fetching a service in full when its
+/// entry in the list is not. `progress` hears how many pages are read, of
+/// how many. Any page or service that cannot be read stops it all: a feed
+/// is imported whole or not at all.
+pub fn read_feed(
+    fetcher: &Fetcher,
+    base: &str,
+    ctx: &Context,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Batch, FeedError> {
+    let base = base.trim_end_matches('/').trim_end_matches("/services");
+    let mut services = Vec::new();
+    for number in 1.. {
+        let url = format!("{base}/services?page={number}&per_page={PER_PAGE}");
+        let page = json(fetcher, &url)?;
+        // ORUK 3.0 lists in `contents`, v1 in `content`.
+        let (items, pages, last) = match (page.get("contents"), page.get("content")) {
+            (Some(Value::Array(items)), _) => {
+                (items, page["total_pages"].as_u64(), page["last_page"].as_bool())
+            }
+            (_, Some(Value::Array(items))) => (items, page["totalPages"].as_u64(), page["last"].as_bool()),
+            _ => return Err(FeedError::Read(url, ReadError::Shape)),
+        };
+        for item in items {
+            services.push(if is_full(item) {
+                item.clone()
+            } else {
+                json(fetcher, &detail_url(base, item, &url)?)?
+            });
+        }
+        let pages = pages.unwrap_or(number);
+        progress(number, pages);
+        if items.is_empty() || last == Some(true) || number >= pages {
+            break;
+        }
+        if number >= MAX_PAGES {
+            return Err(FeedError::TooManyPages(base.to_string()));
+        }
+    }
+    Ok(hsds::read_services(services, Vec::new(), ctx))
+}
+
+fn json(fetcher: &Fetcher, url: &str) -> Result<Value, FeedError> {
+    let fetched = fetcher.get(url, &Held::default())?;
+    serde_json::from_slice(&fetched.body)
+        .map_err(|e| FeedError::Read(url.to_string(), ReadError::NotJson(e.to_string())))
+}
+
+/// Whether a list's entry is the whole service, nested records and all.
+fn is_full(item: &Value) -> bool {
+    ["service_at_locations", "schedules", "regular_schedules", "contacts", "attributes", "service_taxonomys"]
+        .iter()
+        .any(|key| item.get(key).is_some())
+}
+
+fn detail_url(base: &str, item: &Value, page: &str) -> Result<String, FeedError> {
+    let id = match &item["id"] {
+        Value::String(id) => id.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err(FeedError::Read(page.to_string(), ReadError::Shape)),
+    };
+    let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    Ok(format!("{base}/services/{id}"))
 }

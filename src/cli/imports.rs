@@ -2,10 +2,11 @@
 //! files and out again.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::CliError;
 use crate::app::imports::{self, Options};
@@ -14,16 +15,18 @@ use crate::config::Config;
 use crate::domain::imports::hsds::{self, Context};
 use crate::domain::imports::terms::{self, NeedMatcher};
 use crate::domain::needs::Taxonomy;
+use crate::fetch::{Fetcher, Limits};
 use crate::state;
 use crate::store::{self, Store};
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
-    /// An Open Referral (HSDS 3.0 / ORUK 3.0) file: a page of services, a
-    /// list of services, or a whole directory as `export openreferral` writes it.
+    /// An Open Referral feed (ORUK 3.0 / HSDS 3.0 or ORUK v1: its API's
+    /// address, read page by page) or file (a page of services, a list of
+    /// services, or a whole directory as `export openreferral` writes it).
     Openreferral {
-        /// The file.
-        source: PathBuf,
+        /// The feed's address (http:// or https://) or the file's path.
+        source: String,
         /// Report what would be added, changed, left alone and rejected, and write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -57,17 +60,26 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     let ImportCommand::Openreferral { source, dry_run, skip_rejected } = command;
     let (store, needs, demo) = open(config)?;
     let started = Instant::now();
-    let bytes = std::fs::read(&source)
-        .map_err(|e| CliError::Usage(format!("could not read {}: {e}", source.display())))?;
     let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
     let matcher = NeedMatcher::new(&needs, &tables);
-    let name = source.display().to_string();
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
-    let context = Context { source: &name, needs: &needs, matcher: &matcher, area };
-    let batch = hsds::read(&bytes, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let context = Context { source: &source, needs: &needs, matcher: &matcher, area };
+    let batch = if source.starts_with("http://") || source.starts_with("https://") {
+        let fetcher = Fetcher::new(&config.public_url, Limits::default())
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        let bar = Progress::new();
+        let batch = imports::read_feed(&fetcher, &source, &context, &mut |read, of| bar.pages(read, of));
+        bar.done();
+        batch.map_err(|e| CliError::Usage(e.to_string()))?
+    } else {
+        let bytes =
+            std::fs::read(&source).map_err(|e| CliError::Usage(format!("could not read {source}: {e}")))?;
+        hsds::read(&bytes, &context).map_err(|e| CliError::Usage(format!("{source}: {e}")))?
+    };
+    let name = source.as_str();
     let count = batch.services.len();
     let report =
-        imports::import(&store, batch, &name, Options { dry_run, skip_rejected }, Utc::now().naive_utc())?;
+        imports::import(&store, batch, name, Options { dry_run, skip_rejected }, Utc::now().naive_utc())?;
     print!("{}", report.text());
     let seconds = started.elapsed().as_secs_f64();
     if report.written {
@@ -84,6 +96,37 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
             "Nothing was written: some records cannot be taken (see above). Correct them, or import \
              with --skip-rejected to write the rest.",
         )))
+    }
+}
+
+/// A bar on standard error that shows itself once a feed takes more than a
+/// second (and only on a terminal).
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} pages of the feed read, {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        Progress { bar, started: Instant::now() }
+    }
+
+    fn pages(&self, read: u64, of: u64) {
+        if self.bar.is_hidden() && self.started.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        self.bar.set_length(of);
+        self.bar.set_position(read);
+    }
+
+    fn done(&self) {
+        self.bar.finish_and_clear();
     }
 }
 

@@ -9,6 +9,7 @@
 
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
+pub mod feed_server;
 pub mod hsds;
 pub mod server;
 pub mod smtp;

@@ -3,6 +3,8 @@
 //! `services`, and optionally `organizations`, `taxonomies`,
 //! `taxonomy_terms`). Whatever this site publishes reads back as it was.
 //!
+//! ORUK v1 services are read too, rewritten first (see `oruk_v1`).
+//!
 //! A record that cannot be taken (no name, a status HSDS does not have, a
 //! value of the wrong type) is rejected with its reason; the rest are read.
 
@@ -58,6 +60,9 @@ pub fn read(bytes: &[u8], ctx: &Context) -> Result<Batch, ReadError> {
             };
             if let Some(contents) = list(&mut object, "contents") {
                 (contents, Vec::new())
+            } else if let Some(content) = list(&mut object, "content") {
+                // An ORUK v1 page.
+                (content, Vec::new())
             } else if let Some(services) = list(&mut object, "services") {
                 (services, list(&mut object, "organizations").unwrap_or_default())
             } else if object.contains_key("id") && object.contains_key("name") {
@@ -68,6 +73,22 @@ pub fn read(bytes: &[u8], ctx: &Context) -> Result<Batch, ReadError> {
         }
         _ => return Err(ReadError::Shape),
     };
+    Ok(read_services(services, organisations, ctx))
+}
+
+/// Whether a service is in ORUK v1's shape rather than HSDS 3.0's.
+pub fn is_v1(service: &Value) -> bool {
+    ["regular_schedules", "service_taxonomys", "eligibilitys", "holiday_schedules"]
+        .iter()
+        .any(|k| service.get(k).is_some())
+        || service
+            .get("service_at_locations")
+            .and_then(|s| s.get(0))
+            .is_some_and(|s| s["location"].get("physical_addresses").is_some())
+}
+
+/// Reads services (and organisations) given as JSON values, one by one.
+pub fn read_services(services: Vec<Value>, organisations: Vec<Value>, ctx: &Context) -> Batch {
     let mut batch = Batch::default();
     for (n, value) in organisations.into_iter().enumerate() {
         match serde_json::from_value::<hsds::Organization>(value) {
@@ -77,12 +98,13 @@ pub fn read(bytes: &[u8], ctx: &Context) -> Result<Batch, ReadError> {
     }
     for (n, value) in services.into_iter().enumerate() {
         let origin = format!("service {}", n + 1);
+        let value = if is_v1(&value) { super::oruk_v1::service(&value) } else { value };
         match serde_json::from_value::<hsds::Service>(value) {
             Ok(service) => add_service(&mut batch, &service, ctx, &origin),
             Err(e) => batch.reject(origin, e.to_string()),
         }
     }
-    Ok(batch)
+    batch
 }
 
 fn text(value: &Option<String>) -> Option<String> {

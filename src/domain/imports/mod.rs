@@ -4,11 +4,13 @@
 //! compares with what is stored and writes, all in one transaction.
 //!
 //! - `hsds`: HSDS 3.0 / ORUK 3.0 JSON (a page, a list of services, or a dump);
+//! - `oruk_v1`: ORUK v1's services, rewritten as HSDS 3.0;
 //! - `terms`: another taxonomy's terms landed on our needs;
 //! - `compare`: what differs between a stored record and the same record coming in.
 
 pub mod compare;
 pub mod hsds;
+pub mod oruk_v1;
 pub mod plan;
 pub mod terms;
 
