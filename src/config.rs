@@ -36,8 +36,8 @@
 //! | `follow_up_days` | `DOORSTEP_FOLLOW_UP_DAYS` | `14` |
 //! | `safeguarding_team` | `DOORSTEP_SAFEGUARDING_TEAM` | `the council's adult safeguarding team` |
 //! | `safeguarding_phone` | `DOORSTEP_SAFEGUARDING_PHONE` | none: the workspace asks an administrator to set it |
-//! | `area_name` | `DOORSTEP_AREA_NAME` | none: the demo borough's name, or "the area"; the area the directory covers, like `Trafford` |
-//! | `region` | `DOORSTEP_REGION` | `England`: the county or region its addresses are in, like `Greater Manchester` (Open Referral's `state_province`) |
+//! | `area_name` | `DOORSTEP_AREA_NAME` | none: as the seeded area says (`Trafford`, the demo's borough), or "the area"; the area the directory covers |
+//! | `region` | `DOORSTEP_REGION` | none: as the seeded area says (`Greater Manchester`), or `England`; the county or region its addresses are in (Open Referral's `state_province`) |
 //!
 //! `mail_url` is an SMTP address: `smtp://user:password@host:587?tls=required`
 //! (STARTTLS), `smtps://user:password@host:465` (TLS from the start), or
@@ -138,7 +138,7 @@ pub struct Config {
     /// The area the directory covers, like "Trafford".
     pub area_name: Option<String>,
     /// The county or region its addresses are in, like "Greater Manchester".
-    pub region: String,
+    pub region: Option<String>,
 }
 
 impl Default for Config {
@@ -174,7 +174,7 @@ impl Default for Config {
             safeguarding_team: String::from("the council's adult safeguarding team"),
             safeguarding_phone: None,
             area_name: None,
-            region: String::from("England"),
+            region: None,
         }
     }
 }
@@ -242,10 +242,9 @@ impl Config {
         config.area_name = pick(&env, "DOORSTEP_AREA_NAME", from_file.area_name)
             .map(|a| a.trim().to_string())
             .filter(|a| !a.is_empty());
-        if let Some(region) = pick(&env, "DOORSTEP_REGION", from_file.region).filter(|r| !r.trim().is_empty())
-        {
-            config.region = region.trim().to_string();
-        }
+        config.region = pick(&env, "DOORSTEP_REGION", from_file.region)
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
         config.check()?;
         Ok(config)
     }

@@ -35,6 +35,9 @@ pub struct AppState {
     /// The demo borough's name when the database holds the demo: every page
     /// then says so.
     pub demo: Option<String>,
+    /// What the seeded area's data asks every page to say of where it came
+    /// from (`seed trafford`); none for the demo, which says it is invented.
+    pub attribution: Option<String>,
     /// Every neighbourhood's outline, drawn from its cells, with the version
     /// of the neighbourhoods it was drawn from (see `store::neighbourhoods::version`).
     pub outlines: Arc<Mutex<Option<DrawnOutlines>>>,
@@ -73,6 +76,7 @@ impl AppState {
             search: Arc::new(search),
             taxonomy: Arc::new(taxonomy),
             demo,
+            attribution: None,
             outlines: Arc::default(),
             mailer: Arc::new(mailer),
         }
@@ -106,6 +110,20 @@ fn create_folders(folders: &[Option<&std::path::Path>]) -> Result<(), StartError
     Ok(())
 }
 
+/// The area's name and region, as the seeded area says, where the
+/// configuration does not.
+pub fn area_from_store(config: &mut Config, store: &Store) -> Result<(), StartError> {
+    use crate::store::meta;
+    let mut conn = store.conn()?;
+    if config.area_name.is_none() {
+        config.area_name = meta::get(&mut conn, meta::AREA_NAME)?;
+    }
+    if config.region.is_none() {
+        config.region = meta::get(&mut conn, meta::REGION)?;
+    }
+    Ok(())
+}
+
 /// Opens the database alone (creating its folder and running migrations),
 /// for commands that do not touch the search index, so that they can run
 /// while the server is serving: the geography and neighbourhood commands.
@@ -123,10 +141,11 @@ pub fn open_store(config: &Config) -> Result<Store, StartError> {
 
 /// Opens the database (creating its folder and running migrations) and the
 /// cookie key, ready to serve or to run a command.
-pub fn open(config: Config) -> Result<AppState, StartError> {
+pub fn open(mut config: Config) -> Result<AppState, StartError> {
     let paths = config.paths();
     create_folders(&[Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
     let store = open_store(&config)?;
+    area_from_store(&mut config, &store)?;
     let key = match (&config.secret_key, &config.database_url) {
         (Some(hex), _) => crate::config::secret_key_bytes(hex)?,
         // Servers sharing a database share its key, so a session or a form
@@ -151,7 +170,8 @@ pub fn open(config: Config) -> Result<AppState, StartError> {
     } else {
         index_sync::sync(&store, &search, &taxonomy, today)?;
     }
-    Ok(AppState::new(store, search, taxonomy, config, key, demo, mailer))
+    let attribution = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::ATTRIBUTION)?;
+    Ok(AppState { attribution, ..AppState::new(store, search, taxonomy, config, key, demo, mailer) })
 }
 
 /// A new cookie key: 64 random bytes, as hex.

@@ -44,7 +44,7 @@ pub fn publisher_for<'a>(config: &'a Config, needs: &'a Needs, demo: Option<&'a 
         needs,
         site: &config.public_url,
         area: config.area_name.as_deref().or(demo).unwrap_or("the area"),
-        region: &config.region,
+        region: config.region.as_deref().unwrap_or("England"),
     }
 }
 

@@ -63,7 +63,7 @@ fn print_problems(problems: &[Problem]) {
     }
 }
 
-fn import_area(
+pub(super) fn import_area(
     conn: &mut crate::store::Conn,
     small_areas: &Path,
     adjacency: &Path,

@@ -12,7 +12,10 @@ use super::CliError;
 use crate::app::imports::{self, Options};
 use crate::app::openreferral::{export, publisher_for};
 use crate::config::Config;
+use crate::domain::imports::Report;
 use crate::domain::imports::hsds::{self, Context};
+use crate::domain::imports::sheet;
+use crate::domain::imports::spreadsheet::{self, Mapping};
 use crate::domain::imports::terms::{self, NeedMatcher};
 use crate::domain::needs::Taxonomy;
 use crate::fetch::{Fetcher, Limits};
@@ -34,6 +37,24 @@ pub enum ImportCommand {
         #[arg(long)]
         skip_rejected: bool,
     },
+    /// A spreadsheet saved as CSV, one row per service, its columns found by
+    /// their headers (see `import template`).
+    Csv {
+        path: PathBuf,
+        /// A column whose header is not one Doorstep knows: field="Header",
+        /// like name="Group name". Given as often as needed.
+        #[arg(long = "column")]
+        columns: Vec<String>,
+        /// A mapping file, as in seeds/trafford: columns by field, and what the whole list shares.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        skip_rejected: bool,
+    },
+    /// Prints the spreadsheet template: every column Doorstep reads, with an example row.
+    Template,
 }
 
 #[derive(Subcommand, Debug)]
@@ -45,20 +66,33 @@ pub enum ExportCommand {
     },
 }
 
-/// The store and the needs taxonomy, and the demo borough's name if the
-/// database holds the demo.
-fn open(config: &Config) -> Result<(Store, Taxonomy, Option<String>), CliError> {
+/// The store, the needs taxonomy, the demo borough's name if the database
+/// holds the demo, and the configuration with the seeded area's name and
+/// region where it says none.
+fn open(config: &Config) -> Result<(Store, Taxonomy, Option<String>, Config), CliError> {
     let store = state::open_store(config)?;
+    let mut config = config.clone();
+    state::area_from_store(&mut config, &store)?;
     let mut conn = store.conn()?;
     let needs = Taxonomy::new(store::needs::all(&mut conn)?);
     let demo = store::meta::get(&mut conn, store::meta::DEMO)?;
     drop(conn);
-    Ok((store, needs, demo))
+    Ok((store, needs, demo, config))
 }
 
 pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliError> {
-    let ImportCommand::Openreferral { source, dry_run, skip_rejected } = command;
-    let (store, needs, demo) = open(config)?;
+    let (source, dry_run, skip_rejected) = match command {
+        ImportCommand::Openreferral { source, dry_run, skip_rejected } => (source, dry_run, skip_rejected),
+        ImportCommand::Csv { path, columns, mapping, dry_run, skip_rejected } => {
+            let options = Options { dry_run, skip_rejected };
+            return import_sheet(config, &path, &columns, mapping.as_deref(), options);
+        }
+        ImportCommand::Template => {
+            print!("{}", spreadsheet::template());
+            return Ok(());
+        }
+    };
+    let (store, needs, demo, config) = open(config)?;
     let started = Instant::now();
     let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
     let matcher = NeedMatcher::new(&needs, &tables);
@@ -84,9 +118,61 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     let seconds = started.elapsed().as_secs_f64();
     if report.written {
         println!(
-            "Imported from {name} in {seconds:.1} s ({:.0} services a second).",
+            "{count} services read in {seconds:.1} s ({:.0} a second).",
             count as f64 / seconds.max(1e-9)
         );
+    }
+    finish(&report, dry_run, name)
+}
+
+fn import_sheet(
+    config: &Config,
+    path: &std::path::Path,
+    columns: &[String],
+    mapping: Option<&std::path::Path>,
+    options: Options,
+) -> Result<(), CliError> {
+    let (store, needs, ..) = open(config)?;
+    let usage = |e: String| CliError::Usage(e);
+    let mut chosen = match mapping {
+        Some(file) => {
+            let text =
+                std::fs::read_to_string(file).map_err(|e| usage(format!("{}: {e}", file.display())))?;
+            Mapping::from_toml(&text, &needs).map_err(|e| usage(format!("{}: {e}", file.display())))?
+        }
+        None => Mapping::default(),
+    };
+    for column in columns {
+        chosen.name_column(column).map_err(usage)?;
+    }
+    let report = import_list(&store, &needs, path, &chosen, options)?;
+    print!("{}", report.text());
+    finish(&report, options.dry_run, &path.display().to_string())
+}
+
+/// Reads a spreadsheet as `mapping` says, and imports it.
+pub(super) fn import_list(
+    store: &Store,
+    needs: &Taxonomy,
+    path: &std::path::Path,
+    mapping: &Mapping,
+    options: Options,
+) -> Result<Report, CliError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| CliError::Usage(format!("could not read {name}: {e}")))?;
+    let sheet = sheet::read(&bytes).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
+    let matcher = NeedMatcher::new(needs, &tables);
+    let context = spreadsheet::Context { source: &name, needs, matcher: &matcher };
+    let batch =
+        spreadsheet::read(&sheet, mapping, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    Ok(imports::import(store, batch, &name, options, Utc::now().naive_utc())?)
+}
+
+/// Says how it went; an import that wrote nothing (not a dry run) is a failure.
+fn finish(report: &Report, dry_run: bool, source: &str) -> Result<(), CliError> {
+    if report.written {
+        println!("Imported from {source}.");
         Ok(())
     } else if dry_run {
         println!("A dry run: nothing was written.");
@@ -132,8 +218,8 @@ impl Progress {
 
 pub(super) fn export_to(config: &Config, command: ExportCommand) -> Result<(), CliError> {
     let ExportCommand::Openreferral { out } = command;
-    let (store, needs, demo) = open(config)?;
-    let bytes = export(&store, &publisher_for(config, &needs, demo.as_deref()))?;
+    let (store, needs, demo, config) = open(config)?;
+    let bytes = export(&store, &publisher_for(&config, &needs, demo.as_deref()))?;
     std::fs::write(&out, &bytes)
         .map_err(|e| CliError::Usage(format!("could not write {}: {e}", out.display())))?;
     println!("Wrote {} ({} bytes).", out.display(), bytes.len());

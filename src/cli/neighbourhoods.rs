@@ -48,7 +48,11 @@ pub(super) fn run(config: &Config, action: NeighbourhoodsCommand) -> Result<(), 
     }
 }
 
-fn build_neighbourhoods(conn: &mut crate::store::Conn, min: u32, max: u32) -> Result<(), CliError> {
+pub(super) fn build_neighbourhoods(
+    conn: &mut crate::store::Conn,
+    min: u32,
+    max: u32,
+) -> Result<(), CliError> {
     let band = Band::new(min, max)
         .map_err(|e| CliError::Usage(format!("{e}; the neighbourhoods stay as they were")))?;
     let started = Instant::now();

@@ -302,7 +302,9 @@ impl Schedule {
 
     /// The session held on `date`, if there is one and its times are known.
     pub fn session_on(&self, date: NaiveDate) -> Option<Session> {
-        if !self.runs_on(date) {
+        // "Every other Saturday" with no date to count from: which Saturdays
+        // is not known, so no session is named.
+        if !self.runs_on(date) || (self.interval > 1 && self.dtstart.is_none()) {
             return None;
         }
         let opens = self.opens_at?;

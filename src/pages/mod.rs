@@ -55,6 +55,8 @@ pub struct Frame {
     pub csrf_token: String,
     /// The demo borough's name, when this is the demo.
     pub demo: Option<String>,
+    /// Where the area's real data came from, as its licence asks to be said.
+    pub attribution: Option<String>,
 }
 
 /// What every page's head holds: the character set, the viewport, the
@@ -115,6 +117,9 @@ pub fn layout(frame: &Frame, title: &str, content: Markup) -> Markup {
                         }
                         @if frame.demo.is_some() {
                             p { "Demonstration data, invented by the Doorstep project." }
+                        }
+                        @if let Some(attribution) = &frame.attribution {
+                            p class="attribution" { (attribution) }
                         }
                     }
                 }
@@ -319,10 +324,12 @@ mod tests {
             user: Some(("<script>alert(1)</script>".into(), "Advisor".into())),
             csrf_token: "\"onmouseover=x".into(),
             demo: Some("<b>Town</b>".into()),
+            attribution: Some("<i>Council</i>".into()),
         };
         let page = layout(&frame, "<i>title</i>", html! { p { "body" } }).into_string();
         assert!(!page.contains("<script>alert"));
         assert!(!page.contains("<b>Town"));
+        assert!(!page.contains("<i>Council"));
         assert!(!page.contains("<i>title"));
         assert!(page.contains("value=\"&quot;onmouseover=x\""));
     }

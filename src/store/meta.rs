@@ -8,6 +8,13 @@ use super::{Conn, StoreResult, per_backend};
 
 /// The key under which the demo's name is kept once it has been seeded.
 pub const DEMO: &str = "demo";
+/// The name of the area a seeded area (`seed trafford`) covers, and the
+/// county or region its addresses are in: what the configuration's
+/// `area_name` and `region` are when it says nothing.
+pub const AREA_NAME: &str = "area_name";
+pub const REGION: &str = "region";
+/// What the seeded area's data asks every page to say of where it came from.
+pub const ATTRIBUTION: &str = "attribution";
 /// How many index rebuilds have been asked for (`doorstep reindex` while serving).
 pub const REBUILD_REQUESTS: &str = "rebuild_requests";
 

@@ -155,7 +155,12 @@ pub async fn frame_and_csrf(
         next.call(req).await?.map_into_boxed_body()
     };
     if res.status().is_client_error() || res.status().is_server_error() {
-        let frame = Frame { user: None, csrf_token: csrf_token(res.request()), demo: state.demo.clone() };
+        let frame = Frame {
+            user: None,
+            csrf_token: csrf_token(res.request()),
+            demo: state.demo.clone(),
+            attribution: state.attribution.clone(),
+        };
         let page = res.response().error().and_then(|e| e.as_error::<AppError>()).map(|e| e.page(&frame));
         if let Some(page) = page {
             res = res.into_response(page);
@@ -204,6 +209,7 @@ impl FromRequest for Visitor {
                 user: user.as_ref().map(|u| (u.name.clone(), u.role.label().to_string())),
                 csrf_token,
                 demo: state.demo.clone(),
+                attribution: state.attribution.clone(),
             };
             let visitor = Visitor { user, frame };
             req.extensions_mut().insert(visitor.clone());

@@ -3,7 +3,7 @@
 -- named region (a county, a combined authority, a list of districts), more
 -- than one phone number, and the terms of another taxonomy that map to no
 -- need of ours, kept as words search finds. A service's cost may now be
--- "not stated" (the code 'unknown'): an import never assumes free.
+-- "not stated" ('unknown': an import never assumes free) and its area 'region'.
 
 ALTER TABLE services ADD COLUMN hours_text TEXT;
 ALTER TABLE services ADD COLUMN area_regions TEXT;
@@ -22,3 +22,9 @@ CREATE TABLE service_keywords (
     keyword TEXT NOT NULL,
     PRIMARY KEY (service_id, keyword)
 );
+
+ALTER TABLE services DROP CONSTRAINT services_cost_check,
+    ADD CONSTRAINT services_cost_check CHECK (cost IN ('free', 'donation', 'paid', 'unknown'));
+ALTER TABLE services DROP CONSTRAINT services_area_check,
+    ADD CONSTRAINT services_area_check
+        CHECK (area IN ('local', 'radius', 'neighbourhoods', 'borough', 'region', 'national'));

@@ -142,7 +142,7 @@ fn add_organisation(batch: &mut Batch, org: &hsds::Organization, ctx: &Context, 
 }
 
 /// The kind of body a legal status names: our own labels, or words in it.
-fn organisation_kind(status: &str) -> OrganisationKind {
+pub(super) fn organisation_kind(status: &str) -> OrganisationKind {
     let lower = status.to_lowercase();
     if let Some(kind) = OrganisationKind::ALL.iter().find(|k| k.label().to_lowercase() == lower) {
         return *kind;
@@ -452,9 +452,14 @@ fn schedules_of(all: &[hsds::Schedule]) -> (Vec<Schedule>, Option<String>) {
     let mut schedules = Vec::new();
     let mut words = Vec::new();
     for s in all {
-        match schedule_of(s) {
-            Some(schedule) => schedules.push(schedule),
-            None => words.extend(text(&s.description)),
+        match (schedule_of(s), text(&s.description)) {
+            (Some(schedule), _) => schedules.push(schedule),
+            // Only words: read as schedules where they can be.
+            (None, Some(said)) => match super::hours::read(&said) {
+                Some(read) => schedules.extend(read),
+                None => words.push(said),
+            },
+            (None, None) => {}
         }
     }
     (schedules, (!words.is_empty()).then(|| words.join("; ")))

@@ -5,13 +5,18 @@
 //!
 //! - `hsds`: HSDS 3.0 / ORUK 3.0 JSON (a page, a list of services, or a dump);
 //! - `oruk_v1`: ORUK v1's services, rewritten as HSDS 3.0;
+//! - `sheet` and `spreadsheet`: a connector's spreadsheet, its columns found by their headers;
 //! - `terms`: another taxonomy's terms landed on our needs;
+//! - `hours`: opening times in words, read as schedules where they can be;
 //! - `compare`: what differs between a stored record and the same record coming in.
 
 pub mod compare;
+pub mod hours;
 pub mod hsds;
 pub mod oruk_v1;
 pub mod plan;
+pub mod sheet;
+pub mod spreadsheet;
 pub mod terms;
 
 use std::collections::BTreeMap;
@@ -158,10 +163,16 @@ impl Report {
         counts
     }
 
-    /// The rejected records' reasons, most common first, with their counts.
+    /// How many services (or rows) could not be taken.
+    pub fn rejected_services(&self) -> usize {
+        self.counts("record")[3] + self.counts("service")[3]
+    }
+
+    /// Why services (or rows) were rejected, most common reason first, with
+    /// how many each.
     pub fn rejections(&self) -> Vec<(String, usize)> {
         let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
-        for line in &self.lines {
+        for line in self.lines.iter().filter(|l| l.kind == "record" || l.kind == "service") {
             if let Outcome::Rejected(reason) = &line.outcome {
                 // "row 14: postcode "M33 7XZ" is not known" counts as "postcode is not known".
                 *by_reason.entry(reason_kind(reason)).or_default() += 1;
