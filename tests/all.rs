@@ -36,6 +36,7 @@ mod search_pages;
 mod servers;
 mod signposting;
 mod signposting_mail;
+mod spreadsheets;
 mod staff_services;
 
 #[test]

@@ -533,8 +533,17 @@ pub fn stored_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
 /// Every row of every table, written out, so that a test can show that a
 /// request changed nothing at all.
 pub fn database_contents(app: &TestApp) -> std::collections::BTreeSet<String> {
+    contents_of(&app.state.store)
+}
+
+/// The same, for a data folder that commands are run on.
+pub fn database_contents_of(data: &TestData) -> std::collections::BTreeSet<String> {
+    contents_of(&server::open_store(data))
+}
+
+fn contents_of(store: &doorstep::store::Store) -> std::collections::BTreeSet<String> {
     use diesel::prelude::*;
-    let mut conn = app.state.store.conn().expect("a connection");
+    let mut conn = store.conn().expect("a connection");
     let mut rows = std::collections::BTreeSet::new();
     for (table, columns) in tables(&mut conn) {
         let row: Vec<String> = columns.iter().map(|(_, text)| format!("coalesce({text}, 'NULL')")).collect();

@@ -7,11 +7,16 @@ use crate::domain::service_form::changed_fields;
 
 /// The fields of a service that differ, in the form's names and then the rest.
 pub fn service_changes(before: &Service, after: &Service) -> Vec<String> {
-    let mut changed: Vec<String> =
-        changed_fields(&before.details.history_fields(), &after.details.history_fields())
-            .into_iter()
-            .map(|(field, ..)| field.to_string())
-            .collect();
+    // Needs are a set: the order they were given in is not a change.
+    let fields = |details: &crate::domain::service_form::ServiceInput| {
+        let mut details = details.clone();
+        details.needs.sort();
+        details.history_fields()
+    };
+    let mut changed: Vec<String> = changed_fields(&fields(&before.details), &fields(&after.details))
+        .into_iter()
+        .map(|(field, ..)| field.to_string())
+        .collect();
     let sorted = |mut ids: Vec<String>| {
         ids.sort();
         ids
