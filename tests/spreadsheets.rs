@@ -208,3 +208,83 @@ fn seed_trafford_loads_the_real_lists_and_again_changes_nothing() {
     let entry_points = libraries.iter().filter(|(entry, hood)| *entry && hood.is_some()).count();
     assert!(entry_points >= 12, "the libraries are local entry points in neighbourhoods: {libraries:?}");
 }
+
+/// A zip of the files in `folder`, or of `files` as given.
+fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options).unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_hsds_csv_package_as_a_folder_or_a_zip_reads_back_as_it_was_written() {
+    let demo = TestData::with_demo();
+    let borough = {
+        let store = open_store(&demo);
+        let mut conn = store.conn().unwrap();
+        doorstep::store::meta::get(&mut conn, doorstep::store::meta::DEMO).unwrap().unwrap()
+    };
+    let folder = demo.path().join("package");
+    let written = doorstep(&demo, &["export", "csv", "--out", &folder.to_string_lossy()], "");
+    assert!(written.status.success(), "{}", text(&written));
+    let first = demo.path().join("first.json");
+    assert!(
+        doorstep(&demo, &["export", "openreferral", "--out", &first.to_string_lossy()], "").status.success()
+    );
+    let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| (format!("package/{}", e.file_name().to_string_lossy()), std::fs::read(e.path()).unwrap()))
+        .collect();
+    assert!(
+        files.iter().any(|(name, _)| name.ends_with("/services.csv")),
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    let zipped = demo.path().join("package.zip");
+    std::fs::write(&zipped, zip_of(&files)).unwrap();
+
+    for source in [&folder, &zipped] {
+        let copy = TestData::new();
+        let area = [("DOORSTEP_AREA_NAME", borough.as_str())];
+        let mut command = copy.command();
+        command.envs(area).args(["import", "csv", &source.to_string_lossy()]);
+        let imported = command.output().unwrap();
+        assert!(imported.status.success(), "{}", text(&imported));
+        let second = copy.path().join("second.json");
+        let mut command = copy.command();
+        command.envs(area).args(["export", "openreferral", "--out", &second.to_string_lossy()]);
+        assert!(command.output().unwrap().status.success());
+        assert!(
+            std::fs::read(&first).unwrap() == std::fs::read(&second).unwrap(),
+            "{} reads back as it was",
+            source.display()
+        );
+    }
+}
+
+#[test]
+fn a_zip_that_unpacks_to_too_much_is_refused_and_nothing_is_written() {
+    let data = TestData::with_demo();
+    let before = common::database_contents_of(&data);
+    let mut services = b"id,name,status\n".to_vec();
+    services.extend(std::iter::repeat_n(b' ', 60 * 1024 * 1024));
+    let bomb = data.path().join("bomb.zip");
+    std::fs::write(&bomb, zip_of(&[("services.csv".into(), services)])).unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 1024 * 1024, "a small file");
+    let refused = doorstep(&data, &["import", "csv", &bomb.to_string_lossy()], "");
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("unpacks to more than"), "{}", text(&refused));
+    let not_a_zip = data.path().join("fake.zip");
+    std::fs::write(&not_a_zip, b"PK nonsense").unwrap();
+    assert!(
+        text(&doorstep(&data, &["import", "csv", &not_a_zip.to_string_lossy()], ""))
+            .contains("not a zip file")
+    );
+    assert!(common::database_contents_of(&data) == before, "nothing was written");
+}

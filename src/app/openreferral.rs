@@ -48,11 +48,10 @@ pub fn publisher_for<'a>(config: &'a Config, needs: &'a Needs, demo: Option<&'a 
     }
 }
 
-/// Everything published here in one file: every service in full, every
-/// organisation with its identifiers, and both taxonomies with their terms,
-/// each list in the order of its ids, so that the same directory is always
-/// the same bytes.
-pub fn export(store: &Store, feed: &Publisher) -> StoreResult<Vec<u8>> {
+/// Everything published here: every service in full, every organisation
+/// with its identifiers, and both taxonomies with their terms, each list in
+/// the order of its ids, so that the same directory is always the same dump.
+pub fn dump(store: &Store, feed: &Publisher) -> StoreResult<Dump> {
     let mut conn = store.conn()?;
     let (_, organisations) = store::organisations::page(&mut conn, &[], 0, u64::MAX)?;
     let ids = store::openreferral::service_ids(&mut conn)?;
@@ -61,20 +60,24 @@ pub fn export(store: &Store, feed: &Publisher) -> StoreResult<Vec<u8>> {
         let records = store::openreferral::records(&mut conn, chunk)?;
         services.extend(records.iter().map(|r| feed.service(r, Depth::Full)));
     }
-    let dump = Dump {
+    Ok(Dump {
         services,
         organizations: organisations.iter().map(|o| feed.organisation(o, true)).collect(),
         taxonomies: feed.taxonomies(),
         taxonomy_terms: feed.terms(),
-    };
-    let mut bytes =
-        serde_json::to_vec_pretty(&dump).map_err(|e| store::StoreError::Corrupt(e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    })
 }
 
 fn latest(records: &[ServiceRecord]) -> Option<NaiveDateTime> {
     records.iter().map(|r| r.updated_at).max()
+}
+
+/// The dump as one JSON file, as `doorstep export openreferral` writes it.
+pub fn export(store: &Store, feed: &Publisher) -> StoreResult<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(&dump(store, feed)?)
+        .map_err(|e| store::StoreError::Corrupt(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 /// Where a postcode filter points (none without one), or why it cannot be used.

@@ -1,6 +1,7 @@
 //! `doorstep import` and `doorstep export`: listings in from Open Referral
 //! files and out again.
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::CliError;
 use crate::app::imports::{self, Options};
-use crate::app::openreferral::{export, publisher_for};
+use crate::app::openreferral::{dump, export, publisher_for};
 use crate::config::Config;
 use crate::domain::imports::Report;
 use crate::domain::imports::hsds::{self, Context};
@@ -18,6 +19,7 @@ use crate::domain::imports::sheet;
 use crate::domain::imports::spreadsheet::{self, Mapping};
 use crate::domain::imports::terms::{self, NeedMatcher};
 use crate::domain::needs::Taxonomy;
+use crate::domain::openreferral::package::{self, Package};
 use crate::fetch::{Fetcher, Limits};
 use crate::state;
 use crate::store::{self, Store};
@@ -38,7 +40,8 @@ pub enum ImportCommand {
         skip_rejected: bool,
     },
     /// A spreadsheet saved as CSV, one row per service, its columns found by
-    /// their headers (see `import template`).
+    /// their headers (see `import template`); or an HSDS 3.0 CSV package, as
+    /// a folder or a zip of services.csv, organizations.csv, locations.csv…
     Csv {
         path: PathBuf,
         /// A column whose header is not one Doorstep knows: field="Header",
@@ -64,6 +67,12 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The same as HSDS 3.0's CSV package: a folder of one file per kind of record.
+    Csv {
+        /// The folder, made if it is not there.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// The store, the needs taxonomy, the demo borough's name if the database
@@ -85,6 +94,9 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
         ImportCommand::Openreferral { source, dry_run, skip_rejected } => (source, dry_run, skip_rejected),
         ImportCommand::Csv { path, columns, mapping, dry_run, skip_rejected } => {
             let options = Options { dry_run, skip_rejected };
+            if path.is_dir() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+                return import_package(config, &path, options);
+            }
             return import_sheet(config, &path, &columns, mapping.as_deref(), options);
         }
         ImportCommand::Template => {
@@ -217,11 +229,90 @@ impl Progress {
 }
 
 pub(super) fn export_to(config: &Config, command: ExportCommand) -> Result<(), CliError> {
-    let ExportCommand::Openreferral { out } = command;
     let (store, needs, demo, config) = open(config)?;
-    let bytes = export(&store, &publisher_for(&config, &needs, demo.as_deref()))?;
-    std::fs::write(&out, &bytes)
-        .map_err(|e| CliError::Usage(format!("could not write {}: {e}", out.display())))?;
-    println!("Wrote {} ({} bytes).", out.display(), bytes.len());
+    let feed = publisher_for(&config, &needs, demo.as_deref());
+    let failed = |path: &std::path::Path, e: &dyn std::fmt::Display| {
+        CliError::Usage(format!("could not write {}: {e}", path.display()))
+    };
+    match command {
+        ExportCommand::Openreferral { out } => {
+            let bytes = export(&store, &feed)?;
+            std::fs::write(&out, &bytes).map_err(|e| failed(&out, &e))?;
+            println!("Wrote {} ({} bytes).", out.display(), bytes.len());
+        }
+        ExportCommand::Csv { out } => {
+            let tables = package::write(&dump(&store, &feed)?).map_err(|e| failed(&out, &e))?;
+            std::fs::create_dir_all(&out).map_err(|e| failed(&out, &e))?;
+            for ((file, rows), (_, columns)) in tables.iter().zip(package::TABLES) {
+                let path = out.join(file);
+                let mut writer = csv::Writer::from_path(&path).map_err(|e| failed(&path, &e))?;
+                let written = std::iter::once(columns.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                    .chain(rows.iter().cloned())
+                    .try_for_each(|row| writer.write_record(row));
+                written.and_then(|()| Ok(writer.flush()?)).map_err(|e| failed(&path, &e))?;
+            }
+            println!("Wrote the HSDS 3.0 CSV package in {} ({} files).", out.display(), tables.len());
+        }
+    }
     Ok(())
+}
+
+/// The largest file a package may unpack to, and the most in all.
+const PACKAGE_FILE_BYTES: u64 = 50 * 1024 * 1024;
+const PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Reads an HSDS CSV package: a folder of CSV files, or a zip of them. A zip
+/// that unpacks to more than it should is refused, not unpacked.
+fn read_package(path: &std::path::Path) -> Result<Package, String> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if path.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| e.to_string())?;
+        for entry in entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "csv")) {
+            let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+            files.push((entry.file_name().to_string_lossy().into_owned(), bytes));
+        }
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("this is not a zip file: {e}"))?;
+        let mut total = 0;
+        for i in 0..zip.len() {
+            let entry = zip.by_index(i).map_err(|e| e.to_string())?;
+            let name = entry.name().map_err(|e| e.to_string())?.rsplit('/').next().unwrap_or("").to_string();
+            if !name.ends_with(".csv") {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            entry.take(PACKAGE_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+            total += bytes.len() as u64;
+            if bytes.len() as u64 > PACKAGE_FILE_BYTES || total > PACKAGE_BYTES {
+                return Err(format!(
+                    "the zip unpacks to more than {} MB; nothing was read",
+                    PACKAGE_BYTES / (1024 * 1024)
+                ));
+            }
+            files.push((name, bytes));
+        }
+    }
+    let mut package = Package::new();
+    for (name, bytes) in files {
+        let sheet = sheet::read(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        package.insert(name, (sheet.headers, sheet.rows));
+    }
+    Ok(package)
+}
+
+fn import_package(config: &Config, path: &std::path::Path, options: Options) -> Result<(), CliError> {
+    let (store, needs, demo, config) = open(config)?;
+    let name = path.display().to_string();
+    let package = read_package(path).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let (services, organisations) =
+        package::read(&package).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
+    let matcher = NeedMatcher::new(&needs, &tables);
+    let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
+    let context = Context { source: &name, needs: &needs, matcher: &matcher, area };
+    let batch = hsds::read_services(services, organisations, &context);
+    let report = imports::import(&store, batch, &name, options, Utc::now().naive_utc())?;
+    print!("{}", report.text());
+    finish(&report, options.dry_run, &name)
 }

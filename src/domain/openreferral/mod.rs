@@ -3,6 +3,7 @@
 //!
 //! - `hsds`: the records as JSON, written and read with serde;
 //! - `query`: the list endpoints' filters, read and checked;
+//! - `package`: the same records as HSDS's CSV files;
 //! - `publish`: a listing as the standard writes it.
 //!
 //! Two taxonomies are published: our needs (each need a term, with its stable
@@ -11,6 +12,7 @@
 //! whether a place is a local entry point).
 
 pub mod hsds;
+pub mod package;
 pub mod publish;
 pub mod query;
 
