@@ -111,8 +111,11 @@ fn cell(value: Option<&Value>) -> String {
     }
 }
 
-/// The dump as tables: each file's rows, in the order of `TABLES`, cells as text.
-pub fn write(dump: &Dump) -> Result<Vec<(&'static str, Vec<Vec<String>>)>, serde_json::Error> {
+/// One file's rows, its cells as text.
+pub type Written = (&'static str, Vec<Vec<String>>);
+
+/// The dump as tables: each file's rows, in the order of `TABLES`.
+pub fn write(dump: &Dump) -> Result<Vec<Written>, serde_json::Error> {
     let mut tables: HashMap<&str, Rows> = HashMap::new();
     let mut add = |table: &'static str, value: &Value, parent: Option<(&str, &Value)>| {
         let mut row = value.as_object().cloned().unwrap_or_default();
