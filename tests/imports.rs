@@ -227,3 +227,49 @@ async fn bad_files_are_reported_and_nothing_is_written() {
     assert!(!dry.written);
     assert_eq!(common::database_contents(&app), before, "nothing was written");
 }
+
+#[actix_web::test]
+async fn a_record_like_one_already_here_is_reported_not_merged() {
+    let app = TestApp::with_demo();
+    let records = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
+    let local = records.iter().find(|r| !r.places.is_empty()).unwrap();
+    let venue = &local.places[0].location;
+    let mut feed = one_service(&venue.postcode, Some(venue.latitude + 0.0005), &[]);
+    feed["services"][0]["name"] = json!(local.details.name.to_lowercase());
+    feed["services"][0]["service_at_locations"][0]["location"]["longitude"] = json!(venue.longitude);
+    let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
+    assert!(report.written, "{}", report.text());
+    assert!(
+        report.duplicates.iter().any(|d| d.contains(&local.details.name) && d.contains("within 150 m")),
+        "{:?}",
+        report.duplicates
+    );
+    assert_eq!(report.counts("service"), [1, 0, 0, 0], "reported, and added as its own listing, not merged");
+}
+
+#[actix_web::test]
+async fn an_organisation_nested_in_a_service_keeps_what_it_does_not_say() {
+    let app = TestApp::with_demo();
+    let mut feed: Value = serde_json::from_slice(&exported(&app)).unwrap();
+    let charity = feed["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o.get("organization_identifiers").is_some())
+        .cloned()
+        .expect("the demo has a charity with its number");
+    // A feed that nests each service's organisation, without its numbers.
+    feed["organizations"] = json!([]);
+    let mut short = charity.clone();
+    short.as_object_mut().unwrap().remove("organization_identifiers");
+    for service in feed["services"].as_array_mut().unwrap() {
+        if service["organization_id"] == charity["id"] {
+            service["organization"] = short.clone();
+        }
+    }
+    let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
+    assert_eq!(report.counts("organisation")[1], 0, "nothing it does not say is changed: {}", report.text());
+    let mut browser = app.browser().await;
+    let page = browser.get(&format!("/openreferral/organizations/{}", charity["id"].as_str().unwrap())).await;
+    assert!(page.body.contains("GB-CHC"), "the charity number is kept");
+}

@@ -99,6 +99,16 @@ async fn every_endpoint_passes_the_oruk_schemas_on_the_demo() {
         }
     }
 
+    // A page of services in full (HSDS's `full`): each as `/services/{id}` gives it.
+    let (_, full) = get(&mut browser, "/openreferral/services?full=true&per_page=20&page=3").await;
+    assert_valid("a full page", &response_schema("/services"), &full);
+    for service in full["contents"].as_array().unwrap() {
+        assert_valid("a full service in a page", &response_schema("/services/{id}"), service);
+        let (_, one) =
+            get(&mut browser, &format!("/openreferral/services/{}", service["id"].as_str().unwrap())).await;
+        assert_eq!(&one, service, "a page's full service is the service");
+    }
+
     // Each service in full: every twentieth, which covers every kind of listing the demo has.
     let services = all_of(&mut browser, "/openreferral/services").await;
     assert_eq!(services.len(), 420, "every service of the demo is published");

@@ -288,3 +288,25 @@ fn a_zip_that_unpacks_to_too_much_is_refused_and_nothing_is_written() {
     );
     assert!(common::database_contents_of(&data) == before, "nothing was written");
 }
+
+#[test]
+fn the_spreadsheet_export_reads_back_as_new_listings_reported_as_duplicates() {
+    let data = TestData::with_demo();
+    let file = data.path().join("everything.csv");
+    let written = doorstep(&data, &["export", "spreadsheet", "--out", &file.to_string_lossy()], "");
+    assert!(written.status.success(), "{}", text(&written));
+    let sheet = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(sheet.lines().next().unwrap().split(',').next(), Some("id"));
+    let before = common::database_contents_of(&data);
+    let read = doorstep(&data, &["import", "csv", &file.to_string_lossy(), "--dry-run"], "");
+    let said = text(&read);
+    assert!(read.status.success(), "{said}");
+    // Every row is read; none overwrites the listing it came from.
+    let services = said.lines().find(|l| l.starts_with("services:")).unwrap();
+    assert!(services.ends_with(" 0 changed, 0 unchanged, 0 rejected"), "{services}");
+    assert!(
+        said.lines().filter(|l| l.starts_with("possible duplicate: the service")).count() > 100,
+        "{said}"
+    );
+    assert!(common::database_contents_of(&data) == before, "a dry run writes nothing");
+}

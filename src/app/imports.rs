@@ -75,12 +75,14 @@ pub enum FeedError {
     Fetch(#[from] FetchError),
     #[error("{0}: {1}")]
     Read(String, ReadError),
-    #[error("{0} has more than {MAX_PAGES} pages; Doorstep reads no further")]
+    #[error("{0} has more than {MAX_PAGES} pages or {MAX_SERVICES} services; Doorstep reads no further")]
     TooManyPages(String),
 }
 
 /// The most pages a feed is read to.
 const MAX_PAGES: u64 = 10_000;
+/// The most services a feed is read to.
+const MAX_SERVICES: usize = 500_000;
 /// Services asked for on each page.
 const PER_PAGE: u64 = 100;
 
@@ -120,7 +122,7 @@ pub fn read_feed(
         if items.is_empty() || last == Some(true) || number >= pages {
             break;
         }
-        if number >= MAX_PAGES {
+        if number >= MAX_PAGES || services.len() >= MAX_SERVICES {
             return Err(FeedError::TooManyPages(base.to_string()));
         }
     }

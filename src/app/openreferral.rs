@@ -21,6 +21,8 @@ use crate::state::AppState;
 use crate::store::{self, Conn, Store, StoreResult};
 
 /// An answer, with when what it shows last changed (for `Last-Modified`).
+/// Only one service's answer says: a page changes when a service leaves it
+/// or an organisation is edited, which no one time records (its ETag does).
 pub struct Answer<T> {
     pub body: T,
     pub last_modified: Option<NaiveDateTime>,
@@ -52,24 +54,24 @@ pub fn publisher_for<'a>(config: &'a Config, needs: &'a Needs, demo: Option<&'a 
 /// with its identifiers, and both taxonomies with their terms, each list in
 /// the order of its ids, so that the same directory is always the same dump.
 pub fn dump(store: &Store, feed: &Publisher) -> StoreResult<Dump> {
-    let mut conn = store.conn()?;
-    let (_, organisations) = store::organisations::page(&mut conn, &[], 0, u64::MAX)?;
-    let ids = store::openreferral::service_ids(&mut conn)?;
-    let mut services = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let records = store::openreferral::records(&mut conn, chunk)?;
-        services.extend(records.iter().map(|r| feed.service(r, Depth::Full)));
-    }
+    let (_, organisations) = store::organisations::page(&mut *store.conn()?, &[], 0, u64::MAX)?;
     Ok(Dump {
-        services,
+        services: every_service(store)?.iter().map(|r| feed.service(r, Depth::Full)).collect(),
         organizations: organisations.iter().map(|o| feed.organisation(o, true)).collect(),
         taxonomies: feed.taxonomies(),
         taxonomy_terms: feed.terms(),
     })
 }
 
-fn latest(records: &[ServiceRecord]) -> Option<NaiveDateTime> {
-    records.iter().map(|r| r.updated_at).max()
+/// Every service's whole listing, in the order of their ids, read 500 at a time.
+pub fn every_service(store: &Store) -> StoreResult<Vec<ServiceRecord>> {
+    let mut conn = store.conn()?;
+    let ids = store::openreferral::service_ids(&mut conn)?;
+    let mut all = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        all.extend(store::openreferral::records(&mut conn, chunk)?);
+    }
+    Ok(all)
 }
 
 /// The dump as one JSON file, as `doorstep export openreferral` writes it.
@@ -101,9 +103,10 @@ fn located(
 }
 
 /// `GET /services`: a page of services, each with its own fields and its
-/// organisation.
+/// organisation, or (`full=true`) with everything nested in it.
 pub async fn services(state: &AppState, query: ListQuery) -> Result<Answer<Page<Service>>, AppError> {
     let paging = query.paging;
+    let depth = if query.full { Depth::Full } else { Depth::List };
     let (total, records) = db(state, move |conn| {
         let near = match located(conn, query.filter.postcode.as_ref())? {
             Ok(near) => near,
@@ -115,8 +118,8 @@ pub async fn services(state: &AppState, query: ListQuery) -> Result<Answer<Page<
     .await?
     .map_err(AppError::Invalid)?;
     let feed = publisher(state);
-    let contents = records.iter().map(|r| feed.service(r, Depth::List)).collect();
-    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), latest(&records)))
+    let contents = records.iter().map(|r| feed.service(r, depth)).collect();
+    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), None))
 }
 
 /// `GET /services/{id}`: one service with everything nested in it.
@@ -142,8 +145,7 @@ pub async fn places(state: &AppState, query: ListQuery) -> Result<Answer<Page<Se
     let feed = publisher(state);
     let contents =
         found.iter().map(|(record, place)| feed.service_at_location(record, place, false)).collect();
-    let last = found.iter().map(|(r, _)| r.updated_at).max();
-    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), last))
+    Ok(Answer::new(Page::new(contents, total, paging.page, paging.per_page), None))
 }
 
 /// `GET /service_at_locations/{id}`: a service at one public venue.
@@ -178,7 +180,7 @@ pub async fn organisation(state: &AppState, id: OrganisationId) -> Result<Answer
     let feed = publisher(state);
     let mut out = feed.organisation(&organisation, true);
     out.services = records.iter().map(|r| feed.service(r, Depth::Full)).collect();
-    Ok(Answer::new(out, latest(&records)))
+    Ok(Answer::new(out, None))
 }
 
 fn page_of<T: Clone>(all: &[T], paging: Paging) -> Page<T> {

@@ -4,6 +4,7 @@
 
 pub mod load;
 pub mod neighbourhoods;
+pub mod openreferral;
 pub mod pages;
 pub mod search;
 

@@ -44,6 +44,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         clients: usize,
     },
+    /// The Open Referral API's pages of 50 full services, and importing one
+    /// ORUK 3.0 file of every service into an empty database.
+    Openreferral {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 200)]
+        pages: usize,
+        /// A PostgreSQL server to make the databases on (a SQLite file otherwise).
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
         /// Numbers of services, comma separated.
@@ -79,6 +90,11 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
             let plan =
                 crate::bench::load::Plan { database, seconds: seconds.max(1), clients: clients.max(1) };
             crate::bench::load::run(&plan, &mut std::io::stdout()).map_err(|e| CliError::Usage(e.to_string()))
+        }
+        BenchCommand::Openreferral { services, pages, database } => {
+            let plan = crate::bench::openreferral::Plan { services: services.max(1), pages, database };
+            crate::bench::openreferral::run(&plan, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
         }
         BenchCommand::Search { services, queries, http_seconds, http_requests, database } => {
             let plan = crate::bench::search::Plan {

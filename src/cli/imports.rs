@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::CliError;
 use crate::app::imports::{self, Options};
-use crate::app::openreferral::{dump, export, publisher_for};
+use crate::app::openreferral::{dump, every_service, export, publisher_for};
 use crate::config::Config;
 use crate::domain::imports::Report;
 use crate::domain::imports::hsds::{self, Context};
@@ -73,6 +73,12 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Every service as a row of the spreadsheet template's columns, for people
+    /// to open (and for `import csv` to read back).
+    Spreadsheet {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// The store, the needs taxonomy, the demo borough's name if the database
@@ -109,7 +115,13 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
     let matcher = NeedMatcher::new(&needs, &tables);
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
-    let context = Context { source: &source, needs: &needs, matcher: &matcher, area };
+    // A feed is named by its address without a trailing slash, a file by its full path.
+    let key = if source.starts_with("http://") || source.starts_with("https://") {
+        source.trim_end_matches('/').to_string()
+    } else {
+        source_key(std::path::Path::new(&source))
+    };
+    let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
     let batch = if source.starts_with("http://") || source.starts_with("https://") {
         let fetcher = Fetcher::new(&config.public_url, Limits::default())
             .map_err(|e| CliError::Usage(e.to_string()))?;
@@ -170,15 +182,33 @@ pub(super) fn import_list(
     mapping: &Mapping,
     options: Options,
 ) -> Result<Report, CliError> {
+    import_list_from(store, needs, path, &source_key(path), mapping, options)
+}
+
+/// The same, naming the list `source`: ids the list does not give are made
+/// from it, so the same list must always be named the same.
+pub(super) fn import_list_from(
+    store: &Store,
+    needs: &Taxonomy,
+    path: &std::path::Path,
+    source: &str,
+    mapping: &Mapping,
+    options: Options,
+) -> Result<Report, CliError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| CliError::Usage(format!("could not read {name}: {e}")))?;
     let sheet = sheet::read(&bytes).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
     let matcher = NeedMatcher::new(needs, &tables);
-    let context = spreadsheet::Context { source: &name, needs, matcher: &matcher };
+    let context = spreadsheet::Context { source, needs, matcher: &matcher };
     let batch =
         spreadsheet::read(&sheet, mapping, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     Ok(imports::import(store, batch, &name, options, Utc::now().naive_utc())?)
+}
+
+/// What names a file as a source, however its path was typed: its full path.
+fn source_key(path: &std::path::Path) -> String {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
 }
 
 /// Says how it went; an import that wrote nothing (not a dry run) is a failure.
@@ -253,6 +283,11 @@ pub(super) fn export_to(config: &Config, command: ExportCommand) -> Result<(), C
             }
             println!("Wrote the HSDS 3.0 CSV package in {} ({} files).", out.display(), tables.len());
         }
+        ExportCommand::Spreadsheet { out } => {
+            let records = every_service(&store)?;
+            std::fs::write(&out, spreadsheet::write(&records, &needs)).map_err(|e| failed(&out, &e))?;
+            println!("Wrote {} services to {}.", records.len(), out.display());
+        }
     }
     Ok(())
 }
@@ -304,13 +339,14 @@ fn read_package(path: &std::path::Path) -> Result<Package, String> {
 fn import_package(config: &Config, path: &std::path::Path, options: Options) -> Result<(), CliError> {
     let (store, needs, demo, config) = open(config)?;
     let name = path.display().to_string();
+    let key = source_key(path);
     let package = read_package(path).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let (services, organisations) =
         package::read(&package).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
     let matcher = NeedMatcher::new(&needs, &tables);
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
-    let context = Context { source: &name, needs: &needs, matcher: &matcher, area };
+    let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
     let batch = hsds::read_services(services, organisations, &context);
     let report = imports::import(&store, batch, &name, options, Utc::now().naive_utc())?;
     print!("{}", report.text());

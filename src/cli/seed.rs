@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::CliError;
 use super::area::import_area;
-use super::imports::import_list;
+use super::imports::import_list_from;
 use super::neighbourhoods::build_neighbourhoods;
 use crate::app::imports::Options;
 use crate::config::Config;
@@ -97,7 +97,10 @@ fn seed_trafford(config: Config, data: &Path) -> Result<(), CliError> {
             Mapping::from_toml(mapping, &needs).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
         let file = mapping.file.clone().unwrap_or_default();
         let options = Options { dry_run: false, skip_rejected: true };
-        let report = import_list(&store, &needs, &data.join("assets").join(&file), &mapping, options)?;
+        // Named by its file, wherever the shared data is.
+        let source = format!("trafford/{file}");
+        let report =
+            import_list_from(&store, &needs, &data.join("assets").join(&file), &source, &mapping, options)?;
         let [added, changed, unchanged, _] = report.counts("service");
         let rejected = report.rejected_services();
         let reasons: Vec<String> = report.rejections().iter().map(|(why, n)| format!("{n} {why}")).collect();

@@ -160,8 +160,9 @@ fn add_service(
     diesel::update(service_rows::table.find(service.id))
         .set(service_rows::updated_at.eq(updated_at))
         .execute(conn)?;
-    let fields = changed_fields(&[], &service.details.history_fields());
-    changed(conn, service.id, Action::Create, &fields, None, Some(reason), now)
+    // One line in the history says where it came from: the import's source holds the rest.
+    let created = [("record", None, Some(format!("imported: {}", service.details.name)))];
+    changed(conn, service.id, Action::Create, &created, None, Some(reason), now)
 }
 
 /// Changes a service to what came in. Its links to confidential venues stay:
@@ -176,7 +177,10 @@ fn change_service(
     let service = &incoming.service;
     let id = service.id;
     let before = services::input(conn, id)?;
-    let updated_at = incoming.updated_at.unwrap_or(now);
+    // The source's own time, but never before the last change here: what
+    // has changed must look newer to a client that asks what has.
+    let stored: NaiveDateTime = service_rows::table.find(id).select(service_rows::updated_at).first(conn)?;
+    let updated_at = incoming.updated_at.unwrap_or(now).max(stored + chrono::Duration::seconds(1));
     diesel::update(service_rows::table.find(id))
         .set((
             ServiceChanges::from_input(&service.details, updated_at),

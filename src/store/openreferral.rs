@@ -237,12 +237,12 @@ pub fn services_page(
     paging: Paging,
 ) -> StoreResult<(u64, Vec<ServiceId>)> {
     if let (Some(near), Some(metres)) = (near, f.proximity_m) {
-        let mut nearest: Vec<ServiceId> = Vec::new();
-        for (_, service, _) in within(conn, f, near, metres)? {
-            if !nearest.contains(&service) {
-                nearest.push(service);
-            }
-        }
+        let mut seen = std::collections::HashSet::new();
+        let nearest: Vec<ServiceId> = within(conn, f, near, metres)?
+            .into_iter()
+            .map(|(_, service, _)| service)
+            .filter(|s| seen.insert(*s))
+            .collect();
         return Ok(page_of(nearest, paging));
     }
     let lookups = lookups(conn, f, near)?;

@@ -50,6 +50,19 @@ pub enum ReadError {
 
 /// Reads a file or an answer.
 pub fn read(bytes: &[u8], ctx: &Context) -> Result<Batch, ReadError> {
+    // A whole directory as this site exports it is read straight into its
+    // records; anything else (or a dump with a record that does not read)
+    // record by record, so that each problem is named.
+    if let Ok(dump) = serde_json::from_slice::<DumpIn>(bytes) {
+        let mut batch = Batch::default();
+        for (n, org) in dump.organizations.iter().enumerate() {
+            add_organisation(&mut batch, org, ctx, &format!("organisation {}", n + 1));
+        }
+        for (n, service) in dump.services.iter().enumerate() {
+            add_service(&mut batch, service, ctx, &format!("service {}", n + 1));
+        }
+        return Ok(batch);
+    }
     let value: Value = serde_json::from_slice(bytes).map_err(|e| ReadError::NotJson(e.to_string()))?;
     let (services, organisations) = match value {
         Value::Array(services) => (services, Vec::new()),
@@ -74,6 +87,14 @@ pub fn read(bytes: &[u8], ctx: &Context) -> Result<Batch, ReadError> {
         _ => return Err(ReadError::Shape),
     };
     Ok(read_services(services, organisations, ctx))
+}
+
+/// The records of a dump (`export openreferral`'s file).
+#[derive(serde::Deserialize)]
+struct DumpIn {
+    services: Vec<hsds::Service>,
+    #[serde(default)]
+    organizations: Vec<hsds::Organization>,
 }
 
 /// Whether a service is in ORUK v1's shape rather than HSDS 3.0's.
@@ -113,7 +134,7 @@ fn text(value: &Option<String>) -> Option<String> {
 
 fn add_organisation(batch: &mut Batch, org: &hsds::Organization, ctx: &Context, origin: &str) {
     let id = OrganisationId(record_id(ctx.source, "organization", &org.id));
-    if batch.organisations.iter().any(|o| o.id == id) {
+    if !batch.first("organisation", id.0) {
         return;
     }
     if org.name.trim().is_empty() {
@@ -164,13 +185,16 @@ pub(super) fn organisation_kind(status: &str) -> OrganisationKind {
 }
 
 fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str) {
+    if s.id.trim().is_empty() {
+        return batch.reject(origin, "the service has no id");
+    }
     let id = ServiceId(record_id(ctx.source, "service", &s.id));
     let name = s.name.trim();
     if name.is_empty() {
         return batch.reject(origin, "the service has no name");
     }
     let origin = format!("{origin} ({})", s.id.trim());
-    if batch.services.iter().any(|known| known.service.id == id) {
+    if !batch.first("service", id.0) {
         return batch.reject(origin, format!("the id \"{}\" is given to two services", s.id.trim()));
     }
     let Some(status) = status(&s.status) else {
@@ -203,8 +227,10 @@ fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str
         match at.location.as_ref().map(|l| (l, l.location_type.as_str())) {
             Some((venue, "physical")) => match location_of(venue, ctx) {
                 Ok(incoming) => {
-                    locations.push(incoming.location.id);
-                    if !batch.locations.iter().any(|l| l.location.id == incoming.location.id) {
+                    if !locations.contains(&incoming.location.id) {
+                        locations.push(incoming.location.id);
+                    }
+                    if batch.first("location", incoming.location.id.0) {
                         batch.locations.push(incoming);
                     }
                 }
@@ -254,7 +280,7 @@ fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str
         details,
         locations,
         schedules,
-        contacts: s.contacts.iter().map(|c| contact_of(c, ctx)).collect(),
+        contacts: s.contacts.iter().map(|c| contact_of(c, &s.id, ctx)).collect(),
         capacity_said_on: None,
         last_verified_at: s.assured_date.as_deref().and_then(date).map(|d| d.and_time(NaiveTime::MIN)),
         last_verified_by: None,
@@ -392,9 +418,13 @@ impl Tags {
     }
 }
 
-fn contact_of(c: &hsds::Contact, ctx: &Context) -> Contact {
+/// A contact: a contact's id is the whole directory's, so one that is not a
+/// UUID (or is missing) is made from its service's id as well.
+fn contact_of(c: &hsds::Contact, service: &str, ctx: &Context) -> Contact {
+    let key =
+        if uuid::Uuid::try_parse(c.id.trim()).is_ok() { c.id.clone() } else { format!("{service}/{}", c.id) };
     Contact {
-        id: ContactId(record_id(ctx.source, "contact", &c.id)),
+        id: ContactId(record_id(ctx.source, "contact", &key)),
         name: text(&c.name).unwrap_or_default(),
         title: text(&c.title),
         phone: c.phones.first().map(|p| p.number.trim().to_string()),
@@ -403,6 +433,9 @@ fn contact_of(c: &hsds::Contact, ctx: &Context) -> Contact {
 }
 
 fn location_of(venue: &hsds::Location, ctx: &Context) -> Result<IncomingLocation, String> {
+    if venue.id.trim().is_empty() {
+        return Err("the venue has no id".into());
+    }
     let address = venue.addresses.iter().find(|a| a.address_type == "physical").or(venue.addresses.first());
     let Some(address) = address else { return Err("the venue has no address".into()) };
     let placed =

@@ -79,9 +79,20 @@ pub struct Batch {
     /// Terms of other taxonomies that landed on no need, with how many
     /// services carried each (kept on them as keywords).
     pub unmapped: BTreeMap<String, usize>,
+    /// The source names its organisations and says little else (a
+    /// spreadsheet): one already here is left as it is.
+    pub organisations_named_only: bool,
+    /// The records read so far, by kind and id.
+    seen: std::collections::HashSet<(&'static str, Uuid)>,
 }
 
 impl Batch {
+    /// Whether a record of `kind` with this id is read for the first time
+    /// (it is then counted as read).
+    pub fn first(&mut self, kind: &'static str, id: Uuid) -> bool {
+        self.seen.insert((kind, id))
+    }
+
     pub fn reject(&mut self, origin: impl Into<String>, reason: impl Into<String>) {
         self.rejected.push(Rejected { origin: origin.into(), reason: reason.into() });
     }
@@ -92,6 +103,7 @@ impl Batch {
         self.locations.extend(other.locations);
         self.services.extend(other.services);
         self.rejected.extend(other.rejected);
+        self.seen.extend(other.seen);
         for (term, count) in other.unmapped {
             *self.unmapped.entry(term).or_default() += count;
         }

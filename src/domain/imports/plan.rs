@@ -31,6 +31,9 @@ pub struct Known {
     pub places: Vec<(f64, f64)>,
 }
 
+/// A known service with one of its venues' places.
+type Nearby<'a> = (&'a ServiceId, &'a Known, (f64, f64));
+
 /// How near two services' venues must be for the same name to mean the same service.
 const SAME_PLACE_M: f64 = 150.0;
 
@@ -55,13 +58,17 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
                 plan.organisations.push(Write::Add(org.clone()));
                 Outcome::Added
             }
-            Some(before) => match organisation_changes(before, org) {
-                fields if fields.is_empty() => Outcome::Unchanged,
-                fields => {
-                    plan.organisations.push(Write::Change(org.clone(), fields.clone()));
-                    Outcome::Changed(fields)
+            Some(_) if batch.organisations_named_only => Outcome::Unchanged,
+            Some(before) => {
+                let org = said_over(before, org);
+                match organisation_changes(before, &org) {
+                    fields if fields.is_empty() => Outcome::Unchanged,
+                    fields => {
+                        plan.organisations.push(Write::Change(org, fields.clone()));
+                        Outcome::Changed(fields)
+                    }
                 }
-            },
+            }
         };
         let origin = format!("organisation {}", org.id);
         report.lines.push(Line { kind: "organisation", origin, name: org.name.clone(), outcome });
@@ -124,11 +131,8 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
                     plan.services.push(Write::Add(incoming.clone()));
                     Outcome::Added
                 }
-                Some((before, updated_at)) => {
-                    let mut fields = service_changes(before, service);
-                    if fields.is_empty() && incoming.updated_at.is_some_and(|at| at != *updated_at) {
-                        fields.push("last changed".into());
-                    }
+                Some((before, _)) => {
+                    let fields = service_changes(before, service);
                     if fields.is_empty() {
                         Outcome::Unchanged
                     } else {
@@ -144,6 +148,28 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     (plan, report)
 }
 
+/// An organisation as it came, over what is stored: what the source does not
+/// say (a feed that nests a service's organisation gives only its name and a
+/// few fields) is kept as it was.
+fn said_over(before: &Organisation, came: &Organisation) -> Organisation {
+    let either = |came: &Option<String>, before: &Option<String>| came.clone().or_else(|| before.clone());
+    Organisation {
+        id: came.id,
+        name: came.name.clone(),
+        description: if came.description.is_empty() || came.description == came.name {
+            before.description.clone()
+        } else {
+            came.description.clone()
+        },
+        kind: came.kind,
+        charity_number: either(&came.charity_number, &before.charity_number),
+        company_number: either(&came.company_number, &before.company_number),
+        website: either(&came.website, &before.website),
+        email: either(&came.email, &before.email),
+        phone: either(&came.phone, &before.phone),
+    }
+}
+
 /// Names the new records that look like ones already here under another id:
 /// an organisation with the same charity or company number, a service with
 /// much the same name meeting within 150 m.
@@ -154,16 +180,22 @@ pub fn duplicates(
     known_services: &HashMap<ServiceId, Known>,
 ) -> Vec<String> {
     let mut found = Vec::new();
+    let mut by_number: HashMap<&String, Vec<(&OrganisationId, &Known)>> = HashMap::new();
+    for (id, known) in known_organisations {
+        for number in &known.numbers {
+            by_number.entry(number).or_default().push((id, known));
+        }
+    }
     for write in &plan.organisations {
         let Write::Add(org) = write else { continue };
-        let numbers: Vec<&String> = org.charity_number.iter().chain(&org.company_number).collect();
-        for (id, known) in known_organisations.iter().filter(|(id, _)| **id != org.id) {
-            if numbers.iter().any(|n| known.numbers.contains(n)) {
-                found.push(format!(
-                    "the organisation \"{}\" has the same number as \"{}\" ({id})",
-                    org.name, known.name
-                ));
-            }
+        let numbers = org.charity_number.iter().chain(&org.company_number);
+        let alike: HashSet<(&OrganisationId, &str)> = numbers
+            .flat_map(|n| by_number.get(n).into_iter().flatten())
+            .filter(|(id, _)| **id != org.id)
+            .map(|(id, known)| (*id, known.name.as_str()))
+            .collect();
+        for (id, name) in alike {
+            found.push(format!("the organisation \"{}\" has the same number as \"{name}\" ({id})", org.name));
         }
     }
     let places: HashMap<LocationId, (f64, f64)> = batch
@@ -171,17 +203,31 @@ pub fn duplicates(
         .iter()
         .map(|l| (l.location.id, (l.location.latitude, l.location.longitude)))
         .collect();
+    // Known services by the grid square each of their venues is in: a square
+    // is wider than 150 m each way, so a venue's square and the eight around
+    // it hold every venue near it.
+    let square = |(lat, lon): (f64, f64)| ((lat / 0.002).floor() as i64, (lon / 0.003).floor() as i64);
+    let mut by_square: HashMap<(i64, i64), Vec<Nearby>> = HashMap::new();
+    for (id, known) in known_services {
+        for &place in &known.places {
+            by_square.entry(square(place)).or_default().push((id, known, place));
+        }
+    }
     for write in &plan.services {
         let Write::Add(incoming) = write else { continue };
         let service = &incoming.service;
-        let here: Vec<(f64, f64)> = service.locations.iter().filter_map(|l| places.get(l).copied()).collect();
-        for (id, known) in known_services.iter().filter(|(id, _)| **id != service.id) {
-            let near = here.iter().any(|a| known.places.iter().any(|b| distance_m(*a, *b) <= SAME_PLACE_M));
-            if near && similar(&service.details.name, &known.name) {
-                found.push(format!(
-                    "the service \"{}\" looks like \"{}\" ({id}), which meets within 150 m",
-                    service.details.name, known.name
-                ));
+        let mut named: HashSet<&ServiceId> = HashSet::new();
+        for here in service.locations.iter().filter_map(|l| places.get(l).copied()) {
+            let (row, column) = square(here);
+            let around = (-1..=1).flat_map(|dr| (-1..=1).map(move |dc| (row + dr, column + dc)));
+            for (id, known, place) in around.flat_map(|s| by_square.get(&s).into_iter().flatten()) {
+                let same = **id != service.id && distance_m(here, *place) <= SAME_PLACE_M;
+                if same && similar(&service.details.name, &known.name) && named.insert(id) {
+                    found.push(format!(
+                        "the service \"{}\" looks like \"{}\" ({id}), which meets within 150 m",
+                        service.details.name, known.name
+                    ));
+                }
             }
         }
     }

@@ -55,6 +55,7 @@ fields! {
     Id = "id", "Its id in the list", ["reference", "ref", "unique reference number", "urn"];
     Name = "name", "Name of the service or group", ["service name", "group name", "group", "service", "title", "community hub", "charity name"];
     Organisation = "organisation", "Who runs it", ["organization", "provider", "run by", "managed by", "organisation name"];
+    OrganisationId = "organisation_id", "Its organisation's id", ["organization id"];
     Description = "description", "What it does", ["about", "details", "summary", "activities", "charity activities", "facilities"];
     Venue = "venue", "Where it meets (the building)", ["venue name", "location", "building"];
     Address = "address", "Address", ["address 1", "street", "venue address", "street address"];
@@ -208,6 +209,7 @@ pub fn template() -> String {
         "",
         "Sale Lunch Club",
         "Sale Friends Together",
+        "",
         "A hot two-course lunch and company.",
         "St Paul's Hall",
         "1 Church Lane",
@@ -231,6 +233,70 @@ pub fn template() -> String {
     written.and_then(|()| sheet.finish()).unwrap_or_default()
 }
 
+/// Every service as a row of the template's columns, for people to open in
+/// a spreadsheet: its first public venue, its times in words, its needs by
+/// slug. `import csv` reads it (venues placed by their postcodes), as new
+/// listings: a sheet cannot hold all a listing does, so it never overwrites one.
+pub fn write(records: &[crate::domain::openreferral::ServiceRecord], needs: &Taxonomy) -> String {
+    let mut sheet = crate::domain::spreadsheet::Spreadsheet::new();
+    let mut rows = vec![sheet.row(Field::ALL.iter().map(|f| f.code()))];
+    for r in records {
+        let d = &r.details;
+        let venue = r.places.first().map(|p| &p.location);
+        let mut times = crate::domain::schedule::describe(
+            &r.schedules.iter().map(|s| s.schedule.clone()).collect::<Vec<_>>(),
+            chrono::NaiveDate::MIN,
+        );
+        times.extend(r.extras.hours_text.clone());
+        let ages = match (d.min_age, d.max_age) {
+            (Some(min), Some(max)) => format!("{min}-{max}"),
+            (Some(min), None) => format!("{min}+"),
+            (None, Some(max)) => format!("under {}", max + 1),
+            (None, None) => String::new(),
+        };
+        let cost = match (d.cost, &d.cost_description) {
+            (CostKind::Unknown, _) => String::new(),
+            (CostKind::Paid, Some(said)) => said.clone(),
+            (_, Some(said)) if said.to_lowercase().contains("free") => said.clone(),
+            (kind, _) => kind.label().to_string(),
+        };
+        let mut terms: Vec<String> = d.needs.iter().filter(|n| needs.is_need(n)).cloned().collect();
+        terms.extend(r.extras.keywords.iter().cloned());
+        let cells = |field: Field| -> String {
+            let text = |value: &Option<String>| value.clone().unwrap_or_default();
+            match field {
+                // Left out: a sheet read back is new listings (reported as
+                // duplicates of these), since it cannot say all a listing holds.
+                Field::Id => String::new(),
+                Field::Name => d.name.clone(),
+                Field::Organisation => r.organisation.name.clone(),
+                Field::OrganisationId => r.organisation.id.to_string(),
+                Field::Description => d.description.clone(),
+                Field::Venue => venue.map(|v| v.name.clone()).unwrap_or_default(),
+                Field::Address => venue.map(|v| v.address_1.clone()).unwrap_or_default(),
+                Field::Town => venue.map(|v| v.town.clone()).unwrap_or_default(),
+                Field::Postcode => venue.map(|v| v.postcode.clone()).unwrap_or_default(),
+                Field::Latitude | Field::Longitude | Field::Contact => String::new(),
+                Field::Phone => text(&d.phone),
+                Field::Email => text(&d.email),
+                Field::Website => text(&d.website),
+                Field::Hours => times.join("; "),
+                Field::Cost => cost.clone(),
+                Field::Ages => ages.clone(),
+                Field::Needs => terms.join("; "),
+                Field::Referral => d.referral_route.label().to_string(),
+                Field::CharityNumber => text(&r.organisation.charity_number),
+                Field::CompanyNumber => text(&r.organisation.company_number),
+            }
+        };
+        rows.push(sheet.row(Field::ALL.iter().map(|&f| cells(f))));
+    }
+    match rows.into_iter().collect::<Result<(), _>>() {
+        Ok(()) => sheet.finish().unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 /// What reading needs besides the sheet.
 pub struct Context<'a> {
     pub source: &'a str,
@@ -241,7 +307,8 @@ pub struct Context<'a> {
 /// Reads every row of `sheet` as `mapping` says.
 pub fn read(sheet: &Sheet, mapping: &Mapping, ctx: &Context) -> Result<Batch, String> {
     let columns = mapping.columns_of(&sheet.headers)?;
-    let mut batch = Batch::default();
+    // A sheet names an organisation, and says little else of it.
+    let mut batch = Batch { organisations_named_only: true, ..Batch::default() };
     for (n, row) in sheet.rows.iter().enumerate() {
         let origin = format!("row {}", n + 2);
         let cell = |field: Field| {
@@ -311,8 +378,11 @@ fn read_row<'r>(
         }
     }
     let org_name = cell(Field::Organisation).or(shared.organisation.as_deref()).unwrap_or(named);
-    let organisation = OrganisationId(record_id(ctx.source, "organization", &org_name.to_lowercase()));
-    if !batch.organisations.iter().any(|o| o.id == organisation) {
+    let organisation = match cell(Field::OrganisationId) {
+        Some(id) => OrganisationId(record_id(ctx.source, "organization", id)),
+        None => OrganisationId(record_id(ctx.source, "organization", &org_name.to_lowercase())),
+    };
+    if batch.first("organisation", organisation.0) {
         let kind = shared.organisation_kind.as_deref().and_then(OrganisationKind::from_code);
         batch.organisations.push(Organisation {
             id: organisation,
@@ -346,7 +416,7 @@ fn read_row<'r>(
         let key = format!("{}|{}", venue_name.to_lowercase(), postcode.clone().unwrap_or_default());
         let id = LocationId(record_id(ctx.source, "location", &key));
         let (latitude, longitude) = placed.unwrap_or((0.0, 0.0));
-        if !batch.locations.iter().any(|l| l.location.id == id) {
+        if batch.first("location", id.0) {
             let location = Location {
                 id,
                 organisation: None,
@@ -392,7 +462,7 @@ fn read_row<'r>(
     let (cost, cost_description) = cost_of(cell(Field::Cost), shared.cost.as_deref());
     let key = format!("{}|{}", name.to_lowercase(), postcode.unwrap_or_default());
     let id = ServiceId(record_id(ctx.source, "service", cell(Field::Id).unwrap_or(&key)));
-    if batch.services.iter().any(|s| s.service.id == id) {
+    if !batch.first("service", id.0) {
         return Err(format!("\"{name}\" is in the list twice at the same postcode"));
     }
     let details = ServiceInput {

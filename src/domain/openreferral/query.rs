@@ -83,6 +83,8 @@ pub enum TaxonomyChoice {
 pub struct ListQuery {
     pub filter: ServiceFilter,
     pub paging: Paging,
+    /// HSDS 3.0's `full`: each service with everything nested in it.
+    pub full: bool,
 }
 
 fn problem(field: &'static str, message: impl Into<String>) -> FieldProblem {
@@ -195,7 +197,8 @@ impl ListQuery {
                 "give a postcode with proximity: it is a distance from the postcode",
             ));
         }
-        Ok(ListQuery { filter: f, paging: paging(pairs)? })
+        let full = pairs.iter().any(|(k, v)| k == "full" && matches!(v.trim(), "true" | "1"));
+        Ok(ListQuery { filter: f, paging: paging(pairs)?, full })
     }
 }
 
