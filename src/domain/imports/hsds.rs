@@ -210,38 +210,11 @@ fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str
     let Some(organisation) = organisation.filter(|o| !o.trim().is_empty()) else {
         return batch.reject(origin, "the service names no organisation");
     };
-    let mut tags = Tags::default();
-    for attribute in &s.attributes {
-        if let Some(term) = &attribute.taxonomy_term {
-            tags.read(term, ctx);
-        }
-    }
-    for term in tags.unmapped.iter() {
-        *batch.unmapped.entry(term.clone()).or_default() += 1;
-    }
+    let tags = Tags::of(batch, s, ctx);
     let (schedules, hours_text) = schedules_of(&s.schedules);
     let (area, area_radius_km, regions) = area_of(&s.service_areas, ctx.area);
-    let mut locations = Vec::new();
     let mut delivery = tags.delivery.clone();
-    for at in &s.service_at_locations {
-        match at.location.as_ref().map(|l| (l, l.location_type.as_str())) {
-            Some((venue, "physical")) => match location_of(venue, ctx) {
-                Ok(incoming) => {
-                    if !locations.contains(&incoming.location.id) {
-                        locations.push(incoming.location.id);
-                    }
-                    if batch.first("location", incoming.location.id.0) {
-                        batch.locations.push(incoming);
-                    }
-                }
-                Err(reason) => batch.reject(format!("{origin}, venue {}", venue.id), reason),
-            },
-            Some((_, "virtual")) if !delivery.contains(&DeliveryMode::Online) => {
-                delivery.push(DeliveryMode::Online)
-            }
-            _ => {}
-        }
-    }
+    let locations = venues_of(batch, s, ctx, &origin, &mut delivery);
     delivery.sort();
     let phones: Vec<Phone> = s
         .phones
@@ -390,6 +363,18 @@ struct Tags {
 }
 
 impl Tags {
+    /// A service's tags; the terms that land on no need are counted in the batch.
+    fn of(batch: &mut Batch, s: &hsds::Service, ctx: &Context) -> Tags {
+        let mut tags = Tags::default();
+        for term in s.attributes.iter().filter_map(|a| a.taxonomy_term.as_ref()) {
+            tags.read(term, ctx);
+        }
+        for term in &tags.unmapped {
+            *batch.unmapped.entry(term.clone()).or_default() += 1;
+        }
+        tags
+    }
+
     fn read(&mut self, term: &hsds::TaxonomyTerm, ctx: &Context) {
         let taxonomy = term.taxonomy_id.as_deref();
         let ours = taxonomy == Some(needs_taxonomy_id().to_string().as_str());
@@ -420,6 +405,36 @@ impl Tags {
 
 /// A contact: a contact's id is the whole directory's, so one that is not a
 /// UUID (or is missing) is made from its service's id as well.
+/// The physical venues a service meets at, each added to the batch the first
+/// time it is named; a virtual one says it is delivered online.
+fn venues_of(
+    batch: &mut Batch,
+    s: &hsds::Service,
+    ctx: &Context,
+    origin: &str,
+    delivery: &mut Vec<DeliveryMode>,
+) -> Vec<LocationId> {
+    let mut locations = Vec::new();
+    for venue in s.service_at_locations.iter().filter_map(|at| at.location.as_ref()) {
+        match venue.location_type.as_str() {
+            "physical" => match location_of(venue, ctx) {
+                Ok(incoming) => {
+                    if !locations.contains(&incoming.location.id) {
+                        locations.push(incoming.location.id);
+                    }
+                    if batch.first("location", incoming.location.id.0) {
+                        batch.locations.push(incoming);
+                    }
+                }
+                Err(reason) => batch.reject(format!("{origin}, venue {}", venue.id), reason),
+            },
+            "virtual" if !delivery.contains(&DeliveryMode::Online) => delivery.push(DeliveryMode::Online),
+            _ => {}
+        }
+    }
+    locations
+}
+
 fn contact_of(c: &hsds::Contact, service: &str, ctx: &Context) -> Contact {
     let key =
         if uuid::Uuid::try_parse(c.id.trim()).is_ok() { c.id.clone() } else { format!("{service}/{}", c.id) };

@@ -43,74 +43,47 @@ const SAME_PLACE_M: f64 = 150.0;
 pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     let mut plan = Plan::default();
     let mut report = Report { unmapped: batch.unmapped.clone(), ..Report::default() };
+    let mut without_needs = 0;
+    let mut line = |kind, origin: &str, name: &str, outcome| {
+        report.lines.push(Line { kind, origin: origin.to_string(), name: name.to_string(), outcome });
+    };
     for rejected in &batch.rejected {
-        let outcome = Outcome::Rejected(rejected.reason.clone());
-        report.lines.push(Line {
-            kind: "record",
-            origin: rejected.origin.clone(),
-            name: String::new(),
-            outcome,
-        });
+        line("record", &rejected.origin, "", Outcome::Rejected(rejected.reason.clone()));
     }
     for org in &batch.organisations {
-        let outcome = match stored.organisations.get(&org.id) {
-            None => {
-                plan.organisations.push(Write::Add(org.clone()));
-                Outcome::Added
-            }
+        let before = stored.organisations.get(&org.id);
+        let outcome = match before {
             Some(_) if batch.organisations_named_only => Outcome::Unchanged,
             Some(before) => {
                 let org = said_over(before, org);
-                match organisation_changes(before, &org) {
-                    fields if fields.is_empty() => Outcome::Unchanged,
-                    fields => {
-                        plan.organisations.push(Write::Change(org, fields.clone()));
-                        Outcome::Changed(fields)
-                    }
-                }
+                let fields = organisation_changes(before, &org);
+                outcome(org, Some(fields), &mut plan.organisations)
             }
+            None => outcome(org.clone(), None, &mut plan.organisations),
         };
-        let origin = format!("organisation {}", org.id);
-        report.lines.push(Line { kind: "organisation", origin, name: org.name.clone(), outcome });
+        line("organisation", &format!("organisation {}", org.id), &org.name, outcome);
     }
     let mut placed: HashSet<LocationId> = stored.locations.keys().copied().collect();
     for incoming in &batch.locations {
         let venue = &incoming.location;
-        let outcome = if !incoming.placed {
-            Outcome::Rejected(format!("postcode \"{}\" is not known", venue.postcode))
-        } else {
+        let outcome = if incoming.placed {
             placed.insert(venue.id);
-            match stored.locations.get(&venue.id) {
-                None => {
-                    plan.locations.push(Write::Add(venue.clone()));
-                    Outcome::Added
-                }
-                Some(before) => {
-                    // A confidential venue stays confidential: no source knows it is.
-                    let venue = Location { confidential: before.confidential, ..venue.clone() };
-                    match location_changes(before, &venue) {
-                        fields if fields.is_empty() => Outcome::Unchanged,
-                        fields => {
-                            plan.locations.push(Write::Change(venue, fields.clone()));
-                            Outcome::Changed(fields)
-                        }
-                    }
-                }
-            }
+            let before = stored.locations.get(&venue.id);
+            // A confidential venue stays confidential: no source knows it is.
+            let confidential = before.is_some_and(|b| b.confidential);
+            let venue = Location { confidential, ..venue.clone() };
+            let fields = before.map(|before| location_changes(before, &venue));
+            outcome(venue, fields, &mut plan.locations)
+        } else {
+            Outcome::Rejected(format!("postcode \"{}\" is not known", venue.postcode))
         };
-        report.lines.push(Line {
-            kind: "venue",
-            origin: incoming.origin.clone(),
-            name: venue.name.clone(),
-            outcome,
-        });
+        line("venue", &incoming.origin, &venue.name, outcome);
     }
     let organisations: HashSet<OrganisationId> =
         batch.organisations.iter().map(|o| o.id).chain(stored.organisations.keys().copied()).collect();
     for incoming in &batch.services {
         let service = &incoming.service;
-        let unplaced = service.locations.iter().find(|l| !placed.contains(l));
-        let outcome = if let Some(venue) = unplaced {
+        let outcome = if let Some(venue) = service.locations.iter().find(|l| !placed.contains(l)) {
             let postcode = batch
                 .locations
                 .iter()
@@ -124,28 +97,32 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
             ))
         } else {
             if service.details.needs.is_empty() {
-                report.without_needs += 1;
+                without_needs += 1;
             }
-            match stored.services.get(&service.id) {
-                None => {
-                    plan.services.push(Write::Add(incoming.clone()));
-                    Outcome::Added
-                }
-                Some((before, _)) => {
-                    let fields = service_changes(before, service);
-                    if fields.is_empty() {
-                        Outcome::Unchanged
-                    } else {
-                        plan.services.push(Write::Change(incoming.clone(), fields.clone()));
-                        Outcome::Changed(fields)
-                    }
-                }
-            }
+            let fields = stored.services.get(&service.id).map(|(before, _)| service_changes(before, service));
+            outcome(incoming.clone(), fields, &mut plan.services)
         };
-        let name = service.details.name.clone();
-        report.lines.push(Line { kind: "service", origin: incoming.origin.clone(), name, outcome });
+        line("service", &incoming.origin, &service.details.name, outcome);
     }
+    report.without_needs = without_needs;
     (plan, report)
+}
+
+/// What a record that came does: added when nothing is stored (`fields` is
+/// none), else changed (naming the fields that differ) or left as it is; the
+/// write it needs goes into `writes`.
+fn outcome<T>(came: T, fields: Option<Vec<String>>, writes: &mut Vec<Write<T>>) -> Outcome {
+    match fields {
+        None => {
+            writes.push(Write::Add(came));
+            Outcome::Added
+        }
+        Some(fields) if fields.is_empty() => Outcome::Unchanged,
+        Some(fields) => {
+            writes.push(Write::Change(came, fields.clone()));
+            Outcome::Changed(fields)
+        }
+    }
 }
 
 /// An organisation as it came, over what is stored: what the source does not

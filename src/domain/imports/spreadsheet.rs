@@ -329,128 +329,30 @@ pub fn read(sheet: &Sheet, mapping: &Mapping, ctx: &Context) -> Result<Batch, St
     Ok(batch)
 }
 
-fn read_row<'r>(
+/// A row's cells, by field.
+type Cells<'a, 'r> = &'a dyn Fn(Field) -> Option<&'r str>;
+
+fn read_row(
     batch: &mut Batch,
-    cell: &dyn Fn(Field) -> Option<&'r str>,
+    cell: Cells,
     mapping: &Mapping,
     ctx: &Context,
     origin: &str,
 ) -> Result<(), String> {
     let shared = &mapping.shared;
     let named = cell(Field::Name).ok_or("the row has no name")?;
-    // A website or email that is not one is left out, not the whole row.
-    let website =
-        cell(Field::Website).map(|w| if w.contains("://") { w.to_string() } else { format!("https://{w}") });
-    let website = text::web_address(website.as_deref().unwrap_or("")).ok().flatten();
-    let (contact_email, contact_phone) = match cell(Field::Contact) {
-        Some(c) if c.contains('@') => (Some(c), None),
-        Some(c) if c.chars().filter(char::is_ascii_digit).count() >= 10 => (None, Some(c)),
-        _ => (None, None),
-    };
-    let email = text::email(cell(Field::Email).or(contact_email).unwrap_or("")).ok().flatten();
-    let mut phones: Vec<String> = cell(Field::Phone)
-        .or(contact_phone)
-        .map(|p| {
-            p.split(['/', ';'])
-                .flat_map(|p| p.split(" or "))
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let phone = if phones.is_empty() { None } else { Some(phones.remove(0)) };
-
-    let mut needs: Vec<String> = shared.needs.clone();
-    let mut keywords = Vec::new();
-    for term in cell(Field::Needs)
-        .into_iter()
-        .flat_map(|c| c.split([';', ',', '|', '/']))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        match ctx.matcher.need_for(term).or_else(|| ctx.needs.is_need(term).then_some(term)) {
-            Some(slug) if !needs.iter().any(|n| n == slug) => needs.push(slug.to_string()),
-            Some(_) => {}
-            None => {
-                *batch.unmapped.entry(term.to_string()).or_default() += 1;
-                keywords.push(term.to_string());
-            }
-        }
-    }
-    let org_name = cell(Field::Organisation).or(shared.organisation.as_deref()).unwrap_or(named);
-    let organisation = match cell(Field::OrganisationId) {
-        Some(id) => OrganisationId(record_id(ctx.source, "organization", id)),
-        None => OrganisationId(record_id(ctx.source, "organization", &org_name.to_lowercase())),
-    };
-    if batch.first("organisation", organisation.0) {
-        let kind = shared.organisation_kind.as_deref().and_then(OrganisationKind::from_code);
-        batch.organisations.push(Organisation {
-            id: organisation,
-            name: org_name.to_string(),
-            description: String::new(),
-            kind: kind.unwrap_or_else(|| super::hsds::organisation_kind(org_name)),
-            charity_number: cell(Field::CharityNumber).map(str::to_string),
-            company_number: cell(Field::CompanyNumber).map(str::to_string),
-            website: if cell(Field::Organisation).is_none() && shared.organisation.is_none() {
-                website.clone()
-            } else {
-                None
-            },
-            email: None,
-            phone: None,
-        });
-    }
-
-    let postcode = cell(Field::Postcode).map(str::to_uppercase);
-    let address = cell(Field::Address);
-    let mut locations = Vec::new();
-    if address.is_some() || postcode.is_some() {
-        let coordinate = |field| cell(field).and_then(|c: &str| c.parse::<f64>().ok());
-        let placed = coordinate(Field::Latitude)
-            .zip(coordinate(Field::Longitude))
-            .filter(|(a, b)| crate::geo::cells::on_globe(*a, *b));
-        let (address_1, town) = split_address(address.unwrap_or(""), cell(Field::Town));
-        let venue_name = cell(Field::Venue)
-            .map(str::to_string)
-            .unwrap_or_else(|| address_1.split(',').next().unwrap_or("").trim().to_string());
-        let key = format!("{}|{}", venue_name.to_lowercase(), postcode.clone().unwrap_or_default());
-        let id = LocationId(record_id(ctx.source, "location", &key));
-        let (latitude, longitude) = placed.unwrap_or((0.0, 0.0));
-        if batch.first("location", id.0) {
-            let location = Location {
-                id,
-                organisation: None,
-                name: if venue_name.is_empty() { named.to_string() } else { venue_name },
-                address_1,
-                address_2: None,
-                town,
-                postcode: postcode.clone().unwrap_or_default(),
-                latitude,
-                longitude,
-                small_area: None,
-                confidential: false,
-                entry_point: shared.entry_point,
-                access: Default::default(),
-            };
-            batch.locations.push(IncomingLocation {
-                origin: origin.to_string(),
-                location,
-                placed: placed.is_some(),
-            });
-        }
-        locations.push(id);
-    }
-
-    let venue = locations.first().and_then(|id| batch.locations.iter().find(|l| l.location.id == *id));
+    let reach = Reach::of(cell);
+    let (needs, keywords) = terms(batch, cell, shared, ctx);
+    let (organisation, org_name) = organisation(batch, cell, shared, ctx, named, &reach);
+    let venue = venue(batch, cell, shared, ctx, named, origin);
     let name = match &shared.name {
         Some(pattern) => pattern
             .replace("{name}", named)
-            .replace("{organisation}", org_name)
-            .replace("{venue}", venue.map_or("", |v| v.location.name.as_str()))
-            .replace("{town}", venue.map_or("", |v| v.location.town.as_str())),
+            .replace("{organisation}", &org_name)
+            .replace("{venue}", venue.as_ref().map_or("", |v| v.1.as_str()))
+            .replace("{town}", venue.as_ref().map_or("", |v| v.2.as_str())),
         None => named.to_string(),
     };
-    let name = name.as_str();
     let (schedules, hours_text) = match cell(Field::Hours) {
         Some(words) => match hours::read(words) {
             Some(schedules) => (schedules, None),
@@ -460,14 +362,16 @@ fn read_row<'r>(
     };
     let (min_age, max_age) = cell(Field::Ages).map_or((None, None), ages);
     let (cost, cost_description) = cost_of(cell(Field::Cost), shared.cost.as_deref());
-    let key = format!("{}|{}", name.to_lowercase(), postcode.unwrap_or_default());
+    let key = format!("{}|{}", name.to_lowercase(), cell(Field::Postcode).unwrap_or("").to_uppercase());
     let id = ServiceId(record_id(ctx.source, "service", cell(Field::Id).unwrap_or(&key)));
     if !batch.first("service", id.0) {
         return Err(format!("\"{name}\" is in the list twice at the same postcode"));
     }
+    let locations: Vec<LocationId> = venue.iter().map(|v| v.0).collect();
+    let area = shared.area.as_deref().and_then(ServiceArea::from_code);
     let details = ServiceInput {
         organisation,
-        name: name.to_string(),
+        name: name.clone(),
         description: cell(Field::Description).unwrap_or("").to_string(),
         status: ServiceStatus::Active,
         needs,
@@ -479,23 +383,14 @@ fn read_row<'r>(
         cost_description,
         delivery: if locations.is_empty() { Vec::new() } else { vec![DeliveryMode::InPerson] },
         languages: Vec::new(),
-        area: shared.area.as_deref().and_then(ServiceArea::from_code).unwrap_or(if locations.is_empty() {
-            ServiceArea::Borough
-        } else {
-            ServiceArea::Local
-        }),
+        area: area.unwrap_or(if locations.is_empty() { ServiceArea::Borough } else { ServiceArea::Local }),
         area_radius_km: None,
         capacity: None,
-        email,
-        phone,
-        website,
+        email: reach.email,
+        phone: reach.phone,
+        website: reach.website,
     };
-    let extras = Extras {
-        hours_text,
-        regions: Vec::new(),
-        phones: phones.into_iter().map(|number| Phone { number, description: None }).collect(),
-        keywords,
-    };
+    let phones = reach.more_phones.into_iter().map(|number| Phone { number, description: None }).collect();
     let service = Service {
         id,
         details,
@@ -505,15 +400,151 @@ fn read_row<'r>(
         capacity_said_on: None,
         last_verified_at: None,
         last_verified_by: None,
-        extras,
+        extras: Extras { hours_text, regions: Vec::new(), phones, keywords },
     };
-    batch.services.push(IncomingService {
-        origin: origin.to_string(),
-        service,
-        organisation_ref: org_name.to_string(),
-        updated_at: None,
-    });
+    let incoming =
+        IncomingService { origin: origin.to_string(), service, organisation_ref: org_name, updated_at: None };
+    batch.services.push(incoming);
     Ok(())
+}
+
+/// How a row says to get in touch: its website, email and phones, from their
+/// own columns or a "contact" column that holds one of them. One that is not
+/// what it says is left out, not the whole row.
+struct Reach {
+    website: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    more_phones: Vec<String>,
+}
+
+impl Reach {
+    fn of(cell: Cells) -> Reach {
+        let website = cell(Field::Website)
+            .map(|w| if w.contains("://") { w.to_string() } else { format!("https://{w}") });
+        let (contact_email, contact_phone) = match cell(Field::Contact) {
+            Some(c) if c.contains('@') => (Some(c), None),
+            Some(c) if c.chars().filter(char::is_ascii_digit).count() >= 10 => (None, Some(c)),
+            _ => (None, None),
+        };
+        let mut phones: Vec<String> = cell(Field::Phone)
+            .or(contact_phone)
+            .into_iter()
+            .flat_map(|p| p.split(['/', ';']))
+            .flat_map(|p| p.split(" or "))
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        Reach {
+            website: text::web_address(website.as_deref().unwrap_or("")).ok().flatten(),
+            email: text::email(cell(Field::Email).or(contact_email).unwrap_or("")).ok().flatten(),
+            phone: if phones.is_empty() { None } else { Some(phones.remove(0)) },
+            more_phones: phones,
+        }
+    }
+}
+
+/// The needs a row meets (the list's, and its terms that land on one), and
+/// its terms that land on none, kept as keywords and counted.
+fn terms(batch: &mut Batch, cell: Cells, shared: &Shared, ctx: &Context) -> (Vec<String>, Vec<String>) {
+    let mut needs: Vec<String> = shared.needs.clone();
+    let mut keywords = Vec::new();
+    let said = cell(Field::Needs).into_iter().flat_map(|c| c.split([';', ',', '|', '/']));
+    for term in said.map(str::trim).filter(|t| !t.is_empty()) {
+        match ctx.matcher.need_for(term).or_else(|| ctx.needs.is_need(term).then_some(term)) {
+            Some(slug) if !needs.iter().any(|n| n == slug) => needs.push(slug.to_string()),
+            Some(_) => {}
+            None => {
+                *batch.unmapped.entry(term.to_string()).or_default() += 1;
+                keywords.push(term.to_string());
+            }
+        }
+    }
+    (needs, keywords)
+}
+
+/// Who runs a row's service (its column, the list's, or the service itself),
+/// added to the batch the first time it is named.
+fn organisation(
+    batch: &mut Batch,
+    cell: Cells,
+    shared: &Shared,
+    ctx: &Context,
+    named: &str,
+    reach: &Reach,
+) -> (OrganisationId, String) {
+    let own = cell(Field::Organisation).is_none() && shared.organisation.is_none();
+    let name = cell(Field::Organisation).or(shared.organisation.as_deref()).unwrap_or(named);
+    let key = cell(Field::OrganisationId).map_or_else(|| name.to_lowercase(), str::to_string);
+    let id = OrganisationId(record_id(ctx.source, "organization", &key));
+    if batch.first("organisation", id.0) {
+        let kind = shared.organisation_kind.as_deref().and_then(OrganisationKind::from_code);
+        batch.organisations.push(Organisation {
+            id,
+            name: name.to_string(),
+            description: String::new(),
+            kind: kind.unwrap_or_else(|| super::hsds::organisation_kind(name)),
+            charity_number: cell(Field::CharityNumber).map(str::to_string),
+            company_number: cell(Field::CompanyNumber).map(str::to_string),
+            // A group that is its own organisation has the service's website.
+            website: if own { reach.website.clone() } else { None },
+            email: None,
+            phone: None,
+        });
+    }
+    (id, name.to_string())
+}
+
+/// Where a row's service meets, if it says (an address or a postcode): the
+/// venue's id, name and town, added to the batch the first time it is named.
+fn venue(
+    batch: &mut Batch,
+    cell: Cells,
+    shared: &Shared,
+    ctx: &Context,
+    named: &str,
+    origin: &str,
+) -> Option<(LocationId, String, String)> {
+    let postcode = cell(Field::Postcode).map(str::to_uppercase);
+    let address = cell(Field::Address);
+    if address.is_none() && postcode.is_none() {
+        return None;
+    }
+    let coordinate = |field| cell(field).and_then(|c: &str| c.parse::<f64>().ok());
+    let placed = coordinate(Field::Latitude)
+        .zip(coordinate(Field::Longitude))
+        .filter(|(a, b)| crate::geo::cells::on_globe(*a, *b));
+    let (address_1, town) = split_address(address.unwrap_or(""), cell(Field::Town));
+    let venue_name = cell(Field::Venue)
+        .map(str::to_string)
+        .unwrap_or_else(|| address_1.split(',').next().unwrap_or("").trim().to_string());
+    let name = if venue_name.is_empty() { named.to_string() } else { venue_name };
+    let postcode = postcode.unwrap_or_default();
+    let id = LocationId(record_id(ctx.source, "location", &format!("{}|{postcode}", name.to_lowercase())));
+    if batch.first("location", id.0) {
+        let (latitude, longitude) = placed.unwrap_or((0.0, 0.0));
+        let location = Location {
+            id,
+            organisation: None,
+            name: name.clone(),
+            address_1,
+            address_2: None,
+            town: town.clone(),
+            postcode,
+            latitude,
+            longitude,
+            small_area: None,
+            confidential: false,
+            entry_point: shared.entry_point,
+            access: Default::default(),
+        };
+        batch.locations.push(IncomingLocation {
+            origin: origin.to_string(),
+            location,
+            placed: placed.is_some(),
+        });
+    }
+    Some((id, name, town))
 }
 
 /// The first line of an address and its town: "St John's Centre, St John's
