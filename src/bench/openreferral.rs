@@ -1,18 +1,19 @@
 //! `doorstep bench openreferral`: the Open Referral API and import at size.
 //! Generates the demo at N services into a new database (a SQLite file, or
 //! with `--database` a new database on that PostgreSQL server), then times
-//! pages of 50 full services through the whole app in process (routing,
-//! the store, JSON, the ETag), exports everything as one ORUK 3.0 file, and
-//! times reading and importing that file into an empty database.
+//! pages of 50 full services from the server on loopback, one request at a
+//! time on a keep-alive connection (the whole app: routing, the store, JSON,
+//! the ETag, and the hop), exports everything as one ORUK 3.0 file, and times
+//! reading and importing that file into an empty database.
 
-use std::io::Write;
+use std::io::{BufReader, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::time::Instant;
 
-use actix_web::test;
 use chrono::Utc;
 
-use super::{peak_memory_mb, percentile};
+use super::{peak_memory_mb, percentile, read_response};
 use crate::app::imports::{self, Options};
 use crate::app::openreferral::{export, publisher};
 use crate::config::Config;
@@ -64,32 +65,31 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     drop(demo);
     let state = crate::state::open(config).map_err(|e| other(&e))?;
 
-    // Pages of 50 full services, through the whole app.
+    // Pages of 50 full services, through the whole server on loopback.
     let total_pages = plan.services.div_ceil(50).max(1);
     let mut dice = Dice::new(7);
     let urls: Vec<String> = (0..plan.pages.max(20))
         .map(|_| format!("/openreferral/services?full=true&per_page=50&page={}", dice.below(total_pages) + 1))
         .collect();
-    let app_state = state.clone();
-    let timings = actix_web::rt::System::new().block_on(async move {
-        let app = test::init_service(crate::web::app(app_state)).await;
-        let mut timings = Vec::with_capacity(urls.len());
-        for (n, url) in urls.iter().enumerate() {
-            let started = Instant::now();
-            let response = test::call_service(&app, test::TestRequest::get().uri(url).to_request()).await;
-            let ok = response.status().is_success();
-            let body = test::read_body(response).await;
-            // The first few warm the caches.
-            if n >= 10 {
-                timings.push(started.elapsed().as_secs_f64() * 1000.0);
-            }
-            if !ok || body.len() < 1000 {
-                return Err(format!("{url} answered {} bytes", body.len()));
-            }
+    let server = crate::web::server::spawn_on_loopback(state.clone(), 1)?;
+    let stream = TcpStream::connect(server.addr)?;
+    stream.set_nodelay(true)?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let mut timings = Vec::with_capacity(urls.len());
+    for (n, url) in urls.iter().enumerate() {
+        let started = Instant::now();
+        write!(writer, "GET {url} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+        let (status, length) = read_response(&mut reader)?;
+        if status != 200 || length < 1000 {
+            return Err(other(&format!("{url} answered {status} with {length} bytes")));
         }
-        Ok(timings)
-    });
-    let mut timings = timings.map_err(|e| other(&e))?;
+        // The first few warm the caches.
+        if n >= 10 {
+            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    drop(server);
     timings.sort_by(f64::total_cmp);
     writeln!(
         out,

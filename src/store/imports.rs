@@ -34,7 +34,7 @@ pub fn stored(conn: &mut Conn, batch: &Batch) -> StoreResult<Stored> {
         found.locations.extend(locations::many(conn, ids)?.into_iter().map(|l| (l.id, l)));
     }
     for ids in service_ids.chunks(5_000) {
-        found.services.extend(services::listings(conn, ids)?.into_iter().map(|(s, at)| (s.id, (s, at))));
+        found.services.extend(services::listings(conn, ids)?.into_iter().map(|s| (s.id, s)));
     }
     // No source knows of a confidential venue: it is left out of the
     // comparison, and an import keeps it (see `change_service`).
@@ -44,7 +44,7 @@ pub fn stored(conn: &mut Conn, batch: &Batch) -> StoreResult<Stored> {
         .load::<LocationId>(conn)?
         .into_iter()
         .collect();
-    for (service, _) in found.services.values_mut() {
+    for service in found.services.values_mut() {
         service.locations.retain(|l| !confidential.contains(l));
     }
     Ok(found)

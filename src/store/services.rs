@@ -191,8 +191,8 @@ pub(super) fn extras_of(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashM
 }
 
 /// Whole listings as stored, in the order of `ids` (an id with no service is
-/// left out): every venue, confidential ones too, with when each last changed.
-pub fn listings(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<(Service, NaiveDateTime)>> {
+/// left out): every venue, confidential ones too.
+pub fn listings(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<Service>> {
     let found = many(conn, ids)?;
     let mut venues: HashMap<ServiceId, Vec<LocationId>> = HashMap::new();
     let links: Vec<(ServiceId, LocationId)> = service_at_locations::table
@@ -213,19 +213,16 @@ pub fn listings(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<(Service,
     let mut extras = extras_of(conn, ids)?;
     Ok(found
         .into_iter()
-        .map(|(id, details, kept)| {
-            let service = Service {
-                id,
-                details,
-                locations: venues.remove(&id).unwrap_or_default(),
-                schedules: all_schedules.remove(&id).unwrap_or_default(),
-                contacts: all_contacts.remove(&id).unwrap_or_default(),
-                capacity_said_on: kept.capacity_said_on,
-                last_verified_at: kept.last_verified_at,
-                last_verified_by: None,
-                extras: extras.remove(&id).unwrap_or_default(),
-            };
-            (service, kept.updated_at)
+        .map(|(id, details, kept)| Service {
+            id,
+            details,
+            locations: venues.remove(&id).unwrap_or_default(),
+            schedules: all_schedules.remove(&id).unwrap_or_default(),
+            contacts: all_contacts.remove(&id).unwrap_or_default(),
+            capacity_said_on: kept.capacity_said_on,
+            last_verified_at: kept.last_verified_at,
+            last_verified_by: None,
+            extras: extras.remove(&id).unwrap_or_default(),
         })
         .collect())
 }

@@ -4,8 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDateTime;
-
 use super::compare::{location_changes, organisation_changes, service_changes};
 use super::{Batch, Line, Outcome, Plan, Report, Write};
 use crate::domain::ids::{LocationId, OrganisationId, ServiceId};
@@ -17,8 +15,7 @@ use crate::geo::cells::distance_m;
 pub struct Stored {
     pub organisations: HashMap<OrganisationId, Organisation>,
     pub locations: HashMap<LocationId, Location>,
-    /// Each service, with when it last changed.
-    pub services: HashMap<ServiceId, (Service, NaiveDateTime)>,
+    pub services: HashMap<ServiceId, Service>,
 }
 
 /// A record already here that a new one may be the same as.
@@ -99,7 +96,7 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
             if service.details.needs.is_empty() {
                 without_needs += 1;
             }
-            let fields = stored.services.get(&service.id).map(|(before, _)| service_changes(before, service));
+            let fields = stored.services.get(&service.id).map(|before| service_changes(before, service));
             outcome(incoming.clone(), fields, &mut plan.services)
         };
         line("service", &incoming.origin, &service.details.name, outcome);
