@@ -216,12 +216,7 @@ fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str
     let mut delivery = tags.delivery.clone();
     let locations = venues_of(batch, s, ctx, &origin, &mut delivery);
     delivery.sort();
-    let phones: Vec<Phone> = s
-        .phones
-        .iter()
-        .filter(|p| !p.number.trim().is_empty())
-        .map(|p| Phone { number: p.number.trim().to_string(), description: text(&p.description) })
-        .collect();
+    let phones = phones_of(s);
     let (cost, cost_description) = cost_of(s);
     let details = ServiceInput {
         organisation: OrganisationId(record_id(ctx.source, "organization", organisation)),
@@ -229,11 +224,7 @@ fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str
         description: text(&s.description).unwrap_or_default(),
         status,
         needs: tags.needs,
-        referral_route: ReferralRoute::ALL
-            .iter()
-            .copied()
-            .find(|r| Some(r.label()) == s.application_process.as_deref().map(str::trim))
-            .unwrap_or(ReferralRoute::SelfReferral),
+        referral_route: referral_of(s),
         eligibility: text(&s.eligibility_description),
         min_age: age(&s.minimum_age),
         max_age: age(&s.maximum_age),
@@ -267,6 +258,23 @@ fn add_service(batch: &mut Batch, s: &hsds::Service, ctx: &Context, origin: &str
     let updated_at = s.last_modified.as_deref().and_then(instant);
     let organisation_ref = organisation.trim().to_string();
     batch.services.push(IncomingService { origin, service, organisation_ref, updated_at });
+}
+
+/// Its phone numbers, the main one first.
+fn phones_of(s: &hsds::Service) -> Vec<Phone> {
+    let given = s.phones.iter().filter(|p| !p.number.trim().is_empty());
+    given.map(|p| Phone { number: p.number.trim().to_string(), description: text(&p.description) }).collect()
+}
+
+/// How to get it, as our own words for it say (HSDS's `application_process`),
+/// else by contacting them.
+fn referral_of(s: &hsds::Service) -> ReferralRoute {
+    let said = s.application_process.as_deref().map(str::trim);
+    ReferralRoute::ALL
+        .iter()
+        .copied()
+        .find(|r| Some(r.label()) == said)
+        .unwrap_or(ReferralRoute::SelfReferral)
 }
 
 fn status(text: &str) -> Option<ServiceStatus> {
