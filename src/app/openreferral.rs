@@ -183,16 +183,14 @@ pub async fn organisation(state: &AppState, id: OrganisationId) -> Result<Answer
     Ok(Answer::new(out, None))
 }
 
-fn page_of<T: Clone>(all: &[T], paging: Paging) -> Page<T> {
-    let start = usize::try_from(paging.offset()).unwrap_or(usize::MAX);
-    let take = usize::try_from(paging.per_page).unwrap_or(usize::MAX);
-    let contents = all.iter().skip(start).take(take).cloned().collect();
-    Page::new(contents, all.len() as u64, paging.page, paging.per_page)
+fn page_of<T>(all: Vec<T>, paging: Paging) -> Page<T> {
+    let total = all.len() as u64;
+    Page::new(paging.window(all), total, paging.page, paging.per_page)
 }
 
 /// `GET /taxonomies`.
 pub fn taxonomies(state: &AppState, paging: Paging) -> Page<Taxonomy> {
-    page_of(&publisher(state).taxonomies(), paging)
+    page_of(publisher(state).taxonomies(), paging)
 }
 
 /// `GET /taxonomies/{id}`.
@@ -220,7 +218,7 @@ pub fn terms(state: &AppState, filter: TermFilter, paging: Paging) -> Page<Taxon
         .filter(|t| parent.is_none() || t.parent_id == parent)
         .filter(|t| !filter.top_only || t.parent_id.is_none())
         .collect();
-    page_of(&chosen, paging)
+    page_of(chosen, paging)
 }
 
 /// `GET /taxonomy_terms/{id}`.

@@ -19,7 +19,7 @@ use crate::app::openreferral::{export, publisher};
 use crate::config::Config;
 use crate::demo::{self, DemoSize, Dice};
 use crate::domain::imports::hsds::{self, Context};
-use crate::domain::imports::terms::{self, NeedMatcher};
+use crate::domain::imports::terms::NeedMatcher;
 use crate::store::scratch::ScratchDatabase;
 
 /// What to run.
@@ -115,8 +115,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     let needs =
         crate::domain::needs::Taxonomy::new(crate::store::needs::all(&mut conn).map_err(|e| other(&e))?);
     drop(conn);
-    let tables = terms::tables(terms::BUILT_IN).map_err(|e| other(&e))?;
-    let matcher = NeedMatcher::new(&needs, &tables);
+    let matcher = NeedMatcher::built_in(&needs).map_err(|e| other(&e))?;
     let started = Instant::now();
     let context = Context { source: "bench", needs: &needs, matcher: &matcher, area: &borough };
     let batch = hsds::read(&file, &context).map_err(|e| other(&e))?;

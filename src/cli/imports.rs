@@ -17,7 +17,7 @@ use crate::domain::imports::Report;
 use crate::domain::imports::hsds::{self, Context};
 use crate::domain::imports::sheet;
 use crate::domain::imports::spreadsheet::{self, Mapping};
-use crate::domain::imports::terms::{self, NeedMatcher};
+use crate::domain::imports::terms::NeedMatcher;
 use crate::domain::needs::Taxonomy;
 use crate::domain::openreferral::package::{self, Package};
 use crate::fetch::{Fetcher, Limits};
@@ -112,8 +112,7 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     };
     let (store, needs, demo, config) = open(config)?;
     let started = Instant::now();
-    let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
-    let matcher = NeedMatcher::new(&needs, &tables);
+    let matcher = NeedMatcher::built_in(&needs).map_err(|e| CliError::Usage(e.to_string()))?;
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
     // A feed is named by its address without a trailing slash, a file by its full path.
     let key = if source.starts_with("http://") || source.starts_with("https://") {
@@ -198,8 +197,7 @@ pub(super) fn import_list_from(
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| CliError::Usage(format!("could not read {name}: {e}")))?;
     let sheet = sheet::read(&bytes).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
-    let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
-    let matcher = NeedMatcher::new(needs, &tables);
+    let matcher = NeedMatcher::built_in(needs).map_err(|e| CliError::Usage(e.to_string()))?;
     let context = spreadsheet::Context { source, needs, matcher: &matcher };
     let batch =
         spreadsheet::read(&sheet, mapping, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
@@ -343,8 +341,7 @@ fn import_package(config: &Config, path: &std::path::Path, options: Options) -> 
     let package = read_package(path).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let (services, organisations) =
         package::read(&package).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
-    let tables = terms::tables(terms::BUILT_IN).map_err(|e| CliError::Usage(e.to_string()))?;
-    let matcher = NeedMatcher::new(&needs, &tables);
+    let matcher = NeedMatcher::built_in(&needs).map_err(|e| CliError::Usage(e.to_string()))?;
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
     let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
     let batch = hsds::read_services(services, organisations, &context);

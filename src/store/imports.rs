@@ -56,58 +56,19 @@ pub fn write(conn: &mut Conn, plan: &Plan, reason: &str, now: NaiveDateTime) -> 
     super::transaction(conn, |conn| {
         let needs = need_ids(conn)?;
         for write in &plan.organisations {
+            let (org, action, fields) = parts(write);
             match write {
-                Write::Add(org) => {
-                    organisations::insert(conn, org, now)?;
-                    record(
-                        conn,
-                        RecordKind::Organisation,
-                        &org.id.to_string(),
-                        Action::Create,
-                        &[],
-                        reason,
-                        now,
-                    )?;
-                }
-                Write::Change(org, fields) => {
-                    organisations::update(conn, org, now)?;
-                    record(
-                        conn,
-                        RecordKind::Organisation,
-                        &org.id.to_string(),
-                        Action::Update,
-                        fields,
-                        reason,
-                        now,
-                    )?;
-                }
+                Write::Add(_) => organisations::insert(conn, org, now)?,
+                Write::Change(..) => organisations::update(conn, org, now)?,
             }
+            record(conn, RecordKind::Organisation, &org.id.to_string(), action, fields, reason, now)?;
         }
         for write in &plan.locations {
+            let (venue, action, fields) = parts(write);
             match write {
-                Write::Add(venue) => {
-                    locations::insert(conn, venue, now)?;
-                    record(
-                        conn,
-                        RecordKind::Location,
-                        &venue.id.to_string(),
-                        Action::Create,
-                        &[],
-                        reason,
-                        now,
-                    )?;
-                }
-                Write::Change(venue, fields) => {
+                Write::Add(_) => locations::insert(conn, venue, now)?,
+                Write::Change(..) => {
                     locations::update(conn, venue, now)?;
-                    record(
-                        conn,
-                        RecordKind::Location,
-                        &venue.id.to_string(),
-                        Action::Update,
-                        fields,
-                        reason,
-                        now,
-                    )?;
                     let meeting_there: Vec<ServiceId> = service_at_locations::table
                         .filter(service_at_locations::location_id.eq(venue.id))
                         .select(service_at_locations::service_id)
@@ -117,6 +78,7 @@ pub fn write(conn: &mut Conn, plan: &Plan, reason: &str, now: NaiveDateTime) -> 
                     }
                 }
             }
+            record(conn, RecordKind::Location, &venue.id.to_string(), action, fields, reason, now)?;
         }
         for write in &plan.services {
             match write {
@@ -126,6 +88,14 @@ pub fn write(conn: &mut Conn, plan: &Plan, reason: &str, now: NaiveDateTime) -> 
         }
         Ok(())
     })
+}
+
+/// A write's record, and how the history says it: made, or changed in the fields named.
+fn parts<T>(write: &Write<T>) -> (&T, Action, &[String]) {
+    match write {
+        Write::Add(record) => (record, Action::Create, &[]),
+        Write::Change(record, fields) => (record, Action::Update, fields),
+    }
 }
 
 /// A change to an organisation or venue in the history: the fields named, or

@@ -328,10 +328,7 @@ fn within(
 }
 
 fn page_of<T>(all: Vec<T>, paging: Paging) -> (u64, Vec<T>) {
-    let total = all.len() as u64;
-    let start = usize::try_from(paging.offset()).unwrap_or(usize::MAX);
-    let take = usize::try_from(paging.per_page).unwrap_or(usize::MAX);
-    (total, all.into_iter().skip(start).take(take).collect())
+    (all.len() as u64, paging.window(all))
 }
 
 /// Every service's id, in order.

@@ -81,6 +81,11 @@ impl NeedMatcher {
         NeedMatcher { by_term }
     }
 
+    /// A matcher for `needs` with the built-in tables (`seeds/term_mappings.toml`).
+    pub fn built_in(needs: &Taxonomy) -> Result<NeedMatcher, toml::de::Error> {
+        Ok(NeedMatcher::new(needs, &tables(BUILT_IN)?))
+    }
+
     /// The slug of the need `term` lands on, if any.
     pub fn need_for(&self, term: &str) -> Option<&str> {
         self.by_term.get(&normalise(term)).map(String::as_str)

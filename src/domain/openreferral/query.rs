@@ -33,6 +33,13 @@ impl Paging {
     pub fn offset(self) -> u64 {
         (self.page - 1) * self.per_page
     }
+
+    /// This page's items of `all`.
+    pub fn window<T>(self, all: Vec<T>) -> Vec<T> {
+        let start = usize::try_from(self.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(self.per_page).unwrap_or(usize::MAX);
+        all.into_iter().skip(start).take(take).collect()
+    }
 }
 
 /// What a list of services (or of services at locations) is narrowed to.
