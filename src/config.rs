@@ -26,6 +26,7 @@
 //! | `request_timeout_seconds` | `DOORSTEP_REQUEST_TIMEOUT_SECONDS` | `30`: how long a request's body may take to arrive before the answer is 408 |
 //! | `connections_per_address` | `DOORSTEP_CONNECTIONS_PER_ADDRESS` | `128`: open connections from one address (a trusted proxy excepted) |
 //! | `request_body_kb` | `DOORSTEP_REQUEST_BODY_KB` | `256`: the largest request body; larger is 413 |
+//! | `upload_mb` | `DOORSTEP_UPLOAD_MB` | `50`: the largest file sent to the imports page; larger is 413 |
 //! | `form_fields` | `DOORSTEP_FORM_FIELDS` | `400`: the most fields a form may send; more is 400 |
 //! | `query_string_bytes` | `DOORSTEP_QUERY_STRING_BYTES` | `16384`: the longest query string; longer is 414 |
 //! | `handler_timeout_seconds` | `DOORSTEP_HANDLER_TIMEOUT_SECONDS` | `30`: how long a request may take once it has arrived before the answer is 503 |
@@ -115,6 +116,8 @@ pub struct Config {
     pub connections_per_address: u32,
     /// The largest request body, in KiB.
     pub request_body_kb: u32,
+    /// The largest file sent to the imports page, in MiB.
+    pub upload_mb: u32,
     /// The most fields one form may send.
     pub form_fields: u32,
     /// The longest query string, in bytes.
@@ -163,6 +166,7 @@ impl Default for Config {
             request_timeout_seconds: 30,
             connections_per_address: 128,
             request_body_kb: 256,
+            upload_mb: 50,
             form_fields: 400,
             query_string_bytes: 16_384,
             handler_timeout_seconds: 30,
@@ -202,6 +206,7 @@ struct ConfigFile {
     request_timeout_seconds: Option<u32>,
     connections_per_address: Option<u32>,
     request_body_kb: Option<u32>,
+    upload_mb: Option<u32>,
     form_fields: Option<u32>,
     query_string_bytes: Option<u32>,
     handler_timeout_seconds: Option<u32>,
@@ -331,6 +336,7 @@ impl Config {
             ("DOORSTEP_DATABASE_POOL_SIZE", file.database_pool_size, &mut self.database_pool_size),
             ("DOORSTEP_DATABASE_WAIT_SECONDS", file.database_wait_seconds, &mut self.database_wait_seconds),
             ("DOORSTEP_REQUEST_BODY_KB", file.request_body_kb, &mut self.request_body_kb),
+            ("DOORSTEP_UPLOAD_MB", file.upload_mb, &mut self.upload_mb),
             ("DOORSTEP_FORM_FIELDS", file.form_fields, &mut self.form_fields),
             ("DOORSTEP_QUERY_STRING_BYTES", file.query_string_bytes, &mut self.query_string_bytes),
             (
@@ -398,6 +404,7 @@ impl Config {
             ("database_pool_size", self.database_pool_size),
             ("database_wait_seconds", self.database_wait_seconds),
             ("request_body_kb", self.request_body_kb),
+            ("upload_mb", self.upload_mb),
             ("form_fields", self.form_fields),
             ("query_string_bytes", self.query_string_bytes),
             ("handler_timeout_seconds", self.handler_timeout_seconds),

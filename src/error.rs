@@ -38,6 +38,9 @@ pub enum AppError {
     /// Signed in, but this role may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// Not now: the record is in a state that does not allow it; the message says why.
+    #[error("{0}")]
+    Conflict(String),
     /// A form came without a valid CSRF token.
     #[error("the form has expired")]
     FormExpired,
@@ -87,6 +90,7 @@ impl ResponseError for AppError {
             AppError::NotFound | AppError::NoSuch(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -123,6 +127,7 @@ impl AppError {
                 ),
             ),
             AppError::BadRequest(message) => ("There is a problem with the request", message.clone()),
+            AppError::Conflict(message) => ("This cannot be done now", message.clone()),
             AppError::Invalid(problem) | AppError::NoSuch(problem) => {
                 ("There is a problem with the request", problem.message.clone())
             }

@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::jobs::index_sync;
 use crate::state::AppState;
 use crate::store::changes::{self, RecordKind};
-use crate::store::{neighbourhoods, organisations, service_lists, services};
+use crate::store::{neighbourhoods, neighbours, organisations, service_lists, services};
 
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
@@ -75,7 +75,7 @@ pub async fn service_page(
     };
     Ok(ServicePage {
         sees_confidential: user.is_some_and(StaffUser::may_see_confidential),
-        edits: user.is_some_and(|u| u.may_edit_listing(scope.0, &scope.1)),
+        edits: view.listed_by.is_none() && user.is_some_and(|u| u.may_edit_listing(scope.0, &scope.1)),
         view,
         map,
         nearby,
@@ -172,6 +172,18 @@ async fn editable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(
     require(user.may_edit_listing(organisation, &neighbourhoods))
 }
 
+/// Refuses a change to a service another area lists (it is changed there),
+/// and anyone who may not edit it.
+async fn changeable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
+    editable(state, user, id).await?;
+    match db(state, move |conn| neighbours::listed_by(conn, &[id])).await?.remove(&id) {
+        Some(area) => Err(AppError::Conflict(format!(
+            "This service is listed by {area}, and is changed in {area}'s directory, not here."
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The blank form for a new service, for someone who edits listings.
 pub fn new_service_form(user: &StaffUser) -> Result<ServiceForm, AppError> {
     require(user.edits_listings())?;
@@ -191,7 +203,7 @@ pub async fn service_for_editing(
     user: &StaffUser,
     id: ServiceId,
 ) -> Result<ServiceInput, AppError> {
-    editable(state, user, id).await?;
+    changeable(state, user, id).await?;
     db(state, move |conn| services::input(conn, id)).await
 }
 
@@ -241,7 +253,7 @@ pub async fn update_service(
     id: ServiceId,
     form: &ServiceForm,
 ) -> Result<Result<(), FieldErrors>, AppError> {
-    editable(state, user, id).await?;
+    changeable(state, user, id).await?;
     let input = match check(state, user, form).await? {
         Ok(input) => input,
         Err(errors) => return Ok(Err(errors)),
@@ -254,7 +266,7 @@ pub async fn update_service(
 
 /// Marks a service as checked and still true today.
 pub async fn verify_service(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
-    editable(state, user, id).await?;
+    changeable(state, user, id).await?;
     let (by, now) = (user.id, Utc::now().naive_utc());
     db(state, move |conn| services::verify(conn, id, by, now)).await?;
     reindex(state).await;

@@ -10,6 +10,7 @@ pub mod health;
 pub mod imports;
 pub mod listings;
 pub mod neighbourhoods;
+pub mod neighbours;
 pub mod openreferral;
 pub mod search;
 pub mod signposting;

@@ -121,7 +121,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     let batch = hsds::read(&file, &context).map_err(|e| other(&e))?;
     let read = started.elapsed().as_secs_f64();
     let count = batch.services.len();
-    let report = imports::import(&store, batch, "bench", Options::default(), Utc::now().naive_utc())
+    let report = imports::import(&store, batch, "bench", &Options::default(), Utc::now().naive_utc())
         .map_err(|e| other(&e))?;
     let seconds = started.elapsed().as_secs_f64();
     writeln!(

@@ -1,7 +1,6 @@
 //! `doorstep import` and `doorstep export`: listings in from Open Referral
 //! files and out again.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -10,16 +9,16 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::CliError;
-use crate::app::imports::{self, Options};
+use crate::app::imports::{self, Copies, Options};
 use crate::app::openreferral::{dump, every_service, export, publisher_for};
 use crate::config::Config;
-use crate::domain::imports::Report;
+use crate::domain::imports::{Merges, Report};
 use crate::domain::imports::hsds::{self, Context};
 use crate::domain::imports::sheet;
 use crate::domain::imports::spreadsheet::{self, Mapping};
 use crate::domain::imports::terms::NeedMatcher;
 use crate::domain::needs::Taxonomy;
-use crate::domain::openreferral::package::{self, Package};
+use crate::domain::openreferral::package;
 use crate::fetch::{Fetcher, Limits};
 use crate::state;
 use crate::store::{self, Store};
@@ -38,6 +37,9 @@ pub enum ImportCommand {
         /// Write the records that can be taken even when some cannot.
         #[arg(long)]
         skip_rejected: bool,
+        /// Write every reported duplicate into the record already here that it looks like.
+        #[arg(long)]
+        merge: bool,
     },
     /// A spreadsheet saved as CSV, one row per service, its columns found by
     /// their headers (see `import template`); or an HSDS 3.0 CSV package, as
@@ -55,6 +57,8 @@ pub enum ImportCommand {
         dry_run: bool,
         #[arg(long)]
         skip_rejected: bool,
+        #[arg(long)]
+        merge: bool,
     },
     /// Prints the spreadsheet template: every column Doorstep reads, with an example row.
     Template,
@@ -96,10 +100,12 @@ fn open(config: &Config) -> Result<(Store, Taxonomy, Option<String>, Config), Cl
 }
 
 pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliError> {
-    let (source, dry_run, skip_rejected) = match command {
-        ImportCommand::Openreferral { source, dry_run, skip_rejected } => (source, dry_run, skip_rejected),
-        ImportCommand::Csv { path, columns, mapping, dry_run, skip_rejected } => {
-            let options = Options { dry_run, skip_rejected };
+    let (source, options) = match command {
+        ImportCommand::Openreferral { source, dry_run, skip_rejected, merge } => {
+            (source, Options { dry_run, skip_rejected, merge: merges(merge) })
+        }
+        ImportCommand::Csv { path, columns, mapping, dry_run, skip_rejected, merge } => {
+            let options = Options { dry_run, skip_rejected, merge: merges(merge) };
             if path.is_dir() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
                 return import_package(config, &path, options);
             }
@@ -125,7 +131,9 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
         let fetcher = Fetcher::new(&config.public_url, Limits::default())
             .map_err(|e| CliError::Usage(e.to_string()))?;
         let bar = Progress::new();
-        let batch = imports::read_feed(&fetcher, &source, &context, &mut |read, of| bar.pages(read, of));
+        let mut copies = Copies::default();
+        let batch =
+            imports::read_feed(&fetcher, &source, &context, &mut copies, &mut |read, of| bar.pages(read, of));
         bar.done();
         batch.map_err(|e| CliError::Usage(e.to_string()))?
     } else {
@@ -135,8 +143,7 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     };
     let name = source.as_str();
     let count = batch.services.len();
-    let report =
-        imports::import(&store, batch, name, Options { dry_run, skip_rejected }, Utc::now().naive_utc())?;
+    let report = imports::import(&store, batch, name, &options, Utc::now().naive_utc())?;
     print!("{}", report.text());
     let seconds = started.elapsed().as_secs_f64();
     if report.written {
@@ -145,7 +152,12 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
             count as f64 / seconds.max(1e-9)
         );
     }
-    finish(&report, dry_run, name)
+    finish(&report, options.dry_run, name)
+}
+
+/// `--merge`: every reported duplicate, or none.
+fn merges(merge: bool) -> Merges {
+    if merge { Merges::All } else { Merges::None }
 }
 
 fn import_sheet(
@@ -168,9 +180,10 @@ fn import_sheet(
     for column in columns {
         chosen.name_column(column).map_err(usage)?;
     }
+    let dry_run = options.dry_run;
     let report = import_list(&store, &needs, path, &chosen, options)?;
     print!("{}", report.text());
-    finish(&report, options.dry_run, &path.display().to_string())
+    finish(&report, dry_run, &path.display().to_string())
 }
 
 /// Reads a spreadsheet as `mapping` says, and imports it.
@@ -201,7 +214,7 @@ pub(super) fn import_list_from(
     let context = spreadsheet::Context { source, needs, matcher: &matcher };
     let batch =
         spreadsheet::read(&sheet, mapping, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
-    Ok(imports::import(store, batch, &name, options, Utc::now().naive_utc())?)
+    Ok(imports::import(store, batch, &name, &options, Utc::now().naive_utc())?)
 }
 
 /// What names a file as a source, however its path was typed: its full path.
@@ -290,62 +303,30 @@ pub(super) fn export_to(config: &Config, command: ExportCommand) -> Result<(), C
     Ok(())
 }
 
-/// The largest file a package may unpack to, and the most in all.
-const PACKAGE_FILE_BYTES: u64 = 50 * 1024 * 1024;
-const PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
-
-/// Reads an HSDS CSV package: a folder of CSV files, or a zip of them. A zip
-/// that unpacks to more than it should is refused, not unpacked.
-fn read_package(path: &std::path::Path) -> Result<Package, String> {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| e.to_string())?;
-        for entry in entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "csv")) {
-            let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
-            files.push((entry.file_name().to_string_lossy().into_owned(), bytes));
-        }
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("this is not a zip file: {e}"))?;
-        let mut total = 0;
-        for i in 0..zip.len() {
-            let entry = zip.by_index(i).map_err(|e| e.to_string())?;
-            let name = entry.name().map_err(|e| e.to_string())?.rsplit('/').next().unwrap_or("").to_string();
-            if !name.ends_with(".csv") {
-                continue;
-            }
-            let mut bytes = Vec::new();
-            entry.take(PACKAGE_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-            total += bytes.len() as u64;
-            if bytes.len() as u64 > PACKAGE_FILE_BYTES || total > PACKAGE_BYTES {
-                return Err(format!(
-                    "the zip unpacks to more than {} MB; nothing was read",
-                    PACKAGE_BYTES / (1024 * 1024)
-                ));
-            }
-            files.push((name, bytes));
-        }
+/// The CSV files of an HSDS package: a folder of them, or a zip.
+fn package_files(path: &std::path::Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    if !path.is_dir() {
+        return imports::unzip(&std::fs::read(path).map_err(|e| e.to_string())?);
     }
-    let mut package = Package::new();
-    for (name, bytes) in files {
-        let sheet = sheet::read(&bytes).map_err(|e| format!("{name}: {e}"))?;
-        package.insert(name, (sheet.headers, sheet.rows));
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(path).map_err(|e| e.to_string())?;
+    for entry in entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "csv")) {
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        files.push((entry.file_name().to_string_lossy().into_owned(), bytes));
     }
-    Ok(package)
+    Ok(files)
 }
 
 fn import_package(config: &Config, path: &std::path::Path, options: Options) -> Result<(), CliError> {
     let (store, needs, demo, config) = open(config)?;
     let name = path.display().to_string();
     let key = source_key(path);
-    let package = read_package(path).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
-    let (services, organisations) =
-        package::read(&package).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let files = package_files(path).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let matcher = NeedMatcher::built_in(&needs).map_err(|e| CliError::Usage(e.to_string()))?;
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
     let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
-    let batch = hsds::read_services(services, organisations, &context);
-    let report = imports::import(&store, batch, &name, options, Utc::now().naive_utc())?;
+    let batch = imports::read_package(files, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let report = imports::import(&store, batch, &name, &options, Utc::now().naive_utc())?;
     print!("{}", report.text());
     finish(&report, options.dry_run, &name)
 }

@@ -96,7 +96,7 @@ fn seed_trafford(config: Config, data: &Path) -> Result<(), CliError> {
         let mapping =
             Mapping::from_toml(mapping, &needs).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
         let file = mapping.file.clone().unwrap_or_default();
-        let options = Options { dry_run: false, skip_rejected: true };
+        let options = Options { skip_rejected: true, ..Options::default() };
         // Named by its file, wherever the shared data is.
         let source = format!("trafford/{file}");
         let report =

@@ -165,6 +165,7 @@ impl Demo {
                 let venues: Vec<&Location> =
                     s.locations.iter().filter_map(|id| locations.get(id).copied()).collect();
                 SearchableService {
+                    listed_by: None,
                     id: s.id,
                     name: s.details.name.clone(),
                     description: s.details.description.clone(),

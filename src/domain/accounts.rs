@@ -107,6 +107,12 @@ impl StaffUser {
         self.role == Role::Administrator
     }
 
+    /// Whether this person may import listings and follow other areas'
+    /// feeds: administrators only.
+    pub fn manages_imports(&self) -> bool {
+        self.role == Role::Administrator
+    }
+
     /// Whether this person edits listings at all (and so sees the edit links).
     pub fn edits_listings(&self) -> bool {
         self.role != Role::Advisor

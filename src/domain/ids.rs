@@ -99,6 +99,10 @@ typed_id! {
     NeighbourhoodId;
     /// A staff account.
     UserId;
+    /// An import asked for on the staff page.
+    ImportId;
+    /// Another area's Open Referral feed, followed here.
+    NeighbourFeedId;
 }
 
 impl NeedId {

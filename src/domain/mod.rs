@@ -9,6 +9,7 @@ pub mod ids;
 pub mod imports;
 pub mod listing;
 pub mod needs;
+pub mod neighbours;
 pub mod openreferral;
 pub mod schedule;
 pub mod search;

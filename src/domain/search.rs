@@ -379,6 +379,8 @@ pub struct Hit {
     pub why: Vec<String>,
     /// When it next meets, in words.
     pub next_session: Option<String>,
+    /// The neighbouring area whose feed lists it, when not this area's own.
+    pub listed_by: Option<String>,
     pub score: f32,
 }
 

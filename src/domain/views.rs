@@ -39,6 +39,8 @@ pub struct ServiceView {
     pub last_verified_at: Option<NaiveDateTime>,
     pub last_verified_by: Option<String>,
     pub updated_at: NaiveDateTime,
+    /// The neighbouring area whose feed lists it: it is changed there, not here.
+    pub listed_by: Option<String>,
 }
 
 /// A line in a list of services.
@@ -102,6 +104,8 @@ pub struct SearchableService {
     pub places: Vec<SearchPlace>,
     pub schedules: Vec<Schedule>,
     pub last_verified_at: Option<NaiveDateTime>,
+    /// The neighbouring area whose feed lists it, when not this area's own.
+    pub listed_by: Option<String>,
 }
 
 /// A neighbourhood with its figures, as pages and the report show it.

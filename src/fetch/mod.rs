@@ -71,6 +71,14 @@ pub struct Held {
     pub last_modified: Option<String>,
 }
 
+/// `typed` when it is a web address a fetcher can read: http or https, with a host.
+pub fn web_address(typed: &str) -> Result<String, FetchError> {
+    match reqwest::Url::parse(typed) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(typed.to_string()),
+        _ => Err(FetchError::BadAddress(typed.to_string())),
+    }
+}
+
 /// Reads feeds.
 pub struct Fetcher {
     client: Client,

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::app;
 use crate::state::AppState;
 use runner::Runner;
 
@@ -25,12 +26,19 @@ use runner::Runner;
 ///   message due for a try is sent.
 /// - `sign-ins`, once a minute: runs of failed sign-ins that have ended are
 ///   forgotten.
+/// - `imports`, once a second: an import asked for on the staff page is
+///   checked or written (`app::imports::run_next`).
+/// - `neighbours`, once a minute: a neighbouring area's feed that is due is
+///   read (`app::neighbours::read_due`).
 pub fn background(state: &AppState) -> Runner {
     let (store, index, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
     let mut follower = index_sync::Follower::new(&store);
     let (mail_store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     let metrics = state.metrics.clone();
     let sign_in_store = state.store.clone();
+    let (import_store, import_needs, import_config) =
+        (state.store.clone(), state.taxonomy.clone(), state.config.clone());
+    let (feed_store, feed_needs, feed_config) = (state.store.clone(), state.taxonomy.clone(), state.config.clone());
     let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
     Runner::new()
         .add("index", Duration::from_millis(250), move || {
@@ -42,6 +50,12 @@ pub fn background(state: &AppState) -> Runner {
         .add("sign-ins", Duration::from_secs(60), move || {
             let quiet_since = Utc::now().naive_utc() - window;
             crate::store::sign_ins::forget_quiet(&mut *sign_in_store.conn()?, quiet_since).map(drop)
+        })
+        .add("imports", Duration::from_secs(1), move || {
+            app::imports::run_next(&import_store, &import_needs, &import_config, Utc::now().naive_utc()).map(drop)
+        })
+        .add("neighbours", Duration::from_secs(60), move || {
+            app::neighbours::read_due(&feed_store, &feed_needs, &feed_config, Utc::now().naive_utc()).map(drop)
         })
         .observed_by(move |job, failed| metrics.job_step(job, failed))
 }

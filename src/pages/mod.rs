@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod errors;
 pub mod follow_up;
 pub mod home;
+pub mod imports;
 pub mod json_ld;
 pub mod map;
 pub mod needs;

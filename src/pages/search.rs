@@ -238,6 +238,7 @@ fn list(hits: &[Hit], details: &HashMap<ServiceId, ResultDetails>) -> Markup {
                 li {
                     h3 { a href=(hit.url) { (hit.name) } }
                     p class="secondary" { (hit.organisation) }
+                    @if let Some(area) = &hit.listed_by { p class="listed-by" { "Listed by " (area) } }
                     @if let Some(d) = detail { p { (d.summary) } }
                     ul class="facts" {
                         li { (reach(hit, detail)) }

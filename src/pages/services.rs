@@ -64,6 +64,9 @@ fn heading(view: &ServiceView) -> Markup {
     html! {
         span class="caption" { a href={ "/organisations/" (d.organisation) } { (view.organisation_name) } }
         h1 { (d.name) }
+        @if let Some(area) = &view.listed_by {
+            p class="notice" { "Listed by " strong { (area) } ", a neighbouring area: its directory keeps this listing, and changes are made there." }
+        }
         @if d.status != ServiceStatus::Active {
             p class="notice" { strong { (d.status.label()) } ". Check with the organisation before you go." }
         }

@@ -151,6 +151,7 @@ impl SearchIndex {
             area: s.area,
             referral: s.referral,
             capacity: s.capacity,
+            listed_by: s.listed_by.clone(),
         };
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
         doc

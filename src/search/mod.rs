@@ -169,6 +169,9 @@ pub(crate) struct Record {
     pub area: ServiceArea,
     pub referral: ReferralRoute,
     pub capacity: Option<Capacity>,
+    /// The neighbouring area whose feed lists it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_by: Option<String>,
 }
 
 /// A searcher and, for each of its segments, every document's record by

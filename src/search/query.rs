@@ -313,6 +313,7 @@ impl SearchIndex {
                 capacity: record.capacity.map(Capacity::code),
                 why: self.why(record, candidate, asked),
                 next_session: snapshot.next_session(candidate.address, asked.now).map(|s| s.describe()),
+                listed_by: record.listed_by.clone(),
                 score: candidate.score,
             };
             made.insert(candidate.address, hit.clone());

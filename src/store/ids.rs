@@ -13,7 +13,7 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 
 use crate::domain::ids::{
-    ContactId, LocationId, NeedId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId,
+    ContactId, ImportId, LocationId, NeedId, NeighbourFeedId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId,
     ServiceId, SignpostContactId, UserId,
 };
 
@@ -101,8 +101,10 @@ macro_rules! text_id {
 
 text_id!(
     ContactId,
+    ImportId,
     LocationId,
     NeedId,
+    NeighbourFeedId,
     NeighbourhoodId,
     OrganisationId,
     ScheduleId,

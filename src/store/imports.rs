@@ -7,15 +7,16 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use uuid::Uuid;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{contacts as contact_rows, locations as venue_rows, schedules as schedule_rows};
-use super::schema::{service_at_locations, services as service_rows};
+use super::schema::{merged_records, service_at_locations, services as service_rows};
 use super::services::{ServiceChanges, changed, need_ids, replace_lists, write_extras};
-use super::{Conn, StoreResult, contacts, locations, organisations, schedules, services};
-use crate::domain::ids::{LocationId, NeedId, OrganisationId, ServiceAtLocationId, ServiceId};
+use super::{Conn, StoreResult, contacts, locations, organisations, per_backend, schedules, services};
+use crate::domain::ids::{LocationId, NeedId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId};
 use crate::domain::imports::plan::{Known, Stored};
-use crate::domain::imports::{Batch, IncomingService, Plan, Write};
+use crate::domain::imports::{Batch, Duplicate, IncomingService, Plan, Write};
 use crate::domain::service_form::changed_fields;
 
 /// Reads what is stored of the records `batch` names, and of the
@@ -50,9 +51,22 @@ pub fn stored(conn: &mut Conn, batch: &Batch) -> StoreResult<Stored> {
     Ok(found)
 }
 
-/// Writes the plan in one transaction. `reason` names the import in the
-/// change history.
-pub fn write(conn: &mut Conn, plan: &Plan, reason: &str, now: NaiveDateTime) -> StoreResult<()> {
+/// How a plan is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Writing<'a> {
+    /// The import, as the change history names it.
+    pub reason: &'a str,
+    /// Reported duplicates it was asked to merge: later imports write them into the same records.
+    pub merged: &'a [Duplicate],
+    /// For another area's feed: the feed, and every service it holds now.
+    /// Its services are marked as listed by it, and those it no longer
+    /// holds are withdrawn here.
+    pub feed: Option<(NeighbourFeedId, &'a [ServiceId])>,
+}
+
+/// Writes the plan in one transaction.
+pub fn write(conn: &mut Conn, plan: &Plan, how: Writing, now: NaiveDateTime) -> StoreResult<()> {
+    let reason = how.reason;
     super::transaction(conn, |conn| {
         let needs = need_ids(conn)?;
         for write in &plan.organisations {
@@ -86,8 +100,65 @@ pub fn write(conn: &mut Conn, plan: &Plan, reason: &str, now: NaiveDateTime) -> 
                 Write::Change(incoming, _) => change_service(conn, incoming, &needs, reason, now)?,
             }
         }
+        for merged in how.merged {
+            let row = (
+                merged_records::source_id.eq(merged.incoming.to_string()),
+                merged_records::into_id.eq(merged.existing.to_string()),
+                merged_records::kind.eq(&merged.kind),
+                merged_records::merged_at.eq(now),
+            );
+            per_backend!(conn, |c| diesel::insert_into(merged_records::table)
+                .values(row.clone())
+                .on_conflict(merged_records::source_id)
+                .do_update()
+                .set(row.clone())
+                .execute(c))?;
+        }
+        if let Some((feed, holds)) = how.feed {
+            listed_by(conn, feed, holds, reason, now)?;
+        }
         Ok(())
     })
+}
+
+/// Every record merged into another, by the id it came with.
+pub fn merged_records(conn: &mut Conn) -> StoreResult<HashMap<Uuid, Uuid>> {
+    let rows: Vec<(String, String)> =
+        merged_records::table.select((merged_records::source_id, merged_records::into_id)).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(from, into)| Some((Uuid::try_parse(&from).ok()?, Uuid::try_parse(&into).ok()?)))
+        .collect())
+}
+
+/// Marks the services `feed` holds as listed by it, and withdraws the ones
+/// it listed before and holds no longer (they may come back).
+fn listed_by(
+    conn: &mut Conn,
+    feed: NeighbourFeedId,
+    holds: &[ServiceId],
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    for ids in holds.chunks(5_000) {
+        diesel::update(service_rows::table.filter(service_rows::id.eq_any(ids)))
+            .set(service_rows::listed_by.eq(Some(feed)))
+            .execute(conn)?;
+    }
+    let holds: HashSet<&ServiceId> = holds.iter().collect();
+    let listed: Vec<ServiceId> = service_rows::table
+        .filter(service_rows::listed_by.eq(Some(feed)))
+        .filter(service_rows::status.eq("active"))
+        .select(service_rows::id)
+        .load(conn)?;
+    for gone in listed.into_iter().filter(|id| !holds.contains(id)) {
+        diesel::update(service_rows::table.find(gone))
+            .set((service_rows::status.eq("inactive"), service_rows::updated_at.eq(now)))
+            .execute(conn)?;
+        let said = [("status", Some(String::from("active")), Some(String::from("no longer in the feed")))];
+        changed(conn, gone, Action::Update, &said, None, Some(reason), now)?;
+    }
+    Ok(())
 }
 
 /// A write's record, and how the history says it: made, or changed in the fields named.

@@ -86,7 +86,8 @@ fn lookups(conn: &mut Conn, f: &ServiceFilter, near: Option<Near>) -> StoreResul
 macro_rules! narrowed {
     ($query:expr, $f:expr, $lookups:expr) => {{
         let f: &ServiceFilter = $f;
-        let mut query = $query;
+        // Another area's listings are that area's to publish.
+        let mut query = $query.filter(services::listed_by.is_null());
         for word in &f.words {
             let pattern = contains(word);
             query = query.filter(
@@ -333,11 +334,19 @@ fn page_of<T>(all: Vec<T>, paging: Paging) -> (u64, Vec<T>) {
 
 /// Every service's id, in order.
 pub fn service_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
-    Ok(services::table.select(services::id).order(services::id).load(conn)?)
+    Ok(services::table.filter(services::listed_by.is_null()).select(services::id).order(services::id).load(conn)?)
 }
 
 /// Whole listings, in the order of `ids` (an id with no service is left out).
+/// Another area's listings are left out: they are that area's to publish.
 pub fn records(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<ServiceRecord>> {
+    let listed: Vec<ServiceId> = services::table
+        .filter(services::id.eq_any(ids))
+        .filter(services::listed_by.is_not_null())
+        .select(services::id)
+        .load(conn)?;
+    let own: Vec<ServiceId> = ids.iter().copied().filter(|id| !listed.contains(id)).collect();
+    let ids = own.as_slice();
     let services = super::services::many(conn, ids)?;
     let organisation_ids: Vec<_> = services.iter().map(|(_, input, _)| input.organisation).collect();
     let organisations: HashMap<_, _> =

@@ -160,6 +160,7 @@ diesel::table! {
         updated_at -> Timestamp,
         hours_text -> Nullable<Text>,
         area_regions -> Nullable<Text>,
+        listed_by -> Nullable<Text>,
     }
 }
 
@@ -391,6 +392,69 @@ diesel::joinable!(shortlist_items -> signpost_contacts (contact_id));
 diesel::joinable!(shortlist_items -> services (service_id));
 diesel::joinable!(signpost_contacts -> users (advisor_id));
 diesel::joinable!(follow_ups -> signpost_contacts (contact_id));
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        source -> Text,
+        kind -> Text,
+        upload -> Nullable<Binary>,
+        chosen_columns -> Text,
+        state -> Text,
+        skip_rejected -> Bool,
+        merge -> Text,
+        progress -> Text,
+        report -> Nullable<Text>,
+        error -> Nullable<Text>,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    merged_records (source_id) {
+        source_id -> Text,
+        into_id -> Text,
+        kind -> Text,
+        merged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    neighbour_feeds (id) {
+        id -> Text,
+        area -> Text,
+        url -> Text,
+        added_by -> Text,
+        added_at -> Timestamp,
+        next_read_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_read_at -> Nullable<Timestamp>,
+        last_good_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        services -> Integer,
+    }
+}
+
+diesel::table! {
+    neighbour_feed_copies (feed_id, url) {
+        feed_id -> Text,
+        url -> Text,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        body -> Binary,
+    }
+}
+
+diesel::joinable!(imports -> users (requested_by));
+
+// The tables that imports and neighbouring feeds join, kept to the pairs
+// that are joined: every table added to the list below makes diesel check
+// every query against more pairs, and the compiler's memory grows with them.
+diesel::allow_tables_to_appear_in_same_query!(imports, users);
+diesel::allow_tables_to_appear_in_same_query!(services, neighbour_feeds);
 
 diesel::allow_tables_to_appear_in_same_query!(
     meta,

@@ -140,6 +140,12 @@ pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Ve
         extras.load(conn, chunk)?;
     }
     extras.attach(&mut by_service)?;
+    let ids: Vec<ServiceId> = by_service.keys().copied().collect();
+    for (id, area) in super::neighbours::listed_by(conn, &ids)? {
+        if let Some(service) = by_service.get_mut(&id) {
+            service.listed_by = Some(area);
+        }
+    }
     let mut services: Vec<SearchableService> = by_service.into_values().collect();
     services.sort_by_key(|s| s.id);
     Ok(services)
@@ -193,6 +199,7 @@ fn service_of(row: Row) -> StoreResult<SearchableService> {
         places: Vec::new(),
         schedules: Vec::new(),
         last_verified_at: row.last_verified_at,
+        listed_by: None,
     })
 }
 

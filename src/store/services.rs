@@ -508,6 +508,7 @@ pub fn view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> {
         last_verified_at: row.last_verified_at,
         last_verified_by,
         updated_at: row.fields.updated_at,
+        listed_by: super::neighbours::listed_by(conn, &[id])?.remove(&id),
     })
 }
 

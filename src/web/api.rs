@@ -73,6 +73,8 @@ struct HitOut<'a> {
     capacity: Option<&'a str>,
     why: &'a [String],
     next_session: Option<&'a str>,
+    /// The neighbouring area whose directory lists it, when not this area's own.
+    listed_by: Option<&'a str>,
     score: f32,
 }
 
@@ -89,6 +91,7 @@ impl<'a> From<&'a Hit> for HitOut<'a> {
             capacity: hit.capacity,
             why: &hit.why,
             next_session: hit.next_session.as_deref(),
+            listed_by: hit.listed_by.as_deref(),
             score: hit.score,
         }
     }

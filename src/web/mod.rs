@@ -49,7 +49,7 @@ const FOLLOW_UP: &str = "/follow-up/{token}";
 
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use staff::{neighbourhoods as staff_hoods, services as staff_services};
+    use staff::{imports as staff_imports, neighbourhoods as staff_hoods, services as staff_services};
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
         .service(at("/readyz").get(health::ready))
@@ -116,6 +116,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/services/{id}").post(staff_services::update))
         .service(at("/staff/services/{id}/verify").post(staff_services::verify))
         .service(at("/staff/services/{id}/history").get(staff_services::history))
+        .service(at("/staff/imports").get(staff_imports::index).post(staff_imports::send))
+        .service(at("/staff/imports/template.csv").get(staff_imports::template))
+        .service(at("/staff/imports/{id}").get(staff_imports::show))
+        .service(at("/staff/imports/{id}/check").post(staff_imports::check))
+        .service(at("/staff/imports/{id}/run").post(staff_imports::run))
+        .service(at("/staff/neighbours").post(staff_imports::follow))
+        .service(at("/staff/neighbours/{id}/read").post(staff_imports::read_now))
         .service(at("/staff/neighbourhoods/{slug}").get(staff_hoods::edit))
         .service(at("/staff/neighbourhoods/{slug}/name").post(staff_hoods::rename))
         .service(at("/staff/neighbourhoods/{slug}/move").post(staff_hoods::move_small_area));

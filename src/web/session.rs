@@ -305,17 +305,106 @@ impl FromRequest for CheckedForm {
                 )));
             }
             let form = CheckedForm(fields);
-            let has_secret = req.extensions().get::<CsrfSecret>().is_some();
-            let expected = csrf_token(&req);
-            if !has_secret
-                || expected.is_empty()
-                || !constant_time_eq(form.get("csrf_token").as_bytes(), expected.as_bytes())
-            {
-                return Err(AppError::FormExpired);
-            }
+            check_token(&req, form.get("csrf_token"))?;
             Ok(form)
         })
     }
+}
+
+/// Whether `given` is the CSRF token this request's forms carry.
+fn check_token(req: &HttpRequest, given: &str) -> Result<(), AppError> {
+    let has_secret = req.extensions().get::<CsrfSecret>().is_some();
+    let expected = csrf_token(req);
+    if !has_secret || expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::FormExpired);
+    }
+    Ok(())
+}
+
+/// A form sent with a file (`multipart/form-data`), after its CSRF token
+/// has been checked: its fields, and the file chosen (if one was), within
+/// `upload_mb`. The token must come before the file, as the page puts it.
+#[derive(Clone, Debug, Default)]
+pub struct CheckedUpload {
+    pub form: CheckedForm,
+    /// The file's name and bytes.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl FromRequest for CheckedUpload {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let is_multipart = req.content_type().eq_ignore_ascii_case("multipart/form-data");
+        let multipart = actix_multipart::Multipart::new(req.headers(), payload.take());
+        Box::pin(async move {
+            if !is_multipart {
+                return Err(AppError::BadRequest(String::from("Send the form from the page it is on.")));
+            }
+            let state = state_of(&req)?;
+            let limit = u64::from(state.config.upload_mb).saturating_mul(1024 * 1024);
+            let most = usize::try_from(state.config.form_fields).unwrap_or(usize::MAX);
+            read_upload(&req, multipart, limit, most).await
+        })
+    }
+}
+
+async fn read_upload(
+    req: &HttpRequest,
+    mut multipart: actix_multipart::Multipart,
+    limit: u64,
+    most: usize,
+) -> Result<CheckedUpload, AppError> {
+    let unreadable = || AppError::BadRequest(String::from("The form could not be read. Send it again."));
+    let mut upload = CheckedUpload::default();
+    let mut checked = false;
+    let mut total: u64 = 0;
+    while let Some(field) = next(&mut multipart).await {
+        let mut field = field.map_err(|_| unreadable())?;
+        if upload.form.0.len() >= most {
+            return Err(AppError::BadRequest(format!(
+                "The form sent more than {most} fields. Send it from the page it is on."
+            )));
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_string);
+        if file_name.is_some() && !checked {
+            return Err(AppError::FormExpired);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = next(&mut field).await {
+            let chunk = chunk.map_err(|_| unreadable())?;
+            total += chunk.len() as u64;
+            if total > limit {
+                return Err(AppError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match file_name {
+            // A file input left empty sends a part with no name and no bytes.
+            Some(file) if !file.is_empty() || !bytes.is_empty() => upload.file = Some((file, bytes)),
+            Some(_) => {}
+            None => {
+                let value = String::from_utf8(bytes).map_err(|_| unreadable())?;
+                if name == "csrf_token" {
+                    check_token(req, &value)?;
+                    checked = true;
+                }
+                upload.form.0.push((name, value));
+            }
+        }
+    }
+    if !checked {
+        return Err(AppError::FormExpired);
+    }
+    Ok(upload)
+}
+
+/// The next item of a stream.
+async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

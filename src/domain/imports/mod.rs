@@ -8,6 +8,7 @@
 //! - `sheet` and `spreadsheet`: a connector's spreadsheet, its columns found by their headers;
 //! - `terms`: another taxonomy's terms landed on our needs;
 //! - `hours`: opening times in words, read as schedules where they can be;
+//! - `request`: an import asked for on the staff page, and the steps it goes through;
 //! - `compare`: what differs between a stored record and the same record coming in.
 
 pub mod compare;
@@ -15,15 +16,18 @@ pub mod hours;
 pub mod hsds;
 pub mod oruk_v1;
 pub mod plan;
+pub mod request;
 pub mod sheet;
 pub mod spreadsheet;
 pub mod terms;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::ids::{OrganisationId, ServiceId};
 use super::listing::{Location, Organisation, Service};
 
 /// The id a record keeps: its own when it is a UUID (in any case), else one
@@ -97,6 +101,20 @@ impl Batch {
         self.rejected.push(Rejected { origin: origin.into(), reason: reason.into() });
     }
 
+    /// Writes the records whose ids are keys of `into` as the records named
+    /// by the values: an organisation or service merged into one already here.
+    pub fn merge_into(&mut self, into: &HashMap<Uuid, Uuid>) {
+        let to = |id: Uuid| into.get(&id).copied().unwrap_or(id);
+        for org in &mut self.organisations {
+            org.id = OrganisationId(to(org.id.0));
+        }
+        for incoming in &mut self.services {
+            let service = &mut incoming.service;
+            service.id = ServiceId(to(service.id.0));
+            service.details.organisation = OrganisationId(to(service.details.organisation.0));
+        }
+    }
+
     /// Adds another batch's records to this one's (a feed read page by page).
     pub fn extend(&mut self, other: Batch) {
         self.organisations.extend(other.organisations);
@@ -127,7 +145,7 @@ pub struct Plan {
 }
 
 /// What an import does with one record.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Added,
     /// Changed, naming the fields that differ.
@@ -137,25 +155,62 @@ pub enum Outcome {
 }
 
 /// One line of the report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
-    /// "service", "organisation" or "venue".
-    pub kind: &'static str,
+    /// "service", "organisation" or "venue" (or "record", one that could not be read).
+    pub kind: String,
     pub origin: Origin,
     pub name: String,
     pub outcome: Outcome,
 }
 
-/// What an import would do (a dry run) or did, record by record.
+/// A record coming in that looks like one already here under another id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicate {
+    /// Its id as it came (after any earlier merge).
+    pub incoming: Uuid,
+    /// The record here it looks like.
+    pub existing: Uuid,
+    /// "organisation" or "service".
+    pub kind: String,
+    /// Why, in words: "the service "Sale Lunch Club" looks like …".
+    pub said: String,
+}
+
+/// Which reported duplicates an import takes as the records already here.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Merges {
+    /// None: they are added as new records (and reported).
+    #[default]
+    None,
+    /// Every one reported.
+    All,
+    /// Those whose incoming ids are given.
+    These(Vec<Uuid>),
+}
+
+impl Merges {
+    pub fn includes(&self, duplicate: &Duplicate) -> bool {
+        match self {
+            Merges::None => false,
+            Merges::All => true,
+            Merges::These(ids) => ids.contains(&duplicate.incoming),
+        }
+    }
+}
+
+/// What an import would do (a dry run) or did, record by record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub lines: Vec<Line>,
     /// Terms that landed on no need, and how many services carried each.
     pub unmapped: BTreeMap<String, usize>,
     /// Services that landed on no need at all.
     pub without_needs: usize,
-    /// Possible duplicates of records already here, in words.
-    pub duplicates: Vec<String>,
+    /// Possible duplicates of records already here.
+    pub duplicates: Vec<Duplicate>,
+    /// Duplicates this import was asked to merge, and so wrote into the records already here.
+    pub merged: Vec<Duplicate>,
     /// Whether it was written (false for a dry run, or when it could not be).
     pub written: bool,
 }
@@ -225,7 +280,10 @@ impl Report {
             out.push_str(&format!("terms kept as keywords, matching no need: {}\n", terms.join(", ")));
         }
         for duplicate in &self.duplicates {
-            out.push_str(&format!("possible duplicate: {duplicate}\n"));
+            out.push_str(&format!("possible duplicate: {} (merge with --merge)\n", duplicate.said));
+        }
+        for merged in &self.merged {
+            out.push_str(&format!("merged: {}\n", merged.said));
         }
         out
     }
@@ -262,7 +320,7 @@ mod tests {
     #[test]
     fn rejections_are_counted_by_reason_without_their_values() {
         let line = |reason: &str| Line {
-            kind: "service",
+            kind: "service".into(),
             origin: "row 1".into(),
             name: "x".into(),
             outcome: Outcome::Rejected(reason.into()),

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::compare::{location_changes, organisation_changes, service_changes};
-use super::{Batch, Line, Outcome, Plan, Report, Write};
+use super::{Batch, Duplicate, Line, Outcome, Plan, Report, Write};
 use crate::domain::ids::{LocationId, OrganisationId, ServiceId};
 use crate::domain::listing::{Location, Organisation, Service};
 use crate::geo::cells::distance_m;
@@ -41,8 +41,8 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     let mut plan = Plan::default();
     let mut report = Report { unmapped: batch.unmapped.clone(), ..Report::default() };
     let mut without_needs = 0;
-    let mut line = |kind, origin: &str, name: &str, outcome| {
-        report.lines.push(Line { kind, origin: origin.to_string(), name: name.to_string(), outcome });
+    let mut line = |kind: &str, origin: &str, name: &str, outcome| {
+        report.lines.push(Line { kind: kind.to_string(), origin: origin.to_string(), name: name.to_string(), outcome });
     };
     for rejected in &batch.rejected {
         line("record", &rejected.origin, "", Outcome::Rejected(rejected.reason.clone()));
@@ -152,7 +152,7 @@ pub fn duplicates(
     batch: &Batch,
     known_organisations: &HashMap<OrganisationId, Known>,
     known_services: &HashMap<ServiceId, Known>,
-) -> Vec<String> {
+) -> Vec<Duplicate> {
     let mut found = Vec::new();
     let mut by_number: HashMap<&String, Vec<(&OrganisationId, &Known)>> = HashMap::new();
     for (id, known) in known_organisations {
@@ -169,7 +169,12 @@ pub fn duplicates(
             .map(|(id, known)| (*id, known.name.as_str()))
             .collect();
         for (id, name) in alike {
-            found.push(format!("the organisation \"{}\" has the same number as \"{name}\" ({id})", org.name));
+            found.push(Duplicate {
+                incoming: org.id.0,
+                existing: id.0,
+                kind: "organisation".into(),
+                said: format!("the organisation \"{}\" has the same number as \"{name}\" ({id})", org.name),
+            });
         }
     }
     let places: HashMap<LocationId, (f64, f64)> = batch
@@ -197,15 +202,20 @@ pub fn duplicates(
             for (id, known, place) in around.flat_map(|s| by_square.get(&s).into_iter().flatten()) {
                 let same = **id != service.id && distance_m(here, *place) <= SAME_PLACE_M;
                 if same && similar(&service.details.name, &known.name) && named.insert(id) {
-                    found.push(format!(
-                        "the service \"{}\" looks like \"{}\" ({id}), which meets within 150 m",
-                        service.details.name, known.name
-                    ));
+                    found.push(Duplicate {
+                        incoming: service.id.0,
+                        existing: id.0,
+                        kind: "service".into(),
+                        said: format!(
+                            "the service \"{}\" looks like \"{}\" ({id}), which meets within 150 m",
+                            service.details.name, known.name
+                        ),
+                    });
                 }
             }
         }
     }
-    found.sort();
+    found.sort_by(|a, b| a.said.cmp(&b.said));
     found
 }
 

@@ -113,6 +113,9 @@ pub struct Mapping {
     pub about: Option<String>,
     /// Headers named for fields, over the headers found by their names.
     pub columns: BTreeMap<Field, String>,
+    /// Only the columns named are read, none found by their headers (the
+    /// page's form names every column it means).
+    pub only_named: bool,
     pub shared: Shared,
 }
 
@@ -168,6 +171,17 @@ impl Mapping {
 
     /// The column each field is in: named ones first, then found by header.
     pub fn columns_of(&self, headers: &[String]) -> Result<BTreeMap<Field, usize>, String> {
+        let found = self.found(headers)?;
+        if !found.contains_key(&Field::Name) {
+            return Err(String::from(
+                "no column holds the services' names: name it with name=\"its header\"",
+            ));
+        }
+        Ok(found)
+    }
+
+    /// The column each field is in, as far as they are found.
+    pub fn found(&self, headers: &[String]) -> Result<BTreeMap<Field, usize>, String> {
         let mut found = BTreeMap::new();
         for (field, header) in &self.columns {
             let at = headers.iter().position(|h| header_key(h) == header_key(header));
@@ -176,7 +190,7 @@ impl Mapping {
                 at.ok_or_else(|| format!("there is no column called \"{header}\" for {}", field.code()))?,
             );
         }
-        for field in Field::ALL {
+        for field in Field::ALL.iter().filter(|_| !self.only_named) {
             if found.contains_key(field) {
                 continue;
             }
@@ -188,11 +202,6 @@ impl Mapping {
             if let Some(at) = at {
                 found.insert(*field, at);
             }
-        }
-        if !found.contains_key(&Field::Name) {
-            return Err(String::from(
-                "no column holds the services' names: name it with name=\"its header\"",
-            ));
         }
         Ok(found)
     }

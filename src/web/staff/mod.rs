@@ -1,5 +1,6 @@
 //! `GET /staff`: the staff home, with the review queue.
 
+pub mod imports;
 pub mod neighbourhoods;
 pub mod services;
 
