@@ -25,6 +25,7 @@ mod import_feeds;
 mod imports;
 mod neighbourhood_changes;
 mod neighbourhoods;
+mod neighbours;
 mod openreferral;
 mod operations;
 mod pages;
@@ -37,6 +38,7 @@ mod servers;
 mod signposting;
 mod signposting_mail;
 mod spreadsheets;
+mod staff_imports;
 mod staff_services;
 
 #[test]

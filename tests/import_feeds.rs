@@ -33,11 +33,11 @@ fn read(app: &TestApp, url: &str, limits: Limits) -> Result<Batch, FeedError> {
     let area = app.state.config.area_name.clone().unwrap_or_default();
     let context = Context { source: url, needs: &app.state.taxonomy, matcher: &matcher, area: &area };
     let fetcher = Fetcher::new("http://test.example", limits).unwrap();
-    read_feed(&fetcher, url, &context, &mut |_, _| {})
+    read_feed(&fetcher, url, &context, &mut imports::Copies::default(), &mut |_, _| {})
 }
 
 fn import(app: &TestApp, batch: Batch, source: &str) -> Report {
-    imports::import(&app.state.store, batch, source, Options::default(), Utc::now().naive_utc()).unwrap()
+    imports::import(&app.state.store, batch, source, &Options::default(), Utc::now().naive_utc()).unwrap()
 }
 
 #[test]

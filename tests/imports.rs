@@ -9,7 +9,7 @@ use crate::common::{self, TestApp};
 use chrono::Utc;
 use doorstep::app::imports::{self, Options};
 use doorstep::app::openreferral::{export, publisher};
-use doorstep::domain::imports::Report;
+use doorstep::domain::imports::{Merges, Report};
 use doorstep::domain::imports::hsds::{Context, ReadError, read};
 use doorstep::domain::imports::terms::{self, NeedMatcher};
 use doorstep::store::changes::{self, RecordKind};
@@ -28,7 +28,7 @@ fn import(app: &TestApp, bytes: &[u8], options: Options) -> Result<Report, ReadE
     let area = app.state.config.area_name.clone().or(app.state.demo.clone()).unwrap_or_default();
     let context = Context { source: SOURCE, needs: &app.state.taxonomy, matcher: &matcher, area: &area };
     let batch = read(bytes, &context)?;
-    Ok(imports::import(&app.state.store, batch, SOURCE, options, Utc::now().naive_utc()).unwrap())
+    Ok(imports::import(&app.state.store, batch, SOURCE, &options, Utc::now().naive_utc()).unwrap())
 }
 
 /// An empty directory for the same borough as the demo.
@@ -240,11 +240,39 @@ async fn a_record_like_one_already_here_is_reported_not_merged() {
     let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
     assert!(report.written, "{}", report.text());
     assert!(
-        report.duplicates.iter().any(|d| d.contains(&local.details.name) && d.contains("within 150 m")),
+        report.duplicates.iter().any(|d| d.said.contains(&local.details.name) && d.said.contains("within 150 m")),
         "{:?}",
         report.duplicates
     );
     assert_eq!(report.counts("service"), [1, 0, 0, 0], "reported, and added as its own listing, not merged");
+}
+
+#[actix_web::test]
+async fn a_duplicate_merged_when_asked_changes_the_listing_here_and_stays_merged() {
+    let app = TestApp::with_demo();
+    let records = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
+    let local = records.iter().find(|r| !r.places.is_empty()).unwrap();
+    let venue = &local.places[0].location;
+    let mut feed = one_service(&venue.postcode, Some(venue.latitude + 0.0005), &[]);
+    feed["services"][0]["name"] = json!(local.details.name.to_lowercase());
+    feed["services"][0]["service_at_locations"][0]["location"]["longitude"] = json!(venue.longitude);
+    let bytes = serde_json::to_vec(&feed).unwrap();
+    let before = records.len();
+
+    let merge = Options { merge: Merges::All, ..Options::default() };
+    let report = import(&app, &bytes, merge).unwrap();
+    assert!(report.written, "{}", report.text());
+    assert_eq!(report.merged.len(), 1, "{}", report.text());
+    assert_eq!(report.counts("service"), [0, 1, 0, 0], "written into the listing here: {}", report.text());
+    let after = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
+    assert_eq!(after.len(), before, "no second listing");
+    let merged = after.iter().find(|r| r.id == local.id).unwrap();
+    assert_eq!(merged.details.name, local.details.name.to_lowercase(), "the feed's words, on the listing here");
+
+    // The same feed again, without asking: it is still the listing here.
+    let again = import(&app, &bytes, Options::default()).unwrap();
+    assert_eq!(again.counts("service"), [0, 0, 1, 0], "{}", again.text());
+    assert!(again.duplicates.is_empty(), "{}", again.text());
 }
 
 #[actix_web::test]

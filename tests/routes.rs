@@ -20,7 +20,11 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use chrono::Utc;
 use doorstep::domain::accounts::StaffUser;
-use doorstep::domain::ids::{OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId};
+use doorstep::domain::ids::{
+    ImportId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
+};
+use doorstep::domain::imports::request::{ImportKind, ImportState};
+use doorstep::store::import_requests::{self, NewImport};
 use doorstep::domain::signposting::{Channel, Returning};
 use doorstep::store::signposting::{self, NewSignpostContact};
 use doorstep::store::{Conn, neighbourhoods, organisations, service_lists, services, users};
@@ -173,6 +177,14 @@ const TABLE: &[Rule] = &[
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/move", ADMINISTRATORS),
+    get("/staff/imports", ADMINISTRATORS),
+    post("/staff/imports", ADMINISTRATORS),
+    get("/staff/imports/template.csv", ADMINISTRATORS),
+    get("/staff/imports/{id}", ADMINISTRATORS),
+    post("/staff/imports/{id}/check", ADMINISTRATORS),
+    post("/staff/imports/{id}/run", ADMINISTRATORS),
+    post("/staff/neighbours", ADMINISTRATORS),
+    post("/staff/neighbours/{id}/read", ADMINISTRATORS),
     // Last: it ends the session the rows above were sent in.
     post("/sign-out", EVERYONE),
 ];
@@ -243,6 +255,10 @@ struct Example {
     follow_up: String,
     /// A service at a public venue.
     service_at_location: ServiceAtLocationId,
+    /// An import sent from the staff page (a file that could not be read).
+    import: ImportId,
+    /// A neighbouring area's feed followed.
+    feed: NeighbourFeedId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -280,7 +296,23 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
             .first(&mut *conn)
             .expect("the demo has services at public venues")
     };
+    let admin = account(&mut conn, Who::Administrator).id;
+    let (import, feed, now) = (ImportId::new(), NeighbourFeedId::new(), Utc::now().naive_utc());
+    let sent = NewImport {
+        id: import,
+        source: "list.json",
+        kind: ImportKind::OpenReferral,
+        upload: Some(b"{"),
+        state: ImportState::Failed,
+        by: admin,
+        at: now,
+    };
+    import_requests::insert(&mut conn, &sent).expect("an import is sent");
+    let url = format!("https://feeds.example/{who:?}/openreferral");
+    doorstep::store::neighbours::follow(&mut conn, feed, "Elsewhere", &url, admin, now).expect("a feed is followed");
     Example {
+        import,
+        feed,
         service,
         organisation,
         neighbourhood,
@@ -348,6 +380,10 @@ fn fill(route: &str, example: &Example) -> String {
         doorstep::domain::ids::NeedId::from_slug(&example.need).to_string()
     } else if route.starts_with("/signpost/contacts/") {
         example.contact.to_string()
+    } else if route.starts_with("/staff/imports/") {
+        example.import.to_string()
+    } else if route.starts_with("/staff/neighbours/") {
+        example.feed.to_string()
     } else {
         example.service.to_string()
     };
@@ -394,6 +430,11 @@ where
 {
     match rule.method {
         "GET" => browser.get(path).await,
+        // A form with a file: sent as multipart, with nothing chosen.
+        "POST" if rule.route == "/staff/imports" => {
+            let token = browser.get(who.form_page()).await.csrf_token();
+            browser.upload(path, &[("csrf_token", &token), ("feed", "")], None).await
+        }
         "POST" => {
             let form = form_for(rule.route, example);
             let fields: Vec<(&str, &str)> =
@@ -413,7 +454,8 @@ fn outcome_of(method: &str, page: &Page) -> Option<Outcome> {
     }
     match status {
         200..=399 => Some(Allowed),
-        400 | 422 if method == "POST" => Some(Allowed),
+        // Let in, but the form has a problem, or the record cannot do that now.
+        400 | 409 | 422 if method == "POST" => Some(Allowed),
         403 if page.body.contains("You cannot see this page") => Some(Refused),
         404 => Some(Hidden),
         _ => None,
