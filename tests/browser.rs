@@ -390,6 +390,112 @@ fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Imports as the pages show them: a spreadsheet waiting for its columns,
+/// one checked (with a row that cannot be taken), and a neighbouring
+/// area's feed that is failing.
+fn imports_to_show(app: &TestApp) -> (String, String) {
+    use doorstep::domain::ids::{ImportId, NeighbourFeedId};
+    use doorstep::domain::imports::request::{ImportKind, ImportState};
+    use doorstep::store::import_requests::{self, NewImport};
+    let mut conn = app.state.store.conn().unwrap();
+    let admin = doorstep::store::users::find_by_email(&mut conn, "admin@kingsmere.example.org")
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let now = chrono::Utc::now().naive_utc();
+    let csv = format!(
+        "Group name,Post code,What we do\nKnit and Natter,{},Knitting.\nMystery Club,ZZ9 9ZZ,Nobody knows.\n",
+        common::central_postcode(app)
+    );
+    let mut sent = |state| {
+        let id = ImportId::new();
+        let new = NewImport {
+            id,
+            source: "groups.csv",
+            kind: ImportKind::Spreadsheet,
+            upload: Some(csv.as_bytes()),
+            state,
+            by: admin,
+            at: now,
+        };
+        import_requests::insert(&mut conn, &new).unwrap();
+        id
+    };
+    let (waiting, checked) = (sent(ImportState::Columns), sent(ImportState::Columns));
+    import_requests::ask_check(
+        &mut conn,
+        checked,
+        "name=Group name\npostcode=Post code\ndescription=What we do\n",
+    )
+    .unwrap();
+    let feed = NeighbourFeedId::new();
+    doorstep::store::neighbours::follow(
+        &mut conn,
+        feed,
+        "Elsewhere",
+        "https://feeds.example/openreferral",
+        admin,
+        now,
+    )
+    .unwrap();
+    doorstep::store::neighbours::read_badly(
+        &mut conn,
+        feed,
+        "https://feeds.example/openreferral answered 503",
+        now,
+    )
+    .unwrap();
+    drop(conn);
+    doorstep::app::imports::run_next(&app.state.store, &app.state.taxonomy, &app.state.config, now).unwrap();
+    (format!("/staff/imports/{waiting}"), format!("/staff/imports/{checked}"))
+}
+
+#[test]
+fn the_imports_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
+    let Some(browser) = Browser::start() else { return };
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
+    let (columns, checked) = imports_to_show(&app);
+    browser.width(1280);
+    browser.goto(&format!("{base}/sign-in"));
+    browser.run(&format!(
+        "document.getElementById('email').value = 'admin@kingsmere.example.org';
+         document.getElementById('password').value = {:?};
+         document.querySelector('main form').submit();",
+        common::PASSWORD
+    ));
+    wait_for_url(&browser, "/staff");
+    let pages = [
+        ("imports", String::from("/staff/imports")),
+        ("import-columns", columns.clone()),
+        ("import-checked", checked),
+    ];
+    let mut problems = check_pages(&browser, &base, &pages);
+    // The columns form sent back with a problem, what was chosen kept.
+    let shots = target().join("screenshots");
+    for width in [320, 640, 1280] {
+        browser.width(width);
+        browser.goto(&format!("{base}{columns}"));
+        browser.run("document.getElementById('name').value = ''; document.querySelector('form[action$=\"/check\"]').submit();");
+        let started = Instant::now();
+        while browser.run("return document.title;").as_str().is_none_or(|t| !t.starts_with("Error:")) {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the form did not come back with its problem"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        browser.screenshot(&shots.join(format!("import-columns-error-{width}.png")));
+        let kept = browser.run("return document.getElementById('postcode').value;");
+        assert_eq!(kept, "Post code", "the columns chosen are kept");
+        for violation in browser.axe_violations() {
+            problems.push(format!("import-columns-error at {width} px: {violation}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn stored_text_never_runs_as_script_in_the_browser() {
     use doorstep::domain::directory::CostKind;

@@ -9,9 +9,9 @@ use crate::common::{self, TestApp};
 use chrono::Utc;
 use doorstep::app::imports::{self, Options};
 use doorstep::app::openreferral::{export, publisher};
-use doorstep::domain::imports::{Merges, Report};
 use doorstep::domain::imports::hsds::{Context, ReadError, read};
 use doorstep::domain::imports::terms::{self, NeedMatcher};
+use doorstep::domain::imports::{Merges, Report};
 use doorstep::store::changes::{self, RecordKind};
 use serde_json::{Value, json};
 
@@ -240,7 +240,10 @@ async fn a_record_like_one_already_here_is_reported_not_merged() {
     let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
     assert!(report.written, "{}", report.text());
     assert!(
-        report.duplicates.iter().any(|d| d.said.contains(&local.details.name) && d.said.contains("within 150 m")),
+        report
+            .duplicates
+            .iter()
+            .any(|d| d.said.contains(&local.details.name) && d.said.contains("within 150 m")),
         "{:?}",
         report.duplicates
     );
@@ -267,7 +270,11 @@ async fn a_duplicate_merged_when_asked_changes_the_listing_here_and_stays_merged
     let after = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
     assert_eq!(after.len(), before, "no second listing");
     let merged = after.iter().find(|r| r.id == local.id).unwrap();
-    assert_eq!(merged.details.name, local.details.name.to_lowercase(), "the feed's words, on the listing here");
+    assert_eq!(
+        merged.details.name,
+        local.details.name.to_lowercase(),
+        "the feed's words, on the listing here"
+    );
 
     // The same feed again, without asking: it is still the listing here.
     let again = import(&app, &bytes, Options::default()).unwrap();

@@ -64,7 +64,8 @@ fn found(body: &str) -> Vec<Value> {
 async fn a_neighbouring_areas_feed_is_followed_read_daily_and_kept_when_it_breaks() {
     let theirs = TestApp::with_demo();
     let area = theirs.state.demo.clone().unwrap();
-    let dump: Value = serde_json::from_slice(&export(&theirs.state.store, &publisher(&theirs.state)).unwrap()).unwrap();
+    let dump: Value =
+        serde_json::from_slice(&export(&theirs.state.store, &publisher(&theirs.state)).unwrap()).unwrap();
     // The services running there (a feed also lists those that have closed).
     let services: Vec<Value> =
         dump["services"].as_array().unwrap().iter().filter(|s| s["status"] == "active").cloned().collect();
@@ -77,9 +78,15 @@ async fn a_neighbouring_areas_feed_is_followed_read_daily_and_kept_when_it_break
     admin.sign_in("admin@neighbourton.example.org", PASSWORD).await;
     let token = admin.get("/staff/imports").await.csrf_token();
 
-    let wrong = admin.post("/staff/neighbours", &[("csrf_token", &token), ("area", " "), ("url", "feeds.example")]).await;
+    let wrong = admin
+        .post("/staff/neighbours", &[("csrf_token", &token), ("area", " "), ("url", "feeds.example")])
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("Enter the area&#39;s name") || wrong.body.contains("Enter the area's name"), "{}", wrong.body);
+    assert!(
+        wrong.body.contains("Enter the area&#39;s name") || wrong.body.contains("Enter the area's name"),
+        "{}",
+        wrong.body
+    );
     assert!(wrong.body.contains(r#"value="feeds.example""#), "what was typed is kept");
 
     let url = format!("{}/openreferral/", server.url);
@@ -93,7 +100,11 @@ async fn a_neighbouring_areas_feed_is_followed_read_daily_and_kept_when_it_break
     read_feeds(&ours);
     let page = admin.get("/staff/imports").await;
     assert!(page.body.contains("Read whole"), "{}", page.body);
-    assert!(page.body.contains(&format!("<td>{}</td>", services.len())), "every service listed: {}", page.body);
+    assert!(
+        page.body.contains(&format!("<td>{}</td>", services.len())),
+        "every service listed: {}",
+        page.body
+    );
 
     // Found in search, with where it comes from.
     let name = services[0]["name"].as_str().unwrap();

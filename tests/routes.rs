@@ -24,8 +24,8 @@ use doorstep::domain::ids::{
     ImportId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
 };
 use doorstep::domain::imports::request::{ImportKind, ImportState};
-use doorstep::store::import_requests::{self, NewImport};
 use doorstep::domain::signposting::{Channel, Returning};
+use doorstep::store::import_requests::{self, NewImport};
 use doorstep::store::signposting::{self, NewSignpostContact};
 use doorstep::store::{Conn, neighbourhoods, organisations, service_lists, services, users};
 
@@ -309,7 +309,8 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     };
     import_requests::insert(&mut conn, &sent).expect("an import is sent");
     let url = format!("https://feeds.example/{who:?}/openreferral");
-    doorstep::store::neighbours::follow(&mut conn, feed, "Elsewhere", &url, admin, now).expect("a feed is followed");
+    doorstep::store::neighbours::follow(&mut conn, feed, "Elsewhere", &url, admin, now)
+        .expect("a feed is followed");
     Example {
         import,
         feed,

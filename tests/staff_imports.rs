@@ -42,14 +42,23 @@ async fn a_spreadsheet_is_matched_checked_and_imported_only_when_asked() {
          Knit and Natter,{postcode},A friendly knitting circle for anyone.,Tues 11am - 2pm\r\n\
          Mystery Club,ZZ9 9ZZ,Nobody knows.,Fridays\r\n"
     );
-    let sent = admin.upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("groups.csv", csv.as_bytes()))).await;
+    let sent = admin
+        .upload(
+            "/staff/imports",
+            &[("csrf_token", &token), ("feed", "")],
+            Some(("groups.csv", csv.as_bytes())),
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let here = import_path(sent.location());
 
     // Its columns: those found by their headings are chosen already.
     let page = admin.get(&here).await;
     assert!(page.body.contains("Match your columns"), "{}", page.body);
-    assert!(page.body.contains(r#"<option value="Group name" selected>"#), "the names' column found by its heading");
+    assert!(
+        page.body.contains(r#"<option value="Group name" selected>"#),
+        "the names' column found by its heading"
+    );
     assert!(page.body.contains(r#"<option value="Post code" selected>"#));
 
     // Without a column for the names: said, and every choice kept.
@@ -116,31 +125,47 @@ async fn what_is_sent_wrong_is_said_and_what_was_typed_is_kept() {
     assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(nothing.body.contains("Choose a file to import"), "{}", nothing.body);
 
-    let typed = admin.upload("/staff/imports", &[("csrf_token", &token), ("feed", "ftp://feeds.example/x")], None).await;
+    let typed = admin
+        .upload("/staff/imports", &[("csrf_token", &token), ("feed", "ftp://feeds.example/x")], None)
+        .await;
     assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(typed.body.contains("is not a web address"), "{}", typed.body);
     assert!(typed.body.contains(r#"value="ftp://feeds.example/x""#), "the address typed is kept");
 
     let both = admin
-        .upload("/staff/imports", &[("csrf_token", &token), ("feed", "https://feeds.example/openreferral")], Some(("a.csv", b"name\nx\n")))
+        .upload(
+            "/staff/imports",
+            &[("csrf_token", &token), ("feed", "https://feeds.example/openreferral")],
+            Some(("a.csv", b"name\nx\n")),
+        )
         .await;
     assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(both.body.contains("not both"));
 
-    let empty = admin.upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("empty.csv", b""))).await;
+    let empty = admin
+        .upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("empty.csv", b"")))
+        .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("empty.csv is empty"), "{}", empty.body);
 
-    let forged = admin.upload("/staff/imports", &[("csrf_token", "forged"), ("feed", "")], Some(("a.csv", b"name\nx\n"))).await;
+    let forged = admin
+        .upload("/staff/imports", &[("csrf_token", "forged"), ("feed", "")], Some(("a.csv", b"name\nx\n")))
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "a form without its token is refused");
 
-    let nonsense = admin.upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("feed.json", b"{ not json"))).await;
+    let nonsense = admin
+        .upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("feed.json", b"{ not json")))
+        .await;
     assert_eq!(nonsense.status, StatusCode::SEE_OTHER, "JSON is checked by the job");
     let here = import_path(nonsense.location());
     run_imports_job(&app);
     let failed = admin.get(&here).await;
     assert_eq!(failed.status, StatusCode::OK);
-    assert!(failed.body.contains("Could not be read") && failed.body.contains("It could not be read:"), "{}", failed.body);
+    assert!(
+        failed.body.contains("Could not be read") && failed.body.contains("It could not be read:"),
+        "{}",
+        failed.body
+    );
     let not_checked = admin.post(&format!("{here}/run"), &[("csrf_token", &token)]).await;
     assert_eq!(not_checked.status, StatusCode::CONFLICT);
 
@@ -163,7 +188,9 @@ async fn a_step_left_by_a_server_that_stopped_is_taken_up_and_none_is_taken_twic
     admin.sign_in("admin@kingsmere.example.org", PASSWORD).await;
     let token = admin.get("/staff/imports").await.csrf_token();
     let json = br#"{"services": []}"#;
-    let sent = admin.upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("none.json", json))).await;
+    let sent = admin
+        .upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("none.json", json)))
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
 
     let now = chrono::Utc::now().naive_utc();

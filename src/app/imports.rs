@@ -15,9 +15,7 @@ use super::{db, require};
 use crate::config::Config;
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::ImportId;
-use crate::domain::imports::request::{
-    ColumnChoices, ImportKind, ImportState, ImportView, columns_text,
-};
+use crate::domain::imports::request::{ColumnChoices, ImportKind, ImportState, ImportView, columns_text};
 use crate::domain::imports::sheet;
 use crate::domain::imports::spreadsheet::{self, Field, Mapping};
 use crate::domain::imports::terms::NeedMatcher;
@@ -30,8 +28,8 @@ use crate::state::AppState;
 use crate::store::StoreError;
 use crate::store::import_requests::NewImport;
 
-use crate::domain::imports::hsds::{self, Context, ReadError};
 use crate::domain::ids::{NeighbourFeedId, ServiceId};
+use crate::domain::imports::hsds::{self, Context, ReadError};
 use crate::domain::imports::plan;
 use crate::domain::imports::{Batch, Duplicate, Merges, Plan, Report};
 use crate::domain::neighbours::FeedCopy;
@@ -52,7 +50,13 @@ pub struct Options {
 }
 
 /// Imports `batch`, read from `source` (named in the change history).
-pub fn import(store: &Store, batch: Batch, source: &str, options: &Options, now: NaiveDateTime) -> StoreResult<Report> {
+pub fn import(
+    store: &Store,
+    batch: Batch,
+    source: &str,
+    options: &Options,
+    now: NaiveDateTime,
+) -> StoreResult<Report> {
     import_listed(store, batch, source, options, None, now)
 }
 
@@ -72,7 +76,8 @@ pub fn import_listed(
     batch.merge_into(&store::imports::merged_records(&mut conn)?);
     place_by_postcode(&mut conn, &mut batch)?;
     let (mut plan, mut report) = compare(&mut conn, &batch)?;
-    let merging: Vec<Duplicate> = report.duplicates.iter().filter(|d| options.merge.includes(d)).cloned().collect();
+    let merging: Vec<Duplicate> =
+        report.duplicates.iter().filter(|d| options.merge.includes(d)).cloned().collect();
     if !merging.is_empty() {
         batch.merge_into(&merging.iter().map(|d| (d.incoming, d.existing)).collect());
         (plan, report) = compare(&mut conn, &batch)?;
@@ -237,8 +242,8 @@ const PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
 /// The CSV files of a zipped HSDS package, by name. A zip that unpacks to
 /// more than it should is refused, not unpacked.
 pub fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut zip =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format!("this is not a zip file: {e}"))?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("this is not a zip file: {e}"))?;
     let mut files = Vec::new();
     let mut total = 0;
     for i in 0..zip.len() {
@@ -306,10 +311,8 @@ pub async fn send(
             let kind = ImportKind::of_file(&name, &bytes);
             if bytes.is_empty() {
                 errors.add("file", format!("{name} is empty"));
-            } else if kind == ImportKind::Spreadsheet {
-                if let Err(e) = sheet::read(&bytes) {
-                    errors.add("file", format!("{name} cannot be read as a spreadsheet saved as CSV: {e}"));
-                }
+            } else if let (ImportKind::Spreadsheet, Err(e)) = (kind, sheet::read(&bytes)) {
+                errors.add("file", format!("{name} cannot be read as a spreadsheet saved as CSV: {e}"));
             }
             if !errors.is_empty() {
                 return Ok(Err(errors));
@@ -320,7 +323,8 @@ pub async fn send(
     let state_now = if kind == ImportKind::Spreadsheet { ImportState::Columns } else { ImportState::Check };
     let (id, by, at) = (ImportId::new(), user.id, Utc::now().naive_utc());
     db(state, move |conn| {
-        let new = NewImport { id, source: &source, kind, upload: upload.as_deref(), state: state_now, by, at };
+        let new =
+            NewImport { id, source: &source, kind, upload: upload.as_deref(), state: state_now, by, at };
         store::import_requests::insert(conn, &new)
     })
     .await?;
@@ -334,7 +338,10 @@ pub fn template(user: &StaffUser) -> Result<String, AppError> {
 }
 
 /// The imports page: the latest imports and the feeds of neighbouring areas followed.
-pub async fn latest(state: &AppState, user: &StaffUser) -> Result<(Vec<ImportView>, Vec<NeighbourFeed>), AppError> {
+pub async fn latest(
+    state: &AppState,
+    user: &StaffUser,
+) -> Result<(Vec<ImportView>, Vec<NeighbourFeed>), AppError> {
     require(user.manages_imports())?;
     db(state, |conn| Ok((store::import_requests::latest(conn)?, store::neighbours::all(conn)?))).await
 }
@@ -366,7 +373,12 @@ pub async fn request(
 /// The form's choices: the columns chosen, or else those found by their headers.
 pub fn column_choices(headers: Vec<String>, chosen: &[(Field, String)]) -> ColumnChoices {
     let found = if chosen.is_empty() {
-        Mapping::default().found(&headers).unwrap_or_default().into_iter().map(|(f, at)| (f, headers[at].clone())).collect()
+        Mapping::default()
+            .found(&headers)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(f, at)| (f, headers[at].clone()))
+            .collect()
     } else {
         chosen.to_vec()
     };
@@ -392,7 +404,8 @@ pub async fn check(
     let mut errors = FieldErrors::default();
     if let Some(choices) = choices {
         for (code, header) in chosen.iter().filter(|(_, h)| !h.is_empty()) {
-            let field = Field::from_code(code).ok_or(AppError::BadRequest(format!("There is no field {code}.")))?;
+            let field =
+                Field::from_code(code).ok_or(AppError::BadRequest(format!("There is no field {code}.")))?;
             if !choices.headers.contains(header) {
                 return Err(AppError::BadRequest(format!("The file has no column called {header}.")));
             }
@@ -408,7 +421,11 @@ pub async fn check(
     }
     let text = columns_text(&columns);
     let asked = db(state, move |conn| store::import_requests::ask_check(conn, id, &text)).await?;
-    if asked { Ok(Ok(())) } else { Err(AppError::Conflict(String::from("This import is in hand: wait for it to finish."))) }
+    if asked {
+        Ok(Ok(()))
+    } else {
+        Err(AppError::Conflict(String::from("This import is in hand: wait for it to finish.")))
+    }
 }
 
 /// Asks for a checked import to be written, leaving out the records that
@@ -424,20 +441,28 @@ pub async fn run(
     require(user.manages_imports())?;
     let merge: Vec<Uuid> = merge
         .iter()
-        .map(|id| Uuid::try_parse(id).map_err(|_| AppError::BadRequest(String::from("A duplicate to merge is not known."))))
+        .map(|id| {
+            Uuid::try_parse(id)
+                .map_err(|_| AppError::BadRequest(String::from("A duplicate to merge is not known.")))
+        })
         .collect::<Result<_, _>>()?;
-    let asked = db(state, move |conn| store::import_requests::ask_import(conn, id, skip_rejected, &merge)).await?;
+    let asked =
+        db(state, move |conn| store::import_requests::ask_import(conn, id, skip_rejected, &merge)).await?;
     if asked {
         Ok(())
     } else {
-        Err(AppError::Conflict(String::from("Only an import that has been checked, and not yet written, can be imported.")))
+        Err(AppError::Conflict(String::from(
+            "Only an import that has been checked, and not yet written, can be imported.",
+        )))
     }
 }
 
 /// The `imports` job's step: takes the oldest step waiting, if any, and
 /// runs it, saying how far it has got as it goes. True when it ran one.
 pub fn run_next(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDateTime) -> StoreResult<bool> {
-    let Some(request) = store::import_requests::claim_next(&mut *store.conn()?, now)? else { return Ok(false) };
+    let Some(request) = store::import_requests::claim_next(&mut *store.conn()?, now)? else {
+        return Ok(false);
+    };
     let id = request.id;
     let said = |text: &str| {
         if let Ok(mut conn) = store.conn() {
@@ -457,7 +482,14 @@ pub fn run_next(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
         Err(Taken::Store(e)) => return Err(e),
     };
     let (state, report, error) = finished;
-    store::import_requests::finish(&mut *store.conn()?, id, state, report.as_ref(), error.as_deref(), Utc::now().naive_utc())?;
+    store::import_requests::finish(
+        &mut *store.conn()?,
+        id,
+        state,
+        report.as_ref(),
+        error.as_deref(),
+        Utc::now().naive_utc(),
+    )?;
     Ok(true)
 }
 
@@ -501,7 +533,8 @@ fn take(
     let unread = |e: String| Taken::Unread(e);
     let batch = match request.kind {
         ImportKind::Feed => {
-            let fetcher = Fetcher::new(&config.public_url, Limits::default()).map_err(|e| unread(e.to_string()))?;
+            let fetcher =
+                Fetcher::new(&config.public_url, Limits::default()).map_err(|e| unread(e.to_string()))?;
             let mut on_page = |read: u64, of: u64| said(&format!("{read} of {of} pages of the feed read"));
             read_feed(&fetcher, &request.source, &ctx, &mut Copies::default(), &mut on_page)
                 .map_err(|e| unread(e.to_string()))?

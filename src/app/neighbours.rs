@@ -55,12 +55,15 @@ pub async fn read_soon(state: &AppState, user: &StaffUser, id: NeighbourFeedId) 
 /// when it read one (well or not).
 pub fn read_due(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDateTime) -> StoreResult<bool> {
     let Some(feed) = store::neighbours::claim_due(&mut *store.conn()?, now)? else { return Ok(false) };
-    let mut copies = Copies { before: store::neighbours::copies(&mut *store.conn()?, feed.id)?, ..Copies::default() };
-    let read = Fetcher::new(&config.public_url, Limits::default()).map_err(|e| e.to_string()).and_then(|fetcher| {
-        let matcher = NeedMatcher::built_in(needs).map_err(|e| e.to_string())?;
-        let ctx = Context { source: &feed.url, needs, matcher: &matcher, area: &feed.area };
-        imports::read_feed(&fetcher, &feed.url, &ctx, &mut copies, &mut |_, _| {}).map_err(|e| e.to_string())
-    });
+    let mut copies =
+        Copies { before: store::neighbours::copies(&mut *store.conn()?, feed.id)?, ..Copies::default() };
+    let read =
+        Fetcher::new(&config.public_url, Limits::default()).map_err(|e| e.to_string()).and_then(|fetcher| {
+            let matcher = NeedMatcher::built_in(needs).map_err(|e| e.to_string())?;
+            let ctx = Context { source: &feed.url, needs, matcher: &matcher, area: &feed.area };
+            imports::read_feed(&fetcher, &feed.url, &ctx, &mut copies, &mut |_, _| {})
+                .map_err(|e| e.to_string())
+        });
     let batch = match read {
         Ok(batch) => batch,
         Err(reason) => {
@@ -70,7 +73,8 @@ pub fn read_due(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
         }
     };
     // Nothing changed since the copy last read whole: nothing to import.
-    let unchanged = copies.changed == 0 && copies.now.len() == copies.before.len() && feed.last_good_at.is_some();
+    let unchanged =
+        copies.changed == 0 && copies.now.len() == copies.before.len() && feed.last_good_at.is_some();
     if !unchanged {
         // What cannot be taken (a venue with no place) is left out: the rest
         // of another area's listings are still worth finding.

@@ -12,11 +12,11 @@ use super::CliError;
 use crate::app::imports::{self, Copies, Options};
 use crate::app::openreferral::{dump, every_service, export, publisher_for};
 use crate::config::Config;
-use crate::domain::imports::{Merges, Report};
 use crate::domain::imports::hsds::{self, Context};
 use crate::domain::imports::sheet;
 use crate::domain::imports::spreadsheet::{self, Mapping};
 use crate::domain::imports::terms::NeedMatcher;
+use crate::domain::imports::{Merges, Report};
 use crate::domain::needs::Taxonomy;
 use crate::domain::openreferral::package;
 use crate::fetch::{Fetcher, Limits};
@@ -325,7 +325,8 @@ fn import_package(config: &Config, path: &std::path::Path, options: Options) -> 
     let matcher = NeedMatcher::built_in(&needs).map_err(|e| CliError::Usage(e.to_string()))?;
     let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
     let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
-    let batch = imports::read_package(files, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let batch =
+        imports::read_package(files, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let report = imports::import(&store, batch, &name, &options, Utc::now().naive_utc())?;
     print!("{}", report.text());
     finish(&report, options.dry_run, &name)

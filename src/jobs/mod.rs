@@ -38,7 +38,8 @@ pub fn background(state: &AppState) -> Runner {
     let sign_in_store = state.store.clone();
     let (import_store, import_needs, import_config) =
         (state.store.clone(), state.taxonomy.clone(), state.config.clone());
-    let (feed_store, feed_needs, feed_config) = (state.store.clone(), state.taxonomy.clone(), state.config.clone());
+    let (feed_store, feed_needs, feed_config) =
+        (state.store.clone(), state.taxonomy.clone(), state.config.clone());
     let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
     Runner::new()
         .add("index", Duration::from_millis(250), move || {
@@ -52,10 +53,12 @@ pub fn background(state: &AppState) -> Runner {
             crate::store::sign_ins::forget_quiet(&mut *sign_in_store.conn()?, quiet_since).map(drop)
         })
         .add("imports", Duration::from_secs(1), move || {
-            app::imports::run_next(&import_store, &import_needs, &import_config, Utc::now().naive_utc()).map(drop)
+            app::imports::run_next(&import_store, &import_needs, &import_config, Utc::now().naive_utc())
+                .map(drop)
         })
         .add("neighbours", Duration::from_secs(60), move || {
-            app::neighbours::read_due(&feed_store, &feed_needs, &feed_config, Utc::now().naive_utc()).map(drop)
+            app::neighbours::read_due(&feed_store, &feed_needs, &feed_config, Utc::now().naive_utc())
+                .map(drop)
         })
         .observed_by(move |job, failed| metrics.job_step(job, failed))
 }

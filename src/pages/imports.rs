@@ -62,7 +62,7 @@ pub fn index(
             @if imports.is_empty() {
                 p { "Nothing has been imported from this page yet." }
             } @else {
-                table {
+                div class="table-wrap" tabindex="0" role="region" aria-label="Latest imports" { table {
                     caption class="visually-hidden" { "The latest imports, newest first" }
                     thead { tr { th scope="col" { "Source" } th scope="col" { "Sent" } th scope="col" { "Where it has got to" } } }
                     tbody {
@@ -74,7 +74,7 @@ pub fn index(
                             }
                         }
                     }
-                }
+                } }
             }
             (neighbours(frame, feeds, typed, errors))
         },
@@ -87,7 +87,7 @@ fn neighbours(frame: &Frame, feeds: &[NeighbourFeed], typed: Typed<'_>, errors: 
         h2 id="neighbours" { "Neighbouring areas" }
         p { "Follow another area's Open Referral feed so that help just over the border is found here. Its services are read again every day, shown as listed by that area, and changed only there." }
         @if !feeds.is_empty() {
-            table {
+            div class="table-wrap" tabindex="0" role="region" aria-label="Neighbouring areas' feeds" { table {
                 caption class="visually-hidden" { "Neighbouring areas' feeds followed" }
                 thead { tr { th scope="col" { "Area" } th scope="col" { "Services" } th scope="col" { "Last read" } th scope="col" { "Read again" } } }
                 tbody {
@@ -112,13 +112,13 @@ fn neighbours(frame: &Frame, feeds: &[NeighbourFeed], typed: Typed<'_>, errors: 
                                 (moment(feed.next_read_at))
                                 form method="post" action={ "/staff/neighbours/" (feed.id) "/read" } {
                                     (csrf_field(frame))
-                                    button type="submit" class="secondary" { "Read it now" span class="visually-hidden" { ": " (feed.area) } }
+                                    button type="submit" class="button-secondary" { "Read it now" span class="visually-hidden" { ": " (feed.area) } }
                                 }
                             }
                         }
                     }
                 }
-            }
+            } }
         }
         h3 { "Follow another area's feed" }
         form method="post" action="/staff/neighbours" novalidate {
@@ -163,20 +163,20 @@ pub fn import(
             @if let Some(error) = &view.error {
                 p class="field-error" { "It could not be read: " (error) }
             }
+            @if let Some(report) = &view.report {
+                (report_of(report, view.state))
+                @if view.state.may_import() { (import_form(frame, &here, report)) }
+            }
             @if view.state.may_check() {
                 @match columns {
                     Some(columns) => (column_form(frame, &here, columns, errors)),
                     None => {
                         form method="post" action={ (here) "/check" } {
                             (csrf_field(frame))
-                            button type="submit" class=[view.report.is_some().then_some("secondary")] { "Check it again" }
+                            button type="submit" class=[view.report.is_some().then_some("button-secondary")] { "Check it again" }
                         }
                     }
                 }
-            }
-            @if let Some(report) = &view.report {
-                (report_of(report, view.state))
-                @if view.state.may_import() { (import_form(frame, &here, report)) }
             }
             @if let Some(done) = view.finished_at {
                 p class="hint" { "Sent " (moment(view.requested_at)) " by " (view.requested_by) "; last step finished " (moment(done)) "." }
@@ -222,7 +222,7 @@ fn report_of(report: &Report, state: ImportState) -> Markup {
     let lines: Vec<_> = report.lines.iter().filter(|l| l.outcome != Outcome::Unchanged).collect();
     html! {
         h2 { @if report.written { "What it did" } @else { "What it would do" } }
-        table {
+        div class="table-wrap" tabindex="0" role="region" aria-label="Records by what happens to them" { table {
             caption class="visually-hidden" { "Records by what happens to them" }
             thead { tr { th scope="col" { "Records" } th scope="col" { "Added" } th scope="col" { "Changed" } th scope="col" { "Unchanged" } th scope="col" { "Cannot be taken" } } }
             tbody {
@@ -231,7 +231,7 @@ fn report_of(report: &Report, state: ImportState) -> Markup {
                     tr { th scope="row" { (label) } td { (added) } td { (changed) } td { (unchanged) } td { (rejected) } }
                 }
             }
-        }
+        } }
         p { (report.without_needs) " services match none of our needs: they are found by their words, not by a need." }
         @if state == ImportState::NotWritten {
             p class="field-error" { "Nothing was written, because some records cannot be taken. Correct them and send the file again, or import the rest and leave them out." }

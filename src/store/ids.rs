@@ -13,8 +13,8 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 
 use crate::domain::ids::{
-    ContactId, ImportId, LocationId, NeedId, NeighbourFeedId, NeighbourhoodId, OrganisationId, ScheduleId, ServiceAtLocationId,
-    ServiceId, SignpostContactId, UserId,
+    ContactId, ImportId, LocationId, NeedId, NeighbourFeedId, NeighbourhoodId, OrganisationId, ScheduleId,
+    ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
 };
 
 /// An id, and a reference to one, bound as the text of its written form.

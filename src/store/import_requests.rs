@@ -83,7 +83,8 @@ macro_rules! view_columns {
 }
 
 fn view_of(row: Row) -> StoreResult<ImportView> {
-    let (id, source, kind, state, columns, skip_rejected, merge, progress, report, error, by, at, finished) = row;
+    let (id, source, kind, state, columns, skip_rejected, merge, progress, report, error, by, at, finished) =
+        row;
     let corrupt = |what: &str| StoreError::Corrupt(format!("import {id}: {what}"));
     Ok(ImportView {
         id,
@@ -94,7 +95,10 @@ fn view_of(row: Row) -> StoreResult<ImportView> {
         skip_rejected,
         merge: merge.lines().filter_map(|id| Uuid::try_parse(id).ok()).collect(),
         progress,
-        report: report.map(|r| serde_json::from_str::<Report>(&r)).transpose().map_err(|_| corrupt("report"))?,
+        report: report
+            .map(|r| serde_json::from_str::<Report>(&r))
+            .transpose()
+            .map_err(|_| corrupt("report"))?,
         error,
         requested_by: by,
         requested_at: at,
@@ -104,7 +108,11 @@ fn view_of(row: Row) -> StoreResult<ImportView> {
 
 /// One import, as its page shows it.
 pub fn get(conn: &mut Conn, id: ImportId) -> StoreResult<ImportView> {
-    let row: Row = imports::table.inner_join(users::table).filter(imports::id.eq(id)).select(view_columns!()).first(conn)?;
+    let row: Row = imports::table
+        .inner_join(users::table)
+        .filter(imports::id.eq(id))
+        .select(view_columns!())
+        .first(conn)?;
     view_of(row)
 }
 
@@ -127,10 +135,11 @@ pub fn upload(conn: &mut Conn, id: ImportId) -> StoreResult<Option<Vec<u8>>> {
 /// Asks for a check with the columns chosen (for a spreadsheet), if the
 /// import may be checked now. False when it may not (it is in hand).
 pub fn ask_check(conn: &mut Conn, id: ImportId, columns: &str) -> StoreResult<bool> {
-    let may: Vec<&str> = [ImportState::Columns, ImportState::Checked, ImportState::NotWritten, ImportState::Failed]
-        .iter()
-        .map(|s| s.code())
-        .collect();
+    let may: Vec<&str> =
+        [ImportState::Columns, ImportState::Checked, ImportState::NotWritten, ImportState::Failed]
+            .iter()
+            .map(|s| s.code())
+            .collect();
     let asked = diesel::update(imports::table.find(id))
         .filter(imports::state.eq_any(may))
         .set((
@@ -206,7 +215,8 @@ pub fn finish(
     error: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    let report = report.map(serde_json::to_string).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let report =
+        report.map(serde_json::to_string).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     diesel::update(imports::table.find(id))
         .set((
             imports::state.eq(state.code()),

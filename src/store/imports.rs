@@ -14,7 +14,9 @@ use super::schema::{contacts as contact_rows, locations as venue_rows, schedules
 use super::schema::{merged_records, service_at_locations, services as service_rows};
 use super::services::{ServiceChanges, changed, need_ids, replace_lists, write_extras};
 use super::{Conn, StoreResult, contacts, locations, organisations, per_backend, schedules, services};
-use crate::domain::ids::{LocationId, NeedId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId};
+use crate::domain::ids::{
+    LocationId, NeedId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId,
+};
 use crate::domain::imports::plan::{Known, Stored};
 use crate::domain::imports::{Batch, Duplicate, IncomingService, Plan, Write};
 use crate::domain::service_form::changed_fields;

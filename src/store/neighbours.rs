@@ -126,11 +126,15 @@ pub fn claim_due(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<Option<Neig
 
 /// The copy of a feed last read whole, by the address of each document.
 pub fn copies(conn: &mut Conn, id: NeighbourFeedId) -> StoreResult<HashMap<String, FeedCopy>> {
-    let rows: Vec<(String, Option<String>, Option<String>, Vec<u8>)> = copies::table
+    type Copy = (String, Option<String>, Option<String>, Vec<u8>);
+    let rows: Vec<Copy> = copies::table
         .filter(copies::feed_id.eq(id))
         .select((copies::url, copies::etag, copies::last_modified, copies::body))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(url, etag, last_modified, body)| (url, FeedCopy { etag, last_modified, body })).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(url, etag, last_modified, body)| (url, FeedCopy { etag, last_modified, body }))
+        .collect())
 }
 
 /// A read that went well: the copy read is kept in place of the last one,

@@ -334,7 +334,11 @@ fn page_of<T>(all: Vec<T>, paging: Paging) -> (u64, Vec<T>) {
 
 /// Every service's id, in order.
 pub fn service_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
-    Ok(services::table.filter(services::listed_by.is_null()).select(services::id).order(services::id).load(conn)?)
+    Ok(services::table
+        .filter(services::listed_by.is_null())
+        .select(services::id)
+        .order(services::id)
+        .load(conn)?)
 }
 
 /// Whole listings, in the order of `ids` (an id with no service is left out).

@@ -72,10 +72,10 @@ fn serve(mut stream: TcpStream, answer: &dyn Fn(&str) -> Reply, not_modified: &A
     let mut line = String::new();
     let mut if_none_match = None;
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("if-none-match") {
-                if_none_match = Some(value.trim().to_string());
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("if-none-match")
+        {
+            if_none_match = Some(value.trim().to_string());
         }
         line.clear();
     }

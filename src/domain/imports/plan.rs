@@ -42,7 +42,12 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     let mut report = Report { unmapped: batch.unmapped.clone(), ..Report::default() };
     let mut without_needs = 0;
     let mut line = |kind: &str, origin: &str, name: &str, outcome| {
-        report.lines.push(Line { kind: kind.to_string(), origin: origin.to_string(), name: name.to_string(), outcome });
+        report.lines.push(Line {
+            kind: kind.to_string(),
+            origin: origin.to_string(),
+            name: name.to_string(),
+            outcome,
+        });
     };
     for rejected in &batch.rejected {
         line("record", &rejected.origin, "", Outcome::Rejected(rejected.reason.clone()));

@@ -92,7 +92,10 @@ coded! {
 impl ImportState {
     /// Waiting for, or in the middle of, a step: the page refreshes until it is done.
     pub fn in_hand(self) -> bool {
-        matches!(self, ImportState::Check | ImportState::Checking | ImportState::Import | ImportState::Importing)
+        matches!(
+            self,
+            ImportState::Check | ImportState::Checking | ImportState::Import | ImportState::Importing
+        )
     }
 
     /// The state a waiting step is in while a server runs it.
@@ -106,7 +109,10 @@ impl ImportState {
 
     /// Whether its columns may be matched again and it checked again.
     pub fn may_check(self) -> bool {
-        matches!(self, ImportState::Columns | ImportState::Checked | ImportState::NotWritten | ImportState::Failed)
+        matches!(
+            self,
+            ImportState::Columns | ImportState::Checked | ImportState::NotWritten | ImportState::Failed
+        )
     }
 
     /// Whether it may be imported now: once checked, and not yet written.
@@ -183,7 +189,10 @@ mod tests {
     #[test]
     fn a_file_is_known_by_its_first_bytes_and_name() {
         assert_eq!(ImportKind::of_file("list.csv", b"Name,Postcode\n"), ImportKind::Spreadsheet);
-        assert_eq!(ImportKind::of_file("feed.json", b"\xEF\xBB\xBF  {\"services\": []}"), ImportKind::OpenReferral);
+        assert_eq!(
+            ImportKind::of_file("feed.json", b"\xEF\xBB\xBF  {\"services\": []}"),
+            ImportKind::OpenReferral
+        );
         assert_eq!(ImportKind::of_file("x", b"[]"), ImportKind::OpenReferral);
         assert_eq!(ImportKind::of_file("package.zip", b"PK\x03\x04...."), ImportKind::Package);
         assert_eq!(ImportKind::of_file("PACKAGE.ZIP", b"junk"), ImportKind::Package);
@@ -197,7 +206,9 @@ mod tests {
 
     #[test]
     fn every_state_reads_back_from_its_code() {
-        for state in [ImportState::Columns, ImportState::Checking, ImportState::NotWritten, ImportState::Failed] {
+        for state in
+            [ImportState::Columns, ImportState::Checking, ImportState::NotWritten, ImportState::Failed]
+        {
             assert_eq!(ImportState::from_code(state.code()), Some(state));
         }
         assert_eq!(ImportState::Check.running(), Some(ImportState::Checking));

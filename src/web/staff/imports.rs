@@ -17,7 +17,12 @@ use crate::pages;
 use crate::pages::imports::{REFRESH_SECONDS, Typed};
 use crate::state::AppState;
 
-async fn index_page(state: &AppState, staff: &Staff, typed: Typed<'_>, errors: &FieldErrors) -> Result<HttpResponse, AppError> {
+async fn index_page(
+    state: &AppState,
+    staff: &Staff,
+    typed: Typed<'_>,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let (latest, feeds) = imports::latest(state, &staff.user).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(page_with_status(status, pages::imports::index(&staff.frame, &latest, &feeds, typed, errors)))
@@ -28,7 +33,11 @@ pub async fn index(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespo
 }
 
 /// `POST /staff/imports`: a file or a feed's address, sent to be imported.
-pub async fn send(state: web::Data<AppState>, staff: Staff, sent: CheckedUpload) -> Result<HttpResponse, AppError> {
+pub async fn send(
+    state: web::Data<AppState>,
+    staff: Staff,
+    sent: CheckedUpload,
+) -> Result<HttpResponse, AppError> {
     let feed = sent.form.get("feed").to_string();
     match imports::send(&state, &staff.user, feed.clone(), sent.file).await? {
         Ok(id) => Ok(see_other(&format!("/staff/imports/{id}"))),
@@ -55,7 +64,8 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let (view, columns) = imports::request(&state, &staff.user, id.into_inner()).await?;
     let refreshing = view.state.in_hand() && query.get("refresh") != "off";
-    let page = pages::imports::import(&staff.frame, &view, columns.as_ref(), refreshing, &FieldErrors::default());
+    let page =
+        pages::imports::import(&staff.frame, &view, columns.as_ref(), refreshing, &FieldErrors::default());
     let mut answer = page_with_status(StatusCode::OK, page);
     if refreshing {
         answer.headers_mut().insert(
@@ -108,7 +118,11 @@ pub async fn run(
 }
 
 /// `POST /staff/neighbours`: follow another area's feed.
-pub async fn follow(state: web::Data<AppState>, staff: Staff, posted: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn follow(
+    state: web::Data<AppState>,
+    staff: Staff,
+    posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let (area, url) = (posted.get("area"), posted.get("url"));
     match neighbours::follow(&state, &staff.user, area, url).await? {
         Ok(_) => Ok(see_other("/staff/imports#neighbours")),
