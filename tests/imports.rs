@@ -283,6 +283,49 @@ async fn a_duplicate_merged_when_asked_changes_the_listing_here_and_stays_merged
 }
 
 #[actix_web::test]
+async fn another_areas_feed_never_takes_over_a_listing_here() {
+    let app = TestApp::with_demo();
+    let postcode = common::central_postcode(&app);
+    let bytes = serde_json::to_vec(&one_service(&postcode, None, &[])).unwrap();
+    let ours = import(&app, &bytes, Options::default()).unwrap();
+    assert_eq!(ours.counts("service"), [1, 0, 0, 0]);
+
+    // The same service, with the same id, in a neighbouring area's feed.
+    let feed = doorstep::domain::ids::NeighbourFeedId::new();
+    let (admin, now) = (
+        app.add_user("feeds@example.org", doorstep::domain::accounts::Role::Administrator, None),
+        Utc::now().naive_utc(),
+    );
+    doorstep::store::neighbours::follow(
+        &mut app.state.store.conn().unwrap(),
+        feed,
+        "Elsewhere",
+        "https://feeds.example/openreferral",
+        admin,
+        now,
+    )
+    .unwrap();
+    let mut theirs = one_service(&postcode, None, &[]);
+    theirs["services"][0]["description"] = json!("Their words, not ours.");
+    let tables = terms::tables(terms::BUILT_IN).unwrap();
+    let matcher = NeedMatcher::new(&app.state.taxonomy, &tables);
+    let context =
+        Context { source: SOURCE, needs: &app.state.taxonomy, matcher: &matcher, area: "Elsewhere" };
+    let batch = read(&serde_json::to_vec(&theirs).unwrap(), &context).unwrap();
+    let options = Options { skip_rejected: true, ..Options::default() };
+    let report =
+        imports::import_listed(&app.state.store, batch, "Elsewhere's feed", &options, Some(feed), now)
+            .unwrap();
+    assert!(report.text().contains("is already listed here by someone else"), "{}", report.text());
+    let records = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
+    let kept = records
+        .iter()
+        .find(|r| r.details.name == "Knit and Natter")
+        .expect("still ours, and still published");
+    assert_eq!(kept.details.description, "Bring your needles.");
+}
+
+#[actix_web::test]
 async fn an_organisation_nested_in_a_service_keeps_what_it_does_not_say() {
     let app = TestApp::with_demo();
     let mut feed: Value = serde_json::from_slice(&exported(&app)).unwrap();

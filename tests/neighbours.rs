@@ -124,6 +124,11 @@ async fn a_neighbouring_areas_feed_is_followed_read_daily_and_kept_when_it_break
     let published: Value = serde_json::from_str(&admin.get("/openreferral/services").await.body).unwrap();
     assert_eq!(published["total_items"], json!(0), "another area's listings are not ours to publish");
     assert_eq!(admin.get(&format!("/openreferral/services/{id}")).await.status, StatusCode::NOT_FOUND);
+    let organisations: Value =
+        serde_json::from_str(&admin.get("/openreferral/organizations").await.body).unwrap();
+    assert_eq!(organisations["total_items"], json!(0), "nor the organisations that run them");
+    let home = admin.get("/staff").await;
+    assert!(home.body.contains("Every listing has been checked"), "checked there, not here: {}", home.body);
 
     // Read again: nothing has changed, and the feed says so.
     let feed_id = doorstep::store::neighbours::all(&mut ours.state.store.conn().unwrap()).unwrap()[0].id;
@@ -144,6 +149,18 @@ async fn a_neighbouring_areas_feed_is_followed_read_daily_and_kept_when_it_break
     assert!(hits.iter().all(|h| h["id"] != id), "withdrawn");
     let others = services.len() - 1;
     assert!(admin.get("/staff/imports").await.body.contains(&format!("<td>{others}</td>")));
+
+    // The feed suddenly lists nothing: most likely broken, so what it listed stays.
+    {
+        let mut feed = feed.lock().unwrap();
+        feed.services.clear();
+        feed.version = 3;
+    }
+    admin.post(&format!("/staff/neighbours/{feed_id}/read"), &[("csrf_token", &token)]).await;
+    read_feeds(&ours);
+    let page = admin.get("/staff/imports").await;
+    assert!(page.body.contains("the feed lists no services"), "{}", page.body);
+    assert!(page.body.contains(&format!("<td>{others}</td>")), "nothing withdrawn");
 
     // The feed breaks: the copy last read whole stays, and the page says so.
     feed.lock().unwrap().broken = true;

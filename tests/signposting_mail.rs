@@ -116,7 +116,7 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
 
     // Not yet due: a round of the server's outbox job sends nothing.
     let mut jobs = doorstep::jobs::background(&app.state);
-    assert_eq!(jobs.names(), ["index", "outbox", "sign-ins"]);
+    assert_eq!(jobs.names(), ["index", "outbox", "sign-ins", "imports", "neighbours"]);
     jobs.run_once("outbox").unwrap();
     assert_eq!(mailbox.lock().unwrap().len(), 1);
     let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);

@@ -202,3 +202,44 @@ async fn a_step_left_by_a_server_that_stopped_is_taken_up_and_none_is_taken_twic
     let again = import_requests::claim_next(&mut conn, later).unwrap().expect("taken up again");
     assert_eq!(again.id, taken.id);
 }
+
+#[actix_web::test]
+async fn a_duplicate_ticked_on_the_page_is_merged_into_the_listing_here() {
+    let app = TestApp::with_demo();
+    let records = every_service(&app.state.store).unwrap();
+    let local = records.iter().find(|r| !r.places.is_empty()).unwrap();
+    let venue = &local.places[0].location;
+    let feed = serde_json::json!({"services": [{
+        "id": "their-1", "name": local.details.name.to_uppercase(), "status": "active",
+        "description": "The same group, as another list has it.",
+        "organization": {"id": "their-org", "name": "St Mary's Church", "description": "A parish church."},
+        "service_at_locations": [{"id": "their-sal", "location": {
+            "id": "their-venue", "location_type": "physical", "name": venue.name, "latitude": venue.latitude + 0.0005, "longitude": venue.longitude,
+            "addresses": [{"id": "a1", "address_1": "1 Church Lane", "city": "Sale", "state_province": "Greater Manchester",
+                           "postal_code": venue.postcode, "country": "GB", "address_type": "physical"}]}}]
+    }]});
+    let mut admin = app.browser().await;
+    admin.sign_in("admin@kingsmere.example.org", PASSWORD).await;
+    let token = admin.get("/staff/imports").await.csrf_token();
+    let bytes = serde_json::to_vec(&feed).unwrap();
+    let sent = admin
+        .upload("/staff/imports", &[("csrf_token", &token), ("feed", "")], Some(("theirs.json", &bytes)))
+        .await;
+    let here = import_path(sent.location());
+    run_imports_job(&app);
+    let checked = admin.get(&here).await;
+    assert!(checked.body.contains("Possible duplicates"), "{}", checked.body);
+    let marker = r#"name="merge" value=""#;
+    let start = checked.body.find(marker).expect("a box to tick") + marker.len();
+    let pair = checked.body[start..].split('"').next().unwrap().to_string();
+    assert!(pair.ends_with(&local.id.to_string()), "the box names the listing here: {pair}");
+
+    let before = listings(&app);
+    admin.post(&format!("{here}/run"), &[("csrf_token", &token), ("merge", &pair)]).await;
+    run_imports_job(&app);
+    let done = admin.get(&here).await;
+    assert!(done.body.contains("Merged into listings already here"), "{}", done.body);
+    assert_eq!(listings(&app), before, "written into the listing here, not added");
+    let merged = every_service(&app.state.store).unwrap().into_iter().find(|r| r.id == local.id).unwrap();
+    assert_eq!(merged.details.description, "The same group, as another list has it.");
+}

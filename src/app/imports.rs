@@ -4,7 +4,7 @@
 //! record that cannot be taken writes nothing unless told to leave such
 //! records out, so that nothing is half-imported by surprise.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use chrono::{NaiveDateTime, Utc};
@@ -74,10 +74,19 @@ pub fn import_listed(
 ) -> StoreResult<Report> {
     let mut conn = store.conn()?;
     batch.merge_into(&store::imports::merged_records(&mut conn)?);
+    if let Some(feed) = feed {
+        leave_out_others(&mut conn, &mut batch, feed)?;
+    }
     place_by_postcode(&mut conn, &mut batch)?;
     let (mut plan, mut report) = compare(&mut conn, &batch)?;
-    let merging: Vec<Duplicate> =
-        report.duplicates.iter().filter(|d| options.merge.includes(d)).cloned().collect();
+    // One record is merged into one here, the first asked for.
+    let mut taken = HashSet::new();
+    let merging: Vec<Duplicate> = report
+        .duplicates
+        .iter()
+        .filter(|d| options.merge.includes(d) && taken.insert(d.incoming))
+        .cloned()
+        .collect();
     if !merging.is_empty() {
         batch.merge_into(&merging.iter().map(|d| (d.incoming, d.existing)).collect());
         (plan, report) = compare(&mut conn, &batch)?;
@@ -96,6 +105,25 @@ pub fn import_listed(
     store::imports::write(&mut conn, &plan, how, now)?;
     report.written = true;
     Ok(report)
+}
+
+/// Leaves out of another area's feed the services already here that are
+/// not that feed's (our own, or another feed's): a feed never takes over a
+/// listing, whatever ids it carries.
+fn leave_out_others(conn: &mut Conn, batch: &mut Batch, feed: NeighbourFeedId) -> StoreResult<()> {
+    let ids: Vec<ServiceId> = batch.services.iter().map(|s| s.service.id).collect();
+    let owners = store::neighbours::owners(conn, &ids)?;
+    let (theirs, others): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.services)
+        .into_iter()
+        .partition(|s| owners.get(&s.service.id).is_none_or(|owner| *owner == Some(feed)));
+    batch.services = theirs;
+    for other in others {
+        batch.reject(
+            other.origin,
+            format!("\"{}\" is already listed here by someone else", other.service.details.name),
+        );
+    }
+    Ok(())
 }
 
 /// What importing `batch` would do, with the records here it may duplicate.
@@ -156,6 +184,16 @@ pub fn read_feed(
     copies: &mut Copies,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Batch, FeedError> {
+    Ok(hsds::read_services(fetch_feed(fetcher, base, copies, progress)?, Vec::new(), ctx))
+}
+
+/// Every service of the feed at `base`, each in full, as its JSON.
+pub fn fetch_feed(
+    fetcher: &Fetcher,
+    base: &str,
+    copies: &mut Copies,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<Value>, FeedError> {
     let base = base.trim_end_matches('/').trim_end_matches("/services");
     let mut services = Vec::new();
     for number in 1.. {
@@ -185,7 +223,7 @@ pub fn read_feed(
             return Err(FeedError::TooManyPages(base.to_string()));
         }
     }
-    Ok(hsds::read_services(services, Vec::new(), ctx))
+    Ok(services)
 }
 
 /// A feed's documents: the copy last read whole, asked about with its
@@ -354,20 +392,20 @@ pub async fn request(
     id: ImportId,
 ) -> Result<(ImportView, Option<ColumnChoices>), AppError> {
     require(user.manages_imports())?;
-    let (view, upload) = db(state, move |conn| {
+    // The file is read (on the blocking pool) only when its columns may be chosen.
+    db(state, move |conn| {
         let view = store::import_requests::get(conn, id)?;
         let upload = match view.kind {
-            ImportKind::Spreadsheet => store::import_requests::upload(conn, id)?,
+            ImportKind::Spreadsheet if view.state.may_check() => store::import_requests::upload(conn, id)?,
             _ => None,
         };
-        Ok((view, upload))
+        let choices = upload.and_then(|bytes| {
+            let headers = sheet::read(&bytes).ok()?.headers;
+            Some(column_choices(headers, &view.columns))
+        });
+        Ok((view, choices))
     })
-    .await?;
-    let choices = upload.and_then(|bytes| {
-        let headers = sheet::read(&bytes).ok()?.headers;
-        Some(column_choices(headers, &view.columns))
-    });
-    Ok((view, choices))
+    .await
 }
 
 /// The form's choices: the columns chosen, or else those found by their headers.
@@ -439,13 +477,23 @@ pub async fn run(
     merge: Vec<String>,
 ) -> Result<(), AppError> {
     require(user.manages_imports())?;
-    let merge: Vec<Uuid> = merge
+    let unknown = || AppError::BadRequest(String::from("A duplicate to merge is not known."));
+    let merge: Vec<(Uuid, Uuid)> = merge
         .iter()
-        .map(|id| {
-            Uuid::try_parse(id)
-                .map_err(|_| AppError::BadRequest(String::from("A duplicate to merge is not known.")))
+        .map(|pair| {
+            let (incoming, existing) = pair.split_once(' ').ok_or_else(unknown)?;
+            Ok((
+                Uuid::try_parse(incoming).map_err(|_| unknown())?,
+                Uuid::try_parse(existing).map_err(|_| unknown())?,
+            ))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, AppError>>()?;
+    let mut incoming = HashSet::new();
+    if !merge.iter().all(|(id, _)| incoming.insert(*id)) {
+        return Err(AppError::BadRequest(String::from(
+            "A record can be merged into one listing only: tick one for each.",
+        )));
+    }
     let asked =
         db(state, move |conn| store::import_requests::ask_import(conn, id, skip_rejected, &merge)).await?;
     if asked {
@@ -466,7 +514,7 @@ pub fn run_next(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
     let id = request.id;
     let said = |text: &str| {
         if let Ok(mut conn) = store.conn() {
-            let _ = store::import_requests::progress(&mut conn, id, text);
+            let _ = store::import_requests::progress(&mut conn, id, text, Utc::now().naive_utc());
         }
     };
     let finished = match take(store, needs, config, &request, &said, now) {
@@ -479,7 +527,13 @@ pub fn run_next(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
             (state, Some(report), None)
         }
         Err(Taken::Unread(reason)) => (ImportState::Failed, None, Some(reason)),
-        Err(Taken::Store(e)) => return Err(e),
+        Err(Taken::Store(e)) => {
+            // Said on the page, so that it can be tried again, and logged.
+            let reason = format!("it could not be saved: {e}");
+            let mut conn = store.conn()?;
+            store::import_requests::finish(&mut conn, id, ImportState::Failed, None, Some(&reason), now)?;
+            return Err(e);
+        }
     };
     let (state, report, error) = finished;
     store::import_requests::finish(
@@ -532,12 +586,21 @@ fn take(
     said("Reading");
     let unread = |e: String| Taken::Unread(e);
     let batch = match request.kind {
+        // A feed is read when it is checked, and what it held then is kept:
+        // importing it writes what the check reported.
+        ImportKind::Feed if request.state == ImportState::Importing => {
+            hsds::read(&upload()?, &ctx).map_err(|e| unread(e.to_string()))?
+        }
         ImportKind::Feed => {
             let fetcher =
                 Fetcher::new(&config.public_url, Limits::default()).map_err(|e| unread(e.to_string()))?;
             let mut on_page = |read: u64, of: u64| said(&format!("{read} of {of} pages of the feed read"));
-            read_feed(&fetcher, &request.source, &ctx, &mut Copies::default(), &mut on_page)
-                .map_err(|e| unread(e.to_string()))?
+            let services = fetch_feed(&fetcher, &request.source, &mut Copies::default(), &mut on_page)
+                .map_err(|e| unread(e.to_string()))?;
+            let held = serde_json::to_vec(&serde_json::json!({ "services": services }))
+                .map_err(|e| unread(e.to_string()))?;
+            store::import_requests::keep_upload(&mut *store.conn()?, request.id, &held)?;
+            hsds::read_services(services, Vec::new(), &ctx)
         }
         ImportKind::OpenReferral => hsds::read(&upload()?, &ctx).map_err(|e| unread(e.to_string()))?,
         ImportKind::Package => read_package(unzip(&upload()?).map_err(unread)?, &ctx).map_err(unread)?,

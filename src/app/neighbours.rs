@@ -32,7 +32,8 @@ pub async fn follow(
     require(user.manages_imports())?;
     let mut errors = FieldErrors::default();
     let area = errors.take("area", text::required_line(area, "the area's name"));
-    let url = url.trim().trim_end_matches('/');
+    // Named as the import reads it: its API's root.
+    let url = url.trim().trim_end_matches('/').trim_end_matches("/services");
     let url = errors.take("url", web_address(url).map_err(|e| e.to_string()));
     let (Some(area), Some(url)) = (area, url) else { return Ok(Err(errors)) };
     let (id, by, now) = (NeighbourFeedId::new(), user.id, Utc::now().naive_utc());
@@ -64,6 +65,11 @@ pub fn read_due(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
             imports::read_feed(&fetcher, &feed.url, &ctx, &mut copies, &mut |_, _| {})
                 .map_err(|e| e.to_string())
         });
+    let read = read.and_then(|batch| match batch.services.is_empty() {
+        // A feed that lists nothing has most likely broken: what it listed stays.
+        true => Err(String::from("the feed lists no services")),
+        false => Ok(batch),
+    });
     let batch = match read {
         Ok(batch) => batch,
         Err(reason) => {
@@ -80,10 +86,18 @@ pub fn read_due(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
         // of another area's listings are still worth finding.
         let options = Options { skip_rejected: true, ..Options::default() };
         let source = format!("{}'s feed ({})", feed.area, feed.url);
-        let report = imports::import_listed(store, batch, &source, &options, Some(feed.id), now)?;
+        let report = match imports::import_listed(store, batch, &source, &options, Some(feed.id), now) {
+            Ok(report) => report,
+            Err(error) => {
+                let reason = format!("what it holds could not be saved here: {error}");
+                store::neighbours::read_badly(&mut *store.conn()?, feed.id, &reason, now)?;
+                return Err(error);
+            }
+        };
         let [added, changed, _, rejected] = report.counts("service");
         tracing::info!(feed = %feed.url, added, changed, rejected, "read a neighbouring area's feed");
     }
-    store::neighbours::read_well(&mut *store.conn()?, feed.id, &copies.now, now)?;
+    let copy = (!unchanged).then_some(&copies.now);
+    store::neighbours::read_well(&mut *store.conn()?, feed.id, copy, now)?;
     Ok(true)
 }

@@ -173,6 +173,10 @@ pub async fn organisations(
 /// services it runs, each in full.
 pub async fn organisation(state: &AppState, id: OrganisationId) -> Result<Answer<Organization>, AppError> {
     let (organisation, records) = db(state, move |conn| {
+        // One that runs only other areas' listings is theirs to publish.
+        if store::organisations::theirs_only(conn)?.contains(&id) {
+            return Err(store::StoreError::NotFound);
+        }
         let (organisation, services) = store::organisations::with_services(conn, id)?;
         Ok((organisation, store::openreferral::records(conn, &services)?))
     })

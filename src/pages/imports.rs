@@ -281,7 +281,7 @@ fn import_form(frame: &Frame, here: &str, report: &Report) -> Markup {
                     div class="hint" { "Each looks like a listing already here. Tick the ones that are the same, to write them into the listing already here instead of adding another; later imports of the same source will do the same." }
                     @for (n, duplicate) in report.duplicates.iter().enumerate() {
                         div class="choice" {
-                            input type="checkbox" id={ "merge-" (n) } name="merge" value=(duplicate.incoming);
+                            input type="checkbox" id={ "merge-" (n) } name="merge" value={ (duplicate.incoming) " " (duplicate.existing) };
                             label for={ "merge-" (n) } { "Merge: " (duplicate.said) }
                         }
                     }

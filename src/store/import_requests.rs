@@ -93,7 +93,13 @@ fn view_of(row: Row) -> StoreResult<ImportView> {
         state: ImportState::from_code(&state).ok_or_else(|| corrupt("state"))?,
         columns: columns_of_text(&columns),
         skip_rejected,
-        merge: merge.lines().filter_map(|id| Uuid::try_parse(id).ok()).collect(),
+        merge: merge
+            .lines()
+            .filter_map(|line| {
+                let (incoming, existing) = line.split_once(' ')?;
+                Some((Uuid::try_parse(incoming).ok()?, Uuid::try_parse(existing).ok()?))
+            })
+            .collect(),
         progress,
         report: report
             .map(|r| serde_json::from_str::<Report>(&r))
@@ -154,9 +160,14 @@ pub fn ask_check(conn: &mut Conn, id: ImportId, columns: &str) -> StoreResult<bo
 }
 
 /// Asks for it to be imported, once checked. False when it may not be now.
-pub fn ask_import(conn: &mut Conn, id: ImportId, skip_rejected: bool, merge: &[Uuid]) -> StoreResult<bool> {
+pub fn ask_import(
+    conn: &mut Conn,
+    id: ImportId,
+    skip_rejected: bool,
+    merge: &[(Uuid, Uuid)],
+) -> StoreResult<bool> {
     let may = [ImportState::Checked.code(), ImportState::NotWritten.code()];
-    let merge: String = merge.iter().map(|id| format!("{id}\n")).collect();
+    let merge: String = merge.iter().map(|(incoming, existing)| format!("{incoming} {existing}\n")).collect();
     let asked = diesel::update(imports::table.find(id))
         .filter(imports::state.eq_any(may))
         .set((
@@ -200,13 +211,24 @@ pub fn claim_next(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<Option<Imp
     Ok(None)
 }
 
-/// Says how far the step in hand has got.
-pub fn progress(conn: &mut Conn, id: ImportId, said: &str) -> StoreResult<()> {
-    diesel::update(imports::table.find(id)).set(imports::progress.eq(said)).execute(conn)?;
+/// Says how far the step in hand has got, and keeps the claim on it.
+pub fn progress(conn: &mut Conn, id: ImportId, said: &str, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(imports::table.find(id))
+        .set((imports::progress.eq(said), imports::claimed_until.eq(now + CLAIM)))
+        .execute(conn)?;
     Ok(())
 }
 
-/// How a step ended: its new state and report, or why it could not be read.
+/// Keeps what a feed held when it was checked, so that importing it writes
+/// what the check reported.
+pub fn keep_upload(conn: &mut Conn, id: ImportId, bytes: &[u8]) -> StoreResult<()> {
+    diesel::update(imports::table.find(id)).set(imports::upload.eq(Some(bytes))).execute(conn)?;
+    Ok(())
+}
+
+/// How a step ended: its new state and report, or why it could not be read
+/// (only while it is still running: a step taken up by another server is
+/// that server's to finish).
 pub fn finish(
     conn: &mut Conn,
     id: ImportId,
@@ -217,7 +239,9 @@ pub fn finish(
 ) -> StoreResult<()> {
     let report =
         report.map(serde_json::to_string).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let running = [ImportState::Checking.code(), ImportState::Importing.code()];
     diesel::update(imports::table.find(id))
+        .filter(imports::state.eq_any(running))
         .set((
             imports::state.eq(state.code()),
             imports::report.eq(report),

@@ -137,17 +137,19 @@ pub fn copies(conn: &mut Conn, id: NeighbourFeedId) -> StoreResult<HashMap<Strin
         .collect())
 }
 
-/// A read that went well: the copy read is kept in place of the last one,
-/// and the feed is read again in a day.
+/// A read that went well: the copy read is kept in place of the last one
+/// (`None` when nothing changed), and the feed is read again in a day.
 pub fn read_well(
     conn: &mut Conn,
     id: NeighbourFeedId,
-    copy: &HashMap<String, FeedCopy>,
+    copy: Option<&HashMap<String, FeedCopy>>,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
     super::transaction(conn, |conn| {
-        diesel::delete(copies::table.filter(copies::feed_id.eq(id))).execute(conn)?;
-        for (url, document) in copy {
+        if copy.is_some() {
+            diesel::delete(copies::table.filter(copies::feed_id.eq(id))).execute(conn)?;
+        }
+        for (url, document) in copy.into_iter().flatten() {
             diesel::insert_into(copies::table)
                 .values((
                     copies::feed_id.eq(id),
@@ -189,6 +191,23 @@ pub fn read_badly(conn: &mut Conn, id: NeighbourFeedId, error: &str, now: NaiveD
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Who keeps each of `ids` that is stored: the feed that lists it, or none
+/// for this area's own.
+pub fn owners(
+    conn: &mut Conn,
+    ids: &[ServiceId],
+) -> StoreResult<HashMap<ServiceId, Option<NeighbourFeedId>>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<(ServiceId, Option<NeighbourFeedId>)> = services::table
+            .filter(services::id.eq_any(chunk))
+            .select((services::id, services::listed_by))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// The area that lists each of `ids` that another area lists.

@@ -99,17 +99,33 @@ pub(super) fn many(conn: &mut Conn, ids: &[OrganisationId]) -> StoreResult<Vec<O
     rows.into_iter().map(organisation_of).collect()
 }
 
+/// The organisations whose every listing here is another area's: theirs to publish.
+pub fn theirs_only(conn: &mut Conn) -> StoreResult<Vec<OrganisationId>> {
+    let listed = |conn: &mut Conn, theirs: bool| -> StoreResult<std::collections::HashSet<OrganisationId>> {
+        let query = services::table.select(services::organisation_id).distinct().into_boxed();
+        let query = if theirs {
+            query.filter(services::listed_by.is_not_null())
+        } else {
+            query.filter(services::listed_by.is_null())
+        };
+        Ok(query.load::<OrganisationId>(conn)?.into_iter().collect())
+    };
+    let (theirs, ours) = (listed(conn, true)?, listed(conn, false)?);
+    Ok(theirs.difference(&ours).copied().collect())
+}
+
 /// One page of organisations in the order of their ids, those whose name or
-/// description holds every word of `words` (in lower case); and how many
-/// there are in all.
+/// description holds every word of `words` (in lower case), leaving out those
+/// that run only other areas' listings; and how many there are in all.
 pub fn page(
     conn: &mut Conn,
     words: &[String],
     offset: u64,
     limit: u64,
 ) -> StoreResult<(u64, Vec<Organisation>)> {
+    let others = theirs_only(conn)?;
     let filtered = || {
-        let mut query = organisations::table.into_boxed();
+        let mut query = organisations::table.filter(organisations::id.ne_all(others.clone())).into_boxed();
         for word in words {
             let pattern = super::contains(word);
             query = query.filter(

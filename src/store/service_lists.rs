@@ -74,8 +74,10 @@ pub fn due_for_review(
     before: NaiveDateTime,
     limit: i64,
 ) -> StoreResult<Vec<ServiceSummary>> {
+    // Another area's listings are checked there.
     let query = summary_query()
         .filter(services::status.ne("defunct"))
+        .filter(services::listed_by.is_null())
         .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
         .order((services::last_verified_at.asc(), services::name));
     summaries(conn, query, limit)
@@ -85,6 +87,7 @@ pub fn due_for_review(
 pub fn count_due_for_review(conn: &mut Conn, before: NaiveDateTime) -> StoreResult<i64> {
     Ok(services::table
         .filter(services::status.ne("defunct"))
+        .filter(services::listed_by.is_null())
         .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
         .count()
         .get_result(conn)?)

@@ -185,8 +185,8 @@ pub enum Merges {
     None,
     /// Every one reported.
     All,
-    /// Those whose incoming ids are given.
-    These(Vec<Uuid>),
+    /// Those given, by the incoming record's id and the id of the one here.
+    These(Vec<(Uuid, Uuid)>),
 }
 
 impl Merges {
@@ -194,7 +194,7 @@ impl Merges {
         match self {
             Merges::None => false,
             Merges::All => true,
-            Merges::These(ids) => ids.contains(&duplicate.incoming),
+            Merges::These(pairs) => pairs.contains(&(duplicate.incoming, duplicate.existing)),
         }
     }
 }

@@ -7,39 +7,24 @@
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
+use serde::{Deserialize, Serialize};
+
 use super::Report;
 use super::spreadsheet::Field;
+use crate::domain::directory::choice;
 use crate::domain::ids::ImportId;
 
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($(#[$vdoc])* $variant),* }
-
-        impl $name {
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                match code { $($code => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-coded! {
+choice! {
     /// What was sent.
     ImportKind {
         /// An Open Referral feed's address, read page by page.
-        Feed = "feed",
+        Feed = "feed", "Open Referral feed";
         /// An Open Referral JSON file: a page, a list of services, or a dump.
-        OpenReferral = "openreferral",
+        OpenReferral = "openreferral", "Open Referral file";
         /// A spreadsheet saved as CSV, one row per service.
-        Spreadsheet = "spreadsheet",
+        Spreadsheet = "spreadsheet", "Spreadsheet";
         /// An HSDS CSV package, as a zip.
-        Package = "package",
+        Package = "package", "HSDS CSV package";
     }
 }
 
@@ -57,35 +42,24 @@ impl ImportKind {
             ImportKind::Spreadsheet
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ImportKind::Feed => "Open Referral feed",
-            ImportKind::OpenReferral => "Open Referral file",
-            ImportKind::Spreadsheet => "Spreadsheet",
-            ImportKind::Package => "HSDS CSV package",
-        }
-    }
 }
 
-coded! {
+choice! {
     /// Where an import has got to.
     ImportState {
         /// A spreadsheet, waiting for its columns to be matched.
-        Columns = "columns",
-        /// Waiting to be checked.
-        Check = "check",
-        Checking = "checking",
+        Columns = "columns", "Waiting for its columns to be matched";
+        Check = "check", "Waiting to be checked";
+        Checking = "checking", "Being checked";
         /// Checked: its report says what importing it would do.
-        Checked = "checked",
-        /// Waiting to be imported.
-        Import = "import",
-        Importing = "importing",
-        Imported = "imported",
+        Checked = "checked", "Checked: nothing written yet";
+        Import = "import", "Waiting to be imported";
+        Importing = "importing", "Being imported";
+        Imported = "imported", "Imported";
         /// Imported, but nothing was written: some records could not be taken.
-        NotWritten = "not_written",
+        NotWritten = "not_written", "Not imported: some records cannot be taken";
         /// It could not be read at all.
-        Failed = "failed",
+        Failed = "failed", "Could not be read";
     }
 }
 
@@ -119,20 +93,6 @@ impl ImportState {
     pub fn may_import(self) -> bool {
         matches!(self, ImportState::Checked | ImportState::NotWritten)
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ImportState::Columns => "Waiting for its columns to be matched",
-            ImportState::Check => "Waiting to be checked",
-            ImportState::Checking => "Being checked",
-            ImportState::Checked => "Checked: nothing written yet",
-            ImportState::Import => "Waiting to be imported",
-            ImportState::Importing => "Being imported",
-            ImportState::Imported => "Imported",
-            ImportState::NotWritten => "Not imported: some records cannot be taken",
-            ImportState::Failed => "Could not be read",
-        }
-    }
 }
 
 /// An import as its page shows it.
@@ -146,8 +106,9 @@ pub struct ImportView {
     /// The columns chosen for a spreadsheet, by field.
     pub columns: Vec<(Field, String)>,
     pub skip_rejected: bool,
-    /// The ids of the reported duplicates it was asked to merge.
-    pub merge: Vec<Uuid>,
+    /// The reported duplicates it was asked to merge: the incoming record's
+    /// id, and the id of the one here it is the same as.
+    pub merge: Vec<(Uuid, Uuid)>,
     /// How far the step in hand has got, in words.
     pub progress: String,
     pub report: Option<Report>,
