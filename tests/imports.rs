@@ -228,15 +228,22 @@ async fn bad_files_are_reported_and_nothing_is_written() {
     assert_eq!(common::database_contents(&app), before, "nothing was written");
 }
 
-#[actix_web::test]
-async fn a_record_like_one_already_here_is_reported_not_merged() {
-    let app = TestApp::with_demo();
+/// A listing of the demo's at a public venue, and a feed of one service much
+/// like it: its name in small letters, meeting 55 m away.
+fn like_one_here(app: &TestApp) -> (doorstep::domain::openreferral::ServiceRecord, Value) {
     let records = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
-    let local = records.iter().find(|r| !r.places.is_empty()).unwrap();
+    let local = records.into_iter().find(|r| !r.places.is_empty()).unwrap();
     let venue = &local.places[0].location;
     let mut feed = one_service(&venue.postcode, Some(venue.latitude + 0.0005), &[]);
     feed["services"][0]["name"] = json!(local.details.name.to_lowercase());
     feed["services"][0]["service_at_locations"][0]["location"]["longitude"] = json!(venue.longitude);
+    (local, feed)
+}
+
+#[actix_web::test]
+async fn a_record_like_one_already_here_is_reported_not_merged() {
+    let app = TestApp::with_demo();
+    let (local, feed) = like_one_here(&app);
     let report = import(&app, &serde_json::to_vec(&feed).unwrap(), Options::default()).unwrap();
     assert!(report.written, "{}", report.text());
     assert!(
@@ -253,14 +260,9 @@ async fn a_record_like_one_already_here_is_reported_not_merged() {
 #[actix_web::test]
 async fn a_duplicate_merged_when_asked_changes_the_listing_here_and_stays_merged() {
     let app = TestApp::with_demo();
-    let records = doorstep::app::openreferral::every_service(&app.state.store).unwrap();
-    let local = records.iter().find(|r| !r.places.is_empty()).unwrap();
-    let venue = &local.places[0].location;
-    let mut feed = one_service(&venue.postcode, Some(venue.latitude + 0.0005), &[]);
-    feed["services"][0]["name"] = json!(local.details.name.to_lowercase());
-    feed["services"][0]["service_at_locations"][0]["location"]["longitude"] = json!(venue.longitude);
+    let (local, feed) = like_one_here(&app);
     let bytes = serde_json::to_vec(&feed).unwrap();
-    let before = records.len();
+    let before = doorstep::app::openreferral::every_service(&app.state.store).unwrap().len();
 
     let merge = Options { merge: Merges::All, ..Options::default() };
     let report = import(&app, &bytes, merge).unwrap();

@@ -597,7 +597,8 @@ fn take(
             let mut on_page = |read: u64, of: u64| said(&format!("{read} of {of} pages of the feed read"));
             let services = fetch_feed(&fetcher, &request.source, &mut Copies::default(), &mut on_page)
                 .map_err(|e| unread(e.to_string()))?;
-            let held = serde_json::to_vec(&serde_json::json!({ "services": services }))
+            // Kept as a page is read: each record as the feed gave it (3.0 or v1).
+            let held = serde_json::to_vec(&serde_json::json!({ "contents": services }))
                 .map_err(|e| unread(e.to_string()))?;
             store::import_requests::keep_upload(&mut *store.conn()?, request.id, &held)?;
             hsds::read_services(services, Vec::new(), &ctx)
