@@ -78,7 +78,13 @@ struct Browser {
     /// The session's WebDriver address.
     session: String,
     axe: String,
+    /// Held while the browser runs: one browser test at a time, since a
+    /// Chromium per test on two cores makes WebDriver time out.
+    _alone: std::sync::MutexGuard<'static, ()>,
 }
+
+/// What a browser test holds while it runs.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Browser {
     fn start() -> Option<Browser> {
@@ -91,6 +97,8 @@ impl Browser {
             Ok(axe) => axe,
             Err(why) => return unavailable(&why),
         };
+        // A test that failed while holding it leaves nothing behind to protect.
+        let alone = ONE_BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -118,7 +126,7 @@ impl Browser {
             client.post(format!("{base}/session")).json(&capabilities).send().unwrap().json().unwrap();
         let id = answer["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {answer}"));
         let session = format!("{base}/session/{id}");
-        Some(Browser { driver, client, session, axe })
+        Some(Browser { driver, client, session, axe, _alone: alone })
     }
 
     fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
