@@ -66,6 +66,7 @@ CREATE TABLE neighbour_feed_copies (
     PRIMARY KEY (feed_id, url)
 );
 
--- The followed feed a service came from (none for the area's own).
+-- The followed feed a service came from (none for the area's own). Not
+-- indexed: nearly every service is the area's own, and an index here leads
+-- SQLite to read a page of the API through it and sort every service.
 ALTER TABLE services ADD COLUMN listed_by TEXT;
-CREATE INDEX services_listed_by ON services (listed_by);
