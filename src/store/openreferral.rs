@@ -56,6 +56,9 @@ struct Lookups {
     coverage: Option<Coverage>,
     /// The services at public local entry points, when the filter asks for them.
     at_entry_points: Vec<ServiceId>,
+    /// Whether any service here is another area's (most directories follow
+    /// no feed, and their lists then need no filter for it).
+    others_listed: bool,
 }
 
 fn lookups(conn: &mut Conn, f: &ServiceFilter, near: Option<Near>) -> StoreResult<Lookups> {
@@ -76,7 +79,13 @@ fn lookups(conn: &mut Conn, f: &ServiceFilter, near: Option<Near>) -> StoreResul
     } else {
         Vec::new()
     };
-    Ok(Lookups { coverage, at_entry_points })
+    let others_listed = services::table
+        .filter(services::listed_by.is_not_null())
+        .select(services::id)
+        .first::<ServiceId>(conn)
+        .optional()?
+        .is_some();
+    Ok(Lookups { coverage, at_entry_points, others_listed })
 }
 
 /// Narrows a boxed query that includes `services` by every filter but the
@@ -86,8 +95,11 @@ fn lookups(conn: &mut Conn, f: &ServiceFilter, near: Option<Near>) -> StoreResul
 macro_rules! narrowed {
     ($query:expr, $f:expr, $lookups:expr) => {{
         let f: &ServiceFilter = $f;
+        let mut query = $query;
         // Another area's listings are that area's to publish.
-        let mut query = $query.filter(services::listed_by.is_null());
+        if $lookups.others_listed {
+            query = query.filter(services::listed_by.is_null());
+        }
         for word in &f.words {
             let pattern = contains(word);
             query = query.filter(
