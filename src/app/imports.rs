@@ -434,24 +434,24 @@ pub async fn check(
     state: &AppState,
     user: &StaffUser,
     id: ImportId,
-    chosen: Vec<(String, String)>,
-) -> Result<Result<(), FieldErrors>, AppError> {
+    chosen: Vec<(Field, Option<String>)>,
+) -> Result<Result<(), Refused>, AppError> {
     require(user.manages_imports())?;
     let (view, choices) = request(state, user, id).await?;
     let mut columns = Vec::new();
-    let mut errors = FieldErrors::default();
     if let Some(choices) = choices {
-        for (code, header) in chosen.iter().filter(|(_, h)| !h.is_empty()) {
-            let field =
-                Field::from_code(code).ok_or(AppError::BadRequest(format!("There is no field {code}.")))?;
+        for (field, header) in chosen.iter().filter_map(|(f, h)| Some((*f, h.as_ref()?))) {
             if !choices.headers.contains(header) {
                 return Err(AppError::BadRequest(format!("The file has no column called {header}.")));
             }
             columns.push((field, header.clone()));
         }
         if !columns.iter().any(|(f, _)| *f == Field::Name) {
+            let mut errors = FieldErrors::default();
             errors.add("name", "Choose the column that holds the names of the services or groups");
-            return Ok(Err(errors));
+            // The form again, with the columns as they were chosen.
+            let columns = Some(ColumnChoices { headers: choices.headers, chosen });
+            return Ok(Err(Refused { errors, view, columns }));
         }
     }
     if !view.state.may_check() {
@@ -464,6 +464,13 @@ pub async fn check(
     } else {
         Err(AppError::Conflict(String::from("This import is in hand: wait for it to finish.")))
     }
+}
+
+/// A check refused for the columns chosen: what to show again.
+pub struct Refused {
+    pub errors: FieldErrors,
+    pub view: ImportView,
+    pub columns: Option<ColumnChoices>,
 }
 
 /// Asks for a checked import to be written, leaving out the records that

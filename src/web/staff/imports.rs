@@ -9,7 +9,6 @@ use super::super::session::{CheckedForm, CheckedUpload, Staff};
 use super::super::{QueryPairs, page_with_status, see_other};
 use crate::app::{imports, neighbours};
 use crate::domain::ids::{ImportId, NeighbourFeedId};
-use crate::domain::imports::request::ColumnChoices;
 use crate::domain::imports::spreadsheet::Field;
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
@@ -84,21 +83,15 @@ pub async fn check(
     posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let chosen: Vec<(String, String)> =
-        Field::ALL.iter().map(|f| (f.code().to_string(), posted.get(f.code()).to_string())).collect();
-    match imports::check(&state, &staff.user, id, chosen.clone()).await? {
+    let chosen = Field::ALL
+        .iter()
+        .map(|f| (*f, Some(posted.get(f.code())).filter(|h| !h.is_empty()).map(str::to_string)))
+        .collect();
+    match imports::check(&state, &staff.user, id, chosen).await? {
         Ok(()) => Ok(see_other(&format!("/staff/imports/{id}"))),
-        Err(errors) => {
-            let (view, columns) = imports::request(&state, &staff.user, id).await?;
-            // The page again, with the columns as they were chosen.
-            let typed = columns.map(|c| ColumnChoices {
-                chosen: Field::ALL
-                    .iter()
-                    .map(|f| (*f, Some(posted.get(f.code())).filter(|h| !h.is_empty()).map(str::to_string)))
-                    .collect(),
-                headers: c.headers,
-            });
-            let page = pages::imports::import(&staff.frame, &view, typed.as_ref(), false, &errors);
+        Err(refused) => {
+            let (view, columns) = (&refused.view, refused.columns.as_ref());
+            let page = pages::imports::import(&staff.frame, view, columns, false, &refused.errors);
             Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }
