@@ -661,6 +661,7 @@ fn add_everything(app: &TestApp) -> (OrganisationId, ServiceId) {
             title: Some("Volunteer coordinator".into()),
             phone: Some("0161 555 0101".into()),
             email: Some("priya@salefriends.example.org".into()),
+            shown: true,
         }],
         capacity_said_on: Some(now.date()),
         last_verified_at: Some(now),

@@ -21,7 +21,8 @@ use actix_web::http::StatusCode;
 use chrono::Utc;
 use doorstep::domain::accounts::StaffUser;
 use doorstep::domain::ids::{
-    ImportId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
+    ImportId, LocationId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId,
+    UserId,
 };
 use doorstep::domain::imports::request::{ImportKind, ImportState};
 use doorstep::domain::signposting::{Channel, Returning};
@@ -95,6 +96,9 @@ const SIGNPOSTERS: Outcomes = [SignIn, Allowed, Allowed, Allowed, Refused];
 /// Those who edit listings (`StaffUser::edits_listings`): everyone but
 /// advisors, each listing as `StaffUser::may_edit_listing` allows.
 const LISTING_EDITORS: Outcomes = [SignIn, Refused, Allowed, Allowed, Allowed];
+/// Those who keep the directory (`StaffUser::keeps_listings`): connectors and
+/// administrators. They add organisations, and archive organisations and venues.
+const KEEPERS: Outcomes = [SignIn, Refused, Allowed, Allowed, Refused];
 /// Administrators only (`StaffUser::manages_neighbourhoods`).
 const ADMINISTRATORS: Outcomes = [SignIn, Refused, Refused, Allowed, Refused];
 
@@ -173,7 +177,30 @@ const TABLE: &[Rule] = &[
     get("/staff/services/{id}/edit", LISTING_EDITORS),
     post("/staff/services/{id}", LISTING_EDITORS),
     post("/staff/services/{id}/verify", LISTING_EDITORS),
+    // Archiving is undone by the row after it, for each kind of user in turn.
+    post("/staff/services/{id}/archive", LISTING_EDITORS),
+    post("/staff/services/{id}/restore", LISTING_EDITORS),
     get("/staff/services/{id}/history", LISTING_EDITORS),
+    get("/staff/organisations/new", KEEPERS),
+    post("/staff/organisations", KEEPERS),
+    // The editor's own organisation, which those who keep the directory may change too.
+    get("/staff/organisations/{id}/edit", LISTING_EDITORS),
+    post("/staff/organisations/{id}", LISTING_EDITORS),
+    // It runs services, so archiving it is refused (409) for those who may.
+    post("/staff/organisations/{id}/archive", KEEPERS),
+    post("/staff/organisations/{id}/restore", KEEPERS),
+    get("/staff/organisations/{id}/history", LISTING_EDITORS),
+    // An organisation editor adds and changes their own organisation's venues.
+    get("/staff/venues/new", LISTING_EDITORS),
+    post("/staff/venues", LISTING_EDITORS),
+    get("/staff/venues/{id}/edit", LISTING_EDITORS),
+    post("/staff/venues/{id}", LISTING_EDITORS),
+    // Services meet there, so archiving it is refused (409) for those who may.
+    post("/staff/venues/{id}/archive", KEEPERS),
+    post("/staff/venues/{id}/restore", KEEPERS),
+    get("/staff/venues/{id}/history", LISTING_EDITORS),
+    // Everyone's own changes.
+    get("/staff/users/{id}/history", STAFF),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/move", ADMINISTRATORS),
@@ -259,6 +286,11 @@ struct Example {
     import: ImportId,
     /// A neighbouring area's feed followed.
     feed: NeighbourFeedId,
+    /// A venue they may change, if they change any: the editor's
+    /// organisation's, or one in a neighbourhood the connector looks after.
+    venue: LocationId,
+    /// Their own account (the advisor's for a visitor).
+    user: UserId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -267,8 +299,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     let editor = account(&mut conn, Who::Editor);
     let organisation = editor.organisation.expect("the demo's editor keeps one organisation's listings");
     let service = match who {
-        // The demo's connector looks after no neighbourhood: theirs to edit
-        // are the listings with no venue in one.
+        // Theirs to edit too: a listing with no venue in any neighbourhood.
         Who::Connector => listing_in_no_neighbourhood(&mut conn),
         // The editor's own, which the others who edit listings may edit too.
         _ => {
@@ -296,6 +327,8 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
             .first(&mut *conn)
             .expect("the demo has services at public venues")
     };
+    let venue = venue_for(&mut conn, who, organisation);
+    let user = account(&mut conn, if who == Who::Visitor { Who::Advisor } else { who }).id;
     let admin = account(&mut conn, Who::Administrator).id;
     let (import, feed, now) = (ImportId::new(), NeighbourFeedId::new(), Utc::now().naive_utc());
     let sent = NewImport {
@@ -321,7 +354,37 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         contact,
         follow_up: follow_up.to_string(),
         service_at_location,
+        venue,
+        user,
     }
+}
+
+/// A public venue `who` may change: for the connector, one in a
+/// neighbourhood they look after; for the others, one of `organisation`'s
+/// (the demo's venues are shared halls, so one is added for it).
+fn venue_for(conn: &mut Conn, who: Who, organisation: OrganisationId) -> LocationId {
+    use diesel::prelude::*;
+    use doorstep::store::schema::locations;
+    let theirs = account(conn, Who::Connector).neighbourhoods;
+    assert!(!theirs.is_empty(), "the demo's connector looks after neighbourhoods");
+    let in_theirs: LocationId = locations::table
+        .filter(locations::confidential.eq(false))
+        .filter(locations::neighbourhood_id.eq_any(theirs))
+        .select(locations::id)
+        .first(conn)
+        .expect("the demo has a venue in the connector's neighbourhoods");
+    if who == Who::Connector {
+        return in_theirs;
+    }
+    let hall = doorstep::store::locations::many(conn, &[in_theirs]).expect("reads the venue").remove(0);
+    let own = doorstep::domain::listing::Location {
+        id: LocationId::new(),
+        organisation: Some(organisation),
+        name: format!("{who:?}'s example venue"),
+        ..hall
+    };
+    doorstep::store::locations::insert(conn, &own, Utc::now().naive_utc()).expect("adds a venue");
+    own.id
 }
 
 /// The demo account of `who`, who signs in.
@@ -385,6 +448,12 @@ fn fill(route: &str, example: &Example) -> String {
         example.import.to_string()
     } else if route.starts_with("/staff/neighbours/") {
         example.feed.to_string()
+    } else if route.starts_with("/staff/organisations/") {
+        example.organisation.to_string()
+    } else if route.starts_with("/staff/venues/") {
+        example.venue.to_string()
+    } else if route.starts_with("/staff/users/") {
+        example.user.to_string()
     } else {
         example.service.to_string()
     };

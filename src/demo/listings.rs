@@ -291,6 +291,7 @@ impl Builder<'_> {
             title: Some(String::from("Coordinator")),
             phone: Some(drama_phone(index + 200)),
             email: None,
+            shown: true,
         }
     }
 }

@@ -30,6 +30,9 @@ pub enum Seeded {
     AlreadyThere,
 }
 
+/// How many neighbourhoods the demo's connector looks after.
+const CONNECTOR_NEIGHBOURHOODS: usize = 3;
+
 /// Writes the demo in one transaction. Running it again changes nothing. A
 /// database that already holds other listings is left alone with an error, so
 /// that invented services never mix with real ones.
@@ -73,6 +76,12 @@ pub fn seed_demo(
             services::insert(conn, service, &need_ids, now)?;
         }
         neighbourhoods::build(conn, DEMO_BAND)?;
+        // The connector looks after the first few neighbourhoods.
+        let looked_after: Vec<_> =
+            neighbourhoods::all(conn)?.into_iter().take(CONNECTOR_NEIGHBOURHOODS).map(|n| n.id).collect();
+        for connector in demo.users.iter().filter(|u| u.role == Role::Connector) {
+            users::set_neighbourhoods(conn, connector.id, &looked_after)?;
+        }
         seed_contacts(conn, demo)?;
         meta::set(conn, meta::DEMO, &demo.borough)?;
         Ok(Seeded::Written)

@@ -77,6 +77,36 @@ impl StaffUser {
         }
     }
 
+    /// Whether this person keeps the directory: adds organisations and
+    /// venues, archives listings, and (later) approves others' changes.
+    /// Connectors and administrators.
+    pub fn keeps_listings(&self) -> bool {
+        matches!(self.role, Role::Administrator | Role::Connector)
+    }
+
+    /// Whether this person may change an organisation's own details: those
+    /// who keep the directory, and the organisation's own editor.
+    pub fn may_edit_organisation(&self, organisation: OrganisationId) -> bool {
+        self.keeps_listings() || self.only_organisation() == Some(organisation)
+    }
+
+    /// Whether this person may change a venue of `organisation` (if it has
+    /// one) in `neighbourhood` (if it is in one): an administrator; a
+    /// connector for a venue in their neighbourhoods or in none; an
+    /// organisation editor for their own organisation's venues.
+    pub fn may_edit_venue(
+        &self,
+        organisation: Option<OrganisationId>,
+        neighbourhood: Option<NeighbourhoodId>,
+    ) -> bool {
+        match self.role {
+            Role::Administrator => true,
+            Role::Advisor => false,
+            Role::OrganisationEditor => organisation.is_some() && self.organisation == organisation,
+            Role::Connector => neighbourhood.is_none_or(|n| self.neighbourhoods.contains(&n)),
+        }
+    }
+
     /// Whether this person may see a confidential address, such as a refuge's.
     /// Connectors and administrators keep the listings, so they must; nobody
     /// else is shown it.

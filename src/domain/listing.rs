@@ -47,6 +47,9 @@ pub struct Contact {
     pub title: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// They agreed to be named on the public page (and in the open data).
+    /// A contact who has not agreed is seen only by those who keep the listing.
+    pub shown: bool,
 }
 
 /// A phone number beyond a service's main one, with what it is for.

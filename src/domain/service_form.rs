@@ -2,12 +2,18 @@
 //! change a listing, checked field by field. A failed check names the field and
 //! keeps everything that was typed, so nothing is lost on an error.
 
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
 use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
-use super::ids::OrganisationId;
+use super::ids::{ContactId, LocationId, NeighbourhoodId, OrganisationId};
+use super::listing::{Contact, Phone};
+use super::schedule::{self, Schedule};
+use super::schedule_form::{self, MOST_ROWS, TimesForm};
 use super::text::{self, FieldErrors};
 
 /// The form as typed: every answer kept as text, so it can be shown again.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceForm {
     pub organisation: String,
     pub name: String,
@@ -28,8 +34,80 @@ pub struct ServiceForm {
     pub email: String,
     pub phone: String,
     pub website: String,
+    /// Where it happens, when, and whom to ask.
+    pub parts: PartsForm,
     /// Why the change was made, kept in the change history.
     pub reason: String,
+}
+
+/// The parts of the service form that are lists: its venues, its times,
+/// its named contacts, its other phone numbers and the neighbourhoods it
+/// serves.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartsForm {
+    /// Venue ids, as ticked.
+    pub venues: Vec<String>,
+    pub times: Vec<TimesForm>,
+    pub contacts: Vec<ContactForm>,
+    pub phones: Vec<PhoneForm>,
+    /// Neighbourhood ids, as ticked, when it serves chosen neighbourhoods.
+    pub neighbourhoods: Vec<String>,
+}
+
+/// One named contact as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactForm {
+    /// The contact's id when it was already kept; empty for a new one.
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    /// They agreed to be named on the public page.
+    pub shown: bool,
+}
+
+impl ContactForm {
+    fn is_blank(&self) -> bool {
+        [&self.name, &self.title, &self.phone, &self.email].iter().all(|v| v.trim().is_empty())
+    }
+}
+
+/// One more phone number as typed, with what it is for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneForm {
+    pub number: String,
+    pub description: String,
+}
+
+/// What the form may choose from besides its closed lists: the needs of the
+/// taxonomy, the venues offered and the neighbourhoods. Venues and
+/// neighbourhoods come with their names, for the history.
+#[derive(Clone, Debug, Default)]
+pub struct Offered {
+    pub needs: Vec<String>,
+    pub venues: Vec<(LocationId, String)>,
+    pub neighbourhoods: Vec<(NeighbourhoodId, String)>,
+    /// The ids of the service's named contacts now (none for a new service).
+    pub contacts: Vec<ContactId>,
+}
+
+/// A checked service with its parts, ready to save.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceEdit {
+    pub details: ServiceInput,
+    pub parts: ServiceParts,
+}
+
+/// A service's venues, times, contacts, phones and chosen neighbourhoods.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceParts {
+    /// Venue ids with their names, as the history says them.
+    pub venues: Vec<(LocationId, String)>,
+    pub schedules: Vec<Schedule>,
+    pub contacts: Vec<Contact>,
+    pub phones: Vec<Phone>,
+    pub neighbourhoods: Vec<(NeighbourhoodId, String)>,
 }
 
 /// A checked service, ready to save.
@@ -61,9 +139,21 @@ pub struct ServiceInput {
 const MAX_AGE: i32 = 120;
 
 impl ServiceForm {
-    /// Checks every field. `known_needs` are the slugs of the taxonomy's needs.
-    pub fn check(&self, known_needs: &[String]) -> Result<ServiceInput, FieldErrors> {
+    /// Checks every field, the lists with the rest. `offered` is what the
+    /// needs, venues and neighbourhoods may be chosen from.
+    pub fn check(&self, offered: &Offered) -> Result<ServiceEdit, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let details = self.check_details(&offered.needs, &mut errors);
+        let area = details.as_ref().map(|d| d.area);
+        let parts = self.parts.check(offered, area, &mut errors);
+        match details {
+            Some(details) if errors.is_empty() => Ok(ServiceEdit { details, parts }),
+            _ => Err(errors),
+        }
+    }
+
+    /// Checks the fields that are not lists.
+    fn check_details(&self, known_needs: &[String], errors: &mut FieldErrors) -> Option<ServiceInput> {
         let organisation = errors.take("organisation", check_organisation(&self.organisation));
         let name = errors.take("name", text::required_line(&self.name, "the name of the service"));
         let description = errors.take("description", check_description(&self.description));
@@ -84,12 +174,12 @@ impl ServiceForm {
             .take("eligibility", text::optional_text(&self.eligibility, "who the service is for", 1_000));
         let min_age = errors.take("min_age", age(&self.min_age, "The youngest age"));
         let max_age = errors.take("max_age", age(&self.max_age, "The oldest age"));
-        check_age_order(&mut errors, min_age, max_age);
+        check_age_order(errors, min_age, max_age);
         let cost =
             errors.take("cost", choose(&self.cost, CostKind::from_code, "Choose what the service costs"));
         let cost_description =
             errors.take("cost_description", text::optional_text(&self.cost_description, "the cost", 500));
-        check_charge_described(&mut errors, cost, &cost_description);
+        check_charge_described(errors, cost, &cost_description);
         let delivery = errors.take("delivery", check_delivery(&self.delivery));
         let languages = errors.take("languages", check_languages(&self.languages));
         let area = errors
@@ -101,10 +191,7 @@ impl ServiceForm {
         let website = errors.take("website", text::web_address(&self.website));
         errors.take("reason", text::optional_text(&self.reason, "the reason", 500));
 
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        // Every field checked out, so each is present.
+        // Each field that checked out is present.
         match (organisation, name, description, status, needs, referral_route, cost, delivery, area) {
             (
                 Some(organisation),
@@ -116,7 +203,7 @@ impl ServiceForm {
                 Some(cost),
                 Some(delivery),
                 Some(area),
-            ) => Ok(ServiceInput {
+            ) => Some(ServiceInput {
                 organisation,
                 name,
                 description,
@@ -137,7 +224,7 @@ impl ServiceForm {
                 phone: phone.flatten(),
                 website: website.flatten(),
             }),
-            _ => Err(errors),
+            _ => None,
         }
     }
 
@@ -170,6 +257,7 @@ impl ServiceInput {
             email: self.email.clone().unwrap_or_default(),
             phone: self.phone.clone().unwrap_or_default(),
             website: self.website.clone().unwrap_or_default(),
+            parts: PartsForm::default(),
             reason: String::new(),
         }
     }
@@ -201,6 +289,195 @@ impl ServiceInput {
             ("website", opt(&self.website)),
         ]
     }
+}
+
+impl PartsForm {
+    /// Readies the lists to be shown: each ends with one blank row to fill
+    /// in, and one more for the list `more` names ("times", "contacts" or
+    /// "phones") when "add another" was pressed.
+    pub fn ready_to_show(&mut self, more: &str) {
+        fn end_blank<T: Default + PartialEq>(rows: &mut Vec<T>, blanks: usize) {
+            while rows.last().is_some_and(|row| *row == T::default()) {
+                rows.pop();
+            }
+            let room = MOST_ROWS.saturating_sub(rows.len());
+            rows.extend((0..blanks.min(room)).map(|_| T::default()));
+        }
+        let blanks = |list: &str| if more == list { 2 } else { 1 };
+        end_blank(&mut self.times, blanks("times"));
+        end_blank(&mut self.contacts, blanks("contacts"));
+        end_blank(&mut self.phones, blanks("phones"));
+    }
+
+    /// Checks the lists against what may be chosen. `area` is where the
+    /// service is offered, when that checked out: chosen neighbourhoods count
+    /// only when it is offered in chosen neighbourhoods.
+    fn check(&self, offered: &Offered, area: Option<ServiceArea>, errors: &mut FieldErrors) -> ServiceParts {
+        let venues =
+            errors.take("venues", chosen(&self.venues, &offered.venues, "venue")).unwrap_or_default();
+        let schedules = schedule_form::check_rows(&self.times, errors);
+        let contacts = self.check_contacts(&offered.contacts, errors);
+        let phones = check_phones(&self.phones, errors);
+        if self.contacts.len() > MOST_ROWS || self.phones.len() > MOST_ROWS {
+            errors.add(
+                "contacts-0-name",
+                format!("A service can have at most {MOST_ROWS} contacts and {MOST_ROWS} phone numbers"),
+            );
+        }
+        let mut neighbourhoods = Vec::new();
+        if area == Some(ServiceArea::Neighbourhoods) {
+            neighbourhoods = errors
+                .take(
+                    "neighbourhoods",
+                    chosen(&self.neighbourhoods, &offered.neighbourhoods, "neighbourhood"),
+                )
+                .unwrap_or_default();
+            if neighbourhoods.is_empty() && errors.get("neighbourhoods").is_none() {
+                errors.add("neighbourhoods", "Choose the neighbourhoods it serves");
+            }
+        }
+        ServiceParts { venues, schedules, contacts, phones, neighbourhoods }
+    }
+
+    /// The named contacts; a row keeps its id when it is one of `kept` (the
+    /// service's contacts now), and is given a new one otherwise.
+    fn check_contacts(&self, kept: &[ContactId], errors: &mut FieldErrors) -> Vec<Contact> {
+        let mut contacts = Vec::new();
+        for (n, row) in self.contacts.iter().enumerate().filter(|(_, row)| !row.is_blank()) {
+            let field = |name: &str| format!("contacts-{n}-{name}");
+            let name = errors.take(field("name"), text::required_line(&row.name, "the contact's name"));
+            let title =
+                errors.take(field("title"), text::optional_text(&row.title, "their role", text::MAX_LINE));
+            let phone = errors.take(field("phone"), text::phone(&row.phone));
+            let email = errors.take(field("email"), text::email(&row.email));
+            let id = row.id.trim().parse::<ContactId>().ok().filter(|id| kept.contains(id));
+            let id = id.unwrap_or_else(ContactId::new);
+            if let (Some(name), Some(title), Some(phone), Some(email)) = (name, title, phone, email) {
+                contacts.push(Contact { id, name, title, phone, email, shown: row.shown });
+            }
+        }
+        contacts
+    }
+}
+
+/// Values ticked from a list offered with their names; a value not offered
+/// is refused.
+fn chosen<T: std::str::FromStr + Copy + PartialEq>(
+    ticked: &[String],
+    offered: &[(T, String)],
+    what: &str,
+) -> Result<Vec<(T, String)>, String> {
+    let mut all: Vec<(T, String)> = Vec::new();
+    for value in ticked.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        let found = value
+            .parse::<T>()
+            .ok()
+            .and_then(|id| offered.iter().find(|(o, _)| *o == id))
+            .ok_or_else(|| format!("Choose each {what} from the list"))?;
+        if !all.iter().any(|(id, _)| *id == found.0) {
+            all.push(found.clone());
+        }
+    }
+    Ok(all)
+}
+
+fn check_phones(rows: &[PhoneForm], errors: &mut FieldErrors) -> Vec<Phone> {
+    let mut phones = Vec::new();
+    for (n, row) in rows.iter().enumerate() {
+        if row.number.trim().is_empty() && row.description.trim().is_empty() {
+            continue;
+        }
+        let number = errors.take(format!("phones-{n}-number"), text::phone(&row.number));
+        let description = errors.take(
+            format!("phones-{n}-description"),
+            text::optional_text(&row.description, "what the number is for", text::MAX_LINE),
+        );
+        match (number, description) {
+            (Some(Some(number)), Some(description)) => phones.push(Phone { number, description }),
+            (Some(None), _) => {
+                errors.add(format!("phones-{n}-number"), "Enter the phone number, or clear what it is for")
+            }
+            _ => {}
+        }
+    }
+    phones
+}
+
+impl ServiceEdit {
+    /// The form showing this service's current values, for editing.
+    pub fn to_form(&self) -> ServiceForm {
+        let p = &self.parts;
+        let parts = PartsForm {
+            venues: p.venues.iter().map(|(id, _)| id.to_string()).collect(),
+            times: schedule_form::rows_of(&p.schedules),
+            contacts: p
+                .contacts
+                .iter()
+                .map(|c| ContactForm {
+                    id: c.id.to_string(),
+                    name: c.name.clone(),
+                    title: c.title.clone().unwrap_or_default(),
+                    phone: c.phone.clone().unwrap_or_default(),
+                    email: c.email.clone().unwrap_or_default(),
+                    shown: c.shown,
+                })
+                .collect(),
+            phones: p
+                .phones
+                .iter()
+                .map(|ph| PhoneForm {
+                    number: ph.number.clone(),
+                    description: ph.description.clone().unwrap_or_default(),
+                })
+                .collect(),
+            neighbourhoods: p.neighbourhoods.iter().map(|(id, _)| id.to_string()).collect(),
+        };
+        ServiceForm { parts, ..self.details.to_form() }
+    }
+
+    /// Each field as text, the lists said in words, for the change history.
+    pub fn history_fields(&self) -> Vec<(&'static str, String)> {
+        let p = &self.parts;
+        let mut fields = self.details.history_fields();
+        fields.extend([
+            ("venues", names(&p.venues)),
+            ("times", times_in_words(&p.schedules)),
+            ("contacts", p.contacts.iter().map(contact_in_words).collect::<Vec<_>>().join("; ")),
+            (
+                "phones",
+                p.phones
+                    .iter()
+                    .map(|ph| match &ph.description {
+                        Some(d) => format!("{} ({d})", ph.number),
+                        None => ph.number.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ("neighbourhoods", names(&p.neighbourhoods)),
+        ]);
+        fields
+    }
+}
+
+/// The names of chosen venues or neighbourhoods, as the history says them.
+fn names<T>(all: &[(T, String)]) -> String {
+    all.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join("; ")
+}
+
+/// Schedules in words, every closure said (the history keeps them all).
+pub fn times_in_words(schedules: &[Schedule]) -> String {
+    schedule::describe(schedules, NaiveDate::MIN).join("; ")
+}
+
+fn contact_in_words(c: &Contact) -> String {
+    let mut words = c.name.clone();
+    for part in [&c.title, &c.phone, &c.email].into_iter().flatten() {
+        words.push_str(", ");
+        words.push_str(part);
+    }
+    words.push_str(if c.shown { " (shown on the page)" } else { " (not shown)" });
+    words
 }
 
 /// The fields whose values differ between two snapshots, as (field, old, new).
@@ -336,8 +613,8 @@ fn check_capacity(value: &str) -> Result<Option<Capacity>, String> {
 mod tests {
     use super::*;
 
-    fn known() -> Vec<String> {
-        vec!["loneliness".into(), "food".into()]
+    fn known() -> Offered {
+        Offered { needs: vec!["loneliness".into(), "food".into()], ..Offered::default() }
     }
 
     fn good_form() -> ServiceForm {
@@ -363,12 +640,13 @@ mod tests {
 
     #[test]
     fn a_good_form_checks_out() {
-        let input = good_form().check(&known()).expect("valid");
+        let edit = good_form().check(&known()).expect("valid");
+        let input = &edit.details;
         assert_eq!(input.needs, ["loneliness", "food"], "duplicates dropped, order kept");
         assert_eq!(input.min_age, Some(60));
         assert_eq!(input.capacity, Some(Capacity::WaitingList));
         assert_eq!(input.languages, ["English", "Urdu"]);
-        assert_eq!(input.to_form().check(&known()), Ok(input));
+        assert_eq!(edit.to_form().check(&known()), Ok(edit.clone()));
     }
 
     #[test]
@@ -407,7 +685,7 @@ mod tests {
 
     #[test]
     fn changed_fields_report_old_and_new_values() {
-        let before = good_form().check(&known()).expect("valid");
+        let before = good_form().check(&known()).expect("valid").details;
         let mut after = before.clone();
         after.name = "Thursday Lunch Club".into();
         after.email = None;
@@ -424,5 +702,119 @@ mod tests {
         assert!(
             created.iter().any(|(f, _, new)| *f == "name" && new.as_deref() == Some("Tuesday Lunch Club"))
         );
+    }
+
+    #[test]
+    fn venues_times_contacts_and_phones_check_out_and_read_back() {
+        let venue = LocationId::new();
+        let hood = NeighbourhoodId::new();
+        let kept = ContactId::new();
+        let offered = Offered {
+            venues: vec![(venue, "Church Hall".into())],
+            neighbourhoods: vec![(hood, "Ashby".into())],
+            contacts: vec![kept],
+            ..known()
+        };
+        let mut form = good_form();
+        form.area = "neighbourhoods".into();
+        form.parts = PartsForm {
+            venues: vec![venue.to_string(), venue.to_string()],
+            times: vec![
+                TimesForm {
+                    pattern: "weekly".into(),
+                    days: vec!["tue".into()],
+                    opens: "10:00".into(),
+                    closes: "12:00".into(),
+                    ..TimesForm::default()
+                },
+                TimesForm::default(),
+            ],
+            contacts: vec![
+                ContactForm {
+                    id: kept.to_string(),
+                    name: "Priya Shah".into(),
+                    title: "Coordinator".into(),
+                    shown: true,
+                    ..ContactForm::default()
+                },
+                ContactForm {
+                    id: ContactId::new().to_string(),
+                    name: "Sam".into(),
+                    phone: "0161 555 0101".into(),
+                    ..ContactForm::default()
+                },
+                ContactForm::default(),
+            ],
+            phones: vec![
+                PhoneForm { number: "0161 555 0199".into(), description: "Bookings".into() },
+                PhoneForm::default(),
+            ],
+            neighbourhoods: vec![hood.to_string()],
+        };
+        let edit = form.check(&offered).expect("a good form");
+        let parts = &edit.parts;
+        assert_eq!(parts.venues, [(venue, "Church Hall".to_string())], "ticked twice is once");
+        assert_eq!(parts.schedules.len(), 1, "the blank row is left out");
+        assert_eq!(parts.contacts.len(), 2);
+        assert_eq!(parts.contacts[0].id, kept, "a kept contact keeps its id");
+        assert_ne!(
+            parts.contacts[1].id.to_string(),
+            form.parts.contacts[1].id,
+            "an id not the service's is not taken"
+        );
+        assert!(parts.contacts[0].shown && !parts.contacts[1].shown);
+        assert_eq!(parts.phones[0].description.as_deref(), Some("Bookings"));
+        assert_eq!(parts.neighbourhoods, [(hood, "Ashby".to_string())]);
+        let fields = edit.history_fields();
+        let said = |field: &str| {
+            fields.iter().find(|(f, _)| *f == field).map(|(_, v)| v.clone()).unwrap_or_default()
+        };
+        assert_eq!(said("venues"), "Church Hall");
+        assert_eq!(said("times"), "Every Tuesday, 10am to 12 noon");
+        assert_eq!(
+            said("contacts"),
+            "Priya Shah, Coordinator (shown on the page); Sam, 0161 555 0101 (not shown)"
+        );
+        assert_eq!(said("phones"), "0161 555 0199 (Bookings)");
+        // Shown again, it checks out the same.
+        let again = ServiceEdit {
+            parts: ServiceParts { contacts: parts.contacts.clone(), ..parts.clone() },
+            ..edit.clone()
+        };
+        let offered_again =
+            Offered { contacts: parts.contacts.iter().map(|c| c.id).collect(), ..offered.clone() };
+        assert_eq!(again.to_form().check(&offered_again), Ok(again));
+    }
+
+    #[test]
+    fn a_venue_or_neighbourhood_not_offered_is_refused() {
+        let mut form = good_form();
+        form.parts.venues = vec![LocationId::new().to_string()];
+        form.area = "neighbourhoods".into();
+        let errors = form.check(&known()).expect_err("refused");
+        assert!(errors.get("venues").is_some());
+        assert!(errors.get("neighbourhoods").is_some(), "serving chosen neighbourhoods needs some chosen");
+        form.parts.contacts = vec![ContactForm { email: "not an email".into(), ..ContactForm::default() }];
+        form.parts.phones = vec![PhoneForm { description: "Bookings".into(), ..PhoneForm::default() }];
+        let errors = form.check(&known()).expect_err("refused");
+        for field in ["contacts-0-name", "contacts-0-email", "phones-0-number"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn the_lists_end_with_a_blank_row_and_one_more_on_asking() {
+        let mut parts = PartsForm {
+            times: vec![
+                TimesForm { pattern: "weekly".into(), ..TimesForm::default() },
+                TimesForm::default(),
+                TimesForm::default(),
+            ],
+            ..PartsForm::default()
+        };
+        parts.ready_to_show("");
+        assert_eq!((parts.times.len(), parts.contacts.len(), parts.phones.len()), (2, 1, 1));
+        parts.ready_to_show("times");
+        assert_eq!(parts.times.len(), 3);
     }
 }

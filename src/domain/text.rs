@@ -24,16 +24,18 @@ pub struct FieldProblem {
 /// The problems found in a form, each tied to the field it is about, in the
 /// order the fields appear.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub Vec<(&'static str, String)>);
+pub struct FieldErrors(pub Vec<(String, String)>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
+    /// Records `message` against `field` (a field's name, such as `name` or
+    /// `times-2-opens` for a field of a repeated row).
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
     }
 
     /// The message for `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -41,7 +43,7 @@ impl FieldErrors {
     }
 
     /// Keeps `value` if it checked out, or records its message against `field`.
-    pub fn take<T>(&mut self, field: &'static str, checked: Result<T, String>) -> Option<T> {
+    pub fn take<T>(&mut self, field: impl Into<String>, checked: Result<T, String>) -> Option<T> {
         checked.map_err(|message| self.add(field, message)).ok()
     }
 }

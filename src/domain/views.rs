@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
-use super::ids::{NeighbourhoodId, ServiceId};
+use super::ids::{LocationId, NeighbourhoodId, ServiceId};
 use super::listing::{Contact, Extras, Location, Organisation};
 use super::schedule::Schedule;
 use super::service_form::ServiceInput;
@@ -41,6 +41,8 @@ pub struct ServiceView {
     pub updated_at: NaiveDateTime,
     /// The neighbouring area whose feed lists it: it is changed there, not here.
     pub listed_by: Option<String>,
+    /// When it was archived: off the public site until it is restored.
+    pub archived_at: Option<NaiveDateTime>,
 }
 
 /// A line in a list of services.
@@ -59,6 +61,8 @@ pub struct ServiceSummary {
 pub struct OrganisationView {
     pub organisation: Organisation,
     pub services: Vec<ServiceSummary>,
+    /// When it was archived: off the public site until it is restored.
+    pub archived_at: Option<NaiveDateTime>,
 }
 
 /// One changed field, as the history page shows it.
@@ -66,11 +70,27 @@ pub struct OrganisationView {
 pub struct ChangeView {
     pub changed_at: NaiveDateTime,
     pub by: Option<String>,
+    /// The kind of record ("service", "organisation", "location"), its id
+    /// and its name now (none once it is gone).
+    pub kind: String,
+    pub record_id: String,
+    pub record_name: Option<String>,
     pub action: String,
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub reason: Option<String>,
+}
+
+/// A venue a service's form offers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VenueChoice {
+    pub id: LocationId,
+    pub name: String,
+    /// Its address on one line: "1 Church Lane, Sale, M33 7XX".
+    pub address: String,
+    pub confidential: bool,
+    pub entry_point: bool,
 }
 
 /// A venue as search sees it: where it is, and whether it is step-free. Only

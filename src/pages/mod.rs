@@ -298,6 +298,22 @@ pub fn moment(time: NaiveDateTime) -> String {
 }
 
 /// "1 minute", "15 minutes".
+/// How long ago a date was, in the words people use: "today", "yesterday",
+/// "5 days ago", "3 weeks ago", "3 months ago", "2 years ago".
+pub fn ago(date: NaiveDate, today: NaiveDate) -> String {
+    let days = (today - date).num_days();
+    let plural =
+        |n: i64, unit: &str| if n == 1 { format!("1 {unit} ago") } else { format!("{n} {unit}s ago") };
+    match days {
+        i64::MIN..=0 => String::from("today"),
+        1 => String::from("yesterday"),
+        2..=13 => plural(days, "day"),
+        14..=59 => plural(days / 7, "week"),
+        60..=729 => plural(days * 12 / 365, "month"),
+        _ => plural(days / 365, "year"),
+    }
+}
+
 pub fn minutes(seconds: u64) -> String {
     let minutes = seconds.div_ceil(60).max(1);
     if minutes == 1 { String::from("1 minute") } else { format!("{minutes} minutes") }
@@ -318,6 +334,19 @@ pub fn url_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ago_says_it_as_people_do() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let before = |days| today - chrono::Duration::days(days);
+        assert_eq!(ago(today, today), "today");
+        assert_eq!(ago(before(1), today), "yesterday");
+        assert_eq!(ago(before(5), today), "5 days ago");
+        assert_eq!(ago(before(21), today), "3 weeks ago");
+        assert_eq!(ago(before(92), today), "3 months ago");
+        assert_eq!(ago(before(365), today), "12 months ago");
+        assert_eq!(ago(before(800), today), "2 years ago");
+    }
 
     #[test]
     fn user_text_is_escaped_in_the_layout() {

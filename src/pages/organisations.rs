@@ -6,7 +6,8 @@ use super::services::summary_list;
 use super::{Frame, layout};
 use crate::domain::views::OrganisationView;
 
-pub fn page(frame: &Frame, view: &OrganisationView) -> Markup {
+/// The page; `edits` when the person looking may change the organisation.
+pub fn page(frame: &Frame, view: &OrganisationView, edits: bool) -> Markup {
     let org = &view.organisation;
     layout(
         frame,
@@ -14,6 +15,18 @@ pub fn page(frame: &Frame, view: &OrganisationView) -> Markup {
         html! {
             span class="caption" { (org.kind.label()) }
             h1 { (org.name) }
+            @if view.archived_at.is_some() {
+                p class="notice" { strong { "Archived" } ": this organisation is not on the public site." }
+            }
+            @if edits {
+                div class="panel no-print" {
+                    a class="button button-secondary" href={ "/staff/organisations/" (org.id) "/edit" } { "Edit this organisation" }
+                    " "
+                    a href={ "/staff/services/new?organisation=" (org.id) } { "Add a service it runs" }
+                    " "
+                    a href={ "/staff/organisations/" (org.id) "/history" } { "History of changes" }
+                }
+            }
             p class="lead" { (org.description) }
             dl class="summary-list" {
                 @if let Some(number) = &org.charity_number { dt { "Charity number" } dd { (number) } }

@@ -48,8 +48,8 @@ pub fn page(
                 (venues(view, viewer))
             }
             @if let Some(map) = &around.map { (map) }
-            (contact_list(view))
-            (last_checked(view))
+            (contact_list(view, viewer))
+            (last_checked(view, now.date_naive()))
             @if !around.nearby.is_empty() {
                 (nearby_services(view, around.nearby))
             }
@@ -80,8 +80,12 @@ fn heading(view: &ServiceView) -> Markup {
 }
 
 fn staff_actions(frame: &Frame, view: &ServiceView) -> Markup {
+    let archived = view.archived_at.is_some();
     html! {
         div class="panel no-print" {
+            @if archived {
+                p { strong { "Archived" } ": this listing is not on the public site, in search or in the open data." }
+            }
             a class="button button-secondary" href={ "/staff/services/" (view.id) "/edit" } { "Edit this listing" }
             " "
             form class="inline-form" method="post" action={ "/staff/services/" (view.id) "/verify" } {
@@ -89,7 +93,16 @@ fn staff_actions(frame: &Frame, view: &ServiceView) -> Markup {
                 button type="submit" class="button-secondary" { "Mark as checked today" }
             }
             " "
+            form class="inline-form" method="post" action={ "/staff/services/" (view.id) @if archived { "/restore" } @else { "/archive" } } {
+                (csrf_field(frame))
+                button type="submit" class="button-secondary" { @if archived { "Restore this listing" } @else { "Archive this listing" } }
+            }
+            " "
             a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
+            @for place in &view.locations {
+                " "
+                a href={ "/staff/venues/" (place.location.id) "/edit" } { "Change the venue " (place.location.name) }
+            }
         }
     }
 }
@@ -172,10 +185,21 @@ fn venues(view: &ServiceView, viewer: Viewer) -> Markup {
     }
 }
 
-fn contact_list(view: &ServiceView) -> Markup {
+/// How to get in touch. A named contact is shown only when they agreed to
+/// be, except to those who keep the listing.
+fn contact_list(view: &ServiceView, viewer: Viewer) -> Markup {
     let d = &view.details;
+    let contacts: Vec<_> = view.contacts.iter().filter(|c| c.shown || viewer.edits).collect();
+    let anything = d.phone.is_some()
+        || d.email.is_some()
+        || d.website.is_some()
+        || !view.extras.phones.is_empty()
+        || !contacts.is_empty();
     html! {
         h2 { "Contact" }
+        @if !anything {
+            p { "Contact " a href={ "/organisations/" (d.organisation) } { (view.organisation_name) } " to ask about it." }
+        } @else {
         dl class="summary-list" {
             @if let Some(phone) = &d.phone { dt { "Phone" } dd { a href={ "tel:" (phone.replace(' ', "")) } { (phone) } } }
             @for phone in &view.extras.phones {
@@ -184,23 +208,26 @@ fn contact_list(view: &ServiceView) -> Markup {
             }
             @if let Some(email) = &d.email { dt { "Email" } dd { a href={ "mailto:" (email) } { (email) } } }
             @if let Some(website) = &d.website { dt { "Website" } dd { a href=(website) rel="nofollow noopener" { (website) } } }
-            @for contact in &view.contacts {
+            @for contact in &contacts {
                 dt { (contact.title.as_deref().unwrap_or("Contact")) }
                 dd {
                     (contact.name)
                     @if let Some(phone) = &contact.phone { ", " a href={ "tel:" (phone.replace(' ', "")) } { (phone) } }
+                    @if let Some(email) = &contact.email { ", " a href={ "mailto:" (email) } { (email) } }
+                    @if !contact.shown { " " span class="secondary" { "(only you see this: they have not agreed to be shown)" } }
                 }
             }
+        }
         }
     }
 }
 
-fn last_checked(view: &ServiceView) -> Markup {
+fn last_checked(view: &ServiceView, today: chrono::NaiveDate) -> Markup {
     html! {
         p class="secondary" {
             @match view.last_verified_at {
                 Some(checked) => {
-                    "Last checked " (day(checked.date()))
+                    "Checked " (super::ago(checked.date(), today)) " (" (day(checked.date())) ")"
                     @if let Some(by) = &view.last_verified_by { " by " (by) }
                     "."
                 }

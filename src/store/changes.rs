@@ -5,7 +5,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{changes, users};
+use std::collections::HashMap;
+
+use super::schema::{changes, locations, organisations, services, users};
 use super::{Conn, StoreResult, per_backend};
 use crate::domain::ids::UserId;
 use crate::domain::views::ChangeView;
@@ -19,7 +21,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             RecordKind::Service => "service",
             RecordKind::Organisation => "organisation",
@@ -34,6 +36,8 @@ pub enum Action {
     Create,
     Update,
     Verify,
+    Archive,
+    Restore,
 }
 
 impl Action {
@@ -42,6 +46,8 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::Verify => "verify",
+            Action::Archive => "archive",
+            Action::Restore => "restore",
         }
     }
 }
@@ -97,6 +103,8 @@ pub fn record(
 struct ChangeRow {
     changed_at: NaiveDateTime,
     by: Option<String>,
+    kind: String,
+    record_id: String,
     action: String,
     field: String,
     old_value: Option<String>,
@@ -104,33 +112,108 @@ struct ChangeRow {
     reason: Option<String>,
 }
 
+/// The most rows a history page shows.
+const MOST: i64 = 500;
+
 /// The history of one record, newest first.
 pub fn history(conn: &mut Conn, kind: RecordKind, record_id: &str) -> StoreResult<Vec<ChangeView>> {
-    let rows: Vec<ChangeRow> = changes::table
-        .left_join(users::table.on(changes::user_id.eq(users::id.nullable())))
+    let rows: Vec<ChangeRow> = with_names()
         .filter(changes::record_kind.eq(kind.code()))
         .filter(changes::record_id.eq(record_id))
         .order(changes::id.desc())
-        .select((
-            changes::changed_at,
-            users::name.nullable(),
-            changes::action,
-            changes::field,
-            changes::old_value,
-            changes::new_value,
-            changes::reason,
-        ))
+        .limit(MOST)
         .load(conn)?;
+    readable(conn, rows)
+}
+
+/// What one person changed, newest first, with the name of each record.
+pub fn by_person(conn: &mut Conn, user: UserId) -> StoreResult<Vec<ChangeView>> {
+    let rows: Vec<ChangeRow> =
+        with_names().filter(changes::user_id.eq(user)).order(changes::id.desc()).limit(MOST).load(conn)?;
+    readable(conn, rows)
+}
+
+#[diesel::dsl::auto_type(no_type_alias)]
+fn with_names() -> _ {
+    changes::table.left_join(users::table.on(changes::user_id.eq(users::id.nullable()))).select((
+        changes::changed_at,
+        users::name.nullable(),
+        changes::record_kind,
+        changes::record_id,
+        changes::action,
+        changes::field,
+        changes::old_value,
+        changes::new_value,
+        changes::reason,
+    ))
+}
+
+/// The rows as views: each with its record's name, and a service's
+/// organisation said by its name rather than its id.
+fn readable(conn: &mut Conn, rows: Vec<ChangeRow>) -> StoreResult<Vec<ChangeView>> {
+    let ids = |kind: &str| -> Vec<String> {
+        let mut ids: Vec<String> =
+            rows.iter().filter(|r| r.kind == kind).map(|r| r.record_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let mut organisation_ids = ids("organisation");
+    organisation_ids.extend(
+        rows.iter()
+            .filter(|r| r.field == "organisation")
+            .flat_map(|r| [r.old_value.clone(), r.new_value.clone()])
+            .flatten(),
+    );
+    let mut names: HashMap<(&str, String), String> = HashMap::new();
+    let named: Vec<(String, String)> = services::table
+        .filter(services::id.eq_any(ids("service")))
+        .select((services::id, services::name))
+        .load(conn)?;
+    names.extend(named.into_iter().map(|(id, name)| (("service", id), name)));
+    let named: Vec<(String, String)> = organisations::table
+        .filter(organisations::id.eq_any(&organisation_ids))
+        .select((organisations::id, organisations::name))
+        .load(conn)?;
+    names.extend(named.into_iter().map(|(id, name)| (("organisation", id), name)));
+    let named: Vec<(String, String)> = locations::table
+        .filter(locations::id.eq_any(ids("location")))
+        .select((locations::id, locations::name))
+        .load(conn)?;
+    names.extend(named.into_iter().map(|(id, name)| (("location", id), name)));
+    let organisation = |value: Option<String>| {
+        value.map(|id| names.get(&("organisation", id.clone())).cloned().unwrap_or(id))
+    };
     Ok(rows
         .into_iter()
-        .map(|r| ChangeView {
-            changed_at: r.changed_at,
-            by: r.by,
-            action: r.action,
-            field: r.field,
-            old_value: r.old_value,
-            new_value: r.new_value,
-            reason: r.reason,
+        .map(|r| {
+            let is_organisation = r.field == "organisation";
+            let (old_value, new_value) = if is_organisation {
+                (organisation(r.old_value), organisation(r.new_value))
+            } else {
+                (r.old_value, r.new_value)
+            };
+            ChangeView {
+                record_name: names.get(&(kind_code(&r.kind), r.record_id.clone())).cloned(),
+                changed_at: r.changed_at,
+                by: r.by,
+                kind: r.kind,
+                record_id: r.record_id,
+                action: r.action,
+                field: r.field,
+                old_value,
+                new_value,
+                reason: r.reason,
+            }
         })
         .collect())
+}
+
+/// The stored code of a kind, as a `'static` key.
+fn kind_code(kind: &str) -> &'static str {
+    [RecordKind::Service, RecordKind::Organisation, RecordKind::Location]
+        .into_iter()
+        .map(RecordKind::code)
+        .find(|code| *code == kind)
+        .unwrap_or("")
 }

@@ -17,6 +17,7 @@ struct ContactRow {
     title: Option<String>,
     phone: Option<String>,
     email: Option<String>,
+    shown: bool,
 }
 
 /// Adds a service's contacts.
@@ -31,10 +32,17 @@ pub(super) fn insert(conn: &mut Conn, service: ServiceId, all: &[Contact]) -> St
                 title: c.title.clone(),
                 phone: c.phone.clone(),
                 email: c.email.clone(),
+                shown: c.shown,
             })
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Replaces a service's contacts with `all`.
+pub(super) fn replace(conn: &mut Conn, service: ServiceId, all: &[Contact]) -> StoreResult<()> {
+    diesel::delete(contacts::table.filter(contacts::service_id.eq(service))).execute(conn)?;
+    insert(conn, service, all)
 }
 
 /// A service's contacts, by name.
@@ -52,7 +60,14 @@ pub(super) fn of_services(conn: &mut Conn, services: &[ServiceId]) -> StoreResul
     Ok(rows
         .into_iter()
         .filter_map(|c| {
-            let contact = Contact { id: c.id, name: c.name, title: c.title, phone: c.phone, email: c.email };
+            let contact = Contact {
+                id: c.id,
+                name: c.name,
+                title: c.title,
+                phone: c.phone,
+                email: c.email,
+                shown: c.shown,
+            };
             c.service_id.map(|service| (service, contact))
         })
         .collect())

@@ -89,6 +89,7 @@ pub fn covered(
         .inner_join(needs::table)
         .inner_join(services::table)
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .select((service_needs::service_id, needs::slug))
         .load(conn)?;
     for (service, slug) in rows {

@@ -23,6 +23,7 @@ pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarke
         .filter(locations::neighbourhood_id.eq(id))
         .filter(locations::confidential.eq(false))
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .select((locations::id, locations::name, locations::latitude, locations::longitude, services::name))
         .order((locations::name, locations::id, services::name))
         .load(conn)?;
@@ -87,12 +88,14 @@ pub fn service_reach(
     }
     let everywhere: Vec<ServiceId> = services::table
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .filter(services::area.eq_any(["borough", "national"]))
         .select(services::id)
         .load(conn)?;
     let chosen: Vec<(NeighbourhoodId, ServiceId)> = service_area_neighbourhoods::table
         .inner_join(services::table.on(services::id.eq(service_area_neighbourhoods::service_id)))
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .filter(service_area_neighbourhoods::neighbourhood_id.eq_any(&ids))
         .select((service_area_neighbourhoods::neighbourhood_id, service_area_neighbourhoods::service_id))
         .load(conn)?;
@@ -101,6 +104,7 @@ pub fn service_reach(
     let radius: Vec<(ServiceId, Option<f64>, f64, f64)> = services::table
         .inner_join(service_at_locations::table.inner_join(locations::table))
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .filter(services::area.eq("radius"))
         .filter(locations::confidential.eq(false))
         .select((services::id, services::area_radius_km, locations::latitude, locations::longitude))
@@ -134,6 +138,7 @@ fn listed(conn: &mut Conn, ids: Vec<ServiceId>) -> StoreResult<Vec<LocalService>
             .inner_join(organisations::table)
             .filter(services::id.eq_any(chunk))
             .filter(services::status.eq("active"))
+            .filter(services::archived_at.is_null())
             .select((services::id, services::name, organisations::name))
             .load(conn)?;
         found.extend(rows);

@@ -5,14 +5,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
-use super::schema::{locations, service_at_locations};
+use super::schema::{locations, service_at_locations, services};
 use super::{Conn, StoreResult, search_feed};
 use crate::domain::directory::VenueAccess;
 use crate::domain::ids::{
     LocationId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId,
 };
 use crate::domain::listing::Location;
-use crate::domain::views::LocationView;
+use crate::domain::service_form::changed_fields;
+use crate::domain::venue_form::history_fields;
+use crate::domain::views::{LocationView, VenueChoice};
 use crate::geo::cells;
 
 /// A new location: its row, plus the H3 cell of its point.
@@ -103,6 +105,179 @@ pub(super) fn update(conn: &mut Conn, location: &Location, now: NaiveDateTime) -
         ))
         .execute(conn)?;
     super::neighbourhoods::assign_locations(conn, Some(location.id))
+}
+
+/// Adds a venue typed by a member of staff, with every field in the change
+/// history, in one transaction.
+pub fn create(
+    conn: &mut Conn,
+    venue: &Location,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        insert(conn, venue, now)?;
+        let fields = changed_fields(&[], &history_fields(venue));
+        changes::record(
+            conn,
+            RecordKind::Location,
+            &venue.id.to_string(),
+            Action::Create,
+            &fields,
+            Some(by),
+            reason,
+            now,
+        )
+    })
+}
+
+/// Changes a venue typed by a member of staff, recording each changed field.
+/// Its cell, small area and neighbourhood follow its point, and every service
+/// meeting there is indexed again. Returns how many fields changed.
+pub fn change(
+    conn: &mut Conn,
+    venue: &Location,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    super::transaction(conn, |conn| {
+        let before = one(conn, venue.id)?.0.location;
+        let fields = changed_fields(&history_fields(&before), &history_fields(venue));
+        if fields.is_empty() {
+            return Ok(0);
+        }
+        update(conn, venue, now)?;
+        diesel::update(locations::table.find(venue.id))
+            .set((
+                locations::organisation_id.eq(venue.organisation),
+                locations::confidential.eq(venue.confidential),
+            ))
+            .execute(conn)?;
+        changes::record(
+            conn,
+            RecordKind::Location,
+            &venue.id.to_string(),
+            Action::Update,
+            &fields,
+            Some(by),
+            reason,
+            now,
+        )?;
+        for service in meeting_at(conn, venue.id)? {
+            search_feed::log_change(conn, service, now)?;
+        }
+        Ok(fields.len())
+    })
+}
+
+/// One venue with its neighbourhood, and when it was archived (if it was).
+pub fn one(conn: &mut Conn, id: LocationId) -> StoreResult<(LocationView, Option<NaiveDateTime>)> {
+    let (row, archived): (LocationRow, Option<NaiveDateTime>) =
+        locations::table.find(id).select((LocationRow::as_select(), locations::archived_at)).first(conn)?;
+    Ok((view(row), archived))
+}
+
+/// The services that meet at a venue.
+pub fn meeting_at(conn: &mut Conn, id: LocationId) -> StoreResult<Vec<ServiceId>> {
+    Ok(service_at_locations::table
+        .filter(service_at_locations::location_id.eq(id))
+        .select(service_at_locations::service_id)
+        .load(conn)?)
+}
+
+/// Archives a venue (or restores it), recorded in its history. `Ok(false)`
+/// when it already was; a venue where services not archived still meet is
+/// not archived, and their number is the error.
+pub fn set_archived(
+    conn: &mut Conn,
+    id: LocationId,
+    archived: bool,
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<Result<bool, i64>> {
+    super::transaction(conn, |conn| {
+        let was = one(conn, id)?.1;
+        if was.is_some() == archived {
+            return Ok(Ok(false));
+        }
+        if archived {
+            let meeting: i64 = service_at_locations::table
+                .inner_join(services::table)
+                .filter(service_at_locations::location_id.eq(id))
+                .filter(services::archived_at.is_null())
+                .count()
+                .get_result(conn)?;
+            if meeting > 0 {
+                return Ok(Err(meeting));
+            }
+        }
+        diesel::update(locations::table.find(id))
+            .set(locations::archived_at.eq(archived.then_some(now)))
+            .execute(conn)?;
+        let action = if archived { Action::Archive } else { Action::Restore };
+        let field = [("archived", Some((!archived).to_string()), Some(archived.to_string()))];
+        changes::record(conn, RecordKind::Location, &id.to_string(), action, &field, Some(by), None, now)?;
+        Ok(Ok(true))
+    })
+}
+
+/// The venues a service's form offers: those of `organisation`, the local
+/// entry points, and those in `linked` (where it meets now, archived or
+/// not), by name.
+pub fn offered(
+    conn: &mut Conn,
+    organisation: Option<OrganisationId>,
+    linked: &[LocationId],
+) -> StoreResult<Vec<VenueChoice>> {
+    let mut rows: Vec<LocationRow> = locations::table
+        .filter(locations::archived_at.is_null())
+        .filter(locations::entry_point.eq(true))
+        .select(LocationRow::as_select())
+        .load(conn)?;
+    if let Some(organisation) = organisation {
+        rows.extend(
+            locations::table
+                .filter(locations::archived_at.is_null())
+                .filter(locations::organisation_id.eq(organisation))
+                .select(LocationRow::as_select())
+                .load::<LocationRow>(conn)?,
+        );
+    }
+    rows.extend(
+        locations::table
+            .filter(locations::id.eq_any(linked))
+            .select(LocationRow::as_select())
+            .load::<LocationRow>(conn)?,
+    );
+    let mut venues: Vec<VenueChoice> = rows
+        .into_iter()
+        .map(|row| {
+            let v = view(row).location;
+            let address = [
+                Some(v.address_1.as_str()),
+                v.address_2.as_deref(),
+                Some(v.town.as_str()),
+                Some(v.postcode.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+            VenueChoice {
+                id: v.id,
+                name: v.name,
+                address,
+                confidential: v.confidential,
+                entry_point: v.entry_point,
+            }
+        })
+        .collect();
+    venues.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.to_string().cmp(&b.id.to_string())));
+    venues.dedup_by_key(|v| v.id);
+    Ok(venues)
 }
 
 /// Venues by id (an id with none is left out).

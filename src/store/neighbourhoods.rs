@@ -380,6 +380,10 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<NeighbourhoodView>> {
     rows.into_iter().map(NeighbourhoodRow::view).collect()
 }
 
+pub fn by_id(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<NeighbourhoodView> {
+    neighbourhoods::table.find(id).select(NeighbourhoodRow::as_select()).first(conn)?.view()
+}
+
 pub fn by_slug(conn: &mut Conn, slug: &str) -> StoreResult<NeighbourhoodView> {
     neighbourhoods::table
         .filter(neighbourhoods::slug.eq(slug))

@@ -163,6 +163,7 @@ pub fn read_well(
         let listed: i64 = services::table
             .filter(services::listed_by.eq(Some(id)))
             .filter(services::status.eq("active"))
+            .filter(services::archived_at.is_null())
             .count()
             .get_result(conn)?;
         diesel::update(feeds::table.find(id))

@@ -95,7 +95,7 @@ fn lookups(conn: &mut Conn, f: &ServiceFilter, near: Option<Near>) -> StoreResul
 macro_rules! narrowed {
     ($query:expr, $f:expr, $lookups:expr) => {{
         let f: &ServiceFilter = $f;
-        let mut query = $query;
+        let mut query = $query.filter(services::archived_at.is_null());
         // Another area's listings are that area's to publish.
         if $lookups.others_listed {
             query = query.filter(services::listed_by.is_null());
@@ -348,17 +348,19 @@ fn page_of<T>(all: Vec<T>, paging: Paging) -> (u64, Vec<T>) {
 pub fn service_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
     Ok(services::table
         .filter(services::listed_by.is_null())
+        .filter(services::archived_at.is_null())
         .select(services::id)
         .order(services::id)
         .load(conn)?)
 }
 
 /// Whole listings, in the order of `ids` (an id with no service is left out).
-/// Another area's listings are left out: they are that area's to publish.
+/// Another area's listings are left out: they are that area's to publish;
+/// and so are archived ones.
 pub fn records(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<ServiceRecord>> {
     let listed: Vec<ServiceId> = services::table
         .filter(services::id.eq_any(ids))
-        .filter(services::listed_by.is_not_null())
+        .filter(services::listed_by.is_not_null().or(services::archived_at.is_not_null()))
         .select(services::id)
         .load(conn)?;
     let own: Vec<ServiceId> = ids.iter().copied().filter(|id| !listed.contains(id)).collect();

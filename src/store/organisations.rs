@@ -4,12 +4,15 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::changes::{self, Action, RecordKind};
 use super::schema::{organisations, services};
 use super::service_lists::{summaries, summary_query};
-use super::{Conn, StoreResult, decode};
+use super::{Conn, StoreResult, decode, search_feed};
 use crate::domain::directory::OrganisationKind;
-use crate::domain::ids::OrganisationId;
+use crate::domain::ids::{OrganisationId, ServiceId, UserId};
 use crate::domain::listing::Organisation;
+use crate::domain::organisation_form::history_fields;
+use crate::domain::service_form::changed_fields;
 use crate::domain::views::OrganisationView;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -48,6 +51,124 @@ pub fn insert(conn: &mut Conn, org: &Organisation, now: NaiveDateTime) -> StoreR
     Ok(())
 }
 
+/// Adds an organisation typed by a member of staff, with every field in the
+/// change history, in one transaction.
+pub fn create(
+    conn: &mut Conn,
+    org: &Organisation,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        insert(conn, org, now)?;
+        let fields = changed_fields(&[], &history_fields(org));
+        changes::record(
+            conn,
+            RecordKind::Organisation,
+            &org.id.to_string(),
+            Action::Create,
+            &fields,
+            Some(by),
+            reason,
+            now,
+        )
+    })
+}
+
+/// Changes an organisation typed by a member of staff, recording each changed
+/// field; its services are indexed again when their organisation's name
+/// changes (search shows it). Returns how many fields changed.
+pub fn change(
+    conn: &mut Conn,
+    org: &Organisation,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    super::transaction(conn, |conn| {
+        let before = one(conn, org.id)?.0;
+        let fields = changed_fields(&history_fields(&before), &history_fields(org));
+        if fields.is_empty() {
+            return Ok(0);
+        }
+        update(conn, org, now)?;
+        changes::record(
+            conn,
+            RecordKind::Organisation,
+            &org.id.to_string(),
+            Action::Update,
+            &fields,
+            Some(by),
+            reason,
+            now,
+        )?;
+        if before.name != org.name {
+            let ids: Vec<ServiceId> = services::table
+                .filter(services::organisation_id.eq(org.id))
+                .select(services::id)
+                .load(conn)?;
+            for id in ids {
+                search_feed::log_change(conn, id, now)?;
+            }
+        }
+        Ok(fields.len())
+    })
+}
+
+/// One organisation, and when it was archived (if it was).
+pub fn one(conn: &mut Conn, id: OrganisationId) -> StoreResult<(Organisation, Option<NaiveDateTime>)> {
+    let (row, archived): (OrganisationRow, Option<NaiveDateTime>) = organisations::table
+        .find(id)
+        .select((OrganisationRow::as_select(), organisations::archived_at))
+        .first(conn)?;
+    Ok((organisation_of(row)?, archived))
+}
+
+/// Archives an organisation (or restores it), recorded in its history.
+/// `Ok(false)` when it already was; an organisation that still runs services
+/// not archived is not archived, and their number is the error.
+pub fn set_archived(
+    conn: &mut Conn,
+    id: OrganisationId,
+    archived: bool,
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<Result<bool, i64>> {
+    super::transaction(conn, |conn| {
+        let was = one(conn, id)?.1;
+        if was.is_some() == archived {
+            return Ok(Ok(false));
+        }
+        if archived {
+            let running: i64 = services::table
+                .filter(services::organisation_id.eq(id))
+                .filter(services::archived_at.is_null())
+                .count()
+                .get_result(conn)?;
+            if running > 0 {
+                return Ok(Err(running));
+            }
+        }
+        diesel::update(organisations::table.find(id))
+            .set(organisations::archived_at.eq(archived.then_some(now)))
+            .execute(conn)?;
+        let action = if archived { Action::Archive } else { Action::Restore };
+        let field = [("archived", Some((!archived).to_string()), Some(archived.to_string()))];
+        changes::record(
+            conn,
+            RecordKind::Organisation,
+            &id.to_string(),
+            action,
+            &field,
+            Some(by),
+            None,
+            now,
+        )?;
+        Ok(Ok(true))
+    })
+}
+
 /// Changes an organisation to `org`'s values.
 pub(super) fn update(conn: &mut Conn, org: &Organisation, now: NaiveDateTime) -> StoreResult<()> {
     diesel::update(organisations::table.find(org.id))
@@ -81,13 +202,15 @@ fn organisation_of(row: OrganisationRow) -> StoreResult<Organisation> {
 }
 
 /// Everything the organisation page shows.
+/// Everything the organisation page shows: its services not archived.
 pub fn view(conn: &mut Conn, id: OrganisationId) -> StoreResult<OrganisationView> {
-    let row: OrganisationRow =
-        organisations::table.find(id).select(OrganisationRow::as_select()).first(conn)?;
-    let organisation = organisation_of(row)?;
-    let services =
-        summaries(conn, summary_query().filter(services::organisation_id.eq(id)).order(services::name), 500)?;
-    Ok(OrganisationView { organisation, services })
+    let (organisation, archived_at) = one(conn, id)?;
+    let query = summary_query()
+        .filter(services::organisation_id.eq(id))
+        .filter(services::archived_at.is_null())
+        .order(services::name);
+    let services = summaries(conn, query, 500)?;
+    Ok(OrganisationView { organisation, services, archived_at })
 }
 
 /// Organisations by id (an id with none is left out).
@@ -125,7 +248,10 @@ pub fn page(
 ) -> StoreResult<(u64, Vec<Organisation>)> {
     let others = theirs_only(conn)?;
     let filtered = || {
-        let mut query = organisations::table.filter(organisations::id.ne_all(others.clone())).into_boxed();
+        let mut query = organisations::table
+            .filter(organisations::id.ne_all(others.clone()))
+            .filter(organisations::archived_at.is_null())
+            .into_boxed();
         for word in words {
             let pattern = super::contains(word);
             query = query.filter(
@@ -156,10 +282,14 @@ pub fn with_services(
     conn: &mut Conn,
     id: OrganisationId,
 ) -> StoreResult<(Organisation, Vec<crate::domain::ids::ServiceId>)> {
-    let row: OrganisationRow =
-        organisations::table.find(id).select(OrganisationRow::as_select()).first(conn)?;
+    let row: OrganisationRow = organisations::table
+        .find(id)
+        .filter(organisations::archived_at.is_null())
+        .select(OrganisationRow::as_select())
+        .first(conn)?;
     let services = services::table
         .filter(services::organisation_id.eq(id))
+        .filter(services::archived_at.is_null())
         .select(services::id)
         .order(services::id)
         .load(conn)?;
@@ -169,6 +299,7 @@ pub fn with_services(
 /// Every organisation's id and name, by name: the choices of the service form.
 pub fn choices(conn: &mut Conn) -> StoreResult<Vec<(OrganisationId, String)>> {
     Ok(organisations::table
+        .filter(organisations::archived_at.is_null())
         .select((organisations::id, organisations::name))
         .order(organisations::name)
         .load(conn)?)

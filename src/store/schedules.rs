@@ -39,6 +39,12 @@ pub(super) fn insert(conn: &mut Conn, service: ServiceId, all: &[Schedule]) -> S
     Ok(())
 }
 
+/// Replaces a service's schedules with `all`.
+pub(super) fn replace(conn: &mut Conn, service: ServiceId, all: &[Schedule]) -> StoreResult<()> {
+    diesel::delete(schedules::table.filter(schedules::service_id.eq(service))).execute(conn)?;
+    insert(conn, service, all)
+}
+
 /// A service's schedules, earliest first.
 pub(super) fn of_service(conn: &mut Conn, service: ServiceId) -> StoreResult<Vec<Schedule>> {
     Ok(of_services(conn, &[service])?.into_iter().map(|(_, s)| s.schedule).collect())

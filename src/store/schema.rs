@@ -103,6 +103,7 @@ diesel::table! {
         phone -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
     }
 }
 
@@ -161,6 +162,7 @@ diesel::table! {
         hours_text -> Nullable<Text>,
         area_regions -> Nullable<Text>,
         listed_by -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
     }
 }
 
@@ -231,6 +233,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         h3_cell -> Nullable<BigInt>,
+        archived_at -> Nullable<Timestamp>,
     }
 }
 
@@ -271,6 +274,7 @@ diesel::table! {
         title -> Nullable<Text>,
         phone -> Nullable<Text>,
         email -> Nullable<Text>,
+        shown -> Bool,
     }
 }
 

@@ -156,6 +156,7 @@ fn running(conn: &mut Conn, ids: Option<&[ServiceId]>) -> StoreResult<Vec<Row>> 
     let mut query = services::table
         .inner_join(organisations::table)
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .select((
             services::id,
             services::name,

@@ -77,6 +77,7 @@ pub fn due_for_review(
     // Another area's listings are checked there.
     let query = summary_query()
         .filter(services::status.ne("defunct"))
+        .filter(services::archived_at.is_null())
         .filter(services::listed_by.is_null())
         .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
         .order((services::last_verified_at.asc(), services::name));
@@ -87,6 +88,7 @@ pub fn due_for_review(
 pub fn count_due_for_review(conn: &mut Conn, before: NaiveDateTime) -> StoreResult<i64> {
     Ok(services::table
         .filter(services::status.ne("defunct"))
+        .filter(services::archived_at.is_null())
         .filter(services::listed_by.is_null())
         .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
         .count()
@@ -100,6 +102,7 @@ pub fn for_need(conn: &mut Conn, slug: &str, limit: i64) -> StoreResult<Vec<Serv
     let query = summary_query()
         .filter(services::id.eq_any(ids))
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .order(services::name);
     summaries(conn, query, limit)
 }
@@ -110,6 +113,7 @@ pub fn running_per_need(conn: &mut Conn) -> StoreResult<HashMap<String, i64>> {
         .inner_join(needs::table)
         .inner_join(services::table)
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .group_by(needs::slug)
         .select((needs::slug, diesel::dsl::count_star()))
         .load(conn)?;
@@ -173,6 +177,7 @@ pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap
 pub fn running_ids(conn: &mut Conn) -> StoreResult<Vec<ServiceId>> {
     Ok(services::table
         .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
         .order(services::name)
         .select(services::id)
         .load(conn)?)

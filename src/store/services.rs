@@ -9,8 +9,8 @@ use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{
-    locations, needs, organisations, service_at_locations, service_delivery, service_keywords,
-    service_languages, service_needs, service_phones, services, users,
+    locations, needs, neighbourhoods, organisations, service_area_neighbourhoods, service_at_locations,
+    service_delivery, service_keywords, service_languages, service_needs, service_phones, services, users,
 };
 use super::{
     Conn, StoreError, StoreResult, contacts, decode, locations as venues, per_backend, schedules, search_feed,
@@ -20,7 +20,7 @@ use crate::domain::ids::{
     LocationId, NeedId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId,
 };
 use crate::domain::listing::{Extras, Phone, Service};
-use crate::domain::service_form::{ServiceInput, changed_fields};
+use crate::domain::service_form::{ServiceEdit, ServiceInput, ServiceParts, changed_fields};
 use crate::domain::views::{NeedLabel, ServiceView};
 
 /// A service as stored: the fields the form sets, plus its checking record.
@@ -33,6 +33,7 @@ struct ServiceRow {
     capacity_said_on: Option<NaiveDate>,
     last_verified_at: Option<NaiveDateTime>,
     last_verified_by: Option<UserId>,
+    archived_at: Option<NaiveDateTime>,
 }
 
 /// A new service: what the form sets, plus when it was made and checked.
@@ -137,8 +138,21 @@ pub(super) fn write_extras(conn: &mut Conn, service: ServiceId, extras: &Extras)
     diesel::update(services::table.find(service))
         .set((services::hours_text.eq(&extras.hours_text), services::area_regions.eq(regions)))
         .execute(conn)?;
+    replace_phones(conn, service, &extras.phones)?;
+    diesel::delete(service_keywords::table.filter(service_keywords::service_id.eq(service))).execute(conn)?;
+    for keyword in &extras.keywords {
+        per_backend!(conn, |c| diesel::insert_into(service_keywords::table)
+            .values((service_keywords::service_id.eq(service), service_keywords::keyword.eq(keyword)))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Replaces a service's phone numbers after its main one.
+fn replace_phones(conn: &mut Conn, service: ServiceId, phones: &[Phone]) -> StoreResult<()> {
     diesel::delete(service_phones::table.filter(service_phones::service_id.eq(service))).execute(conn)?;
-    for (position, phone) in (0..).zip(&extras.phones) {
+    for (position, phone) in (0..).zip(phones) {
         diesel::insert_into(service_phones::table)
             .values((
                 service_phones::service_id.eq(service),
@@ -147,13 +161,6 @@ pub(super) fn write_extras(conn: &mut Conn, service: ServiceId, extras: &Extras)
                 service_phones::description.eq(&phone.description),
             ))
             .execute(conn)?;
-    }
-    diesel::delete(service_keywords::table.filter(service_keywords::service_id.eq(service))).execute(conn)?;
-    for keyword in &extras.keywords {
-        per_backend!(conn, |c| diesel::insert_into(service_keywords::table)
-            .values((service_keywords::service_id.eq(service), service_keywords::keyword.eq(keyword)))
-            .on_conflict_do_nothing()
-            .execute(c))?;
     }
     Ok(())
 }
@@ -276,9 +283,23 @@ pub fn create(
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<ServiceId> {
+    let edit = ServiceEdit { details: input.clone(), parts: ServiceParts::default() };
+    create_listing(conn, &edit, by, reason, now)
+}
+
+/// Adds a service with its venues, times, contacts, phones and chosen
+/// neighbourhoods, recording every field in the history, in one transaction.
+pub fn create_listing(
+    conn: &mut Conn,
+    edit: &ServiceEdit,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<ServiceId> {
     super::transaction(conn, |conn| {
         let id = ServiceId::new();
         let need_ids = need_ids(conn)?;
+        let input = &edit.details;
         let service = Service {
             id,
             details: input.clone(),
@@ -291,14 +312,15 @@ pub fn create(
             extras: Extras::default(),
         };
         insert(conn, &service, &need_ids, now)?;
-        let fields = changed_fields(&[], &input.history_fields());
+        write_parts(conn, id, &edit.parts)?;
+        let fields = changed_fields(&[], &edit.history_fields());
         changed(conn, id, Action::Create, &fields, Some(by), reason, now)?;
         Ok(id)
     })
 }
 
-/// Changes a service, recording each changed field's old and new value in the
-/// same transaction. Returns how many fields changed (none is not an error).
+/// Changes the form's fields of a service, leaving its venues, times and
+/// contacts as they are. Returns how many fields changed.
 pub fn update(
     conn: &mut Conn,
     id: ServiceId,
@@ -308,22 +330,93 @@ pub fn update(
     now: NaiveDateTime,
 ) -> StoreResult<usize> {
     super::transaction(conn, |conn| {
-        let before = self::input(conn, id)?;
-        let fields = changed_fields(&before.history_fields(), &input.history_fields());
-        if fields.is_empty() {
-            return Ok(0);
-        }
-        diesel::update(services::table.find(id)).set(ServiceChanges::from_input(input, now)).execute(conn)?;
-        if before.capacity != input.capacity {
-            diesel::update(services::table.find(id))
-                .set(services::capacity_said_on.eq(input.capacity.map(|_| now.date())))
-                .execute(conn)?;
-        }
-        let need_ids = need_ids(conn)?;
-        replace_lists(conn, id, input, &need_ids)?;
-        changed(conn, id, Action::Update, &fields, Some(by), reason, now)?;
-        Ok(fields.len())
+        let before = edit(conn, id)?;
+        let after = ServiceEdit { details: input.clone(), parts: before.parts.clone() };
+        write_edit(conn, id, &before, &after, by, reason, now)
     })
+}
+
+/// Changes a service and its venues, times, contacts, phones and chosen
+/// neighbourhoods, recording each changed field's old and new value in the
+/// same transaction. Returns how many fields changed (none is not an error).
+pub fn update_listing(
+    conn: &mut Conn,
+    id: ServiceId,
+    after: &ServiceEdit,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    super::transaction(conn, |conn| {
+        let before = edit(conn, id)?;
+        write_edit(conn, id, &before, after, by, reason, now)
+    })
+}
+
+#[expect(clippy::too_many_arguments, reason = "a change, and who made it when and why")]
+fn write_edit(
+    conn: &mut Conn,
+    id: ServiceId,
+    before: &ServiceEdit,
+    after: &ServiceEdit,
+    by: UserId,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<usize> {
+    let fields = changed_fields(&before.history_fields(), &after.history_fields());
+    if fields.is_empty() {
+        return Ok(0);
+    }
+    let input = &after.details;
+    diesel::update(services::table.find(id)).set(ServiceChanges::from_input(input, now)).execute(conn)?;
+    if before.details.capacity != input.capacity {
+        diesel::update(services::table.find(id))
+            .set(services::capacity_said_on.eq(input.capacity.map(|_| now.date())))
+            .execute(conn)?;
+    }
+    let need_ids = need_ids(conn)?;
+    replace_lists(conn, id, input, &need_ids)?;
+    if before.parts != after.parts {
+        write_parts(conn, id, &after.parts)?;
+    }
+    changed(conn, id, Action::Update, &fields, Some(by), reason, now)?;
+    Ok(fields.len())
+}
+
+/// Replaces a service's venues, times, contacts, phones and chosen
+/// neighbourhoods. A venue it stays at keeps its link (and the link's id).
+fn write_parts(conn: &mut Conn, id: ServiceId, parts: &ServiceParts) -> StoreResult<()> {
+    let venues: Vec<LocationId> = parts.venues.iter().map(|(venue, _)| *venue).collect();
+    diesel::delete(
+        service_at_locations::table
+            .filter(service_at_locations::service_id.eq(id))
+            .filter(service_at_locations::location_id.ne_all(&venues)),
+    )
+    .execute(conn)?;
+    for &venue in &venues {
+        per_backend!(conn, |c| diesel::insert_into(service_at_locations::table)
+            .values((
+                service_at_locations::id.eq(ServiceAtLocationId::of(id, venue)),
+                service_at_locations::service_id.eq(id),
+                service_at_locations::location_id.eq(venue),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    schedules::replace(conn, id, &parts.schedules)?;
+    contacts::replace(conn, id, &parts.contacts)?;
+    replace_phones(conn, id, &parts.phones)?;
+    diesel::delete(service_area_neighbourhoods::table.filter(service_area_neighbourhoods::service_id.eq(id)))
+        .execute(conn)?;
+    for (hood, _) in &parts.neighbourhoods {
+        diesel::insert_into(service_area_neighbourhoods::table)
+            .values((
+                service_area_neighbourhoods::service_id.eq(id),
+                service_area_neighbourhoods::neighbourhood_id.eq(hood),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Marks a service as checked and still true today.
@@ -340,6 +433,32 @@ pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) ->
             Some(now.format("%Y-%m-%d %H:%M").to_string()),
         )];
         changed(conn, id, Action::Verify, &field, Some(by), None, now)
+    })
+}
+
+/// Archives a service (or restores it): taken off the public site, search
+/// and the open data, kept with its history. Recorded, and queued for the
+/// index. `false` when it already was.
+pub fn set_archived(
+    conn: &mut Conn,
+    id: ServiceId,
+    archived: bool,
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<bool> {
+    super::transaction(conn, |conn| {
+        let was: Option<NaiveDateTime> =
+            services::table.find(id).select(services::archived_at).first(conn)?;
+        if was.is_some() == archived {
+            return Ok(false);
+        }
+        diesel::update(services::table.find(id))
+            .set(services::archived_at.eq(archived.then_some(now)))
+            .execute(conn)?;
+        let action = if archived { Action::Archive } else { Action::Restore };
+        let field = [("archived", Some((!archived).to_string()), Some(archived.to_string()))];
+        changed(conn, id, action, &field, Some(by), None, now)?;
+        Ok(true)
     })
 }
 
@@ -368,6 +487,32 @@ fn row(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceRow> {
 pub fn input(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceInput> {
     let row = row(conn, id)?;
     details_of(conn, &row)
+}
+
+/// The service as its form edits it, with its venues (confidential ones
+/// too), times, contacts, phones and chosen neighbourhoods.
+pub fn edit(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceEdit> {
+    let details = input(conn, id)?;
+    let venues: Vec<(LocationId, String)> = service_at_locations::table
+        .inner_join(locations::table)
+        .filter(service_at_locations::service_id.eq(id))
+        .select((locations::id, locations::name))
+        .order((locations::name, locations::id))
+        .load(conn)?;
+    let neighbourhoods: Vec<(NeighbourhoodId, String)> = service_area_neighbourhoods::table
+        .inner_join(neighbourhoods::table)
+        .filter(service_area_neighbourhoods::service_id.eq(id))
+        .select((neighbourhoods::id, neighbourhoods::name))
+        .order(neighbourhoods::name)
+        .load(conn)?;
+    let parts = ServiceParts {
+        venues,
+        schedules: schedules::of_service(conn, id)?,
+        contacts: contacts::of_service(conn, id)?,
+        phones: extras_of(conn, &[id])?.remove(&id).map(|e| e.phones).unwrap_or_default(),
+        neighbourhoods,
+    };
+    Ok(ServiceEdit { details, parts })
 }
 
 fn details_of(conn: &mut Conn, row: &ServiceRow) -> StoreResult<ServiceInput> {
@@ -509,6 +654,7 @@ pub fn view(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceView> {
         last_verified_by,
         updated_at: row.fields.updated_at,
         listed_by: super::neighbours::listed_by(conn, &[id])?.remove(&id),
+        archived_at: row.archived_at,
     })
 }
 

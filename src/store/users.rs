@@ -83,6 +83,17 @@ fn new_row(id: UserId, user: &NewUser, now: NaiveDateTime) -> UserRow {
     }
 }
 
+/// Sets the neighbourhoods account `id` looks after.
+pub fn set_neighbourhoods(conn: &mut Conn, id: UserId, hoods: &[NeighbourhoodId]) -> StoreResult<()> {
+    diesel::delete(user_neighbourhoods::table.filter(user_neighbourhoods::user_id.eq(id))).execute(conn)?;
+    for hood in hoods {
+        diesel::insert_into(user_neighbourhoods::table)
+            .values((user_neighbourhoods::user_id.eq(id), user_neighbourhoods::neighbourhood_id.eq(hood)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Gives account `id` the neighbourhoods with these slugs to look after; a
 /// slug that names none is a `Rollback`, so that nothing is half-made.
 fn look_after(conn: &mut Conn, id: UserId, slugs: &[String]) -> StoreResult<()> {
@@ -134,6 +145,11 @@ fn staff_user(conn: &mut Conn, row: UserRow) -> StoreResult<StaffUser> {
         organisation: row.organisation_id,
         neighbourhoods,
     })
+}
+
+/// A user's name.
+pub fn name_of(conn: &mut Conn, id: UserId) -> StoreResult<String> {
+    Ok(users::table.find(id).select(users::name).first(conn)?)
 }
 
 /// How many accounts there are.

@@ -49,7 +49,10 @@ const FOLLOW_UP: &str = "/follow-up/{token}";
 
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use staff::{imports as staff_imports, neighbourhoods as staff_hoods, services as staff_services};
+    use staff::{
+        imports as staff_imports, neighbourhoods as staff_hoods, organisations as staff_organisations,
+        services as staff_services, venues as staff_venues,
+    };
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
         .service(at("/readyz").get(health::ready))
@@ -115,7 +118,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/services/{id}/edit").get(staff_services::edit))
         .service(at("/staff/services/{id}").post(staff_services::update))
         .service(at("/staff/services/{id}/verify").post(staff_services::verify))
+        .service(at("/staff/services/{id}/archive").post(staff_services::archive))
+        .service(at("/staff/services/{id}/restore").post(staff_services::restore))
         .service(at("/staff/services/{id}/history").get(staff_services::history))
+        .service(at("/staff/organisations/new").get(staff_organisations::new))
+        .service(at("/staff/organisations").post(staff_organisations::create))
+        .service(at("/staff/organisations/{id}/edit").get(staff_organisations::edit))
+        .service(at("/staff/organisations/{id}").post(staff_organisations::update))
+        .service(at("/staff/organisations/{id}/archive").post(staff_organisations::archive))
+        .service(at("/staff/organisations/{id}/restore").post(staff_organisations::restore))
+        .service(at("/staff/organisations/{id}/history").get(staff_organisations::history))
+        .service(at("/staff/venues/new").get(staff_venues::new))
+        .service(at("/staff/venues").post(staff_venues::create))
+        .service(at("/staff/venues/{id}/edit").get(staff_venues::edit))
+        .service(at("/staff/venues/{id}").post(staff_venues::update))
+        .service(at("/staff/venues/{id}/archive").post(staff_venues::archive))
+        .service(at("/staff/venues/{id}/restore").post(staff_venues::restore))
+        .service(at("/staff/venues/{id}/history").get(staff_venues::history))
+        .service(at("/staff/users/{id}/history").get(staff::person_history))
         .service(at("/staff/imports").get(staff_imports::index).post(staff_imports::send))
         .service(at("/staff/imports/template.csv").get(staff_imports::template))
         .service(at("/staff/imports/{id}").get(staff_imports::show))

@@ -15,6 +15,6 @@ pub async fn show(
     visitor: Visitor,
     id: web::Path<OrganisationId>,
 ) -> Result<Markup, AppError> {
-    let view = listings::organisation(&state, *id).await?;
-    Ok(pages::organisations::page(&visitor.frame, &view))
+    let (view, edits) = listings::organisation(&state, visitor.user.as_ref(), *id).await?;
+    Ok(pages::organisations::page(&visitor.frame, &view, edits))
 }

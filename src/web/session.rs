@@ -263,6 +263,19 @@ impl CheckedForm {
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
+
+    /// How many rows of a repeated group were sent: its fields are named
+    /// `{group}-{row}-{field}`, rows counted from 0. At most `most`.
+    pub fn rows(&self, group: &str, most: usize) -> usize {
+        let prefix = format!("{group}-");
+        self.0
+            .iter()
+            .filter_map(|(k, _)| k.strip_prefix(&prefix)?.split_once('-')?.0.parse::<usize>().ok())
+            .map(|row| row.saturating_add(1))
+            .max()
+            .unwrap_or(0)
+            .min(most)
+    }
 }
 
 impl FromRequest for CheckedForm {

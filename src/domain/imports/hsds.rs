@@ -452,6 +452,8 @@ fn contact_of(c: &hsds::Contact, service: &str, ctx: &Context) -> Contact {
         title: text(&c.title),
         phone: c.phones.first().map(|p| p.number.trim().to_string()),
         email: text(&c.email),
+        // Another directory published them: they are shown here as there.
+        shown: true,
     }
 }
 

@@ -230,7 +230,8 @@ impl Publisher<'_> {
             })
             .collect();
         out.cost_options = self.cost(record).into_iter().collect();
-        out.contacts = record.contacts.iter().map(|c| contact(&id, c)).collect();
+        // Only those who agreed to be named are published.
+        out.contacts = record.contacts.iter().filter(|c| c.shown).map(|c| contact(&id, c)).collect();
         let needs = d.needs.iter().filter_map(|slug| self.needs.by_slug(slug)).map(|n| self.need_term(n));
         let mut facts: Vec<Fact> = d.delivery.iter().map(|&m| Fact::Delivery(m)).collect();
         facts.extend(d.capacity.map(Fact::Capacity));

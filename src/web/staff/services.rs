@@ -1,23 +1,64 @@
-//! `/staff/services/...`: adding, changing, checking a service, and its
-//! history. The work, and who may do it, is in `app::listings`.
+//! `/staff/services/...`: adding, changing, checking, archiving and
+//! restoring a service, and its history. The work, and who may do it, is in
+//! `app::listings::services`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 
 use super::super::session::{CheckedForm, Staff};
-use super::super::{page_with_status, see_other};
-use crate::app::listings;
-use crate::domain::ids::ServiceId;
-use crate::domain::service_form::ServiceForm;
+use super::super::{QueryPairs, page_with_status, see_other};
+use crate::app::listings::services as listings;
+use crate::domain::ids::{OrganisationId, ServiceId};
+use crate::domain::schedule_form::{MOST_ROWS, TimesForm};
+use crate::domain::service_form::{ContactForm, PartsForm, PhoneForm, ServiceForm};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
-use crate::pages;
-use crate::pages::staff::FormMode;
+use crate::pages::staff::services::{FormMode, Offered};
+use crate::pages::{self, staff::history};
 use crate::state::AppState;
 
-/// Reads the service form's fields from a posted form.
+/// Reads the service form's fields from a posted form. Rows beyond the
+/// most a service keeps are not read (the check says so).
 fn service_form(form: &CheckedForm) -> ServiceForm {
+    let times = (0..form.rows("times", MOST_ROWS + 1))
+        .map(|n| {
+            let f = |field: &str| format!("times-{n}-{field}");
+            TimesForm {
+                pattern: form.get(&f("pattern")).into(),
+                days: form.all(&f("days")),
+                every: form.get(&f("every")).into(),
+                weeks: form.all(&f("weeks")),
+                month_days: form.get(&f("month_days")).into(),
+                date: form.get(&f("date")).into(),
+                opens: form.get(&f("opens")).into(),
+                closes: form.get(&f("closes")).into(),
+                booking: form.get(&f("booking")) == "yes",
+                valid_from: form.get(&f("valid_from")).into(),
+                valid_to: form.get(&f("valid_to")).into(),
+                closed_on: form.get(&f("closed_on")).into(),
+            }
+        })
+        .collect();
+    let contacts = (0..form.rows("contacts", MOST_ROWS + 1))
+        .map(|n| {
+            let f = |field: &str| format!("contacts-{n}-{field}");
+            ContactForm {
+                id: form.get(&f("id")).into(),
+                name: form.get(&f("name")).into(),
+                title: form.get(&f("title")).into(),
+                phone: form.get(&f("phone")).into(),
+                email: form.get(&f("email")).into(),
+                shown: form.get(&f("shown")) == "yes",
+            }
+        })
+        .collect();
+    let phones = (0..form.rows("phones", MOST_ROWS + 1))
+        .map(|n| PhoneForm {
+            number: form.get(&format!("phones-{n}-number")).into(),
+            description: form.get(&format!("phones-{n}-description")).into(),
+        })
+        .collect();
     ServiceForm {
         organisation: form.get("organisation").into(),
         name: form.get("name").into(),
@@ -38,26 +79,58 @@ fn service_form(form: &CheckedForm) -> ServiceForm {
         email: form.get("email").into(),
         phone: form.get("phone").into(),
         website: form.get("website").into(),
+        parts: PartsForm {
+            venues: form.all("venues"),
+            times,
+            contacts,
+            phones,
+            neighbourhoods: form.all("neighbourhoods"),
+        },
         reason: form.get("reason").into(),
     }
 }
 
+/// The form, with what it offers, its blank rows and `more` (the list whose
+/// "add another" was pressed) readied; 422 with its problems.
 async fn form_page(
     state: &AppState,
     staff: &Staff,
     mode: FormMode<'_>,
-    form: &ServiceForm,
+    mut form: ServiceForm,
     errors: &FieldErrors,
+    more: &str,
 ) -> Result<HttpResponse, AppError> {
-    let organisations = listings::organisation_choices(state, &staff.user).await?;
+    let linked = match mode {
+        FormMode::Edit { id, .. } => listings::for_editing(state, &staff.user, id)
+            .await?
+            .parts
+            .venues
+            .iter()
+            .map(|(v, _)| *v)
+            .collect(),
+        FormMode::New => Vec::new(),
+    };
+    let choices = listings::choices(state, &staff.user, &form, linked).await?;
+    form.parts.ready_to_show(more);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = pages::staff::service_form(&staff.frame, &mode, form, errors, &state.taxonomy, &organisations);
+    let offered = Offered {
+        needs: &state.taxonomy,
+        organisations: &choices.organisations,
+        venues: &choices.venues,
+        neighbourhoods: &choices.neighbourhoods,
+    };
+    let page = pages::staff::services::form(&staff.frame, &mode, &form, errors, &offered);
     Ok(page_with_status(status, page))
 }
 
-pub async fn new(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, AppError> {
-    let form = listings::new_service_form(&staff.user)?;
-    form_page(&state, &staff, FormMode::New, &form, &FieldErrors::default()).await
+pub async fn new(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: QueryPairs,
+) -> Result<HttpResponse, AppError> {
+    let organisation = query.get("organisation").parse::<OrganisationId>().ok();
+    let form = listings::new_form(&staff.user, organisation)?;
+    form_page(&state, &staff, FormMode::New, form, &FieldErrors::default(), "").await
 }
 
 pub async fn create(
@@ -66,9 +139,16 @@ pub async fn create(
     posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let form = service_form(&posted);
-    match listings::create_service(&state, &staff.user, &form).await? {
+    let step = posted.get("step");
+    if !step.is_empty() {
+        // "Add another", "Show the venues", "Read the times back": the form
+        // again, nothing saved.
+        listings::new_form(&staff.user, None)?;
+        return form_page(&state, &staff, FormMode::New, form, &FieldErrors::default(), step).await;
+    }
+    match listings::create(&state, &staff.user, &form).await? {
         Ok(id) => Ok(see_other(&format!("/services/{id}"))),
-        Err(errors) => form_page(&state, &staff, FormMode::New, &form, &errors).await,
+        Err(errors) => form_page(&state, &staff, FormMode::New, form, &errors, "").await,
     }
 }
 
@@ -77,9 +157,9 @@ pub async fn edit(
     staff: Staff,
     id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
-    let input = listings::service_for_editing(&state, &staff.user, *id).await?;
-    let mode = FormMode::Edit { id: *id, name: &input.name };
-    form_page(&state, &staff, mode, &input.to_form(), &FieldErrors::default()).await
+    let edit = listings::for_editing(&state, &staff.user, *id).await?;
+    let mode = FormMode::Edit { id: *id, name: &edit.details.name };
+    form_page(&state, &staff, mode, edit.to_form(), &FieldErrors::default(), "").await
 }
 
 pub async fn update(
@@ -89,12 +169,15 @@ pub async fn update(
     posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let form = service_form(&posted);
-    match listings::update_service(&state, &staff.user, *id, &form).await? {
+    let step = posted.get("step");
+    let name = listings::for_editing(&state, &staff.user, *id).await?.details.name;
+    let mode = FormMode::Edit { id: *id, name: &name };
+    if !step.is_empty() {
+        return form_page(&state, &staff, mode, form, &FieldErrors::default(), step).await;
+    }
+    match listings::update(&state, &staff.user, *id, &form).await? {
         Ok(()) => Ok(see_other(&format!("/services/{id}"))),
-        Err(errors) => {
-            let name = listings::service_for_editing(&state, &staff.user, *id).await?.name;
-            form_page(&state, &staff, FormMode::Edit { id: *id, name: &name }, &form, &errors).await
-        }
+        Err(errors) => form_page(&state, &staff, mode, form, &errors, "").await,
     }
 }
 
@@ -104,7 +187,27 @@ pub async fn verify(
     id: web::Path<ServiceId>,
     _posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
-    listings::verify_service(&state, &staff.user, *id).await?;
+    listings::verify(&state, &staff.user, *id).await?;
+    Ok(see_other(&format!("/services/{id}")))
+}
+
+pub async fn archive(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<ServiceId>,
+    _posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    listings::archive(&state, &staff.user, *id, true).await?;
+    Ok(see_other(&format!("/services/{id}")))
+}
+
+pub async fn restore(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<ServiceId>,
+    _posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    listings::archive(&state, &staff.user, *id, false).await?;
     Ok(see_other(&format!("/services/{id}")))
 }
 
@@ -114,5 +217,5 @@ pub async fn history(
     id: web::Path<ServiceId>,
 ) -> Result<Markup, AppError> {
     let (name, changes) = listings::history(&state, &staff.user, *id).await?;
-    Ok(pages::staff::history(&staff.frame, *id, &name, &changes))
+    Ok(history::record(&staff.frame, (&format!("/services/{id}"), &name), &changes, &state.taxonomy))
 }

@@ -1,19 +1,23 @@
 //! The directory's listings: a service's page, an organisation's, the needs
-//! pages, the sitemap's list, and staff adding, changing and checking a
-//! service with its change history. Who may edit a listing is
-//! `StaffUser::may_edit_listing`; every change is indexed as soon as it is saved.
+//! pages, the sitemap's list and the review queue; staff adding, changing,
+//! checking and archiving services (`services`), organisations
+//! (`organisations`) and venues (`venues`), each with its change history.
+//! Who may edit a listing is `StaffUser::may_edit_listing`; every change is
+//! indexed as soon as it is saved.
 
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 
-use super::{blocking, db, require};
-use crate::domain::accounts::StaffUser;
-use crate::domain::ids::{OrganisationId, ServiceId};
+pub mod organisations;
+pub mod services;
+pub mod venues;
+
+use super::{blocking, db};
+use crate::domain::accounts::{Role, StaffUser};
+use crate::domain::ids::{OrganisationId, ServiceId, UserId};
 use crate::domain::needs::Need;
 use crate::domain::search::SearchRequest;
-use crate::domain::service_form::{ServiceForm, ServiceInput};
-use crate::domain::text::FieldErrors;
 use crate::domain::views::{
     ChangeView, LocationView, MapPin, MapShape, NeighbourhoodView, OrganisationView, ServiceSummary,
     ServiceView,
@@ -21,8 +25,7 @@ use crate::domain::views::{
 use crate::error::AppError;
 use crate::jobs::index_sync;
 use crate::state::AppState;
-use crate::store::changes::{self, RecordKind};
-use crate::store::{neighbourhoods, neighbours, organisations, service_lists, services};
+use crate::store::{self, neighbourhoods, service_lists};
 
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
@@ -50,7 +53,8 @@ pub async fn service_page(
     id: ServiceId,
 ) -> Result<ServicePage, AppError> {
     let (view, scope) =
-        db(state, move |conn| Ok((services::view(conn, id)?, services::scope(conn, id)?))).await?;
+        db(state, move |conn| Ok((store::services::view(conn, id)?, store::services::scope(conn, id)?)))
+            .await?;
     let venues: Vec<_> = view.locations.iter().filter(|p| !p.location.confidential).collect();
     let map = if venues.is_empty() { None } else { Some(venue_map(state, &venues).await?) };
     let nearby = match (view.needs.first(), venues.first()) {
@@ -73,9 +77,14 @@ pub async fn service_page(
         }
         _ => Vec::new(),
     };
+    let edits = view.listed_by.is_none() && user.is_some_and(|u| u.may_edit_listing(scope.0, &scope.1));
+    // An archived listing is there only for those who may restore it.
+    if view.archived_at.is_some() && !edits {
+        return Err(AppError::NotFound);
+    }
     Ok(ServicePage {
         sees_confidential: user.is_some_and(StaffUser::may_see_confidential),
-        edits: view.listed_by.is_none() && user.is_some_and(|u| u.may_edit_listing(scope.0, &scope.1)),
+        edits,
         view,
         map,
         nearby,
@@ -102,9 +111,19 @@ async fn venue_map(state: &AppState, venues: &[&LocationView]) -> Result<(MapSha
     Ok((shape, pins))
 }
 
-/// An organisation and its services.
-pub async fn organisation(state: &AppState, id: OrganisationId) -> Result<OrganisationView, AppError> {
-    db(state, move |conn| organisations::view(conn, id)).await
+/// An organisation and its services, and whether this person may change
+/// it. An archived organisation is there only for those who may.
+pub async fn organisation(
+    state: &AppState,
+    user: Option<&StaffUser>,
+    id: OrganisationId,
+) -> Result<(OrganisationView, bool), AppError> {
+    let view = db(state, move |conn| store::organisations::view(conn, id)).await?;
+    let edits = user.is_some_and(|u| u.may_edit_organisation(id));
+    if view.archived_at.is_some() && !edits {
+        return Err(AppError::NotFound);
+    }
+    Ok((view, edits))
 }
 
 /// A need and the running services listed under it.
@@ -123,7 +142,11 @@ pub async fn counts_per_need(state: &AppState) -> Result<HashMap<String, i64>, A
 /// Every public page's path, for the sitemap.
 pub async fn public_paths(state: &AppState) -> Result<Vec<String>, AppError> {
     let (services, organisations, hoods): (Vec<ServiceId>, _, Vec<NeighbourhoodView>) = db(state, |conn| {
-        Ok((service_lists::running_ids(conn)?, organisations::choices(conn)?, neighbourhoods::all(conn)?))
+        Ok((
+            service_lists::running_ids(conn)?,
+            store::organisations::choices(conn)?,
+            neighbourhoods::all(conn)?,
+        ))
     })
     .await?;
     let mut paths: Vec<String> =
@@ -149,140 +172,17 @@ pub async fn review_queue(state: &AppState) -> Result<(Vec<ServiceSummary>, i64)
     .await
 }
 
-/// What the service form offers: the organisations this person may list
-/// services for.
-pub async fn organisation_choices(
+/// What one person changed, newest first, with their name: for themselves,
+/// or for an administrator.
+pub async fn history_of_person(
     state: &AppState,
     user: &StaffUser,
-) -> Result<Vec<(OrganisationId, String)>, AppError> {
-    let only = user.only_organisation();
-    db(state, move |conn| {
-        let mut organisations = organisations::choices(conn)?;
-        if let Some(own) = only {
-            organisations.retain(|(id, _)| *id == own);
-        }
-        Ok(organisations)
-    })
-    .await
-}
-
-/// Refuses anyone who may not edit the service (404 if there is none).
-async fn editable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
-    let (organisation, neighbourhoods) = db(state, move |conn| services::scope(conn, id)).await?;
-    require(user.may_edit_listing(organisation, &neighbourhoods))
-}
-
-/// Refuses a change to a service another area lists (it is changed there),
-/// and anyone who may not edit it.
-async fn changeable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
-    editable(state, user, id).await?;
-    match db(state, move |conn| neighbours::listed_by(conn, &[id])).await?.remove(&id) {
-        Some(area) => Err(AppError::Conflict(format!(
-            "This service is listed by {area}, and is changed in {area}'s directory, not here."
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// The blank form for a new service, for someone who edits listings.
-pub fn new_service_form(user: &StaffUser) -> Result<ServiceForm, AppError> {
-    require(user.edits_listings())?;
-    Ok(ServiceForm {
-        organisation: user.organisation.map(|o| o.to_string()).unwrap_or_default(),
-        status: "active".into(),
-        area: "local".into(),
-        capacity: "unknown".into(),
-        languages: "English".into(),
-        ..ServiceForm::default()
-    })
-}
-
-/// A service's current values, for its edit form.
-pub async fn service_for_editing(
-    state: &AppState,
-    user: &StaffUser,
-    id: ServiceId,
-) -> Result<ServiceInput, AppError> {
-    changeable(state, user, id).await?;
-    db(state, move |conn| services::input(conn, id)).await
-}
-
-/// Checks a posted service form: its fields, that its organisation exists,
-/// and that this person may list services for it.
-async fn check(
-    state: &AppState,
-    user: &StaffUser,
-    form: &ServiceForm,
-) -> Result<Result<ServiceInput, FieldErrors>, AppError> {
-    let known: Vec<String> = state.taxonomy.needs().map(|n| n.slug.clone()).collect();
-    let input = match form.check(&known) {
-        Ok(input) => input,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let organisation = input.organisation;
-    if !db(state, move |conn| organisations::exists(conn, organisation)).await? {
-        let mut errors = FieldErrors::default();
-        errors.add("organisation", "Choose the organisation that runs the service");
-        return Ok(Err(errors));
-    }
-    require(user.may_edit_listing(organisation, &[]))?;
-    Ok(Ok(input))
-}
-
-/// Adds a service from the form, with its history; or the form's problems.
-pub async fn create_service(
-    state: &AppState,
-    user: &StaffUser,
-    form: &ServiceForm,
-) -> Result<Result<ServiceId, FieldErrors>, AppError> {
-    require(user.edits_listings())?;
-    let input = match check(state, user, form).await? {
-        Ok(input) => input,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
-    let id = db(state, move |conn| services::create(conn, &input, by, reason.as_deref(), now)).await?;
-    reindex(state).await;
-    Ok(Ok(id))
-}
-
-/// Changes a service from the form, recording what changed; or the form's problems.
-pub async fn update_service(
-    state: &AppState,
-    user: &StaffUser,
-    id: ServiceId,
-    form: &ServiceForm,
-) -> Result<Result<(), FieldErrors>, AppError> {
-    changeable(state, user, id).await?;
-    let input = match check(state, user, form).await? {
-        Ok(input) => input,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
-    db(state, move |conn| services::update(conn, id, &input, by, reason.as_deref(), now)).await?;
-    reindex(state).await;
-    Ok(Ok(()))
-}
-
-/// Marks a service as checked and still true today.
-pub async fn verify_service(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
-    changeable(state, user, id).await?;
-    let (by, now) = (user.id, Utc::now().naive_utc());
-    db(state, move |conn| services::verify(conn, id, by, now)).await?;
-    reindex(state).await;
-    Ok(())
-}
-
-/// A service's name and its change history.
-pub async fn history(
-    state: &AppState,
-    user: &StaffUser,
-    id: ServiceId,
+    person: UserId,
 ) -> Result<(String, Vec<ChangeView>), AppError> {
-    editable(state, user, id).await?;
+    super::require(person == user.id || user.role == Role::Administrator)?;
     db(state, move |conn| {
-        let name = services::input(conn, id)?.name;
-        Ok((name, changes::history(conn, RecordKind::Service, &id.to_string())?))
+        let name = store::users::name_of(conn, person)?;
+        Ok((name, store::changes::by_person(conn, person)?))
     })
     .await
 }
@@ -291,7 +191,7 @@ pub async fn history(
 /// shows in search by the time the page comes back. The save itself is already
 /// safe: if this fails, the change stays queued and the background job
 /// indexes it within a second.
-async fn reindex(state: &AppState) {
+pub(crate) async fn reindex(state: &AppState) {
     let (store, search, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
     let result =
         blocking(move || index_sync::sync(&store, &search, &taxonomy, Utc::now().date_naive())).await;

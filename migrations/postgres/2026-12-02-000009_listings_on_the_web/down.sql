@@ -1,0 +1,11 @@
+DROP INDEX changes_by_user;
+ALTER TABLE changes DROP CONSTRAINT changes_action_check;
+ALTER TABLE changes ADD CONSTRAINT changes_action_check CHECK (action IN ('create', 'update', 'verify')) NOT VALID;
+ALTER TABLE changes DROP CONSTRAINT changes_record_kind_check;
+ALTER TABLE changes ADD CONSTRAINT changes_record_kind_check CHECK (record_kind IN ('service', 'organisation', 'location')) NOT VALID;
+DROP INDEX locations_entry_points;
+DROP INDEX locations_by_organisation;
+ALTER TABLE locations DROP COLUMN archived_at;
+ALTER TABLE organisations DROP COLUMN archived_at;
+ALTER TABLE services DROP COLUMN archived_at;
+ALTER TABLE contacts DROP COLUMN shown;

@@ -1,0 +1,47 @@
+-- Listings kept on the web (issue 16, part one).
+
+-- A named contact is shown on the public page, and published, only when
+-- they agreed to be. Those read from other directories were published
+-- there, so the contacts kept so far stay shown.
+ALTER TABLE contacts ADD COLUMN shown BOOLEAN NOT NULL DEFAULT TRUE;
+
+-- Archived: taken off the public site, the search index and the open data,
+-- and kept with its history until it is restored.
+ALTER TABLE services ADD COLUMN archived_at TIMESTAMP;
+ALTER TABLE organisations ADD COLUMN archived_at TIMESTAMP;
+ALTER TABLE locations ADD COLUMN archived_at TIMESTAMP;
+
+-- The venues of an organisation, offered on its services' form.
+CREATE INDEX locations_by_organisation ON locations (organisation_id);
+-- Local entry points, offered on every service's form and listed as places.
+CREATE INDEX locations_entry_points ON locations (entry_point);
+-- The history also records archiving, restoring and merging, and changes
+-- to staff accounts. SQLite changes a CHECK only by making the table again:
+-- the rows are copied as they are, and the triggers that keep them made again.
+CREATE TABLE changes_kept (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    changed_at TIMESTAMP NOT NULL,
+    user_id TEXT REFERENCES users (id),
+    record_kind TEXT NOT NULL CHECK (record_kind IN ('service', 'organisation', 'location', 'user')),
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'verify', 'archive', 'restore', 'merge')),
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    reason TEXT
+);
+INSERT INTO changes_kept (id, changed_at, user_id, record_kind, record_id, action, field, old_value, new_value, reason)
+    SELECT id, changed_at, user_id, record_kind, record_id, action, field, old_value, new_value, reason FROM changes;
+DROP TABLE changes;
+ALTER TABLE changes_kept RENAME TO changes;
+CREATE INDEX changes_record ON changes (record_kind, record_id);
+CREATE TRIGGER changes_are_not_edited BEFORE UPDATE ON changes
+BEGIN
+    SELECT RAISE(ABORT, 'the change history cannot be edited');
+END;
+CREATE TRIGGER changes_are_not_deleted BEFORE DELETE ON changes
+BEGIN
+    SELECT RAISE(ABORT, 'the change history cannot be deleted');
+END;
+-- A person's changes, newest first.
+CREATE INDEX changes_by_user ON changes (user_id, id);

@@ -1,0 +1,223 @@
+//! Adding, changing, checking, archiving and restoring a service from the
+//! staff pages, with its venues, times, contacts and phones, and its change
+//! history. Who may is `StaffUser::may_edit_listing`; a listing another area
+//! publishes is changed there, not here.
+
+use chrono::Utc;
+
+use super::super::{db, require};
+use super::reindex;
+use crate::domain::accounts::StaffUser;
+use crate::domain::ids::{LocationId, OrganisationId, ServiceId};
+use crate::domain::service_form::{Offered, ServiceEdit, ServiceForm};
+use crate::domain::text::FieldErrors;
+use crate::domain::views::{ChangeView, VenueChoice};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::changes::{self, RecordKind};
+use crate::store::{locations, neighbourhoods, neighbours, organisations, services};
+
+/// What the service form offers: the organisations this person may list
+/// services for, the venues (the organisation's, the local entry points and
+/// those it meets at now) and the neighbourhoods.
+pub struct FormChoices {
+    pub organisations: Vec<(OrganisationId, String)>,
+    pub venues: Vec<VenueChoice>,
+    pub neighbourhoods: Vec<(crate::domain::ids::NeighbourhoodId, String)>,
+}
+
+/// The choices for the form of `form`'s organisation (if one is chosen), with
+/// the venues `linked` now. Confidential venues are offered only to those
+/// who may see them.
+pub async fn choices(
+    state: &AppState,
+    user: &StaffUser,
+    form: &ServiceForm,
+    linked: Vec<LocationId>,
+) -> Result<FormChoices, AppError> {
+    let only = user.only_organisation();
+    let organisation = form.organisation.trim().parse::<OrganisationId>().ok();
+    let sees_confidential = user.may_see_confidential();
+    db(state, move |conn| {
+        let mut organisations = organisations::choices(conn)?;
+        if let Some(own) = only {
+            organisations.retain(|(id, _)| *id == own);
+        }
+        let mut venues = locations::offered(conn, organisation, &linked)?;
+        venues.retain(|v| sees_confidential || !v.confidential);
+        let neighbourhoods = neighbourhoods::all(conn)?.into_iter().map(|n| (n.id, n.name)).collect();
+        Ok(FormChoices { organisations, venues, neighbourhoods })
+    })
+    .await
+}
+
+/// Refuses anyone who may not edit the service (404 if there is none).
+async fn editable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
+    let (organisation, neighbourhoods) = db(state, move |conn| services::scope(conn, id)).await?;
+    require(user.may_edit_listing(organisation, &neighbourhoods))
+}
+
+/// Refuses a change to a service another area lists (it is changed there),
+/// and anyone who may not edit it.
+async fn changeable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
+    editable(state, user, id).await?;
+    match db(state, move |conn| neighbours::listed_by(conn, &[id])).await?.remove(&id) {
+        Some(area) => Err(AppError::Conflict(format!(
+            "This service is listed by {area}, and is changed in {area}'s directory, not here."
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The blank form for a new service, for someone who edits listings, with
+/// the organisation chosen when they may list for one only, or when the
+/// link that led here named one.
+pub fn new_form(user: &StaffUser, organisation: Option<OrganisationId>) -> Result<ServiceForm, AppError> {
+    require(user.edits_listings())?;
+    let organisation = user.only_organisation().or(organisation);
+    Ok(ServiceForm {
+        organisation: organisation.map(|o| o.to_string()).unwrap_or_default(),
+        status: "active".into(),
+        area: "local".into(),
+        capacity: "unknown".into(),
+        languages: "English".into(),
+        ..ServiceForm::default()
+    })
+}
+
+/// A service as its form shows it now, for someone who may change it.
+/// Confidential venues are left off the form of someone who may not see
+/// them (and kept when they save).
+pub async fn for_editing(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<ServiceEdit, AppError> {
+    changeable(state, user, id).await?;
+    let mut edit = db(state, move |conn| services::edit(conn, id)).await?;
+    if !user.may_see_confidential() {
+        let hidden = confidential_venues(state, &edit).await?;
+        edit.parts.venues.retain(|(venue, _)| !hidden.contains(venue));
+    }
+    Ok(edit)
+}
+
+/// Which of the service's venues are confidential.
+async fn confidential_venues(state: &AppState, edit: &ServiceEdit) -> Result<Vec<LocationId>, AppError> {
+    let ids: Vec<LocationId> = edit.parts.venues.iter().map(|(id, _)| *id).collect();
+    let venues = db(state, move |conn| locations::many(conn, &ids)).await?;
+    Ok(venues.into_iter().filter(|v| v.confidential).map(|v| v.id).collect())
+}
+
+/// Checks a posted service form: its fields and lists against what it may
+/// choose from, that its organisation exists, and that this person may list
+/// services for it.
+async fn check(
+    state: &AppState,
+    user: &StaffUser,
+    form: &ServiceForm,
+    now: Option<&ServiceEdit>,
+) -> Result<Result<ServiceEdit, FieldErrors>, AppError> {
+    let linked = now.map(|e| e.parts.venues.iter().map(|(id, _)| *id).collect()).unwrap_or_default();
+    let choices = choices(state, user, form, linked).await?;
+    let offered = Offered {
+        needs: state.taxonomy.needs().map(|n| n.slug.clone()).collect(),
+        venues: choices.venues.iter().map(|v| (v.id, v.name.clone())).collect(),
+        neighbourhoods: choices.neighbourhoods,
+        contacts: now.map(|e| e.parts.contacts.iter().map(|c| c.id).collect()).unwrap_or_default(),
+    };
+    let edit = match form.check(&offered) {
+        Ok(edit) => edit,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let organisation = edit.details.organisation;
+    if !db(state, move |conn| organisations::exists(conn, organisation)).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("organisation", "Choose the organisation that runs the service");
+        return Ok(Err(errors));
+    }
+    require(user.may_edit_listing(organisation, &[]))?;
+    Ok(Ok(edit))
+}
+
+/// Adds a service from the form, with its history; or the form's problems.
+pub async fn create(
+    state: &AppState,
+    user: &StaffUser,
+    form: &ServiceForm,
+) -> Result<Result<ServiceId, FieldErrors>, AppError> {
+    require(user.edits_listings())?;
+    let edit = match check(state, user, form, None).await? {
+        Ok(edit) => edit,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
+    let id = db(state, move |conn| services::create_listing(conn, &edit, by, reason.as_deref(), now)).await?;
+    reindex(state).await;
+    Ok(Ok(id))
+}
+
+/// Changes a service from the form, recording what changed; or the form's
+/// problems. The confidential venues of someone who may not see them stay.
+pub async fn update(
+    state: &AppState,
+    user: &StaffUser,
+    id: ServiceId,
+    form: &ServiceForm,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    changeable(state, user, id).await?;
+    let now_kept = db(state, move |conn| services::edit(conn, id)).await?;
+    let mut edit = match check(state, user, form, Some(&now_kept)).await? {
+        Ok(edit) => edit,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !user.may_see_confidential() {
+        let hidden = confidential_venues(state, &now_kept).await?;
+        edit.parts.venues.extend(now_kept.parts.venues.iter().filter(|(v, _)| hidden.contains(v)).cloned());
+    }
+    let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
+    db(state, move |conn| services::update_listing(conn, id, &edit, by, reason.as_deref(), now)).await?;
+    reindex(state).await;
+    Ok(Ok(()))
+}
+
+/// Marks a service as checked and still true today.
+pub async fn verify(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
+    changeable(state, user, id).await?;
+    let (by, now) = (user.id, Utc::now().naive_utc());
+    db(state, move |conn| services::verify(conn, id, by, now)).await?;
+    reindex(state).await;
+    Ok(())
+}
+
+/// Takes a service off the public site, search and the open data, or puts it
+/// back: kept with its history either way. Doing it twice is refused.
+pub async fn archive(
+    state: &AppState,
+    user: &StaffUser,
+    id: ServiceId,
+    archived: bool,
+) -> Result<(), AppError> {
+    changeable(state, user, id).await?;
+    let (by, now) = (user.id, Utc::now().naive_utc());
+    let done = db(state, move |conn| services::set_archived(conn, id, archived, by, now)).await?;
+    if !done {
+        return Err(AppError::Conflict(String::from(if archived {
+            "This service is already archived."
+        } else {
+            "This service is not archived."
+        })));
+    }
+    reindex(state).await;
+    Ok(())
+}
+
+/// A service's name and its change history.
+pub async fn history(
+    state: &AppState,
+    user: &StaffUser,
+    id: ServiceId,
+) -> Result<(String, Vec<ChangeView>), AppError> {
+    editable(state, user, id).await?;
+    db(state, move |conn| {
+        let name = services::input(conn, id)?.name;
+        Ok((name, changes::history(conn, RecordKind::Service, &id.to_string())?))
+    })
+    .await
+}

@@ -1,0 +1,154 @@
+//! Staff pages: the staff home with the review queue, and a neighbourhood's
+//! editing page; the forms of services, organisations and venues, and the
+//! change history, each in its own file.
+
+pub mod history;
+pub mod organisations;
+pub mod services;
+pub mod venues;
+
+use maud::{Markup, html};
+
+use super::{Frame, Input, csrf_field, day, error_summary, layout, select};
+use crate::domain::accounts::StaffUser;
+use crate::domain::ids::NeighbourhoodId;
+use crate::domain::text::FieldErrors;
+use crate::domain::views::{NeighbourhoodView, ServiceSummary};
+use crate::geo::neighbourhoods::Band;
+
+/// The staff home: who you are, what you can do, and what needs checking.
+pub fn home(
+    frame: &Frame,
+    user: &StaffUser,
+    due: &[ServiceSummary],
+    due_count: i64,
+    review_after_days: u32,
+) -> Markup {
+    layout(
+        frame,
+        "Staff home",
+        html! {
+            span class="caption" { (user.role.label()) }
+            h1 { "Hello, " (user.name) }
+            @if user.signposts() {
+                p { a class="button" href="/signpost" { "Start signposting" } " " a href="/dashboard" { "Demand and unmet need" } }
+            }
+            @if user.edits_listings() {
+                p {
+                    a class="button" href="/staff/services/new" { "Add a service" }
+                    @if user.keeps_listings() {
+                        " " a href="/staff/organisations/new" { "Add an organisation" }
+                    }
+                    @if let Some(own) = user.only_organisation() {
+                        " " a href={ "/staff/organisations/" (own) "/edit" } { "Your organisation's details" }
+                    }
+                    " " a href="/staff/venues/new" { "Add a venue" }
+                }
+            }
+            p { a href={ "/staff/users/" (user.id) "/history" } { "Changes you have made" } }
+            @if user.role == crate::domain::accounts::Role::Administrator {
+                p { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
+            }
+            h2 { "Due for review" }
+            p {
+                @if due_count == 0 {
+                    "Every listing has been checked in the last " (review_after_days) " days."
+                } @else {
+                    (due_count) " listings have not been checked in the last " (review_after_days) " days. The oldest come first."
+                }
+            }
+            @if !due.is_empty() {
+                table {
+                    caption class="visually-hidden" { "Listings due for review" }
+                    thead { tr { th scope="col" { "Service" } th scope="col" { "Organisation" } th scope="col" { "Last checked" } } }
+                    tbody {
+                        @for s in due {
+                            tr {
+                                td { a href={ "/services/" (s.id) } { (s.name) } }
+                                td { (s.organisation_name) }
+                                td { @match s.last_verified_at { Some(t) => (day(t.date())), None => "Never" } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A closed list's values as the options of a form's choices: code and label.
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter().map(|&v| (code(v).to_string(), label(v).to_string())).collect()
+}
+
+/// What the neighbourhood editing page shows.
+pub struct NeighbourhoodForm<'a> {
+    pub hood: &'a NeighbourhoodView,
+    pub band: Option<Band>,
+    /// Its small areas: code, residents and place.
+    pub small_areas: &'a [(String, i32, Option<String>)],
+    /// The neighbourhoods it shares a boundary with.
+    pub adjacent: &'a [(NeighbourhoodId, String)],
+    /// What was typed or chosen, kept when something needs correcting.
+    pub name: &'a str,
+    pub small_area: &'a str,
+    pub to: &'a str,
+    /// What the last change did.
+    pub notice: Option<String>,
+}
+
+/// Renaming a neighbourhood, and moving its small areas to neighbouring ones.
+pub fn neighbourhood_form(frame: &Frame, form: &NeighbourhoodForm<'_>, errors: &FieldErrors) -> Markup {
+    let hood = form.hood;
+    let heading = format!("Change {}", hood.name);
+    let title = if errors.is_empty() { heading.clone() } else { format!("Error: {heading}") };
+    let areas: Vec<(String, String)> = form
+        .small_areas
+        .iter()
+        .map(|(code, people, place)| {
+            let place = place.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+            (code.clone(), format!("{code} ({people} residents{place})"))
+        })
+        .collect();
+    let neighbours: Vec<(String, String)> =
+        form.adjacent.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
+    layout(
+        frame,
+        &title,
+        html! {
+            (error_summary(errors))
+            @if let Some(notice) = &form.notice { div class="notice" role="status" { (notice) } }
+            span class="caption" { "Neighbourhood" }
+            h1 { (heading) }
+            dl class="summary-list" {
+                dt { "Residents" } dd { (hood.population) }
+                dt { "Small areas" } dd { (hood.small_areas) }
+                dt { "Population band" }
+                dd {
+                    @match form.band { Some(b) => { (b.min) " to " (b.max) " residents: " } None => {} }
+                    @match &hood.outside_band { None => "within it", Some(why) => { "outside it (" (why) ")" } }
+                }
+                dt { "Compactness" } dd { (format!("{:.2}", hood.compactness)) " (1 is a circle)" }
+            }
+            p { a href={ "/neighbourhoods/" (hood.slug) } { "See its public page" } }
+            h2 { "Rename it" }
+            form method="post" action={ "/staff/neighbourhoods/" (hood.slug) "/name" } novalidate {
+                (csrf_field(frame))
+                (Input { hint: Some("The name residents would use. It is kept when the neighbourhoods are rebuilt."), ..Input::new("name", "Name", form.name) }.render(errors))
+                button type="submit" { "Rename" }
+            }
+            h2 { "Move a small area to a neighbouring neighbourhood" }
+            p { "A small area can only join a neighbourhood it shares a boundary with, and only if what is left here stays in one piece. Both neighbourhoods' populations are then checked against the band." }
+            form method="post" action={ "/staff/neighbourhoods/" (hood.slug) "/move" } novalidate {
+                (csrf_field(frame))
+                (select("small_area", "Small area", &areas, form.small_area, errors))
+                (select("to", "Neighbourhood to join", &neighbours, form.to, errors))
+                button type="submit" { "Move" }
+            }
+        },
+    )
+}
