@@ -206,3 +206,162 @@ async fn the_change_history_cannot_be_edited_or_deleted() {
     let delete = conn.batch_execute("DELETE FROM changes");
     assert!(delete.unwrap_err().to_string().contains("cannot be deleted"));
 }
+
+/// A demo venue's id and name.
+fn a_venue(app: &TestApp) -> (String, String) {
+    use diesel::prelude::*;
+    use doorstep::store::schema::locations;
+    let mut conn = app.state.store.conn().unwrap();
+    let (id, name): (String, String) = locations::table
+        .filter(locations::confidential.eq(false))
+        .filter(locations::entry_point.eq(true))
+        .select((locations::id, locations::name))
+        .first(&mut *conn)
+        .unwrap();
+    (id, name)
+}
+
+#[actix_web::test]
+async fn a_service_keeps_its_venue_times_and_contacts_and_shows_only_those_who_agreed() {
+    let app = TestApp::with_demo();
+    app.add_user("root@example.org", Role::Administrator, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("root@example.org", PASSWORD).await;
+    let (venue, venue_name) = a_venue(&app);
+    let mut fields = lunch_club(&first_organisation(&app));
+    fields.extend([
+        ("venues", venue.clone()),
+        ("times-0-pattern", "monthly".into()),
+        ("times-0-days", "tue".into()),
+        ("times-0-weeks", "1".into()),
+        ("times-0-weeks", "3".into()),
+        ("times-0-opens", "10:00".into()),
+        ("times-0-closes", "12:00".into()),
+        ("times-0-closed_on", "2027-01-05".into()),
+        ("times-1-pattern", "once".into()),
+        ("times-1-date", "2026-12-24".into()),
+        ("times-1-opens", "12:30".into()),
+        ("times-1-closes", "15:00".into()),
+        ("contacts-0-name", "Priya Shah".into()),
+        ("contacts-0-title", "Coordinator".into()),
+        ("contacts-0-phone", "0161 555 0101".into()),
+        ("contacts-0-shown", "yes".into()),
+        ("contacts-1-name", "Hidden Person".into()),
+        ("contacts-1-email", "hidden@example.org".into()),
+        ("phones-0-number", "0161 555 0199".into()),
+        ("phones-0-description", "Bookings".into()),
+    ]);
+    let created = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let path = created.location().to_string();
+    let id = path.trim_start_matches("/services/").to_string();
+
+    // The public page: where, when, and whom to ask, but only those who agreed.
+    let mut visitor = app.browser().await;
+    let page = visitor.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in [
+        venue_name.as_str(),
+        "First and third Tuesday of the month, 10am to 12 noon",
+        "On Thursday 24 December 2026, 12:30pm to 3pm",
+        "Priya Shah",
+        "0161 555 0199",
+        "Bookings",
+    ] {
+        assert!(page.body.contains(shown), "the page shows {shown}");
+    }
+    assert!(!page.body.contains("Hidden Person"), "a contact who did not agree is not shown");
+    let published = visitor.get(&format!("/openreferral/services/{id}")).await;
+    assert!(published.body.contains("Priya Shah") && !published.body.contains("Hidden Person"));
+    // Those who keep the listing see them both, and the form shows every row again.
+    let staff_view = browser.get(&path).await;
+    assert!(staff_view.body.contains("Hidden Person") && staff_view.body.contains("they have not agreed"));
+    let form = browser.get(&format!("/staff/services/{id}/edit")).await;
+    assert!(form.body.contains(
+        "Reads as: </strong>First and third Tuesday of the month, 10am to 12 noon (not on Tuesday 5 January 2027)"
+    ));
+    assert!(form.body.contains("value=\"Hidden Person\""));
+    assert!(form.body.contains(&format!("value=\"{venue}\" checked")), "the venue stays ticked");
+
+    // Saved again unchanged, nothing is recorded; the history says it in words.
+    let history = browser.get(&format!("/staff/services/{id}/history")).await;
+    for said in
+        ["When it runs", "Named contacts", "Venues", "Other phone numbers", "Needs it meets", "Loneliness"]
+    {
+        assert!(history.body.contains(said), "the history says {said}");
+    }
+    assert!(!history.body.contains("referral_route"), "labels, not column names");
+}
+
+#[actix_web::test]
+async fn a_schedule_that_cannot_be_kept_comes_back_with_its_problems_and_what_was_typed() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let mut fields = lunch_club(&first_organisation(&app));
+    fields.extend([
+        ("times-0-pattern", "monthly".into()),
+        ("times-0-days", "tue".into()),
+        ("times-0-weeks", "5".into()),
+        ("times-0-opens", "14:00".into()),
+        ("times-0-closes", "12:00".into()),
+        ("times-0-valid_from", "2027-03-01".into()),
+        ("times-0-valid_to", "2027-02-01".into()),
+    ]);
+    let page = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (anchor, message) in [
+        ("#times-0-weeks", "Not every month has a fifth week"),
+        ("#times-0-closes", "The closing time must be after the opening time"),
+        ("#times-0-valid_to", "The last date must be on or after the first date"),
+    ] {
+        assert!(page.body.contains(&format!("href=\"{anchor}\"")), "the summary links to {anchor}");
+        assert!(page.body.contains(message), "missing: {message}");
+    }
+    assert!(page.body.contains("value=\"14:00\"") && page.body.contains("value=\"2027-03-01\""));
+    assert!(page.body.contains("value=\"Thursday Lunch Club\""), "the rest is kept too");
+    let stats = doorstep::store::stats::collect(&mut app.state.store.conn().unwrap()).unwrap();
+    assert_eq!(stats.services, 420, "nothing was saved");
+
+    // "Add another time" shows the form again with a second blank row, saving nothing.
+    let more = [pairs(&fields), vec![("step", "times")]].concat();
+    let again = browser.submit("/staff/services/new", "/staff/services", &more).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("Times, row 3"), "the row typed, and two blank ones");
+    assert!(!again.body.contains("There is a problem"), "nothing was checked yet");
+}
+
+#[actix_web::test]
+async fn archiving_takes_a_service_off_the_public_site_and_restoring_brings_it_back() {
+    let app = TestApp::with_demo();
+    app.add_user("kim@example.org", Role::Connector, None);
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let created = browser
+        .submit("/staff/services/new", "/staff/services", &pairs(&lunch_club(&first_organisation(&app))))
+        .await;
+    let path = created.location().to_string();
+    let id = path.trim_start_matches("/services/").to_string();
+    let mut visitor = app.browser().await;
+    let found = |body: &str| body.contains("Thursday Lunch Club");
+    assert!(found(&visitor.get("/api/search?q=Thursday+Lunch+Club").await.body));
+
+    let archived = browser.submit(&path, &format!("/staff/services/{id}/archive"), &[]).await;
+    assert_eq!(archived.status, StatusCode::SEE_OTHER);
+    assert_eq!(visitor.get(&path).await.status, StatusCode::NOT_FOUND, "gone from the public site");
+    assert!(!found(&visitor.get("/api/search?q=Thursday+Lunch+Club").await.body), "and from search");
+    assert_eq!(visitor.get(&format!("/openreferral/services/{id}")).await.status, StatusCode::NOT_FOUND);
+    let staff_view = browser.get(&path).await;
+    assert!(staff_view.body.contains("Restore this listing"), "kept for those who may restore it");
+    let twice = browser.submit(&path, &format!("/staff/services/{id}/archive"), &[]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "archiving twice is refused");
+    assert!(twice.body.contains("already archived"));
+
+    let restored = browser.submit(&path, &format!("/staff/services/{id}/restore"), &[]).await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER);
+    assert_eq!(visitor.get(&path).await.status, StatusCode::OK);
+    assert!(found(&visitor.get("/api/search?q=Thursday+Lunch+Club").await.body), "found again");
+    let history = browser.get(&format!("/staff/services/{id}/history")).await;
+    assert!(history.body.contains("(Archived)") && history.body.contains("(Restored)"));
+}

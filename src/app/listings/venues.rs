@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::geo::postcode::{Located, PlaceQuery};
 use crate::state::AppState;
 use crate::store::changes::{self, RecordKind};
-use crate::store::{locations, organisations, postcodes};
+use crate::store::{locations, neighbourhoods, organisations, postcodes};
 
 /// A venue as its edit page shows it.
 pub struct VenueEditing {
@@ -63,10 +63,8 @@ pub async fn for_editing(
 ) -> Result<VenueEditing, AppError> {
     let (venue, archived, neighbourhood, services) = db(state, move |conn| {
         let (venue, archived) = locations::one(conn, id)?;
-        let neighbourhood = match venue.neighbourhood {
-            Some(hood) => Some(crate::store::neighbourhoods::by_id(conn, hood)?.name),
-            None => None,
-        };
+        let neighbourhood =
+            venue.neighbourhood.map(|hood| neighbourhoods::by_id(conn, hood)).transpose()?.map(|n| n.name);
         Ok((venue, archived, neighbourhood, locations::meeting_at(conn, id)?.len()))
     })
     .await?;
@@ -118,6 +116,23 @@ async fn check(
             None
         }
     };
+    if let Some((latitude, longitude)) = point {
+        let hood = db(state, move |conn| {
+            let id = neighbourhoods::containing(conn, latitude, longitude)?;
+            id.map(|id| neighbourhoods::by_id(conn, id)).transpose()
+        })
+        .await?;
+        if !user.may_edit_venue(input.organisation, hood.as_ref().map(|h| h.id)) {
+            let name = hood.map_or_else(|| String::from("another neighbourhood"), |h| h.name);
+            errors.add(
+                "postcode",
+                format!(
+                    "{} is in {name}, which you do not look after: ask its community connector",
+                    input.postcode
+                ),
+            );
+        }
+    }
     match point {
         Some(point) if errors.is_empty() => Ok(Ok((input, point))),
         _ => Ok(Err(errors)),
