@@ -169,9 +169,18 @@ impl Browser {
         found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
     }
 
+    /// A picture of the whole page (up to 8,000 px tall), to look at.
     fn screenshot(&self, path: &Path) {
         use base64::Engine;
+        let size = self.run("return [window.outerWidth, document.documentElement.scrollHeight];");
+        let (width, height) = (size[0].as_u64().unwrap_or(1280), size[1].as_u64().unwrap_or(900));
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            json!({ "width": width, "height": height.clamp(900, 8000) }),
+        );
         let png = self.call(reqwest::Method::GET, "/screenshot", Value::Null);
+        self.call(reqwest::Method::POST, "/window/rect", json!({ "width": width, "height": 900 }));
         let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
@@ -348,17 +357,9 @@ fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let (app, server) = demo_server();
     let base = format!("http://{}", server.addr);
     let postcode = common::central_postcode(&app);
-    browser.width(1280);
     // Sign in as the demo's advisor and start a contact where there is risk,
     // so the workspace shows the statutory route as well as results.
-    browser.goto(&format!("{base}/sign-in"));
-    browser.run(&format!(
-        "document.getElementById('email').value = 'advisor@kingsmere.example.org';
-         document.getElementById('password').value = {:?};
-         document.querySelector('main form').submit();",
-        common::PASSWORD
-    ));
-    wait_for_url(&browser, "/staff");
+    sign_in(&browser, &base, "advisor@kingsmere.example.org");
     browser.goto(&format!("{base}/signpost"));
     browser.run(
         "document.getElementById('risk').checked = true;
@@ -465,15 +466,7 @@ fn the_imports_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let (app, server) = demo_server();
     let base = format!("http://{}", server.addr);
     let (columns, checked) = imports_to_show(&app);
-    browser.width(1280);
-    browser.goto(&format!("{base}/sign-in"));
-    browser.run(&format!(
-        "document.getElementById('email').value = 'admin@kingsmere.example.org';
-         document.getElementById('password').value = {:?};
-         document.querySelector('main form').submit();",
-        common::PASSWORD
-    ));
-    wait_for_url(&browser, "/staff");
+    sign_in(&browser, &base, "admin@kingsmere.example.org");
     let pages = [
         ("imports", String::from("/staff/imports")),
         ("import-columns", columns.clone()),
@@ -501,6 +494,139 @@ fn the_imports_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             problems.push(format!("import-columns-error at {width} px: {violation}"));
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Signs the browser in as the demo account with `email`.
+fn sign_in(browser: &Browser, base: &str, email: &str) {
+    browser.width(1280);
+    browser.goto(&format!("{base}/sign-in"));
+    browser.run(&format!(
+        "document.getElementById('email').value = {email:?};
+         document.getElementById('password').value = {:?};
+         document.querySelector('main form').submit();",
+        common::PASSWORD
+    ));
+    wait_for_url(browser, "/staff");
+}
+
+/// Sends a form back with a problem at each width (the script breaks one
+/// field and submits), and checks the page that comes back: its title says
+/// "Error:", `kept` (a script) finds what was typed still there, and axe
+/// finds nothing.
+fn check_errors(
+    browser: &Browser,
+    base: &str,
+    name: &str,
+    path: &str,
+    break_it: &str,
+    kept: &str,
+) -> Vec<String> {
+    let shots = target().join("screenshots");
+    let mut problems = Vec::new();
+    for width in [320, 640, 1280] {
+        browser.width(width);
+        browser.goto(&format!("{base}{path}"));
+        browser.run(break_it);
+        let started = Instant::now();
+        while browser.run("return document.title;").as_str().is_none_or(|t| !t.starts_with("Error:")) {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{name}: the form did not come back with its problem"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        browser.screenshot(&shots.join(format!("{name}-error-{width}.png")));
+        assert_eq!(browser.run(kept), Value::Bool(true), "{name}: what was typed is kept");
+        for violation in browser.axe_violations() {
+            problems.push(format!("{name}-error at {width} px: {violation}"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
+    let Some(browser) = Browser::start() else { return };
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
+    let (service, organisation, venue, admin) = {
+        use diesel::prelude::*;
+        use doorstep::store::schema::{locations, schedules, service_at_locations};
+        let mut conn = app.state.store.conn().unwrap();
+        // A service with times at a public venue, so every part of its form shows.
+        let (service, venue): (String, String) = schedules::table
+            .inner_join(
+                service_at_locations::table.on(service_at_locations::service_id.eq(schedules::service_id)),
+            )
+            .inner_join(locations::table.on(locations::id.eq(service_at_locations::location_id)))
+            .filter(locations::confidential.eq(false))
+            .select((schedules::service_id, locations::id))
+            .first(&mut *conn)
+            .unwrap();
+        let id: doorstep::domain::ids::ServiceId = service.parse().unwrap();
+        let organisation = doorstep::store::services::input(&mut conn, id).unwrap().organisation;
+        let admin = doorstep::store::users::find_by_email(&mut conn, "admin@kingsmere.example.org")
+            .unwrap()
+            .unwrap()
+            .0;
+        // Something in the administrator's own history.
+        let (mut org, _) = doorstep::store::organisations::one(&mut conn, organisation).unwrap();
+        org.description = format!("{} Founded in 1998.", org.description);
+        doorstep::store::organisations::change(
+            &mut conn,
+            &org,
+            admin.id,
+            Some("From their annual report"),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+        (service, organisation.to_string(), venue, admin.id.to_string())
+    };
+    sign_in(&browser, &base, "admin@kingsmere.example.org");
+    let pages = [
+        ("staff-home", String::from("/staff")),
+        ("service-new", String::from("/staff/services/new")),
+        ("service-edit", format!("/staff/services/{service}/edit")),
+        ("service-history", format!("/staff/services/{service}/history")),
+        ("organisation-new", String::from("/staff/organisations/new")),
+        ("organisation-edit", format!("/staff/organisations/{organisation}/edit")),
+        ("organisation-history", format!("/staff/organisations/{organisation}/history")),
+        ("venue-new", String::from("/staff/venues/new")),
+        ("venue-edit", format!("/staff/venues/{venue}/edit")),
+        ("venue-history", format!("/staff/venues/{venue}/history")),
+        ("person-history", format!("/staff/users/{admin}/history")),
+    ];
+    let mut problems = check_pages(&browser, &base, &pages);
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "service-edit",
+        &format!("/staff/services/{service}/edit"),
+        "document.getElementById('times-0-closes').value = '00:30';
+         document.getElementById('name').value = 'Kept as typed';
+         document.querySelector('main form button[type=submit]:not([name])').click();",
+        "return document.getElementById('name').value === 'Kept as typed'
+             && document.getElementById('times-0-closes').value === '00:30';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "organisation-edit",
+        &format!("/staff/organisations/{organisation}/edit"),
+        "document.getElementById('charity_number').value = '12';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('charity_number').value === '12';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "venue-edit",
+        &format!("/staff/venues/{venue}/edit"),
+        "document.getElementById('postcode').value = 'ZZ9 9ZZ';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('postcode').value === 'ZZ9 9ZZ';",
+    ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

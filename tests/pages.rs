@@ -55,7 +55,9 @@ async fn a_service_page_says_when_where_and_how() {
     assert!(page.body.contains("Step-free access"));
     assert!(page.body.contains("Just turn up"));
     assert!(page.body.contains("01632 960"), "a phone number");
-    assert!(page.body.contains("Last checked"));
+    let checked = services::view(&mut app.state.store.conn().unwrap(), id).unwrap().last_verified_at.unwrap();
+    let ago = doorstep::pages::ago(checked.date(), chrono::Utc::now().date_naive());
+    assert!(page.body.contains(&format!("Checked {ago} (")), "when it was last checked, in words: {ago}");
     assert_eq!(page.body.matches("<ul class=\"sessions\"><li>").count(), 1, "the next sessions, listed");
     assert!(page.body.matches("day ").count() >= 2);
     // A small map of the venue, named for screen readers.

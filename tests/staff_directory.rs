@@ -150,8 +150,15 @@ async fn a_venue_is_placed_by_its_postcode_and_an_unknown_one_is_refused() {
     assert!(edit.body.contains("Placed by its postcode, in "), "{}", edit.body);
     assert!(!edit.body.contains("outside every neighbourhood"), "a demo postcode is in a neighbourhood");
 
-    // A service can meet there: it is offered as a local entry point on every service's form.
-    let form = browser.get("/staff/services/new").await;
+    // A service's form finds it by its name.
+    let form = browser
+        .submit(
+            "/staff/services/new",
+            "/staff/services",
+            &[("venue_search", "ashby lib"), ("step", "venues")],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "finding a venue saves nothing");
     assert!(form.body.contains("Ashby Library: 1 Library Walk"));
     assert!(form.body.contains("(local entry point)"));
 

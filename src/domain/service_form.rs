@@ -47,6 +47,9 @@ pub struct ServiceForm {
 pub struct PartsForm {
     /// Venue ids, as ticked.
     pub venues: Vec<String>,
+    /// Words to find more venues by (their name or postcode); not kept.
+    #[serde(default)]
+    pub venue_search: String,
     pub times: Vec<TimesForm>,
     pub contacts: Vec<ContactForm>,
     pub phones: Vec<PhoneForm>,
@@ -409,6 +412,7 @@ impl ServiceEdit {
         let p = &self.parts;
         let parts = PartsForm {
             venues: p.venues.iter().map(|(id, _)| id.to_string()).collect(),
+            venue_search: String::new(),
             times: schedule_form::rows_of(&p.schedules),
             contacts: p
                 .contacts
@@ -719,6 +723,7 @@ mod tests {
         form.area = "neighbourhoods".into();
         form.parts = PartsForm {
             venues: vec![venue.to_string(), venue.to_string()],
+            venue_search: String::new(),
             times: vec![
                 TimesForm {
                     pattern: "weekly".into(),

@@ -223,17 +223,21 @@ pub fn set_archived(
     })
 }
 
-/// The venues a service's form offers: those of `organisation`, the local
-/// entry points, and those in `linked` (where it meets now, archived or
-/// not), by name.
+/// The venues a service's form offers: those of `organisation`, those it
+/// meets at now (`linked`, archived or not), those `ticked` on the form, and
+/// up to `FOUND_AT_MOST` whose name or postcode holds `search`; by name.
 pub fn offered(
     conn: &mut Conn,
     organisation: Option<OrganisationId>,
-    linked: &[LocationId],
+    (linked, ticked): (&[LocationId], &[LocationId]),
+    search: &str,
 ) -> StoreResult<Vec<VenueChoice>> {
     let mut rows: Vec<LocationRow> = locations::table
-        .filter(locations::archived_at.is_null())
-        .filter(locations::entry_point.eq(true))
+        .filter(
+            locations::id
+                .eq_any(linked)
+                .or(locations::id.eq_any(ticked).and(locations::archived_at.is_null())),
+        )
         .select(LocationRow::as_select())
         .load(conn)?;
     if let Some(organisation) = organisation {
@@ -242,15 +246,29 @@ pub fn offered(
                 .filter(locations::archived_at.is_null())
                 .filter(locations::organisation_id.eq(organisation))
                 .select(LocationRow::as_select())
+                .limit(OWN_AT_MOST)
                 .load::<LocationRow>(conn)?,
         );
     }
-    rows.extend(
-        locations::table
-            .filter(locations::id.eq_any(linked))
-            .select(LocationRow::as_select())
-            .load::<LocationRow>(conn)?,
-    );
+    let search = search.trim().to_lowercase();
+    if !search.is_empty() {
+        let pattern = super::contains(&search);
+        rows.extend(
+            locations::table
+                .filter(locations::archived_at.is_null())
+                .filter(
+                    super::lower(locations::name).like(pattern.clone()).escape('\\').or(super::lower(
+                        locations::postcode,
+                    )
+                    .like(pattern)
+                    .escape('\\')),
+                )
+                .select(LocationRow::as_select())
+                .order(locations::name)
+                .limit(FOUND_AT_MOST)
+                .load::<LocationRow>(conn)?,
+        );
+    }
     let mut venues: Vec<VenueChoice> = rows
         .into_iter()
         .map(|row| {
@@ -279,6 +297,11 @@ pub fn offered(
     venues.dedup_by_key(|v| v.id);
     Ok(venues)
 }
+
+/// The most of an organisation's own venues a service's form offers.
+const OWN_AT_MOST: i64 = 100;
+/// The most venues a search on the service's form finds.
+pub const FOUND_AT_MOST: i64 = 20;
 
 /// Venues by id (an id with none is left out).
 pub fn many(conn: &mut Conn, ids: &[LocationId]) -> StoreResult<Vec<Location>> {

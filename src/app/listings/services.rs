@@ -18,17 +18,18 @@ use crate::store::changes::{self, RecordKind};
 use crate::store::{locations, neighbourhoods, neighbours, organisations, services};
 
 /// What the service form offers: the organisations this person may list
-/// services for, the venues (the organisation's, the local entry points and
-/// those it meets at now) and the neighbourhoods.
+/// services for, the venues (the organisation's, those it meets at now,
+/// those ticked and those found by the words typed to find one) and the
+/// neighbourhoods.
 pub struct FormChoices {
     pub organisations: Vec<(OrganisationId, String)>,
     pub venues: Vec<VenueChoice>,
     pub neighbourhoods: Vec<(crate::domain::ids::NeighbourhoodId, String)>,
 }
 
-/// The choices for the form of `form`'s organisation (if one is chosen), with
-/// the venues `linked` now. Confidential venues are offered only to those
-/// who may see them.
+/// The choices for `form` (its organisation, the venues ticked and the words
+/// typed to find one), with the venues the service meets at now (`linked`).
+/// Confidential venues are offered only to those who may see them.
 pub async fn choices(
     state: &AppState,
     user: &StaffUser,
@@ -37,13 +38,15 @@ pub async fn choices(
 ) -> Result<FormChoices, AppError> {
     let only = user.only_organisation();
     let organisation = form.organisation.trim().parse::<OrganisationId>().ok();
+    let ticked: Vec<LocationId> = form.parts.venues.iter().filter_map(|v| v.trim().parse().ok()).collect();
+    let search = form.parts.venue_search.clone();
     let sees_confidential = user.may_see_confidential();
     db(state, move |conn| {
         let mut organisations = organisations::choices(conn)?;
         if let Some(own) = only {
             organisations.retain(|(id, _)| *id == own);
         }
-        let mut venues = locations::offered(conn, organisation, &linked)?;
+        let mut venues = locations::offered(conn, organisation, (&linked, &ticked), &search)?;
         venues.retain(|v| sees_confidential || !v.confidential);
         let neighbourhoods = neighbourhoods::all(conn)?.into_iter().map(|n| (n.id, n.name)).collect();
         Ok(FormChoices { organisations, venues, neighbourhoods })

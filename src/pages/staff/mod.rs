@@ -31,21 +31,20 @@ pub fn home(
             span class="caption" { (user.role.label()) }
             h1 { "Hello, " (user.name) }
             @if user.signposts() {
-                p { a class="button" href="/signpost" { "Start signposting" } " " a href="/dashboard" { "Demand and unmet need" } }
+                p { a class="button" href="/signpost" { "Start signposting" } }
             }
             @if user.edits_listings() {
-                p {
-                    a class="button" href="/staff/services/new" { "Add a service" }
-                    @if user.keeps_listings() {
-                        " " a href="/staff/organisations/new" { "Add an organisation" }
-                    }
-                    @if let Some(own) = user.only_organisation() {
-                        " " a href={ "/staff/organisations/" (own) "/edit" } { "Your organisation's details" }
-                    }
-                    " " a href="/staff/venues/new" { "Add a venue" }
-                }
+                p { a class="button" href="/staff/services/new" { "Add a service" } }
             }
-            p { a href={ "/staff/users/" (user.id) "/history" } { "Changes you have made" } }
+            ul class="actions" {
+                @if user.signposts() { li { a href="/dashboard" { "Demand and unmet need" } } }
+                @if user.keeps_listings() { li { a href="/staff/organisations/new" { "Add an organisation" } } }
+                @if let Some(own) = user.only_organisation() {
+                    li { a href={ "/staff/organisations/" (own) "/edit" } { "Your organisation's details" } }
+                }
+                @if user.edits_listings() { li { a href="/staff/venues/new" { "Add a venue" } } }
+                li { a href={ "/staff/users/" (user.id) "/history" } { "Changes you have made" } }
+            }
             @if user.role == crate::domain::accounts::Role::Administrator {
                 p { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
             }

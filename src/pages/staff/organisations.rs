@@ -59,10 +59,10 @@ pub fn form(frame: &Frame, mode: &FormMode<'_>, form: &OrganisationForm, errors:
                     (csrf_field(frame))
                     @if *archived {
                         p { "It comes back on the public site and in the open data." }
-                        button type="submit" class="secondary" { "Restore this organisation" }
+                        button type="submit" class="button-secondary" { "Restore this organisation" }
                     } @else {
                         p { "It leaves the public site and the open data, and is kept with its history. Its services must be archived first." }
-                        button type="submit" class="warning" { "Archive this organisation" }
+                        button type="submit" class="button-warning" { "Archive this organisation" }
                     }
                 }
             }

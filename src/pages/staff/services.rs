@@ -51,10 +51,10 @@ pub fn form(
     let chosen_capacity =
         if form.capacity.is_empty() { "unknown".to_string() } else { form.capacity.clone() };
     let one = |value: &str| vec![value.to_string()];
-    let venue_hint = match (&form.organisation.is_empty(), offered.venues.is_empty()) {
-        (true, _) => "Choose the organisation first, then press \"Show the organisation's venues\".",
-        (false, true) => "There are no venues to choose from yet: add one first.",
-        (false, false) => "The organisation's venues, the local entry points, and where it meets now.",
+    let venue_hint = if offered.venues.is_empty() {
+        "None yet: find a venue by its name or postcode, or add one."
+    } else {
+        "The organisation's venues, where it meets now, and those found."
     };
     let new_venue = match form.organisation.parse::<OrganisationId>() {
         Ok(id) => format!("/staff/venues/new?organisation={id}"),
@@ -95,31 +95,35 @@ pub fn form(
                     multiple: true,
                     inline: false,
                 }.render(errors))
+                (Input { hint: Some("Part of its name or postcode, such as \"library\" or \"M33 7\"."), ..Input::new("venue_search", "Find another venue", &form.parts.venue_search) }.render(errors))
                 p {
-                    button type="submit" name="step" value="venues" class="secondary" { "Show the organisation's venues" }
+                    button type="submit" name="step" value="venues" class="button-secondary" { "Find venues" }
                     " "
                     a href=(new_venue) { "Add a venue" }
                 }
                 (Choices { name: "area", legend: "Where is it offered?", hint: None, options: options(ServiceArea::ALL, ServiceArea::code, ServiceArea::label), chosen: one(&form.area), multiple: false, inline: false }.render(errors))
                 (Input { short: true, hint: Some("Only when it is offered within a distance of its venues."), ..Input::new("area_radius_km", "Distance in kilometres", &form.area_radius_km) }.render(errors))
-                (Choices {
-                    name: "neighbourhoods",
-                    legend: "Neighbourhoods it serves",
-                    hint: Some("Only when it is offered in chosen neighbourhoods."),
-                    options: offered.neighbourhoods.iter().map(|(id, name)| (id.to_string(), name.clone())).collect(),
-                    chosen: form.parts.neighbourhoods.clone(),
-                    multiple: true,
-                    inline: true,
-                }.render(errors))
+                details open[form.area == "neighbourhoods" || errors.get("neighbourhoods").is_some()] {
+                    summary { "Neighbourhoods it serves, when it is offered in chosen neighbourhoods" }
+                    (Choices {
+                        name: "neighbourhoods",
+                        legend: "Neighbourhoods it serves",
+                        hint: Some("Only when it is offered in chosen neighbourhoods."),
+                        options: offered.neighbourhoods.iter().map(|(id, name)| (id.to_string(), name.clone())).collect(),
+                        chosen: form.parts.neighbourhoods.clone(),
+                        multiple: true,
+                        inline: true,
+                    }.render(errors))
+                }
                 h2 { "When it runs" }
                 p class="hint" { "One row for each pattern. Leave a row's pattern unchosen to leave it out." }
                 @for (n, row) in form.parts.times.iter().enumerate() {
                     (times_row(n, row, errors))
                 }
                 p {
-                    button type="submit" name="step" value="preview" class="secondary" { "Read the times back" }
+                    button type="submit" name="step" value="preview" class="button-secondary" { "Read the times back" }
                     " "
-                    button type="submit" name="step" value="times" class="secondary" { "Add another time" }
+                    button type="submit" name="step" value="times" class="button-secondary" { "Add another time" }
                 }
                 h2 { "How to get in touch" }
                 (Input { kind: "email", ..Input::new("email", "Email (optional)", &form.email) }.render(errors))
@@ -127,12 +131,12 @@ pub fn form(
                 @for (n, row) in form.parts.phones.iter().enumerate() {
                     (phone_row(n, row, errors))
                 }
-                p { button type="submit" name="step" value="phones" class="secondary" { "Add another phone number" } }
+                p { button type="submit" name="step" value="phones" class="button-secondary" { "Add another phone number" } }
                 (Input { kind: "url", hint: Some("Starting with https://"), ..Input::new("website", "Website (optional)", &form.website) }.render(errors))
                 @for (n, row) in form.parts.contacts.iter().enumerate() {
                     (contact_row(n, row, errors))
                 }
-                p { button type="submit" name="step" value="contacts" class="secondary" { "Add another contact" } }
+                p { button type="submit" name="step" value="contacts" class="button-secondary" { "Add another contact" } }
                 h2 { "Saving" }
                 (textarea("reason", "Why are you making this change? (optional)", Some("Kept in the listing's history."), &form.reason, errors))
                 button type="submit" { "Save" }

@@ -100,10 +100,10 @@ pub fn form(
                 form method="post" action={ "/staff/venues/" (id) @if *archived { "/restore" } @else { "/archive" } } {
                     (csrf_field(frame))
                     @if *archived {
-                        button type="submit" class="secondary" { "Restore this venue" }
+                        button type="submit" class="button-secondary" { "Restore this venue" }
                     } @else {
                         p { "It is no longer offered for services, and is kept with its history. No service may still meet here." }
-                        button type="submit" class="warning" { "Archive this venue" }
+                        button type="submit" class="button-warning" { "Archive this venue" }
                     }
                 }
             }

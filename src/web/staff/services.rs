@@ -81,6 +81,7 @@ fn service_form(form: &CheckedForm) -> ServiceForm {
         website: form.get("website").into(),
         parts: PartsForm {
             venues: form.all("venues"),
+            venue_search: form.get("venue_search").into(),
             times,
             contacts,
             phones,
