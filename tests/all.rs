@@ -30,6 +30,7 @@ mod openreferral;
 mod operations;
 mod pages;
 mod places;
+mod review;
 mod routes;
 mod search;
 mod search_index;

@@ -222,9 +222,7 @@ fn demo_server() -> (TestApp, doorstep::web::server::LoopbackServer) {
 /// One of each page type, by name and path.
 fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
     let mut conn = app.state.store.conn().unwrap();
-    let due =
-        doorstep::store::service_lists::due_for_review(&mut conn, chrono::Utc::now().naive_utc(), 1).unwrap();
-    let service = &due[0];
+    let service = &common::most_overdue(&mut conn, chrono::Utc::now().naive_utc());
     let view = doorstep::store::services::view(&mut conn, service.id).unwrap();
     let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
     let postcode = view.locations.first().map(|l| l.location.postcode.replace(' ', "+")).unwrap();
@@ -586,6 +584,7 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     sign_in(&browser, &base, "admin@kingsmere.example.org");
     let pages = [
         ("staff-home", String::from("/staff")),
+        ("review-queue", String::from("/staff/review?overdue=due")),
         ("service-new", String::from("/staff/services/new")),
         ("service-edit", format!("/staff/services/{service}/edit")),
         ("service-history", format!("/staff/services/{service}/history")),

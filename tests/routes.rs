@@ -172,6 +172,9 @@ const TABLE: &[Rule] = &[
     post("/follow-up/{token}", EVERYONE),
     // The staff pages.
     get("/staff", STAFF),
+    // Each their own queue: a connector's neighbourhoods, an editor's organisation.
+    get("/staff/review", LISTING_EDITORS),
+    post("/staff/review", LISTING_EDITORS),
     get("/staff/services/new", LISTING_EDITORS),
     post("/staff/services", LISTING_EDITORS),
     get("/staff/services/{id}/edit", LISTING_EDITORS),

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
 use doorstep::domain::ids::ServiceId;
 use doorstep::store::changes::{self, RecordKind};
-use doorstep::store::{organisations, service_lists, services};
+use doorstep::store::{organisations, services};
 
 fn first_organisation(app: &TestApp) -> String {
     let mut conn = app.state.store.conn().unwrap();
@@ -158,7 +158,7 @@ async fn checking_a_listing_records_who_and_when() {
     let (due, patch) = {
         let mut conn = app.state.store.conn().unwrap();
         let before = chrono::Utc::now().naive_utc() - chrono::Duration::days(182);
-        let due = service_lists::due_for_review(&mut conn, before, 1).unwrap().remove(0);
+        let due = crate::common::most_overdue(&mut conn, before);
         let (_, hoods) = services::scope(&mut conn, due.id).unwrap();
         let all = doorstep::store::neighbourhoods::all(&mut conn).unwrap();
         let patch: Vec<String> = all.into_iter().filter(|n| hoods.contains(&n.id)).map(|n| n.slug).collect();

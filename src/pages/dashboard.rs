@@ -6,6 +6,7 @@ use maud::{Markup, html};
 
 use super::{Frame, day, error_summary, layout};
 use crate::domain::dashboard::{Figures, Line, Period, rate};
+use crate::domain::review::Freshness;
 use crate::domain::text::FieldErrors;
 
 /// The most rows a chart draws; the table below it has them all.
@@ -98,7 +99,14 @@ fn table(caption: &str, first: &str, lines: &[Line]) -> Markup {
 }
 
 /// The whole dashboard; `figures` is `None` when the period could not be read.
-pub fn page(frame: &Frame, period: &Period, figures: Option<&Figures>, errors: &FieldErrors) -> Markup {
+/// The dashboard: `figures` for the period, with how fresh each
+/// neighbourhood's listings are (and the review interval in days).
+pub fn page(
+    frame: &Frame,
+    period: &Period,
+    figures: Option<(&Figures, (&[Freshness], u32))>,
+    errors: &FieldErrors,
+) -> Markup {
     layout(
         frame,
         "Demand and unmet need",
@@ -106,13 +114,15 @@ pub fn page(frame: &Frame, period: &Period, figures: Option<&Figures>, errors: &
             h1 { "Demand and unmet need" }
             (error_summary(errors))
             (period_form(period, errors))
-            @if let Some(f) = figures {
+            @if let Some((f, (fresh, days))) = figures {
                 (headline(period, f))
                 (weeks(f))
                 (by_neighbourhood(f))
                 (by_need(f))
                 (gaps(f))
                 (follow_ups(f))
+                h2 { "How fresh the listings are" }
+                (super::staff::review::freshness(fresh, days))
             }
         },
     )

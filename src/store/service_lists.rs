@@ -1,15 +1,20 @@
-//! Lists of services: the review queue, a need's page, the sitemap, and the
-//! details a results page shows beside each result.
+//! Lists of services: the review queue and how fresh each neighbourhood's
+//! listings are, a need's page, the sitemap, and the details a results page
+//! shows beside each result.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{needs, organisations, service_delivery, service_needs, services};
-use super::{Conn, StoreResult, decode};
+use super::schema::{
+    locations, needs, neighbourhoods, organisations, service_at_locations, service_delivery, service_needs,
+    services,
+};
+use super::{Conn, StoreResult, contains, decode, lower};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ServiceStatus};
-use crate::domain::ids::ServiceId;
+use crate::domain::ids::{NeighbourhoodId, ServiceId};
+use crate::domain::review::{Freshness, Overdue, ReviewFilter, ReviewScope};
 use crate::domain::views::{ResultDetails, ServiceSummary};
 
 pub(super) type SummaryQuery<'a> = diesel::dsl::IntoBoxed<
@@ -68,31 +73,110 @@ pub(super) fn summaries(
         .collect()
 }
 
-/// Services not checked since `before` (or never), oldest first: the review queue.
-pub fn due_for_review(
+/// One page of a review queue: the listings in `scope` that `filter`
+/// narrows to, most overdue first (never checked, then the longest ago),
+/// and how many there are in all. `due` is when a listing checked before
+/// falls due; `year` a year ago.
+pub fn review_queue(
     conn: &mut Conn,
-    before: NaiveDateTime,
-    limit: i64,
-) -> StoreResult<Vec<ServiceSummary>> {
-    // Another area's listings are checked there.
-    let query = summary_query()
-        .filter(services::status.ne("defunct"))
-        .filter(services::archived_at.is_null())
-        .filter(services::listed_by.is_null())
-        .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
-        .order((services::last_verified_at.asc(), services::name));
-    summaries(conn, query, limit)
+    scope: &ReviewScope,
+    filter: &ReviewFilter,
+    (due, year): (NaiveDateTime, NaiveDateTime),
+    (offset, limit): (i64, i64),
+) -> StoreResult<(i64, Vec<ServiceSummary>)> {
+    let words: Vec<String> =
+        filter.organisation.to_lowercase().split_whitespace().map(str::to_string).collect();
+    let queue = || {
+        // Another area's listings are checked there; archived ones are not shown.
+        let mut query = summary_query()
+            .filter(services::status.ne("defunct"))
+            .filter(services::archived_at.is_null())
+            .filter(services::listed_by.is_null());
+        query = match filter.overdue() {
+            Overdue::Due => {
+                query.filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(due)))
+            }
+            Overdue::Year => {
+                query.filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(year)))
+            }
+            Overdue::Never => query.filter(services::last_verified_at.is_null()),
+        };
+        match scope {
+            ReviewScope::Everything => {}
+            ReviewScope::Organisation(organisation) => {
+                query = query.filter(services::organisation_id.eq(*organisation))
+            }
+            ReviewScope::Neighbourhoods(hoods) => {
+                let in_theirs = service_at_locations::table
+                    .inner_join(locations::table)
+                    .filter(locations::neighbourhood_id.eq_any(hoods.clone()))
+                    .select(service_at_locations::service_id);
+                let in_any = service_at_locations::table
+                    .inner_join(locations::table)
+                    .filter(locations::neighbourhood_id.is_not_null())
+                    .select(service_at_locations::service_id);
+                query = query
+                    .filter(services::id.eq_any(in_theirs).or(diesel::dsl::not(services::id.eq_any(in_any))));
+            }
+        }
+        if let Some(hood) = filter.neighbourhood {
+            let there = service_at_locations::table
+                .inner_join(locations::table)
+                .filter(locations::neighbourhood_id.eq(hood))
+                .select(service_at_locations::service_id);
+            query = query.filter(services::id.eq_any(there));
+        }
+        if let Some(need) = &filter.need {
+            let meeting = service_needs::table
+                .inner_join(needs::table)
+                .filter(needs::slug.eq(need.clone()))
+                .select(service_needs::service_id);
+            query = query.filter(services::id.eq_any(meeting));
+        }
+        for word in &words {
+            query = query.filter(lower(organisations::name).like(contains(word)).escape('\\'));
+        }
+        query
+    };
+    let total: i64 = queue().count().get_result(conn)?;
+    // Never checked first, on either database (PostgreSQL sorts nulls last).
+    let ordered = queue()
+        .order((services::last_verified_at.is_not_null(), services::last_verified_at.asc(), services::name))
+        .offset(offset);
+    Ok((total, summaries(conn, ordered, limit)?))
 }
 
-/// How many services are due for review.
-pub fn count_due_for_review(conn: &mut Conn, before: NaiveDateTime) -> StoreResult<i64> {
-    Ok(services::table
-        .filter(services::status.ne("defunct"))
+/// How fresh each neighbourhood's listings are: its running listings at a
+/// public venue there, and how many were checked since `since`. A
+/// confidential venue counts nowhere.
+pub fn freshness(conn: &mut Conn, since: NaiveDateTime) -> StoreResult<Vec<Freshness>> {
+    let rows: Vec<(NeighbourhoodId, ServiceId, Option<NaiveDateTime>)> = services::table
+        .inner_join(service_at_locations::table.inner_join(locations::table))
+        .filter(services::status.eq("active"))
         .filter(services::archived_at.is_null())
         .filter(services::listed_by.is_null())
-        .filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(before)))
-        .count()
-        .get_result(conn)?)
+        .filter(locations::confidential.eq(false))
+        .filter(locations::neighbourhood_id.is_not_null())
+        .select((locations::neighbourhood_id.assume_not_null(), services::id, services::last_verified_at))
+        .distinct()
+        .load(conn)?;
+    let mut counts: HashMap<NeighbourhoodId, (u32, u32)> = HashMap::new();
+    for (hood, _, checked) in rows {
+        let entry = counts.entry(hood).or_default();
+        entry.0 += 1;
+        entry.1 += u32::from(checked.is_some_and(|at| at >= since));
+    }
+    let hoods: Vec<(NeighbourhoodId, String, String)> = neighbourhoods::table
+        .select((neighbourhoods::id, neighbourhoods::name, neighbourhoods::slug))
+        .order(neighbourhoods::name)
+        .load(conn)?;
+    Ok(hoods
+        .into_iter()
+        .map(|(neighbourhood, name, slug)| {
+            let (listings, checked) = counts.get(&neighbourhood).copied().unwrap_or_default();
+            Freshness { neighbourhood, name, slug, listings, checked }
+        })
+        .collect())
 }
 
 /// Running services listed under a need, by name.

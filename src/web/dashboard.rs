@@ -17,11 +17,15 @@ pub async fn show(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let (period, found) = dashboard::dashboard(&state, &staff.user, &query.0).await?;
+    let freshness = crate::app::listings::review::freshness(&state, &staff.user).await?;
     Ok(match found {
-        Ok((_, _, figures)) => page_with_status(
-            StatusCode::OK,
-            pages::dashboard::page(&staff.frame, &period, Some(&figures), &Default::default()),
-        ),
+        Ok((_, _, figures)) => {
+            let fresh = (freshness.as_slice(), state.config.review_after_days);
+            page_with_status(
+                StatusCode::OK,
+                pages::dashboard::page(&staff.frame, &period, Some((&figures, fresh)), &Default::default()),
+            )
+        }
         Err(errors) => page_with_status(
             StatusCode::BAD_REQUEST,
             pages::dashboard::page(&staff.frame, &period, None, &errors),

@@ -113,6 +113,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/dashboard.csv").get(dashboard::csv))
         .service(at(FOLLOW_UP).get(follow_up::show).post(follow_up::answer))
         .service(at("/staff").get(staff::home))
+        .service(at("/staff/review").get(staff::review_queue).post(staff::review_checked))
         .service(at("/staff/services/new").get(staff_services::new))
         .service(at("/staff/services").post(staff_services::create))
         .service(at("/staff/services/{id}/edit").get(staff_services::edit))

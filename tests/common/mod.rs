@@ -607,3 +607,21 @@ pub fn phone_service(organisation: OrganisationId, name: &str, needs: &[&str]) -
         website: None,
     }
 }
+
+/// The listing checked longest ago (never checked first) of those not
+/// checked since `before`, as the review queue orders them.
+pub fn most_overdue(
+    conn: &mut doorstep::store::Conn,
+    before: chrono::NaiveDateTime,
+) -> doorstep::domain::views::ServiceSummary {
+    use doorstep::domain::review::{ReviewFilter, ReviewScope};
+    let (_, mut due) = doorstep::store::service_lists::review_queue(
+        conn,
+        &ReviewScope::Everything,
+        &ReviewFilter::default(),
+        (before, before),
+        (0, 1),
+    )
+    .expect("reads the review queue");
+    due.pop().expect("a listing is due")
+}

@@ -7,9 +7,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 
 pub mod organisations;
+pub mod review;
 pub mod services;
 pub mod venues;
 
@@ -29,8 +30,6 @@ use crate::store::{self, neighbourhoods, service_lists};
 
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
-/// How many listings due for review the staff home shows.
-const QUEUE_LENGTH: i64 = 25;
 
 /// A service near another, for the same need: id, name, organisation, metres away.
 pub type Nearby = (ServiceId, String, String, Option<u32>);
@@ -156,20 +155,6 @@ pub async fn public_paths(state: &AppState) -> Result<Vec<String>, AppError> {
     paths.extend(organisations.iter().map(|(id, _)| format!("/organisations/{id}")));
     paths.extend(services.iter().map(|id| format!("/services/{id}")));
     Ok(paths)
-}
-
-/// The staff home's review queue: the services checked longest ago (or
-/// never), and how many are due.
-pub async fn review_queue(state: &AppState) -> Result<(Vec<ServiceSummary>, i64), AppError> {
-    let days = state.config.review_after_days;
-    let before = Utc::now().naive_utc() - Duration::days(i64::from(days));
-    db(state, move |conn| {
-        Ok((
-            service_lists::due_for_review(conn, before, QUEUE_LENGTH)?,
-            service_lists::count_due_for_review(conn, before)?,
-        ))
-    })
-    .await
 }
 
 /// What one person changed, newest first, with their name: for themselves,

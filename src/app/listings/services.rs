@@ -62,7 +62,7 @@ async fn editable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(
 
 /// Refuses a change to a service another area lists (it is changed there),
 /// and anyone who may not edit it.
-async fn changeable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
+pub(super) async fn changeable(state: &AppState, user: &StaffUser, id: ServiceId) -> Result<(), AppError> {
     editable(state, user, id).await?;
     match db(state, move |conn| neighbours::listed_by(conn, &[id])).await?.remove(&id) {
         Some(area) => Err(AppError::Conflict(format!(

@@ -4,6 +4,7 @@
 
 pub mod history;
 pub mod organisations;
+pub mod review;
 pub mod services;
 pub mod venues;
 
@@ -16,14 +17,17 @@ use crate::domain::text::FieldErrors;
 use crate::domain::views::{NeighbourhoodView, ServiceSummary};
 use crate::geo::neighbourhoods::Band;
 
+/// The staff home's part for those who keep listings: the first of their
+/// review queue, and how fresh their neighbourhoods' listings are.
+pub struct Review<'a> {
+    pub due: &'a [ServiceSummary],
+    pub due_count: i64,
+    pub freshness: &'a [crate::domain::review::Freshness],
+    pub review_after_days: u32,
+}
+
 /// The staff home: who you are, what you can do, and what needs checking.
-pub fn home(
-    frame: &Frame,
-    user: &StaffUser,
-    due: &[ServiceSummary],
-    due_count: i64,
-    review_after_days: u32,
-) -> Markup {
+pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Markup {
     layout(
         frame,
         "Staff home",
@@ -48,28 +52,32 @@ pub fn home(
             @if user.role == crate::domain::accounts::Role::Administrator {
                 p { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
             }
-            h2 { "Due for review" }
-            p {
-                @if due_count == 0 {
-                    "Every listing has been checked in the last " (review_after_days) " days."
-                } @else {
-                    (due_count) " listings have not been checked in the last " (review_after_days) " days. The oldest come first."
+            @if let Some(review) = review {
+                h2 { "Due for review" }
+                p {
+                    @if review.due_count == 0 {
+                        "Every listing you keep has been checked in the last " (review.review_after_days) " days."
+                    } @else {
+                        (review.due_count) " listings you keep have not been checked in the last " (review.review_after_days) " days. The most overdue come first."
+                    }
                 }
-            }
-            @if !due.is_empty() {
-                table {
-                    caption class="visually-hidden" { "Listings due for review" }
-                    thead { tr { th scope="col" { "Service" } th scope="col" { "Organisation" } th scope="col" { "Last checked" } } }
-                    tbody {
-                        @for s in due {
-                            tr {
-                                td { a href={ "/services/" (s.id) } { (s.name) } }
-                                td { (s.organisation_name) }
-                                td { @match s.last_verified_at { Some(t) => (day(t.date())), None => "Never" } }
+                @if !review.due.is_empty() {
+                    table {
+                        caption class="visually-hidden" { "Listings due for review" }
+                        thead { tr { th scope="col" { "Service" } th scope="col" { "Organisation" } th scope="col" { "Last checked" } } }
+                        tbody {
+                            @for s in review.due {
+                                tr {
+                                    td { a href={ "/services/" (s.id) } { (s.name) } }
+                                    td { (s.organisation_name) }
+                                    td { @match s.last_verified_at { Some(t) => (day(t.date())), None => "Never" } }
+                                }
                             }
                         }
                     }
+                    p { a href="/staff/review" { "The whole review queue, with filters" } }
                 }
+                (review::freshness(review.freshness, review.review_after_days))
             }
         },
     )

@@ -7,11 +7,14 @@ pub mod organisations;
 pub mod services;
 pub mod venues;
 
-use actix_web::web;
+use actix_web::{HttpResponse, web};
 use maud::Markup;
 
-use super::session::Staff;
-use crate::app::listings;
+use super::session::{CheckedForm, Staff};
+use super::{QueryPairs, see_other};
+use crate::app::listings::{self, review};
+use crate::domain::ids::ServiceId;
+use crate::domain::review::ReviewFilter;
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
@@ -27,6 +30,58 @@ pub async fn person_history(
 }
 
 pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, AppError> {
-    let (due, count) = listings::review_queue(&state).await?;
-    Ok(pages::staff::home(&staff.frame, &staff.user, &due, count, state.config.review_after_days))
+    if staff.user.review_scope().is_none() {
+        return Ok(pages::staff::home(&staff.frame, &staff.user, None));
+    }
+    let mut queue = review::queue(&state, &staff.user, ReviewFilter::default()).await?;
+    queue.listings.truncate(HOME_QUEUE);
+    let freshness = review::freshness(&state, &staff.user).await?;
+    let shown = pages::staff::Review {
+        due: &queue.listings,
+        due_count: queue.total,
+        freshness: &freshness,
+        review_after_days: queue.review_after_days,
+    };
+    Ok(pages::staff::home(&staff.frame, &staff.user, Some(&shown)))
+}
+
+/// How many listings due for review the staff home shows.
+const HOME_QUEUE: usize = 10;
+
+/// `GET /staff/review`: the review queue, narrowed as the query asks.
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: QueryPairs,
+) -> Result<Markup, AppError> {
+    let filter = ReviewFilter::from_query(|name| query.get(name).to_string());
+    let queue = review::queue(&state, &staff.user, filter).await?;
+    let shown = pages::staff::review::Queue {
+        listings: &queue.listings,
+        total: queue.total,
+        filter: &queue.filter,
+        neighbourhoods: &queue.neighbourhoods,
+        review_after_days: queue.review_after_days,
+        checked: query.get("checked").parse().ok(),
+        today: chrono::Utc::now().date_naive(),
+    };
+    Ok(pages::staff::review::page(&staff.frame, &shown, &state.taxonomy))
+}
+
+/// `POST /staff/review`: marks the ticked listings as checked today, and
+/// comes back to the same page of the queue.
+pub async fn review_checked(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: QueryPairs,
+    posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let ids: Vec<ServiceId> = posted
+        .all("services")
+        .iter()
+        .map(|id| id.parse().map_err(|_| AppError::BadRequest(String::from("Tick listings from the queue."))))
+        .collect::<Result<_, _>>()?;
+    let checked = review::check_many(&state, &staff.user, ids).await?;
+    let filter = ReviewFilter::from_query(|name| query.get(name).to_string());
+    Ok(see_other(&format!("/staff/review?{}&checked={checked}", filter.query(filter.page))))
 }
