@@ -13,6 +13,7 @@
 mod common;
 
 mod access;
+mod approvals;
 mod backups;
 mod boundaries;
 mod browser;

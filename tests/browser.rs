@@ -581,6 +581,35 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         .unwrap();
         (service, organisation.to_string(), venue, admin.id.to_string())
     };
+    // A change the demo's editor proposed, waiting.
+    let proposal = {
+        use doorstep::domain::organisation_form::OrganisationForm;
+        use doorstep::domain::proposals::{NewProposal, ProposalKind};
+        let mut conn = app.state.store.conn().unwrap();
+        let editor = doorstep::store::users::find_by_email(&mut conn, "editor@kingsmere.example.org")
+            .unwrap()
+            .unwrap()
+            .0;
+        let own = editor.organisation.unwrap();
+        let (now, _) = doorstep::store::organisations::one(&mut conn, own).unwrap();
+        let form = OrganisationForm {
+            phone: "0161 555 0199".into(),
+            reason: "New number".into(),
+            ..OrganisationForm::of(&now)
+        };
+        let new = NewProposal {
+            id: doorstep::domain::ids::ProposalId::new(),
+            kind: ProposalKind::Organisation,
+            record_id: Some(own.to_string()),
+            form: Some(serde_json::to_string(&form).unwrap()),
+            message: None,
+            by: Some(editor.id),
+            email: None,
+            at: chrono::Utc::now().naive_utc(),
+        };
+        doorstep::store::proposals::insert(&mut conn, &new).unwrap();
+        new.id
+    };
     sign_in(&browser, &base, "admin@kingsmere.example.org");
     let pages = [
         ("staff-home", String::from("/staff")),
@@ -595,6 +624,8 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         ("venue-edit", format!("/staff/venues/{venue}/edit")),
         ("venue-history", format!("/staff/venues/{venue}/history")),
         ("person-history", format!("/staff/users/{admin}/history")),
+        ("approvals", String::from("/staff/approvals")),
+        ("proposal", format!("/staff/approvals/{proposal}")),
     ];
     let mut problems = check_pages(&browser, &base, &pages);
     problems.extend(check_errors(
@@ -625,6 +656,15 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         "document.getElementById('postcode').value = 'ZZ9 9ZZ';
          document.querySelector('main form button[type=submit]').click();",
         "return document.getElementById('postcode').value === 'ZZ9 9ZZ';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "proposal-reject",
+        &format!("/staff/approvals/{proposal}"),
+        "document.getElementById('why').value = ' ';
+         document.querySelector('form[action$=\"/reject\"] button').click();",
+        "return document.getElementById('why').value === ' ';",
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

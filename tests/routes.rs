@@ -21,8 +21,8 @@ use actix_web::http::StatusCode;
 use chrono::Utc;
 use doorstep::domain::accounts::StaffUser;
 use doorstep::domain::ids::{
-    ImportId, LocationId, NeighbourFeedId, OrganisationId, ServiceAtLocationId, ServiceId, SignpostContactId,
-    UserId,
+    ImportId, LocationId, NeighbourFeedId, OrganisationId, ProposalId, ServiceAtLocationId, ServiceId,
+    SignpostContactId, UserId,
 };
 use doorstep::domain::imports::request::{ImportKind, ImportState};
 use doorstep::domain::signposting::{Channel, Returning};
@@ -181,9 +181,16 @@ const TABLE: &[Rule] = &[
     post("/staff/services/{id}", LISTING_EDITORS),
     post("/staff/services/{id}/verify", LISTING_EDITORS),
     // Archiving is undone by the row after it, for each kind of user in turn.
-    post("/staff/services/{id}/archive", LISTING_EDITORS),
-    post("/staff/services/{id}/restore", LISTING_EDITORS),
+    post("/staff/services/{id}/archive", KEEPERS),
+    post("/staff/services/{id}/restore", KEEPERS),
     get("/staff/services/{id}/history", LISTING_EDITORS),
+    // A change proposed by the editor: they see it; those who keep the
+    // directory decide it (a reason is needed to reject, so that row changes
+    // nothing; accepting then applies it).
+    get("/staff/approvals", KEEPERS),
+    get("/staff/approvals/{id}", LISTING_EDITORS),
+    post("/staff/approvals/{id}/reject", KEEPERS),
+    post("/staff/approvals/{id}/accept", KEEPERS),
     get("/staff/organisations/new", KEEPERS),
     post("/staff/organisations", KEEPERS),
     // The editor's own organisation, which those who keep the directory may change too.
@@ -294,6 +301,8 @@ struct Example {
     venue: LocationId,
     /// Their own account (the advisor's for a visitor).
     user: UserId,
+    /// A change to the editor's organisation that the editor proposed.
+    proposal: ProposalId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -331,6 +340,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
             .expect("the demo has services at public venues")
     };
     let venue = venue_for(&mut conn, who, organisation);
+    let proposal = propose_for(&mut conn, &editor, organisation);
     let user = account(&mut conn, if who == Who::Visitor { Who::Advisor } else { who }).id;
     let admin = account(&mut conn, Who::Administrator).id;
     let (import, feed, now) = (ImportId::new(), NeighbourFeedId::new(), Utc::now().naive_utc());
@@ -359,7 +369,31 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         service_at_location,
         venue,
         user,
+        proposal,
     }
+}
+
+/// A change to `organisation`'s description that its editor proposed.
+fn propose_for(conn: &mut Conn, editor: &StaffUser, organisation: OrganisationId) -> ProposalId {
+    use doorstep::domain::organisation_form::OrganisationForm;
+    use doorstep::domain::proposals::{NewProposal, ProposalKind};
+    let (now, _) = organisations::one(conn, organisation).expect("reads the organisation");
+    let form = OrganisationForm {
+        description: format!("{} Open on Saturdays.", now.description),
+        ..OrganisationForm::of(&now)
+    };
+    let new = NewProposal {
+        id: ProposalId::new(),
+        kind: ProposalKind::Organisation,
+        record_id: Some(organisation.to_string()),
+        form: Some(serde_json::to_string(&form).expect("a form as JSON")),
+        message: None,
+        by: Some(editor.id),
+        email: None,
+        at: Utc::now().naive_utc(),
+    };
+    doorstep::store::proposals::insert(conn, &new).expect("a proposal is kept");
+    new.id
 }
 
 /// A public venue `who` may change: for the connector, one in a
@@ -457,6 +491,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.venue.to_string()
     } else if route.starts_with("/staff/users/") {
         example.user.to_string()
+    } else if route.starts_with("/staff/approvals/") {
+        example.proposal.to_string()
     } else {
         example.service.to_string()
     };

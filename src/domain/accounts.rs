@@ -71,9 +71,20 @@ impl StaffUser {
             Role::Administrator => true,
             Role::Advisor => false,
             Role::OrganisationEditor => self.organisation == Some(organisation),
+            Role::Connector => self.looks_after(neighbourhoods),
+        }
+    }
+
+    /// Whether this person keeps listings in `neighbourhoods` (empty for a
+    /// listing in none): an administrator everywhere; a connector when one of
+    /// them is theirs, or there are none.
+    pub fn looks_after(&self, neighbourhoods: &[NeighbourhoodId]) -> bool {
+        match self.role {
+            Role::Administrator => true,
             Role::Connector => {
                 neighbourhoods.is_empty() || neighbourhoods.iter().any(|n| self.neighbourhoods.contains(n))
             }
+            Role::Advisor | Role::OrganisationEditor => false,
         }
     }
 

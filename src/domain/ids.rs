@@ -103,6 +103,9 @@ typed_id! {
     ImportId;
     /// Another area's Open Referral feed, followed here.
     NeighbourFeedId;
+    /// A change or a new listing waiting for a connector to approve it, or a
+    /// suggestion in words.
+    ProposalId;
 }
 
 impl NeedId {

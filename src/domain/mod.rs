@@ -13,6 +13,7 @@ pub mod needs;
 pub mod neighbours;
 pub mod openreferral;
 pub mod organisation_form;
+pub mod proposals;
 pub mod review;
 pub mod schedule;
 pub mod schedule_form;

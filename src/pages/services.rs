@@ -16,6 +16,8 @@ pub struct Viewer {
     pub sees_confidential: bool,
     /// May edit and verify this listing.
     pub edits: bool,
+    /// May archive and restore it.
+    pub archives: bool,
 }
 
 /// What the page shows beyond the listing itself.
@@ -41,7 +43,7 @@ pub fn page(
             (json_ld(view, frame))
             (heading(view))
             @if viewer.edits {
-                (staff_actions(frame, view))
+                (staff_actions(frame, view, viewer))
             }
             (summary(view, now))
             @if !view.locations.is_empty() {
@@ -79,7 +81,7 @@ fn heading(view: &ServiceView) -> Markup {
     }
 }
 
-fn staff_actions(frame: &Frame, view: &ServiceView) -> Markup {
+fn staff_actions(frame: &Frame, view: &ServiceView, viewer: Viewer) -> Markup {
     let archived = view.archived_at.is_some();
     html! {
         div class="panel no-print" {
@@ -93,11 +95,13 @@ fn staff_actions(frame: &Frame, view: &ServiceView) -> Markup {
                 button type="submit" class="button-secondary" { "Mark as checked today" }
             }
             " "
-            form class="inline-form" method="post" action={ "/staff/services/" (view.id) @if archived { "/restore" } @else { "/archive" } } {
-                (csrf_field(frame))
-                button type="submit" class="button-secondary" { @if archived { "Restore this listing" } @else { "Archive this listing" } }
+            @if viewer.archives {
+                form class="inline-form" method="post" action={ "/staff/services/" (view.id) @if archived { "/restore" } @else { "/archive" } } {
+                    (csrf_field(frame))
+                    button type="submit" class="button-secondary" { @if archived { "Restore this listing" } @else { "Archive this listing" } }
+                }
+                " "
             }
-            " "
             a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
             @for place in &view.locations {
                 " "

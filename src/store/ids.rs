@@ -13,8 +13,8 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 
 use crate::domain::ids::{
-    ContactId, ImportId, LocationId, NeedId, NeighbourFeedId, NeighbourhoodId, OrganisationId, ScheduleId,
-    ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
+    ContactId, ImportId, LocationId, NeedId, NeighbourFeedId, NeighbourhoodId, OrganisationId, ProposalId,
+    ScheduleId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
 };
 
 /// An id, and a reference to one, bound as the text of its written form.
@@ -102,6 +102,7 @@ macro_rules! text_id {
 text_id!(
     ContactId,
     ImportId,
+    ProposalId,
     LocationId,
     NeedId,
     NeighbourFeedId,

@@ -303,6 +303,17 @@ const OWN_AT_MOST: i64 = 100;
 /// The most venues a search on the service's form finds.
 pub const FOUND_AT_MOST: i64 = 20;
 
+/// The neighbourhoods venues are in, by id (an id with none is left out).
+pub fn many_with_neighbourhoods(
+    conn: &mut Conn,
+    ids: &[LocationId],
+) -> StoreResult<Vec<(LocationId, Option<NeighbourhoodId>)>> {
+    Ok(locations::table
+        .filter(locations::id.eq_any(ids))
+        .select((locations::id, locations::neighbourhood_id))
+        .load(conn)?)
+}
+
 /// Venues by id (an id with none is left out).
 pub fn many(conn: &mut Conn, ids: &[LocationId]) -> StoreResult<Vec<Location>> {
     let rows: Vec<LocationRow> =

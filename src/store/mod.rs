@@ -22,6 +22,7 @@ pub mod openreferral;
 pub mod organisations;
 pub mod outbox;
 pub mod postcodes;
+pub mod proposals;
 pub mod schedules;
 pub mod schema;
 pub mod scratch;

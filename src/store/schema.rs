@@ -452,6 +452,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        kind -> Text,
+        record_id -> Nullable<Text>,
+        form -> Nullable<Text>,
+        message -> Nullable<Text>,
+        proposed_by -> Nullable<Text>,
+        email -> Nullable<Text>,
+        proposed_at -> Timestamp,
+        state -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(imports -> users (requested_by));
 
 // The tables that imports and neighbouring feeds join, kept to the pairs

@@ -132,6 +132,12 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> StoreResult<Option<(StaffU
     }
 }
 
+/// The account with this id.
+pub fn one(conn: &mut Conn, id: UserId) -> StoreResult<StaffUser> {
+    let row: UserRow = users::table.find(id).select(UserRow::as_select()).first(conn)?;
+    staff_user(conn, row)
+}
+
 fn staff_user(conn: &mut Conn, row: UserRow) -> StoreResult<StaffUser> {
     let neighbourhoods = user_neighbourhoods::table
         .filter(user_neighbourhoods::user_id.eq(row.id))

@@ -50,8 +50,8 @@ const FOLLOW_UP: &str = "/follow-up/{token}";
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use staff::{
-        imports as staff_imports, neighbourhoods as staff_hoods, organisations as staff_organisations,
-        services as staff_services, venues as staff_venues,
+        approvals as staff_approvals, imports as staff_imports, neighbourhoods as staff_hoods,
+        organisations as staff_organisations, services as staff_services, venues as staff_venues,
     };
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
@@ -114,6 +114,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at(FOLLOW_UP).get(follow_up::show).post(follow_up::answer))
         .service(at("/staff").get(staff::home))
         .service(at("/staff/review").get(staff::review_queue).post(staff::review_checked))
+        .service(at("/staff/approvals").get(staff_approvals::index))
+        .service(at("/staff/approvals/{id}").get(staff_approvals::show))
+        .service(at("/staff/approvals/{id}/accept").post(staff_approvals::accept))
+        .service(at("/staff/approvals/{id}/reject").post(staff_approvals::reject))
         .service(at("/staff/services/new").get(staff_services::new))
         .service(at("/staff/services").post(staff_services::create))
         .service(at("/staff/services/{id}/edit").get(staff_services::edit))

@@ -22,7 +22,8 @@ pub async fn show(
         let title = format!("Map of where {} meets", page.view.details.name);
         pages::map::map(&title, std::slice::from_ref(shape), pins, Source::of(&visitor.frame))
     });
-    let viewer = Viewer { sees_confidential: page.sees_confidential, edits: page.edits };
+    let viewer =
+        Viewer { sees_confidential: page.sees_confidential, edits: page.edits, archives: page.archives };
     let around = Around { map, nearby: &page.nearby };
     Ok(pages::services::page(&visitor.frame, &page.view, viewer, chrono::Utc::now(), &around))
 }

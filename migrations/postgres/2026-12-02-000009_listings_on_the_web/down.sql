@@ -1,3 +1,4 @@
+DROP TABLE proposals;
 DROP INDEX changes_by_user;
 ALTER TABLE changes DROP CONSTRAINT changes_action_check;
 ALTER TABLE changes ADD CONSTRAINT changes_action_check CHECK (action IN ('create', 'update', 'verify')) NOT VALID;

@@ -1,3 +1,4 @@
+DROP TABLE proposals;
 CREATE TABLE changes_kept (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     changed_at TIMESTAMP NOT NULL,

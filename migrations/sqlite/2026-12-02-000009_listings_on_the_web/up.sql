@@ -45,3 +45,29 @@ BEGIN
 END;
 -- A person's changes, newest first.
 CREATE INDEX changes_by_user ON changes (user_id, id);
+
+-- Changes and new listings waiting for a connector or an administrator to
+-- approve them (an organisation editor's; later the public's), and
+-- suggestions in words. Decided once: the first to decide wins.
+CREATE TABLE proposals (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('new_service', 'service', 'organisation', 'new_venue', 'venue', 'suggestion')),
+    -- The service, organisation or venue it changes (or, once a new one is
+    -- accepted, the one made).
+    record_id TEXT,
+    -- The form as typed, as JSON.
+    form TEXT,
+    -- A suggestion in words.
+    message TEXT,
+    proposed_by TEXT REFERENCES users (id),
+    -- The address of someone without an account, to hear back.
+    email TEXT,
+    proposed_at TIMESTAMP NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('waiting', 'accepted', 'rejected')),
+    decided_by TEXT REFERENCES users (id),
+    decided_at TIMESTAMP,
+    -- Why it was rejected, or a note on what was done.
+    outcome TEXT
+);
+CREATE INDEX proposals_by_state ON proposals (state, proposed_at);
+CREATE INDEX proposals_by_record ON proposals (record_id);

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 
+pub mod approvals;
 pub mod organisations;
 pub mod review;
 pub mod services;
@@ -40,6 +41,8 @@ pub struct ServicePage {
     /// Whether they may see confidential addresses, and edit the listing.
     pub sees_confidential: bool,
     pub edits: bool,
+    /// Whether they may archive and restore it.
+    pub archives: bool,
     /// Its public venues' map: the neighbourhood it is in, and the venues.
     pub map: Option<(MapShape, Vec<MapPin>)>,
     pub nearby: Vec<Nearby>,
@@ -83,6 +86,7 @@ pub async fn service_page(
     }
     Ok(ServicePage {
         sees_confidential: user.is_some_and(StaffUser::may_see_confidential),
+        archives: edits && user.is_some_and(StaffUser::keeps_listings),
         edits,
         view,
         map,

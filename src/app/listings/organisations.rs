@@ -5,10 +5,12 @@
 use chrono::Utc;
 
 use super::super::{db, require};
+use super::approvals::{self, Saved};
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::OrganisationId;
 use crate::domain::listing::Organisation;
 use crate::domain::organisation_form::OrganisationForm;
+use crate::domain::proposals::ProposalKind;
 use crate::domain::text::FieldErrors;
 use crate::domain::views::ChangeView;
 use crate::error::AppError;
@@ -50,23 +52,39 @@ pub async fn create(
     Ok(Ok(id))
 }
 
-/// Changes an organisation from the form, recording what changed; or the
-/// form's problems.
+/// Checks a posted change to an organisation from `user`'s side: the
+/// organisation as it would be saved.
+pub(super) async fn prepare(
+    state: &AppState,
+    user: &StaffUser,
+    id: OrganisationId,
+    form: &OrganisationForm,
+) -> Result<Result<Organisation, FieldErrors>, AppError> {
+    for_editing(state, user, id).await?;
+    Ok(form.check(id))
+}
+
+/// Changes an organisation from the form, recording what changed; from its
+/// own editor, it waits for approval. Or the form's problems.
 pub async fn update(
     state: &AppState,
     user: &StaffUser,
     id: OrganisationId,
     form: &OrganisationForm,
-) -> Result<Result<(), FieldErrors>, AppError> {
-    for_editing(state, user, id).await?;
-    let organisation = match form.check(id) {
+) -> Result<Result<Saved<()>, FieldErrors>, AppError> {
+    let organisation = match prepare(state, user, id, form).await? {
         Ok(organisation) => organisation,
         Err(errors) => return Ok(Err(errors)),
     };
+    if !user.keeps_listings() {
+        let waiting =
+            approvals::propose(state, user, ProposalKind::Organisation, Some(id.to_string()), form).await?;
+        return Ok(Ok(Saved::Waiting(waiting)));
+    }
     let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
     db(state, move |conn| organisations::change(conn, &organisation, by, reason.as_deref(), now)).await?;
     super::reindex(state).await;
-    Ok(Ok(()))
+    Ok(Ok(Saved::Live(())))
 }
 
 /// Archives an organisation (once its services are archived) or restores it.

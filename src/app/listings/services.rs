@@ -6,9 +6,11 @@
 use chrono::Utc;
 
 use super::super::{db, require};
+use super::approvals::{self, Saved};
 use super::reindex;
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{LocationId, OrganisationId, ServiceId};
+use crate::domain::proposals::ProposalKind;
 use crate::domain::service_form::{Offered, ServiceEdit, ServiceForm};
 use crate::domain::text::FieldErrors;
 use crate::domain::views::{ChangeView, VenueChoice};
@@ -139,31 +141,19 @@ async fn check(
     Ok(Ok(edit))
 }
 
-/// Adds a service from the form, with its history; or the form's problems.
-pub async fn create(
+/// Checks a posted form for a new service (`id` none) or a change to one,
+/// from `user`'s side: the service as it would be saved. The confidential
+/// venues of someone who may not see them stay as they are.
+pub(super) async fn prepare(
     state: &AppState,
     user: &StaffUser,
+    id: Option<ServiceId>,
     form: &ServiceForm,
-) -> Result<Result<ServiceId, FieldErrors>, AppError> {
-    require(user.edits_listings())?;
-    let edit = match check(state, user, form, None).await? {
-        Ok(edit) => edit,
-        Err(errors) => return Ok(Err(errors)),
+) -> Result<Result<ServiceEdit, FieldErrors>, AppError> {
+    let Some(id) = id else {
+        require(user.edits_listings())?;
+        return check(state, user, form, None).await;
     };
-    let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
-    let id = db(state, move |conn| services::create_listing(conn, &edit, by, reason.as_deref(), now)).await?;
-    reindex(state).await;
-    Ok(Ok(id))
-}
-
-/// Changes a service from the form, recording what changed; or the form's
-/// problems. The confidential venues of someone who may not see them stay.
-pub async fn update(
-    state: &AppState,
-    user: &StaffUser,
-    id: ServiceId,
-    form: &ServiceForm,
-) -> Result<Result<(), FieldErrors>, AppError> {
     changeable(state, user, id).await?;
     let now_kept = db(state, move |conn| services::edit(conn, id)).await?;
     let mut edit = match check(state, user, form, Some(&now_kept)).await? {
@@ -174,10 +164,51 @@ pub async fn update(
         let hidden = confidential_venues(state, &now_kept).await?;
         edit.parts.venues.extend(now_kept.parts.venues.iter().filter(|(v, _)| hidden.contains(v)).cloned());
     }
+    Ok(Ok(edit))
+}
+
+/// Adds a service from the form, with its history; from an organisation
+/// editor, it waits for approval. Or the form's problems.
+pub async fn create(
+    state: &AppState,
+    user: &StaffUser,
+    form: &ServiceForm,
+) -> Result<Result<Saved<ServiceId>, FieldErrors>, AppError> {
+    let edit = match prepare(state, user, None, form).await? {
+        Ok(edit) => edit,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !user.keeps_listings() {
+        let waiting = approvals::propose(state, user, ProposalKind::NewService, None, form).await?;
+        return Ok(Ok(Saved::Waiting(waiting)));
+    }
+    let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
+    let id = db(state, move |conn| services::create_listing(conn, &edit, by, reason.as_deref(), now)).await?;
+    reindex(state).await;
+    Ok(Ok(Saved::Live(id)))
+}
+
+/// Changes a service from the form, recording what changed; from an
+/// organisation editor, it waits for approval. Or the form's problems.
+pub async fn update(
+    state: &AppState,
+    user: &StaffUser,
+    id: ServiceId,
+    form: &ServiceForm,
+) -> Result<Result<Saved<()>, FieldErrors>, AppError> {
+    let edit = match prepare(state, user, Some(id), form).await? {
+        Ok(edit) => edit,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !user.keeps_listings() {
+        let waiting =
+            approvals::propose(state, user, ProposalKind::Service, Some(id.to_string()), form).await?;
+        return Ok(Ok(Saved::Waiting(waiting)));
+    }
     let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
     db(state, move |conn| services::update_listing(conn, id, &edit, by, reason.as_deref(), now)).await?;
     reindex(state).await;
-    Ok(Ok(()))
+    Ok(Ok(Saved::Live(())))
 }
 
 /// Marks a service as checked and still true today.
@@ -190,7 +221,8 @@ pub async fn verify(state: &AppState, user: &StaffUser, id: ServiceId) -> Result
 }
 
 /// Takes a service off the public site, search and the open data, or puts it
-/// back: kept with its history either way. Doing it twice is refused.
+/// back: kept with its history either way. Those who keep the directory
+/// may; doing it twice is refused.
 pub async fn archive(
     state: &AppState,
     user: &StaffUser,
@@ -198,6 +230,7 @@ pub async fn archive(
     archived: bool,
 ) -> Result<(), AppError> {
     changeable(state, user, id).await?;
+    require(user.keeps_listings())?;
     let (by, now) = (user.id, Utc::now().naive_utc());
     let done = db(state, move |conn| services::set_archived(conn, id, archived, by, now)).await?;
     if !done {

@@ -6,8 +6,10 @@
 use chrono::Utc;
 
 use super::super::{db, require};
+use super::approvals::{self, Saved};
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{LocationId, OrganisationId};
+use crate::domain::proposals::ProposalKind;
 use crate::domain::text::FieldErrors;
 use crate::domain::venue_form::{VenueForm, VenueInput};
 use crate::domain::views::{ChangeView, LocationView};
@@ -77,7 +79,7 @@ pub async fn for_editing(
 
 /// Checks the form, and places the venue by its postcode: a postcode this
 /// area does not know, or one no longer in use, is refused.
-async fn check(
+pub(super) async fn check(
     state: &AppState,
     user: &StaffUser,
     form: &VenueForm,
@@ -139,41 +141,52 @@ async fn check(
     }
 }
 
-/// Adds a venue from the form; or the form's problems.
+/// Adds a venue from the form; from an organisation editor, it waits for
+/// approval. Or the form's problems.
 pub async fn create(
     state: &AppState,
     user: &StaffUser,
     form: &VenueForm,
-) -> Result<Result<LocationId, FieldErrors>, AppError> {
+) -> Result<Result<Saved<LocationId>, FieldErrors>, AppError> {
     require(user.keeps_listings() || user.only_organisation().is_some())?;
     let (input, point) = match check(state, user, form).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
+    if !user.keeps_listings() {
+        let waiting = approvals::propose(state, user, ProposalKind::NewVenue, None, form).await?;
+        return Ok(Ok(Saved::Waiting(waiting)));
+    }
     let venue = input.placed(LocationId::new(), point);
     let (by, reason, now, id) = (user.id, form.reason(), Utc::now().naive_utc(), venue.id);
     db(state, move |conn| locations::create(conn, &venue, by, reason.as_deref(), now)).await?;
-    Ok(Ok(id))
+    Ok(Ok(Saved::Live(id)))
 }
 
 /// Changes a venue from the form, recording what changed; the services that
-/// meet there are indexed again. Or the form's problems.
+/// meet there are indexed again. From an organisation editor, it waits for
+/// approval. Or the form's problems.
 pub async fn update(
     state: &AppState,
     user: &StaffUser,
     id: LocationId,
     form: &VenueForm,
-) -> Result<Result<(), FieldErrors>, AppError> {
+) -> Result<Result<Saved<()>, FieldErrors>, AppError> {
     for_editing(state, user, id).await?;
     let (input, point) = match check(state, user, form).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
+    if !user.keeps_listings() {
+        let waiting =
+            approvals::propose(state, user, ProposalKind::Venue, Some(id.to_string()), form).await?;
+        return Ok(Ok(Saved::Waiting(waiting)));
+    }
     let venue = input.placed(id, point);
     let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
     db(state, move |conn| locations::change(conn, &venue, by, reason.as_deref(), now)).await?;
     super::reindex(state).await;
-    Ok(Ok(()))
+    Ok(Ok(Saved::Live(())))
 }
 
 /// Archives a venue (once no service meets there) or restores it.

@@ -2,6 +2,7 @@
 //! editing page; the forms of services, organisations and venues, and the
 //! change history, each in its own file.
 
+pub mod approvals;
 pub mod history;
 pub mod organisations;
 pub mod review;
@@ -20,6 +21,10 @@ use crate::geo::neighbourhoods::Band;
 /// The staff home's part for those who keep listings: the first of their
 /// review queue, and how fresh their neighbourhoods' listings are.
 pub struct Review<'a> {
+    /// How many proposals wait for this person to decide (for those who may).
+    pub waiting_approval: Option<usize>,
+    /// What this person proposed lately, and where each has got to.
+    pub proposed: &'a [crate::domain::proposals::Proposal],
     pub due: &'a [ServiceSummary],
     pub due_count: i64,
     pub freshness: &'a [crate::domain::review::Freshness],
@@ -51,6 +56,23 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
             }
             @if user.role == crate::domain::accounts::Role::Administrator {
                 p { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
+            }
+            @if let Some(waiting) = review.and_then(|r| r.waiting_approval) {
+                p {
+                    strong { a href="/staff/approvals" { (waiting) " " (if waiting == 1 { "change waits" } else { "changes wait" }) " for your approval" } }
+                }
+            }
+            @if let Some(review) = review.filter(|r| !r.proposed.is_empty()) {
+                h2 { "Changes you proposed" }
+                ul class="plain-list" {
+                    @for p in review.proposed {
+                        li {
+                            a href={ "/staff/approvals/" (p.id) } { (p.kind.label()) @if let Some(name) = &p.record_name { ": " (name) } }
+                            br;
+                            span class="secondary" { (p.state.label()) @if let Some(why) = &p.outcome { ": " (why) } }
+                        }
+                    }
+                }
             }
             @if let Some(review) = review {
                 h2 { "Due for review" }

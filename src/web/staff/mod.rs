@@ -1,6 +1,7 @@
 //! `GET /staff`: the staff home, with the review queue; and what one person
 //! changed. The forms are in a file each.
 
+pub mod approvals;
 pub mod imports;
 pub mod neighbourhoods;
 pub mod organisations;
@@ -12,6 +13,7 @@ use maud::Markup;
 
 use super::session::{CheckedForm, Staff};
 use super::{QueryPairs, see_other};
+use crate::app::listings::approvals::{self as proposals, Saved};
 use crate::app::listings::{self, review};
 use crate::domain::ids::ServiceId;
 use crate::domain::review::ReviewFilter;
@@ -36,13 +38,29 @@ pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, Ap
     let mut queue = review::queue(&state, &staff.user, ReviewFilter::default()).await?;
     queue.listings.truncate(HOME_QUEUE);
     let freshness = review::freshness(&state, &staff.user).await?;
+    let waiting_approval = match staff.user.keeps_listings() {
+        true => Some(proposals::queue(&state, &staff.user).await?.0.len()),
+        false => None,
+    };
+    let proposed = proposals::mine(&state, &staff.user).await?;
     let shown = pages::staff::Review {
+        waiting_approval,
+        proposed: &proposed,
         due: &queue.listings,
         due_count: queue.total,
         freshness: &freshness,
         review_after_days: queue.review_after_days,
     };
     Ok(pages::staff::home(&staff.frame, &staff.user, Some(&shown)))
+}
+
+/// Where a saved form goes: to what it saved, or, when it waits for
+/// approval, to the proposal's page.
+pub(super) fn after_saving<T>(saved: Saved<T>, live: impl FnOnce(T) -> String) -> HttpResponse {
+    match saved {
+        Saved::Live(made) => see_other(&live(made)),
+        Saved::Waiting(proposal) => see_other(&format!("/staff/approvals/{proposal}")),
+    }
 }
 
 /// How many listings due for review the staff home shows.

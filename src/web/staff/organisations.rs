@@ -77,7 +77,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let form = organisation_form(&posted);
     match listings::update(&state, &staff.user, *id, &form).await? {
-        Ok(()) => Ok(see_other(&format!("/organisations/{id}"))),
+        Ok(saved) => Ok(super::after_saving(saved, |()| format!("/organisations/{id}"))),
         Err(errors) => {
             let (organisation, archived) = listings::for_editing(&state, &staff.user, *id).await?;
             let mode = FormMode::Edit {

@@ -148,7 +148,7 @@ pub async fn create(
         return form_page(&state, &staff, FormMode::New, form, &FieldErrors::default(), step).await;
     }
     match listings::create(&state, &staff.user, &form).await? {
-        Ok(id) => Ok(see_other(&format!("/services/{id}"))),
+        Ok(saved) => Ok(super::after_saving(saved, |id| format!("/services/{id}"))),
         Err(errors) => form_page(&state, &staff, FormMode::New, form, &errors, "").await,
     }
 }
@@ -177,7 +177,7 @@ pub async fn update(
         return form_page(&state, &staff, mode, form, &FieldErrors::default(), step).await;
     }
     match listings::update(&state, &staff.user, *id, &form).await? {
-        Ok(()) => Ok(see_other(&format!("/services/{id}"))),
+        Ok(saved) => Ok(super::after_saving(saved, |()| format!("/services/{id}"))),
         Err(errors) => form_page(&state, &staff, mode, form, &errors, "").await,
     }
 }

@@ -68,7 +68,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let form = venue_form(&posted);
     match listings::create(&state, &staff.user, &form).await? {
-        Ok(id) => Ok(see_other(&format!("/staff/venues/{id}/edit"))),
+        Ok(saved) => Ok(super::after_saving(saved, |id| format!("/staff/venues/{id}/edit"))),
         Err(errors) => form_page(&state, &staff, &FormMode::New, &form, &errors).await,
     }
 }
@@ -110,7 +110,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let form = venue_form(&posted);
     match listings::update(&state, &staff.user, *id, &form).await? {
-        Ok(()) => Ok(see_other(&format!("/staff/venues/{id}/edit"))),
+        Ok(saved) => Ok(super::after_saving(saved, |()| format!("/staff/venues/{id}/edit"))),
         Err(errors) => edit_page(&state, &staff, *id, Some(form), &errors).await,
     }
 }
