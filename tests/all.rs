@@ -43,6 +43,7 @@ mod spreadsheets;
 mod staff_directory;
 mod staff_imports;
 mod staff_services;
+mod suggestions;
 
 #[test]
 fn every_test_file_is_part_of_this_binary() {

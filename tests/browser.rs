@@ -234,6 +234,8 @@ fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
         ("results-error", String::from("/search?q=lunch&postcode=ZZ99+9ZZ")),
         ("needs", String::from("/needs")),
         ("service", format!("/services/{}", service.id)),
+        ("suggest-change", format!("/services/{}/suggest", service.id)),
+        ("suggest-service", String::from("/needs/loneliness/suggest")),
         ("organisation", format!("/organisations/{}", view.details.organisation)),
         ("need", String::from("/needs/loneliness")),
         ("neighbourhoods", String::from("/neighbourhoods")),
@@ -605,6 +607,7 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             message: None,
             by: Some(editor.id),
             email: None,
+            sender: None,
             at: chrono::Utc::now().naive_utc(),
         };
         doorstep::store::proposals::insert(&mut conn, &new).unwrap();
@@ -656,6 +659,15 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         "document.getElementById('postcode').value = 'ZZ9 9ZZ';
          document.querySelector('main form button[type=submit]').click();",
         "return document.getElementById('postcode').value === 'ZZ9 9ZZ';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "suggest-service",
+        "/needs/loneliness/suggest",
+        "document.getElementById('message').value = 'Tuesdays at the library';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('message').value === 'Tuesdays at the library';",
     ));
     problems.extend(check_errors(
         &browser,

@@ -147,9 +147,14 @@ const TABLE: &[Rule] = &[
     get("/assets/{file}", EVERYONE),
     get("/needs", EVERYONE),
     get("/needs/{slug}", EVERYONE),
+    // Suggestions from anyone (the empty form's problems are shown, nothing kept).
+    get("/needs/{slug}/suggest", EVERYONE),
+    post("/needs/{slug}/suggest", EVERYONE),
     get("/neighbourhoods", EVERYONE),
     get("/neighbourhoods/{slug}", EVERYONE),
     get("/services/{id}", EVERYONE),
+    get("/services/{id}/suggest", EVERYONE),
+    post("/services/{id}/suggest", EVERYONE),
     get("/organisations/{id}", EVERYONE),
     // Signing in: staff already signed in are sent on to the staff home.
     get("/sign-in", EVERYONE),
@@ -390,6 +395,7 @@ fn propose_for(conn: &mut Conn, editor: &StaffUser, organisation: OrganisationId
         message: None,
         by: Some(editor.id),
         email: None,
+        sender: None,
         at: Utc::now().naive_utc(),
     };
     doorstep::store::proposals::insert(conn, &new).expect("a proposal is kept");

@@ -75,6 +75,8 @@ pub struct NewProposal {
     pub message: Option<String>,
     pub by: Option<UserId>,
     pub email: Option<String>,
+    /// A keyed hash of the address a suggestion from the public came from.
+    pub sender: Option<String>,
     pub at: NaiveDateTime,
 }
 
@@ -91,4 +93,56 @@ pub struct ProposalPage {
     pub reason: Option<String>,
     pub problems: super::text::FieldErrors,
     pub decides: bool,
+}
+
+/// A suggestion from the public as typed: a change to a service (`about` a
+/// service), or a service we do not list (with its name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SuggestionForm {
+    /// The name of a service not listed; empty for a change to one.
+    pub service_name: String,
+    pub message: String,
+    /// Optional: where to tell them what became of it.
+    pub email: String,
+    /// A field people never see: a robot that fills it in is turned away.
+    pub honeypot: String,
+}
+
+/// A checked suggestion: what it says, and where to answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub message: String,
+    pub email: Option<String>,
+}
+
+impl SuggestionForm {
+    /// Checks a suggestion; `new_service` when it tells of a service not listed.
+    pub fn check(&self, new_service: bool) -> Result<Suggestion, super::text::FieldErrors> {
+        use super::text;
+        let mut errors = text::FieldErrors::default();
+        let name = if new_service {
+            errors.take("service_name", text::required_line(&self.service_name, "the name of the service"))
+        } else {
+            Some(String::new())
+        };
+        let what = if new_service { "what it does, where and when" } else { "what should change" };
+        let message = errors.take(
+            "message",
+            text::optional_text(&self.message, what, text::MAX_TEXT)
+                .and_then(|m| m.ok_or_else(|| format!("Tell us {what}"))),
+        );
+        let email = errors.take("email", text::email(&self.email));
+        match (name, message, email) {
+            (Some(name), Some(message), Some(email)) if errors.is_empty() => {
+                let message = if new_service { format!("{name}\n\n{message}") } else { message };
+                Ok(Suggestion { message, email })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Whether a robot filled in the field people never see.
+    pub fn from_a_robot(&self) -> bool {
+        !self.honeypot.trim().is_empty()
+    }
 }

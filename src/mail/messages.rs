@@ -144,3 +144,41 @@ pub fn sign_in_warning(
     let page = html_page(subject, html! { p { "Hello," } p { (what) } p { (ok) } p { (not_you) } });
     build(from, to, subject, plain, page)
 }
+
+/// Tells someone who made a suggestion what became of it: acted on, or not
+/// and why. `about` names the listing, if it was about one.
+pub fn suggestion_answered(
+    from: &str,
+    to: &str,
+    about: Option<&str>,
+    acted_on: bool,
+    note: Option<&str>,
+) -> Result<Vec<u8>, MailError> {
+    let subject = "Your suggestion to Doorstep";
+    let what = match about {
+        Some(name) => format!("Thank you for your suggestion about {name}."),
+        None => String::from("Thank you for telling us about a service."),
+    };
+    let done = if acted_on {
+        "A community connector has looked at it and made the change."
+    } else {
+        "A community connector has looked at it and has not made the change."
+    };
+    let note = note.map(|n| format!("They said: {n}"));
+    let kept = "We kept your email address only to send this, and have now deleted it.";
+    let mut plain = format!("Hello,\n\n{what} {done}\n");
+    if let Some(note) = &note {
+        plain.push_str(&format!("\n{note}\n"));
+    }
+    plain.push_str(&format!("\n{kept}\n"));
+    let page = html_page(
+        subject,
+        html! {
+            p { "Hello," }
+            p { (what) " " (done) }
+            @if let Some(note) = &note { p { (note) } }
+            p { (kept) }
+        },
+    );
+    build(from, to, subject, plain, page)
+}

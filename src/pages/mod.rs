@@ -20,6 +20,7 @@ pub mod services;
 pub mod sign_in;
 pub mod signpost;
 pub mod staff;
+pub mod suggestions;
 
 use std::sync::LazyLock;
 

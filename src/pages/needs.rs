@@ -52,6 +52,7 @@ pub fn page(frame: &Frame, need: &Need, services: &[ServiceSummary], all: &[Need
                 h2 { (services.len()) (if services.len() == 1 { " service" } else { " services" }) }
                 (summary_list(services))
             }
+            p class="no-print" { "Know of support that should be here? " a href={ "/needs/" (need.slug) "/suggest" } { "Tell us about a service" } }
             @if !related.is_empty() {
                 h2 { "Related needs" }
                 ul {

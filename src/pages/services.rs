@@ -52,6 +52,9 @@ pub fn page(
             @if let Some(map) = &around.map { (map) }
             (contact_list(view, viewer))
             (last_checked(view, now.date_naive()))
+            @if view.listed_by.is_none() {
+                p class="no-print" { a href={ "/services/" (view.id) "/suggest" } { "Suggest a change to this listing" } }
+            }
             @if !around.nearby.is_empty() {
                 (nearby_services(view, around.nearby))
             }

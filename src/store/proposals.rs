@@ -40,6 +40,7 @@ pub fn insert(conn: &mut Conn, new: &NewProposal) -> StoreResult<()> {
             proposals::message.eq(&new.message),
             proposals::proposed_by.eq(new.by),
             proposals::email.eq(&new.email),
+            proposals::sender_hash.eq(&new.sender),
             proposals::proposed_at.eq(new.at),
             proposals::state.eq(ProposalState::Waiting.code()),
         ))
@@ -104,6 +105,31 @@ pub fn accept(
             diesel::update(proposals::table.find(id)).set(proposals::record_id.eq(made)).execute(conn)?;
         }
         Ok(true)
+    })
+}
+
+/// How many suggestions came from `sender` since `since`.
+pub fn sent_since(conn: &mut Conn, sender: &str, since: NaiveDateTime) -> StoreResult<i64> {
+    Ok(proposals::table
+        .filter(proposals::sender_hash.eq(sender))
+        .filter(proposals::proposed_at.ge(since))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Puts the answer to a suggestion in the outbox, and forgets the address
+/// it goes to: it was kept only for this.
+pub fn answer(
+    conn: &mut Conn,
+    id: ProposalId,
+    to: &str,
+    message: &[u8],
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        super::outbox::queue(conn, &format!("suggestion-{id}"), None, "suggestion", to, message, now)?;
+        diesel::update(proposals::table.find(id)).set(proposals::email.eq(None::<String>)).execute(conn)?;
+        Ok(())
     })
 }
 

@@ -466,6 +466,7 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
+        sender_hash -> Nullable<Text>,
     }
 }
 

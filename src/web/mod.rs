@@ -25,6 +25,7 @@ pub mod sign_in;
 pub mod signpost;
 pub mod sitemap;
 pub mod staff;
+pub mod suggestions;
 
 use std::future::{Ready, ready};
 
@@ -94,9 +95,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/assets/{file}").get(assets::show))
         .service(at("/needs").get(needs::index))
         .service(at("/needs/{slug}").get(needs::show))
+        .service(at("/needs/{slug}/suggest").get(suggestions::need_form).post(suggestions::need_send))
         .service(at("/neighbourhoods").get(neighbourhoods::index))
         .service(at("/neighbourhoods/{slug}").get(neighbourhoods::show))
         .service(at("/services/{id}").get(services::show))
+        .service(at("/services/{id}/suggest").get(suggestions::service_form).post(suggestions::service_send))
         .service(at("/organisations/{id}").get(organisations::show))
         .service(at("/sign-in").get(sign_in::show).post(sign_in::submit))
         .service(at("/sign-out").post(sign_in::sign_out))

@@ -45,7 +45,11 @@ CREATE TABLE proposals (
     decided_by TEXT REFERENCES users (id),
     decided_at TIMESTAMP,
     -- Why it was rejected, or a note on what was done.
-    outcome TEXT
+    outcome TEXT,
+    -- A keyed hash of the network address a suggestion came from, to
+    -- limit how many one address sends.
+    sender_hash TEXT
 );
 CREATE INDEX proposals_by_state ON proposals (state, proposed_at);
 CREATE INDEX proposals_by_record ON proposals (record_id);
+CREATE INDEX proposals_by_sender ON proposals (sender_hash, proposed_at);

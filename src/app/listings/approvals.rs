@@ -48,6 +48,7 @@ pub(super) async fn propose<F: Serialize>(
         message: None,
         by: Some(user.id),
         email: None,
+        sender: None,
         at: Utc::now().naive_utc(),
     };
     let id = new.id;
@@ -110,6 +111,7 @@ pub async fn accept(state: &AppState, user: &StaffUser, id: ProposalId, note: &s
         return Err(already_decided());
     }
     let note = text::optional_text(note, "the note", 500).map_err(AppError::BadRequest)?;
+    let note_said = note.clone();
     let prepared = match prepared(state, &proposal).await? {
         Ok(prepared) => prepared,
         Err(problems) => {
@@ -135,8 +137,30 @@ pub async fn accept(state: &AppState, user: &StaffUser, id: ProposalId, note: &s
     if !accepted {
         return Err(already_decided());
     }
+    answer(state, &proposal, true, note_said.as_deref()).await?;
     super::reindex(state).await;
     Ok(())
+}
+
+/// Tells someone who gave an address what became of their suggestion, and
+/// forgets the address.
+async fn answer(
+    state: &AppState,
+    proposal: &Proposal,
+    acted_on: bool,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    let Some(to) = proposal.email.clone() else { return Ok(()) };
+    let message = crate::mail::messages::suggestion_answered(
+        &state.config.mail_from,
+        &to,
+        proposal.record_name.as_deref(),
+        acted_on,
+        note,
+    )
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (id, now) = (proposal.id, Utc::now().naive_utc());
+    db(state, move |conn| proposals::answer(conn, id, &to, &message, now)).await
 }
 
 /// Rejects a proposal, saying why (the reason is required); or the problem.
@@ -159,10 +183,11 @@ pub async fn reject(
         }),
     );
     let Some(why) = why else { return Ok(Err(errors)) };
-    let (by, now) = (user.id, Utc::now().naive_utc());
-    if !db(state, move |conn| proposals::reject(conn, id, by, &why, now)).await? {
+    let (by, now, said) = (user.id, Utc::now().naive_utc(), why.clone());
+    if !db(state, move |conn| proposals::reject(conn, id, by, &said, now)).await? {
         return Err(already_decided());
     }
+    answer(state, &proposal, false, Some(&why)).await?;
     Ok(Ok(()))
 }
 

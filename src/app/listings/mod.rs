@@ -13,6 +13,7 @@ pub mod approvals;
 pub mod organisations;
 pub mod review;
 pub mod services;
+pub mod suggestions;
 pub mod venues;
 
 use super::{blocking, db};
