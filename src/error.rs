@@ -41,6 +41,9 @@ pub enum AppError {
     /// Not now: the record is in a state that does not allow it; the message says why.
     #[error("{0}")]
     Conflict(String),
+    /// A link that was good once and is no more (used, or expired); the message says what to do.
+    #[error("{0}")]
+    Gone(String),
     /// A form came without a valid CSRF token.
     #[error("the form has expired")]
     FormExpired,
@@ -91,6 +94,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -128,6 +132,7 @@ impl AppError {
             ),
             AppError::BadRequest(message) => ("There is a problem with the request", message.clone()),
             AppError::Conflict(message) => ("This cannot be done now", message.clone()),
+            AppError::Gone(message) => ("This link can no longer be used", message.clone()),
             AppError::Invalid(problem) | AppError::NoSuch(problem) => {
                 ("There is a problem with the request", problem.message.clone())
             }

@@ -40,6 +40,7 @@ mod servers;
 mod signposting;
 mod signposting_mail;
 mod spreadsheets;
+mod staff_accounts;
 mod staff_directory;
 mod staff_imports;
 mod staff_services;

@@ -613,9 +613,33 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         doorstep::store::proposals::insert(&mut conn, &new).unwrap();
         new.id
     };
+    // A colleague's account, and a link for them to choose a password.
+    let (colleague, link) = {
+        let mut conn = app.state.store.conn().unwrap();
+        let advisor = doorstep::store::users::find_by_email(&mut conn, "advisor@kingsmere.example.org")
+            .unwrap()
+            .unwrap()
+            .0;
+        let token = doorstep::domain::accounts::random_token();
+        let reset = doorstep::domain::accounts::LinkPurpose::Reset;
+        doorstep::store::users::password_link(
+            &mut conn,
+            advisor.id,
+            &token,
+            reset,
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+        (advisor.id, format!("/password/{token}"))
+    };
     sign_in(&browser, &base, "admin@kingsmere.example.org");
     let pages = [
         ("staff-home", String::from("/staff")),
+        ("staff-accounts", String::from("/staff/users")),
+        ("staff-invite", String::from("/staff/users/new")),
+        ("staff-account-edit", format!("/staff/users/{colleague}/edit")),
+        ("own-account", String::from("/staff/account")),
+        ("choose-password", link.clone()),
         ("review-queue", String::from("/staff/review?overdue=due")),
         ("service-new", String::from("/staff/services/new")),
         ("service-edit", format!("/staff/services/{service}/edit")),
@@ -659,6 +683,25 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         "document.getElementById('postcode').value = 'ZZ9 9ZZ';
          document.querySelector('main form button[type=submit]').click();",
         "return document.getElementById('postcode').value === 'ZZ9 9ZZ';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "staff-invite",
+        "/staff/users/new",
+        "document.getElementById('name').value = 'Robin Vale';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('name').value === 'Robin Vale';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "choose-password",
+        &link,
+        "document.getElementById('password').value = 'short';
+         document.getElementById('again').value = 'short';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('password').value === '';",
     ));
     problems.extend(check_errors(
         &browser,

@@ -175,6 +175,10 @@ const TABLE: &[Rule] = &[
     // The citizen's answer to the follow-up: anyone with the link.
     get("/follow-up/{token}", EVERYONE),
     post("/follow-up/{token}", EVERYONE),
+    // Choosing a password through a one-time link: anyone with the link
+    // (sent empty, the form shows its problems and the link stays unused).
+    get("/password/{token}", EVERYONE),
+    post("/password/{token}", EVERYONE),
     // The staff pages.
     get("/staff", STAFF),
     // Each their own queue: a connector's neighbourhoods, an editor's organisation.
@@ -214,8 +218,22 @@ const TABLE: &[Rule] = &[
     post("/staff/venues/{id}/archive", KEEPERS),
     post("/staff/venues/{id}/restore", KEEPERS),
     get("/staff/venues/{id}/history", LISTING_EDITORS),
-    // Everyone's own changes.
+    // Staff accounts: an administrator's own, in the rows that follow (a
+    // form sent empty shows its problems; disabling oneself is refused).
+    get("/staff/users", ADMINISTRATORS),
+    post("/staff/users", ADMINISTRATORS),
+    get("/staff/users/new", ADMINISTRATORS),
+    get("/staff/users/{id}/edit", ADMINISTRATORS),
+    post("/staff/users/{id}", ADMINISTRATORS),
+    post("/staff/users/{id}/disable", ADMINISTRATORS),
+    post("/staff/users/{id}/enable", ADMINISTRATORS),
+    post("/staff/users/{id}/reset", ADMINISTRATORS),
+    // Everyone's own changes, password and sessions (a second session of
+    // theirs is ended).
     get("/staff/users/{id}/history", STAFF),
+    get("/staff/account", STAFF),
+    post("/staff/account", STAFF),
+    post("/staff/account/sessions/{handle}/end", STAFF),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/move", ADMINISTRATORS),
@@ -308,6 +326,10 @@ struct Example {
     user: UserId,
     /// A change to the editor's organisation that the editor proposed.
     proposal: ProposalId,
+    /// A second session of theirs, by its handle on their account page.
+    session: String,
+    /// A one-time link to choose a password (the advisor's).
+    password: String,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -345,8 +367,24 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
             .expect("the demo has services at public venues")
     };
     let venue = venue_for(&mut conn, who, organisation);
-    let proposal = propose_for(&mut conn, &editor, organisation);
     let user = account(&mut conn, if who == Who::Visitor { Who::Advisor } else { who }).id;
+    let proposal = propose_for(&mut conn, &editor, organisation);
+    let now = Utc::now().naive_utc();
+    let second = doorstep::domain::accounts::random_token();
+    users::start_session(
+        &mut conn,
+        user,
+        &second,
+        Some("Another browser"),
+        now,
+        now + chrono::Duration::hours(1),
+    )
+    .expect("a second session starts");
+    let session = users::token_hash(&second)[..users::SESSION_HANDLE].to_string();
+    let password = doorstep::domain::accounts::random_token();
+    let advisor_id = account(&mut conn, Who::Advisor).id;
+    let reset = doorstep::domain::accounts::LinkPurpose::Reset;
+    users::password_link(&mut conn, advisor_id, &password, reset, now).expect("a password link is made");
     let admin = account(&mut conn, Who::Administrator).id;
     let (import, feed, now) = (ImportId::new(), NeighbourFeedId::new(), Utc::now().naive_utc());
     let sent = NewImport {
@@ -375,6 +413,8 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         venue,
         user,
         proposal,
+        session,
+        password,
     }
 }
 
@@ -508,7 +548,11 @@ fn fill(route: &str, example: &Example) -> String {
         .replace("{id}", &id)
         .replace("{slug}", slug)
         .replace("{service}", &example.service.to_string())
-        .replace("{token}", &example.follow_up)
+        .replace(
+            "{token}",
+            if route.starts_with("/password/") { &example.password } else { &example.follow_up },
+        )
+        .replace("{handle}", &example.session)
         .replace("{file}", stylesheet);
     assert!(!path.contains('{'), "{route}: teach `fill` in tests/routes.rs what to put in its placeholder");
     match route {

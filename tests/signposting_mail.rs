@@ -219,6 +219,17 @@ async fn every_signed_link_changes_nothing_on_get() {
     ];
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     browser.post(&format!("{contact}/email"), &fields).await;
+    // An administrator invites a colleague: the invitation carries a link to choose a password.
+    let mut admin = app.browser().await;
+    admin.sign_in("admin@kingsmere.example.org", PASSWORD).await;
+    let invited = admin
+        .submit(
+            "/staff/users/new",
+            "/staff/users",
+            &[("name", "Robin Vale"), ("email", "robin@example.org"), ("role", "advisor")],
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.body);
     let later = Utc::now().naive_utc() + chrono::Duration::days(15);
     let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);
     doorstep::jobs::outbox::run_once(store, mailer, config, later).unwrap();

@@ -117,7 +117,7 @@ pub(super) fn signed_in_advisor(
     let now = Utc::now().naive_utc();
     let token = crate::domain::accounts::random_token();
     let mut conn = app.store.conn()?;
-    users::start_session(&mut conn, advisor, &token, now, now + chrono::Duration::hours(1))?;
+    users::start_session(&mut conn, advisor, &token, None, now, now + chrono::Duration::hours(1))?;
     let contact = signposting::start(
         &mut conn,
         &signposting::NewSignpostContact {

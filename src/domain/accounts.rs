@@ -148,6 +148,12 @@ impl StaffUser {
         self.role == Role::Administrator
     }
 
+    /// Whether this person may invite colleagues and change, disable and
+    /// reset their accounts: administrators only.
+    pub fn manages_accounts(&self) -> bool {
+        self.role == Role::Administrator
+    }
+
     /// Whether this person may import listings and follow other areas'
     /// feeds: administrators only.
     pub fn manages_imports(&self) -> bool {
@@ -157,6 +163,132 @@ impl StaffUser {
     /// Whether this person edits listings at all (and so sees the edit links).
     pub fn edits_listings(&self) -> bool {
         self.role != Role::Advisor
+    }
+}
+
+/// An account as an administrator types it: inviting a colleague, or
+/// changing their role, neighbourhoods and organisation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountForm {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    /// For an organisation editor: their organisation's id.
+    pub organisation: String,
+    /// For a connector: the ids of the neighbourhoods they look after.
+    pub neighbourhoods: Vec<String>,
+}
+
+/// A checked account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountInput {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub organisation: Option<OrganisationId>,
+    pub neighbourhoods: Vec<NeighbourhoodId>,
+}
+
+impl AccountForm {
+    /// Checks the form; `neighbourhoods` are those that may be chosen.
+    pub fn check(
+        &self,
+        neighbourhoods: &[NeighbourhoodId],
+    ) -> Result<AccountInput, super::text::FieldErrors> {
+        use super::text;
+        let mut errors = text::FieldErrors::default();
+        let name = errors.take("name", text::required_line(&self.name, "their name"));
+        let email = errors.take(
+            "email",
+            text::email(&self.email).and_then(|e| e.ok_or_else(|| String::from("Enter their email address"))),
+        );
+        let role = errors.take(
+            "role",
+            Role::from_code(self.role.trim()).ok_or_else(|| String::from("Choose what they do")),
+        );
+        let organisation = match (role, self.organisation.trim()) {
+            (Some(Role::OrganisationEditor), "") => {
+                errors.add("organisation", "Choose the organisation whose listings they keep");
+                None
+            }
+            (Some(Role::OrganisationEditor), id) => errors
+                .take(
+                    "organisation",
+                    id.parse::<OrganisationId>()
+                        .map_err(|_| String::from("Choose the organisation from the list")),
+                )
+                .map(Some),
+            _ => Some(None),
+        };
+        let mut chosen = Vec::new();
+        if role == Some(Role::Connector) {
+            for id in self.neighbourhoods.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                match id.parse::<NeighbourhoodId>().ok().filter(|n| neighbourhoods.contains(n)) {
+                    Some(hood) if !chosen.contains(&hood) => chosen.push(hood),
+                    Some(_) => {}
+                    None => errors.add("neighbourhoods", "Choose each neighbourhood from the list"),
+                }
+            }
+        }
+        match (name, email, role, organisation) {
+            (Some(name), Some(email), Some(role), Some(organisation)) if errors.is_empty() => {
+                Ok(AccountInput { name, email, role, organisation, neighbourhoods: chosen })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What a one-time link to choose a password is for, and how long it lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// A colleague invited to a new account.
+    Invitation,
+    /// A password reset an administrator sent.
+    Reset,
+}
+
+impl LinkPurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::Reset => "reset",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [LinkPurpose::Invitation, LinkPurpose::Reset].into_iter().find(|p| p.code() == code)
+    }
+
+    /// How long the link may be used.
+    pub fn lasts_hours(self) -> i64 {
+        match self {
+            LinkPurpose::Invitation => 7 * 24,
+            LinkPurpose::Reset => 24,
+        }
+    }
+}
+
+/// Checks a new password and its repeat: the hash to keep, or the problems.
+pub fn choose_password(password: &str, again: &str) -> Result<String, super::text::FieldErrors> {
+    let mut errors = super::text::FieldErrors::default();
+    if password != again {
+        errors.add("again", "Enter the same password twice");
+        return Err(errors);
+    }
+    match hash_password(password) {
+        Ok(hash) => Ok(hash),
+        Err(problem) => {
+            let message = match problem {
+                PasswordError::TooShort => {
+                    format!("Enter a password of at least {MIN_PASSWORD_LENGTH} characters")
+                }
+                PasswordError::TooLong => String::from("Enter a password of at most 200 characters"),
+                PasswordError::Hashing => String::from("The password could not be kept: try another"),
+            };
+            errors.add("password", message);
+            Err(errors)
+        }
     }
 }
 

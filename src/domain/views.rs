@@ -207,3 +207,24 @@ pub struct MapPin {
     pub latitude: f64,
     pub longitude: f64,
 }
+
+/// A staff account as the administrators' pages show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountView {
+    pub user: super::accounts::StaffUser,
+    /// When it was disabled: it cannot sign in.
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+/// One of a person's sessions, as their account page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionView {
+    /// What names it on the page (not enough to sign in with).
+    pub handle: String,
+    pub started: NaiveDateTime,
+    pub ends: NaiveDateTime,
+    /// The browser it began in, as it said.
+    pub browser: Option<String>,
+    /// The session this page was asked for in.
+    pub current: bool,
+}

@@ -182,3 +182,55 @@ pub fn suggestion_answered(
     );
     build(from, to, subject, plain, page)
 }
+
+/// Invites a colleague to their new account: a one-time link to choose a
+/// password, good for `days`.
+pub fn invitation(
+    from: &str,
+    to: &str,
+    (name, invited_by): (&str, &str),
+    link: &str,
+    days: i64,
+) -> Result<Vec<u8>, MailError> {
+    let subject = "Your Doorstep account";
+    let what =
+        format!("{invited_by} has made you an account on Doorstep, the directory of community support.");
+    let how = format!("Choose your password here (the link works once, for {days} days): {link}");
+    let not_you = "If you were not expecting this, you can ignore this email.";
+    let plain = format!("Hello {name},\n\n{what}\n\n{how}\n\n{not_you}\n");
+    let page = html_page(
+        subject,
+        html! {
+            p { "Hello " (name) "," }
+            p { (what) }
+            p { a href=(link) { "Choose your password" } " (the link works once, for " (days) " days)." }
+            p { (not_you) }
+        },
+    );
+    build(from, to, subject, plain, page)
+}
+
+/// A password reset an administrator sent: a one-time link, good for `hours`.
+pub fn password_reset(
+    from: &str,
+    to: &str,
+    name: &str,
+    link: &str,
+    hours: i64,
+) -> Result<Vec<u8>, MailError> {
+    let subject = "Choose a new password for Doorstep";
+    let what = "An administrator has sent you a link to choose a new password for your Doorstep account.";
+    let how = format!("Choose it here (the link works once, for {hours} hours): {link}");
+    let not_you = "If you did not ask for this, tell your administrator: your password has not changed.";
+    let plain = format!("Hello {name},\n\n{what}\n\n{how}\n\n{not_you}\n");
+    let page = html_page(
+        subject,
+        html! {
+            p { "Hello " (name) "," }
+            p { (what) }
+            p { a href=(link) { "Choose a new password" } " (the link works once, for " (hours) " hours)." }
+            p { (not_you) }
+        },
+    );
+    build(from, to, subject, plain, page)
+}

@@ -15,6 +15,7 @@ pub mod map;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod organisations;
+pub mod password;
 pub mod search;
 pub mod services;
 pub mod sign_in;

@@ -18,6 +18,8 @@ pub enum RecordKind {
     Service,
     Organisation,
     Location,
+    /// A staff account.
+    User,
 }
 
 impl RecordKind {
@@ -26,6 +28,7 @@ impl RecordKind {
             RecordKind::Service => "service",
             RecordKind::Organisation => "organisation",
             RecordKind::Location => "location",
+            RecordKind::User => "user",
         }
     }
 }
@@ -181,7 +184,11 @@ fn readable(conn: &mut Conn, rows: Vec<ChangeRow>) -> StoreResult<Vec<ChangeView
         .select((locations::id, locations::name))
         .load(conn)?;
     names.extend(named.into_iter().map(|(id, name)| (("location", id), name)));
+    let named: Vec<(String, String)> =
+        users::table.filter(users::id.eq_any(ids("user"))).select((users::id, users::name)).load(conn)?;
+    names.extend(named.into_iter().map(|(id, name)| (("user", id), name)));
     let organisation = |value: Option<String>| {
+        // A staff account's organisation is recorded by its name already.
         value.map(|id| names.get(&("organisation", id.clone())).cloned().unwrap_or(id))
     };
     Ok(rows
@@ -211,7 +218,7 @@ fn readable(conn: &mut Conn, rows: Vec<ChangeRow>) -> StoreResult<Vec<ChangeView
 
 /// The stored code of a kind, as a `'static` key.
 fn kind_code(kind: &str) -> &'static str {
-    [RecordKind::Service, RecordKind::Organisation, RecordKind::Location]
+    [RecordKind::Service, RecordKind::Organisation, RecordKind::Location, RecordKind::User]
         .into_iter()
         .map(RecordKind::code)
         .find(|code| *code == kind)

@@ -116,6 +116,7 @@ diesel::table! {
         role -> Text,
         organisation_id -> Nullable<Text>,
         created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -132,6 +133,18 @@ diesel::table! {
         user_id -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    password_links (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -471,11 +484,13 @@ diesel::table! {
 }
 
 diesel::joinable!(imports -> users (requested_by));
+diesel::joinable!(password_links -> users (user_id));
 
 // The tables that imports and neighbouring feeds join, kept to the pairs
 // that are joined: every table added to the list below makes diesel check
 // every query against more pairs, and the compiler's memory grows with them.
 diesel::allow_tables_to_appear_in_same_query!(imports, users);
+diesel::allow_tables_to_appear_in_same_query!(password_links, users);
 diesel::allow_tables_to_appear_in_same_query!(services, neighbour_feeds);
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -17,6 +17,7 @@ pub mod neighbourhoods;
 pub mod observe;
 pub mod openreferral;
 pub mod organisations;
+pub mod password;
 pub mod search;
 pub mod server;
 pub mod services;
@@ -45,14 +46,16 @@ use crate::state::AppState;
 /// only shows a page (mail systems open links to check them); its button
 /// POSTs. Every signed link to come (reminders, unsubscribing, invitations)
 /// is added here, where `tests/signposting_mail.rs` holds each one to that rule.
-pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP];
+pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP, PASSWORD];
 const FOLLOW_UP: &str = "/follow-up/{token}";
+const PASSWORD: &str = "/password/{token}";
 
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use staff::{
         approvals as staff_approvals, imports as staff_imports, neighbourhoods as staff_hoods,
-        organisations as staff_organisations, services as staff_services, venues as staff_venues,
+        organisations as staff_organisations, services as staff_services, users as staff_users,
+        venues as staff_venues,
     };
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
@@ -115,6 +118,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/dashboard").get(dashboard::show))
         .service(at("/dashboard.csv").get(dashboard::csv))
         .service(at(FOLLOW_UP).get(follow_up::show).post(follow_up::answer))
+        .service(at(PASSWORD).get(password::show).post(password::choose))
         .service(at("/staff").get(staff::home))
         .service(at("/staff/review").get(staff::review_queue).post(staff::review_checked))
         .service(at("/staff/approvals").get(staff_approvals::index))
@@ -143,7 +147,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/venues/{id}/archive").post(staff_venues::archive))
         .service(at("/staff/venues/{id}/restore").post(staff_venues::restore))
         .service(at("/staff/venues/{id}/history").get(staff_venues::history))
+        .service(at("/staff/users").get(staff_users::index).post(staff_users::invite))
+        .service(at("/staff/users/new").get(staff_users::new))
+        .service(at("/staff/users/{id}/edit").get(staff_users::edit))
+        .service(at("/staff/users/{id}").post(staff_users::update))
+        .service(at("/staff/users/{id}/disable").post(staff_users::disable))
+        .service(at("/staff/users/{id}/enable").post(staff_users::enable))
+        .service(at("/staff/users/{id}/reset").post(staff_users::reset))
         .service(at("/staff/users/{id}/history").get(staff::person_history))
+        .service(at("/staff/account").get(staff_users::own).post(staff_users::change_password))
+        .service(at("/staff/account/sessions/{handle}/end").post(staff_users::end_session))
         .service(at("/staff/imports").get(staff_imports::index).post(staff_imports::send))
         .service(at("/staff/imports/template.csv").get(staff_imports::template))
         .service(at("/staff/imports/{id}").get(staff_imports::show))

@@ -48,7 +48,12 @@ pub async fn submit(
     let address =
         client_address(&req, &state.config).map_or_else(|| String::from("unknown"), |a| a.to_string());
 
-    let token = match accounts::sign_in(&state, &email, password, &address).await? {
+    let browser = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|agent| agent.chars().take(200).collect::<String>());
+    let token = match accounts::sign_in(&state, &email, password, (&address, browser)).await? {
         SignedIn::Session(token) => token,
         SignedIn::Incomplete(errors) => {
             let page = pages::sign_in::page(&visitor.frame, &email, &next, &errors);

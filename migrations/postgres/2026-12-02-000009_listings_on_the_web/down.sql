@@ -1,3 +1,6 @@
+DROP TABLE password_links;
+ALTER TABLE sessions DROP COLUMN user_agent;
+ALTER TABLE users DROP COLUMN disabled_at;
 DROP TABLE proposals;
 DROP INDEX changes_by_user;
 ALTER TABLE changes DROP CONSTRAINT changes_action_check;

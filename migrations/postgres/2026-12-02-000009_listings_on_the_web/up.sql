@@ -53,3 +53,19 @@ CREATE TABLE proposals (
 CREATE INDEX proposals_by_state ON proposals (state, proposed_at);
 CREATE INDEX proposals_by_record ON proposals (record_id);
 CREATE INDEX proposals_by_sender ON proposals (sender_hash, proposed_at);
+
+-- An account disabled: it cannot sign in, and its sessions were ended.
+ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
+-- The browser a session began in, so that its owner can tell sessions apart.
+ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+-- One-time links to choose a password: an invitation to a new account, or
+-- a reset an administrator sent. Kept as the token's hash.
+CREATE TABLE password_links (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('invitation', 'reset')),
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    used_at TIMESTAMP
+);
+CREATE INDEX password_links_user ON password_links (user_id);

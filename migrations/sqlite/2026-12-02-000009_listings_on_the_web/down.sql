@@ -1,3 +1,6 @@
+DROP TABLE password_links;
+ALTER TABLE sessions DROP COLUMN user_agent;
+ALTER TABLE users DROP COLUMN disabled_at;
 DROP TABLE proposals;
 CREATE TABLE changes_kept (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

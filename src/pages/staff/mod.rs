@@ -7,6 +7,7 @@ pub mod history;
 pub mod organisations;
 pub mod review;
 pub mod services;
+pub mod users;
 pub mod venues;
 
 use maud::{Markup, html};
@@ -52,10 +53,15 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
                     li { a href={ "/staff/organisations/" (own) "/edit" } { "Your organisation's details" } }
                 }
                 @if user.edits_listings() { li { a href="/staff/venues/new" { "Add a venue" } } }
+                li { a href="/staff/account" { "Your account: password and where you are signed in" } }
                 li { a href={ "/staff/users/" (user.id) "/history" } { "Changes you have made" } }
             }
             @if user.role == crate::domain::accounts::Role::Administrator {
-                p { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
+                ul class="actions" {
+                    li { a href="/staff/users" { "Staff accounts" } ": invite colleagues, set their roles, disable an account." }
+                    li { a href="/staff/imports" { "Imports" } ": bring in listings, and follow neighbouring areas." }
+                    li { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
+                }
             }
             @if let Some(waiting) = review.and_then(|r| r.waiting_approval) {
                 p {
