@@ -31,6 +31,7 @@ mod openreferral;
 mod operations;
 mod pages;
 mod places;
+mod reminders;
 mod review;
 mod routes;
 mod search;

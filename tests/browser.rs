@@ -613,6 +613,30 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         doorstep::store::proposals::insert(&mut conn, &new).unwrap();
         new.id
     };
+    // A reminder to the organisation of the service, as its contact opens it.
+    let reminder = {
+        let mut conn = app.state.store.conn().unwrap();
+        let token = doorstep::domain::accounts::random_token();
+        let now = chrono::Utc::now().naive_utc();
+        let due = doorstep::store::reminders::Due {
+            organisation: organisation.parse().unwrap(),
+            name: String::from("Its organisation"),
+            email: String::from("hello@example.org"),
+            services: vec![(service.parse().unwrap(), String::new())],
+        };
+        let expires = now + chrono::Duration::days(30);
+        doorstep::store::reminders::send(
+            &mut conn,
+            &due,
+            &token,
+            "browser-reminder",
+            b"Subject: a\r\n\r\nb",
+            now,
+            expires,
+        )
+        .unwrap();
+        format!("/reminders/{token}")
+    };
     // A colleague's account, and a link for them to choose a password.
     let (colleague, link) = {
         let mut conn = app.state.store.conn().unwrap();
@@ -635,6 +659,7 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     sign_in(&browser, &base, "admin@kingsmere.example.org");
     let pages = [
         ("staff-home", String::from("/staff")),
+        ("reminder", reminder.clone()),
         ("staff-accounts", String::from("/staff/users")),
         ("staff-invite", String::from("/staff/users/new")),
         ("staff-account-edit", format!("/staff/users/{colleague}/edit")),
@@ -683,6 +708,14 @@ fn the_listing_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         "document.getElementById('postcode').value = 'ZZ9 9ZZ';
          document.querySelector('main form button[type=submit]').click();",
         "return document.getElementById('postcode').value === 'ZZ9 9ZZ';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "reminder",
+        &reminder,
+        "document.querySelector('button[value=change]').click();",
+        "return document.querySelector('textarea').value === '';",
     ));
     problems.extend(check_errors(
         &browser,

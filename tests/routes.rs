@@ -179,6 +179,10 @@ const TABLE: &[Rule] = &[
     // (sent empty, the form shows its problems and the link stays unused).
     get("/password/{token}", EVERYONE),
     post("/password/{token}", EVERYONE),
+    // An organisation answering a reminder: anyone with the link (sent
+    // without a listing, it is refused as not understood: 400).
+    get("/reminders/{token}", EVERYONE),
+    post("/reminders/{token}", EVERYONE),
     // The staff pages.
     get("/staff", STAFF),
     // Each their own queue: a connector's neighbourhoods, an editor's organisation.
@@ -330,6 +334,8 @@ struct Example {
     session: String,
     /// A one-time link to choose a password (the advisor's).
     password: String,
+    /// A reminder's link, to the editor's organisation.
+    reminder: String,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -385,6 +391,17 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     let advisor_id = account(&mut conn, Who::Advisor).id;
     let reset = doorstep::domain::accounts::LinkPurpose::Reset;
     users::password_link(&mut conn, advisor_id, &password, reset, now).expect("a password link is made");
+    let reminder = doorstep::domain::accounts::random_token();
+    let due = doorstep::store::reminders::Due {
+        organisation,
+        name: String::from("The editor's organisation"),
+        email: String::from("hello@example.org"),
+        services: vec![(service, String::new())],
+    };
+    let key = format!("routes-reminder-{who:?}");
+    let expires = now + chrono::Duration::days(30);
+    doorstep::store::reminders::send(&mut conn, &due, &reminder, &key, b"Subject: a\r\n\r\nb", now, expires)
+        .expect("a reminder is sent");
     let admin = account(&mut conn, Who::Administrator).id;
     let (import, feed, now) = (ImportId::new(), NeighbourFeedId::new(), Utc::now().naive_utc());
     let sent = NewImport {
@@ -415,6 +432,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         proposal,
         session,
         password,
+        reminder,
     }
 }
 
@@ -550,7 +568,11 @@ fn fill(route: &str, example: &Example) -> String {
         .replace("{service}", &example.service.to_string())
         .replace(
             "{token}",
-            if route.starts_with("/password/") { &example.password } else { &example.follow_up },
+            match route {
+                r if r.starts_with("/password/") => &example.password,
+                r if r.starts_with("/reminders/") => &example.reminder,
+                _ => &example.follow_up,
+            },
         )
         .replace("{handle}", &example.session)
         .replace("{file}", stylesheet);

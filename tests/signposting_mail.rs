@@ -116,7 +116,7 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
 
     // Not yet due: a round of the server's outbox job sends nothing.
     let mut jobs = doorstep::jobs::background(&app.state);
-    assert_eq!(jobs.names(), ["index", "outbox", "sign-ins", "imports", "neighbours"]);
+    assert_eq!(jobs.names(), ["index", "outbox", "sign-ins", "imports", "neighbours", "reminders"]);
     jobs.run_once("outbox").unwrap();
     assert_eq!(mailbox.lock().unwrap().len(), 1);
     let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);
@@ -230,9 +230,16 @@ async fn every_signed_link_changes_nothing_on_get() {
         )
         .await;
     assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.body);
+    // Organisations with listings due are reminded: a link to answer without signing in.
+    let reminded = doorstep::app::listings::reminders::send_due(
+        &app.state.store,
+        &app.state.config,
+        Utc::now().naive_utc(),
+    );
+    assert!(reminded.unwrap() > 0, "the demo has organisations with listings due");
     let later = Utc::now().naive_utc() + chrono::Duration::days(15);
     let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);
-    doorstep::jobs::outbox::run_once(store, mailer, config, later).unwrap();
+    while doorstep::jobs::outbox::run_once(store, mailer, config, later).unwrap() > 0 {}
     // Every email sent, as its reader sees it.
     let sent: Vec<String> =
         mailbox.lock().unwrap().iter().map(|m| m.message.replace("=\r\n", "").replace("=3D", "=")).collect();

@@ -14,6 +14,7 @@ pub mod neighbours;
 pub mod openreferral;
 pub mod organisation_form;
 pub mod proposals;
+pub mod reminders;
 pub mod review;
 pub mod schedule;
 pub mod schedule_form;

@@ -30,6 +30,9 @@ use runner::Runner;
 ///   checked or written (`app::imports::run_next`).
 /// - `neighbours`, once a minute: a neighbouring area's feed that is due is
 ///   read (`app::neighbours::read_due`).
+/// - `reminders`, every ten minutes: organisations whose listings fell due
+///   are reminded (at most once a week each), and connectors get their
+///   weekly summary (`app::listings::reminders`).
 pub fn background(state: &AppState) -> Runner {
     let (store, index, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
     let mut follower = index_sync::Follower::new(&store);
@@ -40,6 +43,7 @@ pub fn background(state: &AppState) -> Runner {
         (state.store.clone(), state.taxonomy.clone(), state.config.clone());
     let (feed_store, feed_needs, feed_config) =
         (state.store.clone(), state.taxonomy.clone(), state.config.clone());
+    let (reminder_store, reminder_config) = (state.store.clone(), state.config.clone());
     let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
     Runner::new()
         .add("index", Duration::from_millis(250), move || {
@@ -59,6 +63,11 @@ pub fn background(state: &AppState) -> Runner {
         .add("neighbours", Duration::from_secs(60), move || {
             app::neighbours::read_due(&feed_store, &feed_needs, &feed_config, Utc::now().naive_utc())
                 .map(drop)
+        })
+        .add("reminders", Duration::from_secs(600), move || {
+            let now = Utc::now().naive_utc();
+            app::listings::reminders::send_due(&reminder_store, &reminder_config, now)?;
+            app::listings::reminders::send_summaries(&reminder_store, &reminder_config, now).map(drop)
         })
         .observed_by(move |job, failed| metrics.job_step(job, failed))
 }

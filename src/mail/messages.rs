@@ -234,3 +234,68 @@ pub fn password_reset(
     );
     build(from, to, subject, plain, page)
 }
+
+/// Asks an organisation whether its listings due for review are still
+/// true: one link, good for `days`, to answer for each without signing in.
+pub fn reminder(
+    from: &str,
+    to: &str,
+    organisation: &str,
+    services: &[String],
+    link: &str,
+    days: i64,
+) -> Result<Vec<u8>, MailError> {
+    let subject = format!("Are {organisation}'s listings still right?");
+    let what = "People looking for support find your listings on Doorstep, and advisors at the council's front door suggest them. \
+                These have not been checked for a while:";
+    let how = format!(
+        "Tell us for each whether it is still running as shown, whether it is taking new people, or what has changed. \
+         No account is needed: the link works for {days} days."
+    );
+    let mut plain = format!("Hello,\n\n{what}\n\n");
+    for name in services {
+        plain.push_str(&format!("- {name}\n"));
+    }
+    plain.push_str(&format!("\n{how}\n\n{link}\n\nThank you.\n"));
+    let page = html_page(
+        &subject,
+        html! {
+            p { "Hello," }
+            p { (what) }
+            ul { @for name in services { li { (name) } } }
+            p { (how) }
+            p { a href=(link) { "Check your listings" } }
+            p { "Thank you." }
+        },
+    );
+    build(from, to, &subject, plain, page)
+}
+
+/// A connector's weekly summary of their review queue: how many listings
+/// are due, the most overdue, and where to work through them.
+pub fn queue_summary(
+    from: &str,
+    to: &str,
+    name: &str,
+    due: i64,
+    most_overdue: &[String],
+    link: &str,
+) -> Result<Vec<u8>, MailError> {
+    let subject = format!("{due} listings due for review");
+    let what = format!("{due} listings you keep have not been checked lately. The most overdue:");
+    let mut plain = format!("Hello {name},\n\n{what}\n\n");
+    for listing in most_overdue {
+        plain.push_str(&format!("- {listing}\n"));
+    }
+    plain.push_str(&format!("\nYour review queue: {link}\n"));
+    let page = html_page(
+        &subject,
+        html! {
+            p { "Hello " (name) "," }
+            p { (what) }
+            ul { @for listing in most_overdue { li { (listing) } } }
+            p { a href=(link) { "Your review queue" } }
+        },
+    );
+    build(from, to, &subject, plain, page)
+}

@@ -23,6 +23,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod postcodes;
 pub mod proposals;
+pub mod reminders;
 pub mod schedules;
 pub mod schema;
 pub mod scratch;

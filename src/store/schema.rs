@@ -483,7 +483,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reminders (token_hash) {
+        token_hash -> Text,
+        organisation_id -> Text,
+        sent_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reminder_services (token_hash, service_id) {
+        token_hash -> Text,
+        service_id -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    queue_summaries (user_id) {
+        user_id -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(imports -> users (requested_by));
+diesel::joinable!(reminder_services -> reminders (token_hash));
+diesel::joinable!(reminder_services -> services (service_id));
 diesel::joinable!(password_links -> users (user_id));
 
 // The tables that imports and neighbouring feeds join, kept to the pairs
@@ -491,6 +518,9 @@ diesel::joinable!(password_links -> users (user_id));
 // every query against more pairs, and the compiler's memory grows with them.
 diesel::allow_tables_to_appear_in_same_query!(imports, users);
 diesel::allow_tables_to_appear_in_same_query!(password_links, users);
+diesel::allow_tables_to_appear_in_same_query!(reminders, reminder_services);
+diesel::allow_tables_to_appear_in_same_query!(reminder_services, services);
+diesel::allow_tables_to_appear_in_same_query!(reminders, organisations);
 diesel::allow_tables_to_appear_in_same_query!(services, neighbour_feeds);
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -421,6 +421,18 @@ fn write_parts(conn: &mut Conn, id: ServiceId, parts: &ServiceParts) -> StoreRes
 
 /// Marks a service as checked and still true today.
 pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) -> StoreResult<()> {
+    verify_as(conn, id, Some(by), None, now)
+}
+
+/// Marks a service as checked and still true today, by a member of staff or
+/// (`by` none) by its organisation answering a reminder, giving `reason`.
+pub fn verify_as(
+    conn: &mut Conn,
+    id: ServiceId,
+    by: Option<UserId>,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         let before: Option<NaiveDateTime> =
             services::table.find(id).select(services::last_verified_at).first(conn)?;
@@ -432,7 +444,33 @@ pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) ->
             before.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
             Some(now.format("%Y-%m-%d %H:%M").to_string()),
         )];
-        changed(conn, id, Action::Verify, &field, Some(by), None, now)
+        changed(conn, id, Action::Verify, &field, by, reason, now)
+    })
+}
+
+/// Sets whether a service is taking new people, as its organisation said
+/// answering a reminder (so checked today too), giving `reason`.
+pub fn set_capacity(
+    conn: &mut Conn,
+    id: ServiceId,
+    capacity: Capacity,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let before: Option<String> = services::table.find(id).select(services::capacity).first(conn)?;
+        diesel::update(services::table.find(id))
+            .set((
+                services::capacity.eq(capacity.code()),
+                services::capacity_said_on.eq(now.date()),
+                services::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if before.as_deref() != Some(capacity.code()) {
+            let field = [("capacity", before, Some(capacity.code().to_string()))];
+            changed(conn, id, Action::Update, &field, None, Some(reason), now)?;
+        }
+        verify_as(conn, id, None, Some(reason), now)
     })
 }
 

@@ -18,6 +18,7 @@ pub mod observe;
 pub mod openreferral;
 pub mod organisations;
 pub mod password;
+pub mod reminders;
 pub mod search;
 pub mod server;
 pub mod services;
@@ -46,9 +47,10 @@ use crate::state::AppState;
 /// only shows a page (mail systems open links to check them); its button
 /// POSTs. Every signed link to come (reminders, unsubscribing, invitations)
 /// is added here, where `tests/signposting_mail.rs` holds each one to that rule.
-pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP, PASSWORD];
+pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP, PASSWORD, REMINDER];
 const FOLLOW_UP: &str = "/follow-up/{token}";
 const PASSWORD: &str = "/password/{token}";
+const REMINDER: &str = "/reminders/{token}";
 
 /// Every path the site answers, in one table, with the methods each answers.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -119,6 +121,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/dashboard.csv").get(dashboard::csv))
         .service(at(FOLLOW_UP).get(follow_up::show).post(follow_up::answer))
         .service(at(PASSWORD).get(password::show).post(password::choose))
+        .service(at(REMINDER).get(reminders::show).post(reminders::answer))
         .service(at("/staff").get(staff::home))
         .service(at("/staff/review").get(staff::review_queue).post(staff::review_checked))
         .service(at("/staff/approvals").get(staff_approvals::index))

@@ -1,3 +1,6 @@
+DROP TABLE queue_summaries;
+DROP TABLE reminder_services;
+DROP TABLE reminders;
 DROP TABLE password_links;
 ALTER TABLE sessions DROP COLUMN user_agent;
 ALTER TABLE users DROP COLUMN disabled_at;

@@ -69,3 +69,28 @@ CREATE TABLE password_links (
     used_at TIMESTAMP
 );
 CREATE INDEX password_links_user ON password_links (user_id);
+
+-- Reminders: when an organisation's listings fall due, its contact gets an
+-- email (at most one a week) with a link that works for 30 days without
+-- signing in, to say each is still running, say whether it is taking new
+-- people, or describe a change. Kept as the token's hash.
+CREATE TABLE reminders (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    sent_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+);
+CREATE INDEX reminders_by_organisation ON reminders (organisation_id, sent_at);
+-- The listings a reminder asks about, and how each was answered, once.
+CREATE TABLE reminder_services (
+    token_hash TEXT NOT NULL REFERENCES reminders (token_hash) ON DELETE CASCADE,
+    service_id TEXT NOT NULL REFERENCES services (id),
+    answer TEXT CHECK (answer IN ('running', 'taking', 'waiting_list', 'full', 'change')),
+    answered_at TIMESTAMP,
+    PRIMARY KEY (token_hash, service_id)
+);
+-- The weekly summary of each connector's queue: when each was last sent.
+CREATE TABLE queue_summaries (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    sent_at TIMESTAMP NOT NULL
+);
