@@ -21,6 +21,7 @@ mod change_log;
 mod cli;
 mod confidential;
 mod dashboard;
+mod entry_points;
 mod hardening;
 mod import_feeds;
 mod imports;

@@ -156,6 +156,7 @@ const TABLE: &[Rule] = &[
     get("/services/{id}/suggest", EVERYONE),
     post("/services/{id}/suggest", EVERYONE),
     get("/organisations/{id}", EVERYONE),
+    get("/places/{id}", EVERYONE),
     // Signing in: staff already signed in are sent on to the staff home.
     get("/sign-in", EVERYONE),
     post("/sign-in", EVERYONE),
@@ -336,6 +337,8 @@ struct Example {
     password: String,
     /// A reminder's link, to the editor's organisation.
     reminder: String,
+    /// A local entry point, whose page anyone may see.
+    place: LocationId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -391,6 +394,16 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     let advisor_id = account(&mut conn, Who::Advisor).id;
     let reset = doorstep::domain::accounts::LinkPurpose::Reset;
     users::password_link(&mut conn, advisor_id, &password, reset, now).expect("a password link is made");
+    let place = {
+        use diesel::prelude::*;
+        use doorstep::store::schema::locations;
+        locations::table
+            .filter(locations::entry_point.eq(true))
+            .filter(locations::confidential.eq(false))
+            .select(locations::id)
+            .first::<LocationId>(&mut *conn)
+            .expect("the demo has a local entry point")
+    };
     let reminder = doorstep::domain::accounts::random_token();
     let due = doorstep::store::reminders::Due {
         organisation,
@@ -433,6 +446,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         session,
         password,
         reminder,
+        place,
     }
 }
 
@@ -551,6 +565,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.feed.to_string()
     } else if route.starts_with("/staff/organisations/") {
         example.organisation.to_string()
+    } else if route.starts_with("/places/") {
+        example.place.to_string()
     } else if route.starts_with("/staff/venues/") {
         example.venue.to_string()
     } else if route.starts_with("/staff/users/") {

@@ -80,6 +80,8 @@ pub struct NeighbourhoodPage {
     pub pins: Vec<MapPin>,
     pub based_here: Vec<LocalService>,
     pub from_elsewhere: Vec<LocalService>,
+    /// Its local entry points.
+    pub places: Vec<crate::domain::views::PlaceCard>,
     /// Whether the viewer may rename it and move its small areas.
     pub may_edit: bool,
 }
@@ -108,7 +110,8 @@ pub async fn page(
         })
         .collect();
     let may_edit = user.is_some_and(StaffUser::manages_neighbourhoods);
-    Ok(NeighbourhoodPage { hood, band, shapes, pins, based_here, from_elsewhere, may_edit })
+    let places = super::listings::places::in_neighbourhood(state, hood.id).await?;
+    Ok(NeighbourhoodPage { hood, band, shapes, pins, based_here, from_elsewhere, places, may_edit })
 }
 
 /// The neighbourhood's outline, last so it is drawn on top, and those of the

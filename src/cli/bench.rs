@@ -30,6 +30,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         requests: usize,
     },
+    /// The review queue's and a service's edit form's time to answer, at size.
+    Listings {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        /// Requests timed for each page.
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
     /// A mixed load (searches, pages, signposting writes) over HTTP against
     /// one server, then two over one PostgreSQL database.
     Load {
@@ -86,6 +94,10 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
         }
         BenchCommand::Pages { requests } => crate::bench::pages::run(requests.max(1), &mut std::io::stdout())
             .map_err(|e| CliError::Usage(e.to_string())),
+        BenchCommand::Listings { services, requests } => {
+            crate::bench::listings::run(services.max(1), requests.max(1), &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
+        }
         BenchCommand::Load { database, seconds, clients } => {
             let plan =
                 crate::bench::load::Plan { database, seconds: seconds.max(1), clients: clients.max(1) };

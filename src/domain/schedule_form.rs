@@ -249,6 +249,16 @@ pub fn check_rows(rows: &[TimesForm], errors: &mut FieldErrors) -> Vec<Schedule>
     rows.iter().enumerate().filter_map(|(n, row)| row.check(&format!("times-{n}"), errors)).collect()
 }
 
+/// Ends a list of rows with `blanks` blank rows to fill in (no more than
+/// `MOST_ROWS` rows in all): the blank rows already at its end first go.
+pub fn end_with_blanks<T: Default + PartialEq>(rows: &mut Vec<T>, blanks: usize) {
+    while rows.last().is_some_and(|row| *row == T::default()) {
+        rows.pop();
+    }
+    let room = MOST_ROWS.saturating_sub(rows.len());
+    rows.extend((0..blanks.min(room)).map(|_| T::default()));
+}
+
 /// The rows that show `schedules` on the form.
 pub fn rows_of(schedules: &[Schedule]) -> Vec<TimesForm> {
     schedules.iter().flat_map(TimesForm::rows_of).collect()

@@ -299,17 +299,10 @@ impl PartsForm {
     /// in, and one more for the list `more` names ("times", "contacts" or
     /// "phones") when "add another" was pressed.
     pub fn ready_to_show(&mut self, more: &str) {
-        fn end_blank<T: Default + PartialEq>(rows: &mut Vec<T>, blanks: usize) {
-            while rows.last().is_some_and(|row| *row == T::default()) {
-                rows.pop();
-            }
-            let room = MOST_ROWS.saturating_sub(rows.len());
-            rows.extend((0..blanks.min(room)).map(|_| T::default()));
-        }
         let blanks = |list: &str| if more == list { 2 } else { 1 };
-        end_blank(&mut self.times, blanks("times"));
-        end_blank(&mut self.contacts, blanks("contacts"));
-        end_blank(&mut self.phones, blanks("phones"));
+        schedule_form::end_with_blanks(&mut self.times, blanks("times"));
+        schedule_form::end_with_blanks(&mut self.contacts, blanks("contacts"));
+        schedule_form::end_with_blanks(&mut self.phones, blanks("phones"));
     }
 
     /// Checks the lists against what may be chosen. `area` is where the

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::directory::VenueAccess;
 use super::ids::{LocationId, OrganisationId};
 use super::listing::Location;
+use super::schedule::Schedule;
+use super::schedule_form::{self, TimesForm};
+use super::service_form::times_in_words;
 use super::text::{self, FieldErrors};
 use crate::geo::postcode::{self, Postcode};
 
@@ -30,6 +33,9 @@ pub struct VenueForm {
     pub public_transport: String,
     pub confidential: bool,
     pub entry_point: bool,
+    /// When it is open: a local entry point's opening times.
+    #[serde(default)]
+    pub times: Vec<TimesForm>,
     /// Why the change was made, kept in the change history.
     pub reason: String,
 }
@@ -46,6 +52,8 @@ pub struct VenueInput {
     pub access: VenueAccess,
     pub confidential: bool,
     pub entry_point: bool,
+    /// When it is open.
+    pub hours: Vec<Schedule>,
 }
 
 /// The answers to "is there…?": yes, no, or not known.
@@ -99,6 +107,7 @@ impl VenueForm {
             text::optional_text(&self.public_transport, "the buses, trams and trains", 500),
         );
         errors.take("reason", text::optional_text(&self.reason, "the reason", 500));
+        let hours = schedule_form::check_rows(&self.times, &mut errors);
         if self.confidential && self.entry_point {
             errors.add(
                 "entry_point",
@@ -130,6 +139,7 @@ impl VenueForm {
                 },
                 confidential: self.confidential,
                 entry_point: self.entry_point,
+                hours,
             }),
             _ => Err(errors),
         }
@@ -140,8 +150,14 @@ impl VenueForm {
         text::optional_text(&self.reason, "the reason", 500).ok().flatten()
     }
 
-    /// The form showing a venue's current values, for editing.
-    pub fn of(venue: &Location) -> Self {
+    /// Readies the rows of times to be shown: one blank row to fill in, and
+    /// another when `more` is "times" ("add another" was pressed).
+    pub fn ready_to_show(&mut self, more: &str) {
+        schedule_form::end_with_blanks(&mut self.times, if more == "times" { 2 } else { 1 });
+    }
+
+    /// The form showing a venue's current values and opening times, for editing.
+    pub fn of(venue: &Location, hours: &[Schedule]) -> Self {
         let yes_no = |v: Option<bool>| match v {
             Some(true) => "yes",
             Some(false) => "no",
@@ -162,6 +178,7 @@ impl VenueForm {
             public_transport: a.public_transport.clone().unwrap_or_default(),
             confidential: venue.confidential,
             entry_point: venue.entry_point,
+            times: schedule_form::rows_of(hours),
             reason: String::new(),
         }
     }
@@ -188,9 +205,9 @@ impl VenueInput {
     }
 }
 
-/// Each field of a venue as text, for the change history. Where it is on the
-/// map follows its postcode, so the postcode says it.
-pub fn history_fields(venue: &Location) -> Vec<(&'static str, String)> {
+/// Each field of a venue and its opening times as text, for the change
+/// history. Where it is on the map follows its postcode, so the postcode says it.
+pub fn history_fields(venue: &Location, hours: &[Schedule]) -> Vec<(&'static str, String)> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let yes_no = |v: Option<bool>| v.map(|b| b.to_string()).unwrap_or_default();
     let a = &venue.access;
@@ -208,6 +225,7 @@ pub fn history_fields(venue: &Location) -> Vec<(&'static str, String)> {
         ("public_transport", opt(&a.public_transport)),
         ("confidential", venue.confidential.to_string()),
         ("entry_point", venue.entry_point.to_string()),
+        ("times", times_in_words(hours)),
     ]
 }
 
@@ -233,7 +251,7 @@ mod tests {
         assert_eq!(input.access.step_free, Some(true));
         assert_eq!(input.access.parking, None);
         let venue = input.placed(LocationId::new(), (53.4, -2.3));
-        assert_eq!(VenueForm::of(&venue), VenueForm { postcode: "M33 7XX".into(), ..hall() });
+        assert_eq!(VenueForm::of(&venue, &input.hours), VenueForm { postcode: "M33 7XX".into(), ..hall() });
     }
 
     #[test]

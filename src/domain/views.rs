@@ -228,3 +228,42 @@ pub struct SessionView {
     /// The session this page was asked for in.
     pub current: bool,
 }
+
+/// A local entry point as a line in a list: its page, name, address and,
+/// from a point searched around, how far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlaceCard {
+    pub id: LocationId,
+    pub name: String,
+    pub address: String,
+    pub distance_m: Option<u32>,
+}
+
+/// A local entry point's page: the place, when it is open, the
+/// neighbourhood it is in (slug and name), and what happens there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceView {
+    pub venue: Location,
+    pub hours: Vec<Schedule>,
+    pub neighbourhood: Option<(String, String)>,
+    /// The running services that meet there, with when each meets.
+    pub services: Vec<(ServiceSummary, Vec<String>)>,
+}
+
+impl PlaceCard {
+    /// A venue as a line, `distance_m` from where was searched.
+    pub fn of(venue: &Location, distance_m: Option<u32>) -> Self {
+        let address = [
+            Some(venue.address_1.as_str()),
+            venue.address_2.as_deref(),
+            Some(venue.town.as_str()),
+            Some(venue.postcode.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        PlaceCard { id: venue.id, name: venue.name.clone(), address, distance_m }
+    }
+}

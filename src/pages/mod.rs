@@ -16,6 +16,7 @@ pub mod needs;
 pub mod neighbourhoods;
 pub mod organisations;
 pub mod password;
+pub mod places;
 pub mod reminders;
 pub mod search;
 pub mod services;

@@ -64,6 +64,8 @@ pub struct Shown<'a> {
     pub map: Markup,
     pub based_here: &'a [LocalService],
     pub from_elsewhere: &'a [LocalService],
+    /// Its local entry points: places to walk in and ask about anything.
+    pub places: &'a [crate::domain::views::PlaceCard],
     /// Whether the viewer may rename it and move its small areas.
     pub may_edit: bool,
 }
@@ -92,6 +94,11 @@ pub fn show(frame: &Frame, shown: &Shown<'_>) -> Markup {
                 p { a href={ "/staff/neighbourhoods/" (hood.slug) } { "Rename it or move its small areas" } }
             }
             (shown.map)
+            @if !shown.places.is_empty() {
+                h2 id="places" { "Places to walk in" }
+                p { "Community hubs, libraries and centres in " (hood.name) " where you can ask about anything." }
+                (super::places::list(shown.places))
+            }
             h2 id="based-here" { "Based in " (hood.name) }
             @if shown.based_here.is_empty() {
                 p { "No service has a venue here yet." }

@@ -94,6 +94,8 @@ pub struct Results<'a> {
     pub unmet: &'a [String],
     pub details: &'a HashMap<ServiceId, ResultDetails>,
     pub problem: Option<&'a FieldProblem>,
+    /// Local entry points near where was searched, or named by the words.
+    pub places: &'a [crate::domain::views::PlaceCard],
 }
 
 fn label_of<'a>(needs: &'a [Need], slug: &'a str) -> &'a str {
@@ -137,6 +139,13 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
         @if !asked.print {
             (question(asked, r.needs, r.problem, false))
             (filters(asked))
+        }
+        @if r.problem.is_none() && !r.places.is_empty() && asked.page <= 1 {
+            section class="panel" aria-labelledby="places-title" {
+                h2 id="places-title" { "Places you can walk in" }
+                p { "Community hubs, libraries and centres where you can ask about anything." }
+                (super::places::list(r.places))
+            }
         }
         @if r.problem.is_none() {
             @if r.total == 0 {

@@ -279,7 +279,7 @@ fn area_words(area: ServiceArea, radius_km: Option<f64>) -> String {
     }
 }
 
-fn access_list(location: &crate::domain::listing::Location) -> Markup {
+pub(super) fn access_list(location: &crate::domain::listing::Location) -> Markup {
     let a = &location.access;
     let fact =
         |known: Option<bool>, yes: &'static str, no: &'static str| known.map(|k| if k { yes } else { no });

@@ -6,12 +6,13 @@ use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{locations, service_at_locations, services};
-use super::{Conn, StoreResult, search_feed};
+use super::{Conn, StoreError, StoreResult, search_feed};
 use crate::domain::directory::VenueAccess;
 use crate::domain::ids::{
     LocationId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId,
 };
 use crate::domain::listing::Location;
+use crate::domain::schedule::Schedule;
 use crate::domain::service_form::changed_fields;
 use crate::domain::venue_form::history_fields;
 use crate::domain::views::{LocationView, VenueChoice};
@@ -111,14 +112,15 @@ pub(super) fn update(conn: &mut Conn, location: &Location, now: NaiveDateTime) -
 /// history, in one transaction.
 pub fn create(
     conn: &mut Conn,
-    venue: &Location,
+    (venue, hours): (&Location, &[Schedule]),
     by: UserId,
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         insert(conn, venue, now)?;
-        let fields = changed_fields(&[], &history_fields(venue));
+        set_hours(conn, venue.id, hours)?;
+        let fields = changed_fields(&[], &history_fields(venue, hours));
         changes::record(
             conn,
             RecordKind::Location,
@@ -137,18 +139,20 @@ pub fn create(
 /// meeting there is indexed again. Returns how many fields changed.
 pub fn change(
     conn: &mut Conn,
-    venue: &Location,
+    (venue, hours): (&Location, &[Schedule]),
     by: UserId,
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<usize> {
     super::transaction(conn, |conn| {
         let before = one(conn, venue.id)?.0.location;
-        let fields = changed_fields(&history_fields(&before), &history_fields(venue));
+        let hours_before = self::hours(conn, venue.id)?;
+        let fields = changed_fields(&history_fields(&before, &hours_before), &history_fields(venue, hours));
         if fields.is_empty() {
             return Ok(0);
         }
         update(conn, venue, now)?;
+        set_hours(conn, venue.id, hours)?;
         diesel::update(locations::table.find(venue.id))
             .set((
                 locations::organisation_id.eq(venue.organisation),
@@ -170,6 +174,82 @@ pub fn change(
         }
         Ok(fields.len())
     })
+}
+
+/// A venue's opening times.
+pub fn hours(conn: &mut Conn, id: LocationId) -> StoreResult<Vec<Schedule>> {
+    let kept: String = locations::table.find(id).select(locations::opening_hours).first(conn)?;
+    serde_json::from_str(&kept).map_err(|e| StoreError::Corrupt(format!("a venue's opening times: {e}")))
+}
+
+fn set_hours(conn: &mut Conn, id: LocationId, hours: &[Schedule]) -> StoreResult<()> {
+    let kept = serde_json::to_string(hours).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    diesel::update(locations::table.find(id)).set(locations::opening_hours.eq(kept)).execute(conn)?;
+    Ok(())
+}
+
+/// The public local entry points (not archived) in a neighbourhood, by name.
+pub fn entry_points_in(conn: &mut Conn, hood: NeighbourhoodId) -> StoreResult<Vec<Location>> {
+    let rows: Vec<LocationRow> = entry_points()
+        .filter(locations::neighbourhood_id.eq(hood))
+        .order(locations::name)
+        .select(LocationRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|row| view(row).location).collect())
+}
+
+/// The public local entry points within `metres` of a point, nearest first,
+/// at most `limit`, each with how far it is; the box around the circle is
+/// asked of the database and the circle measured here.
+pub fn entry_points_near(
+    conn: &mut Conn,
+    (latitude, longitude): (f64, f64),
+    metres: f64,
+    limit: usize,
+) -> StoreResult<Vec<(Location, u32)>> {
+    let lat_span = metres / 111_000.0;
+    let lon_span = lat_span / latitude.to_radians().cos().max(0.01);
+    let rows: Vec<LocationRow> = entry_points()
+        .filter(locations::latitude.between(latitude - lat_span, latitude + lat_span))
+        .filter(locations::longitude.between(longitude - lon_span, longitude + lon_span))
+        .select(LocationRow::as_select())
+        .load(conn)?;
+    let mut near: Vec<(Location, u32)> = rows
+        .into_iter()
+        .map(|row| view(row).location)
+        .map(|l| {
+            let away = crate::geo::cells::distance_m((latitude, longitude), (l.latitude, l.longitude));
+            (l, away.round() as u32)
+        })
+        .filter(|(_, away)| f64::from(*away) <= metres)
+        .collect();
+    near.sort_by_key(|(_, away)| *away);
+    near.truncate(limit);
+    Ok(near)
+}
+
+/// The public local entry points whose name holds every word, by name, at most `limit`.
+pub fn entry_points_named(conn: &mut Conn, words: &[String], limit: i64) -> StoreResult<Vec<Location>> {
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = entry_points().into_boxed();
+    for word in words {
+        query = query.filter(super::lower(locations::name).like(super::contains(word)).escape('\\'));
+    }
+    let rows: Vec<LocationRow> =
+        query.order(locations::name).limit(limit).select(LocationRow::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(|row| view(row).location).collect())
+}
+
+#[diesel::dsl::auto_type]
+fn entry_points() -> _ {
+    let yes: bool = true;
+    let no: bool = false;
+    locations::table
+        .filter(locations::entry_point.eq(yes))
+        .filter(locations::confidential.eq(no))
+        .filter(locations::archived_at.is_null())
 }
 
 /// One venue with its neighbourhood, and when it was archived (if it was).

@@ -247,6 +247,7 @@ diesel::table! {
         updated_at -> Timestamp,
         h3_cell -> Nullable<BigInt>,
         archived_at -> Nullable<Timestamp>,
+        opening_hours -> Text,
     }
 }
 

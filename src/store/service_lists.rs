@@ -191,6 +191,19 @@ pub fn for_need(conn: &mut Conn, slug: &str, limit: i64) -> StoreResult<Vec<Serv
     summaries(conn, query, limit)
 }
 
+/// The running services that meet at a venue, by name.
+pub fn at_venue(conn: &mut Conn, venue: crate::domain::ids::LocationId) -> StoreResult<Vec<ServiceSummary>> {
+    let there = service_at_locations::table
+        .filter(service_at_locations::location_id.eq(venue))
+        .select(service_at_locations::service_id);
+    let query = summary_query()
+        .filter(services::id.eq_any(there))
+        .filter(services::status.eq("active"))
+        .filter(services::archived_at.is_null())
+        .order(services::name);
+    summaries(conn, query, 500)
+}
+
 /// How many running services each need has, by slug.
 pub fn running_per_need(conn: &mut Conn) -> StoreResult<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = service_needs::table

@@ -18,6 +18,7 @@ pub mod observe;
 pub mod openreferral;
 pub mod organisations;
 pub mod password;
+pub mod places;
 pub mod reminders;
 pub mod search;
 pub mod server;
@@ -106,6 +107,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/services/{id}").get(services::show))
         .service(at("/services/{id}/suggest").get(suggestions::service_form).post(suggestions::service_send))
         .service(at("/organisations/{id}").get(organisations::show))
+        .service(at("/places/{id}").get(places::show))
         .service(at("/sign-in").get(sign_in::show).post(sign_in::submit))
         .service(at("/sign-out").post(sign_in::sign_out))
         .service(at("/signpost").get(signpost::start))

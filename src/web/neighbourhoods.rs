@@ -35,6 +35,7 @@ pub async fn show(
             map,
             based_here: &page.based_here,
             from_elsewhere: &page.from_elsewhere,
+            places: &page.places,
             may_edit: page.may_edit,
         },
     ))

@@ -36,6 +36,7 @@ pub async fn show(
         unmet: &[],
         details: &Default::default(),
         problem: None,
+        places: &[],
     };
     let (answer, details) = match answered {
         Ok(answered) => answered,
@@ -46,7 +47,10 @@ pub async fn show(
             return Ok(page_with_status(StatusCode::BAD_REQUEST, page));
         }
     };
+    let point = answer.place.as_ref().map(|p| (p.latitude, p.longitude));
+    let places = app::listings::places::for_search(&state, point, &asked.q).await?;
     let results = Results {
+        places: &places,
         // A point comes from "Use my location": say so, not its coordinates.
         place: answer.place.map(|p| {
             if asked.postcode.trim().is_empty() {

@@ -1,3 +1,4 @@
+ALTER TABLE locations DROP COLUMN opening_hours;
 DROP TABLE queue_summaries;
 DROP TABLE reminder_services;
 DROP TABLE reminders;

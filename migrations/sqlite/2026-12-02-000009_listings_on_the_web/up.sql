@@ -116,3 +116,7 @@ CREATE TABLE queue_summaries (
     user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     sent_at TIMESTAMP NOT NULL
 );
+
+-- A venue's own opening times (a local entry point's, shown on its page), as
+-- the schedules of the service form, in JSON.
+ALTER TABLE locations ADD COLUMN opening_hours TEXT NOT NULL DEFAULT '[]';

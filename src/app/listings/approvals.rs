@@ -264,7 +264,12 @@ enum Prepared {
     NewService(Box<crate::domain::service_form::ServiceEdit>, ServiceForm),
     Service(ServiceId, Box<crate::domain::service_form::ServiceEdit>, ServiceForm),
     Organisation(crate::domain::listing::Organisation, OrganisationForm),
-    Venue(Option<LocationId>, crate::domain::listing::Location, VenueForm),
+    Venue(
+        Option<LocationId>,
+        Box<crate::domain::venue_form::VenueInput>,
+        crate::domain::listing::Location,
+        VenueForm,
+    ),
     Suggestion,
 }
 
@@ -308,7 +313,8 @@ async fn prepared(state: &AppState, proposal: &Proposal) -> Result<Result<Prepar
                 _ => None,
             };
             super::venues::check(state, &proposer, &form).await?.map(|(input, point)| {
-                Prepared::Venue(id, input.placed(id.unwrap_or_else(LocationId::new), point), form)
+                let venue = input.placed(id.unwrap_or_else(LocationId::new), point);
+                Prepared::Venue(id, Box::new(input), venue, form)
             })
         }
         ProposalKind::Suggestion => Ok(Prepared::Suggestion),
@@ -328,7 +334,7 @@ impl Prepared {
         match self {
             Prepared::NewService(_, form) | Prepared::Service(_, _, form) => form.reason(),
             Prepared::Organisation(_, form) => form.reason(),
-            Prepared::Venue(_, _, form) => form.reason(),
+            Prepared::Venue(_, _, _, form) => form.reason(),
             Prepared::Suggestion => None,
         }
     }
@@ -353,11 +359,18 @@ impl Prepared {
                     &organisation_form::history_fields(org),
                 )
             }
-            Prepared::Venue(None, venue, _) => changed_fields(&[], &venue_form::history_fields(venue)),
-            Prepared::Venue(Some(id), venue, _) => {
+            Prepared::Venue(None, input, venue, _) => {
+                changed_fields(&[], &venue_form::history_fields(venue, &input.hours))
+            }
+            Prepared::Venue(Some(id), input, venue, _) => {
                 let id = *id;
-                let (now, _) = db(state, move |conn| locations::one(conn, id)).await?;
-                changed_fields(&venue_form::history_fields(&now.location), &venue_form::history_fields(venue))
+                let (now, hours) =
+                    db(state, move |conn| Ok((locations::one(conn, id)?.0, locations::hours(conn, id)?)))
+                        .await?;
+                changed_fields(
+                    &venue_form::history_fields(&now.location, &hours),
+                    &venue_form::history_fields(venue, &input.hours),
+                )
             }
             Prepared::Suggestion => Vec::new(),
         })
@@ -383,12 +396,12 @@ impl Prepared {
                 organisations::change(conn, org, by, Some(why), now)?;
                 None
             }
-            Prepared::Venue(None, venue, _) => {
-                locations::create(conn, venue, by, Some(why), now)?;
+            Prepared::Venue(None, input, venue, _) => {
+                locations::create(conn, (venue, &input.hours), by, Some(why), now)?;
                 Some(venue.id.to_string())
             }
-            Prepared::Venue(Some(_), venue, _) => {
-                locations::change(conn, venue, by, Some(why), now)?;
+            Prepared::Venue(Some(_), input, venue, _) => {
+                locations::change(conn, (venue, &input.hours), by, Some(why), now)?;
                 None
             }
             Prepared::Suggestion => None,

@@ -11,6 +11,7 @@ use chrono::Utc;
 
 pub mod approvals;
 pub mod organisations;
+pub mod places;
 pub mod reminders;
 pub mod review;
 pub mod services;

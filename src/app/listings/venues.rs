@@ -22,6 +22,8 @@ use crate::store::{locations, neighbourhoods, organisations, postcodes};
 /// A venue as its edit page shows it.
 pub struct VenueEditing {
     pub venue: LocationView,
+    /// When it is open.
+    pub hours: Vec<crate::domain::schedule::Schedule>,
     pub archived: bool,
     /// The name of the neighbourhood it is placed in, if any.
     pub neighbourhood: Option<String>,
@@ -63,18 +65,19 @@ pub async fn for_editing(
     user: &StaffUser,
     id: LocationId,
 ) -> Result<VenueEditing, AppError> {
-    let (venue, archived, neighbourhood, services) = db(state, move |conn| {
+    let (venue, hours, archived, neighbourhood, services) = db(state, move |conn| {
         let (venue, archived) = locations::one(conn, id)?;
+        let hours = locations::hours(conn, id)?;
         let neighbourhood =
             venue.neighbourhood.map(|hood| neighbourhoods::by_id(conn, hood)).transpose()?.map(|n| n.name);
-        Ok((venue, archived, neighbourhood, locations::meeting_at(conn, id)?.len()))
+        Ok((venue, hours, archived, neighbourhood, locations::meeting_at(conn, id)?.len()))
     })
     .await?;
     if venue.location.confidential && !user.may_see_confidential() {
         return Err(AppError::NotFound);
     }
     require(user.may_edit_venue(venue.location.organisation, venue.neighbourhood))?;
-    Ok(VenueEditing { venue, archived: archived.is_some(), neighbourhood, services })
+    Ok(VenueEditing { venue, hours, archived: archived.is_some(), neighbourhood, services })
 }
 
 /// Checks the form, and places the venue by its postcode: a postcode this
@@ -159,7 +162,8 @@ pub async fn create(
     }
     let venue = input.placed(LocationId::new(), point);
     let (by, reason, now, id) = (user.id, form.reason(), Utc::now().naive_utc(), venue.id);
-    db(state, move |conn| locations::create(conn, &venue, by, reason.as_deref(), now)).await?;
+    db(state, move |conn| locations::create(conn, (&venue, &input.hours), by, reason.as_deref(), now))
+        .await?;
     Ok(Ok(Saved::Live(id)))
 }
 
@@ -184,7 +188,8 @@ pub async fn update(
     }
     let venue = input.placed(id, point);
     let (by, reason, now) = (user.id, form.reason(), Utc::now().naive_utc());
-    db(state, move |conn| locations::change(conn, &venue, by, reason.as_deref(), now)).await?;
+    db(state, move |conn| locations::change(conn, (&venue, &input.hours), by, reason.as_deref(), now))
+        .await?;
     super::reindex(state).await;
     Ok(Ok(Saved::Live(())))
 }

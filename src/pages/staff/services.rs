@@ -184,7 +184,7 @@ fn needs_choices(form: &ServiceForm, errors: &FieldErrors, needs: &[Need]) -> Ma
 }
 
 /// One row of times, with what it says in plain English when it checks out.
-fn times_row(n: usize, row: &TimesForm, errors: &FieldErrors) -> Markup {
+pub(super) fn times_row(n: usize, row: &TimesForm, errors: &FieldErrors) -> Markup {
     let name = |field: &str| format!("times-{n}-{field}");
     let reads = row.check(&format!("times-{n}"), &mut FieldErrors::default()).map(|s| times_in_words(&[s]));
     let (pattern, days, every, weeks, month_days, date) =

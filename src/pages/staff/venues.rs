@@ -55,7 +55,7 @@ pub fn form(
                     dd { @match neighbourhood { Some(name) => { "Placed by its postcode, in " (name) "." } None => "Placed by its postcode, outside every neighbourhood." } }
                     dt { "Services meeting here" } dd { (services) }
                 }
-                p { a href={ "/staff/venues/" (id) "/history" } { "History of changes" } }
+                p { a href={ "/staff/venues/" (id) "/history" } { "History of changes" } " · " a href={ "/places/" (id) } { "Its page, when it is a local entry point" } }
             }
             form method="post" action=(action) novalidate {
                 (csrf_field(frame))
@@ -92,6 +92,12 @@ pub fn form(
                         inline: true,
                     }.render(errors))
                 }
+                h2 { "When it is open (optional)" }
+                p class="hint" { "A local entry point's opening times are shown on its page. One row for each pattern." }
+                @for (n, row) in form.times.iter().enumerate() {
+                    (super::services::times_row(n, row, errors))
+                }
+                p { button type="submit" name="step" value="times" class="button-secondary" { "Add another time" } }
                 (super::super::textarea("reason", "Why are you making this change? (optional)", Some("Kept in the venue's history."), &form.reason, errors))
                 button type="submit" { "Save" }
             }

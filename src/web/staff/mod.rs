@@ -18,6 +18,7 @@ use crate::app::listings::approvals::{self as proposals, Saved};
 use crate::app::listings::{self, review};
 use crate::domain::ids::ServiceId;
 use crate::domain::review::ReviewFilter;
+use crate::domain::schedule_form::{MOST_ROWS, TimesForm};
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
@@ -53,6 +54,30 @@ pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, Ap
         review_after_days: queue.review_after_days,
     };
     Ok(pages::staff::home(&staff.frame, &staff.user, Some(&shown)))
+}
+
+/// The rows of times a form sent (`times-0-pattern`…), each as typed. Rows
+/// beyond the most a form keeps are not read (its check says so).
+pub(super) fn times_rows(form: &CheckedForm) -> Vec<TimesForm> {
+    (0..form.rows("times", MOST_ROWS + 1))
+        .map(|n| {
+            let f = |field: &str| format!("times-{n}-{field}");
+            TimesForm {
+                pattern: form.get(&f("pattern")).into(),
+                days: form.all(&f("days")),
+                every: form.get(&f("every")).into(),
+                weeks: form.all(&f("weeks")),
+                month_days: form.get(&f("month_days")).into(),
+                date: form.get(&f("date")).into(),
+                opens: form.get(&f("opens")).into(),
+                closes: form.get(&f("closes")).into(),
+                booking: form.get(&f("booking")) == "yes",
+                valid_from: form.get(&f("valid_from")).into(),
+                valid_to: form.get(&f("valid_to")).into(),
+                closed_on: form.get(&f("closed_on")).into(),
+            }
+        })
+        .collect()
 }
 
 /// Where a saved form goes: to what it saved, or, when it waits for

@@ -10,7 +10,7 @@ use super::super::session::{CheckedForm, Staff};
 use super::super::{QueryPairs, page_with_status, see_other};
 use crate::app::listings::services as listings;
 use crate::domain::ids::{OrganisationId, ServiceId};
-use crate::domain::schedule_form::{MOST_ROWS, TimesForm};
+use crate::domain::schedule_form::MOST_ROWS;
 use crate::domain::service_form::{ContactForm, PartsForm, PhoneForm, ServiceForm};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
@@ -21,25 +21,7 @@ use crate::state::AppState;
 /// Reads the service form's fields from a posted form. Rows beyond the
 /// most a service keeps are not read (the check says so).
 fn service_form(form: &CheckedForm) -> ServiceForm {
-    let times = (0..form.rows("times", MOST_ROWS + 1))
-        .map(|n| {
-            let f = |field: &str| format!("times-{n}-{field}");
-            TimesForm {
-                pattern: form.get(&f("pattern")).into(),
-                days: form.all(&f("days")),
-                every: form.get(&f("every")).into(),
-                weeks: form.all(&f("weeks")),
-                month_days: form.get(&f("month_days")).into(),
-                date: form.get(&f("date")).into(),
-                opens: form.get(&f("opens")).into(),
-                closes: form.get(&f("closes")).into(),
-                booking: form.get(&f("booking")) == "yes",
-                valid_from: form.get(&f("valid_from")).into(),
-                valid_to: form.get(&f("valid_to")).into(),
-                closed_on: form.get(&f("closed_on")).into(),
-            }
-        })
-        .collect();
+    let times = super::times_rows(form);
     let contacts = (0..form.rows("contacts", MOST_ROWS + 1))
         .map(|n| {
             let f = |field: &str| format!("contacts-{n}-{field}");

@@ -32,23 +32,28 @@ fn venue_form(form: &CheckedForm) -> VenueForm {
         public_transport: form.get("public_transport").into(),
         confidential: form.get("confidential") == "yes",
         entry_point: form.get("entry_point") == "yes",
+        times: super::times_rows(form),
         reason: form.get("reason").into(),
     }
 }
 
+/// The form, its rows of times readied (`more`: the list whose "add
+/// another" was pressed); 422 with its problems.
 async fn form_page(
     state: &AppState,
     staff: &Staff,
     mode: &FormMode<'_>,
-    form: &VenueForm,
+    mut form: VenueForm,
     errors: &FieldErrors,
+    more: &str,
 ) -> Result<HttpResponse, AppError> {
+    form.ready_to_show(more);
     let organisations = listings::organisation_choices(state, &staff.user).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let sees = staff.user.may_see_confidential();
     Ok(page_with_status(
         status,
-        pages::staff::venues::form(&staff.frame, mode, form, errors, &organisations, sees),
+        pages::staff::venues::form(&staff.frame, mode, &form, errors, &organisations, sees),
     ))
 }
 
@@ -58,7 +63,7 @@ pub async fn new(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let form = listings::new_form(&staff.user, query.get("organisation").parse::<OrganisationId>().ok())?;
-    form_page(&state, &staff, &FormMode::New, &form, &FieldErrors::default()).await
+    form_page(&state, &staff, &FormMode::New, form, &FieldErrors::default(), "").await
 }
 
 pub async fn create(
@@ -67,9 +72,15 @@ pub async fn create(
     posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let form = venue_form(&posted);
+    let step = posted.get("step");
+    if !step.is_empty() {
+        // "Add another time": the form again, nothing saved.
+        listings::new_form(&staff.user, None)?;
+        return form_page(&state, &staff, &FormMode::New, form, &FieldErrors::default(), step).await;
+    }
     match listings::create(&state, &staff.user, &form).await? {
         Ok(saved) => Ok(super::after_saving(saved, |id| format!("/staff/venues/{id}/edit"))),
-        Err(errors) => form_page(&state, &staff, &FormMode::New, &form, &errors).await,
+        Err(errors) => form_page(&state, &staff, &FormMode::New, form, &errors, "").await,
     }
 }
 
@@ -78,7 +89,7 @@ async fn edit_page(
     state: &AppState,
     staff: &Staff,
     id: LocationId,
-    form: Option<VenueForm>,
+    (form, more): (Option<VenueForm>, &str),
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let editing = listings::for_editing(state, &staff.user, id).await?;
@@ -90,8 +101,8 @@ async fn edit_page(
         neighbourhood: editing.neighbourhood.as_deref(),
         services: editing.services,
     };
-    let form = form.unwrap_or_else(|| VenueForm::of(&editing.venue.location));
-    form_page(state, staff, &mode, &form, errors).await
+    let form = form.unwrap_or_else(|| VenueForm::of(&editing.venue.location, &editing.hours));
+    form_page(state, staff, &mode, form, errors, more).await
 }
 
 pub async fn edit(
@@ -99,7 +110,7 @@ pub async fn edit(
     staff: Staff,
     id: web::Path<LocationId>,
 ) -> Result<HttpResponse, AppError> {
-    edit_page(&state, &staff, *id, None, &FieldErrors::default()).await
+    edit_page(&state, &staff, *id, (None, ""), &FieldErrors::default()).await
 }
 
 pub async fn update(
@@ -109,9 +120,13 @@ pub async fn update(
     posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let form = venue_form(&posted);
+    let step = posted.get("step");
+    if !step.is_empty() {
+        return edit_page(&state, &staff, *id, (Some(form), step), &FieldErrors::default()).await;
+    }
     match listings::update(&state, &staff.user, *id, &form).await? {
         Ok(saved) => Ok(super::after_saving(saved, |()| format!("/staff/venues/{id}/edit"))),
-        Err(errors) => edit_page(&state, &staff, *id, Some(form), &errors).await,
+        Err(errors) => edit_page(&state, &staff, *id, (Some(form), ""), &errors).await,
     }
 }
 
