@@ -18,7 +18,7 @@ pub fn page(frame: &Frame, place: &PlaceView, today: chrono::NaiveDate) -> Marku
         &v.name,
         html! {
             span class="caption" {
-                "A place to walk in"
+                "A walk-in place"
                 @if let Some((slug, name)) = &place.neighbourhood { " in " a href={ "/neighbourhoods/" (slug) } { (name) } }
             }
             h1 { (v.name) }

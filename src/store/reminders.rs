@@ -67,7 +67,6 @@ pub fn due(
 /// Sends a reminder: its message in the outbox under `key`, and the
 /// reminder with its listings, in one transaction. `false` when the key was
 /// queued before (another server sent it), and then nothing is kept.
-#[expect(clippy::too_many_arguments, reason = "a reminder, where it goes and when")]
 pub fn send(
     conn: &mut Conn,
     due: &Due,
@@ -125,19 +124,19 @@ pub fn page(
     if expires_at <= now {
         return Ok(Found::Expired);
     }
-    let rows: Vec<(ServiceId, String, Option<String>, Option<String>, Option<NaiveDateTime>)> =
-        reminder_services::table
-            .inner_join(services::table)
-            .filter(reminder_services::token_hash.eq(&hash))
-            .select((
-                services::id,
-                services::name,
-                services::capacity,
-                reminder_services::answer,
-                reminder_services::answered_at,
-            ))
-            .order(services::name)
-            .load(conn)?;
+    type Asked = (ServiceId, String, Option<String>, Option<String>, Option<NaiveDateTime>);
+    let rows: Vec<Asked> = reminder_services::table
+        .inner_join(services::table)
+        .filter(reminder_services::token_hash.eq(&hash))
+        .select((
+            services::id,
+            services::name,
+            services::capacity,
+            reminder_services::answer,
+            reminder_services::answered_at,
+        ))
+        .order(services::name)
+        .load(conn)?;
     let ids: Vec<ServiceId> = rows.iter().map(|r| r.0).collect();
     let mut times: HashMap<ServiceId, Vec<schedule::Schedule>> = HashMap::new();
     for (service, stored) in super::schedules::of_services(conn, &ids)? {

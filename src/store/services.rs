@@ -353,7 +353,6 @@ pub fn update_listing(
     })
 }
 
-#[expect(clippy::too_many_arguments, reason = "a change, and who made it when and why")]
 fn write_edit(
     conn: &mut Conn,
     id: ServiceId,

@@ -443,19 +443,20 @@ pub enum LinkState {
 
 /// Where the link `token` names has got to.
 pub fn link_state(conn: &mut Conn, token: &str, now: NaiveDateTime) -> StoreResult<LinkState> {
-    let found: Option<(String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
-        password_links::table
-            .inner_join(users::table)
-            .filter(password_links::token_hash.eq(token_hash(token)))
-            .select((
-                users::name,
-                password_links::purpose,
-                password_links::expires_at,
-                password_links::used_at,
-                users::disabled_at,
-            ))
-            .first(conn)
-            .optional()?;
+    // Whose, why, until when, used when, and the account disabled when.
+    type Link = (String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let found: Option<Link> = password_links::table
+        .inner_join(users::table)
+        .filter(password_links::token_hash.eq(token_hash(token)))
+        .select((
+            users::name,
+            password_links::purpose,
+            password_links::expires_at,
+            password_links::used_at,
+            users::disabled_at,
+        ))
+        .first(conn)
+        .optional()?;
     Ok(match found {
         None | Some((_, _, _, _, Some(_))) => LinkState::Unknown,
         Some((_, _, _, Some(_), _)) => LinkState::Used,

@@ -36,6 +36,9 @@ pub fn index(frame: &Frame, accounts: &[AccountView]) -> Markup {
     )
 }
 
+/// What an account's form offers: the organisations and the neighbourhoods.
+pub type Offered<'a> = (&'a [(OrganisationId, String)], &'a [(NeighbourhoodId, String)]);
+
 /// Whether the form invites a colleague or changes an account.
 pub enum FormMode<'a> {
     New,
@@ -47,7 +50,7 @@ pub fn form(
     mode: &FormMode<'_>,
     form: &AccountForm,
     errors: &FieldErrors,
-    (organisations, neighbourhoods): (&[(OrganisationId, String)], &[(NeighbourhoodId, String)]),
+    (organisations, neighbourhoods): Offered<'_>,
 ) -> Markup {
     let (heading, action) = match mode {
         FormMode::New => (String::from("Invite a colleague"), String::from("/staff/users")),
