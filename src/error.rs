@@ -41,6 +41,9 @@ pub enum AppError {
     /// Not now: the record is in a state that does not allow it; the message says why.
     #[error("{0}")]
     Conflict(String),
+    /// The record was merged into another: its address leads there for good.
+    #[error("moved to {0}")]
+    Moved(String),
     /// A link that was good once and is no more (used, or expired); the message says what to do.
     #[error("{0}")]
     Gone(String),
@@ -95,6 +98,7 @@ impl ResponseError for AppError {
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::Moved(_) => StatusCode::MOVED_PERMANENTLY,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -119,6 +123,9 @@ impl AppError {
     /// The response for this error, drawn inside `frame`.
     pub fn page(&self, frame: &pages::Frame) -> HttpResponse {
         let status = self.status_code();
+        if let AppError::Moved(to) = self {
+            return HttpResponse::MovedPermanently().insert_header((header::LOCATION, to.clone())).finish();
+        }
         if let AppError::SignInRequired { next } = self {
             let location = format!("/sign-in?next={}", pages::url_encode(next));
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
@@ -179,7 +186,7 @@ impl AppError {
             AppError::Unavailable => {
                 ("Sorry, the service is busy", String::from("Try again in a few seconds."))
             }
-            AppError::Internal(_) | AppError::SignInRequired { .. } => (
+            AppError::Internal(_) | AppError::SignInRequired { .. } | AppError::Moved(_) => (
                 "Sorry, there is a problem with the service",
                 String::from("Try again later. If it keeps happening, tell the team who runs this site."),
             ),

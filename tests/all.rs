@@ -25,6 +25,7 @@ mod entry_points;
 mod hardening;
 mod import_feeds;
 mod imports;
+mod merging;
 mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;

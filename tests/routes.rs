@@ -197,6 +197,8 @@ const TABLE: &[Rule] = &[
     // Archiving is undone by the row after it, for each kind of user in turn.
     post("/staff/services/{id}/archive", KEEPERS),
     post("/staff/services/{id}/restore", KEEPERS),
+    // Sent with nothing to merge into, it is refused as not understood (400).
+    post("/staff/services/{id}/merge", KEEPERS),
     get("/staff/services/{id}/history", LISTING_EDITORS),
     // A change proposed by the editor: they see it; those who keep the
     // directory decide it (a reason is needed to reject, so that row changes

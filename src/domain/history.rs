@@ -37,6 +37,10 @@ pub fn label(kind: &str, field: &str) -> &'static str {
         (_, "neighbourhoods") => "Neighbourhoods it serves",
         (_, "last_verified_at") => "Last checked",
         (_, "archived") => "Archived",
+        (_, "merged_into") => "Merged into",
+        (_, "merged_from") => "Merged into it",
+        (_, "role") => "Role",
+        (_, "disabled") => "Account disabled",
         (_, "kind") => "Kind of organisation",
         (_, "charity_number") => "Charity number",
         (_, "company_number") => "Company number",
@@ -81,7 +85,7 @@ pub fn value(field: &str, stored: &str, need_label: &dyn Fn(&str) -> Option<Stri
             .collect::<Vec<_>>()
             .join(", "),
         "confidential" | "entry_point" | "step_free" | "accessible_toilet" | "hearing_loop" | "parking"
-        | "archived" => match stored {
+        | "archived" | "disabled" => match stored {
             "true" => String::from("Yes"),
             "false" => String::from("No"),
             _ => stored.to_string(),
@@ -97,6 +101,7 @@ pub fn action(code: &str) -> &'static str {
         "verify" => "Checked",
         "archive" => "Archived",
         "restore" => "Restored",
+        "merge" => "Merged",
         _ => "Changed",
     }
 }

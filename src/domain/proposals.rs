@@ -91,6 +91,8 @@ pub struct ProposalPage {
     pub compared: Vec<(&'static str, Option<String>, Option<String>)>,
     /// Why they proposed it, as they typed it.
     pub reason: Option<String>,
+    /// For a new service: the listings already here it looks like (id, name).
+    pub looks_like: Vec<(super::ids::ServiceId, String)>,
     pub problems: super::text::FieldErrors,
     pub decides: bool,
 }

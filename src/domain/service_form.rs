@@ -36,6 +36,9 @@ pub struct ServiceForm {
     pub website: String,
     /// Where it happens, when, and whom to ask.
     pub parts: PartsForm,
+    /// Ticked: it is not one of the listings it looks like.
+    #[serde(default)]
+    pub not_duplicate: bool,
     /// Why the change was made, kept in the change history.
     pub reason: String,
 }
@@ -261,6 +264,7 @@ impl ServiceInput {
             phone: self.phone.clone().unwrap_or_default(),
             website: self.website.clone().unwrap_or_default(),
             parts: PartsForm::default(),
+            not_duplicate: false,
             reason: String::new(),
         }
     }

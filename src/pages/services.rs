@@ -27,6 +27,8 @@ pub struct Around<'a> {
     pub map: Option<Markup>,
     /// Other services near it for its first need: (id, name, organisation, metres away).
     pub nearby: &'a [(ServiceId, String, String, Option<u32>)],
+    /// The listings it looks like, for those who may merge it.
+    pub looks_like: &'a [(ServiceId, String)],
 }
 
 pub fn page(
@@ -43,7 +45,7 @@ pub fn page(
             (json_ld(view, frame))
             (heading(view))
             @if viewer.edits {
-                (staff_actions(frame, view, viewer))
+                (staff_actions(frame, view, viewer, around.looks_like))
             }
             (summary(view, now))
             @if !view.locations.is_empty() {
@@ -84,7 +86,12 @@ fn heading(view: &ServiceView) -> Markup {
     }
 }
 
-fn staff_actions(frame: &Frame, view: &ServiceView, viewer: Viewer) -> Markup {
+fn staff_actions(
+    frame: &Frame,
+    view: &ServiceView,
+    viewer: Viewer,
+    looks_like: &[(ServiceId, String)],
+) -> Markup {
     let archived = view.archived_at.is_some();
     html! {
         div class="panel no-print" {
@@ -109,6 +116,32 @@ fn staff_actions(frame: &Frame, view: &ServiceView, viewer: Viewer) -> Markup {
             @for place in &view.locations {
                 " "
                 a href={ "/staff/venues/" (place.location.id) "/edit" } { "Change the venue " (place.location.name) }
+            }
+            @if viewer.archives && !archived {
+                @if !looks_like.is_empty() {
+                    h2 { "It looks like" }
+                    p { "Much the same name, meeting within 150 m. If it repeats one of these, merge it: shortlists that name it will name the other, and its address will lead there." }
+                    ul class="plain-list" {
+                        @for (other, name) in looks_like {
+                            li {
+                                a href={ "/services/" (other) } { (name) }
+                                form class="inline-form" method="post" action={ "/staff/services/" (view.id) "/merge" } {
+                                    (csrf_field(frame))
+                                    input type="hidden" name="into" value=(other);
+                                    " " button type="submit" class="button-secondary" { "Merge this listing into " (name) }
+                                }
+                            }
+                        }
+                    }
+                }
+                details {
+                    summary { "Merge this listing into another" }
+                    form method="post" action={ "/staff/services/" (view.id) "/merge" } novalidate {
+                        (csrf_field(frame))
+                        (super::Input { hint: Some("The address of the listing it repeats, like /services/…"), ..super::Input::new("into", "The listing it repeats", "") }.render(&Default::default()))
+                        button type="submit" class="button-secondary" { "Merge" }
+                    }
+                }
             }
         }
     }

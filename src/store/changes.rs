@@ -41,6 +41,8 @@ pub enum Action {
     Verify,
     Archive,
     Restore,
+    /// Merged into another record (or another merged into it).
+    Merge,
 }
 
 impl Action {
@@ -51,6 +53,7 @@ impl Action {
             Action::Verify => "verify",
             Action::Archive => "archive",
             Action::Restore => "restore",
+            Action::Merge => "merge",
         }
     }
 }

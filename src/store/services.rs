@@ -9,8 +9,9 @@ use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{
-    locations, needs, neighbourhoods, organisations, service_area_neighbourhoods, service_at_locations,
-    service_delivery, service_keywords, service_languages, service_needs, service_phones, services, users,
+    locations, merged_records, needs, neighbourhoods, organisations, proposals, reminder_services,
+    service_area_neighbourhoods, service_at_locations, service_delivery, service_keywords, service_languages,
+    service_needs, service_phones, services, shortlist_items, users,
 };
 use super::{
     Conn, StoreError, StoreResult, contacts, decode, locations as venues, per_backend, schedules, search_feed,
@@ -497,6 +498,110 @@ pub fn set_archived(
         changed(conn, id, action, &field, Some(by), None, now)?;
         Ok(true)
     })
+}
+
+/// Merges service `from` into `into`: the people's shortlists that named
+/// `from` name `into` (once), proposals and reminders about it are about
+/// `into`, it is archived, and its address leads to `into` from now on
+/// (`merged_into`). Both keep their histories, each with a line saying so.
+pub fn merge(
+    conn: &mut Conn,
+    from: ServiceId,
+    into: ServiceId,
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let names: Vec<(ServiceId, String)> = services::table
+            .filter(services::id.eq_any([from, into]))
+            .select((services::id, services::name))
+            .load(conn)?;
+        let name = |id: ServiceId| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone());
+        let (Some(from_name), Some(into_name)) = (name(from), name(into)) else {
+            return Err(StoreError::NotFound);
+        };
+        // A shortlist that holds both keeps `into`'s line.
+        let both: Vec<crate::domain::ids::SignpostContactId> = shortlist_items::table
+            .filter(shortlist_items::service_id.eq(into))
+            .select(shortlist_items::contact_id)
+            .load(conn)?;
+        diesel::delete(
+            shortlist_items::table
+                .filter(shortlist_items::service_id.eq(from))
+                .filter(shortlist_items::contact_id.eq_any(both)),
+        )
+        .execute(conn)?;
+        diesel::update(shortlist_items::table.filter(shortlist_items::service_id.eq(from)))
+            .set(shortlist_items::service_id.eq(into))
+            .execute(conn)?;
+        diesel::update(proposals::table.filter(proposals::record_id.eq(from.to_string())))
+            .set(proposals::record_id.eq(into.to_string()))
+            .execute(conn)?;
+        diesel::delete(reminder_services::table.filter(reminder_services::service_id.eq(from)))
+            .execute(conn)?;
+        let row = (
+            merged_records::source_id.eq(from.to_string()),
+            merged_records::into_id.eq(into.to_string()),
+            merged_records::kind.eq("service"),
+            merged_records::merged_at.eq(now),
+        );
+        per_backend!(conn, |c| diesel::insert_into(merged_records::table)
+            .values(row.clone())
+            .on_conflict(merged_records::source_id)
+            .do_update()
+            .set(row.clone())
+            .execute(c))?;
+        diesel::update(services::table.find(from)).set(services::archived_at.eq(now)).execute(conn)?;
+        changed(conn, from, Action::Merge, &[("merged_into", None, Some(into_name))], Some(by), None, now)?;
+        changed(conn, into, Action::Merge, &[("merged_from", None, Some(from_name))], Some(by), None, now)
+    })
+}
+
+/// The service a merged one was merged into, if it was.
+pub fn merged_into(conn: &mut Conn, id: ServiceId) -> StoreResult<Option<ServiceId>> {
+    let into: Option<String> = merged_records::table
+        .find(id.to_string())
+        .filter(merged_records::kind.eq("service"))
+        .select(merged_records::into_id)
+        .first(conn)
+        .optional()?;
+    Ok(into.and_then(|i| i.parse().ok()))
+}
+
+/// The services with much the same name as `name` that meet within 150 m of
+/// any of `venues` (leaving out `except`, and archived ones), by name.
+pub fn alike(
+    conn: &mut Conn,
+    name: &str,
+    venues: &[LocationId],
+    except: Option<ServiceId>,
+) -> StoreResult<Vec<(ServiceId, String)>> {
+    use crate::domain::imports::plan::{SAME_PLACE_M, similar};
+    let points: Vec<(f64, f64)> = locations::table
+        .filter(locations::id.eq_any(venues))
+        .select((locations::latitude, locations::longitude))
+        .load(conn)?;
+    let mut found: Vec<(ServiceId, String)> = Vec::new();
+    for (latitude, longitude) in points {
+        let span = SAME_PLACE_M / 111_000.0;
+        let lon_span = span / latitude.to_radians().cos().max(0.01);
+        let near: Vec<(ServiceId, String, f64, f64)> = service_at_locations::table
+            .inner_join(locations::table)
+            .inner_join(services::table)
+            .filter(locations::latitude.between(latitude - span, latitude + span))
+            .filter(locations::longitude.between(longitude - lon_span, longitude + lon_span))
+            .filter(services::archived_at.is_null())
+            .select((services::id, services::name, locations::latitude, locations::longitude))
+            .load(conn)?;
+        for (id, other, lat, lon) in near {
+            let close = crate::geo::cells::distance_m((latitude, longitude), (lat, lon)) <= SAME_PLACE_M;
+            if close && Some(id) != except && similar(name, &other) && !found.iter().any(|(f, _)| *f == id) {
+                found.push((id, other));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(found)
 }
 
 /// What every change to a service must do in its transaction: record the

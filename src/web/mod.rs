@@ -137,6 +137,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/services/{id}/verify").post(staff_services::verify))
         .service(at("/staff/services/{id}/archive").post(staff_services::archive))
         .service(at("/staff/services/{id}/restore").post(staff_services::restore))
+        .service(at("/staff/services/{id}/merge").post(staff_services::merge))
         .service(at("/staff/services/{id}/history").get(staff_services::history))
         .service(at("/staff/organisations/new").get(staff_organisations::new))
         .service(at("/staff/organisations").post(staff_organisations::create))

@@ -92,13 +92,18 @@ pub async fn show(state: &AppState, user: &StaffUser, id: ProposalId) -> Result<
     let keeper = keeps(state, user, &proposal).await?;
     require(own || keeper)?;
     let decides = keeper && proposal.state == ProposalState::Waiting;
-    let (kind, compared, reason, problems) = match prepared(state, &proposal).await? {
+    let (kind, compared, reason, problems, looks_like) = match prepared(state, &proposal).await? {
         Ok(prepared) => {
-            (prepared.kind(), prepared.compared(state).await?, prepared.reason(), FieldErrors::default())
+            let looks_like = match &prepared {
+                Prepared::NewService(edit, _) => super::services::looks_like(state, edit, None).await?,
+                _ => Vec::new(),
+            };
+            let compared = prepared.compared(state).await?;
+            (prepared.kind(), compared, prepared.reason(), FieldErrors::default(), looks_like)
         }
-        Err(problems) => (record_kind(proposal.kind), Vec::new(), None, problems),
+        Err(problems) => (record_kind(proposal.kind), Vec::new(), None, problems, Vec::new()),
     };
-    Ok(ProposalPage { proposal, kind, compared, reason, problems, decides })
+    Ok(ProposalPage { proposal, kind, compared, reason, problems, decides, looks_like })
 }
 
 /// Accepts a proposal: it is applied now, as its proposer may make it. A

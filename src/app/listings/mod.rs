@@ -49,6 +49,8 @@ pub struct ServicePage {
     /// Its public venues' map: the neighbourhood it is in, and the venues.
     pub map: Option<(MapShape, Vec<MapPin>)>,
     pub nearby: Vec<Nearby>,
+    /// For those who may archive it: the listings it looks like, to merge.
+    pub looks_like: Vec<(ServiceId, String)>,
 }
 
 /// A service's page. Only its public venues are drawn, and only they place it.
@@ -57,6 +59,9 @@ pub async fn service_page(
     user: Option<&StaffUser>,
     id: ServiceId,
 ) -> Result<ServicePage, AppError> {
+    if let Some(into) = db(state, move |conn| store::services::merged_into(conn, id)).await? {
+        return Err(AppError::Moved(format!("/services/{into}")));
+    }
     let (view, scope) =
         db(state, move |conn| Ok((store::services::view(conn, id)?, store::services::scope(conn, id)?)))
             .await?;
@@ -87,10 +92,19 @@ pub async fn service_page(
     if view.archived_at.is_some() && !edits {
         return Err(AppError::NotFound);
     }
+    let archives = edits && user.is_some_and(StaffUser::keeps_listings);
+    let looks_like = if archives && view.archived_at.is_none() {
+        let name = view.details.name.clone();
+        let venues: Vec<_> = view.locations.iter().map(|p| p.location.id).collect();
+        db(state, move |conn| store::services::alike(conn, &name, &venues, Some(id))).await?
+    } else {
+        Vec::new()
+    };
     Ok(ServicePage {
         sees_confidential: user.is_some_and(StaffUser::may_see_confidential),
-        archives: edits && user.is_some_and(StaffUser::keeps_listings),
+        archives,
         edits,
+        looks_like,
         view,
         map,
         nearby,

@@ -167,17 +167,50 @@ pub(super) async fn prepare(
     Ok(Ok(edit))
 }
 
+/// The listings a service looks like: much the same name, meeting within
+/// 150 m of one of its venues (itself left out).
+pub async fn looks_like(
+    state: &AppState,
+    edit: &ServiceEdit,
+    except: Option<ServiceId>,
+) -> Result<Vec<(ServiceId, String)>, AppError> {
+    let name = edit.details.name.clone();
+    let venues: Vec<LocationId> = edit.parts.venues.iter().map(|(id, _)| *id).collect();
+    db(state, move |conn| services::alike(conn, &name, &venues, except)).await
+}
+
+/// Why a form was not saved: its problems, and the listings it looks like
+/// when that is one of them.
+pub type NotSaved = (FieldErrors, Vec<(ServiceId, String)>);
+
 /// Adds a service from the form, with its history; from an organisation
-/// editor, it waits for approval. Or the form's problems.
+/// editor, it waits for approval. Or the form's problems, among them that
+/// it looks like a listing already here (unless the form says it is not).
 pub async fn create(
     state: &AppState,
     user: &StaffUser,
     form: &ServiceForm,
-) -> Result<Result<Saved<ServiceId>, FieldErrors>, AppError> {
+) -> Result<Result<Saved<ServiceId>, NotSaved>, AppError> {
     let edit = match prepare(state, user, None, form).await? {
         Ok(edit) => edit,
-        Err(errors) => return Ok(Err(errors)),
+        Err(errors) => return Ok(Err((errors, Vec::new()))),
     };
+    if !form.not_duplicate {
+        let alike = looks_like(state, &edit, None).await?;
+        if !alike.is_empty() {
+            let mut errors = FieldErrors::default();
+            let names: Vec<String> =
+                alike.iter().map(|(_, name)| format!("\u{201c}{name}\u{201d}")).collect();
+            errors.add(
+                "not_duplicate",
+                format!(
+                    "It looks like {} already listed within 150 m: check it is not the same, then tick the box to add it",
+                    names.join(" and ")
+                ),
+            );
+            return Ok(Err((errors, alike)));
+        }
+    }
     if !user.keeps_listings() {
         let waiting = approvals::propose(state, user, ProposalKind::NewService, None, form).await?;
         return Ok(Ok(Saved::Waiting(waiting)));
@@ -242,6 +275,43 @@ pub async fn archive(
     }
     reindex(state).await;
     Ok(())
+}
+
+/// Merges a service into another (`into`: its page's address, or its id):
+/// shortlists and proposals that named it name the other, and its address
+/// leads there. Those who keep the directory may, when they may change both.
+pub async fn merge(
+    state: &AppState,
+    user: &StaffUser,
+    from: ServiceId,
+    into: &str,
+) -> Result<ServiceId, AppError> {
+    require(user.keeps_listings())?;
+    let into: ServiceId =
+        into.trim().trim_end_matches('/').rsplit('/').next().and_then(|id| id.parse().ok()).ok_or_else(
+            || {
+                AppError::BadRequest(String::from(
+                    "Give the address of the listing it repeats, like /services/…",
+                ))
+            },
+        )?;
+    if into == from {
+        return Err(AppError::Conflict(String::from(
+            "A listing cannot be merged with itself: choose the one it repeats.",
+        )));
+    }
+    changeable(state, user, from).await?;
+    changeable(state, user, into).await?;
+    let target = db(state, move |conn| services::view(conn, into)).await?;
+    if target.archived_at.is_some() {
+        return Err(AppError::Conflict(String::from(
+            "That listing is archived: merge into one that is running.",
+        )));
+    }
+    let (by, now) = (user.id, Utc::now().naive_utc());
+    db(state, move |conn| services::merge(conn, from, into, by, now)).await?;
+    reindex(state).await;
+    Ok(into)
 }
 
 /// A service's name and its change history.

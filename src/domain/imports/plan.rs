@@ -32,7 +32,7 @@ pub struct Known {
 type Nearby<'a> = (&'a ServiceId, &'a Known, (f64, f64));
 
 /// How near two services' venues must be for the same name to mean the same service.
-const SAME_PLACE_M: f64 = 150.0;
+pub const SAME_PLACE_M: f64 = 150.0;
 
 /// The plan and its report. Venues the batch places nowhere, and services
 /// naming a venue or organisation that is neither in the batch nor stored,

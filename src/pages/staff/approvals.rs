@@ -105,6 +105,13 @@ pub fn show(frame: &Frame, page: &ProposalPage, needs: &[Need], why: &str, error
                 h2 { "What they said" }
                 blockquote class="panel" { (message) }
             }
+            @if !page.looks_like.is_empty() {
+                div class="warning" {
+                    h2 { "It looks like a listing already here" }
+                    p { "Much the same name, meeting within 150 m. If it is the same service, reject this and change that listing instead." }
+                    ul { @for (id, name) in &page.looks_like { li { a href={ "/services/" (id) } { (name) } } } }
+                }
+            }
             @if !page.problems.is_empty() {
                 div class="warning" {
                     h2 { "It can no longer be made as proposed" }

@@ -28,6 +28,8 @@ pub struct Offered<'a> {
     pub organisations: &'a [(OrganisationId, String)],
     pub venues: &'a [VenueChoice],
     pub neighbourhoods: &'a [(NeighbourhoodId, String)],
+    /// The listings it looks like, when that stopped it being saved.
+    pub looks_like: &'a [(ServiceId, String)],
 }
 
 /// The form that adds or changes a service. `form`'s lists already end with
@@ -68,6 +70,21 @@ pub fn form(
             h1 { (heading) }
             form method="post" action=(action) novalidate {
                 (csrf_field(frame))
+                @if !offered.looks_like.is_empty() || form.not_duplicate {
+                    div class="warning" {
+                        h2 { "It looks like a listing already here" }
+                        ul { @for (id, name) in offered.looks_like { li { a href={ "/services/" (id) } { (name) } } } }
+                        (Choices {
+                            name: "not_duplicate",
+                            legend: "Is it a different service?",
+                            hint: Some("Much the same name, meeting within 150 m. If it is the same, change that listing instead."),
+                            options: vec![(String::from("yes"), String::from("Yes, it is a different service: add it"))],
+                            chosen: if form.not_duplicate { vec![String::from("yes")] } else { vec![] },
+                            multiple: true,
+                            inline: true,
+                        }.render(errors))
+                    }
+                }
                 h2 { "About the service" }
                 (select("organisation", "Organisation that runs it", &organisation_options, &form.organisation, errors))
                 p { a href="/staff/organisations/new" { "Add an organisation" } " that is not in the list." }

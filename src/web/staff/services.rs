@@ -61,6 +61,7 @@ fn service_form(form: &CheckedForm) -> ServiceForm {
         email: form.get("email").into(),
         phone: form.get("phone").into(),
         website: form.get("website").into(),
+        not_duplicate: form.get("not_duplicate") == "yes",
         parts: PartsForm {
             venues: form.all("venues"),
             venue_search: form.get("venue_search").into(),
@@ -80,7 +81,7 @@ async fn form_page(
     staff: &Staff,
     mode: FormMode<'_>,
     mut form: ServiceForm,
-    errors: &FieldErrors,
+    (errors, looks_like): (&FieldErrors, &[(ServiceId, String)]),
     more: &str,
 ) -> Result<HttpResponse, AppError> {
     let linked = match mode {
@@ -101,6 +102,7 @@ async fn form_page(
         organisations: &choices.organisations,
         venues: &choices.venues,
         neighbourhoods: &choices.neighbourhoods,
+        looks_like,
     };
     let page = pages::staff::services::form(&staff.frame, &mode, &form, errors, &offered);
     Ok(page_with_status(status, page))
@@ -113,7 +115,7 @@ pub async fn new(
 ) -> Result<HttpResponse, AppError> {
     let organisation = query.get("organisation").parse::<OrganisationId>().ok();
     let form = listings::new_form(&staff.user, organisation)?;
-    form_page(&state, &staff, FormMode::New, form, &FieldErrors::default(), "").await
+    form_page(&state, &staff, FormMode::New, form, (&FieldErrors::default(), &[]), "").await
 }
 
 pub async fn create(
@@ -127,11 +129,11 @@ pub async fn create(
         // "Add another", "Show the venues", "Read the times back": the form
         // again, nothing saved.
         listings::new_form(&staff.user, None)?;
-        return form_page(&state, &staff, FormMode::New, form, &FieldErrors::default(), step).await;
+        return form_page(&state, &staff, FormMode::New, form, (&FieldErrors::default(), &[]), step).await;
     }
     match listings::create(&state, &staff.user, &form).await? {
         Ok(saved) => Ok(super::after_saving(saved, |id| format!("/services/{id}"))),
-        Err(errors) => form_page(&state, &staff, FormMode::New, form, &errors, "").await,
+        Err((errors, alike)) => form_page(&state, &staff, FormMode::New, form, (&errors, &alike), "").await,
     }
 }
 
@@ -142,7 +144,7 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let edit = listings::for_editing(&state, &staff.user, *id).await?;
     let mode = FormMode::Edit { id: *id, name: &edit.details.name };
-    form_page(&state, &staff, mode, edit.to_form(), &FieldErrors::default(), "").await
+    form_page(&state, &staff, mode, edit.to_form(), (&FieldErrors::default(), &[]), "").await
 }
 
 pub async fn update(
@@ -156,11 +158,11 @@ pub async fn update(
     let name = listings::for_editing(&state, &staff.user, *id).await?.details.name;
     let mode = FormMode::Edit { id: *id, name: &name };
     if !step.is_empty() {
-        return form_page(&state, &staff, mode, form, &FieldErrors::default(), step).await;
+        return form_page(&state, &staff, mode, form, (&FieldErrors::default(), &[]), step).await;
     }
     match listings::update(&state, &staff.user, *id, &form).await? {
         Ok(saved) => Ok(super::after_saving(saved, |()| format!("/services/{id}"))),
-        Err(errors) => form_page(&state, &staff, mode, form, &errors, "").await,
+        Err(errors) => form_page(&state, &staff, mode, form, (&errors, &[]), "").await,
     }
 }
 
@@ -192,6 +194,16 @@ pub async fn restore(
 ) -> Result<HttpResponse, AppError> {
     listings::archive(&state, &staff.user, *id, false).await?;
     Ok(see_other(&format!("/services/{id}")))
+}
+
+pub async fn merge(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<ServiceId>,
+    posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let into = listings::merge(&state, &staff.user, *id, posted.get("into")).await?;
+    Ok(see_other(&format!("/services/{into}")))
 }
 
 pub async fn history(
