@@ -151,3 +151,63 @@ async fn a_duplicate_is_merged_keeping_histories_moving_shortlists_and_leading_i
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
 }
+
+#[actix_web::test]
+async fn an_organisation_with_the_same_number_is_warned_of_and_merged_with_its_services() {
+    let app = TestApp::with_demo();
+    app.add_user("root@example.org", Role::Administrator, None);
+    let (existing, number) = {
+        use doorstep::store::schema::organisations;
+        organisations::table
+            .filter(organisations::charity_number.is_not_null())
+            .select((organisations::id, organisations::charity_number.assume_not_null()))
+            .first::<(String, String)>(&mut *app.state.store.conn().unwrap())
+            .unwrap()
+    };
+    let mut admin = app.browser().await;
+    admin.sign_in("root@example.org", PASSWORD).await;
+    let fields =
+        [("name", "The Same Charity Again"), ("kind", "charity"), ("charity_number", number.as_str())];
+    let warned = admin.submit("/staff/organisations/new", "/staff/organisations", &fields).await;
+    assert_eq!(warned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(warned.body.contains(&format!("href=\"/organisations/{existing}\"")));
+    assert!(warned.body.contains("value=\"The Same Charity Again\""), "what was typed is kept");
+    let made = admin
+        .submit(
+            "/staff/organisations/new",
+            "/staff/organisations",
+            &[fields.as_slice(), &[("not_duplicate", "yes")]].concat(),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let duplicate = made.location().trim_start_matches("/organisations/").to_string();
+    // A service of the duplicate moves with it.
+    let (_, _, _, venue) = a_service_at_a_venue(&app);
+    let service =
+        [new_service(&duplicate, "A Quite Different Group", &venue), vec![("not_duplicate", "yes")]].concat();
+    let made = admin.submit("/staff/services/new", "/staff/services", &service).await;
+    let service: ServiceId = made.location().trim_start_matches("/services/").parse().unwrap();
+
+    let edit = format!("/staff/organisations/{duplicate}/edit");
+    let itself = admin
+        .submit(&edit, &format!("/staff/organisations/{duplicate}/merge"), &[("into", &duplicate)])
+        .await;
+    assert_eq!(itself.status, StatusCode::CONFLICT);
+    let merged = admin
+        .submit(
+            &edit,
+            &format!("/staff/organisations/{duplicate}/merge"),
+            &[("into", &format!("/organisations/{existing}"))],
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER);
+    let mut visitor = app.browser().await;
+    let old = visitor.get(&format!("/organisations/{duplicate}")).await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.location(), format!("/organisations/{existing}"));
+    let moved = services::input(&mut app.state.store.conn().unwrap(), service).unwrap();
+    assert_eq!(moved.organisation.to_string(), existing, "its services moved");
+    let history =
+        changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Organisation, &existing).unwrap();
+    assert!(history.iter().any(|c| c.field == "merged_from"));
+}

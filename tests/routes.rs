@@ -215,6 +215,8 @@ const TABLE: &[Rule] = &[
     // It runs services, so archiving it is refused (409) for those who may.
     post("/staff/organisations/{id}/archive", KEEPERS),
     post("/staff/organisations/{id}/restore", KEEPERS),
+    // Sent with nothing to merge into, it is refused as not understood (400).
+    post("/staff/organisations/{id}/merge", KEEPERS),
     get("/staff/organisations/{id}/history", LISTING_EDITORS),
     // An organisation editor adds and changes their own organisation's venues.
     get("/staff/venues/new", LISTING_EDITORS),

@@ -21,6 +21,9 @@ pub struct OrganisationForm {
     pub website: String,
     pub email: String,
     pub phone: String,
+    /// Ticked: it is not one of the organisations it looks like.
+    #[serde(default)]
+    pub not_duplicate: bool,
     /// Why the change was made, kept in the change history.
     pub reason: String,
 }
@@ -87,6 +90,7 @@ impl OrganisationForm {
             website: org.website.clone().unwrap_or_default(),
             email: org.email.clone().unwrap_or_default(),
             phone: org.phone.clone().unwrap_or_default(),
+            not_duplicate: false,
             reason: String::new(),
         }
     }

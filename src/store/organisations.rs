@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::changes::{self, Action, RecordKind};
 use super::schema::{organisations, services};
 use super::service_lists::{summaries, summary_query};
-use super::{Conn, StoreResult, decode, search_feed};
+use super::{Conn, StoreResult, decode, per_backend, search_feed};
 use crate::domain::directory::OrganisationKind;
 use crate::domain::ids::{OrganisationId, ServiceId, UserId};
 use crate::domain::listing::Organisation;
@@ -114,6 +114,129 @@ pub fn change(
         }
         Ok(fields.len())
     })
+}
+
+/// The organisations (not archived) with the same charity or company number
+/// as given, leaving out `except`, by name.
+pub fn alike(
+    conn: &mut Conn,
+    (charity, company): (Option<&str>, Option<&str>),
+    except: Option<OrganisationId>,
+) -> StoreResult<Vec<(OrganisationId, String)>> {
+    let numbered =
+        |conn: &mut Conn, column: &str, number: &str| -> StoreResult<Vec<(OrganisationId, String)>> {
+            let query = organisations::table.filter(organisations::archived_at.is_null()).into_boxed();
+            let query = match column {
+                "charity" => query.filter(organisations::charity_number.eq(number.to_string())),
+                _ => query.filter(organisations::company_number.eq(number.to_string())),
+            };
+            Ok(query.select((organisations::id, organisations::name)).load(conn)?)
+        };
+    let mut found = Vec::new();
+    if let Some(number) = charity {
+        found.extend(numbered(conn, "charity", number)?);
+    }
+    if let Some(number) = company {
+        found.extend(numbered(conn, "company", number)?);
+    }
+    found.retain(|(id, _)| Some(*id) != except);
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found.dedup_by_key(|(id, _)| *id);
+    Ok(found)
+}
+
+/// Merges organisation `from` into `into`: its services, venues and editors
+/// move to `into`, proposals about it are about `into`, it is archived, and
+/// its address leads to `into` from now on. Both keep their histories, each
+/// with a line saying so; each service moved is recorded and indexed again.
+pub fn merge(
+    conn: &mut Conn,
+    from: OrganisationId,
+    into: OrganisationId,
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    use super::schema::{locations, merged_records, proposals, users};
+    super::transaction(conn, |conn| {
+        let (from_org, _) = one(conn, from)?;
+        let (into_org, _) = one(conn, into)?;
+        let moved: Vec<ServiceId> =
+            services::table.filter(services::organisation_id.eq(from)).select(services::id).load(conn)?;
+        diesel::update(services::table.filter(services::organisation_id.eq(from)))
+            .set(services::organisation_id.eq(into))
+            .execute(conn)?;
+        for service in moved {
+            let field = [("organisation", Some(from.to_string()), Some(into.to_string()))];
+            changes::record(
+                conn,
+                RecordKind::Service,
+                &service.to_string(),
+                Action::Update,
+                &field,
+                Some(by),
+                Some("Its organisation was merged"),
+                now,
+            )?;
+            search_feed::log_change(conn, service, now)?;
+        }
+        diesel::update(locations::table.filter(locations::organisation_id.eq(from)))
+            .set(locations::organisation_id.eq(into))
+            .execute(conn)?;
+        diesel::update(users::table.filter(users::organisation_id.eq(from)))
+            .set(users::organisation_id.eq(into))
+            .execute(conn)?;
+        diesel::update(proposals::table.filter(proposals::record_id.eq(from.to_string())))
+            .set(proposals::record_id.eq(into.to_string()))
+            .execute(conn)?;
+        let row = (
+            merged_records::source_id.eq(from.to_string()),
+            merged_records::into_id.eq(into.to_string()),
+            merged_records::kind.eq("organisation"),
+            merged_records::merged_at.eq(now),
+        );
+        per_backend!(conn, |c| diesel::insert_into(merged_records::table)
+            .values(row.clone())
+            .on_conflict(merged_records::source_id)
+            .do_update()
+            .set(row.clone())
+            .execute(c))?;
+        diesel::update(organisations::table.find(from))
+            .set(organisations::archived_at.eq(now))
+            .execute(conn)?;
+        let (from_id, into_id) = (from.to_string(), into.to_string());
+        changes::record(
+            conn,
+            RecordKind::Organisation,
+            &from_id,
+            Action::Merge,
+            &[("merged_into", None, Some(into_org.name))],
+            Some(by),
+            None,
+            now,
+        )?;
+        changes::record(
+            conn,
+            RecordKind::Organisation,
+            &into_id,
+            Action::Merge,
+            &[("merged_from", None, Some(from_org.name))],
+            Some(by),
+            None,
+            now,
+        )
+    })
+}
+
+/// The organisation a merged one was merged into, if it was.
+pub fn merged_into(conn: &mut Conn, id: OrganisationId) -> StoreResult<Option<OrganisationId>> {
+    use super::schema::merged_records;
+    let into: Option<String> = merged_records::table
+        .find(id.to_string())
+        .filter(merged_records::kind.eq("organisation"))
+        .select(merged_records::into_id)
+        .first(conn)
+        .optional()?;
+    Ok(into.and_then(|i| i.parse().ok()))
 }
 
 /// One organisation, and when it was archived (if it was).

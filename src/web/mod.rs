@@ -145,6 +145,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/organisations/{id}").post(staff_organisations::update))
         .service(at("/staff/organisations/{id}/archive").post(staff_organisations::archive))
         .service(at("/staff/organisations/{id}/restore").post(staff_organisations::restore))
+        .service(at("/staff/organisations/{id}/merge").post(staff_organisations::merge))
         .service(at("/staff/organisations/{id}/history").get(staff_organisations::history))
         .service(at("/staff/venues/new").get(staff_venues::new))
         .service(at("/staff/venues").post(staff_venues::create))

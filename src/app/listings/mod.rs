@@ -138,6 +138,9 @@ pub async fn organisation(
     user: Option<&StaffUser>,
     id: OrganisationId,
 ) -> Result<(OrganisationView, bool), AppError> {
+    if let Some(into) = db(state, move |conn| store::organisations::merged_into(conn, id)).await? {
+        return Err(AppError::Moved(format!("/organisations/{into}")));
+    }
     let view = db(state, move |conn| store::organisations::view(conn, id)).await?;
     let edits = user.is_some_and(|u| u.may_edit_organisation(id));
     if view.archived_at.is_some() && !edits {

@@ -36,17 +36,33 @@ pub async fn for_editing(
     Ok((organisation, archived.is_some()))
 }
 
-/// Adds an organisation from the form; or the form's problems.
+/// Adds an organisation from the form; or the form's problems, among them
+/// that one here has the same charity or company number (unless the form
+/// says it is a different organisation), with those it looks like.
 pub async fn create(
     state: &AppState,
     user: &StaffUser,
     form: &OrganisationForm,
-) -> Result<Result<OrganisationId, FieldErrors>, AppError> {
+) -> Result<Result<OrganisationId, (FieldErrors, Vec<(OrganisationId, String)>)>, AppError> {
     require(user.keeps_listings())?;
     let organisation = match form.check(OrganisationId::new()) {
         Ok(organisation) => organisation,
-        Err(errors) => return Ok(Err(errors)),
+        Err(errors) => return Ok(Err((errors, Vec::new()))),
     };
+    if !form.not_duplicate {
+        let (charity, company) = (organisation.charity_number.clone(), organisation.company_number.clone());
+        let alike =
+            db(state, move |conn| organisations::alike(conn, (charity.as_deref(), company.as_deref()), None))
+                .await?;
+        if !alike.is_empty() {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "not_duplicate",
+                "An organisation here has the same charity or company number: check it is not the same, then tick the box to add it",
+            );
+            return Ok(Err((errors, alike)));
+        }
+    }
     let (by, reason, now, id) = (user.id, form.reason(), Utc::now().naive_utc(), organisation.id);
     db(state, move |conn| organisations::create(conn, &organisation, by, reason.as_deref(), now)).await?;
     Ok(Ok(id))
@@ -110,6 +126,42 @@ pub async fn archive(
             if running == 1 { "it" } else { "them" },
         ))),
     }
+}
+
+/// Merges an organisation into another (`into`: its page's address, or its
+/// id): its services, venues and editors move there, and its address leads
+/// there. Those who keep the directory may.
+pub async fn merge(
+    state: &AppState,
+    user: &StaffUser,
+    from: OrganisationId,
+    into: &str,
+) -> Result<OrganisationId, AppError> {
+    require(user.keeps_listings())?;
+    let into: OrganisationId =
+        into.trim().trim_end_matches('/').rsplit('/').next().and_then(|id| id.parse().ok()).ok_or_else(
+            || {
+                AppError::BadRequest(String::from(
+                    "Give the address of the organisation it repeats, like /organisations/…",
+                ))
+            },
+        )?;
+    if into == from {
+        return Err(AppError::Conflict(String::from(
+            "An organisation cannot be merged with itself: choose the one it repeats.",
+        )));
+    }
+    let (_, archived) = db(state, move |conn| organisations::one(conn, into)).await?;
+    if archived.is_some() {
+        return Err(AppError::Conflict(String::from(
+            "That organisation is archived: merge into one that is not.",
+        )));
+    }
+    db(state, move |conn| organisations::one(conn, from)).await?;
+    let (by, now) = (user.id, Utc::now().naive_utc());
+    db(state, move |conn| organisations::merge(conn, from, into, by, now)).await?;
+    super::reindex(state).await;
+    Ok(into)
 }
 
 /// An organisation's name and its change history.

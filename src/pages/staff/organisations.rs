@@ -17,7 +17,15 @@ pub enum FormMode<'a> {
     Edit { id: OrganisationId, name: &'a str, archived: bool, archives: bool },
 }
 
-pub fn form(frame: &Frame, mode: &FormMode<'_>, form: &OrganisationForm, errors: &FieldErrors) -> Markup {
+/// The form; `alike` are the organisations with the same numbers, when that
+/// stopped it being saved.
+pub fn form(
+    frame: &Frame,
+    mode: &FormMode<'_>,
+    form: &OrganisationForm,
+    errors: &FieldErrors,
+    alike: &[(OrganisationId, String)],
+) -> Markup {
     let (heading, action) = match mode {
         FormMode::New => (String::from("Add an organisation"), String::from("/staff/organisations")),
         FormMode::Edit { id, name, .. } => (format!("Change {name}"), format!("/staff/organisations/{id}")),
@@ -42,6 +50,21 @@ pub fn form(frame: &Frame, mode: &FormMode<'_>, form: &OrganisationForm, errors:
             }
             form method="post" action=(action) novalidate {
                 (csrf_field(frame))
+                @if !alike.is_empty() || form.not_duplicate {
+                    div class="warning" {
+                        h2 { "It looks like an organisation already here" }
+                        ul { @for (id, name) in alike { li { a href={ "/organisations/" (id) } { (name) } } } }
+                        (Choices {
+                            name: "not_duplicate",
+                            legend: "Is it a different organisation?",
+                            hint: Some("It has the same charity or company number. If it is the same, change that one instead."),
+                            options: vec![(String::from("yes"), String::from("Yes, it is a different organisation: add it"))],
+                            chosen: if form.not_duplicate { vec![String::from("yes")] } else { vec![] },
+                            multiple: true,
+                            inline: true,
+                        }.render(errors))
+                    }
+                }
                 (Input { autocomplete: Some("organization"), ..Input::new("name", "Name of the organisation", &form.name) }.render(errors))
                 (textarea("description", "About it (optional)", Some("What the organisation is and does, in plain English."), &form.description, errors))
                 (Choices { name: "kind", legend: "What kind of organisation is it?", hint: None, options: options(OrganisationKind::ALL, OrganisationKind::code, OrganisationKind::label), chosen: vec![form.kind.clone()], multiple: false, inline: false }.render(errors))
@@ -52,6 +75,15 @@ pub fn form(frame: &Frame, mode: &FormMode<'_>, form: &OrganisationForm, errors:
                 (Input { kind: "tel", ..Input::new("phone", "Phone (optional)", &form.phone) }.render(errors))
                 (textarea("reason", "Why are you making this change? (optional)", Some("Kept in the organisation's history."), &form.reason, errors))
                 button type="submit" { "Save" }
+            }
+            @if let FormMode::Edit { id, archived: false, archives: true, .. } = mode {
+                h2 { "Merge it into another" }
+                form method="post" action={ "/staff/organisations/" (id) "/merge" } novalidate {
+                    (csrf_field(frame))
+                    p { "If it repeats another organisation: its services, venues and editors move there, and its page leads there." }
+                    (Input { hint: Some("The address of the organisation it repeats, like /organisations/…"), ..Input::new("into", "The organisation it repeats", "") }.render(&FieldErrors::default()))
+                    button type="submit" class="button-secondary" { "Merge" }
+                }
             }
             @if let FormMode::Edit { id, archived, archives: true, .. } = mode {
                 h2 { @if *archived { "Restore it" } @else { "Archive it" } }

@@ -27,6 +27,7 @@ fn organisation_form(form: &CheckedForm) -> OrganisationForm {
         website: form.get("website").into(),
         email: form.get("email").into(),
         phone: form.get("phone").into(),
+        not_duplicate: form.get("not_duplicate") == "yes",
         reason: form.get("reason").into(),
     }
 }
@@ -37,8 +38,18 @@ fn form_page(
     form: &OrganisationForm,
     errors: &FieldErrors,
 ) -> HttpResponse {
+    shown(staff, mode, form, (errors, &[]))
+}
+
+/// The form, with the organisations it looks like when that stopped it being saved.
+fn shown(
+    staff: &Staff,
+    mode: &FormMode<'_>,
+    form: &OrganisationForm,
+    (errors, alike): (&FieldErrors, &[(OrganisationId, String)]),
+) -> HttpResponse {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    page_with_status(status, pages::staff::organisations::form(&staff.frame, mode, form, errors))
+    page_with_status(status, pages::staff::organisations::form(&staff.frame, mode, form, errors, alike))
 }
 
 pub async fn new(staff: Staff) -> Result<HttpResponse, AppError> {
@@ -54,7 +65,7 @@ pub async fn create(
     let form = organisation_form(&posted);
     match listings::create(&state, &staff.user, &form).await? {
         Ok(id) => Ok(see_other(&format!("/organisations/{id}"))),
-        Err(errors) => Ok(form_page(&staff, &FormMode::New, &form, &errors)),
+        Err((errors, alike)) => Ok(shown(&staff, &FormMode::New, &form, (&errors, &alike))),
     }
 }
 
@@ -109,6 +120,16 @@ pub async fn restore(
 ) -> Result<HttpResponse, AppError> {
     listings::archive(&state, &staff.user, *id, false).await?;
     Ok(see_other(&format!("/staff/organisations/{id}/edit")))
+}
+
+pub async fn merge(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<OrganisationId>,
+    posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let into = listings::merge(&state, &staff.user, *id, posted.get("into")).await?;
+    Ok(see_other(&format!("/organisations/{into}")))
 }
 
 pub async fn history(
