@@ -103,24 +103,43 @@ pub fn write(conn: &mut Conn, plan: &Plan, how: Writing, now: NaiveDateTime) -> 
             }
         }
         for merged in how.merged {
-            let row = (
-                merged_records::source_id.eq(merged.incoming.to_string()),
-                merged_records::into_id.eq(merged.existing.to_string()),
-                merged_records::kind.eq(&merged.kind),
-                merged_records::merged_at.eq(now),
-            );
-            per_backend!(conn, |c| diesel::insert_into(merged_records::table)
-                .values(row.clone())
-                .on_conflict(merged_records::source_id)
-                .do_update()
-                .set(row.clone())
-                .execute(c))?;
+            remember_merge(
+                conn,
+                &merged.incoming.to_string(),
+                &merged.existing.to_string(),
+                &merged.kind,
+                now,
+            )?;
         }
         if let Some((feed, holds)) = how.feed {
             listed_by(conn, feed, holds, reason, now)?;
         }
         Ok(())
     })
+}
+
+/// Remembers that record `from` (of `kind`) was merged into `into`: an
+/// import naming it again writes `into`, and its page leads there.
+pub(super) fn remember_merge(
+    conn: &mut Conn,
+    from: &str,
+    into: &str,
+    kind: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let row = (
+        merged_records::source_id.eq(from),
+        merged_records::into_id.eq(into),
+        merged_records::kind.eq(kind),
+        merged_records::merged_at.eq(now),
+    );
+    per_backend!(conn, |c| diesel::insert_into(merged_records::table)
+        .values(row)
+        .on_conflict(merged_records::source_id)
+        .do_update()
+        .set(row)
+        .execute(c))?;
+    Ok(())
 }
 
 /// Every record merged into another, by the id it came with.

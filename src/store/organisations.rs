@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::changes::{self, Action, RecordKind};
 use super::schema::{organisations, services};
 use super::service_lists::{summaries, summary_query};
-use super::{Conn, StoreResult, decode, per_backend, search_feed};
+use super::{Conn, StoreResult, decode, search_feed};
 use crate::domain::directory::OrganisationKind;
 use crate::domain::ids::{OrganisationId, ServiceId, UserId};
 use crate::domain::listing::Organisation;
@@ -156,7 +156,7 @@ pub fn merge(
     by: UserId,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    use super::schema::{locations, merged_records, proposals, users};
+    use super::schema::{locations, proposals, users};
     super::transaction(conn, |conn| {
         let (from_org, _) = one(conn, from)?;
         let (into_org, _) = one(conn, into)?;
@@ -188,18 +188,7 @@ pub fn merge(
         diesel::update(proposals::table.filter(proposals::record_id.eq(from.to_string())))
             .set(proposals::record_id.eq(into.to_string()))
             .execute(conn)?;
-        let row = (
-            merged_records::source_id.eq(from.to_string()),
-            merged_records::into_id.eq(into.to_string()),
-            merged_records::kind.eq("organisation"),
-            merged_records::merged_at.eq(now),
-        );
-        per_backend!(conn, |c| diesel::insert_into(merged_records::table)
-            .values(row.clone())
-            .on_conflict(merged_records::source_id)
-            .do_update()
-            .set(row.clone())
-            .execute(c))?;
+        super::imports::remember_merge(conn, &from.to_string(), &into.to_string(), "organisation", now)?;
         diesel::update(organisations::table.find(from))
             .set(organisations::archived_at.eq(now))
             .execute(conn)?;

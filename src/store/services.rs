@@ -539,18 +539,7 @@ pub fn merge(
             .execute(conn)?;
         diesel::delete(reminder_services::table.filter(reminder_services::service_id.eq(from)))
             .execute(conn)?;
-        let row = (
-            merged_records::source_id.eq(from.to_string()),
-            merged_records::into_id.eq(into.to_string()),
-            merged_records::kind.eq("service"),
-            merged_records::merged_at.eq(now),
-        );
-        per_backend!(conn, |c| diesel::insert_into(merged_records::table)
-            .values(row.clone())
-            .on_conflict(merged_records::source_id)
-            .do_update()
-            .set(row.clone())
-            .execute(c))?;
+        super::imports::remember_merge(conn, &from.to_string(), &into.to_string(), "service", now)?;
         diesel::update(services::table.find(from)).set(services::archived_at.eq(now)).execute(conn)?;
         changed(conn, from, Action::Merge, &[("merged_into", None, Some(into_name))], Some(by), None, now)?;
         changed(conn, into, Action::Merge, &[("merged_from", None, Some(from_name))], Some(by), None, now)

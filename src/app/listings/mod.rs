@@ -196,6 +196,14 @@ pub async fn history_of_person(
     .await
 }
 
+/// The record a merge form names: its page's address (like
+/// `/services/…`), or its id.
+fn named_record<T: std::str::FromStr>(text: &str, example: &str) -> Result<T, AppError> {
+    text.trim().trim_end_matches('/').rsplit('/').next().and_then(|id| id.parse().ok()).ok_or_else(|| {
+        AppError::BadRequest(format!("Give the address of the one it repeats, like {example}"))
+    })
+}
+
 /// Brings the search index up to date with a change just saved, so that it
 /// shows in search by the time the page comes back. The save itself is already
 /// safe: if this fails, the change stays queued and the background job

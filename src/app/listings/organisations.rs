@@ -138,14 +138,7 @@ pub async fn merge(
     into: &str,
 ) -> Result<OrganisationId, AppError> {
     require(user.keeps_listings())?;
-    let into: OrganisationId =
-        into.trim().trim_end_matches('/').rsplit('/').next().and_then(|id| id.parse().ok()).ok_or_else(
-            || {
-                AppError::BadRequest(String::from(
-                    "Give the address of the organisation it repeats, like /organisations/…",
-                ))
-            },
-        )?;
+    let into: OrganisationId = super::named_record(into, "/organisations/…")?;
     if into == from {
         return Err(AppError::Conflict(String::from(
             "An organisation cannot be merged with itself: choose the one it repeats.",

@@ -287,14 +287,7 @@ pub async fn merge(
     into: &str,
 ) -> Result<ServiceId, AppError> {
     require(user.keeps_listings())?;
-    let into: ServiceId =
-        into.trim().trim_end_matches('/').rsplit('/').next().and_then(|id| id.parse().ok()).ok_or_else(
-            || {
-                AppError::BadRequest(String::from(
-                    "Give the address of the listing it repeats, like /services/…",
-                ))
-            },
-        )?;
+    let into: ServiceId = super::named_record(into, "/services/…")?;
     if into == from {
         return Err(AppError::Conflict(String::from(
             "A listing cannot be merged with itself: choose the one it repeats.",
