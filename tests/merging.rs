@@ -211,3 +211,54 @@ async fn an_organisation_with_the_same_number_is_warned_of_and_merged_with_its_s
         changes::history(&mut app.state.store.conn().unwrap(), RecordKind::Organisation, &existing).unwrap();
     assert!(history.iter().any(|c| c.field == "merged_from"));
 }
+
+#[actix_web::test]
+async fn a_merged_listing_is_not_restored_and_changes_waiting_for_it_are_rejected() {
+    let app = TestApp::with_demo();
+    app.add_user("root@example.org", Role::Administrator, None);
+    let (original, name, organisation, venue) = a_service_at_a_venue(&app);
+    let org: doorstep::domain::ids::OrganisationId = organisation.parse().unwrap();
+    app.add_user("ed@example.org", Role::OrganisationEditor, Some(org));
+    let mut admin = app.browser().await;
+    admin.sign_in("root@example.org", PASSWORD).await;
+    let fields = [new_service(&organisation, &name, &venue), vec![("not_duplicate", "yes")]].concat();
+    let saved = admin.submit("/staff/services/new", "/staff/services", &fields).await;
+    let duplicate: ServiceId = saved.location().trim_start_matches("/services/").parse().unwrap();
+    // The editor proposes a change to the duplicate, which would overwrite the original if moved to it.
+    let mut editor = app.browser().await;
+    editor.sign_in("ed@example.org", PASSWORD).await;
+    let mut change = new_service(&organisation, "Renamed by the editor", &venue);
+    change.push(("not_duplicate", "yes"));
+    let sent = editor
+        .submit(
+            &format!("/staff/services/{duplicate}/edit"),
+            &format!("/staff/services/{duplicate}"),
+            &change,
+        )
+        .await;
+    let proposal = sent.location().to_string();
+    assert!(proposal.starts_with("/staff/approvals/"), "{}", sent.body);
+
+    let merged = admin
+        .submit(
+            &format!("/services/{duplicate}"),
+            &format!("/staff/services/{duplicate}/merge"),
+            &[("into", &original.to_string())],
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER);
+    let decided = admin.get(&proposal).await;
+    assert!(decided.body.contains("Rejected") && decided.body.contains("merged into another"));
+    assert_ne!(
+        services::input(&mut app.state.store.conn().unwrap(), original).unwrap().name,
+        "Renamed by the editor"
+    );
+    let restore = admin
+        .submit(
+            &format!("/staff/services/{original}/edit"),
+            &format!("/staff/services/{duplicate}/restore"),
+            &[],
+        )
+        .await;
+    assert_eq!(restore.status, StatusCode::CONFLICT, "a merged listing is not restored");
+}

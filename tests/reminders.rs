@@ -188,3 +188,25 @@ async fn each_connector_gets_a_weekly_summary_of_their_queue() {
     assert!(!recipients.contains(&"lee@example.org".to_string()), "advisors get none");
     let _ = PASSWORD;
 }
+
+#[actix_web::test]
+async fn an_organisation_whose_address_cannot_be_written_to_does_not_stop_the_others() {
+    let app = TestApp::with_demo();
+    {
+        use doorstep::store::schema::organisations;
+        let mut conn = app.state.store.conn().unwrap();
+        // The first organisation due, with an address as a feed might bring
+        // it: not one any mail can go to.
+        let now = Utc::now().naive_utc();
+        let due =
+            doorstep::store::reminders::due(&mut conn, now - chrono::Duration::days(182), now, 1).unwrap();
+        let first = due[0].organisation.to_string();
+        diesel::update(organisations::table.find(first))
+            .set(organisations::email.eq("not an address"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let (store, config) = (&app.state.store, &*app.state.config);
+    let sent = reminders::send_due(store, config, Utc::now().naive_utc()).unwrap();
+    assert!(sent > 0, "the others are reminded");
+}

@@ -241,3 +241,22 @@ async fn each_person_sees_what_they_changed_and_an_administrator_sees_anyones() 
     let theirs = admin.get(&format!("/staff/users/{kim}/history")).await;
     assert!(theirs.body.contains("Changes made by Test Community connector"));
 }
+
+#[actix_web::test]
+async fn a_confidential_venue_is_never_named_in_a_services_history() {
+    use diesel::prelude::*;
+    use doorstep::store::schema::{locations, service_at_locations};
+    let app = TestApp::with_demo();
+    let (refuge_service, refuge_name): (String, String) = service_at_locations::table
+        .inner_join(locations::table)
+        .filter(locations::confidential.eq(true))
+        .select((service_at_locations::service_id, locations::name))
+        .first(&mut *app.state.store.conn().unwrap())
+        .unwrap();
+    let id: doorstep::domain::ids::ServiceId = refuge_service.parse().unwrap();
+    let edit = doorstep::store::services::edit(&mut app.state.store.conn().unwrap(), id).unwrap();
+    let fields = edit.history_fields();
+    let venues = &fields.iter().find(|(f, _)| *f == "venues").unwrap().1;
+    assert!(!venues.contains(&refuge_name), "the refuge is not named: {venues}");
+    assert!(venues.contains("A confidential venue"));
+}

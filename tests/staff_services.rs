@@ -365,3 +365,37 @@ async fn archiving_takes_a_service_off_the_public_site_and_restoring_brings_it_b
     let history = browser.get(&format!("/staff/services/{id}/history")).await;
     assert!(history.body.contains("(Archived)") && history.body.contains("(Restored)"));
 }
+
+#[actix_web::test]
+async fn a_connector_lists_services_only_at_venues_in_their_neighbourhoods() {
+    use diesel::prelude::*;
+    use doorstep::store::schema::locations;
+    let app = TestApp::with_demo();
+    let hoods = doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap();
+    app.add_user_for("kim@example.org", Role::Connector, None, vec![hoods[0].slug.clone()]);
+    let (theirs, elsewhere): (String, String) = {
+        let mut conn = app.state.store.conn().unwrap();
+        let at =
+            |conn: &mut doorstep::store::Conn, hood: &doorstep::domain::ids::NeighbourhoodId| -> String {
+                locations::table
+                    .filter(locations::neighbourhood_id.eq(hood.to_string()))
+                    .filter(locations::confidential.eq(false))
+                    .select(locations::id)
+                    .first(conn)
+                    .unwrap()
+            };
+        (at(&mut conn, &hoods[0].id), at(&mut conn, &hoods[1].id))
+    };
+    let mut browser = app.browser().await;
+    browser.sign_in("kim@example.org", PASSWORD).await;
+    let mut fields = lunch_club(&first_organisation(&app));
+    fields.push(("venues", elsewhere));
+    let refused = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Choose venues in the neighbourhoods you look after"));
+    fields.pop();
+    fields.push(("venues", theirs));
+    fields.push(("not_duplicate", "yes".into()));
+    let made = browser.submit("/staff/services/new", "/staff/services", &pairs(&fields)).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+}

@@ -100,7 +100,12 @@ async fn a_service_not_listed_is_told_of_from_a_need_page_and_a_rejection_says_w
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
-    assert_eq!(kept(&app)[0].1.as_deref(), Some("Knit and Natter\n\nTuesdays at the library"));
+    assert_eq!(
+        kept(&app)[0].1.as_deref(),
+        Some(
+            "Knit and Natter\n\nTuesdays at the library\n\n(Told of from the page of Loneliness and isolation.)"
+        )
+    );
 
     let mut admin = app.browser().await;
     admin.sign_in("root@example.org", PASSWORD).await;

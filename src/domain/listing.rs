@@ -40,6 +40,23 @@ pub struct Location {
     pub access: VenueAccess,
 }
 
+impl Location {
+    /// Its address on one line: "1 Church Lane, Sale, M33 7XX".
+    pub fn address_line(&self) -> String {
+        [
+            Some(self.address_1.as_str()),
+            self.address_2.as_deref(),
+            Some(self.town.as_str()),
+            Some(self.postcode.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contact {
     pub id: ContactId,

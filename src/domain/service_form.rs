@@ -350,8 +350,11 @@ impl PartsForm {
                 errors.take(field("title"), text::optional_text(&row.title, "their role", text::MAX_LINE));
             let phone = errors.take(field("phone"), text::phone(&row.phone));
             let email = errors.take(field("email"), text::email(&row.email));
+            // A kept contact's id, once: a row repeating it is a new contact.
             let id = row.id.trim().parse::<ContactId>().ok().filter(|id| kept.contains(id));
-            let id = id.unwrap_or_else(ContactId::new);
+            let id = id
+                .filter(|id| !contacts.iter().any(|c: &Contact| c.id == *id))
+                .unwrap_or_else(ContactId::new);
             if let (Some(name), Some(title), Some(phone), Some(email)) = (name, title, phone, email) {
                 contacts.push(Contact { id, name, title, phone, email, shown: row.shown });
             }
@@ -786,6 +789,19 @@ mod tests {
         let offered_again =
             Offered { contacts: parts.contacts.iter().map(|c| c.id).collect(), ..offered.clone() };
         assert_eq!(again.to_form().check(&offered_again), Ok(again));
+    }
+
+    #[test]
+    fn a_contact_id_sent_twice_is_kept_once() {
+        let kept = ContactId::new();
+        let mut form = good_form();
+        let twice = ContactForm { id: kept.to_string(), name: "Priya".into(), ..ContactForm::default() };
+        form.parts.contacts = vec![twice.clone(), twice];
+        let offered = Offered { contacts: vec![kept], ..known() };
+        let contacts = form.check(&offered).expect("a good form").parts.contacts;
+        assert_eq!(contacts.len(), 2);
+        assert_eq!(contacts[0].id, kept);
+        assert_ne!(contacts[1].id, kept, "the second is a new contact, not the same row twice");
     }
 
     #[test]

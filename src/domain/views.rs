@@ -93,6 +93,17 @@ pub struct VenueChoice {
     pub entry_point: bool,
 }
 
+impl VenueChoice {
+    /// The venue as a service's history names it: a confidential one by no
+    /// name, so that the history never says where a refuge is.
+    pub fn history_name(&self) -> String {
+        if self.confidential { String::from(CONFIDENTIAL_VENUE) } else { self.name.clone() }
+    }
+}
+
+/// How a confidential venue is named in a service's history.
+pub const CONFIDENTIAL_VENUE: &str = "A confidential venue";
+
 /// A venue as search sees it: where it is, and whether it is step-free. Only
 /// public venues: a confidential address never reaches the index.
 #[derive(Clone, Debug, PartialEq)]

@@ -66,8 +66,9 @@ pub fn background(state: &AppState) -> Runner {
         })
         .add("reminders", Duration::from_secs(600), move || {
             let now = Utc::now().naive_utc();
-            app::listings::reminders::send_due(&reminder_store, &reminder_config, now)?;
-            app::listings::reminders::send_summaries(&reminder_store, &reminder_config, now).map(drop)
+            let reminded = app::listings::reminders::send_due(&reminder_store, &reminder_config, now);
+            let summarised = app::listings::reminders::send_summaries(&reminder_store, &reminder_config, now);
+            reminded.and(summarised).map(drop)
         })
         .observed_by(move |job, failed| metrics.job_step(job, failed))
 }

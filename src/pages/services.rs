@@ -113,7 +113,7 @@ fn staff_actions(
                 " "
             }
             a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
-            @for place in &view.locations {
+            @for place in view.locations.iter().filter(|p| viewer.sees_confidential || !p.location.confidential) {
                 " "
                 a href={ "/staff/venues/" (place.location.id) "/edit" } { "Change the venue " (place.location.name) }
             }

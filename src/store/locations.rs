@@ -326,6 +326,7 @@ pub fn offered(
                 .filter(locations::archived_at.is_null())
                 .filter(locations::organisation_id.eq(organisation))
                 .select(LocationRow::as_select())
+                .order((locations::name, locations::id))
                 .limit(OWN_AT_MOST)
                 .load::<LocationRow>(conn)?,
         );
@@ -353,17 +354,7 @@ pub fn offered(
         .into_iter()
         .map(|row| {
             let v = view(row).location;
-            let address = [
-                Some(v.address_1.as_str()),
-                v.address_2.as_deref(),
-                Some(v.town.as_str()),
-                Some(v.postcode.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+            let address = v.address_line();
             VenueChoice {
                 id: v.id,
                 name: v.name,

@@ -156,7 +156,7 @@ pub fn merge(
     by: UserId,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    use super::schema::{locations, proposals, users};
+    use super::schema::{locations, users};
     super::transaction(conn, |conn| {
         let (from_org, _) = one(conn, from)?;
         let (into_org, _) = one(conn, into)?;
@@ -185,9 +185,7 @@ pub fn merge(
         diesel::update(users::table.filter(users::organisation_id.eq(from)))
             .set(users::organisation_id.eq(into))
             .execute(conn)?;
-        diesel::update(proposals::table.filter(proposals::record_id.eq(from.to_string())))
-            .set(proposals::record_id.eq(into.to_string()))
-            .execute(conn)?;
+        super::proposals::merged(conn, &from.to_string(), &into.to_string(), by, now)?;
         super::imports::remember_merge(conn, &from.to_string(), &into.to_string(), "organisation", now)?;
         diesel::update(organisations::table.find(from))
             .set(organisations::archived_at.eq(now))

@@ -108,6 +108,19 @@ pub fn accept(
     })
 }
 
+/// Forgets where suggestions sent before `before` came from: it was kept
+/// only to limit how many one address sends in an hour.
+pub fn forget_senders_before(conn: &mut Conn, before: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(
+        proposals::table
+            .filter(proposals::sender_hash.is_not_null())
+            .filter(proposals::proposed_at.lt(before)),
+    )
+    .set(proposals::sender_hash.eq(None::<String>))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// How many suggestions came from `sender` since `since`.
 pub fn sent_since(conn: &mut Conn, sender: &str, since: NaiveDateTime) -> StoreResult<i64> {
     Ok(proposals::table
@@ -131,6 +144,32 @@ pub fn answer(
         diesel::update(proposals::table.find(id)).set(proposals::email.eq(None::<String>)).execute(conn)?;
         Ok(())
     })
+}
+
+/// After record `from` was merged into `into`: suggestions about it are about
+/// `into`; changes proposed to it, which would overwrite `into`, are
+/// rejected, saying so.
+pub fn merged(conn: &mut Conn, from: &str, into: &str, by: UserId, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(
+        proposals::table
+            .filter(proposals::record_id.eq(from))
+            .filter(proposals::kind.eq(ProposalKind::Suggestion.code())),
+    )
+    .set(proposals::record_id.eq(into))
+    .execute(conn)?;
+    diesel::update(
+        proposals::table
+            .filter(proposals::record_id.eq(from))
+            .filter(proposals::state.eq(ProposalState::Waiting.code())),
+    )
+    .set((
+        proposals::state.eq(ProposalState::Rejected.code()),
+        proposals::decided_by.eq(by),
+        proposals::decided_at.eq(now),
+        proposals::outcome.eq("The listing was merged into another: propose the change to that one"),
+    ))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Rejects a waiting proposal, saying why. `false` when it was already decided.

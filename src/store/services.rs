@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{
-    locations, merged_records, needs, neighbourhoods, organisations, proposals, reminder_services,
+    locations, merged_records, needs, neighbourhoods, organisations, reminder_services,
     service_area_neighbourhoods, service_at_locations, service_delivery, service_keywords, service_languages,
     service_needs, service_phones, services, shortlist_items, users,
 };
@@ -22,7 +22,7 @@ use crate::domain::ids::{
 };
 use crate::domain::listing::{Extras, Phone, Service};
 use crate::domain::service_form::{ServiceEdit, ServiceInput, ServiceParts, changed_fields};
-use crate::domain::views::{NeedLabel, ServiceView};
+use crate::domain::views::{CONFIDENTIAL_VENUE, NeedLabel, ServiceView};
 
 /// A service as stored: the fields the form sets, plus its checking record.
 #[derive(Queryable, Selectable)]
@@ -534,9 +534,7 @@ pub fn merge(
         diesel::update(shortlist_items::table.filter(shortlist_items::service_id.eq(from)))
             .set(shortlist_items::service_id.eq(into))
             .execute(conn)?;
-        diesel::update(proposals::table.filter(proposals::record_id.eq(from.to_string())))
-            .set(proposals::record_id.eq(into.to_string()))
-            .execute(conn)?;
+        super::proposals::merged(conn, &from.to_string(), &into.to_string(), by, now)?;
         diesel::delete(reminder_services::table.filter(reminder_services::service_id.eq(from)))
             .execute(conn)?;
         super::imports::remember_merge(conn, &from.to_string(), &into.to_string(), "service", now)?;
@@ -566,8 +564,10 @@ pub fn alike(
     except: Option<ServiceId>,
 ) -> StoreResult<Vec<(ServiceId, String)>> {
     use crate::domain::imports::plan::{SAME_PLACE_M, similar};
+    // Only public venues: a refuge's place never shapes what anyone is told.
     let points: Vec<(f64, f64)> = locations::table
         .filter(locations::id.eq_any(venues))
+        .filter(locations::confidential.eq(false))
         .select((locations::latitude, locations::longitude))
         .load(conn)?;
     let mut found: Vec<(ServiceId, String)> = Vec::new();
@@ -580,6 +580,7 @@ pub fn alike(
             .filter(locations::latitude.between(latitude - span, latitude + span))
             .filter(locations::longitude.between(longitude - lon_span, longitude + lon_span))
             .filter(services::archived_at.is_null())
+            .filter(locations::confidential.eq(false))
             .select((services::id, services::name, locations::latitude, locations::longitude))
             .load(conn)?;
         for (id, other, lat, lon) in near {
@@ -624,12 +625,19 @@ pub fn input(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceInput> {
 /// too), times, contacts, phones and chosen neighbourhoods.
 pub fn edit(conn: &mut Conn, id: ServiceId) -> StoreResult<ServiceEdit> {
     let details = input(conn, id)?;
-    let venues: Vec<(LocationId, String)> = service_at_locations::table
+    let venues: Vec<(LocationId, String, bool)> = service_at_locations::table
         .inner_join(locations::table)
         .filter(service_at_locations::service_id.eq(id))
-        .select((locations::id, locations::name))
+        .select((locations::id, locations::name, locations::confidential))
         .order((locations::name, locations::id))
         .load(conn)?;
+    // The history never names a confidential venue.
+    let venues = venues
+        .into_iter()
+        .map(|(id, name, confidential)| {
+            (id, if confidential { String::from(CONFIDENTIAL_VENUE) } else { name })
+        })
+        .collect();
     let neighbourhoods: Vec<(NeighbourhoodId, String)> = service_area_neighbourhoods::table
         .inner_join(neighbourhoods::table)
         .filter(service_area_neighbourhoods::service_id.eq(id))

@@ -60,7 +60,7 @@ pub async fn service_send(
     posted: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     let typed = suggestion_form(&posted);
-    match suggestions::suggest(&state, Some(*id), &typed, &address(&req, &state)).await? {
+    match suggestions::suggest(&state, (Some(*id), None), &typed, &address(&req, &state)).await? {
         Ok(()) => Ok(see_other(&format!("/services/{id}/suggest?sent=1"))),
         Err(errors) => {
             let name = suggestions::about(&state, *id).await?;
@@ -92,7 +92,7 @@ pub async fn need_send(
     let need = state.taxonomy.by_slug(&slug).cloned().ok_or(AppError::NotFound)?;
     let typed = suggestion_form(&posted);
     let path = format!("/needs/{}", need.slug);
-    match suggestions::suggest(&state, None, &typed, &address(&req, &state)).await? {
+    match suggestions::suggest(&state, (None, Some(&need.label)), &typed, &address(&req, &state)).await? {
         Ok(()) => Ok(see_other(&format!("{path}/suggest?sent=1"))),
         Err(errors) => {
             Ok(shown(&visitor, &About::Need { path: &path, label: &need.label }, &typed, &errors, false))

@@ -92,7 +92,13 @@ pub async fn show(state: &AppState, user: &StaffUser, id: ProposalId) -> Result<
     let keeper = keeps(state, user, &proposal).await?;
     require(own || keeper)?;
     let decides = keeper && proposal.state == ProposalState::Waiting;
-    let (kind, compared, reason, problems, looks_like) = match prepared(state, &proposal).await? {
+    // Once decided, there is nothing to compare: the page says how it was decided.
+    let checked = if proposal.state == ProposalState::Waiting {
+        prepared_now(state, &proposal).await?
+    } else {
+        Err(FieldErrors::default())
+    };
+    let (kind, compared, reason, problems, looks_like) = match checked {
         Ok(prepared) => {
             let looks_like = match &prepared {
                 Prepared::NewService(edit, _) => super::services::looks_like(state, edit, None).await?,
@@ -117,7 +123,7 @@ pub async fn accept(state: &AppState, user: &StaffUser, id: ProposalId, note: &s
     }
     let note = text::optional_text(note, "the note", 500).map_err(AppError::BadRequest)?;
     let note_said = note.clone();
-    let prepared = match prepared(state, &proposal).await? {
+    let prepared = match prepared_now(state, &proposal).await? {
         Ok(prepared) => prepared,
         Err(problems) => {
             let said: Vec<&str> = problems.0.iter().map(|(_, m)| m.as_str()).collect();
@@ -240,7 +246,28 @@ async fn keeps(state: &AppState, user: &StaffUser, proposal: &Proposal) -> Resul
             }
             Err(_) => false,
         },
-        ProposalKind::Organisation | ProposalKind::NewVenue => true,
+        ProposalKind::NewVenue => {
+            let form: VenueForm = read(proposal)?;
+            let hood = match crate::geo::postcode::parse_full(&form.postcode) {
+                Some(postcode) => {
+                    db(state, move |conn| {
+                        let query = crate::geo::postcode::PlaceQuery::Postcode(postcode);
+                        match crate::store::postcodes::locate(conn, &query)?.place() {
+                            Some(place) => crate::store::neighbourhoods::containing(
+                                conn,
+                                place.latitude,
+                                place.longitude,
+                            ),
+                            None => Ok(None),
+                        }
+                    })
+                    .await?
+                }
+                None => None,
+            };
+            user.may_edit_venue(None, hood)
+        }
+        ProposalKind::Organisation => true,
     })
 }
 
@@ -276,6 +303,26 @@ enum Prepared {
         VenueForm,
     ),
     Suggestion,
+}
+
+/// A proposal checked as it would be made now, as `prepared` does; when its
+/// proposer may no longer make it (their role changed, the record is gone,
+/// a venue became confidential), that is one of its problems.
+async fn prepared_now(
+    state: &AppState,
+    proposal: &Proposal,
+) -> Result<Result<Prepared, FieldErrors>, AppError> {
+    match prepared(state, proposal).await {
+        Err(AppError::Forbidden | AppError::NotFound) => {
+            let mut problems = FieldErrors::default();
+            problems.add(
+                "",
+                "the person who proposed it may no longer make this change, or what it changes is gone",
+            );
+            Ok(Err(problems))
+        }
+        other => other,
+    }
 }
 
 async fn prepared(state: &AppState, proposal: &Proposal) -> Result<Result<Prepared, FieldErrors>, AppError> {
@@ -317,6 +364,10 @@ async fn prepared(state: &AppState, proposal: &Proposal) -> Result<Result<Prepar
                 ProposalKind::Venue => Some(record.parse::<LocationId>().map_err(|_| bad_record())?),
                 _ => None,
             };
+            // A venue made confidential since is no longer theirs to change.
+            if let Some(id) = id {
+                super::venues::for_editing(state, &proposer, id).await?;
+            }
             super::venues::check(state, &proposer, &form).await?.map(|(input, point)| {
                 let venue = input.placed(id.unwrap_or_else(LocationId::new), point);
                 Prepared::Venue(id, Box::new(input), venue, form)

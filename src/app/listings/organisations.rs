@@ -112,6 +112,11 @@ pub async fn archive(
 ) -> Result<(), AppError> {
     db(state, move |conn| organisations::one(conn, id)).await?;
     require(user.keeps_listings())?;
+    if !archived && let Some(into) = db(state, move |conn| organisations::merged_into(conn, id)).await? {
+        return Err(AppError::Conflict(format!(
+            "This organisation was merged into another (/organisations/{into}), and is not restored."
+        )));
+    }
     let (by, now) = (user.id, Utc::now().naive_utc());
     match db(state, move |conn| organisations::set_archived(conn, id, archived, by, now)).await? {
         Ok(true) => Ok(()),

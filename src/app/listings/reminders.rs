@@ -46,7 +46,22 @@ pub fn send_due(store: &Store, config: &Config, now: NaiveDateTime) -> Result<us
         let token = random_token();
         let link = format!("{}/reminders/{token}", config.public_url);
         let names: Vec<String> = due.services.iter().map(|(_, name)| name.clone()).collect();
-        let message = messages::reminder(&config.mail_from, &due.email, &due.name, &names, &link, LINK_DAYS)?;
+        let message = match messages::reminder(
+            &config.mail_from,
+            &due.email,
+            &due.name,
+            &names,
+            &link,
+            LINK_DAYS,
+        ) {
+            Ok(message) => message,
+            Err(error) => {
+                // An address a feed brought that no mail can go to: the
+                // others are still reminded, and its connector sees it due.
+                tracing::warn!(%error, organisation = %due.organisation, "a reminder could not be written");
+                continue;
+            }
+        };
         // One key a week per organisation: two servers sending at once send once.
         let week = now.date().iso_week();
         let key = format!("reminder-{}-{}-{}", due.organisation, week.year(), week.week());

@@ -123,21 +123,35 @@ async fn check(
     let choices = choices(state, user, form, linked).await?;
     let offered = Offered {
         needs: state.taxonomy.needs().map(|n| n.slug.clone()).collect(),
-        venues: choices.venues.iter().map(|v| (v.id, v.name.clone())).collect(),
-        neighbourhoods: choices.neighbourhoods,
+        venues: choices.venues.iter().map(|v| (v.id, v.history_name())).collect(),
+        neighbourhoods: choices.neighbourhoods.clone(),
         contacts: now.map(|e| e.parts.contacts.iter().map(|c| c.id).collect()).unwrap_or_default(),
     };
     let edit = match form.check(&offered) {
         Ok(edit) => edit,
         Err(errors) => return Ok(Err(errors)),
     };
+    // An organisation that is offered (not archived), or the one it has now.
     let organisation = edit.details.organisation;
-    if !db(state, move |conn| organisations::exists(conn, organisation)).await? {
+    let current = now.map(|e| e.details.organisation);
+    if !choices.organisations.iter().any(|(id, _)| *id == organisation) && Some(organisation) != current {
         let mut errors = FieldErrors::default();
         errors.add("organisation", "Choose the organisation that runs the service");
         return Ok(Err(errors));
     }
-    require(user.may_edit_listing(organisation, &[]))?;
+    // A connector lists services at venues in the neighbourhoods they look after.
+    let venues: Vec<LocationId> = edit.parts.venues.iter().map(|(id, _)| *id).collect();
+    let placed = db(state, move |conn| locations::many_with_neighbourhoods(conn, &venues)).await?;
+    let hoods: Vec<_> = placed.iter().filter_map(|(_, hood)| *hood).collect();
+    if !user.looks_after(&hoods) && user.keeps_listings() {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "venues",
+            "Choose venues in the neighbourhoods you look after, or ask their community connector",
+        );
+        return Ok(Err(errors));
+    }
+    require(user.may_edit_listing(organisation, &hoods))?;
     Ok(Ok(edit))
 }
 
@@ -264,6 +278,11 @@ pub async fn archive(
 ) -> Result<(), AppError> {
     changeable(state, user, id).await?;
     require(user.keeps_listings())?;
+    if !archived && let Some(into) = db(state, move |conn| services::merged_into(conn, id)).await? {
+        return Err(AppError::Conflict(format!(
+            "This listing was merged into another (/services/{into}), and is not restored: change that one instead."
+        )));
+    }
     let (by, now) = (user.id, Utc::now().naive_utc());
     let done = db(state, move |conn| services::set_archived(conn, id, archived, by, now)).await?;
     if !done {

@@ -7,6 +7,7 @@
 use chrono::{Duration, Utc};
 
 use super::super::db;
+use crate::domain::accounts::hex;
 use crate::domain::ids::{ProposalId, ServiceId};
 use crate::domain::proposals::{NewProposal, ProposalKind, SuggestionForm};
 use crate::domain::text::FieldErrors;
@@ -27,11 +28,12 @@ pub async fn about(state: &AppState, id: ServiceId) -> Result<String, AppError> 
     Ok(view.details.name)
 }
 
-/// Keeps a suggestion (about a service, or of a new one) from `address`;
-/// or the form's problems. A robot's is thanked and dropped.
+/// Keeps a suggestion (about a service, or of a new one told of from the
+/// page of the need `need` names) from `address`; or the form's problems.
+/// A robot's is thanked and dropped.
 pub async fn suggest(
     state: &AppState,
-    about: Option<ServiceId>,
+    (about, need): (Option<ServiceId>, Option<&str>),
     form: &SuggestionForm,
     address: &str,
 ) -> Result<Result<(), FieldErrors>, AppError> {
@@ -46,20 +48,26 @@ pub async fn suggest(
         tracing::info!("a suggestion filled in the field people never see, and was dropped");
         return Ok(Ok(()));
     }
-    let sender = users::token_hash(&format!("suggestion:{address}"));
+    // Keyed by the server's secret, so that the hash cannot be turned back
+    // into an address by trying them all; forgotten once the hour is over.
+    let sender = users::token_hash(&format!("suggestion:{}:{address}", hex(&state.cookie_key)));
     let now = Utc::now().naive_utc();
     let new = NewProposal {
         id: ProposalId::new(),
         kind: ProposalKind::Suggestion,
         record_id: about.map(|id| id.to_string()),
         form: None,
-        message: Some(suggestion.message),
+        message: Some(match need {
+            Some(need) => format!("{}\n\n(Told of from the page of {need}.)", suggestion.message),
+            None => suggestion.message,
+        }),
         by: None,
         email: suggestion.email,
         sender: Some(sender.clone()),
         at: now,
     };
     let kept = db(state, move |conn| {
+        proposals::forget_senders_before(conn, now - Duration::hours(1))?;
         if proposals::sent_since(conn, &sender, now - Duration::hours(1))? >= PER_HOUR {
             return Ok(false);
         }
