@@ -63,7 +63,7 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
                     li { a href="/neighbourhoods" { "Neighbourhoods" } ": rename them and move small areas between them from each neighbourhood's page." }
                 }
             }
-            @if let Some(waiting) = review.and_then(|r| r.waiting_approval) {
+            @if let Some(waiting) = review.and_then(|r| r.waiting_approval).filter(|n| *n > 0) {
                 p {
                     strong { a href="/staff/approvals" { (waiting) " " (if waiting == 1 { "change waits" } else { "changes wait" }) " for your approval" } }
                 }
