@@ -128,7 +128,11 @@ async fn a_neighbouring_areas_feed_is_followed_read_daily_and_kept_when_it_break
         serde_json::from_str(&admin.get("/openreferral/organizations").await.body).unwrap();
     assert_eq!(organisations["total_items"], json!(0), "nor the organisations that run them");
     let home = admin.get("/staff").await;
-    assert!(home.body.contains("Every listing you keep has been checked"), "checked there, not here: {}", home.body);
+    assert!(
+        home.body.contains("Every listing you keep has been checked"),
+        "checked there, not here: {}",
+        home.body
+    );
 
     // Read again: nothing has changed, and the feed says so.
     let feed_id = doorstep::store::neighbours::all(&mut ours.state.store.conn().unwrap()).unwrap()[0].id;

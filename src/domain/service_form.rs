@@ -16,6 +16,9 @@ use super::text::{self, FieldErrors};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceForm {
     pub organisation: String,
+    /// Words to find another organisation by; not kept.
+    #[serde(default)]
+    pub organisation_search: String,
     pub name: String,
     pub description: String,
     pub status: String,
@@ -245,6 +248,7 @@ impl ServiceInput {
     pub fn to_form(&self) -> ServiceForm {
         ServiceForm {
             organisation: self.organisation.to_string(),
+            organisation_search: String::new(),
             name: self.name.clone(),
             description: self.description.clone(),
             status: self.status.code().into(),

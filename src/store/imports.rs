@@ -274,6 +274,7 @@ fn change_service(
             ))
             .execute(conn)?;
     }
+    services::refresh_placed(conn, Some(&[id]))?;
     diesel::delete(schedule_rows::table.filter(schedule_rows::service_id.eq(id))).execute(conn)?;
     schedules::insert(conn, id, &service.schedules)?;
     diesel::delete(contact_rows::table.filter(contact_rows::service_id.eq(id))).execute(conn)?;

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use diesel::prelude::*;
 
 use super::schema::{
-    locations, meta, neighbourhoods, service_area_neighbourhoods, small_area_adjacency, small_area_cells,
-    small_areas, user_neighbourhoods,
+    locations, meta, neighbourhoods, service_area_neighbourhoods, service_at_locations, small_area_adjacency,
+    small_area_cells, small_areas, user_neighbourhoods,
 };
 use super::{Conn, StoreError, StoreResult, areas, cell_number, per_backend, stored_cell};
 use crate::domain::ids::{LocationId, NeighbourhoodId, ServiceId, UserId};
@@ -340,15 +340,27 @@ pub fn assign_locations(conn: &mut Conn, only: Option<LocationId>) -> StoreResul
         places.extend(found.into_iter().map(|(cell, code, hood)| (cell, (Some(code), hood))));
     }
     // Only the venues whose place has changed are written.
+    let mut moved = Vec::new();
     for (id, cell, small_area, hood) in venues {
         let placed = cell.and_then(|c| places.get(&c).cloned()).unwrap_or_default();
         if placed != (small_area, hood) {
             diesel::update(locations::table.find(id))
                 .set((locations::small_area_code.eq(placed.0), locations::neighbourhood_id.eq(placed.1)))
                 .execute(conn)?;
+            moved.push(id);
         }
     }
-    Ok(())
+    // Whether the services there are placed in some neighbourhood follows.
+    match only {
+        None => super::services::refresh_placed(conn, None),
+        Some(_) => {
+            let there: Vec<crate::domain::ids::ServiceId> = service_at_locations::table
+                .filter(service_at_locations::location_id.eq_any(&moved))
+                .select(service_at_locations::service_id)
+                .load(conn)?;
+            super::services::refresh_placed(conn, Some(&there))
+        }
+    }
 }
 
 /// The neighbourhood a point lies in (by its H3 cell, as venues are placed),

@@ -406,7 +406,40 @@ pub fn with_services(
     Ok((organisation_of(row)?, services))
 }
 
-/// Every organisation's id and name, by name: the choices of the service form.
+/// The organisations not archived among `ids`, and up to `FOUND_AT_MOST`
+/// whose name holds every word of `words` (in lower case): id and name, by name.
+pub fn open(
+    conn: &mut Conn,
+    ids: &[OrganisationId],
+    words: &[String],
+) -> StoreResult<Vec<(OrganisationId, String)>> {
+    let mut found: Vec<(OrganisationId, String)> = organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .filter(organisations::archived_at.is_null())
+        .select((organisations::id, organisations::name))
+        .load(conn)?;
+    if !words.is_empty() {
+        let mut query = organisations::table.filter(organisations::archived_at.is_null()).into_boxed();
+        for word in words {
+            query = query.filter(super::lower(organisations::name).like(super::contains(word)).escape('\\'));
+        }
+        found.extend(
+            query
+                .select((organisations::id, organisations::name))
+                .order(organisations::name)
+                .limit(FOUND_AT_MOST)
+                .load::<(OrganisationId, String)>(conn)?,
+        );
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found.dedup_by_key(|(id, _)| *id);
+    Ok(found)
+}
+
+/// The most organisations a search on a form finds.
+const FOUND_AT_MOST: i64 = 20;
+
+/// Every organisation's id and name, by name.
 pub fn choices(conn: &mut Conn) -> StoreResult<Vec<(OrganisationId, String)>> {
     Ok(organisations::table
         .filter(organisations::archived_at.is_null())

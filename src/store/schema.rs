@@ -176,6 +176,7 @@ diesel::table! {
         area_regions -> Nullable<Text>,
         listed_by -> Nullable<Text>,
         archived_at -> Nullable<Timestamp>,
+        placed -> Bool,
     }
 }
 

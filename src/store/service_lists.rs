@@ -111,12 +111,8 @@ pub fn review_queue(
                     .inner_join(locations::table)
                     .filter(locations::neighbourhood_id.eq_any(hoods.clone()))
                     .select(service_at_locations::service_id);
-                let in_any = service_at_locations::table
-                    .inner_join(locations::table)
-                    .filter(locations::neighbourhood_id.is_not_null())
-                    .select(service_at_locations::service_id);
-                query = query
-                    .filter(services::id.eq_any(in_theirs).or(diesel::dsl::not(services::id.eq_any(in_any))));
+                // `placed` says whether a service has a venue in some neighbourhood.
+                query = query.filter(services::id.eq_any(in_theirs).or(services::placed.eq(false)));
             }
         }
         if let Some(hood) = filter.neighbourhood {

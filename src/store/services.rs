@@ -130,7 +130,8 @@ pub fn insert(
             .execute(conn)?;
     }
     schedules::insert(conn, service.id, &service.schedules)?;
-    contacts::insert(conn, service.id, &service.contacts)
+    contacts::insert(conn, service.id, &service.contacts)?;
+    refresh_placed(conn, Some(&[service.id]))
 }
 
 /// Replaces what a listing from elsewhere carries besides the form's fields.
@@ -403,6 +404,7 @@ fn write_parts(conn: &mut Conn, id: ServiceId, parts: &ServiceParts) -> StoreRes
             .on_conflict_do_nothing()
             .execute(c))?;
     }
+    refresh_placed(conn, Some(&[id]))?;
     schedules::replace(conn, id, &parts.schedules)?;
     contacts::replace(conn, id, &parts.contacts)?;
     replace_phones(conn, id, &parts.phones)?;
@@ -592,6 +594,42 @@ pub fn alike(
     }
     found.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(found)
+}
+
+/// Marks whether each service (of `only`, or every one) has a venue in some
+/// neighbourhood: a connector's review queue reads it for the services
+/// placed in none. Called wherever a service's venues, or where they are,
+/// change.
+pub(super) fn refresh_placed(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<()> {
+    let in_some = || {
+        service_at_locations::table
+            .inner_join(locations::table)
+            .filter(locations::neighbourhood_id.is_not_null())
+            .select(service_at_locations::service_id)
+    };
+    match only {
+        Some(ids) => {
+            for chunk in ids.chunks(500) {
+                diesel::update(services::table.filter(services::id.eq_any(chunk)))
+                    .set(services::placed.eq(false))
+                    .execute(conn)?;
+                diesel::update(
+                    services::table.filter(services::id.eq_any(chunk)).filter(services::id.eq_any(in_some())),
+                )
+                .set(services::placed.eq(true))
+                .execute(conn)?;
+            }
+        }
+        None => {
+            diesel::update(services::table.filter(services::id.ne_all(in_some())))
+                .set(services::placed.eq(false))
+                .execute(conn)?;
+            diesel::update(services::table.filter(services::id.eq_any(in_some())))
+                .set(services::placed.eq(true))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 /// What every change to a service must do in its transaction: record the

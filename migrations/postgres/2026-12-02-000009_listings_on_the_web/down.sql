@@ -1,3 +1,5 @@
+DROP INDEX services_by_place_and_check;
+ALTER TABLE services DROP COLUMN placed;
 ALTER TABLE locations DROP COLUMN opening_hours;
 DROP TABLE queue_summaries;
 DROP TABLE reminder_services;

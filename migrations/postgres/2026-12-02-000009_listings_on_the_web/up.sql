@@ -98,3 +98,13 @@ CREATE TABLE queue_summaries (
 -- A venue's own opening times (a local entry point's, shown on its page), as
 -- the schedules of the service form, in JSON.
 ALTER TABLE locations ADD COLUMN opening_hours TEXT NOT NULL DEFAULT '[]';
+
+-- Whether a service has a venue in some neighbourhood, kept by the store
+-- whenever its venues or their places change: a connector's review queue
+-- holds the services of their neighbourhoods and those placed in none.
+ALTER TABLE services ADD COLUMN placed BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE services SET placed = TRUE WHERE id IN (
+    SELECT service_at_locations.service_id FROM service_at_locations
+    JOIN locations ON locations.id = service_at_locations.location_id
+    WHERE locations.neighbourhood_id IS NOT NULL);
+CREATE INDEX services_by_place_and_check ON services (placed, last_verified_at);

@@ -11,6 +11,7 @@ use chrono::Utc;
 use super::super::db;
 use crate::domain::ids::{LocationId, NeighbourhoodId, ServiceId};
 use crate::domain::schedule::{self, Schedule};
+use crate::domain::text::{self, Shape};
 use crate::domain::views::{PlaceCard, PlaceView};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -61,7 +62,8 @@ pub async fn for_search(
     point: Option<(f64, f64)>,
     words: &str,
 ) -> Result<Vec<PlaceCard>, AppError> {
-    let words: Vec<String> = words.to_lowercase().split_whitespace().map(str::to_string).collect();
+    let words: Vec<String> =
+        text::normalise(words, Shape::Line).to_lowercase().split_whitespace().map(str::to_string).collect();
     db(state, move |conn| {
         let mut found: Vec<PlaceCard> = match point {
             Some(point) => locations::entry_points_near(conn, point, NEAR_M, SHOWN)?

@@ -24,6 +24,9 @@ pub struct ReviewPage {
     pub review_after_days: u32,
 }
 
+/// The most neighbourhoods the queue's filter offers.
+const MOST_TO_CHOOSE: usize = 300;
+
 /// When a listing checked before it falls due, and a year ago.
 fn due_and_year(state: &AppState) -> (NaiveDateTime, NaiveDateTime) {
     let now = Utc::now().naive_utc();
@@ -40,8 +43,14 @@ pub async fn queue(state: &AppState, user: &StaffUser, filter: ReviewFilter) -> 
         let (total, listings) =
             service_lists::review_queue(conn, &scope, &asked, dates, (offset, i64::from(PER_PAGE)))?;
         let hoods = match &scope {
+            // A list of a very large area's neighbourhoods would be too long to use.
             ReviewScope::Everything => {
-                neighbourhoods::all(conn)?.into_iter().map(|n| (n.id, n.name)).collect()
+                let all = neighbourhoods::all(conn)?;
+                if all.len() > MOST_TO_CHOOSE {
+                    Vec::new()
+                } else {
+                    all.into_iter().map(|n| (n.id, n.name)).collect()
+                }
             }
             ReviewScope::Neighbourhoods(theirs) => neighbourhoods::all(conn)?
                 .into_iter()

@@ -12,7 +12,7 @@ use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{LocationId, OrganisationId, ServiceId};
 use crate::domain::proposals::ProposalKind;
 use crate::domain::service_form::{Offered, ServiceEdit, ServiceForm};
-use crate::domain::text::FieldErrors;
+use crate::domain::text::{self, FieldErrors};
 use crate::domain::views::{ChangeView, VenueChoice};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -29,9 +29,11 @@ pub struct FormChoices {
     pub neighbourhoods: Vec<(crate::domain::ids::NeighbourhoodId, String)>,
 }
 
-/// The choices for `form` (its organisation, the venues ticked and the words
-/// typed to find one), with the venues the service meets at now (`linked`).
-/// Confidential venues are offered only to those who may see them.
+/// The choices for `form`: its organisation and those found by the words
+/// typed to find one (an organisation editor's own only); the venues ticked,
+/// found, of its organisation, and those it meets at now (`linked`); and the
+/// neighbourhoods, when it serves chosen ones. Confidential venues are
+/// offered only to those who may see them; archived organisations to none.
 pub async fn choices(
     state: &AppState,
     user: &StaffUser,
@@ -40,17 +42,25 @@ pub async fn choices(
 ) -> Result<FormChoices, AppError> {
     let only = user.only_organisation();
     let organisation = form.organisation.trim().parse::<OrganisationId>().ok();
+    let typed = |text: &str| text::normalise(text, text::Shape::Line).to_lowercase();
+    let words: Vec<String> =
+        typed(&form.organisation_search).split_whitespace().map(str::to_string).collect();
     let ticked: Vec<LocationId> = form.parts.venues.iter().filter_map(|v| v.trim().parse().ok()).collect();
-    let search = form.parts.venue_search.clone();
+    let search = typed(&form.parts.venue_search);
     let sees_confidential = user.may_see_confidential();
+    let serves_chosen = form.area == "neighbourhoods" || !form.parts.neighbourhoods.is_empty();
     db(state, move |conn| {
-        let mut organisations = organisations::choices(conn)?;
-        if let Some(own) = only {
-            organisations.retain(|(id, _)| *id == own);
-        }
+        let organisations = match only {
+            Some(own) => organisations::open(conn, &[own], &[])?,
+            None => organisations::open(conn, &organisation.into_iter().collect::<Vec<_>>(), &words)?,
+        };
         let mut venues = locations::offered(conn, organisation, (&linked, &ticked), &search)?;
         venues.retain(|v| sees_confidential || !v.confidential);
-        let neighbourhoods = neighbourhoods::all(conn)?.into_iter().map(|n| (n.id, n.name)).collect();
+        let neighbourhoods = if serves_chosen {
+            neighbourhoods::all(conn)?.into_iter().map(|n| (n.id, n.name)).collect()
+        } else {
+            Vec::new()
+        };
         Ok(FormChoices { organisations, venues, neighbourhoods })
     })
     .await

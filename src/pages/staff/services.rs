@@ -87,7 +87,22 @@ pub fn form(
                 }
                 h2 { "About the service" }
                 (select("organisation", "Organisation that runs it", &organisation_options, &form.organisation, errors))
-                p { a href="/staff/organisations/new" { "Add an organisation" } " that is not in the list." }
+                @if offered.organisations.len() != 1 || form.organisation.is_empty() || !form.organisation_search.is_empty() {
+                    (Input { hint: Some("Part of its name, then \"Find organisations\"."), ..Input::new("organisation_search", "Find another organisation", &form.organisation_search) }.render(errors))
+                    p {
+                        button type="submit" name="step" value="organisations" class="button-secondary" { "Find organisations" }
+                        " " a href="/staff/organisations/new" { "Add an organisation" }
+                    }
+                } @else {
+                    details {
+                        summary { "Another organisation runs it" }
+                        (Input { hint: Some("Part of its name, then \"Find organisations\"."), ..Input::new("organisation_search", "Find another organisation", &form.organisation_search) }.render(errors))
+                        p {
+                            button type="submit" name="step" value="organisations" class="button-secondary" { "Find organisations" }
+                            " " a href="/staff/organisations/new" { "Add an organisation" }
+                        }
+                    }
+                }
                 (Input::new("name", "Name of the service", &form.name).render(errors))
                 (textarea("description", "What it does", Some("In plain English: what happens, and what someone gets from it."), &form.description, errors))
                 (Choices { name: "status", legend: "Is it running?", hint: None, options: options(ServiceStatus::ALL, ServiceStatus::code, ServiceStatus::label), chosen: one(&form.status), multiple: false, inline: false }.render(errors))
@@ -120,8 +135,12 @@ pub fn form(
                 }
                 (Choices { name: "area", legend: "Where is it offered?", hint: None, options: options(ServiceArea::ALL, ServiceArea::code, ServiceArea::label), chosen: one(&form.area), multiple: false, inline: false }.render(errors))
                 (Input { short: true, hint: Some("Only when it is offered within a distance of its venues."), ..Input::new("area_radius_km", "Distance in kilometres", &form.area_radius_km) }.render(errors))
-                details open[form.area == "neighbourhoods" || errors.get("neighbourhoods").is_some()] {
-                    summary { "Neighbourhoods it serves, when it is offered in chosen neighbourhoods" }
+                @if offered.neighbourhoods.is_empty() {
+                    p {
+                        "Offered in chosen neighbourhoods? Choose that above, then "
+                        button type="submit" name="step" value="neighbourhoods" class="button-secondary" { "Choose the neighbourhoods" }
+                    }
+                } @else {
                     (Choices {
                         name: "neighbourhoods",
                         legend: "Neighbourhoods it serves",

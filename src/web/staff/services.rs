@@ -43,6 +43,7 @@ fn service_form(form: &CheckedForm) -> ServiceForm {
         .collect();
     ServiceForm {
         organisation: form.get("organisation").into(),
+        organisation_search: form.get("organisation_search").into(),
         name: form.get("name").into(),
         description: form.get("description").into(),
         status: form.get("status").into(),
