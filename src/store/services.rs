@@ -610,14 +610,18 @@ pub(super) fn refresh_placed(conn: &mut Conn, only: Option<&[ServiceId]>) -> Sto
     match only {
         Some(ids) => {
             for chunk in ids.chunks(500) {
-                diesel::update(services::table.filter(services::id.eq_any(chunk)))
-                    .set(services::placed.eq(false))
-                    .execute(conn)?;
+                // Read for these services only, then written: a subquery over
+                // every link here would be read again for each service saved.
+                let placed: Vec<ServiceId> =
+                    in_some().filter(service_at_locations::service_id.eq_any(chunk)).distinct().load(conn)?;
                 diesel::update(
-                    services::table.filter(services::id.eq_any(chunk)).filter(services::id.eq_any(in_some())),
+                    services::table.filter(services::id.eq_any(chunk)).filter(services::id.ne_all(&placed)),
                 )
-                .set(services::placed.eq(true))
+                .set(services::placed.eq(false))
                 .execute(conn)?;
+                diesel::update(services::table.filter(services::id.eq_any(&placed)))
+                    .set(services::placed.eq(true))
+                    .execute(conn)?;
             }
         }
         None => {
