@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use crate::common::TestApp;
 use crate::common::smtp::SmtpServer;
-use crate::common::{PASSWORD, TestApp};
 use actix_web::http::StatusCode;
 use chrono::Utc;
 use diesel::prelude::*;
@@ -186,7 +186,6 @@ async fn each_connector_gets_a_weekly_summary_of_their_queue() {
         .unwrap();
     assert!(recipients.contains(&"kim@example.org".to_string()));
     assert!(!recipients.contains(&"lee@example.org".to_string()), "advisors get none");
-    let _ = PASSWORD;
 }
 
 #[actix_web::test]
