@@ -86,6 +86,11 @@ pub fn seed_demo(
         meta::set(conn, meta::DEMO, &demo.borough)?;
         Ok(Seeded::Written)
     })
+    .and_then(|seeded| {
+        // Outside the transaction: PostgreSQL analyses only what is committed.
+        store::refresh_statistics(conn)?;
+        Ok(seeded)
+    })
 }
 
 /// The demo's history at the front door, each contact in the neighbourhood

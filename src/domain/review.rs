@@ -57,6 +57,9 @@ pub struct ReviewFilter {
 /// Listings on one page of the queue.
 pub const PER_PAGE: u32 = 50;
 
+/// The most listings a queue counts exactly; beyond, it says "more than".
+pub const COUNTED_AT_MOST: i64 = 1_000;
+
 impl ReviewFilter {
     /// Reads the filter from a query string's values (`get` gives "" when absent).
     pub fn from_query(get: impl Fn(&str) -> String) -> Self {

@@ -281,8 +281,13 @@ pub fn queue_summary(
     most_overdue: &[String],
     link: &str,
 ) -> Result<Vec<u8>, MailError> {
-    let subject = format!("{due} listings due for review");
-    let what = format!("{due} listings you keep have not been checked lately. The most overdue:");
+    let count = if due > crate::domain::review::COUNTED_AT_MOST {
+        format!("More than {}", crate::domain::review::COUNTED_AT_MOST)
+    } else {
+        due.to_string()
+    };
+    let subject = format!("{count} listings due for review");
+    let what = format!("{count} listings you keep have not been checked lately. The most overdue:");
     let mut plain = format!("Hello {name},\n\n{what}\n\n");
     for listing in most_overdue {
         plain.push_str(&format!("- {listing}\n"));

@@ -350,6 +350,15 @@ pub fn transaction<T>(conn: &mut Conn, mut work: impl FnMut(&mut Conn) -> StoreR
     }
 }
 
+/// Brings the database's statistics up to date (`ANALYZE`, the same words in
+/// both dialects), so that its planner reads a large table through the
+/// right index: after a demo or an import is written.
+pub fn refresh_statistics(conn: &mut Conn) -> StoreResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("ANALYZE").execute(conn)?;
+    Ok(())
+}
+
 /// Whether an error says the transaction ran into another one: worth trying again.
 fn met_another_writer(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};

@@ -14,7 +14,7 @@ use super::schema::{
 use super::{Conn, StoreResult, contains, decode, lower};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ServiceStatus};
 use crate::domain::ids::{NeighbourhoodId, ServiceId};
-use crate::domain::review::{Freshness, Overdue, ReviewFilter, ReviewScope};
+use crate::domain::review::{COUNTED_AT_MOST, Freshness, Overdue, ReviewFilter, ReviewScope};
 use crate::domain::views::{ResultDetails, ServiceSummary};
 
 pub(super) type SummaryQuery<'a> = diesel::dsl::IntoBoxed<
@@ -75,7 +75,7 @@ pub(super) fn summaries(
 
 /// One page of a review queue: the listings in `scope` that `filter`
 /// narrows to, most overdue first (never checked, then the longest ago),
-/// and how many there are in all. `due` is when a listing checked before
+/// and how many there are in all, up to `COUNTED_AT_MOST` + 1. `due` is when a listing checked before
 /// falls due; `year` a year ago.
 pub fn review_queue(
     conn: &mut Conn,
@@ -134,10 +134,14 @@ pub fn review_queue(
         }
         query
     };
-    let total: i64 = queue().count().get_result(conn)?;
-    // Never checked first, on either database (PostgreSQL sorts nulls last).
+    // Counted up to one more than the most it says exactly: counting every
+    // listing due in a large area would cost more than the page.
+    let total = queue().select(services::id).limit(COUNTED_AT_MOST + 1).load::<ServiceId>(conn)?.len();
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    // Never checked first, on either database (PostgreSQL sorts nulls last),
+    // in the order of the index `services_review_order`.
     let ordered = queue()
-        .order((services::last_verified_at.is_not_null(), services::last_verified_at.asc(), services::name))
+        .order((services::last_verified_at.is_not_null(), services::last_verified_at.asc(), services::id))
         .offset(offset);
     Ok((total, summaries(conn, ordered, limit)?))
 }

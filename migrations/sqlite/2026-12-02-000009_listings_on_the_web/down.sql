@@ -1,3 +1,4 @@
+DROP INDEX services_review_order;
 DROP INDEX services_by_place_and_check;
 ALTER TABLE services DROP COLUMN placed;
 ALTER TABLE locations DROP COLUMN opening_hours;

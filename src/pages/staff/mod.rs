@@ -86,7 +86,7 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
                     @if review.due_count == 0 {
                         "Every listing you keep has been checked in the last " (review.review_after_days) " days."
                     } @else {
-                        (review.due_count) " listings you keep have not been checked in the last " (review.review_after_days) " days. The most overdue come first."
+                        (review::how_many(review.due_count)) " you keep " (if review.due_count == 1 { "has" } else { "have" }) " not been checked in the last " (review.review_after_days) " days. The most overdue come first."
                     }
                 }
                 @if !review.due.is_empty() {

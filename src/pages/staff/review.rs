@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::super::{Frame, Input, ago, csrf_field, day, layout, select};
 use crate::domain::needs::Need;
-use crate::domain::review::{Freshness, Overdue, PER_PAGE};
+use crate::domain::review::{COUNTED_AT_MOST, Freshness, Overdue, PER_PAGE};
 use crate::domain::text::FieldErrors;
 use crate::domain::views::ServiceSummary;
 
@@ -31,7 +31,8 @@ pub fn page(frame: &Frame, queue: &Queue<'_>, needs: &[Need]) -> Markup {
         needs.iter().filter(|n| n.parent.is_some()).map(|n| (n.slug.clone(), n.label.clone())).collect();
     let overdue: Vec<(String, String)> =
         Overdue::ALL.iter().map(|o| (o.code().to_string(), o.label().to_string())).collect();
-    let pages = u32::try_from(queue.total).unwrap_or(u32::MAX).div_ceil(PER_PAGE).max(1);
+    let shown = queue.total.min(COUNTED_AT_MOST);
+    let pages = u32::try_from(shown).unwrap_or(u32::MAX).div_ceil(PER_PAGE).max(1);
     layout(
         frame,
         "Review queue",
@@ -51,7 +52,7 @@ pub fn page(frame: &Frame, queue: &Queue<'_>, needs: &[Need]) -> Markup {
                 (select("overdue", "How overdue", &overdue, f.overdue().code(), &none))
                 button type="submit" class="button-secondary" { "Show" }
             }
-            h2 { (queue.total) " " (if queue.total == 1 { "listing" } else { "listings" }) }
+            h2 { (how_many(queue.total)) }
             @if queue.listings.is_empty() {
                 p { "Nothing here: every listing you keep that this finds has been checked." }
             } @else {
@@ -91,6 +92,18 @@ pub fn page(frame: &Frame, queue: &Queue<'_>, needs: &[Need]) -> Markup {
             }
         },
     )
+}
+
+/// How many listings a queue holds, as counted: "1 listing", "42 listings",
+/// or "More than 1,000 listings".
+pub fn how_many(total: i64) -> String {
+    match total {
+        1 => String::from("1 listing"),
+        n if n > COUNTED_AT_MOST => {
+            format!("More than {} listings", crate::domain::text::thousands(COUNTED_AT_MOST as u32))
+        }
+        n => format!("{n} listings"),
+    }
 }
 
 /// A filter's choice, "any" first.
