@@ -392,6 +392,24 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<NeighbourhoodView>> {
     rows.into_iter().map(NeighbourhoodRow::view).collect()
 }
 
+/// Neighbourhoods' ids and names, by name: those of `ids`, or, with none
+/// given, every one if there are no more than `most` (else none).
+pub fn names(
+    conn: &mut Conn,
+    ids: Option<&[NeighbourhoodId]>,
+    most: i64,
+) -> StoreResult<Vec<(NeighbourhoodId, String)>> {
+    let query =
+        neighbourhoods::table.select((neighbourhoods::id, neighbourhoods::name)).order(neighbourhoods::name);
+    match ids {
+        Some(ids) => Ok(query.filter(neighbourhoods::id.eq_any(ids)).load(conn)?),
+        None => {
+            let all: Vec<(NeighbourhoodId, String)> = query.limit(most + 1).load(conn)?;
+            Ok(if all.len() as i64 > most { Vec::new() } else { all })
+        }
+    }
+}
+
 pub fn by_id(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<NeighbourhoodView> {
     neighbourhoods::table.find(id).select(NeighbourhoodRow::as_select()).first(conn)?.view()
 }

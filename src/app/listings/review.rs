@@ -25,7 +25,7 @@ pub struct ReviewPage {
 }
 
 /// The most neighbourhoods the queue's filter offers.
-const MOST_TO_CHOOSE: usize = 300;
+const MOST_TO_CHOOSE: i64 = 300;
 
 /// When a listing checked before it falls due, and a year ago.
 fn due_and_year(state: &AppState) -> (NaiveDateTime, NaiveDateTime) {
@@ -44,19 +44,8 @@ pub async fn queue(state: &AppState, user: &StaffUser, filter: ReviewFilter) -> 
             service_lists::review_queue(conn, &scope, &asked, dates, (offset, i64::from(PER_PAGE)))?;
         let hoods = match &scope {
             // A list of a very large area's neighbourhoods would be too long to use.
-            ReviewScope::Everything => {
-                let all = neighbourhoods::all(conn)?;
-                if all.len() > MOST_TO_CHOOSE {
-                    Vec::new()
-                } else {
-                    all.into_iter().map(|n| (n.id, n.name)).collect()
-                }
-            }
-            ReviewScope::Neighbourhoods(theirs) => neighbourhoods::all(conn)?
-                .into_iter()
-                .filter(|n| theirs.contains(&n.id))
-                .map(|n| (n.id, n.name))
-                .collect(),
+            ReviewScope::Everything => neighbourhoods::names(conn, None, MOST_TO_CHOOSE)?,
+            ReviewScope::Neighbourhoods(theirs) => neighbourhoods::names(conn, Some(theirs), MOST_TO_CHOOSE)?,
             ReviewScope::Organisation(_) => Vec::new(),
         };
         Ok((total, listings, hoods))
