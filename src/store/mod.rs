@@ -350,12 +350,16 @@ pub fn transaction<T>(conn: &mut Conn, mut work: impl FnMut(&mut Conn) -> StoreR
     }
 }
 
-/// Brings the database's statistics up to date (`ANALYZE`, the same words in
-/// both dialects), so that its planner reads a large table through the
-/// right index: after a demo or an import is written.
+/// Brings the database's statistics up to date, so that its planner reads a
+/// large table through the right index: after a demo or an import is written.
+/// Each dialect is written out (they happen to share the word): SQLite fills
+/// `sqlite_stat1`, PostgreSQL `pg_statistic`.
 pub fn refresh_statistics(conn: &mut Conn) -> StoreResult<()> {
     use diesel::RunQueryDsl;
-    diesel::sql_query("ANALYZE").execute(conn)?;
+    match conn {
+        Conn::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,
+        Conn::Postgres(c) => diesel::sql_query("ANALYZE").execute(c)?,
+    };
     Ok(())
 }
 
@@ -484,6 +488,36 @@ mod tests {
         }
         .unwrap();
         columns.into_iter().map(|c| c.name).collect()
+    }
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+
+    /// How many statistics the planner holds on the `meta` table, asked each backend its way.
+    fn statistics_on_meta(conn: &mut Conn) -> i64 {
+        match conn {
+            Conn::Sqlite(c) => {
+                diesel::sql_query("SELECT count(*) AS count FROM sqlite_stat1 WHERE tbl = 'meta'").get_result::<Count>(c)
+            }
+            Conn::Postgres(c) => diesel::sql_query(
+                "SELECT count(*) AS count FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'meta'",
+            )
+            .get_result::<Count>(c),
+        }
+        .unwrap()
+        .count
+    }
+
+    #[test]
+    fn refreshing_statistics_gives_the_planner_figures_on_both_backends() {
+        let test = TestStore::new();
+        let mut conn = test.store.conn().unwrap();
+        meta::set(&mut conn, meta::AREA_NAME, "Trafford").unwrap();
+        refresh_statistics(&mut conn).unwrap();
+        assert!(statistics_on_meta(&mut conn) > 0, "no statistics on meta after ANALYZE");
     }
 
     #[test]
