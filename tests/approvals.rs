@@ -3,7 +3,9 @@
 //! and accepts (applied, with the history) or rejects them saying why.
 //! Connectors' and administrators' own changes go live.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{Browser, PASSWORD, Page, TestApp};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use doorstep::domain::accounts::Role;
 use doorstep::domain::ids::{OrganisationId, ServiceId};
@@ -85,8 +87,14 @@ fn edit_form(app: &TestApp, service: ServiceId, name: &str) -> Vec<(String, Stri
     form
 }
 
-fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
-    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+/// Sends a service's edit form as `who` signed in, from the form's page.
+async fn send_edit<S, B>(who: &mut Browser<S>, service: ServiceId, form: &[(String, String)]) -> Page
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    who.submit(&format!("/staff/services/{service}/edit"), &format!("/staff/services/{service}"), &fields).await
 }
 
 #[actix_web::test]
@@ -100,13 +108,7 @@ async fn an_editors_change_waits_and_goes_live_when_accepted_with_its_history() 
 
     let before = services::input(&mut app.state.store.conn().unwrap(), service).unwrap().name;
     let form = edit_form(&app, service, "Renamed by the editor");
-    let sent = editor
-        .submit(
-            &format!("/staff/services/{service}/edit"),
-            &format!("/staff/services/{service}"),
-            &pairs(&form),
-        )
-        .await;
+    let sent = send_edit(&mut editor, service, &form).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let proposal = sent.location().to_string();
     assert!(proposal.starts_with("/staff/approvals/"), "to the proposal's page: {proposal}");
@@ -209,13 +211,7 @@ async fn two_connectors_accepting_at_once_apply_it_once() {
     let mut other = app.browser().await;
     other.sign_in("root2@example.org", PASSWORD).await;
     let form = edit_form(&app, service, "Renamed once");
-    let sent = editor
-        .submit(
-            &format!("/staff/services/{service}/edit"),
-            &format!("/staff/services/{service}"),
-            &pairs(&form),
-        )
-        .await;
+    let sent = send_edit(&mut editor, service, &form).await;
     let proposal = sent.location().to_string();
     let (a, b) = (admin.get(&proposal).await.csrf_token(), other.get(&proposal).await.csrf_token());
     let accept = format!("{proposal}/accept");
@@ -280,13 +276,7 @@ async fn a_connectors_own_change_goes_live_and_others_may_not_decide() {
     editor.sign_in("ed@example.org", PASSWORD).await;
     app.add_user("lee@example.org", Role::Advisor, None);
     let form = edit_form(&app, service, "Waiting name");
-    let sent = editor
-        .submit(
-            &format!("/staff/services/{service}/edit"),
-            &format!("/staff/services/{service}"),
-            &pairs(&form),
-        )
-        .await;
+    let sent = send_edit(&mut editor, service, &form).await;
     let proposal = sent.location().to_string();
     // The editor may see their proposal but not decide it; an advisor may do neither.
     let token = editor.get(&proposal).await.csrf_token();
@@ -327,13 +317,7 @@ async fn a_proposal_that_can_no_longer_be_made_is_refused_with_its_problems() {
     admin.sign_in("root@example.org", PASSWORD).await;
     let mut form = edit_form(&app, service, "Moved to the hall");
     form.push(("venues".into(), venue.to_string()));
-    let sent = editor
-        .submit(
-            &format!("/staff/services/{service}/edit"),
-            &format!("/staff/services/{service}"),
-            &pairs(&form),
-        )
-        .await;
+    let sent = send_edit(&mut editor, service, &form).await;
     let proposal = sent.location().to_string();
     assert!(proposal.starts_with("/staff/approvals/"), "{}", sent.body);
     // Meanwhile the hall is archived.

@@ -192,22 +192,13 @@ pub fn invitation(
     link: &str,
     days: i64,
 ) -> Result<Vec<u8>, MailError> {
-    let subject = "Your Doorstep account";
-    let what =
-        format!("{invited_by} has made you an account on Doorstep, the directory of community support.");
-    let how = format!("Choose your password here (the link works once, for {days} days): {link}");
-    let not_you = "If you were not expecting this, you can ignore this email.";
-    let plain = format!("Hello {name},\n\n{what}\n\n{how}\n\n{not_you}\n");
-    let page = html_page(
-        subject,
-        html! {
-            p { "Hello " (name) "," }
-            p { (what) }
-            p { a href=(link) { "Choose your password" } " (the link works once, for " (days) " days)." }
-            p { (not_you) }
-        },
-    );
-    build(from, to, subject, plain, page)
+    password_link(
+        (from, to, "Your Doorstep account"),
+        name,
+        &format!("{invited_by} has made you an account on Doorstep, the directory of community support."),
+        ("Choose your password", link, &format!("{days} days")),
+        "If you were not expecting this, you can ignore this email.",
+    )
 }
 
 /// A password reset an administrator sent: a one-time link, good for `hours`.
@@ -218,17 +209,33 @@ pub fn password_reset(
     link: &str,
     hours: i64,
 ) -> Result<Vec<u8>, MailError> {
-    let subject = "Choose a new password for Doorstep";
-    let what = "An administrator has sent you a link to choose a new password for your Doorstep account.";
-    let how = format!("Choose it here (the link works once, for {hours} hours): {link}");
-    let not_you = "If you did not ask for this, tell your administrator: your password has not changed.";
-    let plain = format!("Hello {name},\n\n{what}\n\n{how}\n\n{not_you}\n");
+    password_link(
+        (from, to, "Choose a new password for Doorstep"),
+        name,
+        "An administrator has sent you a link to choose a new password for your Doorstep account.",
+        ("Choose a new password", link, &format!("{hours} hours")),
+        "If you did not ask for this, tell your administrator: your password has not changed.",
+    )
+}
+
+/// A message to `name` with a one-time link to choose a password: why it
+/// came, the link (what it does, where, and how long it lasts) and what to do
+/// when it was not expected.
+fn password_link(
+    (from, to, subject): (&str, &str, &str),
+    name: &str,
+    what: &str,
+    (action, link, lasts): (&str, &str, &str),
+    not_you: &str,
+) -> Result<Vec<u8>, MailError> {
+    let plain =
+        format!("Hello {name},\n\n{what}\n\n{action} here (the link works once, for {lasts}): {link}\n\n{not_you}\n");
     let page = html_page(
         subject,
         html! {
             p { "Hello " (name) "," }
             p { (what) }
-            p { a href=(link) { "Choose a new password" } " (the link works once, for " (hours) " hours)." }
+            p { a href=(link) { (action) } " (the link works once, for " (lasts) ")." }
             p { (not_you) }
         },
     );
