@@ -94,7 +94,8 @@ where
     B: MessageBody,
 {
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    who.submit(&format!("/staff/services/{service}/edit"), &format!("/staff/services/{service}"), &fields).await
+    who.submit(&format!("/staff/services/{service}/edit"), &format!("/staff/services/{service}"), &fields)
+        .await
 }
 
 #[actix_web::test]

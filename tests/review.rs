@@ -163,3 +163,49 @@ async fn how_fresh_the_listings_are_shows_on_the_staff_home_and_the_dashboard() 
     assert_ne!(after, before);
     assert!(after.contains(">100%<"), "{after}");
 }
+
+#[actix_web::test]
+async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
+    use diesel::prelude::*;
+    use doorstep::domain::review::{ReviewFilter, ReviewScope};
+    use doorstep::store::schema::services;
+    let app = TestApp::with_demo();
+    let mut conn = app.state.store.conn().unwrap();
+    // Ten listings never checked, ahead of those checked before.
+    let some: Vec<ServiceId> =
+        services::table.select(services::id).order(services::name).limit(10).load(&mut *conn).unwrap();
+    diesel::update(services::table.filter(services::id.eq_any(&some)))
+        .set(services::last_verified_at.eq(None::<chrono::NaiveDateTime>))
+        .execute(&mut *conn)
+        .unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let mut read = |(offset, limit)| {
+        doorstep::store::service_lists::review_queue(
+            &mut conn,
+            &ReviewScope::Everything,
+            &ReviewFilter::default(),
+            (now, now),
+            (offset, limit),
+        )
+        .unwrap()
+    };
+    let (total, whole) = read((0, 100_000));
+    assert_eq!(usize::try_from(total).unwrap(), whole.len());
+    let never = whole.iter().take_while(|s| s.last_verified_at.is_none()).count();
+    assert!(
+        never > 0 && never < whole.len(),
+        "the demo has listings never checked and checked before: {never} of {}",
+        whole.len()
+    );
+    let checked: Vec<_> = whole[never..].iter().map(|s| s.last_verified_at).collect();
+    assert!(checked.iter().all(Option::is_some), "never checked come first");
+    assert!(checked.windows(2).all(|w| w[0] <= w[1]), "then the longest ago");
+    // Pages of seven, one of them spanning the end of the never checked.
+    let mut paged = Vec::new();
+    for offset in (0..total + 7).step_by(7) {
+        let (counted, page) = read((offset, 7));
+        assert_eq!(counted, total);
+        paged.extend(page.into_iter().map(|s| s.id));
+    }
+    assert_eq!(paged, whole.iter().map(|s| s.id).collect::<Vec<_>>());
+}

@@ -228,8 +228,9 @@ fn password_link(
     (action, link, lasts): (&str, &str, &str),
     not_you: &str,
 ) -> Result<Vec<u8>, MailError> {
-    let plain =
-        format!("Hello {name},\n\n{what}\n\n{action} here (the link works once, for {lasts}): {link}\n\n{not_you}\n");
+    let plain = format!(
+        "Hello {name},\n\n{what}\n\n{action} here (the link works once, for {lasts}): {link}\n\n{not_you}\n"
+    );
     let page = html_page(
         subject,
         html! {

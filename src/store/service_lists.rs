@@ -75,8 +75,8 @@ pub(super) fn summaries(
 
 /// One page of a review queue: the listings in `scope` that `filter`
 /// narrows to, most overdue first (never checked, then the longest ago),
-/// and how many there are in all, up to `COUNTED_AT_MOST` + 1. `due` is when a listing checked before
-/// falls due; `year` a year ago.
+/// and how many there are in all, up to `COUNTED_AT_MOST` + 1. `due` is
+/// when a listing checked before falls due; `year` a year ago.
 pub fn review_queue(
     conn: &mut Conn,
     scope: &ReviewScope,
@@ -86,20 +86,23 @@ pub fn review_queue(
 ) -> StoreResult<(i64, Vec<ServiceSummary>)> {
     let words: Vec<String> =
         filter.organisation.to_lowercase().split_whitespace().map(str::to_string).collect();
-    let queue = || {
+    // The queue is read in two parts, each a range of one index: listings
+    // never checked, then those checked before `cutoff`. (One condition
+    // saying both is not a range, and a sparse filter then reads every row.)
+    let cutoff = match filter.overdue() {
+        Overdue::Due => Some(due),
+        Overdue::Year => Some(year),
+        Overdue::Never => None,
+    };
+    let queue = |checked_before: Option<NaiveDateTime>| {
         // Another area's listings are checked there; archived ones are not shown.
         let mut query = summary_query()
             .filter(services::status.ne("defunct"))
             .filter(services::archived_at.is_null())
             .filter(services::listed_by.is_null());
-        query = match filter.overdue() {
-            Overdue::Due => {
-                query.filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(due)))
-            }
-            Overdue::Year => {
-                query.filter(services::last_verified_at.is_null().or(services::last_verified_at.lt(year)))
-            }
-            Overdue::Never => query.filter(services::last_verified_at.is_null()),
+        query = match checked_before {
+            Some(cutoff) => query.filter(services::last_verified_at.lt(cutoff)),
+            None => query.filter(services::last_verified_at.is_null()),
         };
         match scope {
             ReviewScope::Everything => {}
@@ -136,14 +139,35 @@ pub fn review_queue(
     };
     // Counted up to one more than the most it says exactly: counting every
     // listing due in a large area would cost more than the page.
-    let total = queue().select(services::id).limit(COUNTED_AT_MOST + 1).load::<ServiceId>(conn)?.len();
-    let total = i64::try_from(total).unwrap_or(i64::MAX);
-    // Never checked first, on either database (PostgreSQL sorts nulls last),
-    // in the order of the index `services_review_order`.
-    let ordered = queue()
-        .order((services::last_verified_at.is_not_null(), services::last_verified_at.asc(), services::id))
-        .offset(offset);
-    Ok((total, summaries(conn, ordered, limit)?))
+    let most = COUNTED_AT_MOST + 1;
+    let count = |conn: &mut Conn, part: Option<NaiveDateTime>, up_to: i64| -> StoreResult<i64> {
+        let ids = queue(part).select(services::id).limit(up_to).load::<ServiceId>(conn)?;
+        Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
+    };
+    let never = count(conn, None, most)?;
+    let total = match cutoff {
+        Some(cutoff) if never < most => never + count(conn, Some(cutoff), most - never)?,
+        _ => never,
+    };
+    // Never checked first, then the longest ago: the same on either database.
+    let mut page = summaries(conn, queue(None).order(services::id).offset(offset), limit)?;
+    let short = limit - i64::try_from(page.len()).unwrap_or(limit);
+    if let (Some(cutoff), true) = (cutoff, short > 0) {
+        // How many were never checked: known from the count or this page,
+        // counted in full only for a page past the first part's end.
+        let never_all = if !page.is_empty() {
+            offset + limit - short
+        } else if never < most {
+            never
+        } else {
+            queue(None).count().get_result::<i64>(conn)?
+        };
+        let checked = queue(Some(cutoff))
+            .order((services::last_verified_at.asc(), services::id))
+            .offset((offset - never_all).max(0));
+        page.extend(summaries(conn, checked, short)?);
+    }
+    Ok((total, page))
 }
 
 /// How fresh each neighbourhood's listings are: its running listings at a
