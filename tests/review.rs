@@ -168,14 +168,14 @@ async fn how_fresh_the_listings_are_shows_on_the_staff_home_and_the_dashboard() 
 async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
     use diesel::prelude::*;
     use doorstep::domain::review::{ReviewFilter, ReviewScope};
-    use doorstep::store::schema::services;
+    use doorstep::store::schema::services as rows;
     let app = TestApp::with_demo();
     let mut conn = app.state.store.conn().unwrap();
     // Ten listings never checked, ahead of those checked before.
     let some: Vec<ServiceId> =
-        services::table.select(services::id).order(services::name).limit(10).load(&mut *conn).unwrap();
-    diesel::update(services::table.filter(services::id.eq_any(&some)))
-        .set(services::last_verified_at.eq(None::<chrono::NaiveDateTime>))
+        rows::table.select(rows::id).order(rows::name).limit(10).load(&mut *conn).unwrap();
+    diesel::update(rows::table.filter(rows::id.eq_any(&some)))
+        .set(rows::last_verified_at.eq(None::<chrono::NaiveDateTime>))
         .execute(&mut *conn)
         .unwrap();
     let now = chrono::Utc::now().naive_utc();

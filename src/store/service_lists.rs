@@ -151,21 +151,21 @@ pub fn review_queue(
     };
     // Never checked first, then the longest ago: the same on either database.
     let mut page = summaries(conn, queue(None).order(services::id).offset(offset), limit)?;
-    let short = limit - i64::try_from(page.len()).unwrap_or(limit);
-    if let (Some(cutoff), true) = (cutoff, short > 0) {
-        // How many were never checked: known from the count or this page,
-        // counted in full only for a page past the first part's end.
-        let never_all = if !page.is_empty() {
-            offset + limit - short
-        } else if never < most {
+    let read = i64::try_from(page.len()).unwrap_or(limit);
+    if let (Some(cutoff), true) = (cutoff, read < limit) {
+        // How many were never checked: exact from the count under its cap,
+        // else ended by this page, else (past that part's end) counted.
+        let never_all = if never < most {
             never
+        } else if read > 0 {
+            offset + read
         } else {
             queue(None).count().get_result::<i64>(conn)?
         };
         let checked = queue(Some(cutoff))
             .order((services::last_verified_at.asc(), services::id))
             .offset((offset - never_all).max(0));
-        page.extend(summaries(conn, checked, short)?);
+        page.extend(summaries(conn, checked, limit - read)?);
     }
     Ok((total, page))
 }
