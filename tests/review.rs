@@ -209,3 +209,59 @@ async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
     }
     assert_eq!(paged, whole.iter().map(|s| s.id).collect::<Vec<_>>());
 }
+
+/// However the store reads a need's listings (from the need when it has
+/// fewer than the queue's part, else asking each listing), the queue
+/// narrowed to a need is the whole queue's listings that meet it.
+#[actix_web::test]
+async fn the_queue_narrowed_to_each_need_is_the_whole_queue_s_listings_that_meet_it() {
+    use diesel::prelude::*;
+    use doorstep::domain::review::{ReviewFilter, ReviewScope};
+    use doorstep::store::schema::{needs, service_needs, services as rows};
+    let app = TestApp::with_demo();
+    let mut conn = app.state.store.conn().unwrap();
+    let some: Vec<ServiceId> =
+        rows::table.select(rows::id).order(rows::name).limit(10).load(&mut *conn).unwrap();
+    diesel::update(rows::table.filter(rows::id.eq_any(&some)))
+        .set(rows::last_verified_at.eq(None::<chrono::NaiveDateTime>))
+        .execute(&mut *conn)
+        .unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let mut read = |need: Option<String>| {
+        let filter = ReviewFilter { need, ..ReviewFilter::default() };
+        let (total, page) = doorstep::store::service_lists::review_queue(
+            &mut conn,
+            &ReviewScope::Everything,
+            &filter,
+            (now, now),
+            (0, 100_000),
+        )
+        .unwrap();
+        assert_eq!(usize::try_from(total).unwrap(), page.len());
+        page.into_iter().map(|s| s.id).collect::<Vec<_>>()
+    };
+    let whole = read(None);
+    let mut conn = app.state.store.conn().unwrap();
+    let slugs: Vec<String> = needs::table.select(needs::slug).order(needs::slug).load(&mut *conn).unwrap();
+    let (mut rare, mut common) = (0, 0);
+    for slug in slugs {
+        let meeting: Vec<ServiceId> = service_needs::table
+            .inner_join(needs::table)
+            .filter(needs::slug.eq(&slug))
+            .select(service_needs::service_id)
+            .load(&mut *conn)
+            .unwrap();
+        if meeting.len() < whole.len() / 10 {
+            rare += 1
+        } else {
+            common += 1
+        }
+        let expected: Vec<ServiceId> = whole.iter().filter(|id| meeting.contains(id)).copied().collect();
+        drop(conn);
+        assert_eq!(read(Some(slug.clone())), expected, "narrowed to {slug}");
+        conn = app.state.store.conn().unwrap();
+    }
+    assert!(rare > 0 && common > 0, "the demo's needs are met by few and by many: {rare} and {common}");
+    drop(conn);
+    assert!(read(Some("no-such-need".into())).is_empty(), "a need nobody has heard of narrows to nothing");
+}

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::schema::{
@@ -13,7 +14,7 @@ use super::schema::{
 };
 use super::{Conn, StoreResult, contains, decode, lower};
 use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ServiceStatus};
-use crate::domain::ids::{NeighbourhoodId, ServiceId};
+use crate::domain::ids::{NeedId, NeighbourhoodId, ServiceId};
 use crate::domain::review::{COUNTED_AT_MOST, Freshness, Overdue, ReviewFilter, ReviewScope};
 use crate::domain::views::{ResultDetails, ServiceSummary};
 
@@ -94,7 +95,20 @@ pub fn review_queue(
         Overdue::Year => Some(year),
         Overdue::Never => None,
     };
-    let queue = |checked_before: Option<NaiveDateTime>| {
+    // A need nobody has heard of narrows the queue to nothing.
+    let need = match &filter.need {
+        Some(slug) => match needs::table
+            .filter(needs::slug.eq(slug))
+            .select(needs::id)
+            .first::<NeedId>(conn)
+            .optional()?
+        {
+            Some(need) => Some(need),
+            None => return Ok((0, Vec::new())),
+        },
+        None => None,
+    };
+    let queue = |checked_before: Option<NaiveDateTime>, need_first: bool| {
         // Another area's listings are checked there; archived ones are not shown.
         let mut query = summary_query()
             .filter(services::status.ne("defunct"))
@@ -125,32 +139,61 @@ pub fn review_queue(
                 .select(service_at_locations::service_id);
             query = query.filter(services::id.eq_any(there));
         }
-        if let Some(need) = &filter.need {
-            let meeting = service_needs::table
-                .inner_join(needs::table)
-                .filter(needs::slug.eq(need.clone()))
-                .select(service_needs::service_id);
-            query = query.filter(services::id.eq_any(meeting));
+        if let Some(need) = need {
+            let meeting = service_needs::table.filter(service_needs::need_id.eq(need));
+            query = if need_first {
+                query.filter(services::id.eq_any(meeting.select(service_needs::service_id)))
+            } else {
+                query.filter(exists(meeting.filter(service_needs::service_id.eq(services::id))))
+            };
         }
         for word in &words {
             query = query.filter(lower(organisations::name).like(contains(word)).escape('\\'));
         }
         query
     };
+    // SQLite reads an `IN (subquery)` first whatever its size, so how a need
+    // narrows each part is chosen here: from the need's own listings when
+    // they are fewer than the part's, else asked of each listing the part
+    // reads. (A connector's or an organisation's listings are fewer still.)
+    let met: Option<i64> = match (need, scope) {
+        (Some(need), ReviewScope::Everything) => {
+            Some(service_needs::table.filter(service_needs::need_id.eq(need)).count().get_result(conn)?)
+        }
+        _ => None,
+    };
+    let need_first = |conn: &mut Conn, part: Option<NaiveDateTime>| -> StoreResult<bool> {
+        let Some(met) = met else { return Ok(false) };
+        let in_part = match part {
+            Some(cutoff) => services::table.filter(services::last_verified_at.lt(cutoff)).into_boxed(),
+            None => services::table.filter(services::last_verified_at.is_null()).into_boxed(),
+        };
+        // Up to one more than the need's, to know whether there are more.
+        let read =
+            in_part.select(services::last_verified_at).limit(met + 1).load::<Option<NaiveDateTime>>(conn)?;
+        Ok(i64::try_from(read.len()).unwrap_or(i64::MAX) > met)
+    };
+    let never_first = need_first(conn, None)?;
+    let checked_first = match cutoff {
+        Some(cutoff) => need_first(conn, Some(cutoff))?,
+        None => false,
+    };
     // Counted up to one more than the most it says exactly: counting every
     // listing due in a large area would cost more than the page.
     let most = COUNTED_AT_MOST + 1;
-    let count = |conn: &mut Conn, part: Option<NaiveDateTime>, up_to: i64| -> StoreResult<i64> {
-        let ids = queue(part).select(services::id).limit(up_to).load::<ServiceId>(conn)?;
+    let count = |conn: &mut Conn, query: SummaryQuery<'_>, up_to: i64| -> StoreResult<i64> {
+        let ids = query.select(services::id).limit(up_to).load::<ServiceId>(conn)?;
         Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
     };
-    let never = count(conn, None, most)?;
+    let never = count(conn, queue(None, never_first), most)?;
     let total = match cutoff {
-        Some(cutoff) if never < most => never + count(conn, Some(cutoff), most - never)?,
+        Some(cutoff) if never < most => {
+            never + count(conn, queue(Some(cutoff), checked_first), most - never)?
+        }
         _ => never,
     };
     // Never checked first, then the longest ago: the same on either database.
-    let mut page = summaries(conn, queue(None).order(services::id).offset(offset), limit)?;
+    let mut page = summaries(conn, queue(None, never_first).order(services::id).offset(offset), limit)?;
     let read = i64::try_from(page.len()).unwrap_or(limit);
     if let (Some(cutoff), true) = (cutoff, read < limit) {
         // How many were never checked: exact from the count under its cap,
@@ -160,9 +203,9 @@ pub fn review_queue(
         } else if read > 0 {
             offset + read
         } else {
-            queue(None).count().get_result::<i64>(conn)?
+            queue(None, never_first).count().get_result::<i64>(conn)?
         };
-        let checked = queue(Some(cutoff))
+        let checked = queue(Some(cutoff), checked_first)
             .order((services::last_verified_at.asc(), services::id))
             .offset((offset - never_all).max(0));
         page.extend(summaries(conn, checked, limit - read)?);
