@@ -7,6 +7,7 @@ pub mod load;
 pub mod neighbourhoods;
 pub mod openreferral;
 pub mod pages;
+pub mod relevance;
 pub mod search;
 
 use std::io::BufRead;

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::CliError;
+use crate::config::Config;
+use crate::demo::DemoSize;
 use crate::geo::neighbourhoods::Band;
+use crate::state;
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
@@ -63,6 +66,13 @@ pub enum BenchCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// How well search ranks the right help: the judged scenarios of
+    /// seeds/relevance.toml on the demo and on Trafford, each seeded anew.
+    Relevance {
+        /// Where the shared Trafford data is.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+    },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
         /// Numbers of services, comma separated.
@@ -108,6 +118,14 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
             crate::bench::openreferral::run(&plan, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
+        BenchCommand::Relevance { data } => {
+            let folder =
+                std::env::temp_dir().join(format!("doorstep-bench-relevance-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&folder);
+            let judged = relevance(&folder, &data);
+            let _ = std::fs::remove_dir_all(&folder);
+            judged
+        }
         BenchCommand::Search { services, queries, http_seconds, http_requests, database } => {
             let plan = crate::bench::search::Plan {
                 database,
@@ -120,4 +138,19 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
     }
+}
+
+/// Seeds the demo and Trafford into new folders under `folder`, then runs
+/// the judged scenarios against them.
+fn relevance(folder: &std::path::Path, data: &std::path::Path) -> Result<(), CliError> {
+    use crate::bench::relevance;
+    let scenarios = relevance::scenarios(relevance::SCENARIOS).map_err(CliError::Usage)?;
+    let config =
+        |name: &str| Config { data_dir: Some(folder.join(name)), seed_demo: false, ..Config::default() };
+    let demo = state::open(config("demo"))?;
+    super::seed::seed_demo(&demo, DemoSize::DEMO)?;
+    super::seed::seed_trafford(config("trafford"), data)?;
+    let trafford = state::open(config("trafford"))?;
+    relevance::run(&[("demo", &demo), ("trafford", &trafford)], &scenarios, &mut std::io::stdout())
+        .map_err(|e| CliError::Usage(e.to_string()))
 }

@@ -74,7 +74,7 @@ pub(super) fn run(config: Config, what: SeedCommand) -> Result<(), CliError> {
 }
 
 /// Loads Trafford: its geography, its neighbourhoods, then each list.
-fn seed_trafford(config: Config, data: &Path) -> Result<(), CliError> {
+pub(super) fn seed_trafford(config: Config, data: &Path) -> Result<(), CliError> {
     let store = state::open_store(&config)?;
     let population = data.join("population");
     let mut conn = store.conn()?;
