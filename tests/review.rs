@@ -166,18 +166,10 @@ async fn how_fresh_the_listings_are_shows_on_the_staff_home_and_the_dashboard() 
 
 #[actix_web::test]
 async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
-    use diesel::prelude::*;
     use doorstep::domain::review::{ReviewFilter, ReviewScope};
-    use doorstep::store::schema::services as rows;
     let app = TestApp::with_demo();
     let mut conn = app.state.store.conn().unwrap();
-    // Ten listings never checked, ahead of those checked before.
-    let some: Vec<ServiceId> =
-        rows::table.select(rows::id).order(rows::name).limit(10).load(&mut *conn).unwrap();
-    diesel::update(rows::table.filter(rows::id.eq_any(&some)))
-        .set(rows::last_verified_at.eq(None::<chrono::NaiveDateTime>))
-        .execute(&mut *conn)
-        .unwrap();
+    never_checked_ten(&mut conn);
     let now = chrono::Utc::now().naive_utc();
     let mut read = |(offset, limit)| {
         doorstep::store::service_lists::review_queue(
@@ -217,15 +209,10 @@ async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
 async fn the_queue_narrowed_to_each_need_is_the_whole_queue_s_listings_that_meet_it() {
     use diesel::prelude::*;
     use doorstep::domain::review::{ReviewFilter, ReviewScope};
-    use doorstep::store::schema::{needs, service_needs, services as rows};
+    use doorstep::store::schema::{needs, service_needs};
     let app = TestApp::with_demo();
     let mut conn = app.state.store.conn().unwrap();
-    let some: Vec<ServiceId> =
-        rows::table.select(rows::id).order(rows::name).limit(10).load(&mut *conn).unwrap();
-    diesel::update(rows::table.filter(rows::id.eq_any(&some)))
-        .set(rows::last_verified_at.eq(None::<chrono::NaiveDateTime>))
-        .execute(&mut *conn)
-        .unwrap();
+    never_checked_ten(&mut conn);
     let now = chrono::Utc::now().naive_utc();
     let mut read = |need: Option<String>| {
         let filter = ReviewFilter { need, ..ReviewFilter::default() };
@@ -264,4 +251,16 @@ async fn the_queue_narrowed_to_each_need_is_the_whole_queue_s_listings_that_meet
     assert!(rare > 0 && common > 0, "the demo's needs are met by few and by many: {rare} and {common}");
     drop(conn);
     assert!(read(Some("no-such-need".into())).is_empty(), "a need nobody has heard of narrows to nothing");
+}
+
+/// Marks ten demo listings never checked (the test demo has none): they
+/// come ahead of those checked before.
+fn never_checked_ten(conn: &mut doorstep::store::Conn) {
+    use diesel::prelude::*;
+    use doorstep::store::schema::services as rows;
+    let some: Vec<ServiceId> = rows::table.select(rows::id).order(rows::name).limit(10).load(conn).unwrap();
+    diesel::update(rows::table.filter(rows::id.eq_any(&some)))
+        .set(rows::last_verified_at.eq(None::<chrono::NaiveDateTime>))
+        .execute(conn)
+        .unwrap();
 }
