@@ -166,21 +166,12 @@ async fn how_fresh_the_listings_are_shows_on_the_staff_home_and_the_dashboard() 
 
 #[actix_web::test]
 async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
-    use doorstep::domain::review::{ReviewFilter, ReviewScope};
+    use doorstep::domain::review::ReviewFilter;
     let app = TestApp::with_demo();
     let mut conn = app.state.store.conn().unwrap();
     never_checked_ten(&mut conn);
     let now = chrono::Utc::now().naive_utc();
-    let mut read = |(offset, limit)| {
-        doorstep::store::service_lists::review_queue(
-            &mut conn,
-            &ReviewScope::Everything,
-            &ReviewFilter::default(),
-            (now, now),
-            (offset, limit),
-        )
-        .unwrap()
-    };
+    let mut read = |pages| everything(&mut conn, &ReviewFilter::default(), now, pages);
     let (total, whole) = read((0, 100_000));
     assert_eq!(usize::try_from(total).unwrap(), whole.len());
     let never = whole.iter().take_while(|s| s.last_verified_at.is_none()).count();
@@ -208,27 +199,19 @@ async fn the_queue_read_a_page_at_a_time_is_the_whole_queue_in_order() {
 #[actix_web::test]
 async fn the_queue_narrowed_to_each_need_is_the_whole_queue_s_listings_that_meet_it() {
     use diesel::prelude::*;
-    use doorstep::domain::review::{ReviewFilter, ReviewScope};
+    use doorstep::domain::review::ReviewFilter;
     use doorstep::store::schema::{needs, service_needs};
     let app = TestApp::with_demo();
     let mut conn = app.state.store.conn().unwrap();
     never_checked_ten(&mut conn);
     let now = chrono::Utc::now().naive_utc();
-    let mut read = |need: Option<String>| {
+    let read = |conn: &mut doorstep::store::Conn, need: Option<String>| {
         let filter = ReviewFilter { need, ..ReviewFilter::default() };
-        let (total, page) = doorstep::store::service_lists::review_queue(
-            &mut conn,
-            &ReviewScope::Everything,
-            &filter,
-            (now, now),
-            (0, 100_000),
-        )
-        .unwrap();
+        let (total, page) = everything(conn, &filter, now, (0, 100_000));
         assert_eq!(usize::try_from(total).unwrap(), page.len());
         page.into_iter().map(|s| s.id).collect::<Vec<_>>()
     };
-    let whole = read(None);
-    let mut conn = app.state.store.conn().unwrap();
+    let whole = read(&mut conn, None);
     let slugs: Vec<String> = needs::table.select(needs::slug).order(needs::slug).load(&mut *conn).unwrap();
     let (mut rare, mut common) = (0, 0);
     for slug in slugs {
@@ -244,13 +227,13 @@ async fn the_queue_narrowed_to_each_need_is_the_whole_queue_s_listings_that_meet
             common += 1
         }
         let expected: Vec<ServiceId> = whole.iter().filter(|id| meeting.contains(id)).copied().collect();
-        drop(conn);
-        assert_eq!(read(Some(slug.clone())), expected, "narrowed to {slug}");
-        conn = app.state.store.conn().unwrap();
+        assert_eq!(read(&mut conn, Some(slug.clone())), expected, "narrowed to {slug}");
     }
     assert!(rare > 0 && common > 0, "the demo's needs are met by few and by many: {rare} and {common}");
-    drop(conn);
-    assert!(read(Some("no-such-need".into())).is_empty(), "a need nobody has heard of narrows to nothing");
+    assert!(
+        read(&mut conn, Some("no-such-need".into())).is_empty(),
+        "a need nobody has heard of narrows to nothing"
+    );
 }
 
 /// Marks ten demo listings never checked (the test demo has none): they
@@ -263,4 +246,16 @@ fn never_checked_ten(conn: &mut doorstep::store::Conn) {
         .set(rows::last_verified_at.eq(None::<chrono::NaiveDateTime>))
         .execute(conn)
         .unwrap();
+}
+
+/// A page of the whole queue, as an administrator has it, due by `now`.
+fn everything(
+    conn: &mut doorstep::store::Conn,
+    filter: &doorstep::domain::review::ReviewFilter,
+    now: chrono::NaiveDateTime,
+    pages: (i64, i64),
+) -> (i64, Vec<doorstep::domain::views::ServiceSummary>) {
+    use doorstep::domain::review::ReviewScope;
+    doorstep::store::service_lists::review_queue(conn, &ReviewScope::Everything, filter, (now, now), pages)
+        .unwrap()
 }
