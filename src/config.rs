@@ -37,6 +37,9 @@
 //! | `follow_up_days` | `DOORSTEP_FOLLOW_UP_DAYS` | `14` |
 //! | `safeguarding_team` | `DOORSTEP_SAFEGUARDING_TEAM` | `the council's adult safeguarding team` |
 //! | `safeguarding_phone` | `DOORSTEP_SAFEGUARDING_PHONE` | none: the workspace asks an administrator to set it |
+//! | `urgent_emergency` | `DOORSTEP_URGENT_EMERGENCY` | `999`: the urgent-help box's number for danger now |
+//! | `urgent_listening` | `DOORSTEP_URGENT_LISTENING` | `116 123`: its number to talk to someone day or night (Samaritans) |
+//! | `urgent_mental_health` | `DOORSTEP_URGENT_MENTAL_HEALTH` | `111, option 2`: its number for urgent mental health help (NHS) |
 //! | `area_name` | `DOORSTEP_AREA_NAME` | none: as the seeded area says (`Trafford`, the demo's borough), or "the area"; the area the directory covers |
 //! | `region` | `DOORSTEP_REGION` | none: as the seeded area says (`Greater Manchester`), or `England`; the county or region its addresses are in (Open Referral's `state_province`) |
 //!
@@ -138,6 +141,9 @@ pub struct Config {
     pub safeguarding_team: String,
     /// Its phone number.
     pub safeguarding_phone: Option<String>,
+    /// The numbers the urgent-help box gives when the words typed say
+    /// someone may be in danger now.
+    pub urgent: UrgentHelp,
     /// The area the directory covers, like "Trafford".
     pub area_name: Option<String>,
     /// The county or region its addresses are in, like "Greater Manchester".
@@ -177,8 +183,30 @@ impl Default for Config {
             follow_up_days: 14,
             safeguarding_team: String::from("the council's adult safeguarding team"),
             safeguarding_phone: None,
+            urgent: UrgentHelp::default(),
             area_name: None,
             region: None,
+        }
+    }
+}
+
+/// The urgent-help box's numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UrgentHelp {
+    /// For danger now: 999.
+    pub emergency: String,
+    /// To talk to someone, day or night: Samaritans, 116 123.
+    pub listening: String,
+    /// For urgent mental health help: NHS 111, option 2.
+    pub mental_health: String,
+}
+
+impl Default for UrgentHelp {
+    fn default() -> Self {
+        UrgentHelp {
+            emergency: String::from("999"),
+            listening: String::from("116 123"),
+            mental_health: String::from("111, option 2"),
         }
     }
 }
@@ -217,6 +245,9 @@ struct ConfigFile {
     follow_up_days: Option<u32>,
     safeguarding_team: Option<String>,
     safeguarding_phone: Option<String>,
+    urgent_emergency: Option<String>,
+    urgent_listening: Option<String>,
+    urgent_mental_health: Option<String>,
     area_name: Option<String>,
     region: Option<String>,
 }
@@ -244,6 +275,16 @@ impl Config {
         }
         config.safeguarding_phone = pick(&env, "DOORSTEP_SAFEGUARDING_PHONE", from_file.safeguarding_phone)
             .filter(|p| !p.trim().is_empty());
+        let number = |value: Option<String>| value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        if let Some(n) = number(pick(&env, "DOORSTEP_URGENT_EMERGENCY", from_file.urgent_emergency)) {
+            config.urgent.emergency = n;
+        }
+        if let Some(n) = number(pick(&env, "DOORSTEP_URGENT_LISTENING", from_file.urgent_listening)) {
+            config.urgent.listening = n;
+        }
+        if let Some(n) = number(pick(&env, "DOORSTEP_URGENT_MENTAL_HEALTH", from_file.urgent_mental_health)) {
+            config.urgent.mental_health = n;
+        }
         config.area_name = pick(&env, "DOORSTEP_AREA_NAME", from_file.area_name)
             .map(|a| a.trim().to_string())
             .filter(|a| !a.is_empty());

@@ -52,6 +52,12 @@ pub type DrawnOutlines = (i64, Arc<Outlines>);
 pub type Outlines = BTreeMap<NeighbourhoodId, Vec<Vec<Ring>>>;
 
 impl AppState {
+    /// The area's name, as configured or seeded: "Trafford", the demo's
+    /// borough, or "the area".
+    pub fn area_name(&self) -> &str {
+        self.config.area_name.as_deref().or(self.demo.as_deref()).unwrap_or("the area")
+    }
+
     pub fn new(
         store: Store,
         search: SearchIndex,

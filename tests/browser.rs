@@ -242,6 +242,7 @@ fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
         ("results-by-need", format!("/search?need=loneliness&need=debt&postcode={postcode}")),
         ("results-none", String::from("/search?q=zzqqxxv&free=true")),
         ("results-error", String::from("/search?q=lunch&postcode=ZZ99+9ZZ")),
+        ("results-urgent", format!("/search?q=thinking+of+ending+it+tonight&postcode={postcode}")),
         ("needs", String::from("/needs")),
         ("service", format!("/services/{}", service.id)),
         ("suggest-change", format!("/services/{}/suggest", service.id)),
@@ -402,6 +403,7 @@ fn the_signposting_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let pages = [
         ("signpost-start", String::from("/signpost")),
         ("signpost-workspace", workspace),
+        ("signpost-workspace-urgent", format!("{contact}?words=he+hits+me+and+I+am+not+safe+at+home")),
         ("signpost-shortlist", format!("{contact}/shortlist")),
         ("signpost-print", format!("{contact}/print")),
         ("dashboard", String::from("/dashboard")),

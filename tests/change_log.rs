@@ -65,7 +65,7 @@ fn a_server_whose_place_in_the_log_was_pruned_rebuilds() {
     assert_eq!(search.indexed_up_to(), Some(last), "caught up by a rebuild");
     let asked =
         doorstep::domain::search::SearchRequest { text: "away day society".into(), ..Default::default() };
-    let found = search.search(&asked, taxonomy, Utc::now()).unwrap();
+    let found = search.search(&asked, taxonomy, "the area", Utc::now()).unwrap();
     assert_eq!(found.results.first().map(|r| r.name.as_str()), Some("Away Day Society"));
 }
 

@@ -430,17 +430,22 @@ async fn open_now_follows_the_clock_in_london() {
         per_page: 100,
         ..SearchRequest::default()
     };
-    let lunchtime = app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, at(12, 30)).unwrap();
+    let lunchtime =
+        app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, "the area", at(12, 30)).unwrap();
     let names: Vec<&str> = lunchtime.results.iter().map(|h| h.name.as_str()).collect();
     assert!(
         names.iter().any(|n| n.ends_with("Lunch Club")),
         "Tuesday lunch clubs are open at 12:30: {names:?}"
     );
     assert!(lunchtime.results.iter().all(|h| h.why.contains(&"Open now".to_string())));
-    let night = app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, at(3, 0)).unwrap();
+    let night =
+        app.state.search.search(&open_now(&["food"]), &app.state.taxonomy, "the area", at(3, 0)).unwrap();
     assert!(!night.results.iter().any(|h| h.name.ends_with("Lunch Club")), "not at 3am");
-    let crisis =
-        app.state.search.search(&open_now(&["crisis-support"]), &app.state.taxonomy, at(3, 0)).unwrap();
+    let crisis = app
+        .state
+        .search
+        .search(&open_now(&["crisis-support"]), &app.state.taxonomy, "the area", at(3, 0))
+        .unwrap();
     let names: Vec<&str> = crisis.results.iter().map(|h| h.name.as_str()).collect();
     assert!(names.contains(&"Night Listening Line"), "the night line is open at 3am: {names:?}");
     assert!(!names.contains(&"Safe Haven Crisis Café"), "the café closes at 11pm");
@@ -458,7 +463,7 @@ async fn every_result_says_when_it_next_meets_even_weeks_ahead() {
     let mut beyond_a_week = 0;
     for page in 1..=10 {
         let query = SearchRequest { page, per_page: 100, ..SearchRequest::default() };
-        for hit in app.state.search.search(&query, &app.state.taxonomy, now).unwrap().results {
+        for hit in app.state.search.search(&query, &app.state.taxonomy, "the area", now).unwrap().results {
             let service = services.iter().find(|s| s.id == hit.id).unwrap();
             let expected = schedule::next_session(&service.schedules, now);
             beyond_a_week +=
@@ -469,4 +474,153 @@ async fn every_result_says_when_it_next_meets_even_weeks_ahead() {
     }
     assert_eq!(compared, services.len());
     assert!(beyond_a_week > 0, "some services meet monthly or by the season");
+}
+
+#[actix_web::test]
+async fn words_that_say_someone_is_in_danger_put_urgent_help_first() {
+    let app = TestApp::with_demo_and(|config| config.urgent.listening = String::from("116 123 (free)"));
+    let mut browser = app.browser().await;
+    let (_, json) = api(&mut browser, "q=thinking+of+ending+it").await;
+    assert_eq!(json["urgent"], true, "{json}");
+    let (_, calm) = api(&mut browser, "q=lunch+club").await;
+    assert_eq!(calm["urgent"], false);
+
+    let page = browser.get("/search?q=I+want+to+kill+myself").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let boxed = page.body.find("If you need help now").expect("the urgent-help box");
+    assert!(boxed < page.body.find("<h1").unwrap(), "it comes before everything else");
+    for said in ["tel:999", "116 123 (free)", "tel:116123", "111, option 2", "tel:111"] {
+        assert!(page.body.contains(said), "{said}");
+    }
+    let lunch = browser.get("/search?q=lunch+club").await;
+    assert!(!lunch.body.contains("If you need help now"));
+    // A bad postcode is a problem to fix, but the box still comes first.
+    let refused = browser.get("/search?q=self-harm&postcode=XX9+9XX").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.find("If you need help now").unwrap() < refused.body.find("There is a problem").unwrap()
+    );
+
+    // The advisor's workspace, from what the caller said.
+    browser.sign_in("advisor@kingsmere.example.org", common::PASSWORD).await;
+    let started =
+        browser.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "phone")]).await;
+    let contact = started.location().to_string();
+    let said = browser.get(&format!("{contact}?words=my+partner+hits+me+and+I+am+scared")).await;
+    let boxed = said.body.find("If you need help now").expect("the box in the workspace");
+    assert!(boxed < said.body.find("Domestic abuse").unwrap_or(usize::MAX), "first");
+    let calm = browser.get(&format!("{contact}?words=lonely")).await;
+    assert!(!calm.body.contains("If you need help now"));
+}
+
+#[actix_web::test]
+async fn a_service_serving_the_whole_area_has_no_distance_and_says_so() {
+    let app = TestApp::with_demo();
+    let postcode = central_postcode(&app);
+    let mut browser = app.browser().await;
+    let (_, json) = api(&mut browser, &format!("q=debt&postcode={}&per_page=50", encode(&postcode))).await;
+    let results = json["results"].as_array().unwrap();
+    let wide = results.iter().find(|r| r["name"] == "Citizens Advice Debt Service").expect("found");
+    assert!(wide["distance_m"].is_null(), "{wide}");
+    assert_eq!(wide["reach"], "Serves all of Kingsmere");
+    for r in results {
+        // What the list says and why it matched say the same distance.
+        let reach = r["reach"].as_str().unwrap();
+        assert!(r["why"].as_array().unwrap().iter().any(|w| w == reach), "{r}");
+        if let Some(m) = r["distance_m"].as_u64() {
+            assert!(reach.ends_with(" away"), "{reach}");
+            assert_ne!(reach, "0 m away");
+            if m < 100 {
+                assert_eq!(reach, "Under 100 m away");
+            } else if m < 950 {
+                assert_eq!(reach, format!("{} m away", (m + 50) / 100 * 100));
+            }
+        }
+    }
+    // The results page says it the same way.
+    let page = browser.get(&format!("/search?q=debt&postcode={}", encode(&postcode))).await;
+    assert!(page.body.contains("Serves all of Kingsmere"));
+}
+
+#[actix_web::test]
+async fn counts_say_how_many_match_everything_and_those_come_first() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let (_, json) = api(&mut browser, "q=memory+cafe+for+my+husband+with+dementia&per_page=100").await;
+    let (total, close) = (json["total"].as_u64().unwrap(), json["close"].as_u64().unwrap());
+    assert!(0 < close && close < total, "{close} of {total}");
+    let page = browser.get("/search?q=memory+cafe+for+my+husband+with+dementia").await;
+    assert!(page.body.contains(&format!("{close} close match")), "{}", page.body);
+    assert!(page.body.contains(&format!("{} more mention", total - close)));
+    // Words that only join a sentence are not looked for.
+    let why: Vec<String> =
+        json["results"][0]["why"].as_array().unwrap().iter().map(|w| w.to_string()).collect();
+    assert!(
+        !why.iter().any(|w| w.contains("\u{201c}for\u{201d}") || w.contains("\u{201c}my\u{201d}")),
+        "{why:?}"
+    );
+}
+
+#[actix_web::test]
+async fn times_and_ages_in_the_words_narrow_the_search_and_are_said() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    let (_, json) =
+        api(&mut browser, "q=somewhere+for+my+14+year+old+to+go+in+the+evenings&per_page=100").await;
+    let understood: Vec<&str> =
+        json["understood"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    assert_eq!(
+        understood,
+        ["\u{201c}14 year old\u{201d} as aged 14", "\u{201c}evenings\u{201d} as the evening"]
+    );
+    let found = names(&json);
+    assert!(found.iter().any(|n| n.ends_with("Youth Club")), "youth clubs meet in the evening: {found:?}");
+    assert!(!found.iter().any(|n| n.contains("Stay and Play")), "for toddlers, in the morning");
+    let (_, tuesdays) = api(&mut browser, "q=lunch+club+on+tuesdays&per_page=100").await;
+    for r in tuesdays["results"].as_array().unwrap() {
+        assert!(r["why"].as_array().unwrap().iter().any(|w| w == "Meets on Tuesdays"), "{r}");
+    }
+    // A day in a name is a word to find, not a time.
+    let (_, named) = api(&mut browser, "q=Thursday+lunch").await;
+    assert!(named["understood"].as_array().unwrap().is_empty());
+    let page = browser.get("/search?q=swimming+this+weekend").await;
+    assert!(page.body.contains("We read \u{201c}weekend\u{201d} as Saturday or Sunday."), "{}", page.body);
+}
+
+#[actix_web::test]
+async fn a_day_asked_for_keeps_services_whose_times_are_not_listed_after_the_rest() {
+    use diesel::prelude::*;
+    let app = TestApp::with_demo();
+    {
+        // Walking football meets on Wednesdays; one of them stops saying when.
+        let mut conn = app.state.store.conn().unwrap();
+        let id = doorstep::store::service_lists::for_need(&mut conn, "physical-activity", 500)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name.ends_with("Walking Football"))
+            .unwrap()
+            .id;
+        use doorstep::store::schema::schedules;
+        diesel::delete(schedules::table.filter(schedules::service_id.eq(id))).execute(&mut *conn).unwrap();
+    }
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, &app.state.taxonomy, today)
+        .unwrap();
+    let mut browser = app.browser().await;
+    let (_, saturday) = api(&mut browser, "need=physical-activity&open=sat&per_page=100").await;
+    let results = saturday["results"].as_array().unwrap();
+    let says = |r: &Value, what: &str| r["why"].as_array().unwrap().iter().any(|w| w == what);
+    let untimed =
+        results.iter().position(|r| r["name"].as_str().unwrap().ends_with("Walking Football")).expect("kept");
+    assert!(says(&results[untimed], "Times not listed: check before going"));
+    assert_eq!(
+        results.iter().filter(|r| r["name"].as_str().unwrap().ends_with("Walking Football")).count(),
+        1,
+        "only the one not saying when"
+    );
+    assert!(
+        results[..untimed].iter().all(|r| says(r, "Meets on Saturdays")),
+        "after every one that meets then"
+    );
+    assert!(untimed > 0);
 }

@@ -56,6 +56,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         .search(
             &doorstep::domain::search::SearchRequest { text: "coffee morning".into(), ..Default::default() },
             &state.taxonomy,
+            "the area",
             chrono::Utc::now(),
         )
         .unwrap()
@@ -72,7 +73,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         .unwrap();
     }
     assert_eq!(
-        state.search.search(&query, &state.taxonomy, chrono::Utc::now()).unwrap().total,
+        state.search.search(&query, &state.taxonomy, "the area", chrono::Utc::now()).unwrap().total,
         0,
         "not indexed yet"
     );
@@ -85,7 +86,7 @@ async fn a_change_that_missed_the_index_is_repaired_at_the_next_start() {
         "the index remembers the day it was built for, so a restart does not rebuild it"
     );
     assert_eq!(
-        restarted.search.search(&query, &restarted.taxonomy, chrono::Utc::now()).unwrap().total,
+        restarted.search.search(&query, &restarted.taxonomy, "the area", chrono::Utc::now()).unwrap().total,
         1,
         "repaired from the queue at start"
     );
@@ -104,7 +105,7 @@ async fn a_corrupt_index_is_rebuilt_at_start() {
     let all =
         doorstep::domain::search::SearchRequest { needs: vec!["loneliness".into()], ..Default::default() };
     assert!(
-        reopened.search.search(&all, &reopened.taxonomy, chrono::Utc::now()).unwrap().total > 50,
+        reopened.search.search(&all, &reopened.taxonomy, "the area", chrono::Utc::now()).unwrap().total > 50,
         "rebuilt from the database"
     );
     drop(reopened);
@@ -164,7 +165,7 @@ fn a_stream_of_edits_never_races_a_merge_and_the_index_stays_whole() {
         text: "Edited lunch club number 149".into(),
         ..Default::default()
     };
-    let found = search.search(&query, &app.state.taxonomy, chrono::Utc::now()).unwrap();
+    let found = search.search(&query, &app.state.taxonomy, "the area", chrono::Utc::now()).unwrap();
     assert_eq!(found.results.iter().filter(|h| h.id == id).count(), 1, "the service, once");
     assert_eq!(found.results[0].name, "Edited lunch club number 149");
 }

@@ -42,7 +42,7 @@ fn a_sheet_as_excel_saves_it_is_read_by_its_headers() {
     // As Excel saves "CSV" in England: Windows-1252 (its £ and é), here with semicolons.
     let sheet: Vec<u8> = format!(
         "Group name;Address;Post Code;Opening times;Cost;Ages;Categories\n\
-         Knit and Natter;St Mary's Hall, 1 Church Lane;{postcode};Tues 11am - 2pm, Fri 11.30am - 1.30pm;£1 for tea;50+;Social isolation, crochet\n\
+         Knit and Natter;St Mary's Hall, 1 Church Lane;{postcode};Tues 11am - 2pm, Fri 11.30am - 1.30pm;£1 for tea;50+;Social isolation, bring your own yarn\n\
          Café Conversations;The Library, High Street;{postcode};Contact for details;Free;;\n"
     )
     .chars()
@@ -73,7 +73,7 @@ fn a_sheet_as_excel_saves_it_is_read_by_its_headers() {
     assert_eq!(view.schedules.len(), 2, "Tuesdays and Fridays");
     assert_eq!(view.details.min_age, Some(50));
     assert_eq!(view.details.needs, ["loneliness"]);
-    assert_eq!(view.extras.keywords, ["crochet"]);
+    assert_eq!(view.extras.keywords, ["bring your own yarn"]);
     let cafe: String = services::table
         .filter(services::name.eq("Café Conversations"))
         .select(services::id)

@@ -62,11 +62,12 @@ pub async fn search(state: &AppState, mut request: SearchRequest) -> Result<Answ
     let place = locate(state, &mut request).await?;
     let per_page = request.per_page;
     let started = std::time::Instant::now();
-    let results = state.search.search(&request, &state.taxonomy, Utc::now()).map_err(|error| {
-        // Logged here: a busy answer is not logged at the boundary.
-        tracing::error!(%error, "search failed");
-        AppError::Unavailable
-    })?;
+    let results =
+        state.search.search(&request, &state.taxonomy, state.area_name(), Utc::now()).map_err(|error| {
+            // Logged here: a busy answer is not logged at the boundary.
+            tracing::error!(%error, "search failed");
+            AppError::Unavailable
+        })?;
     state.metrics.search(started.elapsed().as_secs_f64());
     Ok(Answer { place, per_page, results })
 }

@@ -270,7 +270,12 @@ fn edits_found_everywhere(
         index_sync::sync(&first.state.store, &first.state.search, &first.state.taxonomy, today)?;
         let asked = SearchRequest { text: name.clone(), ..SearchRequest::default() };
         loop {
-            let found = second.state.search.search(&asked, &second.state.taxonomy, Utc::now())?;
+            let found = second.state.search.search(
+                &asked,
+                &second.state.taxonomy,
+                second.state.area_name(),
+                Utc::now(),
+            )?;
             if found.results.iter().any(|hit| hit.id == *id && hit.name == name) {
                 break;
             }

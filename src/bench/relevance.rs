@@ -154,6 +154,7 @@ pub fn score(scenario: &Scenario, ranked: &[String]) -> Score {
 pub fn run(
     states: &[(&str, &AppState)],
     scenarios: &[Scenario],
+    show: &[String],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -169,6 +170,17 @@ pub fn run(
             .map_err(|error| std::io::Error::other(format!("{}: {error}", scenario.id)))?;
         let ranked: Vec<String> = answer.results.results.iter().map(|hit| hit.name.clone()).collect();
         scored.push((scenario, score(scenario, &ranked)));
+        if show.iter().any(|part| scenario.id.contains(part.as_str())) {
+            let mut deeper = scenario.query();
+            deeper.retain(|(key, _)| key != "per_page");
+            deeper.push(("per_page".to_string(), SHOWN_DEPTH.to_string()));
+            let request = SearchRequest::from_query(&deeper, &state.taxonomy)
+                .map_err(|problem| std::io::Error::other(problem.message))?;
+            let answer = runtime
+                .block_on(crate::app::search::search(state, request))
+                .map_err(|error| std::io::Error::other(format!("{}: {error}", scenario.id)))?;
+            shown(out, scenario, &answer.results)?;
+        }
     }
     writeln!(out, "doorstep bench relevance: {} scenarios judged by hand", scored.len())?;
     let mut kinds: BTreeMap<String, Vec<&Score>> = BTreeMap::new();
@@ -202,6 +214,44 @@ pub fn run(
             "  {:<44} {:<13} nDCG {:.2}  P@5 {:.1}  R@10 {:.2}",
             scenario.id, scenario.kind, score.ndcg, score.precision_5, score.recall_10
         )?;
+    }
+    Ok(())
+}
+
+/// How deep a shown scenario's results are searched for its judged answers.
+const SHOWN_DEPTH: usize = 100;
+
+/// One scenario's first page in full, and where its other judged answers are.
+fn shown(
+    out: &mut impl Write,
+    scenario: &Scenario,
+    results: &crate::domain::search::SearchResults,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}: \u{201c}{}\u{201d} from {} ({} found)",
+        scenario.id, scenario.says, scenario.postcode, results.total
+    )?;
+    for (n, hit) in results.results.iter().enumerate().take(TOP) {
+        writeln!(
+            out,
+            "  {:>2}. [{}] {} ({:.3}): {}",
+            n + 1,
+            scenario.grade(&hit.name),
+            hit.name,
+            hit.score,
+            hit.why.join("; ")
+        )?;
+    }
+    for judged in &scenario.judged {
+        let at = results.results.iter().position(|hit| hit.name == judged.name);
+        match at {
+            Some(n) if n < TOP => {}
+            Some(n) => writeln!(out, "      [{}] {} is {}th", judged.grade, judged.name, n + 1)?,
+            None => {
+                writeln!(out, "      [{}] {} is not in the first {SHOWN_DEPTH}", judged.grade, judged.name)?
+            }
+        }
     }
     Ok(())
 }

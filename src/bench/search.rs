@@ -258,14 +258,14 @@ fn time_queries(
 ) -> std::io::Result<(f64, f64)> {
     let now = Utc::now();
     for q in queries.iter().take(200) {
-        index.search(q, taxonomy, now).map_err(std::io::Error::other)?;
+        index.search(q, taxonomy, "the area", now).map_err(std::io::Error::other)?;
     }
     let mut by_kind: [Vec<f64>; 4] = Default::default();
     let mut all = Vec::with_capacity(queries.len());
     let mut found = 0u64;
     for (n, q) in queries.iter().enumerate() {
         let started = Instant::now();
-        let results = index.search(q, taxonomy, now).map_err(std::io::Error::other)?;
+        let results = index.search(q, taxonomy, "the area", now).map_err(std::io::Error::other)?;
         let ms = started.elapsed().as_secs_f64() * 1_000.0;
         found += results.total;
         all.push(ms);

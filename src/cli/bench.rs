@@ -72,6 +72,11 @@ pub enum BenchCommand {
         /// Where the shared Trafford data is.
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
+        /// Scenarios (ids, or part of them) whose results are shown in
+        /// full: each result's grade and why it matched, and where the
+        /// judged answers missing from the first page are.
+        #[arg(long)]
+        show: Vec<String>,
     },
     /// Index build time, in-process query latency and HTTP throughput.
     Search {
@@ -118,11 +123,11 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
             crate::bench::openreferral::run(&plan, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
-        BenchCommand::Relevance { data } => {
+        BenchCommand::Relevance { data, show } => {
             let folder =
                 std::env::temp_dir().join(format!("doorstep-bench-relevance-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&folder);
-            let judged = relevance(&folder, &data);
+            let judged = relevance(&folder, &data, &show);
             let _ = std::fs::remove_dir_all(&folder);
             judged
         }
@@ -142,7 +147,7 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
 
 /// Seeds the demo and Trafford into new folders under `folder`, then runs
 /// the judged scenarios against them.
-fn relevance(folder: &std::path::Path, data: &std::path::Path) -> Result<(), CliError> {
+fn relevance(folder: &std::path::Path, data: &std::path::Path, show: &[String]) -> Result<(), CliError> {
     use crate::bench::relevance;
     let scenarios = relevance::scenarios(relevance::SCENARIOS).map_err(CliError::Usage)?;
     let config =
@@ -151,6 +156,6 @@ fn relevance(folder: &std::path::Path, data: &std::path::Path) -> Result<(), Cli
     super::seed::seed_demo(&demo, DemoSize::DEMO)?;
     super::seed::seed_trafford(config("trafford"), data)?;
     let trafford = state::open(config("trafford"))?;
-    relevance::run(&[("demo", &demo), ("trafford", &trafford)], &scenarios, &mut std::io::stdout())
+    relevance::run(&[("demo", &demo), ("trafford", &trafford)], &scenarios, show, &mut std::io::stdout())
         .map_err(|e| CliError::Usage(e.to_string()))
 }

@@ -54,6 +54,10 @@ const NEEDS: &[(&str, u32)] = &[
     ("hearing-loss", 2),
     ("advocacy", 2),
     ("safety-and-scams", 2),
+    // Met only in the town centre: callers from elsewhere are the gaps
+    // the dashboard shows.
+    ("veterans", 2),
+    ("lgbtq", 1),
 ];
 
 fn weighted_need(dice: &mut Dice) -> &'static str {

@@ -371,6 +371,10 @@ pub struct Hit {
     /// Metres to the nearest venue; `None` for services that come to you, by
     /// phone or online, or whose venue is confidential.
     pub distance_m: Option<u32>,
+    /// How far away it is, or how it reaches people when it has no
+    /// distance ("Serves all of Trafford", "By phone, wherever you are");
+    /// nothing for a local service when no place was given.
+    pub reach: Option<String>,
     pub needs: Vec<String>,
     /// How to get to use it: `drop_in`, `self` or `professional`.
     pub referral: &'static str,
@@ -405,6 +409,15 @@ pub struct Facets {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResults {
     pub total: u64,
+    /// How many of them match everything asked (every word that says what
+    /// is wanted, or the need it names); the rest mention only some of it.
+    pub close: u64,
+    /// Times and ages read from the words ("\u{201c}tonight\u{201d} as
+    /// Thursday evening"), which the results were narrowed by.
+    pub understood: Vec<String>,
+    /// Whether the words say someone may be in danger now: the urgent-help
+    /// box comes first.
+    pub urgent: bool,
     pub results: Vec<Hit>,
     pub groups: Vec<Group>,
     /// Needs asked for with nothing found.
@@ -416,6 +429,16 @@ impl SearchResults {
     /// Every result, in the list and in the groups (a service may be in both).
     pub fn hits(&self) -> impl Iterator<Item = &Hit> {
         self.results.iter().chain(self.groups.iter().flat_map(|g| g.results.iter()))
+    }
+}
+
+/// A distance as people say it, the same wherever it is shown: "Under
+/// 100 m away", "700 m away" (to the nearest hundred metres), "1.2 km away".
+pub fn away(metres: u32) -> String {
+    match metres {
+        0..100 => String::from("Under 100 m away"),
+        100..950 => format!("{} m away", (metres + 50) / 100 * 100),
+        _ => format!("{:.1} km away", f64::from(metres) / 1000.0),
     }
 }
 

@@ -24,6 +24,7 @@ pub mod sign_in;
 pub mod signpost;
 pub mod staff;
 pub mod suggestions;
+pub mod urgent;
 
 use std::sync::LazyLock;
 

@@ -61,7 +61,7 @@ pub fn list(places: &[PlaceCard]) -> Markup {
                     a href={ "/places/" (p.id) } { (p.name) } br;
                     span class="secondary" {
                         (p.address)
-                        @if let Some(m) = p.distance_m { ", " (super::search::away(m).to_lowercase()) }
+                        @if let Some(m) = p.distance_m { ", " (crate::domain::search::away(m).to_lowercase()) }
                     }
                 }
             }

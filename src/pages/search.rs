@@ -96,6 +96,12 @@ pub struct Results<'a> {
     pub problem: Option<&'a FieldProblem>,
     /// Local entry points near where was searched, or named by the words.
     pub places: &'a [crate::domain::views::PlaceCard],
+    /// How many of `total` match everything asked.
+    pub close: u64,
+    /// Times and ages read from the words.
+    pub understood: &'a [String],
+    /// The urgent-help box, when the words say someone may be in danger now.
+    pub urgent: Option<&'a crate::config::UrgentHelp>,
 }
 
 fn label_of<'a>(needs: &'a [Need], slug: &'a str) -> &'a str {
@@ -113,11 +119,17 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
         (Some(_), _) => String::from("Search"),
         (None, 0) => String::from("No services found"),
         (None, 1) => String::from("1 service found"),
-        (None, n) => format!("{n} services found"),
+        (None, n) if r.close == n => format!("{n} services found"),
+        (None, _) if r.close == 0 => String::from("No close matches"),
+        (None, _) if r.close == 1 => String::from("1 close match"),
+        (None, _) => format!("{} close matches", r.close),
     };
+    // The rest mention only some of what was asked, and come after.
+    let more = r.total - r.close.min(r.total);
     let title = if r.problem.is_some() { String::from("Error: Search") } else { heading.clone() };
     let pages = (r.total as usize).div_ceil(r.per_page.max(1)).max(1);
     let content = html! {
+        @if let Some(help) = r.urgent { (super::urgent::urgent_help(help)) }
         @if let Some(problem) = r.problem {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
                 h2 id="error-summary-title" { "There is a problem" }
@@ -134,6 +146,10 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
                 }
                 "."
             }
+            @if more > 0 {
+                p { (more) " more " (if more == 1 { "mentions" } else { "mention" }) " some of your words, listed after " (if r.close == 1 { "it" } else { "them" }) "." }
+            }
+            @for reading in r.understood { p class="notice" { "We read " (reading) "." } }
             @if let Some((_, Some(message))) = &r.place { p class="notice" { (message) } }
         }
         @if !asked.print {
@@ -250,7 +266,7 @@ fn list(hits: &[Hit], details: &HashMap<ServiceId, ResultDetails>) -> Markup {
                     @if let Some(area) = &hit.listed_by { p class="listed-by" { "Listed by " (area) } }
                     @if let Some(d) = detail { p { (d.summary) } }
                     ul class="facts" {
-                        li { (reach(hit, detail)) }
+                        @if let Some(reach) = &hit.reach { li { (reach) } }
                         @if let Some(next) = &hit.next_session { li { "Next: " (next) } }
                         @if let Some(d) = detail {
                             li { (cost(d)) }
@@ -261,33 +277,6 @@ fn list(hits: &[Hit], details: &HashMap<ServiceId, ResultDetails>) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// How far, or how it reaches people when it has no distance.
-fn reach(hit: &Hit, detail: Option<&ResultDetails>) -> String {
-    if let Some(m) = hit.distance_m {
-        return away(m);
-    }
-    let modes = detail.map(|d| d.delivery.as_slice()).unwrap_or_default();
-    let words: Vec<&str> = modes
-        .iter()
-        .filter_map(|m| match m {
-            DeliveryMode::Phone => Some("By phone"),
-            DeliveryMode::Online => Some("Online"),
-            DeliveryMode::HomeVisit => Some("Comes to you"),
-            DeliveryMode::InPerson => None,
-        })
-        .collect();
-    if words.is_empty() { String::from("Across the borough") } else { words.join(", ") }
-}
-
-/// A distance as people say it: "Under 100 m away", "400 m away", "1.2 km away".
-pub fn away(metres: u32) -> String {
-    match metres {
-        0..100 => String::from("Under 100 m away"),
-        100..1_000 => format!("{} m away", (metres / 100) * 100),
-        _ => format!("{:.1} km away", f64::from(metres) / 1000.0),
     }
 }
 

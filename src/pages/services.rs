@@ -288,7 +288,7 @@ fn nearby_services(view: &ServiceView, nearby: &[(ServiceId, String, String, Opt
                     a href={ "/services/" (id) } { (name) } br;
                     span class="secondary" {
                         (organisation)
-                        @if let Some(m) = metres { ", " (super::search::away(*m).to_lowercase()) }
+                        @if let Some(m) = metres { ", " (crate::domain::search::away(*m).to_lowercase()) }
                     }
                 }
             }

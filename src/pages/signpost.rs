@@ -25,6 +25,8 @@ pub struct Workspace<'a> {
     pub shortlist: &'a [ShortlistEntry],
     /// The statutory route: the team's name and phone number, as configured.
     pub safeguarding: (&'a str, Option<&'a str>),
+    /// The urgent-help box, when the citizen's words say they may be in danger now.
+    pub urgent: Option<&'a crate::config::UrgentHelp>,
     pub errors: &'a FieldErrors,
 }
 
@@ -140,6 +142,7 @@ pub fn workspace(frame: &Frame, w: &Workspace<'_>) -> Markup {
         html! {
             p { a href="/signpost" { "All contacts" } }
             h1 { (contact_heading(contact)) }
+            @if let Some(help) = w.urgent { (super::urgent::urgent_help(help)) }
             @if contact.escalated {
                 (statutory_route(w.safeguarding.0, w.safeguarding.1))
             }
@@ -270,7 +273,7 @@ fn need_results(frame: &Frame, w: &Workspace<'_>, group: &Group, path: &str, bac
                         h4 { a href=(hit.url) { (hit.name) } }
                         p class="organisation" { (hit.organisation) }
                         ul class="facts" {
-                            @if let Some(metres) = hit.distance_m { li { (super::search::away(metres)) } }
+                            @if let Some(reach) = &hit.reach { li { (reach) } }
                             @if let Some(next) = &hit.next_session { li { "Next: " (next) } }
                         }
                         @if !hit.why.is_empty() { p class="why" { "Why: " (hit.why.join("; ")) } }

@@ -11,6 +11,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::query::MAX_SLOTS;
 use super::{Facts, NeedOrds, unpack_point};
 use crate::geo::cells;
 
@@ -20,9 +21,19 @@ pub(super) const GROUP_SIZE: usize = 5;
 /// A document that passed, with its final score and nearest distance.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Candidate {
+    /// Which comes first, whatever the scores: 0 for one that matches
+    /// everything asked (see `SegmentMatcher::relevance_of`), 1 for one of
+    /// those whose times are not known when a time was asked for, then 2
+    /// and 3 for the same that match only part of what was asked.
+    pub(super) tier: u8,
     pub(super) score: f32,
     pub(super) address: DocAddress,
+    /// Metres to its nearest venue; none for one that serves the place
+    /// wherever its venue is.
     pub(super) distance_m: Option<f64>,
+    /// Whether it serves the place wherever its venue is (the whole area,
+    /// by phone, or coming to the person).
+    pub(super) everywhere: bool,
 }
 
 impl PartialEq for Candidate {
@@ -39,7 +50,10 @@ impl PartialOrd for Candidate {
 impl Ord for Candidate {
     /// Reversed, so the heap's top is the weakest kept candidate.
     fn cmp(&self, other: &Self) -> Ordering {
-        other.score.total_cmp(&self.score).then_with(|| self.address.cmp(&other.address))
+        self.tier
+            .cmp(&other.tier)
+            .then_with(|| other.score.total_cmp(&self.score))
+            .then_with(|| self.address.cmp(&other.address))
     }
 }
 
@@ -50,6 +64,10 @@ pub(super) struct Conditions {
     pub(super) radius_m: Option<f64>,
     pub(super) open_now_minute: Option<u64>,
     pub(super) has_text: bool,
+    /// How much each part of what was asked counts (see `query::Reading`).
+    pub(super) slots: [f32; MAX_SLOTS],
+    /// Whether a day was asked for.
+    pub(super) on_a_day: bool,
     pub(super) keep: usize,
     pub(super) need_count: usize,
     /// How many needs' groups are kept.
@@ -62,8 +80,24 @@ pub(super) struct Conditions {
 pub(super) struct Matcher {
     pub(super) c: Conditions,
     pub(super) groups: Vec<u64>,
-    /// The text's clauses, scoring, each with its weight.
-    pub(super) relevance: Vec<(Box<dyn Weight>, f32)>,
+    /// The text's clauses, scoring.
+    pub(super) relevance: Vec<Scoring>,
+}
+
+/// A clause of the text, ready to score: its weight, and the parts of what
+/// was asked a match on it covers, and how fully.
+pub(super) struct Scoring {
+    pub(super) weight: Box<dyn Weight>,
+    pub(super) boost: f32,
+    pub(super) covers: u16,
+    pub(super) credit: f32,
+}
+
+/// A clause's scorer in one segment.
+pub(super) struct Scored {
+    scorer: Box<dyn Scorer>,
+    covers: u16,
+    credit: f32,
 }
 
 pub(super) struct SegmentMatcher {
@@ -71,7 +105,7 @@ pub(super) struct SegmentMatcher {
     groups: Vec<u64>,
     /// The text clauses' scorers in this segment, each moved forward only as
     /// far as the documents that pass the filters.
-    relevance: Vec<Box<dyn Scorer>>,
+    relevance: Vec<Scored>,
     segment: SegmentOrdinal,
     points: Column<u64>,
     sessions: Column<u64>,
@@ -84,6 +118,8 @@ pub(super) struct SegmentMatcher {
 pub(super) struct Fruit {
     pub(super) top: BinaryHeap<Candidate>,
     pub(super) total: u64,
+    /// How many match every part of what was asked.
+    pub(super) close: u64,
     pub(super) group_top: Vec<BinaryHeap<Candidate>>,
     pub(super) group_total: Vec<u64>,
     pub(super) needs: Vec<u64>,
@@ -107,7 +143,13 @@ impl Collector for Matcher {
             relevance: self
                 .relevance
                 .iter()
-                .map(|(weight, boost)| weight.scorer(reader, *boost))
+                .map(|s| {
+                    Ok(Scored {
+                        scorer: s.weight.scorer(reader, s.boost)?,
+                        covers: s.covers,
+                        credit: s.credit,
+                    })
+                })
                 .collect::<tantivy::Result<_>>()?,
             segment,
             points: fast.u64("points")?,
@@ -127,6 +169,7 @@ impl Collector for Matcher {
         let mut all = self.empty_fruit();
         for fruit in fruits {
             all.total += fruit.total;
+            all.close += fruit.close;
             all.free += fruit.free;
             for (a, b) in all.needs.iter_mut().zip(&fruit.needs) {
                 *a += b;
@@ -165,7 +208,7 @@ pub(super) fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: 
     }
     if top.len() < size {
         top.push(candidate);
-    } else if top.peek().is_some_and(|weakest| candidate.score > weakest.score) {
+    } else if top.peek().is_some_and(|weakest| candidate < *weakest) {
         top.pop();
         top.push(candidate);
     }
@@ -182,19 +225,36 @@ impl SegmentMatcher {
     }
 
     /// The sum of the scores of the text clauses `doc` matches, each times
-    /// its weight. Documents come in ascending order, so each scorer only
-    /// ever moves forward.
-    fn relevance_of(&mut self, doc: DocId) -> Score {
+    /// its weight, and how much of what was asked they cover (0 to 1: each
+    /// part by how much it counts, times the fullest credit a clause
+    /// matched gives it). Documents come in ascending order, so each scorer
+    /// only ever moves forward.
+    ///
+    /// Also says whether it is a close match: every part of what was asked
+    /// that says what is wanted (not a generic word) covered, or, when only
+    /// generic words were asked, all of them.
+    fn relevance_of(&mut self, doc: DocId) -> (Score, f32, bool) {
         let mut sum = 0.0;
-        for scorer in &mut self.relevance {
-            if scorer.doc() < doc {
-                scorer.seek(doc);
+        let mut credit = [0.0f32; MAX_SLOTS];
+        for clause in &mut self.relevance {
+            if clause.scorer.doc() < doc {
+                clause.scorer.seek(doc);
             }
-            if scorer.doc() == doc {
-                sum += scorer.score();
+            if clause.scorer.doc() == doc {
+                sum += clause.scorer.score();
+                let mut covers = clause.covers;
+                while covers != 0 {
+                    let slot = covers.trailing_zeros() as usize;
+                    credit[slot] = credit[slot].max(clause.credit);
+                    covers &= covers - 1;
+                }
             }
         }
-        sum
+        let asked: f32 = self.c.slots.iter().sum();
+        let covered: f32 = self.c.slots.iter().zip(credit).map(|(w, c)| w * c).sum();
+        let strongest = self.c.slots.iter().copied().fold(0.0, f32::max);
+        let close = self.c.slots.iter().zip(credit).all(|(&w, c)| w < strongest || c > 0.0);
+        (sum, if asked > 0.0 { covered / asked } else { 1.0 }, close)
     }
 }
 
@@ -239,17 +299,22 @@ impl SegmentCollector for SegmentMatcher {
             *count += u64::from(facts.delivered(n));
         }
         self.fruit.free += u64::from(facts.free());
-        let relevance = if c.has_text { self.relevance_of(doc) } else { 1.0 };
+        let (relevance, coverage, close) = if c.has_text { self.relevance_of(doc) } else { (1.0, 1.0, true) };
+        self.fruit.close += u64::from(close);
+        // One that serves the place (the whole area, by phone, or coming to
+        // the person) is as near as can be, wherever its venue is.
+        let distance_m = distance_m.filter(|_| !facts.everywhere());
         let nearness = match (c.point, distance_m) {
-            (None, _) => 1.0,
             (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
-            (Some(_), None) => 0.5,
+            _ => 1.0,
         };
         let fresh = if facts.fresh() { 1.0 } else { 0.85 };
         let candidate = Candidate {
-            score: relevance * (nearness * fresh) as f32,
+            tier: 2 * u8::from(!close) + u8::from(c.on_a_day && facts.untimed()),
+            score: relevance * coverage * coverage * (nearness * fresh) as f32,
             address: DocAddress::new(self.segment, doc),
             distance_m,
+            everywhere: facts.everywhere(),
         };
         keep(&mut self.fruit.top, candidate, c.keep);
         while in_groups != 0 {

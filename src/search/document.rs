@@ -5,7 +5,7 @@ use chrono::{Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use tantivy::TantivyDocument;
 
-use super::{COARSEST_CELL, EVERYWHERE_CELL, FRESH_DAYS, Fields, Record, SESSION_DAYS, SearchIndex};
+use super::{COARSEST_CELL, EVERYWHERE_CELL, FRESH_DAYS, Fields, Record, SESSION_DAYS, SearchIndex, words};
 use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule::{self, Schedule, Session};
@@ -51,7 +51,8 @@ pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
 /// field so that each match costs one read. From the lowest bit: whether it
 /// reaches everyone, whether it is free, whether it was checked within
 /// `FRESH_DAYS` of the day the index was built for, its delivery modes (a bit
-/// each, in `DeliveryMode::ALL` order), then from bit 8 the needs it helps
+/// each, in `DeliveryMode::ALL` order), whether its times are not known
+/// (bit 7), then from bit 8 the needs it helps
 /// with (`NeedOrds`: up to four places in the taxonomy, or a sign that they
 /// are in a column of their own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,9 +63,17 @@ impl Facts {
     const FREE: u64 = 1 << 1;
     const FRESH: u64 = 1 << 2;
     const DELIVERY_SHIFT: usize = 3;
+    const UNTIMED: u64 = 1 << 7;
     const NEEDS_SHIFT: usize = 8;
 
-    pub fn pack(needs: u64, everywhere: bool, free: bool, fresh: bool, delivery: &[DeliveryMode]) -> u64 {
+    pub fn pack(
+        needs: u64,
+        everywhere: bool,
+        free: bool,
+        fresh: bool,
+        untimed: bool,
+        delivery: &[DeliveryMode],
+    ) -> u64 {
         let modes = delivery
             .iter()
             .fold(0, |mask, mode| mask | 1 << DeliveryMode::ALL.iter().position(|m| m == mode).unwrap_or(0));
@@ -73,6 +82,7 @@ impl Facts {
             | flag(everywhere, Self::EVERYWHERE)
             | flag(free, Self::FREE)
             | flag(fresh, Self::FRESH)
+            | flag(untimed, Self::UNTIMED)
             | modes << Self::DELIVERY_SHIFT
     }
 
@@ -91,6 +101,11 @@ impl Facts {
 
     pub fn fresh(self) -> bool {
         self.0 & Self::FRESH != 0
+    }
+
+    /// Whether it has no times listed.
+    pub fn untimed(self) -> bool {
+        self.0 & Self::UNTIMED != 0
     }
 
     /// Whether it is delivered in the `n`th of `DeliveryMode::ALL`.
@@ -121,6 +136,20 @@ impl SearchIndex {
             doc.add_text(f.description, keyword);
             doc.add_text(f.words, keyword);
         }
+        // "well-being" written whole too, so that "wellbeing" finds it.
+        let joined = words::joined_forms(&format!("{} {}", s.name, s.description));
+        if !joined.is_empty() {
+            doc.add_text(f.description, &joined);
+            doc.add_text(f.words, &joined);
+        }
+        // A listing is also found by the needs its own words name (a
+        // register's charities have no other), though less surely than by
+        // those a person gave it, and is not filtered or counted by them.
+        let read_needs: Vec<String> =
+            self.needs_read_in(s, taxonomy).into_iter().filter(|slug| !s.needs.contains(slug)).collect();
+        for slug in &read_needs {
+            doc.add_text(f.read_need, slug);
+        }
         let needs = add_needs(&mut doc, f, &s.needs, taxonomy);
         let everywhere = add_places(&mut doc, f, s);
         for mode in &s.delivery {
@@ -140,7 +169,8 @@ impl SearchIndex {
         doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
         add_times(&mut doc, f, &s.schedules, today);
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
-        doc.add_u64(f.facts, Facts::pack(needs, everywhere, free, fresh, &s.delivery));
+        let untimed = s.schedules.is_empty();
+        doc.add_u64(f.facts, Facts::pack(needs, everywhere, free, fresh, untimed, &s.delivery));
         let record = Record {
             id: s.id,
             name: s.name.clone(),
@@ -152,9 +182,22 @@ impl SearchIndex {
             referral: s.referral,
             capacity: s.capacity,
             listed_by: s.listed_by.clone(),
+            read_needs,
         };
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
         doc
+    }
+}
+
+impl SearchIndex {
+    /// The needs whose words or everyday phrases a listing's name,
+    /// description and keywords use, as slugs in the taxonomy's order.
+    fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> Vec<String> {
+        let text = format!("{}. {}. {}", s.name, s.description, s.keywords.join(". "));
+        let mut ords: Vec<usize> =
+            self.need_terms(taxonomy).named_in(&self.stems(&text)).into_iter().map(|n| n.ord).collect();
+        ords.sort_unstable();
+        ords.into_iter().filter_map(|ord| taxonomy.get(ord)).map(|need| need.slug.clone()).collect()
     }
 }
 
@@ -169,7 +212,9 @@ fn add_needs(doc: &mut TantivyDocument, f: &Fields, slugs: &[String], taxonomy: 
             ords.push(ord);
             doc.add_text(f.needs_text, &need.label);
             doc.add_text(f.words, &need.label);
-            for term in need.synonyms.iter().chain(&need.phrases) {
+            // Its synonyms, not the callers' phrases: their everyday words
+            // ("phone", "school") would make it match far too much.
+            for term in &need.synonyms {
                 doc.add_text(f.needs_text, term);
                 doc.add_text(f.words, term);
             }
@@ -253,13 +298,47 @@ fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> b
     everywhere
 }
 
+/// The weekday code of a service with no times listed: a day asked for
+/// finds it, after those known to meet that day.
+pub(super) const UNTIMED_DAY: &str = "untimed";
+
+/// What the weekday field holds, beside a day's code, for a day it meets in
+/// the evening ("tue-evening"), and alone for any evening.
+pub(super) const EVENING: &str = "evening";
+
+/// Whether a pattern's sessions run into the evening: starting at 5pm or
+/// later, or ending after 6pm.
+fn in_the_evening(s: &Schedule) -> bool {
+    let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    let late_start = s.opens_at.is_some_and(|t| t >= at(17));
+    let late_end = match (s.opens_at, s.closes_at) {
+        // Past midnight.
+        (Some(open), Some(close)) if close <= open => true,
+        (_, Some(close)) => close > at(18),
+        _ => false,
+    };
+    late_start || late_end
+}
+
 /// The weekdays it meets on, its sessions from yesterday for `SESSION_DAYS`,
 /// and the first session after those, for "next meets".
 fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], today: NaiveDate) {
+    if schedules.is_empty() {
+        doc.add_text(f.weekday, UNTIMED_DAY);
+    }
+    let mut evening = false;
     for day in schedule::WEEK {
         if schedule::runs_on_weekday(schedules, day, today) {
             doc.add_text(f.weekday, schedule::day_code(day));
         }
+        let evenings = schedules.iter().filter(|s| in_the_evening(s));
+        if evenings.clone().any(|s| schedule::runs_on_weekday(std::slice::from_ref(s), day, today)) {
+            doc.add_text(f.weekday, format!("{}-{EVENING}", schedule::day_code(day)));
+            evening = true;
+        }
+    }
+    if evening {
+        doc.add_text(f.weekday, EVENING);
     }
     for n in 0..SESSION_DAYS {
         let Some(date) = today.pred_opt().and_then(|d| d.checked_add_days(Days::new(n))) else {

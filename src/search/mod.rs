@@ -8,6 +8,7 @@
 mod any_term;
 mod collector;
 mod document;
+mod words;
 
 use document::{Facts, NeedOrds, unpack_point};
 use document::{minute_number, unpack_session};
@@ -89,6 +90,7 @@ pub(crate) struct Fields {
     pub words: Field,
     pub name_words: Field,
     pub need: Field,
+    pub read_need: Field,
     pub need_ords: Field,
     pub cells: Field,
     pub points: Field,
@@ -126,6 +128,7 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", plain.clone()),
         name_words: b.add_text_field("name_words", plain),
         need: b.add_text_field("need", STRING),
+        read_need: b.add_text_field("read_need", STRING),
         need_ords: b.add_u64_field("need_ords", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
@@ -172,6 +175,10 @@ pub(crate) struct Record {
     /// The neighbouring area whose feed lists it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_by: Option<String>,
+    /// For a listing given no needs, the needs its own words name, which
+    /// it is found by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_needs: Vec<String>,
 }
 
 /// A searcher and, for each of its segments, every document's record by
@@ -235,11 +242,43 @@ impl Snapshot {
     }
 }
 
-/// The stemmed synonyms and phrases of one taxonomy's needs: (the need's
-/// place, the words as written, their stems).
+/// The stemmed synonyms and phrases of one taxonomy's needs, found by
+/// their first stem, so that reading a text for the needs it names is one
+/// look-up per word.
 pub(crate) struct NeedTerms {
     fingerprint: u64,
-    pub terms: Vec<(usize, String, Vec<String>)>,
+    /// By first stem: (the need's place, the words as written, their stems).
+    by_first: HashMap<String, Vec<(usize, String, Vec<String>)>>,
+}
+
+/// A need named in a text: its place, the words that named it as written
+/// in the taxonomy, and where they are among the text's stems.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Named {
+    pub ord: usize,
+    pub term: String,
+    pub at: std::ops::Range<usize>,
+}
+
+impl NeedTerms {
+    /// The needs whose synonyms or phrases appear in `stems`, each once, in
+    /// the order they first appear (the longest words at a place first).
+    pub fn named_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<Named> {
+        let mut named: Vec<Named> = Vec::new();
+        for (start, first) in stems.iter().enumerate() {
+            let Some(terms) = self.by_first.get(first.as_ref()) else { continue };
+            for (ord, term, term_stems) in terms {
+                let end = start + term_stems.len();
+                let here = stems.get(start..end).is_some_and(|window| {
+                    window.iter().zip(term_stems).all(|(a, b)| a.as_ref() == b.as_str())
+                });
+                if here && !named.iter().any(|n| n.ord == *ord) {
+                    named.push(Named { ord: *ord, term: term.clone(), at: start..end });
+                }
+            }
+        }
+        named
+    }
 }
 
 /// What an index was built for and how far it has followed the store's
@@ -268,6 +307,12 @@ impl BuiltFor {
             change: change.parse().ok()?,
         })
     }
+}
+
+/// Whether `text` says that someone may be in danger now (the words of
+/// `seeds/crisis.toml`): the urgent-help box then comes first.
+pub fn urgent_in(text: &str) -> bool {
+    words::urgent(&words::split(text))
 }
 
 /// The index of running services.
@@ -359,15 +404,23 @@ impl SearchIndex {
         if let Some(held) = held.filter(|held| held.fingerprint == taxonomy.fingerprint()) {
             return held;
         }
-        let terms = taxonomy
-            .iter()
-            .enumerate()
-            .filter(|(_, need)| need.parent.is_some())
-            .flat_map(|(ord, need)| need.synonyms.iter().chain(&need.phrases).map(move |term| (ord, term)))
-            .map(|(ord, term)| (ord, term.clone(), self.tokens(term)))
-            .filter(|(_, _, stems)| !stems.is_empty())
-            .collect();
-        let made = Arc::new(NeedTerms { fingerprint: taxonomy.fingerprint(), terms });
+        let mut by_first: HashMap<String, Vec<(usize, String, Vec<String>)>> = HashMap::new();
+        let terms =
+            taxonomy.iter().enumerate().filter(|(_, need)| need.parent.is_some()).flat_map(|(ord, need)| {
+                need.synonyms.iter().chain(&need.phrases).map(move |term| (ord, term))
+            });
+        for (ord, term) in terms {
+            let stems = self.stems(term);
+            if let Some(first) = stems.first() {
+                by_first.entry(first.clone()).or_default().push((ord, term.clone(), stems));
+            }
+        }
+        // The longest first, so that where two start at one word the one
+        // that says most names its need.
+        for terms in by_first.values_mut() {
+            terms.sort_by_key(|(_, _, stems)| std::cmp::Reverse(stems.len()));
+        }
+        let made = Arc::new(NeedTerms { fingerprint: taxonomy.fingerprint(), by_first });
         *self.need_terms.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&made));
         made
     }
@@ -482,6 +535,12 @@ impl SearchIndex {
 
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The stems of `text`'s words as a query reads them (see `words::split`),
+    /// in order, repeats kept; a hyphenated word in its parts only.
+    pub(crate) fn stems(&self, text: &str) -> Vec<String> {
+        words::split(text).iter().filter(|p| p.joins == 0).flat_map(|p| self.tokens(&p.text)).collect()
     }
 
     pub(crate) fn tokens(&self, text: &str) -> Vec<String> {

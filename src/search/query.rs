@@ -13,7 +13,7 @@
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc, Weekday};
 use tantivy::query::{
     AllQuery, BooleanQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -22,35 +22,83 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::any_term::AnyTermQuery;
-use super::collector::{Candidate, Conditions, Fruit, GROUP_SIZE, Matcher};
-use super::document::minute_number;
-use super::{EVERYWHERE_CELL, Record, SearchError, SearchIndex, Snapshot};
+use super::collector::{Candidate, Conditions, Fruit, GROUP_SIZE, Matcher, Scoring};
+use super::document::{EVENING, UNTIMED_DAY, minute_number};
+use super::{EVERYWHERE_CELL, Named, Record, SearchError, SearchIndex, Snapshot, words};
 use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule;
 use crate::domain::search::{
-    Facets, Group, Hit, MAX_NEEDS_ASKED, MAX_RESULTS, Open, SearchRequest, SearchResults,
+    Facets, Group, Hit, MAX_NEEDS_ASKED, MAX_RESULTS, Open, SearchRequest, SearchResults, away,
 };
 use crate::geo::cells;
 
 /// The most words of a query that are used.
 const MAX_WORDS: usize = 12;
+/// The most parts of what was asked that a match is checked for.
+pub(super) const MAX_SLOTS: usize = 16;
+/// How much of a word a match covers when it only has the need the word
+/// named ("swim" names physical activity; a gym has that need but does not
+/// say "swim"): less than saying it, so the services that say the specific
+/// word come first among those with the need.
+const NEED_CREDIT: f32 = 0.6;
+/// How much of a word a match covers when its need was only read from the
+/// listing's own words, not given it by a person.
+const READ_CREDIT: f32 = 0.4;
+/// How much of a word a match with one typo covers.
+const TYPO_CREDIT: f32 = 0.8;
 
-/// A search as asked, with its words worked out once: stemmed (as typed,
-/// stem), and the needs whose everyday words they contain (the need's place,
-/// the words that named it).
+/// One word of a query: as typed, its stem, how much it counts (see
+/// `words::weight`), and the parts of what was asked (slots) that a match
+/// on it covers: its own, or for a word written two ways ("well-being",
+/// "wellbeing") the slots of the words it stands for.
+#[derive(Clone, Debug)]
+pub(super) struct Word {
+    pub raw: String,
+    pub stem: String,
+    pub weight: f32,
+    pub covers: u16,
+}
+
+/// What a query's text says, worked out once: its words, how much each
+/// part of it counts, and the needs its everyday words name.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Reading {
+    pub words: Vec<Word>,
+    /// How much each slot counts.
+    pub slots: Vec<f32>,
+    /// The needs named, each with the slots of the words that named it.
+    pub named: Vec<(Named, u16)>,
+    /// The stems in the order typed, a hyphenated word in its parts.
+    pub sequence: Vec<String>,
+    /// The times and age the words say.
+    pub said: words::Said,
+}
+
+/// A search as asked, with its words worked out once.
 #[derive(Clone, Copy)]
 struct Asked<'a> {
     q: &'a SearchRequest,
     taxonomy: &'a Taxonomy,
-    words: &'a [(String, String)],
-    named: &'a [(usize, String)],
+    reading: &'a Reading,
+    /// The area's name, for results that serve all of it.
+    area: &'a str,
     now: DateTime<Utc>,
+}
+
+/// One clause of a query's text: what it matches, its weight, and the
+/// slots of what was asked that a match covers, and how fully.
+pub(super) struct Clause {
+    query: Box<dyn Query>,
+    weight: f32,
+    covers: u16,
+    credit: f32,
 }
 
 /// One pass's findings, sorted best first.
 struct Found {
     total: u64,
+    close: u64,
     top: Vec<Candidate>,
     group_total: Vec<u64>,
     group_top: Vec<Vec<Candidate>>,
@@ -63,14 +111,15 @@ impl SearchIndex {
         &self,
         q: &SearchRequest,
         taxonomy: &Taxonomy,
+        area: &str,
         now: DateTime<Utc>,
     ) -> Result<SearchResults, SearchError> {
-        let words = self.words(&q.text);
-        let named = self.needs_named(&words, taxonomy);
-        let asked = Asked { q, taxonomy, words: &words, named: &named, now };
+        let snapshot = self.snapshot();
+        let today = now.with_timezone(&chrono_tz::Europe::London).weekday();
+        let reading = self.read(&q.text, taxonomy, Some(&snapshot.searcher), today);
+        let asked = Asked { q, taxonomy, reading: &reading, area, now };
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
-        let snapshot = self.snapshot();
         let found = self.run(&snapshot.searcher, &asked, offset + per_page)?;
         let mut made = HashMap::new();
         let results = self.hits(&snapshot, &asked, &found.top, offset, per_page, &mut made);
@@ -87,20 +136,153 @@ impl SearchIndex {
                 results: self.hits(&snapshot, &asked, &top, 0, GROUP_SIZE, &mut made),
             });
         }
-        Ok(SearchResults { total: found.total, results, groups, unmet, facets: found.facets })
+        Ok(SearchResults {
+            total: found.total,
+            close: found.close,
+            understood: reading.said.readings.clone(),
+            urgent: super::urgent_in(&q.text),
+            results,
+            groups,
+            unmet,
+            facets: found.facets,
+        })
     }
 
-    /// The query's words, stemmed, without repeats.
-    fn words(&self, text: &str) -> Vec<(String, String)> {
-        let mut words: Vec<(String, String)> = Vec::new();
-        for raw in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(MAX_WORDS * 2) {
-            for stem in self.tokens(raw) {
-                if !words.iter().any(|(_, s)| *s == stem) && words.len() < MAX_WORDS {
-                    words.push((raw.to_lowercase(), stem));
+    /// Reads a query's text: its words (stemmed, without repeats, the
+    /// words that only join a sentence kept for phrases but not searched
+    /// for), the slots they fill, and the needs its everyday words name.
+    /// With the index's `searcher`, a word written two ways is looked for
+    /// both ways: two words the index knows as one ("day centre",
+    /// "daycentre"), or one it does not know as two it does.
+    pub(super) fn read(
+        &self,
+        text: &str,
+        taxonomy: &Taxonomy,
+        searcher: Option<&Searcher>,
+        today: Weekday,
+    ) -> Reading {
+        let mut reading = Reading::default();
+        let pieces: Vec<words::Piece> = words::split(text).into_iter().take(MAX_WORDS * 2).collect();
+        reading.said = words::said(&pieces, today);
+        // Each piece's stems, and the slot each fills.
+        let mut slot_of: Vec<(String, Option<usize>)> = Vec::new();
+        let mut parts: Vec<(String, Option<usize>)> = Vec::new();
+        for (n, piece) in pieces.iter().enumerate() {
+            // Times and ages are asked for, not looked for.
+            let weight = if reading.said.read.contains(&n) { 0.0 } else { words::weight(&piece.text) };
+            for stem in self.tokens(&piece.text) {
+                if piece.joins == 0 {
+                    reading.sequence.push(stem.clone());
+                }
+                if let Some((_, slot)) = slot_of.iter().find(|(s, _)| *s == stem) {
+                    parts.push((stem, *slot));
+                    continue;
+                }
+                if reading.words.len() >= MAX_WORDS {
+                    continue;
+                }
+                let joined = parts
+                    .iter()
+                    .rev()
+                    .take(piece.joins)
+                    .filter_map(|(_, slot)| *slot)
+                    .fold(0, |m, s| m | 1 << s);
+                let covers = if piece.joins > 0 && joined != 0 {
+                    // A hyphenated word whole covers what its parts do.
+                    joined
+                } else if weight > 0.0 && reading.slots.len() < MAX_SLOTS {
+                    reading.slots.push(weight);
+                    1 << (reading.slots.len() - 1)
+                } else {
+                    0
+                };
+                let slot = (joined == 0 && covers != 0).then(|| reading.slots.len() - 1);
+                let weight = if piece.joins > 0 && joined != 0 { 1.0 } else { weight };
+                reading.words.push(Word { raw: piece.text.clone(), stem: stem.clone(), weight, covers });
+                slot_of.push((stem.clone(), slot));
+                if piece.joins == 0 {
+                    parts.push((stem, slot));
                 }
             }
         }
-        words
+        // Nothing but joining words ("where to"): then each counts, unless
+        // the words said a time or an age, which is then all they ask.
+        if reading.slots.is_empty() && reading.said.read.is_empty() {
+            for word in reading.words.iter_mut().filter(|w| w.covers == 0).take(MAX_SLOTS) {
+                reading.slots.push(1.0);
+                word.weight = 1.0;
+                word.covers = 1 << (reading.slots.len() - 1);
+            }
+        }
+        if let Some(searcher) = searcher {
+            self.compounds(&mut reading, searcher);
+        }
+        let slots_at = |at: std::ops::Range<usize>, reading: &Reading| {
+            let stems = &reading.sequence[at];
+            reading.words.iter().filter(|w| stems.contains(&w.stem)).fold(0u16, |m, w| m | w.covers)
+        };
+        let named = self.need_terms(taxonomy).named_in(&reading.sequence);
+        reading.named = named.into_iter().map(|n| (n.clone(), slots_at(n.at.clone(), &reading))).collect();
+        reading
+    }
+
+    /// Adds the other way of writing a word: two typed words the index
+    /// knows written as one ("day centre" as "daycentre"), covering both;
+    /// one typed word the index does not know that is two it does
+    /// ("daycentre" as "day" and "centre"), covering it.
+    fn compounds(&self, reading: &mut Reading, searcher: &Searcher) {
+        let f = &self.fields;
+        let known = |word: &str| {
+            [f.name_words, f.words]
+                .iter()
+                .any(|&field| searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0) > 0)
+        };
+        let mut more = Vec::new();
+        for pair in reading.words.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let joined = format!("{}{}", a.raw, b.raw);
+            if a.covers != 0 && b.covers != 0 && known(&joined) {
+                for stem in self.tokens(&joined) {
+                    more.push(Word { raw: joined.clone(), stem, weight: 1.0, covers: a.covers | b.covers });
+                }
+            }
+        }
+        for word in reading.words.iter().filter(|w| w.covers != 0 && w.raw.chars().count() >= 6) {
+            if known(&word.raw) {
+                continue;
+            }
+            let chars: Vec<char> = word.raw.chars().collect();
+            let split = (3..=chars.len() - 3).find_map(|at| {
+                let (a, b): (String, String) = (chars[..at].iter().collect(), chars[at..].iter().collect());
+                (known(&a) && known(&b)).then_some((a, b))
+            });
+            if let Some((a, b)) = split {
+                for half in [a, b] {
+                    let weight = words::weight(&half);
+                    for stem in self.tokens(&half) {
+                        more.push(Word { raw: half.clone(), stem, weight, covers: word.covers });
+                    }
+                }
+            }
+        }
+        for word in reading.words.iter().filter(|w| w.covers != 0) {
+            for other in words::variants(&word.raw) {
+                let stems = self.tokens(other);
+                if stems.len() == 1 {
+                    more.push(Word {
+                        raw: other.to_string(),
+                        stem: stems[0].clone(),
+                        weight: word.weight,
+                        covers: word.covers,
+                    });
+                }
+            }
+        }
+        for word in more {
+            if reading.words.len() < MAX_WORDS * 2 && !reading.words.iter().any(|w| w.stem == word.stem) {
+                reading.words.push(word);
+            }
+        }
     }
 
     /// The needs (slugs, of the taxonomy's second level) whose words or
@@ -108,7 +290,7 @@ impl SearchIndex {
     /// can't cope" names memory and dementia, and support for carers.
     pub fn needs_named_in(&self, text: &str, taxonomy: &Taxonomy) -> Vec<String> {
         let mut named: Vec<usize> =
-            self.needs_named(&self.words(text), taxonomy).into_iter().map(|(ord, _)| ord).collect();
+            self.need_terms(taxonomy).named_in(&self.stems(text)).into_iter().map(|n| n.ord).collect();
         named.sort_unstable();
         named
             .into_iter()
@@ -118,40 +300,24 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Needs whose synonyms or everyday phrases appear in what was typed.
-    fn needs_named(&self, words: &[(String, String)], taxonomy: &Taxonomy) -> Vec<(usize, String)> {
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let stems: Vec<&str> = words.iter().map(|(_, s)| s.as_str()).collect();
-        let mut named: Vec<(usize, String)> = Vec::new();
-        for (ord, term, term_stems) in &self.need_terms(taxonomy).terms {
-            if named.iter().any(|(n, _)| n == ord) {
-                continue;
-            }
-            if stems.windows(term_stems.len()).any(|w| w.iter().zip(term_stems).all(|(a, b)| a == b)) {
-                named.push((*ord, term.clone()));
-            }
-        }
-        named
-    }
-
     /// The text's clauses, each with its weight: every word in each field, a
     /// typo-tolerant match for words the index does not know, the needs the
     /// words name, and the words as a phrase in names. A result's relevance is
     /// the sum of its matching clauses' scores, each times its weight.
-    fn text_clauses(&self, asked: &Asked, searcher: &Searcher) -> Vec<(Box<dyn Query>, f32)> {
-        let words = asked.words;
+    fn text_clauses(&self, asked: &Asked, searcher: &Searcher) -> Vec<Clause> {
+        let reading = asked.reading;
         let f = &self.fields;
         let term = |field, text: &str| Term::from_field_text(field, text);
-        let boosted = |query: Box<dyn Query>, boost: f32| (query, boost);
-        let mut clauses: Vec<(Box<dyn Query>, f32)> = Vec::new();
-        for (raw, stem) in words {
+        let mut clauses: Vec<Clause> = Vec::new();
+        let mut add = |query: Box<dyn Query>, weight: f32, covers: u16, credit: f32| {
+            clauses.push(Clause { query, weight, covers, credit });
+        };
+        for word in reading.words.iter().filter(|w| w.covers != 0) {
             for (field, weight) in
                 [(f.name, 3.0), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
             {
-                let exact = TermQuery::new(term(field, stem), IndexRecordOption::WithFreqs);
-                clauses.push(boosted(Box::new(exact), weight));
+                let exact = TermQuery::new(term(field, &word.stem), IndexRecordOption::WithFreqs);
+                add(Box::new(exact), weight * word.weight, word.covers, 1.0);
             }
             // A typo is only looked for when the word as typed is not in the
             // index at all: a word spelled right needs no guessing (and
@@ -159,21 +325,27 @@ impl SearchIndex {
             let known = || {
                 [f.name_words, f.words]
                     .iter()
-                    .any(|&field| searcher.doc_freq(&term(field, raw)).unwrap_or(0) > 0)
+                    .any(|&field| searcher.doc_freq(&term(field, &word.raw)).unwrap_or(0) > 0)
             };
-            if raw.chars().count() >= 5 && !known() {
+            if word.weight >= 1.0 && word.raw.chars().count() >= 5 && !known() {
                 for (field, weight) in [(f.name_words, 3.0), (f.words, 0.8)] {
-                    clauses.push(boosted(Box::new(FuzzyTermQuery::new(term(field, raw), 1, true)), weight));
+                    let fuzzy = FuzzyTermQuery::new(term(field, &word.raw), 1, true);
+                    add(Box::new(fuzzy), weight, word.covers, TYPO_CREDIT);
                 }
             }
         }
-        for (ord, _) in asked.named {
-            let need = TermQuery::new(term(f.need, &asked.taxonomy[*ord].slug), IndexRecordOption::Basic);
-            clauses.push(boosted(Box::new(need), 4.0));
+        for (named, covers) in &reading.named {
+            let slug = &asked.taxonomy[named.ord].slug;
+            let need = TermQuery::new(term(f.need, slug), IndexRecordOption::Basic);
+            add(Box::new(need), 4.0, *covers, NEED_CREDIT);
+            let read = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
+            add(Box::new(read), 2.0, *covers, READ_CREDIT);
         }
-        if words.len() >= 2 {
-            let phrase: Vec<Term> = words.iter().map(|(_, stem)| term(f.name, stem)).collect();
-            clauses.push(boosted(Box::new(PhraseQuery::new(phrase)), 2.0));
+        let phrase = &reading.sequence[..reading.sequence.len().min(MAX_WORDS)];
+        let everything = reading.words.iter().fold(0, |m, w| m | w.covers);
+        if phrase.len() >= 2 && everything != 0 {
+            let terms: Vec<Term> = phrase.iter().map(|stem| term(f.name, stem)).collect();
+            add(Box::new(PhraseQuery::new(terms)), 2.0, everything, 1.0);
         }
         clauses
     }
@@ -191,16 +363,27 @@ impl SearchIndex {
         // need then drops, cost more than the rest of a search).
         let text = has_text.then(|| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
-                clauses.iter().map(|(query, _)| (Occur::Should, query.box_clone())).collect(),
+                clauses.iter().map(|clause| (Occur::Should, clause.query.box_clone())).collect(),
             ))
         });
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         let relevance = clauses
             .iter()
-            .map(|(query, weight)| Ok((query.weight(scoring)?, *weight)))
+            .map(|c| {
+                Ok(Scoring {
+                    weight: c.query.weight(scoring)?,
+                    boost: c.weight,
+                    covers: c.covers,
+                    credit: c.credit,
+                })
+            })
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut slots = [0.0; MAX_SLOTS];
+        for (slot, weight) in slots.iter_mut().zip(&asked.reading.slots) {
+            *slot = *weight;
+        }
         // Filters decide what matches, never how it ranks.
-        let filters = self.filters(q);
+        let filters = self.filters(q, &asked.reading.said);
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
         must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
         let query: Box<dyn Query> = match must.len() {
@@ -213,6 +396,11 @@ impl SearchIndex {
             radius_m: q.radius_m,
             open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
             has_text,
+            slots,
+            on_a_day: matches!(q.open, Some(Open::On(_)))
+                || !q.days.is_empty()
+                || !asked.reading.said.days.is_empty()
+                || asked.reading.said.evening,
             keep: keep.min(MAX_RESULTS),
             need_count: asked.taxonomy.len(),
             group_count: needs.len(),
@@ -228,6 +416,7 @@ impl SearchIndex {
         };
         Ok(Found {
             total: fruit.total,
+            close: fruit.close,
             top: sorted(fruit.top),
             group_total: fruit.group_total,
             group_top: fruit.group_top.into_iter().map(sorted).collect(),
@@ -236,7 +425,7 @@ impl SearchIndex {
     }
 
     /// The filters a request asks for, each a query every result must match.
-    fn filters(&self, q: &SearchRequest) -> Vec<Box<dyn Query>> {
+    fn filters(&self, q: &SearchRequest, said: &words::Said) -> Vec<Box<dyn Query>> {
         let (needs, f) = (&q.needs, &self.fields);
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let text_term = |field, text: &str| Term::from_field_text(field, text);
@@ -266,7 +455,7 @@ impl SearchIndex {
         if let Some(mode) = q.delivery {
             filters.push(any_of([text_term(f.delivery, mode.code())]));
         }
-        if let Some(age) = q.age {
+        if let Some(age) = q.age.or(said.age) {
             let age = u64::from(age);
             let range = |field, lower: Bound<u64>, upper: Bound<u64>| -> Box<dyn Query> {
                 let term = |v| Term::from_field_u64(field, v);
@@ -275,11 +464,31 @@ impl SearchIndex {
             filters.push(range(f.min_age, Bound::Unbounded, Bound::Included(age)));
             filters.push(range(f.max_age, Bound::Included(age), Bound::Unbounded));
         }
+        // A day finds those that meet then and, after them, those whose
+        // times are not known: many listings do not say.
+        let untimed = || text_term(f.weekday, UNTIMED_DAY);
         if let Some(Open::On(day)) = q.open {
-            filters.push(any_of([text_term(f.weekday, schedule::day_code(day))]));
+            filters.push(any_of([text_term(f.weekday, schedule::day_code(day)), untimed()]));
         }
         if !q.days.is_empty() {
-            filters.push(any_of(q.days.iter().map(|&day| text_term(f.weekday, schedule::day_code(day)))));
+            let days = q.days.iter().map(|&day| text_term(f.weekday, schedule::day_code(day)));
+            filters.push(any_of(days.chain([untimed()])));
+        }
+        // The times said in words: "tonight" is today's evening.
+        let times: Vec<String> = match (said.days.is_empty(), said.evening) {
+            (true, false) => Vec::new(),
+            (true, true) => vec![String::from(EVENING)],
+            (false, evening) => said
+                .days
+                .iter()
+                .map(|&day| {
+                    let code = schedule::day_code(day);
+                    if evening { format!("{code}-{EVENING}") } else { code.to_string() }
+                })
+                .collect(),
+        };
+        if !times.is_empty() {
+            filters.push(any_of(times.iter().map(|t| text_term(f.weekday, t)).chain([untimed()])));
         }
         filters
     }
@@ -302,6 +511,7 @@ impl SearchIndex {
                 continue;
             }
             let Some(record) = snapshot.record(candidate.address) else { continue };
+            let reach = reach(record, candidate, asked.area);
             let hit = Hit {
                 url: format!("/services/{}", record.id),
                 id: record.id,
@@ -311,7 +521,8 @@ impl SearchIndex {
                 needs: record.needs.clone(),
                 referral: record.referral.code(),
                 capacity: record.capacity.map(Capacity::code),
-                why: self.why(record, candidate, asked),
+                why: self.why(record, candidate, asked, reach.as_deref()),
+                reach,
                 next_session: snapshot.next_session(candidate.address, asked.now).map(|s| s.describe()),
                 listed_by: record.listed_by.clone(),
                 score: candidate.score,
@@ -322,37 +533,54 @@ impl SearchIndex {
         hits
     }
 
-    fn why(&self, record: &Record, candidate: &Candidate, asked: &Asked) -> Vec<String> {
-        let Asked { q, taxonomy, words, named, .. } = *asked;
+    fn why(&self, record: &Record, candidate: &Candidate, asked: &Asked, reach: Option<&str>) -> Vec<String> {
+        let Asked { q, taxonomy, reading, .. } = *asked;
         let mut why = Vec::new();
-        for slug in q.needs.iter().filter(|n| record.needs.contains(n)) {
-            why.push(format!("Helps with {}", taxonomy.label_of(slug).to_lowercase()));
+        let helps = |slug: &String| record.needs.contains(slug) || record.read_needs.contains(slug);
+        let says =
+            |slug: &String| if record.needs.contains(slug) { "Helps with" } else { "Says it helps with" };
+        for slug in q.needs.iter().filter(|n| helps(n)) {
+            why.push(format!("{} {}", says(slug), taxonomy.label_of(slug).to_lowercase()));
         }
-        for (ord, said) in named {
-            let need = &taxonomy[*ord];
-            if record.needs.contains(&need.slug) && !q.needs.contains(&need.slug) {
+        for (named, _) in &reading.named {
+            let need = &taxonomy[named.ord];
+            if helps(&need.slug) && !q.needs.contains(&need.slug) {
                 why.push(format!(
-                    "Helps with {} (you said \u{201c}{said}\u{201d})",
-                    need.label.to_lowercase()
+                    "{} {} (you said \u{201c}{}\u{201d})",
+                    says(&need.slug),
+                    need.label.to_lowercase(),
+                    named.term
                 ));
             }
         }
-        if !words.is_empty() {
-            let mentioned = self.mentioned(&format!("{} {}", record.name, record.description), words);
+        let searched: Vec<&Word> = reading.words.iter().filter(|w| w.covers != 0).collect();
+        if !searched.is_empty() {
+            let mentioned = self.mentioned(&format!("{} {}", record.name, record.description), &searched);
             if !mentioned.is_empty() {
                 why.push(format!("Mentions \u{201c}{}\u{201d}", mentioned.join("\u{201d}, \u{201c}")));
             }
         }
-        match (q.point, candidate.distance_m) {
-            (Some(_), Some(d)) if d < 1_000.0 => why.push(format!("{} m away", (d / 10.0).round() * 10.0)),
-            (Some(_), Some(d)) => why.push(format!("{:.1} km away", d / 1_000.0)),
-            (Some(_), None) => why.push(String::from(reach(record))),
-            _ => {}
+        if let Some(reach) = reach.filter(|_| q.point.is_some()) {
+            why.push(reach.to_string());
         }
         match q.open {
             Some(Open::Now) => why.push(String::from("Open now")),
-            Some(Open::On(day)) => why.push(format!("Meets on {}s", schedule::day_name(day))),
-            None => {}
+            Some(Open::On(day)) if candidate.tier == 0 => {
+                why.push(format!("Meets on {}s", schedule::day_name(day)));
+            }
+            _ => {}
+        }
+        let said = &reading.said;
+        if candidate.tier % 2 == 1 {
+            why.push(String::from("Times not listed: check before going"));
+        } else if said.evening || !said.days.is_empty() {
+            let days: Vec<String> =
+                said.days.iter().map(|&d| format!("{}s", schedule::day_name(d))).collect();
+            why.push(match (days.is_empty(), said.evening) {
+                (true, _) => String::from("Meets in the evening"),
+                (false, false) => format!("Meets on {}", days.join(" or ")),
+                (false, true) => format!("Meets on {} in the evening", days.join(" or ")),
+            });
         }
         why
     }
@@ -416,39 +644,47 @@ impl SearchIndex {
     /// itself, so a word of `text` is only stemmed when it could become one of
     /// the query's stems: English stems keep their word's first letter and are
     /// never longer than it.
-    fn mentioned<'w>(&self, text: &str, words: &'w [(String, String)]) -> Vec<&'w str> {
+    fn mentioned<'w>(&self, text: &str, words: &[&'w Word]) -> Vec<&'w str> {
         let mut found = vec![false; words.len()];
         for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
             let lower = word.to_lowercase();
             let could_be =
                 |stem: &str| stem.chars().next() == lower.chars().next() && stem.len() <= lower.len();
-            if !words.iter().any(|(_, stem)| could_be(stem)) {
+            if !words.iter().any(|w| could_be(&w.stem)) {
                 continue;
             }
             for stem in self.tokens(&lower) {
-                for (n, (_, wanted)) in words.iter().enumerate() {
-                    found[n] |= *wanted == stem;
+                for (n, wanted) in words.iter().enumerate() {
+                    found[n] |= wanted.stem == stem;
                 }
             }
         }
-        words.iter().zip(found).filter(|(_, f)| *f).map(|((raw, _), _)| raw.as_str()).collect()
+        words.iter().zip(found).filter(|(_, f)| *f).map(|(w, _)| w.raw.as_str()).collect()
     }
 }
 
-/// How a service with no distance reaches people.
-fn reach(record: &Record) -> &'static str {
-    let has = |mode| record.delivery.contains(&mode);
-    if has(DeliveryMode::HomeVisit) {
-        "Comes to you"
-    } else if has(DeliveryMode::Phone) && !has(DeliveryMode::InPerson) {
-        "By phone, wherever you are"
-    } else if has(DeliveryMode::Online) && !has(DeliveryMode::InPerson) {
-        "Online, wherever you are"
-    } else if record.area == ServiceArea::National {
-        "Serves the whole country"
-    } else {
-        "Serves the whole borough"
+/// How a result reaches the person: how far away its venue is, or, for
+/// one with no distance, how it reaches them ("Serves all of Trafford").
+/// Nothing for a local service when no place was given.
+fn reach(record: &Record, candidate: &Candidate, area: &str) -> Option<String> {
+    if let Some(d) = candidate.distance_m {
+        return Some(away(d.round() as u32));
     }
+    if !candidate.everywhere {
+        return None;
+    }
+    let has = |mode| record.delivery.contains(&mode);
+    Some(if has(DeliveryMode::HomeVisit) {
+        String::from("Comes to you")
+    } else if has(DeliveryMode::Phone) && !has(DeliveryMode::InPerson) {
+        String::from("By phone, wherever you are")
+    } else if has(DeliveryMode::Online) && !has(DeliveryMode::InPerson) {
+        String::from("Online, wherever you are")
+    } else if record.area == ServiceArea::National {
+        String::from("Serves the whole country")
+    } else {
+        format!("Serves all of {area}")
+    })
 }
 
 #[cfg(test)]
@@ -473,21 +709,19 @@ mod tests {
         let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
         let (index, _) = SearchIndex::open(dir.path()).unwrap();
         index.rebuild(&demo.searchable(), &taxonomy, today, 0).unwrap();
-        for text in
-            ["lunch club", "carers support group", "memory cafe", "lonely", "benefit advise", "walking"]
-        {
+        // Words that name no need and cannot be typos, so that every match
+        // covers all that was asked and its score is its relevance.
+        for text in ["lunch", "club", "walking", "coffee"] {
             let q = SearchRequest { text: text.into(), per_page: 100, ..SearchRequest::default() };
-            let ours = index.search(&q, &taxonomy, now).unwrap();
-            let words = index.words(text);
-            let named = index.needs_named(&words, &taxonomy);
-            let asked = Asked { q: &q, taxonomy: &taxonomy, words: &words, named: &named, now };
+            let ours = index.search(&q, &taxonomy, "Kingsmere", now).unwrap();
             let snapshot = index.snapshot();
+            let reading = index.read(text, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
+            assert!(reading.named.is_empty(), "{text} names no need");
+            let asked = Asked { q: &q, taxonomy: &taxonomy, reading: &reading, area: "Kingsmere", now };
             let clauses = index.text_clauses(&asked, &snapshot.searcher);
             let boosted: Vec<(Occur, Box<dyn Query>)> = clauses
                 .into_iter()
-                .map(|(query, weight)| {
-                    (Occur::Should, Box::new(BoostQuery::new(query, weight)) as Box<dyn Query>)
-                })
+                .map(|c| (Occur::Should, Box::new(BoostQuery::new(c.query, c.weight)) as Box<dyn Query>))
                 .collect();
             let reference = snapshot
                 .searcher

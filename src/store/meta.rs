@@ -18,6 +18,10 @@ pub const ATTRIBUTION: &str = "attribution";
 /// How many index rebuilds have been asked for (`doorstep reindex` while serving).
 pub const REBUILD_REQUESTS: &str = "rebuild_requests";
 
+/// The fingerprint of the built-in taxonomy the needs tables were last
+/// brought up to date with.
+pub const TAXONOMY: &str = "taxonomy";
+
 /// The key that signs cookies, for servers sharing a PostgreSQL database
 /// (a SQLite server keeps its key in a file beside the database).
 pub const COOKIE_KEY: &str = "cookie_key";

@@ -300,8 +300,8 @@ impl Store {
     }
 }
 
-/// Brings the tables up to date, loads the built-in taxonomy into an empty
-/// database and gives venues saved before cells were kept their cells.
+/// Brings the tables up to date, brings the built-in taxonomy up to date
+/// and gives venues saved before cells were kept their cells.
 fn prepare(conn: &mut Conn) -> StoreResult<()> {
     let failed = |e: &dyn std::fmt::Display| StoreError::Migration(e.to_string());
     match conn {
@@ -310,7 +310,7 @@ fn prepare(conn: &mut Conn) -> StoreResult<()> {
     }
     .map_err(|e| failed(&e))?;
     transaction(conn, |conn| {
-        needs::load_built_in_if_empty(conn)?;
+        needs::load_built_in(conn)?;
         locations::fill_missing_cells(conn).map(drop)
     })
 }

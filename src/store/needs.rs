@@ -26,30 +26,48 @@ struct NeedTermRow {
     term: String,
 }
 
-/// Loads `seeds/needs.toml` when the database has no needs yet.
-pub fn load_built_in_if_empty(conn: &mut Conn) -> StoreResult<()> {
-    let count: i64 = needs::table.count().get_result(conn)?;
-    if count > 0 {
+/// Brings the needs tables up to date with `seeds/needs.toml` whenever the
+/// file has changed since they last were (its fingerprint is kept in
+/// `meta`): a new database gets the whole taxonomy, an existing one the
+/// needs added since and every need's words as the file now has them. A
+/// need no longer in the file is kept, since services may be listed under it.
+pub fn load_built_in(conn: &mut Conn) -> StoreResult<()> {
+    let built_in = taxonomy::parse(taxonomy::BUILT_IN).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let fingerprint = format!("{:016x}", taxonomy::Taxonomy::new(built_in.clone()).fingerprint());
+    if super::meta::get(conn, super::meta::TAXONOMY)?.as_deref() == Some(fingerprint.as_str()) {
         return Ok(());
     }
-    let built_in = taxonomy::parse(taxonomy::BUILT_IN).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    insert(conn, &built_in)
+    super::transaction(conn, |conn| {
+        insert(conn, &built_in)?;
+        super::meta::set(conn, super::meta::TAXONOMY, &fingerprint)
+    })
 }
 
-/// Adds needs (parents before children) in one transaction.
+/// Adds needs (parents before children), or changes those already there
+/// and replaces their words, in one transaction.
 pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         for need in list {
-            diesel::insert_into(needs::table)
-                .values(NeedRow {
-                    id: need.id,
-                    slug: need.slug.clone(),
-                    parent_id: need.parent,
-                    label: need.label.clone(),
-                    description: need.description.clone(),
-                    position: need.position,
-                })
-                .execute(conn)?;
+            let row = NeedRow {
+                id: need.id,
+                slug: need.slug.clone(),
+                parent_id: need.parent,
+                label: need.label.clone(),
+                description: need.description.clone(),
+                position: need.position,
+            };
+            per_backend!(conn, |c| diesel::insert_into(needs::table)
+                .values(&row)
+                .on_conflict(needs::id)
+                .do_update()
+                .set((
+                    needs::parent_id.eq(row.parent_id),
+                    needs::label.eq(&row.label),
+                    needs::description.eq(&row.description),
+                    needs::position.eq(row.position),
+                ))
+                .execute(c))?;
+            diesel::delete(need_terms::table.filter(need_terms::need_id.eq(need.id))).execute(conn)?;
             let terms = need
                 .synonyms
                 .iter()
@@ -110,4 +128,44 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Need>> {
 /// The id of the need with `slug`.
 pub fn id_of(conn: &mut Conn, slug: &str) -> StoreResult<NeedId> {
     Ok(needs::table.filter(needs::slug.eq(slug)).select(needs::id).first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{TestStore, meta};
+
+    /// A database made before needs were added to the built-in taxonomy,
+    /// or its words changed, is brought up to date when it is next opened.
+    #[test]
+    fn an_older_taxonomy_is_brought_up_to_date_and_its_services_keep_their_needs() {
+        let test = TestStore::new();
+        let mut conn = test.store.conn().unwrap();
+        let lgbtq = id_of(&mut conn, "lgbtq").unwrap();
+        let loneliness = id_of(&mut conn, "loneliness").unwrap();
+        diesel::delete(need_terms::table.filter(need_terms::need_id.eq_any([lgbtq, loneliness])))
+            .execute(&mut *conn)
+            .unwrap();
+        diesel::delete(needs::table.filter(needs::id.eq(lgbtq))).execute(&mut *conn).unwrap();
+        diesel::update(needs::table.filter(needs::id.eq(loneliness)))
+            .set(needs::label.eq("Old label"))
+            .execute(&mut *conn)
+            .unwrap();
+        meta::set(&mut conn, meta::TAXONOMY, "an older file").unwrap();
+        let before = all(&mut conn).unwrap();
+        assert!(!before.iter().any(|n| n.slug == "lgbtq"));
+
+        load_built_in(&mut conn).unwrap();
+        let after = all(&mut conn).unwrap();
+        let built_in = taxonomy::parse(taxonomy::BUILT_IN).unwrap();
+        assert_eq!(after.len(), built_in.len(), "every need of the file is there once");
+        let lonely = after.iter().find(|n| n.slug == "loneliness").unwrap();
+        let file = built_in.iter().find(|n| n.slug == "loneliness").unwrap();
+        assert_eq!(lonely.label, file.label);
+        assert_eq!(lonely.synonyms.len(), file.synonyms.len(), "its words as the file has them");
+        assert!(after.iter().any(|n| n.slug == "lgbtq" && !n.phrases.is_empty()));
+        // Nothing to do the next time.
+        load_built_in(&mut conn).unwrap();
+        assert_eq!(all(&mut conn).unwrap(), after);
+    }
 }

@@ -23,6 +23,9 @@ pub async fn search(state: web::Data<AppState>, query: QueryPairs) -> Result<Htt
     let results = &answer.results;
     Ok(HttpResponse::Ok().json(SearchOut {
         total: results.total,
+        close: results.close,
+        urgent: results.urgent,
+        understood: &results.understood,
         page,
         per_page,
         place: answer.place.as_ref().map(PlaceOut::from),
@@ -68,6 +71,7 @@ struct HitOut<'a> {
     organisation: &'a str,
     url: &'a str,
     distance_m: Option<u32>,
+    reach: Option<&'a str>,
     needs: &'a [String],
     referral: &'a str,
     capacity: Option<&'a str>,
@@ -86,6 +90,7 @@ impl<'a> From<&'a Hit> for HitOut<'a> {
             organisation: &hit.organisation,
             url: &hit.url,
             distance_m: hit.distance_m,
+            reach: hit.reach.as_deref(),
             needs: &hit.needs,
             referral: hit.referral,
             capacity: hit.capacity,
@@ -121,6 +126,9 @@ impl<'a> From<&'a Group> for GroupOut<'a> {
 #[derive(Serialize)]
 struct SearchOut<'a> {
     total: u64,
+    close: u64,
+    urgent: bool,
+    understood: &'a [String],
     page: usize,
     per_page: usize,
     place: Option<PlaceOut<'a>>,

@@ -37,6 +37,9 @@ pub async fn show(
         details: &Default::default(),
         problem: None,
         places: &[],
+        close: 0,
+        understood: &[],
+        urgent: crate::search::urgent_in(&asked.q).then_some(&state.config.urgent),
     };
     let (answer, details) = match answered {
         Ok(answered) => answered,
@@ -60,6 +63,8 @@ pub async fn show(
             }
         }),
         total: answer.results.total,
+        close: answer.results.close,
+        understood: &answer.results.understood,
         per_page: answer.per_page,
         hits: &answer.results.results,
         groups: &answer.results.groups,

@@ -1,0 +1,564 @@
+//! Which of a query's words carry its meaning, and how much.
+//!
+//! People type sentences: "somewhere for my son with autism to swim". Every
+//! word of it matched against names, which weigh most, puts "MY SIDE" and
+//! "MANCHESTER AID TO KOSOVO" first. So the little words that join a
+//! sentence together are not searched for at all (they still make up a
+//! need's everyday phrases, which are matched whole), and words that most
+//! listings use of themselves ("support", "group", "help", "club") count for
+//! a quarter of a word that says what is wanted. Times and ages in words
+//! ("tonight", "my 14 year old") are read as what the search asks for.
+
+use std::sync::LazyLock;
+
+use chrono::Weekday;
+
+/// How much a generic word counts, against 1 for a word that says what is wanted.
+pub(crate) const GENERIC: f32 = 0.25;
+
+/// Words that join a sentence and say nothing of what is wanted, as typed
+/// (lower case, apostrophes dropped: "can't" is "cant").
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "around",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "cant",
+    "could",
+    "couldnt",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "dont",
+    "each",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "find",
+    "for",
+    "from",
+    "get",
+    "gets",
+    "getting",
+    "go",
+    "going",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hed",
+    "hes",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "id",
+    "if",
+    "ill",
+    "im",
+    "in",
+    "into",
+    "is",
+    "isnt",
+    "it",
+    "its",
+    "ive",
+    "just",
+    "know",
+    "like",
+    "looking",
+    "lot",
+    "lots",
+    "make",
+    "me",
+    "mine",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "near",
+    "nearby",
+    "need",
+    "needs",
+    "needed",
+    "nearest",
+    "no",
+    "not",
+    "of",
+    "off",
+    "on",
+    "one",
+    "or",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "please",
+    "quite",
+    "really",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "somewhere",
+    "still",
+    "such",
+    "than",
+    "that",
+    "thats",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "theyre",
+    "thing",
+    "things",
+    "think",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "try",
+    "trying",
+    "up",
+    "us",
+    "very",
+    "want",
+    "wanted",
+    "wants",
+    "was",
+    "wasnt",
+    "way",
+    "we",
+    "well",
+    "were",
+    "what",
+    "whats",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "wouldnt",
+    "year",
+    "years",
+    "yet",
+    "you",
+    "youre",
+    "your",
+    "yours",
+    "yourself",
+    "old",
+    "since",
+    "who",
+];
+
+/// Words so common in listings' own names and descriptions that a match on
+/// them says little: what kind of thing it is, or who someone is to the caller.
+const GENERIC_WORDS: &[&str] = &[
+    "help",
+    "helps",
+    "support",
+    "supporting",
+    "group",
+    "groups",
+    "service",
+    "services",
+    "centre",
+    "centres",
+    "center",
+    "club",
+    "clubs",
+    "people",
+    "person",
+    "local",
+    "community",
+    "charity",
+    "project",
+    "network",
+    "organisation",
+    "association",
+    "society",
+    "trust",
+    "foundation",
+    "uk",
+    "limited",
+    "ltd",
+    "cio",
+    "area",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "son",
+    "daughter",
+    "husband",
+    "wife",
+    "partner",
+    "child",
+    "children",
+    "kid",
+    "kids",
+    "family",
+    "friend",
+    "friends",
+    "brother",
+    "sister",
+    "nan",
+    "grandad",
+    "grandma",
+    "granddad",
+    "parent",
+    "parents",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "boy",
+    "girl",
+    "new",
+    "day",
+    "week",
+    "today",
+    "time",
+    "place",
+    "home",
+    "house",
+    "life",
+    "live",
+    "living",
+    "information",
+];
+
+/// How much a word (lower case, as typed) counts: nothing for a word that
+/// only joins a sentence, `GENERIC` for one listings use of themselves, else 1.
+pub(crate) fn weight(word: &str) -> f32 {
+    if STOP.contains(&word) || word.chars().all(|c| c.is_ascii_digit()) || word.chars().count() < 2 {
+        0.0
+    } else if GENERIC_WORDS.contains(&word) {
+        GENERIC
+    } else {
+        1.0
+    }
+}
+
+/// A word of a text as typed, lower case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Piece {
+    pub text: String,
+    /// For a hyphenated word written whole ("wellbeing" from "well-being"),
+    /// how many of the words before it it joins.
+    pub joins: usize,
+}
+
+/// The words of `text` as typed, lower case: split at anything that is not a
+/// letter or digit, except that an apostrophe inside a word is dropped
+/// ("can't" is one word, "cant"; "men's" is "mens") and a hyphenated or
+/// slashed word is given whole as well as in parts ("well-being" gives
+/// "well", "being", and "wellbeing" joining them, as listings spell it
+/// either way).
+pub(crate) fn split(text: &str) -> Vec<Piece> {
+    let mut words = Vec::new();
+    let text = text.replace(['\u{2019}', '\u{2018}', '\''], "");
+    for piece in text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '/')) {
+        let parts: Vec<String> =
+            piece.split(['-', '/']).filter(|p| !p.is_empty()).map(str::to_lowercase).collect();
+        let joined = (parts.len() > 1).then(|| Piece { text: parts.concat(), joins: parts.len() });
+        words.extend(parts.into_iter().map(|text| Piece { text, joins: 0 }));
+        words.extend(joined);
+    }
+    words
+}
+
+/// The hyphenated words of a listing's text written whole, for the index to
+/// hold beside the text, so that "wellbeing" finds "well-being".
+pub(crate) fn joined_forms(text: &str) -> String {
+    split(text).into_iter().filter(|p| p.joins > 0).map(|p| p.text).collect::<Vec<_>>().join(" ")
+}
+
+/// Words written more than one way, each way found by the others:
+/// abbreviations listings use in their names and American spellings.
+const VARIANTS: &[&[&str]] = &[
+    &["football", "fc", "afc"],
+    &["centre", "center"],
+    &["programme", "program"],
+    &["organisation", "organization"],
+    &["counselling", "counseling"],
+    &["neighbour", "neighbor"],
+    &["neighbours", "neighbors"],
+    &["colour", "color"],
+    &["behaviour", "behavior"],
+    &["cafe", "caf\u{e9}"],
+    &["theatre", "theater"],
+    &["mum", "mom"],
+    &["paediatric", "pediatric"],
+    &["lgbt", "lgbtq", "lgbtq+", "lgbtqia"],
+];
+
+/// The other ways of writing `word` (lower case, as typed).
+pub(crate) fn variants(word: &str) -> impl Iterator<Item = &'static str> + '_ {
+    VARIANTS
+        .iter()
+        .filter(move |set| set.contains(&word))
+        .flat_map(|set| set.iter().copied())
+        .filter(move |w| *w != word)
+}
+
+/// The words that say someone may be in danger now (`seeds/crisis.toml`).
+const CRISIS: &str = include_str!("../../seeds/crisis.toml");
+
+/// The crisis phrases, each as its words; a word ending in `*` matches any
+/// word it begins. A list that cannot be read is a build that fails its
+/// tests, not a search that misses someone in danger: see the test below.
+static CRISIS_PHRASES: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    #[derive(serde::Deserialize)]
+    struct File {
+        phrases: Vec<String>,
+    }
+    toml::from_str::<File>(CRISIS)
+        .map(|file| file.phrases)
+        .unwrap_or_default()
+        .iter()
+        .map(|phrase| {
+            phrase.to_lowercase().replace('\'', "").split_whitespace().map(str::to_string).collect()
+        })
+        .collect()
+});
+
+/// Whether `pieces` (see `split`) say that someone may be in danger now.
+pub(crate) fn urgent(pieces: &[Piece]) -> bool {
+    let words: Vec<&str> = pieces.iter().filter(|p| p.joins == 0).map(|p| p.text.as_str()).collect();
+    let joined: Vec<&str> = pieces.iter().filter(|p| p.joins > 0).map(|p| p.text.as_str()).collect();
+    let fits = |wanted: &str, word: &str| match wanted.strip_suffix('*') {
+        Some(start) => word.starts_with(start),
+        None => word == wanted,
+    };
+    CRISIS_PHRASES.iter().filter(|phrase| !phrase.is_empty()).any(|phrase| {
+        words.windows(phrase.len()).any(|run| run.iter().zip(phrase).all(|(w, p)| fits(p, w)))
+            || (phrase.len() == 1 && joined.iter().any(|w| fits(&phrase[0], w)))
+    })
+}
+
+/// When, or for whom, the words say help is wanted: "tonight", "this
+/// weekend", "in the evenings", "on Tuesday", "my 14 year old". Read as
+/// what a search asks for, not as words to find.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Said {
+    /// The days it must meet on (any of them); none when no day was said.
+    pub days: Vec<Weekday>,
+    /// Whether it must meet in the evening.
+    pub evening: bool,
+    pub age: Option<u32>,
+    /// Which of the pieces said it.
+    pub read: Vec<usize>,
+    /// What was read, in words: "\u{201c}tonight\u{201d} as Thursday evening".
+    pub readings: Vec<String>,
+}
+
+/// Reads the times and ages in `pieces` (see `split`), `today` being the
+/// day it is where the search is.
+pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
+    let mut said = Said::default();
+    let text = |n: usize| pieces.get(n).map_or("", |p| p.text.as_str());
+    let quoted = |from: usize, to: usize| {
+        let words: Vec<&str> =
+            (from..=to).filter(|&n| pieces.get(n).is_some_and(|p| p.joins == 0)).map(text).collect();
+        format!("\u{201c}{}\u{201d}", words.join(" "))
+    };
+    for n in 0..pieces.len() {
+        if pieces[n].joins > 0 {
+            continue;
+        }
+        let word = text(n);
+        let mut days = Vec::new();
+        match word {
+            "tonight" => {
+                days.push(today);
+                said.evening = true;
+            }
+            "today" => days.push(today),
+            "tomorrow" => days.push(today.succ()),
+            "weekend" | "weekends" => days.extend([Weekday::Sat, Weekday::Sun]),
+            "evening" | "evenings" => said.evening = true,
+            // "on Tuesday", "Tuesdays": a day named as when; not the
+            // "Thursday" of "Thursday Lunch Club".
+            _ => {
+                let when = word.ends_with("days")
+                    || matches!(text(n.wrapping_sub(1)), "on" | "this" | "next" | "every");
+                days.extend(weekday_named(word).filter(|_| when));
+            }
+        }
+        if !days.is_empty() || matches!(word, "evening" | "evenings") {
+            for day in days {
+                if !said.days.contains(&day) {
+                    said.days.push(day);
+                }
+            }
+            said.read.push(n);
+            said.readings.push(format!("{} as {}", quoted(n, n), when(&said)));
+            continue;
+        }
+        // "14 year old", "14-year-old", "aged 14", "age 14".
+        let number = |n: usize| text(n).parse::<u32>().ok().filter(|&a| a <= 120);
+        let age = match (word, number(n)) {
+            ("aged" | "age", _) => number(n + 1).map(|age| (age, n..=n + 1)),
+            (_, Some(age))
+                if matches!(text(n + 1), "year" | "years" | "yr" | "yrs") && text(n + 2) == "old" =>
+            {
+                Some((age, n..=n + 2))
+            }
+            _ => None,
+        };
+        if let Some((age, at)) = age.filter(|_| said.age.is_none()) {
+            said.age = Some(age);
+            said.readings.push(format!("{} as aged {age}", quoted(*at.start(), *at.end())));
+            said.read.extend(at.clone());
+            // "14-year-old" written whole too.
+            if pieces.get(at.end() + 1).is_some_and(|p| p.joins > 0) {
+                said.read.push(at.end() + 1);
+            }
+        }
+    }
+    said
+}
+
+/// A weekday by its name, singular or plural ("tuesday", "tuesdays").
+fn weekday_named(word: &str) -> Option<Weekday> {
+    let name = word.strip_suffix('s').filter(|w| w.ends_with("day")).unwrap_or(word);
+    crate::domain::schedule::WEEK
+        .into_iter()
+        .find(|&day| crate::domain::schedule::day_name(day).eq_ignore_ascii_case(name))
+}
+
+/// The days and time of day said so far, in words: "Thursday evening",
+/// "Saturday or Sunday", "the evening".
+fn when(said: &Said) -> String {
+    let days: Vec<&str> = said.days.iter().map(|&d| crate::domain::schedule::day_name(d)).collect();
+    match (days.is_empty(), said.evening) {
+        (true, _) => String::from("the evening"),
+        (false, false) => days.join(" or "),
+        (false, true) => format!("{} evening", days.join(" or ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joining_words_count_for_nothing_and_generic_ones_for_little() {
+        let weights: Vec<f32> = ["somewhere", "for", "my", "son", "with", "autism", "to", "swim"]
+            .iter()
+            .map(|w| weight(w))
+            .collect();
+        assert_eq!(weights, [0.0, 0.0, 0.0, GENERIC, 0.0, 1.0, 0.0, 1.0]);
+        assert_eq!(weight("8"), 0.0, "a number is an age or a time, not a word to find");
+        assert_eq!(weight("support"), GENERIC);
+        assert_eq!(weight("dementia"), 1.0);
+    }
+
+    #[test]
+    fn times_and_ages_in_words_are_read_as_what_is_asked() {
+        let read = |text: &str| said(&split(text), Weekday::Thu);
+        let tonight = read("someone to talk to tonight");
+        assert_eq!((tonight.days.clone(), tonight.evening), (vec![Weekday::Thu], true));
+        assert_eq!(tonight.read, [4]);
+        assert_eq!(tonight.readings, ["\u{201c}tonight\u{201d} as Thursday evening"]);
+        let weekend = read("swimming this weekend");
+        assert_eq!((weekend.days, weekend.evening), (vec![Weekday::Sat, Weekday::Sun], false));
+        assert_eq!(read("tomorrow").days, [Weekday::Fri]);
+        assert_eq!(read("a group on Tuesdays").days, [Weekday::Tue]);
+        assert_eq!(read("depression group tuesdays").days, [Weekday::Tue]);
+        assert_eq!(read("open this saturday").days, [Weekday::Sat]);
+        assert!(read("Thursday Lunch Club").days.is_empty(), "a day in a name is a word to find");
+        let evenings = read("somewhere for my 14 year old to go in the evenings");
+        assert!(evenings.evening && evenings.days.is_empty());
+        assert_eq!(evenings.age, Some(14));
+        assert_eq!(evenings.read, [3, 4, 5, 10]);
+        assert_eq!(read("football for my 8-year-old").age, Some(8));
+        assert_eq!(read("football for my 8-year-old").read, [3, 4, 5, 6], "the parts and the whole");
+        assert_eq!(read("aged 70").age, Some(70));
+        assert_eq!(read("a day centre for 200 people"), Said::default(), "not every number is an age");
+    }
+
+    #[test]
+    fn words_that_say_someone_is_in_danger_now_are_urgent() {
+        let crisis: Vec<&str> = CRISIS.lines().filter(|l| l.contains('"')).collect();
+        assert!(!crisis.is_empty() && CRISIS_PHRASES.len() > 50, "the crisis list is read");
+        for said in [
+            "thinking of ending it",
+            "I can't go on",
+            "I'm suicidal",
+            "self-harm",
+            "my son is selfharming",
+            "my partner hurts me and I'm scared",
+            "he's going to kill me",
+            "I want to die",
+        ] {
+            assert!(urgent(&split(said)), "{said}");
+        }
+        for said in ["lunch club", "my dad is lonely since mum died", "dementia support", "ending the lease"]
+        {
+            assert!(!urgent(&split(said)), "{said}");
+        }
+    }
+
+    #[test]
+    fn a_word_written_another_way_is_found_that_way_too() {
+        assert_eq!(variants("football").collect::<Vec<_>>(), ["fc", "afc"]);
+        assert_eq!(variants("center").collect::<Vec<_>>(), ["centre"]);
+        assert_eq!(variants("lunch").count(), 0);
+    }
+
+    #[test]
+    fn apostrophes_join_and_hyphens_give_both_spellings() {
+        let texts = |text: &str| split(text).into_iter().map(|p| p.text).collect::<Vec<_>>();
+        assert_eq!(texts("I can't cope"), ["i", "cant", "cope"]);
+        assert_eq!(texts("men\u{2019}s shed"), ["mens", "shed"]);
+        assert_eq!(texts("Well-being centre"), ["well", "being", "wellbeing", "centre"]);
+        assert_eq!(split("well-being")[2], Piece { text: "wellbeing".into(), joins: 2 });
+        assert_eq!(texts("day centre, daycentre"), ["day", "centre", "daycentre"]);
+        assert!(split("  -- ").is_empty());
+        assert_eq!(joined_forms("A well-being and day-centre"), "wellbeing daycentre");
+    }
+}
