@@ -16,7 +16,9 @@ async fn results_say_how_many_where_and_what_each_one_is() {
     let pc = postcode(&app);
     let page = browser.get(&format!("/search?q=lunch+club&postcode={pc}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(" services found</h1>"), "how many");
+    // Lunch clubs first and counted; "club" alone finds other clubs, after them.
+    assert!(page.body.contains(" close matches</h1>"), "how many");
+    assert!(page.body.contains(" more mention some of your words, listed after them."));
     assert!(page.body.contains("near <strong>"), "where");
     let results = page.body.matches("<li><h3><a href=\"/services/").count();
     assert_eq!(results, 20, "a page of results");

@@ -142,11 +142,10 @@ impl SearchIndex {
             doc.add_text(f.description, &joined);
             doc.add_text(f.words, &joined);
         }
-        // A listing is also found by the needs its own words name (a
-        // register's charities have no other), though less surely than by
-        // those a person gave it, and is not filtered or counted by them.
-        let read_needs: Vec<String> =
-            self.needs_read_in(s, taxonomy).into_iter().filter(|slug| !s.needs.contains(slug)).collect();
+        // A listing no one has given needs (a register's charities) is
+        // found by the needs its own words name, though less surely than by
+        // needs a person gave, and is not filtered or counted by them.
+        let read_needs = if s.needs.is_empty() { self.needs_read_in(s, taxonomy) } else { Vec::new() };
         for slug in &read_needs {
             doc.add_text(f.read_need, slug);
         }
@@ -210,14 +209,12 @@ fn add_needs(doc: &mut TantivyDocument, f: &Fields, slugs: &[String], taxonomy: 
         doc.add_text(f.need, slug);
         if let Some((ord, need)) = taxonomy.iter().enumerate().find(|(_, n)| &n.slug == slug) {
             ords.push(ord);
+            // Its label only: a need's synonyms and everyday phrases name the
+            // need when someone types them (and the need clause finds its
+            // services), and indexed with each service their everyday words
+            // ("phone", "school", "dad") would match far too much.
             doc.add_text(f.needs_text, &need.label);
             doc.add_text(f.words, &need.label);
-            // Its synonyms, not the callers' phrases: their everyday words
-            // ("phone", "school") would make it match far too much.
-            for term in &need.synonyms {
-                doc.add_text(f.needs_text, term);
-                doc.add_text(f.words, term);
-            }
             if let Some(parent) = need.parent.and_then(|p| taxonomy.iter().find(|n| n.id == p)) {
                 doc.add_text(f.need, &parent.slug);
             }

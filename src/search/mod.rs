@@ -540,16 +540,28 @@ impl SearchIndex {
     /// The stems of `text`'s words as a query reads them (see `words::split`),
     /// in order, repeats kept; a hyphenated word in its parts only.
     pub(crate) fn stems(&self, text: &str) -> Vec<String> {
-        words::split(text).iter().filter(|p| p.joins == 0).flat_map(|p| self.tokens(&p.text)).collect()
+        let parts: Vec<String> =
+            words::split(text).into_iter().filter(|p| p.joins == 0).map(|p| p.text).collect();
+        // The parts are words already: one pass of the analyser stems them all.
+        self.tokens(&parts.join(" "))
     }
 
     pub(crate) fn tokens(&self, text: &str) -> Vec<String> {
-        let mut analyzer = self.index.tokenizers().get(ENGLISH).unwrap_or_default();
-        let mut stream = analyzer.token_stream(text);
-        let mut tokens = Vec::new();
-        while let Some(token) = stream.next() {
-            tokens.push(token.text.clone());
-        }
-        tokens
+        stem(&mut self.analyzer(), text)
     }
+
+    /// The English analyser, for stemming many words one after another.
+    pub(crate) fn analyzer(&self) -> TextAnalyzer {
+        self.index.tokenizers().get(ENGLISH).unwrap_or_default()
+    }
+}
+
+/// The stems of `text`'s words, by `analyzer`.
+pub(crate) fn stem(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push(token.text.clone());
+    }
+    tokens
 }

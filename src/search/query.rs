@@ -164,13 +164,14 @@ impl SearchIndex {
         let mut reading = Reading::default();
         let pieces: Vec<words::Piece> = words::split(text).into_iter().take(MAX_WORDS * 2).collect();
         reading.said = words::said(&pieces, today);
+        let mut analyzer = self.analyzer();
         // Each piece's stems, and the slot each fills.
         let mut slot_of: Vec<(String, Option<usize>)> = Vec::new();
         let mut parts: Vec<(String, Option<usize>)> = Vec::new();
         for (n, piece) in pieces.iter().enumerate() {
             // Times and ages are asked for, not looked for.
             let weight = if reading.said.read.contains(&n) { 0.0 } else { words::weight(&piece.text) };
-            for stem in self.tokens(&piece.text) {
+            for stem in super::stem(&mut analyzer, &piece.text) {
                 if piece.joins == 0 {
                     reading.sequence.push(stem.clone());
                 }
@@ -646,6 +647,7 @@ impl SearchIndex {
     /// never longer than it.
     fn mentioned<'w>(&self, text: &str, words: &[&'w Word]) -> Vec<&'w str> {
         let mut found = vec![false; words.len()];
+        let mut analyzer = self.analyzer();
         for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
             let lower = word.to_lowercase();
             let could_be =
@@ -653,7 +655,7 @@ impl SearchIndex {
             if !words.iter().any(|w| could_be(&w.stem)) {
                 continue;
             }
-            for stem in self.tokens(&lower) {
+            for stem in super::stem(&mut analyzer, &lower) {
                 for (n, wanted) in words.iter().enumerate() {
                     found[n] |= wanted.stem == stem;
                 }
