@@ -94,3 +94,9 @@ pub async fn results_page(
 pub fn needs_named_in(state: &AppState, words: &str) -> Vec<String> {
     state.search.needs_named_in(words, &state.taxonomy)
 }
+
+/// Whether `words` say that someone may be in danger now: the urgent-help
+/// box then comes first.
+pub fn urgent_in(words: &str) -> bool {
+    crate::search::urgent_in(words)
+}

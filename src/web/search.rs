@@ -39,7 +39,7 @@ pub async fn show(
         places: &[],
         close: 0,
         understood: &[],
-        urgent: crate::search::urgent_in(&asked.q).then_some(&state.config.urgent),
+        urgent: app::search::urgent_in(&asked.q).then_some(&state.config.urgent),
     };
     let (answer, details) = match answered {
         Ok(answered) => answered,

@@ -73,7 +73,7 @@ pub async fn show(
         found: w.found.as_ref(),
         shortlist: &w.shortlist,
         safeguarding: (&state.config.safeguarding_team, state.config.safeguarding_phone.as_deref()),
-        urgent: crate::search::urgent_in(&asked.words).then_some(&state.config.urgent),
+        urgent: crate::app::search::urgent_in(&asked.words).then_some(&state.config.urgent),
         errors: &w.errors,
     };
     let status = if w.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
