@@ -258,6 +258,12 @@ struct ConfigFile {
 pub struct ConfigError(pub String);
 
 impl Config {
+    /// The area's name: as configured, else the demo borough's (`demo`,
+    /// when the database holds the demo), else "the area".
+    pub fn area_name_or<'a>(&'a self, demo: Option<&'a str>) -> &'a str {
+        self.area_name.as_deref().or(demo).unwrap_or("the area")
+    }
+
     /// Reads the file (if given), then the environment, and checks the result.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let mut from_file = read_file(file)?;

@@ -55,7 +55,7 @@ impl AppState {
     /// The area's name, as configured or seeded: "Trafford", the demo's
     /// borough, or "the area".
     pub fn area_name(&self) -> &str {
-        self.config.area_name.as_deref().or(self.demo.as_deref()).unwrap_or("the area")
+        self.config.area_name_or(self.demo.as_deref())
     }
 
     pub fn new(

@@ -578,7 +578,7 @@ fn take(
 ) -> Result<Report, Taken> {
     let matcher = NeedMatcher::built_in(needs).map_err(|e| Taken::Unread(e.to_string()))?;
     let demo = store::meta::get(&mut *store.conn()?, store::meta::DEMO)?;
-    let area = config.area_name.clone().or(demo).unwrap_or_else(|| String::from("the area"));
+    let area = config.area_name_or(demo.as_deref()).to_string();
     // A file sent from the page is named by its file name: the same list sent
     // again names the same records.
     let key = match request.kind {

@@ -45,7 +45,7 @@ pub fn publisher_for<'a>(config: &'a Config, needs: &'a Needs, demo: Option<&'a 
     Publisher {
         needs,
         site: &config.public_url,
-        area: config.area_name.as_deref().or(demo).unwrap_or("the area"),
+        area: config.area_name_or(demo),
         region: config.region.as_deref().unwrap_or("England"),
     }
 }

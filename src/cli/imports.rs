@@ -119,7 +119,7 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     let (store, needs, demo, config) = open(config)?;
     let started = Instant::now();
     let matcher = NeedMatcher::built_in(&needs).map_err(|e| CliError::Usage(e.to_string()))?;
-    let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
+    let area = config.area_name_or(demo.as_deref());
     // A feed is named by its address without a trailing slash, a file by its full path.
     let key = if source.starts_with("http://") || source.starts_with("https://") {
         source.trim_end_matches('/').to_string()
@@ -323,7 +323,7 @@ fn import_package(config: &Config, path: &std::path::Path, options: Options) -> 
     let key = source_key(path);
     let files = package_files(path).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let matcher = NeedMatcher::built_in(&needs).map_err(|e| CliError::Usage(e.to_string()))?;
-    let area = config.area_name.as_deref().or(demo.as_deref()).unwrap_or("the area");
+    let area = config.area_name_or(demo.as_deref());
     let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
     let batch =
         imports::read_package(files, &context).map_err(|e| CliError::Usage(format!("{name}: {e}")))?;

@@ -41,7 +41,8 @@ pub struct SearchRequest {
     pub radius_m: Option<f64>,
     pub open: Option<Open>,
     /// Only services that meet on at least one of these days (the days
-    /// someone can attend); any day when empty.
+    /// someone can attend), then those whose times are not listed; any day
+    /// when empty.
     pub days: Vec<Weekday>,
     pub free: bool,
     pub age: Option<u32>,
@@ -368,8 +369,9 @@ pub struct Hit {
     pub name: String,
     pub organisation: String,
     pub url: String,
-    /// Metres to the nearest venue; `None` for services that come to you, by
-    /// phone or online, or whose venue is confidential.
+    /// Metres to the nearest venue; `None` for services that serve the whole
+    /// area (wherever their venue is), come to you, work by phone or online,
+    /// or whose venue is confidential.
     pub distance_m: Option<u32>,
     /// How far away it is, or how it reaches people when it has no
     /// distance ("Serves all of Trafford", "By phone, wherever you are");

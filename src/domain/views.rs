@@ -184,7 +184,6 @@ pub struct ResultDetails {
     pub eligibility: Option<String>,
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
-    pub delivery: Vec<DeliveryMode>,
 }
 
 impl ResultDetails {

@@ -193,10 +193,7 @@ impl SearchIndex {
     /// description and keywords use, as slugs in the taxonomy's order.
     fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> Vec<String> {
         let text = format!("{}. {}. {}", s.name, s.description, s.keywords.join(". "));
-        let mut ords: Vec<usize> =
-            self.need_terms(taxonomy).named_in(&self.stems(&text)).into_iter().map(|n| n.ord).collect();
-        ords.sort_unstable();
-        ords.into_iter().filter_map(|ord| taxonomy.get(ord)).map(|need| need.slug.clone()).collect()
+        self.needs_named_in(&text, taxonomy)
     }
 }
 

@@ -7,8 +7,10 @@
 //! may match a name (weighted most), a need's words, an organisation or a
 //! description; words of five letters or more also match with one typo. A
 //! caller's everyday phrase ("no one to talk to") matches the need it belongs
-//! to. Ranking multiplies text relevance by a distance factor and a freshness
-//! factor; a radius is only a cut-off when the person chose one.
+//! to. Ranking multiplies text relevance by the square of how much of what was
+//! asked a result covers, a distance factor and a freshness factor, with close
+//! matches (and, when a day is asked, those known to meet then) first; a
+//! radius is only a cut-off when the person chose one.
 
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;

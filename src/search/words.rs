@@ -189,7 +189,6 @@ const STOP: &[&str] = &[
     "yourself",
     "old",
     "since",
-    "who",
 ];
 
 /// Words so common in listings' own names and descriptions that a match on
@@ -332,7 +331,7 @@ const VARIANTS: &[&[&str]] = &[
     &["theatre", "theater"],
     &["mum", "mom"],
     &["paediatric", "pediatric"],
-    &["lgbt", "lgbtq", "lgbtq+", "lgbtqia"],
+    &["lgbt", "lgbtq", "lgbtqia"],
 ];
 
 /// The other ways of writing `word` (lower case, as typed).

@@ -37,10 +37,10 @@ pub fn load_built_in(conn: &mut Conn) -> StoreResult<()> {
     if super::meta::get(conn, super::meta::TAXONOMY)?.as_deref() == Some(fingerprint.as_str()) {
         return Ok(());
     }
-    super::transaction(conn, |conn| {
-        insert(conn, &built_in)?;
-        super::meta::set(conn, super::meta::TAXONOMY, &fingerprint)
-    })
+    // Run within `prepare`'s transaction: the needs and the fingerprint
+    // saying they are up to date are written together.
+    insert(conn, &built_in)?;
+    super::meta::set(conn, super::meta::TAXONOMY, &fingerprint)
 }
 
 /// Adds needs (parents before children), or changes those already there

@@ -9,11 +9,10 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::schema::{
-    locations, needs, neighbourhoods, organisations, service_at_locations, service_delivery, service_needs,
-    services,
+    locations, needs, neighbourhoods, organisations, service_at_locations, service_needs, services,
 };
 use super::{Conn, StoreResult, contains, decode, lower};
-use crate::domain::directory::{Capacity, CostKind, DeliveryMode, ServiceStatus};
+use crate::domain::directory::{Capacity, CostKind, ServiceStatus};
 use crate::domain::ids::{NeedId, NeighbourhoodId, ServiceId};
 use crate::domain::review::{COUNTED_AT_MOST, Freshness, Overdue, ReviewFilter, ReviewScope};
 use crate::domain::views::{ResultDetails, ServiceSummary};
@@ -310,17 +309,8 @@ pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap
             services::max_age,
         ))
         .load(conn)?;
-    let modes: Vec<(ServiceId, String)> = service_delivery::table
-        .filter(service_delivery::service_id.eq_any(ids))
-        .select((service_delivery::service_id, service_delivery::mode))
-        .load(conn)?;
     let mut details = HashMap::new();
     for row in rows {
-        let delivery = modes
-            .iter()
-            .filter(|(service, _)| *service == row.id)
-            .map(|(_, mode)| decode(mode, DeliveryMode::from_code, "delivery"))
-            .collect::<StoreResult<Vec<_>>>()?;
         details.insert(
             row.id,
             ResultDetails {
@@ -330,7 +320,6 @@ pub fn result_details(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<HashMap
                 eligibility: row.eligibility,
                 min_age: row.min_age,
                 max_age: row.max_age,
-                delivery,
             },
         );
     }

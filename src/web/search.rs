@@ -39,13 +39,15 @@ pub async fn show(
         places: &[],
         close: 0,
         understood: &[],
-        urgent: app::search::urgent_in(&asked.q).then_some(&state.config.urgent),
+        urgent: None,
     };
     let (answer, details) = match answered {
         Ok(answered) => answered,
         Err(error) => {
             let Some(problem) = error.field() else { return Err(error) };
             results.problem = Some(problem);
+            // A search that could not be answered still puts urgent help first.
+            results.urgent = app::search::urgent_in(&asked.q).then_some(&state.config.urgent);
             let page = pages::search::results(&visitor.frame, &results);
             return Ok(page_with_status(StatusCode::BAD_REQUEST, page));
         }
@@ -64,6 +66,7 @@ pub async fn show(
         }),
         total: answer.results.total,
         close: answer.results.close,
+        urgent: answer.results.urgent.then_some(&state.config.urgent),
         understood: &answer.results.understood,
         per_page: answer.per_page,
         hits: &answer.results.results,
