@@ -257,11 +257,14 @@ struct ConfigFile {
 #[error("configuration: {0}")]
 pub struct ConfigError(pub String);
 
+/// What the area is called when it has no name of its own.
+pub const UNNAMED_AREA: &str = "the area";
+
 impl Config {
     /// The area's name: as configured, else the demo borough's (`demo`,
-    /// when the database holds the demo), else "the area".
+    /// when the database holds the demo), else `UNNAMED_AREA`.
     pub fn area_name_or<'a>(&'a self, demo: Option<&'a str>) -> &'a str {
-        self.area_name.as_deref().or(demo).unwrap_or("the area")
+        self.area_name.as_deref().or(demo).unwrap_or(UNNAMED_AREA)
     }
 
     /// Reads the file (if given), then the environment, and checks the result.

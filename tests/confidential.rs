@@ -89,6 +89,28 @@ async fn moving_a_refuge_changes_nothing_a_visitor_or_an_advisor_sees() {
     }
 }
 
+#[actix_web::test]
+async fn a_local_service_whose_only_venue_is_confidential_claims_no_reach_it_does_not_have() {
+    let app = TestApp::with_demo();
+    let (refuge, _) = refuge(&app);
+    let mut visitor = app.browser().await;
+    let search =
+        format!("/api/search?q=refuge&postcode={}", common::central_postcode(&app).replace(' ', "+"));
+    let reach = |json: &serde_json::Value| {
+        let hit = json["results"].as_array().unwrap().iter().find(|r| r["id"] == refuge.to_string());
+        hit.expect("the refuge is found").clone()
+    };
+    let borough = reach(&serde_json::from_str(&visitor.get(&search).await.body).unwrap());
+    assert_eq!(borough["reach"], "Serves all of Kingsmere", "it serves the borough: {borough}");
+    // Serving only near its venue, it is still found (no place leaves out
+    // what cannot be placed), but it neither says it serves everyone nor
+    // has a distance.
+    set_radius(&app, refuge, 2.0, admin(&app));
+    let local = reach(&serde_json::from_str(&visitor.get(&search).await.body).unwrap());
+    assert!(local["reach"].is_null() && local["distance_m"].is_null(), "{local}");
+    assert!(!local["why"].to_string().contains("Serves all of"), "{local}");
+}
+
 /// The pages of `seen` that differ from `baseline`.
 fn differences(seen: &Snapshot, baseline: &Snapshot) -> Vec<String> {
     seen.iter().filter(|(path, body)| baseline.get(*path) != Some(*body)).map(|(p, _)| p.clone()).collect()

@@ -10,6 +10,24 @@ fn postcode(app: &TestApp) -> String {
 }
 
 #[actix_web::test]
+async fn the_postcode_hint_names_postcodes_the_area_knows() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    for page in ["/", "/search?q=lunch"] {
+        let body = browser.get(page).await.body;
+        let hint = body.split("id=\"postcode-hint\">").nth(1).and_then(|h| h.split('<').next()).unwrap();
+        let examples = hint.strip_prefix("A postcode, or the first part of one, like ").unwrap();
+        let (district, full) = examples.trim_end_matches('.').split_once(" or ").unwrap();
+        assert!(full.starts_with(&format!("{district} ")), "{hint}");
+        for example in [district, full] {
+            let found = browser.get(&format!("/search?q=lunch&postcode={}", example.replace(' ', "+"))).await;
+            assert_eq!(found.status, StatusCode::OK, "{page}: {example} is found");
+            assert!(found.body.contains(" near <strong>"), "{example}");
+        }
+    }
+}
+
+#[actix_web::test]
 async fn results_say_how_many_where_and_what_each_one_is() {
     let app = TestApp::with_demo();
     let mut browser = app.browser().await;

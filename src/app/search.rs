@@ -90,6 +90,12 @@ pub async fn results_page(
     Ok((answer, details))
 }
 
+/// A postcode of this area, for the question's hint to show what one looks
+/// like; none before any postcodes are loaded.
+pub async fn example_postcode(state: &AppState) -> Result<Option<String>, AppError> {
+    db(state, postcodes::example).await
+}
+
 /// The needs (slugs) whose words or everyday phrases appear in `words`.
 pub fn needs_named_in(state: &AppState, words: &str) -> Vec<String> {
     state.search.needs_named_in(words, &state.taxonomy)

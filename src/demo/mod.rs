@@ -247,6 +247,28 @@ mod tests {
     }
 
     #[test]
+    fn groups_close_at_christmas_and_the_christmas_lunch_is_on_christmas_day() {
+        let demo = generate(DemoSize::DEMO, today()).unwrap();
+        let christmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+        let meeting: Vec<&str> = demo
+            .services
+            .iter()
+            .filter(|s| s.schedules.iter().any(|sch| sch.runs_on(christmas)))
+            .map(|s| s.details.name.as_str())
+            .collect();
+        assert!(meeting.iter().any(|n| n.ends_with("Christmas Day Lunch")), "{meeting:?}");
+        for name in meeting {
+            let open =
+                ["Christmas Day Lunch", "Crisis Café", "Listening Line", "Night Shelter", "Abuse Helpline"];
+            assert!(open.iter().any(|o| name.ends_with(o)), "{name} meets on Christmas Day");
+        }
+        // Fridays either side are as usual.
+        let friday = NaiveDate::from_ymd_opt(2026, 12, 18).unwrap();
+        let walk = demo.services.iter().find(|s| s.details.name.ends_with("Wellbeing Walk")).unwrap();
+        assert!(walk.schedules.iter().any(|sch| sch.runs_on(friday)));
+    }
+
+    #[test]
     fn the_same_size_and_date_give_the_same_borough() {
         let a = generate(DemoSize::DEMO, today()).unwrap();
         let b = generate(DemoSize::DEMO, today()).unwrap();

@@ -13,13 +13,13 @@ pub(super) fn schedules_of(s: &ServiceTemplate, today: NaiveDate) -> Result<Vec<
     s.schedules
         .iter()
         .map(|template| {
-            schedule_of(template, s.bank_holidays, today)
+            schedule_of(template, s.open_on_holidays, today)
                 .map_err(|e| TemplateError(format!("'{}': {e}", s.name)))
         })
         .collect::<Result<Vec<_>, _>>()
 }
 
-fn schedule_of(t: &ScheduleTemplate, bank_holidays: bool, today: NaiveDate) -> Result<Schedule, String> {
+fn schedule_of(t: &ScheduleTemplate, open_on_holidays: bool, today: NaiveDate) -> Result<Schedule, String> {
     let time = |text: &Option<String>| -> Result<Option<NaiveTime>, String> {
         text.as_deref()
             .map(|s| NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("'{s}' is not a time")))
@@ -35,7 +35,10 @@ fn schedule_of(t: &ScheduleTemplate, bank_holidays: bool, today: NaiveDate) -> R
     let byday = schedule::parse_byday(t.byday.as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
     let interval = t.interval.unwrap_or(1);
     let dtstart = match freq {
-        Some(Frequency::Once) => today.checked_add_days(Days::new(t.in_days.unwrap_or(14))),
+        Some(Frequency::Once) => match &t.on {
+            Some(day) => Some(next_on(day, today)?),
+            None => today.checked_add_days(Days::new(t.in_days.unwrap_or(14))),
+        },
         // Fortnightly groups started on the most recent such day.
         Some(Frequency::Weekly) if interval > 1 => byday.first().map(|d| last_on_or_before(today, d.weekday)),
         _ => None,
@@ -44,7 +47,9 @@ fn schedule_of(t: &ScheduleTemplate, bank_holidays: bool, today: NaiveDate) -> R
         None => (None, None),
         Some(season) => season_around(season, today)?,
     };
-    let closed_on = if bank_holidays { festive_closures(today) } else { vec![] };
+    // A one-off is held on its date, whatever day that is.
+    let closed_on =
+        if open_on_holidays || freq == Some(Frequency::Once) { vec![] } else { festive_closures(today) };
     Ok(Schedule {
         freq,
         interval,
@@ -58,6 +63,18 @@ fn schedule_of(t: &ScheduleTemplate, bank_holidays: bool, today: NaiveDate) -> R
         by_appointment: t.by_appointment,
         closed_on,
     })
+}
+
+/// The first date on or after `today` that is `day` ("12-25") of its year.
+fn next_on(day: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let bad = || format!("'{day}' is not a day of the year (like 12-25)");
+    let (month, date) = day.split_once('-').ok_or_else(bad)?;
+    let (month, date): (u32, u32) = (month.parse().map_err(|_| bad())?, date.parse().map_err(|_| bad())?);
+    [today.year(), today.year() + 1]
+        .into_iter()
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, date))
+        .find(|&d| d >= today)
+        .ok_or_else(bad)
 }
 
 fn last_on_or_before(date: NaiveDate, weekday: Weekday) -> NaiveDate {

@@ -72,8 +72,10 @@ pub(super) struct ServiceTemplate {
     pub(super) eligibility: Option<String>,
     pub(super) capacity: Option<String>,
     pub(super) schedules: Vec<ScheduleTemplate>,
+    /// Whether it meets on Christmas Day, Boxing Day and New Year's Day too
+    /// (a crisis line, a night shelter); other groups close then.
     #[serde(default)]
-    pub(super) bank_holidays: bool,
+    pub(super) open_on_holidays: bool,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +87,8 @@ pub(super) struct ScheduleTemplate {
     pub(super) opens: Option<String>,
     pub(super) closes: Option<String>,
     pub(super) in_days: Option<u64>,
+    /// For a one-off on a day of the year ("12-25"): the next such date.
+    pub(super) on: Option<String>,
     #[serde(default)]
     pub(super) by_appointment: bool,
     pub(super) valid_months: Option<String>,

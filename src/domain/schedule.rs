@@ -254,8 +254,9 @@ impl Schedule {
     }
 
     /// Whether the pattern falls on `date` (its local date in Europe/London).
+    /// Closures are dates a pattern skips: a one-off is held on its date.
     pub fn runs_on(&self, date: NaiveDate) -> bool {
-        if self.closed_on.contains(&date)
+        if (self.closed_on.contains(&date) && self.freq != Some(Frequency::Once))
             || self.valid_from.is_some_and(|from| date < from)
             || self.valid_to.is_some_and(|to| date > to)
             || self.dtstart.is_some_and(|start| date < start)
@@ -336,6 +337,22 @@ pub fn runs_on_weekday(schedules: &[Schedule], weekday: Weekday, today: NaiveDat
     (0..WEEKDAY_WINDOW_DAYS / 7 + 1)
         .filter_map(|week| first.checked_add_days(Days::new(week * 7)))
         .any(|date| schedules.iter().any(|s| s.runs_on(date)))
+}
+
+/// Whether one of the schedules meets every `weekday` (weekly, or on every
+/// such day of the month), not only some of them ("first Tuesday of the
+/// month", "every other Tuesday").
+pub fn every_week_on(schedules: &[Schedule], weekday: Weekday) -> bool {
+    schedules.iter().any(|s| match s.freq {
+        Some(Frequency::Weekly) if s.interval <= 1 => {
+            s.byday.iter().any(|rule| rule.weekday == weekday)
+                || (s.byday.is_empty() && s.dtstart.is_some_and(|d| d.weekday() == weekday))
+        }
+        Some(Frequency::Monthly) if s.interval <= 1 => {
+            s.byday.iter().any(|rule| rule.weekday == weekday && rule.ordinal.is_none())
+        }
+        _ => false,
+    })
 }
 
 /// The session under way at `after`, or else the next one to start.
@@ -734,6 +751,33 @@ mod tests {
         );
         assert!(runs_on_weekday(std::slice::from_ref(&s), Weekday::Sat, date(2026, 11, 22)));
         assert!(!runs_on_weekday(&[s], Weekday::Sun, date(2026, 11, 22)));
+        // A Christmas Day lunch is held on Christmas Day, whatever the
+        // closures say: they are days a pattern skips.
+        let lunch = Schedule {
+            freq: Some(Frequency::Once),
+            dtstart: Some(date(2026, 12, 25)),
+            opens_at: Some(time(12, 0)),
+            closes_at: Some(time(16, 0)),
+            closed_on: vec![date(2026, 12, 25), date(2026, 12, 26)],
+            ..Schedule::default()
+        };
+        let next = next_session(&[lunch], utc(2026, 12, 2, 9, 0)).map(|s| s.describe());
+        assert_eq!(next.as_deref(), Some("Friday 25 December, 12 noon to 4pm"));
+    }
+
+    #[test]
+    fn every_week_is_told_from_some_weeks() {
+        let weekly = Schedule::weekly(&[Weekday::Tue], time(10, 0), time(12, 0));
+        let tea_dance = monthly("1TU,3TU", time(14, 0), time(16, 0));
+        let fortnightly = Schedule { interval: 2, dtstart: Some(date(2026, 11, 3)), ..weekly.clone() };
+        assert!(every_week_on(std::slice::from_ref(&weekly), Weekday::Tue));
+        assert!(!every_week_on(std::slice::from_ref(&weekly), Weekday::Wed));
+        assert!(
+            !every_week_on(std::slice::from_ref(&tea_dance), Weekday::Tue),
+            "the first and third Tuesday"
+        );
+        assert!(!every_week_on(&[fortnightly], Weekday::Tue), "every other Tuesday");
+        assert!(every_week_on(&[tea_dance, weekly], Weekday::Tue), "one pattern is every week");
     }
 
     #[test]

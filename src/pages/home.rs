@@ -7,14 +7,15 @@ use super::{Frame, layout};
 use crate::domain::needs::Need;
 use crate::domain::search::Asked;
 
-pub fn page(frame: &Frame, needs: &[Need], borough: &str) -> Markup {
+/// `example` is a postcode of the area, for the question's hint.
+pub fn page(frame: &Frame, needs: &[Need], area: &str, example: Option<&str>) -> Markup {
     layout(
         frame,
         "Find help near you",
         html! {
-            (question(&Asked::default(), needs, None, true))
+            (question(&Asked::default(), needs, None, true, example))
             p {
-                "Groups, clubs, advice and support run by local charities, community and faith groups in " (borough) "."
+                "Groups, clubs, advice and support run by local charities, community and faith groups in " (area) "."
             }
             h2 { "Or browse" }
             ul {

@@ -30,7 +30,14 @@ const TOP_NEEDS: [&str; 8] = [
 
 /// The question: what, and where. On the home page it stands alone, with the
 /// top needs as choices; on the results page it heads the results.
-pub fn question(asked: &Asked, needs: &[Need], problem: Option<&FieldProblem>, full: bool) -> Markup {
+/// `example` is a postcode of the area, for the hint.
+pub fn question(
+    asked: &Asked,
+    needs: &[Need],
+    problem: Option<&FieldProblem>,
+    full: bool,
+    example: Option<&str>,
+) -> Markup {
     let postcode_problem = problem.filter(|p| p.field == "postcode" || p.field == "lat" || p.field == "lon");
     let q_problem = problem.filter(|p| p.field == "q");
     let top: Vec<&Need> =
@@ -69,7 +76,7 @@ pub fn question(asked: &Asked, needs: &[Need], problem: Option<&FieldProblem>, f
             }
             div class=(if postcode_problem.is_some() { "form-group form-group-error" } else { "form-group" }) {
                 label for="postcode" { "Where?" }
-                div class="hint" id="postcode-hint" { "A postcode, or the first part of one, like KM1 or M33 7XX." }
+                div class="hint" id="postcode-hint" { (postcode_hint(example)) }
                 @if let Some(p) = postcode_problem { span class="field-error" id="postcode-error" { span class="visually-hidden" { "Error: " } (p.message) } }
                 input type="text" id="postcode" name="postcode" value=(asked.postcode) autocomplete="postal-code"
                     class=(if postcode_problem.is_some() { "short input-error" } else { "short" })
@@ -102,6 +109,33 @@ pub struct Results<'a> {
     pub understood: &'a [String],
     /// The urgent-help box, when the words say someone may be in danger now.
     pub urgent: Option<&'a crate::config::UrgentHelp>,
+    /// A postcode of the area, for the question's hint.
+    pub example_postcode: Option<&'a str>,
+}
+
+/// What the postcode box asks for, with an example from the area itself
+/// ("like M33 or M33 7XX"), so that the example is one it knows.
+fn postcode_hint(example: Option<&str>) -> String {
+    match example {
+        Some(postcode) => {
+            let district = postcode.split(' ').next().unwrap_or(postcode);
+            format!("A postcode, or the first part of one, like {district} or {postcode}.")
+        }
+        None => String::from("A postcode, or the first part of one."),
+    }
+}
+
+/// The line about results that mention only some of what was asked
+/// (`more` of them), after `close` ones that match all of it.
+fn partial(more: u64, close: u64) -> String {
+    let mention = if more == 1 { "mentions" } else { "mention" };
+    match close {
+        0 => {
+            format!("{more} {} {mention} some of your words.", if more == 1 { "service" } else { "services" })
+        }
+        1 => format!("{more} more {mention} some of your words, listed after it."),
+        _ => format!("{more} more {mention} some of your words, listed after them."),
+    }
 }
 
 fn label_of<'a>(needs: &'a [Need], slug: &'a str) -> &'a str {
@@ -147,13 +181,13 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
                 "."
             }
             @if more > 0 {
-                p { (more) " more " (if more == 1 { "mentions" } else { "mention" }) " some of your words, listed after " (if r.close == 1 { "it" } else { "them" }) "." }
+                p { (partial(more, r.close)) }
             }
             @for reading in r.understood { p class="notice" { "We read " (reading) "." } }
             @if let Some((_, Some(message))) = &r.place { p class="notice" { (message) } }
         }
         @if !asked.print {
-            (question(asked, r.needs, r.problem, false))
+            (question(asked, r.needs, r.problem, false, r.example_postcode))
             (filters(asked))
         }
         @if r.problem.is_none() && !r.places.is_empty() && asked.page <= 1 {
@@ -329,5 +363,18 @@ fn nothing_found(r: &Results<'_>) -> Markup {
             @for need in &related { li { "look at " a href={ "/needs/" (need.slug) } { (need.label) } } }
             li { a href="/needs" { "browse every kind of help" } }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partial;
+
+    #[test]
+    fn results_that_mention_only_some_words_are_counted_in_words_that_fit() {
+        assert_eq!(partial(40, 12), "40 more mention some of your words, listed after them.");
+        assert_eq!(partial(1, 1), "1 more mentions some of your words, listed after it.");
+        assert_eq!(partial(3, 0), "3 services mention some of your words.", "nothing before them");
+        assert_eq!(partial(1, 0), "1 service mentions some of your words.");
     }
 }

@@ -15,6 +15,17 @@ use super::query::MAX_SLOTS;
 use super::{Facts, NeedOrds, unpack_point};
 use crate::geo::cells;
 
+/// How much a match's distance keeps of its score: half at 2 km.
+fn nearness(distance_m: f64) -> f64 {
+    1.0 / (1.0 + distance_m / 2_000.0)
+}
+
+/// The distance ranked for a service whose place is uncertain, as if a
+/// couple of kilometres away: a local one whose venues are none of them
+/// public, or one serving everywhere whose own words do not name the area
+/// (it may be working somewhere else).
+const UNCERTAIN_M: f64 = 2_000.0;
+
 /// Results shown in each need's group.
 pub(super) const GROUP_SIZE: usize = 5;
 
@@ -34,6 +45,13 @@ pub(super) struct Candidate {
     /// Whether it serves the place wherever its venue is (the whole area,
     /// by phone, or coming to the person).
     pub(super) everywhere: bool,
+}
+
+impl Candidate {
+    /// Whether it was kept for a day asked though its times are not known.
+    pub(super) fn untimed(&self) -> bool {
+        self.tier & 1 == 1
+    }
 }
 
 impl PartialEq for Candidate {
@@ -82,6 +100,8 @@ pub(super) struct Matcher {
     pub(super) groups: Vec<u64>,
     /// The text's clauses, scoring.
     pub(super) relevance: Vec<Scoring>,
+    /// Matches the documents whose own words name the area.
+    pub(super) names_area: Option<Box<dyn Weight>>,
 }
 
 /// A clause of the text, ready to score: its weight, and the parts of what
@@ -106,6 +126,7 @@ pub(super) struct SegmentMatcher {
     /// The text clauses' scorers in this segment, each moved forward only as
     /// far as the documents that pass the filters.
     relevance: Vec<Scored>,
+    names_area: Option<Box<dyn Scorer>>,
     segment: SegmentOrdinal,
     points: Column<u64>,
     sessions: Column<u64>,
@@ -156,6 +177,7 @@ impl Collector for Matcher {
             sessions: fast.u64("sessions")?,
             facts: fast.u64("facts")?,
             need_ords: fast.u64("need_ords")?,
+            names_area: self.names_area.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             fruit: self.empty_fruit(),
         })
     }
@@ -258,6 +280,18 @@ impl SegmentMatcher {
     }
 }
 
+impl SegmentMatcher {
+    /// Whether `doc`'s own words name the area (always, when the area has
+    /// no name to look for). Documents come in ascending order.
+    fn names_area(&mut self, doc: DocId) -> bool {
+        let Some(scorer) = &mut self.names_area else { return true };
+        if scorer.doc() < doc {
+            scorer.seek(doc);
+        }
+        scorer.doc() == doc
+    }
+}
+
 impl SegmentCollector for SegmentMatcher {
     type Fruit = Fruit;
 
@@ -305,7 +339,12 @@ impl SegmentCollector for SegmentMatcher {
         // the person) is as near as can be, wherever its venue is.
         let distance_m = distance_m.filter(|_| !facts.everywhere());
         let nearness = match (c.point, distance_m) {
-            (Some(_), Some(d)) => 1.0 / (1.0 + d / 2_000.0),
+            (Some(_), Some(d)) => nearness(d),
+            // Of those that serve everywhere, one that names the area says
+            // it serves it; one that does not may be working somewhere else.
+            (Some(_), None) if facts.everywhere() && !self.names_area(doc) => nearness(UNCERTAIN_M),
+            // Where it is is not public: neither near nor far.
+            (Some(_), None) if !facts.everywhere() => nearness(UNCERTAIN_M),
             _ => 1.0,
         };
         let fresh = if facts.fresh() { 1.0 } else { 0.85 };

@@ -5,7 +5,9 @@ use chrono::{Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use tantivy::TantivyDocument;
 
-use super::{COARSEST_CELL, EVERYWHERE_CELL, FRESH_DAYS, Fields, Record, SESSION_DAYS, SearchIndex, words};
+use super::{
+    COARSEST_CELL, EVERYWHERE_CELL, FRESH_DAYS, Fields, Meets, Record, SESSION_DAYS, SearchIndex, words,
+};
 use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule::{self, Schedule, Session};
@@ -142,10 +144,12 @@ impl SearchIndex {
             doc.add_text(f.description, &joined);
             doc.add_text(f.words, &joined);
         }
-        // A listing no one has given needs (a register's charities) is
-        // found by the needs its own words name, though less surely than by
-        // needs a person gave, and is not filtered or counted by them.
-        let read_needs = if s.needs.is_empty() { self.needs_read_in(s, taxonomy) } else { Vec::new() };
+        // A listing is also found by the needs its own words name beside
+        // those it was given (a register's charities are given none; a
+        // list's are given one for all), though less surely than by needs
+        // a person gave, and is not filtered or counted by them.
+        let mut read_needs = self.needs_read_in(s, taxonomy);
+        read_needs.retain(|slug| !s.needs.contains(slug));
         for slug in &read_needs {
             doc.add_text(f.read_need, slug);
         }
@@ -166,7 +170,7 @@ impl SearchIndex {
         }
         doc.add_u64(f.min_age, s.min_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(0));
         doc.add_u64(f.max_age, s.max_age.and_then(|a| u64::try_from(a).ok()).unwrap_or(200));
-        add_times(&mut doc, f, &s.schedules, today);
+        let meets = add_times(&mut doc, f, &s.schedules, today);
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
         let untimed = s.schedules.is_empty();
         doc.add_u64(f.facts, Facts::pack(needs, everywhere, free, fresh, untimed, &s.delivery));
@@ -182,6 +186,7 @@ impl SearchIndex {
             capacity: s.capacity,
             listed_by: s.listed_by.clone(),
             read_needs,
+            meets,
         };
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
         doc
@@ -270,8 +275,11 @@ impl Iterator for Lanes {
     }
 }
 
-/// Each public venue's point and H3 cells at every resolution; a service
-/// that reaches everyone is in the everywhere cell too. Says whether it does.
+/// Each public venue's point and H3 cells at every resolution. A service
+/// that reaches everyone (serving the whole area or more, or with no public
+/// venue and working by phone, online or at home) is in the everywhere cell
+/// too, and so is one with no public venue at all, which no place can
+/// leave out; says whether it reaches everyone.
 fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> bool {
     for place in &s.places {
         doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
@@ -284,9 +292,10 @@ fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> b
             }
         }
     }
+    let remote = s.delivery.iter().any(|m| *m != DeliveryMode::InPerson);
     let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
-        || s.places.is_empty();
-    if everywhere {
+        || (s.places.is_empty() && remote);
+    if everywhere || s.places.is_empty() {
         doc.add_u64(f.cells, EVERYWHERE_CELL);
     }
     everywhere
@@ -315,23 +324,27 @@ fn in_the_evening(s: &Schedule) -> bool {
 }
 
 /// The weekdays it meets on, its sessions from yesterday for `SESSION_DAYS`,
-/// and the first session after those, for "next meets".
-fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], today: NaiveDate) {
+/// and the first session after those, for "next meets". Gives the days.
+fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], today: NaiveDate) -> Meets {
     if schedules.is_empty() {
         doc.add_text(f.weekday, UNTIMED_DAY);
     }
-    let mut evening = false;
-    for day in schedule::WEEK {
+    let mut meets = Meets::default();
+    for (n, day) in schedule::WEEK.into_iter().enumerate() {
         if schedule::runs_on_weekday(schedules, day, today) {
             doc.add_text(f.weekday, schedule::day_code(day));
+            meets.days |= 1 << n;
+            if schedule::every_week_on(schedules, day) {
+                meets.weekly |= 1 << n;
+            }
         }
         let evenings = schedules.iter().filter(|s| in_the_evening(s));
         if evenings.clone().any(|s| schedule::runs_on_weekday(std::slice::from_ref(s), day, today)) {
             doc.add_text(f.weekday, format!("{}-{EVENING}", schedule::day_code(day)));
-            evening = true;
+            meets.evenings |= 1 << n;
         }
     }
-    if evening {
+    if meets.evenings != 0 {
         doc.add_text(f.weekday, EVENING);
     }
     for n in 0..SESSION_DAYS {
@@ -350,6 +363,7 @@ fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], toda
     if let Some(session) = week_after.and_then(|t| schedule::next_session(schedules, t)) {
         doc.add_u64(f.sessions, pack_session(&session));
     }
+    meets
 }
 
 #[cfg(test)]

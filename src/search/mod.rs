@@ -175,10 +175,42 @@ pub(crate) struct Record {
     /// The neighbouring area whose feed lists it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_by: Option<String>,
-    /// For a listing given no needs, the needs its own words name, which
-    /// it is found by.
+    /// The needs its own words name beyond those it was given, which it is
+    /// found by too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read_needs: Vec<String>,
+    /// Which days it meets on, for what "why it matched" says of them.
+    #[serde(default)]
+    pub meets: Meets,
+}
+
+/// The weekdays a service meets on in the coming weeks, a bit each from
+/// Monday: at all, every week, and in the evening.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Meets {
+    pub days: u8,
+    pub weekly: u8,
+    pub evenings: u8,
+}
+
+impl Meets {
+    fn bit(day: chrono::Weekday) -> u8 {
+        1 << day.num_days_from_monday()
+    }
+
+    /// The days of `asked` it meets on (in the evening, when `evening`), in
+    /// words: "Tuesdays", "some Saturdays or Sundays" (when not every week).
+    pub fn on(&self, asked: &[chrono::Weekday], evening: bool) -> Vec<String> {
+        let mask = if evening { self.evenings } else { self.days };
+        asked
+            .iter()
+            .filter(|&&day| mask & Self::bit(day) != 0)
+            .map(|&day| {
+                let some = if self.weekly & Self::bit(day) == 0 { "some " } else { "" };
+                format!("{some}{}s", crate::domain::schedule::day_name(day))
+            })
+            .collect()
+    }
 }
 
 /// A searcher and, for each of its segments, every document's record by
@@ -411,6 +443,12 @@ impl SearchIndex {
             });
         for (ord, term) in terms {
             let stems = self.stems(term);
+            // "my benefits" says more than "benefits" (as in "for the
+            // benefit of"): a phrase left one word without its fillers
+            // names nothing.
+            if stems.len() == 1 && term.split_whitespace().count() > 1 {
+                continue;
+            }
             if let Some(first) = stems.first() {
                 by_first.entry(first.clone()).or_default().push((ord, term.clone(), stems));
             }
@@ -540,8 +578,11 @@ impl SearchIndex {
     /// The stems of `text`'s words as a query reads them (see `words::split`),
     /// in order, repeats kept; a hyphenated word in its parts only.
     pub(crate) fn stems(&self, text: &str) -> Vec<String> {
-        let parts: Vec<String> =
-            words::split(text).into_iter().filter(|p| p.joins == 0).map(|p| p.text).collect();
+        let parts: Vec<String> = words::split(text)
+            .into_iter()
+            .filter(|p| p.joins == 0 && !words::filler(&p.text))
+            .map(|p| p.text)
+            .collect();
         // The parts are words already: one pass of the analyser stems them all.
         self.tokens(&parts.join(" "))
     }

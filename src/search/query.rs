@@ -4,13 +4,16 @@
 //!
 //! Words never reach a query parser: they are split and stemmed by the same
 //! analyser as the index, so nothing typed can be a syntax error. Every word
-//! may match a name (weighted most), a need's words, an organisation or a
-//! description; words of five letters or more also match with one typo. A
-//! caller's everyday phrase ("no one to talk to") matches the need it belongs
-//! to. Ranking multiplies text relevance by the square of how much of what was
-//! asked a result covers, a distance factor and a freshness factor, with close
-//! matches (and, when a day is asked, those known to meet then) first; a
-//! radius is only a cut-off when the person chose one.
+//! may match a name, a need's label, an organisation or a description; words
+//! of five letters or more also match with one typo. A caller's everyday
+//! phrase ("no one to talk to") names the need it belongs to, and a need a
+//! person gave a service weighs most. An age said ("my 8 year old") prefers
+//! what is for that age. Ranking multiplies text relevance by the square of
+//! how much of what was asked a result covers, a distance factor (one
+//! serving everywhere counts as near if its words name the area) and a
+//! freshness factor, with close matches (and, when a day is asked, those
+//! known to meet then) first; a radius is only a cut-off when the person
+//! chose one.
 
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
@@ -49,6 +52,10 @@ const NEED_CREDIT: f32 = 0.6;
 const READ_CREDIT: f32 = 0.4;
 /// How much of a word a match with one typo covers.
 const TYPO_CREDIT: f32 = 0.8;
+/// How much an age said in words counts, against 1 for a word that says
+/// what is wanted: it prefers what is for that age ("junior", "youth")
+/// among what the words ask for.
+const AGE_WEIGHT: f32 = 0.5;
 
 /// One word of a query: as typed, its stem, how much it counts (see
 /// `words::weight`), and the parts of what was asked (slots) that a match
@@ -60,6 +67,8 @@ pub(super) struct Word {
     pub stem: String,
     pub weight: f32,
     pub covers: u16,
+    /// Not typed but implied by an age said ("junior" for an 8 year old).
+    pub implied: bool,
 }
 
 /// What a query's text says, worked out once: its words, how much each
@@ -174,14 +183,16 @@ impl SearchIndex {
             // Times and ages are asked for, not looked for.
             let weight = if reading.said.read.contains(&n) { 0.0 } else { words::weight(&piece.text) };
             for stem in super::stem(&mut analyzer, &piece.text) {
-                if piece.joins == 0 {
+                if piece.joins == 0 && !words::filler(&piece.text) {
                     reading.sequence.push(stem.clone());
                 }
                 if let Some((_, slot)) = slot_of.iter().find(|(s, _)| *s == stem) {
                     parts.push((stem, *slot));
                     continue;
                 }
-                if reading.words.len() >= MAX_WORDS {
+                if reading.words.iter().filter(|w| w.covers != 0).count() >= MAX_WORDS
+                    || reading.words.len() >= MAX_WORDS * 2
+                {
                     continue;
                 }
                 let joined = parts
@@ -201,7 +212,13 @@ impl SearchIndex {
                 };
                 let slot = (joined == 0 && covers != 0).then(|| reading.slots.len() - 1);
                 let weight = if piece.joins > 0 && joined != 0 { 1.0 } else { weight };
-                reading.words.push(Word { raw: piece.text.clone(), stem: stem.clone(), weight, covers });
+                reading.words.push(Word {
+                    raw: piece.text.clone(),
+                    stem: stem.clone(),
+                    weight,
+                    covers,
+                    implied: false,
+                });
                 slot_of.push((stem.clone(), slot));
                 if piece.joins == 0 {
                     parts.push((stem, slot));
@@ -226,7 +243,40 @@ impl SearchIndex {
         };
         let named = self.need_terms(taxonomy).named_in(&reading.sequence);
         reading.named = named.into_iter().map(|n| (n.clone(), slots_at(n.at.clone(), &reading))).collect();
+        self.age_implies(&mut reading, taxonomy);
         reading
+    }
+
+    /// An age said in words is a part of what is asked, though less than
+    /// what the words say: covered by what is for that age, by its words
+    /// ("junior", "youth") or its need.
+    fn age_implies(&self, reading: &mut Reading, taxonomy: &Taxonomy) {
+        let Some(age) = reading.said.age else { return };
+        let (implied, need) = words::for_age(age);
+        if implied.is_empty() || reading.slots.len() >= MAX_SLOTS {
+            return;
+        }
+        reading.slots.push(AGE_WEIGHT);
+        let covers = 1 << (reading.slots.len() - 1);
+        for word in implied {
+            for stem in self.tokens(word) {
+                if !reading.words.iter().any(|w| w.stem == stem) {
+                    let raw = word.to_string();
+                    reading.words.push(Word { raw, stem, weight: AGE_WEIGHT, covers, implied: true });
+                }
+            }
+        }
+        let Some((ord, _)) = need.and_then(|slug| taxonomy.iter().enumerate().find(|(_, n)| n.slug == slug))
+        else {
+            return;
+        };
+        match reading.named.iter_mut().find(|(named, _)| named.ord == ord) {
+            Some((_, slots)) => *slots |= covers,
+            None => {
+                let named = Named { ord, term: reading.said.age_said.clone(), at: 0..0 };
+                reading.named.push((named, covers));
+            }
+        }
     }
 
     /// Adds the other way of writing a word: two typed words the index
@@ -246,7 +296,13 @@ impl SearchIndex {
             let joined = format!("{}{}", a.raw, b.raw);
             if a.covers != 0 && b.covers != 0 && known(&joined) {
                 for stem in self.tokens(&joined) {
-                    more.push(Word { raw: joined.clone(), stem, weight: 1.0, covers: a.covers | b.covers });
+                    more.push(Word {
+                        raw: joined.clone(),
+                        stem,
+                        weight: 1.0,
+                        covers: a.covers | b.covers,
+                        implied: false,
+                    });
                 }
             }
         }
@@ -263,7 +319,13 @@ impl SearchIndex {
                 for half in [a, b] {
                     let weight = words::weight(&half);
                     for stem in self.tokens(&half) {
-                        more.push(Word { raw: half.clone(), stem, weight, covers: word.covers });
+                        more.push(Word {
+                            raw: half.clone(),
+                            stem,
+                            weight,
+                            covers: word.covers,
+                            implied: false,
+                        });
                     }
                 }
             }
@@ -277,6 +339,7 @@ impl SearchIndex {
                         stem: stems[0].clone(),
                         weight: word.weight,
                         covers: word.covers,
+                        implied: false,
                     });
                 }
             }
@@ -317,7 +380,7 @@ impl SearchIndex {
         };
         for word in reading.words.iter().filter(|w| w.covers != 0) {
             for (field, weight) in
-                [(f.name, 3.0), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
+                [(f.name, 1.5), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
             {
                 let exact = TermQuery::new(term(field, &word.stem), IndexRecordOption::WithFreqs);
                 add(Box::new(exact), weight * word.weight, word.covers, 1.0);
@@ -331,7 +394,7 @@ impl SearchIndex {
                     .any(|&field| searcher.doc_freq(&term(field, &word.raw)).unwrap_or(0) > 0)
             };
             if word.weight >= 1.0 && word.raw.chars().count() >= 5 && !known() {
-                for (field, weight) in [(f.name_words, 3.0), (f.words, 0.8)] {
+                for (field, weight) in [(f.name_words, 1.5), (f.words, 0.8)] {
                     let fuzzy = FuzzyTermQuery::new(term(field, &word.raw), 1, true);
                     add(Box::new(fuzzy), weight, word.covers, TYPO_CREDIT);
                 }
@@ -340,7 +403,7 @@ impl SearchIndex {
         for (named, covers) in &reading.named {
             let slug = &asked.taxonomy[named.ord].slug;
             let need = TermQuery::new(term(f.need, slug), IndexRecordOption::Basic);
-            add(Box::new(need), 4.0, *covers, NEED_CREDIT);
+            add(Box::new(need), 8.0, *covers, NEED_CREDIT);
             let read = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
             add(Box::new(read), 2.0, *covers, READ_CREDIT);
         }
@@ -351,6 +414,27 @@ impl SearchIndex {
             add(Box::new(PhraseQuery::new(terms)), 2.0, everything, 1.0);
         }
         clauses
+    }
+
+    /// What matches the services whose name or description names `area`
+    /// ("Trafford"); nothing when the area has no name of its own.
+    fn names_area(&self, area: &str) -> Option<Box<dyn Query>> {
+        let stems = self.tokens(area);
+        if stems.is_empty() || area == crate::config::UNNAMED_AREA {
+            return None;
+        }
+        let f = &self.fields;
+        let in_field = |field| -> Box<dyn Query> {
+            let terms: Vec<Term> = stems.iter().map(|s| Term::from_field_text(field, s)).collect();
+            match terms.len() {
+                1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)),
+                _ => Box::new(PhraseQuery::new(terms)),
+            }
+        };
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, in_field(f.name)),
+            (Occur::Should, in_field(f.description)),
+        ])))
     }
 
     /// Runs the query once: the best candidates, the total, each need's
@@ -410,7 +494,11 @@ impl SearchIndex {
         };
         // Each requested need's group: the need itself, or its children for a group of needs.
         let groups = group_masks(asked.taxonomy, needs)?;
-        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance })?;
+        let names_area = self
+            .names_area(asked.area)
+            .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .transpose()?;
+        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance, names_area })?;
         let facets = facets(asked.taxonomy, &fruit);
         let sorted = |heap: BinaryHeap<Candidate>| {
             let mut list = heap.into_vec();
@@ -556,7 +644,7 @@ impl SearchIndex {
                 ));
             }
         }
-        let searched: Vec<&Word> = reading.words.iter().filter(|w| w.covers != 0).collect();
+        let searched: Vec<&Word> = reading.words.iter().filter(|w| w.covers != 0 && !w.implied).collect();
         if !searched.is_empty() {
             let mentioned = self.mentioned(&format!("{} {}", record.name, record.description), &searched);
             if !mentioned.is_empty() {
@@ -566,19 +654,20 @@ impl SearchIndex {
         if let Some(reach) = reach.filter(|_| q.point.is_some()) {
             why.push(reach.to_string());
         }
+        // The days asked for that it meets on, and whether every week.
+        let said = &reading.said;
+        let timed = !candidate.untimed();
         match q.open {
             Some(Open::Now) => why.push(String::from("Open now")),
-            Some(Open::On(day)) if candidate.tier == 0 => {
-                why.push(format!("Meets on {}s", schedule::day_name(day)));
+            Some(Open::On(day)) if timed => {
+                why.extend(record.meets.on(&[day], false).pop().map(|days| format!("Meets on {days}")));
             }
             _ => {}
         }
-        let said = &reading.said;
-        if candidate.tier % 2 == 1 {
+        if !timed {
             why.push(String::from("Times not listed: check before going"));
         } else if said.evening || !said.days.is_empty() {
-            let days: Vec<String> =
-                said.days.iter().map(|&d| format!("{}s", schedule::day_name(d))).collect();
+            let days = record.meets.on(&said.days, said.evening);
             why.push(match (days.is_empty(), said.evening) {
                 (true, _) => String::from("Meets in the evening"),
                 (false, false) => format!("Meets on {}", days.join(" or ")),

@@ -225,15 +225,22 @@ const GENERIC_WORDS: &[&str] = &[
     "cio",
     "area",
     "mum",
+    "mums",
     "mom",
     "mother",
     "dad",
+    "dads",
     "father",
     "son",
+    "sons",
     "daughter",
+    "daughters",
     "husband",
+    "husbands",
     "wife",
+    "wifes",
     "partner",
+    "partners",
     "child",
     "children",
     "kid",
@@ -268,6 +275,40 @@ const GENERIC_WORDS: &[&str] = &[
     "living",
     "information",
 ];
+
+/// Words that phrases are matched without: whose someone is ("my mum
+/// died" is "mum died", as is "since mum died") and how much ("feeling
+/// really low" is "feeling low"). As typed, lower case.
+const FILLERS: &[&str] = &[
+    "my",
+    "his",
+    "her",
+    "their",
+    "our",
+    "your",
+    "the",
+    "a",
+    "an",
+    "since",
+    "really",
+    "very",
+    "so",
+    "quite",
+    "just",
+    "bit",
+    "little",
+    "totally",
+    "completely",
+    "extremely",
+    "pretty",
+    "awfully",
+    "terribly",
+];
+
+/// Whether a word is left out when phrases are matched (see `FILLERS`).
+pub(crate) fn filler(word: &str) -> bool {
+    FILLERS.contains(&word)
+}
 
 /// How much a word (lower case, as typed) counts: nothing for a word that
 /// only joins a sentence, `GENERIC` for one listings use of themselves, else 1.
@@ -388,6 +429,8 @@ pub(crate) struct Said {
     /// Whether it must meet in the evening.
     pub evening: bool,
     pub age: Option<u32>,
+    /// The words that said the age, as typed: "14 year old".
+    pub age_said: String,
     /// Which of the pieces said it.
     pub read: Vec<usize>,
     /// What was read, in words: "\u{201c}tonight\u{201d} as Thursday evening".
@@ -427,14 +470,16 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
                 days.extend(weekday_named(word).filter(|_| when));
             }
         }
-        if !days.is_empty() || matches!(word, "evening" | "evenings") {
+        let evening = matches!(word, "tonight" | "evening" | "evenings");
+        if !days.is_empty() || evening {
+            // Each word says what it itself was read as.
+            said.readings.push(format!("{} as {}", quoted(n, n), when(&days, evening)));
             for day in days {
                 if !said.days.contains(&day) {
                     said.days.push(day);
                 }
             }
             said.read.push(n);
-            said.readings.push(format!("{} as {}", quoted(n, n), when(&said)));
             continue;
         }
         // "14 year old", "14-year-old", "aged 14", "age 14".
@@ -450,6 +495,7 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
         };
         if let Some((age, at)) = age.filter(|_| said.age.is_none()) {
             said.age = Some(age);
+            said.age_said = quoted(*at.start(), *at.end()).trim_matches(['\u{201c}', '\u{201d}']).to_string();
             said.readings.push(format!("{} as aged {age}", quoted(*at.start(), *at.end())));
             said.read.extend(at.clone());
             // "14-year-old" written whole too.
@@ -461,6 +507,23 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
     said
 }
 
+/// What an age said in words also asks for: the words listings for people
+/// of that age use of themselves ("junior", "youth"), and the need (a slug)
+/// of their age group. Nothing for a working-age adult.
+pub(crate) fn for_age(age: u32) -> (&'static [&'static str], Option<&'static str>) {
+    match age {
+        0..=12 => {
+            (&["junior", "juniors", "children", "childrens", "kids", "child"], Some("childrens-activities"))
+        }
+        13..=19 => (
+            &["youth", "teen", "teens", "teenagers", "teenage", "young", "junior", "juniors"],
+            Some("young-people"),
+        ),
+        20..=64 => (&[], None),
+        _ => (&["older", "elderly", "senior", "seniors", "retired", "later"], Some("older-age")),
+    }
+}
+
 /// A weekday by its name, singular or plural ("tuesday", "tuesdays").
 fn weekday_named(word: &str) -> Option<Weekday> {
     let name = word.strip_suffix('s').filter(|w| w.ends_with("day")).unwrap_or(word);
@@ -469,11 +532,11 @@ fn weekday_named(word: &str) -> Option<Weekday> {
         .find(|&day| crate::domain::schedule::day_name(day).eq_ignore_ascii_case(name))
 }
 
-/// The days and time of day said so far, in words: "Thursday evening",
-/// "Saturday or Sunday", "the evening".
-fn when(said: &Said) -> String {
-    let days: Vec<&str> = said.days.iter().map(|&d| crate::domain::schedule::day_name(d)).collect();
-    match (days.is_empty(), said.evening) {
+/// Days and a time of day in words: "Thursday evening", "Saturday or
+/// Sunday", "the evening".
+fn when(days: &[Weekday], evening: bool) -> String {
+    let days: Vec<&str> = days.iter().map(|&d| crate::domain::schedule::day_name(d)).collect();
+    match (days.is_empty(), evening) {
         (true, _) => String::from("the evening"),
         (false, false) => days.join(" or "),
         (false, true) => format!("{} evening", days.join(" or ")),
@@ -503,6 +566,12 @@ mod tests {
         assert_eq!((tonight.days.clone(), tonight.evening), (vec![Weekday::Thu], true));
         assert_eq!(tonight.read, [4]);
         assert_eq!(tonight.readings, ["\u{201c}tonight\u{201d} as Thursday evening"]);
+        let both = read("tonight or at the weekend");
+        assert_eq!(
+            both.readings,
+            ["\u{201c}tonight\u{201d} as Thursday evening", "\u{201c}weekend\u{201d} as Saturday or Sunday"],
+            "each word says what it was read as"
+        );
         let weekend = read("swimming this weekend");
         assert_eq!((weekend.days, weekend.evening), (vec![Weekday::Sat, Weekday::Sun], false));
         assert_eq!(read("tomorrow").days, [Weekday::Fri]);
@@ -533,6 +602,9 @@ mod tests {
             "my partner hurts me and I'm scared",
             "he's going to kill me",
             "I want to die",
+            "I do not want to live any more",
+            "I cannot go on",
+            "I don't feel safe at home",
         ] {
             assert!(urgent(&split(said)), "{said}");
         }

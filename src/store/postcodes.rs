@@ -61,6 +61,16 @@ pub fn import_districts(conn: &mut Conn, rows: &[DistrictRow]) -> StoreResult<us
     })
 }
 
+/// A postcode in use here, to show what one looks like: the first in order.
+pub fn example(conn: &mut Conn) -> StoreResult<Option<String>> {
+    Ok(postcodes::table
+        .filter(postcodes::terminated.eq(false))
+        .select(postcodes::postcode)
+        .order(postcodes::postcode)
+        .first(conn)
+        .optional()?)
+}
+
 /// How many districts have a centre of their own.
 pub fn district_count(conn: &mut Conn) -> StoreResult<i64> {
     Ok(postcode_districts::table.count().get_result(conn)?)

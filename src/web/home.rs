@@ -9,6 +9,6 @@ use crate::pages;
 use crate::state::AppState;
 
 pub async fn show(state: web::Data<AppState>, visitor: Visitor) -> Result<Markup, AppError> {
-    let borough = state.demo.as_deref().unwrap_or("your area");
-    Ok(pages::home::page(&visitor.frame, &state.taxonomy, borough))
+    let example = crate::app::search::example_postcode(&state).await?;
+    Ok(pages::home::page(&visitor.frame, &state.taxonomy, state.area_name(), example.as_deref()))
 }

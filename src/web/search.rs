@@ -24,6 +24,7 @@ pub async fn show(
     if asked.is_empty() {
         return Ok(see_other("/"));
     }
+    let example = app::search::example_postcode(&state).await?;
     let answered = app::search::results_page(&state, &query.0, asked.print).await;
     let mut results = Results {
         asked: &asked,
@@ -40,6 +41,7 @@ pub async fn show(
         close: 0,
         understood: &[],
         urgent: None,
+        example_postcode: example.as_deref(),
     };
     let (answer, details) = match answered {
         Ok(answered) => answered,
