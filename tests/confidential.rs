@@ -109,6 +109,9 @@ async fn a_local_service_whose_only_venue_is_confidential_claims_no_reach_it_doe
     let local = reach(&serde_json::from_str(&visitor.get(&search).await.body).unwrap());
     assert!(local["reach"].is_null() && local["distance_m"].is_null(), "{local}");
     assert!(!local["why"].to_string().contains("Serves all of"), "{local}");
+    // Nor does a radius leave it out: it has no distance to be too far.
+    let within = visitor.get(&format!("{search}&radius_km=1")).await;
+    reach(&serde_json::from_str(&within.body).unwrap());
 }
 
 /// The pages of `seen` that differ from `baseline`.

@@ -633,3 +633,36 @@ async fn a_day_asked_for_keeps_services_whose_times_are_not_listed_after_the_res
     );
     assert!(untimed > 0);
 }
+
+#[actix_web::test]
+async fn of_services_serving_everywhere_one_whose_words_name_the_area_comes_first() {
+    let app = TestApp::with_demo();
+    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
+    let organisation = app.add_organisation("Quokka Trust");
+    {
+        let mut conn = app.state.store.conn().unwrap();
+        // The same words, but only one says it works in Kingsmere: the
+        // other may be a line for somewhere else.
+        for (name, description) in [
+            ("Quokka Line North", "Quokka calls for people anywhere."),
+            ("Quokka Line South", "Quokka calls for people anywhere in Kingsmere."),
+        ] {
+            let input = doorstep::domain::service_form::ServiceInput {
+                description: description.into(),
+                ..common::phone_service(organisation, name, &["loneliness"])
+            };
+            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
+                .unwrap();
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
+        .unwrap();
+    let mut browser = app.browser().await;
+    let near = format!("q=quokka&postcode={}", encode(&central_postcode(&app)));
+    let (_, json) = api(&mut browser, &near).await;
+    assert_eq!(names(&json), ["Quokka Line South", "Quokka Line North"]);
+    for r in json["results"].as_array().unwrap() {
+        assert_eq!(r["reach"], "By phone, wherever you are", "both still reach the caller: {r}");
+    }
+}

@@ -208,6 +208,7 @@ mod tests {
     use super::*;
     use crate::domain::accounts::Role;
     use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
+    use crate::domain::schedule;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -262,10 +263,14 @@ mod tests {
                 ["Christmas Day Lunch", "Crisis Café", "Listening Line", "Night Shelter", "Abuse Helpline"];
             assert!(open.iter().any(|o| name.ends_with(o)), "{name} meets on Christmas Day");
         }
-        // Fridays either side are as usual.
+        // The Friday before is as usual; the lunch says its date.
         let friday = NaiveDate::from_ymd_opt(2026, 12, 18).unwrap();
         let walk = demo.services.iter().find(|s| s.details.name.ends_with("Wellbeing Walk")).unwrap();
         assert!(walk.schedules.iter().any(|sch| sch.runs_on(friday)));
+        let lunch = demo.services.iter().find(|s| s.details.name.ends_with("Christmas Day Lunch")).unwrap();
+        let next =
+            schedule::next_sessions(&lunch.schedules, today().and_hms_opt(9, 0, 0).unwrap().and_utc(), 1);
+        assert_eq!(next[0].describe(), "Friday 25 December, 12 noon to 4pm");
     }
 
     #[test]

@@ -254,9 +254,8 @@ impl Schedule {
     }
 
     /// Whether the pattern falls on `date` (its local date in Europe/London).
-    /// Closures are dates a pattern skips: a one-off is held on its date.
     pub fn runs_on(&self, date: NaiveDate) -> bool {
-        if (self.closed_on.contains(&date) && self.freq != Some(Frequency::Once))
+        if self.closed_on.contains(&date)
             || self.valid_from.is_some_and(|from| date < from)
             || self.valid_to.is_some_and(|to| date > to)
             || self.dtstart.is_some_and(|start| date < start)
@@ -751,18 +750,6 @@ mod tests {
         );
         assert!(runs_on_weekday(std::slice::from_ref(&s), Weekday::Sat, date(2026, 11, 22)));
         assert!(!runs_on_weekday(&[s], Weekday::Sun, date(2026, 11, 22)));
-        // A Christmas Day lunch is held on Christmas Day, whatever the
-        // closures say: they are days a pattern skips.
-        let lunch = Schedule {
-            freq: Some(Frequency::Once),
-            dtstart: Some(date(2026, 12, 25)),
-            opens_at: Some(time(12, 0)),
-            closes_at: Some(time(16, 0)),
-            closed_on: vec![date(2026, 12, 25), date(2026, 12, 26)],
-            ..Schedule::default()
-        };
-        let next = next_session(&[lunch], utc(2026, 12, 2, 9, 0)).map(|s| s.describe());
-        assert_eq!(next.as_deref(), Some("Friday 25 December, 12 noon to 4pm"));
     }
 
     #[test]

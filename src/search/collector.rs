@@ -84,6 +84,8 @@ pub(super) struct Conditions {
     pub(super) has_text: bool,
     /// How much each part of what was asked counts (see `query::Reading`).
     pub(super) slots: [f32; MAX_SLOTS],
+    /// The parts a close match covers (see `query::Reading::required`).
+    pub(super) required: u16,
     /// Whether a day was asked for.
     pub(super) on_a_day: bool,
     pub(super) keep: usize,
@@ -274,8 +276,8 @@ impl SegmentMatcher {
         }
         let asked: f32 = self.c.slots.iter().sum();
         let covered: f32 = self.c.slots.iter().zip(credit).map(|(w, c)| w * c).sum();
-        let strongest = self.c.slots.iter().copied().fold(0.0, f32::max);
-        let close = self.c.slots.iter().zip(credit).all(|(&w, c)| w < strongest || c > 0.0);
+        let hit = credit.iter().enumerate().filter(|(_, c)| **c > 0.0).fold(0u16, |m, (n, _)| m | 1 << n);
+        let close = hit & self.c.required == self.c.required;
         (sum, if asked > 0.0 { covered / asked } else { 1.0 }, close)
     }
 }
@@ -310,9 +312,10 @@ impl SegmentCollector for SegmentMatcher {
                 .map(|p| cells::distance_m(point, unpack_point(p)))
                 .min_by(f64::total_cmp)
         });
+        // One with no public venue has no distance: the cells let it through.
         if let Some(radius) = c.radius_m
             && !facts.everywhere()
-            && distance_m.is_none_or(|d| d > radius)
+            && distance_m.is_some_and(|d| d > radius)
         {
             return;
         }
@@ -336,7 +339,8 @@ impl SegmentCollector for SegmentMatcher {
         let (relevance, coverage, close) = if c.has_text { self.relevance_of(doc) } else { (1.0, 1.0, true) };
         self.fruit.close += u64::from(close);
         // One that serves the place (the whole area, by phone, or coming to
-        // the person) is as near as can be, wherever its venue is.
+        // the person) counts as here, wherever its venue is, if its words
+        // name the area.
         let distance_m = distance_m.filter(|_| !facts.everywhere());
         let nearness = match (c.point, distance_m) {
             (Some(_), Some(d)) => nearness(d),

@@ -330,18 +330,22 @@ fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], toda
         doc.add_text(f.weekday, UNTIMED_DAY);
     }
     let mut meets = Meets::default();
-    for (n, day) in schedule::WEEK.into_iter().enumerate() {
+    let evenings: Vec<Schedule> = schedules.iter().filter(|s| in_the_evening(s)).cloned().collect();
+    for day in schedule::WEEK {
+        let bit = Meets::bit(day);
         if schedule::runs_on_weekday(schedules, day, today) {
             doc.add_text(f.weekday, schedule::day_code(day));
-            meets.days |= 1 << n;
+            meets.days |= bit;
             if schedule::every_week_on(schedules, day) {
-                meets.weekly |= 1 << n;
+                meets.weekly |= bit;
             }
         }
-        let evenings = schedules.iter().filter(|s| in_the_evening(s));
-        if evenings.clone().any(|s| schedule::runs_on_weekday(std::slice::from_ref(s), day, today)) {
+        if schedule::runs_on_weekday(&evenings, day, today) {
             doc.add_text(f.weekday, format!("{}-{EVENING}", schedule::day_code(day)));
-            meets.evenings |= 1 << n;
+            meets.evenings |= bit;
+            if schedule::every_week_on(&evenings, day) {
+                meets.weekly_evenings |= bit;
+            }
         }
     }
     if meets.evenings != 0 {

@@ -185,28 +185,31 @@ pub(crate) struct Record {
 }
 
 /// The weekdays a service meets on in the coming weeks, a bit each from
-/// Monday: at all, every week, and in the evening.
+/// Monday (`Meets::bit`): at all, every week, in the evening, and in the
+/// evening every week.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Meets {
     pub days: u8,
     pub weekly: u8,
     pub evenings: u8,
+    pub weekly_evenings: u8,
 }
 
 impl Meets {
-    fn bit(day: chrono::Weekday) -> u8 {
+    pub fn bit(day: chrono::Weekday) -> u8 {
         1 << day.num_days_from_monday()
     }
 
     /// The days of `asked` it meets on (in the evening, when `evening`), in
     /// words: "Tuesdays", "some Saturdays or Sundays" (when not every week).
     pub fn on(&self, asked: &[chrono::Weekday], evening: bool) -> Vec<String> {
-        let mask = if evening { self.evenings } else { self.days };
+        let (mask, weekly) =
+            if evening { (self.evenings, self.weekly_evenings) } else { (self.days, self.weekly) };
         asked
             .iter()
             .filter(|&&day| mask & Self::bit(day) != 0)
             .map(|&day| {
-                let some = if self.weekly & Self::bit(day) == 0 { "some " } else { "" };
+                let some = if weekly & Self::bit(day) == 0 { "some " } else { "" };
                 format!("{some}{}s", crate::domain::schedule::day_name(day))
             })
             .collect()

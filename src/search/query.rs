@@ -38,7 +38,9 @@ use crate::domain::search::{
 };
 use crate::geo::cells;
 
-/// The most words of a query that are used.
+/// The most words of a query that are searched for (joining words not
+/// counted); with joining words, other spellings and words an age implies, a
+/// query holds at most twice as many.
 const MAX_WORDS: usize = 12;
 /// The most parts of what was asked that a match is checked for.
 pub(super) const MAX_SLOTS: usize = 16;
@@ -82,8 +84,25 @@ pub(super) struct Reading {
     pub named: Vec<(Named, u16)>,
     /// The stems in the order typed, a hyphenated word in its parts.
     pub sequence: Vec<String>,
+    /// The same without the words that only say whose or how much (see
+    /// `words::FILLERS`), which the needs' phrases are matched against.
+    pub gist: Vec<String>,
     /// The times and age the words say.
     pub said: words::Said,
+    /// The slot of the age said, if one was (see `age_implies`).
+    pub age_slot: u16,
+}
+
+impl Reading {
+    /// The slots a close match must cover: those of the words that say
+    /// most of what is wanted (not generic words, nor an age said), or,
+    /// when there are none, whatever there is.
+    pub(super) fn required(&self) -> u16 {
+        let words = || self.slots.iter().enumerate().filter(|(n, _)| self.age_slot & 1 << n == 0);
+        let strongest = words().map(|(_, w)| *w).fold(0.0, f32::max);
+        let required = words().filter(|(_, w)| **w >= strongest && **w > 0.0).fold(0, |m, (n, _)| m | 1 << n);
+        if required == 0 { self.age_slot } else { required }
+    }
 }
 
 /// A search as asked, with its words worked out once.
@@ -183,8 +202,11 @@ impl SearchIndex {
             // Times and ages are asked for, not looked for.
             let weight = if reading.said.read.contains(&n) { 0.0 } else { words::weight(&piece.text) };
             for stem in super::stem(&mut analyzer, &piece.text) {
-                if piece.joins == 0 && !words::filler(&piece.text) {
+                if piece.joins == 0 {
                     reading.sequence.push(stem.clone());
+                    if !words::filler(&piece.text) {
+                        reading.gist.push(stem.clone());
+                    }
                 }
                 if let Some((_, slot)) = slot_of.iter().find(|(s, _)| *s == stem) {
                     parts.push((stem, *slot));
@@ -238,10 +260,10 @@ impl SearchIndex {
             self.compounds(&mut reading, searcher);
         }
         let slots_at = |at: std::ops::Range<usize>, reading: &Reading| {
-            let stems = &reading.sequence[at];
+            let stems = &reading.gist[at];
             reading.words.iter().filter(|w| stems.contains(&w.stem)).fold(0u16, |m, w| m | w.covers)
         };
-        let named = self.need_terms(taxonomy).named_in(&reading.sequence);
+        let named = self.need_terms(taxonomy).named_in(&reading.gist);
         reading.named = named.into_iter().map(|n| (n.clone(), slots_at(n.at.clone(), &reading))).collect();
         self.age_implies(&mut reading, taxonomy);
         reading
@@ -258,11 +280,19 @@ impl SearchIndex {
         }
         reading.slots.push(AGE_WEIGHT);
         let covers = 1 << (reading.slots.len() - 1);
+        reading.age_slot = covers;
         for word in implied {
             for stem in self.tokens(word) {
-                if !reading.words.iter().any(|w| w.stem == stem) {
-                    let raw = word.to_string();
-                    reading.words.push(Word { raw, stem, weight: AGE_WEIGHT, covers, implied: true });
+                let room = reading.words.len() < MAX_WORDS * 2;
+                match reading.words.iter_mut().find(|w| w.stem == stem) {
+                    // "youth club for my 14 year old": "youth" says the age too.
+                    Some(typed) if typed.covers != 0 => typed.covers |= covers,
+                    Some(_) => {}
+                    None if room => {
+                        let raw = word.to_string();
+                        reading.words.push(Word { raw, stem, weight: AGE_WEIGHT, covers, implied: true });
+                    }
+                    None => {}
                 }
             }
         }
@@ -484,6 +514,7 @@ impl SearchIndex {
             open_now_minute: (q.open == Some(Open::Now)).then(|| minute_number(now.naive_utc())),
             has_text,
             slots,
+            required: asked.reading.required(),
             on_a_day: matches!(q.open, Some(Open::On(_)))
                 || !q.days.is_empty()
                 || !asked.reading.said.days.is_empty()
@@ -668,11 +699,12 @@ impl SearchIndex {
             why.push(String::from("Times not listed: check before going"));
         } else if said.evening || !said.days.is_empty() {
             let days = record.meets.on(&said.days, said.evening);
-            why.push(match (days.is_empty(), said.evening) {
-                (true, _) => String::from("Meets in the evening"),
-                (false, false) => format!("Meets on {}", days.join(" or ")),
-                (false, true) => format!("Meets on {} in the evening", days.join(" or ")),
-            });
+            match (days.is_empty(), said.evening) {
+                (true, true) if said.days.is_empty() => why.push(String::from("Meets in the evening")),
+                (true, _) => {}
+                (false, false) => why.push(format!("Meets on {}", days.join(" or "))),
+                (false, true) => why.push(format!("Meets on {} in the evening", days.join(" or "))),
+            }
         }
         why
     }
@@ -789,6 +821,39 @@ mod tests {
 
     use super::*;
     use crate::domain::ids::ServiceId;
+
+    /// The needs a text names, by slug.
+    fn named(reading: &Reading, taxonomy: &Taxonomy) -> Vec<String> {
+        reading.named.iter().map(|(n, _)| taxonomy[n.ord].slug.clone()).collect()
+    }
+
+    #[test]
+    fn phrases_are_read_without_fillers_and_an_age_is_a_part_of_what_is_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let read = |text: &str| index.read(text, &taxonomy, None, Weekday::Mon);
+        // "my mum died" is said as "since mum died" too.
+        let widower = read("my dad's lonely since mum died");
+        assert_eq!(named(&widower, &taxonomy), ["loneliness", "bereavement"]);
+        assert_eq!(named(&read("new mum feeling really low"), &taxonomy), ["parenting", "mental-wellbeing"]);
+        // An age said adds a part worth less than a word, which a match
+        // need not cover to be close, covered by what is for that age.
+        let football = read("football for my 8 year old");
+        assert_eq!(football.slots, [1.0, AGE_WEIGHT]);
+        assert_eq!(football.required(), 0b01, "football, not the age, makes a close match");
+        assert!(football.words.iter().any(|w| w.raw == "junior" && w.implied && w.covers == 0b10));
+        assert!(named(&football, &taxonomy).contains(&String::from("childrens-activities")));
+        // Said alone, the age is what is asked; a word that says the age
+        // covers it too.
+        let evenings = read("somewhere for my 14 year old to go in the evenings");
+        assert_eq!(evenings.required(), evenings.age_slot);
+        let youth = read("youth club for my 14 year old");
+        let typed = youth.words.iter().find(|w| w.raw == "youth").unwrap();
+        assert!(!typed.implied && typed.covers & youth.age_slot != 0);
+        // A working-age adult's age asks nothing more.
+        assert_eq!(read("aged 40").age_slot, 0);
+    }
 
     /// The relevance the collector works out, clause by clause and only for
     /// the matches, is the score tantivy gives the same clauses as one

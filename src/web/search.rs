@@ -24,7 +24,7 @@ pub async fn show(
     if asked.is_empty() {
         return Ok(see_other("/"));
     }
-    let example = app::search::example_postcode(&state).await?;
+    let example = app::search::example_postcode(&state).await.ok().flatten();
     let answered = app::search::results_page(&state, &query.0, asked.print).await;
     let mut results = Results {
         asked: &asked,
