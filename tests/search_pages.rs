@@ -16,6 +16,7 @@ async fn the_postcode_hint_names_postcodes_the_area_knows() {
     for page in ["/", "/search?q=lunch"] {
         let body = browser.get(page).await.body;
         let hint = body.split("id=\"postcode-hint\">").nth(1).and_then(|h| h.split('<').next()).unwrap();
+        let hint = hint.replace('\u{a0}', " ");
         let examples = hint.strip_prefix("A postcode, or the first part of one, like ").unwrap();
         let (district, full) = examples.trim_end_matches('.').split_once(" or ").unwrap();
         assert!(full.starts_with(&format!("{district} ")), "{hint}");

@@ -119,6 +119,8 @@ fn postcode_hint(example: Option<&str>) -> String {
     match example {
         Some(postcode) => {
             let district = postcode.split(' ').next().unwrap_or(postcode);
+            // Kept on one line.
+            let postcode = postcode.replace(' ', "\u{a0}");
             format!("A postcode, or the first part of one, like {district} or {postcode}.")
         }
         None => String::from("A postcode, or the first part of one."),
