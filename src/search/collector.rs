@@ -255,8 +255,7 @@ impl SegmentMatcher {
     /// only ever moves forward.
     ///
     /// Also says whether it is a close match: every part of what was asked
-    /// that says what is wanted (not a generic word) covered, or, when only
-    /// generic words were asked, all of them.
+    /// that `Conditions::required` names is covered.
     fn relevance_of(&mut self, doc: DocId) -> (Score, f32, bool) {
         let mut sum = 0.0;
         let mut credit = [0.0f32; MAX_SLOTS];
