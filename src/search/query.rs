@@ -73,6 +73,13 @@ pub(super) struct Word {
     pub implied: bool,
 }
 
+impl Word {
+    /// A word as typed (or another way of writing one typed).
+    fn typed(raw: &str, stem: String, weight: f32, covers: u16) -> Word {
+        Word { raw: raw.to_string(), stem, weight, covers, implied: false }
+    }
+}
+
 /// What a query's text says, worked out once: its words, how much each
 /// part of it counts, and the needs its everyday words name.
 #[derive(Clone, Debug, Default)]
@@ -234,13 +241,7 @@ impl SearchIndex {
                 };
                 let slot = (joined == 0 && covers != 0).then(|| reading.slots.len() - 1);
                 let weight = if piece.joins > 0 && joined != 0 { 1.0 } else { weight };
-                reading.words.push(Word {
-                    raw: piece.text.clone(),
-                    stem: stem.clone(),
-                    weight,
-                    covers,
-                    implied: false,
-                });
+                reading.words.push(Word::typed(&piece.text, stem.clone(), weight, covers));
                 slot_of.push((stem.clone(), slot));
                 if piece.joins == 0 {
                     parts.push((stem, slot));
@@ -326,13 +327,7 @@ impl SearchIndex {
             let joined = format!("{}{}", a.raw, b.raw);
             if a.covers != 0 && b.covers != 0 && known(&joined) {
                 for stem in self.tokens(&joined) {
-                    more.push(Word {
-                        raw: joined.clone(),
-                        stem,
-                        weight: 1.0,
-                        covers: a.covers | b.covers,
-                        implied: false,
-                    });
+                    more.push(Word::typed(&joined, stem, 1.0, a.covers | b.covers));
                 }
             }
         }
@@ -349,13 +344,7 @@ impl SearchIndex {
                 for half in [a, b] {
                     let weight = words::weight(&half);
                     for stem in self.tokens(&half) {
-                        more.push(Word {
-                            raw: half.clone(),
-                            stem,
-                            weight,
-                            covers: word.covers,
-                            implied: false,
-                        });
+                        more.push(Word::typed(&half, stem, weight, word.covers));
                     }
                 }
             }
@@ -364,13 +353,7 @@ impl SearchIndex {
             for other in words::variants(&word.raw) {
                 let stems = self.tokens(other);
                 if stems.len() == 1 {
-                    more.push(Word {
-                        raw: other.to_string(),
-                        stem: stems[0].clone(),
-                        weight: word.weight,
-                        covers: word.covers,
-                        implied: false,
-                    });
+                    more.push(Word::typed(other, stems[0].clone(), word.weight, word.covers));
                 }
             }
         }
