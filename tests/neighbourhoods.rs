@@ -469,6 +469,7 @@ async fn every_venue_is_in_the_neighbourhood_of_its_cell_and_one_outside_is_flag
         small_area: None,
         confidential: false,
         entry_point: false,
+        postal: false,
         access: Default::default(),
     };
     let now = chrono::Utc::now().naive_utc();

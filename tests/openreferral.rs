@@ -603,6 +603,7 @@ fn add_everything(app: &TestApp) -> (OrganisationId, ServiceId) {
         small_area: None,
         confidential: false,
         entry_point: true,
+        postal: false,
         access: VenueAccess {
             step_free: Some(true),
             accessible_toilet: Some(true),

@@ -207,6 +207,88 @@ fn seed_trafford_loads_the_real_lists_and_again_changes_nothing() {
         .unwrap();
     let entry_points = libraries.iter().filter(|(entry, hood)| *entry && hood.is_some()).count();
     assert!(entry_points >= 12, "the libraries are local entry points in neighbourhoods: {libraries:?}");
+
+    // A register's charity is placed by its contact postcode, and serves the
+    // whole borough only when its words say so.
+    use doorstep::store::schema::service_at_locations;
+    let mut charity = |name: &str| -> (String, Vec<(bool, String)>) {
+        let (id, area): (String, String) = services::table
+            .filter(services::name.eq(name))
+            .select((services::id, services::area))
+            .first(&mut conn)
+            .unwrap();
+        let places = service_at_locations::table
+            .inner_join(locations::table)
+            .filter(service_at_locations::service_id.eq(&id))
+            .select((locations::postal, locations::postcode))
+            .load(&mut conn)
+            .unwrap();
+        (area, places)
+    };
+    let (area, places) = charity("1ST FLIXTON SCOUT GROUP");
+    assert_eq!(area, "local");
+    assert!(matches!(places.as_slice(), [(true, postcode)] if postcode.starts_with("M41")), "{places:?}");
+    assert_eq!(charity("CITIZENS ADVICE TRAFFORD").0, "borough");
+}
+
+#[test]
+fn a_register_row_is_placed_by_its_contact_postcode_and_serves_the_area_only_when_its_words_say_so() {
+    use crate::common::server::{Client, Served};
+    let data = TestData::with_demo();
+    let postcode = a_demo_postcode(&data);
+    // As the Charity Commission's register gives them: no venue, a contact postcode.
+    let sheet = format!(
+        "Charity name,Charity activities,Charity contact postcode\n\
+         Quokka Scouts,Scouting for young people in our village.,{postcode}\n\
+         Quokka Trust,Quokka help for anyone anywhere in Kingsmere.,{postcode}\n\
+         Quokka Club,Quokka afternoons in Kingsmere Town.,{postcode}\n\
+         Quokka Faraway,Quokka help by letter.,ZZ9 9ZZ\n"
+    );
+    let mapping = "[shared]\norganisation_kind = \"charity\"\nnot_areas = [\"Kingsmere Town\"]\n\n\
+                   [shared.area_when_named]\nKingsmere = \"borough\"\n";
+    std::fs::write(data.path().join("register.csv"), sheet).unwrap();
+    std::fs::write(data.path().join("register.toml"), mapping).unwrap();
+    let file = data.path().join("register.csv").to_string_lossy().to_string();
+    let mapping = data.path().join("register.toml").to_string_lossy().to_string();
+    let imported = doorstep(&data, &["import", "csv", &file, "--mapping", &mapping], "");
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        service_named(&data, "Quokka Faraway").is_some(),
+        "a contact postcode not known loses only itself"
+    );
+
+    let served = Served::start(&data, data.path(), &[]);
+    let mut client = Client::new(&served.url);
+    let found = client.get(&format!("/api/search?q=quokka&postcode={}", postcode.replace(' ', "+")));
+    assert_eq!(found.status, 200, "{}", found.body);
+    let json: serde_json::Value = serde_json::from_str(&found.body).unwrap();
+    let reach = |name: &str| {
+        let result = json["results"].as_array().unwrap().iter().find(|r| r["name"] == name).cloned();
+        result.unwrap_or_else(|| panic!("{name} is found: {json}"))["reach"].clone()
+    };
+    assert_eq!(
+        reach("Quokka Scouts"),
+        "Contact address under 100 m away",
+        "placed, and said to be placed, by it"
+    );
+    assert_eq!(reach("Quokka Trust"), "Serves all of Kingsmere", "its words name the borough");
+    assert_eq!(
+        reach("Quokka Club"),
+        "Contact address under 100 m away",
+        "a town in the borough is not the borough"
+    );
+    assert!(reach("Quokka Faraway").is_null(), "nowhere known, so no reach is claimed");
+
+    let (id, _, _) = service_named(&data, "Quokka Scouts").unwrap();
+    let page = client.get(&format!("/services/{id}"));
+    assert!(page.body.contains("Its contact address is in"), "{}", page.body);
+    assert!(page.body.contains("Near its contact address"), "{}", page.body);
+    assert!(!page.body.contains(">Venue<") && !page.body.contains("Map of where"), "it is not a venue");
+    let oruk = client.get(&format!("/openreferral/services/{id}"));
+    let oruk: serde_json::Value = serde_json::from_str(&oruk.body).unwrap();
+    let location = &oruk["service_at_locations"][0]["location"];
+    assert_eq!(location["location_type"], "postal", "{oruk}");
+    assert_eq!(location["addresses"][0]["address_type"], "postal", "{oruk}");
 }
 
 /// A zip of the files in `folder`, or of `files` as given.

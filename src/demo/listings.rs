@@ -164,6 +164,7 @@ impl Builder<'_> {
             small_area: Some(postcode.small_area.clone()),
             confidential: template.confidential,
             entry_point: template.entry_point,
+            postal: false,
             access: VenueAccess {
                 step_free: template.step_free,
                 accessible_toilet: template.accessible_toilet,

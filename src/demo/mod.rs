@@ -191,6 +191,7 @@ impl Demo {
                             latitude: l.latitude,
                             longitude: l.longitude,
                             step_free: l.access.step_free == Some(true),
+                            postal: l.postal,
                         })
                         .collect(),
                     schedules: s.schedules.clone(),

@@ -37,6 +37,10 @@ pub struct Location {
     pub confidential: bool,
     /// A hub, library or centre where people can walk in and ask about anything.
     pub entry_point: bool,
+    /// Where it can be written to, not a place people go: a register's
+    /// charity is known only by its contact address. It places the service
+    /// roughly (for nearness in search) and is shown as a contact address.
+    pub postal: bool,
     pub access: VenueAccess,
 }
 

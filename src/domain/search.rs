@@ -369,9 +369,10 @@ pub struct Hit {
     pub name: String,
     pub organisation: String,
     pub url: String,
-    /// Metres to the nearest venue; `None` for services that serve the whole
-    /// area (wherever their venue is), come to you, work by phone or online,
-    /// or whose venue is confidential.
+    /// Metres to the nearest venue (or, for one with no venue, to its
+    /// contact address); `None` for services that serve the whole area
+    /// (wherever their venue is), come to you, work by phone or online, or
+    /// whose venue is confidential.
     pub distance_m: Option<u32>,
     /// How far away it is, or how it reaches people when it has no
     /// distance ("Serves all of Trafford", "By phone, wherever you are");

@@ -200,6 +200,7 @@ impl VenueInput {
             small_area: None,
             confidential: self.confidential,
             entry_point: self.entry_point,
+            postal: false,
             access: self.access.clone(),
         }
     }

@@ -111,6 +111,8 @@ pub struct SearchPlace {
     pub latitude: f64,
     pub longitude: f64,
     pub step_free: bool,
+    /// A contact address, not a venue (see `Location::postal`).
+    pub postal: bool,
 }
 
 /// Everything the search index holds about one running service.

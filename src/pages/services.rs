@@ -48,8 +48,11 @@ pub fn page(
                 (staff_actions(frame, view, viewer, around.looks_like))
             }
             (summary(view, now))
-            @if !view.locations.is_empty() {
+            @if view.locations.iter().any(|p| !p.location.postal) {
                 (venues(view, viewer))
+            } @else if let Some(contact) = view.locations.first() {
+                h2 { "Contact address" }
+                p { "It lists no venue. Its contact address is in " (contact.location.postcode) ": contact it to ask where it meets." }
             }
             @if let Some(map) = &around.map { (map) }
             (contact_list(view, viewer))
@@ -183,6 +186,8 @@ fn summary(view: &ServiceView, now: DateTime<Utc>) -> Markup {
             dd {
                 @if d.area == ServiceArea::Region && !view.extras.regions.is_empty() {
                     (view.extras.regions.join(", "))
+                } @else if d.area == ServiceArea::Local && view.locations.iter().all(|p| p.location.postal) && !view.locations.is_empty() {
+                    "Near its contact address"
                 } @else {
                     (area_words(d.area, d.area_radius_km))
                 }
@@ -205,7 +210,7 @@ fn summary(view: &ServiceView, now: DateTime<Utc>) -> Markup {
 fn venues(view: &ServiceView, viewer: Viewer) -> Markup {
     html! {
         h2 { "Venue" }
-        @for place in &view.locations {
+        @for place in view.locations.iter().filter(|p| !p.location.postal) {
             @let l = &place.location;
             @if l.confidential && !viewer.sees_confidential {
                 // Nothing of the place itself, not even its name.
@@ -362,7 +367,7 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
         .locations
         .iter()
         .map(|p| &p.location)
-        .filter(|l| !l.confidential)
+        .filter(|l| !l.confidential && !l.postal)
         .map(|l| {
             let street = match &l.address_2 {
                 Some(second) => format!("{}, {second}", l.address_1),

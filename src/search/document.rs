@@ -11,7 +11,7 @@ use super::{
 use crate::domain::directory::{CostKind, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule::{self, Schedule, Session};
-use crate::domain::views::SearchableService;
+use crate::domain::views::{SearchPlace, SearchableService};
 use crate::geo::cells;
 
 /// 2020-01-01 00:00 UTC, from when stored times are counted in minutes.
@@ -154,7 +154,7 @@ impl SearchIndex {
             doc.add_text(f.read_need, slug);
         }
         let needs = add_needs(&mut doc, f, &s.needs, taxonomy);
-        let everywhere = add_places(&mut doc, f, s);
+        let (everywhere, by_contact_address) = add_places(&mut doc, f, s);
         for mode in &s.delivery {
             doc.add_text(f.delivery, mode.code());
         }
@@ -187,6 +187,7 @@ impl SearchIndex {
             listed_by: s.listed_by.clone(),
             read_needs,
             meets,
+            by_contact_address,
         };
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
         doc
@@ -280,8 +281,12 @@ impl Iterator for Lanes {
 /// venue and working by phone, online or at home) is in the everywhere cell
 /// too, and so is one with no public venue at all, which no place can
 /// leave out; says whether it reaches everyone.
-fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> bool {
-    for place in &s.places {
+fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> (bool, bool) {
+    // Its venues; or, when it has none, its contact address, which places it
+    // roughly (a register's charity is known by no more).
+    let has_venue = s.places.iter().any(|p| !p.postal);
+    let places: Vec<&SearchPlace> = s.places.iter().filter(|p| !p.postal || !has_venue).collect();
+    for place in &places {
         doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
         if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
             for resolution in COARSEST_CELL..=u8::from(cells::LOCATION_RESOLUTION) {
@@ -294,11 +299,11 @@ fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> b
     }
     let remote = s.delivery.iter().any(|m| *m != DeliveryMode::InPerson);
     let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
-        || (s.places.is_empty() && remote);
-    if everywhere || s.places.is_empty() {
+        || (places.is_empty() && remote);
+    if everywhere || places.is_empty() {
         doc.add_u64(f.cells, EVERYWHERE_CELL);
     }
-    everywhere
+    (everywhere, !places.is_empty() && !has_venue)
 }
 
 /// The weekday code of a service with no times listed: a day asked for

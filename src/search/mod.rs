@@ -182,6 +182,9 @@ pub(crate) struct Record {
     /// Which days it meets on, for what "why it matched" says of them.
     #[serde(default)]
     pub meets: Meets,
+    /// Whether it is placed by its contact address only, having no venue.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_contact_address: bool,
 }
 
 /// The weekdays a service meets on in the coming weeks, a bit each from

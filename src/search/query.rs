@@ -776,7 +776,12 @@ impl SearchIndex {
 /// Nothing for a local service when no place was given.
 fn reach(record: &Record, candidate: &Candidate, area: &str) -> Option<String> {
     if let Some(d) = candidate.distance_m {
-        return Some(away(d.round() as u32));
+        let away = away(d.round() as u32);
+        return Some(if record.by_contact_address {
+            format!("Contact address {}", away.to_lowercase())
+        } else {
+            away
+        });
     }
     if !candidate.everywhere {
         return None;

@@ -22,6 +22,7 @@ pub fn markers(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<MapMarke
         .inner_join(service_at_locations::table.inner_join(services::table))
         .filter(locations::neighbourhood_id.eq(id))
         .filter(locations::confidential.eq(false))
+        .filter(locations::postal.eq(false))
         .filter(services::status.eq("active"))
         .filter(services::archived_at.is_null())
         .select((locations::id, locations::name, locations::latitude, locations::longitude, services::name))

@@ -43,6 +43,7 @@ struct LocationRow {
     neighbourhood_id: Option<NeighbourhoodId>,
     confidential: bool,
     entry_point: bool,
+    postal: bool,
     step_free: Option<bool>,
     accessible_toilet: Option<bool>,
     hearing_loop: Option<bool>,
@@ -68,6 +69,7 @@ pub fn insert(conn: &mut Conn, location: &Location, now: NaiveDateTime) -> Store
         neighbourhood_id: None,
         confidential: location.confidential,
         entry_point: location.entry_point,
+        postal: location.postal,
         step_free: location.access.step_free,
         accessible_toilet: location.access.accessible_toilet,
         hearing_loop: location.access.hearing_loop,
@@ -503,6 +505,7 @@ fn view(row: LocationRow) -> LocationView {
             small_area: row.small_area_code,
             confidential: row.confidential,
             entry_point: row.entry_point,
+            postal: row.postal,
             access: VenueAccess {
                 step_free: row.step_free,
                 accessible_toilet: row.accessible_toilet,

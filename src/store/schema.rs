@@ -249,6 +249,7 @@ diesel::table! {
         h3_cell -> Nullable<BigInt>,
         archived_at -> Nullable<Timestamp>,
         opening_hours -> Text,
+        postal -> Bool,
     }
 }
 

@@ -211,7 +211,7 @@ struct Extras {
     keywords: Vec<(ServiceId, String)>,
     languages: Vec<(ServiceId, String)>,
     delivery: Vec<(ServiceId, String)>,
-    places: Vec<(ServiceId, f64, f64, bool, Option<bool>)>,
+    places: Vec<(ServiceId, f64, f64, bool, Option<bool>, bool)>,
     schedules: Vec<ScheduleRow>,
 }
 
@@ -241,8 +241,9 @@ impl Extras {
             locations::longitude,
             locations::confidential,
             locations::step_free,
+            locations::postal,
         ));
-        self.places.extend::<Vec<(ServiceId, f64, f64, bool, Option<bool>)>>(load!(
+        self.places.extend::<Vec<(ServiceId, f64, f64, bool, Option<bool>, bool)>>(load!(
             q,
             service_at_locations::service_id
         ));
@@ -273,11 +274,16 @@ impl Extras {
                 s.delivery.push(decode(&mode, DeliveryMode::from_code, "delivery mode")?);
             }
         }
-        for (id, latitude, longitude, confidential, step_free) in self.places {
+        for (id, latitude, longitude, confidential, step_free, postal) in self.places {
             if let Some(s) = by_service.get_mut(&id) {
                 // A confidential venue is never placed: its address must not leak through distances.
                 if !confidential {
-                    s.places.push(SearchPlace { latitude, longitude, step_free: step_free == Some(true) });
+                    s.places.push(SearchPlace {
+                        latitude,
+                        longitude,
+                        step_free: step_free == Some(true),
+                        postal,
+                    });
                 }
             }
         }

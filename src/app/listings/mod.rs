@@ -65,7 +65,8 @@ pub async fn service_page(
     let (view, scope) =
         db(state, move |conn| Ok((store::services::view(conn, id)?, store::services::scope(conn, id)?)))
             .await?;
-    let venues: Vec<_> = view.locations.iter().filter(|p| !p.location.confidential).collect();
+    let venues: Vec<_> =
+        view.locations.iter().filter(|p| !p.location.confidential && !p.location.postal).collect();
     let map = if venues.is_empty() { None } else { Some(venue_map(state, &venues).await?) };
     let nearby = match (view.needs.first(), venues.first()) {
         (Some(need), Some(venue)) => {

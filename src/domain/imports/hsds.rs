@@ -411,10 +411,9 @@ impl Tags {
     }
 }
 
-/// A contact: a contact's id is the whole directory's, so one that is not a
-/// UUID (or is missing) is made from its service's id as well.
-/// The physical venues a service meets at, each added to the batch the first
-/// time it is named; a virtual one says it is delivered online.
+/// The physical venues a service meets at and its contact (postal)
+/// addresses, each added to the batch the first time it is named; a virtual
+/// one says it is delivered online.
 fn venues_of(
     batch: &mut Batch,
     s: &hsds::Service,
@@ -425,7 +424,7 @@ fn venues_of(
     let mut locations = Vec::new();
     for venue in s.service_at_locations.iter().filter_map(|at| at.location.as_ref()) {
         match venue.location_type.as_str() {
-            "physical" => match location_of(venue, ctx) {
+            "physical" | "postal" => match location_of(venue, ctx) {
                 Ok(incoming) => {
                     if !locations.contains(&incoming.location.id) {
                         locations.push(incoming.location.id);
@@ -443,6 +442,8 @@ fn venues_of(
     locations
 }
 
+/// A contact: a contact's id is the whole directory's, so one that is not a
+/// UUID (or is missing) is made from its service's id as well.
 fn contact_of(c: &hsds::Contact, service: &str, ctx: &Context) -> Contact {
     let key =
         if uuid::Uuid::try_parse(c.id.trim()).is_ok() { c.id.clone() } else { format!("{service}/{}", c.id) };
@@ -500,6 +501,7 @@ fn location_of(venue: &hsds::Location, ctx: &Context) -> Result<IncomingLocation
         small_area: None,
         confidential: false,
         entry_point: venue.description.as_deref() == Some(Fact::EntryPoint.label().as_str()),
+        postal: venue.location_type == "postal",
         access,
     };
     Ok(IncomingLocation { origin: format!("venue {}", venue.id), location, placed: placed.is_some() })

@@ -68,6 +68,11 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     let mut placed: HashSet<LocationId> = stored.locations.keys().copied().collect();
     for incoming in &batch.locations {
         let venue = &incoming.location;
+        // A contact address only places its service roughly: one whose
+        // postcode is not known is left out, and its service kept.
+        if venue.postal && !incoming.placed {
+            continue;
+        }
         let outcome = if incoming.placed {
             placed.insert(venue.id);
             let before = stored.locations.get(&venue.id);
@@ -83,7 +88,11 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     }
     let organisations: HashSet<OrganisationId> =
         batch.organisations.iter().map(|o| o.id).chain(stored.organisations.keys().copied()).collect();
+    let postal: HashSet<LocationId> =
+        batch.locations.iter().filter(|l| l.location.postal).map(|l| l.location.id).collect();
     for incoming in &batch.services {
+        let mut incoming = incoming.clone();
+        incoming.service.locations.retain(|l| placed.contains(l) || !postal.contains(l));
         let service = &incoming.service;
         let outcome = if let Some(venue) = service.locations.iter().find(|l| !placed.contains(l)) {
             let postcode = batch

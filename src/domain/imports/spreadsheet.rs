@@ -61,6 +61,7 @@ fields! {
     Address = "address", "Address", ["address 1", "street", "venue address", "street address"];
     Town = "town", "Town", ["city", "post town"];
     Postcode = "postcode", "Postcode", ["post code", "postal code", "zip"];
+    ContactPostcode = "contact_postcode", "Postcode to write to, when it has no venue", ["contact postcode", "charity contact postcode", "correspondence postcode"];
     Latitude = "latitude", "Latitude", ["lat", "postcode lat", "geoy"];
     Longitude = "longitude", "Longitude", ["lon", "lng", "long", "postcode lon", "geox"];
     Phone = "phone", "Phone", ["telephone", "tel", "phone number", "contact number", "telephone number"];
@@ -97,6 +98,14 @@ pub struct Shared {
     pub entry_point: bool,
     /// Where every service is offered (a code, like `borough`), when not near its venue.
     pub area: Option<String>,
+    /// Areas a row's own words may name, each with what naming it means
+    /// (`Trafford = "borough"`, `"Greater Manchester" = "region"`): a row
+    /// whose name or description names one serves all of it; any other is
+    /// offered near its venue or contact address. Read when `area` is not set.
+    pub area_when_named: BTreeMap<String, String>,
+    /// Places whose names hold an area's ("Old Trafford"), which name a
+    /// place in it, not the area.
+    pub not_areas: Vec<String>,
     /// How every service is reached (a code: `drop_in`, `self`, `professional`).
     pub referral: Option<String>,
     /// What every service costs (a code), when no column says.
@@ -154,6 +163,12 @@ impl Mapping {
         ];
         if let Some((code, _)) = codes.into_iter().flatten().find(|(_, known)| !known) {
             return Err(format!("\"{code}\" is not a code Doorstep knows"));
+        }
+        let wide = [ServiceArea::Borough, ServiceArea::Region, ServiceArea::National];
+        if let Some(code) =
+            s.area_when_named.values().find(|c| !ServiceArea::from_code(c).is_some_and(|a| wide.contains(&a)))
+        {
+            return Err(format!("\"{code}\" is not an area a row can name: borough, region or national"));
         }
         Ok(mapping)
     }
@@ -226,6 +241,7 @@ pub fn template() -> String {
         "M33 7XX",
         "",
         "",
+        "",
         "0161 555 0100",
         "lunch@example.org",
         "https://example.org",
@@ -243,7 +259,7 @@ pub fn template() -> String {
 }
 
 /// Every service as a row of the template's columns, for people to open in
-/// a spreadsheet: its first public venue, its times in words, its needs by
+/// a spreadsheet: its first public venue (or its contact postcode), its times in words, its needs by
 /// slug. `import csv` reads it (venues placed by their postcodes), as new
 /// listings: a sheet cannot hold all a listing does, so it never overwrites one.
 pub fn write(records: &[crate::domain::openreferral::ServiceRecord], needs: &Taxonomy) -> String {
@@ -251,7 +267,8 @@ pub fn write(records: &[crate::domain::openreferral::ServiceRecord], needs: &Tax
     let mut rows = vec![sheet.row(Field::ALL.iter().map(|f| f.code()))];
     for r in records {
         let d = &r.details;
-        let venue = r.places.first().map(|p| &p.location);
+        let venue = r.places.iter().map(|p| &p.location).find(|l| !l.postal);
+        let contact = r.places.iter().map(|p| &p.location).find(|l| l.postal);
         let mut times = crate::domain::schedule::describe(
             &r.schedules.iter().map(|s| s.schedule.clone()).collect::<Vec<_>>(),
             chrono::NaiveDate::MIN,
@@ -285,6 +302,7 @@ pub fn write(records: &[crate::domain::openreferral::ServiceRecord], needs: &Tax
                 Field::Address => venue.map(|v| v.address_1.clone()).unwrap_or_default(),
                 Field::Town => venue.map(|v| v.town.clone()).unwrap_or_default(),
                 Field::Postcode => venue.map(|v| v.postcode.clone()).unwrap_or_default(),
+                Field::ContactPostcode => contact.map(|c| c.postcode.clone()).unwrap_or_default(),
                 Field::Latitude | Field::Longitude | Field::Contact => String::new(),
                 Field::Phone => text(&d.phone),
                 Field::Email => text(&d.email),
@@ -358,8 +376,8 @@ fn read_row(
         Some(pattern) => pattern
             .replace("{name}", named)
             .replace("{organisation}", &org_name)
-            .replace("{venue}", venue.as_ref().map_or("", |v| v.1.as_str()))
-            .replace("{town}", venue.as_ref().map_or("", |v| v.2.as_str())),
+            .replace("{venue}", venue.as_ref().map_or("", |v| v.name.as_str()))
+            .replace("{town}", venue.as_ref().map_or("", |v| v.town.as_str())),
         None => named.to_string(),
     };
     let (schedules, hours_text) = match cell(Field::Hours) {
@@ -376,8 +394,8 @@ fn read_row(
     if !batch.first("service", id.0) {
         return Err(format!("\"{name}\" is in the list twice at the same postcode"));
     }
-    let locations: Vec<LocationId> = venue.iter().map(|v| v.0).collect();
-    let area = shared.area.as_deref().and_then(ServiceArea::from_code);
+    let locations: Vec<LocationId> = venue.iter().map(|v| v.id).collect();
+    let (area, regions) = area_of(shared, named, cell(Field::Description), !locations.is_empty());
     let details = ServiceInput {
         organisation,
         name: name.clone(),
@@ -390,9 +408,13 @@ fn read_row(
         max_age,
         cost,
         cost_description,
-        delivery: if locations.is_empty() { Vec::new() } else { vec![DeliveryMode::InPerson] },
+        delivery: if venue.as_ref().is_some_and(|v| !v.postal) {
+            vec![DeliveryMode::InPerson]
+        } else {
+            Vec::new()
+        },
         languages: Vec::new(),
-        area: area.unwrap_or(if locations.is_empty() { ServiceArea::Borough } else { ServiceArea::Local }),
+        area,
         area_radius_km: None,
         capacity: None,
         email: reach.email,
@@ -409,7 +431,7 @@ fn read_row(
         capacity_said_on: None,
         last_verified_at: None,
         last_verified_by: None,
-        extras: Extras { hours_text, regions: Vec::new(), phones, keywords },
+        extras: Extras { hours_text, regions, phones, keywords },
     };
     let incoming =
         IncomingService { origin: origin.to_string(), service, organisation_ref: org_name, updated_at: None };
@@ -504,8 +526,18 @@ fn organisation(
     (id, name.to_string())
 }
 
-/// Where a row's service meets, if it says (an address or a postcode): the
-/// venue's id, name and town, added to the batch the first time it is named.
+/// Where a row's service is: its venue's id, name and town, or its contact
+/// address's.
+struct Place {
+    id: LocationId,
+    name: String,
+    town: String,
+    postal: bool,
+}
+
+/// Where a row's service meets, if it says (an address or a postcode), or
+/// else where it can be written to (a contact postcode), added to the batch
+/// the first time it is named.
 fn venue(
     batch: &mut Batch,
     cell: Cells,
@@ -513,12 +545,13 @@ fn venue(
     ctx: &Context,
     named: &str,
     origin: &str,
-) -> Option<(LocationId, String, String)> {
-    let postcode = cell(Field::Postcode).map(str::to_uppercase);
+) -> Option<Place> {
     let address = cell(Field::Address);
-    if address.is_none() && postcode.is_none() {
-        return None;
-    }
+    let (postcode, postal) = match (cell(Field::Postcode), address, cell(Field::ContactPostcode)) {
+        (None, None, None) => return None,
+        (None, None, Some(contact)) => (Some(contact.to_uppercase()), true),
+        (postcode, _, _) => (postcode.map(str::to_uppercase), false),
+    };
     let coordinate = |field| cell(field).and_then(|c: &str| c.parse::<f64>().ok());
     let placed = coordinate(Field::Latitude)
         .zip(coordinate(Field::Longitude))
@@ -527,7 +560,11 @@ fn venue(
     let venue_name = cell(Field::Venue)
         .map(str::to_string)
         .unwrap_or_else(|| address_1.split(',').next().unwrap_or("").trim().to_string());
-    let name = if venue_name.is_empty() { named.to_string() } else { venue_name };
+    let name = match (postal, venue_name.is_empty()) {
+        (true, _) => format!("{named} (contact address)"),
+        (false, true) => named.to_string(),
+        (false, false) => venue_name,
+    };
     let postcode = postcode.unwrap_or_default();
     let id = LocationId(record_id(ctx.source, "location", &format!("{}|{postcode}", name.to_lowercase())));
     if batch.first("location", id.0) {
@@ -544,7 +581,8 @@ fn venue(
             longitude,
             small_area: None,
             confidential: false,
-            entry_point: shared.entry_point,
+            entry_point: shared.entry_point && !postal,
+            postal,
             access: Default::default(),
         };
         batch.locations.push(IncomingLocation {
@@ -553,7 +591,39 @@ fn venue(
             placed: placed.is_some(),
         });
     }
-    Some((id, name, town))
+    Some(Place { id, name, town, postal })
+}
+
+/// Where a row's service is offered, and the regions it names: what
+/// `shared.area` says; or, when the mapping lists areas a row may name, all
+/// of the first its name or description names ("Trafford", never "Old
+/// Trafford" when that is listed as not the area); else near its venue or
+/// contact address, or the whole borough when it has neither.
+fn area_of(
+    shared: &Shared,
+    name: &str,
+    description: Option<&str>,
+    placed: bool,
+) -> (ServiceArea, Vec<String>) {
+    if let Some(area) = shared.area.as_deref().and_then(ServiceArea::from_code) {
+        return (area, Vec::new());
+    }
+    let words = |text: &str| {
+        let spaced: String =
+            text.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+        format!(" {} ", spaced.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let mut said = words(&format!("{name} {}", description.unwrap_or("")));
+    for place in &shared.not_areas {
+        said = said.replace(&words(place), " ");
+    }
+    let named = shared.area_when_named.iter().find(|(area, _)| said.contains(&words(area)));
+    match named.and_then(|(name, code)| Some((name, ServiceArea::from_code(code)?))) {
+        Some((name, ServiceArea::Region)) => (ServiceArea::Region, vec![name.clone()]),
+        Some((_, area)) => (area, Vec::new()),
+        None if placed => (ServiceArea::Local, Vec::new()),
+        None => (ServiceArea::Borough, Vec::new()),
+    }
 }
 
 /// The first line of an address and its town: "St John's Centre, St John's
@@ -647,6 +717,42 @@ mod tests {
         assert!(named.name_column("colour=Red").unwrap_err().contains("the fields are"));
         let unknown = Mapping::default().columns_of(&["Thing".to_string()]).unwrap_err();
         assert!(unknown.contains("name=\"its header\""), "{unknown}");
+    }
+
+    #[test]
+    fn a_row_serves_all_of_an_area_its_words_name_and_a_place_named_like_it_is_not_the_area() {
+        let shared = Shared {
+            area_when_named: [("Trafford", "borough"), ("Greater Manchester", "region")]
+                .map(|(name, code)| (name.to_string(), code.to_string()))
+                .into(),
+            not_areas: vec!["Old Trafford".into()],
+            ..Shared::default()
+        };
+        let area = |name: &str, said: &str| area_of(&shared, name, Some(said), true);
+        assert_eq!(area("CITIZENS ADVICE TRAFFORD", "Advice."), (ServiceArea::Borough, vec![]));
+        assert_eq!(area("Scouts", "For boys and girls in TRAFFORD."), (ServiceArea::Borough, vec![]));
+        assert_eq!(area("Old Trafford Cricket", "A club."), (ServiceArea::Local, vec![]), "a place in it");
+        assert_eq!(area("Trafford-ish", "A club."), (ServiceArea::Borough, vec![]), "words, not characters");
+        assert_eq!(area("Traffordians", "A club."), (ServiceArea::Local, vec![]), "a whole word only");
+        assert_eq!(
+            area("Pennies", "Across Greater Manchester."),
+            (ServiceArea::Region, vec!["Greater Manchester".to_string()])
+        );
+        assert_eq!(
+            area_of(&shared, "Nowhere", None, false),
+            (ServiceArea::Borough, vec![]),
+            "no place at all"
+        );
+        let told = Shared { area: Some("national".into()), ..shared.clone() };
+        assert_eq!(
+            area_of(&told, "Trafford", None, true),
+            (ServiceArea::National, vec![]),
+            "the list's word wins"
+        );
+
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let refused = Mapping::from_toml("[shared.area_when_named]\nTrafford = \"local\"\n", &taxonomy);
+        assert!(refused.unwrap_err().contains("not an area a row can name"));
     }
 
     #[test]

@@ -318,6 +318,8 @@ impl Publisher<'_> {
 
     fn location(&self, venue: &listing::Location) -> Location {
         let id = venue.id.to_string();
+        // A contact address is where to write, not a place to go.
+        let kind = if venue.postal { "postal" } else { "physical" };
         let access = &venue.access;
         let facts = [
             ("Step-free access", access.step_free),
@@ -327,7 +329,7 @@ impl Publisher<'_> {
         ];
         Location {
             id: id.clone(),
-            location_type: "physical".into(),
+            location_type: kind.into(),
             name: Some(venue.name.clone()),
             description: venue.entry_point.then(|| Fact::EntryPoint.label()),
             latitude: Some(venue.latitude),
@@ -342,7 +344,7 @@ impl Publisher<'_> {
                 state_province: self.region.to_string(),
                 postal_code: venue.postcode.clone(),
                 country: "GB".into(),
-                address_type: "physical".into(),
+                address_type: kind.into(),
             }],
             accessibility: facts
                 .into_iter()
