@@ -289,6 +289,23 @@ fn a_register_row_is_placed_by_its_contact_postcode_and_serves_the_area_only_whe
     let location = &oruk["service_at_locations"][0]["location"];
     assert_eq!(location["location_type"], "postal", "{oruk}");
     assert_eq!(location["addresses"][0]["address_type"], "postal", "{oruk}");
+
+    // Read back elsewhere, it is a contact address still.
+    let file = data.path().join("published.json");
+    let exported = doorstep(&data, &["export", "openreferral", "--out", &file.to_string_lossy()], "");
+    assert!(exported.status.success(), "{}", text(&exported));
+    let copy = TestData::new();
+    let mut command = copy.command();
+    command.env("DOORSTEP_AREA_NAME", "Kingsmere").args(["import", "openreferral", &file.to_string_lossy()]);
+    let read = command.output().unwrap();
+    assert!(read.status.success(), "{}", text(&read));
+    use doorstep::store::schema::locations;
+    let postal: Vec<bool> = locations::table
+        .filter(locations::name.eq("Quokka Scouts (contact address)"))
+        .select(locations::postal)
+        .load(&mut open_store(&copy).conn().unwrap())
+        .unwrap();
+    assert_eq!(postal, [true]);
 }
 
 /// A zip of the files in `folder`, or of `files` as given.

@@ -45,6 +45,12 @@ pub struct Location {
 }
 
 impl Location {
+    /// A place people go whose address may be shown: neither a refuge's
+    /// nor a contact address.
+    pub fn is_public_venue(&self) -> bool {
+        !self.confidential && !self.postal
+    }
+
     /// Its address on one line: "1 Church Lane, Sale, M33 7XX".
     pub fn address_line(&self) -> String {
         [

@@ -25,8 +25,9 @@ pub struct Viewer {
 pub struct Around<'a> {
     /// A small map of its public venues and their neighbourhood.
     pub map: Option<Markup>,
-    /// Other services near it for its first need: (id, name, organisation, metres away).
-    pub nearby: &'a [(ServiceId, String, String, Option<u32>)],
+    /// Other services near it for its first need: (id, name, organisation,
+    /// how far away, as search says it).
+    pub nearby: &'a [(ServiceId, String, String, Option<String>)],
     /// The listings it looks like, for those who may merge it.
     pub looks_like: &'a [(ServiceId, String)],
 }
@@ -116,7 +117,7 @@ fn staff_actions(
                 " "
             }
             a href={ "/staff/services/" (view.id) "/history" } { "History of changes" }
-            @for place in view.locations.iter().filter(|p| viewer.sees_confidential || !p.location.confidential) {
+            @for place in view.locations.iter().filter(|p| !p.location.postal && (viewer.sees_confidential || !p.location.confidential)) {
                 " "
                 a href={ "/staff/venues/" (place.location.id) "/edit" } { "Change the venue " (place.location.name) }
             }
@@ -284,16 +285,16 @@ fn last_checked(view: &ServiceView, today: chrono::NaiveDate) -> Markup {
 }
 
 /// Other services near it for its first need.
-fn nearby_services(view: &ServiceView, nearby: &[(ServiceId, String, String, Option<u32>)]) -> Markup {
+fn nearby_services(view: &ServiceView, nearby: &[(ServiceId, String, String, Option<String>)]) -> Markup {
     html! {
         h2 { "Also near here for " (view.needs.first().map_or("this", |n| n.label.as_str())) }
         ul class="plain-list" {
-            @for (id, name, organisation, metres) in nearby {
+            @for (id, name, organisation, away) in nearby {
                 li {
                     a href={ "/services/" (id) } { (name) } br;
                     span class="secondary" {
                         (organisation)
-                        @if let Some(m) = metres { ", " (crate::domain::search::away(*m).to_lowercase()) }
+                        @if let Some(away) = away { ", " (away.to_lowercase()) }
                     }
                 }
             }
@@ -367,7 +368,7 @@ fn json_ld(view: &ServiceView, frame: &Frame) -> Markup {
         .locations
         .iter()
         .map(|p| &p.location)
-        .filter(|l| !l.confidential && !l.postal)
+        .filter(|l| l.is_public_venue())
         .map(|l| {
             let street = match &l.address_2 {
                 Some(second) => format!("{}, {second}", l.address_1),

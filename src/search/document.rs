@@ -280,12 +280,17 @@ impl Iterator for Lanes {
 /// that reaches everyone (serving the whole area or more, or with no public
 /// venue and working by phone, online or at home) is in the everywhere cell
 /// too, and so is one with no public venue at all, which no place can
-/// leave out; says whether it reaches everyone.
+/// leave out. One with no venue that does not reach everyone is placed
+/// roughly by its contact address, if it has one (a register's charity is
+/// known by no more). Says whether it reaches everyone, and whether it is
+/// placed by a contact address.
 fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> (bool, bool) {
-    // Its venues; or, when it has none, its contact address, which places it
-    // roughly (a register's charity is known by no more).
-    let has_venue = s.places.iter().any(|p| !p.postal);
-    let places: Vec<&SearchPlace> = s.places.iter().filter(|p| !p.postal || !has_venue).collect();
+    let venues: Vec<&SearchPlace> = s.places.iter().filter(|p| !p.postal).collect();
+    let remote = s.delivery.iter().any(|m| *m != DeliveryMode::InPerson);
+    let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
+        || (venues.is_empty() && remote);
+    let by_contact_address = venues.is_empty() && !everywhere && s.places.iter().any(|p| p.postal);
+    let places = if by_contact_address { s.places.iter().filter(|p| p.postal).collect() } else { venues };
     for place in &places {
         doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
         if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
@@ -297,13 +302,10 @@ fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> (
             }
         }
     }
-    let remote = s.delivery.iter().any(|m| *m != DeliveryMode::InPerson);
-    let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
-        || (places.is_empty() && remote);
     if everywhere || places.is_empty() {
         doc.add_u64(f.cells, EVERYWHERE_CELL);
     }
-    (everywhere, !places.is_empty() && !has_venue)
+    (everywhere, by_contact_address)
 }
 
 /// The weekday code of a service with no times listed: a day asked for
@@ -377,7 +379,56 @@ fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], toda
 
 #[cfg(test)]
 mod tests {
-    use super::NeedOrds;
+    use super::*;
+
+    #[test]
+    fn a_contact_address_places_only_a_service_with_no_venue_that_reaches_no_one_from_afar() {
+        let (_, f) = super::super::schema();
+        let place = |postal| SearchPlace { latitude: 53.42, longitude: -2.33, step_free: false, postal };
+        let service = |places: Vec<SearchPlace>, delivery: Vec<DeliveryMode>, area| SearchableService {
+            id: crate::domain::ids::ServiceId(uuid::Uuid::nil()),
+            name: String::new(),
+            description: String::new(),
+            organisation: String::new(),
+            needs: vec![],
+            keywords: vec![],
+            languages: vec![],
+            delivery,
+            cost: CostKind::Unknown,
+            min_age: None,
+            max_age: None,
+            area,
+            referral: crate::domain::directory::ReferralRoute::SelfReferral,
+            capacity: None,
+            places,
+            schedules: vec![],
+            last_verified_at: None,
+            listed_by: None,
+        };
+        let placed = |s: &SearchableService| {
+            let mut doc = TantivyDocument::default();
+            let (everywhere, by_contact_address) = add_places(&mut doc, &f, s);
+            let points = doc.get_all(f.points).count();
+            (everywhere, by_contact_address, points)
+        };
+        let local = ServiceArea::Local;
+        assert_eq!(
+            placed(&service(vec![place(true)], vec![], local)),
+            (false, true, 1),
+            "a register's charity"
+        );
+        assert_eq!(
+            placed(&service(vec![place(true), place(false)], vec![], local)),
+            (false, false, 1),
+            "its venue"
+        );
+        assert_eq!(
+            placed(&service(vec![place(true)], vec![DeliveryMode::Phone], local)),
+            (true, false, 0),
+            "a helpline reaches everyone, wherever its letters go"
+        );
+        assert_eq!(placed(&service(vec![place(true)], vec![], ServiceArea::Borough)), (true, false, 0));
+    }
 
     #[test]
     fn a_few_needs_pack_into_one_number_and_more_go_elsewhere() {

@@ -99,6 +99,7 @@ pub(super) fn update(conn: &mut Conn, location: &Location, now: NaiveDateTime) -
             locations::h3_cell
                 .eq(cells::cell_of(location.latitude, location.longitude).map(super::cell_number)),
             locations::entry_point.eq(location.entry_point),
+            locations::postal.eq(location.postal),
             locations::step_free.eq(a.step_free),
             locations::accessible_toilet.eq(a.accessible_toilet),
             locations::hearing_loop.eq(a.hearing_loop),
@@ -251,6 +252,7 @@ fn entry_points() -> _ {
     locations::table
         .filter(locations::entry_point.eq(yes))
         .filter(locations::confidential.eq(no))
+        .filter(locations::postal.eq(no))
         .filter(locations::archived_at.is_null())
 }
 

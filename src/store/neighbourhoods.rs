@@ -459,10 +459,12 @@ pub fn adjacent(conn: &mut Conn, id: NeighbourhoodId) -> StoreResult<Vec<(Neighb
         .load(conn)?)
 }
 
-/// Locations in no neighbourhood: (name, postcode), by name.
+/// Venues in no neighbourhood: (name, postcode), by name (a contact address
+/// outside the area is no surprise).
 pub fn locations_outside(conn: &mut Conn) -> StoreResult<Vec<(String, String)>> {
     Ok(locations::table
         .filter(locations::neighbourhood_id.is_null())
+        .filter(locations::postal.eq(false))
         .select((locations::name, locations::postcode))
         .order(locations::name)
         .load(conn)?)

@@ -266,7 +266,7 @@ pub fn shortlist(
         let when = schedule::next_session(&view.schedules, now)
             .map(|s| s.describe())
             .or_else(|| schedule::describe(&view.schedules, today).into_iter().next());
-        let address = view.locations.iter().map(|l| &l.location).find(|l| !l.confidential).map(|l| {
+        let address = view.locations.iter().map(|l| &l.location).find(|l| l.is_public_venue()).map(|l| {
             [
                 Some(l.name.as_str()),
                 Some(l.address_1.as_str()),

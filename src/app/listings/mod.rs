@@ -35,8 +35,9 @@ use crate::store::{self, neighbourhoods, service_lists};
 /// How far "near here" reaches for other services for the same need.
 const NEARBY_M: f64 = 3_000.0;
 
-/// A service near another, for the same need: id, name, organisation, metres away.
-pub type Nearby = (ServiceId, String, String, Option<u32>);
+/// A service near another, for the same need: id, name, organisation, and
+/// how far away, as search says it ("300 m away", "Contact address 1 km away").
+pub type Nearby = (ServiceId, String, String, Option<String>);
 
 /// Everything a service's page shows, for the person looking.
 pub struct ServicePage {
@@ -65,8 +66,7 @@ pub async fn service_page(
     let (view, scope) =
         db(state, move |conn| Ok((store::services::view(conn, id)?, store::services::scope(conn, id)?)))
             .await?;
-    let venues: Vec<_> =
-        view.locations.iter().filter(|p| !p.location.confidential && !p.location.postal).collect();
+    let venues: Vec<_> = view.locations.iter().filter(|p| p.location.is_public_venue()).collect();
     let map = if venues.is_empty() { None } else { Some(venue_map(state, &venues).await?) };
     let nearby = match (view.needs.first(), venues.first()) {
         (Some(need), Some(venue)) => {
@@ -83,7 +83,7 @@ pub async fn service_page(
                 .into_iter()
                 .filter(|hit| hit.id != id && hit.distance_m.is_some())
                 .take(5)
-                .map(|hit| (hit.id, hit.name, hit.organisation, hit.distance_m))
+                .map(|hit| (hit.id, hit.name, hit.organisation, hit.reach))
                 .collect()
         }
         _ => Vec::new(),

@@ -72,6 +72,7 @@ pub fn location_changes(before: &Location, after: &Location) -> Vec<String> {
         ("where it is", moved),
         ("access", before.access != after.access),
         ("local entry point", before.entry_point != after.entry_point),
+        ("contact address", before.postal != after.postal),
     ];
     fields.into_iter().filter(|(_, differs)| *differs).map(|(name, _)| name.to_string()).collect()
 }

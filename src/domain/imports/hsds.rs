@@ -433,6 +433,8 @@ fn venues_of(
                         batch.locations.push(incoming);
                     }
                 }
+                // A contact address that cannot be read only placed it roughly.
+                Err(_) if venue.location_type == "postal" => {}
                 Err(reason) => batch.reject(format!("{origin}, venue {}", venue.id), reason),
             },
             "virtual" if !delivery.contains(&DeliveryMode::Online) => delivery.push(DeliveryMode::Online),
@@ -500,7 +502,8 @@ fn location_of(venue: &hsds::Location, ctx: &Context) -> Result<IncomingLocation
         longitude,
         small_area: None,
         confidential: false,
-        entry_point: venue.description.as_deref() == Some(Fact::EntryPoint.label().as_str()),
+        entry_point: venue.location_type != "postal"
+            && venue.description.as_deref() == Some(Fact::EntryPoint.label().as_str()),
         postal: venue.location_type == "postal",
         access,
     };

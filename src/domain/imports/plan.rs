@@ -66,11 +66,14 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
         line("organisation", &format!("organisation {}", org.id), &org.name, outcome);
     }
     let mut placed: HashSet<LocationId> = stored.locations.keys().copied().collect();
+    let mut left_out: HashSet<LocationId> = HashSet::new();
     for incoming in &batch.locations {
         let venue = &incoming.location;
         // A contact address only places its service roughly: one whose
-        // postcode is not known is left out, and its service kept.
+        // postcode is not known is left out, and its service kept (where it
+        // is then is not known, and it claims no reach).
         if venue.postal && !incoming.placed {
+            left_out.insert(venue.id);
             continue;
         }
         let outcome = if incoming.placed {
@@ -88,11 +91,9 @@ pub fn plan(batch: &Batch, stored: &Stored) -> (Plan, Report) {
     }
     let organisations: HashSet<OrganisationId> =
         batch.organisations.iter().map(|o| o.id).chain(stored.organisations.keys().copied()).collect();
-    let postal: HashSet<LocationId> =
-        batch.locations.iter().filter(|l| l.location.postal).map(|l| l.location.id).collect();
     for incoming in &batch.services {
         let mut incoming = incoming.clone();
-        incoming.service.locations.retain(|l| placed.contains(l) || !postal.contains(l));
+        incoming.service.locations.retain(|l| !left_out.contains(l));
         let service = &incoming.service;
         let outcome = if let Some(venue) = service.locations.iter().find(|l| !placed.contains(l)) {
             let postcode = batch

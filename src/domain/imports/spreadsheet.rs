@@ -389,7 +389,8 @@ fn read_row(
     };
     let (min_age, max_age) = cell(Field::Ages).map_or((None, None), ages);
     let (cost, cost_description) = cost_of(cell(Field::Cost), shared.cost.as_deref());
-    let key = format!("{}|{}", name.to_lowercase(), cell(Field::Postcode).unwrap_or("").to_uppercase());
+    let postcode = cell(Field::Postcode).or(cell(Field::ContactPostcode));
+    let key = format!("{}|{}", name.to_lowercase(), postcode.unwrap_or("").to_uppercase());
     let id = ServiceId(record_id(ctx.source, "service", cell(Field::Id).unwrap_or(&key)));
     if !batch.first("service", id.0) {
         return Err(format!("\"{name}\" is in the list twice at the same postcode"));
@@ -596,7 +597,7 @@ fn venue(
 
 /// Where a row's service is offered, and the regions it names: what
 /// `shared.area` says; or, when the mapping lists areas a row may name, all
-/// of the first its name or description names ("Trafford", never "Old
+/// of the one its name or description names first ("Trafford", never "Old
 /// Trafford" when that is listed as not the area); else near its venue or
 /// contact address, or the whole borough when it has neither.
 fn area_of(
@@ -614,10 +615,18 @@ fn area_of(
         format!(" {} ", spaced.split_whitespace().collect::<Vec<_>>().join(" "))
     };
     let mut said = words(&format!("{name} {}", description.unwrap_or("")));
-    for place in &shared.not_areas {
-        said = said.replace(&words(place), " ");
+    for place in shared.not_areas.iter().filter(|p| !p.trim().is_empty()).map(|p| words(p)) {
+        // Again, for a place named twice running.
+        while said.contains(&place) {
+            said = said.replace(&place, " ");
+        }
     }
-    let named = shared.area_when_named.iter().find(|(area, _)| said.contains(&words(area)));
+    let named = shared
+        .area_when_named
+        .iter()
+        .filter_map(|(area, code)| Some((said.find(&words(area))?, area, code)))
+        .min_by_key(|(at, _, _)| *at)
+        .map(|(_, area, code)| (area, code));
     match named.and_then(|(name, code)| Some((name, ServiceArea::from_code(code)?))) {
         Some((name, ServiceArea::Region)) => (ServiceArea::Region, vec![name.clone()]),
         Some((_, area)) => (area, Vec::new()),
@@ -732,6 +741,12 @@ mod tests {
         assert_eq!(area("CITIZENS ADVICE TRAFFORD", "Advice."), (ServiceArea::Borough, vec![]));
         assert_eq!(area("Scouts", "For boys and girls in TRAFFORD."), (ServiceArea::Borough, vec![]));
         assert_eq!(area("Old Trafford Cricket", "A club."), (ServiceArea::Local, vec![]), "a place in it");
+        assert_eq!(area("Old Trafford", "Old Trafford old trafford."), (ServiceArea::Local, vec![]), "again");
+        assert_eq!(
+            area("Trafford Pennies", "Across Greater Manchester."),
+            (ServiceArea::Borough, vec![]),
+            "the area it names first"
+        );
         assert_eq!(area("Trafford-ish", "A club."), (ServiceArea::Borough, vec![]), "words, not characters");
         assert_eq!(area("Traffordians", "A club."), (ServiceArea::Local, vec![]), "a whole word only");
         assert_eq!(
