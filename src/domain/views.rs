@@ -45,6 +45,14 @@ pub struct ServiceView {
     pub archived_at: Option<NaiveDateTime>,
 }
 
+impl ServiceView {
+    /// Its contact address, when that is all it has of a place: no venue.
+    pub fn contact_address_only(&self) -> Option<&crate::domain::listing::Location> {
+        let only = self.locations.iter().all(|p| p.location.postal);
+        self.locations.first().map(|p| &p.location).filter(|_| only)
+    }
+}
+
 /// A line in a list of services.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceSummary {

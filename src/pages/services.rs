@@ -49,11 +49,11 @@ pub fn page(
                 (staff_actions(frame, view, viewer, around.looks_like))
             }
             (summary(view, now))
-            @if view.locations.iter().any(|p| !p.location.postal) {
-                (venues(view, viewer))
-            } @else if let Some(contact) = view.locations.first() {
+            @if let Some(contact) = view.contact_address_only() {
                 h2 { "Contact address" }
-                p { "It lists no venue. Its contact address is in " (contact.location.postcode) ": contact it to ask where it meets." }
+                p { "It lists no venue. Its contact address is in " (contact.postcode) ": contact it to ask where it meets." }
+            } @else if !view.locations.is_empty() {
+                (venues(view, viewer))
             }
             @if let Some(map) = &around.map { (map) }
             (contact_list(view, viewer))
@@ -187,7 +187,7 @@ fn summary(view: &ServiceView, now: DateTime<Utc>) -> Markup {
             dd {
                 @if d.area == ServiceArea::Region && !view.extras.regions.is_empty() {
                     (view.extras.regions.join(", "))
-                } @else if d.area == ServiceArea::Local && view.locations.iter().all(|p| p.location.postal) && !view.locations.is_empty() {
+                } @else if d.area == ServiceArea::Local && view.contact_address_only().is_some() {
                     "Near its contact address"
                 } @else {
                     (area_words(d.area, d.area_radius_km))
