@@ -371,13 +371,13 @@ fn read_row(
     let reach = Reach::of(cell);
     let (needs, keywords) = terms(batch, cell, shared, ctx);
     let (organisation, org_name) = organisation(batch, cell, shared, ctx, named, &reach);
-    let venue = venue(batch, cell, shared, ctx, named, origin);
+    let place = place(batch, cell, shared, ctx, named, origin);
     let name = match &shared.name {
         Some(pattern) => pattern
             .replace("{name}", named)
             .replace("{organisation}", &org_name)
-            .replace("{venue}", venue.as_ref().map_or("", |v| v.name.as_str()))
-            .replace("{town}", venue.as_ref().map_or("", |v| v.town.as_str())),
+            .replace("{venue}", place.as_ref().map_or("", |v| v.name.as_str()))
+            .replace("{town}", place.as_ref().map_or("", |v| v.town.as_str())),
         None => named.to_string(),
     };
     let (schedules, hours_text) = match cell(Field::Hours) {
@@ -395,7 +395,7 @@ fn read_row(
     if !batch.first("service", id.0) {
         return Err(format!("\"{name}\" is in the list twice at the same postcode"));
     }
-    let locations: Vec<LocationId> = venue.iter().map(|v| v.id).collect();
+    let locations: Vec<LocationId> = place.iter().map(|v| v.id).collect();
     let (area, regions) = area_of(shared, named, cell(Field::Description), !locations.is_empty());
     let details = ServiceInput {
         organisation,
@@ -409,7 +409,7 @@ fn read_row(
         max_age,
         cost,
         cost_description,
-        delivery: if venue.as_ref().is_some_and(|v| !v.postal) {
+        delivery: if place.as_ref().is_some_and(|v| !v.postal) {
             vec![DeliveryMode::InPerson]
         } else {
             Vec::new()
@@ -539,7 +539,7 @@ struct Place {
 /// Where a row's service meets, if it says (an address or a postcode), or
 /// else where it can be written to (a contact postcode), added to the batch
 /// the first time it is named.
-fn venue(
+fn place(
     batch: &mut Batch,
     cell: Cells,
     shared: &Shared,
