@@ -11,7 +11,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::query::MAX_SLOTS;
+use super::query::{CLOSE_CREDIT, MAX_SLOTS};
 use super::{Facts, NeedOrds, unpack_point};
 use crate::geo::cells;
 
@@ -255,7 +255,8 @@ impl SegmentMatcher {
     /// only ever moves forward.
     ///
     /// Also says whether it is a close match: every part of what was asked
-    /// that `Conditions::required` names is covered.
+    /// that `Conditions::required` names is covered by at least
+    /// `CLOSE_CREDIT`.
     fn relevance_of(&mut self, doc: DocId) -> (Score, f32, bool) {
         let mut sum = 0.0;
         let mut credit = [0.0f32; MAX_SLOTS];
@@ -275,7 +276,8 @@ impl SegmentMatcher {
         }
         let asked: f32 = self.c.slots.iter().sum();
         let covered: f32 = self.c.slots.iter().zip(credit).map(|(w, c)| w * c).sum();
-        let hit = credit.iter().enumerate().filter(|(_, c)| **c > 0.0).fold(0u16, |m, (n, _)| m | 1 << n);
+        let hit =
+            credit.iter().enumerate().filter(|(_, c)| **c >= CLOSE_CREDIT).fold(0u16, |m, (n, _)| m | 1 << n);
         let close = hit & self.c.required == self.c.required;
         (sum, if asked > 0.0 { covered / asked } else { 1.0 }, close)
     }

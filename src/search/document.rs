@@ -130,7 +130,10 @@ impl SearchIndex {
         doc.add_text(f.id, s.id.to_string());
         doc.add_text(f.name, &s.name);
         doc.add_text(f.description, &s.description);
-        doc.add_text(f.organisation, &s.organisation);
+        // A register's charity is its own organisation: its name counts once.
+        if !s.organisation.eq_ignore_ascii_case(&s.name) {
+            doc.add_text(f.organisation, &s.organisation);
+        }
         doc.add_text(f.name_words, &s.name);
         doc.add_text(f.words, &s.description);
         // Words another directory tagged it with that name none of our needs.
@@ -381,12 +384,14 @@ fn add_times(doc: &mut TantivyDocument, f: &Fields, schedules: &[Schedule], toda
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_contact_address_places_only_a_service_with_no_venue_that_reaches_no_one_from_afar() {
-        let (_, f) = super::super::schema();
-        let place = |postal| SearchPlace { latitude: 53.42, longitude: -2.33, step_free: false, postal };
-        let service = |places: Vec<SearchPlace>, delivery: Vec<DeliveryMode>, area| SearchableService {
-            id: crate::domain::ids::ServiceId(uuid::Uuid::nil()),
+    /// A service with nothing but its places, delivery and area.
+    fn service(
+        places: Vec<SearchPlace>,
+        delivery: Vec<DeliveryMode>,
+        area: ServiceArea,
+    ) -> SearchableService {
+        SearchableService {
+            id: crate::domain::ids::ServiceId(uuid::Uuid::new_v4()),
             name: String::new(),
             description: String::new(),
             organisation: String::new(),
@@ -404,7 +409,13 @@ mod tests {
             schedules: vec![],
             last_verified_at: None,
             listed_by: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_contact_address_places_only_a_service_with_no_venue_that_reaches_no_one_from_afar() {
+        let (_, f) = super::super::schema();
+        let place = |postal| SearchPlace { latitude: 53.42, longitude: -2.33, step_free: false, postal };
         let placed = |s: &SearchableService| {
             let mut doc = TantivyDocument::default();
             let (everywhere, by_contact_address) = add_places(&mut doc, &f, s);
@@ -428,6 +439,28 @@ mod tests {
             "a helpline reaches everyone, wherever its letters go"
         );
         assert_eq!(placed(&service(vec![place(true)], vec![], ServiceArea::Borough)), (true, false, 0));
+    }
+
+    /// A register's charity is its own organisation; its name is not
+    /// counted twice against a service of the same name run by another.
+    #[test]
+    fn a_name_that_is_also_the_organisation_counts_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let named = |organisation: &str| SearchableService {
+            name: String::from("Riverside Talking News"),
+            organisation: organisation.to_string(),
+            ..service(vec![], vec![], ServiceArea::Borough)
+        };
+        let services = [named("Riverside Talking News"), named("Kingsmere Volunteers")];
+        index.rebuild(&services, &taxonomy, now.date_naive(), 0).unwrap();
+        let q = crate::domain::search::SearchRequest { text: "talking".into(), ..Default::default() };
+        let found = index.search(&q, &taxonomy, "Kingsmere", now).unwrap();
+        let scores: Vec<f32> = found.results.iter().map(|hit| hit.score).collect();
+        assert_eq!(scores.len(), 2);
+        assert!((scores[0] - scores[1]).abs() < 1e-4, "the same words score the same: {scores:?}");
     }
 
     #[test]

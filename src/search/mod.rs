@@ -285,8 +285,20 @@ impl Snapshot {
 /// look-up per word.
 pub(crate) struct NeedTerms {
     fingerprint: u64,
-    /// By first stem: (the need's place, the words as written, their stems).
-    by_first: HashMap<String, Vec<(usize, String, Vec<String>)>>,
+    /// By first stem: each term starting with it.
+    by_first: HashMap<String, Vec<NeedTerm>>,
+}
+
+/// One synonym or everyday phrase of a need, stemmed.
+struct NeedTerm {
+    /// The need's place in the taxonomy.
+    ord: usize,
+    /// The words as written in the taxonomy.
+    term: String,
+    stems: Vec<String>,
+    /// Whether it is one of the need's everyday phrases ("no one to talk
+    /// to"), not one of its synonyms.
+    phrase: bool,
 }
 
 /// A need named in a text: its place, the words that named it as written
@@ -296,6 +308,11 @@ pub(crate) struct Named {
     pub ord: usize,
     pub term: String,
     pub at: std::ops::Range<usize>,
+    /// Whether an everyday phrase of two words or more named it: the
+    /// phrase says the need itself ("no one to talk to" is loneliness),
+    /// where a synonym may be one thing within it ("swimming" within
+    /// physical activity).
+    pub phrase: bool,
 }
 
 impl NeedTerms {
@@ -305,13 +322,14 @@ impl NeedTerms {
         let mut named: Vec<Named> = Vec::new();
         for (start, first) in stems.iter().enumerate() {
             let Some(terms) = self.by_first.get(first.as_ref()) else { continue };
-            for (ord, term, term_stems) in terms {
-                let end = start + term_stems.len();
-                let here = stems.get(start..end).is_some_and(|window| {
-                    window.iter().zip(term_stems).all(|(a, b)| a.as_ref() == b.as_str())
-                });
-                if here && !named.iter().any(|n| n.ord == *ord) {
-                    named.push(Named { ord: *ord, term: term.clone(), at: start..end });
+            for t in terms {
+                let end = start + t.stems.len();
+                let here = stems
+                    .get(start..end)
+                    .is_some_and(|window| window.iter().zip(&t.stems).all(|(a, b)| a.as_ref() == b.as_str()));
+                if here && !named.iter().any(|n| n.ord == t.ord) {
+                    let phrase = t.phrase && t.stems.len() >= 2;
+                    named.push(Named { ord: t.ord, term: t.term.clone(), at: start..end, phrase });
                 }
             }
         }
@@ -442,12 +460,13 @@ impl SearchIndex {
         if let Some(held) = held.filter(|held| held.fingerprint == taxonomy.fingerprint()) {
             return held;
         }
-        let mut by_first: HashMap<String, Vec<(usize, String, Vec<String>)>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<NeedTerm>> = HashMap::new();
         let terms =
             taxonomy.iter().enumerate().filter(|(_, need)| need.parent.is_some()).flat_map(|(ord, need)| {
-                need.synonyms.iter().chain(&need.phrases).map(move |term| (ord, term))
+                let synonyms = need.synonyms.iter().map(move |term| (ord, term, false));
+                synonyms.chain(need.phrases.iter().map(move |term| (ord, term, true)))
             });
-        for (ord, term) in terms {
+        for (ord, term, phrase) in terms {
             let stems = self.stems(term);
             // "my benefits" says more than "benefits" (as in "for the
             // benefit of"): a phrase left one word without its fillers
@@ -456,13 +475,18 @@ impl SearchIndex {
                 continue;
             }
             if let Some(first) = stems.first() {
-                by_first.entry(first.clone()).or_default().push((ord, term.clone(), stems));
+                by_first.entry(first.clone()).or_default().push(NeedTerm {
+                    ord,
+                    term: term.clone(),
+                    stems,
+                    phrase,
+                });
             }
         }
         // The longest first, so that where two start at one word the one
         // that says most names its need.
         for terms in by_first.values_mut() {
-            terms.sort_by_key(|(_, _, stems)| std::cmp::Reverse(stems.len()));
+            terms.sort_by_key(|t| std::cmp::Reverse(t.stems.len()));
         }
         let made = Arc::new(NeedTerms { fingerprint: taxonomy.fingerprint(), by_first });
         *self.need_terms.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&made));

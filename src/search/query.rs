@@ -6,8 +6,9 @@
 //! analyser as the index, so nothing typed can be a syntax error. Every word
 //! may match a name, a need's label, an organisation or a description; words
 //! of five letters or more also match with one typo. A caller's everyday
-//! phrase ("no one to talk to") names the need it belongs to, and a need a
-//! person gave a service weighs most. An age said ("my 8 year old") prefers
+//! phrase ("no one to talk to") names the need it belongs to, whole (one of
+//! its words alone is not it), and a need a person gave a service weighs
+//! most. An age said ("my 8 year old") prefers
 //! what is for that age. Ranking multiplies text relevance by the square of
 //! how much of what was asked a result covers, a distance factor (one
 //! serving everywhere counts as near if its words name the area) and a
@@ -54,6 +55,19 @@ const NEED_CREDIT: f32 = 0.6;
 const READ_CREDIT: f32 = 0.4;
 /// How much of a word a match with one typo covers.
 const TYPO_CREDIT: f32 = 0.8;
+/// How much of the words of a caller's everyday phrase ("someone to talk
+/// to") a match covers when it has the need the phrase names: all of them,
+/// as the phrase says the need itself; or, when the need was only read from
+/// its words, a little more than a read need covers a single word.
+const PHRASE_NEED_CREDIT: f32 = 1.0;
+const PHRASE_READ_CREDIT: f32 = 0.5;
+/// How much of such a phrase a match covers by saying one of its words
+/// alone: "talks on local history" is not someone to talk to.
+const PHRASE_WORD_CREDIT: f32 = 0.5;
+/// The least a part of what was asked must be covered by for a close match:
+/// said in a listing's words (or with one typo), or the need a person gave
+/// it; not a need only read from its words, nor one word of a phrase.
+pub(super) const CLOSE_CREDIT: f32 = NEED_CREDIT;
 /// How much an age said in words counts, against 1 for a word that says
 /// what is wanted: it prefers what is for that age ("junior", "youth")
 /// among what the words ask for.
@@ -71,12 +85,14 @@ pub(super) struct Word {
     pub covers: u16,
     /// Not typed but implied by an age said ("junior" for an 8 year old).
     pub implied: bool,
+    /// How much of its slots a match on it covers (see `PHRASE_WORD_CREDIT`).
+    pub credit: f32,
 }
 
 impl Word {
     /// A word as typed (or another way of writing one typed).
     fn typed(raw: &str, stem: String, weight: f32, covers: u16) -> Word {
-        Word { raw: raw.to_string(), stem, weight, covers, implied: false }
+        Word { raw: raw.to_string(), stem, weight, covers, implied: false, credit: 1.0 }
     }
 }
 
@@ -266,6 +282,11 @@ impl SearchIndex {
         };
         let named = self.need_terms(taxonomy).named_in(&reading.gist);
         reading.named = named.into_iter().map(|n| (n.clone(), slots_at(n.at.clone(), &reading))).collect();
+        // A word that is only part of a phrase naming a need is not the need.
+        let in_phrases = reading.named.iter().filter(|(n, _)| n.phrase).fold(0u16, |m, (_, slots)| m | slots);
+        for word in reading.words.iter_mut().filter(|w| w.covers != 0 && w.covers & !in_phrases == 0) {
+            word.credit = PHRASE_WORD_CREDIT;
+        }
         self.age_implies(&mut reading, taxonomy);
         reading
     }
@@ -291,7 +312,14 @@ impl SearchIndex {
                     Some(_) => {}
                     None if room => {
                         let raw = word.to_string();
-                        reading.words.push(Word { raw, stem, weight: AGE_WEIGHT, covers, implied: true });
+                        reading.words.push(Word {
+                            raw,
+                            stem,
+                            weight: AGE_WEIGHT,
+                            covers,
+                            implied: true,
+                            credit: 1.0,
+                        });
                     }
                     None => {}
                 }
@@ -304,7 +332,7 @@ impl SearchIndex {
         match reading.named.iter_mut().find(|(named, _)| named.ord == ord) {
             Some((_, slots)) => *slots |= covers,
             None => {
-                let named = Named { ord, term: reading.said.age_said.clone(), at: 0..0 };
+                let named = Named { ord, term: reading.said.age_said.clone(), at: 0..0, phrase: false };
                 reading.named.push((named, covers));
             }
         }
@@ -396,7 +424,7 @@ impl SearchIndex {
                 [(f.name, 1.5), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
             {
                 let exact = TermQuery::new(term(field, &word.stem), IndexRecordOption::WithFreqs);
-                add(Box::new(exact), weight * word.weight, word.covers, 1.0);
+                add(Box::new(exact), weight * word.weight, word.covers, word.credit);
             }
             // A typo is only looked for when the word as typed is not in the
             // index at all: a word spelled right needs no guessing (and
@@ -416,9 +444,14 @@ impl SearchIndex {
         for (named, covers) in &reading.named {
             let slug = &asked.taxonomy[named.ord].slug;
             let need = TermQuery::new(term(f.need, slug), IndexRecordOption::Basic);
-            add(Box::new(need), 8.0, *covers, NEED_CREDIT);
-            let read = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
-            add(Box::new(read), 2.0, *covers, READ_CREDIT);
+            let (given, read) = if named.phrase {
+                (PHRASE_NEED_CREDIT, PHRASE_READ_CREDIT)
+            } else {
+                (NEED_CREDIT, READ_CREDIT)
+            };
+            add(Box::new(need), 8.0, *covers, given);
+            let read_need = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
+            add(Box::new(read_need), 2.0, *covers, read);
         }
         let phrase = &reading.sequence[..reading.sequence.len().min(MAX_WORDS)];
         let everything = reading.words.iter().fold(0, |m, w| m | w.covers);
@@ -841,6 +874,51 @@ mod tests {
         assert!(!typed.implied && typed.covers & youth.age_slot != 0);
         // A working-age adult's age asks nothing more.
         assert_eq!(read("aged 40").age_slot, 0);
+    }
+
+    /// A caller's everyday phrase says its need whole: a service given that
+    /// need matches it closely, one that only says a word of the phrase
+    /// ("talks from respiratory nurses") does not; a synonym ("swimming")
+    /// may be one thing within its need, and its word still counts whole.
+    #[test]
+    fn a_phrase_names_its_need_whole_and_one_of_its_words_alone_is_not_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let today = now.date_naive();
+        let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, today).unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let read = |text: &str| index.read(text, &taxonomy, None, Weekday::Mon);
+        let talk = read("someone to talk to");
+        assert!(talk.named.iter().any(|(n, _)| taxonomy[n.ord].slug == "loneliness" && n.phrase));
+        assert!(talk.words.iter().filter(|w| w.covers != 0).all(|w| w.credit == PHRASE_WORD_CREDIT));
+        let swim = read("swimming");
+        assert!(swim.named.iter().all(|(n, _)| !n.phrase));
+        assert!(swim.words.iter().all(|w| w.credit == 1.0));
+
+        index.rebuild(&demo.searchable(), &taxonomy, today, 0).unwrap();
+        let named = named(&talk, &taxonomy);
+        let mut ranked = Vec::new();
+        for page in 1..=5 {
+            let q = SearchRequest {
+                text: "someone to talk to".into(),
+                per_page: 100,
+                page,
+                ..SearchRequest::default()
+            };
+            ranked.extend(index.search(&q, &taxonomy, "Kingsmere", now).unwrap().results);
+        }
+        let q = SearchRequest { text: "someone to talk to".into(), ..SearchRequest::default() };
+        let close = index.search(&q, &taxonomy, "Kingsmere", now).unwrap().close as usize;
+        assert!(close > 0, "services given the need match closely");
+        for hit in &ranked[..close] {
+            assert!(hit.needs.iter().any(|n| named.contains(n)), "{} is close without the need", hit.name);
+        }
+        let talks = ranked.iter().position(|hit| hit.name.ends_with("Breathe Easy"));
+        assert!(
+            talks.is_some_and(|at| at >= close),
+            "a group with talks from nurses comes after the close matches"
+        );
     }
 
     /// The relevance the collector works out, clause by clause and only for
