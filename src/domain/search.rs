@@ -413,7 +413,9 @@ pub struct Facets {
 pub struct SearchResults {
     pub total: u64,
     /// How many of them match everything asked (every word that says what
-    /// is wanted, or the need it names); the rest mention only some of it.
+    /// is wanted, in their words, with one typo, or as a need a person gave
+    /// them, not one only read from their words); the rest mention only
+    /// some of it.
     pub close: u64,
     /// Times and ages read from the words ("\u{201c}tonight\u{201d} as
     /// Thursday evening"), which the results were narrowed by.

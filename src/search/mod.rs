@@ -296,8 +296,8 @@ struct NeedTerm {
     /// The words as written in the taxonomy.
     term: String,
     stems: Vec<String>,
-    /// Whether it is one of the need's everyday phrases ("no one to talk
-    /// to"), not one of its synonyms.
+    /// Whether it is one of the need's everyday phrases of two words or
+    /// more ("no one to talk to"), none of which names a need alone.
     phrase: bool,
 }
 
@@ -308,10 +308,10 @@ pub(crate) struct Named {
     pub ord: usize,
     pub term: String,
     pub at: std::ops::Range<usize>,
-    /// Whether an everyday phrase of two words or more named it: the
-    /// phrase says the need itself ("no one to talk to" is loneliness),
-    /// where a synonym may be one thing within it ("swimming" within
-    /// physical activity).
+    /// Whether an everyday phrase of two words or more, none of which names
+    /// a need alone, named it: the phrase says the need itself ("no one to
+    /// talk to" is loneliness), where a synonym may be one thing within it
+    /// ("swimming" within physical activity).
     pub phrase: bool,
 }
 
@@ -328,8 +328,7 @@ impl NeedTerms {
                     .get(start..end)
                     .is_some_and(|window| window.iter().zip(&t.stems).all(|(a, b)| a.as_ref() == b.as_str()));
                 if here && !named.iter().any(|n| n.ord == t.ord) {
-                    let phrase = t.phrase && t.stems.len() >= 2;
-                    named.push(Named { ord: t.ord, term: t.term.clone(), at: start..end, phrase });
+                    named.push(Named { ord: t.ord, term: t.term.clone(), at: start..end, phrase: t.phrase });
                 }
             }
         }
@@ -483,9 +482,17 @@ impl SearchIndex {
                 });
             }
         }
+        // A phrase says its need whole only when none of its words names a
+        // need alone: "go swimming" is swimming, one thing within physical
+        // activity, as "had a stroke" is a stroke.
+        let alone: std::collections::HashSet<String> =
+            by_first.values().flatten().filter(|t| t.stems.len() == 1).map(|t| t.stems[0].clone()).collect();
         // The longest first, so that where two start at one word the one
         // that says most names its need.
         for terms in by_first.values_mut() {
+            for t in terms.iter_mut() {
+                t.phrase = t.phrase && t.stems.len() >= 2 && !t.stems.iter().any(|s| alone.contains(s));
+            }
             terms.sort_by_key(|t| std::cmp::Reverse(t.stems.len()));
         }
         let made = Arc::new(NeedTerms { fingerprint: taxonomy.fingerprint(), by_first });

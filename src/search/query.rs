@@ -57,9 +57,10 @@ const READ_CREDIT: f32 = 0.4;
 const TYPO_CREDIT: f32 = 0.8;
 /// How much of the words of a caller's everyday phrase ("someone to talk
 /// to") a match covers when it has the need the phrase names: all of them,
-/// as the phrase says the need itself; or, when the need was only read from
-/// its words, a little more than a read need covers a single word.
+/// as the phrase says the need itself.
 const PHRASE_NEED_CREDIT: f32 = 1.0;
+/// How much of such a phrase a match covers when the need it names was only
+/// read from the listing's words.
 const PHRASE_READ_CREDIT: f32 = 0.5;
 /// How much of such a phrase a match covers by saying one of its words
 /// alone: "talks on local history" is not someone to talk to.
@@ -93,6 +94,11 @@ impl Word {
     /// A word as typed (or another way of writing one typed).
     fn typed(raw: &str, stem: String, weight: f32, covers: u16) -> Word {
         Word { raw: raw.to_string(), stem, weight, covers, implied: false, credit: 1.0 }
+    }
+
+    /// A word an age said implies ("junior" for an 8 year old).
+    fn implied(raw: &str, stem: String, covers: u16) -> Word {
+        Word { implied: true, ..Word::typed(raw, stem, AGE_WEIGHT, covers) }
     }
 }
 
@@ -311,15 +317,7 @@ impl SearchIndex {
                     Some(typed) if typed.covers != 0 => typed.covers |= covers,
                     Some(_) => {}
                     None if room => {
-                        let raw = word.to_string();
-                        reading.words.push(Word {
-                            raw,
-                            stem,
-                            weight: AGE_WEIGHT,
-                            covers,
-                            implied: true,
-                            credit: 1.0,
-                        });
+                        reading.words.push(Word::implied(word, stem, covers));
                     }
                     None => {}
                 }
@@ -437,7 +435,7 @@ impl SearchIndex {
             if word.weight >= 1.0 && word.raw.chars().count() >= 5 && !known() {
                 for (field, weight) in [(f.name_words, 1.5), (f.words, 0.8)] {
                     let fuzzy = FuzzyTermQuery::new(term(field, &word.raw), 1, true);
-                    add(Box::new(fuzzy), weight, word.covers, TYPO_CREDIT);
+                    add(Box::new(fuzzy), weight, word.covers, TYPO_CREDIT * word.credit);
                 }
             }
         }
@@ -892,12 +890,15 @@ mod tests {
         let talk = read("someone to talk to");
         assert!(talk.named.iter().any(|(n, _)| taxonomy[n.ord].slug == "loneliness" && n.phrase));
         assert!(talk.words.iter().filter(|w| w.covers != 0).all(|w| w.credit == PHRASE_WORD_CREDIT));
-        let swim = read("swimming");
-        assert!(swim.named.iter().all(|(n, _)| !n.phrase));
-        assert!(swim.words.iter().all(|w| w.credit == 1.0));
+        // A phrase with a word that names a need alone is that word.
+        for text in ["swimming", "go swimming", "had a stroke"] {
+            let reading = read(text);
+            assert!(!reading.named.is_empty() && reading.named.iter().all(|(n, _)| !n.phrase), "{text}");
+            assert!(reading.words.iter().all(|w| w.credit == 1.0), "{text}");
+        }
 
         index.rebuild(&demo.searchable(), &taxonomy, today, 0).unwrap();
-        let named = named(&talk, &taxonomy);
+        let talk_needs = named(&talk, &taxonomy);
         let mut ranked = Vec::new();
         for page in 1..=5 {
             let q = SearchRequest {
@@ -912,7 +913,11 @@ mod tests {
         let close = index.search(&q, &taxonomy, "Kingsmere", now).unwrap().close as usize;
         assert!(close > 0, "services given the need match closely");
         for hit in &ranked[..close] {
-            assert!(hit.needs.iter().any(|n| named.contains(n)), "{} is close without the need", hit.name);
+            assert!(
+                hit.needs.iter().any(|n| talk_needs.contains(n)),
+                "{} is close without the need",
+                hit.name
+            );
         }
         let talks = ranked.iter().position(|hit| hit.name.ends_with("Breathe Easy"));
         assert!(
