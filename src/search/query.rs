@@ -874,18 +874,24 @@ mod tests {
         assert_eq!(read("aged 40").age_slot, 0);
     }
 
+    /// The demo's services in a new index, with the built-in taxonomy, as of now.
+    fn demo_index() -> (tempfile::TempDir, SearchIndex, Taxonomy, DateTime<Utc>) {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, now.date_naive()).unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        index.rebuild(&demo.searchable(), &taxonomy, now.date_naive(), 0).unwrap();
+        (dir, index, taxonomy, now)
+    }
+
     /// A caller's everyday phrase says its need whole: a service given that
     /// need matches it closely, one that only says a word of the phrase
     /// ("talks from respiratory nurses") does not; a synonym ("swimming")
     /// may be one thing within its need, and its word still counts whole.
     #[test]
     fn a_phrase_names_its_need_whole_and_one_of_its_words_alone_is_not_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Utc::now();
-        let today = now.date_naive();
-        let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, today).unwrap();
-        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
-        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let (_dir, index, taxonomy, now) = demo_index();
         let read = |text: &str| index.read(text, &taxonomy, None, Weekday::Mon);
         let talk = read("someone to talk to");
         assert!(talk.named.iter().any(|(n, _)| taxonomy[n.ord].slug == "loneliness" && n.phrase));
@@ -897,7 +903,6 @@ mod tests {
             assert!(reading.words.iter().all(|w| w.credit == 1.0), "{text}");
         }
 
-        index.rebuild(&demo.searchable(), &taxonomy, today, 0).unwrap();
         let talk_needs = named(&talk, &taxonomy);
         let mut ranked = Vec::new();
         for page in 1..=5 {
@@ -931,13 +936,7 @@ mod tests {
     /// boosted boolean query, for every match.
     #[test]
     fn relevance_is_the_score_tantivy_gives_the_same_clauses() {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Utc::now();
-        let today = now.date_naive();
-        let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, today).unwrap();
-        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
-        let (index, _) = SearchIndex::open(dir.path()).unwrap();
-        index.rebuild(&demo.searchable(), &taxonomy, today, 0).unwrap();
+        let (_dir, index, taxonomy, now) = demo_index();
         // Words that name no need and cannot be typos, so that every match
         // covers all that was asked and its score is its relevance.
         for text in ["lunch", "club", "walking", "coffee"] {
