@@ -483,16 +483,16 @@ impl SearchIndex {
             }
         }
         // A phrase says its need whole only when none of its words names a
-        // need alone: "go swimming" is swimming, one thing within physical
-        // activity, as "had a stroke" is a stroke.
+        // need alone (a one-word phrase names itself): "go swimming" is
+        // swimming, one thing within physical activity.
         let alone: std::collections::HashSet<String> =
             by_first.values().flatten().filter(|t| t.stems.len() == 1).map(|t| t.stems[0].clone()).collect();
+        for t in by_first.values_mut().flatten() {
+            t.phrase = t.phrase && !t.stems.iter().any(|s| alone.contains(s));
+        }
         // The longest first, so that where two start at one word the one
         // that says most names its need.
         for terms in by_first.values_mut() {
-            for t in terms.iter_mut() {
-                t.phrase = t.phrase && t.stems.len() >= 2 && !t.stems.iter().any(|s| alone.contains(s));
-            }
             terms.sort_by_key(|t| std::cmp::Reverse(t.stems.len()));
         }
         let made = Arc::new(NeedTerms { fingerprint: taxonomy.fingerprint(), by_first });
