@@ -10,11 +10,10 @@
 //! its words alone is not it), and a need a person gave a service weighs
 //! most. An age said ("my 8 year old") prefers what is for that age.
 //! Ranking multiplies text relevance by the square of how much of what was
-//! asked a result covers, a distance factor (one
-//! serving everywhere counts as near if its words name the area) and a
-//! freshness factor, with close matches (and, when a day is asked, those
-//! known to meet then) first; a radius is only a cut-off when the person
-//! chose one.
+//! asked a result covers, a distance factor (one serving everywhere counts
+//! as near if its words name the area) and a freshness factor, with close
+//! matches (and, when a day is asked, those known to meet then) first; a
+//! radius is only a cut-off when the person chose one.
 
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Bound;
