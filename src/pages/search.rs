@@ -279,7 +279,7 @@ fn filters(asked: &Asked) -> Markup {
                 }
                 div class="choice" {
                     input type="checkbox" id="free" name="free" value="true" checked[asked.free];
-                    label for="free" { "Free only" }
+                    label for="free" { "Free" }
                 }
                 div class="choice" {
                     input type="checkbox" id="step_free" name="step_free" value="true" checked[asked.step_free];

@@ -236,7 +236,7 @@ fn constraints(asked: &WorkspaceAsked, errors: &FieldErrors) -> Markup {
                 multiple: true,
                 inline: true,
             }.render(errors))
-            (checkboxes("Access, cost and how", &[("free", "Free only", asked.free), ("step_free", "Step-free access", asked.step_free), ("phone_only", "By phone only", asked.phone_only)]))
+            (checkboxes("Access, cost and how", &[("free", "Free", asked.free), ("step_free", "Step-free access", asked.step_free), ("phone_only", "By phone only", asked.phone_only)]))
         }
     }
 }

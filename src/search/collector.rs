@@ -34,24 +34,16 @@ pub(super) const GROUP_SIZE: usize = 5;
 pub(super) struct Candidate {
     /// Which comes first, whatever the scores: 0 for one that matches
     /// everything asked (see `SegmentMatcher::relevance_of`), 1 for one of
-    /// those whose times are not known when a time was asked for, then 2
-    /// and 3 for the same that match only part of what was asked.
+    /// those not known to fit a time or cost asked for (its times or cost
+    /// not listed), then 2 and 3 for the same that match only part of what
+    /// was asked.
     pub(super) tier: u8,
     pub(super) score: f32,
     pub(super) address: DocAddress,
     /// Metres to its nearest venue; none for one that serves the place
     /// wherever its venue is.
     pub(super) distance_m: Option<f64>,
-    /// Whether it serves the place wherever its venue is (the whole area,
-    /// by phone, or coming to the person).
-    pub(super) everywhere: bool,
-}
-
-impl Candidate {
-    /// Whether it was kept for a day asked though its times are not known.
-    pub(super) fn untimed(&self) -> bool {
-        self.tier & 1 == 1
-    }
+    pub(super) facts: Facts,
 }
 
 impl PartialEq for Candidate {
@@ -88,6 +80,8 @@ pub(super) struct Conditions {
     pub(super) required: u16,
     /// Whether a day was asked for.
     pub(super) on_a_day: bool,
+    /// Whether something free was asked for.
+    pub(super) free: bool,
     pub(super) keep: usize,
     pub(super) need_count: usize,
     /// How many needs' groups are kept.
@@ -353,12 +347,13 @@ impl SegmentCollector for SegmentMatcher {
             _ => 1.0,
         };
         let fresh = if facts.fresh() { 1.0 } else { 0.85 };
+        let unsure = c.on_a_day && facts.untimed() || c.free && facts.cost_unstated();
         let candidate = Candidate {
-            tier: 2 * u8::from(!close) + u8::from(c.on_a_day && facts.untimed()),
+            tier: 2 * u8::from(!close) + u8::from(unsure),
             score: relevance * coverage * coverage * (nearness * fresh) as f32,
             address: DocAddress::new(self.segment, doc),
             distance_m,
-            everywhere: facts.everywhere(),
+            facts,
         };
         keep(&mut self.fruit.top, candidate, c.keep);
         while in_groups != 0 {

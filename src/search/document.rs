@@ -49,14 +49,33 @@ pub(crate) fn unpack_point(packed: u64) -> (f64, f64) {
     (lat, lon)
 }
 
+/// What a service costs as the `free` field holds it: asked for something
+/// free, a search finds the free, then those that do not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cost {
+    Charged = 0,
+    Free = 1,
+    Unstated = 2,
+}
+
+impl Cost {
+    fn of(cost: CostKind) -> Cost {
+        match cost {
+            CostKind::Free | CostKind::Donation => Cost::Free,
+            CostKind::Paid => Cost::Charged,
+            CostKind::Unknown => Cost::Unstated,
+        }
+    }
+}
+
 /// What ranking and facet counts read for every match, packed into one fast
 /// field so that each match costs one read. From the lowest bit: whether it
 /// reaches everyone, whether it is free, whether it was checked within
 /// `FRESH_DAYS` of the day the index was built for, its delivery modes (a bit
 /// each, in `DeliveryMode::ALL` order), whether its times are not known
-/// (bit 7), then from bit 8 the needs it helps
-/// with (`NeedOrds`: up to four places in the taxonomy, or a sign that they
-/// are in a column of their own).
+/// (bit 7), whether its cost is not stated (bit 8), then from bit 9 the
+/// needs it helps with (`NeedOrds`: up to four places in the taxonomy, or a
+/// sign that they are in a column of their own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Facts(pub u64);
 
@@ -66,12 +85,13 @@ impl Facts {
     const FRESH: u64 = 1 << 2;
     const DELIVERY_SHIFT: usize = 3;
     const UNTIMED: u64 = 1 << 7;
-    const NEEDS_SHIFT: usize = 8;
+    const COST_UNSTATED: u64 = 1 << 8;
+    const NEEDS_SHIFT: usize = 9;
 
     pub fn pack(
         needs: u64,
         everywhere: bool,
-        free: bool,
+        cost: CostKind,
         fresh: bool,
         untimed: bool,
         delivery: &[DeliveryMode],
@@ -82,7 +102,8 @@ impl Facts {
         let flag = |on: bool, bit: u64| if on { bit } else { 0 };
         needs << Self::NEEDS_SHIFT
             | flag(everywhere, Self::EVERYWHERE)
-            | flag(free, Self::FREE)
+            | flag(Cost::of(cost) == Cost::Free, Self::FREE)
+            | flag(cost == CostKind::Unknown, Self::COST_UNSTATED)
             | flag(fresh, Self::FRESH)
             | flag(untimed, Self::UNTIMED)
             | modes << Self::DELIVERY_SHIFT
@@ -108,6 +129,11 @@ impl Facts {
     /// Whether it has no times listed.
     pub fn untimed(self) -> bool {
         self.0 & Self::UNTIMED != 0
+    }
+
+    /// Whether it does not say what it costs.
+    pub fn cost_unstated(self) -> bool {
+        self.0 & Self::COST_UNSTATED != 0
     }
 
     /// Whether it is delivered in the `n`th of `DeliveryMode::ALL`.
@@ -151,18 +177,21 @@ impl SearchIndex {
         // those it was given (a register's charities are given none; a
         // list's are given one for all), though less surely than by needs
         // a person gave, and is not filtered or counted by them.
-        let mut read_needs = self.needs_read_in(s, taxonomy);
-        read_needs.retain(|slug| !s.needs.contains(slug));
-        for slug in &read_needs {
+        let mut read = self.needs_read_in(s, taxonomy);
+        read.retain(|(slug, _)| !s.needs.contains(slug));
+        for (slug, about) in &read {
             doc.add_text(f.read_need, slug);
+            if *about {
+                doc.add_text(f.read_need_about, slug);
+            }
         }
+        let read_needs: Vec<String> = read.into_iter().map(|(slug, _)| slug).collect();
         let needs = add_needs(&mut doc, f, &s.needs, taxonomy);
         let (everywhere, by_contact_address) = add_places(&mut doc, f, s);
         for mode in &s.delivery {
             doc.add_text(f.delivery, mode.code());
         }
-        let free = matches!(s.cost, CostKind::Free | CostKind::Donation);
-        doc.add_u64(f.free, u64::from(free));
+        doc.add_u64(f.free, Cost::of(s.cost) as u64);
         for language in &s.languages {
             doc.add_text(f.language, language.to_lowercase());
         }
@@ -176,7 +205,7 @@ impl SearchIndex {
         let meets = add_times(&mut doc, f, &s.schedules, today);
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
         let untimed = s.schedules.is_empty();
-        doc.add_u64(f.facts, Facts::pack(needs, everywhere, free, fresh, untimed, &s.delivery));
+        doc.add_u64(f.facts, Facts::pack(needs, everywhere, s.cost, fresh, untimed, &s.delivery));
         let record = Record {
             id: s.id,
             name: s.name.clone(),
@@ -197,12 +226,30 @@ impl SearchIndex {
     }
 }
 
+/// How many different words or phrases of a need a listing's words must
+/// use to be about it, when its name does not name it: one may be in
+/// passing ("work experience" among an archaeology society's activities).
+const ABOUT_TERMS: usize = 2;
+
 impl SearchIndex {
     /// The needs whose words or everyday phrases a listing's name,
-    /// description and keywords use, as slugs in the taxonomy's order.
-    fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> Vec<String> {
+    /// description and keywords use, as slugs in the taxonomy's order, each
+    /// with whether its words are about it: its name names it, or its
+    /// words name it in at least `ABOUT_TERMS` ways.
+    fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> Vec<(String, bool)> {
+        let terms = self.need_terms(taxonomy);
         let text = format!("{}. {}. {}", s.name, s.description, s.keywords.join(". "));
-        self.needs_named_in(&text, taxonomy)
+        let mut counted = terms.counted_in(&self.stems(&text));
+        counted.sort_unstable();
+        let in_name = terms.counted_in(&self.stems(&s.name));
+        counted
+            .into_iter()
+            .filter_map(|(ord, count)| {
+                let need = taxonomy.get(ord).filter(|need| need.parent.is_some())?;
+                let about = count >= ABOUT_TERMS || in_name.iter().any(|(named, _)| *named == ord);
+                Some((need.slug.clone(), about))
+            })
+            .collect()
     }
 }
 

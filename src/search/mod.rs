@@ -91,6 +91,7 @@ pub(crate) struct Fields {
     pub name_words: Field,
     pub need: Field,
     pub read_need: Field,
+    pub read_need_about: Field,
     pub need_ords: Field,
     pub cells: Field,
     pub points: Field,
@@ -129,6 +130,7 @@ fn schema() -> (Schema, Fields) {
         name_words: b.add_text_field("name_words", plain),
         need: b.add_text_field("need", STRING),
         read_need: b.add_text_field("read_need", STRING),
+        read_need_about: b.add_text_field("read_need_about", STRING),
         need_ords: b.add_u64_field("need_ords", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
@@ -318,21 +320,53 @@ pub(crate) struct Named {
 impl NeedTerms {
     /// The needs whose synonyms or phrases appear in `stems`, each once, in
     /// the order they first appear (the longest words at a place first).
+    /// Each place in `stems` where a need's synonym or phrase starts: the
+    /// place and the term, the longest terms at a place first.
+    fn found_in<'a, S: AsRef<str>>(&'a self, stems: &'a [S]) -> impl Iterator<Item = (usize, &'a NeedTerm)> + 'a {
+        stems.iter().enumerate().flat_map(move |(start, first)| {
+            let terms = self.by_first.get(first.as_ref()).map(Vec::as_slice).unwrap_or_default();
+            terms.iter().filter(move |t| {
+                stems
+                    .get(start..start + t.stems.len())
+                    .is_some_and(|window| window.iter().zip(&t.stems).all(|(a, b)| a.as_ref() == b.as_str()))
+            })
+            .map(move |t| (start, t))
+        })
+    }
+
+    /// The needs whose synonyms or phrases appear in `stems`, each once, in
+    /// the order they first appear (the longest words at a place first).
     pub fn named_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<Named> {
         let mut named: Vec<Named> = Vec::new();
-        for (start, first) in stems.iter().enumerate() {
-            let Some(terms) = self.by_first.get(first.as_ref()) else { continue };
-            for t in terms {
-                let end = start + t.stems.len();
-                let here = stems
-                    .get(start..end)
-                    .is_some_and(|window| window.iter().zip(&t.stems).all(|(a, b)| a.as_ref() == b.as_str()));
-                if here && !named.iter().any(|n| n.ord == t.ord) {
-                    named.push(Named { ord: t.ord, term: t.term.clone(), at: start..end, phrase: t.phrase });
-                }
+        for (start, t) in self.found_in(stems) {
+            if !named.iter().any(|n| n.ord == t.ord) {
+                let at = start..start + t.stems.len();
+                named.push(Named { ord: t.ord, term: t.term.clone(), at, phrase: t.phrase });
             }
         }
         named
+    }
+
+    /// How many different synonyms or phrases of each need named there
+    /// `stems` use, by the need's place in the taxonomy ("homeless" and
+    /// "rough sleepers" are two; "hospices" twice is one, and so are
+    /// "english classes" and "english" starting at one place).
+    pub fn counted_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<(usize, usize)> {
+        // Each need's place, count, and the place its last term started.
+        let mut counts: Vec<(usize, usize, usize)> = Vec::new();
+        let mut used: Vec<&str> = Vec::new();
+        for (start, t) in self.found_in(stems) {
+            if used.contains(&t.term.as_str()) {
+                continue;
+            }
+            used.push(&t.term);
+            match counts.iter_mut().find(|(ord, _, _)| *ord == t.ord) {
+                Some((_, count, last)) if *last != start => (*count, *last) = (*count + 1, start),
+                Some(_) => {}
+                None => counts.push((t.ord, 1, start)),
+            }
+        }
+        counts.into_iter().map(|(ord, count, _)| (ord, count)).collect()
     }
 }
 

@@ -28,7 +28,7 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use super::any_term::AnyTermQuery;
 use super::collector::{Candidate, Conditions, Fruit, GROUP_SIZE, Matcher, Scoring};
-use super::document::{EVENING, UNTIMED_DAY, minute_number};
+use super::document::{Cost, EVENING, UNTIMED_DAY, minute_number};
 use super::{EVERYWHERE_CELL, Named, Record, SearchError, SearchIndex, Snapshot, words};
 use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
@@ -44,30 +44,35 @@ use crate::geo::cells;
 const MAX_WORDS: usize = 12;
 /// The most parts of what was asked that a match is checked for.
 pub(super) const MAX_SLOTS: usize = 16;
-/// How much of a word a match covers when it only has the need the word
-/// named ("swim" names physical activity; a gym has that need but does not
-/// say "swim"): less than saying it, so the services that say the specific
-/// word come first among those with the need.
-const NEED_CREDIT: f32 = 0.6;
-/// How much of a word a match covers when its need was only read from the
-/// listing's own words, not given it by a person.
-const READ_CREDIT: f32 = 0.4;
+/// How much of the words that named a need a match covers by having the
+/// need, by how it has it: given it by a person; read from its own words,
+/// which are about it (its name names it, or its words name it in two ways
+/// or more: "homeless" and "rough sleepers"); or read from a passing
+/// mention ("work experience" in an archaeology society's activities).
+struct NeedCredit {
+    given: f32,
+    read_about: f32,
+    read_passing: f32,
+}
+
+/// For a word that names a need ("swim" names physical activity; a gym has
+/// that need but does not say "swim"): less than saying it, so the services
+/// that say the specific word come first among those with the need.
+const WORD_NEED: NeedCredit = NeedCredit { given: 0.6, read_about: 0.5, read_passing: 0.3 };
+/// For a caller's everyday phrase ("someone to talk to"), which says the
+/// need itself: having the need covers all of it, and a listing whose own
+/// words are about the need is a close match.
+const PHRASE_NEED: NeedCredit = NeedCredit { given: 1.0, read_about: 0.7, read_passing: 0.3 };
 /// How much of a word a match with one typo covers.
 const TYPO_CREDIT: f32 = 0.8;
-/// How much of the words of a caller's everyday phrase ("someone to talk
-/// to") a match covers when it has the need the phrase names: all of them,
-/// as the phrase says the need itself.
-const PHRASE_NEED_CREDIT: f32 = 1.0;
-/// How much of such a phrase a match covers when the need it names was only
-/// read from the listing's words.
-const PHRASE_READ_CREDIT: f32 = 0.5;
 /// How much of such a phrase a match covers by saying one of its words
 /// alone: "talks on local history" is not someone to talk to.
 const PHRASE_WORD_CREDIT: f32 = 0.5;
 /// The least a part of what was asked must be covered by for a close match:
 /// said in a listing's words (or with one typo), or the need a person gave
-/// it; not a need only read from its words, nor one word of a phrase.
-pub(super) const CLOSE_CREDIT: f32 = NEED_CREDIT;
+/// it, or a need a phrase named that its words are about; not a need only
+/// read from its words otherwise, nor one word of a phrase.
+pub(super) const CLOSE_CREDIT: f32 = WORD_NEED.given;
 /// How much an age said in words counts, against 1 for a word that says
 /// what is wanted: it prefers what is for that age ("junior", "youth")
 /// among what the words ask for.
@@ -142,6 +147,19 @@ struct Asked<'a> {
     /// The area's name, for results that serve all of it.
     area: &'a str,
     now: DateTime<Utc>,
+}
+
+impl Asked<'_> {
+    /// Whether a day or a time of day was asked for, as a filter or in words.
+    fn on_a_day(&self) -> bool {
+        let (q, said) = (self.q, &self.reading.said);
+        matches!(q.open, Some(Open::On(_))) || !q.days.is_empty() || !said.days.is_empty() || said.evening
+    }
+
+    /// Whether something free was asked for, as a filter or in words.
+    fn free(&self) -> bool {
+        self.q.free || self.reading.said.free
+    }
 }
 
 /// One clause of a query's text: what it matches, its weight, and the
@@ -301,7 +319,7 @@ impl SearchIndex {
     /// ("junior", "youth") or its need.
     fn age_implies(&self, reading: &mut Reading, taxonomy: &Taxonomy) {
         let Some(age) = reading.said.age else { return };
-        let (implied, need) = words::for_age(age);
+        let (implied, need) = words::for_age(age, reading.said.age_or_over);
         if implied.is_empty() || reading.slots.len() >= MAX_SLOTS {
             return;
         }
@@ -440,15 +458,13 @@ impl SearchIndex {
         }
         for (named, covers) in &reading.named {
             let slug = &asked.taxonomy[named.ord].slug;
+            let credit = if named.phrase { &PHRASE_NEED } else { &WORD_NEED };
             let need = TermQuery::new(term(f.need, slug), IndexRecordOption::Basic);
-            let (given, read) = if named.phrase {
-                (PHRASE_NEED_CREDIT, PHRASE_READ_CREDIT)
-            } else {
-                (NEED_CREDIT, READ_CREDIT)
-            };
-            add(Box::new(need), 8.0, *covers, given);
+            add(Box::new(need), 8.0, *covers, credit.given);
+            let read_about = TermQuery::new(term(f.read_need_about, slug), IndexRecordOption::Basic);
+            add(Box::new(read_about), 2.0, *covers, credit.read_about);
             let read_need = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
-            add(Box::new(read_need), 2.0, *covers, read);
+            add(Box::new(read_need), 2.0, *covers, credit.read_passing);
         }
         let phrase = &reading.sequence[..reading.sequence.len().min(MAX_WORDS)];
         let everything = reading.words.iter().fold(0, |m, w| m | w.covers);
@@ -528,10 +544,8 @@ impl SearchIndex {
             has_text,
             slots,
             required: asked.reading.required(),
-            on_a_day: matches!(q.open, Some(Open::On(_)))
-                || !q.days.is_empty()
-                || !asked.reading.said.days.is_empty()
-                || asked.reading.said.evening,
+            on_a_day: asked.on_a_day(),
+            free: asked.free(),
             keep: keep.min(MAX_RESULTS),
             need_count: asked.taxonomy.len(),
             group_count: needs.len(),
@@ -572,8 +586,10 @@ impl SearchIndex {
             let cells = cover.into_iter().map(u64::from).chain([EVERYWHERE_CELL]);
             filters.push(any_of(cells.map(|c| Term::from_field_u64(f.cells, c))));
         }
-        if q.free {
-            filters.push(any_of([Term::from_field_u64(f.free, 1)]));
+        // Free finds the free and, after them, those whose cost is not
+        // stated: many listings do not say.
+        if q.free || said.free {
+            filters.push(any_of([Cost::Free, Cost::Unstated].map(|c| Term::from_field_u64(f.free, c as u64))));
         }
         if q.step_free {
             filters.push(any_of([Term::from_field_u64(f.step_free, 1)]));
@@ -700,13 +716,16 @@ impl SearchIndex {
         }
         // The days asked for that it meets on, and whether every week.
         let said = &reading.said;
-        let timed = !candidate.untimed();
+        let timed = !(asked.on_a_day() && candidate.facts.untimed());
         match q.open {
             Some(Open::Now) => why.push(String::from("Open now")),
             Some(Open::On(day)) if timed => {
                 why.extend(record.meets.on(&[day], false).pop().map(|days| format!("Meets on {days}")));
             }
             _ => {}
+        }
+        if asked.free() && candidate.facts.cost_unstated() {
+            why.push(String::from("Cost not stated: ask before going"));
         }
         if !timed {
             why.push(String::from("Times not listed: check before going"));
@@ -813,7 +832,7 @@ fn reach(record: &Record, candidate: &Candidate, area: &str) -> Option<String> {
             away
         });
     }
-    if !candidate.everywhere {
+    if !candidate.facts.everywhere() {
         return None;
     }
     let has = |mode| record.delivery.contains(&mode);

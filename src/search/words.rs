@@ -429,8 +429,12 @@ pub(crate) struct Said {
     /// Whether it must meet in the evening.
     pub evening: bool,
     pub age: Option<u32>,
+    /// Whether the age was said as a lower bound ("over 60s").
+    pub age_or_over: bool,
     /// The words that said the age, as typed: "14 year old".
     pub age_said: String,
+    /// Whether it must cost nothing ("free", "no cost").
+    pub free: bool,
     /// Which of the pieces said it.
     pub read: Vec<usize>,
     /// What was read, in words: "\u{201c}tonight\u{201d} as Thursday evening".
@@ -482,10 +486,24 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
             said.read.push(n);
             continue;
         }
-        // "14 year old", "14-year-old", "aged 14", "age 14".
+        if let Some(at) = costs_nothing(pieces, n).filter(|_| !said.free) {
+            said.free = true;
+            said.readings.push(format!("\u{201c}{}\u{201d} as costing nothing", typed(*at.start(), *at.end())));
+            said.read.extend(at);
+            continue;
+        }
+        // "14 year old", "14-year-old", "aged 14", "age 14"; "over 60s".
         let number = |n: usize| text(n).parse::<u32>().ok().filter(|&a| a <= 120);
+        // "over 18", not "over 2 weeks"; "over 60s".
+        let over_age = || {
+            let counted = matches!(text(n + 2).trim_end_matches('s'), "week" | "day" | "month" | "hour" | "mile" | "time" | "people" | "minute");
+            let plain = number(n + 1).filter(|&a| a >= 16 && !counted);
+            plain.or_else(|| text(n + 1).strip_suffix('s').and_then(|t| t.parse::<u32>().ok()).filter(|&a| a <= 120))
+        };
+        let over = word == "over" && over_age().is_some();
         let age = match (word, number(n)) {
             ("aged" | "age", _) => number(n + 1).map(|age| (age, n..=n + 1)),
+            ("over", _) => over_age().map(|age| (age, n..=n + 1)),
             (_, Some(age))
                 if matches!(text(n + 1), "year" | "years" | "yr" | "yrs") && text(n + 2) == "old" =>
             {
@@ -495,8 +513,10 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
         };
         if let Some((age, at)) = age.filter(|_| said.age.is_none()) {
             said.age = Some(age);
+            said.age_or_over = over;
             said.age_said = typed(*at.start(), *at.end());
-            said.readings.push(format!("\u{201c}{}\u{201d} as aged {age}", said.age_said));
+            let or_over = if over { " or over" } else { "" };
+            said.readings.push(format!("\u{201c}{}\u{201d} as aged {age}{or_over}", said.age_said));
             said.read.extend(at.clone());
             // "14-year-old" written whole too.
             if pieces.get(at.end() + 1).is_some_and(|p| p.joins > 0) {
@@ -507,10 +527,36 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
     said
 }
 
+/// Where the words at `n` say that something must cost nothing, the pieces
+/// that say it: "free", "free of charge", "no cost", "no charge". Not the
+/// "free" of "step-free", "alcohol free", "free time" or "free from".
+fn costs_nothing(pieces: &[Piece], n: usize) -> Option<std::ops::RangeInclusive<usize>> {
+    const NOT_COST_BEFORE: &[&str] =
+        &["step", "smoke", "alcohol", "drug", "gluten", "sugar", "dairy", "nut", "scent", "debt", "crime"];
+    const NOT_COST_AFTER: &[&str] = &["time", "from", "range", "speech", "standing"];
+    let text = |n: usize| pieces.get(n).filter(|p| p.joins == 0).map_or("", |p| p.text.as_str());
+    // Part of a hyphenated word: the first whole word after it joins it.
+    let hyphenated = (n + 1..pieces.len()).find(|&j| pieces[j].joins > 0).is_some_and(|j| j - pieces[j].joins <= n);
+    match text(n) {
+        "free" if hyphenated
+            || NOT_COST_BEFORE.contains(&text(n.wrapping_sub(1)))
+            || NOT_COST_AFTER.contains(&text(n + 1)) =>
+        {
+            None
+        }
+        "free" if text(n + 1) == "of" && text(n + 2) == "charge" => Some(n..=n + 2),
+        "free" => Some(n..=n),
+        "no" if matches!(text(n + 1), "cost" | "charge") => Some(n..=n + 1),
+        _ => None,
+    }
+}
+
 /// What an age said in words also asks for: the words listings for people
 /// of that age use of themselves ("junior", "youth"), and the need (a slug)
-/// of their age group. Nothing for a working-age adult.
-pub(crate) fn for_age(age: u32) -> (&'static [&'static str], Option<&'static str>) {
+/// of their age group. Nothing for a working-age adult; "over 50s" is
+/// older age.
+pub(crate) fn for_age(age: u32, or_over: bool) -> (&'static [&'static str], Option<&'static str>) {
+    let age = if or_over && age >= 50 { age.max(65) } else { age };
     match age {
         0..=12 => {
             (&["junior", "juniors", "children", "childrens", "kids", "child"], Some("childrens-activities"))
@@ -586,6 +632,23 @@ mod tests {
         assert_eq!(read("football for my 8-year-old").read, [3, 4, 5, 6], "the parts and the whole");
         assert_eq!(read("aged 70").age, Some(70));
         assert_eq!(read("a day centre for 200 people"), Said::default(), "not every number is an age");
+        let over = read("free exercise for over 60s");
+        assert_eq!((over.age, over.age_or_over, over.free), (Some(60), true, true));
+        assert_eq!(over.read, [0, 3, 4]);
+        assert_eq!(
+            over.readings,
+            ["\u{201c}free\u{201d} as costing nothing", "\u{201c}over 60s\u{201d} as aged 60 or over"]
+        );
+        assert!(read("a lunch club, no charge").free);
+        assert_eq!(read("over 18s").age, Some(18));
+        assert_eq!(read("lonely for over 2 weeks").age, None);
+        assert_eq!(read("over 20 people").age, None);
+        assert_eq!(read("free of charge").read, [0, 1, 2]);
+        for not_cost in ["step-free access", "alcohol free", "things to do in my free time", "free from abuse"] {
+            assert!(!read(not_cost).free, "{not_cost}");
+        }
+        assert_eq!(for_age(60, true).1, Some("older-age"), "over 60s");
+        assert_eq!(for_age(60, false).1, None, "a 60 year old is of working age");
     }
 
     #[test]
