@@ -635,6 +635,53 @@ async fn a_day_asked_for_keeps_services_whose_times_are_not_listed_after_the_res
 }
 
 #[actix_web::test]
+async fn free_asked_in_words_or_by_the_filter_keeps_services_not_stating_a_cost_after_the_free() {
+    use diesel::prelude::*;
+    let app = TestApp::with_demo();
+    let unstated = {
+        // Lunch clubs charge; one of them stops saying what.
+        let mut conn = app.state.store.conn().unwrap();
+        let club = doorstep::store::service_lists::for_need(&mut conn, "social-groups", 500)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name.ends_with(" Lunch Club"))
+            .unwrap();
+        use doorstep::store::schema::services;
+        diesel::update(services::table.filter(services::id.eq(club.id)))
+            .set(services::cost.eq("unknown"))
+            .execute(&mut *conn)
+            .unwrap();
+        club.name
+    };
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, &app.state.taxonomy, today)
+        .unwrap();
+    let mut browser = app.browser().await;
+    let says = |r: &Value, what: &str| r["why"].as_array().unwrap().iter().any(|w| w == what);
+    for asked in ["q=free+lunch&per_page=100", "q=lunch&free=true&per_page=100"] {
+        let (_, found) = api(&mut browser, asked).await;
+        let results = found["results"].as_array().unwrap();
+        let names: Vec<&str> = results.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        let at = names.iter().position(|n| *n == unstated).unwrap_or_else(|| panic!("{asked}: kept"));
+        assert!(says(&results[at], "Cost not stated: ask before going"), "{asked}");
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(" Lunch Club")).count(),
+            1,
+            "{asked}: no club that charges"
+        );
+        assert!(
+            results[..at].iter().all(|r| !says(r, "Cost not stated: ask before going")),
+            "{asked}: after the free ones"
+        );
+        assert!(at > 0, "{asked}: free lunches come first");
+    }
+    let (_, words) = api(&mut browser, "q=free+lunch").await;
+    assert_eq!(words["understood"], serde_json::json!(["\u{201c}free\u{201d} as costing nothing"]));
+    let page = browser.get("/search?q=free+lunch").await;
+    assert!(page.body.contains("We read \u{201c}free\u{201d} as costing nothing."), "{}", page.body);
+}
+
+#[actix_web::test]
 async fn of_services_serving_everywhere_one_whose_words_name_the_area_comes_first() {
     let app = TestApp::with_demo();
     let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);

@@ -510,6 +510,57 @@ mod tests {
         assert!((scores[0] - scores[1]).abs() < 1e-4, "the same words score the same: {scores:?}");
     }
 
+    /// A listing is about a need its name names, or its words name in two
+    /// ways; one word of it is a passing mention. A search for the need
+    /// puts the listing about it first, wherever the other is.
+    #[test]
+    fn a_listing_is_about_a_need_its_words_name_two_ways_not_one_mention() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let listing = |name: &str, description: &str| SearchableService {
+            name: name.to_string(),
+            organisation: name.to_string(),
+            description: description.to_string(),
+            ..service(vec![], vec![], ServiceArea::Borough)
+        };
+        let street =
+            listing("Street Aid", "Food and clothing for rough sleepers and homeless people, every night.");
+        let bikes =
+            listing("Blood Bikes", "Volunteer couriers to hospitals and hospices; the hospices rely on us.");
+        let archaeology = listing(
+            "Archaeology Society",
+            "Excavations, lectures on local history and work experience for schools.",
+        );
+        let advice = listing("Citizens Advice Riverside", "Free advice for everyone who lives here.");
+        let read = |s: &SearchableService, slug: &str| {
+            index
+                .needs_read_in(s, &taxonomy)
+                .into_iter()
+                .find(|(read, _)| read == slug)
+                .map(|(_, about)| about)
+        };
+        assert_eq!(read(&street, "housing"), Some(true));
+        assert_eq!(read(&bikes, "end-of-life"), Some(false), "one word twice is one way");
+        assert_eq!(read(&archaeology, "work"), Some(false));
+        assert_eq!(
+            (read(&advice, "debt"), read(&advice, "benefits")),
+            (Some(true), Some(true)),
+            "a name names each need its words are a synonym of"
+        );
+
+        let passing = listing("Riverside Archaeology", "Digs, talks and work experience for schools.");
+        let about = listing("Riverside Jobs", "Job search, CV writing and interview skills.");
+        index.rebuild(&[passing, about], &taxonomy, now.date_naive(), 0).unwrap();
+        let q =
+            crate::domain::search::SearchRequest { text: "help finding a job".into(), ..Default::default() };
+        let found = index.search(&q, &taxonomy, "Riverside", now).unwrap();
+        let names: Vec<&str> = found.results.iter().map(|hit| hit.name.as_str()).collect();
+        assert_eq!(names, ["Riverside Jobs", "Riverside Archaeology"]);
+        assert_eq!(found.close, 1, "a listing about the need the phrase names is a close match");
+    }
+
     #[test]
     fn a_few_needs_pack_into_one_number_and_more_go_elsewhere() {
         for ords in [vec![], vec![0], vec![3, 0, 47], vec![5, 9, 399, 4_093]] {

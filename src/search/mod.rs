@@ -322,15 +322,20 @@ impl NeedTerms {
     /// the order they first appear (the longest words at a place first).
     /// Each place in `stems` where a need's synonym or phrase starts: the
     /// place and the term, the longest terms at a place first.
-    fn found_in<'a, S: AsRef<str>>(&'a self, stems: &'a [S]) -> impl Iterator<Item = (usize, &'a NeedTerm)> + 'a {
+    fn found_in<'a, S: AsRef<str>>(
+        &'a self,
+        stems: &'a [S],
+    ) -> impl Iterator<Item = (usize, &'a NeedTerm)> + 'a {
         stems.iter().enumerate().flat_map(move |(start, first)| {
             let terms = self.by_first.get(first.as_ref()).map(Vec::as_slice).unwrap_or_default();
-            terms.iter().filter(move |t| {
-                stems
-                    .get(start..start + t.stems.len())
-                    .is_some_and(|window| window.iter().zip(&t.stems).all(|(a, b)| a.as_ref() == b.as_str()))
-            })
-            .map(move |t| (start, t))
+            terms
+                .iter()
+                .filter(move |t| {
+                    stems.get(start..start + t.stems.len()).is_some_and(|window| {
+                        window.iter().zip(&t.stems).all(|(a, b)| a.as_ref() == b.as_str())
+                    })
+                })
+                .map(move |t| (start, t))
         })
     }
 
@@ -354,12 +359,12 @@ impl NeedTerms {
     pub fn counted_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<(usize, usize)> {
         // Each need's place, count, and the place its last term started.
         let mut counts: Vec<(usize, usize, usize)> = Vec::new();
-        let mut used: Vec<&str> = Vec::new();
+        let mut used: Vec<(usize, &str)> = Vec::new();
         for (start, t) in self.found_in(stems) {
-            if used.contains(&t.term.as_str()) {
+            if used.contains(&(t.ord, t.term.as_str())) {
                 continue;
             }
-            used.push(&t.term);
+            used.push((t.ord, &t.term));
             match counts.iter_mut().find(|(ord, _, _)| *ord == t.ord) {
                 Some((_, count, last)) if *last != start => (*count, *last) = (*count + 1, start),
                 Some(_) => {}

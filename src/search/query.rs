@@ -589,7 +589,8 @@ impl SearchIndex {
         // Free finds the free and, after them, those whose cost is not
         // stated: many listings do not say.
         if q.free || said.free {
-            filters.push(any_of([Cost::Free, Cost::Unstated].map(|c| Term::from_field_u64(f.free, c as u64))));
+            filters
+                .push(any_of([Cost::Free, Cost::Unstated].map(|c| Term::from_field_u64(f.free, c as u64))));
         }
         if q.step_free {
             filters.push(any_of([Term::from_field_u64(f.step_free, 1)]));
@@ -888,8 +889,14 @@ mod tests {
         let youth = read("youth club for my 14 year old");
         let typed = youth.words.iter().find(|w| w.raw == "youth").unwrap();
         assert!(!typed.implied && typed.covers & youth.age_slot != 0);
-        // A working-age adult's age asks nothing more.
+        // A working-age adult's age asks nothing more; "over 60s" is older age.
         assert_eq!(read("aged 40").age_slot, 0);
+        let over = read("free exercise for over 60s");
+        assert!(named(&over, &taxonomy).contains(&String::from("older-age")));
+        assert!(over.words.iter().all(|w| w.raw != "free" || w.covers == 0), "free is a cost, not a word");
+        // English classes are a need of their own, not any course.
+        assert_eq!(named(&read("English classes"), &taxonomy), ["english-language"]);
+        assert_eq!(named(&read("I want to improve my English"), &taxonomy), ["english-language"]);
     }
 
     /// The demo's services in a new index, with the built-in taxonomy, as of now.

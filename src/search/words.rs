@@ -488,7 +488,8 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
         }
         if let Some(at) = costs_nothing(pieces, n).filter(|_| !said.free) {
             said.free = true;
-            said.readings.push(format!("\u{201c}{}\u{201d} as costing nothing", typed(*at.start(), *at.end())));
+            said.readings
+                .push(format!("\u{201c}{}\u{201d} as costing nothing", typed(*at.start(), *at.end())));
             said.read.extend(at);
             continue;
         }
@@ -496,9 +497,14 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
         let number = |n: usize| text(n).parse::<u32>().ok().filter(|&a| a <= 120);
         // "over 18", not "over 2 weeks"; "over 60s".
         let over_age = || {
-            let counted = matches!(text(n + 2).trim_end_matches('s'), "week" | "day" | "month" | "hour" | "mile" | "time" | "people" | "minute");
+            let counted = matches!(
+                text(n + 2).trim_end_matches('s'),
+                "week" | "day" | "month" | "hour" | "mile" | "time" | "people" | "minute"
+            );
             let plain = number(n + 1).filter(|&a| a >= 16 && !counted);
-            plain.or_else(|| text(n + 1).strip_suffix('s').and_then(|t| t.parse::<u32>().ok()).filter(|&a| a <= 120))
+            plain.or_else(|| {
+                text(n + 1).strip_suffix('s').and_then(|t| t.parse::<u32>().ok()).filter(|&a| a <= 120)
+            })
         };
         let over = word == "over" && over_age().is_some();
         let age = match (word, number(n)) {
@@ -536,11 +542,13 @@ fn costs_nothing(pieces: &[Piece], n: usize) -> Option<std::ops::RangeInclusive<
     const NOT_COST_AFTER: &[&str] = &["time", "from", "range", "speech", "standing"];
     let text = |n: usize| pieces.get(n).filter(|p| p.joins == 0).map_or("", |p| p.text.as_str());
     // Part of a hyphenated word: the first whole word after it joins it.
-    let hyphenated = (n + 1..pieces.len()).find(|&j| pieces[j].joins > 0).is_some_and(|j| j - pieces[j].joins <= n);
+    let hyphenated =
+        (n + 1..pieces.len()).find(|&j| pieces[j].joins > 0).is_some_and(|j| j - pieces[j].joins <= n);
     match text(n) {
-        "free" if hyphenated
-            || NOT_COST_BEFORE.contains(&text(n.wrapping_sub(1)))
-            || NOT_COST_AFTER.contains(&text(n + 1)) =>
+        "free"
+            if hyphenated
+                || NOT_COST_BEFORE.contains(&text(n.wrapping_sub(1)))
+                || NOT_COST_AFTER.contains(&text(n + 1)) =>
         {
             None
         }
@@ -644,7 +652,9 @@ mod tests {
         assert_eq!(read("lonely for over 2 weeks").age, None);
         assert_eq!(read("over 20 people").age, None);
         assert_eq!(read("free of charge").read, [0, 1, 2]);
-        for not_cost in ["step-free access", "alcohol free", "things to do in my free time", "free from abuse"] {
+        for not_cost in
+            ["step-free access", "alcohol free", "things to do in my free time", "free from abuse"]
+        {
             assert!(!read(not_cost).free, "{not_cost}");
         }
         assert_eq!(for_age(60, true).1, Some("older-age"), "over 60s");
