@@ -43,6 +43,8 @@ pub(super) struct Candidate {
     /// Metres to its nearest venue; none for one that serves the place
     /// wherever its venue is.
     pub(super) distance_m: Option<f64>,
+    /// What the collector read of it: whether it serves everywhere, and
+    /// whether its times and cost are listed.
     pub(super) facts: Facts,
 }
 

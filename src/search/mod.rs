@@ -318,8 +318,6 @@ pub(crate) struct Named {
 }
 
 impl NeedTerms {
-    /// The needs whose synonyms or phrases appear in `stems`, each once, in
-    /// the order they first appear (the longest words at a place first).
     /// Each place in `stems` where a need's synonym or phrase starts: the
     /// place and the term, the longest terms at a place first.
     fn found_in<'a, S: AsRef<str>>(

@@ -493,10 +493,10 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
             said.read.extend(at);
             continue;
         }
-        // "14 year old", "14-year-old", "aged 14", "age 14"; "over 60s".
+        // "14 year old", "14-year-old", "aged 14", "age 14"; "over 60s",
+        // "over 18", not "over 2 weeks".
         let number = |n: usize| text(n).parse::<u32>().ok().filter(|&a| a <= 120);
-        // "over 18", not "over 2 weeks"; "over 60s".
-        let over_age = || {
+        let over = || {
             let counted = matches!(
                 text(n + 2).trim_end_matches('s'),
                 "week" | "day" | "month" | "hour" | "mile" | "time" | "people" | "minute"
@@ -506,10 +506,9 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
                 text(n + 1).strip_suffix('s').and_then(|t| t.parse::<u32>().ok()).filter(|&a| a <= 120)
             })
         };
-        let over = word == "over" && over_age().is_some();
         let age = match (word, number(n)) {
             ("aged" | "age", _) => number(n + 1).map(|age| (age, n..=n + 1)),
-            ("over", _) => over_age().map(|age| (age, n..=n + 1)),
+            ("over", _) => over().map(|age| (age, n..=n + 1)),
             (_, Some(age))
                 if matches!(text(n + 1), "year" | "years" | "yr" | "yrs") && text(n + 2) == "old" =>
             {
@@ -519,9 +518,9 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
         };
         if let Some((age, at)) = age.filter(|_| said.age.is_none()) {
             said.age = Some(age);
-            said.age_or_over = over;
+            said.age_or_over = word == "over";
             said.age_said = typed(*at.start(), *at.end());
-            let or_over = if over { " or over" } else { "" };
+            let or_over = if said.age_or_over { " or over" } else { "" };
             said.readings.push(format!("\u{201c}{}\u{201d} as aged {age}{or_over}", said.age_said));
             said.read.extend(at.clone());
             // "14-year-old" written whole too.
