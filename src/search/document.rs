@@ -103,7 +103,7 @@ impl Facts {
         needs << Self::NEEDS_SHIFT
             | flag(everywhere, Self::EVERYWHERE)
             | flag(Cost::of(cost) == Cost::Free, Self::FREE)
-            | flag(cost == CostKind::Unknown, Self::COST_UNSTATED)
+            | flag(Cost::of(cost) == Cost::Unstated, Self::COST_UNSTATED)
             | flag(fresh, Self::FRESH)
             | flag(untimed, Self::UNTIMED)
             | modes << Self::DELIVERY_SHIFT
@@ -488,14 +488,19 @@ mod tests {
         assert_eq!(placed(&service(vec![place(true)], vec![], ServiceArea::Borough)), (true, false, 0));
     }
 
+    /// A new, empty index with the built-in taxonomy, as of now.
+    fn empty_index() -> (tempfile::TempDir, SearchIndex, Taxonomy, chrono::DateTime<chrono::Utc>) {
+        let dir = tempfile::tempdir().unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        (dir, index, taxonomy, chrono::Utc::now())
+    }
+
     /// A register's charity is its own organisation; its name is not
     /// counted twice against a service of the same name run by another.
     #[test]
     fn a_name_that_is_also_the_organisation_counts_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let now = chrono::Utc::now();
-        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
-        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let (_dir, index, taxonomy, now) = empty_index();
         let named = |organisation: &str| SearchableService {
             name: String::from("Riverside Talking News"),
             organisation: organisation.to_string(),
@@ -515,10 +520,7 @@ mod tests {
     /// puts the listing about it first, wherever the other is.
     #[test]
     fn a_listing_is_about_a_need_its_words_name_two_ways_not_one_mention() {
-        let dir = tempfile::tempdir().unwrap();
-        let now = chrono::Utc::now();
-        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
-        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let (_dir, index, taxonomy, now) = empty_index();
         let listing = |name: &str, description: &str| SearchableService {
             name: name.to_string(),
             organisation: name.to_string(),

@@ -529,7 +529,7 @@ impl SearchIndex {
             *slot = *weight;
         }
         // Filters decide what matches, never how it ranks.
-        let filters = self.filters(q, &asked.reading.said);
+        let filters = self.filters(asked);
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
         must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
         let query: Box<dyn Query> = match must.len() {
@@ -574,7 +574,8 @@ impl SearchIndex {
     }
 
     /// The filters a request asks for, each a query every result must match.
-    fn filters(&self, q: &SearchRequest, said: &words::Said) -> Vec<Box<dyn Query>> {
+    fn filters(&self, asked: &Asked) -> Vec<Box<dyn Query>> {
+        let (q, said) = (asked.q, &asked.reading.said);
         let (needs, f) = (&q.needs, &self.fields);
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let text_term = |field, text: &str| Term::from_field_text(field, text);
@@ -588,7 +589,7 @@ impl SearchIndex {
         }
         // Free finds the free and, after them, those whose cost is not
         // stated: many listings do not say.
-        if q.free || said.free {
+        if asked.free() {
             filters
                 .push(any_of([Cost::Free, Cost::Unstated].map(|c| Term::from_field_u64(f.free, c as u64))));
         }
