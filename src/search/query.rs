@@ -192,7 +192,7 @@ impl SearchIndex {
     ) -> Result<SearchResults, SearchError> {
         let snapshot = self.snapshot();
         let today = now.with_timezone(&chrono_tz::Europe::London).weekday();
-        let reading = self.read(&q.text, taxonomy, Some(&snapshot.searcher), today);
+        let reading = self.read(&q.text, q.age, taxonomy, Some(&snapshot.searcher), today);
         let asked = Asked { q, taxonomy, reading: &reading, area, now };
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
@@ -229,10 +229,12 @@ impl SearchIndex {
     /// for), the slots they fill, and the needs its everyday words name.
     /// With the index's `searcher`, a word written two ways is looked for
     /// both ways: two words the index knows as one ("day centre",
-    /// "daycentre"), or one it does not know as two it does.
+    /// "daycentre"), or one it does not know as two it does. An `age`
+    /// asked beside the words counts as if they said it, over any they do.
     pub(super) fn read(
         &self,
         text: &str,
+        age: Option<u32>,
         taxonomy: &Taxonomy,
         searcher: Option<&Searcher>,
         today: Weekday,
@@ -240,6 +242,11 @@ impl SearchIndex {
         let mut reading = Reading::default();
         let pieces: Vec<words::Piece> = words::split(text).into_iter().take(MAX_WORDS * 2).collect();
         reading.said = words::said(&pieces, today);
+        if let Some(age) = age.filter(|&age| reading.said.age != Some(age)) {
+            reading.said.age = Some(age);
+            reading.said.age_or_over = false;
+            reading.said.age_said = format!("aged {age}");
+        }
         let mut analyzer = self.analyzer();
         // Each piece's stems, and the slot each fills.
         let mut slot_of: Vec<(String, Option<usize>)> = Vec::new();
@@ -608,7 +615,7 @@ impl SearchIndex {
         if let Some(mode) = q.delivery {
             filters.push(any_of([text_term(f.delivery, mode.code())]));
         }
-        if let Some(age) = q.age.or(said.age) {
+        if let Some(age) = said.age {
             let age = u64::from(age);
             let range = |field, lower: Bound<u64>, upper: Bound<u64>| -> Box<dyn Query> {
                 let term = |v| Term::from_field_u64(field, v);
@@ -871,7 +878,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
         let (index, _) = SearchIndex::open(dir.path()).unwrap();
-        let read = |text: &str| index.read(text, &taxonomy, None, Weekday::Mon);
+        let read = |text: &str| index.read(text, None, &taxonomy, None, Weekday::Mon);
         // "my mum died" is said as "since mum died" too.
         let widower = read("my dad's lonely since mum died");
         assert_eq!(named(&widower, &taxonomy), ["loneliness", "bereavement"]);
@@ -890,6 +897,16 @@ mod tests {
         let youth = read("youth club for my 14 year old");
         let typed = youth.words.iter().find(|w| w.raw == "youth").unwrap();
         assert!(!typed.implied && typed.covers & youth.age_slot != 0);
+        // An age asked beside the words counts as said.
+        let daughter = index.read(
+            "my daughter is struggling with her mental health",
+            Some(15),
+            &taxonomy,
+            None,
+            Weekday::Mon,
+        );
+        assert_eq!(daughter.said.age, Some(15));
+        assert!(named(&daughter, &taxonomy).contains(&String::from("young-people")));
         // A working-age adult's age asks nothing more; "over 60s" is older age.
         assert_eq!(read("aged 40").age_slot, 0);
         let over = read("free exercise for over 60s");
@@ -918,7 +935,7 @@ mod tests {
     #[test]
     fn a_phrase_names_its_need_whole_and_one_of_its_words_alone_is_not_it() {
         let (_dir, index, taxonomy, now) = demo_index();
-        let read = |text: &str| index.read(text, &taxonomy, None, Weekday::Mon);
+        let read = |text: &str| index.read(text, None, &taxonomy, None, Weekday::Mon);
         let talk = read("someone to talk to");
         assert!(talk.named.iter().any(|(n, _)| taxonomy[n.ord].slug == "loneliness" && n.phrase));
         assert!(talk.words.iter().filter(|w| w.covers != 0).all(|w| w.credit == PHRASE_WORD_CREDIT));
@@ -969,7 +986,7 @@ mod tests {
             let q = SearchRequest { text: text.into(), per_page: 100, ..SearchRequest::default() };
             let ours = index.search(&q, &taxonomy, "Kingsmere", now).unwrap();
             let snapshot = index.snapshot();
-            let reading = index.read(text, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
+            let reading = index.read(text, None, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
             assert!(reading.named.is_empty(), "{text} names no need");
             let asked = Asked { q: &q, taxonomy: &taxonomy, reading: &reading, area: "Kingsmere", now };
             let clauses = index.text_clauses(&asked, &snapshot.searcher);
