@@ -713,3 +713,19 @@ async fn of_services_serving_everywhere_one_whose_words_name_the_area_comes_firs
         assert_eq!(r["reach"], "By phone, wherever you are", "both still reach the caller: {r}");
     }
 }
+
+#[actix_web::test]
+async fn what_is_felt_is_asked_before_its_cause_and_a_parent_spoken_of_is_older() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    // Bereavement cafés match both "lonely" and "mum died" but are miles
+    // away; the befriending that visits older people at home comes first.
+    let (_, widower) = api(&mut browser, "q=my+dad%27s+lonely+since+mum+died&postcode=QK5+0DB").await;
+    let found = names(&widower);
+    assert_eq!(found[0], "Age Well Home Befriending", "{found:?}");
+    assert!(widower["understood"].as_array().unwrap().is_empty(), "a guess at an age, not a filter");
+    // An age given beside the words counts as if they said it.
+    let (_, form) = api(&mut browser, "q=somewhere+to+go+in+the+evenings&age=14").await;
+    let (_, words) = api(&mut browser, "q=somewhere+for+my+14+year+old+to+go+in+the+evenings").await;
+    assert_eq!(names(&form), names(&words));
+}

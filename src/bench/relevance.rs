@@ -232,7 +232,12 @@ fn shown(
         "{}: \u{201c}{}\u{201d} from {} ({} found)",
         scenario.id, scenario.says, scenario.postcode, results.total
     )?;
-    for (n, hit) in results.results.iter().enumerate().take(TOP) {
+    for (n, hit) in results
+        .results
+        .iter()
+        .enumerate()
+        .take(std::env::var("SHOW_TOP").ok().and_then(|v| v.parse().ok()).unwrap_or(TOP))
+    {
         writeln!(
             out,
             "  {:>2}. [{}] {} ({:.3}): {}",

@@ -152,8 +152,9 @@ fn relevance(folder: &std::path::Path, data: &std::path::Path, show: &[String]) 
     let scenarios = relevance::scenarios(relevance::SCENARIOS).map_err(CliError::Usage)?;
     let config =
         |name: &str| Config { data_dir: Some(folder.join(name)), seed_demo: false, ..Config::default() };
+    // Each opened after it is seeded, as a server would be: its area named.
+    super::seed::seed_demo(&state::open(config("demo"))?, DemoSize::DEMO)?;
     let demo = state::open(config("demo"))?;
-    super::seed::seed_demo(&demo, DemoSize::DEMO)?;
     super::seed::seed_trafford(config("trafford"), data)?;
     let trafford = state::open(config("trafford"))?;
     relevance::run(&[("demo", &demo), ("trafford", &trafford)], &scenarios, show, &mut std::io::stdout())

@@ -77,6 +77,9 @@ pub(super) const CLOSE_CREDIT: f32 = WORD_NEED.given;
 /// what is wanted: it prefers what is for that age ("junior", "youth")
 /// among what the words ask for.
 const AGE_WEIGHT: f32 = 0.5;
+/// How much a parent or grandparent spoken of counts as older age ("my
+/// dad"): a guess, worth half an age said.
+const RELATIVE_WEIGHT: f32 = 0.25;
 
 /// One word of a query: as typed, its stem, how much it counts (see
 /// `words::weight`), and the parts of what was asked (slots) that a match
@@ -100,9 +103,9 @@ impl Word {
         Word { raw: raw.to_string(), stem, weight, covers, implied: false, credit: 1.0 }
     }
 
-    /// A word an age said implies ("junior" for an 8 year old).
-    fn implied(raw: &str, stem: String, covers: u16) -> Word {
-        Word { implied: true, ..Word::typed(raw, stem, AGE_WEIGHT, covers) }
+    /// A word an age said implies ("junior" for an 8 year old), counting `weight`.
+    fn implied(raw: &str, stem: String, weight: f32, covers: u16) -> Word {
+        Word { implied: true, ..Word::typed(raw, stem, weight, covers) }
     }
 }
 
@@ -251,9 +254,14 @@ impl SearchIndex {
         // Each piece's stems, and the slot each fills.
         let mut slot_of: Vec<(String, Option<usize>)> = Vec::new();
         let mut parts: Vec<(String, Option<usize>)> = Vec::new();
+        let cause_at = words::cause_at(&pieces).unwrap_or(usize::MAX);
         for (n, piece) in pieces.iter().enumerate() {
-            // Times and ages are asked for, not looked for.
-            let weight = if reading.said.read.contains(&n) { 0.0 } else { words::weight(&piece.text) };
+            // Times and ages are asked for, not looked for; a cause counts less.
+            let weight = match words::weight(&piece.text) {
+                _ if reading.said.read.contains(&n) => 0.0,
+                weight if n > cause_at => weight * words::CAUSE,
+                weight => weight,
+            };
             for stem in super::stem(&mut analyzer, &piece.text) {
                 if piece.joins == 0 {
                     reading.sequence.push(stem.clone());
@@ -323,14 +331,19 @@ impl SearchIndex {
 
     /// An age said in words is a part of what is asked, though less than
     /// what the words say: covered by what is for that age, by its words
-    /// ("junior", "youth") or its need.
+    /// ("junior", "youth") or its need. A parent or grandparent spoken of
+    /// ("my dad") is older age, counting less.
     fn age_implies(&self, reading: &mut Reading, taxonomy: &Taxonomy) {
-        let Some(age) = reading.said.age else { return };
-        let (implied, need) = words::for_age(age, reading.said.age_or_over);
+        let (age, or_over, weight) = match reading.said.age {
+            Some(age) => (age, reading.said.age_or_over, AGE_WEIGHT),
+            None if reading.said.older_relative => (words::OLDER_AGE, false, RELATIVE_WEIGHT),
+            None => return,
+        };
+        let (implied, need) = words::for_age(age, or_over);
         if implied.is_empty() || reading.slots.len() >= MAX_SLOTS {
             return;
         }
-        reading.slots.push(AGE_WEIGHT);
+        reading.slots.push(weight);
         let covers = 1 << (reading.slots.len() - 1);
         reading.age_slot = covers;
         for word in implied {
@@ -341,7 +354,7 @@ impl SearchIndex {
                     Some(typed) if typed.covers != 0 => typed.covers |= covers,
                     Some(_) => {}
                     None if room => {
-                        reading.words.push(Word::implied(word, stem, covers));
+                        reading.words.push(Word::implied(word, stem, weight, covers));
                     }
                     None => {}
                 }
@@ -482,8 +495,9 @@ impl SearchIndex {
         clauses
     }
 
-    /// What matches the services whose name or description names `area`
-    /// ("Trafford"); nothing when the area has no name of its own.
+    /// What matches the services whose name, description or organisation's
+    /// name names `area` ("Trafford", "Age Well Kingsmere"); nothing when
+    /// the area has no name of its own.
     fn names_area(&self, area: &str) -> Option<Box<dyn Query>> {
         let stems = self.tokens(area);
         if stems.is_empty() || area == crate::config::UNNAMED_AREA {
@@ -500,6 +514,7 @@ impl SearchIndex {
         Some(Box::new(BooleanQuery::new(vec![
             (Occur::Should, in_field(f.name)),
             (Occur::Should, in_field(f.description)),
+            (Occur::Should, in_field(f.organisation)),
         ])))
     }
 
@@ -881,7 +896,13 @@ mod tests {
         let read = |text: &str| index.read(text, None, &taxonomy, None, Weekday::Mon);
         // "my mum died" is said as "since mum died" too.
         let widower = read("my dad's lonely since mum died");
-        assert_eq!(named(&widower, &taxonomy), ["loneliness", "bereavement"]);
+        assert_eq!(named(&widower, &taxonomy), ["loneliness", "bereavement", "older-age"]);
+        // What is felt is what is asked; the cause after "since" counts
+        // less, and need not be matched for a close match.
+        let died = widower.words.iter().find(|w| w.raw == "died").unwrap();
+        assert_eq!(widower.slots[died.covers.trailing_zeros() as usize], words::CAUSE);
+        let lonely = widower.words.iter().find(|w| w.raw == "lonely").unwrap();
+        assert_eq!(widower.required(), lonely.covers);
         assert_eq!(named(&read("new mum feeling really low"), &taxonomy), ["parenting", "mental-wellbeing"]);
         // An age said adds a part worth less than a word, which a match
         // need not cover to be close, covered by what is for that age.

@@ -322,6 +322,19 @@ pub(crate) fn weight(word: &str) -> f32 {
     }
 }
 
+/// How much a word counts that only says why ("lonely since mum died",
+/// "low because I lost my job"), against what it would otherwise: what is
+/// felt is what is asked; the cause helps choose but need not be matched.
+pub(crate) const CAUSE: f32 = 0.5;
+
+/// Where a clause that says why begins: the first "since" or "because"
+/// after a word that says what is wanted. None when there is none, or when
+/// the text begins with it ("since my wife died"): then it is all there is.
+pub(crate) fn cause_at(pieces: &[Piece]) -> Option<usize> {
+    let at = pieces.iter().position(|p| p.joins == 0 && matches!(p.text.as_str(), "since" | "because"))?;
+    pieces[..at].iter().any(|p| weight(&p.text) > 0.0).then_some(at)
+}
+
 /// A word of a text as typed, lower case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Piece {
@@ -433,6 +446,9 @@ pub(crate) struct Said {
     pub age_or_over: bool,
     /// The words that said the age, as typed: "14 year old".
     pub age_said: String,
+    /// Whether the words name someone probably older ("my dad", "my nan")
+    /// and no age: then the age said is those words.
+    pub older_relative: bool,
     /// Whether it must cost nothing ("free", "no cost").
     pub free: bool,
     /// Which of the pieces said it.
@@ -529,8 +545,46 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
             }
         }
     }
+    // A parent or grandparent a caller speaks of is probably older: a guess,
+    // so no filter and no reading to show, only a preference.
+    let relative = (1..pieces.len()).find(|&n| text(n - 1) == "my" && OLDER_RELATIVES.contains(&text(n)));
+    if let Some(n) = relative.filter(|_| said.age.is_none()) {
+        said.older_relative = true;
+        // "my dad's" is typed "my dads"; "my parents" is plural.
+        let who = text(n);
+        let who = if who.ends_with("parents") { who } else { who.trim_end_matches('s') };
+        said.age_said = format!("my {who}");
+    }
     said
 }
+
+/// Whom a caller speaking of "my ..." most likely means someone older by,
+/// as typed (apostrophes dropped: "my dad's" is "my dads").
+const OLDER_RELATIVES: &[&str] = &[
+    "dad",
+    "dads",
+    "father",
+    "fathers",
+    "mum",
+    "mums",
+    "mother",
+    "mothers",
+    "parents",
+    "nan",
+    "nans",
+    "nana",
+    "gran",
+    "grans",
+    "granny",
+    "grandma",
+    "grandmas",
+    "grandad",
+    "grandads",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "grandparents",
+];
 
 /// Where the words at `n` say that something must cost nothing, the pieces
 /// that say it: "free", "free of charge", "no cost", "no charge". Not the
@@ -558,12 +612,15 @@ fn costs_nothing(pieces: &[Piece], n: usize) -> Option<std::ops::RangeInclusive<
     }
 }
 
+/// The age from which someone counts as older.
+pub(crate) const OLDER_AGE: u32 = 65;
+
 /// What an age said in words also asks for: the words listings for people
 /// of that age use of themselves ("junior", "youth"), and the need (a slug)
 /// of their age group. Nothing for a working-age adult; "over 50s" is
 /// older age.
 pub(crate) fn for_age(age: u32, or_over: bool) -> (&'static [&'static str], Option<&'static str>) {
-    let age = if or_over && age >= 50 { age.max(65) } else { age };
+    let age = if or_over && age >= 50 { age.max(OLDER_AGE) } else { age };
     match age {
         0..=12 => {
             (&["junior", "juniors", "children", "childrens", "kids", "child"], Some("childrens-activities"))
@@ -656,6 +713,12 @@ mod tests {
         {
             assert!(!read(not_cost).free, "{not_cost}");
         }
+        // A parent or grandparent spoken of is probably older; a new mum is not.
+        let dad = read("my dad's lonely since mum died");
+        assert!(dad.older_relative && dad.age.is_none() && dad.readings.is_empty());
+        assert_eq!(dad.age_said, "my dad");
+        assert!(!read("new mum feeling low").older_relative);
+        assert!(!read("football for my dad and my 8 year old").older_relative, "an age said is the age");
         assert_eq!(for_age(60, true).1, Some("older-age"), "over 60s");
         assert_eq!(for_age(60, false).1, None, "a 60 year old is of working age");
     }
