@@ -274,6 +274,11 @@ const GENERIC_WORDS: &[&str] = &[
     "live",
     "living",
     "information",
+    "struggling",
+    "struggle",
+    "struggles",
+    "coping",
+    "cope",
 ];
 
 /// Words that phrases are matched without: whose someone is ("my mum
