@@ -510,13 +510,18 @@ impl SearchIndex {
             if stems.len() == 1 && term.split_whitespace().count() > 1 {
                 continue;
             }
-            if let Some(first) = stems.first() {
-                by_first.entry(first.clone()).or_default().push(NeedTerm {
-                    ord,
-                    term: term.clone(),
-                    stems,
-                    phrase,
-                });
+            // A hyphenated term written whole as well ("home-start" as
+            // "homestart"), as listings and callers spell it either way.
+            let joined = term.contains('-').then(|| self.stems(&term.replace('-', "")));
+            for stems in [Some(stems), joined].into_iter().flatten() {
+                if let Some(first) = stems.first() {
+                    by_first.entry(first.clone()).or_default().push(NeedTerm {
+                        ord,
+                        term: term.clone(),
+                        stems,
+                        phrase,
+                    });
+                }
             }
         }
         // A phrase says its need whole only when none of its words names a

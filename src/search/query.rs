@@ -933,6 +933,9 @@ mod tests {
         let over = read("free exercise for over 60s");
         assert!(named(&over, &taxonomy).contains(&String::from("older-age")));
         assert!(over.words.iter().all(|w| w.raw != "free" || w.covers == 0), "free is a cost, not a word");
+        // A hyphenated term is found written whole too.
+        assert_eq!(named(&read("Homestart"), &taxonomy), ["parenting"]);
+        assert_eq!(named(&read("Home-Start"), &taxonomy), ["parenting"]);
         // English classes are a need of their own, not any course.
         assert_eq!(named(&read("English classes"), &taxonomy), ["english-language"]);
         assert_eq!(named(&read("I want to improve my English"), &taxonomy), ["english-language"]);
