@@ -234,19 +234,21 @@ const ABOUT_TERMS: usize = 2;
 impl SearchIndex {
     /// The needs whose words or everyday phrases a listing's name,
     /// description and keywords use, as slugs in the taxonomy's order, each
-    /// with whether its words are about it: its name names it, or its
-    /// words name it in at least `ABOUT_TERMS` ways.
+    /// with whether its words are about it: its name names it, its words
+    /// name it in at least `ABOUT_TERMS` ways, or they name advice on it
+    /// ("benefits advice" among Age UK's services).
     fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> Vec<(String, bool)> {
         let terms = self.need_terms(taxonomy);
         let text = format!("{}. {}. {}", s.name, s.description, s.keywords.join(". "));
         let mut counted = terms.counted_in(&self.stems(&text));
-        counted.sort_unstable();
+        counted.sort_unstable_by_key(|c| c.ord);
         let in_name = terms.counted_in(&self.stems(&s.name));
         counted
             .into_iter()
-            .filter_map(|(ord, count)| {
-                let need = taxonomy.get(ord).filter(|need| need.parent.is_some())?;
-                let about = count >= ABOUT_TERMS || in_name.iter().any(|(named, _)| *named == ord);
+            .filter_map(|c| {
+                let need = taxonomy.get(c.ord).filter(|need| need.parent.is_some())?;
+                let about =
+                    c.terms >= ABOUT_TERMS || c.advice || in_name.iter().any(|named| named.ord == c.ord);
                 Some((need.slug.clone(), about))
             })
             .collect()
@@ -536,6 +538,11 @@ mod tests {
             "Excavations, lectures on local history and work experience for schools.",
         );
         let advice = listing("Citizens Advice Riverside", "Free advice for everyone who lives here.");
+        let age_uk = listing(
+            "Age Concern Riverside",
+            "Lunch clubs, falls prevention, benefits advice and home library visits for older people.",
+        );
+        let referred = listing("Riverside Lunch Club", "Hot meals; Citizens Advice visits monthly.");
         let read = |s: &SearchableService, slug: &str| {
             index
                 .needs_read_in(s, &taxonomy)
@@ -551,6 +558,8 @@ mod tests {
             (Some(true), Some(true)),
             "a name names each need its words are a synonym of"
         );
+        assert_eq!(read(&age_uk, "benefits"), Some(true), "advice it gives, said once");
+        assert_eq!(read(&referred, "benefits"), Some(false), "another organisation named");
 
         let passing = listing("Riverside Archaeology", "Digs, talks and work experience for schools.");
         let about = listing("Riverside Jobs", "Job search, CV writing and interview skills.");

@@ -301,6 +301,21 @@ struct NeedTerm {
     /// Whether it is one of the need's everyday phrases of two words or
     /// more ("no one to talk to"), none of which names a need alone.
     phrase: bool,
+    /// Whether it names advice on the need ("debt advice", "dementia
+    /// adviser"): a listing that gives it is about the need, however
+    /// briefly it says so. Not "citizens advice", an organisation, named
+    /// in passing as often as not.
+    advice: bool,
+}
+
+/// How a text names one need (see `NeedTerms::counted_in`).
+pub(crate) struct Counted {
+    /// The need's place in the taxonomy.
+    pub ord: usize,
+    /// How many different synonyms or phrases of it the text uses.
+    pub terms: usize,
+    /// Whether one of them names advice on it.
+    pub advice: bool,
 }
 
 /// A need named in a text: its place, the words that named it as written
@@ -354,22 +369,26 @@ impl NeedTerms {
     /// `stems` use, by the need's place in the taxonomy ("homeless" and
     /// "rough sleepers" are two; "hospices" twice is one, and so are
     /// "english classes" and "english" starting at one place).
-    pub fn counted_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<(usize, usize)> {
-        // Each need's place, count, and the place its last term started.
-        let mut counts: Vec<(usize, usize, usize)> = Vec::new();
+    pub fn counted_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<Counted> {
+        // Each need's count, and the place its last term started.
+        let mut counts: Vec<(Counted, usize)> = Vec::new();
         let mut used: Vec<(usize, &str)> = Vec::new();
         for (start, t) in self.found_in(stems) {
             if used.contains(&(t.ord, t.term.as_str())) {
                 continue;
             }
             used.push((t.ord, &t.term));
-            match counts.iter_mut().find(|(ord, _, _)| *ord == t.ord) {
-                Some((_, count, last)) if *last != start => (*count, *last) = (*count + 1, start),
-                Some(_) => {}
-                None => counts.push((t.ord, 1, start)),
+            match counts.iter_mut().find(|(counted, _)| counted.ord == t.ord) {
+                Some((counted, last)) => {
+                    counted.advice |= t.advice;
+                    if *last != start {
+                        (counted.terms, *last) = (counted.terms + 1, start);
+                    }
+                }
+                None => counts.push((Counted { ord: t.ord, terms: 1, advice: t.advice }, start)),
             }
         }
-        counts.into_iter().map(|(ord, count, _)| (ord, count)).collect()
+        counts.into_iter().map(|(counted, _)| counted).collect()
     }
 }
 
@@ -513,6 +532,11 @@ impl SearchIndex {
             // A hyphenated term written whole as well ("home-start" as
             // "homestart"), as listings and callers spell it either way.
             let joined = term.contains('-').then(|| self.stems(&term.replace('-', "")));
+            let advice = term.split_whitespace().count() > 1
+                && !term.starts_with("citizens ")
+                && term.rsplit(' ').next().is_some_and(|last| {
+                    ["advice", "adviser", "advisers", "advisor", "advisors"].contains(&last)
+                });
             for stems in [Some(stems), joined].into_iter().flatten() {
                 if let Some(first) = stems.first() {
                     by_first.entry(first.clone()).or_default().push(NeedTerm {
@@ -520,6 +544,7 @@ impl SearchIndex {
                         term: term.clone(),
                         stems,
                         phrase,
+                        advice,
                     });
                 }
             }
