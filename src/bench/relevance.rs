@@ -232,12 +232,7 @@ fn shown(
         "{}: \u{201c}{}\u{201d} from {} ({} found)",
         scenario.id, scenario.says, scenario.postcode, results.total
     )?;
-    for (n, hit) in results
-        .results
-        .iter()
-        .enumerate()
-        .take(std::env::var("SHOW_TOP").ok().and_then(|v| v.parse().ok()).unwrap_or(TOP))
-    {
+    for (n, hit) in results.results.iter().enumerate().take(TOP) {
         writeln!(
             out,
             "  {:>2}. [{}] {} ({:.3}): {}",
