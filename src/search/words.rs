@@ -279,6 +279,8 @@ const GENERIC_WORDS: &[&str] = &[
     "struggles",
     "coping",
     "cope",
+    "stay",
+    "staying",
 ];
 
 /// Words that phrases are matched without: whose someone is ("my mum
