@@ -368,7 +368,8 @@ impl NeedTerms {
     /// How many different synonyms or phrases of each need named there
     /// `stems` use, by the need's place in the taxonomy ("homeless" and
     /// "rough sleepers" are two; "hospices" twice is one, and so are
-    /// "english classes" and "english" starting at one place).
+    /// "english classes" and "english" starting at one place), and whether
+    /// one of them names advice on it.
     pub fn counted_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<Counted> {
         // Each need's count, and the place its last term started.
         let mut counts: Vec<(Counted, usize)> = Vec::new();
