@@ -554,43 +554,35 @@ pub(crate) fn said(pieces: &[Piece], today: Weekday) -> Said {
     }
     // A parent or grandparent a caller speaks of is probably older: a guess,
     // so no filter and no reading to show, only a preference.
-    let relative = (1..pieces.len()).find(|&n| text(n - 1) == "my" && OLDER_RELATIVES.contains(&text(n)));
+    let single = |n: usize| text(n).trim_end_matches('s');
+    let relative = (1..pieces.len()).find(|&n| text(n - 1) == "my" && OLDER_RELATIVES.contains(&single(n)));
     if let Some(n) = relative.filter(|_| said.age.is_none()) {
         said.older_relative = true;
         // "my dad's" is typed "my dads"; "my parents" is plural.
-        let who = text(n);
-        let who = if who.ends_with("parents") { who } else { who.trim_end_matches('s') };
+        let who = if text(n).ends_with("parents") { text(n) } else { single(n) };
         said.age_said = format!("my {who}");
     }
     said
 }
 
 /// Whom a caller speaking of "my ..." most likely means someone older by,
-/// as typed (apostrophes dropped: "my dad's" is "my dads").
+/// in the singular ("my dad's", typed "my dads", is "dad").
 const OLDER_RELATIVES: &[&str] = &[
     "dad",
-    "dads",
     "father",
-    "fathers",
     "mum",
-    "mums",
     "mother",
-    "mothers",
-    "parents",
+    "parent",
     "nan",
-    "nans",
     "nana",
     "gran",
-    "grans",
     "granny",
     "grandma",
-    "grandmas",
     "grandad",
-    "grandads",
     "grandpa",
     "grandmother",
     "grandfather",
-    "grandparents",
+    "grandparent",
 ];
 
 /// Where the words at `n` say that something must cost nothing, the pieces
