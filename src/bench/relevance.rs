@@ -247,7 +247,18 @@ fn shown(
         let at = results.results.iter().position(|hit| hit.name == judged.name);
         match at {
             Some(n) if n < TOP => {}
-            Some(n) => writeln!(out, "      [{}] {} is {}th", judged.grade, judged.name, n + 1)?,
+            Some(n) => {
+                let hit = &results.results[n];
+                let why = hit.why.join("; ");
+                writeln!(
+                    out,
+                    "      [{}] {} is {}th ({:.3}): {why}",
+                    judged.grade,
+                    judged.name,
+                    n + 1,
+                    hit.score
+                )?
+            }
             None => {
                 writeln!(out, "      [{}] {} is not in the first {SHOWN_DEPTH}", judged.grade, judged.name)?
             }

@@ -63,6 +63,11 @@ const WORD_NEED: NeedCredit = NeedCredit { given: 0.6, read_about: 0.5, read_pas
 /// need itself: having the need covers all of it, and a listing whose own
 /// words are about the need is a close match.
 const PHRASE_NEED: NeedCredit = NeedCredit { given: 1.0, read_about: 0.7, read_passing: 0.3 };
+/// How much a need named weighs in a match's relevance, against 1 for a
+/// word in a description, by how the match has it. A listing whose own
+/// words are about the need (all a charity register gives) is nearly as
+/// sure as one a person gave it; one mentioned in passing is not.
+const NEED_WEIGHT: NeedCredit = NeedCredit { given: 8.0, read_about: 6.0, read_passing: 2.0 };
 /// How much of a word a match with one typo covers.
 const TYPO_CREDIT: f32 = 0.8;
 /// How much of such a phrase a match covers by saying one of its words
@@ -130,6 +135,12 @@ pub(super) struct Reading {
 }
 
 impl Reading {
+    /// How much the part of what was asked that counts most among `slots` counts.
+    pub(super) fn weight_of(&self, slots: u16) -> f32 {
+        let counted = self.slots.iter().enumerate().filter(|(n, _)| slots & 1 << n != 0);
+        counted.map(|(_, weight)| *weight).fold(0.0, f32::max)
+    }
+
     /// The slots a close match must cover: those of the words that say
     /// most of what is wanted (not generic words, nor an age said), or,
     /// when there are none, whatever there is.
@@ -479,12 +490,15 @@ impl SearchIndex {
         for (named, covers) in &reading.named {
             let slug = &asked.taxonomy[named.ord].slug;
             let credit = if named.phrase { &PHRASE_NEED } else { &WORD_NEED };
+            // A need counts as much as the words that named it: a cause
+            // ("since mum died") or an age said, less than what is felt.
+            let counts = reading.weight_of(*covers);
             let need = TermQuery::new(term(f.need, slug), IndexRecordOption::Basic);
-            add(Box::new(need), 8.0, *covers, credit.given);
+            add(Box::new(need), NEED_WEIGHT.given * counts, *covers, credit.given);
             let read_about = TermQuery::new(term(f.read_need_about, slug), IndexRecordOption::Basic);
-            add(Box::new(read_about), 2.0, *covers, credit.read_about);
+            add(Box::new(read_about), NEED_WEIGHT.read_about * counts, *covers, credit.read_about);
             let read_need = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
-            add(Box::new(read_need), 2.0, *covers, credit.read_passing);
+            add(Box::new(read_need), NEED_WEIGHT.read_passing * counts, *covers, credit.read_passing);
         }
         let phrase = &reading.sequence[..reading.sequence.len().min(MAX_WORDS)];
         let everything = reading.words.iter().fold(0, |m, w| m | w.covers);
@@ -996,6 +1010,25 @@ mod tests {
             talks.is_some_and(|at| at >= close),
             "a group with talks from nurses comes after the close matches"
         );
+    }
+
+    /// A need named weighs as much as the words that named it: the cause
+    /// ("since mum died") a quarter of what is felt ("lonely").
+    #[test]
+    fn a_need_weighs_as_much_as_the_words_that_named_it() {
+        let (_dir, index, taxonomy, now) = demo_index();
+        let text = "my dad's lonely since mum died";
+        let q = SearchRequest { text: text.into(), ..SearchRequest::default() };
+        let snapshot = index.snapshot();
+        let reading = index.read(text, None, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
+        let asked = Asked { q: &q, taxonomy: &taxonomy, reading: &reading, area: "Kingsmere", now };
+        let clauses = index.text_clauses(&asked, &snapshot.searcher);
+        let slots_of =
+            |slug: &str| reading.named.iter().find(|(n, _)| taxonomy[n.ord].slug == slug).unwrap().1;
+        let heaviest =
+            |slots: u16| clauses.iter().filter(|c| c.covers == slots).map(|c| c.weight).fold(0.0, f32::max);
+        assert_eq!(heaviest(slots_of("loneliness")), NEED_WEIGHT.given);
+        assert_eq!(heaviest(slots_of("bereavement")), NEED_WEIGHT.given * words::CAUSE);
     }
 
     /// The relevance the collector works out, clause by clause and only for

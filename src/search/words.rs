@@ -331,8 +331,9 @@ pub(crate) fn weight(word: &str) -> f32 {
 
 /// How much a word counts that only says why ("lonely since mum died",
 /// "low because I lost my job"), against what it would otherwise: what is
-/// felt is what is asked; the cause helps choose but need not be matched.
-pub(crate) const CAUSE: f32 = 0.5;
+/// felt is what is asked; the cause helps choose, a little, but need not be
+/// matched: a bereavement café miles away is not company for a lonely widower.
+pub(crate) const CAUSE: f32 = 0.25;
 
 /// Where a clause that says why begins: the first "since" or "because"
 /// after a word that says what is wanted. None when there is none, or when
