@@ -723,9 +723,58 @@ async fn what_is_felt_is_asked_before_its_cause_and_a_parent_spoken_of_is_older(
     let (_, widower) = api(&mut browser, "q=my+dad%27s+lonely+since+mum+died&postcode=QK5+0DB").await;
     let found = names(&widower);
     assert_eq!(found[0], "Age Well Home Befriending", "{found:?}");
+    // The cause counts a quarter, its need too: the telephone friends, who
+    // ring older people, come before any bereavement café.
+    let at = |name: &str| found.iter().position(|n| n.contains(name)).unwrap_or(usize::MAX);
+    assert!(at("Age Well Telephone Friends") < at("Bereavement Café"), "{found:?}");
     assert!(widower["understood"].as_array().unwrap().is_empty(), "a guess at an age, not a filter");
     // An age given beside the words counts as if they said it.
     let (_, form) = api(&mut browser, "q=somewhere+to+go+in+the+evenings&age=14").await;
     let (_, words) = api(&mut browser, "q=somewhere+for+my+14+year+old+to+go+in+the+evenings").await;
     assert_eq!(names(&form), names(&words));
+}
+
+#[actix_web::test]
+async fn a_listing_that_says_something_close_to_the_word_asked_comes_before_one_that_only_has_its_need() {
+    let app = TestApp::with_demo();
+    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
+    let organisation = app.add_organisation("Quokka Trust");
+    {
+        let mut conn = app.state.store.conn().unwrap();
+        // Both are for physical activity and equally far; only the first has
+        // what someone asking for a gym wants, in other words.
+        for (name, description) in [
+            ("Quokka Karate", "Karate for all ages, across Kingsmere."),
+            ("Quokka Leisure", "A fitness suite and a pool, across Kingsmere."),
+        ] {
+            let input = doorstep::domain::service_form::ServiceInput {
+                description: description.into(),
+                ..common::phone_service(organisation, name, &["physical-activity"])
+            };
+            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
+                .unwrap();
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
+        .unwrap();
+    let mut browser = app.browser().await;
+    let (_, json) =
+        api(&mut browser, &format!("q=gym&postcode={}&per_page=100", encode(&central_postcode(&app)))).await;
+    let found = names(&json);
+    let at = |name: &str| found.iter().position(|n| n == name).unwrap_or(usize::MAX);
+    assert!(at("Quokka Leisure") < at("Quokka Karate"), "{found:?}");
+    let leisure = &json["results"][at("Quokka Leisure")];
+    let why = leisure["why"].as_array().unwrap();
+    assert!(
+        why.iter().any(|w| w == "Says \u{201c}fitness suite\u{201d}, close to \u{201c}gym\u{201d}"),
+        "{leisure}"
+    );
+    // Saying the very word asked is said once, as a mention.
+    let (_, json) = api(&mut browser, "q=fitness+suite").await;
+    let leisure = json["results"].as_array().unwrap().iter().find(|r| r["name"] == "Quokka Leisure").unwrap();
+    assert!(
+        !leisure["why"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("Says \u{201c}")),
+        "{leisure}"
+    );
 }

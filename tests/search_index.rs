@@ -192,6 +192,7 @@ async fn four_hundred_needs_load_index_and_search() {
             description: String::from("Needs from another directory's taxonomy."),
             synonyms: vec![],
             phrases: vec![],
+            senses: vec![],
             position: 100,
         };
         let needs_under_it = (built_in + 1..400).map(|n| Need {
@@ -202,6 +203,7 @@ async fn four_hundred_needs_load_index_and_search() {
             description: format!("The imported need numbered {n}."),
             synonyms: vec![format!("quokka{n}")],
             phrases: vec![],
+            senses: vec![],
             position: n as i32,
         });
         let added: Vec<Need> = std::iter::once(group.clone()).chain(needs_under_it).collect();

@@ -21,6 +21,11 @@ pub struct Need {
     pub description: String,
     pub synonyms: Vec<String>,
     pub phrases: Vec<String>,
+    /// Groups of its synonyms and phrases that mean nearly the same, one
+    /// thing within the need ("gym", "fitness suite", "weight training"
+    /// within physical activity): a listing that says one of a group is a
+    /// closer match for another than one that only has the need.
+    pub senses: Vec<Vec<String>>,
     /// Order within its level, as written.
     pub position: i32,
 }
@@ -50,6 +55,10 @@ impl Taxonomy {
             feed(&need.parent.map(|p| p.to_string()).unwrap_or_default());
             feed(&need.label);
             need.synonyms.iter().chain(&need.phrases).for_each(|term| feed(term));
+            for sense in &need.senses {
+                feed("sense");
+                sense.iter().for_each(|term| feed(term));
+            }
         }
         Taxonomy { needs, fingerprint: hash }
     }
@@ -110,6 +119,8 @@ struct TermEntry {
     synonyms: Vec<String>,
     #[serde(default)]
     phrases: Vec<String>,
+    #[serde(default)]
+    senses: Vec<Vec<String>>,
 }
 
 /// Why a taxonomy file was refused.
@@ -123,6 +134,8 @@ pub enum TaxonomyError {
     BadSlug(String),
     #[error("the need '{0}' has an empty label or description")]
     Empty(String),
+    #[error("the need '{0}' groups '{1}' in a sense, but it is not one of its synonyms or phrases")]
+    SenseTerm(String, String),
 }
 
 /// Reads a taxonomy file: groups first, each followed by its needs.
@@ -140,6 +153,10 @@ pub fn parse(text: &str) -> Result<Vec<Need>, TaxonomyError> {
         if entry.label.trim().is_empty() || entry.description.trim().is_empty() {
             return Err(TaxonomyError::Empty(entry.slug));
         }
+        let listed = |term: &String| entry.synonyms.contains(term) || entry.phrases.contains(term);
+        if let Some(term) = entry.senses.iter().flatten().find(|term| !listed(term)) {
+            return Err(TaxonomyError::SenseTerm(entry.slug, term.clone()));
+        }
         let id = NeedId::from_slug(&entry.slug);
         needs.push(Need {
             id,
@@ -149,6 +166,7 @@ pub fn parse(text: &str) -> Result<Vec<Need>, TaxonomyError> {
             description: entry.description,
             synonyms: entry.synonyms,
             phrases: entry.phrases,
+            senses: entry.senses,
             position: i32::try_from(position).unwrap_or(i32::MAX),
         });
         Ok(id)
@@ -228,6 +246,25 @@ mod tests {
               description = "The same slug."
         "#;
         assert!(matches!(parse(text), Err(TaxonomyError::DuplicateSlug(s)) if s == "a"));
+    }
+
+    #[test]
+    fn a_sense_groups_only_the_needs_own_words() {
+        let text = r#"
+            [[group]]
+            slug = "a"
+            label = "A"
+            description = "A group."
+              [[group.need]]
+              slug = "b"
+              label = "B"
+              description = "A need."
+              synonyms = ["gym", "fitness suite"]
+              senses = [["gym", "fitness suite", "treadmill"]]
+        "#;
+        assert!(
+            matches!(parse(text), Err(TaxonomyError::SenseTerm(need, term)) if need == "b" && term == "treadmill")
+        );
     }
 
     #[test]

@@ -177,8 +177,11 @@ impl SearchIndex {
         // those it was given (a register's charities are given none; a
         // list's are given one for all), though less surely than by needs
         // a person gave, and is not filtered or counted by them.
-        let mut read = self.needs_read_in(s, taxonomy);
+        let (mut read, senses) = self.needs_read_in(s, taxonomy);
         read.retain(|(slug, _)| !s.needs.contains(slug));
+        for (key, _) in &senses {
+            doc.add_text(f.read_sense, key);
+        }
         for (slug, about) in &read {
             doc.add_text(f.read_need, slug);
             if *about {
@@ -218,6 +221,7 @@ impl SearchIndex {
             capacity: s.capacity,
             listed_by: s.listed_by.clone(),
             read_needs,
+            senses,
             meets,
             by_contact_address,
         };
@@ -236,14 +240,26 @@ impl SearchIndex {
     /// description and keywords use, as slugs in the taxonomy's order, each
     /// with whether its words are about it: its name names it, its words
     /// name it in at least `ABOUT_TERMS` ways, or they name advice on it
-    /// ("benefits advice" among Age UK's services).
-    fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> Vec<(String, bool)> {
+    /// ("benefits advice" among Age UK's services). Also the senses of
+    /// needs they say (see `Need::senses`), by `sense_key`, each with the
+    /// first of its terms used.
+    fn needs_read_in(
+        &self,
+        s: &SearchableService,
+        taxonomy: &Taxonomy,
+    ) -> (Vec<(String, bool)>, Vec<(String, String)>) {
         let terms = self.need_terms(taxonomy);
         let text = format!("{}. {}. {}", s.name, s.description, s.keywords.join(". "));
-        let mut counted = terms.counted_in(&self.stems(&text));
+        let stems = self.stems(&text);
+        let senses = terms
+            .senses_in(&stems)
+            .into_iter()
+            .map(|(ord, sense, term)| (super::sense_key(&taxonomy[ord].slug, sense), term))
+            .collect();
+        let mut counted = terms.counted_in(&stems);
         counted.sort_unstable_by_key(|c| c.ord);
         let in_name = terms.counted_in(&self.stems(&s.name));
-        counted
+        let needs = counted
             .into_iter()
             .filter_map(|c| {
                 let need = taxonomy.get(c.ord).filter(|need| need.parent.is_some())?;
@@ -251,7 +267,8 @@ impl SearchIndex {
                     c.terms >= ABOUT_TERMS || c.advice || in_name.iter().any(|named| named.ord == c.ord);
                 Some((need.slug.clone(), about))
             })
-            .collect()
+            .collect();
+        (needs, senses)
     }
 }
 
@@ -546,6 +563,7 @@ mod tests {
         let read = |s: &SearchableService, slug: &str| {
             index
                 .needs_read_in(s, &taxonomy)
+                .0
                 .into_iter()
                 .find(|(read, _)| read == slug)
                 .map(|(_, about)| about)

@@ -92,6 +92,7 @@ pub(crate) struct Fields {
     pub need: Field,
     pub read_need: Field,
     pub read_need_about: Field,
+    pub read_sense: Field,
     pub need_ords: Field,
     pub cells: Field,
     pub points: Field,
@@ -131,6 +132,7 @@ fn schema() -> (Schema, Fields) {
         need: b.add_text_field("need", STRING),
         read_need: b.add_text_field("read_need", STRING),
         read_need_about: b.add_text_field("read_need_about", STRING),
+        read_sense: b.add_text_field("read_sense", STRING),
         need_ords: b.add_u64_field("need_ords", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
@@ -181,6 +183,10 @@ pub(crate) struct Record {
     /// found by too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read_needs: Vec<String>,
+    /// The senses of needs its own words say (see `Need::senses`), each as
+    /// `sense_key` gives it with the first of its terms they use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub senses: Vec<(String, String)>,
     /// Which days it meets on, for what "why it matched" says of them.
     #[serde(default)]
     pub meets: Meets,
@@ -306,6 +312,13 @@ struct NeedTerm {
     /// briefly it says so. Not "citizens advice", an organisation, named
     /// in passing as often as not.
     advice: bool,
+    /// Which of the need's senses it is in, if any (see `Need::senses`).
+    sense: Option<usize>,
+}
+
+/// How a sense of a need is indexed: "physical-activity 2".
+pub(crate) fn sense_key(slug: &str, sense: usize) -> String {
+    format!("{slug} {sense}")
 }
 
 /// How a text names one need (see `NeedTerms::counted_in`).
@@ -330,6 +343,8 @@ pub(crate) struct Named {
     /// talk to" is loneliness), where a synonym may be one thing within it
     /// ("swimming" within physical activity).
     pub phrase: bool,
+    /// The sense of the need the words are in, if any (see `Need::senses`).
+    pub sense: Option<usize>,
 }
 
 impl NeedTerms {
@@ -359,10 +374,24 @@ impl NeedTerms {
         for (start, t) in self.found_in(stems) {
             if !named.iter().any(|n| n.ord == t.ord) {
                 let at = start..start + t.stems.len();
-                named.push(Named { ord: t.ord, term: t.term.clone(), at, phrase: t.phrase });
+                named.push(Named { ord: t.ord, term: t.term.clone(), at, phrase: t.phrase, sense: t.sense });
             }
         }
         named
+    }
+
+    /// The senses of needs that `stems` say, each once with the first of
+    /// its terms they use (as written in the taxonomy), by the need's place.
+    pub fn senses_in<S: AsRef<str>>(&self, stems: &[S]) -> Vec<(usize, usize, String)> {
+        let mut senses: Vec<(usize, usize, String)> = Vec::new();
+        for (_, t) in self.found_in(stems) {
+            if let Some(sense) = t.sense
+                && !senses.iter().any(|(ord, s, _)| (*ord, *s) == (t.ord, sense))
+            {
+                senses.push((t.ord, sense, t.term.clone()));
+            }
+        }
+        senses
     }
 
     /// How many different synonyms or phrases of each need named there
@@ -523,6 +552,7 @@ impl SearchIndex {
                 synonyms.chain(need.phrases.iter().map(move |term| (ord, term, true)))
             });
         for (ord, term, phrase) in terms {
+            let sense = taxonomy[ord].senses.iter().position(|sense| sense.contains(term));
             let stems = self.stems(term);
             // "my benefits" says more than "benefits" (as in "for the
             // benefit of"): a phrase left one word without its fillers
@@ -546,6 +576,7 @@ impl SearchIndex {
                         stems,
                         phrase,
                         advice,
+                        sense,
                     });
                 }
             }

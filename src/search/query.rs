@@ -8,7 +8,9 @@
 //! of five letters or more also match with one typo. A caller's everyday
 //! phrase ("no one to talk to") names the need it belongs to, whole (one of
 //! its words alone is not it), and a need a person gave a service weighs
-//! most. An age said ("my 8 year old") prefers what is for that age.
+//! most; a listing that says something in the same sense of the need as the
+//! words ("fitness suite" for "gym") is a closer match than one that only
+//! has the need. An age said ("my 8 year old") prefers what is for that age.
 //! Ranking multiplies text relevance by the square of how much of what was
 //! asked a result covers, a distance factor (one serving everywhere counts
 //! as near if its words name the area) and a freshness factor, with close
@@ -53,21 +55,26 @@ struct NeedCredit {
     given: f32,
     read_about: f32,
     read_passing: f32,
+    /// Its own words say something in the same sense of the need as the
+    /// words that named it ("fitness suite" for "gym"; see `Need::senses`).
+    sense: f32,
 }
 
 /// For a word that names a need ("swim" names physical activity; a gym has
 /// that need but does not say "swim"): less than saying it, so the services
-/// that say the specific word come first among those with the need.
-const WORD_NEED: NeedCredit = NeedCredit { given: 0.6, read_about: 0.5, read_passing: 0.3 };
+/// that say the specific word come first among those with the need, and
+/// nearly as much for saying something in its sense ("swimming pool").
+const WORD_NEED: NeedCredit = NeedCredit { given: 0.6, read_about: 0.5, read_passing: 0.3, sense: 0.9 };
 /// For a caller's everyday phrase ("someone to talk to"), which says the
 /// need itself: having the need covers all of it, and a listing whose own
 /// words are about the need is a close match.
-const PHRASE_NEED: NeedCredit = NeedCredit { given: 1.0, read_about: 0.7, read_passing: 0.3 };
+const PHRASE_NEED: NeedCredit = NeedCredit { given: 1.0, read_about: 0.7, read_passing: 0.3, sense: 1.0 };
 /// How much a need named weighs in a match's relevance, against 1 for a
 /// word in a description, by how the match has it. A listing whose own
 /// words are about the need (all a charity register gives) is nearly as
-/// sure as one a person gave it; one mentioned in passing is not.
-const NEED_WEIGHT: NeedCredit = NeedCredit { given: 8.0, read_about: 6.0, read_passing: 2.0 };
+/// sure as one a person gave it; one mentioned in passing is not. Saying
+/// something in the sense of the words that named it adds to any of these.
+const NEED_WEIGHT: NeedCredit = NeedCredit { given: 8.0, read_about: 6.0, read_passing: 2.0, sense: 4.0 };
 /// How much of a word a match with one typo covers.
 const TYPO_CREDIT: f32 = 0.8;
 /// How much of such a phrase a match covers by saying one of its words
@@ -378,7 +385,8 @@ impl SearchIndex {
         match reading.named.iter_mut().find(|(named, _)| named.ord == ord) {
             Some((_, slots)) => *slots |= covers,
             None => {
-                let named = Named { ord, term: reading.said.age_said.clone(), at: 0..0, phrase: false };
+                let named =
+                    Named { ord, term: reading.said.age_said.clone(), at: 0..0, phrase: false, sense: None };
                 reading.named.push((named, covers));
             }
         }
@@ -499,6 +507,11 @@ impl SearchIndex {
             add(Box::new(read_about), NEED_WEIGHT.read_about * counts, *covers, credit.read_about);
             let read_need = TermQuery::new(term(f.read_need, slug), IndexRecordOption::Basic);
             add(Box::new(read_need), NEED_WEIGHT.read_passing * counts, *covers, credit.read_passing);
+            if let Some(sense) = named.sense {
+                let key = super::sense_key(slug, sense);
+                let close = TermQuery::new(term(f.read_sense, &key), IndexRecordOption::Basic);
+                add(Box::new(close), NEED_WEIGHT.sense * counts, *covers, credit.sense);
+            }
         }
         let phrase = &reading.sequence[..reading.sequence.len().min(MAX_WORDS)];
         let everything = reading.words.iter().fold(0, |m, w| m | w.covers);
@@ -740,6 +753,17 @@ impl SearchIndex {
                     need.label.to_lowercase(),
                     named.term
                 ));
+            }
+        }
+        // What it says that is close to what was asked, in other words.
+        let typed: Vec<String> =
+            q.text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
+        let other_words = |said: &str| said.split_whitespace().any(|word| !typed.iter().any(|t| t == word));
+        for (named, _) in &reading.named {
+            let Some(sense) = named.sense else { continue };
+            let key = super::sense_key(&taxonomy[named.ord].slug, sense);
+            if let Some((_, said)) = record.senses.iter().find(|(k, said)| *k == key && other_words(said)) {
+                why.push(format!("Says \u{201c}{said}\u{201d}, close to \u{201c}{}\u{201d}", named.term));
             }
         }
         let searched: Vec<&Word> = reading.words.iter().filter(|w| w.covers != 0 && !w.implied).collect();
@@ -998,9 +1022,21 @@ mod tests {
         let q = SearchRequest { text: "someone to talk to".into(), ..SearchRequest::default() };
         let close = index.search(&q, &taxonomy, "Kingsmere", now).unwrap().close as usize;
         assert!(close > 0, "services given the need match closely");
+        // Close: given the need, or saying something in the phrase's sense
+        // of it ("emotional support", "befriending").
+        let senses: Vec<String> = talk
+            .named
+            .iter()
+            .filter_map(|(n, _)| Some(super::super::sense_key(&taxonomy[n.ord].slug, n.sense?)))
+            .collect();
+        let snapshot = index.snapshot();
+        let records: Vec<&Record> = snapshot.records.iter().flat_map(|segment| segment.iter().flatten()).collect();
+        let says_it = |id| {
+            records.iter().any(|r| r.id == id && r.senses.iter().any(|(key, _)| senses.contains(key)))
+        };
         for hit in &ranked[..close] {
             assert!(
-                hit.needs.iter().any(|n| talk_needs.contains(n)),
+                hit.needs.iter().any(|n| talk_needs.contains(n)) || says_it(hit.id),
                 "{} is close without the need",
                 hit.name
             );

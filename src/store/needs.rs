@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{need_terms, needs};
+use super::schema::{need_senses, need_terms, needs};
 use super::{Conn, StoreError, StoreResult, per_backend};
 use crate::domain::ids::NeedId;
 use crate::domain::needs::{self as taxonomy, Need};
@@ -23,6 +23,15 @@ struct NeedRow {
 struct NeedTermRow {
     need_id: NeedId,
     kind: String,
+    term: String,
+}
+
+/// One term of one of a need's senses, numbered from 1.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = need_senses)]
+struct NeedSenseRow {
+    need_id: NeedId,
+    sense: i32,
     term: String,
 }
 
@@ -80,6 +89,16 @@ pub fn insert(conn: &mut Conn, list: &[Need]) -> StoreResult<()> {
                     .on_conflict_do_nothing()
                     .execute(c))?;
             }
+            diesel::delete(need_senses::table.filter(need_senses::need_id.eq(need.id))).execute(conn)?;
+            for (n, sense) in (1..).zip(&need.senses) {
+                for term in sense {
+                    let row = NeedSenseRow { need_id: need.id, sense: n, term: term.clone() };
+                    per_backend!(conn, |c| diesel::insert_into(need_senses::table)
+                        .values(&row)
+                        .on_conflict_do_nothing()
+                        .execute(c))?;
+                }
+            }
         }
         Ok(())
     })
@@ -92,19 +111,30 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Need>> {
         .select(NeedTermRow::as_select())
         .order((need_terms::need_id, need_terms::kind, need_terms::term))
         .load(conn)?;
+    let sense_terms: Vec<NeedSenseRow> = need_senses::table
+        .select(NeedSenseRow::as_select())
+        .order((need_senses::need_id, need_senses::sense, need_senses::term))
+        .load(conn)?;
     let mut list: Vec<Need> = rows
         .into_iter()
         .map(|row| {
-            let (synonyms, phrases) =
-                terms.iter().filter(|t| t.need_id == row.id).partition::<Vec<_>, _>(|t| t.kind == "synonym");
+            let own = || terms.iter().filter(|t| t.need_id == row.id);
+            let of_kind = |kind: &str| own().filter(|t| t.kind == kind).map(|t| t.term.clone()).collect();
+            let mut senses: Vec<Vec<String>> = Vec::new();
+            for term in sense_terms.iter().filter(|t| t.need_id == row.id) {
+                let n = usize::try_from(term.sense).unwrap_or(1).max(1);
+                senses.resize(senses.len().max(n), Vec::new());
+                senses[n - 1].push(term.term.clone());
+            }
             Need {
                 id: row.id,
                 parent: row.parent_id,
                 slug: row.slug,
                 label: row.label,
                 description: row.description,
-                synonyms: synonyms.into_iter().map(|t| t.term.clone()).collect(),
-                phrases: phrases.into_iter().map(|t| t.term.clone()).collect(),
+                synonyms: of_kind("synonym"),
+                phrases: of_kind("phrase"),
+                senses,
                 position: row.position,
             }
         })
@@ -163,6 +193,8 @@ mod tests {
         let file = built_in.iter().find(|n| n.slug == "loneliness").unwrap();
         assert_eq!(lonely.label, file.label);
         assert_eq!(lonely.synonyms.len(), file.synonyms.len(), "its words as the file has them");
+        assert!(!file.senses.is_empty());
+        assert_eq!(lonely.senses.len(), file.senses.len(), "and its senses");
         assert!(after.iter().any(|n| n.slug == "lgbtq" && !n.phrases.is_empty()));
         // Nothing to do the next time.
         load_built_in(&mut conn).unwrap();

@@ -29,6 +29,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    need_senses (need_id, sense, term) {
+        need_id -> Text,
+        sense -> Integer,
+        term -> Text,
+    }
+}
+
+diesel::table! {
     neighbourhoods (id) {
         id -> Text,
         slug -> Text,
@@ -392,6 +400,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(need_senses -> needs (need_id));
 diesel::joinable!(need_terms -> needs (need_id));
 diesel::joinable!(services -> organisations (organisation_id));
 diesel::joinable!(service_needs -> services (service_id));
@@ -529,6 +538,7 @@ diesel::allow_tables_to_appear_in_same_query!(services, neighbour_feeds);
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
     needs,
+    need_senses,
     need_terms,
     neighbourhoods,
     small_areas,
