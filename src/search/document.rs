@@ -177,7 +177,7 @@ impl SearchIndex {
         // those it was given (a register's charities are given none; a
         // list's are given one for all), though less surely than by needs
         // a person gave, and is not filtered or counted by them.
-        let (mut read, senses) = self.needs_read_in(s, taxonomy);
+        let ReadIn { needs: mut read, senses } = self.needs_read_in(s, taxonomy);
         read.retain(|(slug, _)| !s.needs.contains(slug));
         for (key, _) in &senses {
             doc.add_text(f.read_sense, key);
@@ -230,6 +230,15 @@ impl SearchIndex {
     }
 }
 
+/// What a listing's own words say of the needs (see `needs_read_in`).
+struct ReadIn {
+    /// The needs they name, by slug, each with whether they are about it.
+    needs: Vec<(String, bool)>,
+    /// The senses of needs they say, by `sense_key`, each with the first of
+    /// its terms they use.
+    senses: Vec<(String, String)>,
+}
+
 /// How many different words or phrases of a need a listing's words must
 /// use to be about it, when its name does not name it: one may be in
 /// passing ("work experience" among an archaeology society's activities).
@@ -240,14 +249,9 @@ impl SearchIndex {
     /// description and keywords use, as slugs in the taxonomy's order, each
     /// with whether its words are about it: its name names it, its words
     /// name it in at least `ABOUT_TERMS` ways, or they name advice on it
-    /// ("benefits advice" among Age UK's services). Also the senses of
-    /// needs they say (see `Need::senses`), by `sense_key`, each with the
-    /// first of its terms used.
-    fn needs_read_in(
-        &self,
-        s: &SearchableService,
-        taxonomy: &Taxonomy,
-    ) -> (Vec<(String, bool)>, Vec<(String, String)>) {
+    /// ("benefits advice" among Age UK's services); and the senses of needs
+    /// they say (see `Need::senses`).
+    fn needs_read_in(&self, s: &SearchableService, taxonomy: &Taxonomy) -> ReadIn {
         let terms = self.need_terms(taxonomy);
         let text = format!("{}. {}. {}", s.name, s.description, s.keywords.join(". "));
         let stems = self.stems(&text);
@@ -268,7 +272,7 @@ impl SearchIndex {
                 Some((need.slug.clone(), about))
             })
             .collect();
-        (needs, senses)
+        ReadIn { needs, senses }
     }
 }
 
@@ -563,7 +567,7 @@ mod tests {
         let read = |s: &SearchableService, slug: &str| {
             index
                 .needs_read_in(s, &taxonomy)
-                .0
+                .needs
                 .into_iter()
                 .find(|(read, _)| read == slug)
                 .map(|(_, about)| about)
