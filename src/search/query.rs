@@ -756,9 +756,8 @@ impl SearchIndex {
             }
         }
         // What it says that is close to what was asked, in other words.
-        let typed: Vec<String> =
-            q.text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
-        let other_words = |said: &str| said.split_whitespace().any(|word| !typed.iter().any(|t| t == word));
+        let other_words =
+            |said: &str| self.stems(said).iter().any(|stem| !reading.words.iter().any(|w| w.stem == *stem));
         for (named, _) in &reading.named {
             let Some(sense) = named.sense else { continue };
             let key = super::sense_key(&taxonomy[named.ord].slug, sense);
