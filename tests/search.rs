@@ -778,3 +778,16 @@ async fn a_listing_that_says_something_close_to_the_word_asked_comes_before_one_
         "{leisure}"
     );
 }
+
+#[actix_web::test]
+async fn a_generic_word_is_not_found_in_need_labels() {
+    let app = TestApp::with_demo();
+    let mut browser = app.browser().await;
+    // "group" is not found in "Social groups and clubs", a label of the day
+    // centres' needs: the memory café that says "dementia" comes before the
+    // nearer day centre that does not.
+    let (_, json) = api(&mut browser, "q=dementia+group&postcode=QK1+0DX&per_page=50").await;
+    let found = names(&json);
+    let at = |name: &str| found.iter().position(|n| n == name).unwrap_or(usize::MAX);
+    assert!(at("Greyholme Memory Café") < at("Greyholme Day Opportunities"), "{found:?}");
+}

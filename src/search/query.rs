@@ -477,6 +477,11 @@ impl SearchIndex {
             for (field, weight) in
                 [(f.name, 1.5), (f.needs_text, 2.0), (f.organisation, 1.5), (f.description, 1.0)]
             {
+                // A need's label says what kind of need it is: a generic word
+                // ("support", "group") in it is not what the listing does.
+                if field == f.needs_text && word.weight < 1.0 {
+                    continue;
+                }
                 let exact = TermQuery::new(term(field, &word.stem), IndexRecordOption::WithFreqs);
                 add(Box::new(exact), weight * word.weight, word.covers, word.credit);
             }
