@@ -727,6 +727,9 @@ async fn what_is_felt_is_asked_before_its_cause_and_a_parent_spoken_of_is_older(
     // ring older people, come before any bereavement café.
     let at = |name: &str| found.iter().position(|n| n.contains(name)).unwrap_or(usize::MAX);
     assert!(at("Age Well Telephone Friends") < at("Bereavement Café"), "{found:?}");
+    // A lunch club for people aged 60 and over, a kilometre away, is for
+    // older people as surely as if its words said so.
+    assert!(at("Elmstead Lunch Club") < 5, "{found:?}");
     assert!(widower["understood"].as_array().unwrap().is_empty(), "a guess at an age, not a filter");
     // An age given beside the words counts as if they said it.
     let (_, form) = api(&mut browser, "q=somewhere+to+go+in+the+evenings&age=14").await;

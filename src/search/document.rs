@@ -178,6 +178,20 @@ impl SearchIndex {
         // list's are given one for all), though less surely than by needs
         // a person gave, and is not filtered or counted by them.
         let ReadIn { needs: mut read, senses } = self.needs_read_in(s, taxonomy);
+        // The ages it is for say which age group it is for, as surely as its
+        // words would ("for people aged 60 and over").
+        let given_under = |group: &str| {
+            let group = taxonomy.by_slug(group).map(|g| g.id);
+            s.needs
+                .iter()
+                .any(|need| group.is_some() && taxonomy.by_slug(need).and_then(|n| n.parent) == group)
+        };
+        if let Some(group) = words::age_group_of(s.min_age, s.max_age)
+            && !read.iter().any(|(slug, _)| slug == group)
+            && !given_under(group)
+        {
+            read.push((group.to_string(), true));
+        }
         read.retain(|(slug, _)| !s.needs.contains(slug));
         for (key, _) in &senses {
             doc.add_text(f.read_sense, key);

@@ -633,6 +633,18 @@ pub(crate) fn for_age(age: u32, or_over: bool) -> (&'static [&'static str], Opti
     }
 }
 
+/// The need of the age group (as `for_age` names them) that a listing for
+/// ages `min` to `max` is for, if it is for one: 50 and over is later life
+/// (Age UK's threshold), up to 12 childhood, and 11 to 25 at most youth.
+pub(crate) fn age_group_of(min: Option<i32>, max: Option<i32>) -> Option<&'static str> {
+    match (min.unwrap_or(0), max) {
+        (min, _) if min >= 50 => Some("older-age"),
+        (_, Some(max)) if max <= 12 => Some("childrens-activities"),
+        (min, Some(max)) if min >= 11 && max <= 25 => Some("young-people"),
+        _ => None,
+    }
+}
+
 /// A weekday by its name, singular or plural ("tuesday", "tuesdays").
 fn weekday_named(word: &str) -> Option<Weekday> {
     let name = word.strip_suffix('s').filter(|w| w.ends_with("day")).unwrap_or(word);
@@ -655,6 +667,17 @@ fn when(days: &[Weekday], evening: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listings_ages_say_its_age_group() {
+        assert_eq!(age_group_of(Some(60), None), Some("older-age"));
+        assert_eq!(age_group_of(Some(50), Some(120)), Some("older-age"));
+        assert_eq!(age_group_of(None, Some(11)), Some("childrens-activities"));
+        assert_eq!(age_group_of(Some(13), Some(19)), Some("young-people"));
+        assert_eq!(age_group_of(Some(18), None), None, "adults of every age");
+        assert_eq!(age_group_of(Some(5), Some(18)), None, "children and young people both");
+        assert_eq!(age_group_of(None, None), None);
+    }
 
     #[test]
     fn joining_words_count_for_nothing_and_generic_ones_for_little() {
