@@ -794,3 +794,29 @@ async fn a_generic_word_is_not_found_in_need_labels() {
     let at = |name: &str| found.iter().position(|n| n == name).unwrap_or(usize::MAX);
     assert!(at("Greyholme Memory Café") < at("Greyholme Day Opportunities"), "{found:?}");
 }
+
+#[actix_web::test]
+async fn results_that_score_the_same_come_in_alphabetical_order() {
+    let app = TestApp::with_demo();
+    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
+    let organisation = app.add_organisation("Quokka Trust");
+    {
+        let mut conn = app.state.store.conn().unwrap();
+        for name in
+            ["Quokka Zeta", "quokka Epsilon", "Quokka Delta", "Quokka Gamma", "Quokka Beta", "Quokka Alpha"]
+        {
+            let input = common::phone_service(organisation, name, &["loneliness"]);
+            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
+                .unwrap();
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
+        .unwrap();
+    let mut browser = app.browser().await;
+    let (_, json) = api(&mut browser, "q=meets+weekly+quokka&per_page=6").await;
+    assert_eq!(
+        names(&json),
+        ["Quokka Alpha", "Quokka Beta", "Quokka Delta", "quokka Epsilon", "Quokka Gamma", "Quokka Zeta"]
+    );
+}

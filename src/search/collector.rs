@@ -39,8 +39,6 @@ pub(super) struct Candidate {
     /// was asked.
     pub(super) tier: u8,
     pub(super) score: f32,
-    /// Its name's place in alphabetical order (see `document::alphabetical`).
-    pub(super) alphabetical: u64,
     pub(super) address: DocAddress,
     /// Metres to its nearest venue; none for one that serves the place
     /// wherever its venue is.
@@ -67,7 +65,6 @@ impl Ord for Candidate {
         self.tier
             .cmp(&other.tier)
             .then_with(|| other.score.total_cmp(&self.score))
-            .then_with(|| self.alphabetical.cmp(&other.alphabetical))
             .then_with(|| self.address.cmp(&other.address))
     }
 }
@@ -132,7 +129,6 @@ pub(super) struct SegmentMatcher {
     points: Column<u64>,
     sessions: Column<u64>,
     facts: Column<u64>,
-    alphabetical: Column<u64>,
     need_ords: Column<u64>,
     fruit: Fruit,
 }
@@ -178,7 +174,6 @@ impl Collector for Matcher {
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
             facts: fast.u64("facts")?,
-            alphabetical: fast.u64("alphabetical")?,
             need_ords: fast.u64("need_ords")?,
             names_area: self.names_area.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             fruit: self.empty_fruit(),
@@ -358,7 +353,6 @@ impl SegmentCollector for SegmentMatcher {
         let candidate = Candidate {
             tier: 2 * u8::from(!close) + u8::from(unsure),
             score: relevance * coverage * coverage * (nearness * fresh) as f32,
-            alphabetical: self.alphabetical.first(doc).unwrap_or(u64::MAX),
             address: DocAddress::new(self.segment, doc),
             distance_m,
             facts,

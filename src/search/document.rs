@@ -223,7 +223,6 @@ impl SearchIndex {
         let fresh = s.last_verified_at.is_some_and(|t| (today - t.date()).num_days() <= FRESH_DAYS as i64);
         let untimed = s.schedules.is_empty();
         doc.add_u64(f.facts, Facts::pack(needs, everywhere, s.cost, fresh, untimed, &s.delivery));
-        doc.add_u64(f.alphabetical, alphabetical(&s.name));
         let record = Record {
             id: s.id,
             name: s.name.clone(),
@@ -243,18 +242,6 @@ impl SearchIndex {
         doc.add_text(f.record, serde_json::to_string(&record).unwrap_or_default());
         doc
     }
-}
-
-/// Where a name comes in alphabetical order, by its first eight letters,
-/// as a number: how results that score the same are ordered, the same way
-/// whichever order the index was built in.
-pub(super) fn alphabetical(name: &str) -> u64 {
-    let mut first = [0u8; 8];
-    let letters = name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase);
-    for (byte, c) in first.iter_mut().zip(letters) {
-        *byte = u8::try_from(c).unwrap_or(u8::MAX);
-    }
-    u64::from_be_bytes(first)
 }
 
 /// What a listing's own words say of the needs (see `needs_read_in`).
@@ -619,19 +606,6 @@ mod tests {
         let names: Vec<&str> = found.results.iter().map(|hit| hit.name.as_str()).collect();
         assert_eq!(names, ["Riverside Jobs", "Riverside Archaeology"]);
         assert_eq!(found.close, 1, "a listing about the need the phrase names is a close match");
-    }
-
-    #[test]
-    fn names_number_in_alphabetical_order() {
-        let order =
-            ["Age Well", "age well club", "Age Well Kingsmere", "Being There", "BEING THERE 2", "Zion"];
-        let numbers: Vec<u64> = order.iter().map(|name| alphabetical(name)).collect();
-        assert!(numbers.windows(2).all(|pair| pair[0] <= pair[1]), "{numbers:?}");
-        assert_eq!(
-            alphabetical("Age Well Kingsmere"),
-            alphabetical("age-well kingsmere"),
-            "eight letters, case and marks aside"
-        );
     }
 
     #[test]

@@ -107,7 +107,6 @@ pub(crate) struct Fields {
     pub weekday: Field,
     pub sessions: Field,
     pub facts: Field,
-    pub alphabetical: Field,
     pub record: Field,
 }
 
@@ -148,7 +147,6 @@ fn schema() -> (Schema, Fields) {
         weekday: b.add_text_field("weekday", STRING),
         sessions: b.add_u64_field("sessions", FAST),
         facts: b.add_u64_field("facts", FAST),
-        alphabetical: b.add_u64_field("alphabetical", FAST),
         record: b.add_text_field("record", STORED),
     };
     (b.build(), fields)
