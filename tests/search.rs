@@ -684,27 +684,15 @@ async fn free_asked_in_words_or_by_the_filter_keeps_services_not_stating_a_cost_
 #[actix_web::test]
 async fn of_services_serving_everywhere_one_whose_words_name_the_area_comes_first() {
     let app = TestApp::with_demo();
-    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
-    let organisation = app.add_organisation("Quokka Trust");
-    {
-        let mut conn = app.state.store.conn().unwrap();
-        // The same words, but only one says it works in Kingsmere: the
-        // other may be a line for somewhere else.
-        for (name, description) in [
-            ("Quokka Line North", "Quokka calls for people anywhere."),
-            ("Quokka Line South", "Quokka calls for people anywhere in Kingsmere."),
-        ] {
-            let input = doorstep::domain::service_form::ServiceInput {
-                description: description.into(),
-                ..common::phone_service(organisation, name, &["loneliness"])
-            };
-            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
-                .unwrap();
-        }
-    }
-    let today = chrono::Utc::now().date_naive();
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
-        .unwrap();
+    // The same words, but only one says it works in Kingsmere: the other may
+    // be a line for somewhere else.
+    add_phone_services(
+        &app,
+        &[
+            ("Quokka Line North", "Quokka calls for people anywhere.", "loneliness"),
+            ("Quokka Line South", "Quokka calls for people anywhere in Kingsmere.", "loneliness"),
+        ],
+    );
     let mut browser = app.browser().await;
     let near = format!("q=quokka&postcode={}", encode(&central_postcode(&app)));
     let (_, json) = api(&mut browser, &near).await;
@@ -740,27 +728,15 @@ async fn what_is_felt_is_asked_before_its_cause_and_a_parent_spoken_of_is_older(
 #[actix_web::test]
 async fn a_listing_that_says_something_close_to_the_word_asked_comes_before_one_that_only_has_its_need() {
     let app = TestApp::with_demo();
-    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
-    let organisation = app.add_organisation("Quokka Trust");
-    {
-        let mut conn = app.state.store.conn().unwrap();
-        // Both are for physical activity and equally far; only the first has
-        // what someone asking for a gym wants, in other words.
-        for (name, description) in [
-            ("Quokka Karate", "Karate for all ages, across Kingsmere."),
-            ("Quokka Leisure", "A fitness suite and a pool, across Kingsmere."),
-        ] {
-            let input = doorstep::domain::service_form::ServiceInput {
-                description: description.into(),
-                ..common::phone_service(organisation, name, &["physical-activity"])
-            };
-            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
-                .unwrap();
-        }
-    }
-    let today = chrono::Utc::now().date_naive();
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
-        .unwrap();
+    // Both are for physical activity and equally far; only the second has
+    // what someone asking for a gym wants, in other words.
+    add_phone_services(
+        &app,
+        &[
+            ("Quokka Karate", "Karate for all ages, across Kingsmere.", "physical-activity"),
+            ("Quokka Leisure", "A fitness suite and a pool, across Kingsmere.", "physical-activity"),
+        ],
+    );
     let mut browser = app.browser().await;
     let (_, json) =
         api(&mut browser, &format!("q=gym&postcode={}&per_page=100", encode(&central_postcode(&app)))).await;
@@ -798,25 +774,34 @@ async fn a_generic_word_is_not_found_in_need_labels() {
 #[actix_web::test]
 async fn results_that_score_the_same_come_in_alphabetical_order() {
     let app = TestApp::with_demo();
-    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
-    let organisation = app.add_organisation("Quokka Trust");
-    {
-        let mut conn = app.state.store.conn().unwrap();
-        for name in
-            ["Quokka Zeta", "quokka Epsilon", "Quokka Delta", "Quokka Gamma", "Quokka Beta", "Quokka Alpha"]
-        {
-            let input = common::phone_service(organisation, name, &["loneliness"]);
-            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
-                .unwrap();
-        }
-    }
-    let today = chrono::Utc::now().date_naive();
-    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
-        .unwrap();
+    let names_backwards =
+        ["Quokka Zeta", "quokka Epsilon", "Quokka Delta", "Quokka Gamma", "Quokka Beta", "Quokka Alpha"];
+    let services: Vec<(&str, &str, &str)> =
+        names_backwards.iter().map(|name| (*name, "Meets weekly.", "loneliness")).collect();
+    add_phone_services(&app, &services);
     let mut browser = app.browser().await;
     let (_, json) = api(&mut browser, "q=meets+weekly+quokka&per_page=6").await;
     assert_eq!(
         names(&json),
         ["Quokka Alpha", "Quokka Beta", "Quokka Delta", "quokka Epsilon", "Quokka Gamma", "Quokka Zeta"]
     );
+}
+
+/// Adds phone services serving the whole area, each with its name,
+/// description and one need, and brings the search index up to date.
+fn add_phone_services(app: &TestApp, services: &[(&str, &str, &str)]) {
+    let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
+    let organisation = app.add_organisation("Quokka Trust");
+    let mut conn = app.state.store.conn().unwrap();
+    for (name, description, need) in services {
+        let input = doorstep::domain::service_form::ServiceInput {
+            description: description.to_string(),
+            ..common::phone_service(organisation, name, &[need])
+        };
+        doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
+            .unwrap();
+    }
+    let today = chrono::Utc::now().date_naive();
+    doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
+        .unwrap();
 }
