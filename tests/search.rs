@@ -792,14 +792,16 @@ async fn results_that_score_the_same_come_in_alphabetical_order() {
 fn add_phone_services(app: &TestApp, services: &[(&str, &str, &str)]) {
     let by = app.add_user("ada@example.org", doorstep::domain::accounts::Role::Administrator, None);
     let organisation = app.add_organisation("Quokka Trust");
-    let mut conn = app.state.store.conn().unwrap();
-    for (name, description, need) in services {
-        let input = doorstep::domain::service_form::ServiceInput {
-            description: description.to_string(),
-            ..common::phone_service(organisation, name, &[need])
-        };
-        doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
-            .unwrap();
+    {
+        let mut conn = app.state.store.conn().unwrap();
+        for (name, description, need) in services {
+            let input = doorstep::domain::service_form::ServiceInput {
+                description: description.to_string(),
+                ..common::phone_service(organisation, name, &[need])
+            };
+            doorstep::store::services::create(&mut conn, &input, by, None, chrono::Utc::now().naive_utc())
+                .unwrap();
+        }
     }
     let today = chrono::Utc::now().date_naive();
     doorstep::jobs::index_sync::sync(&app.state.store, &app.state.search, &app.state.taxonomy, today)
