@@ -771,22 +771,6 @@ async fn a_generic_word_is_not_found_in_need_labels() {
     assert!(at("Greyholme Memory Café") < at("Greyholme Day Opportunities"), "{found:?}");
 }
 
-#[actix_web::test]
-async fn results_that_score_the_same_come_in_alphabetical_order() {
-    let app = TestApp::with_demo();
-    let names_backwards =
-        ["Quokka Zeta", "quokka Epsilon", "Quokka Delta", "Quokka Gamma", "Quokka Beta", "Quokka Alpha"];
-    let services: Vec<(&str, &str, &str)> =
-        names_backwards.iter().map(|name| (*name, "Meets weekly.", "loneliness")).collect();
-    add_phone_services(&app, &services);
-    let mut browser = app.browser().await;
-    let (_, json) = api(&mut browser, "q=meets+weekly+quokka&per_page=6").await;
-    assert_eq!(
-        names(&json),
-        ["Quokka Alpha", "Quokka Beta", "Quokka Delta", "quokka Epsilon", "Quokka Gamma", "Quokka Zeta"]
-    );
-}
-
 /// Adds phone services serving the whole area, each with its name,
 /// description and one need, and brings the search index up to date.
 fn add_phone_services(app: &TestApp, services: &[(&str, &str, &str)]) {

@@ -217,22 +217,7 @@ impl SearchIndex {
         let asked = Asked { q, taxonomy, reading: &reading, area, now };
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
-        let mut found = self.run(&snapshot.searcher, &asked, offset + per_page)?;
-        // Those that score the same in alphabetical order, the same whichever
-        // order the index was built in (the collector keeps the first found).
-        let by_name = |list: &mut Vec<Candidate>| {
-            let named = list.drain(..).map(|c| {
-                let name = snapshot.record(c.address).map(|r| r.name.to_lowercase()).unwrap_or_default();
-                (c, name)
-            });
-            let mut named: Vec<(Candidate, String)> = named.collect();
-            named.sort_by(|(a, a_name), (b, b_name)| {
-                a.tier.cmp(&b.tier).then(b.score.total_cmp(&a.score)).then_with(|| a_name.cmp(b_name))
-            });
-            list.extend(named.into_iter().map(|(c, _)| c));
-        };
-        by_name(&mut found.top);
-        found.group_top.iter_mut().for_each(by_name);
+        let found = self.run(&snapshot.searcher, &asked, offset + per_page)?;
         let mut made = HashMap::new();
         let results = self.hits(&snapshot, &asked, &found.top, offset, per_page, &mut made);
         let mut groups = Vec::new();
