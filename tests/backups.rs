@@ -48,13 +48,20 @@ fn a_backup_taken_during_a_stream_of_writes_restores_whole() {
             }
         })
     };
-    std::thread::sleep(Duration::from_millis(1000));
+    // However slow the machine, writes are going on when the copy begins.
+    let writes_going_on = |count: usize| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while acknowledged.lock().unwrap().len() < count && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    writes_going_on(3);
     let copies = tempfile::tempdir().unwrap();
     let copy = copies.path().join("copy.sqlite");
     let before = acknowledged.lock().unwrap().clone();
     let made = doorstep(&data, &["backup", "--out", copy.to_str().unwrap()], "");
     let after = acknowledged.lock().unwrap().len();
-    std::thread::sleep(Duration::from_millis(500));
+    writes_going_on(after + 2);
     stop.store(true, Ordering::SeqCst);
     writer.join().unwrap();
     assert!(made.status.success(), "{}", text(&made));
