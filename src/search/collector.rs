@@ -222,28 +222,47 @@ impl Matcher {
     }
 }
 
+/// Keeps `candidate` in `top` if it is among the best `size` so far.
 pub(super) fn keep(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: usize) {
+    keep_if(top, candidate, size, |weakest| candidate < *weakest);
+}
+
+/// `keep` for a candidate that comes after every kept one in document order,
+/// as in one segment's pass: a tie then goes to the one kept, so only the
+/// tier and the score need comparing (the address decides nothing).
+fn keep_later(top: &mut BinaryHeap<Candidate>, candidate: Candidate, size: usize) {
+    keep_if(top, candidate, size, |weakest| {
+        candidate.tier < weakest.tier || candidate.tier == weakest.tier && candidate.score > weakest.score
+    });
+}
+
+fn keep_if(
+    top: &mut BinaryHeap<Candidate>,
+    candidate: Candidate,
+    size: usize,
+    beats: impl FnOnce(&Candidate) -> bool,
+) {
     if size == 0 {
         return;
     }
     if top.len() < size {
         top.push(candidate);
-    } else if top.peek().is_some_and(|weakest| candidate < *weakest) {
+    } else if top.peek().is_some_and(beats) {
         top.pop();
         top.push(candidate);
     }
 }
 
-impl SegmentMatcher {
-    /// Counts a match's need (by its place) in the facets; gives the groups
-    /// it falls in, a bit each.
-    fn count_need(&mut self, ord: usize) -> u64 {
-        if let Some(count) = self.fruit.needs.get_mut(ord) {
-            *count += 1;
-        }
-        self.groups.get(ord).copied().unwrap_or(0)
+/// Counts a match's need (by its place) in the facets `needs`; gives the
+/// groups it falls in, a bit each.
+fn count_need(needs: &mut [u64], groups: &[u64], ord: usize) -> u64 {
+    if let Some(count) = needs.get_mut(ord) {
+        *count += 1;
     }
+    groups.get(ord).copied().unwrap_or(0)
+}
 
+impl SegmentMatcher {
     /// The sum of the scores of the text clauses `doc` matches, each times
     /// its weight, and how much of what was asked they cover (0 to 1: each
     /// part by how much it counts, times the fullest credit a clause
@@ -295,22 +314,24 @@ impl SegmentCollector for SegmentMatcher {
     type Fruit = Fruit;
 
     fn collect(&mut self, doc: DocId, _unscored: Score) {
-        let c = self.c;
-        if let Some(now) = c.open_now_minute {
+        // Only what is read here is copied: the conditions are larger.
+        let Conditions { point, radius_m, open_now_minute, has_text, on_a_day, free, keep: kept, .. } =
+            self.c;
+        if let Some(now) = open_now_minute {
             let open = self.sessions.values_for_doc(doc).any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
             if !open {
                 return;
             }
         }
         let facts = Facts(self.facts.first(doc).unwrap_or(0));
-        let distance_m = c.point.and_then(|point| {
+        let distance_m = point.and_then(|point| {
             self.points
                 .values_for_doc(doc)
                 .map(|p| cells::distance_m(point, unpack_point(p)))
                 .min_by(f64::total_cmp)
         });
         // One with no public venue has no distance: the cells let it through.
-        if let Some(radius) = c.radius_m
+        if let Some(radius) = radius_m
             && !facts.everywhere()
             && distance_m.is_some_and(|d| d > radius)
         {
@@ -319,27 +340,27 @@ impl SegmentCollector for SegmentMatcher {
         self.fruit.total += 1;
         // A match's needs, from its facts; rarely, from a column of their own.
         let mut in_groups = 0;
+        let (needs, groups) = (&mut self.fruit.needs, &self.groups);
         if facts.needs() == NeedOrds::ELSEWHERE {
-            let spilled: Vec<u64> = self.need_ords.values_for_doc(doc).collect();
-            for ord in spilled {
-                in_groups |= self.count_need(ord as usize);
+            for ord in self.need_ords.values_for_doc(doc) {
+                in_groups |= count_need(needs, groups, ord as usize);
             }
         } else {
             for ord in NeedOrds::unpack(facts.needs()) {
-                in_groups |= self.count_need(ord);
+                in_groups |= count_need(needs, groups, ord);
             }
         }
         for (n, count) in self.fruit.delivery.iter_mut().enumerate() {
             *count += u64::from(facts.delivered(n));
         }
         self.fruit.free += u64::from(facts.free());
-        let (relevance, coverage, close) = if c.has_text { self.relevance_of(doc) } else { (1.0, 1.0, true) };
+        let (relevance, coverage, close) = if has_text { self.relevance_of(doc) } else { (1.0, 1.0, true) };
         self.fruit.close += u64::from(close);
         // One that serves the place (the whole area, by phone, or coming to
         // the person) counts as here, wherever its venue is, if its words
         // name the area.
         let distance_m = distance_m.filter(|_| !facts.everywhere());
-        let nearness = match (c.point, distance_m) {
+        let nearness = match (point, distance_m) {
             (Some(_), Some(d)) => nearness(d),
             // Of those that serve everywhere, one that names the area says
             // it serves it; one that does not may be working somewhere else.
@@ -349,7 +370,7 @@ impl SegmentCollector for SegmentMatcher {
             _ => 1.0,
         };
         let fresh = if facts.fresh() { 1.0 } else { 0.85 };
-        let unsure = c.on_a_day && facts.untimed() || c.free && facts.cost_unstated();
+        let unsure = on_a_day && facts.untimed() || free && facts.cost_unstated();
         let candidate = Candidate {
             tier: 2 * u8::from(!close) + u8::from(unsure),
             score: relevance * coverage * coverage * (nearness * fresh) as f32,
@@ -357,14 +378,14 @@ impl SegmentCollector for SegmentMatcher {
             distance_m,
             facts,
         };
-        keep(&mut self.fruit.top, candidate, c.keep);
+        keep_later(&mut self.fruit.top, candidate, kept);
         while in_groups != 0 {
             let g = in_groups.trailing_zeros() as usize;
             if let (Some(total), Some(top)) =
                 (self.fruit.group_total.get_mut(g), self.fruit.group_top.get_mut(g))
             {
                 *total += 1;
-                keep(top, candidate, GROUP_SIZE);
+                keep_later(top, candidate, GROUP_SIZE);
             }
             in_groups &= in_groups - 1;
         }

@@ -235,6 +235,8 @@ pub(crate) struct Snapshot {
     records: Vec<Arc<Vec<Option<Record>>>>,
     /// Each segment's `sessions` column, for results' next session.
     sessions: Vec<Column<u64>>,
+    /// The bitsets of common terms that filters have read.
+    pub common: Arc<any_term::CommonTerms>,
 }
 
 impl Snapshot {
@@ -268,7 +270,7 @@ impl Snapshot {
             }
             records.push(Arc::new(held));
         }
-        Ok(Snapshot { searcher, records, sessions })
+        Ok(Snapshot { searcher, records, sessions, common: Arc::default() })
     }
 
     pub fn record(&self, address: DocAddress) -> Option<&Record> {

@@ -17,8 +17,9 @@
 //! matches (and, when a day is asked, those known to meet then) first; a
 //! radius is only a cut-off when the person chose one.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc, Weekday};
 use tantivy::query::{
@@ -28,8 +29,8 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use super::any_term::AnyTermQuery;
-use super::collector::{Candidate, Conditions, Fruit, GROUP_SIZE, Matcher, Scoring};
+use super::any_term::{AnyTermQuery, CommonTerms};
+use super::collector::{Candidate, Conditions, Fruit, Matcher, Scoring};
 use super::document::{Cost, EVENING, UNTIMED_DAY, minute_number};
 use super::{EVERYWHERE_CELL, Named, Record, SearchError, SearchIndex, Snapshot, words};
 use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
@@ -217,22 +218,30 @@ impl SearchIndex {
         let asked = Asked { q, taxonomy, reading: &reading, area, now };
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
-        let found = self.run(&snapshot.searcher, &asked, offset + per_page)?;
-        let mut made = HashMap::new();
-        let results = self.hits(&snapshot, &asked, &found.top, offset, per_page, &mut made);
+        let found = self.run(&snapshot, &asked, offset + per_page)?;
+        let page: Vec<(DocAddress, Hit)> = found.top[offset.min(found.top.len())..]
+            .iter()
+            .take(per_page)
+            .filter_map(|c| Some((c.address, self.hit(&snapshot, &asked, c)?)))
+            .collect();
+        // A result on the page and in a need's group is made once.
+        let made = |c: &Candidate| page.iter().find(|(at, _)| *at == c.address).map(|(_, hit)| hit.clone());
         let mut groups = Vec::new();
         let mut unmet = Vec::new();
         for ((slug, top), total) in q.needs.iter().zip(found.group_top).zip(found.group_total) {
             if total == 0 {
                 unmet.push(slug.clone());
             }
+            let results =
+                top.iter().filter_map(|c| made(c).or_else(|| self.hit(&snapshot, &asked, c))).collect();
             groups.push(Group {
                 need: slug.clone(),
                 label: taxonomy.label_of(slug).to_string(),
                 total,
-                results: self.hits(&snapshot, &asked, &top, 0, GROUP_SIZE, &mut made),
+                results,
             });
         }
+        let results = page.into_iter().map(|(_, hit)| hit).collect();
         Ok(SearchResults {
             total: found.total,
             close: found.close,
@@ -552,8 +561,8 @@ impl SearchIndex {
 
     /// Runs the query once: the best candidates, the total, each need's
     /// group, and the facet counts.
-    fn run(&self, searcher: &Searcher, asked: &Asked, keep: usize) -> Result<Found, SearchError> {
-        let (q, now) = (asked.q, asked.now);
+    fn run(&self, snapshot: &Snapshot, asked: &Asked, keep: usize) -> Result<Found, SearchError> {
+        let (q, now, searcher) = (asked.q, asked.now, &snapshot.searcher);
         let needs = &q.needs;
         let clauses = self.text_clauses(asked, searcher);
         let has_text = !clauses.is_empty();
@@ -583,7 +592,7 @@ impl SearchIndex {
             *slot = *weight;
         }
         // Filters decide what matches, never how it ranks.
-        let filters = self.filters(asked);
+        let filters = self.filters(asked, &snapshot.common);
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
         must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
         let query: Box<dyn Query> = match must.len() {
@@ -628,39 +637,41 @@ impl SearchIndex {
     }
 
     /// The filters a request asks for, each a query every result must match.
-    fn filters(&self, asked: &Asked) -> Vec<Box<dyn Query>> {
+    fn filters(&self, asked: &Asked, common: &Arc<CommonTerms>) -> Vec<Box<dyn Query>> {
         let (q, said) = (asked.q, &asked.reading.said);
         let (needs, f) = (&q.needs, &self.fields);
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let text_term = |field, text: &str| Term::from_field_text(field, text);
         if !needs.is_empty() {
-            filters.push(any_of(needs.iter().map(|n| text_term(f.need, n))));
+            filters.push(any_of(needs.iter().map(|n| text_term(f.need, n)), common));
         }
         if let (Some((lat, lon)), Some(radius)) = (q.point, q.radius_m) {
             let cover = cells::cover(lat, lon, radius).map(|c| c.cells).unwrap_or_default();
             let cells = cover.into_iter().map(u64::from).chain([EVERYWHERE_CELL]);
-            filters.push(any_of(cells.map(|c| Term::from_field_u64(f.cells, c))));
+            filters.push(any_of(cells.map(|c| Term::from_field_u64(f.cells, c)), common));
         }
         // Free finds the free and, after them, those whose cost is not
         // stated: many listings do not say.
         if asked.free() {
-            filters
-                .push(any_of([Cost::Free, Cost::Unstated].map(|c| Term::from_field_u64(f.free, c as u64))));
+            filters.push(any_of(
+                [Cost::Free, Cost::Unstated].map(|c| Term::from_field_u64(f.free, c as u64)),
+                common,
+            ));
         }
         if q.step_free {
-            filters.push(any_of([Term::from_field_u64(f.step_free, 1)]));
+            filters.push(any_of([Term::from_field_u64(f.step_free, 1)], common));
         }
         if !q.referral.is_empty() {
-            filters.push(any_of(q.referral.iter().map(|r| text_term(f.referral, r.code()))));
+            filters.push(any_of(q.referral.iter().map(|r| text_term(f.referral, r.code())), common));
         }
         if q.taking_new {
-            filters.push(any_of([text_term(f.capacity, Capacity::Taking.code())]));
+            filters.push(any_of([text_term(f.capacity, Capacity::Taking.code())], common));
         }
         if let Some(language) = &q.language {
-            filters.push(any_of([text_term(f.language, &language.to_lowercase())]));
+            filters.push(any_of([text_term(f.language, &language.to_lowercase())], common));
         }
         if let Some(mode) = q.delivery {
-            filters.push(any_of([text_term(f.delivery, mode.code())]));
+            filters.push(any_of([text_term(f.delivery, mode.code())], common));
         }
         if let Some(age) = said.age {
             let age = u64::from(age);
@@ -675,11 +686,11 @@ impl SearchIndex {
         // times are not known: many listings do not say.
         let untimed = || text_term(f.weekday, UNTIMED_DAY);
         if let Some(Open::On(day)) = q.open {
-            filters.push(any_of([text_term(f.weekday, schedule::day_code(day)), untimed()]));
+            filters.push(any_of([text_term(f.weekday, schedule::day_code(day)), untimed()], common));
         }
         if !q.days.is_empty() {
             let days = q.days.iter().map(|&day| text_term(f.weekday, schedule::day_code(day)));
-            filters.push(any_of(days.chain([untimed()])));
+            filters.push(any_of(days.chain([untimed()]), common));
         }
         // The times said in words: "tonight" is today's evening.
         let times: Vec<String> = match (said.days.is_empty(), said.evening) {
@@ -695,49 +706,30 @@ impl SearchIndex {
                 .collect(),
         };
         if !times.is_empty() {
-            filters.push(any_of(times.iter().map(|t| text_term(f.weekday, t)).chain([untimed()])));
+            filters.push(any_of(times.iter().map(|t| text_term(f.weekday, t)).chain([untimed()]), common));
         }
         filters
     }
 
-    /// Turns candidates into results from their records; a result already
-    /// made for this search (`made`) is reused.
-    fn hits(
-        &self,
-        snapshot: &Snapshot,
-        asked: &Asked,
-        candidates: &[Candidate],
-        offset: usize,
-        count: usize,
-        made: &mut HashMap<DocAddress, Hit>,
-    ) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        for candidate in candidates.iter().skip(offset).take(count) {
-            if let Some(hit) = made.get(&candidate.address) {
-                hits.push(hit.clone());
-                continue;
-            }
-            let Some(record) = snapshot.record(candidate.address) else { continue };
-            let reach = reach(record, candidate, asked.area);
-            let hit = Hit {
-                url: format!("/services/{}", record.id),
-                id: record.id,
-                name: record.name.clone(),
-                organisation: record.organisation.clone(),
-                distance_m: candidate.distance_m.map(|d| d.round() as u32),
-                needs: record.needs.clone(),
-                referral: record.referral.code(),
-                capacity: record.capacity.map(Capacity::code),
-                why: self.why(record, candidate, asked, reach.as_deref()),
-                reach,
-                next_session: snapshot.next_session(candidate.address, asked.now).map(|s| s.describe()),
-                listed_by: record.listed_by.clone(),
-                score: candidate.score,
-            };
-            made.insert(candidate.address, hit.clone());
-            hits.push(hit);
-        }
-        hits
+    /// A candidate as a result, from its record.
+    fn hit(&self, snapshot: &Snapshot, asked: &Asked, candidate: &Candidate) -> Option<Hit> {
+        let record = snapshot.record(candidate.address)?;
+        let reach = reach(record, candidate, asked.area);
+        Some(Hit {
+            url: format!("/services/{}", record.id),
+            id: record.id,
+            name: record.name.clone(),
+            organisation: record.organisation.clone(),
+            distance_m: candidate.distance_m.map(|d| d.round() as u32),
+            needs: record.needs.clone(),
+            referral: record.referral.code(),
+            capacity: record.capacity.map(Capacity::code),
+            why: self.why(record, candidate, asked, reach.as_deref()),
+            reach,
+            next_session: snapshot.next_session(candidate.address, asked.now).map(|s| s.describe()),
+            listed_by: record.listed_by.clone(),
+            score: candidate.score,
+        })
     }
 
     fn why(&self, record: &Record, candidate: &Candidate, asked: &Asked, reach: Option<&str>) -> Vec<String> {
@@ -848,12 +840,12 @@ fn facets(taxonomy: &Taxonomy, fruit: &Fruit) -> Facets {
 
 /// Documents holding any of `terms` (all of one field): one term is looked
 /// up alone, several are read into a bitset.
-fn any_of(terms: impl IntoIterator<Item = Term>) -> Box<dyn Query> {
+fn any_of(terms: impl IntoIterator<Item = Term>, common: &Arc<CommonTerms>) -> Box<dyn Query> {
     let mut terms: Vec<Term> = terms.into_iter().collect();
     if terms.len() == 1 {
         return Box::new(TermQuery::new(terms.remove(0), IndexRecordOption::Basic));
     }
-    match AnyTermQuery::new(terms) {
+    match AnyTermQuery::new(terms, Arc::clone(common)) {
         Some(query) => Box::new(query),
         None => Box::new(EmptyQuery),
     }
