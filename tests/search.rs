@@ -508,7 +508,7 @@ async fn words_that_say_someone_is_in_danger_put_urgent_help_first() {
     let contact = started.location().to_string();
     let said = browser.get(&format!("{contact}?words=my+partner+hits+me+and+I+am+scared")).await;
     let boxed = said.body.find("If you need help now").expect("the box in the workspace");
-    assert!(boxed < said.body.find("Domestic abuse").unwrap_or(usize::MAX), "first");
+    assert!(boxed < said.body.find("Domestic abuse").expect("the services for it, after the box"), "first");
     let calm = browser.get(&format!("{contact}?words=lonely")).await;
     assert!(!calm.body.contains("If you need help now"));
 }
@@ -713,7 +713,9 @@ async fn what_is_felt_is_asked_before_its_cause_and_a_parent_spoken_of_is_older(
     assert_eq!(found[0], "Age Well Home Befriending", "{found:?}");
     // The cause counts a quarter, its need too: the telephone friends, who
     // ring older people, come before any bereavement café.
-    let at = |name: &str| found.iter().position(|n| n.contains(name)).unwrap_or(usize::MAX);
+    let at = |name: &str| {
+        found.iter().position(|n| n.contains(name)).unwrap_or_else(|| panic!("{name} is found: {found:?}"))
+    };
     assert!(at("Age Well Telephone Friends") < at("Bereavement Café"), "{found:?}");
     // A lunch club for people aged 60 and over, a kilometre away, is for
     // older people as surely as if its words said so.
@@ -741,7 +743,9 @@ async fn a_listing_that_says_something_close_to_the_word_asked_comes_before_one_
     let (_, json) =
         api(&mut browser, &format!("q=gym&postcode={}&per_page=100", encode(&central_postcode(&app)))).await;
     let found = names(&json);
-    let at = |name: &str| found.iter().position(|n| n == name).unwrap_or(usize::MAX);
+    let at = |name: &str| {
+        found.iter().position(|n| n == name).unwrap_or_else(|| panic!("{name} is found: {found:?}"))
+    };
     assert!(at("Quokka Leisure") < at("Quokka Karate"), "{found:?}");
     let leisure = &json["results"][at("Quokka Leisure")];
     let why = leisure["why"].as_array().unwrap();
@@ -767,7 +771,9 @@ async fn a_generic_word_is_not_found_in_need_labels() {
     // nearer day centre that does not.
     let (_, json) = api(&mut browser, "q=dementia+group&postcode=QK1+0DX&per_page=50").await;
     let found = names(&json);
-    let at = |name: &str| found.iter().position(|n| n == name).unwrap_or(usize::MAX);
+    let at = |name: &str| {
+        found.iter().position(|n| n == name).unwrap_or_else(|| panic!("{name} is found: {found:?}"))
+    };
     assert!(at("Greyholme Memory Café") < at("Greyholme Day Opportunities"), "{found:?}");
 }
 
