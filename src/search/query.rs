@@ -488,7 +488,7 @@ impl SearchIndex {
             {
                 // A need's label says what kind of need it is: a generic word
                 // ("support", "group") in it is not what the listing does.
-                if field == f.needs_text && word.weight < 1.0 {
+                if field == f.needs_text && words::weight(&word.raw) < 1.0 {
                     continue;
                 }
                 let exact = TermQuery::new(term(field, &word.stem), IndexRecordOption::WithFreqs);
@@ -1061,6 +1061,30 @@ mod tests {
             |slots: u16| clauses.iter().filter(|c| c.covers == slots).map(|c| c.weight).fold(0.0, f32::max);
         assert_eq!(heaviest(slots_of("loneliness")), NEED_WEIGHT.given);
         assert_eq!(heaviest(slots_of("bereavement")), NEED_WEIGHT.given * words::CAUSE);
+    }
+
+    /// A generic word is not looked for in need labels; a word that counts
+    /// less only because it says a cause still is.
+    #[test]
+    fn only_generic_words_are_kept_out_of_need_labels() {
+        let (_dir, index, taxonomy, now) = demo_index();
+        let text = "support group since my dementia";
+        let q = SearchRequest { text: text.into(), ..SearchRequest::default() };
+        let snapshot = index.snapshot();
+        let reading = index.read(text, None, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
+        let asked = Asked { q: &q, taxonomy: &taxonomy, reading: &reading, area: "Kingsmere", now };
+        let clauses = index.text_clauses(&asked, &snapshot.searcher);
+        let in_labels = |stem: &str| {
+            clauses.iter().any(|clause| {
+                let mut found = false;
+                clause.query.query_terms(&mut |term, _| {
+                    found |= term.field() == index.fields.needs_text && term.value().as_str() == Some(stem);
+                });
+                found
+            })
+        };
+        assert!(!in_labels("group") && !in_labels("support"));
+        assert!(in_labels("dementia"), "a cause is looked for, counting less");
     }
 
     /// The relevance the collector works out, clause by clause and only for
