@@ -136,6 +136,8 @@ pub enum TaxonomyError {
     Empty(String),
     #[error("the need '{0}' groups '{1}' in a sense, but it is not one of its synonyms or phrases")]
     SenseTerm(String, String),
+    #[error("the need '{0}' puts '{1}' in two senses; a word has one sense")]
+    TwoSenses(String, String),
 }
 
 /// Reads a taxonomy file: groups first, each followed by its needs.
@@ -156,6 +158,10 @@ pub fn parse(text: &str) -> Result<Vec<Need>, TaxonomyError> {
         let listed = |term: &String| entry.synonyms.contains(term) || entry.phrases.contains(term);
         if let Some(term) = entry.senses.iter().flatten().find(|term| !listed(term)) {
             return Err(TaxonomyError::SenseTerm(entry.slug, term.clone()));
+        }
+        let mut in_a_sense = HashSet::new();
+        if let Some(term) = entry.senses.iter().flatten().find(|term| !in_a_sense.insert(*term)) {
+            return Err(TaxonomyError::TwoSenses(entry.slug, term.clone()));
         }
         let id = NeedId::from_slug(&entry.slug);
         needs.push(Need {
@@ -264,6 +270,13 @@ mod tests {
         "#;
         assert!(
             matches!(parse(text), Err(TaxonomyError::SenseTerm(need, term)) if need == "b" && term == "treadmill")
+        );
+        let twice = text.replace(
+            r#"[["gym", "fitness suite", "treadmill"]]"#,
+            r#"[["gym", "fitness suite"], ["fitness suite"]]"#,
+        );
+        assert!(
+            matches!(parse(&twice), Err(TaxonomyError::TwoSenses(need, term)) if need == "b" && term == "fitness suite")
         );
     }
 
