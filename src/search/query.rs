@@ -1044,17 +1044,27 @@ mod tests {
         );
     }
 
+    /// A text's reading and the clauses a search of it alone makes.
+    fn clauses_of(
+        index: &SearchIndex,
+        taxonomy: &Taxonomy,
+        now: DateTime<Utc>,
+        text: &str,
+    ) -> (Reading, Vec<Clause>) {
+        let q = SearchRequest { text: text.into(), ..SearchRequest::default() };
+        let snapshot = index.snapshot();
+        let reading = index.read(text, None, taxonomy, Some(&snapshot.searcher), Weekday::Mon);
+        let asked = Asked { q: &q, taxonomy, reading: &reading, area: "Kingsmere", now };
+        let clauses = index.text_clauses(&asked, &snapshot.searcher);
+        (reading, clauses)
+    }
+
     /// A need named weighs as much as the words that named it: the cause
     /// ("since mum died") a quarter of what is felt ("lonely").
     #[test]
     fn a_need_weighs_as_much_as_the_words_that_named_it() {
         let (_dir, index, taxonomy, now) = demo_index();
-        let text = "my dad's lonely since mum died";
-        let q = SearchRequest { text: text.into(), ..SearchRequest::default() };
-        let snapshot = index.snapshot();
-        let reading = index.read(text, None, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
-        let asked = Asked { q: &q, taxonomy: &taxonomy, reading: &reading, area: "Kingsmere", now };
-        let clauses = index.text_clauses(&asked, &snapshot.searcher);
+        let (reading, clauses) = clauses_of(&index, &taxonomy, now, "my dad's lonely since mum died");
         let slots_of =
             |slug: &str| reading.named.iter().find(|(n, _)| taxonomy[n.ord].slug == slug).unwrap().1;
         let heaviest =
@@ -1068,12 +1078,7 @@ mod tests {
     #[test]
     fn only_generic_words_are_kept_out_of_need_labels() {
         let (_dir, index, taxonomy, now) = demo_index();
-        let text = "support group since my dementia";
-        let q = SearchRequest { text: text.into(), ..SearchRequest::default() };
-        let snapshot = index.snapshot();
-        let reading = index.read(text, None, &taxonomy, Some(&snapshot.searcher), Weekday::Mon);
-        let asked = Asked { q: &q, taxonomy: &taxonomy, reading: &reading, area: "Kingsmere", now };
-        let clauses = index.text_clauses(&asked, &snapshot.searcher);
+        let (_, clauses) = clauses_of(&index, &taxonomy, now, "support group since my dementia");
         let in_labels = |stem: &str| {
             clauses.iter().any(|clause| {
                 let mut found = false;
