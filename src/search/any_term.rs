@@ -127,44 +127,44 @@ impl Scorer for Checked {
 
 impl Weight for AnyTermQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let empty = || BitSet::with_max_value(reader.max_doc());
+        // `new` refuses an empty set of terms.
+        let Some(field) = self.terms.first().map(Term::field) else {
+            return Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(empty()), boost))));
+        };
+        let index = reader.inverted_index(field)?;
         let mut found: Vec<(&Term, TermInfo)> = Vec::with_capacity(self.terms.len());
-        if let Some(field) = self.terms.first().map(Term::field) {
-            let index = reader.inverted_index(field)?;
-            for term in &self.terms {
-                if let Some(info) = index.get_term_info(term)? {
-                    found.push((term, info));
-                }
-            }
-            // The commonest first: its kept bitset copied, the others added.
-            found.sort_by_key(|(_, info)| std::cmp::Reverse(info.doc_freq));
-            let read = |info: &TermInfo, docs: &mut BitSet| -> tantivy::Result<()> {
-                let mut postings = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-                while !postings.docs().is_empty() {
-                    for &doc in postings.docs() {
-                        docs.insert(doc);
-                    }
-                    postings.advance();
-                }
-                Ok(())
-            };
-            let mut docs: Option<BitSet> = None;
-            for (term, info) in &found {
-                if info.doc_freq >= reader.max_doc() / COMMON_SHARE {
-                    let set = self.common.get_or_read(reader, term, |set| read(info, set))?;
-                    match &mut docs {
-                        None => docs = Some(BitSet::clone(&set)),
-                        Some(docs) => add_all(docs, &set),
-                    }
-                } else {
-                    read(info, docs.get_or_insert_with(|| BitSet::with_max_value(reader.max_doc())))?;
-                }
-            }
-            if let Some(docs) = docs {
-                return Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(docs), boost))));
+        for term in &self.terms {
+            if let Some(info) = index.get_term_info(term)? {
+                found.push((term, info));
             }
         }
-        let none = BitSet::with_max_value(reader.max_doc());
-        Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(none), boost))))
+        // The commonest first: its kept bitset copied, the others added.
+        found.sort_by_key(|(_, info)| std::cmp::Reverse(info.doc_freq));
+        let read = |info: &TermInfo, docs: &mut BitSet| -> tantivy::Result<()> {
+            let mut postings = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            while !postings.docs().is_empty() {
+                for &doc in postings.docs() {
+                    docs.insert(doc);
+                }
+                postings.advance();
+            }
+            Ok(())
+        };
+        let mut docs: Option<BitSet> = None;
+        for (term, info) in &found {
+            if info.doc_freq >= reader.max_doc() / COMMON_SHARE {
+                let set = self.common.get_or_read(reader, term, |set| read(info, set))?;
+                match &mut docs {
+                    None => docs = Some(BitSet::clone(&set)),
+                    Some(docs) => add_all(docs, &set),
+                }
+            } else {
+                read(info, docs.get_or_insert_with(empty))?;
+            }
+        }
+        let docs = docs.unwrap_or_else(empty);
+        Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(docs), boost))))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

@@ -219,8 +219,10 @@ impl SearchIndex {
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
         let found = self.run(&snapshot, &asked, offset + per_page)?;
-        let page: Vec<(DocAddress, Hit)> = found.top[offset.min(found.top.len())..]
+        let page: Vec<(DocAddress, Hit)> = found
+            .top
             .iter()
+            .skip(offset)
             .take(per_page)
             .filter_map(|c| Some((c.address, self.hit(&snapshot, &asked, c)?)))
             .collect();
