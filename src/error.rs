@@ -32,6 +32,9 @@ pub enum AppError {
     /// A staff page asked for by someone not signed in: send them to sign in.
     #[error("sign in required")]
     SignInRequired { next: String },
+    /// Only a member of the networks may do this: sign in or join, then come back to `next`.
+    #[error("member sign-in required")]
+    MemberSignInRequired { next: String },
     /// The path is known but does not answer this method; `allow` lists those it does.
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
@@ -99,7 +102,7 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::Moved(_) => StatusCode::MOVED_PERMANENTLY,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::MemberSignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::FormExpired | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -128,6 +131,10 @@ impl AppError {
         }
         if let AppError::SignInRequired { next } = self {
             let location = format!("/sign-in?next={}", pages::url_encode(next));
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        }
+        if let AppError::MemberSignInRequired { next } = self {
+            let location = format!("/members/sign-in?next={}", pages::url_encode(next));
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
         }
         let (title, message) = match self {
@@ -186,7 +193,10 @@ impl AppError {
             AppError::Unavailable => {
                 ("Sorry, the service is busy", String::from("Try again in a few seconds."))
             }
-            AppError::Internal(_) | AppError::SignInRequired { .. } | AppError::Moved(_) => (
+            AppError::Internal(_)
+            | AppError::SignInRequired { .. }
+            | AppError::MemberSignInRequired { .. }
+            | AppError::Moved(_) => (
                 "Sorry, there is a problem with the service",
                 String::from("Try again later. If it keeps happening, tell the team who runs this site."),
             ),
@@ -243,7 +253,9 @@ impl AppError {
                 String::from("the request could not be answered just now; try again")
             }
             AppError::MethodNotAllowed { allow } => format!("this address only answers {allow}"),
-            AppError::SignInRequired { .. } => String::from("sign in first"),
+            AppError::SignInRequired { .. } | AppError::MemberSignInRequired { .. } => {
+                String::from("sign in first")
+            }
             AppError::TooManyRequests { retry_after_secs } => {
                 format!("too many requests; wait {retry_after_secs} seconds")
             }
@@ -252,7 +264,9 @@ impl AppError {
         let field = self.field().map_or("", |p| p.field);
         // A program is not sent to a sign-in page: it is told it needs to sign in.
         let status = match self {
-            AppError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            AppError::SignInRequired { .. } | AppError::MemberSignInRequired { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
             other => other.status_code(),
         };
         let mut response = HttpResponse::build(status).json(JsonError { error: &message, field });

@@ -152,6 +152,7 @@ pub fn open(mut config: Config) -> Result<AppState, StartError> {
     create_folders(&[Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
     let store = open_store(&config)?;
     area_from_store(&mut config, &store)?;
+    crate::store::networks::give_each_neighbourhood_one(&mut *store.conn()?, chrono::Utc::now().naive_utc())?;
     let key = match (&config.secret_key, &config.database_url) {
         (Some(hex), _) => crate::config::secret_key_bytes(hex)?,
         // Servers sharing a database share its key, so a session or a form

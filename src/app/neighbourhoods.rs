@@ -84,6 +84,8 @@ pub struct NeighbourhoodPage {
     pub places: Vec<crate::domain::views::PlaceCard>,
     /// Whether the viewer may rename it and move its small areas.
     pub may_edit: bool,
+    /// Its network and the network's latest threads.
+    pub network: Option<(crate::domain::networks::NetworkView, Vec<crate::domain::networks::ThreadSummary>)>,
 }
 
 /// A neighbourhood's page.
@@ -111,7 +113,8 @@ pub async fn page(
         .collect();
     let may_edit = user.is_some_and(StaffUser::manages_neighbourhoods);
     let places = super::listings::places::in_neighbourhood(state, hood.id).await?;
-    Ok(NeighbourhoodPage { hood, band, shapes, pins, based_here, from_elsewhere, places, may_edit })
+    let network = super::networks::of_neighbourhood(state, hood.id).await?;
+    Ok(NeighbourhoodPage { hood, band, shapes, pins, based_here, from_elsewhere, places, may_edit, network })
 }
 
 /// The neighbourhood's outline, last so it is drawn on top, and those of the

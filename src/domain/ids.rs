@@ -106,6 +106,14 @@ typed_id! {
     /// A change or a new listing waiting for a connector to approve it, or a
     /// suggestion in words.
     ProposalId;
+    /// A neighbourhood network, or a place-based one (the whole area, a theme).
+    NetworkId;
+    /// A member of the neighbourhood networks: anyone who joined with an email address.
+    MemberId;
+    /// A conversation in a network: a title, an opening post and replies.
+    ThreadId;
+    /// One post: a thread's opening post or a reply.
+    PostId;
 }
 
 impl NeedId {

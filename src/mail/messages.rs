@@ -218,6 +218,40 @@ pub fn password_reset(
     )
 }
 
+/// The link that confirms a new member's address and signs them in.
+pub fn member_confirm(
+    from: &str,
+    to: &str,
+    name: &str,
+    link: &str,
+    hours: i64,
+) -> Result<Vec<u8>, MailError> {
+    password_link(
+        (from, to, "Confirm your email to join the neighbourhood networks"),
+        name,
+        "You asked to join the neighbourhood networks on Doorstep with this email address.",
+        ("Confirm your email and sign in", link, &format!("{hours} hours")),
+        "If you did not ask to join, ignore this email: nothing happens unless the link is used.",
+    )
+}
+
+/// A link for a member to sign in without a password.
+pub fn member_sign_in(
+    from: &str,
+    to: &str,
+    name: &str,
+    link: &str,
+    hours: i64,
+) -> Result<Vec<u8>, MailError> {
+    password_link(
+        (from, to, "Your link to sign in to the neighbourhood networks"),
+        name,
+        "Someone asked to sign in to the neighbourhood networks on Doorstep with this email address.",
+        ("Sign in", link, &format!("{hours} hours")),
+        "If it was not you, ignore this email: nobody can sign in without the link.",
+    )
+}
+
 /// A message to `name` with a one-time link to choose a password: why it
 /// came, the link (what it does, where, and how long it lasts) and what to do
 /// when it was not expected.

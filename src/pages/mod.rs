@@ -2,7 +2,8 @@
 //! page. Data comes in, `Markup` goes out; nothing here reads the database.
 //! Text anyone typed is always escaped (maud's default); nothing here wraps
 //! such text in `PreEscaped`, except `json_ld.rs`, which makes it safe for a
-//! script element in its own way.
+//! script element in its own way, and `post_html.rs`, which shows a member's
+//! post as the sanitiser in `domain::markdown` made it.
 
 pub mod accessibility;
 pub mod dashboard;
@@ -12,11 +13,14 @@ pub mod home;
 pub mod imports;
 pub mod json_ld;
 pub mod map;
+pub mod members;
 pub mod needs;
 pub mod neighbourhoods;
+pub mod networks;
 pub mod organisations;
 pub mod password;
 pub mod places;
+pub mod post_html;
 pub mod reminders;
 pub mod search;
 pub mod services;
@@ -57,6 +61,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 pub struct Frame {
     /// The signed-in member of staff's name and role.
     pub user: Option<(String, String)>,
+    /// A signed-in network member's display name (when not staff).
+    pub member: Option<String>,
     /// The token every form must send back.
     pub csrf_token: String,
     /// The demo borough's name, when this is the demo.
@@ -98,7 +104,15 @@ pub fn layout(frame: &Frame, title: &str, content: Markup) -> Markup {
                                     (csrf_field(frame))
                                     button type="submit" class="link-button" { "Sign out" }
                                 }
+                            } @else if let Some(name) = &frame.member {
+                                span { (name) }
+                                a href="/members/account" { "Your account" }
+                                form method="post" action="/members/sign-out" {
+                                    (csrf_field(frame))
+                                    button type="submit" class="link-button" { "Sign out" }
+                                }
                             } @else {
+                                a href="/members/sign-in" { "Network sign in" }
                                 a href="/sign-in" { "Staff sign in" }
                             }
                         }
@@ -119,6 +133,7 @@ pub fn layout(frame: &Frame, title: &str, content: Markup) -> Markup {
                         ul class="footer-links" {
                             li { a href="/needs" { "Every kind of help" } }
                             li { a href="/neighbourhoods" { "Neighbourhoods" } }
+                            li { a href="/networks" { "Neighbourhood networks" } }
                             li { a href="/accessibility" { "Accessibility statement" } }
                         }
                         @if frame.demo.is_some() {
@@ -302,6 +317,11 @@ pub fn moment(time: NaiveDateTime) -> String {
     time.format("%-d %B %Y at %H:%M").to_string()
 }
 
+/// "3 March 2026 at 14:05", in Europe/London, for a time kept in UTC.
+pub fn local_moment(utc: NaiveDateTime) -> String {
+    moment(utc.and_utc().with_timezone(&chrono_tz::Europe::London).naive_local())
+}
+
 /// "1 minute", "15 minutes".
 /// How long ago a date was, in the words people use: "today", "yesterday",
 /// "5 days ago", "3 weeks ago", "3 months ago", "2 years ago".
@@ -357,6 +377,7 @@ mod tests {
     fn user_text_is_escaped_in_the_layout() {
         let frame = Frame {
             user: Some(("<script>alert(1)</script>".into(), "Advisor".into())),
+            member: None,
             csrf_token: "\"onmouseover=x".into(),
             demo: Some("<b>Town</b>".into()),
             attribution: Some("<i>Council</i>".into()),

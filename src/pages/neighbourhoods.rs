@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 
 use super::{Frame, layout};
+use crate::domain::networks::{NetworkView, ThreadSummary};
 use crate::domain::text::thousands;
 use crate::domain::views::{LocalService, NeighbourhoodView};
 use crate::geo::neighbourhoods::Band;
@@ -68,6 +69,8 @@ pub struct Shown<'a> {
     pub places: &'a [crate::domain::views::PlaceCard],
     /// Whether the viewer may rename it and move its small areas.
     pub may_edit: bool,
+    /// Its network and the network's latest threads.
+    pub network: Option<(&'a NetworkView, &'a [ThreadSummary])>,
 }
 
 /// `/neighbourhoods/{slug}`.
@@ -114,7 +117,21 @@ pub fn show(frame: &Frame, shown: &Shown<'_>) -> Markup {
             }
             section class="network" aria-labelledby="network-title" {
                 h2 id="network-title" { "Neighbourhood network" }
-                p { "What residents, groups and agencies in " (hood.name) " are talking about will appear here." }
+                @if let Some((network, threads)) = shown.network {
+                    p { "What residents, groups and agencies in " (hood.name) " are talking about." }
+                    @if threads.is_empty() {
+                        p { "Nobody has started a conversation yet." }
+                    } @else {
+                        (super::networks::thread_list(threads, false))
+                    }
+                    p {
+                        a href={ "/networks/" (network.slug) } { "All of the " (network.name) " network" }
+                        " · "
+                        a href={ "/networks/" (network.slug) "/threads/new" } { "Start a conversation" }
+                    }
+                } @else {
+                    p { "The neighbourhood's network is made when the neighbourhoods are built." }
+                }
             }
         },
     )

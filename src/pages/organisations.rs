@@ -7,7 +7,12 @@ use super::{Frame, layout};
 use crate::domain::views::OrganisationView;
 
 /// The page; `edits` when the person looking may change the organisation.
-pub fn page(frame: &Frame, view: &OrganisationView, edits: bool) -> Markup {
+pub fn page(
+    frame: &Frame,
+    view: &OrganisationView,
+    edits: bool,
+    conversations: &[crate::domain::networks::ThreadSummary],
+) -> Markup {
     let org = &view.organisation;
     layout(
         frame,
@@ -41,6 +46,7 @@ pub fn page(frame: &Frame, view: &OrganisationView, edits: bool) -> Markup {
             } @else {
                 (summary_list(&view.services))
             }
+            (super::networks::mentioned_in(conversations))
         },
     )
 }

@@ -30,6 +30,8 @@ pub struct Around<'a> {
     pub nearby: &'a [(ServiceId, String, String, Option<String>)],
     /// The listings it looks like, for those who may merge it.
     pub looks_like: &'a [(ServiceId, String)],
+    /// The latest conversations in the networks that name it.
+    pub conversations: &'a [crate::domain::networks::ThreadSummary],
 }
 
 pub fn page(
@@ -61,6 +63,7 @@ pub fn page(
             @if view.listed_by.is_none() {
                 p class="no-print" { a href={ "/services/" (view.id) "/suggest" } { "Suggest a change to this listing" } }
             }
+            (super::networks::mentioned_in(around.conversations))
             @if !around.nearby.is_empty() {
                 (nearby_services(view, around.nearby))
             }

@@ -13,8 +13,9 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 
 use crate::domain::ids::{
-    ContactId, ImportId, LocationId, NeedId, NeighbourFeedId, NeighbourhoodId, OrganisationId, ProposalId,
-    ScheduleId, ServiceAtLocationId, ServiceId, SignpostContactId, UserId,
+    ContactId, ImportId, LocationId, MemberId, NeedId, NeighbourFeedId, NeighbourhoodId, NetworkId,
+    OrganisationId, PostId, ProposalId, ScheduleId, ServiceAtLocationId, ServiceId, SignpostContactId,
+    ThreadId, UserId,
 };
 
 /// An id, and a reference to one, bound as the text of its written form.
@@ -104,13 +105,17 @@ text_id!(
     ImportId,
     ProposalId,
     LocationId,
+    MemberId,
     NeedId,
     NeighbourFeedId,
     NeighbourhoodId,
+    NetworkId,
     OrganisationId,
+    PostId,
     ScheduleId,
     ServiceAtLocationId,
     ServiceId,
     SignpostContactId,
+    ThreadId,
     UserId,
 );

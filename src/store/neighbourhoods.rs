@@ -153,7 +153,8 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
         diesel::update(neighbourhoods::table)
             .set(neighbourhoods::slug.eq(neighbourhoods::id.concat("~")))
             .execute(conn)?;
-        let mut slugs = HashSet::new();
+        // Place-based networks share the neighbourhoods' slugs.
+        let mut slugs = super::networks::place_slugs(conn)?;
         let mut ids = Vec::with_capacity(partition.regions.len());
         for (r, region) in partition.regions.iter().enumerate() {
             let previous = succession.carries_on[r].and_then(|id| old.iter().find(|row| row.id == id));
@@ -170,6 +171,7 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
             ids.push(row.id);
         }
         assign_locations(conn, None)?;
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
         let removed = retire(conn, &old, &succession, &ids)?;
         super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
         shapes_changed(conn)?;
@@ -267,6 +269,7 @@ fn retire(
         if let Some(heir) = heir {
             hand_on(conn, row.id, heir)?;
         }
+        super::networks::hand_on(conn, row.id, heir)?;
         diesel::delete(neighbourhoods::table.find(row.id)).execute(conn)?;
         removed += 1;
     }
@@ -503,6 +506,7 @@ pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<S
             .load(conn)?
             .into_iter()
             .collect();
+        slugs.extend(super::networks::place_slugs(conn)?);
         let slug = free_slug(name, &mut slugs);
         let changed = diesel::update(neighbourhoods::table.find(id))
             .set((
@@ -514,6 +518,7 @@ pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<S
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
         Ok(slug)
     })
 }

@@ -571,3 +571,140 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     follow_ups,
 );
+
+// The neighbourhood networks.
+diesel::table! {
+    networks (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        about -> Text,
+        neighbourhood_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    members (id) {
+        id -> Text,
+        email -> Nullable<Text>,
+        display_name -> Text,
+        password_hash -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        joined_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    member_sessions (token_hash) {
+        token_hash -> Text,
+        member_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    member_links (token_hash) {
+        token_hash -> Text,
+        member_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    network_follows (member_id, network_id) {
+        member_id -> Text,
+        network_id -> Text,
+        followed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> Text,
+        network_id -> Text,
+        title -> Text,
+        author_id -> Text,
+        started_at -> Timestamp,
+        last_posted_at -> Timestamp,
+        replies -> Integer,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Text,
+        thread_id -> Text,
+        number -> Integer,
+        author_id -> Text,
+        body -> Text,
+        posted_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    thread_services (thread_id, service_id) {
+        thread_id -> Text,
+        service_id -> Text,
+    }
+}
+
+diesel::table! {
+    thread_organisations (thread_id, organisation_id) {
+        thread_id -> Text,
+        organisation_id -> Text,
+    }
+}
+
+diesel::table! {
+    thread_needs (thread_id, need_id) {
+        thread_id -> Text,
+        need_id -> Text,
+    }
+}
+
+diesel::joinable!(networks -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(members -> users (user_id));
+diesel::joinable!(member_sessions -> members (member_id));
+diesel::joinable!(member_links -> members (member_id));
+diesel::joinable!(network_follows -> members (member_id));
+diesel::joinable!(network_follows -> networks (network_id));
+diesel::joinable!(threads -> networks (network_id));
+diesel::joinable!(threads -> members (author_id));
+diesel::joinable!(posts -> threads (thread_id));
+diesel::joinable!(posts -> members (author_id));
+diesel::joinable!(thread_services -> threads (thread_id));
+diesel::joinable!(thread_services -> services (service_id));
+diesel::joinable!(thread_organisations -> threads (thread_id));
+diesel::joinable!(thread_organisations -> organisations (organisation_id));
+diesel::joinable!(thread_needs -> threads (thread_id));
+diesel::joinable!(thread_needs -> needs (need_id));
+
+diesel::allow_tables_to_appear_in_same_query!(networks, neighbourhoods);
+diesel::allow_tables_to_appear_in_same_query!(members, users);
+diesel::allow_tables_to_appear_in_same_query!(member_sessions, members);
+diesel::allow_tables_to_appear_in_same_query!(member_sessions, users);
+diesel::allow_tables_to_appear_in_same_query!(member_links, members);
+diesel::allow_tables_to_appear_in_same_query!(network_follows, members);
+diesel::allow_tables_to_appear_in_same_query!(network_follows, networks);
+diesel::allow_tables_to_appear_in_same_query!(threads, networks);
+diesel::allow_tables_to_appear_in_same_query!(threads, members);
+diesel::allow_tables_to_appear_in_same_query!(posts, threads);
+diesel::allow_tables_to_appear_in_same_query!(posts, members);
+diesel::allow_tables_to_appear_in_same_query!(posts, users);
+diesel::allow_tables_to_appear_in_same_query!(threads, users);
+diesel::allow_tables_to_appear_in_same_query!(thread_services, threads);
+diesel::allow_tables_to_appear_in_same_query!(thread_services, services);
+diesel::allow_tables_to_appear_in_same_query!(thread_services, organisations);
+diesel::allow_tables_to_appear_in_same_query!(thread_organisations, threads);
+diesel::allow_tables_to_appear_in_same_query!(thread_organisations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(thread_needs, threads);
+diesel::allow_tables_to_appear_in_same_query!(thread_needs, needs);

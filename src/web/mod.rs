@@ -11,9 +11,11 @@ pub mod dashboard;
 pub mod follow_up;
 pub mod health;
 pub mod home;
+pub mod members;
 pub mod metrics;
 pub mod needs;
 pub mod neighbourhoods;
+pub mod networks;
 pub mod observe;
 pub mod openreferral;
 pub mod organisations;
@@ -108,6 +110,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/services/{id}/suggest").get(suggestions::service_form).post(suggestions::service_send))
         .service(at("/organisations/{id}").get(organisations::show))
         .service(at("/places/{id}").get(places::show))
+        .service(at("/networks").get(networks::index))
+        .service(at("/networks/{slug}").get(networks::show))
+        .service(at("/networks/{slug}/follow").post(networks::follow))
+        .service(at("/networks/{slug}/unfollow").post(networks::unfollow))
+        .service(at("/networks/{slug}/threads/new").get(networks::new_thread))
+        .service(at("/networks/{slug}/threads").post(networks::start_thread))
+        .service(at("/threads/{id}").get(networks::thread))
+        .service(at("/threads/{id}/replies").post(networks::reply))
+        .service(at("/posts/{id}/edit").get(networks::edit_post))
+        .service(at("/posts/{id}").post(networks::save_post))
+        .service(at("/members/join").get(members::join_form).post(members::join))
+        .service(at("/members/sign-in").get(members::sign_in_form).post(members::sign_in))
+        .service(at("/members/links/{token}").get(members::link).post(members::use_link))
+        .service(at("/members/sign-out").post(members::sign_out))
+        .service(at("/members/account").get(members::account).post(members::change_account))
+        .service(at("/members/account/delete").post(members::delete))
         .service(at("/sign-in").get(sign_in::show).post(sign_in::submit))
         .service(at("/sign-out").post(sign_in::sign_out))
         .service(at("/signpost").get(signpost::start))
@@ -171,6 +189,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/imports/{id}/run").post(staff_imports::run))
         .service(at("/staff/neighbours").post(staff_imports::follow))
         .service(at("/staff/neighbours/{id}/read").post(staff_imports::read_now))
+        .service(at("/staff/networks/new").get(networks::new_network))
+        .service(at("/staff/networks").post(networks::create_network))
         .service(at("/staff/neighbourhoods/{slug}").get(staff_hoods::edit))
         .service(at("/staff/neighbourhoods/{slug}/name").post(staff_hoods::rename))
         .service(at("/staff/neighbourhoods/{slug}/move").post(staff_hoods::move_small_area));

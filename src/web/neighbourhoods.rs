@@ -37,6 +37,7 @@ pub async fn show(
             from_elsewhere: &page.from_elsewhere,
             places: &page.places,
             may_edit: page.may_edit,
+            network: page.network.as_ref().map(|(network, threads)| (network, threads.as_slice())),
         },
     ))
 }

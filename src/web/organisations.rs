@@ -16,5 +16,6 @@ pub async fn show(
     id: web::Path<OrganisationId>,
 ) -> Result<Markup, AppError> {
     let (view, edits) = listings::organisation(&state, visitor.user.as_ref(), *id).await?;
-    Ok(pages::organisations::page(&visitor.frame, &view, edits))
+    let conversations = crate::app::networks::naming_organisation(&state, *id).await?;
+    Ok(pages::organisations::page(&visitor.frame, &view, edits, &conversations))
 }

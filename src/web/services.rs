@@ -24,6 +24,8 @@ pub async fn show(
     });
     let viewer =
         Viewer { sees_confidential: page.sees_confidential, edits: page.edits, archives: page.archives };
-    let around = Around { map, nearby: &page.nearby, looks_like: &page.looks_like };
+    let conversations = crate::app::networks::naming_service(&state, *id).await?;
+    let around =
+        Around { map, nearby: &page.nearby, looks_like: &page.looks_like, conversations: &conversations };
     Ok(pages::services::page(&visitor.frame, &page.view, viewer, chrono::Utc::now(), &around))
 }

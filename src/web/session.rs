@@ -1,10 +1,11 @@
 //! Who is asking, and whether their form is genuine.
 //!
-//! Two signed, HttpOnly, SameSite=Lax cookies: `doorstep_session` names a staff
-//! session kept in the database; `doorstep_csrf` holds a random secret, made
-//! anew at every sign-in and sign-out. Every form carries a token in its
-//! `csrf_token` field: an HMAC, under the cookie key, of that secret and the
-//! session, so that a token is good only with the session it was made for. A
+//! Three signed, HttpOnly, SameSite=Lax cookies: `doorstep_session` names a
+//! staff session kept in the database, and `doorstep_member` a network
+//! member's; `doorstep_csrf` holds a random secret, made anew at every
+//! sign-in and sign-out. Every form carries a token in its `csrf_token`
+//! field: an HMAC, under the cookie key, of that secret and the sessions, so
+//! that a token is good only with the sessions it was made for. A
 //! form without it, or with another, is refused before its handler runs:
 //! state-changing handlers take `CheckedForm`, never a bare form extractor.
 //! And a POST whose `Origin` (or, failing that, `Referer`) names another site
@@ -21,11 +22,13 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use crate::domain::accounts::{StaffUser, random_token};
+use crate::domain::networks::Member;
 use crate::error::AppError;
 use crate::pages::Frame;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "doorstep_session";
+pub const MEMBER_COOKIE: &str = "doorstep_member";
 pub const CSRF_COOKIE: &str = "doorstep_csrf";
 /// This request's CSRF secret, kept in the request's extensions: the one its
 /// cookie carries (put there by `frame_and_csrf`), or a new one made the first
@@ -45,7 +48,10 @@ fn csrf_secret(req: &HttpRequest) -> String {
 /// The token this request's forms carry: its CSRF secret bound to its session.
 fn csrf_token(req: &HttpRequest) -> String {
     let Ok(state) = state_of(req) else { return String::new() };
-    let session = read_signed(req, &state.cookie_key, SESSION_COOKIE).unwrap_or_default();
+    let mut session = read_signed(req, &state.cookie_key, SESSION_COOKIE).unwrap_or_default();
+    if let Some(member) = read_signed(req, &state.cookie_key, MEMBER_COOKIE) {
+        session = format!("{session}|member:{member}");
+    }
     form_token(&state.cookie_key, &csrf_secret(req), &session)
 }
 
@@ -157,6 +163,7 @@ pub async fn frame_and_csrf(
     if res.status().is_client_error() || res.status().is_server_error() {
         let frame = Frame {
             user: None,
+            member: None,
             csrf_token: csrf_token(res.request()),
             demo: state.demo.clone(),
             attribution: state.attribution.clone(),
@@ -181,11 +188,13 @@ pub async fn frame_and_csrf(
     Ok(res)
 }
 
-/// Anyone: the signed-in member of staff if there is one, and what every page
-/// needs around it.
+/// Anyone: the signed-in member of staff if there is one, the network
+/// member they are (a member of staff once they have taken part), and what
+/// every page needs around it.
 #[derive(Clone, Debug)]
 pub struct Visitor {
     pub user: Option<StaffUser>,
+    pub member: Option<Member>,
     pub frame: Frame,
 }
 
@@ -205,13 +214,19 @@ impl FromRequest for Visitor {
                 Some(token) => crate::app::accounts::session_user(&state, token).await?,
                 None => None,
             };
+            let member = match (&user, read_signed(&req, &state.cookie_key, MEMBER_COOKIE)) {
+                (Some(user), _) => crate::app::members::staff_member(&state, user).await?,
+                (None, Some(token)) => crate::app::members::session_member(&state, token).await?,
+                (None, None) => None,
+            };
             let frame = Frame {
                 user: user.as_ref().map(|u| (u.name.clone(), u.role.label().to_string())),
+                member: member.as_ref().filter(|_| user.is_none()).map(|m| m.display_name.clone()),
                 csrf_token,
                 demo: state.demo.clone(),
                 attribution: state.attribution.clone(),
             };
-            let visitor = Visitor { user, frame };
+            let visitor = Visitor { user, member, frame };
             req.extensions_mut().insert(visitor.clone());
             Ok(visitor)
         })

@@ -17,9 +17,15 @@ use crate::state::AppState;
 
 /// Where to go after signing in: only a path on this site, never elsewhere.
 fn safe_next(next: &str) -> String {
+    local_path(next, "/staff")
+}
+
+/// `next` if it is a path on this site, or `otherwise`: a form never sends
+/// anyone to another site.
+pub fn local_path(next: &str, otherwise: &str) -> String {
     let next = next.trim();
     let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
-    if local && !next.chars().any(char::is_control) { next.to_string() } else { String::from("/staff") }
+    if local && !next.chars().any(char::is_control) { next.to_string() } else { otherwise.to_string() }
 }
 
 /// Where to go afterwards: one `next`; a query that cannot be read is 400.

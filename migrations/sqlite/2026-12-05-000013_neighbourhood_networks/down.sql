@@ -1,0 +1,10 @@
+DROP TABLE thread_needs;
+DROP TABLE thread_organisations;
+DROP TABLE thread_services;
+DROP TABLE posts;
+DROP TABLE threads;
+DROP TABLE network_follows;
+DROP TABLE member_links;
+DROP TABLE member_sessions;
+DROP TABLE members;
+DROP TABLE networks;

@@ -1,0 +1,468 @@
+//! Neighbourhood networks: the networks, their members, and the threads and
+//! replies members post. What each page shows, the forms members send and
+//! the checks on them, and the rules of who may do what.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::ids::{MemberId, NeedId, NetworkId, OrganisationId, PostId, ServiceId, ThreadId, UserId};
+use super::markdown::PostHtml;
+use super::text::{self, FieldErrors};
+
+/// How long after posting its author may still change a post.
+pub const EDIT_WINDOW: Duration = Duration::hours(1);
+/// The longest post kept, in characters: a long letter, not a book.
+pub const MAX_POST: usize = 20_000;
+/// The longest thread title.
+pub const MAX_TITLE: usize = 120;
+/// The longest display name.
+pub const MAX_NAME: usize = 40;
+/// Replies on one page of a thread.
+pub const REPLIES_PER_PAGE: usize = 50;
+/// Threads on one page of a network.
+pub const THREADS_PER_PAGE: usize = 30;
+
+/// A network as its page and the list of networks show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkView {
+    pub id: NetworkId,
+    pub slug: String,
+    pub name: String,
+    pub about: String,
+    /// The neighbourhood whose network this is (its slug), if it is one.
+    pub neighbourhood: Option<String>,
+    pub threads: i64,
+    pub followers: i64,
+}
+
+/// A network's page: the network, a page of its threads, and what the
+/// person looking may do there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkPage {
+    pub network: NetworkView,
+    pub threads: Vec<ThreadSummary>,
+    /// This page (from 1) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    /// Whether the person looking follows it (never, when not signed in).
+    pub following: bool,
+}
+
+/// A need that may be chosen as a thread's tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeedChoice {
+    pub id: NeedId,
+    pub label: String,
+}
+
+/// A signed-in member, as the pages and the use cases know them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub id: MemberId,
+    pub display_name: String,
+    /// Their address: their own, or their staff account's.
+    pub email: String,
+    /// Their staff account, when they are staff.
+    pub staff: Option<UserId>,
+    pub has_password: bool,
+}
+
+/// Who wrote a post, as readers see it: never their address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    pub id: MemberId,
+    /// Their display name, or "A former member" once they have left.
+    pub name: String,
+    /// A member of staff's role ("Community connector").
+    pub role: Option<String>,
+}
+
+impl Author {
+    /// The name readers see for a member who deleted their account.
+    pub const FORMER: &'static str = "A former member";
+}
+
+/// A thread in a list: its network's, the neighbourhood page, a service's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThreadSummary {
+    pub id: ThreadId,
+    pub title: String,
+    pub network_slug: String,
+    pub network_name: String,
+    pub author: Author,
+    pub started_at: NaiveDateTime,
+    pub last_posted_at: NaiveDateTime,
+    pub replies: i64,
+    /// The opening post's first words.
+    pub excerpt: String,
+}
+
+/// One post, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostView {
+    pub id: PostId,
+    pub author: Author,
+    pub body: PostHtml,
+    pub posted_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    /// Whether the person looking may change it now.
+    pub editable: bool,
+}
+
+/// A listing a thread names, shown as a small card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedListing {
+    /// `/services/…` or `/organisations/…`.
+    pub path: String,
+    pub name: String,
+    /// Who runs it, for a service.
+    pub by: Option<String>,
+}
+
+/// Everything a thread's page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThreadPage {
+    pub summary: ThreadSummary,
+    pub opening: PostView,
+    /// This page's replies, oldest first.
+    pub replies: Vec<PostView>,
+    /// This page (from 1) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    pub named: Vec<NamedListing>,
+    pub needs: Vec<super::views::NeedLabel>,
+    /// Whether the person looking is signed in as a member, and may reply.
+    pub may_reply: bool,
+}
+
+/// A post as the store keeps it, before it is made safe to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPost {
+    pub id: PostId,
+    pub author: Author,
+    pub body: String,
+    pub posted_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+}
+
+impl StoredPost {
+    /// Ready to show to `viewer` at `now`.
+    pub fn view(self, viewer: Option<&Member>, now: NaiveDateTime) -> PostView {
+        let editable = viewer.is_some_and(|m| may_edit(m.id, &self, now));
+        PostView {
+            id: self.id,
+            body: super::markdown::render(&self.body),
+            author: self.author,
+            posted_at: self.posted_at,
+            edited_at: self.edited_at,
+            editable,
+        }
+    }
+}
+
+/// Whether `member` may change `post` at `now`: their own, within the window.
+pub fn may_edit(member: MemberId, post: &StoredPost, now: NaiveDateTime) -> bool {
+    post.author.id == member && now - post.posted_at <= EDIT_WINDOW
+}
+
+/// Joining: the address, the name shown, and a password if they want one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JoinForm {
+    pub email: String,
+    pub display_name: String,
+}
+
+/// A joining form that checked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Joining {
+    /// Lower case.
+    pub email: String,
+    pub display_name: String,
+}
+
+impl JoinForm {
+    pub fn check(&self) -> Result<Joining, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let email = match text::email(&self.email) {
+            Ok(Some(email)) => Some(email.to_lowercase()),
+            Ok(None) => {
+                errors.add("email", "Enter your email address");
+                None
+            }
+            Err(message) => {
+                errors.add("email", message);
+                None
+            }
+        };
+        let display_name = errors.take("display_name", display_name(&self.display_name));
+        match (email, display_name) {
+            (Some(email), Some(display_name)) if errors.is_empty() => Ok(Joining { email, display_name }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A display name: one line, 2 to `MAX_NAME` characters, and not an email
+/// address (an address is never shown).
+pub fn display_name(value: &str) -> Result<String, String> {
+    let name = text::required_line(value, "the name to show on your posts")?;
+    let length = name.chars().count();
+    if length < 2 {
+        return Err(String::from("The name to show must be at least 2 characters"));
+    }
+    if length > MAX_NAME {
+        return Err(format!("The name to show must be {MAX_NAME} characters or fewer"));
+    }
+    if name.contains('@') {
+        return Err(String::from("The name to show must not be an email address: it is shown to everyone"));
+    }
+    Ok(name)
+}
+
+/// A new thread as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThreadForm {
+    pub title: String,
+    pub body: String,
+    /// Needs ticked as tags.
+    pub needs: Vec<String>,
+    /// A listing the thread was started from ("Start a conversation about this").
+    pub about: Option<String>,
+}
+
+/// A new thread that checked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewThread {
+    pub title: String,
+    pub body: String,
+    pub needs: Vec<NeedId>,
+    pub services: Vec<ServiceId>,
+    pub organisations: Vec<OrganisationId>,
+}
+
+impl ThreadForm {
+    /// Checks the form; `needs` are those that may be chosen.
+    pub fn check(&self, needs: &[NeedId]) -> Result<NewThread, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = errors.take("title", title(&self.title));
+        let body = errors.take("body", post_body(&self.body));
+        let mut chosen = Vec::new();
+        for need in &self.needs {
+            match need.parse::<NeedId>() {
+                Ok(id) if needs.contains(&id) => chosen.push(id),
+                _ => errors.add("needs", "Choose from the kinds of help listed"),
+            }
+        }
+        match (title, body) {
+            (Some(title), Some(body)) if errors.is_empty() => {
+                let mut named = named_listings(&body);
+                if let Some(about) = &self.about {
+                    named.extend(named_listings(about));
+                }
+                let (services, organisations) = named.split();
+                Ok(NewThread { title, body, needs: chosen, services, organisations })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn title(value: &str) -> Result<String, String> {
+    let title = text::required_line(value, "a title")?;
+    if title.chars().count() > MAX_TITLE {
+        return Err(format!("The title must be {MAX_TITLE} characters or fewer"));
+    }
+    Ok(title)
+}
+
+/// A post's text: normalised, not empty, not too long.
+pub fn post_body(value: &str) -> Result<String, String> {
+    let length = value.chars().count();
+    if length > MAX_POST {
+        return Err(format!(
+            "Your post is {} characters long; a post must be {} or fewer. Split it into a post and replies, or link to a longer document",
+            text::thousands(u32::try_from(length).unwrap_or(u32::MAX)),
+            text::thousands(u32::try_from(MAX_POST).unwrap_or(u32::MAX))
+        ));
+    }
+    match text::optional_text(value, "your post", MAX_POST)? {
+        Some(body) => Ok(body),
+        None => Err(String::from("Write your post")),
+    }
+}
+
+/// The listings a text names by their addresses on this site.
+#[derive(Default)]
+struct Named(BTreeSet<(bool, String)>);
+
+impl Named {
+    fn extend(&mut self, more: Named) {
+        self.0.extend(more.0);
+    }
+
+    fn split(self) -> (Vec<ServiceId>, Vec<OrganisationId>) {
+        let mut services = Vec::new();
+        let mut organisations = Vec::new();
+        for (is_service, id) in self.0 {
+            match is_service {
+                true => services.extend(id.parse::<ServiceId>().ok()),
+                false => organisations.extend(id.parse::<OrganisationId>().ok()),
+            }
+        }
+        (services, organisations)
+    }
+}
+
+/// Every `/services/{id}` and `/organisations/{id}` in `text`, written whole
+/// or as a path: a post names a listing by linking to it.
+fn named_listings(text: &str) -> Named {
+    let mut named = Named::default();
+    for (kind, is_service) in [("/services/", true), ("/organisations/", false)] {
+        let mut rest = text;
+        while let Some(at) = rest.find(kind) {
+            rest = &rest[at + kind.len()..];
+            let id: String = rest.chars().take(36).collect();
+            if id.len() == 36 && id.parse::<ServiceId>().is_ok() {
+                named.0.insert((is_service, id));
+            }
+        }
+    }
+    named
+}
+
+/// A reply, or a post changed.
+pub fn check_reply(body: &str) -> Result<String, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    match errors.take("body", post_body(body)) {
+        Some(body) => Ok(body),
+        None => Err(errors),
+    }
+}
+
+/// A place-based network as an administrator or connector makes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkForm {
+    pub name: String,
+    pub about: String,
+}
+
+/// A checked network: its name and what it is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewNetwork {
+    pub name: String,
+    pub about: String,
+}
+
+impl NetworkForm {
+    pub fn check(&self) -> Result<NewNetwork, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = errors.take("name", text::required_line(&self.name, "the network's name"));
+        let about = errors.take("about", text::optional_text(&self.about, "what the network is for", 1_000));
+        match (name, about) {
+            (Some(name), Some(Some(about))) if errors.is_empty() => Ok(NewNetwork { name, about }),
+            (_, Some(None)) => {
+                errors.add("about", "Say who the network is for and what it talks about");
+                Err(errors)
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A neighbourhood's network: named after it, and about it.
+pub fn neighbourhood_network(name: &str) -> NewNetwork {
+    NewNetwork {
+        name: name.to_string(),
+        about: format!(
+            "Residents, groups and agencies in {name}: what is happening, help asked for and help offered."
+        ),
+    }
+}
+
+/// How many pages `items` fill at `per_page` a page: at least one.
+pub fn pages_for(items: i64, per_page: usize) -> usize {
+    usize::try_from(items).unwrap_or(0).div_ceil(per_page).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_name_is_short_and_never_an_address() {
+        assert_eq!(display_name("  Sam  "), Ok(String::from("Sam")));
+        assert!(display_name("S").is_err());
+        assert!(display_name("sam@example.org").is_err());
+        assert!(display_name(&"x".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn joining_keeps_the_address_in_lower_case() {
+        let form = JoinForm { email: String::from(" Sam@Example.ORG "), display_name: String::from("Sam") };
+        assert_eq!(form.check().map(|j| j.email), Ok(String::from("sam@example.org")));
+        let empty = JoinForm::default().check().unwrap_err();
+        assert!(empty.get("email").is_some() && empty.get("display_name").is_some());
+    }
+
+    #[test]
+    fn a_post_too_long_says_how_long_it_is() {
+        let error = post_body(&"a".repeat(1_000_000)).unwrap_err();
+        assert!(error.contains("1,000,000 characters"), "{error}");
+        assert_eq!(post_body("   "), Err(String::from("Write your post")));
+    }
+
+    #[test]
+    fn a_thread_names_the_listings_it_links_to() {
+        let service = ServiceId::new();
+        let organisation = OrganisationId::new();
+        let form = ThreadForm {
+            title: String::from("Lunch club"),
+            body: format!(
+                "See https://doorstep.example/services/{service} run by [them](/organisations/{organisation}) and /services/not-an-id"
+            ),
+            ..ThreadForm::default()
+        };
+        let thread = form.check(&[]).unwrap();
+        assert_eq!(thread.services, vec![service]);
+        assert_eq!(thread.organisations, vec![organisation]);
+    }
+
+    #[test]
+    fn only_listed_needs_may_be_tags() {
+        let need = NeedId::from_slug("loneliness");
+        let mut form = ThreadForm {
+            title: String::from("Hello"),
+            body: String::from("Hi"),
+            needs: vec![need.to_string()],
+            about: None,
+        };
+        assert_eq!(form.check(&[need]).unwrap().needs, vec![need]);
+        form.needs.push(NeedId::new().to_string());
+        assert!(form.check(&[need]).unwrap_err().get("needs").is_some());
+    }
+
+    #[test]
+    fn a_post_may_be_changed_by_its_author_within_the_window() {
+        let author = MemberId::new();
+        let posted_at = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        let post = StoredPost {
+            id: PostId::new(),
+            author: Author { id: author, name: String::from("Sam"), role: None },
+            body: String::from("Hi"),
+            posted_at,
+            edited_at: None,
+        };
+        assert!(may_edit(author, &post, posted_at + Duration::minutes(59)));
+        assert!(!may_edit(author, &post, posted_at + Duration::minutes(61)));
+        assert!(!may_edit(MemberId::new(), &post, posted_at));
+    }
+
+    #[test]
+    fn a_thread_has_at_least_one_page() {
+        assert_eq!(pages_for(0, REPLIES_PER_PAGE), 1);
+        assert_eq!(pages_for(50, REPLIES_PER_PAGE), 1);
+        assert_eq!(pages_for(51, REPLIES_PER_PAGE), 2);
+        assert_eq!(pages_for(500, REPLIES_PER_PAGE), 10);
+    }
+}
