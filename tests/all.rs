@@ -29,6 +29,7 @@ mod merging;
 mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;
+mod networks;
 mod openreferral;
 mod operations;
 mod pages;

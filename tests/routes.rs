@@ -1,7 +1,8 @@
 //! Who may use each route: one table, with a row for every route that
-//! `web::routes` answers, saying what each of the five kinds of user gets
+//! `web::routes` answers, saying what each of the six kinds of user gets
 //! there (a visitor who is not signed in, an advisor, a connector, an
-//! administrator and an organisation editor). The first test sends every
+//! administrator, an organisation editor, and a member of the neighbourhood
+//! networks who is not staff). The first test sends every
 //! row's request through the real app as each of them and checks the answer;
 //! the second fails when a route has no row.
 //!
@@ -20,9 +21,10 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use chrono::Utc;
 use doorstep::domain::accounts::StaffUser;
+use doorstep::domain::accounts::random_token;
 use doorstep::domain::ids::{
-    ImportId, LocationId, NeighbourFeedId, OrganisationId, ProposalId, ServiceAtLocationId, ServiceId,
-    SignpostContactId, UserId,
+    ImportId, LocationId, NeighbourFeedId, OrganisationId, PostId, ProposalId, ServiceAtLocationId,
+    ServiceId, SignpostContactId, ThreadId, UserId,
 };
 use doorstep::domain::imports::request::{ImportKind, ImportState};
 use doorstep::domain::signposting::{Channel, Returning};
@@ -30,7 +32,7 @@ use doorstep::store::import_requests::{self, NewImport};
 use doorstep::store::signposting::{self, NewSignpostContact};
 use doorstep::store::{Conn, neighbourhoods, organisations, service_lists, services, users};
 
-/// The five kinds of user, in the order of each row's answers.
+/// The six kinds of user, in the order of each row's answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     /// Not signed in: anyone on the internet.
@@ -41,15 +43,18 @@ enum Who {
     Administrator,
     /// An organisation editor, who keeps their own organisation's listings.
     Editor,
+    /// A member of the neighbourhood networks, signed in by an emailed link.
+    Member,
 }
 
 impl Who {
-    const ALL: [Who; 5] = [Who::Visitor, Who::Advisor, Who::Connector, Who::Administrator, Who::Editor];
+    const ALL: [Who; 6] =
+        [Who::Visitor, Who::Advisor, Who::Connector, Who::Administrator, Who::Editor, Who::Member];
 
     /// The demo account they sign in with; a visitor has none.
     fn email(self) -> Option<&'static str> {
         match self {
-            Who::Visitor => None,
+            Who::Visitor | Who::Member => None,
             Who::Advisor => Some("advisor@kingsmere.example.org"),
             Who::Connector => Some("connector@kingsmere.example.org"),
             Who::Administrator => Some("admin@kingsmere.example.org"),
@@ -59,7 +64,10 @@ impl Who {
 
     /// A page they can open that has a form, to take a CSRF token from.
     fn form_page(self) -> &'static str {
-        if self == Who::Visitor { "/sign-in" } else { "/staff" }
+        match self {
+            Who::Visitor | Who::Member => "/sign-in",
+            _ => "/staff",
+        }
     }
 }
 
@@ -76,31 +84,41 @@ enum Outcome {
     Refused,
     /// Told there is no such page (404).
     Hidden,
+    /// Sent to sign in to the networks or join them (303 to
+    /// `/members/sign-in?next=…`), and brought back afterwards.
+    Join,
 }
-use Outcome::{Allowed, Hidden, Refused, SignIn};
+use Outcome::{Allowed, Hidden, Join, Refused, SignIn};
 
-/// What each kind of user gets: visitor, advisor, connector, administrator, editor.
-type Outcomes = [Outcome; 5];
+/// What each kind of user gets: visitor, advisor, connector, administrator,
+/// editor, network member.
+type Outcomes = [Outcome; 6];
 
 /// Anyone, signed in or not.
-const EVERYONE: Outcomes = [Allowed; 5];
+const EVERYONE: Outcomes = [Allowed; 6];
 /// The monitoring addresses only (`metrics_from`, by default this machine).
 /// The test's browser (192.0.2.10) is not one, so whoever it is, it is told
 /// there is no such page; `metrics_answer_a_monitoring_address` shows the other side.
-const MONITORING_ONLY: Outcomes = [Hidden; 5];
-/// Any member of staff.
-const STAFF: Outcomes = [SignIn, Allowed, Allowed, Allowed, Allowed];
+const MONITORING_ONLY: Outcomes = [Hidden; 6];
+/// Any member of staff. A network member is not staff: they are sent to the
+/// staff sign-in like anyone else.
+const STAFF: Outcomes = [SignIn, Allowed, Allowed, Allowed, Allowed, SignIn];
 /// Those who signpost (`StaffUser::signposts`): everyone but organisation
 /// editors. A contact is opened only by its own advisor, or an administrator.
-const SIGNPOSTERS: Outcomes = [SignIn, Allowed, Allowed, Allowed, Refused];
+const SIGNPOSTERS: Outcomes = [SignIn, Allowed, Allowed, Allowed, Refused, SignIn];
 /// Those who edit listings (`StaffUser::edits_listings`): everyone but
 /// advisors, each listing as `StaffUser::may_edit_listing` allows.
-const LISTING_EDITORS: Outcomes = [SignIn, Refused, Allowed, Allowed, Allowed];
+const LISTING_EDITORS: Outcomes = [SignIn, Refused, Allowed, Allowed, Allowed, SignIn];
 /// Those who keep the directory (`StaffUser::keeps_listings`): connectors and
 /// administrators. They add organisations, and archive organisations and venues.
-const KEEPERS: Outcomes = [SignIn, Refused, Allowed, Allowed, Refused];
+const KEEPERS: Outcomes = [SignIn, Refused, Allowed, Allowed, Refused, SignIn];
 /// Administrators only (`StaffUser::manages_neighbourhoods`).
-const ADMINISTRATORS: Outcomes = [SignIn, Refused, Refused, Allowed, Refused];
+const ADMINISTRATORS: Outcomes = [SignIn, Refused, Refused, Allowed, Refused, SignIn];
+/// Those who take part in the networks: members, and staff (who are members
+/// through their account). Anyone else is asked to sign in or join.
+const MEMBERS: Outcomes = [Join, Allowed, Allowed, Allowed, Allowed, Allowed];
+/// A post's author only (the example's post is the member's own).
+const AUTHOR: Outcomes = [Join, Refused, Refused, Refused, Refused, Allowed];
 
 /// One row of the table: a method, a route exactly as `web::routes` writes
 /// it (under `/api`, with the scope's prefix), and who gets what.
@@ -157,6 +175,29 @@ const TABLE: &[Rule] = &[
     post("/services/{id}/suggest", EVERYONE),
     get("/organisations/{id}", EVERYONE),
     get("/places/{id}", EVERYONE),
+    // The networks: anyone reads them; members (and staff) take part.
+    get("/networks", EVERYONE),
+    get("/networks/{slug}", EVERYONE),
+    post("/networks/{slug}/follow", MEMBERS),
+    post("/networks/{slug}/unfollow", MEMBERS),
+    get("/networks/{slug}/threads/new", MEMBERS),
+    // Sent empty, a thread's or a reply's form shows its problems.
+    post("/networks/{slug}/threads", MEMBERS),
+    get("/threads/{id}", EVERYONE),
+    post("/threads/{id}/replies", MEMBERS),
+    get("/posts/{id}/edit", AUTHOR),
+    post("/posts/{id}", AUTHOR),
+    // Joining and signing in to the networks (sent empty, the forms show
+    // their problems); the emailed link's page.
+    get("/members/join", EVERYONE),
+    post("/members/join", EVERYONE),
+    get("/members/sign-in", EVERYONE),
+    post("/members/sign-in", EVERYONE),
+    get("/members/links/{token}", EVERYONE),
+    // A member's own account (staff are sent to their staff account; sent
+    // empty, the form shows its problems).
+    get("/members/account", MEMBERS),
+    post("/members/account", MEMBERS),
     // Signing in: staff already signed in are sent on to the staff home.
     get("/sign-in", EVERYONE),
     post("/sign-in", EVERYONE),
@@ -243,6 +284,10 @@ const TABLE: &[Rule] = &[
     get("/staff/account", STAFF),
     post("/staff/account", STAFF),
     post("/staff/account/sessions/{handle}/end", STAFF),
+    // Place-based networks, made by those who keep the directory (sent empty,
+    // the form shows its problems).
+    get("/staff/networks/new", KEEPERS),
+    post("/staff/networks", KEEPERS),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/move", ADMINISTRATORS),
@@ -254,6 +299,13 @@ const TABLE: &[Rule] = &[
     post("/staff/imports/{id}/run", ADMINISTRATORS),
     post("/staff/neighbours", ADMINISTRATORS),
     post("/staff/neighbours/{id}/read", ADMINISTRATORS),
+    // Leaving the networks: the member's account is deleted (staff are sent
+    // to their staff account).
+    post("/members/account/delete", MEMBERS),
+    // Using an emailed link signs in as its member (another for each kind
+    // of user); then signing out of the networks.
+    post("/members/links/{token}", EVERYONE),
+    post("/members/sign-out", EVERYONE),
     // Last: it ends the session the rows above were sent in.
     post("/sign-out", EVERYONE),
 ];
@@ -269,6 +321,11 @@ async fn each_kind_of_user_gets_what_the_table_says_on_every_route() {
         if let Some(email) = who.email() {
             let signed_in = browser.sign_in(email, PASSWORD).await;
             assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{who:?} signs in as {email}");
+        }
+        if who == Who::Member {
+            let link = format!("/members/links/{}", example.member_sign_in);
+            let signed_in = browser.submit(&link, &link, &[]).await;
+            assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "the member signs in by a link");
         }
         for rule in TABLE {
             let path = fill(rule.route, &example);
@@ -343,6 +400,14 @@ struct Example {
     reminder: String,
     /// A local entry point, whose page anyone may see.
     place: LocationId,
+    /// A thread in the first neighbourhood's network, and a reply in it: the
+    /// network member's own, for the others someone else's.
+    thread: ThreadId,
+    post: PostId,
+    /// A link for the network member to sign in with.
+    member_sign_in: String,
+    /// An emailed link of another member's, for the link's own rows.
+    member_link: String,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -362,7 +427,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     // Those who signpost open their own contacts; the others try the advisor's.
     let signposter = match who {
         Who::Advisor | Who::Connector | Who::Administrator => who,
-        Who::Visitor | Who::Editor => Who::Advisor,
+        Who::Visitor | Who::Editor | Who::Member => Who::Advisor,
     };
     let advisor = account(&mut conn, signposter).id;
     let contact = start_contact(&mut conn, advisor);
@@ -380,7 +445,8 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
             .expect("the demo has services at public venues")
     };
     let venue = venue_for(&mut conn, who, organisation);
-    let user = account(&mut conn, if who == Who::Visitor { Who::Advisor } else { who }).id;
+    let user =
+        account(&mut conn, if matches!(who, Who::Visitor | Who::Member) { Who::Advisor } else { who }).id;
     let proposal = propose_for(&mut conn, &editor, organisation);
     let now = Utc::now().naive_utc();
     let second = doorstep::domain::accounts::random_token();
@@ -434,7 +500,12 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     let url = format!("https://feeds.example/{who:?}/openreferral");
     doorstep::store::neighbours::follow(&mut conn, feed, "Elsewhere", &url, admin, now)
         .expect("a feed is followed");
+    let (thread, post, member_sign_in, member_link) = network_example(&mut conn, who);
     Example {
+        thread,
+        post,
+        member_sign_in,
+        member_link,
         import,
         feed,
         service,
@@ -452,6 +523,40 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         reminder,
         place,
     }
+}
+
+/// A thread and a reply (the network member's own, when `who` is one), a
+/// link for the network member to sign in with, and another member's link.
+fn network_example(conn: &mut Conn, who: Who) -> (ThreadId, PostId, String, String) {
+    use doorstep::domain::networks::LinkPurpose;
+    use doorstep::domain::networks::NewThread;
+    use doorstep::store::members;
+    let now = Utc::now().naive_utc();
+    let later = now + chrono::Duration::hours(1);
+    let member = |conn: &mut Conn, name: &str| {
+        members::add_confirmed(conn, &format!("{name}-{who:?}@example.org"), name, now)
+            .expect("a member joins")
+    };
+    let (own, other) = (member(conn, "own"), member(conn, "other"));
+    let author = if who == Who::Member { own } else { other };
+    let hood = neighbourhoods::all(conn).expect("reads the neighbourhoods").remove(0);
+    let network =
+        doorstep::store::networks::of_neighbourhood(conn, hood.id).expect("reads").expect("a network");
+    let new = NewThread {
+        title: format!("Routes for {who:?}"),
+        body: String::from("Hello"),
+        needs: vec![],
+        services: vec![],
+        organisations: vec![],
+    };
+    let thread =
+        doorstep::store::threads::start(conn, network.id, other, &new, now).expect("a thread starts");
+    let post = doorstep::store::threads::reply(conn, thread, author, "A reply", now).expect("a reply");
+    let (sign_in, link) = (random_token(), random_token());
+    members::add_link(conn, own, &sign_in, LinkPurpose::SignIn, now, later).expect("a link");
+    let stranger = member(conn, "stranger");
+    members::add_link(conn, stranger, &link, LinkPurpose::SignIn, now, later).expect("a link");
+    (thread, post, sign_in, link)
 }
 
 /// A change to `organisation`'s description that its editor proposed.
@@ -577,6 +682,10 @@ fn fill(route: &str, example: &Example) -> String {
         example.user.to_string()
     } else if route.starts_with("/staff/approvals/") {
         example.proposal.to_string()
+    } else if route.starts_with("/threads/") {
+        example.thread.to_string()
+    } else if route.starts_with("/posts/") {
+        example.post.to_string()
     } else {
         example.service.to_string()
     };
@@ -591,6 +700,7 @@ fn fill(route: &str, example: &Example) -> String {
             match route {
                 r if r.starts_with("/password/") => &example.password,
                 r if r.starts_with("/reminders/") => &example.reminder,
+                r if r.starts_with("/members/links/") => &example.member_link,
                 _ => &example.follow_up,
             },
         )
@@ -652,6 +762,9 @@ fn outcome_of(method: &str, page: &Page) -> Option<Outcome> {
     let status = page.status.as_u16();
     if status == 303 && page.location().starts_with("/sign-in?next=") {
         return Some(SignIn);
+    }
+    if status == 303 && page.location().starts_with("/members/sign-in?next=") {
+        return Some(Join);
     }
     match status {
         200..=399 => Some(Allowed),

@@ -11,12 +11,12 @@ use chrono::{Duration, Utc};
 use super::{blocking, db};
 use crate::domain::accounts::{StaffUser, choose_password, decoy_hash, random_token, verify_password};
 use crate::domain::ids::MemberId;
-use crate::domain::networks::{JoinForm, Member, display_name};
+use crate::domain::networks::{JoinForm, LinkPurpose, Member, display_name};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::mail::messages;
 use crate::state::AppState;
-use crate::store::members::{self, Joined, LinkPurpose, LinkState};
+use crate::store::members::{self, Joined, LinkState};
 use crate::store::{self, sign_ins};
 
 /// How long a member stays signed in on one browser.

@@ -13,6 +13,7 @@
 mod areas;
 pub mod contacts;
 mod listings;
+mod networks;
 mod schedules;
 pub mod seed;
 mod templates;

@@ -83,6 +83,7 @@ pub fn seed_demo(
             users::set_neighbourhoods(conn, connector.id, &looked_after)?;
         }
         seed_contacts(conn, demo)?;
+        super::networks::seed(conn, demo, now)?;
         meta::set(conn, meta::DEMO, &demo.borough)?;
         Ok(Seeded::Written)
     })

@@ -166,6 +166,28 @@ pub fn may_edit(member: MemberId, post: &StoredPost, now: NaiveDateTime) -> bool
     post.author.id == member && now - post.posted_at <= EDIT_WINDOW
 }
 
+/// Why a one-time link was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// To confirm the address given when joining.
+    Confirm,
+    /// To sign in without a password.
+    SignIn,
+}
+
+impl LinkPurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkPurpose::Confirm => "confirm",
+            LinkPurpose::SignIn => "sign_in",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [LinkPurpose::Confirm, LinkPurpose::SignIn].into_iter().find(|p| p.code() == code)
+    }
+}
+
 /// Joining: the address, the name shown, and a password if they want one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JoinForm {

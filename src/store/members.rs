@@ -11,29 +11,7 @@ use super::users::token_hash;
 use super::{Conn, StoreResult, per_backend};
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{MemberId, PostId, ThreadId, UserId};
-use crate::domain::networks::{Joining, Member};
-
-/// Why a one-time link was sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkPurpose {
-    /// To confirm the address given when joining.
-    Confirm,
-    /// To sign in without a password.
-    SignIn,
-}
-
-impl LinkPurpose {
-    fn code(self) -> &'static str {
-        match self {
-            LinkPurpose::Confirm => "confirm",
-            LinkPurpose::SignIn => "sign_in",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        [LinkPurpose::Confirm, LinkPurpose::SignIn].into_iter().find(|p| p.code() == code)
-    }
-}
+use crate::domain::networks::{Joining, LinkPurpose, Member};
 
 /// What joining with an address found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -371,4 +349,25 @@ fn remove_posts_of(conn: &mut Conn, member: MemberId) -> StoreResult<()> {
         super::threads::delete_reply(conn, reply)?;
     }
     Ok(())
+}
+
+/// Adds a member whose address is already confirmed: for the demo and the
+/// benchmarks, which make members without email.
+pub fn add_confirmed(
+    conn: &mut Conn,
+    email: &str,
+    display_name: &str,
+    now: NaiveDateTime,
+) -> StoreResult<MemberId> {
+    let id = MemberId::new();
+    diesel::insert_into(members::table)
+        .values((
+            members::id.eq(id),
+            members::email.eq(email.to_lowercase()),
+            members::display_name.eq(display_name),
+            members::joined_at.eq(now),
+            members::confirmed_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
 }

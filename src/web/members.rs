@@ -12,12 +12,11 @@ use super::session::{
 use super::sign_in::local_path;
 use super::{QueryPairs, page_with_status, see_other};
 use crate::app::members;
-use crate::domain::networks::{JoinForm, Member};
+use crate::domain::networks::{JoinForm, LinkPurpose, Member};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::pages;
 use crate::state::AppState;
-use crate::store::members::LinkPurpose;
 
 /// Where a member goes after signing in, when nowhere was asked for.
 const HOME: &str = "/networks";
@@ -26,17 +25,19 @@ fn next_of(value: &str) -> String {
     local_path(value, HOME)
 }
 
-/// A member signed in (not staff: they sign in and out as staff), or sent
-/// to sign in and come back to `next`.
-fn signed_in(visitor: &Visitor, next: &str) -> Result<Member, AppError> {
+/// Whose account page this is: a member's (`Ok(Some)`), or a member of
+/// staff's, whose name and password are kept on their staff account page
+/// (`Ok(None)`: they are sent there). Anyone else is sent to sign in.
+fn own_account(visitor: &Visitor) -> Result<Option<Member>, AppError> {
     match (&visitor.user, &visitor.member) {
-        (None, Some(member)) => Ok(member.clone()),
-        (Some(_), _) => Err(AppError::Conflict(String::from(
-            "You are signed in as a member of staff: your name and password are kept on your staff account page.",
-        ))),
-        (None, None) => Err(AppError::MemberSignInRequired { next: next.to_string() }),
+        (Some(_), _) => Ok(None),
+        (None, Some(member)) => Ok(Some(member.clone())),
+        (None, None) => Err(AppError::MemberSignInRequired { next: String::from("/members/account") }),
     }
 }
+
+/// Where a member of staff's account is kept.
+const STAFF_ACCOUNT: &str = "/staff/account";
 
 /// A redirect that starts a member's session (and a new CSRF secret with it).
 fn with_session(state: &AppState, to: &str, token: String) -> Result<HttpResponse, AppError> {
@@ -167,7 +168,7 @@ pub async fn account(
     visitor: Visitor,
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
-    let member = signed_in(&visitor, "/members/account")?;
+    let Some(member) = own_account(&visitor)? else { return Ok(see_other(STAFF_ACCOUNT)) };
     let following = crate::app::networks::followed(&state, &member).await?;
     let page = pages::members::account(
         &visitor.frame,
@@ -185,7 +186,7 @@ pub async fn change_account(
     form: CheckedForm,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let member = signed_in(&visitor, "/members/account")?;
+    let Some(member) = own_account(&visitor)? else { return Ok(see_other(STAFF_ACCOUNT)) };
     let session = read_signed(&req, &state.cookie_key, MEMBER_COOKIE).unwrap_or_default();
     let name = form.get("display_name").to_string();
     let asked = (
@@ -209,7 +210,7 @@ pub async fn delete(
     visitor: Visitor,
     form: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
-    let member = signed_in(&visitor, "/members/account")?;
+    let Some(member) = own_account(&visitor)? else { return Ok(see_other(STAFF_ACCOUNT)) };
     members::delete(&state, &member, form.get("remove_posts") == "yes").await?;
     let mut response = see_other("/networks");
     for cookie in [removal_cookie(MEMBER_COOKIE), renewed_csrf_cookie(&state)] {
