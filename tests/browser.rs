@@ -826,3 +826,220 @@ fn stored_text_never_runs_as_script_in_the_browser() {
         assert!(title.as_str().unwrap().ends_with("– Doorstep"), "{path}: the markup is whole: {title}");
     }
 }
+
+/// Signs the browser in to the networks as a new member, `name`, through a
+/// link of their own; returns the member.
+fn sign_in_member(
+    browser: &Browser,
+    app: &TestApp,
+    base: &str,
+    name: &str,
+) -> doorstep::domain::ids::MemberId {
+    let token = doorstep::domain::accounts::random_token();
+    let member = {
+        let mut conn = app.state.store.conn().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let email = format!("{}@members.example.org", name.to_lowercase().replace(' ', "-"));
+        let member = doorstep::store::members::add_confirmed(&mut conn, &email, name, now).unwrap();
+        let purpose = doorstep::domain::networks::LinkPurpose::SignIn;
+        doorstep::store::members::add_link(
+            &mut conn,
+            member,
+            &token,
+            purpose,
+            now,
+            now + chrono::Duration::hours(1),
+        )
+        .unwrap();
+        member
+    };
+    browser.width(1280);
+    browser.goto(&format!("{base}/members/links/{token}"));
+    browser.run("document.querySelector('main form').submit();");
+    wait_for_url(browser, "/members/account");
+    member
+}
+
+#[test]
+fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
+    let Some(browser) = Browser::start() else { return };
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
+    let (network, thread, link) = {
+        let mut conn = app.state.store.conn().unwrap();
+        let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
+        let network = doorstep::store::networks::of_neighbourhood(&mut conn, hood.id).unwrap().unwrap();
+        let thread = doorstep::store::threads::of_network(&mut conn, network.id, 1).unwrap()[0].id;
+        let token = doorstep::domain::accounts::random_token();
+        let now = chrono::Utc::now().naive_utc();
+        let member =
+            doorstep::store::members::add_confirmed(&mut conn, "new@members.example.org", "New", now)
+                .unwrap();
+        let purpose = doorstep::domain::networks::LinkPurpose::Confirm;
+        doorstep::store::members::add_link(
+            &mut conn,
+            member,
+            &token,
+            purpose,
+            now,
+            now + chrono::Duration::hours(1),
+        )
+        .unwrap();
+        (network.slug, thread, format!("/members/links/{token}"))
+    };
+    // As anyone: the networks, a network, a thread, joining and signing in.
+    let mut problems = check_pages(
+        &browser,
+        &base,
+        &[
+            ("networks", String::from("/networks")),
+            ("network", format!("/networks/{network}")),
+            ("thread", format!("/threads/{thread}")),
+            ("join", String::from("/members/join")),
+            ("member-sign-in", String::from("/members/sign-in")),
+            ("member-link", link),
+        ],
+    );
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "join",
+        "/members/join",
+        "document.getElementById('email').value = 'not an address';
+         document.getElementById('display_name').value = 'Rosa';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('display_name').value === 'Rosa'
+             && document.getElementById('email').value === 'not an address';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "member-sign-in",
+        "/members/sign-in",
+        "document.getElementById('email').value = 'rosa@';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('email').value === 'rosa@';",
+    ));
+    // "Check your email", after asking for a link.
+    browser.width(1280);
+    browser.goto(&format!("{base}/members/sign-in"));
+    browser.run(
+        "document.getElementById('email').value = 'rosa@example.org';
+         document.querySelector('main form button[type=submit]').click();",
+    );
+    let started = Instant::now();
+    while browser.run("return document.title;").as_str().is_none_or(|t| !t.starts_with("Check your email")) {
+        assert!(started.elapsed() < Duration::from_secs(10), "asking for a link says to check your email");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for violation in browser.axe_violations() {
+        problems.push(format!("check-email: {violation}"));
+    }
+
+    // As a member: their account, a new thread, a thread to reply to, a post to change.
+    let member = sign_in_member(&browser, &app, &base, "Rosa");
+    let post = {
+        let mut conn = app.state.store.conn().unwrap();
+        doorstep::store::threads::reply(&mut conn, thread, member, "Me too!", chrono::Utc::now().naive_utc())
+            .unwrap()
+    };
+    problems.extend(check_pages(
+        &browser,
+        &base,
+        &[
+            ("member-account", String::from("/members/account")),
+            ("thread-new", format!("/networks/{network}/threads/new")),
+            ("thread-member", format!("/threads/{thread}")),
+            ("post-edit", format!("/posts/{post}/edit")),
+        ],
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "thread-new",
+        &format!("/networks/{network}/threads/new"),
+        "document.getElementById('body').value = 'Soup on Friday';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('body').value === 'Soup on Friday';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "reply",
+        &format!("/threads/{thread}"),
+        "document.getElementById('body').value = '   ';
+         document.querySelector('form[action$=\"/replies\"] button').click();",
+        "return document.getElementById('body').value.trim() === '';",
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "member-account",
+        "/members/account",
+        "document.getElementById('display_name').value = 'R';
+         document.querySelector('form[action=\"/members/account\"] button').click();",
+        "return document.getElementById('display_name').value === 'R';",
+    ));
+
+    // As a connector: a place-based network's form.
+    sign_in(&browser, &base, "connector@kingsmere.example.org");
+    problems.extend(check_pages(&browser, &base, &[("network-new", String::from("/staff/networks/new"))]));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "network-new",
+        "/staff/networks/new",
+        "document.getElementById('name').value = 'Refugee welcome';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('name').value === 'Refugee welcome';",
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_post_with_script_runs_nothing_in_the_browser() {
+    let Some(browser) = Browser::start() else { return };
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
+    let member = sign_in_member(&browser, &app, &base, "Mallory");
+    let evil = "<script>window.xss=1</script>\n\n<iframe src=\"javascript:window.parent.xss=2\"></iframe>\n\n\
+                <img src=x onerror=\"window.xss=3\"> <a href=\"javascript:window.xss=4\" id=\"typed\">typed link</a>\n\n\
+                [a link](javascript:window.xss=5) <b onmouseover=\"window.xss=6\">bold</b> ![pic](x \"onerror=window.xss=7\")";
+    let thread = {
+        let mut conn = app.state.store.conn().unwrap();
+        let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
+        let network = doorstep::store::networks::of_neighbourhood(&mut conn, hood.id).unwrap().unwrap();
+        let new = doorstep::domain::networks::NewThread {
+            title: format!("Hello {evil}"),
+            body: evil.into(),
+            needs: vec![],
+            services: vec![],
+            organisations: vec![],
+        };
+        let now = chrono::Utc::now().naive_utc();
+        let thread = doorstep::store::threads::start(&mut conn, network.id, member, &new, now).unwrap();
+        doorstep::store::threads::reply(&mut conn, thread, member, evil, now).unwrap();
+        (thread, network.slug)
+    };
+    let hood =
+        doorstep::store::neighbourhoods::all(&mut app.state.store.conn().unwrap()).unwrap()[0].slug.clone();
+    for path in [
+        format!("/threads/{}", thread.0),
+        format!("/networks/{}", thread.1),
+        format!("/neighbourhoods/{hood}"),
+    ] {
+        browser.goto(&format!("{base}{path}"));
+        // Hover over and click every link, in case one was let through.
+        let ran = browser.run(
+            "document.querySelectorAll('body *').forEach(e => e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})));
+             document.querySelectorAll('.post-body a').forEach(a => { if (!a.href.startsWith('http')) a.click(); });
+             return typeof window.xss === 'undefined' ? 'nothing ran' : 'ran ' + window.xss;",
+        );
+        assert_eq!(ran, "nothing ran", "{path}");
+        let frames = browser
+            .run("return document.querySelectorAll('iframe, script:not([src]), img[onerror]').length;");
+        assert_eq!(frames, 0, "{path}: no frame, inline script or handler is on the page");
+        let title = browser.run("return document.title;");
+        assert!(title.as_str().unwrap().ends_with("– Doorstep"), "{path}: the markup is whole: {title}");
+    }
+}

@@ -298,7 +298,8 @@ async fn replies_are_paged_changed_within_the_hour_and_staff_say_who_they_are() 
     let page = visitor.get(&thread).await;
     assert!(shown(&page, "Sign in or join to reply"));
     let token = visitor.get("/members/sign-in").await.csrf_token();
-    let refused = visitor.post(&format!("{thread}/replies"), &[("csrf_token", &token), ("body", "Me!")]).await;
+    let refused =
+        visitor.post(&format!("{thread}/replies"), &[("csrf_token", &token), ("body", "Me!")]).await;
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
     assert!(refused.location().starts_with("/members/sign-in?next=/threads/"), "{}", refused.location());
 

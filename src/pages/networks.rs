@@ -132,7 +132,7 @@ pub fn network(frame: &Frame, shown: &NetworkPage, signed_in: bool) -> Markup {
             @if let Some(hood) = &network.neighbourhood {
                 p { a href={ "/neighbourhoods/" (hood) } { "Services and places in " (network.name) } }
             }
-            div class="actions" {
+            div class="network-actions" {
                 a class="button" href={ (here) "/threads/new" } { "Start a conversation" }
                 @if signed_in {
                     form class="inline-form" method="post" action={ (here) (if shown.following { "/unfollow" } else { "/follow" }) } {
