@@ -26,6 +26,7 @@ mod hardening;
 mod import_feeds;
 mod imports;
 mod merging;
+mod moderation;
 mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;

@@ -940,8 +940,14 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let member = sign_in_member(&browser, &app, &base, "Rosa");
     let post = {
         let mut conn = app.state.store.conn().unwrap();
-        doorstep::store::threads::reply(&mut conn, thread, member, "Me too!", chrono::Utc::now().naive_utc())
-            .unwrap()
+        doorstep::store::threads::reply(
+            &mut conn,
+            thread,
+            member,
+            ("Me too!", false),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap()
     };
     problems.extend(check_pages(
         &browser,
@@ -1017,8 +1023,9 @@ fn a_post_with_script_runs_nothing_in_the_browser() {
             organisations: vec![],
         };
         let now = chrono::Utc::now().naive_utc();
-        let thread = doorstep::store::threads::start(&mut conn, network.id, member, &new, now).unwrap();
-        doorstep::store::threads::reply(&mut conn, thread, member, evil, now).unwrap();
+        let thread =
+            doorstep::store::threads::start(&mut conn, network.id, member, (&new, false), now).unwrap();
+        doorstep::store::threads::reply(&mut conn, thread, member, (evil, false), now).unwrap();
         (thread, network.slug)
     };
     let hood =

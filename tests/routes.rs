@@ -187,6 +187,9 @@ const TABLE: &[Rule] = &[
     post("/threads/{id}/replies", MEMBERS),
     get("/posts/{id}/edit", AUTHOR),
     post("/posts/{id}", AUTHOR),
+    // Reporting a post (sent empty, the form shows its problems).
+    get("/posts/{id}/report", MEMBERS),
+    post("/posts/{id}/report", MEMBERS),
     // Joining and signing in to the networks (sent empty, the forms show
     // their problems); the emailed link's page.
     get("/members/join", EVERYONE),
@@ -287,6 +290,15 @@ const TABLE: &[Rule] = &[
     // Place-based networks, made by those who keep the directory (sent empty,
     // the form shows its problems).
     get("/staff/networks/new", KEEPERS),
+    // Moderating: those who keep the directory, each in their networks (the
+    // connector's neighbourhoods hold the example's post). Sent empty, each
+    // form shows its problem and nothing is done.
+    get("/staff/moderation", KEEPERS),
+    get("/staff/moderation/log", KEEPERS),
+    get("/staff/moderation/posts/{id}", KEEPERS),
+    post("/staff/moderation/posts/{id}", KEEPERS),
+    post("/staff/moderation/suspensions/{id}/lift", KEEPERS),
+    post("/staff/moderation/networks/{slug}", KEEPERS),
     post("/staff/networks", KEEPERS),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
@@ -408,6 +420,8 @@ struct Example {
     member_sign_in: String,
     /// An emailed link of another member's, for the link's own rows.
     member_link: String,
+    /// A suspension in force, of another member from the thread's network.
+    suspension: String,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -501,7 +515,27 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
     doorstep::store::neighbours::follow(&mut conn, feed, "Elsewhere", &url, admin, now)
         .expect("a feed is followed");
     let (thread, post, member_sign_in, member_link) = network_example(&mut conn, who);
+    let suspension = {
+        use diesel::prelude::*;
+        use doorstep::store::schema::suspensions;
+        let network = doorstep::store::threads::network_of(&mut conn, thread).expect("the thread's network");
+        let member = doorstep::store::members::add_confirmed(
+            &mut conn,
+            &format!("suspended-{who:?}@example.org"),
+            "Suspended",
+            now,
+        )
+        .expect("a member joins");
+        doorstep::store::moderation::suspend(&mut conn, member, Some(network), admin, "Abuse", now)
+            .expect("suspended");
+        suspensions::table
+            .filter(suspensions::member_id.eq(member))
+            .select(suspensions::id)
+            .first::<String>(&mut *conn)
+            .expect("the suspension")
+    };
     Example {
+        suspension,
         thread,
         post,
         member_sign_in,
@@ -549,9 +583,10 @@ fn network_example(conn: &mut Conn, who: Who) -> (ThreadId, PostId, String, Stri
         services: vec![],
         organisations: vec![],
     };
-    let thread =
-        doorstep::store::threads::start(conn, network.id, other, &new, now).expect("a thread starts");
-    let post = doorstep::store::threads::reply(conn, thread, author, "A reply", now).expect("a reply");
+    let thread = doorstep::store::threads::start(conn, network.id, other, (&new, false), now)
+        .expect("a thread starts");
+    let post =
+        doorstep::store::threads::reply(conn, thread, author, ("A reply", false), now).expect("a reply");
     let (sign_in, link) = (random_token(), random_token());
     members::add_link(conn, own, &sign_in, LinkPurpose::SignIn, now, later).expect("a link");
     let stranger = member(conn, "stranger");
@@ -682,6 +717,10 @@ fn fill(route: &str, example: &Example) -> String {
         example.user.to_string()
     } else if route.starts_with("/staff/approvals/") {
         example.proposal.to_string()
+    } else if route.starts_with("/staff/moderation/posts/") {
+        example.post.to_string()
+    } else if route.starts_with("/staff/moderation/suspensions/") {
+        example.suspension.clone()
     } else if route.starts_with("/threads/") {
         example.thread.to_string()
     } else if route.starts_with("/posts/") {

@@ -10,6 +10,7 @@ pub mod health;
 pub mod imports;
 pub mod listings;
 pub mod members;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod neighbours;
 pub mod networks;

@@ -8,6 +8,7 @@ use chrono::Utc;
 use super::{db, require};
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{NeighbourhoodId, OrganisationId, PostId, ServiceId, ThreadId};
+use crate::domain::moderation::{NotPosted, Posting, PostingRights};
 use crate::domain::networks::{
     Member, NeedChoice, NetworkForm, NetworkPage, NetworkView, PostView, REPLIES_PER_PAGE, StoredPost,
     THREADS_PER_PAGE, ThreadForm, ThreadPage, ThreadSummary, check_reply, may_edit, pages_for,
@@ -15,7 +16,7 @@ use crate::domain::networks::{
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{networks, threads};
+use crate::store::{StoreError, moderation, networks, threads};
 
 /// Every network.
 pub async fn list(state: &AppState) -> Result<Vec<NetworkView>, AppError> {
@@ -88,28 +89,65 @@ pub async fn start_thread(
         Err(errors) => return Ok(Err(errors)),
     };
     let (author, now) = (member.id, Utc::now().naive_utc());
-    let id = db(state, move |conn| {
-        let network = networks::by_slug(conn, &slug)?;
-        threads::start(conn, network.id, author, &thread, now)
+    let (network, rights) = db(state, move |conn| {
+        let network = networks::by_slug(conn, &slug)?.id;
+        Ok((network, moderation::rights(conn, author, network, now)?))
     })
     .await?;
+    let held = match may_post(&rights, &thread.body) {
+        Ok(held) => held,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let id = db(state, move |conn| threads::start(conn, network, author, (&thread, held), now)).await?;
     Ok(Ok(id))
 }
 
-/// A thread's page (from 1) of replies, as `viewer` sees it.
+/// Whether a post may go up, held for a moderator or not; or, said at the
+/// post's text (which is kept on the form), why not.
+fn may_post(rights: &PostingRights, body: &str) -> Result<bool, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    match rights.decide(body) {
+        Ok(posting) => return Ok(posting == Posting::Held),
+        Err(NotPosted::Suspended(why)) => errors.add(
+            "body",
+            format!("A moderator has stopped you posting in this network ({why}). Your post was not sent."),
+        ),
+        Err(NotPosted::TooMany(window)) => errors.add(
+            "body",
+            format!(
+                "You have posted a lot in the last {} minutes. Wait a few minutes, then send it again.",
+                window.num_minutes()
+            ),
+        ),
+    }
+    Err(errors)
+}
+
+/// A thread's page (from 1) of replies, as `viewer` sees it. A thread whose
+/// opening post is held or hidden is there only for its author and its
+/// moderators (`staff`, if they moderate it).
 pub async fn thread_page(
     state: &AppState,
     id: ThreadId,
     page: usize,
-    viewer: Option<&Member>,
+    (viewer, staff): (Option<&Member>, Option<&StaffUser>),
 ) -> Result<ThreadPage, AppError> {
     let viewer = viewer.cloned();
+    let staff = staff.cloned();
     let now = Utc::now().naive_utc();
     db(state, move |conn| {
         let summary = threads::summary(conn, id)?;
+        let moderator = match &staff {
+            Some(user) => user.moderates(moderation::neighbourhood_of_thread(conn, id)?),
+            None => false,
+        };
+        let author = viewer.as_ref().is_some_and(|m| m.id == summary.author.id);
+        if !summary.visible && !author && !moderator {
+            return Err(StoreError::NotFound);
+        }
         let pages = pages_for(summary.replies, REPLIES_PER_PAGE);
         let page = page.clamp(1, pages);
-        let (opening, replies) = threads::posts_page(conn, id, page)?;
+        let (opening, replies) = threads::posts_page(conn, id, page, viewer.as_ref().map(|m| m.id))?;
         let show = |post: StoredPost| -> PostView { post.view(viewer.as_ref(), now) };
         Ok(ThreadPage {
             opening: show(opening),
@@ -118,7 +156,8 @@ pub async fn thread_page(
             pages,
             named: threads::named(conn, id)?,
             needs: threads::needs_of(conn, id)?,
-            may_reply: viewer.is_some(),
+            may_reply: viewer.is_some() && !summary.locked,
+            moderator,
             summary,
         })
     })
@@ -138,8 +177,28 @@ pub async fn reply(
         Err(errors) => return Ok(Err(errors)),
     };
     let (author, now) = (member.id, Utc::now().naive_utc());
+    let (summary, rights) = db(state, move |conn| {
+        let summary = threads::summary(conn, thread)?;
+        let network = threads::network_of(conn, thread)?;
+        Ok((summary, moderation::rights(conn, author, network, now)?))
+    })
+    .await?;
+    if !summary.visible && summary.author.id != author {
+        return Err(AppError::Conflict(String::from(
+            "A moderator has hidden this conversation, so it takes no replies. Your reply was not posted.",
+        )));
+    }
+    if summary.locked {
+        return Err(AppError::Conflict(String::from(
+            "A moderator has locked this conversation, so it takes no more replies. Your reply was not posted.",
+        )));
+    }
+    let held = match may_post(&rights, &body) {
+        Ok(held) => held,
+        Err(errors) => return Ok(Err(errors)),
+    };
     let (post, replies) = db(state, move |conn| {
-        let post = threads::reply(conn, thread, author, &body, now)?;
+        let post = threads::reply(conn, thread, author, (&body, held), now)?;
         Ok((post, threads::summary(conn, thread)?.replies))
     })
     .await?;

@@ -100,7 +100,9 @@ pub fn seed(conn: &mut Conn, demo: &Demo, now: NaiveDateTime) -> StoreResult<()>
     let staff = members::for_staff(conn, &staff, now - Duration::days(30))?.id;
     let mut residents = Vec::new();
     for (name, email) in RESIDENTS {
-        residents.push(members::add_confirmed(conn, email, name, now - Duration::days(40))?);
+        let resident = members::add_confirmed(conn, email, name, now - Duration::days(40))?;
+        members::trust(conn, resident, now - Duration::days(39))?;
+        residents.push(resident);
     }
     let hoods: Vec<NetworkId> = networks::all(conn)?
         .into_iter()
@@ -163,9 +165,9 @@ fn write(
         services: named.into_iter().collect(),
         organisations: Vec::new(),
     };
-    let id = threads::start(conn, network, who(talk.by), &thread, started)?;
+    let id = threads::start(conn, network, who(talk.by), (&thread, false), started)?;
     for (n, (by, text)) in talk.replies.iter().enumerate() {
-        threads::reply(conn, id, who(*by), text, started + Duration::hours(3 * (n as i64 + 1)))?;
+        threads::reply(conn, id, who(*by), (text, false), started + Duration::hours(3 * (n as i64 + 1)))?;
     }
     Ok(())
 }

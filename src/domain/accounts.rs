@@ -95,6 +95,16 @@ impl StaffUser {
         matches!(self.role, Role::Administrator | Role::Connector)
     }
 
+    /// Whether this person moderates a network of `neighbourhood` (none for
+    /// a place-based network): an administrator everywhere; a connector in
+    /// the neighbourhoods they look after, and in the place-based networks.
+    pub fn moderates(&self, neighbourhood: Option<NeighbourhoodId>) -> bool {
+        match neighbourhood {
+            Some(n) => self.looks_after(&[n]),
+            None => self.keeps_listings(),
+        }
+    }
+
     /// Whether this person may change an organisation's own details: those
     /// who keep the directory, and the organisation's own editor.
     pub fn may_edit_organisation(&self, organisation: OrganisationId) -> bool {

@@ -104,6 +104,18 @@ fn push_words(text: &mut String, more: &str) {
     }
 }
 
+/// Whether a post links anywhere, written as a link or typed as an address
+/// ("www.example.org"): a new member's links wait for a moderator.
+pub fn has_links(markdown: &str) -> bool {
+    let linked = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
+        .any(|event| matches!(event, Event::Start(Tag::Link { .. } | Tag::Image { .. })));
+    linked
+        || markdown.split_whitespace().any(|word| {
+            let word = word.to_ascii_lowercase();
+            word.contains("http://") || word.contains("https://") || word.contains("www.")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +196,14 @@ mod tests {
             "Soup at the hall, today"
         );
         assert_eq!(plain("one two three four", 12), "one two…");
+    }
+
+    #[test]
+    fn links_are_found_written_or_typed() {
+        assert!(has_links("see [the hall](https://example.org)"));
+        assert!(has_links("see <https://example.org>"));
+        assert!(has_links("look at WWW.example.org for more"));
+        assert!(has_links("![poster](x.png)"));
+        assert!(!has_links("Soup at 12, bring a friend."));
     }
 }

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod imports;
 pub mod listing;
 pub mod markdown;
+pub mod moderation;
 pub mod needs;
 pub mod neighbours;
 pub mod networks;

@@ -32,6 +32,7 @@ pub struct NetworkView {
     pub about: String,
     /// The neighbourhood whose network this is (its slug), if it is one.
     pub neighbourhood: Option<String>,
+    pub neighbourhood_id: Option<super::ids::NeighbourhoodId>,
     pub threads: i64,
     pub followers: i64,
 }
@@ -96,6 +97,10 @@ pub struct ThreadSummary {
     pub replies: i64,
     /// The opening post's first words.
     pub excerpt: String,
+    /// Whether readers see it: its opening post is neither held nor hidden.
+    pub visible: bool,
+    /// A locked thread takes no more replies.
+    pub locked: bool,
 }
 
 /// One post, ready to show.
@@ -108,6 +113,10 @@ pub struct PostView {
     pub edited_at: Option<NaiveDateTime>,
     /// Whether the person looking may change it now.
     pub editable: bool,
+    /// Whether the person looking may report it (a member, not its author).
+    pub reportable: bool,
+    /// What only its author is told: it waits for a moderator, or was hidden.
+    pub note: Option<&'static str>,
 }
 
 /// A listing a thread names, shown as a small card.
@@ -132,8 +141,11 @@ pub struct ThreadPage {
     pub pages: usize,
     pub named: Vec<NamedListing>,
     pub needs: Vec<super::views::NeedLabel>,
-    /// Whether the person looking is signed in as a member, and may reply.
+    /// Whether the person looking is signed in as a member, and may reply
+    /// (nobody may, once a thread is locked).
     pub may_reply: bool,
+    /// Whether the person looking moderates this thread's network.
+    pub moderator: bool,
 }
 
 /// A post as the store keeps it, before it is made safe to show.
@@ -144,14 +156,28 @@ pub struct StoredPost {
     pub body: String,
     pub posted_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
+    /// Waiting for a moderator's approval.
+    pub held: bool,
+    /// Hidden by a moderator.
+    pub hidden: bool,
 }
 
 impl StoredPost {
     /// Ready to show to `viewer` at `now`.
     pub fn view(self, viewer: Option<&Member>, now: NaiveDateTime) -> PostView {
-        let editable = viewer.is_some_and(|m| may_edit(m.id, &self, now));
+        let editable = viewer.is_some_and(|m| may_edit(m.id, &self, now)) && !self.hidden;
+        let reportable = viewer.is_some_and(|m| m.id != self.author.id);
+        let note = if self.hidden {
+            Some("A moderator has hidden this post: only you can see it.")
+        } else if self.held {
+            Some("Waiting for a moderator: only you can see it until it is approved.")
+        } else {
+            None
+        };
         PostView {
             id: self.id,
+            reportable,
+            note,
             body: super::markdown::render(&self.body),
             author: self.author,
             posted_at: self.posted_at,
@@ -474,6 +500,8 @@ mod tests {
             body: String::from("Hi"),
             posted_at,
             edited_at: None,
+            held: false,
+            hidden: false,
         };
         assert!(may_edit(author, &post, posted_at + Duration::minutes(59)));
         assert!(!may_edit(author, &post, posted_at + Duration::minutes(61)));

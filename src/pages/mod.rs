@@ -14,6 +14,7 @@ pub mod imports;
 pub mod json_ld;
 pub mod map;
 pub mod members;
+pub mod moderation;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod networks;

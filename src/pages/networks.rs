@@ -200,7 +200,8 @@ pub fn new_thread(
     )
 }
 
-fn post(post: &PostView, opening: bool) -> Markup {
+fn post(post: &PostView, opening: bool, moderator: bool) -> Markup {
+    let what = if opening { "post" } else { "reply" };
     html! {
         article class="post" id={ "post-" (post.id) } aria-label={ "Post by " (post.author.name) } {
             p class="secondary" {
@@ -208,9 +209,14 @@ fn post(post: &PostView, opening: bool) -> Markup {
                 " · " (local_moment(post.posted_at))
                 @if let Some(edited) = post.edited_at { " · edited " (local_moment(edited)) }
             }
+            @if let Some(note) = post.note { p class="notice" { (note) } }
             div class="post-body" { (post_html::body(&post.body)) }
-            @if post.editable {
-                p { a href={ "/posts/" (post.id) "/edit" } { "Change this " (if opening { "post" } else { "reply" }) } }
+            @if post.editable || post.reportable || moderator {
+                p class="post-actions" {
+                    @if post.editable { a href={ "/posts/" (post.id) "/edit" } { "Change this " (what) } " " }
+                    @if post.reportable { a href={ "/posts/" (post.id) "/report" } { "Report this " (what) } " " }
+                    @if moderator { a href={ "/staff/moderation/posts/" (post.id) } { "Moderate this " (what) } }
+                }
             }
         }
     }
@@ -232,7 +238,8 @@ pub fn thread(frame: &Frame, shown: &ThreadPage, reply: &str, errors: &FieldErro
                     @for need in &shown.needs { li class="tag tag-grey" { a href={ "/needs/" (need.slug) } { (need.label) } } }
                 }
             }
-            (post(&shown.opening, true))
+            @if !summary.visible { p class="notice" { "Readers cannot see this conversation: its opening post waits for a moderator or was hidden." } }
+            (post(&shown.opening, true, shown.moderator))
             @if !shown.named.is_empty() {
                 section aria-labelledby="named-title" {
                     h2 id="named-title" { "Mentioned in this conversation" }
@@ -247,9 +254,11 @@ pub fn thread(frame: &Frame, shown: &ThreadPage, reply: &str, errors: &FieldErro
                 }
             }
             h2 id="replies" { (count(summary.replies, "reply", "replies")) }
-            @for reply in &shown.replies { (post(reply, false)) }
+            @for reply in &shown.replies { (post(reply, false, shown.moderator)) }
             (pager(&here, shown.page, shown.pages))
-            @if shown.may_reply {
+            @if summary.locked {
+                p class="notice" { "A moderator has locked this conversation: it takes no more replies." }
+            } @else if shown.may_reply {
                 form method="post" action={ (here) "/replies" } novalidate {
                     (csrf_field(frame))
                     (textarea("body", "Your reply", Some(MARKDOWN_HINT), reply, errors))

@@ -268,10 +268,20 @@ pub fn for_staff(conn: &mut Conn, user: &StaffUser, now: NaiveDateTime) -> Store
             members::user_id.eq(user.id),
             members::joined_at.eq(now),
             members::confirmed_at.eq(now),
+            members::trusted_at.eq(now),
         ))
         .on_conflict_do_nothing();
     per_backend!(conn, |c| insert.execute(c))?;
     of_staff(conn, user.id)?.ok_or(super::StoreError::NotFound)
+}
+
+/// Trusts a member's posts and links from now on, as a moderator's
+/// approval of one of their posts does.
+pub fn trust(conn: &mut Conn, member: MemberId, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(members::table.find(member).filter(members::trusted_at.is_null()))
+        .set(members::trusted_at.eq(now))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Changes the name a member shows.

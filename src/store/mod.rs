@@ -16,6 +16,7 @@ pub mod local_services;
 pub mod locations;
 pub mod members;
 pub mod meta;
+pub mod moderation;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod neighbours;

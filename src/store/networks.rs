@@ -51,6 +51,7 @@ fn views(conn: &mut Conn, rows: Vec<NetworkRow>) -> StoreResult<Vec<NetworkView>
             name,
             about,
             neighbourhood: neighbourhood.and_then(|n| slugs.get(&n).cloned()),
+            neighbourhood_id: neighbourhood,
             threads: threads_in.get(&id).copied().unwrap_or(0),
             followers: followers_of.get(&id).copied().unwrap_or(0),
         })

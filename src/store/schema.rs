@@ -582,6 +582,7 @@ diesel::table! {
         neighbourhood_id -> Nullable<Text>,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        approve_first_posts -> Bool,
     }
 }
 
@@ -595,6 +596,7 @@ diesel::table! {
         joined_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
+        trusted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -635,6 +637,8 @@ diesel::table! {
         started_at -> Timestamp,
         last_posted_at -> Timestamp,
         replies -> Integer,
+        visible -> Bool,
+        locked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -647,6 +651,8 @@ diesel::table! {
         body -> Text,
         posted_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
+        hidden_at -> Nullable<Timestamp>,
+        held -> Bool,
     }
 }
 
@@ -671,6 +677,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        post_id -> Text,
+        reported_by -> Text,
+        reason -> Text,
+        details -> Text,
+        reported_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    suspensions (id) {
+        id -> Text,
+        member_id -> Text,
+        network_id -> Nullable<Text>,
+        reason -> Text,
+        suspended_by -> Text,
+        suspended_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> Text,
+        acted_at -> Timestamp,
+        moderator -> Text,
+        action -> Text,
+        network_id -> Nullable<Text>,
+        thread_id -> Nullable<Text>,
+        post_id -> Nullable<Text>,
+        member_id -> Nullable<Text>,
+        reason -> Text,
+    }
+}
+
+diesel::joinable!(reports -> posts (post_id));
+diesel::joinable!(reports -> members (reported_by));
+diesel::joinable!(suspensions -> members (member_id));
+diesel::joinable!(moderation_log -> users (moderator));
+diesel::allow_tables_to_appear_in_same_query!(reports, posts);
+diesel::allow_tables_to_appear_in_same_query!(reports, threads);
+diesel::allow_tables_to_appear_in_same_query!(reports, members);
+diesel::allow_tables_to_appear_in_same_query!(suspensions, members);
+diesel::allow_tables_to_appear_in_same_query!(suspensions, networks);
+diesel::allow_tables_to_appear_in_same_query!(suspensions, users);
+diesel::allow_tables_to_appear_in_same_query!(moderation_log, users);
+diesel::allow_tables_to_appear_in_same_query!(posts, networks);
 diesel::joinable!(networks -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(members -> users (user_id));
 diesel::joinable!(member_sessions -> members (member_id));

@@ -19,12 +19,13 @@ use crate::domain::networks::{
 };
 use crate::domain::views::NeedLabel;
 
-/// Starts a thread in `network`: its row, its opening post, and what it names.
+/// Starts a thread in `network`: its row, its opening post, and what it
+/// names. A `held` thread is shown once a moderator approves it.
 pub fn start(
     conn: &mut Conn,
     network: NetworkId,
     author: MemberId,
-    thread: &NewThread,
+    (thread, held): (&NewThread, bool),
     now: NaiveDateTime,
 ) -> StoreResult<ThreadId> {
     super::transaction(conn, |conn| {
@@ -37,9 +38,10 @@ pub fn start(
                 threads::author_id.eq(author),
                 threads::started_at.eq(now),
                 threads::last_posted_at.eq(now),
+                threads::visible.eq(!held),
             ))
             .execute(conn)?;
-        insert_post(conn, id, 0, author, &thread.body, now)?;
+        insert_post(conn, id, 0, author, (&thread.body, held), now)?;
         // A link to a listing that is not here names nothing.
         let known_services: Vec<crate::domain::ids::ServiceId> = services::table
             .filter(services::id.eq_any(&thread.services))
@@ -81,7 +83,7 @@ fn insert_post(
     thread: ThreadId,
     number: i32,
     author: MemberId,
-    body: &str,
+    (body, held): (&str, bool),
     now: NaiveDateTime,
 ) -> StoreResult<PostId> {
     let id = PostId::new();
@@ -93,24 +95,32 @@ fn insert_post(
             posts::author_id.eq(author),
             posts::body.eq(body),
             posts::posted_at.eq(now),
+            posts::held.eq(held),
         ))
         .execute(conn)?;
     Ok(id)
 }
 
-/// Adds a reply to `thread`, numbered after the last post. The thread's row
-/// is changed first, so that two replies at once wait for each other.
+/// Adds a reply to `thread`, numbered after the last post; a `held` one is
+/// counted and shown once a moderator approves it. The thread's row is
+/// changed first, so that two replies at once wait for each other.
 pub fn reply(
     conn: &mut Conn,
     thread: ThreadId,
     author: MemberId,
-    body: &str,
+    (body, held): (&str, bool),
     now: NaiveDateTime,
 ) -> StoreResult<PostId> {
     super::transaction(conn, |conn| {
-        let changed = diesel::update(threads::table.find(thread))
-            .set((threads::replies.eq(threads::replies + 1), threads::last_posted_at.eq(now)))
-            .execute(conn)?;
+        let changed = if held {
+            diesel::update(threads::table.find(thread))
+                .set(threads::replies.eq(threads::replies))
+                .execute(conn)?
+        } else {
+            diesel::update(threads::table.find(thread))
+                .set((threads::replies.eq(threads::replies + 1), threads::last_posted_at.eq(now)))
+                .execute(conn)?
+        };
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
@@ -118,7 +128,7 @@ pub fn reply(
             .filter(posts::thread_id.eq(thread))
             .select(diesel::dsl::max(posts::number))
             .first(conn)?;
-        insert_post(conn, thread, last.unwrap_or(0) + 1, author, body, now)
+        insert_post(conn, thread, last.unwrap_or(0) + 1, author, (body, held), now)
     })
 }
 
@@ -144,6 +154,8 @@ pub fn delete_reply(conn: &mut Conn, post: PostId) -> StoreResult<()> {
     let replies: i64 = posts::table
         .filter(posts::thread_id.eq(thread))
         .filter(posts::number.gt(0))
+        .filter(posts::held.eq(false))
+        .filter(posts::hidden_at.is_null())
         .count()
         .get_result(conn)?;
     diesel::update(threads::table.find(thread))
@@ -153,7 +165,7 @@ pub fn delete_reply(conn: &mut Conn, post: PostId) -> StoreResult<()> {
 }
 
 /// The authors of posts, as readers see them.
-fn authors(conn: &mut Conn, ids: &[MemberId]) -> StoreResult<HashMap<MemberId, Author>> {
+pub(super) fn authors(conn: &mut Conn, ids: &[MemberId]) -> StoreResult<HashMap<MemberId, Author>> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(500) {
         let rows: Vec<(MemberId, String, Option<NaiveDateTime>, Option<String>)> = members::table
@@ -176,11 +188,22 @@ fn authors(conn: &mut Conn, ids: &[MemberId]) -> StoreResult<HashMap<MemberId, A
     Ok(found)
 }
 
-fn author_of(authors: &HashMap<MemberId, Author>, id: MemberId) -> Author {
+pub(super) fn author_of(authors: &HashMap<MemberId, Author>, id: MemberId) -> Author {
     authors.get(&id).cloned().unwrap_or(Author { id, name: String::from(Author::FORMER), role: None })
 }
 
-type ThreadRow = (ThreadId, String, MemberId, NaiveDateTime, NaiveDateTime, i32, String, String);
+type ThreadRow = (
+    ThreadId,
+    String,
+    MemberId,
+    NaiveDateTime,
+    NaiveDateTime,
+    i32,
+    String,
+    String,
+    bool,
+    Option<NaiveDateTime>,
+);
 
 /// Summaries of the threads chosen by `filter`, newest activity first.
 fn summaries(conn: &mut Conn, rows: Vec<ThreadRow>) -> StoreResult<Vec<ThreadSummary>> {
@@ -198,19 +221,34 @@ fn summaries(conn: &mut Conn, rows: Vec<ThreadRow>) -> StoreResult<Vec<ThreadSum
     let authors = authors(conn, &author_ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, author, started_at, last_posted_at, replies, network_slug, network_name)| {
-            ThreadSummary {
+        .map(
+            |(
                 id,
                 title,
-                network_slug,
-                network_name,
-                author: author_of(&authors, author),
+                author,
                 started_at,
                 last_posted_at,
-                replies: i64::from(replies),
-                excerpt: openings.get(&id).map(|body| markdown::plain(body, 160)).unwrap_or_default(),
-            }
-        })
+                replies,
+                network_slug,
+                network_name,
+                visible,
+                locked,
+            )| {
+                ThreadSummary {
+                    visible,
+                    locked: locked.is_some(),
+                    id,
+                    title,
+                    network_slug,
+                    network_name,
+                    author: author_of(&authors, author),
+                    started_at,
+                    last_posted_at,
+                    replies: i64::from(replies),
+                    excerpt: openings.get(&id).map(|body| markdown::plain(body, 160)).unwrap_or_default(),
+                }
+            },
+        )
         .collect())
 }
 
@@ -223,6 +261,8 @@ fn thread_columns() -> (
     threads::replies,
     networks::slug,
     networks::name,
+    threads::visible,
+    threads::locked_at,
 ) {
     (
         threads::id,
@@ -233,6 +273,8 @@ fn thread_columns() -> (
         threads::replies,
         networks::slug,
         networks::name,
+        threads::visible,
+        threads::locked_at,
     )
 }
 
@@ -242,6 +284,7 @@ pub fn of_network(conn: &mut Conn, network: NetworkId, page: usize) -> StoreResu
     let rows: Vec<ThreadRow> = threads::table
         .inner_join(networks::table)
         .filter(threads::network_id.eq(network))
+        .filter(threads::visible.eq(true))
         .order((threads::last_posted_at.desc(), threads::id))
         .offset(skip)
         .limit(i64::try_from(THREADS_PER_PAGE).unwrap_or(30))
@@ -283,6 +326,7 @@ fn latest_of(conn: &mut Conn, ids: &[ThreadId], most: i64) -> StoreResult<Vec<Th
             threads::table
                 .inner_join(networks::table)
                 .filter(threads::id.eq_any(chunk))
+                .filter(threads::visible.eq(true))
                 .select(thread_columns())
                 .load::<ThreadRow>(conn)?,
         );
@@ -314,32 +358,52 @@ pub fn network_of(conn: &mut Conn, thread: ThreadId) -> StoreResult<NetworkId> {
         .ok_or(StoreError::NotFound)
 }
 
-type PostRow = (PostId, MemberId, String, NaiveDateTime, Option<NaiveDateTime>);
+type PostRow = (PostId, MemberId, String, NaiveDateTime, Option<NaiveDateTime>, bool, Option<NaiveDateTime>);
 
 fn stored(conn: &mut Conn, rows: Vec<PostRow>) -> StoreResult<Vec<StoredPost>> {
     let ids: Vec<MemberId> = rows.iter().map(|r| r.1).collect();
     let authors = authors(conn, &ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, author, body, posted_at, edited_at)| StoredPost {
+        .map(|(id, author, body, posted_at, edited_at, held, hidden_at)| StoredPost {
             id,
             author: author_of(&authors, author),
             body,
             posted_at,
             edited_at,
+            held,
+            hidden: hidden_at.is_some(),
         })
         .collect())
 }
 
-fn post_columns() -> (posts::id, posts::author_id, posts::body, posts::posted_at, posts::edited_at) {
-    (posts::id, posts::author_id, posts::body, posts::posted_at, posts::edited_at)
+fn post_columns() -> (
+    posts::id,
+    posts::author_id,
+    posts::body,
+    posts::posted_at,
+    posts::edited_at,
+    posts::held,
+    posts::hidden_at,
+) {
+    (
+        posts::id,
+        posts::author_id,
+        posts::body,
+        posts::posted_at,
+        posts::edited_at,
+        posts::held,
+        posts::hidden_at,
+    )
 }
 
-/// A thread's opening post and one page (from 1) of its replies.
+/// A thread's opening post and one page (from 1) of the replies readers
+/// see, with `viewer`'s own held or hidden replies among them (they are told).
 pub fn posts_page(
     conn: &mut Conn,
     thread: ThreadId,
     page: usize,
+    viewer: Option<MemberId>,
 ) -> StoreResult<(StoredPost, Vec<StoredPost>)> {
     let opening: PostRow = posts::table
         .filter(posts::thread_id.eq(thread))
@@ -349,9 +413,12 @@ pub fn posts_page(
         .optional()?
         .ok_or(StoreError::NotFound)?;
     let skip = i64::try_from(page.saturating_sub(1) * REPLIES_PER_PAGE).unwrap_or(i64::MAX);
+    let shown = posts::held.eq(false).and(posts::hidden_at.is_null());
+    let own = posts::author_id.nullable().eq(viewer);
     let replies: Vec<PostRow> = posts::table
         .filter(posts::thread_id.eq(thread))
         .filter(posts::number.gt(0))
+        .filter(shown.or(own.assume_not_null()))
         .order(posts::number)
         .offset(skip)
         .limit(i64::try_from(REPLIES_PER_PAGE).unwrap_or(50))

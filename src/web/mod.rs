@@ -13,6 +13,7 @@ pub mod health;
 pub mod home;
 pub mod members;
 pub mod metrics;
+pub mod moderation;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod networks;
@@ -120,6 +121,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/threads/{id}/replies").post(networks::reply))
         .service(at("/posts/{id}/edit").get(networks::edit_post))
         .service(at("/posts/{id}").post(networks::save_post))
+        .service(at("/posts/{id}/report").get(moderation::report_form).post(moderation::report))
         .service(at("/members/join").get(members::join_form).post(members::join))
         .service(at("/members/sign-in").get(members::sign_in_form).post(members::sign_in))
         .service(at("/members/links/{token}").get(members::link).post(members::use_link))
@@ -189,6 +191,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/imports/{id}/run").post(staff_imports::run))
         .service(at("/staff/neighbours").post(staff_imports::follow))
         .service(at("/staff/neighbours/{id}/read").post(staff_imports::read_now))
+        .service(at("/staff/moderation").get(moderation::queue))
+        .service(at("/staff/moderation/log").get(moderation::log))
+        .service(at("/staff/moderation/posts/{id}").get(moderation::post).post(moderation::act))
+        .service(at("/staff/moderation/suspensions/{id}/lift").post(moderation::lift))
+        .service(at("/staff/moderation/networks/{slug}").post(moderation::settings))
         .service(at("/staff/networks/new").get(networks::new_network))
         .service(at("/staff/networks").post(networks::create_network))
         .service(at("/staff/neighbourhoods/{slug}").get(staff_hoods::edit))

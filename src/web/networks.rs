@@ -122,7 +122,8 @@ pub async fn thread(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let viewer = viewer(&state, &visitor).await?;
-    let shown = networks::thread_page(&state, id.into_inner(), page_of(&query), viewer.as_ref()).await?;
+    let who = (viewer.as_ref(), visitor.user.as_ref());
+    let shown = networks::thread_page(&state, id.into_inner(), page_of(&query), who).await?;
     Ok(page_with_status(
         StatusCode::OK,
         pages::networks::thread(&visitor.frame, &shown, "", &FieldErrors::default()),
@@ -151,7 +152,8 @@ pub async fn reply(
     match networks::reply(&state, &member, thread, body).await? {
         Ok(shown_at) => Ok(see_other(&shown_at)),
         Err(errors) => {
-            let shown = networks::thread_page(&state, thread, usize::MAX, Some(&member)).await?;
+            let who = (Some(&member), visitor.user.as_ref());
+            let shown = networks::thread_page(&state, thread, usize::MAX, who).await?;
             let page = pages::networks::thread(&visitor.frame, &shown, body, &errors);
             Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }

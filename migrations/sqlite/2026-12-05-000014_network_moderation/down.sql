@@ -1,0 +1,11 @@
+DROP TABLE moderation_log;
+DROP TABLE suspensions;
+DROP TABLE reports;
+ALTER TABLE members DROP COLUMN trusted_at;
+ALTER TABLE networks DROP COLUMN approve_first_posts;
+DROP INDEX posts_by_time;
+DROP INDEX posts_held;
+ALTER TABLE threads DROP COLUMN locked_at;
+ALTER TABLE threads DROP COLUMN visible;
+ALTER TABLE posts DROP COLUMN held;
+ALTER TABLE posts DROP COLUMN hidden_at;

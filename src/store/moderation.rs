@@ -1,0 +1,615 @@
+//! Moderating the networks: who may post where (suspensions, trust, the
+//! rate of posting), reports, hiding, restoring and approving posts, locking
+//! threads, suspending members, each network's setting, and the log that
+//! keeps every moderator's action with its reason.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{members, moderation_log, networks, posts, reports, suspensions, threads, users};
+use super::{Conn, StoreError, StoreResult, per_backend};
+use crate::domain::ids::{MemberId, NeighbourhoodId, NetworkId, PostId, ThreadId, UserId};
+use crate::domain::markdown;
+use crate::domain::moderation::{
+    LogLine, ModerationItem, PostingRights, RATE_WINDOW, ReportReason, ReportView, SuspensionView,
+};
+use crate::domain::networks::Author;
+
+/// What `member` may do in `network` at `now`.
+pub fn rights(
+    conn: &mut Conn,
+    member: MemberId,
+    network: NetworkId,
+    now: NaiveDateTime,
+) -> StoreResult<PostingRights> {
+    let suspended: Option<String> = suspensions::table
+        .filter(suspensions::member_id.eq(member))
+        .filter(suspensions::lifted_at.is_null())
+        .filter(suspensions::network_id.is_null().or(suspensions::network_id.eq(network)))
+        .select(suspensions::reason)
+        .first(conn)
+        .optional()?;
+    let trusted: Option<NaiveDateTime> =
+        members::table.find(member).select(members::trusted_at).first(conn)?;
+    let approve_first_posts: bool =
+        networks::table.find(network).select(networks::approve_first_posts).first(conn)?;
+    let recent_posts: i64 = posts::table
+        .filter(posts::author_id.eq(member))
+        .filter(posts::posted_at.gt(now - RATE_WINDOW))
+        .count()
+        .get_result(conn)?;
+    Ok(PostingRights { suspended, trusted: trusted.is_some(), approve_first_posts, recent_posts })
+}
+
+/// Where a post is: its thread, its number, its network and that network's
+/// neighbourhood (for who may moderate it), and whether it is held or hidden.
+pub struct PostPlace {
+    pub thread: ThreadId,
+    pub number: i32,
+    pub network: NetworkId,
+    pub neighbourhood: Option<NeighbourhoodId>,
+    pub author: MemberId,
+    pub held: bool,
+    pub hidden: bool,
+}
+
+pub fn place_of(conn: &mut Conn, post: PostId) -> StoreResult<PostPlace> {
+    type Row = (ThreadId, i32, NetworkId, Option<NeighbourhoodId>, MemberId, bool, Option<NaiveDateTime>);
+    let row: Row = posts::table
+        .inner_join(threads::table.inner_join(networks::table))
+        .filter(posts::id.eq(post))
+        .select((
+            posts::thread_id,
+            posts::number,
+            threads::network_id,
+            networks::neighbourhood_id,
+            posts::author_id,
+            posts::held,
+            posts::hidden_at,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    Ok(PostPlace {
+        thread: row.0,
+        number: row.1,
+        network: row.2,
+        neighbourhood: row.3,
+        author: row.4,
+        held: row.5,
+        hidden: row.6.is_some(),
+    })
+}
+
+/// The neighbourhood of a thread's network (for who may moderate it).
+pub fn neighbourhood_of_thread(conn: &mut Conn, thread: ThreadId) -> StoreResult<Option<NeighbourhoodId>> {
+    threads::table
+        .inner_join(networks::table)
+        .filter(threads::id.eq(thread))
+        .select(networks::neighbourhood_id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Writes a line of the moderation log.
+pub struct Logged<'a> {
+    pub by: UserId,
+    pub action: &'a str,
+    pub network: Option<NetworkId>,
+    pub thread: Option<ThreadId>,
+    pub post: Option<PostId>,
+    pub member: Option<MemberId>,
+    pub reason: &'a str,
+}
+
+fn log(conn: &mut Conn, line: &Logged<'_>, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::insert_into(moderation_log::table)
+        .values((
+            moderation_log::id.eq(uuid::Uuid::new_v4().to_string()),
+            moderation_log::acted_at.eq(now),
+            moderation_log::moderator.eq(line.by),
+            moderation_log::action.eq(line.action),
+            moderation_log::network_id.eq(line.network),
+            moderation_log::thread_id.eq(line.thread),
+            moderation_log::post_id.eq(line.post),
+            moderation_log::member_id.eq(line.member),
+            moderation_log::reason.eq(line.reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether a post is one readers see.
+fn shown(held: bool, hidden: bool) -> bool {
+    !held && !hidden
+}
+
+/// Sets a post's held and hidden state, keeping its thread's `visible`
+/// (for an opening post) or reply count (for a reply) in step.
+fn set_state(
+    conn: &mut Conn,
+    post: PostId,
+    place: &PostPlace,
+    held: bool,
+    hidden_at: Option<NaiveDateTime>,
+) -> StoreResult<()> {
+    diesel::update(posts::table.find(post))
+        .set((posts::held.eq(held), posts::hidden_at.eq(hidden_at)))
+        .execute(conn)?;
+    let (was, is) = (shown(place.held, place.hidden), shown(held, hidden_at.is_some()));
+    if place.number == 0 {
+        diesel::update(threads::table.find(place.thread)).set(threads::visible.eq(is)).execute(conn)?;
+    } else if was != is {
+        let change = if is { 1 } else { -1 };
+        diesel::update(threads::table.find(place.thread))
+            .set(threads::replies.eq(threads::replies + change))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Hides a post (its open reports are dealt with by it).
+pub fn hide(conn: &mut Conn, post: PostId, by: UserId, reason: &str, now: NaiveDateTime) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let place = place_of(conn, post)?;
+        set_state(conn, post, &place, place.held, Some(now))?;
+        resolve_reports(conn, post, by, now)?;
+        let line = Logged {
+            by,
+            action: "hide",
+            network: Some(place.network),
+            thread: Some(place.thread),
+            post: Some(post),
+            member: Some(place.author),
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// Shows a hidden post again.
+pub fn restore(
+    conn: &mut Conn,
+    post: PostId,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let place = place_of(conn, post)?;
+        set_state(conn, post, &place, place.held, None)?;
+        let line = Logged {
+            by,
+            action: "restore",
+            network: Some(place.network),
+            thread: Some(place.thread),
+            post: Some(post),
+            member: Some(place.author),
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// Approves a held post, and trusts its author from now on.
+pub fn approve(
+    conn: &mut Conn,
+    post: PostId,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let place = place_of(conn, post)?;
+        let hidden_at: Option<NaiveDateTime> =
+            posts::table.find(post).select(posts::hidden_at).first(conn)?;
+        set_state(conn, post, &place, false, hidden_at)?;
+        super::members::trust(conn, place.author, now)?;
+        if place.number > 0 && place.held {
+            diesel::update(threads::table.find(place.thread).filter(threads::last_posted_at.lt(now)))
+                .set(threads::last_posted_at.eq(now))
+                .execute(conn)?;
+        }
+        let line = Logged {
+            by,
+            action: "approve",
+            network: Some(place.network),
+            thread: Some(place.thread),
+            post: Some(post),
+            member: Some(place.author),
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// Locks a thread (no more replies), or unlocks it.
+pub fn lock(
+    conn: &mut Conn,
+    thread: ThreadId,
+    locked: bool,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let network: NetworkId = threads::table.find(thread).select(threads::network_id).first(conn)?;
+        diesel::update(threads::table.find(thread))
+            .set(threads::locked_at.eq(locked.then_some(now)))
+            .execute(conn)?;
+        let action = if locked { "lock" } else { "unlock" };
+        let line = Logged {
+            by,
+            action,
+            network: Some(network),
+            thread: Some(thread),
+            post: None,
+            member: None,
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// Keeps a report of a post by a member (once: a second report of the same
+/// post by the same member is the first).
+pub fn report(
+    conn: &mut Conn,
+    post: PostId,
+    by: MemberId,
+    (reason, details): (ReportReason, &str),
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let insert = diesel::insert_into(reports::table)
+        .values((
+            reports::id.eq(uuid::Uuid::new_v4().to_string()),
+            reports::post_id.eq(post),
+            reports::reported_by.eq(by),
+            reports::reason.eq(reason.code()),
+            reports::details.eq(details),
+            reports::reported_at.eq(now),
+        ))
+        .on_conflict_do_nothing();
+    per_backend!(conn, |c| insert.execute(c))?;
+    Ok(())
+}
+
+fn resolve_reports(conn: &mut Conn, post: PostId, by: UserId, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(reports::table.filter(reports::post_id.eq(post)).filter(reports::resolved_at.is_null()))
+        .set((reports::resolved_at.eq(now), reports::resolved_by.eq(by)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Leaves a post as it is and closes its reports.
+pub fn dismiss(
+    conn: &mut Conn,
+    post: PostId,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let place = place_of(conn, post)?;
+        resolve_reports(conn, post, by, now)?;
+        let line = Logged {
+            by,
+            action: "dismiss",
+            network: Some(place.network),
+            thread: Some(place.thread),
+            post: Some(post),
+            member: Some(place.author),
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// Suspends a member from one network, or everywhere.
+pub fn suspend(
+    conn: &mut Conn,
+    member: MemberId,
+    network: Option<NetworkId>,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        diesel::insert_into(suspensions::table)
+            .values((
+                suspensions::id.eq(uuid::Uuid::new_v4().to_string()),
+                suspensions::member_id.eq(member),
+                suspensions::network_id.eq(network),
+                suspensions::reason.eq(reason),
+                suspensions::suspended_by.eq(by),
+                suspensions::suspended_at.eq(now),
+            ))
+            .execute(conn)?;
+        let line =
+            Logged { by, action: "suspend", network, thread: None, post: None, member: Some(member), reason };
+        log(conn, &line, now)
+    })
+}
+
+/// A suspension's member and network, while it is in force.
+pub fn suspension(
+    conn: &mut Conn,
+    id: &str,
+) -> StoreResult<(MemberId, Option<NetworkId>, Option<NeighbourhoodId>)> {
+    let (member, network): (MemberId, Option<NetworkId>) = suspensions::table
+        .find(id)
+        .filter(suspensions::lifted_at.is_null())
+        .select((suspensions::member_id, suspensions::network_id))
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let neighbourhood = match network {
+        Some(network) => networks::table.find(network).select(networks::neighbourhood_id).first(conn)?,
+        None => None,
+    };
+    Ok((member, network, neighbourhood))
+}
+
+/// Lifts a suspension.
+pub fn lift(conn: &mut Conn, id: &str, by: UserId, reason: &str, now: NaiveDateTime) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let (member, network, _) = suspension(conn, id)?;
+        diesel::update(suspensions::table.find(id))
+            .set((suspensions::lifted_at.eq(now), suspensions::lifted_by.eq(by)))
+            .execute(conn)?;
+        let line =
+            Logged { by, action: "lift", network, thread: None, post: None, member: Some(member), reason };
+        log(conn, &line, now)
+    })
+}
+
+/// Sets whether a network holds new members' first posts.
+pub fn set_approval(
+    conn: &mut Conn,
+    network: NetworkId,
+    on: bool,
+    by: UserId,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        diesel::update(networks::table.find(network))
+            .set(networks::approve_first_posts.eq(on))
+            .execute(conn)?;
+        let reason = if on {
+            "New members' first posts wait for approval"
+        } else {
+            "New members' posts go straight up"
+        };
+        let line = Logged {
+            by,
+            action: "settings",
+            network: Some(network),
+            thread: None,
+            post: None,
+            member: None,
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// The networks a moderator looks after: every one, or those of `only`
+/// neighbourhoods and the place-based ones.
+pub fn networks_moderated(
+    conn: &mut Conn,
+    only: Option<&[NeighbourhoodId]>,
+) -> StoreResult<Vec<(NetworkId, String, String, bool)>> {
+    let all: Vec<(NetworkId, String, String, bool, Option<NeighbourhoodId>)> = networks::table
+        .order(networks::name)
+        .select((
+            networks::id,
+            networks::slug,
+            networks::name,
+            networks::approve_first_posts,
+            networks::neighbourhood_id,
+        ))
+        .load(conn)?;
+    Ok(all
+        .into_iter()
+        .filter(|n| match (only, n.4) {
+            (None, _) | (Some(_), None) => true,
+            (Some(theirs), Some(hood)) => theirs.contains(&hood),
+        })
+        .map(|(id, slug, name, approve, _)| (id, slug, name, approve))
+        .collect())
+}
+
+/// The posts waiting for a moderator in `networks`: held ones, and those
+/// with open reports, oldest first; or one post, whatever its state.
+pub fn queue(
+    conn: &mut Conn,
+    networks_in: &[NetworkId],
+    only: Option<PostId>,
+) -> StoreResult<Vec<ModerationItem>> {
+    let reported: Vec<PostId> = reports::table
+        .filter(reports::resolved_at.is_null())
+        .select(reports::post_id)
+        .distinct()
+        .load(conn)?;
+    type Row = (
+        PostId,
+        ThreadId,
+        String,
+        Option<NaiveDateTime>,
+        String,
+        String,
+        MemberId,
+        String,
+        NaiveDateTime,
+        i32,
+        bool,
+        Option<NaiveDateTime>,
+    );
+    let mut query = posts::table
+        .inner_join(threads::table.inner_join(networks::table))
+        .filter(threads::network_id.eq_any(networks_in))
+        .select((
+            posts::id,
+            posts::thread_id,
+            threads::title,
+            threads::locked_at,
+            networks::slug,
+            networks::name,
+            posts::author_id,
+            posts::body,
+            posts::posted_at,
+            posts::number,
+            posts::held,
+            posts::hidden_at,
+        ))
+        .order(posts::posted_at)
+        .into_boxed();
+    query = match only {
+        Some(post) => query.filter(posts::id.eq(post)),
+        None => query.filter(posts::held.eq(true).or(posts::id.eq_any(reported))),
+    };
+    let rows: Vec<Row> = query.limit(200).load(conn)?;
+    let post_ids: Vec<PostId> = rows.iter().map(|r| r.0).collect();
+    let mut reports_of: HashMap<PostId, Vec<ReportView>> = HashMap::new();
+    let found: Vec<(String, PostId, String, String, NaiveDateTime, String, Option<NaiveDateTime>)> =
+        reports::table
+            .inner_join(members::table)
+            .filter(reports::post_id.eq_any(&post_ids))
+            .filter(reports::resolved_at.is_null())
+            .order(reports::reported_at)
+            .select((
+                reports::id,
+                reports::post_id,
+                reports::reason,
+                reports::details,
+                reports::reported_at,
+                members::display_name,
+                members::deleted_at,
+            ))
+            .load(conn)?;
+    for (id, post, reason, details, at, by, deleted) in found {
+        let reason = ReportReason::from_code(&reason).map_or(reason, |r| r.label().to_string());
+        let by = if deleted.is_some() { String::from(Author::FORMER) } else { by };
+        reports_of.entry(post).or_default().push(ReportView { id, reason, details, by, at });
+    }
+    let author_ids: Vec<MemberId> = rows.iter().map(|r| r.6).collect();
+    let authors = super::threads::authors(conn, &author_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(post, thread, title, locked, slug, name, author, body, posted_at, number, held, hidden)| {
+            ModerationItem {
+                post,
+                thread,
+                thread_title: title,
+                thread_locked: locked.is_some(),
+                network_slug: slug,
+                network_name: name,
+                author: super::threads::author_of(&authors, author),
+                body: markdown::render(&body),
+                posted_at,
+                opening: number == 0,
+                held,
+                hidden: hidden.is_some(),
+                reports: reports_of.remove(&post).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// The suspensions in force in `networks_in`, and those everywhere.
+pub fn suspensions_in(conn: &mut Conn, networks_in: &[NetworkId]) -> StoreResult<Vec<SuspensionView>> {
+    type Row =
+        (String, MemberId, Option<NetworkId>, String, NaiveDateTime, String, String, Option<NaiveDateTime>);
+    let rows: Vec<Row> = suspensions::table
+        .inner_join(members::table)
+        .inner_join(users::table.on(users::id.eq(suspensions::suspended_by)))
+        .filter(suspensions::lifted_at.is_null())
+        .filter(suspensions::network_id.is_null().or(suspensions::network_id.eq_any(networks_in)))
+        .order(suspensions::suspended_at.desc())
+        .select((
+            suspensions::id,
+            suspensions::member_id,
+            suspensions::network_id,
+            suspensions::reason,
+            suspensions::suspended_at,
+            users::name,
+            members::display_name,
+            members::deleted_at,
+        ))
+        .load(conn)?;
+    let names: HashMap<NetworkId, String> = networks::table
+        .select((networks::id, networks::name))
+        .load::<(NetworkId, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, member, network, reason, at, by, name, deleted)| SuspensionView {
+            id,
+            member,
+            member_name: if deleted.is_some() { String::from(Author::FORMER) } else { name },
+            network: network.and_then(|n| names.get(&n).cloned()),
+            reason,
+            by,
+            at,
+        })
+        .collect())
+}
+
+/// The latest `most` lines of the log for `networks_in` (and actions
+/// everywhere), newest first.
+pub fn log_lines(conn: &mut Conn, networks_in: &[NetworkId], most: i64) -> StoreResult<Vec<LogLine>> {
+    type Row = (
+        NaiveDateTime,
+        String,
+        String,
+        Option<NetworkId>,
+        Option<ThreadId>,
+        Option<PostId>,
+        Option<MemberId>,
+        String,
+    );
+    let rows: Vec<Row> = moderation_log::table
+        .inner_join(users::table)
+        .filter(moderation_log::network_id.is_null().or(moderation_log::network_id.eq_any(networks_in)))
+        .order(moderation_log::acted_at.desc())
+        .limit(most)
+        .select((
+            moderation_log::acted_at,
+            users::name,
+            moderation_log::action,
+            moderation_log::network_id,
+            moderation_log::thread_id,
+            moderation_log::post_id,
+            moderation_log::member_id,
+            moderation_log::reason,
+        ))
+        .load(conn)?;
+    let names: HashMap<NetworkId, String> = networks::table
+        .select((networks::id, networks::name))
+        .load::<(NetworkId, String)>(conn)?
+        .into_iter()
+        .collect();
+    let member_ids: Vec<MemberId> = rows.iter().filter_map(|r| r.6).collect();
+    let authors = super::threads::authors(conn, &member_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, moderator, action, network, thread, post, member, reason)| {
+            let network_name =
+                network.and_then(|n| names.get(&n).cloned()).unwrap_or_else(|| String::from("every network"));
+            let who = member.map(|m| super::threads::author_of(&authors, m).name);
+            let what = match (post, &who) {
+                (Some(_), Some(who)) => format!("a post by {who} in {network_name}"),
+                (None, Some(who)) => format!("{who}, in {network_name}"),
+                _ => format!("a conversation in {network_name}"),
+            };
+            let link = post
+                .map(|p| format!("/staff/moderation/posts/{p}"))
+                .or_else(|| thread.map(|t| format!("/threads/{t}")));
+            LogLine { at, moderator, action, what, link, reason }
+        })
+        .collect())
+}

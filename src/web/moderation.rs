@@ -1,0 +1,142 @@
+//! `/staff/moderation/...`: the moderation queue, one post and what is done
+//! to it, lifting a suspension, a network's setting and the log; and
+//! `/posts/{id}/report`, a member reporting a post. The work, and who may
+//! do it, is in `app::moderation`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::session::{CheckedForm, Staff, Visitor};
+use super::{page_with_status, see_other};
+use crate::app::members;
+use crate::app::moderation::{self, Action};
+use crate::domain::ids::PostId;
+use crate::domain::moderation::ReportForm;
+use crate::domain::text::FieldErrors;
+use crate::error::AppError;
+use crate::pages;
+use crate::state::AppState;
+
+pub async fn queue(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, AppError> {
+    let queue = moderation::queue(&state, &staff.user).await?;
+    let page = pages::moderation::queue(&staff.frame, &queue.items, &queue.networks, &queue.suspensions);
+    Ok(page_with_status(StatusCode::OK, page))
+}
+
+pub async fn log(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, AppError> {
+    let lines = moderation::log(&state, &staff.user).await?;
+    Ok(page_with_status(StatusCode::OK, pages::moderation::log(&staff.frame, &lines)))
+}
+
+pub async fn post(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<PostId>,
+) -> Result<HttpResponse, AppError> {
+    let item = moderation::post(&state, &staff.user, id.into_inner()).await?;
+    let everywhere = staff.user.manages_neighbourhoods();
+    let page = pages::moderation::post(&staff.frame, &item, everywhere, ("", "", &FieldErrors::default()));
+    Ok(page_with_status(StatusCode::OK, page))
+}
+
+pub async fn act(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<PostId>,
+    form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let post = id.into_inner();
+    let (code, why) = (form.get("action"), form.get("reason"));
+    let Some(action) = Action::from_code(code) else {
+        let item = moderation::post(&state, &staff.user, post).await?;
+        let mut errors = FieldErrors::default();
+        errors.add("action", "Choose what to do");
+        let everywhere = staff.user.manages_neighbourhoods();
+        let page = pages::moderation::post(&staff.frame, &item, everywhere, (code, why, &errors));
+        return Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
+    };
+    match moderation::act(&state, &staff.user, post, action, why).await? {
+        Ok(()) => Ok(see_other(&format!("/staff/moderation/posts/{post}"))),
+        Err(errors) => {
+            let item = moderation::post(&state, &staff.user, post).await?;
+            let everywhere = staff.user.manages_neighbourhoods();
+            let page = pages::moderation::post(&staff.frame, &item, everywhere, (code, why, &errors));
+            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
+}
+
+pub async fn lift(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    match moderation::lift(&state, &staff.user, id.into_inner(), form.get("reason")).await? {
+        Ok(()) => Ok(see_other("/staff/moderation")),
+        Err(errors) => Err(AppError::BadRequest(
+            errors.get("reason").unwrap_or("Say why the suspension is lifted.").to_string(),
+        )),
+    }
+}
+
+pub async fn settings(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+    form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let on = match form.get("approve") {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    moderation::set_approval(&state, &staff.user, slug.into_inner(), on).await?;
+    Ok(see_other("/staff/moderation"))
+}
+
+pub async fn report_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<PostId>,
+) -> Result<HttpResponse, AppError> {
+    let post = id.into_inner();
+    members::acting(&state, visitor.member.clone(), visitor.user.as_ref(), &format!("/posts/{post}/report"))
+        .await?;
+    let found = moderation::reportable(&state, post).await?;
+    let page = pages::moderation::report(
+        &visitor.frame,
+        (&found.0, &found.1),
+        post,
+        &ReportForm::default(),
+        &FieldErrors::default(),
+    );
+    Ok(page_with_status(StatusCode::OK, page))
+}
+
+pub async fn report(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<PostId>,
+    posted: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let post = id.into_inner();
+    let member = members::acting(
+        &state,
+        visitor.member.clone(),
+        visitor.user.as_ref(),
+        &format!("/posts/{post}/report"),
+    )
+    .await?;
+    let form = ReportForm { reason: posted.get("reason").into(), details: posted.get("details").into() };
+    match moderation::report(&state, &member, post, &form).await? {
+        Ok(thread) => {
+            Ok(page_with_status(StatusCode::OK, pages::moderation::reported(&visitor.frame, &thread)))
+        }
+        Err(errors) => {
+            let found = moderation::reportable(&state, post).await?;
+            let page = pages::moderation::report(&visitor.frame, (&found.0, &found.1), post, &form, &errors);
+            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
+}
