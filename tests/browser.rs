@@ -1050,3 +1050,89 @@ fn a_post_with_script_runs_nothing_in_the_browser() {
         assert!(title.as_str().unwrap().ends_with("– Doorstep"), "{path}: the markup is whole: {title}");
     }
 }
+
+#[test]
+fn the_moderation_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
+    let Some(browser) = Browser::start() else { return };
+    let (app, server) = demo_server();
+    let base = format!("http://{}", server.addr);
+    let reporter = sign_in_member(&browser, &app, &base, "Rosa");
+    // A new member's thread, held; and their reply, reported.
+    let reply = {
+        use doorstep::domain::moderation::ReportReason;
+        let mut conn = app.state.store.conn().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
+        let network = doorstep::store::networks::of_neighbourhood(&mut conn, hood.id).unwrap().unwrap();
+        let newcomer = doorstep::store::members::add_confirmed(
+            &mut conn,
+            "newcomer@members.example.org",
+            "Newcomer",
+            now,
+        )
+        .unwrap();
+        let new = doorstep::domain::networks::NewThread {
+            title: String::from("Hello, I am new"),
+            body: String::from("Is there a **choir** near here?"),
+            needs: vec![],
+            services: vec![],
+            organisations: vec![],
+        };
+        doorstep::store::threads::start(&mut conn, network.id, newcomer, (&new, true), now).unwrap();
+        let thread = doorstep::store::threads::of_network(&mut conn, network.id, 1).unwrap()[0].id;
+        let reply =
+            doorstep::store::threads::reply(&mut conn, thread, newcomer, ("Rude words here", false), now)
+                .unwrap();
+        doorstep::store::moderation::report(
+            &mut conn,
+            reply,
+            reporter,
+            (ReportReason::Abusive, "Rude to me"),
+            now,
+        )
+        .unwrap();
+        reply
+    };
+    let mut problems = check_pages(&browser, &base, &[("report", format!("/posts/{reply}/report"))]);
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "report",
+        &format!("/posts/{reply}/report"),
+        "document.getElementById('details').value = 'Said twice';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('details').value === 'Said twice';",
+    ));
+    sign_in(&browser, &base, "admin@kingsmere.example.org");
+    problems.extend(check_pages(
+        &browser,
+        &base,
+        &[
+            ("moderation", String::from("/staff/moderation")),
+            ("moderate-post", format!("/staff/moderation/posts/{reply}")),
+        ],
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "moderate-post",
+        &format!("/staff/moderation/posts/{reply}"),
+        "document.querySelector('input[value=hide]').checked = true;
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.querySelector('input[value=hide]').checked;",
+    ));
+    // Hidden, with a reason: the log has a line to show.
+    browser.goto(&format!("{base}/staff/moderation/posts/{reply}"));
+    browser.run(
+        "document.querySelector('input[value=hide]').checked = true;
+         document.getElementById('reason').value = 'Abusive to another member';
+         document.querySelector('main form button[type=submit]').click();",
+    );
+    wait_for_url(&browser, "/staff/moderation/posts/");
+    problems.extend(check_pages(
+        &browser,
+        &base,
+        &[("moderation-log", String::from("/staff/moderation/log"))],
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

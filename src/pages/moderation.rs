@@ -93,6 +93,8 @@ pub fn queue(
             }
             h2 { "New members' first posts" }
             p { "Where this is on, a new member's posts wait for a moderator until one is approved. Everywhere, a new member's links wait." }
+            details {
+            summary { "The setting in each of your " (networks.len()) " networks" }
             div class="table-wrap" {
                 table {
                     thead { tr { th scope="col" { "Network" } th scope="col" { "First posts" } th scope="col" { span class="visually-hidden" { "Change" } } } }
@@ -115,6 +117,7 @@ pub fn queue(
                         }
                     }
                 }
+            }
             }
         },
     )

@@ -474,22 +474,23 @@ pub fn queue(
     let rows: Vec<Row> = query.limit(200).load(conn)?;
     let post_ids: Vec<PostId> = rows.iter().map(|r| r.0).collect();
     let mut reports_of: HashMap<PostId, Vec<ReportView>> = HashMap::new();
-    let found: Vec<(String, PostId, String, String, NaiveDateTime, String, Option<NaiveDateTime>)> =
-        reports::table
-            .inner_join(members::table)
-            .filter(reports::post_id.eq_any(&post_ids))
-            .filter(reports::resolved_at.is_null())
-            .order(reports::reported_at)
-            .select((
-                reports::id,
-                reports::post_id,
-                reports::reason,
-                reports::details,
-                reports::reported_at,
-                members::display_name,
-                members::deleted_at,
-            ))
-            .load(conn)?;
+    // Each report: its id, post, reason, details, time, and its reporter's name and leaving.
+    type ReportRow = (String, PostId, String, String, NaiveDateTime, String, Option<NaiveDateTime>);
+    let found: Vec<ReportRow> = reports::table
+        .inner_join(members::table)
+        .filter(reports::post_id.eq_any(&post_ids))
+        .filter(reports::resolved_at.is_null())
+        .order(reports::reported_at)
+        .select((
+            reports::id,
+            reports::post_id,
+            reports::reason,
+            reports::details,
+            reports::reported_at,
+            members::display_name,
+            members::deleted_at,
+        ))
+        .load(conn)?;
     for (id, post, reason, details, at, by, deleted) in found {
         let reason = ReportReason::from_code(&reason).map_or(reason, |r| r.label().to_string());
         let by = if deleted.is_some() { String::from(Author::FORMER) } else { by };

@@ -24,6 +24,8 @@ use crate::geo::neighbourhoods::Band;
 pub struct Review<'a> {
     /// How many proposals wait for this person to decide (for those who may).
     pub waiting_approval: Option<usize>,
+    /// How many posts wait for this person to moderate (for those who may).
+    pub waiting_moderation: Option<usize>,
     /// What this person proposed lately, and where each has got to.
     pub proposed: &'a [crate::domain::proposals::Proposal],
     pub due: &'a [ServiceSummary],
@@ -66,6 +68,17 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
             @if let Some(waiting) = review.and_then(|r| r.waiting_approval).filter(|n| *n > 0) {
                 p {
                     strong { a href="/staff/approvals" { (waiting) " " (if waiting == 1 { "change waits" } else { "changes wait" }) " for your approval" } }
+                }
+            }
+            @if let Some(waiting) = review.and_then(|r| r.waiting_moderation) {
+                p {
+                    a href="/staff/moderation" {
+                        @match waiting {
+                            0 => "Moderation: nothing waits",
+                            1 => strong { "1 post waits for a moderator" },
+                            n => strong { (n) " posts wait for a moderator" },
+                        }
+                    }
                 }
             }
             @if let Some(review) = review.filter(|r| !r.proposed.is_empty()) {

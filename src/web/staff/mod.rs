@@ -44,9 +44,14 @@ pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, Ap
         true => Some(proposals::queue(&state, &staff.user).await?.0.len()),
         false => None,
     };
+    let waiting_moderation = match staff.user.keeps_listings() {
+        true => Some(crate::app::moderation::queue(&state, &staff.user).await?.items.len()),
+        false => None,
+    };
     let proposed = proposals::mine(&state, &staff.user).await?;
     let shown = pages::staff::Review {
         waiting_approval,
+        waiting_moderation,
         proposed: &proposed,
         due: &queue.listings,
         due_count: queue.total,
