@@ -31,6 +31,7 @@ mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;
 mod networks;
+mod notifications;
 mod openreferral;
 mod operations;
 mod pages;

@@ -865,7 +865,7 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let Some(browser) = Browser::start() else { return };
     let (app, server) = demo_server();
     let base = format!("http://{}", server.addr);
-    let (network, thread, link) = {
+    let (network, thread, link, unsubscribe) = {
         let mut conn = app.state.store.conn().unwrap();
         let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
         let network = doorstep::store::networks::of_neighbourhood(&mut conn, hood.id).unwrap().unwrap();
@@ -885,7 +885,8 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             now + chrono::Duration::hours(1),
         )
         .unwrap();
-        (network.slug, thread, format!("/members/links/{token}"))
+        let unsubscribe = doorstep::domain::networks::unsubscribe_token(&app.state.cookie_key, member);
+        (network.slug, thread, format!("/members/links/{token}"), unsubscribe)
     };
     // As anyone: the networks, a network, a thread, joining and signing in.
     let mut problems = check_pages(
@@ -898,6 +899,7 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             ("join", String::from("/members/join")),
             ("member-sign-in", String::from("/members/sign-in")),
             ("member-link", link),
+            ("unsubscribe", format!("/unsubscribe/{unsubscribe}")),
         ],
     );
     problems.extend(check_errors(

@@ -185,6 +185,8 @@ const TABLE: &[Rule] = &[
     post("/networks/{slug}/threads", MEMBERS),
     get("/threads/{id}", EVERYONE),
     post("/threads/{id}/replies", MEMBERS),
+    post("/threads/{id}/follow", MEMBERS),
+    post("/threads/{id}/unfollow", MEMBERS),
     get("/posts/{id}/edit", AUTHOR),
     post("/posts/{id}", AUTHOR),
     // Reporting a post (sent empty, the form shows its problems).
@@ -197,6 +199,11 @@ const TABLE: &[Rule] = &[
     get("/members/sign-in", EVERYONE),
     post("/members/sign-in", EVERYONE),
     get("/members/links/{token}", EVERYONE),
+    // The one-click link in emails about new posts: anyone with it (a
+    // member's own; the signed token is the proof, so a mail program's POST
+    // needs no form).
+    get("/unsubscribe/{token}", EVERYONE),
+    post("/unsubscribe/{token}", EVERYONE),
     // A member's own account (staff are sent to their staff account; sent
     // empty, the form shows its problems).
     get("/members/account", MEMBERS),
@@ -422,6 +429,8 @@ struct Example {
     member_link: String,
     /// A suspension in force, of another member from the thread's network.
     suspension: String,
+    /// A member's one-click unsubscribe token.
+    unsubscribe: String,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -534,8 +543,19 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
             .first::<String>(&mut *conn)
             .expect("the suspension")
     };
+    let unsubscribe = {
+        let member = doorstep::store::members::add_confirmed(
+            &mut conn,
+            &format!("emailed-{who:?}@example.org"),
+            "Emailed",
+            now,
+        )
+        .expect("a member joins");
+        doorstep::domain::networks::unsubscribe_token(&app.state.cookie_key, member)
+    };
     Example {
         suspension,
+        unsubscribe,
         thread,
         post,
         member_sign_in,
@@ -740,6 +760,7 @@ fn fill(route: &str, example: &Example) -> String {
                 r if r.starts_with("/password/") => &example.password,
                 r if r.starts_with("/reminders/") => &example.reminder,
                 r if r.starts_with("/members/links/") => &example.member_link,
+                r if r.starts_with("/unsubscribe/") => &example.unsubscribe,
                 _ => &example.follow_up,
             },
         )

@@ -116,7 +116,10 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
 
     // Not yet due: a round of the server's outbox job sends nothing.
     let mut jobs = doorstep::jobs::background(&app.state);
-    assert_eq!(jobs.names(), ["index", "outbox", "sign-ins", "imports", "neighbours", "reminders"]);
+    assert_eq!(
+        jobs.names(),
+        ["index", "outbox", "sign-ins", "imports", "neighbours", "notifications", "reminders"]
+    );
     jobs.run_once("outbox").unwrap();
     assert_eq!(mailbox.lock().unwrap().len(), 1);
     let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);
@@ -237,6 +240,32 @@ async fn every_signed_link_changes_nothing_on_get() {
         Utc::now().naive_utc(),
     );
     assert!(reminded.unwrap() > 0, "the demo has organisations with listings due");
+    // Someone joins the networks: a link to confirm their address.
+    let mut joining = app.browser().await;
+    joining
+        .submit("/members/join", "/members/join", &[("email", "new@example.org"), ("display_name", "New")])
+        .await;
+    // A member who follows a network hears of a new post there, with a link to stop.
+    {
+        use doorstep::store::{members, networks, threads};
+        let mut conn = app.state.store.conn().unwrap();
+        let now = Utc::now().naive_utc();
+        let hood = doorstep::store::neighbourhoods::all(&mut conn).unwrap().remove(0);
+        let network = networks::of_neighbourhood(&mut conn, hood.id).unwrap().unwrap().id;
+        let follower = members::add_confirmed(&mut conn, "follower@example.org", "Follower", now).unwrap();
+        networks::follow(&mut conn, follower, network, now).unwrap();
+        let author = members::add_confirmed(&mut conn, "author@example.org", "Author", now).unwrap();
+        let new = doorstep::domain::networks::NewThread {
+            title: String::from("Jumble sale"),
+            body: String::from("Saturday at the hall"),
+            needs: vec![],
+            services: vec![],
+            organisations: vec![],
+        };
+        threads::start(&mut conn, network, author, (&new, false), now).unwrap();
+    }
+    let (key, now) = (&app.state.cookie_key, Utc::now().naive_utc());
+    doorstep::app::notifications::send_due(&app.state.store, &app.state.config, key, now).unwrap();
     let later = Utc::now().naive_utc() + chrono::Duration::days(15);
     let (store, mailer, config) = (&app.state.store, &*app.state.mailer, &*app.state.config);
     while doorstep::jobs::outbox::run_once(store, mailer, config, later).unwrap() > 0 {}

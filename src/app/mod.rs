@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod neighbourhoods;
 pub mod neighbours;
 pub mod networks;
+pub mod notifications;
 pub mod openreferral;
 pub mod search;
 pub mod signposting;

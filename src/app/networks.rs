@@ -16,7 +16,7 @@ use crate::domain::networks::{
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{StoreError, moderation, networks, threads};
+use crate::store::{StoreError, moderation, networks, notifications, threads};
 
 /// Every network.
 pub async fn list(state: &AppState) -> Result<Vec<NetworkView>, AppError> {
@@ -50,11 +50,31 @@ pub async fn follow(state: &AppState, member: &Member, slug: String, follow: boo
     let (id, now) = (member.id, Utc::now().naive_utc());
     db(state, move |conn| {
         let network = networks::by_slug(conn, &slug)?;
-        if follow {
-            networks::follow(conn, id, network.id, now)
-        } else {
-            networks::unfollow(conn, id, network.id)
+        if !follow {
+            return networks::unfollow(conn, id, network.id);
         }
+        // Following asks for the emails about it.
+        notifications::emails_on(conn, id)?;
+        networks::follow(conn, id, network.id, now)
+    })
+    .await
+}
+
+/// `member` follows a thread (and hears of its replies), or stops.
+pub async fn follow_thread(
+    state: &AppState,
+    member: &Member,
+    thread: ThreadId,
+    follow: bool,
+) -> Result<(), AppError> {
+    let (id, now) = (member.id, Utc::now().naive_utc());
+    db(state, move |conn| {
+        threads::summary(conn, thread)?;
+        if !follow {
+            return notifications::unfollow_thread(conn, id, thread);
+        }
+        notifications::emails_on(conn, id)?;
+        notifications::follow_thread(conn, id, thread, now)
     })
     .await
 }
@@ -157,6 +177,10 @@ pub async fn thread_page(
             named: threads::named(conn, id)?,
             needs: threads::needs_of(conn, id)?,
             may_reply: viewer.is_some() && !summary.locked,
+            following: match &viewer {
+                Some(member) => notifications::follows_thread(conn, member.id, id)?,
+                None => false,
+            },
             moderator,
             summary,
         })

@@ -8,7 +8,7 @@ use super::Demo;
 use crate::domain::accounts::{Role, StaffUser};
 use crate::domain::ids::{MemberId, NetworkId, ServiceId};
 use crate::domain::networks::{NewNetwork, NewThread};
-use crate::store::{Conn, StoreResult, members, networks, threads};
+use crate::store::{Conn, StoreResult, members, networks, notifications, threads};
 
 /// The residents who take part, and their addresses (invented).
 const RESIDENTS: &[(&str, &str)] = &[
@@ -137,7 +137,8 @@ pub fn seed(conn: &mut Conn, demo: &Demo, now: NaiveDateTime) -> StoreResult<()>
         write(conn, demo, carers, conversation, (&residents, staff), now)?;
     }
     networks::follow(conn, residents[3], carers, now - Duration::days(30))?;
-    Ok(())
+    // Its conversations are history: nobody is emailed about them.
+    notifications::forget_waiting(conn, now)
 }
 
 fn write(

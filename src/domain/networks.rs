@@ -146,6 +146,8 @@ pub struct ThreadPage {
     pub may_reply: bool,
     /// Whether the person looking moderates this thread's network.
     pub moderator: bool,
+    /// Whether the person looking follows it (hears of its replies by email).
+    pub following: bool,
 }
 
 /// A post as the store keeps it, before it is made safe to show.
@@ -388,6 +390,46 @@ pub fn check_reply(body: &str) -> Result<String, FieldErrors> {
     }
 }
 
+/// At most one email about new posts to a member in this long.
+pub const NOTIFY_EVERY: Duration = Duration::minutes(30);
+
+/// A new post a member is told about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifiedPost {
+    pub post: PostId,
+    pub thread: ThreadId,
+    pub thread_title: String,
+    pub network_name: String,
+    pub author: String,
+    pub excerpt: String,
+    pub posted_at: NaiveDateTime,
+}
+
+/// The signed token in a member's one-click unsubscribe link: their id and
+/// a keyed hash of it, so that nobody can make one for someone else and
+/// nothing needs keeping.
+pub fn unsubscribe_token(key: &[u8], member: MemberId) -> String {
+    format!("{member}.{}", unsubscribe_mac(key, member))
+}
+
+/// The member an unsubscribe token is for, if it is genuine.
+pub fn unsubscribe_member(key: &[u8], token: &str) -> Option<MemberId> {
+    let (id, mac) = token.split_once('.')?;
+    let member: MemberId = id.parse().ok()?;
+    let expected = unsubscribe_mac(key, member);
+    let same = expected.len() == mac.len()
+        && expected.bytes().zip(mac.bytes()).fold(0, |d, (a, b)| d | (a ^ b)) == 0;
+    same.then_some(member)
+}
+
+fn unsubscribe_mac(key: &[u8], member: MemberId) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else { return String::new() };
+    mac.update(b"doorstep unsubscribe ");
+    mac.update(member.to_string().as_bytes());
+    super::accounts::hex(&mac.finalize().into_bytes()[..16])
+}
+
 /// A place-based network as an administrator or connector makes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetworkForm {
@@ -506,6 +548,18 @@ mod tests {
         assert!(may_edit(author, &post, posted_at + Duration::minutes(59)));
         assert!(!may_edit(author, &post, posted_at + Duration::minutes(61)));
         assert!(!may_edit(MemberId::new(), &post, posted_at));
+    }
+
+    #[test]
+    fn an_unsubscribe_token_is_good_only_for_its_member_and_key() {
+        let (key, member) = (b"a key of the site".as_slice(), MemberId::new());
+        let token = unsubscribe_token(key, member);
+        assert_eq!(unsubscribe_member(key, &token), Some(member));
+        assert_eq!(unsubscribe_member(b"another key", &token), None);
+        let other = MemberId::new();
+        let forged = format!("{other}{}", &token[36..]);
+        assert_eq!(unsubscribe_member(key, &forged), None);
+        assert_eq!(unsubscribe_member(key, "nonsense"), None);
     }
 
     #[test]

@@ -30,6 +30,9 @@ use runner::Runner;
 ///   checked or written (`app::imports::run_next`).
 /// - `neighbours`, once a minute: a neighbouring area's feed that is due is
 ///   read (`app::neighbours::read_due`).
+/// - `notifications`, once a minute: members with new posts to hear about,
+///   who were not emailed in the last half hour, are sent one email
+///   (`app::notifications::send_due`).
 /// - `reminders`, every ten minutes: organisations whose listings fell due
 ///   are reminded (at most once a week each), and connectors get their
 ///   weekly summary (`app::listings::reminders`).
@@ -44,6 +47,8 @@ pub fn background(state: &AppState) -> Runner {
     let (feed_store, feed_needs, feed_config) =
         (state.store.clone(), state.taxonomy.clone(), state.config.clone());
     let (reminder_store, reminder_config) = (state.store.clone(), state.config.clone());
+    let (notify_store, notify_config, key) =
+        (state.store.clone(), state.config.clone(), state.cookie_key.clone());
     let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
     Runner::new()
         .add("index", Duration::from_millis(250), move || {
@@ -62,6 +67,10 @@ pub fn background(state: &AppState) -> Runner {
         })
         .add("neighbours", Duration::from_secs(60), move || {
             app::neighbours::read_due(&feed_store, &feed_needs, &feed_config, Utc::now().naive_utc())
+                .map(drop)
+        })
+        .add("notifications", Duration::from_secs(60), move || {
+            app::notifications::send_due(&notify_store, &notify_config, &key, Utc::now().naive_utc())
                 .map(drop)
         })
         .add("reminders", Duration::from_secs(600), move || {

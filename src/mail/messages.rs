@@ -2,10 +2,12 @@
 //! plain-text and an HTML part) ready for the outbox.
 
 use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use maud::{DOCTYPE, Markup, html};
 
 use super::MailError;
+use crate::domain::networks::NotifiedPost;
 use crate::domain::signposting::{Outcome, ShortlistEntry};
 
 fn mailbox(text: &str) -> Result<Mailbox, MailError> {
@@ -250,6 +252,64 @@ pub fn member_sign_in(
         ("Sign in", link, &format!("{hours} hours")),
         "If it was not you, ignore this email: nobody can sign in without the link.",
     )
+}
+
+/// New posts in the threads and networks a member follows, with a link to
+/// each thread, and one-click unsubscribe (RFC 8058): the link in the text
+/// and in `List-Unsubscribe`, which mail programs may POST to.
+pub fn network_activity(
+    from: &str,
+    (to, name): (&str, &str),
+    posts: &[NotifiedPost],
+    public_url: &str,
+    unsubscribe: &str,
+) -> Result<Vec<u8>, MailError> {
+    let subject = match posts {
+        [one] => format!("New in {}: {}", one.network_name, one.thread_title),
+        many => format!("{} new posts in the networks you follow", many.len()),
+    };
+    let link = |post: &NotifiedPost| format!("{public_url}/threads/{}#post-{}", post.thread, post.post);
+    let mut plain = format!("Hello {name},\n\nNew in the conversations and networks you follow:\n");
+    for post in posts {
+        plain.push_str(&format!(
+            "\n{} in {}\n{}: {}\nRead and reply: {}\n",
+            post.thread_title,
+            post.network_name,
+            post.author,
+            post.excerpt,
+            link(post)
+        ));
+    }
+    plain.push_str(&format!(
+        "\nYou get at most one of these emails every half hour. To stop them: {unsubscribe}\n"
+    ));
+    let page = html_page(
+        &subject,
+        html! {
+            p { "Hello " (name) "," }
+            p { "New in the conversations and networks you follow:" }
+            @for post in posts {
+                h2 style="font-size: 1.1em" { a href=(link(post)) { (post.thread_title) } }
+                p { "In " (post.network_name) ". " strong { (post.author) } ": " (post.excerpt) }
+            }
+            p { "You get at most one of these emails every half hour. " a href=(unsubscribe) { "Stop these emails" } }
+        },
+    );
+    let message = Message::builder()
+        .from(mailbox(from)?)
+        .to(mailbox(to)?)
+        .subject(subject)
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{unsubscribe}>"),
+        ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            String::from("List-Unsubscribe=One-Click"),
+        ))
+        .multipart(MultiPart::alternative_plain_html(plain, page.into_string()))
+        .map_err(|e| MailError::Message(e.to_string()))?;
+    Ok(message.formatted())
 }
 
 /// A message to `name` with a one-time link to choose a password: why it

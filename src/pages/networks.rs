@@ -253,6 +253,14 @@ pub fn thread(frame: &Frame, shown: &ThreadPage, reply: &str, errors: &FieldErro
                     }
                 }
             }
+            @if shown.may_reply || shown.following {
+                form class="inline-form" method="post" action={ (here) (if shown.following { "/unfollow" } else { "/follow" }) } {
+                    (csrf_field(frame))
+                    button type="submit" class="button-secondary" {
+                        @if shown.following { "Stop emails about replies" } @else { "Email me about replies" }
+                    }
+                }
+            }
             h2 id="replies" { (count(summary.replies, "reply", "replies")) }
             @for reply in &shown.replies { (post(reply, false, shown.moderator)) }
             (pager(&here, shown.page, shown.pages))
@@ -313,6 +321,32 @@ pub fn new_network(frame: &Frame, form: &NetworkForm, errors: &FieldErrors) -> M
                 (textarea("about", "Who it is for and what it talks about", None, &form.about, errors))
                 button type="submit" { "Start the network" }
             }
+        },
+    )
+}
+
+/// `/unsubscribe/{token}`: before (`done` is `None`) and after stopping the
+/// emails about new posts.
+pub fn unsubscribe(frame: &Frame, token: &str, done: Option<bool>) -> Markup {
+    layout(
+        frame,
+        "Emails about new posts",
+        html! {
+            h1 { "Emails about new posts" }
+            @match done {
+                None => {
+                    p { "Stop the emails about new posts in the conversations and networks you follow?" }
+                    form method="post" action={ "/unsubscribe/" (token) } {
+                        (csrf_field(frame))
+                        button type="submit" { "Stop these emails" }
+                    }
+                }
+                Some(_) => {
+                    p class="notice" role="status" { "Done: you will get no more emails about new posts." }
+                    p { "Following a network or a conversation again turns them back on." }
+                }
+            }
+            p { a href="/networks" { "The neighbourhood networks" } }
         },
     )
 }

@@ -21,6 +21,7 @@ pub mod needs;
 pub mod neighbourhoods;
 pub mod neighbours;
 pub mod networks;
+pub mod notifications;
 pub mod openreferral;
 pub mod organisations;
 pub mod outbox;

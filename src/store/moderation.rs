@@ -208,6 +208,9 @@ pub fn approve(
             posts::table.find(post).select(posts::hidden_at).first(conn)?;
         set_state(conn, post, &place, false, hidden_at)?;
         super::members::trust(conn, place.author, now)?;
+        if place.held && !place.hidden {
+            super::notifications::post_shown(conn, post, now)?;
+        }
         if place.number > 0 && place.held {
             diesel::update(threads::table.find(place.thread).filter(threads::last_posted_at.lt(now)))
                 .set(threads::last_posted_at.eq(now))

@@ -597,6 +597,8 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
         trusted_at -> Nullable<Timestamp>,
+        notified_at -> Nullable<Timestamp>,
+        emails_off_at -> Nullable<Timestamp>,
     }
 }
 
@@ -717,6 +719,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    thread_follows (member_id, thread_id) {
+        member_id -> Text,
+        thread_id -> Text,
+        followed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (member_id, post_id) {
+        member_id -> Text,
+        post_id -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(thread_follows -> members (member_id));
+diesel::joinable!(thread_follows -> threads (thread_id));
+diesel::joinable!(notifications -> members (member_id));
+diesel::joinable!(notifications -> posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(thread_follows, members);
+diesel::allow_tables_to_appear_in_same_query!(thread_follows, threads);
+diesel::allow_tables_to_appear_in_same_query!(notifications, members);
+diesel::allow_tables_to_appear_in_same_query!(notifications, posts);
+diesel::allow_tables_to_appear_in_same_query!(notifications, threads);
+diesel::allow_tables_to_appear_in_same_query!(notifications, networks);
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(reports -> members (reported_by));
 diesel::joinable!(suspensions -> members (member_id));

@@ -41,7 +41,12 @@ pub fn start(
                 threads::visible.eq(!held),
             ))
             .execute(conn)?;
-        insert_post(conn, id, 0, author, (&thread.body, held), now)?;
+        let opening = insert_post(conn, id, 0, author, (&thread.body, held), now)?;
+        // Its author hears of replies; its network's followers of it.
+        super::notifications::follow_thread(conn, author, id, now)?;
+        if !held {
+            super::notifications::post_shown(conn, opening, now)?;
+        }
         // A link to a listing that is not here names nothing.
         let known_services: Vec<crate::domain::ids::ServiceId> = services::table
             .filter(services::id.eq_any(&thread.services))
@@ -128,7 +133,12 @@ pub fn reply(
             .filter(posts::thread_id.eq(thread))
             .select(diesel::dsl::max(posts::number))
             .first(conn)?;
-        insert_post(conn, thread, last.unwrap_or(0) + 1, author, (body, held), now)
+        let post = insert_post(conn, thread, last.unwrap_or(0) + 1, author, (body, held), now)?;
+        super::notifications::follow_thread(conn, author, thread, now)?;
+        if !held {
+            super::notifications::post_shown(conn, post, now)?;
+        }
+        Ok(post)
     })
 }
 

@@ -47,11 +47,15 @@ use actix_web::{
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Where a signed link from an email lands: the follow-up's answer. GET
-/// only shows a page (mail systems open links to check them); its button
-/// POSTs. Every signed link to come (reminders, unsubscribing, invitations)
-/// is added here, where `tests/signposting_mail.rs` holds each one to that rule.
-pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP, PASSWORD, REMINDER];
+/// Where a signed link from an email lands: the follow-up's answer, a
+/// password to choose, a reminder, a member's link to confirm or sign in,
+/// and unsubscribing. GET only shows a page (mail systems open links to
+/// check them); its button POSTs. Every signed link is added here, where
+/// `tests/signposting_mail.rs` holds each one to that rule and the logs
+/// leave its token out.
+pub const SIGNED_LINKS: &[&str] = &[FOLLOW_UP, PASSWORD, REMINDER, MEMBER_LINK, UNSUBSCRIBE];
+const MEMBER_LINK: &str = "/members/links/{token}";
+const UNSUBSCRIBE: &str = "/unsubscribe/{token}";
 const FOLLOW_UP: &str = "/follow-up/{token}";
 const PASSWORD: &str = "/password/{token}";
 const REMINDER: &str = "/reminders/{token}";
@@ -119,12 +123,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/networks/{slug}/threads").post(networks::start_thread))
         .service(at("/threads/{id}").get(networks::thread))
         .service(at("/threads/{id}/replies").post(networks::reply))
+        .service(at("/threads/{id}/follow").post(networks::follow_thread))
+        .service(at("/threads/{id}/unfollow").post(networks::unfollow_thread))
+        .service(at(UNSUBSCRIBE).get(networks::unsubscribe_page).post(networks::unsubscribe))
         .service(at("/posts/{id}/edit").get(networks::edit_post))
         .service(at("/posts/{id}").post(networks::save_post))
         .service(at("/posts/{id}/report").get(moderation::report_form).post(moderation::report))
         .service(at("/members/join").get(members::join_form).post(members::join))
         .service(at("/members/sign-in").get(members::sign_in_form).post(members::sign_in))
-        .service(at("/members/links/{token}").get(members::link).post(members::use_link))
+        .service(at(MEMBER_LINK).get(members::link).post(members::use_link))
         .service(at("/members/sign-out").post(members::sign_out))
         .service(at("/members/account").get(members::account).post(members::change_account))
         .service(at("/members/account/delete").post(members::delete))

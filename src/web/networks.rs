@@ -212,3 +212,56 @@ pub async fn create_network(
         }
     }
 }
+
+async fn set_thread_following(
+    state: &AppState,
+    visitor: &Visitor,
+    thread: ThreadId,
+    follow: bool,
+) -> Result<HttpResponse, AppError> {
+    let here = format!("/threads/{thread}");
+    let member = acting(state, visitor, &here).await?;
+    networks::follow_thread(state, &member, thread, follow).await?;
+    Ok(see_other(&here))
+}
+
+pub async fn follow_thread(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<ThreadId>,
+    _form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    set_thread_following(&state, &visitor, id.into_inner(), true).await
+}
+
+pub async fn unfollow_thread(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<ThreadId>,
+    _form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    set_thread_following(&state, &visitor, id.into_inner(), false).await
+}
+
+/// `GET /unsubscribe/{token}`: what the link does, and its button (opening
+/// it changes nothing).
+pub async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    crate::app::notifications::unsubscribing(&state, &token)?;
+    Ok(page_with_status(StatusCode::OK, pages::networks::unsubscribe(&visitor.frame, &token, None)))
+}
+
+/// `POST /unsubscribe/{token}`: stops the emails. The signed token is the
+/// proof, so a mail program may send it without a page's form (RFC 8058's
+/// `List-Unsubscribe=One-Click`): nothing else is read from the body.
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let was_on = crate::app::notifications::unsubscribe(&state, &token).await?;
+    Ok(page_with_status(StatusCode::OK, pages::networks::unsubscribe(&visitor.frame, &token, Some(was_on))))
+}
