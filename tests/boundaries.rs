@@ -70,6 +70,11 @@ fn the_markdown_reader_and_the_sanitiser_are_named_only_beside_each_other() {
 }
 
 #[test]
+fn the_calendar_writer_is_named_only_in_its_file() {
+    assert_eq!(offenders("icalendar", &["domain/calendar.rs"]), Vec::<String>::new());
+}
+
+#[test]
 fn reqwest_is_named_only_in_the_fetch_room() {
     assert_eq!(offenders("reqwest", &["fetch/"]), Vec::<String>::new());
 }

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod dashboard;
+pub mod events;
 pub mod health;
 pub mod imports;
 pub mod listings;

@@ -86,6 +86,8 @@ pub struct NeighbourhoodPage {
     pub may_edit: bool,
     /// Its network and the network's latest threads.
     pub network: Option<(crate::domain::networks::NetworkView, Vec<crate::domain::networks::ThreadSummary>)>,
+    /// What is on in or for it.
+    pub events: Vec<crate::domain::events::EventView>,
 }
 
 /// A neighbourhood's page.
@@ -114,7 +116,19 @@ pub async fn page(
     let may_edit = user.is_some_and(StaffUser::manages_neighbourhoods);
     let places = super::listings::places::in_neighbourhood(state, hood.id).await?;
     let network = super::networks::of_neighbourhood(state, hood.id).await?;
-    Ok(NeighbourhoodPage { hood, band, shapes, pins, based_here, from_elsewhere, places, may_edit, network })
+    let events = super::events::near_neighbourhood(state, hood.id, 5).await?;
+    Ok(NeighbourhoodPage {
+        hood,
+        band,
+        shapes,
+        pins,
+        based_here,
+        from_elsewhere,
+        places,
+        may_edit,
+        network,
+        events,
+    })
 }
 
 /// The neighbourhood's outline, last so it is drawn on top, and those of the

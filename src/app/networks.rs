@@ -40,7 +40,7 @@ pub async fn network_page(
             Some(member) => networks::follows(conn, member, network.id)?,
             None => false,
         };
-        Ok(NetworkPage { network, threads, page, pages, following })
+        Ok(NetworkPage { network, threads, page, pages, following, events: Vec::new() })
     })
     .await
 }

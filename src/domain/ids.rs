@@ -114,6 +114,8 @@ typed_id! {
     ThreadId;
     /// One post: a thread's opening post or a reply.
     PostId;
+    /// An event in a network, once or repeating.
+    EventId;
 }
 
 impl NeedId {

@@ -3,8 +3,10 @@
 //! Nothing here touches the database, the network or the web.
 
 pub mod accounts;
+pub mod calendar;
 pub mod dashboard;
 pub mod directory;
+pub mod events;
 pub mod history;
 pub mod ids;
 pub mod imports;

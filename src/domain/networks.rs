@@ -48,6 +48,8 @@ pub struct NetworkPage {
     pub pages: usize,
     /// Whether the person looking follows it (never, when not signed in).
     pub following: bool,
+    /// Its next few events.
+    pub events: Vec<super::events::EventView>,
 }
 
 /// A need that may be chosen as a thread's tag.
@@ -379,6 +381,11 @@ fn named_listings(text: &str) -> Named {
         }
     }
     named
+}
+
+/// The services a text names by their addresses on this site.
+pub fn services_named(text: &str) -> Vec<ServiceId> {
+    named_listings(text).split().0
 }
 
 /// A reply, or a post changed.

@@ -8,6 +8,7 @@
 pub mod accessibility;
 pub mod dashboard;
 pub mod errors;
+pub mod events;
 pub mod follow_up;
 pub mod home;
 pub mod imports;

@@ -71,6 +71,8 @@ pub struct Shown<'a> {
     pub may_edit: bool,
     /// Its network and the network's latest threads.
     pub network: Option<(&'a NetworkView, &'a [ThreadSummary])>,
+    /// What is on in or for it.
+    pub events: &'a [crate::domain::events::EventView],
 }
 
 /// `/neighbourhoods/{slug}`.
@@ -117,7 +119,14 @@ pub fn show(frame: &Frame, shown: &Shown<'_>) -> Markup {
             }
             section class="network" aria-labelledby="network-title" {
                 h2 id="network-title" { "Neighbourhood network" }
+                h3 { "What is on" }
+                @if shown.events.is_empty() {
+                    p { "No event is listed yet." }
+                } @else {
+                    (super::events::list(shown.events, true))
+                }
                 @if let Some((network, threads)) = shown.network {
+                    h3 { "Conversations" }
                     p { "What residents, groups and agencies in " (hood.name) " are talking about." }
                     @if threads.is_empty() {
                         p { "Nobody has started a conversation yet." }

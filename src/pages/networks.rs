@@ -146,6 +146,16 @@ pub fn network(frame: &Frame, shown: &NetworkPage, signed_in: bool) -> Markup {
                 }
             }
             @if shown.following { p class="secondary" { "You follow this network." } }
+            h2 { "Events" }
+            @if shown.events.is_empty() {
+                p { "Nothing is on yet." }
+            } @else {
+                (super::events::list(&shown.events, false))
+            }
+            p {
+                a href={ (here) "/events" } { "All events, and past ones" } " · "
+                a href={ (here) "/events/new" } { "Add an event" }
+            }
             h2 { "Conversations" }
             @if shown.threads.is_empty() {
                 p { "Nobody has started a conversation here yet." }

@@ -32,6 +32,8 @@ pub struct Around<'a> {
     pub looks_like: &'a [(ServiceId, String)],
     /// The latest conversations in the networks that name it.
     pub conversations: &'a [crate::domain::networks::ThreadSummary],
+    /// Events coming up that it is part of.
+    pub events: &'a [crate::domain::events::EventView],
 }
 
 pub fn page(
@@ -62,6 +64,12 @@ pub fn page(
             (last_checked(view, now.date_naive()))
             @if view.listed_by.is_none() {
                 p class="no-print" { a href={ "/services/" (view.id) "/suggest" } { "Suggest a change to this listing" } }
+            }
+            @if !around.events.is_empty() {
+                section class="no-print" aria-labelledby="events-title" {
+                    h2 id="events-title" { "Coming up" }
+                    (super::events::list(around.events, true))
+                }
             }
             (super::networks::mentioned_in(around.conversations))
             @if !around.nearby.is_empty() {

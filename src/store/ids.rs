@@ -13,7 +13,7 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 
 use crate::domain::ids::{
-    ContactId, ImportId, LocationId, MemberId, NeedId, NeighbourFeedId, NeighbourhoodId, NetworkId,
+    ContactId, EventId, ImportId, LocationId, MemberId, NeedId, NeighbourFeedId, NeighbourhoodId, NetworkId,
     OrganisationId, PostId, ProposalId, ScheduleId, ServiceAtLocationId, ServiceId, SignpostContactId,
     ThreadId, UserId,
 };
@@ -102,6 +102,7 @@ macro_rules! text_id {
 
 text_id!(
     ContactId,
+    EventId,
     ImportId,
     ProposalId,
     LocationId,

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod changes;
 pub mod contacts;
 pub mod dashboard;
+pub mod events;
 pub mod ids;
 pub mod import_requests;
 pub mod imports;

@@ -746,6 +746,50 @@ diesel::allow_tables_to_appear_in_same_query!(notifications, members);
 diesel::allow_tables_to_appear_in_same_query!(notifications, posts);
 diesel::allow_tables_to_appear_in_same_query!(notifications, threads);
 diesel::allow_tables_to_appear_in_same_query!(notifications, networks);
+diesel::table! {
+    events (id) {
+        id -> Text,
+        network_id -> Text,
+        author_id -> Text,
+        title -> Text,
+        description -> Text,
+        local_starts -> Timestamp,
+        local_ends -> Timestamp,
+        repeats -> Nullable<Text>,
+        repeat_until -> Nullable<Date>,
+        first_starts_at -> Timestamp,
+        last_ends_at -> Timestamp,
+        location_id -> Nullable<Text>,
+        address -> Text,
+        postcode -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        neighbourhood_id -> Nullable<Text>,
+        free -> Bool,
+        cost -> Nullable<Text>,
+        access -> Nullable<Text>,
+        who_for -> Nullable<Text>,
+        created_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    event_services (event_id, service_id) {
+        event_id -> Text,
+        service_id -> Text,
+    }
+}
+
+diesel::joinable!(events -> networks (network_id));
+diesel::joinable!(event_services -> events (event_id));
+diesel::joinable!(event_services -> services (service_id));
+diesel::allow_tables_to_appear_in_same_query!(events, networks);
+diesel::allow_tables_to_appear_in_same_query!(events, locations);
+diesel::allow_tables_to_appear_in_same_query!(events, neighbourhoods);
+diesel::allow_tables_to_appear_in_same_query!(event_services, events);
+diesel::allow_tables_to_appear_in_same_query!(event_services, services);
+diesel::allow_tables_to_appear_in_same_query!(event_services, organisations);
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(reports -> members (reported_by));
 diesel::joinable!(suspensions -> members (member_id));

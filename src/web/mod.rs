@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod connections;
 pub mod dashboard;
+pub mod events;
 pub mod follow_up;
 pub mod health;
 pub mod home;
@@ -119,6 +120,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/networks/{slug}").get(networks::show))
         .service(at("/networks/{slug}/follow").post(networks::follow))
         .service(at("/networks/{slug}/unfollow").post(networks::unfollow))
+        .service(at("/networks/{slug}/events").get(events::of_network).post(events::add))
+        .service(at("/networks/{slug}/events/new").get(events::new))
+        .service(at("/events/{id}").get(events::show))
+        .service(at("/events/{id}/calendar.ics").get(events::calendar))
         .service(at("/networks/{slug}/threads/new").get(networks::new_thread))
         .service(at("/networks/{slug}/threads").post(networks::start_thread))
         .service(at("/threads/{id}").get(networks::thread))

@@ -38,6 +38,7 @@ pub async fn show(
             places: &page.places,
             may_edit: page.may_edit,
             network: page.network.as_ref().map(|(network, threads)| (network, threads.as_slice())),
+            events: &page.events,
         },
     ))
 }

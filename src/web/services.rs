@@ -25,7 +25,13 @@ pub async fn show(
     let viewer =
         Viewer { sees_confidential: page.sees_confidential, edits: page.edits, archives: page.archives };
     let conversations = crate::app::networks::naming_service(&state, *id).await?;
-    let around =
-        Around { map, nearby: &page.nearby, looks_like: &page.looks_like, conversations: &conversations };
+    let events = crate::app::events::for_service(&state, *id).await?;
+    let around = Around {
+        map,
+        nearby: &page.nearby,
+        looks_like: &page.looks_like,
+        conversations: &conversations,
+        events: &events,
+    };
     Ok(pages::services::page(&visitor.frame, &page.view, viewer, chrono::Utc::now(), &around))
 }

@@ -1,0 +1,2 @@
+DROP TABLE event_services;
+DROP TABLE events;

@@ -1,0 +1,38 @@
+//! Events as iCalendar (RFC 5545), for "add to calendar": one `VEVENT` for
+//! each time an event happens, each with its own start and end as UTC
+//! instants, so that a repeating event keeps its Europe/London wall-clock
+//! time either side of the clock changes in any calendar. Written by the
+//! maintained `icalendar` crate; the only file that names it.
+
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+
+use super::events::{EventView, occurrences};
+
+/// The most times a repeating event is written out: a year of weeks.
+const MOST: usize = 60;
+
+/// `event` as an iCalendar file: every time it happens from its first.
+pub fn event(event: &EventView, public_url: &str, now: DateTime<Utc>) -> String {
+    let page = format!("{public_url}/events/{}", event.id);
+    let location = format!("{}, {}", event.address, event.postcode);
+    let mut calendar = Calendar::new();
+    calendar.name(&event.title);
+    let first = DateTime::<Utc>::UNIX_EPOCH;
+    for occurrence in occurrences(&event.schedule, first, MOST) {
+        let uid = format!("{}-{}@doorstep", event.id, occurrence.starts.format("%Y%m%dT%H%M%SZ"));
+        calendar.push(
+            Event::new()
+                .uid(&uid)
+                .timestamp(now)
+                .summary(&event.title)
+                .description(&format!("{}\n\n{page}", event.description))
+                .location(&location)
+                .url(&page)
+                .starts(occurrence.starts)
+                .ends(occurrence.ends)
+                .done(),
+        );
+    }
+    calendar.done().to_string()
+}

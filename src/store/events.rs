@@ -1,0 +1,323 @@
+//! Events in the networks: adding one, the venues it may be at, and reading
+//! what is on: in a network, near a neighbourhood, for a service; past
+//! events stay, as a record.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{event_services, events, locations, neighbourhoods, networks, organisations, services};
+use super::{Conn, StoreError, StoreResult, per_backend};
+use crate::domain::events::{EventView, NewEvent, Repeat, schedule_of};
+use crate::domain::ids::{EventId, LocationId, MemberId, NeighbourhoodId, NetworkId, ServiceId};
+use crate::domain::networks::NamedListing;
+
+/// Where an event was placed: its venue (or none), the address and
+/// postcode shown, the point on the map and the neighbourhood it is in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placed {
+    pub venue: Option<LocationId>,
+    pub address: String,
+    pub postcode: String,
+    pub point: Option<(f64, f64)>,
+    pub neighbourhood: Option<NeighbourhoodId>,
+}
+
+/// The venues an event may be at: public, not archived, and (for a
+/// neighbourhood's network) in that neighbourhood; by name.
+pub fn venues_offered(
+    conn: &mut Conn,
+    neighbourhood: Option<NeighbourhoodId>,
+) -> StoreResult<Vec<(LocationId, String)>> {
+    let mut query = locations::table
+        .filter(locations::confidential.eq(false))
+        .filter(locations::archived_at.is_null())
+        .filter(locations::postal.eq(false))
+        .select((locations::id, locations::name, locations::address_1))
+        .order((locations::name, locations::address_1))
+        .into_boxed();
+    if let Some(hood) = neighbourhood {
+        query = query.filter(locations::neighbourhood_id.eq(hood));
+    }
+    Ok(query
+        .load::<(LocationId, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, name, street)| (id, format!("{name}, {street}")))
+        .collect())
+}
+
+/// A venue as an event's place.
+pub fn venue_place(conn: &mut Conn, venue: LocationId) -> StoreResult<Placed> {
+    type Row = (String, String, String, f64, f64, Option<NeighbourhoodId>, bool);
+    let (name, street, postcode, latitude, longitude, neighbourhood, confidential): Row = locations::table
+        .find(venue)
+        .select((
+            locations::name,
+            locations::address_1,
+            locations::postcode,
+            locations::latitude,
+            locations::longitude,
+            locations::neighbourhood_id,
+            locations::confidential,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    // A confidential address is never an event's place.
+    if confidential {
+        return Err(StoreError::NotFound);
+    }
+    Ok(Placed {
+        venue: Some(venue),
+        address: format!("{name}, {street}"),
+        postcode,
+        point: Some((latitude, longitude)),
+        neighbourhood,
+    })
+}
+
+/// Keeps a new event, with the services it names (those listed).
+pub fn insert(
+    conn: &mut Conn,
+    (network, author): (NetworkId, MemberId),
+    event: &NewEvent,
+    (first_starts_at, last_ends_at): (NaiveDateTime, NaiveDateTime),
+    placed: &Placed,
+    now: NaiveDateTime,
+) -> StoreResult<EventId> {
+    super::transaction(conn, |conn| {
+        let id = EventId::new();
+        diesel::insert_into(events::table)
+            .values((
+                events::id.eq(id),
+                events::network_id.eq(network),
+                events::author_id.eq(author),
+                events::title.eq(&event.title),
+                events::description.eq(&event.description),
+                events::local_starts.eq(event.starts),
+                events::local_ends.eq(event.ends),
+                events::repeats.eq(event.repeat.map(|r| r.0.code())),
+                events::repeat_until.eq(event.repeat.map(|r| r.1)),
+                events::first_starts_at.eq(first_starts_at),
+                events::last_ends_at.eq(last_ends_at),
+                events::location_id.eq(placed.venue),
+                events::address.eq(&placed.address),
+                events::postcode.eq(&placed.postcode),
+                events::latitude.eq(placed.point.map(|p| p.0)),
+                events::longitude.eq(placed.point.map(|p| p.1)),
+                events::neighbourhood_id.eq(placed.neighbourhood),
+                events::free.eq(event.free),
+                events::cost.eq(&event.cost),
+                events::access.eq(&event.access),
+                events::who_for.eq(&event.who_for),
+                events::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        let listed: Vec<ServiceId> = services::table
+            .filter(services::id.eq_any(&event.services))
+            .filter(services::archived_at.is_null())
+            .select(services::id)
+            .load(conn)?;
+        for service in listed {
+            let insert = diesel::insert_into(event_services::table)
+                .values((event_services::event_id.eq(id), event_services::service_id.eq(service)))
+                .on_conflict_do_nothing();
+            per_backend!(conn, |c| insert.execute(c))?;
+        }
+        Ok(id)
+    })
+}
+
+type EventRow = (
+    (EventId, String, String, MemberId, NaiveDateTime, NaiveDateTime, Option<String>, Option<NaiveDate>),
+    (Option<LocationId>, String, String, Option<f64>, Option<f64>, Option<NeighbourhoodId>),
+    (bool, Option<String>, Option<String>, Option<String>),
+    (String, String),
+);
+
+fn columns() -> (
+    (
+        events::id,
+        events::title,
+        events::description,
+        events::author_id,
+        events::local_starts,
+        events::local_ends,
+        events::repeats,
+        events::repeat_until,
+    ),
+    (
+        events::location_id,
+        events::address,
+        events::postcode,
+        events::latitude,
+        events::longitude,
+        events::neighbourhood_id,
+    ),
+    (events::free, events::cost, events::access, events::who_for),
+    (networks::slug, networks::name),
+) {
+    (
+        (
+            events::id,
+            events::title,
+            events::description,
+            events::author_id,
+            events::local_starts,
+            events::local_ends,
+            events::repeats,
+            events::repeat_until,
+        ),
+        (
+            events::location_id,
+            events::address,
+            events::postcode,
+            events::latitude,
+            events::longitude,
+            events::neighbourhood_id,
+        ),
+        (events::free, events::cost, events::access, events::who_for),
+        (networks::slug, networks::name),
+    )
+}
+
+fn views(conn: &mut Conn, rows: Vec<EventRow>, with_services: bool) -> StoreResult<Vec<EventView>> {
+    let authors: Vec<MemberId> = rows.iter().map(|r| r.0.3).collect();
+    let authors = super::threads::authors(conn, &authors)?;
+    let hoods: HashMap<NeighbourhoodId, (String, String)> = neighbourhoods::table
+        .select((neighbourhoods::id, neighbourhoods::slug, neighbourhoods::name))
+        .load::<(NeighbourhoodId, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, slug, name)| (id, (slug, name)))
+        .collect();
+    let mut all = Vec::with_capacity(rows.len());
+    for (
+        (id, title, description, author, starts, ends, repeats, until),
+        place,
+        (free, cost, access, who_for),
+        network,
+    ) in rows
+    {
+        let (venue, address, postcode, latitude, longitude, hood) = place;
+        let repeat = repeats.as_deref().and_then(Repeat::from_code).zip(until);
+        let services = if with_services { services_of(conn, id)? } else { Vec::new() };
+        all.push(EventView {
+            id,
+            title,
+            description,
+            network_slug: network.0,
+            network_name: network.1,
+            author: super::threads::author_of(&authors, author),
+            schedule: schedule_of(starts, ends, repeat),
+            repeat,
+            place_name: address.clone(),
+            venue,
+            address,
+            postcode,
+            latitude,
+            longitude,
+            neighbourhood: hood
+                .and_then(|h| hoods.get(&h).map(|(slug, name)| (h, slug.clone(), name.clone()))),
+            free,
+            cost,
+            access,
+            who_for,
+            services,
+            next: None,
+        });
+    }
+    Ok(all)
+}
+
+fn services_of(conn: &mut Conn, event: EventId) -> StoreResult<Vec<NamedListing>> {
+    Ok(event_services::table
+        .inner_join(services::table.inner_join(organisations::table))
+        .filter(event_services::event_id.eq(event))
+        .filter(services::archived_at.is_null())
+        .order(services::name)
+        .select((services::id, services::name, organisations::name))
+        .load::<(ServiceId, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, name, by)| NamedListing { path: format!("/services/{id}"), name, by: Some(by) })
+        .collect())
+}
+
+/// One event, whole.
+pub fn view(conn: &mut Conn, id: EventId) -> StoreResult<EventView> {
+    let row: EventRow = events::table
+        .inner_join(networks::table)
+        .filter(events::id.eq(id))
+        .filter(events::hidden_at.is_null())
+        .select(columns())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    Ok(views(conn, vec![row], true)?.remove(0))
+}
+
+/// What is on in `network` (not yet over at `now`), soonest first; or, with
+/// `past`, what was, latest first. At most `most`.
+pub fn in_network(
+    conn: &mut Conn,
+    network: NetworkId,
+    now: NaiveDateTime,
+    past: bool,
+    most: i64,
+) -> StoreResult<Vec<EventView>> {
+    let query = events::table
+        .inner_join(networks::table)
+        .filter(events::network_id.eq(network))
+        .filter(events::hidden_at.is_null())
+        .select(columns())
+        .limit(most);
+    let rows: Vec<EventRow> = if past {
+        query.filter(events::last_ends_at.le(now)).order(events::last_ends_at.desc()).load(conn)?
+    } else {
+        query.filter(events::last_ends_at.gt(now)).order(events::first_starts_at).load(conn)?
+    };
+    views(conn, rows, false)
+}
+
+/// What is on in or for `neighbourhood`: events placed there, and those of
+/// its network wherever they are. At most `most`, soonest first.
+pub fn near_neighbourhood(
+    conn: &mut Conn,
+    neighbourhood: NeighbourhoodId,
+    now: NaiveDateTime,
+    most: i64,
+) -> StoreResult<Vec<EventView>> {
+    let rows: Vec<EventRow> = events::table
+        .inner_join(networks::table)
+        .filter(events::neighbourhood_id.eq(neighbourhood).or(networks::neighbourhood_id.eq(neighbourhood)))
+        .filter(events::hidden_at.is_null())
+        .filter(events::last_ends_at.gt(now))
+        .order(events::first_starts_at)
+        .limit(most)
+        .select(columns())
+        .load(conn)?;
+    views(conn, rows, false)
+}
+
+/// What is on that names `service`, soonest first.
+pub fn for_service(
+    conn: &mut Conn,
+    service: ServiceId,
+    now: NaiveDateTime,
+    most: i64,
+) -> StoreResult<Vec<EventView>> {
+    let ids: Vec<EventId> = event_services::table
+        .filter(event_services::service_id.eq(service))
+        .select(event_services::event_id)
+        .load(conn)?;
+    let rows: Vec<EventRow> = events::table
+        .inner_join(networks::table)
+        .filter(events::id.eq_any(ids))
+        .filter(events::hidden_at.is_null())
+        .filter(events::last_ends_at.gt(now))
+        .order(events::first_starts_at)
+        .limit(most)
+        .select(columns())
+        .load(conn)?;
+    views(conn, rows, false)
+}
