@@ -22,6 +22,7 @@ mod cli;
 mod confidential;
 mod dashboard;
 mod entry_points;
+mod events;
 mod hardening;
 mod import_feeds;
 mod imports;

@@ -183,6 +183,13 @@ const TABLE: &[Rule] = &[
     get("/networks/{slug}/threads/new", MEMBERS),
     // Sent empty, a thread's or a reply's form shows its problems.
     post("/networks/{slug}/threads", MEMBERS),
+    // Events: anyone reads them; members (and staff) add them (sent empty,
+    // the form shows its problems).
+    get("/networks/{slug}/events", EVERYONE),
+    get("/networks/{slug}/events/new", MEMBERS),
+    post("/networks/{slug}/events", MEMBERS),
+    get("/events/{id}", EVERYONE),
+    get("/events/{id}/calendar.ics", EVERYONE),
     get("/threads/{id}", EVERYONE),
     post("/threads/{id}/replies", MEMBERS),
     post("/threads/{id}/follow", MEMBERS),
@@ -431,6 +438,8 @@ struct Example {
     suspension: String,
     /// A member's one-click unsubscribe token.
     unsubscribe: String,
+    /// An event in the thread's network, at a public venue.
+    event: doorstep::domain::ids::EventId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -553,7 +562,37 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         .expect("a member joins");
         doorstep::domain::networks::unsubscribe_token(&app.state.cookie_key, member)
     };
+    let event = {
+        use doorstep::domain::events::{EventPlace, NewEvent};
+        let network = doorstep::store::threads::network_of(&mut conn, thread).expect("the thread's network");
+        let author = doorstep::store::members::add_confirmed(
+            &mut conn,
+            &format!("events-{who:?}@example.org"),
+            "Events",
+            now,
+        )
+        .expect("a member joins");
+        let starts = (now + chrono::Duration::days(7)).date().and_hms_opt(10, 0, 0).expect("a time");
+        let new = NewEvent {
+            title: format!("Event for {who:?}"),
+            description: String::from("Tea"),
+            starts,
+            ends: starts + chrono::Duration::hours(2),
+            repeat: None,
+            place: EventPlace::Venue(place),
+            free: true,
+            cost: None,
+            access: None,
+            who_for: None,
+            services: vec![],
+        };
+        let placed = doorstep::store::events::venue_place(&mut conn, place).expect("a public venue");
+        let span = (starts, starts + chrono::Duration::hours(2));
+        doorstep::store::events::insert(&mut conn, (network, author), &new, span, &placed, now)
+            .expect("an event")
+    };
     Example {
+        event,
         suspension,
         unsubscribe,
         thread,
@@ -741,6 +780,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.post.to_string()
     } else if route.starts_with("/staff/moderation/suspensions/") {
         example.suspension.clone()
+    } else if route.starts_with("/events/") {
+        example.event.to_string()
     } else if route.starts_with("/threads/") {
         example.thread.to_string()
     } else if route.starts_with("/posts/") {

@@ -2,13 +2,15 @@
 //! first neighbourhoods' networks and in a carers' network, with replies,
 //! over the weeks before the demo was seeded, naming services of the demo.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Days, Duration, NaiveDateTime, NaiveTime};
 
 use super::Demo;
 use crate::domain::accounts::{Role, StaffUser};
+use crate::domain::events::{EventPlace, NewEvent, Repeat, span};
 use crate::domain::ids::{MemberId, NetworkId, ServiceId};
+use crate::domain::moderation::ReportReason;
 use crate::domain::networks::{NewNetwork, NewThread};
-use crate::store::{Conn, StoreResult, members, networks, notifications, threads};
+use crate::store::{Conn, StoreResult, events, members, moderation, networks, notifications, threads};
 
 /// The residents who take part, and their addresses (invented).
 const RESIDENTS: &[(&str, &str)] = &[
@@ -137,8 +139,134 @@ pub fn seed(conn: &mut Conn, demo: &Demo, now: NaiveDateTime) -> StoreResult<()>
         write(conn, demo, carers, conversation, (&residents, staff), now)?;
     }
     networks::follow(conn, residents[3], carers, now - Duration::days(30))?;
+    for (n, network) in hoods.iter().chain([&carers]).enumerate() {
+        let event = &EVENTS[n % EVENTS.len()];
+        add_event(conn, *network, residents[n % residents.len()], event, now)?;
+    }
+    waiting_for_a_moderator(conn, hoods[0], &residents, now)?;
     // Its conversations are history: nobody is emailed about them.
     notifications::forget_waiting(conn, now)
+}
+
+/// Something for the demo's moderators: a new member's first post, held,
+/// and a reply reported as spam.
+fn waiting_for_a_moderator(
+    conn: &mut Conn,
+    network: NetworkId,
+    residents: &[MemberId],
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let newcomer = members::add_confirmed(conn, "jay@residents.example.org", "Jay", now - Duration::days(1))?;
+    let first = NewThread {
+        title: String::from("Hello from a new neighbour"),
+        body: String::from("We just moved in. Is there a toddler group near the park?"),
+        needs: Vec::new(),
+        services: Vec::new(),
+        organisations: Vec::new(),
+    };
+    threads::start(conn, network, newcomer, (&first, true), now - Duration::hours(20))?;
+    let thread = threads::of_network(conn, network, 1)?.first().map(|t| t.id);
+    if let Some(thread) = thread {
+        let spammer = members::add_confirmed(
+            conn,
+            "quick-cash@spam.example.org",
+            "Quick Cash",
+            now - Duration::days(2),
+        )?;
+        let spam = threads::reply(
+            conn,
+            thread,
+            spammer,
+            ("Cheap loans, no questions asked! Call now.", false),
+            now - Duration::hours(6),
+        )?;
+        moderation::report(
+            conn,
+            spam,
+            residents[0],
+            (ReportReason::Spam, "Loan sharks"),
+            now - Duration::hours(5),
+        )?;
+    }
+    Ok(())
+}
+
+/// An event of the demo: its title, what it is, in how many days it
+/// starts, its times, how it repeats (for eight weeks), and what it costs.
+struct DemoEvent {
+    title: &'static str,
+    description: &'static str,
+    in_days: u64,
+    hours: (u32, u32),
+    repeat: Option<Repeat>,
+    cost: Option<&'static str>,
+}
+
+const EVENTS: &[DemoEvent] = &[
+    DemoEvent {
+        title: "Coffee morning",
+        description: "Tea, coffee and cake, and a friendly face. Just turn up.",
+        in_days: 2,
+        hours: (10, 12),
+        repeat: Some(Repeat::Weekly),
+        cost: None,
+    },
+    DemoEvent {
+        title: "Repair café",
+        description: "Bring a broken lamp, toaster or jumper: volunteers mend it with you.",
+        in_days: 9,
+        hours: (13, 16),
+        repeat: Some(Repeat::Fortnightly),
+        cost: Some("Donations welcome"),
+    },
+    DemoEvent {
+        title: "Winter warm space and soup",
+        description: "A warm room, hot soup and company on the coldest days.",
+        in_days: 20,
+        hours: (11, 15),
+        repeat: None,
+        cost: None,
+    },
+    DemoEvent {
+        title: "Carers' afternoon tea",
+        description: "An hour for yourself with other carers. Sitters can be arranged: ask when you book.",
+        in_days: 5,
+        hours: (14, 16),
+        repeat: Some(Repeat::Monthly),
+        cost: None,
+    },
+];
+
+/// Adds one of the demo's events at the first public venue of the
+/// network's neighbourhood (or any, for a place-based network).
+fn add_event(
+    conn: &mut Conn,
+    network: NetworkId,
+    author: MemberId,
+    event: &DemoEvent,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let hood = networks::all(conn)?.into_iter().find(|n| n.id == network).and_then(|n| n.neighbourhood_id);
+    let Some((venue, _)) = events::venues_offered(conn, hood)?.into_iter().next() else { return Ok(()) };
+    let date = now.date().checked_add_days(Days::new(event.in_days)).unwrap_or(now.date());
+    let time = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
+    let new = NewEvent {
+        title: event.title.to_string(),
+        description: event.description.to_string(),
+        starts: date.and_time(time(event.hours.0)),
+        ends: date.and_time(time(event.hours.1)),
+        repeat: event.repeat.map(|r| (r, date.checked_add_days(Days::new(56)).unwrap_or(date))),
+        place: EventPlace::Venue(venue),
+        free: event.cost.is_none(),
+        cost: event.cost.map(str::to_string),
+        access: Some(String::from("Step-free entrance")),
+        who_for: Some(String::from("Everyone")),
+        services: Vec::new(),
+    };
+    let Some((first, last)) = span(&new.schedule()) else { return Ok(()) };
+    let placed = events::venue_place(conn, venue)?;
+    events::insert(conn, (network, author), &new, (first.naive_utc(), last.naive_utc()), &placed, now)?;
+    Ok(())
 }
 
 fn write(

@@ -344,6 +344,10 @@ fn month_days(value: &str) -> Result<Vec<i8>, String> {
 /// A time such as "10:00", "14:30", "10am" or "2.30pm".
 pub fn parse_time(value: &str) -> Option<NaiveTime> {
     let text = value.trim().to_ascii_lowercase().replace(' ', "");
+    // "12 noon", "noon" and "midday", as people write them.
+    if matches!(text.as_str(), "noon" | "12noon" | "midday" | "12midday") {
+        return NaiveTime::from_hms_opt(12, 0, 0);
+    }
     let (text, offset) = match (text.strip_suffix("am"), text.strip_suffix("pm")) {
         (Some(t), _) => (t.to_string(), Some(0)),
         (_, Some(t)) => (t.to_string(), Some(12)),
@@ -483,6 +487,8 @@ mod tests {
         assert_eq!(parse_time("12pm"), t(12, 0));
         assert_eq!(parse_time("12am"), t(0, 0));
         assert_eq!(parse_time("14:30"), t(14, 30));
+        assert_eq!(parse_time("12 noon"), t(12, 0));
+        assert_eq!(parse_time("Midday"), t(12, 0));
         assert_eq!(parse_time("25:00"), None);
         assert_eq!(parse_time("13pm"), None);
         assert_eq!(parse_date("5/3/2027"), NaiveDate::from_ymd_opt(2027, 3, 5));

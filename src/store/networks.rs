@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{neighbourhoods, network_follows, networks, threads};
+use super::schema::{
+    events, moderation_log, neighbourhoods, network_follows, networks, suspensions, threads,
+};
 use super::{Conn, StoreError, StoreResult, per_backend};
 use crate::domain::ids::{MemberId, NeighbourhoodId, NetworkId, UserId};
 use crate::domain::networks::{NetworkView, NewNetwork, neighbourhood_network};
@@ -144,9 +146,13 @@ pub fn give_each_neighbourhood_one(conn: &mut Conn, now: NaiveDateTime) -> Store
     super::transaction(conn, |conn| keep_in_step(conn, now))
 }
 
-/// Before neighbourhood `from` is removed by a rebuild: its network's
-/// threads and followers go to the network of `heir`, and its network goes.
+/// Before neighbourhood `from` is removed by a rebuild: the events placed
+/// in it are placed in `heir`; its network's threads, events, followers and
+/// suspensions go to the network of `heir`, and its network goes.
 pub fn hand_on(conn: &mut Conn, from: NeighbourhoodId, heir: Option<NeighbourhoodId>) -> StoreResult<()> {
+    diesel::update(events::table.filter(events::neighbourhood_id.eq(from)))
+        .set(events::neighbourhood_id.eq(heir))
+        .execute(conn)?;
     let Some(old) = network_id_of(conn, from)? else { return Ok(()) };
     let new = match heir {
         Some(heir) => network_id_of(conn, heir)?,
@@ -161,6 +167,15 @@ pub fn hand_on(conn: &mut Conn, from: NeighbourhoodId, heir: Option<Neighbourhoo
     };
     diesel::update(threads::table.filter(threads::network_id.eq(old)))
         .set(threads::network_id.eq(new))
+        .execute(conn)?;
+    diesel::update(events::table.filter(events::network_id.eq(old)))
+        .set(events::network_id.eq(new))
+        .execute(conn)?;
+    diesel::update(suspensions::table.filter(suspensions::network_id.eq(old)))
+        .set(suspensions::network_id.eq(new))
+        .execute(conn)?;
+    diesel::update(moderation_log::table.filter(moderation_log::network_id.eq(old)))
+        .set(moderation_log::network_id.eq(new))
         .execute(conn)?;
     let followers: Vec<(MemberId, NaiveDateTime)> = network_follows::table
         .filter(network_follows::network_id.eq(old))
