@@ -865,7 +865,7 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let Some(browser) = Browser::start() else { return };
     let (app, server) = demo_server();
     let base = format!("http://{}", server.addr);
-    let (network, thread, link, unsubscribe) = {
+    let (network, thread, link, unsubscribe, event) = {
         let mut conn = app.state.store.conn().unwrap();
         let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
         let network = doorstep::store::networks::of_neighbourhood(&mut conn, hood.id).unwrap().unwrap();
@@ -886,7 +886,9 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         )
         .unwrap();
         let unsubscribe = doorstep::domain::networks::unsubscribe_token(&app.state.cookie_key, member);
-        (network.slug, thread, format!("/members/links/{token}"), unsubscribe)
+        let event = doorstep::store::events::in_network(&mut conn, network.id, now, false, 1).unwrap();
+        let event = format!("/events/{}", event.first().expect("the demo's network has an event").id);
+        (network.slug, thread, format!("/members/links/{token}"), unsubscribe, event)
     };
     // As anyone: the networks, a network, a thread, joining and signing in.
     let mut problems = check_pages(
@@ -900,6 +902,8 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             ("member-sign-in", String::from("/members/sign-in")),
             ("member-link", link),
             ("unsubscribe", format!("/unsubscribe/{unsubscribe}")),
+            ("network-events", format!("/networks/{network}/events")),
+            ("event", event.clone()),
         ],
     );
     problems.extend(check_errors(
@@ -959,7 +963,20 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             ("thread-new", format!("/networks/{network}/threads/new")),
             ("thread-member", format!("/threads/{thread}")),
             ("post-edit", format!("/posts/{post}/edit")),
+            ("event-new", format!("/networks/{network}/events/new")),
         ],
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "event-new",
+        &format!("/networks/{network}/events/new"),
+        "document.getElementById('title').value = 'Knit and natter';
+         document.getElementById('starts').value = '3pm';
+         document.getElementById('ends').value = '2pm';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('title').value === 'Knit and natter'
+             && document.getElementById('ends').value === '2pm';",
     ));
     problems.extend(check_errors(
         &browser,
