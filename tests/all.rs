@@ -32,6 +32,7 @@ mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;
 mod networks;
+mod notices;
 mod notifications;
 mod openreferral;
 mod operations;

@@ -865,6 +865,8 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let Some(browser) = Browser::start() else { return };
     let (app, server) = demo_server();
     let base = format!("http://{}", server.addr);
+    let service =
+        common::most_overdue(&mut app.state.store.conn().unwrap(), chrono::Utc::now().naive_utc()).id;
     let (network, thread, link, unsubscribe, event) = {
         let mut conn = app.state.store.conn().unwrap();
         let hood = &doorstep::store::neighbourhoods::all(&mut conn).unwrap()[0];
@@ -964,7 +966,17 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
             ("thread-member", format!("/threads/{thread}")),
             ("post-edit", format!("/posts/{post}/edit")),
             ("event-new", format!("/networks/{network}/events/new")),
+            ("notice-new", format!("/services/{service}/notices/new")),
         ],
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "notice-new",
+        &format!("/services/{service}/notices/new"),
+        "document.getElementById('body').value = 'x'.repeat(300);
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('body').value.length === 300;",
     ));
     problems.extend(check_errors(
         &browser,

@@ -171,6 +171,10 @@ const TABLE: &[Rule] = &[
     get("/neighbourhoods", EVERYONE),
     get("/neighbourhoods/{slug}", EVERYONE),
     get("/services/{id}", EVERYONE),
+    // A notice about a service: members and staff (sent empty, the form
+    // shows its problems).
+    get("/services/{id}/notices/new", MEMBERS),
+    post("/services/{id}/notices", MEMBERS),
     get("/services/{id}/suggest", EVERYONE),
     post("/services/{id}/suggest", EVERYONE),
     get("/organisations/{id}", EVERYONE),

@@ -15,6 +15,7 @@ pub mod moderation;
 pub mod neighbourhoods;
 pub mod neighbours;
 pub mod networks;
+pub mod notices;
 pub mod notifications;
 pub mod openreferral;
 pub mod search;

@@ -10,7 +10,9 @@ use crate::domain::events::{EventPlace, NewEvent, Repeat, span};
 use crate::domain::ids::{MemberId, NetworkId, ServiceId};
 use crate::domain::moderation::ReportReason;
 use crate::domain::networks::{NewNetwork, NewThread};
-use crate::store::{Conn, StoreResult, events, members, moderation, networks, notifications, threads};
+use crate::store::{
+    Conn, StoreResult, events, members, moderation, networks, notices, notifications, threads,
+};
 
 /// The residents who take part, and their addresses (invented).
 const RESIDENTS: &[(&str, &str)] = &[
@@ -144,8 +146,32 @@ pub fn seed(conn: &mut Conn, demo: &Demo, now: NaiveDateTime) -> StoreResult<()>
         add_event(conn, *network, residents[n % residents.len()], event, now)?;
     }
     waiting_for_a_moderator(conn, hoods[0], &residents, now)?;
+    notices_from_the_editor(conn, demo, now)?;
     // Its conversations are history: nobody is emailed about them.
     notifications::forget_waiting(conn, now)
+}
+
+/// Notices from the demo's organisation editor on their services.
+fn notices_from_the_editor(conn: &mut Conn, demo: &Demo, now: NaiveDateTime) -> StoreResult<()> {
+    let Some(editor) = demo.users.iter().find(|u| u.role == Role::OrganisationEditor) else { return Ok(()) };
+    let staff = StaffUser {
+        id: editor.id,
+        email: editor.email.clone(),
+        name: editor.name.clone(),
+        role: editor.role,
+        organisation: editor.organisation,
+        neighbourhoods: Vec::new(),
+    };
+    let member = members::for_staff(conn, &staff, now - Duration::days(10))?.id;
+    let theirs = demo.services.iter().filter(|s| Some(s.details.organisation) == editor.organisation);
+    let said = [
+        "No session on the 24th or 31st: back on Tuesday 6 January.",
+        "New volunteers very welcome: ask at the desk.",
+    ];
+    for (service, (text, days)) in theirs.zip(said.iter().zip([3, 8])) {
+        notices::insert(conn, service.id, member, (text, None), now - Duration::days(days))?;
+    }
+    Ok(())
 }
 
 /// Something for the demo's moderators: a new member's first post, held,

@@ -397,6 +397,57 @@ pub fn check_reply(body: &str) -> Result<String, FieldErrors> {
     }
 }
 
+/// The longest notice: a notice is short.
+pub const MAX_NOTICE: usize = 280;
+
+/// A notice as a service's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeView {
+    pub author: Author,
+    pub body: String,
+    pub capacity: Option<super::directory::Capacity>,
+    pub posted_at: NaiveDateTime,
+}
+
+/// A notice as typed: its words, and whether it says the service is taking
+/// new people ("" when it does not say).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NoticeForm {
+    pub body: String,
+    pub capacity: String,
+}
+
+impl NoticeForm {
+    pub fn check(&self) -> Result<(String, Option<super::directory::Capacity>), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let body = match text::optional_text(&self.body, "the notice", MAX_NOTICE) {
+            Ok(Some(body)) => Some(body),
+            Ok(None) => {
+                errors.add("body", "Write the notice");
+                None
+            }
+            Err(message) => {
+                errors.add("body", message);
+                None
+            }
+        };
+        let capacity = match self.capacity.as_str() {
+            "" => None,
+            code => {
+                let found = super::directory::Capacity::from_code(code);
+                if found.is_none() {
+                    errors.add("capacity", "Choose from the list");
+                }
+                found
+            }
+        };
+        match body {
+            Some(body) if errors.is_empty() => Ok((body, capacity)),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// At most one email about new posts to a member in this long.
 pub const NOTIFY_EVERY: Duration = Duration::minutes(30);
 

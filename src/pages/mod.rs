@@ -19,6 +19,7 @@ pub mod moderation;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod networks;
+pub mod notices;
 pub mod organisations;
 pub mod password;
 pub mod places;

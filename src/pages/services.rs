@@ -34,6 +34,8 @@ pub struct Around<'a> {
     pub conversations: &'a [crate::domain::networks::ThreadSummary],
     /// Events coming up that it is part of.
     pub events: &'a [crate::domain::events::EventView],
+    /// Its latest notices.
+    pub notices: &'a [crate::domain::networks::NoticeView],
 }
 
 pub fn page(
@@ -64,6 +66,10 @@ pub fn page(
             (last_checked(view, now.date_naive()))
             @if view.listed_by.is_none() {
                 p class="no-print" { a href={ "/services/" (view.id) "/suggest" } { "Suggest a change to this listing" } }
+            }
+            (super::notices::list(around.notices))
+            @if view.listed_by.is_none() && view.archived_at.is_none() {
+                p class="no-print" { a href={ "/services/" (view.id) "/notices/new" } { "Post a notice about this service" } }
             }
             @if !around.events.is_empty() {
                 section class="no-print" aria-labelledby="events-title" {

@@ -136,7 +136,8 @@ type EventRow = (
     (String, String),
 );
 
-fn columns() -> (
+/// The columns an event is read with, with its network's slug and name.
+type Columns = (
     (
         events::id,
         events::title,
@@ -157,7 +158,9 @@ fn columns() -> (
     ),
     (events::free, events::cost, events::access, events::who_for),
     (networks::slug, networks::name),
-) {
+);
+
+fn columns() -> Columns {
     (
         (
             events::id,

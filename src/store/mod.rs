@@ -22,6 +22,7 @@ pub mod needs;
 pub mod neighbourhoods;
 pub mod neighbours;
 pub mod networks;
+pub mod notices;
 pub mod notifications;
 pub mod openreferral;
 pub mod organisations;

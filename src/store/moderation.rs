@@ -43,6 +43,17 @@ pub fn rights(
     Ok(PostingRights { suspended, trusted: trusted.is_some(), approve_first_posts, recent_posts })
 }
 
+/// Why `member` may not post anywhere, if they were suspended from every network.
+pub fn suspended_everywhere(conn: &mut Conn, member: MemberId) -> StoreResult<Option<String>> {
+    Ok(suspensions::table
+        .filter(suspensions::member_id.eq(member))
+        .filter(suspensions::lifted_at.is_null())
+        .filter(suspensions::network_id.is_null())
+        .select(suspensions::reason)
+        .first(conn)
+        .optional()?)
+}
+
 /// Where a post is: its thread, its number, its network and that network's
 /// neighbourhood (for who may moderate it), and whether it is held or hidden.
 pub struct PostPlace {

@@ -790,6 +790,20 @@ diesel::allow_tables_to_appear_in_same_query!(events, neighbourhoods);
 diesel::allow_tables_to_appear_in_same_query!(event_services, events);
 diesel::allow_tables_to_appear_in_same_query!(event_services, services);
 diesel::allow_tables_to_appear_in_same_query!(event_services, organisations);
+diesel::table! {
+    notices (id) {
+        id -> Text,
+        service_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        capacity -> Nullable<Text>,
+        posted_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(notices -> services (service_id));
+diesel::allow_tables_to_appear_in_same_query!(notices, services);
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(reports -> members (reported_by));
 diesel::joinable!(suspensions -> members (member_id));

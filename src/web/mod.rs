@@ -18,6 +18,7 @@ pub mod moderation;
 pub mod needs;
 pub mod neighbourhoods;
 pub mod networks;
+pub mod notices;
 pub mod observe;
 pub mod openreferral;
 pub mod organisations;
@@ -114,6 +115,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/neighbourhoods/{slug}").get(neighbourhoods::show))
         .service(at("/services/{id}").get(services::show))
         .service(at("/services/{id}/suggest").get(suggestions::service_form).post(suggestions::service_send))
+        .service(at("/services/{id}/notices/new").get(notices::new))
+        .service(at("/services/{id}/notices").post(notices::post))
         .service(at("/organisations/{id}").get(organisations::show))
         .service(at("/places/{id}").get(places::show))
         .service(at("/networks").get(networks::index))

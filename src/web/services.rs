@@ -26,12 +26,14 @@ pub async fn show(
         Viewer { sees_confidential: page.sees_confidential, edits: page.edits, archives: page.archives };
     let conversations = crate::app::networks::naming_service(&state, *id).await?;
     let events = crate::app::events::for_service(&state, *id).await?;
+    let notices = crate::app::notices::of_service(&state, *id).await?;
     let around = Around {
         map,
         nearby: &page.nearby,
         looks_like: &page.looks_like,
         conversations: &conversations,
         events: &events,
+        notices: &notices,
     };
     Ok(pages::services::page(&visitor.frame, &page.view, viewer, chrono::Utc::now(), &around))
 }

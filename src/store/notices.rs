@@ -1,0 +1,54 @@
+//! Notices about a service: kept, and read for its page.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::notices;
+use super::{Conn, StoreResult};
+use crate::domain::directory::Capacity;
+use crate::domain::ids::{MemberId, ServiceId};
+use crate::domain::networks::NoticeView;
+
+/// Keeps a notice about `service`; its capacity, if it says one, is set on
+/// the listing by the caller in the same transaction.
+pub fn insert(
+    conn: &mut Conn,
+    service: ServiceId,
+    author: MemberId,
+    (body, capacity): (&str, Option<Capacity>),
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::insert_into(notices::table)
+        .values((
+            notices::id.eq(uuid::Uuid::new_v4().to_string()),
+            notices::service_id.eq(service),
+            notices::author_id.eq(author),
+            notices::body.eq(body),
+            notices::capacity.eq(capacity.map(Capacity::code)),
+            notices::posted_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The latest `most` notices about `service`, newest first.
+pub fn of_service(conn: &mut Conn, service: ServiceId, most: i64) -> StoreResult<Vec<NoticeView>> {
+    let rows: Vec<(MemberId, String, Option<String>, NaiveDateTime)> = notices::table
+        .filter(notices::service_id.eq(service))
+        .filter(notices::hidden_at.is_null())
+        .order(notices::posted_at.desc())
+        .limit(most)
+        .select((notices::author_id, notices::body, notices::capacity, notices::posted_at))
+        .load(conn)?;
+    let authors: Vec<MemberId> = rows.iter().map(|r| r.0).collect();
+    let authors = super::threads::authors(conn, &authors)?;
+    Ok(rows
+        .into_iter()
+        .map(|(author, body, capacity, posted_at)| NoticeView {
+            author: super::threads::author_of(&authors, author),
+            body,
+            capacity: capacity.as_deref().and_then(Capacity::from_code),
+            posted_at,
+        })
+        .collect())
+}
