@@ -1088,6 +1088,16 @@ fn the_moderation_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
     let (app, server) = demo_server();
     let base = format!("http://{}", server.addr);
     let reporter = sign_in_member(&browser, &app, &base, "Rosa");
+    let event = {
+        let mut conn = app.state.store.conn().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let network = doorstep::store::networks::all(&mut conn)
+            .unwrap()
+            .into_iter()
+            .find(|n| n.neighbourhood.is_some())
+            .unwrap();
+        doorstep::store::events::in_network(&mut conn, network.id, now, false, 1).unwrap()[0].id
+    };
     // A new member's thread, held; and their reply, reported.
     let reply = {
         use doorstep::domain::moderation::ReportReason;
@@ -1141,6 +1151,7 @@ fn the_moderation_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         &[
             ("moderation", String::from("/staff/moderation")),
             ("moderate-post", format!("/staff/moderation/posts/{reply}")),
+            ("event-moderator", format!("/events/{event}")),
         ],
     ));
     problems.extend(check_errors(

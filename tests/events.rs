@@ -262,3 +262,61 @@ async fn past_events_are_kept_as_a_record() {
     let page = visitor.get(&link).await;
     assert!(page.body.contains("This event is over") && !page.body.contains("Add to your calendar"));
 }
+
+#[actix_web::test]
+async fn an_event_at_a_venue_made_confidential_since_shows_nothing_of_where_it_is() {
+    let app = TestApp::with_demo();
+    let (slug, _, venue) = network_with_venues(&app);
+    let now = Utc::now().naive_utc();
+    let (id, street, postcode) = {
+        use doorstep::domain::events::{EventPlace, NewEvent};
+        let mut conn = app.state.store.conn().unwrap();
+        let network = doorstep::store::networks::by_slug(&mut conn, &slug).unwrap().id;
+        let author =
+            doorstep::store::members::add_confirmed(&mut conn, "host@example.org", "Host", now).unwrap();
+        let starts = (now + Duration::days(3)).date().and_hms_opt(10, 0, 0).unwrap();
+        let event = NewEvent {
+            title: String::from("Drop-in"),
+            description: String::from("Come along"),
+            starts,
+            ends: starts + Duration::hours(2),
+            repeat: None,
+            place: EventPlace::Venue(venue),
+            free: true,
+            cost: None,
+            access: None,
+            who_for: None,
+            services: vec![],
+        };
+        let placed = doorstep::store::events::venue_place(&mut conn, venue).unwrap();
+        let span = (starts - Duration::hours(1), starts + Duration::hours(1));
+        let id = doorstep::store::events::insert(&mut conn, (network, author), &event, span, &placed, now)
+            .unwrap();
+        (id, placed.address, placed.postcode)
+    };
+    let mut visitor = app.browser().await;
+    assert!(
+        visitor.get(&format!("/events/{id}")).await.body.contains(&postcode),
+        "shown while the venue is public"
+    );
+    {
+        use diesel::prelude::*;
+        use doorstep::store::schema::locations;
+        let mut conn = app.state.store.conn().unwrap();
+        diesel::update(locations::table.filter(locations::id.eq(venue.to_string())))
+            .set(locations::confidential.eq(true))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let page = visitor.get(&format!("/events/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for secret in [street.as_str(), postcode.as_str(), &format!("/places/{venue}")] {
+        assert!(!page.body.contains(secret), "{secret} is on the page");
+    }
+    assert!(page.body.contains("given when you get in touch") && !page.body.contains("<svg"));
+    let ics = visitor.get(&format!("/events/{id}/calendar.ics")).await;
+    let unfolded = ics.body.replace("\r\n ", "");
+    assert!(unfolded.contains("Drop-in") && !unfolded.contains(&postcode) && !unfolded.contains(&street));
+    let list = visitor.get(&format!("/networks/{slug}/events")).await;
+    assert!(!list.body.contains(&street));
+}

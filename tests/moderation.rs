@@ -281,3 +281,81 @@ async fn a_connector_moderates_only_the_networks_of_their_neighbourhoods() {
     advisor.sign_in("advisor@kingsmere.example.org", PASSWORD).await;
     assert_eq!(advisor.get("/staff/moderation").await.status, StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn a_new_members_change_that_adds_a_link_waits_too() {
+    let app = TestApp::with_demo();
+    let slug = first_network(&app);
+    let mut connector = app.browser().await;
+    connector.sign_in(CONNECTOR, PASSWORD).await;
+    connector
+        .submit("/staff/moderation", &format!("/staff/moderation/networks/{slug}"), &[("approve", "no")])
+        .await;
+    let mut newcomer = app.browser().await;
+    new_member(&app, &mut newcomer, "sly@example.org", "Sly").await;
+    let thread = start_thread(&mut newcomer, &slug, "Plain start", "Nothing to see.").await;
+    let post = post_ids(&newcomer.get(&thread).await).remove(0);
+    let edit = format!("/posts/{post}/edit");
+    let changed =
+        newcomer.submit(&edit, &format!("/posts/{post}"), &[("body", "Now see https://spam.example")]).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let mut visitor = app.browser().await;
+    assert_eq!(
+        visitor.get(&thread).await.status,
+        StatusCode::NOT_FOUND,
+        "the thread waits for a moderator again"
+    );
+    assert!(connector.get("/staff/moderation").await.body.contains("spam.example"));
+}
+
+#[actix_web::test]
+async fn a_moderator_hides_an_event_with_a_reason() {
+    let app = TestApp::with_demo();
+    let (event, far_event) = {
+        let mut conn = app.state.store.conn().unwrap();
+        let now = Utc::now().naive_utc();
+        let theirs =
+            doorstep::store::users::find_by_email(&mut conn, CONNECTOR).unwrap().unwrap().0.neighbourhoods;
+        let mut mine = None;
+        let mut far = None;
+        for network in networks::all(&mut conn).unwrap() {
+            let Some(hood) = network.neighbourhood_id else { continue };
+            let Some(event) =
+                doorstep::store::events::in_network(&mut conn, network.id, now, false, 1).unwrap().pop()
+            else {
+                continue;
+            };
+            if theirs.contains(&hood) {
+                mine.get_or_insert(event.id)
+            } else {
+                far.get_or_insert(event.id)
+            };
+        }
+        (mine.expect("an event in the connector's neighbourhoods"), far)
+    };
+    let mut connector = app.browser().await;
+    connector.sign_in(CONNECTOR, PASSWORD).await;
+    let page = connector.get(&format!("/events/{event}")).await;
+    assert!(page.body.contains("Hide this event"));
+    let action = format!("/staff/moderation/events/{event}");
+    let no_reason =
+        connector.submit(&format!("/events/{event}"), &action, &[("action", "hide"), ("reason", "")]).await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    let hidden = connector
+        .submit(&format!("/events/{event}"), &action, &[("action", "hide"), ("reason", "Not a real event")])
+        .await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER);
+    let mut visitor = app.browser().await;
+    assert_eq!(visitor.get(&format!("/events/{event}")).await.status, StatusCode::NOT_FOUND);
+    assert!(connector.get("/staff/moderation/log").await.body.contains("Not a real event"));
+    if let Some(far) = far_event {
+        let refused = connector
+            .submit(
+                "/staff/moderation",
+                &format!("/staff/moderation/events/{far}"),
+                &[("action", "hide"), ("reason", "No")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "not the connector's neighbourhood");
+    }
+}

@@ -317,6 +317,7 @@ const TABLE: &[Rule] = &[
     post("/staff/moderation/posts/{id}", KEEPERS),
     post("/staff/moderation/suspensions/{id}/lift", KEEPERS),
     post("/staff/moderation/networks/{slug}", KEEPERS),
+    post("/staff/moderation/events/{id}", KEEPERS),
     post("/staff/networks", KEEPERS),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
@@ -782,6 +783,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.proposal.to_string()
     } else if route.starts_with("/staff/moderation/posts/") {
         example.post.to_string()
+    } else if route.starts_with("/staff/moderation/events/") {
+        example.event.to_string()
     } else if route.starts_with("/staff/moderation/suspensions/") {
         example.suspension.clone()
     } else if route.starts_with("/events/") {

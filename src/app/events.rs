@@ -19,7 +19,12 @@ use crate::store::events::{self as store_events, Placed};
 use crate::store::{moderation, neighbourhoods, networks, postcodes};
 
 /// Upcoming events shown in a list.
-const LISTED: i64 = 20;
+const LISTED: usize = 20;
+/// Past events listed.
+const PAST: i64 = 20;
+/// Upcoming events read to find the soonest: a repeating event that began
+/// long ago may happen before a one-off added later.
+const READ: i64 = 500;
 
 /// The network an event goes in, and the venues it may be at.
 pub async fn form(
@@ -138,10 +143,11 @@ pub async fn map(state: &AppState, event: &EventView) -> Result<Option<(MapShape
     Ok(Some((shape, pin)))
 }
 
-/// Soonest first, by when each next happens.
-fn soonest(events: Vec<EventView>) -> Vec<EventView> {
+/// The `most` that happen soonest, by when each next happens.
+fn soonest(events: Vec<EventView>, most: usize) -> Vec<EventView> {
     let mut events = with_next(events);
     events.sort_by_key(|e| e.next.map(|n| n.starts));
+    events.truncate(most);
     events
 }
 
@@ -176,28 +182,28 @@ pub async fn of_network(
     let now = Utc::now().naive_utc();
     let (network, upcoming, past) = db(state, move |conn| {
         let network = networks::by_slug(conn, &slug)?;
-        let upcoming = store_events::in_network(conn, network.id, now, false, LISTED)?;
-        let past = store_events::in_network(conn, network.id, now, true, LISTED)?;
+        let upcoming = store_events::in_network(conn, network.id, now, false, READ)?;
+        let past = store_events::in_network(conn, network.id, now, true, PAST)?;
         Ok((network, upcoming, past))
     })
     .await?;
-    Ok((network, soonest(upcoming), with_next(past)))
+    Ok((network, soonest(upcoming, LISTED), with_next(past)))
 }
 
 /// What is on in or for a neighbourhood.
 pub async fn near_neighbourhood(
     state: &AppState,
     neighbourhood: NeighbourhoodId,
-    most: i64,
+    most: usize,
 ) -> Result<Vec<EventView>, AppError> {
     let now = Utc::now().naive_utc();
-    Ok(soonest(
-        db(state, move |conn| store_events::near_neighbourhood(conn, neighbourhood, now, most)).await?,
-    ))
+    let events =
+        db(state, move |conn| store_events::near_neighbourhood(conn, neighbourhood, now, READ)).await?;
+    Ok(soonest(events, most))
 }
 
 /// What is on that names a service.
 pub async fn for_service(state: &AppState, service: ServiceId) -> Result<Vec<EventView>, AppError> {
     let now = Utc::now().naive_utc();
-    Ok(soonest(db(state, move |conn| store_events::for_service(conn, service, now, 5)).await?))
+    Ok(soonest(db(state, move |conn| store_events::for_service(conn, service, now, READ)).await?, 5))
 }

@@ -38,6 +38,17 @@ pub async fn staff_member(state: &AppState, user: &StaffUser) -> Result<Option<M
     db(state, move |conn| members::of_staff(conn, id)).await
 }
 
+/// Whether this visitor may take part (to be shown a form to post): a
+/// member or a member of staff; anyone else is asked to sign in or join.
+/// Changes nothing, for the pages a GET shows.
+pub fn may_take_part(member: Option<&Member>, staff: Option<&StaffUser>, next: &str) -> Result<(), AppError> {
+    if member.is_some() || staff.is_some() {
+        Ok(())
+    } else {
+        Err(AppError::MemberSignInRequired { next: next.to_string() })
+    }
+}
+
 /// Who takes part: the signed-in member, or a member of staff (made a
 /// member the first time); anyone else is asked to sign in or join, and
 /// brought back to `next`.

@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use super::{db, require};
 use crate::domain::accounts::StaffUser;
-use crate::domain::ids::{MemberId, NeighbourhoodId, NetworkId, PostId};
+use crate::domain::ids::{EventId, MemberId, NeighbourhoodId, NetworkId, PostId};
 use crate::domain::moderation::{LogLine, ModerationItem, ReportForm, SuspensionView, reason};
 use crate::domain::networks::{Member, StoredPost, ThreadSummary};
 use crate::domain::text::FieldErrors;
@@ -46,6 +46,18 @@ pub async fn queue(state: &AppState, user: &StaffUser) -> Result<Queue, AppError
             suspensions: moderation::suspensions_in(conn, &ids)?,
             networks,
         })
+    })
+    .await
+}
+
+/// How many posts wait for this moderator.
+pub async fn waiting(state: &AppState, user: &StaffUser) -> Result<i64, AppError> {
+    require(user.keeps_listings())?;
+    let scope = scope(user);
+    db(state, move |conn| {
+        let ids: Vec<NetworkId> =
+            moderation::networks_moderated(conn, scope.as_deref())?.into_iter().map(|n| n.0).collect();
+        moderation::waiting(conn, &ids)
     })
     .await
 }
@@ -127,6 +139,9 @@ pub async fn act(
     if action == Action::SuspendEverywhere {
         require(user.manages_neighbourhoods())?;
     }
+    if action == Action::Approve && !place.held {
+        return Err(AppError::Conflict(String::from("This post is not waiting for approval.")));
+    }
     let why = match (reason(why), action.needs_reason()) {
         (Ok(why), _) => why,
         (Err(errors), true) => return Ok(Err(errors)),
@@ -145,6 +160,41 @@ pub async fn act(
         Action::SuspendEverywhere => moderation::suspend(conn, author, None, by, &why, now),
     })
     .await?;
+    Ok(Ok(()))
+}
+
+/// Whether this person moderates an event's network.
+pub async fn moderates_event(
+    state: &AppState,
+    user: Option<&StaffUser>,
+    event: EventId,
+) -> Result<bool, AppError> {
+    let Some(user) = user.cloned() else { return Ok(false) };
+    let hood = db(state, move |conn| moderation::neighbourhood_of_event(conn, event)).await?;
+    Ok(user.moderates(hood))
+}
+
+/// Hides an event (or shows it again: `Some(false)`), with why (needed to
+/// hide); `None` when the form did not say which.
+pub async fn hide_event(
+    state: &AppState,
+    user: &StaffUser,
+    event: EventId,
+    hidden: Option<bool>,
+    why: &str,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    require(user.keeps_listings())?;
+    require(moderates_event(state, Some(user), event).await?)?;
+    let hidden = hidden.ok_or_else(|| {
+        AppError::BadRequest(String::from("Choose whether to hide the event or show it again."))
+    })?;
+    let why = match (reason(why), hidden) {
+        (Ok(why), _) => why,
+        (Err(errors), true) => return Ok(Err(errors)),
+        (Err(_), false) => String::new(),
+    };
+    let (by, now) = (user.id, Utc::now().naive_utc());
+    db(state, move |conn| moderation::hide_event(conn, event, hidden, by, &why, now)).await?;
     Ok(Ok(()))
 }
 

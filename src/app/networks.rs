@@ -176,7 +176,7 @@ pub async fn thread_page(
             pages,
             named: threads::named(conn, id)?,
             needs: threads::needs_of(conn, id)?,
-            may_reply: viewer.is_some() && !summary.locked,
+            may_reply: (viewer.is_some() || staff.is_some()) && !summary.locked,
             following: match &viewer {
                 Some(member) => notifications::follows_thread(conn, member.id, id)?,
                 None => false,
@@ -252,6 +252,11 @@ pub async fn editable_post(
     if found.author.id != member.id {
         return Err(AppError::Forbidden);
     }
+    if found.hidden {
+        return Err(AppError::Conflict(String::from(
+            "A moderator has hidden this post, so it cannot be changed.",
+        )));
+    }
     if !may_edit(member.id, &found, Utc::now().naive_utc()) {
         return Err(AppError::Conflict(String::from(
             "A post can be changed for an hour after it is posted. Reply to the thread to add or correct something.",
@@ -267,13 +272,34 @@ pub async fn edit_post(
     post: PostId,
     body: &str,
 ) -> Result<Result<String, FieldErrors>, AppError> {
-    let (_, thread) = editable_post(state, member, post).await?;
+    let (found, thread) = editable_post(state, member, post).await?;
     let body = match check_reply(body) {
         Ok(body) => body,
         Err(errors) => return Ok(Err(errors)),
     };
-    let now = Utc::now().naive_utc();
-    db(state, move |conn| threads::edit(conn, post, &body, now)).await?;
+    // A change is held as a post would be (a new member's links wait), and
+    // a suspended member changes nothing; it is not counted as a new post.
+    let (author, now, thread_id) = (member.id, Utc::now().naive_utc(), thread.id);
+    let rights = db(state, move |conn| {
+        let network = threads::network_of(conn, thread_id)?;
+        moderation::rights(conn, author, network, now)
+    })
+    .await?;
+    let held = match may_post(&PostingRights { recent_posts: 0, ..rights }, &body) {
+        Ok(held) => held,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let was_held = found.held;
+    db(state, move |conn| {
+        crate::store::transaction(conn, |conn| {
+            threads::edit(conn, post, &body, now)?;
+            if held && !was_held {
+                moderation::hold(conn, post)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
     Ok(Ok(format!("/threads/{}#post-{post}", thread.id)))
 }
 

@@ -8,6 +8,7 @@ use chrono::Utc;
 use super::{db, listings::reindex};
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::{ProposalId, ServiceId};
+use crate::domain::moderation::{NEW_MEMBER_POSTS, RATE_WINDOW};
 use crate::domain::networks::{Member, NoticeForm, NoticeView};
 use crate::domain::proposals::{NewProposal, ProposalKind};
 use crate::domain::text::FieldErrors;
@@ -32,15 +33,28 @@ pub async fn post(
     service: ServiceId,
     form: &NoticeForm,
 ) -> Result<Result<Posted, FieldErrors>, AppError> {
+    // A running listing of this area only (another area's is changed there).
+    super::listings::suggestions::about(state, service).await?;
     let (organisation, hoods) = db(state, move |conn| services::scope(conn, service)).await?;
     let (body, capacity) = match form.check() {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
     let (author, now) = (member.id, Utc::now().naive_utc());
-    if let Some(why) = db(state, move |conn| moderation::suspended_everywhere(conn, author)).await? {
-        let mut errors = FieldErrors::default();
+    let (suspended, recent) = db(state, move |conn| {
+        Ok((
+            moderation::suspended_everywhere(conn, author)?,
+            notices::sent_since(conn, author, now - RATE_WINDOW)?,
+        ))
+    })
+    .await?;
+    let mut errors = FieldErrors::default();
+    if let Some(why) = suspended {
         errors.add("body", format!("A moderator has stopped you posting ({why}). Your notice was not sent."));
+    } else if recent >= NEW_MEMBER_POSTS {
+        errors.add("body", "You have sent a lot of notices lately. Wait a few minutes, then send it again.");
+    }
+    if !errors.is_empty() {
         return Ok(Err(errors));
     }
     let keeps_it = staff.is_some_and(|user| user.may_edit_listing(organisation, &hoods));

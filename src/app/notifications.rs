@@ -23,7 +23,7 @@ const BATCH: i64 = 100;
 pub fn send_due(store: &Store, config: &Config, key: &[u8], now: NaiveDateTime) -> Result<usize, StoreError> {
     let mut conn = store.conn()?;
     let mut queued = 0;
-    for member in notifications::members_waiting(&mut conn, BATCH)? {
+    for member in notifications::members_waiting(&mut conn, NOTIFY_EVERY, now, BATCH)? {
         let Claimed::Send { to, name, posts } = notifications::claim(&mut conn, member, NOTIFY_EVERY, now)?
         else {
             continue;

@@ -351,6 +351,24 @@ pub fn random_token() -> String {
     hex(&bytes)
 }
 
+/// HMAC-SHA256, under `key`, of `parts` (each preceded by its length, so
+/// that no two lists of parts run together the same), as hexadecimal: the
+/// one keyed hash behind form tokens and unsubscribe links.
+pub fn keyed_hash(key: &[u8], parts: &[&str]) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else { return String::new() };
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Whether two secrets are the same, taking as long whatever they hold.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Bytes written as lower-case hexadecimal.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

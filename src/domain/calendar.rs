@@ -15,7 +15,10 @@ const MOST: usize = 60;
 /// `event` as an iCalendar file: every time it happens from its first.
 pub fn event(event: &EventView, public_url: &str, now: DateTime<Utc>) -> String {
     let page = format!("{public_url}/events/{}", event.id);
-    let location = format!("{}, {}", event.address, event.postcode);
+    let location = match event.postcode.as_str() {
+        "" => event.address.clone(),
+        postcode => format!("{}, {postcode}", event.address),
+    };
     let mut calendar = Calendar::new();
     calendar.name(&event.title);
     let first = DateTime::<Utc>::UNIX_EPOCH;

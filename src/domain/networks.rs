@@ -474,18 +474,13 @@ pub fn unsubscribe_token(key: &[u8], member: MemberId) -> String {
 pub fn unsubscribe_member(key: &[u8], token: &str) -> Option<MemberId> {
     let (id, mac) = token.split_once('.')?;
     let member: MemberId = id.parse().ok()?;
-    let expected = unsubscribe_mac(key, member);
-    let same = expected.len() == mac.len()
-        && expected.bytes().zip(mac.bytes()).fold(0, |d, (a, b)| d | (a ^ b)) == 0;
-    same.then_some(member)
+    super::accounts::same_secret(unsubscribe_mac(key, member).as_bytes(), mac.as_bytes()).then_some(member)
 }
 
 fn unsubscribe_mac(key: &[u8], member: MemberId) -> String {
-    use hmac::{Hmac, Mac};
-    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else { return String::new() };
-    mac.update(b"doorstep unsubscribe ");
-    mac.update(member.to_string().as_bytes());
-    super::accounts::hex(&mac.finalize().into_bytes()[..16])
+    let mut mac = super::accounts::keyed_hash(key, &["doorstep unsubscribe", &member.to_string()]);
+    mac.truncate(32);
+    mac
 }
 
 /// A place-based network as an administrator or connector makes it.

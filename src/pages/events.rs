@@ -37,7 +37,7 @@ pub fn list(events: &[EventView], show_network: bool) -> Markup {
 /// `/events/{id}`.
 pub fn page(
     frame: &Frame,
-    event: &EventView,
+    (event, moderator): (&EventView, bool),
     map: Option<Markup>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Markup {
@@ -61,7 +61,7 @@ pub fn page(
                         Some(venue) => { a href={ "/places/" (venue) } { (event.address) } }
                         None => { (event.address) }
                     }
-                    ", " (event.postcode)
+                    @if !event.postcode.is_empty() { ", " (event.postcode) }
                     @if let Some((_, slug, name)) = &event.neighbourhood { br; "In " a href={ "/neighbourhoods/" (slug) } { (name) } }
                 }
                 dt { "Cost" }
@@ -87,6 +87,17 @@ pub fn page(
                 }
             }
             @if let Some(map) = map { (map) }
+            @if moderator {
+                form class="no-print panel" method="post" action={ "/staff/moderation/events/" (event.id) } {
+                    (csrf_field(frame))
+                    input type="hidden" name="action" value="hide";
+                    div class="form-group" {
+                        label for="reason" { "Why hide it (kept in the moderation log)" }
+                        input type="text" id="reason" name="reason";
+                    }
+                    button type="submit" class="button-warning" { "Hide this event" }
+                }
+            }
         },
     )
 }

@@ -185,7 +185,30 @@ fn columns() -> Columns {
     )
 }
 
+/// The venues among `venues` that became confidential or were archived
+/// after an event was added there: (confidential, archived).
+fn venues_changed(conn: &mut Conn, venues: &[LocationId]) -> StoreResult<HashMap<LocationId, (bool, bool)>> {
+    let mut changed = HashMap::new();
+    for chunk in venues.chunks(500) {
+        let rows: Vec<(LocationId, bool, Option<NaiveDateTime>)> = locations::table
+            .filter(locations::id.eq_any(chunk))
+            .filter(locations::confidential.eq(true).or(locations::archived_at.is_not_null()))
+            .select((locations::id, locations::confidential, locations::archived_at))
+            .load(conn)?;
+        changed.extend(
+            rows.into_iter().map(|(id, confidential, archived)| (id, (confidential, archived.is_some()))),
+        );
+    }
+    Ok(changed)
+}
+
+/// What an event at a confidential venue shows of where it is: nothing that
+/// places it.
+const PLACE_ON_REQUEST: &str = "The address is given when you get in touch";
+
 fn views(conn: &mut Conn, rows: Vec<EventRow>, with_services: bool) -> StoreResult<Vec<EventView>> {
+    let venues: Vec<LocationId> = rows.iter().filter_map(|r| r.1.0).collect();
+    let changed = venues_changed(conn, &venues)?;
     let authors: Vec<MemberId> = rows.iter().map(|r| r.0.3).collect();
     let authors = super::threads::authors(conn, &authors)?;
     let hoods: HashMap<NeighbourhoodId, (String, String)> = neighbourhoods::table
@@ -202,7 +225,16 @@ fn views(conn: &mut Conn, rows: Vec<EventRow>, with_services: bool) -> StoreResu
         network,
     ) in rows
     {
-        let (venue, address, postcode, latitude, longitude, hood) = place;
+        let (mut venue, mut address, mut postcode, mut latitude, mut longitude, mut hood) = place;
+        // A venue made confidential since shapes nothing; an archived one has no page.
+        match venue.and_then(|v| changed.get(&v)) {
+            Some((true, _)) => {
+                (venue, address, postcode, latitude, longitude, hood) =
+                    (None, String::from(PLACE_ON_REQUEST), String::new(), None, None, None);
+            }
+            Some((false, true)) => venue = None,
+            _ => {}
+        }
         let repeat = repeats.as_deref().and_then(Repeat::from_code).zip(until);
         let services = if with_services { services_of(conn, id)? } else { Vec::new() };
         all.push(EventView {
@@ -290,9 +322,15 @@ pub fn near_neighbourhood(
     now: NaiveDateTime,
     most: i64,
 ) -> StoreResult<Vec<EventView>> {
+    // An event at a venue made confidential since is not placed in a neighbourhood.
+    let hidden: Vec<LocationId> =
+        locations::table.filter(locations::confidential.eq(true)).select(locations::id).load(conn)?;
+    let placed_here = events::neighbourhood_id
+        .eq(neighbourhood)
+        .and(events::location_id.is_null().or(events::location_id.ne_all(hidden)));
     let rows: Vec<EventRow> = events::table
         .inner_join(networks::table)
-        .filter(events::neighbourhood_id.eq(neighbourhood).or(networks::neighbourhood_id.eq(neighbourhood)))
+        .filter(placed_here.or(networks::neighbourhood_id.eq(neighbourhood)))
         .filter(events::hidden_at.is_null())
         .filter(events::last_ends_at.gt(now))
         .order(events::first_starts_at)

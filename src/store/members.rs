@@ -6,7 +6,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{member_links, member_sessions, members, network_follows, posts, threads, users};
+use super::schema::{
+    events, member_links, member_sessions, members, network_follows, notices, posts, threads, users,
+};
 use super::users::token_hash;
 use super::{Conn, StoreResult, per_backend};
 use crate::domain::accounts::StaffUser;
@@ -334,6 +336,8 @@ pub fn delete(conn: &mut Conn, member: MemberId, remove_posts: bool, now: NaiveD
 }
 
 fn remove_posts_of(conn: &mut Conn, member: MemberId) -> StoreResult<()> {
+    diesel::delete(events::table.filter(events::author_id.eq(member))).execute(conn)?;
+    diesel::delete(notices::table.filter(notices::author_id.eq(member))).execute(conn)?;
     let started: Vec<ThreadId> =
         threads::table.filter(threads::author_id.eq(member)).select(threads::id).load(conn)?;
     for thread in started {

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{members, moderation_log, networks, posts, reports, suspensions, threads, users};
+use super::schema::{events, members, moderation_log, networks, posts, reports, suspensions, threads, users};
 use super::{Conn, StoreError, StoreResult, per_backend};
-use crate::domain::ids::{MemberId, NeighbourhoodId, NetworkId, PostId, ThreadId, UserId};
+use crate::domain::ids::{EventId, MemberId, NeighbourhoodId, NetworkId, PostId, ThreadId, UserId};
 use crate::domain::markdown;
 use crate::domain::moderation::{
     LogLine, ModerationItem, PostingRights, RATE_WINDOW, ReportReason, ReportView, SuspensionView,
@@ -162,6 +162,14 @@ fn set_state(
     Ok(())
 }
 
+/// Holds a post for a moderator's approval (a change that a new member's
+/// post would wait for).
+pub fn hold(conn: &mut Conn, post: PostId) -> StoreResult<()> {
+    let place = place_of(conn, post)?;
+    let hidden_at: Option<NaiveDateTime> = posts::table.find(post).select(posts::hidden_at).first(conn)?;
+    set_state(conn, post, &place, true, hidden_at)
+}
+
 /// Hides a post (its open reports are dealt with by it).
 pub fn hide(conn: &mut Conn, post: PostId, by: UserId, reason: &str, now: NaiveDateTime) -> StoreResult<()> {
     super::transaction(conn, |conn| {
@@ -238,6 +246,46 @@ pub fn approve(
         };
         log(conn, &line, now)
     })
+}
+
+/// Hides an event (or shows it again), with why.
+pub fn hide_event(
+    conn: &mut Conn,
+    event: EventId,
+    hidden: bool,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    super::transaction(conn, |conn| {
+        let (network, author): (NetworkId, MemberId) =
+            events::table.find(event).select((events::network_id, events::author_id)).first(conn)?;
+        diesel::update(events::table.find(event))
+            .set(events::hidden_at.eq(hidden.then_some(now)))
+            .execute(conn)?;
+        let action = if hidden { "hide" } else { "restore" };
+        let line = Logged {
+            by,
+            action,
+            network: Some(network),
+            thread: None,
+            post: None,
+            member: Some(author),
+            reason,
+        };
+        log(conn, &line, now)
+    })
+}
+
+/// The neighbourhood of an event's network (for who may moderate it).
+pub fn neighbourhood_of_event(conn: &mut Conn, event: EventId) -> StoreResult<Option<NeighbourhoodId>> {
+    events::table
+        .inner_join(networks::table)
+        .filter(events::id.eq(event))
+        .select(networks::neighbourhood_id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Locks a thread (no more replies), or unlocks it.
@@ -532,6 +580,21 @@ pub fn queue(
             }
         })
         .collect())
+}
+
+/// How many posts in `networks_in` wait for a moderator: held, or reported.
+pub fn waiting(conn: &mut Conn, networks_in: &[NetworkId]) -> StoreResult<i64> {
+    let reported: Vec<PostId> = reports::table
+        .filter(reports::resolved_at.is_null())
+        .select(reports::post_id)
+        .distinct()
+        .load(conn)?;
+    Ok(posts::table
+        .inner_join(threads::table)
+        .filter(threads::network_id.eq_any(networks_in))
+        .filter(posts::held.eq(true).or(posts::id.eq_any(reported)))
+        .count()
+        .get_result(conn)?)
 }
 
 /// The suspensions in force in `networks_in`, and those everywhere.

@@ -173,6 +173,8 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
         assign_locations(conn, None)?;
         super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
         let removed = retire(conn, &old, &succession, &ids)?;
+        // Once more, now that the retired neighbourhoods' networks are handed on.
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
         super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
         shapes_changed(conn)?;
         Ok(Built {

@@ -29,6 +29,7 @@ fn views(conn: &mut Conn, rows: Vec<NetworkRow>) -> StoreResult<Vec<NetworkView>
     for chunk in ids.chunks(500) {
         let counted: Vec<(NetworkId, i64)> = threads::table
             .filter(threads::network_id.eq_any(chunk))
+            .filter(threads::visible.eq(true))
             .group_by(threads::network_id)
             .select((threads::network_id, diesel::dsl::count_star()))
             .load(conn)?;
@@ -160,8 +161,10 @@ pub fn hand_on(conn: &mut Conn, from: NeighbourhoodId, heir: Option<Neighbourhoo
     };
     let Some(new) = new else {
         // No heir: the network stays, as a place-based one with the name it had.
+        let name: String = networks::table.find(old).select(networks::name).first(conn)?;
+        let slug = free_slug(conn, &name)?;
         diesel::update(networks::table.find(old))
-            .set(networks::neighbourhood_id.eq(None::<NeighbourhoodId>))
+            .set((networks::neighbourhood_id.eq(None::<NeighbourhoodId>), networks::slug.eq(slug)))
             .execute(conn)?;
         return Ok(());
     };
@@ -204,21 +207,26 @@ fn network_id_of(conn: &mut Conn, neighbourhood: NeighbourhoodId) -> StoreResult
         .optional()?)
 }
 
+/// A slug made from `name`, clear of every network's and neighbourhood's.
+fn free_slug(conn: &mut Conn, name: &str) -> StoreResult<String> {
+    let mut taken: HashSet<String> = networks::table.select(networks::slug).load(conn)?.into_iter().collect();
+    taken.extend(neighbourhoods::table.select(neighbourhoods::slug).load::<String>(conn)?);
+    let base = neighbourhood_names::slug(name);
+    let base = if base.is_empty() { String::from("network") } else { base };
+    let mut slug = base.clone();
+    let mut n = 1;
+    while taken.contains(&slug) {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    Ok(slug)
+}
+
 /// Makes a place-based network; its slug is made from its name, clear of
 /// every other network's and neighbourhood's. Returns the slug.
 pub fn create(conn: &mut Conn, network: &NewNetwork, by: UserId, now: NaiveDateTime) -> StoreResult<String> {
     super::transaction(conn, |conn| {
-        let mut taken: HashSet<String> =
-            networks::table.select(networks::slug).load(conn)?.into_iter().collect();
-        taken.extend(neighbourhoods::table.select(neighbourhoods::slug).load::<String>(conn)?);
-        let base = neighbourhood_names::slug(&network.name);
-        let base = if base.is_empty() { String::from("network") } else { base };
-        let mut slug = base.clone();
-        let mut n = 1;
-        while taken.contains(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
+        let slug = free_slug(conn, &network.name)?;
         diesel::insert_into(networks::table)
             .values((
                 networks::id.eq(NetworkId::new()),

@@ -31,6 +31,15 @@ pub fn insert(
     Ok(())
 }
 
+/// How many notices `member` posted since `since`.
+pub fn sent_since(conn: &mut Conn, member: MemberId, since: NaiveDateTime) -> StoreResult<i64> {
+    Ok(notices::table
+        .filter(notices::author_id.eq(member))
+        .filter(notices::posted_at.gt(since))
+        .count()
+        .get_result(conn)?)
+}
+
 /// The latest `most` notices about `service`, newest first.
 pub fn of_service(conn: &mut Conn, service: ServiceId, most: i64) -> StoreResult<Vec<NoticeView>> {
     let rows: Vec<(MemberId, String, Option<String>, NaiveDateTime)> = notices::table

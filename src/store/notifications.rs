@@ -90,12 +90,21 @@ pub fn post_shown(conn: &mut Conn, post: PostId, now: NaiveDateTime) -> StoreRes
     Ok(())
 }
 
-/// Members with posts to hear about, `most` of them.
-pub fn members_waiting(conn: &mut Conn, most: i64) -> StoreResult<Vec<MemberId>> {
+/// Members with posts to hear about who were not emailed in the last
+/// `every`, those waiting longest first; `most` of them.
+pub fn members_waiting(
+    conn: &mut Conn,
+    every: Duration,
+    now: NaiveDateTime,
+    most: i64,
+) -> StoreResult<Vec<MemberId>> {
     Ok(notifications::table
+        .inner_join(members::table)
         .filter(notifications::sent_at.is_null())
+        .filter(members::notified_at.is_null().or(members::notified_at.le(now - every)))
+        .group_by(notifications::member_id)
         .select(notifications::member_id)
-        .distinct()
+        .order(diesel::dsl::min(notifications::created_at))
         .limit(most)
         .load(conn)?)
 }

@@ -31,7 +31,9 @@ pub async fn show(
             Source::of(&visitor.frame),
         )
     });
-    Ok(page_with_status(StatusCode::OK, pages::events::page(&visitor.frame, &event, map, chrono::Utc::now())))
+    let moderator = crate::app::moderation::moderates_event(&state, visitor.user.as_ref(), event.id).await?;
+    let page = pages::events::page(&visitor.frame, (&event, moderator), map, chrono::Utc::now());
+    Ok(page_with_status(StatusCode::OK, page))
 }
 
 pub async fn calendar(state: web::Data<AppState>, id: web::Path<EventId>) -> Result<HttpResponse, AppError> {
@@ -60,13 +62,11 @@ pub async fn new(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    members::acting(
-        &state,
-        visitor.member.clone(),
+    members::may_take_part(
+        visitor.member.as_ref(),
         visitor.user.as_ref(),
         &format!("/networks/{slug}/events/new"),
-    )
-    .await?;
+    )?;
     let (network, venues) = events::form(&state, slug).await?;
     let form = EventForm { cost_kind: String::from("free"), ..EventForm::default() };
     let page = pages::events::new_event(&visitor.frame, &network, &venues, &form, &FieldErrors::default());

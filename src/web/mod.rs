@@ -210,6 +210,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/moderation/log").get(moderation::log))
         .service(at("/staff/moderation/posts/{id}").get(moderation::post).post(moderation::act))
         .service(at("/staff/moderation/suspensions/{id}/lift").post(moderation::lift))
+        .service(at("/staff/moderation/events/{id}").post(moderation::event))
         .service(at("/staff/moderation/networks/{slug}").post(moderation::settings))
         .service(at("/staff/networks/new").get(networks::new_network))
         .service(at("/staff/networks").post(networks::create_network))

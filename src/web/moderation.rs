@@ -101,8 +101,7 @@ pub async fn report_form(
     id: web::Path<PostId>,
 ) -> Result<HttpResponse, AppError> {
     let post = id.into_inner();
-    members::acting(&state, visitor.member.clone(), visitor.user.as_ref(), &format!("/posts/{post}/report"))
-        .await?;
+    members::may_take_part(visitor.member.as_ref(), visitor.user.as_ref(), &format!("/posts/{post}/report"))?;
     let found = moderation::reportable(&state, post).await?;
     let page = pages::moderation::report(
         &visitor.frame,
@@ -138,5 +137,26 @@ pub async fn report(
             let page = pages::moderation::report(&visitor.frame, (&found.0, &found.1), post, &form, &errors);
             Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
+    }
+}
+
+/// `POST /staff/moderation/events/{id}`: hides an event (with why), or shows it again.
+pub async fn event(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<crate::domain::ids::EventId>,
+    form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let event = id.into_inner();
+    let hidden = match form.get("action") {
+        "hide" => Some(true),
+        "restore" => Some(false),
+        _ => None,
+    };
+    match moderation::hide_event(&state, &staff.user, event, hidden, form.get("reason")).await? {
+        Ok(()) => Ok(see_other("/staff/moderation/log")),
+        Err(errors) => Err(AppError::BadRequest(
+            errors.get("reason").unwrap_or("Say why the event is hidden.").to_string(),
+        )),
     }
 }

@@ -84,7 +84,7 @@ pub async fn new_thread(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let here = format!("/networks/{slug}/threads/new");
-    acting(&state, &visitor, &here).await?;
+    members::may_take_part(visitor.member.as_ref(), visitor.user.as_ref(), &here)?;
     let (network, needs) = networks::new_thread(&state, slug.into_inner()).await?;
     let about = query.get("about");
     let form = ThreadForm { about: (!about.is_empty()).then(|| about.to_string()), ..ThreadForm::default() };
@@ -123,23 +123,14 @@ pub async fn thread(
     id: web::Path<ThreadId>,
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = viewer(&state, &visitor).await?;
-    let who = (viewer.as_ref(), visitor.user.as_ref());
+    // A member of staff who has not taken part yet is no member: they may
+    // still reply (and become one when they do).
+    let who = (visitor.member.as_ref(), visitor.user.as_ref());
     let shown = networks::thread_page(&state, id.into_inner(), page_of(&query), who).await?;
     Ok(page_with_status(
         StatusCode::OK,
         pages::networks::thread(&visitor.frame, &shown, "", &FieldErrors::default()),
     ))
-}
-
-/// The member looking: a signed-in member, or a member of staff (who may
-/// reply, and is made a member when they do).
-async fn viewer(state: &AppState, visitor: &Visitor) -> Result<Option<Member>, AppError> {
-    match (&visitor.member, &visitor.user) {
-        (Some(member), _) => Ok(Some(member.clone())),
-        (None, Some(_)) => Ok(Some(acting(state, visitor, "/networks").await?)),
-        (None, None) => Ok(None),
-    }
 }
 
 pub async fn reply(
@@ -168,7 +159,12 @@ pub async fn edit_post(
     id: web::Path<PostId>,
 ) -> Result<HttpResponse, AppError> {
     let post = id.into_inner();
-    let member = acting(&state, &visitor, &format!("/posts/{post}/edit")).await?;
+    let Some(member) = visitor.member.clone() else {
+        // Only a post's author may change it: a member of staff who has not
+        // taken part has none.
+        members::may_take_part(None, visitor.user.as_ref(), &format!("/posts/{post}/edit"))?;
+        return Err(AppError::Forbidden);
+    };
     let (found, thread) = networks::editable_post(&state, &member, post).await?;
     let page =
         pages::networks::edit_post(&visitor.frame, &thread, post, &found.body, &FieldErrors::default());

@@ -22,13 +22,11 @@ pub async fn new(
     id: web::Path<ServiceId>,
 ) -> Result<HttpResponse, AppError> {
     let service = id.into_inner();
-    members::acting(
-        &state,
-        visitor.member.clone(),
+    members::may_take_part(
+        visitor.member.as_ref(),
         visitor.user.as_ref(),
         &format!("/services/{service}/notices/new"),
-    )
-    .await?;
+    )?;
     let name = suggestions::about(&state, service).await?;
     let page = pages::notices::form(
         &visitor.frame,

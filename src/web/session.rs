@@ -21,7 +21,7 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
-use crate::domain::accounts::{StaffUser, random_token};
+use crate::domain::accounts::{StaffUser, keyed_hash, random_token, same_secret};
 use crate::domain::networks::Member;
 use crate::error::AppError;
 use crate::pages::Frame;
@@ -57,13 +57,7 @@ fn csrf_token(req: &HttpRequest) -> String {
 
 /// HMAC-SHA256 of the secret and the session under the cookie key, as hex.
 fn form_token(key: &[u8], secret: &str, session: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else { return String::new() };
-    for part in ["doorstep csrf", secret, session] {
-        mac.update(&(part.len() as u64).to_be_bytes());
-        mac.update(part.as_bytes());
-    }
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    keyed_hash(key, &["doorstep csrf", secret, session])
 }
 
 /// For a client that works without pages (the load benchmark): a new CSRF
@@ -343,7 +337,7 @@ impl FromRequest for CheckedForm {
 fn check_token(req: &HttpRequest, given: &str) -> Result<(), AppError> {
     let has_secret = req.extensions().get::<CsrfSecret>().is_some();
     let expected = csrf_token(req);
-    if !has_secret || expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+    if !has_secret || expected.is_empty() || !same_secret(given.as_bytes(), expected.as_bytes()) {
         return Err(AppError::FormExpired);
     }
     Ok(())
@@ -433,10 +427,6 @@ async fn read_upload(
 /// The next item of a stream.
 async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
     std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub struct Review<'a> {
     /// How many proposals wait for this person to decide (for those who may).
     pub waiting_approval: Option<usize>,
     /// How many posts wait for this person to moderate (for those who may).
-    pub waiting_moderation: Option<usize>,
+    pub waiting_moderation: Option<i64>,
     /// What this person proposed lately, and where each has got to.
     pub proposed: &'a [crate::domain::proposals::Proposal],
     pub due: &'a [ServiceSummary],

@@ -45,7 +45,7 @@ pub async fn home(state: web::Data<AppState>, staff: Staff) -> Result<Markup, Ap
         false => None,
     };
     let waiting_moderation = match staff.user.keeps_listings() {
-        true => Some(crate::app::moderation::queue(&state, &staff.user).await?.items.len()),
+        true => Some(crate::app::moderation::waiting(&state, &staff.user).await?),
         false => None,
     };
     let proposed = proposals::mine(&state, &staff.user).await?;
