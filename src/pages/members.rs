@@ -153,12 +153,12 @@ pub fn account(
             }
             @if member.staff.is_none() {
                 h2 { "Delete your account" }
-                p { "Your address, name and password are deleted and you are signed out. Your posts stay, shown as by \u{201c}a former member\u{201d}, unless you ask for them to be removed too." }
+                p { "Your address, name and password are deleted and you are signed out. Your posts, events and notices stay, shown as by \u{201c}a former member\u{201d}, unless you ask for them to be removed too." }
                 form method="post" action="/members/account/delete" {
                     (csrf_field(frame))
                     div class="choice" {
                         input type="checkbox" id="remove_posts" name="remove_posts" value="yes";
-                        label for="remove_posts" { "Remove my posts too" }
+                        label for="remove_posts" { "Remove my posts, events and notices too" }
                     }
                     button type="submit" class="button-warning" { "Delete my account" }
                 }

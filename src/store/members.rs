@@ -312,9 +312,10 @@ pub const REMOVED_BODY: &str = "_This post was removed at its author's request._
 
 /// Deletes a member's account: their address, name and password are gone,
 /// they are signed out everywhere and follow nothing. Their posts stay,
-/// shown as a former member's, unless `remove_posts`: then their replies go,
-/// their threads without replies go, and a thread others replied to keeps its
-/// title with its opening post replaced by a line saying why.
+/// shown as a former member's, unless `remove_posts`: then their replies,
+/// events and notices go, their threads without replies go, and a thread
+/// others replied to keeps its title with its opening post replaced by a
+/// line saying why.
 pub fn delete(conn: &mut Conn, member: MemberId, remove_posts: bool, now: NaiveDateTime) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         diesel::update(members::table.find(member))
