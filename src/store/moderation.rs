@@ -116,6 +116,21 @@ pub struct Logged<'a> {
     pub reason: &'a str,
 }
 
+impl<'a> Logged<'a> {
+    /// A line about a post: its network, its thread and its author.
+    fn about_post(by: UserId, action: &'a str, post: PostId, place: &PostPlace, reason: &'a str) -> Self {
+        Logged {
+            by,
+            action,
+            network: Some(place.network),
+            thread: Some(place.thread),
+            post: Some(post),
+            member: Some(place.author),
+            reason,
+        }
+    }
+}
+
 fn log(conn: &mut Conn, line: &Logged<'_>, now: NaiveDateTime) -> StoreResult<()> {
     diesel::insert_into(moderation_log::table)
         .values((
@@ -176,16 +191,7 @@ pub fn hide(conn: &mut Conn, post: PostId, by: UserId, reason: &str, now: NaiveD
         let place = place_of(conn, post)?;
         set_state(conn, post, &place, place.held, Some(now))?;
         resolve_reports(conn, post, by, now)?;
-        let line = Logged {
-            by,
-            action: "hide",
-            network: Some(place.network),
-            thread: Some(place.thread),
-            post: Some(post),
-            member: Some(place.author),
-            reason,
-        };
-        log(conn, &line, now)
+        log(conn, &Logged::about_post(by, "hide", post, &place, reason), now)
     })
 }
 
@@ -200,16 +206,7 @@ pub fn restore(
     super::transaction(conn, |conn| {
         let place = place_of(conn, post)?;
         set_state(conn, post, &place, place.held, None)?;
-        let line = Logged {
-            by,
-            action: "restore",
-            network: Some(place.network),
-            thread: Some(place.thread),
-            post: Some(post),
-            member: Some(place.author),
-            reason,
-        };
-        log(conn, &line, now)
+        log(conn, &Logged::about_post(by, "restore", post, &place, reason), now)
     })
 }
 
@@ -235,16 +232,7 @@ pub fn approve(
                 .set(threads::last_posted_at.eq(now))
                 .execute(conn)?;
         }
-        let line = Logged {
-            by,
-            action: "approve",
-            network: Some(place.network),
-            thread: Some(place.thread),
-            post: Some(post),
-            member: Some(place.author),
-            reason,
-        };
-        log(conn, &line, now)
+        log(conn, &Logged::about_post(by, "approve", post, &place, reason), now)
     })
 }
 
@@ -357,16 +345,7 @@ pub fn dismiss(
     super::transaction(conn, |conn| {
         let place = place_of(conn, post)?;
         resolve_reports(conn, post, by, now)?;
-        let line = Logged {
-            by,
-            action: "dismiss",
-            network: Some(place.network),
-            thread: Some(place.thread),
-            post: Some(post),
-            member: Some(place.author),
-            reason,
-        };
-        log(conn, &line, now)
+        log(conn, &Logged::about_post(by, "dismiss", post, &place, reason), now)
     })
 }
 
