@@ -24,7 +24,7 @@ const LISTED: usize = 20;
 const PAST: i64 = 20;
 /// Upcoming events read to find the soonest: a repeating event that began
 /// long ago may happen before a one-off added later.
-const READ: i64 = 500;
+pub(super) const READ: i64 = 500;
 
 /// The network an event goes in, and the venues it may be at.
 pub async fn form(
@@ -144,7 +144,7 @@ pub async fn map(state: &AppState, event: &EventView) -> Result<Option<(MapShape
 }
 
 /// The `most` that happen soonest, by when each next happens.
-fn soonest(events: Vec<EventView>, most: usize) -> Vec<EventView> {
+pub(super) fn soonest(events: Vec<EventView>, most: usize) -> Vec<EventView> {
     let mut events = with_next(events);
     events.sort_by_key(|e| e.next.map(|n| n.starts));
     events.truncate(most);

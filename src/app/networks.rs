@@ -23,15 +23,16 @@ pub async fn list(state: &AppState) -> Result<Vec<NetworkView>, AppError> {
     db(state, networks::all).await
 }
 
-/// A network's page (from 1) of threads, and whether `viewer` follows it.
+/// A network's page (from 1) of threads, its next few events, and whether
+/// `viewer` follows it.
 pub async fn network_page(
     state: &AppState,
     slug: String,
     page: usize,
     viewer: Option<&Member>,
 ) -> Result<NetworkPage, AppError> {
-    let viewer = viewer.map(|m| m.id);
-    db(state, move |conn| {
+    let (viewer, now) = (viewer.map(|m| m.id), Utc::now().naive_utc());
+    let mut shown = db(state, move |conn| {
         let network = networks::by_slug(conn, &slug)?;
         let pages = pages_for(network.threads, THREADS_PER_PAGE);
         let page = page.clamp(1, pages);
@@ -40,9 +41,12 @@ pub async fn network_page(
             Some(member) => networks::follows(conn, member, network.id)?,
             None => false,
         };
-        Ok(NetworkPage { network, threads, page, pages, following, events: Vec::new() })
+        let events = crate::store::events::in_network(conn, network.id, now, false, super::events::READ)?;
+        Ok(NetworkPage { network, threads, page, pages, following, events })
     })
-    .await
+    .await?;
+    shown.events = super::events::soonest(std::mem::take(&mut shown.events), 3);
+    Ok(shown)
 }
 
 /// `member` follows the network at `slug`, or stops following it.

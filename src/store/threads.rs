@@ -262,7 +262,8 @@ fn summaries(conn: &mut Conn, rows: Vec<ThreadRow>) -> StoreResult<Vec<ThreadSum
         .collect())
 }
 
-fn thread_columns() -> (
+/// The columns a thread is read with, with its network's slug and name.
+type ThreadColumns = (
     threads::id,
     threads::title,
     threads::author_id,
@@ -273,7 +274,9 @@ fn thread_columns() -> (
     networks::name,
     threads::visible,
     threads::locked_at,
-) {
+);
+
+fn thread_columns() -> ThreadColumns {
     (
         threads::id,
         threads::title,

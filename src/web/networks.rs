@@ -39,10 +39,8 @@ pub async fn show(
     slug: web::Path<String>,
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
-    let mut shown =
+    let shown =
         networks::network_page(&state, slug.into_inner(), page_of(&query), visitor.member.as_ref()).await?;
-    shown.events = crate::app::events::of_network(&state, shown.network.slug.clone()).await?.1;
-    shown.events.truncate(3);
     let signed_in = visitor.member.is_some() || visitor.user.is_some();
     Ok(page_with_status(StatusCode::OK, pages::networks::network(&visitor.frame, &shown, signed_in)))
 }
