@@ -11,10 +11,11 @@ use crate::domain::ids::NeighbourhoodId;
 use crate::domain::needs::Taxonomy;
 use crate::domain::throttle::Limits;
 use crate::geo::cells::Ring;
-use crate::jobs::index_sync;
+use crate::jobs::{activity_sync, index_sync};
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::search::SearchIndex;
+use crate::search::activity::ActivityIndex;
 use crate::store::{PoolLimits, Store};
 
 /// Shared by every worker; cheap to clone.
@@ -30,6 +31,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The search index, derived from the store.
     pub search: Arc<SearchIndex>,
+    /// The neighbourhood networks' threads and events, indexed for search.
+    pub activity: Arc<ActivityIndex>,
     /// The needs taxonomy, loaded from the store at start.
     pub taxonomy: Arc<Taxonomy>,
     /// The demo borough's name when the database holds the demo: every page
@@ -60,7 +63,7 @@ impl AppState {
 
     pub fn new(
         store: Store,
-        search: SearchIndex,
+        (search, activity): (SearchIndex, ActivityIndex),
         taxonomy: Taxonomy,
         config: Config,
         cookie_key: Vec<u8>,
@@ -80,6 +83,7 @@ impl AppState {
             throttle: limits,
             metrics: Arc::default(),
             search: Arc::new(search),
+            activity: Arc::new(activity),
             taxonomy: Arc::new(taxonomy),
             demo,
             attribution: None,
@@ -177,9 +181,21 @@ pub fn open(mut config: Config) -> Result<AppState, StartError> {
     } else {
         index_sync::sync(&store, &search, &taxonomy, today)?;
     }
+    // The services' index, when new, emptied its folder: this one is new too.
+    let (activity, fresh) = ActivityIndex::open(&paths.index.join(ACTIVITY_FOLDER))?;
+    let now = chrono::Utc::now();
+    if fresh {
+        activity_sync::rebuild(&store, &activity, &search, &taxonomy, now)?;
+    } else {
+        activity_sync::sync(&store, &activity, &search, &taxonomy, now)?;
+    }
     let attribution = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::ATTRIBUTION)?;
-    Ok(AppState { attribution, ..AppState::new(store, search, taxonomy, config, key, demo, mailer) })
+    let indexes = (search, activity);
+    Ok(AppState { attribution, ..AppState::new(store, indexes, taxonomy, config, key, demo, mailer) })
 }
+
+/// The folder, in the index folder, of the network activity index.
+pub const ACTIVITY_FOLDER: &str = "activity";
 
 /// A new cookie key: 64 random bytes, as hex.
 fn new_secret_key() -> String {

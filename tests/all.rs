@@ -31,6 +31,7 @@ mod moderation;
 mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;
+mod network_search;
 mod networks;
 mod notices;
 mod notifications;

@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::db;
 use crate::domain::events::{EventForm, EventPlace, EventView, occurrences, span};
-use crate::domain::ids::{EventId, LocationId, NeighbourhoodId, ServiceId};
+use crate::domain::ids::{EventId, LocationId, NeighbourhoodId, OrganisationId, ServiceId};
 use crate::domain::moderation::NotPosted;
 use crate::domain::networks::{Member, NetworkView};
 use crate::domain::text::FieldErrors;
@@ -107,6 +107,7 @@ pub async fn add(
         )
     })
     .await?;
+    super::search::take_in_activity(state).await;
     Ok(Ok(id))
 }
 
@@ -200,6 +201,16 @@ pub async fn near_neighbourhood(
     let events =
         db(state, move |conn| store_events::near_neighbourhood(conn, neighbourhood, now, READ)).await?;
     Ok(soonest(events, most))
+}
+
+/// What is on that names a service an organisation runs.
+pub async fn for_organisation(
+    state: &AppState,
+    organisation: OrganisationId,
+) -> Result<Vec<EventView>, AppError> {
+    let now = Utc::now().naive_utc();
+    let events = db(state, move |conn| store_events::for_organisation(conn, organisation, now, READ)).await?;
+    Ok(soonest(events, 5))
 }
 
 /// What is on that names a service.

@@ -274,5 +274,7 @@ pub async fn delete(state: &AppState, member: &Member, remove_posts: bool) -> Re
         )));
     }
     let (id, now) = (member.id, Utc::now().naive_utc());
-    db(state, move |conn| members::delete(conn, id, remove_posts, now)).await
+    db(state, move |conn| members::delete(conn, id, remove_posts, now)).await?;
+    super::search::take_in_activity(state).await;
+    Ok(())
 }

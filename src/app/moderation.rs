@@ -160,6 +160,7 @@ pub async fn act(
         Action::SuspendEverywhere => moderation::suspend(conn, author, None, by, &why, now),
     })
     .await?;
+    super::search::take_in_activity(state).await;
     Ok(Ok(()))
 }
 
@@ -195,6 +196,7 @@ pub async fn hide_event(
     };
     let (by, now) = (user.id, Utc::now().naive_utc());
     db(state, move |conn| moderation::hide_event(conn, event, hidden, by, &why, now)).await?;
+    super::search::take_in_activity(state).await;
     Ok(Ok(()))
 }
 

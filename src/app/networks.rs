@@ -123,6 +123,7 @@ pub async fn start_thread(
         Err(errors) => return Ok(Err(errors)),
     };
     let id = db(state, move |conn| threads::start(conn, network, author, (&thread, held), now)).await?;
+    super::search::take_in_activity(state).await;
     Ok(Ok(id))
 }
 
@@ -230,6 +231,7 @@ pub async fn reply(
         Ok((post, threads::summary(conn, thread)?.replies))
     })
     .await?;
+    super::search::take_in_activity(state).await;
     Ok(Ok(post_address(thread, pages_for(replies, REPLIES_PER_PAGE), post)))
 }
 
@@ -298,12 +300,13 @@ pub async fn edit_post(
         crate::store::transaction(conn, |conn| {
             threads::edit(conn, post, &body, now)?;
             if held && !was_held {
-                moderation::hold(conn, post)?;
+                moderation::hold(conn, post, now)?;
             }
             Ok(())
         })
     })
     .await?;
+    super::search::take_in_activity(state).await;
     Ok(Ok(format!("/threads/{}#post-{post}", thread.id)))
 }
 

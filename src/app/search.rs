@@ -7,11 +7,14 @@ use chrono::Utc;
 
 use super::db;
 use crate::domain::ids::ServiceId;
-use crate::domain::search::{Place, SearchRequest, SearchResults};
+use crate::domain::search::{
+    ACTIVITY_RADIUS_M, ActivityAsk, FoundActivity, Place, SearchRequest, SearchResults,
+};
 use crate::domain::text::FieldProblem;
 use crate::domain::views::ResultDetails;
 use crate::error::AppError;
 use crate::geo::postcode;
+use crate::jobs::activity_sync;
 use crate::state::AppState;
 use crate::store::{postcodes, service_lists};
 
@@ -72,22 +75,66 @@ pub async fn search(state: &AppState, mut request: SearchRequest) -> Result<Answ
     Ok(Answer { place, per_page, results })
 }
 
-/// The results page's search, from what its form sent: the answer, and in
-/// one database read what the page says of each result beyond what the index
-/// holds. A printable list is the first `PRINTED` results on one page.
+/// A results page: the services found, what the page says of each beyond
+/// what the index holds, and (on the first page) what the neighbourhood
+/// networks say that matches.
+pub struct ResultsPage {
+    pub answer: Answer,
+    pub details: HashMap<ServiceId, ResultDetails>,
+    pub activity: FoundActivity,
+}
+
+/// How many events and how many conversations a results page shows.
+const ACTIVITY_SHOWN: usize = 3;
+
+/// The results page's search, from what its form sent. A printable list is
+/// the first `PRINTED` results on one page, without the networks' activity.
 pub async fn results_page(
     state: &AppState,
     form: &[(String, String)],
     printable: bool,
-) -> Result<(Answer, HashMap<ServiceId, ResultDetails>), AppError> {
+) -> Result<ResultsPage, AppError> {
     let mut request = SearchRequest::from_form(form, &state.taxonomy).map_err(AppError::Invalid)?;
     if printable {
         (request.page, request.per_page) = (1, PRINTED);
     }
+    let mut ask = ActivityAsk {
+        words: request.text.clone(),
+        needs: request.needs.clone(),
+        most: if request.page <= 1 && !printable { ACTIVITY_SHOWN } else { 0 },
+        ..ActivityAsk::default()
+    };
+    let radius = request.radius_m.unwrap_or(ACTIVITY_RADIUS_M);
     let answer = search(state, request).await?;
+    ask.near = answer.place.as_ref().map(|p| ((p.latitude, p.longitude), radius));
+    let activity = network_activity(state, &ask);
     let ids: Vec<ServiceId> = answer.results.hits().map(|hit| hit.id).collect();
     let details = db(state, move |conn| service_lists::result_details(conn, &ids)).await?;
-    Ok((answer, details))
+    Ok(ResultsPage { answer, details, activity })
+}
+
+/// Brings the network activity index up to date with a change just saved,
+/// so that it shows in search by the time the page comes back. The change
+/// is already safe in the store's log: if this fails, the background job
+/// takes it in within a second.
+pub(crate) async fn take_in_activity(state: &AppState) {
+    let (store, activity) = (state.store.clone(), state.activity.clone());
+    let (search, taxonomy) = (state.search.clone(), state.taxonomy.clone());
+    let result =
+        super::blocking(move || activity_sync::sync(&store, &activity, &search, &taxonomy, Utc::now())).await;
+    if let Ok(Err(error)) = result {
+        tracing::warn!(%error, "a network post was not indexed straight away; it stays in the log");
+    }
+}
+
+/// What the neighbourhood networks say that matches `ask`, from their own
+/// index. It comes beside the services: when it cannot be read the page
+/// shows the services without it, and the failure is logged.
+pub fn network_activity(state: &AppState, ask: &ActivityAsk) -> FoundActivity {
+    state.activity.search(ask, Utc::now()).unwrap_or_else(|error| {
+        tracing::error!(%error, "searching the networks' activity failed");
+        FoundActivity::default()
+    })
 }
 
 /// A postcode of this area, for the question's hint to show what one looks

@@ -9,7 +9,7 @@ use super::{blocking, db, require};
 use crate::domain::accounts::StaffUser;
 use crate::domain::directory::DeliveryMode;
 use crate::domain::ids::{NeighbourhoodId, ServiceId, SignpostContactId};
-use crate::domain::search::{MAX_NEEDS_ASKED, SearchRequest};
+use crate::domain::search::{ACTIVITY_RADIUS_M, ActivityAsk, MAX_NEEDS_ASKED, SearchRequest};
 use crate::domain::signposting::{
     Channel, Found, Outcome, Returning, SendForm, SentMail, ShortlistEntry, SignpostContact, WorkspaceAsked,
 };
@@ -23,6 +23,8 @@ use crate::store::{neighbourhoods, outbox, postcodes, signposting};
 
 /// The services shown for each need.
 const PER_NEED: usize = 5;
+/// The events coming up near the citizen that the workspace shows.
+const EVENTS_SHOWN: usize = 5;
 
 /// Advisors, connectors and administrators signpost; organisation editors do not.
 pub fn may_signpost(user: &StaffUser) -> Result<(), AppError> {
@@ -252,6 +254,16 @@ async fn find_support(
     request.point = point;
     request.needs = needs.clone();
     let results = super::search::search(state, request).await?.results;
+    let events = super::search::network_activity(
+        state,
+        &ActivityAsk {
+            needs: needs.clone(),
+            near: point.map(|p| (p, ACTIVITY_RADIUS_M)),
+            events_only: true,
+            most: EVENTS_SHOWN,
+            ..ActivityAsk::default()
+        },
+    );
     let groups = results
         .groups
         .into_iter()
@@ -260,7 +272,7 @@ async fn find_support(
             group
         })
         .collect();
-    Ok(Some(Found { needs, suggested, place, neighbourhood, groups, unmet: results.unmet }))
+    Ok(Some(Found { needs, suggested, place, neighbourhood, groups, unmet: results.unmet, events }))
 }
 
 /// Adds `service` (as the form sent it) to the end of the shortlist.

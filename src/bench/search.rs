@@ -197,7 +197,10 @@ fn build_index(
     config.check().map_err(std::io::Error::other)?;
     let store = Store::open(&folder.join("bench.sqlite").to_string_lossy()).map_err(std::io::Error::other)?;
     let mailer = crate::mail::Mailer::Memory(Default::default());
-    let state = AppState::new(store, index, taxonomy.clone(), config, vec![7; 64], None, mailer);
+    let (activity, _) =
+        crate::search::activity::ActivityIndex::open(&folder.join(crate::state::ACTIVITY_FOLDER))
+            .map_err(std::io::Error::other)?;
+    let state = AppState::new(store, (index, activity), taxonomy.clone(), config, vec![7; 64], None, mailer);
     Ok((state, points, None))
 }
 

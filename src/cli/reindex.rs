@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::CliError;
 use crate::config::Config;
-use crate::jobs::index_sync;
+use crate::jobs::{activity_sync, index_sync};
 use crate::state::{self, StartError};
 
 /// Rebuilds the index here, or asks the running server that holds it to.
@@ -28,5 +28,13 @@ pub(super) fn run(config: &Config) -> Result<(), CliError> {
     let count = index_sync::rebuild(&state.store, &state.search, &state.taxonomy, Utc::now().date_naive())
         .map_err(|e| CliError::Start(StartError::Sync(e)))?;
     println!("Indexed {count} running services in {:.1} s.", started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    let count =
+        activity_sync::rebuild(&state.store, &state.activity, &state.search, &state.taxonomy, Utc::now())
+            .map_err(|e| CliError::Start(StartError::Sync(e)))?;
+    println!(
+        "Indexed {count} threads and events of the neighbourhood networks in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::demo::{self, DemoSize};
 use crate::domain::accounts::{hash_password, random_token};
 use crate::domain::imports::spreadsheet::Mapping;
 use crate::domain::needs::Taxonomy;
-use crate::jobs::index_sync;
+use crate::jobs::{activity_sync, index_sync};
 use crate::state::{self, AppState, StartError};
 use crate::store::meta;
 
@@ -140,6 +140,8 @@ pub(super) fn seed_demo(state: &AppState, size: DemoSize) -> Result<(), CliError
         }
         Seeded::Written => {
             index_sync::rebuild(&state.store, &state.search, &state.taxonomy, today)
+                .map_err(|e| CliError::Start(StartError::Sync(e)))?;
+            activity_sync::rebuild(&state.store, &state.activity, &state.search, &state.taxonomy, Utc::now())
                 .map_err(|e| CliError::Start(StartError::Sync(e)))?;
             println!(
                 "Seeded the {} demo: {} residents in {} small areas, {} organisations, {} services, \

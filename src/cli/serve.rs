@@ -24,7 +24,17 @@ pub(super) fn run(config: Config) -> Result<(), CliError> {
     let served = crate::web::server::run(state.clone(), addr);
     jobs.stop();
     let today = chrono::Utc::now().date_naive();
-    let indexed = crate::jobs::index_sync::sync(&state.store, &state.search, &state.taxonomy, today);
+    let indexed = crate::jobs::index_sync::sync(&state.store, &state.search, &state.taxonomy, today)
+        .and_then(|_| {
+            let now = chrono::Utc::now();
+            crate::jobs::activity_sync::sync(
+                &state.store,
+                &state.activity,
+                &state.search,
+                &state.taxonomy,
+                now,
+            )
+        });
     served.map_err(|e| CliError::Start(StartError::Io(e.to_string())))?;
     indexed.map_err(StartError::from)?;
     tracing::info!("stopped: every request answered, the jobs ended and the index up to date");

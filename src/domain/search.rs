@@ -457,3 +457,62 @@ pub struct Place {
     /// centre for an unknown postcode, a postcode no longer in use).
     pub message: Option<String>,
 }
+
+/// What the network activity index is asked: threads and events whose words
+/// or needs match, near a place (place-based networks' threads are for
+/// everywhere), at most `most` of each.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ActivityAsk {
+    pub words: String,
+    /// Need slugs: only what carries one of them, when any.
+    pub needs: Vec<String>,
+    /// Within this many metres of this point, when given.
+    pub near: Option<((f64, f64), f64)>,
+    /// Events only (the advisor's workspace): an event is support too.
+    pub events_only: bool,
+    pub most: usize,
+}
+
+/// How far to look for activity near a place when the search gave no radius:
+/// a neighbourhood and those around it.
+pub const ACTIVITY_RADIUS_M: f64 = 3_000.0;
+
+/// A thread found: what a result shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundThread {
+    pub id: super::ids::ThreadId,
+    pub title: String,
+    pub excerpt: String,
+    pub network_slug: String,
+    pub network_name: String,
+    pub last_posted_at: chrono::NaiveDateTime,
+    pub replies: i64,
+}
+
+/// An event found: what a result shows, with its next time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundEvent {
+    pub id: super::ids::EventId,
+    pub title: String,
+    pub excerpt: String,
+    pub network_slug: String,
+    pub network_name: String,
+    pub place_name: String,
+    pub next: super::events::Occurrence,
+    pub free: bool,
+    /// Metres from the place searched, when it has a point and one was given.
+    pub distance_m: Option<u32>,
+}
+
+/// What the neighbourhood networks say that matches a search.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FoundActivity {
+    pub threads: Vec<FoundThread>,
+    pub events: Vec<FoundEvent>,
+}
+
+impl FoundActivity {
+    pub fn is_empty(&self) -> bool {
+        self.threads.is_empty() && self.events.is_empty()
+    }
+}

@@ -274,6 +274,9 @@ pub struct Found {
     pub neighbourhood: Option<NeighbourhoodId>,
     pub groups: Vec<Group>,
     pub unmet: Vec<String>,
+    /// Events in the neighbourhood networks coming up near them that meet
+    /// their needs: an event is support too.
+    pub events: super::search::FoundActivity,
 }
 
 /// The send-by-email form, as typed.

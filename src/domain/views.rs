@@ -4,7 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::directory::{Capacity, CostKind, DeliveryMode, ReferralRoute, ServiceArea, ServiceStatus};
-use super::ids::{LocationId, NeighbourhoodId, ServiceId};
+use super::events::Occurrence;
+use super::ids::{EventId, LocationId, NeighbourhoodId, ServiceId, ThreadId};
 use super::listing::{Contact, Extras, Location, Organisation};
 use super::schedule::Schedule;
 use super::service_form::ServiceInput;
@@ -147,6 +148,48 @@ pub struct SearchableService {
     pub last_verified_at: Option<NaiveDateTime>,
     /// The neighbouring area whose feed lists it, when not this area's own.
     pub listed_by: Option<String>,
+}
+
+/// Everything the network activity index holds about one shown thread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchableThread {
+    pub id: ThreadId,
+    pub title: String,
+    /// Its opening post in plain words, cut short, for a result to show.
+    pub excerpt: String,
+    /// The plain words of every post shown in it, up to a limit.
+    pub text: String,
+    /// Need slugs: its tags.
+    pub needs: Vec<String>,
+    pub network_slug: String,
+    pub network_name: String,
+    /// The centre of its network's neighbourhood; none for a place-based
+    /// network, which is for the whole area.
+    pub point: Option<(f64, f64)>,
+    pub last_posted_at: NaiveDateTime,
+    pub replies: i64,
+}
+
+/// Everything the network activity index holds about one shown event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchableEvent {
+    pub id: EventId,
+    pub title: String,
+    /// Its description in plain words, cut short.
+    pub excerpt: String,
+    /// Its title, description, who it is for and the services it names.
+    pub text: String,
+    /// Need slugs: those of the services it names.
+    pub needs: Vec<String>,
+    pub network_slug: String,
+    pub network_name: String,
+    /// Where it is, as its page says (nothing that places it, at a venue
+    /// made confidential since), and its point when it has one.
+    pub place_name: String,
+    pub point: Option<(f64, f64)>,
+    /// The times it happens that have not yet ended, soonest first.
+    pub occurrences: Vec<Occurrence>,
+    pub free: bool,
 }
 
 /// A neighbourhood with its figures, as pages and the report show it.

@@ -2,6 +2,7 @@
 //! one small runner (`runner`): keeping the search index in step with the
 //! store, and sending queued email and follow-ups.
 
+pub mod activity_sync;
 pub mod index_sync;
 pub mod outbox;
 pub mod runner;
@@ -22,6 +23,9 @@ use runner::Runner;
 ///   Saturday" are worked out for the day it was built), when `doorstep
 ///   reindex` asks, and when it was built for another taxonomy than the one
 ///   the server loaded at start.
+/// - `activity`, four times a second: the same for the neighbourhood
+///   networks' threads and events, from their own log
+///   (`activity_sync::Follower`).
 /// - `outbox`, once a second: follow-ups that are due are queued, and every
 ///   message due for a try is sent.
 /// - `sign-ins`, once a minute: runs of failed sign-ins that have ended are
@@ -39,6 +43,9 @@ use runner::Runner;
 pub fn background(state: &AppState) -> Runner {
     let (store, index, taxonomy) = (state.store.clone(), state.search.clone(), state.taxonomy.clone());
     let mut follower = index_sync::Follower::new(&store);
+    let (activity_store, activity, activity_search, activity_needs) =
+        (state.store.clone(), state.activity.clone(), state.search.clone(), state.taxonomy.clone());
+    let mut activity_follower = activity_sync::Follower::default();
     let (mail_store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     let metrics = state.metrics.clone();
     let sign_in_store = state.store.clone();
@@ -53,6 +60,9 @@ pub fn background(state: &AppState) -> Runner {
     Runner::new()
         .add("index", Duration::from_millis(250), move || {
             follower.step(&store, &index, &taxonomy, Utc::now().naive_utc())
+        })
+        .add("activity", Duration::from_millis(250), move || {
+            activity_follower.step(&activity_store, &activity, &activity_search, &activity_needs, Utc::now())
         })
         .add("outbox", Duration::from_secs(1), move || {
             outbox::run_once(&mail_store, &mailer, &config, Utc::now().naive_utc()).map(|_| ())

@@ -34,6 +34,18 @@ pub fn list(events: &[EventView], show_network: bool) -> Markup {
     }
 }
 
+/// On a listing's page: the events coming up that name it, if any.
+pub fn coming_up(events: &[EventView]) -> Markup {
+    html! {
+        @if !events.is_empty() {
+            section class="no-print" aria-labelledby="events-title" {
+                h2 id="events-title" { "Coming up" }
+                (list(events, true))
+            }
+        }
+    }
+}
+
 /// `/events/{id}`.
 pub fn page(
     frame: &Frame,

@@ -5,10 +5,12 @@
 use maud::{Markup, html};
 
 use super::{Choices, Frame, Input, csrf_field, error_summary, layout, local_moment, post_html, textarea};
+use crate::domain::events::describe;
 use crate::domain::networks::{
     Author, MAX_POST, NeedChoice, NetworkForm, NetworkPage, NetworkView, PostView, ThreadForm, ThreadPage,
     ThreadSummary,
 };
+use crate::domain::search::{FoundActivity, away};
 use crate::domain::text::{FieldErrors, thousands};
 
 /// The hint under every post's text box: what Markdown it may use.
@@ -58,6 +60,56 @@ pub fn mentioned_in(threads: &[ThreadSummary]) -> Markup {
             section class="no-print" aria-labelledby="conversations-title" {
                 h2 id="conversations-title" { "In the neighbourhood networks" }
                 (thread_list(threads, true))
+            }
+        }
+    }
+}
+
+/// What the neighbourhood networks say that matches a search or a caller's
+/// needs: events coming up (soonest first) and conversations. Nothing when
+/// nothing matched. `id` names the section's heading.
+pub fn found(found: &FoundActivity, id: &str, heading: &str) -> Markup {
+    html! {
+        @if !found.is_empty() {
+            section class="panel network-activity" aria-labelledby=(id) {
+                h2 id=(id) { (heading) }
+                @if !found.events.is_empty() {
+                    h3 { "Coming up" }
+                    ul class="plain-list events" {
+                        @for event in &found.events {
+                            li {
+                                a href={ "/events/" (event.id) } { (event.title) }
+                                br;
+                                strong { (describe(&event.next)) }
+                                br;
+                                span class="secondary" {
+                                    (event.place_name)
+                                    @if let Some(metres) = event.distance_m { " · " (away(metres)) }
+                                    @if event.free { " · Free" }
+                                    " · " (event.network_name)
+                                }
+                                @if !event.excerpt.is_empty() { p class="excerpt" { (event.excerpt) } }
+                            }
+                        }
+                    }
+                }
+                @if !found.threads.is_empty() {
+                    h3 { "Conversations" }
+                    ul class="plain-list threads" {
+                        @for thread in &found.threads {
+                            li {
+                                a href={ "/threads/" (thread.id) } { (thread.title) }
+                                br;
+                                span class="secondary" {
+                                    (thread.network_name)
+                                    " · " (count(thread.replies, "reply", "replies"))
+                                    " · last post " (local_moment(thread.last_posted_at))
+                                }
+                                @if !thread.excerpt.is_empty() { p class="excerpt" { (thread.excerpt) } }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -4,6 +4,8 @@ use maud::{Markup, html};
 
 use super::services::summary_list;
 use super::{Frame, layout};
+use crate::domain::events::EventView;
+use crate::domain::networks::ThreadSummary;
 use crate::domain::views::OrganisationView;
 
 /// The page; `edits` when the person looking may change the organisation.
@@ -11,7 +13,7 @@ pub fn page(
     frame: &Frame,
     view: &OrganisationView,
     edits: bool,
-    conversations: &[crate::domain::networks::ThreadSummary],
+    (events, conversations): (&[EventView], &[ThreadSummary]),
 ) -> Markup {
     let org = &view.organisation;
     layout(
@@ -46,6 +48,7 @@ pub fn page(
             } @else {
                 (summary_list(&view.services))
             }
+            (super::events::coming_up(events))
             (super::networks::mentioned_in(conversations))
         },
     )

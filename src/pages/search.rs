@@ -111,6 +111,8 @@ pub struct Results<'a> {
     pub urgent: Option<&'a crate::config::UrgentHelp>,
     /// A postcode of the area, for the question's hint.
     pub example_postcode: Option<&'a str>,
+    /// What the neighbourhood networks say that matches.
+    pub activity: Option<&'a crate::domain::search::FoundActivity>,
 }
 
 /// What the postcode box asks for, with an example from the area itself
@@ -224,6 +226,9 @@ pub fn results(frame: &Frame, r: &Results<'_>) -> Markup {
                         @if asked.page < pages { a href=(asked.url(asked.page + 1, true, false)) rel="next" { "Next page" } }
                     }
                 }
+            }
+            @if let Some(found) = r.activity.filter(|_| !asked.print) {
+                (super::networks::found(found, "network-activity-title", "From the neighbourhood network"))
             }
             @if !r.unmet.is_empty() && r.total > 0 {
                 p { "Nothing found for: " (r.unmet.iter().map(|n| label_of(r.needs, n)).collect::<Vec<_>>().join(", ")) "." }

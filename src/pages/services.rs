@@ -71,12 +71,7 @@ pub fn page(
             @if view.listed_by.is_none() && view.archived_at.is_none() {
                 p class="no-print" { a href={ "/services/" (view.id) "/notices/new" } { "Post a notice about this service" } }
             }
-            @if !around.events.is_empty() {
-                section class="no-print" aria-labelledby="events-title" {
-                    h2 id="events-title" { "Coming up" }
-                    (super::events::list(around.events, true))
-                }
-            }
+            (super::events::coming_up(around.events))
             (super::networks::mentioned_in(around.conversations))
             @if !around.nearby.is_empty() {
                 (nearby_services(view, around.nearby))

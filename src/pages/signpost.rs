@@ -256,6 +256,7 @@ fn support_found(frame: &Frame, w: &Workspace<'_>, found: &Found, path: &str) ->
                 (need_results(frame, w, group, path, &back))
             }
         }
+        (super::networks::found(&found.events, "events-title", "Events coming up that meet their needs"))
     }
 }
 

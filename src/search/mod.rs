@@ -5,6 +5,7 @@
 //! reindex`) rebuilds it from the database. One writer, one long-lived reader,
 //! reloaded after each commit.
 
+pub mod activity;
 mod any_term;
 mod collector;
 mod document;

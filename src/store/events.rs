@@ -7,11 +7,18 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{event_services, events, locations, neighbourhoods, networks, organisations, services};
+use super::schema::{
+    event_services, events, locations, needs, neighbourhoods, networks, organisations, service_needs,
+    services,
+};
 use super::{Conn, StoreError, StoreResult, per_backend};
-use crate::domain::events::{EventView, NewEvent, Repeat, schedule_of};
-use crate::domain::ids::{EventId, LocationId, MemberId, NeighbourhoodId, NetworkId, ServiceId};
+use crate::domain::events::{EventView, NewEvent, Repeat, occurrences, schedule_of};
+use crate::domain::ids::{
+    EventId, LocationId, MemberId, NeighbourhoodId, NetworkId, OrganisationId, ServiceId,
+};
+use crate::domain::markdown;
 use crate::domain::networks::NamedListing;
+use crate::domain::views::SearchableEvent;
 
 /// Where an event was placed: its venue (or none), the address and
 /// postcode shown, the point on the map and the neighbourhood it is in.
@@ -125,6 +132,7 @@ pub fn insert(
                 .on_conflict_do_nothing();
             per_backend!(conn, |c| insert.execute(c))?;
         }
+        super::activity_feed::log(conn, super::activity_feed::Subject::Event(id), now)?;
         Ok(id)
     })
 }
@@ -347,9 +355,31 @@ pub fn for_service(
     now: NaiveDateTime,
     most: i64,
 ) -> StoreResult<Vec<EventView>> {
+    naming(conn, &[service], now, most)
+}
+
+/// What is on that names any service `organisation` runs, soonest first.
+pub fn for_organisation(
+    conn: &mut Conn,
+    organisation: OrganisationId,
+    now: NaiveDateTime,
+    most: i64,
+) -> StoreResult<Vec<EventView>> {
+    let runs: Vec<ServiceId> =
+        services::table.filter(services::organisation_id.eq(organisation)).select(services::id).load(conn)?;
+    naming(conn, &runs, now, most)
+}
+
+fn naming(
+    conn: &mut Conn,
+    named: &[ServiceId],
+    now: NaiveDateTime,
+    most: i64,
+) -> StoreResult<Vec<EventView>> {
     let ids: Vec<EventId> = event_services::table
-        .filter(event_services::service_id.eq(service))
+        .filter(event_services::service_id.eq_any(named))
         .select(event_services::event_id)
+        .distinct()
         .load(conn)?;
     let rows: Vec<EventRow> = events::table
         .inner_join(networks::table)
@@ -361,4 +391,65 @@ pub fn for_service(
         .select(columns())
         .load(conn)?;
     views(conn, rows, false)
+}
+
+/// The most times of a repeating event the search index keeps.
+const SEARCHED_OCCURRENCES: usize = 60;
+
+/// The events of `ids` that are shown and not over by `now`, ready for the
+/// network activity index: where they are as their pages say, the times
+/// still to come, and the needs of the services they name.
+pub fn searchable(
+    conn: &mut Conn,
+    ids: &[EventId],
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<Vec<SearchableEvent>> {
+    let mut all = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<EventRow> = events::table
+            .inner_join(networks::table)
+            .filter(events::id.eq_any(chunk))
+            .filter(events::hidden_at.is_null())
+            .filter(events::last_ends_at.gt(now.naive_utc()))
+            .select(columns())
+            .load(conn)?;
+        let mut needs_of: HashMap<EventId, Vec<String>> = HashMap::new();
+        let named: Vec<(EventId, String)> = event_services::table
+            .inner_join(services::table.inner_join(service_needs::table.inner_join(needs::table)))
+            .filter(event_services::event_id.eq_any(chunk))
+            .filter(services::archived_at.is_null())
+            .select((event_services::event_id, needs::slug))
+            .load(conn)?;
+        for (event, slug) in named {
+            needs_of.entry(event).or_default().push(slug);
+        }
+        for view in views(conn, rows, true)? {
+            let mut text = format!("{}\n{}", view.title, markdown::plain(&view.description, 20_000));
+            for extra in view.who_for.iter().chain(view.access.iter()) {
+                text.push('\n');
+                text.push_str(extra);
+            }
+            for service in &view.services {
+                text.push('\n');
+                text.push_str(&service.name);
+            }
+            let mut needs = needs_of.remove(&view.id).unwrap_or_default();
+            needs.sort_unstable();
+            needs.dedup();
+            all.push(SearchableEvent {
+                id: view.id,
+                excerpt: markdown::plain(&view.description, 200),
+                text,
+                needs,
+                occurrences: occurrences(&view.schedule, now, SEARCHED_OCCURRENCES),
+                point: view.latitude.zip(view.longitude),
+                title: view.title,
+                network_slug: view.network_slug,
+                network_name: view.network_name,
+                place_name: view.place_name,
+                free: view.free,
+            });
+        }
+    }
+    Ok(all)
 }

@@ -175,6 +175,8 @@ pub fn change(
         for service in meeting_at(conn, venue.id)? {
             search_feed::log_change(conn, service, now)?;
         }
+        // An event there says nothing of where it is once the venue is confidential.
+        super::activity_feed::log(conn, super::activity_feed::Subject::Venue(venue.id), now)?;
         Ok(fields.len())
     })
 }

@@ -6,13 +6,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::activity_feed::Subject;
 use super::schema::{
     events, member_links, member_sessions, members, network_follows, notices, posts, threads, users,
 };
 use super::users::token_hash;
 use super::{Conn, StoreResult, per_backend};
 use crate::domain::accounts::StaffUser;
-use crate::domain::ids::{MemberId, PostId, ThreadId, UserId};
+use crate::domain::ids::{EventId, MemberId, PostId, ThreadId, UserId};
 use crate::domain::networks::{Joining, LinkPurpose, Member};
 
 /// What joining with an address found.
@@ -330,18 +331,20 @@ pub fn delete(conn: &mut Conn, member: MemberId, remove_posts: bool, now: NaiveD
         diesel::delete(member_links::table.filter(member_links::member_id.eq(member))).execute(conn)?;
         diesel::delete(network_follows::table.filter(network_follows::member_id.eq(member))).execute(conn)?;
         if remove_posts {
-            remove_posts_of(conn, member)?;
+            remove_posts_of(conn, member, now)?;
         }
         Ok(())
     })
 }
 
-fn remove_posts_of(conn: &mut Conn, member: MemberId) -> StoreResult<()> {
+fn remove_posts_of(conn: &mut Conn, member: MemberId, now: NaiveDateTime) -> StoreResult<()> {
+    let events_gone: Vec<EventId> =
+        events::table.filter(events::author_id.eq(member)).select(events::id).load(conn)?;
     diesel::delete(events::table.filter(events::author_id.eq(member))).execute(conn)?;
     diesel::delete(notices::table.filter(notices::author_id.eq(member))).execute(conn)?;
     let started: Vec<ThreadId> =
         threads::table.filter(threads::author_id.eq(member)).select(threads::id).load(conn)?;
-    for thread in started {
+    for &thread in &started {
         let others: i64 = posts::table
             .filter(posts::thread_id.eq(thread))
             .filter(posts::author_id.ne(member))
@@ -355,13 +358,22 @@ fn remove_posts_of(conn: &mut Conn, member: MemberId) -> StoreResult<()> {
                 .execute(conn)?;
         }
     }
-    let replies: Vec<PostId> = posts::table
+    let replies: Vec<(PostId, ThreadId)> = posts::table
         .filter(posts::author_id.eq(member))
         .filter(posts::number.gt(0))
-        .select(posts::id)
+        .select((posts::id, posts::thread_id))
         .load(conn)?;
-    for reply in replies {
+    for &(reply, _) in &replies {
         super::threads::delete_reply(conn, reply)?;
+    }
+    let mut touched: Vec<ThreadId> = started.into_iter().chain(replies.into_iter().map(|r| r.1)).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    for thread in touched {
+        super::activity_feed::log(conn, Subject::Thread(thread), now)?;
+    }
+    for event in events_gone {
+        super::activity_feed::log(conn, Subject::Event(event), now)?;
     }
     Ok(())
 }

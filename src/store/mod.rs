@@ -4,6 +4,7 @@
 //! Everything here is synchronous; the web room runs it on the blocking pool,
 //! one closure per unit of work, with the transaction inside.
 
+pub mod activity_feed;
 pub mod areas;
 pub mod backup;
 pub mod changes;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::activity_feed::Subject;
 use super::schema::{events, members, moderation_log, networks, posts, reports, suspensions, threads, users};
 use super::{Conn, StoreError, StoreResult, per_backend};
 use crate::domain::ids::{EventId, MemberId, NeighbourhoodId, NetworkId, PostId, ThreadId, UserId};
@@ -161,6 +162,7 @@ fn set_state(
     place: &PostPlace,
     held: bool,
     hidden_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
 ) -> StoreResult<()> {
     diesel::update(posts::table.find(post))
         .set((posts::held.eq(held), posts::hidden_at.eq(hidden_at)))
@@ -174,22 +176,22 @@ fn set_state(
             .set(threads::replies.eq(threads::replies + change))
             .execute(conn)?;
     }
-    Ok(())
+    super::activity_feed::log(conn, Subject::Thread(place.thread), now)
 }
 
 /// Holds a post for a moderator's approval (a change that a new member's
 /// post would wait for).
-pub fn hold(conn: &mut Conn, post: PostId) -> StoreResult<()> {
+pub fn hold(conn: &mut Conn, post: PostId, now: NaiveDateTime) -> StoreResult<()> {
     let place = place_of(conn, post)?;
     let hidden_at: Option<NaiveDateTime> = posts::table.find(post).select(posts::hidden_at).first(conn)?;
-    set_state(conn, post, &place, true, hidden_at)
+    set_state(conn, post, &place, true, hidden_at, now)
 }
 
 /// Hides a post (its open reports are dealt with by it).
 pub fn hide(conn: &mut Conn, post: PostId, by: UserId, reason: &str, now: NaiveDateTime) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         let place = place_of(conn, post)?;
-        set_state(conn, post, &place, place.held, Some(now))?;
+        set_state(conn, post, &place, place.held, Some(now), now)?;
         resolve_reports(conn, post, by, now)?;
         log(conn, &Logged::about_post(by, "hide", post, &place, reason), now)
     })
@@ -205,7 +207,7 @@ pub fn restore(
 ) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         let place = place_of(conn, post)?;
-        set_state(conn, post, &place, place.held, None)?;
+        set_state(conn, post, &place, place.held, None, now)?;
         log(conn, &Logged::about_post(by, "restore", post, &place, reason), now)
     })
 }
@@ -222,7 +224,7 @@ pub fn approve(
         let place = place_of(conn, post)?;
         let hidden_at: Option<NaiveDateTime> =
             posts::table.find(post).select(posts::hidden_at).first(conn)?;
-        set_state(conn, post, &place, false, hidden_at)?;
+        set_state(conn, post, &place, false, hidden_at, now)?;
         super::members::trust(conn, place.author, now)?;
         if place.held && !place.hidden {
             super::notifications::post_shown(conn, post, now)?;
@@ -261,7 +263,8 @@ pub fn hide_event(
             member: Some(author),
             reason,
         };
-        log(conn, &line, now)
+        log(conn, &line, now)?;
+        super::activity_feed::log(conn, Subject::Event(event), now)
     })
 }
 

@@ -132,6 +132,11 @@ pub fn keep_in_step(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<()> {
                 .execute(conn)?;
         }
     }
+    // Names, and the neighbourhoods' centres their threads are found near,
+    // may have changed: every network's threads and events are indexed again.
+    for network in networks::table.select(networks::id).load::<NetworkId>(conn)? {
+        super::activity_feed::log(conn, super::activity_feed::Subject::Network(network), now)?;
+    }
     Ok(())
 }
 

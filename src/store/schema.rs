@@ -853,3 +853,14 @@ diesel::allow_tables_to_appear_in_same_query!(thread_organisations, threads);
 diesel::allow_tables_to_appear_in_same_query!(thread_organisations, organisations);
 diesel::allow_tables_to_appear_in_same_query!(thread_needs, threads);
 diesel::allow_tables_to_appear_in_same_query!(thread_needs, needs);
+
+diesel::table! {
+    activity_changes (id) {
+        id -> BigInt,
+        subject -> Text,
+        changed_at -> Timestamp,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(event_services, service_needs);
+diesel::allow_tables_to_appear_in_same_query!(event_services, needs);
+diesel::allow_tables_to_appear_in_same_query!(threads, neighbourhoods);

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::activity_feed::Subject;
 use super::schema::{
-    members, needs, networks, organisations, posts, services, thread_needs, thread_organisations,
-    thread_services, threads, users,
+    members, needs, neighbourhoods, networks, organisations, posts, services, thread_needs,
+    thread_organisations, thread_services, threads, users,
 };
 use super::{Conn, StoreError, StoreResult, per_backend};
 use crate::domain::accounts::Role;
@@ -17,7 +18,7 @@ use crate::domain::markdown;
 use crate::domain::networks::{
     Author, NamedListing, NewThread, REPLIES_PER_PAGE, StoredPost, THREADS_PER_PAGE, ThreadSummary,
 };
-use crate::domain::views::NeedLabel;
+use crate::domain::views::{NeedLabel, SearchableThread};
 
 /// Starts a thread in `network`: its row, its opening post, and what it
 /// names. A `held` thread is shown once a moderator approves it.
@@ -79,6 +80,7 @@ pub fn start(
                 .on_conflict_do_nothing();
             per_backend!(conn, |c| insert.execute(c))?;
         }
+        super::activity_feed::log(conn, Subject::Thread(id), now)?;
         Ok(id)
     })
 }
@@ -138,16 +140,25 @@ pub fn reply(
         if !held {
             super::notifications::post_shown(conn, post, now)?;
         }
+        super::activity_feed::log(conn, Subject::Thread(thread), now)?;
         Ok(post)
     })
 }
 
 /// Changes a post's text, saying when.
 pub fn edit(conn: &mut Conn, post: PostId, body: &str, now: NaiveDateTime) -> StoreResult<()> {
-    let changed = diesel::update(posts::table.find(post))
-        .set((posts::body.eq(body), posts::edited_at.eq(now)))
-        .execute(conn)?;
-    if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    super::transaction(conn, |conn| {
+        let thread: ThreadId = posts::table
+            .find(post)
+            .select(posts::thread_id)
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        diesel::update(posts::table.find(post))
+            .set((posts::body.eq(body), posts::edited_at.eq(now)))
+            .execute(conn)?;
+        super::activity_feed::log(conn, Subject::Thread(thread), now)
+    })
 }
 
 /// Removes a thread with its posts and what it names.
@@ -491,4 +502,74 @@ pub fn needs_of(conn: &mut Conn, thread: ThreadId) -> StoreResult<Vec<NeedLabel>
         .into_iter()
         .map(|(slug, label)| NeedLabel { slug, label })
         .collect())
+}
+
+/// The most plain words of a thread's posts the search index takes.
+const SEARCHED_TEXT: usize = 100_000;
+
+/// The threads of `ids` that readers see, ready for the network activity
+/// index: their shown posts' words, tags and where their network is.
+pub fn searchable(conn: &mut Conn, ids: &[ThreadId]) -> StoreResult<Vec<SearchableThread>> {
+    let mut all = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        type Row = (ThreadId, String, NaiveDateTime, i32, String, String, Option<f64>, Option<f64>);
+        let rows: Vec<Row> = threads::table
+            .inner_join(networks::table.left_join(neighbourhoods::table))
+            .filter(threads::id.eq_any(chunk))
+            .filter(threads::visible.eq(true))
+            .select((
+                threads::id,
+                threads::title,
+                threads::last_posted_at,
+                threads::replies,
+                networks::slug,
+                networks::name,
+                neighbourhoods::latitude.nullable(),
+                neighbourhoods::longitude.nullable(),
+            ))
+            .load(conn)?;
+        let mut words: HashMap<ThreadId, (String, String)> = HashMap::new();
+        let bodies: Vec<(ThreadId, i32, String)> = posts::table
+            .filter(posts::thread_id.eq_any(chunk))
+            .filter(posts::held.eq(false))
+            .filter(posts::hidden_at.is_null())
+            .order((posts::thread_id, posts::number))
+            .select((posts::thread_id, posts::number, posts::body))
+            .load(conn)?;
+        for (thread, number, body) in bodies {
+            let (excerpt, text) = words.entry(thread).or_default();
+            if number == 0 {
+                *excerpt = markdown::plain(&body, 200);
+            }
+            if text.len() < SEARCHED_TEXT {
+                text.push_str(&markdown::plain(&body, SEARCHED_TEXT - text.len()));
+                text.push('\n');
+            }
+        }
+        let mut tags: HashMap<ThreadId, Vec<String>> = HashMap::new();
+        let tagged: Vec<(ThreadId, String)> = thread_needs::table
+            .inner_join(needs::table)
+            .filter(thread_needs::thread_id.eq_any(chunk))
+            .select((thread_needs::thread_id, needs::slug))
+            .load(conn)?;
+        for (thread, slug) in tagged {
+            tags.entry(thread).or_default().push(slug);
+        }
+        for (id, title, last_posted_at, replies, network_slug, network_name, latitude, longitude) in rows {
+            let (excerpt, text) = words.remove(&id).unwrap_or_default();
+            all.push(SearchableThread {
+                id,
+                title,
+                excerpt,
+                text,
+                needs: tags.remove(&id).unwrap_or_default(),
+                network_slug,
+                network_name,
+                point: latitude.zip(longitude),
+                last_posted_at,
+                replies: i64::from(replies),
+            });
+        }
+    }
+    Ok(all)
 }

@@ -17,5 +17,6 @@ pub async fn show(
 ) -> Result<Markup, AppError> {
     let (view, edits) = listings::organisation(&state, visitor.user.as_ref(), *id).await?;
     let conversations = crate::app::networks::naming_organisation(&state, *id).await?;
-    Ok(pages::organisations::page(&visitor.frame, &view, edits, &conversations))
+    let events = crate::app::events::for_organisation(&state, *id).await?;
+    Ok(pages::organisations::page(&visitor.frame, &view, edits, (&events, &conversations)))
 }

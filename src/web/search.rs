@@ -42,8 +42,9 @@ pub async fn show(
         understood: &[],
         urgent: None,
         example_postcode: example.as_deref(),
+        activity: None,
     };
-    let (answer, details) = match answered {
+    let app::search::ResultsPage { answer, details, activity } = match answered {
         Ok(answered) => answered,
         Err(error) => {
             let Some(problem) = error.field() else { return Err(error) };
@@ -75,6 +76,7 @@ pub async fn show(
         groups: &answer.results.groups,
         unmet: &answer.results.unmet,
         details: &details,
+        activity: Some(&activity),
         ..results
     };
     Ok(page_with_status(StatusCode::OK, pages::search::results(&visitor.frame, &results)))

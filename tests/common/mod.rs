@@ -222,6 +222,15 @@ impl TestApp {
         let today = Utc::now().date_naive();
         doorstep::jobs::index_sync::rebuild(&app.state.store, &app.state.search, &app.state.taxonomy, today)
             .expect("the index builds");
+        let state = &app.state;
+        doorstep::jobs::activity_sync::rebuild(
+            &state.store,
+            &state.activity,
+            &state.search,
+            &state.taxonomy,
+            Utc::now(),
+        )
+        .expect("the network activity index builds");
         // The app opened before the demo was there.
         let mut conn = app.state.store.conn().expect("a connection");
         app.state.demo = doorstep::store::meta::get(&mut conn, doorstep::store::meta::DEMO).expect("reads");

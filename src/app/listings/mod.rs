@@ -216,4 +216,6 @@ pub(crate) async fn reindex(state: &AppState) {
     if let Ok(Err(error)) = result {
         tracing::warn!(%error, "a saved change was not indexed straight away; it stays queued");
     }
+    // A venue made confidential changes what its events say of where they are.
+    super::search::take_in_activity(state).await;
 }
