@@ -127,8 +127,7 @@ async fn a_reported_post_is_hidden_with_a_reason_restored_and_logged() {
     let empty = rita.submit(&report, &report, &[("details", "rude to everyone")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        empty.body.contains("Choose why you are reporting this post")
-            && empty.body.contains("rude to everyone")
+        empty.body.contains("Choose why you are reporting it") && empty.body.contains("rude to everyone")
     );
     let sent = rita.submit(&report, &report, &[("reason", "abusive"), ("details", "rude to everyone")]).await;
     assert_eq!(sent.status, StatusCode::OK);
@@ -358,4 +357,108 @@ async fn a_moderator_hides_an_event_with_a_reason() {
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "not the connector's neighbourhood");
     }
+}
+
+#[actix_web::test]
+async fn a_reported_event_or_notice_waits_for_a_moderator_who_hides_it_or_leaves_it() {
+    use doorstep::domain::events::{EventPlace, NewEvent};
+    let app = TestApp::with_demo();
+    let slug = first_network(&app);
+    let now = Utc::now().naive_utc();
+    // An event in the first neighbourhood's network, and a notice about a listing.
+    let (event, notice, service) = {
+        let mut conn = app.state.store.conn().unwrap();
+        let network = networks::by_slug(&mut conn, &slug).unwrap();
+        let hood = network.neighbourhood_id.unwrap();
+        let (venue, _) = doorstep::store::events::venues_offered(&mut conn, Some(hood)).unwrap()[0].clone();
+        let host = members::add_confirmed(&mut conn, "host@example.org", "Host", now).unwrap();
+        let starts = (now + chrono::Duration::days(2)).date().and_hms_opt(10, 0, 0).unwrap();
+        let new = NewEvent {
+            title: String::from("Free money seminar"),
+            description: String::from("Guaranteed returns"),
+            starts,
+            ends: starts + chrono::Duration::hours(1),
+            repeat: None,
+            place: EventPlace::Venue(venue),
+            free: true,
+            cost: None,
+            access: None,
+            who_for: None,
+            services: vec![],
+        };
+        let placed = doorstep::store::events::venue_place(&mut conn, venue).unwrap();
+        let span = (starts, starts + chrono::Duration::hours(1));
+        let event =
+            doorstep::store::events::insert(&mut conn, (network.id, host), &new, span, &placed, now).unwrap();
+        let service = crate::common::most_overdue(&mut conn, now).id;
+        let body = "Call 0800 000 000 for cheap loans";
+        let notice = doorstep::store::notices::insert(&mut conn, service, host, (body, None), now).unwrap();
+        (event, notice, service)
+    };
+    let (event_report, notice_report) =
+        (format!("/events/{event}/report"), format!("/notices/{notice}/report"));
+
+    // Someone not signed in is asked to sign in first.
+    let mut visitor = app.browser().await;
+    let asked = visitor.get(&event_report).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert!(asked.location().starts_with("/members/sign-in"), "{}", asked.location());
+
+    // A member's report without a reason keeps what they wrote; with one it is kept.
+    let mut rita = app.browser().await;
+    signed_in_member(&app, &mut rita, "rita@example.org", "Rita").await;
+    assert!(
+        rita.get(&format!("/events/{event}")).await.body.contains(&event_report),
+        "the event links to it"
+    );
+    assert!(rita.get(&format!("/services/{service}")).await.body.contains(&notice_report));
+    let empty =
+        rita.submit(&event_report, &event_report, &[("reason", ""), ("details", "Looks like a scam")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains("Choose why you are reporting it") && empty.body.contains("Looks like a scam")
+    );
+    for path in [&event_report, &notice_report] {
+        let sent = rita.submit(path, path, &[("reason", "spam"), ("details", "Looks like a scam")]).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        assert!(sent.body.contains("Thank you for reporting it"));
+    }
+
+    // The connector sees both waiting, with the reports.
+    let mut connector = app.browser().await;
+    connector.sign_in(CONNECTOR, PASSWORD).await;
+    let queue = connector.get("/staff/moderation").await;
+    assert!(queue.body.contains("Reported events and notices"), "{}", queue.body);
+    assert!(queue.body.contains("Free money seminar") && queue.body.contains("cheap loans"));
+    assert!(queue.body.contains("Looks like a scam"));
+
+    // Hiding needs a reason; hidden, the notice is gone from the listing's page.
+    let hide_notice = format!("/staff/moderation/notices/{notice}");
+    let no_reason =
+        connector.submit("/staff/moderation", &hide_notice, &[("action", "hide"), ("reason", "")]).await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    let hidden = connector
+        .submit("/staff/moderation", &hide_notice, &[("action", "hide"), ("reason", "Loan shark")])
+        .await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{}", hidden.body);
+    assert!(!visitor.get(&format!("/services/{service}")).await.body.contains("cheap loans"));
+    assert_eq!(
+        rita.get(&notice_report).await.status,
+        StatusCode::NOT_FOUND,
+        "a hidden notice is not reported"
+    );
+
+    // Left as it is, the event stays up and its reports close.
+    let event_action = format!("/staff/moderation/events/{event}");
+    let left =
+        connector.submit("/staff/moderation", &event_action, &[("action", "dismiss"), ("reason", "")]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(visitor.get(&format!("/events/{event}")).await.status, StatusCode::OK);
+    let queue = connector.get("/staff/moderation").await;
+    assert!(!queue.body.contains("Free money seminar") && !queue.body.contains("cheap loans"));
+
+    // Both are in the log, with what was done and why.
+    let log = connector.get("/staff/moderation/log").await;
+    assert!(log.body.contains("a notice by Host") && log.body.contains("Loan shark"), "{}", log.body);
+    assert!(log.body.contains("an event by Host") && log.body.contains("dismiss"));
 }

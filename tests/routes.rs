@@ -203,6 +203,11 @@ const TABLE: &[Rule] = &[
     // Reporting a post (sent empty, the form shows its problems).
     get("/posts/{id}/report", MEMBERS),
     post("/posts/{id}/report", MEMBERS),
+    // Reporting an event or a notice (sent empty, the form shows its problems).
+    get("/events/{id}/report", MEMBERS),
+    post("/events/{id}/report", MEMBERS),
+    get("/notices/{id}/report", MEMBERS),
+    post("/notices/{id}/report", MEMBERS),
     // Joining and signing in to the networks (sent empty, the forms show
     // their problems); the emailed link's page.
     get("/members/join", EVERYONE),
@@ -318,6 +323,7 @@ const TABLE: &[Rule] = &[
     post("/staff/moderation/suspensions/{id}/lift", KEEPERS),
     post("/staff/moderation/networks/{slug}", KEEPERS),
     post("/staff/moderation/events/{id}", KEEPERS),
+    post("/staff/moderation/notices/{id}", KEEPERS),
     post("/staff/networks", KEEPERS),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
@@ -445,6 +451,8 @@ struct Example {
     unsubscribe: String,
     /// An event in the thread's network, at a public venue.
     event: doorstep::domain::ids::EventId,
+    /// A notice about the listing, by the event's author.
+    notice: doorstep::domain::ids::NoticeId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -567,7 +575,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         .expect("a member joins");
         doorstep::domain::networks::unsubscribe_token(&app.state.cookie_key, member)
     };
-    let event = {
+    let (event, notice) = {
         use doorstep::domain::events::{EventPlace, NewEvent};
         let network = doorstep::store::threads::network_of(&mut conn, thread).expect("the thread's network");
         let author = doorstep::store::members::add_confirmed(
@@ -593,11 +601,16 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         };
         let placed = doorstep::store::events::venue_place(&mut conn, place).expect("a public venue");
         let span = (starts, starts + chrono::Duration::hours(2));
-        doorstep::store::events::insert(&mut conn, (network, author), &new, span, &placed, now)
-            .expect("an event")
+        let event = doorstep::store::events::insert(&mut conn, (network, author), &new, span, &placed, now)
+            .expect("an event");
+        let notice =
+            doorstep::store::notices::insert(&mut conn, service, author, ("Moves to Thursdays", None), now)
+                .expect("a notice");
+        (event, notice)
     };
     Example {
         event,
+        notice,
         suspension,
         unsubscribe,
         thread,
@@ -785,6 +798,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.post.to_string()
     } else if route.starts_with("/staff/moderation/events/") {
         example.event.to_string()
+    } else if route.starts_with("/staff/moderation/notices/") || route.starts_with("/notices/") {
+        example.notice.to_string()
     } else if route.starts_with("/staff/moderation/suspensions/") {
         example.suspension.clone()
     } else if route.starts_with("/events/") {

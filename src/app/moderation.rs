@@ -9,8 +9,10 @@ use chrono::Utc;
 
 use super::{db, require};
 use crate::domain::accounts::StaffUser;
-use crate::domain::ids::{EventId, MemberId, NeighbourhoodId, NetworkId, PostId};
-use crate::domain::moderation::{LogLine, ModerationItem, ReportForm, SuspensionView, reason};
+use crate::domain::ids::{MemberId, NeighbourhoodId, NetworkId, PostId};
+use crate::domain::moderation::{
+    ItemAction, LogLine, ModerationItem, ReportForm, Reported, ReportedView, SuspensionView, reason,
+};
 use crate::domain::networks::{Member, StoredPost, ThreadSummary};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
@@ -31,6 +33,8 @@ pub type ModeratedNetwork = (NetworkId, String, String, bool);
 /// the suspensions in force.
 pub struct Queue {
     pub items: Vec<ModerationItem>,
+    /// Events and notices with open reports.
+    pub reported: Vec<ReportedView>,
     pub networks: Vec<ModeratedNetwork>,
     pub suspensions: Vec<SuspensionView>,
 }
@@ -43,6 +47,7 @@ pub async fn queue(state: &AppState, user: &StaffUser) -> Result<Queue, AppError
         let ids: Vec<NetworkId> = networks.iter().map(|n| n.0).collect();
         Ok(Queue {
             items: moderation::queue(conn, &ids, None)?,
+            reported: moderation::reported_items(conn, &ids)?,
             suspensions: moderation::suspensions_in(conn, &ids)?,
             networks,
         })
@@ -164,40 +169,66 @@ pub async fn act(
     Ok(Ok(()))
 }
 
-/// Whether this person moderates an event's network.
-pub async fn moderates_event(
+/// Whether this person moderates an event (its network) or a notice.
+pub async fn moderates_item(
     state: &AppState,
     user: Option<&StaffUser>,
-    event: EventId,
+    item: Reported,
 ) -> Result<bool, AppError> {
-    let Some(user) = user.cloned() else { return Ok(false) };
-    let hood = db(state, move |conn| moderation::neighbourhood_of_event(conn, event)).await?;
+    let Some(user) = user.cloned().filter(StaffUser::keeps_listings) else { return Ok(false) };
+    let hood = db(state, move |conn| moderation::neighbourhood_of_item(conn, item)).await?;
     Ok(user.moderates(hood))
 }
 
-/// Hides an event (or shows it again: `Some(false)`), with why (needed to
-/// hide); `None` when the form did not say which.
-pub async fn hide_event(
+/// Hides an event or notice (with why), shows it again, or leaves it and
+/// closes its reports; `None` when the form did not say which.
+pub async fn act_on_item(
     state: &AppState,
     user: &StaffUser,
-    event: EventId,
-    hidden: Option<bool>,
+    item: Reported,
+    action: Option<ItemAction>,
     why: &str,
 ) -> Result<Result<(), FieldErrors>, AppError> {
     require(user.keeps_listings())?;
-    require(moderates_event(state, Some(user), event).await?)?;
-    let hidden = hidden.ok_or_else(|| {
-        AppError::BadRequest(String::from("Choose whether to hide the event or show it again."))
+    require(moderates_item(state, Some(user), item).await?)?;
+    let action = action.ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "Choose whether to hide the {0}, show it again or leave it.",
+            item.noun()
+        ))
     })?;
-    let why = match (reason(why), hidden) {
+    let why = match (reason(why), action) {
         (Ok(why), _) => why,
-        (Err(errors), true) => return Ok(Err(errors)),
-        (Err(_), false) => String::new(),
+        (Err(errors), ItemAction::Hide) => return Ok(Err(errors)),
+        (Err(_), _) => String::new(),
     };
     let (by, now) = (user.id, Utc::now().naive_utc());
-    db(state, move |conn| moderation::hide_event(conn, event, hidden, by, &why, now)).await?;
+    db(state, move |conn| moderation::act_on_item(conn, item, action, by, &why, now)).await?;
     super::search::take_in_activity(state).await;
     Ok(Ok(()))
+}
+
+/// An event or notice a member may report (one shown).
+pub async fn reportable_item(state: &AppState, item: Reported) -> Result<ReportedView, AppError> {
+    let shown = db(state, move |conn| moderation::reported_view(conn, item)).await?;
+    if shown.hidden { Err(AppError::NotFound) } else { Ok(shown) }
+}
+
+/// Reports an event or notice: kept for the moderators (once per member).
+pub async fn report_item(
+    state: &AppState,
+    member: &Member,
+    item: Reported,
+    form: &ReportForm,
+) -> Result<Result<ReportedView, FieldErrors>, AppError> {
+    let shown = reportable_item(state, item).await?;
+    let (reason, details) = match form.check() {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let (by, now): (MemberId, _) = (member.id, Utc::now().naive_utc());
+    db(state, move |conn| moderation::report_item(conn, item, by, (reason, &details), now)).await?;
+    Ok(Ok(shown))
 }
 
 /// Lifts a suspension, with why.

@@ -116,6 +116,8 @@ typed_id! {
     PostId;
     /// An event in a network, once or repeating.
     EventId;
+    /// A short notice about a service.
+    NoticeId;
 }
 
 impl NeedId {

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::ids::{MemberId, PostId, ThreadId};
+use super::ids::{EventId, MemberId, NoticeId, PostId, ThreadId};
 use super::networks::Author;
 use super::text::{self, FieldErrors};
 
@@ -66,7 +66,7 @@ impl ReportForm {
         let mut errors = FieldErrors::default();
         let reason = ReportReason::from_code(&self.reason);
         if reason.is_none() {
-            errors.add("reason", "Choose why you are reporting this post");
+            errors.add("reason", "Choose why you are reporting it");
         }
         let details =
             errors.take("details", text::optional_text(&self.details, "what you want to tell us", 2_000));
@@ -162,6 +162,91 @@ pub struct ModerationItem {
     pub held: bool,
     pub hidden: bool,
     pub reports: Vec<ReportView>,
+}
+
+/// An event or a notice, as members report it and moderators act on it
+/// (posts have their own queue, with more to do to them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reported {
+    Event(EventId),
+    Notice(NoticeId),
+}
+
+impl Reported {
+    /// Where a member reports it.
+    pub fn report_path(self) -> String {
+        match self {
+            Reported::Event(id) => format!("/events/{id}/report"),
+            Reported::Notice(id) => format!("/notices/{id}/report"),
+        }
+    }
+
+    /// Where a moderator acts on it.
+    pub fn moderation_path(self) -> String {
+        match self {
+            Reported::Event(id) => format!("/staff/moderation/events/{id}"),
+            Reported::Notice(id) => format!("/staff/moderation/notices/{id}"),
+        }
+    }
+
+    /// A key naming it on a page: "event-…", "notice-…".
+    pub fn key(self) -> String {
+        match self {
+            Reported::Event(id) => format!("event-{id}"),
+            Reported::Notice(id) => format!("notice-{id}"),
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Reported::Event(_) => "event",
+            Reported::Notice(_) => "notice",
+        }
+    }
+}
+
+/// An event or notice as the report form and the queue show it: what it
+/// is called, its words, who posted it and the page it is on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportedView {
+    pub item: Reported,
+    pub title: String,
+    pub text: String,
+    pub author: Author,
+    pub posted_at: NaiveDateTime,
+    /// The page it is shown on.
+    pub page: String,
+    pub hidden: bool,
+    /// Its open reports (for the queue).
+    pub reports: Vec<ReportView>,
+}
+
+/// What a moderator does to a reported event or notice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemAction {
+    Hide,
+    Restore,
+    /// Leave it as it is and close its reports.
+    Dismiss,
+}
+
+impl ItemAction {
+    pub fn from_code(code: &str) -> Option<ItemAction> {
+        match code {
+            "hide" => Some(ItemAction::Hide),
+            "restore" => Some(ItemAction::Restore),
+            "dismiss" => Some(ItemAction::Dismiss),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemAction::Hide => "hide",
+            ItemAction::Restore => "restore",
+            ItemAction::Dismiss => "dismiss",
+        }
+    }
 }
 
 /// One open report.

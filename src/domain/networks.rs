@@ -403,6 +403,7 @@ pub const MAX_NOTICE: usize = 280;
 /// A notice as a service's page shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoticeView {
+    pub id: super::ids::NoticeId,
     pub author: Author,
     pub body: String,
     pub capacity: Option<super::directory::Capacity>,

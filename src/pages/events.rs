@@ -110,6 +110,9 @@ pub fn page(
                     button type="submit" class="button-warning" { "Hide this event" }
                 }
             }
+            @if !over {
+                p class="no-print" { a href={ "/events/" (event.id) "/report" } { "Report this event" } }
+            }
         },
     )
 }

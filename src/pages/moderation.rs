@@ -1,13 +1,16 @@
-//! Moderating the networks: the queue of held and reported posts, one post
-//! with what may be done to it, the suspensions, the log; and a member's
-//! form to report a post.
+//! Moderating the networks: the queue of held and reported posts (and
+//! reported events and notices), one post with what may be done to it, the
+//! suspensions, the log; and a member's form to report a post, an event or
+//! a notice.
 
 use maud::{Markup, html};
 
 use super::networks::author;
 use super::{Choices, Frame, csrf_field, error_summary, layout, local_moment, post_html, textarea};
 use crate::domain::ids::{NetworkId, PostId};
-use crate::domain::moderation::{LogLine, ModerationItem, ReportForm, ReportReason, SuspensionView};
+use crate::domain::moderation::{
+    LogLine, ModerationItem, ReportForm, ReportReason, ReportView, ReportedView, SuspensionView,
+};
 use crate::domain::networks::{StoredPost, ThreadSummary};
 use crate::domain::text::FieldErrors;
 
@@ -31,9 +34,15 @@ fn item_body(item: &ModerationItem) -> Markup {
         }
         p { (states(item)) }
         div class="post-body panel" { (post_html::body(&item.body)) }
-        @if !item.reports.is_empty() {
+        (reports(&item.reports))
+    }
+}
+
+fn reports(reports: &[ReportView]) -> Markup {
+    html! {
+        @if !reports.is_empty() {
             ul class="plain-list" {
-                @for report in &item.reports {
+                @for report in reports {
                     li {
                         strong { (report.reason) }
                         @if !report.details.is_empty() { ": " (report.details) }
@@ -45,10 +54,36 @@ fn item_body(item: &ModerationItem) -> Markup {
     }
 }
 
+/// A reported event or notice in the queue, with what may be done to it.
+fn reported_item(frame: &Frame, shown: &ReportedView) -> Markup {
+    let id = shown.item.key();
+    html! {
+        section class="post" aria-labelledby={ (id) "-title" } {
+            h3 id={ (id) "-title" } { a href=(shown.page) { (shown.title) } }
+            p class="secondary" {
+                "A " (shown.item.noun()) " by " (author(&shown.author)) " · " (local_moment(shown.posted_at))
+                @if shown.hidden { " " strong class="tag tag-grey" { "Hidden" } }
+            }
+            blockquote class="panel" { (shown.text) }
+            (reports(&shown.reports))
+            form method="post" action=(shown.item.moderation_path()) {
+                (csrf_field(frame))
+                div class="form-group" {
+                    label for={ (id) "-reason" } { "Why (needed to hide it)" }
+                    input type="text" id={ (id) "-reason" } name="reason";
+                }
+                button type="submit" name="action" value="hide" { "Hide the " (shown.item.noun()) }
+                " "
+                button type="submit" name="action" value="dismiss" class="button-secondary" { "Leave it and close the reports" }
+            }
+        }
+    }
+}
+
 /// `/staff/moderation`.
 pub fn queue(
     frame: &Frame,
-    items: &[ModerationItem],
+    (items, reported): (&[ModerationItem], &[ReportedView]),
     networks: &[(NetworkId, String, String, bool)],
     suspensions: &[SuspensionView],
 ) -> Markup {
@@ -59,15 +94,20 @@ pub fn queue(
             h1 { "Moderation" }
             p { a href="/staff/moderation/log" { "The moderation log" } }
             h2 { "Waiting for you" }
-            @if items.is_empty() {
+            @if items.is_empty() && reported.is_empty() {
                 p { "Nothing is waiting: no post is held or reported." }
-            } @else {
+            }
+            @if !items.is_empty() {
                 @for item in items {
                     section class="post" aria-label={ "Post by " (item.author.name) } {
                         (item_body(item))
                         p { a class="button button-secondary" href={ "/staff/moderation/posts/" (item.post) } { "Deal with this post" } }
                     }
                 }
+            }
+            @if !reported.is_empty() {
+                h3 { "Reported events and notices" }
+                @for shown in reported { (reported_item(frame, shown)) }
             }
             h2 { "Suspended members" }
             @if suspensions.is_empty() {
@@ -219,21 +259,59 @@ pub fn report(
             h1 { "Report a post" }
             p { "By " (author(&post.author)) ", " (local_moment(post.posted_at)) ":" }
             blockquote class="panel" { (crate::domain::markdown::plain(&post.body, 400)) }
-            p { "A moderator reads every report. If someone is in danger now, call 999." }
-            form method="post" action={ "/posts/" (id) "/report" } novalidate {
-                (csrf_field(frame))
-                (Choices {
-                    name: "reason",
-                    legend: "What is wrong with it?",
-                    hint: None,
-                    options: ReportReason::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
-                    chosen: vec![form.reason.clone()],
-                    multiple: false,
-                    inline: false,
-                }.render(errors))
-                (textarea("details", "Anything the moderator should know (optional)", None, &form.details, errors))
-                button type="submit" { "Send the report" }
-            }
+            (report_form(frame, &format!("/posts/{id}/report"), form, errors))
+        },
+    )
+}
+
+/// Why, and what to add: the form every report is made with.
+fn report_form(frame: &Frame, action: &str, form: &ReportForm, errors: &FieldErrors) -> Markup {
+    html! {
+        p { "A moderator reads every report. If someone is in danger now, call 999." }
+        form method="post" action=(action) novalidate {
+            (csrf_field(frame))
+            (Choices {
+                name: "reason",
+                legend: "What is wrong with it?",
+                hint: None,
+                options: ReportReason::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
+                chosen: vec![form.reason.clone()],
+                multiple: false,
+                inline: false,
+            }.render(errors))
+            (textarea("details", "Anything the moderator should know (optional)", None, &form.details, errors))
+            button type="submit" { "Send the report" }
+        }
+    }
+}
+
+/// `/events/{id}/report` and `/notices/{id}/report`.
+pub fn report_item(frame: &Frame, shown: &ReportedView, form: &ReportForm, errors: &FieldErrors) -> Markup {
+    let title =
+        format!("Report {} {}", if shown.item.noun() == "event" { "an" } else { "a" }, shown.item.noun());
+    layout(
+        frame,
+        &if errors.is_empty() { title.clone() } else { format!("Error: {title}") },
+        html! {
+            (error_summary(errors))
+            span class="caption" { (shown.title) }
+            h1 { (title) }
+            p { "By " (author(&shown.author)) ", " (local_moment(shown.posted_at)) ":" }
+            blockquote class="panel" { (shown.text) }
+            (report_form(frame, &shown.item.report_path(), form, errors))
+        },
+    )
+}
+
+/// After a report of an event or notice is sent.
+pub fn reported_item_sent(frame: &Frame, shown: &ReportedView) -> Markup {
+    layout(
+        frame,
+        "Thank you for reporting it",
+        html! {
+            h1 { "Thank you for reporting it" }
+            p { "A moderator will look at the " (shown.item.noun()) ". You will not be named to the person who posted it." }
+            p { a href=(shown.page) { "Back to where it was" } }
         },
     )
 }

@@ -21,6 +21,7 @@ pub fn list(notices: &[NoticeView]) -> Markup {
                             (notice.body)
                             @if let Some(capacity) = notice.capacity { " " strong class="tag" { (capacity.label()) } }
                             br; span class="secondary" { (author(&notice.author)) ", " (local_moment(notice.posted_at)) }
+                            " " a class="no-print" href={ "/notices/" (notice.id) "/report" } { "Report" span class="visually-hidden" { " this notice" } }
                         }
                     }
                 }

@@ -14,8 +14,8 @@ use super::MultiBackend;
 
 use crate::domain::ids::{
     ContactId, EventId, ImportId, LocationId, MemberId, NeedId, NeighbourFeedId, NeighbourhoodId, NetworkId,
-    OrganisationId, PostId, ProposalId, ScheduleId, ServiceAtLocationId, ServiceId, SignpostContactId,
-    ThreadId, UserId,
+    NoticeId, OrganisationId, PostId, ProposalId, ScheduleId, ServiceAtLocationId, ServiceId,
+    SignpostContactId, ThreadId, UserId,
 };
 
 /// An id, and a reference to one, bound as the text of its written form.
@@ -103,6 +103,7 @@ macro_rules! text_id {
 text_id!(
     ContactId,
     EventId,
+    NoticeId,
     ImportId,
     ProposalId,
     LocationId,

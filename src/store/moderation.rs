@@ -9,12 +9,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::activity_feed::Subject;
-use super::schema::{events, members, moderation_log, networks, posts, reports, suspensions, threads, users};
+use super::schema::{
+    events, item_reports, members, moderation_log, networks, notices, posts, reports, services, suspensions,
+    threads, users,
+};
 use super::{Conn, StoreError, StoreResult, per_backend};
-use crate::domain::ids::{EventId, MemberId, NeighbourhoodId, NetworkId, PostId, ThreadId, UserId};
+use crate::domain::ids::{
+    EventId, MemberId, NeighbourhoodId, NetworkId, NoticeId, PostId, ServiceId, ThreadId, UserId,
+};
 use crate::domain::markdown;
 use crate::domain::moderation::{
-    LogLine, ModerationItem, PostingRights, RATE_WINDOW, ReportReason, ReportView, SuspensionView,
+    ItemAction, LogLine, ModerationItem, PostingRights, RATE_WINDOW, ReportReason, ReportView, Reported,
+    ReportedView, SuspensionView,
 };
 use crate::domain::networks::Author;
 
@@ -115,6 +121,8 @@ pub struct Logged<'a> {
     pub post: Option<PostId>,
     pub member: Option<MemberId>,
     pub reason: &'a str,
+    /// The event or notice it is about.
+    pub item: Option<Reported>,
 }
 
 impl<'a> Logged<'a> {
@@ -128,6 +136,7 @@ impl<'a> Logged<'a> {
             post: Some(post),
             member: Some(place.author),
             reason,
+            item: None,
         }
     }
 }
@@ -144,6 +153,14 @@ fn log(conn: &mut Conn, line: &Logged<'_>, now: NaiveDateTime) -> StoreResult<()
             moderation_log::post_id.eq(line.post),
             moderation_log::member_id.eq(line.member),
             moderation_log::reason.eq(line.reason),
+            moderation_log::event_id.eq(match line.item {
+                Some(Reported::Event(id)) => Some(id),
+                _ => None,
+            }),
+            moderation_log::notice_id.eq(match line.item {
+                Some(Reported::Notice(id)) => Some(id),
+                _ => None,
+            }),
         ))
         .execute(conn)?;
     Ok(())
@@ -238,33 +255,227 @@ pub fn approve(
     })
 }
 
-/// Hides an event (or shows it again), with why.
-pub fn hide_event(
+/// Where an event or notice is, for who may moderate it: an event's
+/// network's neighbourhood (none for a place-based network's); a notice, as
+/// a suggestion is, is for every connector (none).
+pub fn neighbourhood_of_item(conn: &mut Conn, item: Reported) -> StoreResult<Option<NeighbourhoodId>> {
+    match item {
+        Reported::Event(event) => neighbourhood_of_event(conn, event),
+        Reported::Notice(notice) => {
+            let found: i64 = notices::table.filter(notices::id.eq(notice)).count().get_result(conn)?;
+            if found == 0 { Err(StoreError::NotFound) } else { Ok(None) }
+        }
+    }
+}
+
+/// An event or notice as the report form and the queue show it.
+pub fn reported_view(conn: &mut Conn, item: Reported) -> StoreResult<ReportedView> {
+    let (title, text, author, posted_at, hidden, page) = match item {
+        Reported::Event(id) => {
+            let (title, description, author, at, hidden): (
+                String,
+                String,
+                MemberId,
+                NaiveDateTime,
+                Option<NaiveDateTime>,
+            ) = events::table
+                .find(id)
+                .select((
+                    events::title,
+                    events::description,
+                    events::author_id,
+                    events::created_at,
+                    events::hidden_at,
+                ))
+                .first(conn)
+                .optional()?
+                .ok_or(StoreError::NotFound)?;
+            (title, markdown::plain(&description, 400), author, at, hidden, format!("/events/{id}"))
+        }
+        Reported::Notice(id) => {
+            let (body, author, at, hidden, service, name): (
+                String,
+                MemberId,
+                NaiveDateTime,
+                Option<NaiveDateTime>,
+                ServiceId,
+                String,
+            ) = notices::table
+                .inner_join(services::table)
+                .filter(notices::id.eq(id))
+                .select((
+                    notices::body,
+                    notices::author_id,
+                    notices::posted_at,
+                    notices::hidden_at,
+                    services::id,
+                    services::name,
+                ))
+                .first(conn)
+                .optional()?
+                .ok_or(StoreError::NotFound)?;
+            (format!("A notice about {name}"), body, author, at, hidden, format!("/services/{service}"))
+        }
+    };
+    let authors = super::threads::authors(conn, &[author])?;
+    Ok(ReportedView {
+        item,
+        title,
+        text,
+        author: super::threads::author_of(&authors, author),
+        posted_at,
+        page,
+        hidden: hidden.is_some(),
+        reports: Vec::new(),
+    })
+}
+
+/// Keeps a member's report of an event or notice (once: a second report of
+/// the same one by the same member is the first).
+pub fn report_item(
     conn: &mut Conn,
-    event: EventId,
-    hidden: bool,
+    item: Reported,
+    by: MemberId,
+    (reason, details): (ReportReason, &str),
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let (event, notice) = match item {
+        Reported::Event(id) => (Some(id), None),
+        Reported::Notice(id) => (None, Some(id)),
+    };
+    let insert = diesel::insert_into(item_reports::table)
+        .values((
+            item_reports::id.eq(uuid::Uuid::new_v4().to_string()),
+            item_reports::event_id.eq(event),
+            item_reports::notice_id.eq(notice),
+            item_reports::reported_by.eq(by),
+            item_reports::reason.eq(reason.code()),
+            item_reports::details.eq(details),
+            item_reports::reported_at.eq(now),
+        ))
+        .on_conflict_do_nothing();
+    per_backend!(conn, |c| insert.execute(c))?;
+    Ok(())
+}
+
+/// The events (of `networks_in`) and notices with open reports, the longest
+/// waiting first, each with its reports.
+pub fn reported_items(conn: &mut Conn, networks_in: &[NetworkId]) -> StoreResult<Vec<ReportedView>> {
+    type Row = (
+        String,
+        Option<EventId>,
+        Option<NoticeId>,
+        String,
+        String,
+        NaiveDateTime,
+        String,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = item_reports::table
+        .inner_join(members::table)
+        .filter(item_reports::resolved_at.is_null())
+        .order(item_reports::reported_at)
+        .select((
+            item_reports::id,
+            item_reports::event_id,
+            item_reports::notice_id,
+            item_reports::reason,
+            item_reports::details,
+            item_reports::reported_at,
+            members::display_name,
+            members::deleted_at,
+        ))
+        .load(conn)?;
+    let event_ids: Vec<EventId> = rows.iter().filter_map(|r| r.1).collect();
+    let in_scope: Vec<EventId> = events::table
+        .filter(events::id.eq_any(&event_ids))
+        .filter(events::network_id.eq_any(networks_in))
+        .select(events::id)
+        .load(conn)?;
+    let mut items: Vec<ReportedView> = Vec::new();
+    for (id, event, notice, reason, details, at, by, deleted) in rows {
+        let item = match (event, notice) {
+            (Some(event), _) if in_scope.contains(&event) => Reported::Event(event),
+            (None, Some(notice)) => Reported::Notice(notice),
+            _ => continue,
+        };
+        let reason = ReportReason::from_code(&reason).map_or(reason, |r| r.label().to_string());
+        let by = if deleted.is_some() { String::from(Author::FORMER) } else { by };
+        let report = ReportView { id, reason, details, by, at };
+        match items.iter_mut().find(|i| i.item == item) {
+            Some(shown) => shown.reports.push(report),
+            None => {
+                let mut shown = reported_view(conn, item)?;
+                shown.reports.push(report);
+                items.push(shown);
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// Hides an event or notice, shows it again, or leaves it and closes its
+/// reports; with why, in the log.
+pub fn act_on_item(
+    conn: &mut Conn,
+    item: Reported,
+    action: ItemAction,
     by: UserId,
     reason: &str,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
+    let hidden_at = (action == ItemAction::Hide).then_some(now);
     super::transaction(conn, |conn| {
-        let (network, author): (NetworkId, MemberId) =
-            events::table.find(event).select((events::network_id, events::author_id)).first(conn)?;
-        diesel::update(events::table.find(event))
-            .set(events::hidden_at.eq(hidden.then_some(now)))
-            .execute(conn)?;
-        let action = if hidden { "hide" } else { "restore" };
+        let (network, author) = match item {
+            Reported::Event(event) => {
+                let (network, author): (NetworkId, MemberId) =
+                    events::table.find(event).select((events::network_id, events::author_id)).first(conn)?;
+                if action != ItemAction::Dismiss {
+                    diesel::update(events::table.find(event))
+                        .set(events::hidden_at.eq(hidden_at))
+                        .execute(conn)?;
+                }
+                diesel::update(
+                    item_reports::table
+                        .filter(item_reports::event_id.eq(event))
+                        .filter(item_reports::resolved_at.is_null()),
+                )
+                .set((item_reports::resolved_at.eq(now), item_reports::resolved_by.eq(by)))
+                .execute(conn)?;
+                (Some(network), author)
+            }
+            Reported::Notice(notice) => {
+                let author: MemberId = notices::table.find(notice).select(notices::author_id).first(conn)?;
+                if action != ItemAction::Dismiss {
+                    diesel::update(notices::table.find(notice))
+                        .set(notices::hidden_at.eq(hidden_at))
+                        .execute(conn)?;
+                }
+                diesel::update(
+                    item_reports::table
+                        .filter(item_reports::notice_id.eq(notice))
+                        .filter(item_reports::resolved_at.is_null()),
+                )
+                .set((item_reports::resolved_at.eq(now), item_reports::resolved_by.eq(by)))
+                .execute(conn)?;
+                (None, author)
+            }
+        };
         let line = Logged {
             by,
-            action,
-            network: Some(network),
+            action: action.code(),
+            network,
             thread: None,
             post: None,
             member: Some(author),
             reason,
+            item: Some(item),
         };
         log(conn, &line, now)?;
-        super::activity_feed::log(conn, Subject::Event(event), now)
+        if let Reported::Event(event) = item {
+            super::activity_feed::log(conn, Subject::Event(event), now)?;
+        }
+        Ok(())
     })
 }
 
@@ -302,6 +513,7 @@ pub fn lock(
             post: None,
             member: None,
             reason,
+            item: None,
         };
         log(conn, &line, now)
     })
@@ -372,8 +584,16 @@ pub fn suspend(
                 suspensions::suspended_at.eq(now),
             ))
             .execute(conn)?;
-        let line =
-            Logged { by, action: "suspend", network, thread: None, post: None, member: Some(member), reason };
+        let line = Logged {
+            by,
+            action: "suspend",
+            network,
+            thread: None,
+            post: None,
+            member: Some(member),
+            reason,
+            item: None,
+        };
         log(conn, &line, now)
     })
 }
@@ -404,8 +624,16 @@ pub fn lift(conn: &mut Conn, id: &str, by: UserId, reason: &str, now: NaiveDateT
         diesel::update(suspensions::table.find(id))
             .set((suspensions::lifted_at.eq(now), suspensions::lifted_by.eq(by)))
             .execute(conn)?;
-        let line =
-            Logged { by, action: "lift", network, thread: None, post: None, member: Some(member), reason };
+        let line = Logged {
+            by,
+            action: "lift",
+            network,
+            thread: None,
+            post: None,
+            member: Some(member),
+            reason,
+            item: None,
+        };
         log(conn, &line, now)
     })
 }
@@ -435,6 +663,7 @@ pub fn set_approval(
             post: None,
             member: None,
             reason,
+            item: None,
         };
         log(conn, &line, now)
     })
@@ -564,19 +793,22 @@ pub fn queue(
         .collect())
 }
 
-/// How many posts in `networks_in` wait for a moderator: held, or reported.
+/// How many posts in `networks_in` wait for a moderator (held, or
+/// reported), with the reported events there and notices.
 pub fn waiting(conn: &mut Conn, networks_in: &[NetworkId]) -> StoreResult<i64> {
     let reported: Vec<PostId> = reports::table
         .filter(reports::resolved_at.is_null())
         .select(reports::post_id)
         .distinct()
         .load(conn)?;
-    Ok(posts::table
+    let posts: i64 = posts::table
         .inner_join(threads::table)
         .filter(threads::network_id.eq_any(networks_in))
         .filter(posts::held.eq(true).or(posts::id.eq_any(reported)))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)?;
+    let items = i64::try_from(reported_items(conn, networks_in)?.len()).unwrap_or(i64::MAX);
+    Ok(posts + items)
 }
 
 /// The suspensions in force in `networks_in`, and those everywhere.
@@ -631,6 +863,7 @@ pub fn log_lines(conn: &mut Conn, networks_in: &[NetworkId], most: i64) -> Store
         Option<PostId>,
         Option<MemberId>,
         String,
+        (Option<EventId>, Option<NoticeId>),
     );
     let rows: Vec<Row> = moderation_log::table
         .inner_join(users::table)
@@ -646,8 +879,16 @@ pub fn log_lines(conn: &mut Conn, networks_in: &[NetworkId], most: i64) -> Store
             moderation_log::post_id,
             moderation_log::member_id,
             moderation_log::reason,
+            (moderation_log::event_id, moderation_log::notice_id),
         ))
         .load(conn)?;
+    let notice_ids: Vec<NoticeId> = rows.iter().filter_map(|r| r.8.1).collect();
+    let services_of: HashMap<NoticeId, ServiceId> = notices::table
+        .filter(notices::id.eq_any(&notice_ids))
+        .select((notices::id, notices::service_id))
+        .load::<(NoticeId, ServiceId)>(conn)?
+        .into_iter()
+        .collect();
     let names: HashMap<NetworkId, String> = networks::table
         .select((networks::id, networks::name))
         .load::<(NetworkId, String)>(conn)?
@@ -657,17 +898,22 @@ pub fn log_lines(conn: &mut Conn, networks_in: &[NetworkId], most: i64) -> Store
     let authors = super::threads::authors(conn, &member_ids)?;
     Ok(rows
         .into_iter()
-        .map(|(at, moderator, action, network, thread, post, member, reason)| {
+        .map(|(at, moderator, action, network, thread, post, member, reason, (event, notice))| {
             let network_name =
                 network.and_then(|n| names.get(&n).cloned()).unwrap_or_else(|| String::from("every network"));
             let who = member.map(|m| super::threads::author_of(&authors, m).name);
-            let what = match (post, &who) {
-                (Some(_), Some(who)) => format!("a post by {who} in {network_name}"),
-                (None, Some(who)) => format!("{who}, in {network_name}"),
+            let who = who.unwrap_or_else(|| String::from(Author::FORMER));
+            let what = match (post, event, notice, member) {
+                (Some(_), ..) => format!("a post by {who} in {network_name}"),
+                (_, Some(_), ..) => format!("an event by {who} in {network_name}"),
+                (_, _, Some(_), _) => format!("a notice by {who}"),
+                (.., Some(_)) => format!("{who}, in {network_name}"),
                 _ => format!("a conversation in {network_name}"),
             };
             let link = post
                 .map(|p| format!("/staff/moderation/posts/{p}"))
+                .or_else(|| event.map(|e| format!("/events/{e}")))
+                .or_else(|| notice.and_then(|n| services_of.get(&n)).map(|s| format!("/services/{s}")))
                 .or_else(|| thread.map(|t| format!("/threads/{t}")));
             LogLine { at, moderator, action, what, link, reason }
         })

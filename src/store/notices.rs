@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::schema::notices;
 use super::{Conn, StoreResult};
 use crate::domain::directory::Capacity;
-use crate::domain::ids::{MemberId, ServiceId};
+use crate::domain::ids::{MemberId, NoticeId, ServiceId};
 use crate::domain::networks::NoticeView;
 
 /// Keeps a notice about `service`; its capacity, if it says one, is set on
@@ -17,10 +17,11 @@ pub fn insert(
     author: MemberId,
     (body, capacity): (&str, Option<Capacity>),
     now: NaiveDateTime,
-) -> StoreResult<()> {
+) -> StoreResult<NoticeId> {
+    let id = NoticeId::new();
     diesel::insert_into(notices::table)
         .values((
-            notices::id.eq(uuid::Uuid::new_v4().to_string()),
+            notices::id.eq(id),
             notices::service_id.eq(service),
             notices::author_id.eq(author),
             notices::body.eq(body),
@@ -28,7 +29,7 @@ pub fn insert(
             notices::posted_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(id)
 }
 
 /// How many notices `member` posted since `since`.
@@ -42,18 +43,19 @@ pub fn sent_since(conn: &mut Conn, member: MemberId, since: NaiveDateTime) -> St
 
 /// The latest `most` notices about `service`, newest first.
 pub fn of_service(conn: &mut Conn, service: ServiceId, most: i64) -> StoreResult<Vec<NoticeView>> {
-    let rows: Vec<(MemberId, String, Option<String>, NaiveDateTime)> = notices::table
+    let rows: Vec<(NoticeId, MemberId, String, Option<String>, NaiveDateTime)> = notices::table
         .filter(notices::service_id.eq(service))
         .filter(notices::hidden_at.is_null())
         .order(notices::posted_at.desc())
         .limit(most)
-        .select((notices::author_id, notices::body, notices::capacity, notices::posted_at))
+        .select((notices::id, notices::author_id, notices::body, notices::capacity, notices::posted_at))
         .load(conn)?;
-    let authors: Vec<MemberId> = rows.iter().map(|r| r.0).collect();
+    let authors: Vec<MemberId> = rows.iter().map(|r| r.1).collect();
     let authors = super::threads::authors(conn, &authors)?;
     Ok(rows
         .into_iter()
-        .map(|(author, body, capacity, posted_at)| NoticeView {
+        .map(|(id, author, body, capacity, posted_at)| NoticeView {
+            id,
             author: super::threads::author_of(&authors, author),
             body,
             capacity: capacity.as_deref().and_then(Capacity::from_code),

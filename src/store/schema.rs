@@ -716,6 +716,8 @@ diesel::table! {
         post_id -> Nullable<Text>,
         member_id -> Nullable<Text>,
         reason -> Text,
+        event_id -> Nullable<Text>,
+        notice_id -> Nullable<Text>,
     }
 }
 
@@ -864,3 +866,19 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(event_services, service_needs);
 diesel::allow_tables_to_appear_in_same_query!(event_services, needs);
 diesel::allow_tables_to_appear_in_same_query!(threads, neighbourhoods);
+
+diesel::table! {
+    item_reports (id) {
+        id -> Text,
+        event_id -> Nullable<Text>,
+        notice_id -> Nullable<Text>,
+        reported_by -> Text,
+        reason -> Text,
+        details -> Text,
+        reported_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+    }
+}
+diesel::joinable!(item_reports -> members (reported_by));
+diesel::allow_tables_to_appear_in_same_query!(item_reports, members);

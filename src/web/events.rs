@@ -10,6 +10,7 @@ use super::{page_with_status, see_other};
 use crate::app::{events, members};
 use crate::domain::events::EventForm;
 use crate::domain::ids::EventId;
+use crate::domain::moderation::Reported;
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::pages;
@@ -31,7 +32,9 @@ pub async fn show(
             Source::of(&visitor.frame),
         )
     });
-    let moderator = crate::app::moderation::moderates_event(&state, visitor.user.as_ref(), event.id).await?;
+    let moderator =
+        crate::app::moderation::moderates_item(&state, visitor.user.as_ref(), Reported::Event(event.id))
+            .await?;
     let page = pages::events::page(&visitor.frame, (&event, moderator), map, chrono::Utc::now());
     Ok(page_with_status(StatusCode::OK, page))
 }

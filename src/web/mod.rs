@@ -137,6 +137,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/posts/{id}/edit").get(networks::edit_post))
         .service(at("/posts/{id}").post(networks::save_post))
         .service(at("/posts/{id}/report").get(moderation::report_form).post(moderation::report))
+        .service(at("/events/{id}/report").get(moderation::report_event_form).post(moderation::report_event))
+        .service(
+            at("/notices/{id}/report").get(moderation::report_notice_form).post(moderation::report_notice),
+        )
         .service(at("/members/join").get(members::join_form).post(members::join))
         .service(at("/members/sign-in").get(members::sign_in_form).post(members::sign_in))
         .service(at(MEMBER_LINK).get(members::link).post(members::use_link))
@@ -211,6 +215,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/moderation/posts/{id}").get(moderation::post).post(moderation::act))
         .service(at("/staff/moderation/suspensions/{id}/lift").post(moderation::lift))
         .service(at("/staff/moderation/events/{id}").post(moderation::event))
+        .service(at("/staff/moderation/notices/{id}").post(moderation::notice))
         .service(at("/staff/moderation/networks/{slug}").post(moderation::settings))
         .service(at("/staff/networks/new").get(networks::new_network))
         .service(at("/staff/networks").post(networks::create_network))
