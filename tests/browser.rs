@@ -243,6 +243,8 @@ fn page_types(app: &TestApp) -> Vec<(&'static str, String)> {
         ("results-none", String::from("/search?q=zzqqxxv&free=true")),
         ("results-error", String::from("/search?q=lunch&postcode=ZZ99+9ZZ")),
         ("results-urgent", format!("/search?q=thinking+of+ending+it+tonight&postcode={postcode}")),
+        // The demo's networks say something about coffee and litter.
+        ("results-network", String::from("/search?q=coffee+morning+litter+pick")),
         ("needs", String::from("/needs")),
         ("service", format!("/services/{}", service.id)),
         ("suggest-change", format!("/services/{}/suggest", service.id)),
@@ -1134,7 +1136,44 @@ fn the_moderation_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
         .unwrap();
         reply
     };
-    let mut problems = check_pages(&browser, &base, &[("report", format!("/posts/{reply}/report"))]);
+    // An event and a notice, reported: the queue shows them too.
+    let notice = {
+        use doorstep::domain::moderation::{ReportReason, Reported};
+        let mut conn = app.state.store.conn().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let service = common::most_overdue(&mut conn, now).id;
+        let notice = doorstep::store::notices::insert(
+            &mut conn,
+            service,
+            reporter,
+            ("Cheap loans, call now", None),
+            now,
+        )
+        .unwrap();
+        for item in [Reported::Event(event), Reported::Notice(notice)] {
+            let why = (ReportReason::Spam, "An advert");
+            doorstep::store::moderation::report_item(&mut conn, item, reporter, why, now).unwrap();
+        }
+        notice
+    };
+    let mut problems = check_pages(
+        &browser,
+        &base,
+        &[
+            ("report", format!("/posts/{reply}/report")),
+            ("event-report", format!("/events/{event}/report")),
+            ("notice-report", format!("/notices/{notice}/report")),
+        ],
+    );
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "event-report",
+        &format!("/events/{event}/report"),
+        "document.getElementById('details').value = 'Not real';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('details').value === 'Not real';",
+    ));
     problems.extend(check_errors(
         &browser,
         &base,

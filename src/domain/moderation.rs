@@ -197,6 +197,14 @@ impl Reported {
         }
     }
 
+    /// "an event", "a notice".
+    pub fn one(self) -> &'static str {
+        match self {
+            Reported::Event(_) => "an event",
+            Reported::Notice(_) => "a notice",
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             Reported::Event(_) => "event",

@@ -12,7 +12,7 @@ use crate::domain::moderation::{
     LogLine, ModerationItem, ReportForm, ReportReason, ReportView, ReportedView, SuspensionView,
 };
 use crate::domain::networks::{StoredPost, ThreadSummary};
-use crate::domain::text::FieldErrors;
+use crate::domain::text::{self, FieldErrors};
 
 fn states(item: &ModerationItem) -> Markup {
     html! {
@@ -61,7 +61,7 @@ fn reported_item(frame: &Frame, shown: &ReportedView) -> Markup {
         section class="post" aria-labelledby={ (id) "-title" } {
             h3 id={ (id) "-title" } { a href=(shown.page) { (shown.title) } }
             p class="secondary" {
-                "A " (shown.item.noun()) " by " (author(&shown.author)) " · " (local_moment(shown.posted_at))
+                (text::capitalised(shown.item.one())) " by " (author(&shown.author)) " · " (local_moment(shown.posted_at))
                 @if shown.hidden { " " strong class="tag tag-grey" { "Hidden" } }
             }
             blockquote class="panel" { (shown.text) }
@@ -287,8 +287,7 @@ fn report_form(frame: &Frame, action: &str, form: &ReportForm, errors: &FieldErr
 
 /// `/events/{id}/report` and `/notices/{id}/report`.
 pub fn report_item(frame: &Frame, shown: &ReportedView, form: &ReportForm, errors: &FieldErrors) -> Markup {
-    let title =
-        format!("Report {} {}", if shown.item.noun() == "event" { "an" } else { "a" }, shown.item.noun());
+    let title = format!("Report {}", shown.item.one());
     layout(
         frame,
         &if errors.is_empty() { title.clone() } else { format!("Error: {title}") },
