@@ -1183,11 +1183,33 @@ fn the_moderation_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
          document.querySelector('main form button[type=submit]').click();",
         "return document.getElementById('details').value === 'Said twice';",
     ));
+    // The member asks to speak for an organisation: the page that answers.
+    let organisation: String = {
+        use diesel::prelude::*;
+        use doorstep::store::schema::organisations;
+        let mut conn = app.state.store.conn().unwrap();
+        organisations::table.select(organisations::id).order(organisations::name).first(&mut *conn).unwrap()
+    };
+    for width in [320, 640, 1280] {
+        browser.width(width);
+        browser.goto(&format!("{base}/organisations/{organisation}"));
+        browser.run("document.querySelector('form[action$=\"/speak\"] button').click();");
+        let started = Instant::now();
+        while browser.run("return document.title;").as_str().is_none_or(|t| !t.starts_with("You have")) {
+            assert!(started.elapsed() < Duration::from_secs(10), "asking says what happens next");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        browser.screenshot(&target().join("screenshots").join(format!("asked-to-speak-{width}.png")));
+        for violation in browser.axe_violations() {
+            problems.push(format!("asked-to-speak at {width}: {violation}"));
+        }
+    }
     sign_in(&browser, &base, "admin@kingsmere.example.org");
     problems.extend(check_pages(
         &browser,
         &base,
         &[
+            ("speakers", String::from("/staff/speakers")),
             ("moderation", String::from("/staff/moderation")),
             ("moderate-post", format!("/staff/moderation/posts/{reply}")),
             ("event-moderator", format!("/events/{event}")),

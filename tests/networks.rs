@@ -487,3 +487,72 @@ async fn a_member_who_leaves_is_a_former_member_or_their_posts_go() {
     assert!(!shown(&page, "Ann replies") && shown(&page, "Lee replies too"));
     assert_eq!(visitor.get(&alone).await.status, StatusCode::NOT_FOUND, "her thread with no replies is gone");
 }
+
+#[actix_web::test]
+async fn a_member_speaks_for_an_organisation_once_its_editor_agrees_and_their_posts_say_so() {
+    const EDITOR: &str = "editor@kingsmere.example.org";
+    let app = TestApp::with_demo();
+    let slug = first_network(&app);
+    let (organisation, name) = {
+        let mut conn = app.state.store.conn().unwrap();
+        let editor = doorstep::store::users::find_by_email(&mut conn, EDITOR).unwrap().unwrap().0;
+        let organisation = editor.organisation.unwrap();
+        (organisation, doorstep::store::organisations::one(&mut conn, organisation).unwrap().0.name)
+    };
+    let page = format!("/organisations/{organisation}");
+    let action = format!("{page}/speak");
+
+    // Someone not signed in is asked to sign in first.
+    let mut visitor = app.browser().await;
+    let asked = visitor.submit(&page, &action, &[]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert!(asked.location().starts_with("/members/sign-in"));
+
+    // A member asks; until someone agrees, their posts say nothing of it.
+    let mut rita = app.browser().await;
+    signed_in_member(&app, &mut rita, "rita@example.org", "Rita").await;
+    let sent = rita.submit(&page, &action, &[]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("You have asked"));
+    assert!(rita.submit(&page, &action, &[]).await.body.contains("You have already asked"));
+    let thread = start_thread(&mut rita, &slug, "Volunteers wanted", "We need drivers on Tuesdays.").await;
+    let said = format!("Rita, for {name}").replace('\'', "&#39;");
+    assert!(!visitor.get(&thread).await.body.contains(&said));
+
+    // Another organisation's editor may not decide; a connector could; this one's editor agrees.
+    let mut editor = app.browser().await;
+    editor.sign_in(EDITOR, PASSWORD).await;
+    let listed = editor.get("/staff/speakers").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(listed.body.contains("Rita") && listed.body.contains("Nobody speaks for an organisation yet"));
+    let id = {
+        let mut conn = app.state.store.conn().unwrap();
+        doorstep::store::speakers::listed(&mut conn, Some(organisation)).unwrap()[0].id.clone()
+    };
+    let decide = format!("/staff/speakers/{id}");
+    let another = app.add_organisation("Another charity");
+    app.add_user(
+        "other-editor@example.org",
+        doorstep::domain::accounts::Role::OrganisationEditor,
+        Some(another),
+    );
+    let mut other = app.browser().await;
+    other.sign_in("other-editor@example.org", PASSWORD).await;
+    assert_eq!(
+        other.submit("/staff/speakers", &decide, &[("action", "agree")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let nonsense = editor.submit("/staff/speakers", &decide, &[("action", "maybe")]).await;
+    assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+    let agreed = editor.submit("/staff/speakers", &decide, &[("action", "agree")]).await;
+    assert_eq!(agreed.status, StatusCode::SEE_OTHER);
+
+    // Now every post of theirs says so, old and new; ended, none does.
+    assert!(visitor.get(&thread).await.body.contains(&said), "{}", visitor.get(&thread).await.body);
+    assert!(rita.submit(&page, &action, &[]).await.body.contains("You already speak for it"));
+    assert_eq!(
+        editor.submit("/staff/speakers", &decide, &[("action", "end")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!visitor.get(&thread).await.body.contains(&said));
+}

@@ -178,6 +178,7 @@ const TABLE: &[Rule] = &[
     get("/services/{id}/suggest", EVERYONE),
     post("/services/{id}/suggest", EVERYONE),
     get("/organisations/{id}", EVERYONE),
+    post("/organisations/{id}/speak", MEMBERS),
     get("/places/{id}", EVERYONE),
     // The networks: anyone reads them; members (and staff) take part.
     get("/networks", EVERYONE),
@@ -271,6 +272,8 @@ const TABLE: &[Rule] = &[
     // directory decide it (a reason is needed to reject, so that row changes
     // nothing; accepting then applies it).
     get("/staff/approvals", KEEPERS),
+    get("/staff/speakers", LISTING_EDITORS),
+    post("/staff/speakers/{id}", LISTING_EDITORS),
     get("/staff/approvals/{id}", LISTING_EDITORS),
     post("/staff/approvals/{id}/reject", KEEPERS),
     post("/staff/approvals/{id}/accept", KEEPERS),
@@ -453,6 +456,8 @@ struct Example {
     event: doorstep::domain::ids::EventId,
     /// A notice about the listing, by the event's author.
     notice: doorstep::domain::ids::NoticeId,
+    /// The event's author's ask to speak for the editor's organisation.
+    speaker: String,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -606,11 +611,19 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         let notice =
             doorstep::store::notices::insert(&mut conn, service, author, ("Moves to Thursdays", None), now)
                 .expect("a notice");
+        doorstep::store::speakers::ask(&mut conn, author, organisation, now).expect("asks to speak");
         (event, notice)
     };
+    let speaker = doorstep::store::speakers::listed(&mut conn, Some(organisation))
+        .expect("reads the asks")
+        .into_iter()
+        .find(|s| s.member_name == "Events")
+        .expect("the ask")
+        .id;
     Example {
         event,
         notice,
+        speaker,
         suspension,
         unsubscribe,
         thread,
@@ -800,6 +813,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.event.to_string()
     } else if route.starts_with("/staff/moderation/notices/") || route.starts_with("/notices/") {
         example.notice.to_string()
+    } else if route.starts_with("/staff/speakers/") {
+        example.speaker.clone()
     } else if route.starts_with("/staff/moderation/suspensions/") {
         example.suspension.clone()
     } else if route.starts_with("/events/") {

@@ -8,16 +8,16 @@
 
 use chrono::{Duration, Utc};
 
-use super::{blocking, db};
+use super::{blocking, db, require};
 use crate::domain::accounts::{StaffUser, choose_password, decoy_hash, random_token, verify_password};
-use crate::domain::ids::MemberId;
-use crate::domain::networks::{JoinForm, LinkPurpose, Member, display_name};
+use crate::domain::ids::{MemberId, OrganisationId};
+use crate::domain::networks::{JoinForm, LinkPurpose, Member, SpeakerView, Speaking, display_name};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::mail::messages;
 use crate::state::AppState;
 use crate::store::members::{self, Joined, LinkState};
-use crate::store::{self, sign_ins};
+use crate::store::{self, StoreError, organisations, sign_ins, speakers};
 
 /// How long a member stays signed in on one browser.
 pub const SESSION_DAYS: i64 = 30;
@@ -277,4 +277,58 @@ pub async fn delete(state: &AppState, member: &Member, remove_posts: bool) -> Re
     db(state, move |conn| members::delete(conn, id, remove_posts, now)).await?;
     super::search::take_in_activity(state).await;
     Ok(())
+}
+
+/// Asks for `member` to speak for an organisation: their posts say so once
+/// its editor or a connector agrees. Its name, and how an earlier ask stands.
+pub async fn ask_to_speak(
+    state: &AppState,
+    member: &Member,
+    organisation: OrganisationId,
+) -> Result<(String, Option<Speaking>), AppError> {
+    let (id, now) = (member.id, Utc::now().naive_utc());
+    db(state, move |conn| {
+        let (found, archived) = organisations::one(conn, organisation)?;
+        if archived.is_some() {
+            return Err(StoreError::NotFound);
+        }
+        Ok((found.name, speakers::ask(conn, id, organisation, now)?))
+    })
+    .await
+}
+
+/// The asks to speak for organisations, and those agreed, that `user` may
+/// decide on: an editor's organisation's; every one for those who keep the
+/// listings.
+pub async fn speakers(state: &AppState, user: &StaffUser) -> Result<Vec<SpeakerView>, AppError> {
+    require(user.edits_listings())?;
+    let only = user.only_organisation();
+    require(user.keeps_listings() || only.is_some())?;
+    db(state, move |conn| speakers::listed(conn, only)).await
+}
+
+/// Agrees to an ask, refuses it, or ends a member's speaking
+/// (`"agree"`, `"refuse"`, `"end"`), for someone who may edit the organisation.
+pub async fn decide_speaker(
+    state: &AppState,
+    user: &StaffUser,
+    id: String,
+    action: &str,
+) -> Result<(), AppError> {
+    require(user.edits_listings())?;
+    let asked = id.clone();
+    let organisation = db(state, move |conn| speakers::organisation_of(conn, &asked)).await?;
+    require(user.may_edit_organisation(organisation))?;
+    let agree = match action {
+        "agree" => Some(true),
+        "refuse" => Some(false),
+        "end" => None,
+        _ => return Err(AppError::BadRequest(String::from("Choose whether to agree, refuse or end it."))),
+    };
+    let (by, now) = (user.id, Utc::now().naive_utc());
+    db(state, move |conn| match agree {
+        Some(agree) => speakers::decide(conn, &id, agree, by, now),
+        None => speakers::end(conn, &id),
+    })
+    .await
 }

@@ -79,11 +79,49 @@ pub struct Author {
     pub name: String,
     /// A member of staff's role ("Community connector").
     pub role: Option<String>,
+    /// The organisations they speak for (agreed by an editor or a connector).
+    pub speaks_for: Vec<String>,
 }
 
 impl Author {
     /// The name readers see for a member who deleted their account.
     pub const FORMER: &'static str = "A former member";
+
+    /// A member who has left, or is not known.
+    pub fn former(id: MemberId) -> Author {
+        Author { id, name: String::from(Author::FORMER), role: None, speaks_for: Vec::new() }
+    }
+}
+
+/// Where a member's ask to speak for an organisation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speaking {
+    Asked,
+    Agreed,
+    Refused,
+}
+
+impl Speaking {
+    pub fn of(agreed: bool, refused: bool) -> Speaking {
+        match (agreed, refused) {
+            (true, _) => Speaking::Agreed,
+            (_, true) => Speaking::Refused,
+            _ => Speaking::Asked,
+        }
+    }
+}
+
+/// A member's ask to speak for an organisation, or their agreed speaking,
+/// as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeakerView {
+    pub id: String,
+    pub member: MemberId,
+    pub member_name: String,
+    pub organisation: super::ids::OrganisationId,
+    pub organisation_name: String,
+    pub asked_at: NaiveDateTime,
+    pub agreed: bool,
 }
 
 /// A thread in a list: its network's, the neighbourhood page, a service's.
@@ -592,7 +630,7 @@ mod tests {
         let posted_at = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
         let post = StoredPost {
             id: PostId::new(),
-            author: Author { id: author, name: String::from("Sam"), role: None },
+            author: Author { id: author, name: String::from("Sam"), role: None, speaks_for: Vec::new() },
             body: String::from("Hi"),
             posted_at,
             edited_at: None,

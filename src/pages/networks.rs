@@ -27,6 +27,7 @@ pub fn author(author: &Author) -> Markup {
         span class="author" {
             (author.name)
             @if let Some(role) = &author.role { ", " (role) }
+            @if !author.speaks_for.is_empty() { ", for " (author.speaks_for.join(" and ")) }
         }
     }
 }

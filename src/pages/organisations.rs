@@ -3,9 +3,10 @@
 use maud::{Markup, html};
 
 use super::services::summary_list;
-use super::{Frame, layout};
+use super::{Frame, csrf_field, layout};
 use crate::domain::events::EventView;
-use crate::domain::networks::ThreadSummary;
+use crate::domain::ids::OrganisationId;
+use crate::domain::networks::{Speaking, ThreadSummary};
 use crate::domain::views::OrganisationView;
 
 /// The page; `edits` when the person looking may change the organisation.
@@ -50,6 +51,47 @@ pub fn page(
             }
             (super::events::coming_up(events))
             (super::networks::mentioned_in(conversations))
+            @if view.archived_at.is_none() {
+                section class="no-print" aria-labelledby="speak-title" {
+                    h2 id="speak-title" { "Do you speak for " (org.name) "?" }
+                    p { "In the neighbourhood networks, your posts can say that you speak for it, once its editor or a community connector agrees." }
+                    form method="post" action={ "/organisations/" (org.id) "/speak" } {
+                        (csrf_field(frame))
+                        button type="submit" class="button-secondary" { "Ask to speak for " (org.name) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// After a member asks to speak for an organisation: what happens next, or
+/// how an earlier ask stands.
+pub fn asked_to_speak(frame: &Frame, (id, name): (OrganisationId, &str), before: Option<Speaking>) -> Markup {
+    let (title, said) = match before {
+        None => (
+            "You have asked",
+            "Its editor or a community connector will decide. Once they agree, your posts in the neighbourhood networks say that you speak for it.",
+        ),
+        Some(Speaking::Asked) => {
+            ("You have already asked", "Its editor or a community connector has not decided yet.")
+        }
+        Some(Speaking::Agreed) => {
+            ("You already speak for it", "Your posts in the neighbourhood networks say so.")
+        }
+        Some(Speaking::Refused) => (
+            "Your ask was refused",
+            "Its editor or a community connector did not agree. If you think that is a mistake, get in touch with the organisation.",
+        ),
+    };
+    layout(
+        frame,
+        title,
+        html! {
+            span class="caption" { (name) }
+            h1 { (title) }
+            p { (said) }
+            p { a href={ "/organisations/" (id) } { "Back to " (name) } }
         },
     )
 }

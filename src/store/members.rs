@@ -330,6 +330,7 @@ pub fn delete(conn: &mut Conn, member: MemberId, remove_posts: bool, now: NaiveD
         diesel::delete(member_sessions::table.filter(member_sessions::member_id.eq(member))).execute(conn)?;
         diesel::delete(member_links::table.filter(member_links::member_id.eq(member))).execute(conn)?;
         diesel::delete(network_follows::table.filter(network_follows::member_id.eq(member))).execute(conn)?;
+        super::speakers::forget(conn, member)?;
         if remove_posts {
             remove_posts_of(conn, member, now)?;
         }

@@ -882,3 +882,20 @@ diesel::table! {
 }
 diesel::joinable!(item_reports -> members (reported_by));
 diesel::allow_tables_to_appear_in_same_query!(item_reports, members);
+
+diesel::table! {
+    speakers (id) {
+        id -> Text,
+        member_id -> Text,
+        organisation_id -> Text,
+        asked_at -> Timestamp,
+        agreed_at -> Nullable<Timestamp>,
+        refused_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+diesel::joinable!(speakers -> members (member_id));
+diesel::joinable!(speakers -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(speakers, members);
+diesel::allow_tables_to_appear_in_same_query!(speakers, organisations);
+diesel::allow_tables_to_appear_in_same_query!(members, organisations);

@@ -194,13 +194,15 @@ pub(super) fn authors(conn: &mut Conn, ids: &[MemberId]) -> StoreResult<HashMap<
             .filter(members::id.eq_any(chunk))
             .select((members::id, members::display_name, members::deleted_at, users::role.nullable()))
             .load(conn)?;
+        let mut speaking = super::speakers::spoken_for(conn, chunk)?;
         for (id, name, deleted_at, role) in rows {
             let author = match deleted_at {
-                Some(_) => Author { id, name: String::from(Author::FORMER), role: None },
+                Some(_) => Author::former(id),
                 None => Author {
                     id,
                     name,
                     role: role.and_then(|r| Role::from_code(&r)).map(|r| r.label().to_string()),
+                    speaks_for: speaking.remove(&id).unwrap_or_default(),
                 },
             };
             found.insert(id, author);
@@ -210,7 +212,7 @@ pub(super) fn authors(conn: &mut Conn, ids: &[MemberId]) -> StoreResult<HashMap<
 }
 
 pub(super) fn author_of(authors: &HashMap<MemberId, Author>, id: MemberId) -> Author {
-    authors.get(&id).cloned().unwrap_or(Author { id, name: String::from(Author::FORMER), role: None })
+    authors.get(&id).cloned().unwrap_or_else(|| Author::former(id))
 }
 
 type ThreadRow = (

@@ -66,8 +66,8 @@ const REMINDER: &str = "/reminders/{token}";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use staff::{
         approvals as staff_approvals, imports as staff_imports, neighbourhoods as staff_hoods,
-        organisations as staff_organisations, services as staff_services, users as staff_users,
-        venues as staff_venues,
+        organisations as staff_organisations, services as staff_services, speakers as staff_speakers,
+        users as staff_users, venues as staff_venues,
     };
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
@@ -118,6 +118,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/services/{id}/notices/new").get(notices::new))
         .service(at("/services/{id}/notices").post(notices::post))
         .service(at("/organisations/{id}").get(organisations::show))
+        .service(at("/organisations/{id}/speak").post(organisations::speak))
         .service(at("/places/{id}").get(places::show))
         .service(at("/networks").get(networks::index))
         .service(at("/networks/{slug}").get(networks::show))
@@ -166,6 +167,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff").get(staff::home))
         .service(at("/staff/review").get(staff::review_queue).post(staff::review_checked))
         .service(at("/staff/approvals").get(staff_approvals::index))
+        .service(at("/staff/speakers").get(staff_speakers::index))
+        .service(at("/staff/speakers/{id}").post(staff_speakers::decide))
         .service(at("/staff/approvals/{id}").get(staff_approvals::show))
         .service(at("/staff/approvals/{id}/accept").post(staff_approvals::accept))
         .service(at("/staff/approvals/{id}/reject").post(staff_approvals::reject))

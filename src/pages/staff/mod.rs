@@ -7,6 +7,7 @@ pub mod history;
 pub mod organisations;
 pub mod review;
 pub mod services;
+pub mod speakers;
 pub mod users;
 pub mod venues;
 
@@ -55,6 +56,9 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
                     li { a href={ "/staff/organisations/" (own) "/edit" } { "Your organisation's details" } }
                 }
                 @if user.edits_listings() { li { a href="/staff/venues/new" { "Add a venue" } } }
+                @if user.keeps_listings() || user.only_organisation().is_some() {
+                    li { a href="/staff/speakers" { "Members who speak for organisations" } }
+                }
                 li { a href="/staff/account" { "Your account: password and where you are signed in" } }
                 li { a href={ "/staff/users/" (user.id) "/history" } { "Changes you have made" } }
             }
@@ -75,8 +79,8 @@ pub fn home(frame: &Frame, user: &StaffUser, review: Option<&Review<'_>>) -> Mar
                     a href="/staff/moderation" {
                         @match waiting {
                             0 => "Moderation: nothing waits",
-                            1 => strong { "1 post waits for a moderator" },
-                            n => strong { (n) " posts wait for a moderator" },
+                            1 => strong { "1 post or report waits for a moderator" },
+                            n => strong { (n) " posts and reports wait for a moderator" },
                         }
                     }
                 }
