@@ -11,7 +11,7 @@ use crate::domain::ids::{MemberId, NetworkId, ServiceId};
 use crate::domain::moderation::ReportReason;
 use crate::domain::networks::{NewNetwork, NewThread};
 use crate::store::{
-    Conn, StoreResult, events, members, moderation, networks, notices, notifications, threads,
+    Conn, StoreResult, events, members, moderation, networks, notices, notifications, speakers, threads,
 };
 
 /// The residents who take part, and their addresses (invented).
@@ -107,6 +107,16 @@ pub fn seed(conn: &mut Conn, demo: &Demo, now: NaiveDateTime) -> StoreResult<()>
         let resident = members::add_confirmed(conn, email, name, now - Duration::days(40))?;
         members::trust(conn, resident, now - Duration::days(39))?;
         residents.push(resident);
+    }
+    // Friends of Brook Park speaks for the first organisation, agreed by the
+    // connector; Tomasz has asked to speak for the second, and waits.
+    if let [first, second, ..] = demo.organisations.as_slice() {
+        speakers::ask(conn, residents[1], first.id, now - Duration::days(35))?;
+        let agreed = speakers::listed(conn, Some(first.id))?;
+        if let Some(ask) = agreed.first() {
+            speakers::decide(conn, &ask.id, true, connector.id, now - Duration::days(34))?;
+        }
+        speakers::ask(conn, residents[3], second.id, now - Duration::days(2))?;
     }
     let hoods: Vec<NetworkId> = networks::all(conn)?
         .into_iter()
