@@ -5,6 +5,7 @@
 pub mod listings;
 pub mod load;
 pub mod neighbourhoods;
+pub mod networks;
 pub mod openreferral;
 pub mod pages;
 pub mod relevance;
@@ -41,6 +42,12 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 /// Reads one HTTP/1.1 response with a Content-Length body; returns its
 /// status and the length of its body.
 pub fn read_response(reader: &mut impl BufRead) -> std::io::Result<(u16, usize)> {
+    read_response_body(reader).map(|(status, body)| (status, body.len()))
+}
+
+/// Reads one HTTP/1.1 response with a Content-Length body; returns its
+/// status and its body.
+pub fn read_response_body(reader: &mut impl BufRead) -> std::io::Result<(u16, Vec<u8>)> {
     let mut line = String::new();
     reader.read_line(&mut line)?;
     let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -62,7 +69,7 @@ pub fn read_response(reader: &mut impl BufRead) -> std::io::Result<(u16, usize)>
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
-    Ok((status, length))
+    Ok((status, body))
 }
 
 #[cfg(test)]

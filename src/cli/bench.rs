@@ -27,6 +27,20 @@ pub enum BenchCommand {
         #[arg(long, default_value = "../shared/data/population")]
         census: PathBuf,
     },
+    /// The neighbourhood networks at size: a network's page, a long thread
+    /// and a neighbourhood's page, and how soon a new post is in search.
+    Networks {
+        #[arg(long, default_value_t = 100_000)]
+        threads: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        replies: usize,
+        /// Requests timed for each page.
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+        /// Replies posted and then looked for in search.
+        #[arg(long, default_value_t = 20)]
+        posts: usize,
+    },
     /// The results page's time to answer on the demo, one request at a time.
     Pages {
         /// Requests timed for each kind of search.
@@ -105,6 +119,16 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
         BenchCommand::Neighbourhoods { areas, min, max, census } => {
             let band = Band::new(min, max).map_err(CliError::Usage)?;
             crate::bench::neighbourhoods::run(&areas, &census, band, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
+        }
+        BenchCommand::Networks { threads, replies, requests, posts } => {
+            let plan = crate::bench::networks::Plan {
+                threads: threads.max(1),
+                replies,
+                requests: requests.max(1),
+                posts: posts.max(1),
+            };
+            crate::bench::networks::run(&plan, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
         BenchCommand::Pages { requests } => crate::bench::pages::run(requests.max(1), &mut std::io::stdout())
