@@ -268,3 +268,21 @@ async fn the_second_index_follows_its_log_and_starts_again_when_its_place_is_gon
     take_in(&app);
     assert_eq!(found(&app), 3);
 }
+
+#[actix_web::test]
+async fn a_renamed_neighbourhoods_conversations_are_found_under_its_new_name() {
+    let app = TestApp::with_demo();
+    let slug = first_network(&app);
+    let mut rita = app.browser().await;
+    signed_in_member(&app, &mut rita, "rita@example.org", "Rita").await;
+    start_thread(&mut rita, &slug, "Zumbafit for grandparents", "Moving to music on Fridays").await;
+    let hood = {
+        let mut conn = app.state.store.conn().unwrap();
+        doorstep::store::networks::by_slug(&mut conn, &slug).unwrap().neighbourhood_id.unwrap()
+    };
+    doorstep::store::neighbourhoods::rename(&mut *app.state.store.conn().unwrap(), hood, "Brookside Village")
+        .unwrap();
+    take_in(&app);
+    let page = app.browser().await.get("/search?q=zumbafit").await;
+    assert!(page.body.contains("Zumbafit for grandparents") && page.body.contains("Brookside Village"), "{}", page.body);
+}

@@ -171,10 +171,10 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
             ids.push(row.id);
         }
         assign_locations(conn, None)?;
-        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc(), true)?;
         let removed = retire(conn, &old, &succession, &ids)?;
         // Once more, now that the retired neighbourhoods' networks are handed on.
-        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc(), true)?;
         super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
         shapes_changed(conn)?;
         Ok(Built {
@@ -520,7 +520,7 @@ pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<S
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
-        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc(), false)?;
         Ok(slug)
     })
 }
