@@ -280,9 +280,13 @@ async fn a_renamed_neighbourhoods_conversations_are_found_under_its_new_name() {
         let mut conn = app.state.store.conn().unwrap();
         doorstep::store::networks::by_slug(&mut conn, &slug).unwrap().neighbourhood_id.unwrap()
     };
-    doorstep::store::neighbourhoods::rename(&mut *app.state.store.conn().unwrap(), hood, "Brookside Village")
+    doorstep::store::neighbourhoods::rename(&mut app.state.store.conn().unwrap(), hood, "Brookside Village")
         .unwrap();
     take_in(&app);
     let page = app.browser().await.get("/search?q=zumbafit").await;
-    assert!(page.body.contains("Zumbafit for grandparents") && page.body.contains("Brookside Village"), "{}", page.body);
+    assert!(
+        page.body.contains("Zumbafit for grandparents") && page.body.contains("Brookside Village"),
+        "{}",
+        page.body
+    );
 }

@@ -298,11 +298,11 @@ pub async fn edit_post(
     let was_held = found.held;
     db(state, move |conn| {
         crate::store::transaction(conn, |conn| {
-            threads::edit(conn, post, &body, now)?;
+            // Held first: the change logs the post for the search index, last.
             if held && !was_held {
-                moderation::hold(conn, post, now)?;
+                moderation::hold(conn, post)?;
             }
-            Ok(())
+            threads::edit(conn, post, &body, now)
         })
     })
     .await?;

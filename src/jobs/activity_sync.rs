@@ -5,9 +5,9 @@
 //! the log from the index's last change, and rebuilds when the index is new
 //! or its place in the log has been pruned.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use super::index_sync::SyncError;
+use super::index_sync::{self, SyncError};
 use crate::domain::needs::Taxonomy;
 use crate::search::SearchIndex;
 use crate::search::activity::{ActivityIndex, Edit};
@@ -98,32 +98,51 @@ pub fn sync(
             rebuild(store, activity, search, taxonomy, now)?;
             return Ok(taken);
         };
-        if activity_feed::bounds(&mut conn)?.is_some_and(|(first, _)| first > at + 1) {
+        // Its place pruned from the log, or a log that never reached it (a
+        // database restored under this index): start again.
+        let lost = match activity_feed::bounds(&mut conn)? {
+            Some((first, last)) => first > at + 1 || last < at,
+            None => at > 0,
+        };
+        if lost {
             drop(conn);
             rebuild(store, activity, search, taxonomy, now)?;
             return Ok(taken);
         }
-        let Some((last, thread_ids, event_ids)) = activity_feed::changed_after(&mut conn, at, BATCH)? else {
-            return Ok(taken);
-        };
+        let Some(changed) = activity_feed::changed_after(&mut conn, at, BATCH)? else { return Ok(taken) };
         let mut edit = activity.edit(false)?;
-        edit.remove_threads(&thread_ids);
-        edit.remove_events(&event_ids);
-        reader.add(&mut conn, &mut edit, (&thread_ids, &event_ids), now)?;
-        edit.commit(last)?;
-        taken += usize::try_from(last - at).unwrap_or(0);
+        edit.remove_threads(&changed.threads);
+        edit.remove_events(&changed.events);
+        reader.add(&mut conn, &mut edit, (&changed.threads, &changed.events), now)?;
+        edit.commit(changed.last)?;
+        taken += usize::try_from(changed.last - at).unwrap_or(0);
     }
 }
 
 /// This server's activity index, following the log: the background job's
 /// state from one step to the next.
-#[derive(Default)]
 pub struct Follower {
     pruned_at: Option<NaiveDateTime>,
+    /// The day it was last built: it is built again each day, dropping the
+    /// events that are over and taking in what changed in the services
+    /// events name (their needs).
+    built_on: NaiveDate,
+    /// How many rebuilds had been asked for (`doorstep reindex`) when it last built.
+    rebuilds_seen: u64,
 }
 
 impl Follower {
-    /// One step as of `now`: the log taken in, and now and then pruned.
+    /// The follower of an index built (or brought up to date) at start, `today`.
+    pub fn new(store: &Store, today: NaiveDate) -> Follower {
+        Follower {
+            pruned_at: None,
+            built_on: today,
+            rebuilds_seen: index_sync::rebuild_requests(store).unwrap_or(0),
+        }
+    }
+
+    /// One step as of `now`: a rebuild when the day has changed or one was
+    /// asked for, otherwise the log taken in; and now and then the log pruned.
     pub fn step(
         &mut self,
         store: &Store,
@@ -132,7 +151,13 @@ impl Follower {
         taxonomy: &Taxonomy,
         now: DateTime<Utc>,
     ) -> Result<(), SyncError> {
-        sync(store, activity, search, taxonomy, now)?;
+        let asked = index_sync::rebuild_requests(store)?;
+        if now.date_naive() != self.built_on || asked != self.rebuilds_seen {
+            rebuild(store, activity, search, taxonomy, now)?;
+            (self.built_on, self.rebuilds_seen) = (now.date_naive(), asked);
+        } else {
+            sync(store, activity, search, taxonomy, now)?;
+        }
         let now = now.naive_utc();
         if self.pruned_at.is_none_or(|at| now - at >= chrono::Duration::seconds(PRUNE_EVERY_SECONDS)) {
             activity_feed::prune(&mut *store.conn()?, now - chrono::Duration::minutes(KEPT_FOR_MINUTES))?;

@@ -24,8 +24,8 @@ use runner::Runner;
 ///   reindex` asks, and when it was built for another taxonomy than the one
 ///   the server loaded at start.
 /// - `activity`, four times a second: the same for the neighbourhood
-///   networks' threads and events, from their own log
-///   (`activity_sync::Follower`).
+///   networks' threads and events, from their own log, rebuilt once a day
+///   and when `doorstep reindex` asks (`activity_sync::Follower`).
 /// - `outbox`, once a second: follow-ups that are due are queued, and every
 ///   message due for a try is sent.
 /// - `sign-ins`, once a minute: runs of failed sign-ins that have ended are
@@ -45,7 +45,7 @@ pub fn background(state: &AppState) -> Runner {
     let mut follower = index_sync::Follower::new(&store);
     let (activity_store, activity, activity_search, activity_needs) =
         (state.store.clone(), state.activity.clone(), state.search.clone(), state.taxonomy.clone());
-    let mut activity_follower = activity_sync::Follower::default();
+    let mut activity_follower = activity_sync::Follower::new(&state.store, Utc::now().date_naive());
     let (mail_store, mailer, config) = (state.store.clone(), state.mailer.clone(), state.config.clone());
     let metrics = state.metrics.clone();
     let sign_in_store = state.store.clone();

@@ -162,7 +162,7 @@ impl ActivityIndex {
         if from_scratch {
             writer.delete_all_documents()?;
         }
-        Ok(Edit { index: self, writer, committed: false })
+        Ok(Edit { index: self, writer, from_scratch, committed: false })
     }
 
     /// Threads and events that match `ask` as of `now`: threads the best
@@ -244,10 +244,10 @@ impl ActivityIndex {
             }
         }
         if stems.is_empty() {
-            found.threads.sort_by(|a, b| b.last_posted_at.cmp(&a.last_posted_at));
+            found.threads.sort_by_key(|t| std::cmp::Reverse(t.last_posted_at));
         }
         found.threads.truncate(ask.most);
-        found.events.sort_by(|a, b| a.next.starts.cmp(&b.next.starts));
+        found.events.sort_by_key(|e| e.next.starts);
         found.events.truncate(ask.most);
         Ok(found)
     }
@@ -319,6 +319,7 @@ impl ActivityIndex {
 pub struct Edit<'a> {
     index: &'a ActivityIndex,
     writer: MutexGuard<'a, IndexWriter>,
+    from_scratch: bool,
     committed: bool,
 }
 
@@ -326,8 +327,9 @@ impl Drop for Edit<'_> {
     /// An edit given up (an error reading the store) leaves nothing behind
     /// for the next commit to make visible: half a rebuild is never shown.
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = self.writer.rollback();
+        if !self.committed && self.writer.rollback().is_ok() {
+            // A rolled-back writer starts again with tantivy's own merge policy.
+            self.writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         }
     }
 }
@@ -428,18 +430,23 @@ impl Edit<'_> {
     }
 
     /// Makes the changes visible, recording that the log is taken in up to
-    /// `up_to`, and merges the index when edits have split it up.
+    /// `up_to` (or, for changes, further if another edit got further first),
+    /// then merges the index when edits have split it up.
     pub fn commit(mut self, up_to: i64) -> Result<(), SearchError> {
+        let mut held = self.index.up_to.lock().unwrap_or_else(|p| p.into_inner());
+        let up_to = if self.from_scratch { up_to } else { held.map_or(up_to, |before| before.max(up_to)) };
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&up_to.to_string());
         prepared.commit()?;
         self.committed = true;
+        *held = Some(up_to);
+        drop(held);
+        self.index.reader.reload()?;
         let segments = self.index.index.searchable_segment_ids()?;
         if segments.len() > MOST_SEGMENTS {
             self.writer.merge(&segments).wait()?;
+            self.index.reader.reload()?;
         }
-        *self.index.up_to.lock().unwrap_or_else(|p| p.into_inner()) = Some(up_to);
-        self.index.reader.reload()?;
         Ok(())
     }
 }

@@ -71,13 +71,17 @@ pub fn bounds(conn: &mut Conn) -> StoreResult<Option<(i64, i64)>> {
     Ok(first.zip(last))
 }
 
+/// What some changes in the log touch.
+pub struct Changed {
+    /// The number of the last change read.
+    pub last: i64,
+    pub threads: Vec<ThreadId>,
+    pub events: Vec<EventId>,
+}
+
 /// The threads and events the changes after number `after` touch (at most
-/// `limit` changes), and the number of the last change read.
-pub fn changed_after(
-    conn: &mut Conn,
-    after: i64,
-    limit: i64,
-) -> StoreResult<Option<(i64, Vec<ThreadId>, Vec<EventId>)>> {
+/// `limit` changes); none when there are no such changes.
+pub fn changed_after(conn: &mut Conn, after: i64, limit: i64) -> StoreResult<Option<Changed>> {
     let rows: Vec<(i64, String)> = activity_changes::table
         .filter(activity_changes::id.gt(after))
         .order(activity_changes::id)
@@ -121,7 +125,7 @@ pub fn changed_after(
     thread_ids.dedup();
     event_ids.sort_unstable();
     event_ids.dedup();
-    Ok(Some((last, thread_ids, event_ids)))
+    Ok(Some(Changed { last, threads: thread_ids, events: event_ids }))
 }
 
 /// Every thread and every event, shown or not (the index leaves out what

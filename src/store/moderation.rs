@@ -179,7 +179,6 @@ fn set_state(
     place: &PostPlace,
     held: bool,
     hidden_at: Option<NaiveDateTime>,
-    now: NaiveDateTime,
 ) -> StoreResult<()> {
     diesel::update(posts::table.find(post))
         .set((posts::held.eq(held), posts::hidden_at.eq(hidden_at)))
@@ -193,24 +192,26 @@ fn set_state(
             .set(threads::replies.eq(threads::replies + change))
             .execute(conn)?;
     }
-    super::activity_feed::log(conn, Subject::Thread(place.thread), now)
+    Ok(())
 }
 
 /// Holds a post for a moderator's approval (a change that a new member's
-/// post would wait for).
-pub fn hold(conn: &mut Conn, post: PostId, now: NaiveDateTime) -> StoreResult<()> {
+/// post would wait for). The change to it, made after in the same
+/// transaction, logs it for the search index.
+pub fn hold(conn: &mut Conn, post: PostId) -> StoreResult<()> {
     let place = place_of(conn, post)?;
     let hidden_at: Option<NaiveDateTime> = posts::table.find(post).select(posts::hidden_at).first(conn)?;
-    set_state(conn, post, &place, true, hidden_at, now)
+    set_state(conn, post, &place, true, hidden_at)
 }
 
 /// Hides a post (its open reports are dealt with by it).
 pub fn hide(conn: &mut Conn, post: PostId, by: UserId, reason: &str, now: NaiveDateTime) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         let place = place_of(conn, post)?;
-        set_state(conn, post, &place, place.held, Some(now), now)?;
+        set_state(conn, post, &place, place.held, Some(now))?;
         resolve_reports(conn, post, by, now)?;
-        log(conn, &Logged::about_post(by, "hide", post, &place, reason), now)
+        log(conn, &Logged::about_post(by, "hide", post, &place, reason), now)?;
+        super::activity_feed::log(conn, Subject::Thread(place.thread), now)
     })
 }
 
@@ -224,8 +225,9 @@ pub fn restore(
 ) -> StoreResult<()> {
     super::transaction(conn, |conn| {
         let place = place_of(conn, post)?;
-        set_state(conn, post, &place, place.held, None, now)?;
-        log(conn, &Logged::about_post(by, "restore", post, &place, reason), now)
+        set_state(conn, post, &place, place.held, None)?;
+        log(conn, &Logged::about_post(by, "restore", post, &place, reason), now)?;
+        super::activity_feed::log(conn, Subject::Thread(place.thread), now)
     })
 }
 
@@ -241,7 +243,7 @@ pub fn approve(
         let place = place_of(conn, post)?;
         let hidden_at: Option<NaiveDateTime> =
             posts::table.find(post).select(posts::hidden_at).first(conn)?;
-        set_state(conn, post, &place, false, hidden_at, now)?;
+        set_state(conn, post, &place, false, hidden_at)?;
         super::members::trust(conn, place.author, now)?;
         if place.held && !place.hidden {
             super::notifications::post_shown(conn, post, now)?;
@@ -251,7 +253,8 @@ pub fn approve(
                 .set(threads::last_posted_at.eq(now))
                 .execute(conn)?;
         }
-        log(conn, &Logged::about_post(by, "approve", post, &place, reason), now)
+        log(conn, &Logged::about_post(by, "approve", post, &place, reason), now)?;
+        super::activity_feed::log(conn, Subject::Thread(place.thread), now)
     })
 }
 
@@ -807,8 +810,19 @@ pub fn waiting(conn: &mut Conn, networks_in: &[NetworkId]) -> StoreResult<i64> {
         .filter(posts::held.eq(true).or(posts::id.eq_any(reported)))
         .count()
         .get_result(conn)?;
-    let items = i64::try_from(reported_items(conn, networks_in)?.len()).unwrap_or(i64::MAX);
-    Ok(posts + items)
+    let open: Vec<(Option<EventId>, Option<NoticeId>)> = item_reports::table
+        .filter(item_reports::resolved_at.is_null())
+        .select((item_reports::event_id, item_reports::notice_id))
+        .distinct()
+        .load(conn)?;
+    let events: Vec<EventId> = open.iter().filter_map(|r| r.0).collect();
+    let events_here: i64 = events::table
+        .filter(events::id.eq_any(&events))
+        .filter(events::network_id.eq_any(networks_in))
+        .count()
+        .get_result(conn)?;
+    let notices = i64::try_from(open.iter().filter(|r| r.1.is_some()).count()).unwrap_or(i64::MAX);
+    Ok(posts + events_here + notices)
 }
 
 /// The suspensions in force in `networks_in`, and those everywhere.

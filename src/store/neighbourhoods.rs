@@ -171,12 +171,13 @@ pub fn build(conn: &mut Conn, band: Band) -> StoreResult<Built> {
             ids.push(row.id);
         }
         assign_locations(conn, None)?;
-        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc(), true)?;
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
         let removed = retire(conn, &old, &succession, &ids)?;
         // Once more, now that the retired neighbourhoods' networks are handed on.
-        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc(), true)?;
+        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc())?;
         super::meta::set(conn, BAND, &format!("{}-{}", band.min, band.max))?;
         shapes_changed(conn)?;
+        super::networks::changed_for_search(conn, None, chrono::Utc::now().naive_utc())?;
         Ok(Built {
             neighbourhoods: all(conn)?,
             kept: succession.taken.len(),
@@ -520,7 +521,9 @@ pub fn rename(conn: &mut Conn, id: NeighbourhoodId, name: &str) -> StoreResult<S
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
-        super::networks::keep_in_step(conn, chrono::Utc::now().naive_utc(), false)?;
+        let now = chrono::Utc::now().naive_utc();
+        super::networks::keep_in_step(conn, now)?;
+        super::networks::changed_for_search(conn, Some(&[id]), now)?;
         Ok(slug)
     })
 }
@@ -587,6 +590,8 @@ pub fn move_small_area(
         }
         assign_locations(conn, None)?;
         shapes_changed(conn)?;
+        let reshaped: Vec<NeighbourhoodId> = moved.iter().map(|hood| hood.id).collect();
+        super::networks::changed_for_search(conn, Some(&reshaped), chrono::Utc::now().naive_utc())?;
         let target = moved.pop().ok_or(StoreError::NotFound)?;
         let source = moved.pop().ok_or(StoreError::NotFound)?;
         Ok(Ok((source, target)))

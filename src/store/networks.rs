@@ -104,35 +104,26 @@ pub fn place_slugs(conn: &mut Conn) -> StoreResult<HashSet<String>> {
 
 /// Gives every neighbourhood its network, named and addressed as the
 /// neighbourhood is. Run whenever neighbourhoods are built or renamed, in
-/// the same transaction. `rebuilt` when the neighbourhoods were built again
-/// (their centres, which their networks' threads are found near, may have
-/// moved), rather than renamed.
-pub fn keep_in_step(conn: &mut Conn, now: NaiveDateTime, rebuilt: bool) -> StoreResult<()> {
+/// the same transaction.
+pub fn keep_in_step(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<()> {
     let hoods: Vec<(NeighbourhoodId, String, String)> = neighbourhoods::table
         .select((neighbourhoods::id, neighbourhoods::slug, neighbourhoods::name))
         .load(conn)?;
-    let names_before: HashMap<NeighbourhoodId, (NetworkId, String)> = networks::table
-        .filter(networks::neighbourhood_id.is_not_null())
-        .select((networks::neighbourhood_id.assume_not_null(), networks::id, networks::name))
-        .load::<(NeighbourhoodId, NetworkId, String)>(conn)?
-        .into_iter()
-        .map(|(hood, id, name)| (hood, (id, name)))
-        .collect();
     // The neighbourhoods' networks let go of their slugs first, so that one
     // can take the slug another had.
     diesel::update(networks::table.filter(networks::neighbourhood_id.is_not_null()))
         .set(networks::slug.eq(networks::id.concat("~")))
         .execute(conn)?;
-    for (hood, slug, name) in &hoods {
+    for (hood, slug, name) in hoods {
         let changed = diesel::update(networks::table.filter(networks::neighbourhood_id.eq(hood)))
-            .set((networks::slug.eq(slug), networks::name.eq(name)))
+            .set((networks::slug.eq(&slug), networks::name.eq(&name)))
             .execute(conn)?;
         if changed == 0 {
-            let network = neighbourhood_network(name);
+            let network = neighbourhood_network(&name);
             diesel::insert_into(networks::table)
                 .values((
                     networks::id.eq(NetworkId::new()),
-                    networks::slug.eq(slug),
+                    networks::slug.eq(&slug),
                     networks::name.eq(&network.name),
                     networks::about.eq(&network.about),
                     networks::neighbourhood_id.eq(hood),
@@ -141,18 +132,27 @@ pub fn keep_in_step(conn: &mut Conn, now: NaiveDateTime, rebuilt: bool) -> Store
                 .execute(conn)?;
         }
     }
-    // The search index shows each thread's and event's network by name, and
-    // finds threads near their neighbourhood's centre: after a rebuild every
-    // network's are indexed again; after a rename, the renamed one's.
-    let again: Vec<NetworkId> = if rebuilt {
-        networks::table.select(networks::id).load(conn)?
-    } else {
-        let renamed = names_before.into_iter().filter(|(hood, (_, before))| {
-            hoods.iter().any(|(h, _, name)| h == hood && name != before)
-        });
-        renamed.map(|(_, (id, _))| id).collect()
+    Ok(())
+}
+
+/// Logs the threads and events of the networks of `hoods` (of every
+/// network, when `None`) for the search index, which shows each one's
+/// network by name and finds threads near their neighbourhood's centre:
+/// after neighbourhoods are renamed, reshaped or built again. Call it last
+/// in the transaction (see `activity_feed`).
+pub fn changed_for_search(
+    conn: &mut Conn,
+    hoods: Option<&[NeighbourhoodId]>,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    let ids: Vec<NetworkId> = match hoods {
+        Some(hoods) => networks::table
+            .filter(networks::neighbourhood_id.eq_any(hoods))
+            .select(networks::id)
+            .load(conn)?,
+        None => networks::table.select(networks::id).load(conn)?,
     };
-    for network in again {
+    for network in ids {
         super::activity_feed::log(conn, super::activity_feed::Subject::Network(network), now)?;
     }
     Ok(())
@@ -167,7 +167,7 @@ pub fn give_each_neighbourhood_one(conn: &mut Conn, now: NaiveDateTime) -> Store
     if hoods == with_network {
         return Ok(());
     }
-    super::transaction(conn, |conn| keep_in_step(conn, now, false))
+    super::transaction(conn, |conn| keep_in_step(conn, now))
 }
 
 /// Before neighbourhood `from` is removed by a rebuild: the events placed

@@ -59,6 +59,7 @@ pub fn listed(conn: &mut Conn, only: Option<OrganisationId>) -> StoreResult<Vec<
         .inner_join(organisations::table)
         .filter(speakers::refused_at.is_null())
         .filter(members::deleted_at.is_null())
+        .filter(organisations::archived_at.is_null())
         .order((speakers::agreed_at.is_not_null(), organisations::name, speakers::asked_at))
         .select((
             speakers::id,
