@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::demo::{self, DemoSize, seed};
 use crate::domain::ids::{MemberId, NetworkId, ThreadId};
 use crate::domain::networks::NewThread;
+use crate::domain::text;
 use crate::jobs::{activity_sync, index_sync};
 use crate::state::{self, AppState};
 use crate::store::{StoreError, members, networks, threads};
@@ -328,7 +329,6 @@ fn grow(app: &AppState, plan: &Plan) -> Result<Grown, StoreError> {
     // Each thread's time, oldest first, over the last year; replies follow it.
     let minutes = 365 * 24 * 60 / plan.threads.max(1) as i64;
     let mut long_thread = None;
-    let mut written = 0;
     let mut counts = vec![0usize; hoods.len()];
     for first in (0..plan.threads).step_by((PER_TRANSACTION / (per_thread + 1)).max(1)) {
         let last = (first + (PER_TRANSACTION / (per_thread + 1)).max(1)).min(plan.threads);
@@ -340,8 +340,12 @@ fn grow(app: &AppState, plan: &Plan) -> Result<Grown, StoreError> {
                     now - Duration::minutes(minutes * (plan.threads - n) as i64 + 600);
                 let author = writers[dice.next(writers.len())];
                 let new = NewThread {
-                    title: format!("{} {}", capitalised(&dice.words(1)), dice.words(4)),
-                    body: format!("{}. {}.", capitalised(&dice.words(12)), capitalised(&dice.words(10))),
+                    title: format!("{} {}", text::capitalised(&dice.words(1)), dice.words(4)),
+                    body: format!(
+                        "{}. {}.",
+                        text::capitalised(&dice.words(12)),
+                        text::capitalised(&dice.words(10))
+                    ),
                     needs: Vec::new(),
                     services: Vec::new(),
                     organisations: Vec::new(),
@@ -361,16 +365,14 @@ fn grow(app: &AppState, plan: &Plan) -> Result<Grown, StoreError> {
                 for r in 0..replies {
                     let by = if r % 3 == 2 { author } else { others[r % 2] };
                     let count = 8 + dice.next(12);
-                    let body = format!("{}.", capitalised(&dice.words(count)));
+                    let body = format!("{}.", text::capitalised(&dice.words(count)));
                     let at = started + Duration::seconds(r as i64 + 1);
                     threads::reply(conn, id, by, (&body, false), at)?;
                 }
-                written += 1 + replies;
             }
             Ok(())
         })?;
     }
-    let _ = written;
     // The log of changes for the index is rebuilt past at once: keep only its end.
     crate::store::activity_feed::prune(&mut conn, now + Duration::days(1))?;
     let busiest = counts.iter().enumerate().max_by_key(|(_, c)| **c).map_or(0, |(i, _)| i);
@@ -384,10 +386,6 @@ fn grow(app: &AppState, plan: &Plan) -> Result<Grown, StoreError> {
         busiest: (network.slug, hood_slug),
         poster: writers[0],
     })
-}
-
-fn capitalised(words: &str) -> String {
-    crate::domain::text::capitalised(words)
 }
 
 /// A member's session cookie and a form token for it, made directly:
