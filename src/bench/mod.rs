@@ -39,6 +39,36 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// Asks for the pages `url(n)` names (n from 0), one request at a time on
+/// one keep-alive connection: `warm_up` untimed, then `requests` timed. Each
+/// must answer 200. Returns the times in milliseconds, sorted, and the size
+/// of the last answer's body.
+pub fn time_gets(
+    (writer, reader): (&mut impl std::io::Write, &mut impl BufRead),
+    url: impl Fn(usize) -> String,
+    cookie: &str,
+    (warm_up, requests): (usize, usize),
+) -> std::io::Result<(Vec<f64>, usize)> {
+    let cookie = if cookie.is_empty() { String::new() } else { format!("Cookie: {cookie}\r\n") };
+    let mut times = Vec::with_capacity(requests);
+    let mut size = 0;
+    for n in 0..warm_up + requests {
+        let url = url(n);
+        let started = std::time::Instant::now();
+        write!(writer, "GET {url} HTTP/1.1\r\nHost: bench\r\n{cookie}\r\n")?;
+        let (status, length) = read_response(reader)?;
+        if status != 200 {
+            return Err(std::io::Error::other(format!("{url} answered {status}")));
+        }
+        if n >= warm_up {
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        size = length;
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times, size))
+}
+
 /// Reads one HTTP/1.1 response with a Content-Length body; returns its
 /// status and the length of its body.
 pub fn read_response(reader: &mut impl BufRead) -> std::io::Result<(u16, usize)> {

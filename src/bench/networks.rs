@@ -226,22 +226,9 @@ fn time_networks(folder: &std::path::Path, plan: &Plan, out: &mut impl Write) ->
     ];
     let mut met = true;
     for (name, path) in &kinds {
-        let mut times = Vec::with_capacity(plan.requests);
-        let mut size = 0;
-        for n in 0..WARM_UP + plan.requests {
-            let url = if path.ends_with('=') { format!("{path}{}", n % pages + 1) } else { path.clone() };
-            let started = Instant::now();
-            write!(writer, "GET {url} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
-            let (status, length) = read_response(&mut reader)?;
-            if status != 200 {
-                return Err(other(format!("{url} answered {status}")));
-            }
-            if n >= WARM_UP {
-                times.push(started.elapsed().as_secs_f64() * 1000.0);
-            }
-            size = length;
-        }
-        times.sort_by(f64::total_cmp);
+        let url =
+            |n: usize| if path.ends_with('=') { format!("{path}{}", n % pages + 1) } else { path.clone() };
+        let (times, size) = super::time_gets((&mut writer, &mut reader), url, "", (WARM_UP, plan.requests))?;
         let p50 = percentile(&times, 0.5);
         met &= p50 < PAGE_BUDGET_MS;
         writeln!(out, "{name}: p50 {p50:.2} ms, p95 {:.2} ms; {size} bytes", percentile(&times, 0.95))?;

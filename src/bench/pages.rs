@@ -6,11 +6,10 @@
 
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
-use std::time::Instant;
 
 use chrono::Utc;
 
-use super::{percentile, read_response};
+use super::percentile;
 use crate::config::Config;
 use crate::demo::{self, DemoSize, seed};
 use crate::jobs::index_sync;
@@ -66,22 +65,8 @@ fn time_pages(folder: &std::path::Path, requests: usize, out: &mut impl Write) -
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
     let mut time = |name: &str, url: &str, cookie: &str| -> std::io::Result<Vec<f64>> {
-        let mut times = Vec::with_capacity(requests);
-        let mut size = 0;
-        for n in 0..WARM_UP + requests {
-            let started = Instant::now();
-            let cookie = if cookie.is_empty() { String::new() } else { format!("Cookie: {cookie}\r\n") };
-            write!(writer, "GET {url} HTTP/1.1\r\nHost: bench\r\n{cookie}\r\n")?;
-            let (status, length) = read_response(&mut reader)?;
-            if status != 200 {
-                return Err(other(format!("{url} answered {status}")));
-            }
-            if n >= WARM_UP {
-                times.push(started.elapsed().as_secs_f64() * 1000.0);
-            }
-            size = length;
-        }
-        times.sort_by(f64::total_cmp);
+        let connection = (&mut writer, &mut reader);
+        let (times, size) = super::time_gets(connection, |_| url.to_string(), cookie, (WARM_UP, requests))?;
         writeln!(
             out,
             "{name}: p50 {:.2} ms, p95 {:.2} ms; {size} bytes of HTML",
