@@ -189,6 +189,14 @@ impl Reported {
         }
     }
 
+    /// Its id as an event's or a notice's: one is given.
+    pub fn ids(self) -> (Option<EventId>, Option<NoticeId>) {
+        match self {
+            Reported::Event(id) => (Some(id), None),
+            Reported::Notice(id) => (None, Some(id)),
+        }
+    }
+
     /// A key naming it on a page: "event-…", "notice-…".
     pub fn key(self) -> String {
         match self {

@@ -153,14 +153,8 @@ fn log(conn: &mut Conn, line: &Logged<'_>, now: NaiveDateTime) -> StoreResult<()
             moderation_log::post_id.eq(line.post),
             moderation_log::member_id.eq(line.member),
             moderation_log::reason.eq(line.reason),
-            moderation_log::event_id.eq(match line.item {
-                Some(Reported::Event(id)) => Some(id),
-                _ => None,
-            }),
-            moderation_log::notice_id.eq(match line.item {
-                Some(Reported::Notice(id)) => Some(id),
-                _ => None,
-            }),
+            moderation_log::event_id.eq(line.item.and_then(|item| item.ids().0)),
+            moderation_log::notice_id.eq(line.item.and_then(|item| item.ids().1)),
         ))
         .execute(conn)?;
     Ok(())
@@ -342,10 +336,7 @@ pub fn report_item(
     (reason, details): (ReportReason, &str),
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    let (event, notice) = match item {
-        Reported::Event(id) => (Some(id), None),
-        Reported::Notice(id) => (None, Some(id)),
-    };
+    let (event, notice) = item.ids();
     let insert = diesel::insert_into(item_reports::table)
         .values((
             item_reports::id.eq(uuid::Uuid::new_v4().to_string()),
@@ -438,13 +429,6 @@ pub fn act_on_item(
                         .set(events::hidden_at.eq(hidden_at))
                         .execute(conn)?;
                 }
-                diesel::update(
-                    item_reports::table
-                        .filter(item_reports::event_id.eq(event))
-                        .filter(item_reports::resolved_at.is_null()),
-                )
-                .set((item_reports::resolved_at.eq(now), item_reports::resolved_by.eq(by)))
-                .execute(conn)?;
                 (Some(network), author)
             }
             Reported::Notice(notice) => {
@@ -454,14 +438,18 @@ pub fn act_on_item(
                         .set(notices::hidden_at.eq(hidden_at))
                         .execute(conn)?;
                 }
-                diesel::update(
-                    item_reports::table
-                        .filter(item_reports::notice_id.eq(notice))
-                        .filter(item_reports::resolved_at.is_null()),
-                )
-                .set((item_reports::resolved_at.eq(now), item_reports::resolved_by.eq(by)))
-                .execute(conn)?;
                 (None, author)
+            }
+        };
+        // Its open reports are dealt with, whatever was done.
+        let open = item_reports::table.filter(item_reports::resolved_at.is_null());
+        let closed = (item_reports::resolved_at.eq(now), item_reports::resolved_by.eq(by));
+        match item.ids() {
+            (Some(event), _) => {
+                diesel::update(open.filter(item_reports::event_id.eq(event))).set(closed).execute(conn)?
+            }
+            (_, notice) => {
+                diesel::update(open.filter(item_reports::notice_id.eq(notice))).set(closed).execute(conn)?
             }
         };
         let line = Logged {
