@@ -40,6 +40,8 @@
 //! | `urgent_emergency` | `DOORSTEP_URGENT_EMERGENCY` | `999`: the urgent-help box's number for danger now |
 //! | `urgent_listening` | `DOORSTEP_URGENT_LISTENING` | `116 123`: its number to talk to someone day or night (Samaritans) |
 //! | `urgent_mental_health` | `DOORSTEP_URGENT_MENTAL_HEALTH` | `111, option 2`: its number for urgent mental health help (NHS) |
+//! | `fetch_private_addresses` | `DOORSTEP_FETCH_PRIVATE_ADDRESSES` | `false`: whether feeds, calendars and imports may be read from private, loopback and link-local addresses (a source on the server's own network; the tests) |
+//! | `feed_timeout_seconds` | `DOORSTEP_FEED_TIMEOUT_SECONDS` | `20`: how long a network's feed, calendar or forum may take to answer, body and all |
 //! | `area_name` | `DOORSTEP_AREA_NAME` | none: as the seeded area says (`Trafford`, the demo's borough), or "the area"; the area the directory covers |
 //! | `region` | `DOORSTEP_REGION` | none: as the seeded area says (`Greater Manchester`), or `England`; the county or region its addresses are in (Open Referral's `state_province`) |
 //!
@@ -144,6 +146,12 @@ pub struct Config {
     /// The numbers the urgent-help box gives when the words typed say
     /// someone may be in danger now.
     pub urgent: UrgentHelp,
+    /// Whether feeds, calendars and imports may be read from private,
+    /// loopback and link-local addresses. Off, an address typed by a person
+    /// cannot reach the machines beside the server.
+    pub fetch_private_addresses: bool,
+    /// How long a network's source may take to answer, body and all.
+    pub feed_timeout_seconds: u32,
     /// The area the directory covers, like "Trafford".
     pub area_name: Option<String>,
     /// The county or region its addresses are in, like "Greater Manchester".
@@ -184,6 +192,8 @@ impl Default for Config {
             safeguarding_team: String::from("the council's adult safeguarding team"),
             safeguarding_phone: None,
             urgent: UrgentHelp::default(),
+            fetch_private_addresses: false,
+            feed_timeout_seconds: 20,
             area_name: None,
             region: None,
         }
@@ -248,6 +258,8 @@ struct ConfigFile {
     urgent_emergency: Option<String>,
     urgent_listening: Option<String>,
     urgent_mental_health: Option<String>,
+    fetch_private_addresses: Option<bool>,
+    feed_timeout_seconds: Option<u32>,
     area_name: Option<String>,
     region: Option<String>,
 }
@@ -293,6 +305,21 @@ impl Config {
         }
         if let Some(n) = number(pick(&env, "DOORSTEP_URGENT_MENTAL_HEALTH", from_file.urgent_mental_health)) {
             config.urgent.mental_health = n;
+        }
+        if let Some(flag) = env("DOORSTEP_FETCH_PRIVATE_ADDRESSES") {
+            config.fetch_private_addresses = parse_bool("DOORSTEP_FETCH_PRIVATE_ADDRESSES", &flag)?;
+        } else if let Some(flag) = from_file.fetch_private_addresses {
+            config.fetch_private_addresses = flag;
+        }
+        if let Some(seconds) =
+            pick(&env, "DOORSTEP_FEED_TIMEOUT_SECONDS", from_file.feed_timeout_seconds.map(|s| s.to_string()))
+        {
+            config.feed_timeout_seconds =
+                seconds.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    ConfigError(format!(
+                        "DOORSTEP_FEED_TIMEOUT_SECONDS must be a number of seconds, not '{seconds}'"
+                    ))
+                })?;
         }
         config.area_name = pick(&env, "DOORSTEP_AREA_NAME", from_file.area_name)
             .map(|a| a.trim().to_string())

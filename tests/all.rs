@@ -32,6 +32,7 @@ mod neighbourhood_changes;
 mod neighbourhoods;
 mod neighbours;
 mod network_search;
+mod network_sources;
 mod networks;
 mod notices;
 mod notifications;

@@ -70,8 +70,12 @@ fn the_markdown_reader_and_the_sanitiser_are_named_only_beside_each_other() {
 }
 
 #[test]
-fn the_calendar_writer_is_named_only_in_its_file() {
-    assert_eq!(offenders("icalendar", &["domain/calendar.rs"]), Vec::<String>::new());
+fn calendars_and_feeds_are_named_only_where_they_are_written_and_read() {
+    // Calendars are written for "add to calendar" in the domain, and read from
+    // the calendars a network follows in the fetch room.
+    assert_eq!(offenders("icalendar", &["domain/calendar.rs", "fetch/calendars.rs"]), Vec::<String>::new());
+    assert_eq!(offenders("rrule", &["fetch/calendars.rs"]), Vec::<String>::new());
+    assert_eq!(offenders("feed_rs", &["fetch/feeds.rs"]), Vec::<String>::new());
 }
 
 #[test]

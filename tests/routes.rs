@@ -328,6 +328,13 @@ const TABLE: &[Rule] = &[
     post("/staff/moderation/events/{id}", KEEPERS),
     post("/staff/moderation/notices/{id}", KEEPERS),
     post("/staff/networks", KEEPERS),
+    // A network's sources, kept by those who moderate it (sent empty, the
+    // form shows its problems; the source stopped is the example's own).
+    get("/staff/networks/{slug}/sources", KEEPERS),
+    post("/staff/networks/{slug}/sources", KEEPERS),
+    get("/staff/sources/{id}", KEEPERS),
+    post("/staff/sources/{id}/read", KEEPERS),
+    post("/staff/sources/{id}/stop", KEEPERS),
     get("/staff/neighbourhoods/{slug}", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/name", ADMINISTRATORS),
     post("/staff/neighbourhoods/{slug}/move", ADMINISTRATORS),
@@ -458,6 +465,8 @@ struct Example {
     notice: doorstep::domain::ids::NoticeId,
     /// The event's author's ask to speak for the editor's organisation.
     speaker: String,
+    /// A feed the thread's network follows.
+    source: doorstep::domain::ids::SourceId,
 }
 
 /// The records `who`'s requests name, with a contact started for them.
@@ -614,6 +623,16 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         doorstep::store::speakers::ask(&mut conn, author, organisation, now).expect("asks to speak");
         (event, notice)
     };
+    let source = {
+        use doorstep::domain::sources::{NewSource, SourceKind};
+        let network = doorstep::store::threads::network_of(&mut conn, thread).expect("the thread's network");
+        let id = doorstep::domain::ids::SourceId::new();
+        let url = format!("https://feeds.example/{who:?}/news.rss");
+        let new = NewSource { kind: SourceKind::Feed, name: String::from("News"), url };
+        doorstep::store::sources::follow(&mut conn, (id, network), &new, admin, now)
+            .expect("a source is followed");
+        id
+    };
     let speaker = doorstep::store::speakers::listed(&mut conn, Some(organisation))
         .expect("reads the asks")
         .into_iter()
@@ -624,6 +643,7 @@ fn example_for(app: &TestApp, who: Who, follow_up: &str) -> Example {
         event,
         notice,
         speaker,
+        source,
         suspension,
         unsubscribe,
         thread,
@@ -813,6 +833,8 @@ fn fill(route: &str, example: &Example) -> String {
         example.event.to_string()
     } else if route.starts_with("/staff/moderation/notices/") || route.starts_with("/notices/") {
         example.notice.to_string()
+    } else if route.starts_with("/staff/sources/") {
+        example.source.to_string()
     } else if route.starts_with("/staff/speakers/") {
         example.speaker.clone()
     } else if route.starts_with("/staff/moderation/suspensions/") {

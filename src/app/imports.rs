@@ -600,7 +600,8 @@ fn take(
         }
         ImportKind::Feed => {
             let fetcher =
-                Fetcher::new(&config.public_url, Limits::default()).map_err(|e| unread(e.to_string()))?;
+                Fetcher::new(&config.public_url, Limits::default().private(config.fetch_private_addresses))
+                    .map_err(|e| unread(e.to_string()))?;
             let mut on_page = |read: u64, of: u64| said(&format!("{read} of {of} pages of the feed read"));
             let services = fetch_feed(&fetcher, &request.source, &mut Copies::default(), &mut on_page)
                 .map_err(|e| unread(e.to_string()))?;

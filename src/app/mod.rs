@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod openreferral;
 pub mod search;
 pub mod signposting;
+pub mod sources;
 
 use crate::error::AppError;
 use crate::state::AppState;

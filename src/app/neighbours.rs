@@ -58,8 +58,9 @@ pub fn read_due(store: &Store, needs: &Taxonomy, config: &Config, now: NaiveDate
     let Some(feed) = store::neighbours::claim_due(&mut *store.conn()?, now)? else { return Ok(false) };
     let mut copies =
         Copies { before: store::neighbours::copies(&mut *store.conn()?, feed.id)?, ..Copies::default() };
-    let read =
-        Fetcher::new(&config.public_url, Limits::default()).map_err(|e| e.to_string()).and_then(|fetcher| {
+    let read = Fetcher::new(&config.public_url, Limits::default().private(config.fetch_private_addresses))
+        .map_err(|e| e.to_string())
+        .and_then(|fetcher| {
             let matcher = NeedMatcher::built_in(needs).map_err(|e| e.to_string())?;
             let ctx = Context { source: &feed.url, needs, matcher: &matcher, area: &feed.area };
             imports::read_feed(&fetcher, &feed.url, &ctx, &mut copies, &mut |_, _| {})

@@ -128,8 +128,9 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> Result<(), CliE
     };
     let context = Context { source: &key, needs: &needs, matcher: &matcher, area };
     let batch = if source.starts_with("http://") || source.starts_with("https://") {
-        let fetcher = Fetcher::new(&config.public_url, Limits::default())
-            .map_err(|e| CliError::Usage(e.to_string()))?;
+        let fetcher =
+            Fetcher::new(&config.public_url, Limits::default().private(config.fetch_private_addresses))
+                .map_err(|e| CliError::Usage(e.to_string()))?;
         let bar = Progress::new();
         let mut copies = Copies::default();
         let batch =

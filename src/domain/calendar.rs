@@ -2,7 +2,7 @@
 //! each time an event happens, each with its own start and end as UTC
 //! instants, so that a repeating event keeps its Europe/London wall-clock
 //! time either side of the clock changes in any calendar. Written by the
-//! maintained `icalendar` crate; the only file that names it.
+//! maintained `icalendar` crate (which `fetch::calendars` reads calendars with).
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};

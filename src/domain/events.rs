@@ -345,6 +345,8 @@ pub struct EventView {
     pub services: Vec<super::networks::NamedListing>,
     /// When it next happens (or last happened, once it is over).
     pub next: Option<Occurrence>,
+    /// Where it can be read at its source, for an event read from a calendar.
+    pub link: Option<String>,
 }
 
 /// A time in Europe/London, as events show it: "Thursday 5 March 2027, 10am".

@@ -118,6 +118,8 @@ typed_id! {
     EventId;
     /// A short notice about a service.
     NoticeId;
+    /// A feed, calendar or forum a network follows.
+    SourceId;
 }
 
 impl NeedId {

@@ -42,6 +42,31 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// HTML from a feed, a calendar or a forum elsewhere, made safe by the same
+/// rules as a member's post.
+pub fn clean_html(html: &str) -> PostHtml {
+    PostHtml(CLEANER.clean(html).to_string())
+}
+
+/// The words of some HTML, without its markup, on one line.
+pub fn text_of_html(html: &str) -> String {
+    static WORDS_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut builder = ammonia::Builder::empty();
+        builder.clean_content_tags(HashSet::from(["script", "style"]));
+        builder
+    });
+    let text = WORDS_ONLY.clean(&html.replace('<', " <")).to_string();
+    // What the cleaner writes escaped, as the characters they are.
+    let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&quot;", "\"");
+    text.replace("&amp;", "&").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Plain text as HTML that shows it as it is.
+pub fn escape_text(text: &str) -> String {
+    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    escaped.split("\n\n").map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>"))).collect()
+}
+
 /// `markdown` as safe HTML.
 pub fn render(markdown: &str) -> PostHtml {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -86,13 +111,28 @@ pub fn plain(markdown: &str, most: usize) -> String {
             _ => {}
         }
     }
-    let text = text.trim();
+    cut(text.trim(), most)
+}
+
+/// `text` cut at a word before `most` characters, with "…".
+fn cut(text: &str, most: usize) -> String {
     if text.chars().count() <= most {
         return text.to_string();
     }
     let cut: String = text.chars().take(most).collect();
     let at_word = cut.rfind(' ').map_or(cut.as_str(), |space| &cut[..space]);
     format!("{}…", at_word.trim_end())
+}
+
+/// A post as kept, safe to show: Markdown a member typed, or (`html`) HTML
+/// read from a source.
+pub fn render_post(body: &str, html: bool) -> PostHtml {
+    if html { clean_html(body) } else { render(body) }
+}
+
+/// A post's words as kept, as `plain` gives them.
+pub fn plain_post(body: &str, html: bool, most: usize) -> String {
+    if html { cut(&text_of_html(body), most) } else { plain(body, most) }
 }
 
 fn push_words(text: &mut String, more: &str) {
@@ -205,5 +245,27 @@ mod tests {
         assert!(has_links("look at WWW.example.org for more"));
         assert!(has_links("![poster](x.png)"));
         assert!(!has_links("Soup at 12, bring a friend."));
+    }
+
+    #[test]
+    fn html_from_elsewhere_keeps_only_what_a_post_may_have() {
+        let html = clean_html(
+            r#"<h2>News</h2><p onclick="x()">Soup <b>today</b> <img src="https://t.example/p.gif"><script>alert(1)</script></p><a href="javascript:alert(1)">go</a><iframe src="https://x.example"></iframe><a href="https://ok.example/">ok</a>"#,
+        );
+        let html = html.as_str();
+        assert!(html.contains("<p>Soup <b>today</b>") || html.contains("<p>Soup today"), "{html}");
+        for gone in ["onclick", "<img", "<script", "alert", "javascript:", "<iframe", "<h2"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        assert!(html.contains(r#"<a href="https://ok.example/" rel="nofollow ugc">ok</a>"#), "{html}");
+    }
+
+    #[test]
+    fn the_words_of_html_are_its_text() {
+        assert_eq!(
+            text_of_html("<p>Fish &amp; chips</p><p>at <em>6</em>&nbsp;pm</p><script>x</script>"),
+            "Fish & chips at 6 pm"
+        );
+        assert_eq!(escape_text("a < b\n\nc"), "<p>a &lt; b</p><p>c</p>");
     }
 }

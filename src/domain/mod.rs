@@ -26,6 +26,7 @@ pub mod schedule_form;
 pub mod search;
 pub mod service_form;
 pub mod signposting;
+pub mod sources;
 pub mod spreadsheet;
 pub mod text;
 pub mod throttle;

@@ -141,6 +141,8 @@ pub struct ThreadSummary {
     pub visible: bool,
     /// A locked thread takes no more replies.
     pub locked: bool,
+    /// Where it can be read at its source, for a thread read from one.
+    pub link: Option<String>,
 }
 
 /// One post, ready to show.
@@ -196,6 +198,8 @@ pub struct StoredPost {
     pub id: PostId,
     pub author: Author,
     pub body: String,
+    /// Whether `body` is HTML read from a source, not Markdown a member typed.
+    pub html: bool,
     pub posted_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
     /// Waiting for a moderator's approval.
@@ -220,7 +224,7 @@ impl StoredPost {
             id: self.id,
             reportable,
             note,
-            body: super::markdown::render(&self.body),
+            body: super::markdown::render_post(&self.body, self.html),
             author: self.author,
             posted_at: self.posted_at,
             edited_at: self.edited_at,
@@ -632,6 +636,7 @@ mod tests {
             id: PostId::new(),
             author: Author { id: author, name: String::from("Sam"), role: None, speaks_for: Vec::new() },
             body: String::from("Hi"),
+            html: false,
             posted_at,
             edited_at: None,
             held: false,

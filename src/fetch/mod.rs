@@ -4,13 +4,23 @@
 //! compressed bomb stops at the limit), at most five redirects, gzip, a
 //! User-Agent naming Doorstep, and a few tries with a growing wait when the
 //! server is down or busy. A conditional request (ETag, Last-Modified) that
-//! finds nothing changed says so.
+//! finds nothing changed says so. No request goes to a private, loopback or
+//! link-local address (named, found by a name, or redirected to) unless the
+//! limits allow it: a feed's address is typed by a person, and must not be a
+//! way into the machines beside the server.
+
+pub mod calendars;
+pub mod discourse;
+pub mod feeds;
 
 use std::io::Read;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 
 /// How patient and how generous a fetcher is.
@@ -24,6 +34,16 @@ pub struct Limits {
     pub tries: u32,
     /// The wait before the second try; it doubles after each.
     pub first_wait: Duration,
+    /// Whether private, loopback and link-local addresses may be read (for
+    /// tests, and a feed on the same network as the server).
+    pub private_addresses: bool,
+}
+
+impl Limits {
+    /// These limits, allowing private addresses or not.
+    pub fn private(self, allowed: bool) -> Limits {
+        Limits { private_addresses: allowed, ..self }
+    }
 }
 
 impl Default for Limits {
@@ -33,6 +53,7 @@ impl Default for Limits {
             max_bytes: 50 * 1024 * 1024,
             tries: 3,
             first_wait: Duration::from_millis(500),
+            private_addresses: false,
         }
     }
 }
@@ -52,6 +73,8 @@ pub enum FetchError {
     Status(String, u16),
     #[error("{0} sent more than {1} MB")]
     TooLarge(String, u64),
+    #[error("{0} is on a private network, which Doorstep does not read")]
+    Private(String),
 }
 
 /// An answer.
@@ -92,22 +115,32 @@ impl Fetcher {
             .user_agent(format!("Doorstep/{} (community directory; {site})", env!("CARGO_PKG_VERSION")))
             .timeout(limits.timeout)
             .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(redirects(limits.private_addresses))
+            .dns_resolver(Arc::new(PublicOnly { private_allowed: limits.private_addresses }))
             .gzip(true)
             .build()
             .map_err(|e| FetchError::Unreachable(String::from("the network"), e.to_string()))?;
         Ok(Fetcher { client, limits })
     }
 
-    /// GETs `url`, trying again while the server is down or busy.
+    /// GETs `url` as JSON, trying again while the server is down or busy.
     pub fn get(&self, url: &str, held: &Held) -> Result<Fetched, FetchError> {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        self.get_accepting(url, held, "application/json")
+    }
+
+    /// GETs `url`, saying the server may answer in the types `accept` lists.
+    pub fn get_accepting(&self, url: &str, held: &Held, accept: &str) -> Result<Fetched, FetchError> {
+        let parsed = reqwest::Url::parse(url).map_err(|_| FetchError::BadAddress(url.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
             return Err(FetchError::BadAddress(url.to_string()));
+        }
+        if !self.limits.private_addresses && names_private(&parsed) {
+            return Err(FetchError::Private(url.to_string()));
         }
         let mut wait = self.limits.first_wait;
         let mut tries = 1;
         loop {
-            match self.get_once(url, held) {
+            match self.get_once(url, held, accept) {
                 Err(error) if tries < self.limits.tries && passing(&error) => {
                     tracing::warn!(url, %error, "a feed did not answer; trying again");
                     std::thread::sleep(wait);
@@ -119,9 +152,9 @@ impl Fetcher {
         }
     }
 
-    fn get_once(&self, url: &str, held: &Held) -> Result<Fetched, FetchError> {
+    fn get_once(&self, url: &str, held: &Held, accept: &str) -> Result<Fetched, FetchError> {
         let started = std::time::Instant::now();
-        let mut request = self.client.get(url).header(reqwest::header::ACCEPT, "application/json");
+        let mut request = self.client.get(url).header(reqwest::header::ACCEPT, accept);
         if let Some(etag) = &held.etag {
             request = request.header(IF_NONE_MATCH, etag);
         }
@@ -171,7 +204,9 @@ impl Fetcher {
     }
 
     fn failure(&self, url: &str, error: &reqwest::Error) -> FetchError {
-        if error.is_timeout() {
+        if caused_by_private_address(error) {
+            FetchError::Private(url.to_string())
+        } else if error.is_timeout() {
             FetchError::TimedOut(url.to_string(), self.limits.timeout.as_secs())
         } else if error.is_redirect() {
             FetchError::Redirects(url.to_string())
@@ -200,5 +235,148 @@ fn passing(error: &FetchError) -> bool {
         FetchError::Unreachable(..) | FetchError::TimedOut(..) => true,
         FetchError::Status(_, status) => *status == 429 || *status >= 500,
         _ => false,
+    }
+}
+
+/// Found only private addresses for a name (or was redirected to one).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} is on a private network")]
+struct PrivateAddress(String);
+
+fn caused_by_private_address(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<PrivateAddress>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// Looks names up as the system does, keeping only public addresses (all of
+/// them when private ones are allowed). Checking the addresses a name was
+/// found at, rather than the name, means a name that points inside cannot
+/// slip through, nor one that changes its answer between a check and a request.
+struct PublicOnly {
+    private_allowed: bool,
+}
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let private_allowed = self.private_allowed;
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let looked_up = tokio::task::spawn_blocking(move || {
+                let found: Vec<SocketAddr> = (host.as_str(), 0).to_socket_addrs()?.collect();
+                Ok::<_, std::io::Error>((host, found))
+            });
+            let (host, found) = looked_up.await??;
+            let usable: Vec<SocketAddr> =
+                found.into_iter().filter(|a| private_allowed || is_public(a.ip())).collect();
+            if usable.is_empty() {
+                return Err(Box::new(PrivateAddress(host)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(usable.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// At most five redirects, none to an address written as a private one.
+fn redirects(private_allowed: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 {
+            attempt.error("too many redirects")
+        } else if !private_allowed && names_private(attempt.url()) {
+            let to = attempt.url().to_string();
+            attempt.error(PrivateAddress(to))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// Whether the web address `url` names a private, loopback or link-local
+/// host by its address, or as `localhost` (a name that points inside is
+/// found out when it is looked up).
+pub fn names_private_address(url: &str) -> bool {
+    reqwest::Url::parse(url).is_ok_and(|url| names_private(&url))
+}
+
+fn names_private(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return true };
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        Ok(ip) => !is_public(ip),
+        Err(_) => {
+            let name = host.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    }
+}
+
+/// Whether `ip` is an address on the internet, not on this machine or a
+/// private, shared, link-local, multicast or reserved network.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                // Shared address space (carrier-grade NAT), and reserved.
+                || (a == 100 && (64..128).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                // Unique local (fc00::/7) and link-local (fe80::/10).
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_addresses_on_the_internet_are_public() {
+        for private in
+            ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0"]
+        {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for private in ["::1", "::", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["81.2.69.160", "8.8.8.8", "2a00:1450:4009:80b::200e", "::ffff:81.2.69.160"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn a_private_host_is_refused_before_any_request() {
+        let fetcher = Fetcher::new("http://test.example", Limits::default()).unwrap();
+        for url in
+            ["http://127.0.0.1:9/feed", "http://localhost:9/feed", "http://[::1]:9/", "http://10.0.0.8/"]
+        {
+            assert_eq!(
+                fetcher.get(url, &Held::default()),
+                Err(FetchError::Private(url.to_string())),
+                "{url}"
+            );
+        }
     }
 }

@@ -128,6 +128,14 @@ pub fn parse_full(text: &str) -> Option<Postcode> {
     }
 }
 
+/// The last whole postcode written in an address ("St Mary's Hall, Sale M33 7XX").
+pub fn find_in(address: &str) -> Option<Postcode> {
+    let words: Vec<&str> =
+        address.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let pairs = words.windows(2).map(|pair| format!("{}{}", pair[0], pair[1]));
+    pairs.chain(words.iter().map(|w| (*w).to_string())).filter_map(|candidate| parse_full(&candidate)).last()
+}
+
 /// A9, A99, AA9, AA99, A9A or AA9A.
 fn is_outward(text: &str) -> bool {
     let shape: String = text.chars().map(|c| if c.is_ascii_digit() { '9' } else { 'A' }).collect();
@@ -146,6 +154,14 @@ fn is_inward(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_postcode_is_found_in_an_address() {
+        assert_eq!(find_in("St Mary's Hall, Sale M33 7XX").map(|p| p.0), Some(String::from("M33 7XX")));
+        assert_eq!(find_in("The Hub, wa14 2ab, Altrincham").map(|p| p.0), Some(String::from("WA14 2AB")));
+        assert_eq!(find_in("Room 2AB, the Town Hall"), None);
+        assert_eq!(find_in(""), None);
+    }
 
     fn full(text: &str) -> PlaceQuery {
         PlaceQuery::Postcode(Postcode(text.into()))

@@ -34,6 +34,9 @@ use runner::Runner;
 ///   checked or written (`app::imports::run_next`).
 /// - `neighbours`, once a minute: a neighbouring area's feed that is due is
 ///   read (`app::neighbours::read_due`).
+/// - `sources`, every five seconds: a feed, calendar or forum a network
+///   follows that is due is read (`app::sources::read_due`): each hourly,
+///   or later after failures.
 /// - `notifications`, once a minute: members with new posts to hear about,
 ///   who were not emailed in the last half hour, are sent one email
 ///   (`app::notifications::send_due`).
@@ -54,6 +57,7 @@ pub fn background(state: &AppState) -> Runner {
     let (feed_store, feed_needs, feed_config) =
         (state.store.clone(), state.taxonomy.clone(), state.config.clone());
     let (reminder_store, reminder_config) = (state.store.clone(), state.config.clone());
+    let (source_store, source_config) = (state.store.clone(), state.config.clone());
     let (notify_store, notify_config, key) =
         (state.store.clone(), state.config.clone(), state.cookie_key.clone());
     let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
@@ -78,6 +82,9 @@ pub fn background(state: &AppState) -> Runner {
         .add("neighbours", Duration::from_secs(60), move || {
             app::neighbours::read_due(&feed_store, &feed_needs, &feed_config, Utc::now().naive_utc())
                 .map(drop)
+        })
+        .add("sources", Duration::from_secs(5), move || {
+            app::sources::read_due(&source_store, &source_config, Utc::now().naive_utc()).map(drop)
         })
         .add("notifications", Duration::from_secs(60), move || {
             app::notifications::send_due(&notify_store, &notify_config, &key, Utc::now().naive_utc())

@@ -24,6 +24,7 @@ pub fn list(events: &[EventView], show_network: bool) -> Markup {
                     br;
                     @if let Some(next) = &event.next { strong { (describe(next)) } br; }
                     span class="secondary" {
+                        @if event.link.is_some() { "From " (event.author.name) " · " }
                         (event.place_name)
                         @if let Some(r) = repeats(event) { " · " (r) }
                         @if show_network { " · " (event.network_name) }
@@ -81,7 +82,10 @@ pub fn page(
                 @if let Some(access) = &event.access { dt { "Access" } dd { (access) } }
                 @if let Some(who) = &event.who_for { dt { "Who it is for" } dd { (who) } }
                 dt { "Added by" }
-                dd { (author(&event.author)) }
+                dd {
+                    (author(&event.author))
+                    @if let Some(link) = &event.link { ": " a href=(link) rel="nofollow ugc" { "see it there" } }
+                }
             }
             @if !over {
                 p { a class="button button-secondary" href={ "/events/" (event.id) "/calendar.ics" } { "Add to your calendar" } }

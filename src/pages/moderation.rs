@@ -258,7 +258,7 @@ pub fn report(
             span class="caption" { (thread.title) }
             h1 { "Report a post" }
             p { "By " (author(&post.author)) ", " (local_moment(post.posted_at)) ":" }
-            blockquote class="panel" { (crate::domain::markdown::plain(&post.body, 400)) }
+            blockquote class="panel" { (crate::domain::markdown::plain_post(&post.body, post.html, 400)) }
             (report_form(frame, &format!("/posts/{id}/report"), form, errors))
         },
     )

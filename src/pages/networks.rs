@@ -42,7 +42,10 @@ pub fn thread_list(threads: &[ThreadSummary], show_network: bool) -> Markup {
                     a href={ "/threads/" (thread.id) } { (thread.title) }
                     br;
                     span class="secondary" {
-                        "Started by " (author(&thread.author))
+                        @match &thread.link {
+                            Some(link) => { "From " a href=(link) rel="nofollow ugc" { (thread.author.name) } }
+                            None => { "Started by " (author(&thread.author)) }
+                        }
                         @if show_network { " in " (thread.network_name) }
                         " · " (count(thread.replies, "reply", "replies"))
                         " · last post " (local_moment(thread.last_posted_at))
@@ -199,6 +202,9 @@ pub fn network(frame: &Frame, shown: &NetworkPage, signed_in: bool) -> Markup {
                 }
             }
             @if shown.following { p class="secondary" { "You follow this network." } }
+            @if frame.user.is_some() {
+                p { a href={ "/staff/networks/" (network.slug) "/sources" } { "Feeds, calendars and forums this network follows" } }
+            }
             h2 { "Events" }
             @if shown.events.is_empty() {
                 p { "Nothing is on yet." }
@@ -302,6 +308,9 @@ pub fn thread(frame: &Frame, shown: &ThreadPage, reply: &str, errors: &FieldErro
                 }
             }
             @if !summary.visible { p class="notice" { "Readers cannot see this conversation: its opening post waits for a moderator or was hidden." } }
+            @if let Some(link) = &summary.link {
+                p class="notice" { "From " (summary.author.name) ": " a href=(link) rel="nofollow ugc" { "read it there" } "." }
+            }
             (post(&shown.opening, true, shown.moderator))
             @if !shown.named.is_empty() {
                 section aria-labelledby="named-title" {

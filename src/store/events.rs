@@ -140,7 +140,7 @@ pub fn insert(
 type EventRow = (
     (EventId, String, String, MemberId, NaiveDateTime, NaiveDateTime, Option<String>, Option<NaiveDate>),
     (Option<LocationId>, String, String, Option<f64>, Option<f64>, Option<NeighbourhoodId>),
-    (bool, Option<String>, Option<String>, Option<String>),
+    (bool, Option<String>, Option<String>, Option<String>, Option<String>),
     (String, String),
 );
 
@@ -164,7 +164,7 @@ type Columns = (
         events::longitude,
         events::neighbourhood_id,
     ),
-    (events::free, events::cost, events::access, events::who_for),
+    (events::free, events::cost, events::access, events::who_for, events::link),
     (networks::slug, networks::name),
 );
 
@@ -188,7 +188,7 @@ fn columns() -> Columns {
             events::longitude,
             events::neighbourhood_id,
         ),
-        (events::free, events::cost, events::access, events::who_for),
+        (events::free, events::cost, events::access, events::who_for, events::link),
         (networks::slug, networks::name),
     )
 }
@@ -229,7 +229,7 @@ fn views(conn: &mut Conn, rows: Vec<EventRow>, with_services: bool) -> StoreResu
     for (
         (id, title, description, author, starts, ends, repeats, until),
         place,
-        (free, cost, access, who_for),
+        (free, cost, access, who_for, link),
         network,
     ) in rows
     {
@@ -268,6 +268,7 @@ fn views(conn: &mut Conn, rows: Vec<EventRow>, with_services: bool) -> StoreResu
             who_for,
             services,
             next: None,
+            link,
         });
     }
     Ok(all)

@@ -15,7 +15,7 @@ use super::MultiBackend;
 use crate::domain::ids::{
     ContactId, EventId, ImportId, LocationId, MemberId, NeedId, NeighbourFeedId, NeighbourhoodId, NetworkId,
     NoticeId, OrganisationId, PostId, ProposalId, ScheduleId, ServiceAtLocationId, ServiceId,
-    SignpostContactId, ThreadId, UserId,
+    SignpostContactId, SourceId, ThreadId, UserId,
 };
 
 /// An id, and a reference to one, bound as the text of its written form.
@@ -118,6 +118,7 @@ text_id!(
     ServiceAtLocationId,
     ServiceId,
     SignpostContactId,
+    SourceId,
     ThreadId,
     UserId,
 );

@@ -39,6 +39,7 @@ pub mod service_lists;
 pub mod services;
 pub mod sign_ins;
 pub mod signposting;
+pub mod sources;
 pub mod speakers;
 pub mod stats;
 pub mod threads;

@@ -706,7 +706,7 @@ pub fn queue(
         String,
         String,
         MemberId,
-        String,
+        (String, bool),
         NaiveDateTime,
         i32,
         bool,
@@ -723,7 +723,7 @@ pub fn queue(
             networks::slug,
             networks::name,
             posts::author_id,
-            posts::body,
+            (posts::body, posts::html),
             posts::posted_at,
             posts::number,
             posts::held,
@@ -764,23 +764,38 @@ pub fn queue(
     let authors = super::threads::authors(conn, &author_ids)?;
     Ok(rows
         .into_iter()
-        .map(|(post, thread, title, locked, slug, name, author, body, posted_at, number, held, hidden)| {
-            ModerationItem {
+        .map(
+            |(
                 post,
                 thread,
-                thread_title: title,
-                thread_locked: locked.is_some(),
-                network_slug: slug,
-                network_name: name,
-                author: super::threads::author_of(&authors, author),
-                body: markdown::render(&body),
+                title,
+                locked,
+                slug,
+                name,
+                author,
+                (body, html),
                 posted_at,
-                opening: number == 0,
+                number,
                 held,
-                hidden: hidden.is_some(),
-                reports: reports_of.remove(&post).unwrap_or_default(),
-            }
-        })
+                hidden,
+            )| {
+                ModerationItem {
+                    post,
+                    thread,
+                    thread_title: title,
+                    thread_locked: locked.is_some(),
+                    network_slug: slug,
+                    network_name: name,
+                    author: super::threads::author_of(&authors, author),
+                    body: markdown::render_post(&body, html),
+                    posted_at,
+                    opening: number == 0,
+                    held,
+                    hidden: hidden.is_some(),
+                    reports: reports_of.remove(&post).unwrap_or_default(),
+                }
+            },
+        )
         .collect())
 }
 

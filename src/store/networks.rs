@@ -68,6 +68,16 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<NetworkView>> {
     views(conn, rows)
 }
 
+/// The neighbourhood whose network `network` is; none for a place-based one.
+pub fn neighbourhood_of(conn: &mut Conn, network: NetworkId) -> StoreResult<Option<NeighbourhoodId>> {
+    networks::table
+        .find(network)
+        .select(networks::neighbourhood_id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
 /// The network at `slug`.
 pub fn by_slug(conn: &mut Conn, slug: &str) -> StoreResult<NetworkView> {
     let row: NetworkRow = networks::table

@@ -159,7 +159,7 @@ pub fn claim(conn: &mut Conn, member: MemberId, every: Duration, now: NaiveDateT
             String,
             String,
             MemberId,
-            String,
+            (String, bool),
             NaiveDateTime,
             bool,
             Option<NaiveDateTime>,
@@ -176,7 +176,7 @@ pub fn claim(conn: &mut Conn, member: MemberId, every: Duration, now: NaiveDateT
                 threads::title,
                 networks::name,
                 posts::author_id,
-                posts::body,
+                (posts::body, posts::html),
                 posts::posted_at,
                 posts::held,
                 posts::hidden_at,
@@ -190,13 +190,13 @@ pub fn claim(conn: &mut Conn, member: MemberId, every: Duration, now: NaiveDateT
             .into_iter()
             // A post hidden since, or in a thread hidden since, is not told.
             .filter(|r| !r.7 && r.8.is_none() && r.9)
-            .map(|(post, thread, title, network, author, body, posted_at, ..)| NotifiedPost {
+            .map(|(post, thread, title, network, author, (body, html), posted_at, ..)| NotifiedPost {
                 post,
                 thread,
                 thread_title: title,
                 network_name: network,
                 author: super::threads::author_of(&authors, author).name,
-                excerpt: markdown::plain(&body, 300),
+                excerpt: markdown::plain_post(&body, html, 300),
                 posted_at,
             })
             .collect();

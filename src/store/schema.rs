@@ -535,6 +535,45 @@ diesel::allow_tables_to_appear_in_same_query!(reminder_services, services);
 diesel::allow_tables_to_appear_in_same_query!(reminders, organisations);
 diesel::allow_tables_to_appear_in_same_query!(services, neighbour_feeds);
 
+diesel::table! {
+    network_sources (id) {
+        id -> Text,
+        network_id -> Text,
+        kind -> Text,
+        name -> Text,
+        url -> Text,
+        member_id -> Text,
+        added_by -> Text,
+        added_at -> Timestamp,
+        next_read_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_read_at -> Nullable<Timestamp>,
+        last_good_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        failures -> Integer,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        items -> Integer,
+    }
+}
+
+diesel::table! {
+    source_items (source_id, item_key) {
+        source_id -> Text,
+        item_key -> Text,
+        thread_id -> Nullable<Text>,
+        event_id -> Nullable<Text>,
+        digest -> Text,
+    }
+}
+
+diesel::joinable!(source_items -> network_sources (source_id));
+diesel::joinable!(network_sources -> networks (network_id));
+diesel::allow_tables_to_appear_in_same_query!(network_sources, source_items);
+diesel::allow_tables_to_appear_in_same_query!(network_sources, networks);
+diesel::allow_tables_to_appear_in_same_query!(source_items, threads);
+diesel::allow_tables_to_appear_in_same_query!(source_items, events);
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
     needs,
@@ -641,6 +680,7 @@ diesel::table! {
         replies -> Integer,
         visible -> Bool,
         locked_at -> Nullable<Timestamp>,
+        link -> Nullable<Text>,
     }
 }
 
@@ -655,6 +695,7 @@ diesel::table! {
         edited_at -> Nullable<Timestamp>,
         hidden_at -> Nullable<Timestamp>,
         held -> Bool,
+        html -> Bool,
     }
 }
 
@@ -773,6 +814,7 @@ diesel::table! {
         who_for -> Nullable<Text>,
         created_at -> Timestamp,
         hidden_at -> Nullable<Timestamp>,
+        link -> Nullable<Text>,
     }
 }
 

@@ -226,6 +226,7 @@ type ThreadRow = (
     String,
     bool,
     Option<NaiveDateTime>,
+    Option<String>,
 );
 
 /// Summaries of the threads chosen by `filter`, newest activity first.
@@ -233,12 +234,13 @@ fn summaries(conn: &mut Conn, rows: Vec<ThreadRow>) -> StoreResult<Vec<ThreadSum
     let ids: Vec<ThreadId> = rows.iter().map(|r| r.0).collect();
     let mut openings: HashMap<ThreadId, String> = HashMap::new();
     for chunk in ids.chunks(500) {
-        let found: Vec<(ThreadId, String)> = posts::table
+        let found: Vec<(ThreadId, String, bool)> = posts::table
             .filter(posts::thread_id.eq_any(chunk))
             .filter(posts::number.eq(0))
-            .select((posts::thread_id, posts::body))
+            .select((posts::thread_id, posts::body, posts::html))
             .load(conn)?;
-        openings.extend(found);
+        openings
+            .extend(found.into_iter().map(|(id, body, html)| (id, markdown::plain_post(&body, html, 160))));
     }
     let author_ids: Vec<MemberId> = rows.iter().map(|r| r.2).collect();
     let authors = authors(conn, &author_ids)?;
@@ -256,10 +258,12 @@ fn summaries(conn: &mut Conn, rows: Vec<ThreadRow>) -> StoreResult<Vec<ThreadSum
                 network_name,
                 visible,
                 locked,
+                link,
             )| {
                 ThreadSummary {
                     visible,
                     locked: locked.is_some(),
+                    link,
                     id,
                     title,
                     network_slug,
@@ -268,7 +272,7 @@ fn summaries(conn: &mut Conn, rows: Vec<ThreadRow>) -> StoreResult<Vec<ThreadSum
                     started_at,
                     last_posted_at,
                     replies: i64::from(replies),
-                    excerpt: openings.get(&id).map(|body| markdown::plain(body, 160)).unwrap_or_default(),
+                    excerpt: openings.remove(&id).unwrap_or_default(),
                 }
             },
         )
@@ -287,6 +291,7 @@ type ThreadColumns = (
     networks::name,
     threads::visible,
     threads::locked_at,
+    threads::link,
 );
 
 fn thread_columns() -> ThreadColumns {
@@ -301,6 +306,7 @@ fn thread_columns() -> ThreadColumns {
         networks::name,
         threads::visible,
         threads::locked_at,
+        threads::link,
     )
 }
 
@@ -384,17 +390,19 @@ pub fn network_of(conn: &mut Conn, thread: ThreadId) -> StoreResult<NetworkId> {
         .ok_or(StoreError::NotFound)
 }
 
-type PostRow = (PostId, MemberId, String, NaiveDateTime, Option<NaiveDateTime>, bool, Option<NaiveDateTime>);
+type PostRow =
+    (PostId, MemberId, (String, bool), NaiveDateTime, Option<NaiveDateTime>, bool, Option<NaiveDateTime>);
 
 fn stored(conn: &mut Conn, rows: Vec<PostRow>) -> StoreResult<Vec<StoredPost>> {
     let ids: Vec<MemberId> = rows.iter().map(|r| r.1).collect();
     let authors = authors(conn, &ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, author, body, posted_at, edited_at, held, hidden_at)| StoredPost {
+        .map(|(id, author, (body, html), posted_at, edited_at, held, hidden_at)| StoredPost {
             id,
             author: author_of(&authors, author),
             body,
+            html,
             posted_at,
             edited_at,
             held,
@@ -406,7 +414,7 @@ fn stored(conn: &mut Conn, rows: Vec<PostRow>) -> StoreResult<Vec<StoredPost>> {
 fn post_columns() -> (
     posts::id,
     posts::author_id,
-    posts::body,
+    (posts::body, posts::html),
     posts::posted_at,
     posts::edited_at,
     posts::held,
@@ -415,7 +423,7 @@ fn post_columns() -> (
     (
         posts::id,
         posts::author_id,
-        posts::body,
+        (posts::body, posts::html),
         posts::posted_at,
         posts::edited_at,
         posts::held,
@@ -531,20 +539,20 @@ pub fn searchable(conn: &mut Conn, ids: &[ThreadId]) -> StoreResult<Vec<Searchab
             ))
             .load(conn)?;
         let mut words: HashMap<ThreadId, (String, String)> = HashMap::new();
-        let bodies: Vec<(ThreadId, i32, String)> = posts::table
+        let bodies: Vec<(ThreadId, i32, String, bool)> = posts::table
             .filter(posts::thread_id.eq_any(chunk))
             .filter(posts::held.eq(false))
             .filter(posts::hidden_at.is_null())
             .order((posts::thread_id, posts::number))
-            .select((posts::thread_id, posts::number, posts::body))
+            .select((posts::thread_id, posts::number, posts::body, posts::html))
             .load(conn)?;
-        for (thread, number, body) in bodies {
+        for (thread, number, body, html) in bodies {
             let (excerpt, text) = words.entry(thread).or_default();
             if number == 0 {
-                *excerpt = markdown::plain(&body, 200);
+                *excerpt = markdown::plain_post(&body, html, 200);
             }
             if text.len() < SEARCHED_TEXT {
-                text.push_str(&markdown::plain(&body, SEARCHED_TEXT - text.len()));
+                text.push_str(&markdown::plain_post(&body, html, SEARCHED_TEXT - text.len()));
                 text.push('\n');
             }
         }

@@ -66,8 +66,8 @@ const REMINDER: &str = "/reminders/{token}";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use staff::{
         approvals as staff_approvals, imports as staff_imports, neighbourhoods as staff_hoods,
-        organisations as staff_organisations, services as staff_services, speakers as staff_speakers,
-        users as staff_users, venues as staff_venues,
+        organisations as staff_organisations, services as staff_services, sources as staff_sources,
+        speakers as staff_speakers, users as staff_users, venues as staff_venues,
     };
     cfg.service(at("/").get(home::show))
         .service(at("/healthz").get(health::show))
@@ -222,6 +222,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/staff/moderation/networks/{slug}").post(moderation::settings))
         .service(at("/staff/networks/new").get(networks::new_network))
         .service(at("/staff/networks").post(networks::create_network))
+        .service(at("/staff/networks/{slug}/sources").get(staff_sources::index).post(staff_sources::follow))
+        .service(at("/staff/sources/{id}").get(staff_sources::show))
+        .service(at("/staff/sources/{id}/read").post(staff_sources::read_now))
+        .service(at("/staff/sources/{id}/stop").post(staff_sources::stop))
         .service(at("/staff/neighbourhoods/{slug}").get(staff_hoods::edit))
         .service(at("/staff/neighbourhoods/{slug}/name").post(staff_hoods::rename))
         .service(at("/staff/neighbourhoods/{slug}/move").post(staff_hoods::move_small_area));

@@ -120,6 +120,8 @@ impl TestData {
     pub fn command_in(&self, folder: &Path) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_doorstep"));
         command.arg("--data-dir").arg(folder).env_remove("DOORSTEP_CONFIG");
+        // The tests' feeds are served on loopback.
+        command.env("DOORSTEP_FETCH_PRIVATE_ADDRESSES", "true");
         match self.database_url() {
             Some(url) => command.env("DOORSTEP_DATABASE_URL", url),
             None => command.env_remove("DOORSTEP_DATABASE_URL"),
@@ -196,6 +198,8 @@ impl TestApp {
             data_dir: Some(dir.path().to_path_buf()),
             database_url: dir.database_url(),
             seed_demo: false,
+            // The tests' feeds are served on loopback.
+            fetch_private_addresses: true,
             ..Config::default()
         };
         configure(&mut config);
@@ -247,6 +251,7 @@ impl TestApp {
             data_dir: Some(dir.path().to_path_buf()),
             database_url: Some(url),
             seed_demo: false,
+            fetch_private_addresses: true,
             ..Config::default()
         };
         config.check().expect("the test configuration is valid");

@@ -7,6 +7,7 @@ pub mod history;
 pub mod organisations;
 pub mod review;
 pub mod services;
+pub mod sources;
 pub mod speakers;
 pub mod users;
 pub mod venues;

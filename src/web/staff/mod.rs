@@ -6,6 +6,7 @@ pub mod imports;
 pub mod neighbourhoods;
 pub mod organisations;
 pub mod services;
+pub mod sources;
 pub mod speakers;
 pub mod users;
 pub mod venues;
