@@ -1032,6 +1032,50 @@ fn the_network_pages_have_no_axe_violations_at_phone_and_desktop_widths() {
          document.querySelector('main form button[type=submit]').click();",
         "return document.getElementById('name').value === 'Refugee welcome';",
     ));
+    // The network's sources, and a failing one's status page.
+    let source = {
+        let mut conn = app.state.store.conn().unwrap();
+        let network = doorstep::store::networks::by_slug(&mut conn, &network).unwrap().id;
+        let by = doorstep::store::users::find_by_email(&mut conn, "connector@kingsmere.example.org")
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        let (id, now) = (doorstep::domain::ids::SourceId::new(), chrono::Utc::now().naive_utc());
+        let new = doorstep::domain::sources::NewSource {
+            kind: doorstep::domain::sources::SourceKind::Calendar,
+            name: String::from("St Mary's calendar"),
+            url: String::from("https://stmarys.example/calendar.ics"),
+        };
+        doorstep::store::sources::follow(&mut conn, (id, network), &new, by, now).unwrap();
+        doorstep::store::sources::read_badly(
+            &mut conn,
+            id,
+            "it uses a time zone Doorstep does not know (Mars/Olympus)",
+            now,
+        )
+        .unwrap();
+        id
+    };
+    let sources = format!("/staff/networks/{network}/sources");
+    problems.extend(check_pages(
+        &browser,
+        &base,
+        &[("network-sources", sources.clone()), ("source", format!("/staff/sources/{source}"))],
+    ));
+    problems.extend(check_errors(
+        &browser,
+        &base,
+        "network-sources",
+        &sources,
+        "document.getElementById('kind').checked = true;
+         document.getElementById('name').value = 'Residents news';
+         document.getElementById('url').value = 'not a web address';
+         document.querySelector('main form button[type=submit]').click();",
+        "return document.getElementById('name').value === 'Residents news'
+             && document.getElementById('url').value === 'not a web address'
+             && document.getElementById('kind').checked;",
+    ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

@@ -10,7 +10,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::common::feed_server::{FeedServer, Reply};
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, central_postcode};
 use actix_web::http::StatusCode;
 use chrono::{Datelike, Duration, Utc, Weekday};
 
@@ -98,10 +98,11 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
         ("fair", "Christmas fair", "<p>Stalls wanted.</p>", 10),
     ]);
     let start = a_wednesday_before();
+    let postcode = central_postcode(&app);
     let calendar = format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//St Mary's//EN\r\nBEGIN:VEVENT\r\nUID:coffee@stmarys\r\n\
          SUMMARY:Coffee morning at St Mary's\r\nDESCRIPTION:Tea\\, coffee and cake.\r\n\
-         LOCATION:St Mary's Hall\r\nURL:https://stmarys.example/coffee\r\n\
+         LOCATION:St Mary's Hall\\, {postcode}\r\nURL:https://stmarys.example/coffee\r\n\
          DTSTART;TZID=Europe/London:{start}\r\nDURATION:PT2H\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     );
     let forum = r#"{"users":[],"topic_list":{"topics":[{"id":7,"title":"Lift share to Wythenshawe hospital","slug":"lift-share","created_at":"2026-11-30T10:00:00.000Z","bumped_at":"2026-12-01T10:00:00.000Z","visible":true}]}}"#;
@@ -187,7 +188,8 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
 
     // Its HTML went through the posts' sanitiser.
     let before_title = &network.body[..network.body.find(">Soup and a chat<").unwrap()];
-    let thread = before_title.rsplit("href=\"/threads/").next().unwrap().split('"').next().unwrap().to_string();
+    let thread =
+        before_title.rsplit("href=\"/threads/").next().unwrap().split('"').next().unwrap().to_string();
     let soup = admin.get(&format!("/threads/{thread}")).await;
     assert!(soup.body.contains("<h1>Soup and a chat</h1>"), "{}", soup.body);
     assert!(soup.body.contains("<strong>Friday</strong>"), "{}", soup.body);
@@ -199,6 +201,18 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
         "the topic's opening post: {}",
         forum_thread.body
     );
+
+    // Found in search like members' own: the blog's post by its words, the
+    // calendar's event near the postcode in its location.
+    let found = admin.get("/search?q=choir").await;
+    assert!(
+        found.body.contains("From the neighbourhood network") && found.body.contains("Choir practice"),
+        "{}",
+        found.body
+    );
+    let near = admin.get(&format!("/search?q=coffee+morning&postcode={}", postcode.replace(' ', "+"))).await;
+    assert!(near.body.contains("Coffee morning at St Mary"), "{}", near.body);
+    assert!(near.body.contains("Under 100 m away"), "placed by the postcode in its location: {}", near.body);
 
     // The weekly event is each coming Wednesday, in the events list.
     let events = admin.get(&format!("/networks/{slug}/events")).await;

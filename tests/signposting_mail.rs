@@ -118,7 +118,17 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
     let mut jobs = doorstep::jobs::background(&app.state);
     assert_eq!(
         jobs.names(),
-        ["index", "activity", "outbox", "sign-ins", "imports", "neighbours", "sources", "notifications", "reminders"]
+        [
+            "index",
+            "activity",
+            "outbox",
+            "sign-ins",
+            "imports",
+            "neighbours",
+            "sources",
+            "notifications",
+            "reminders"
+        ]
     );
     jobs.run_once("outbox").unwrap();
     assert_eq!(mailbox.lock().unwrap().len(), 1);
