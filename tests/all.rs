@@ -23,6 +23,7 @@ mod confidential;
 mod dashboard;
 mod entry_points;
 mod events;
+mod feeds_out;
 mod hardening;
 mod import_feeds;
 mod imports;

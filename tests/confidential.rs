@@ -202,6 +202,9 @@ where
         String::from("/sitemap.xml"),
     ];
     public.extend(slugs.iter().map(|slug| format!("/neighbourhoods/{slug}")));
+    // Their feeds: what is happening, and each week's new and changed listings.
+    public.extend(slugs.iter().map(|slug| format!("/neighbourhoods/{slug}/feed.atom")));
+    public.extend(slugs.iter().map(|slug| format!("/neighbourhoods/{slug}/listings.atom")));
     for postcode in postcodes {
         let postcode = postcode.replace(' ', "+");
         public.push(format!("/search?need=domestic-abuse&postcode={postcode}"));

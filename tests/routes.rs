@@ -140,6 +140,16 @@ const fn post(route: &'static str, who: Outcomes) -> Rule {
 /// user in turn, so a row that changes something comes after those it would
 /// upset: a contact is finished after its other rows, and signing out is last.
 const TABLE: &[Rule] = &[
+    // Feeds out, to follow without visiting: anyone.
+    get("/feed.atom", EVERYONE),
+    get("/calendar.ics", EVERYONE),
+    get("/networks/{slug}/feed.atom", EVERYONE),
+    get("/networks/{slug}/calendar.ics", EVERYONE),
+    get("/neighbourhoods/{slug}/feed.atom", EVERYONE),
+    get("/neighbourhoods/{slug}/calendar.ics", EVERYONE),
+    get("/neighbourhoods/{slug}/listings.atom", EVERYONE),
+    get("/services/{id}/feed.atom", EVERYONE),
+    get("/services/{id}/calendar.ics", EVERYONE),
     // The public site, and what machines read.
     get("/", EVERYONE),
     get("/healthz", EVERYONE),

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod dashboard;
 pub mod events;
+pub mod feeds;
 pub mod health;
 pub mod imports;
 pub mod listings;

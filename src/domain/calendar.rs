@@ -14,15 +14,38 @@ const MOST: usize = 60;
 
 /// `event` as an iCalendar file: every time it happens from its first.
 pub fn event(event: &EventView, public_url: &str, now: DateTime<Utc>) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(&event.title);
+    push_times(&mut calendar, event, public_url, DateTime::<Utc>::UNIX_EPOCH, now);
+    calendar.done().to_string()
+}
+
+/// The events a network, a neighbourhood, a service or the area has coming
+/// up, as one calendar named `name` to subscribe to: each time each one
+/// happens from `now`.
+pub fn events(name: &str, events: &[EventView], public_url: &str, now: DateTime<Utc>) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(name);
+    for event in events {
+        push_times(&mut calendar, event, public_url, now, now);
+    }
+    calendar.done().to_string()
+}
+
+/// Each time `event` happens that has not ended by `after`, as a `VEVENT`.
+fn push_times(
+    calendar: &mut Calendar,
+    event: &EventView,
+    public_url: &str,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) {
     let page = format!("{public_url}/events/{}", event.id);
     let location = match event.postcode.as_str() {
         "" => event.address.clone(),
         postcode => format!("{}, {postcode}", event.address),
     };
-    let mut calendar = Calendar::new();
-    calendar.name(&event.title);
-    let first = DateTime::<Utc>::UNIX_EPOCH;
-    for occurrence in occurrences(&event.schedule, first, MOST) {
+    for occurrence in occurrences(&event.schedule, after, MOST) {
         let uid = format!("{}-{}@doorstep", event.id, occurrence.starts.format("%Y%m%dT%H%M%SZ"));
         calendar.push(
             Event::new()
@@ -37,5 +60,4 @@ pub fn event(event: &EventView, public_url: &str, now: DateTime<Utc>) -> String 
                 .done(),
         );
     }
-    calendar.done().to_string()
 }

@@ -3,6 +3,7 @@
 //! Nothing here touches the database, the network or the web.
 
 pub mod accounts;
+pub mod atom;
 pub mod calendar;
 pub mod dashboard;
 pub mod directory;

@@ -330,3 +330,13 @@ impl PlaceCard {
         PlaceCard { id: venue.id, name: venue.name.clone(), address, distance_m }
     }
 }
+
+/// A listing added or changed lately, for a neighbourhood's weekly feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListingChange {
+    pub id: ServiceId,
+    pub name: String,
+    pub organisation: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

@@ -310,6 +310,21 @@ pub fn select(
     }
 }
 
+/// Links to follow a page without visiting it: its Atom feed and its
+/// calendar, at `base` (a page's path, or "" for the whole area), and any
+/// `more` feeds (a path and what it is).
+pub fn follow_links(base: &str, more: Option<(&str, &str)>) -> Markup {
+    html! {
+        p class="feeds no-print" {
+            "Follow without visiting: "
+            a href={ (base) "/feed.atom" } type="application/atom+xml" { "news feed (Atom)" }
+            " · "
+            a href={ (base) "/calendar.ics" } type="text/calendar" { "calendar to subscribe to (iCalendar)" }
+            @if let Some((path, what)) = more { " · " a href=(path) type="application/atom+xml" { (what) } }
+        }
+    }
+}
+
 /// "3 March 2026".
 pub fn day(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()

@@ -142,6 +142,8 @@ pub fn show(frame: &Frame, shown: &Shown<'_>) -> Markup {
                     p { "The neighbourhood's network is made when the neighbourhoods are built." }
                 }
             }
+            @let here = format!("/neighbourhoods/{}", hood.slug);
+            (super::follow_links(&here, Some((&format!("{here}/listings.atom"), "new and changed listings each week (Atom)"))))
         },
     )
 }

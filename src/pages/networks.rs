@@ -170,6 +170,7 @@ pub fn list(frame: &Frame, networks: &[NetworkView], may_create: bool) -> Markup
             } @else {
                 ul class="plain-list" { @for n in &hoods { (network_line(n)) } }
             }
+            (super::follow_links("", None))
         },
     )
 }
@@ -202,6 +203,7 @@ pub fn network(frame: &Frame, shown: &NetworkPage, signed_in: bool) -> Markup {
                 }
             }
             @if shown.following { p class="secondary" { "You follow this network." } }
+            (super::follow_links(&here, None))
             @if frame.user.is_some() {
                 p { a href={ "/staff/networks/" (network.slug) "/sources" } { "Feeds, calendars and forums this network follows" } }
             }

@@ -73,6 +73,7 @@ pub fn page(
             }
             (super::events::coming_up(around.events))
             (super::networks::mentioned_in(around.conversations))
+            (super::follow_links(&format!("/services/{}", view.id), None))
             @if !around.nearby.is_empty() {
                 (nearby_services(view, around.nearby))
             }

@@ -349,6 +349,19 @@ pub fn near_neighbourhood(
     views(conn, rows, false)
 }
 
+/// What is on anywhere (not yet over at `now`), soonest first. At most `most`.
+pub fn coming_up(conn: &mut Conn, now: NaiveDateTime, most: i64) -> StoreResult<Vec<EventView>> {
+    let rows: Vec<EventRow> = events::table
+        .inner_join(networks::table)
+        .filter(events::hidden_at.is_null())
+        .filter(events::last_ends_at.gt(now))
+        .order(events::first_starts_at)
+        .limit(most)
+        .select(columns())
+        .load(conn)?;
+    views(conn, rows, false)
+}
+
 /// What is on that names `service`, soonest first.
 pub fn for_service(
     conn: &mut Conn,

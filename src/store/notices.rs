@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::notices;
+use super::schema::{notices, services};
 use super::{Conn, StoreResult};
 use crate::domain::directory::Capacity;
 use crate::domain::ids::{MemberId, NoticeId, ServiceId};
@@ -60,6 +60,51 @@ pub fn of_service(conn: &mut Conn, service: ServiceId, most: i64) -> StoreResult
             body,
             capacity: capacity.as_deref().and_then(Capacity::from_code),
             posted_at,
+        })
+        .collect())
+}
+
+/// The latest `most` notices about any of `among` (about any service, when
+/// none), newest first, each with its service's id and name.
+pub fn latest(
+    conn: &mut Conn,
+    among: Option<&[ServiceId]>,
+    most: i64,
+) -> StoreResult<Vec<(NoticeView, ServiceId, String)>> {
+    type Row = (NoticeId, MemberId, String, Option<String>, NaiveDateTime, ServiceId, String);
+    let mut query = notices::table
+        .inner_join(services::table)
+        .filter(notices::hidden_at.is_null())
+        .filter(services::archived_at.is_null())
+        .order(notices::posted_at.desc())
+        .limit(most)
+        .select((
+            notices::id,
+            notices::author_id,
+            notices::body,
+            notices::capacity,
+            notices::posted_at,
+            services::id,
+            services::name,
+        ))
+        .into_boxed();
+    if let Some(among) = among {
+        query = query.filter(notices::service_id.eq_any(among.to_vec()));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
+    let authors: Vec<MemberId> = rows.iter().map(|r| r.1).collect();
+    let authors = super::threads::authors(conn, &authors)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, author, body, capacity, posted_at, service, name)| {
+            let notice = NoticeView {
+                id,
+                author: super::threads::author_of(&authors, author),
+                body,
+                capacity: capacity.as_deref().and_then(Capacity::from_code),
+                posted_at,
+            };
+            (notice, service, name)
         })
         .collect())
 }

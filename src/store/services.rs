@@ -426,6 +426,37 @@ pub fn verify(conn: &mut Conn, id: ServiceId, by: UserId, now: NaiveDateTime) ->
     verify_as(conn, id, Some(by), None, now)
 }
 
+/// The running listings among `among` added or changed since `since`, by
+/// when they last changed: for a neighbourhood's weekly feed.
+pub fn new_and_changed(
+    conn: &mut Conn,
+    among: &[ServiceId],
+    since: NaiveDateTime,
+) -> StoreResult<Vec<crate::domain::views::ListingChange>> {
+    let mut found = Vec::new();
+    for chunk in among.chunks(5_000) {
+        let rows: Vec<(ServiceId, String, String, NaiveDateTime, NaiveDateTime)> = services::table
+            .inner_join(organisations::table)
+            .filter(services::id.eq_any(chunk))
+            .filter(services::status.eq("active"))
+            .filter(services::archived_at.is_null())
+            .filter(services::updated_at.ge(since).or(services::created_at.ge(since)))
+            .select((
+                services::id,
+                services::name,
+                organisations::name,
+                services::created_at,
+                services::updated_at,
+            ))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|(id, name, organisation, created_at, updated_at)| {
+            crate::domain::views::ListingChange { id, name, organisation, created_at, updated_at }
+        }));
+    }
+    found.sort_by(|a, b| (b.updated_at, &a.name).cmp(&(a.updated_at, &b.name)));
+    Ok(found)
+}
+
 /// Marks a service as checked and still true today, by a member of staff or
 /// (`by` none) by its organisation answering a reminder, giving `reason`.
 pub fn verify_as(

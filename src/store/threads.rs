@@ -325,6 +325,18 @@ pub fn of_network(conn: &mut Conn, network: NetworkId, page: usize) -> StoreResu
     summaries(conn, rows)
 }
 
+/// The `most` most recently active threads of every network.
+pub fn latest(conn: &mut Conn, most: i64) -> StoreResult<Vec<ThreadSummary>> {
+    let rows: Vec<ThreadRow> = threads::table
+        .inner_join(networks::table)
+        .filter(threads::visible.eq(true))
+        .order((threads::last_posted_at.desc(), threads::id))
+        .limit(most)
+        .select(thread_columns())
+        .load(conn)?;
+    summaries(conn, rows)
+}
+
 /// The `most` most recently active threads that name a service.
 pub fn naming_service(
     conn: &mut Conn,

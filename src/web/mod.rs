@@ -9,6 +9,7 @@ pub mod assets;
 pub mod connections;
 pub mod dashboard;
 pub mod events;
+pub mod feeds;
 pub mod follow_up;
 pub mod health;
 pub mod home;
@@ -113,7 +114,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/needs/{slug}/suggest").get(suggestions::need_form).post(suggestions::need_send))
         .service(at("/neighbourhoods").get(neighbourhoods::index))
         .service(at("/neighbourhoods/{slug}").get(neighbourhoods::show))
+        .service(at("/neighbourhoods/{slug}/feed.atom").get(feeds::neighbourhood_atom))
+        .service(at("/neighbourhoods/{slug}/calendar.ics").get(feeds::neighbourhood_calendar))
+        .service(at("/neighbourhoods/{slug}/listings.atom").get(feeds::neighbourhood_listings))
         .service(at("/services/{id}").get(services::show))
+        .service(at("/services/{id}/feed.atom").get(feeds::service_atom))
+        .service(at("/services/{id}/calendar.ics").get(feeds::service_calendar))
+        .service(at("/feed.atom").get(feeds::area_atom))
+        .service(at("/calendar.ics").get(feeds::area_calendar))
         .service(at("/services/{id}/suggest").get(suggestions::service_form).post(suggestions::service_send))
         .service(at("/services/{id}/notices/new").get(notices::new))
         .service(at("/services/{id}/notices").post(notices::post))
@@ -122,6 +130,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/places/{id}").get(places::show))
         .service(at("/networks").get(networks::index))
         .service(at("/networks/{slug}").get(networks::show))
+        .service(at("/networks/{slug}/feed.atom").get(feeds::network_atom))
+        .service(at("/networks/{slug}/calendar.ics").get(feeds::network_calendar))
         .service(at("/networks/{slug}/follow").post(networks::follow))
         .service(at("/networks/{slug}/unfollow").post(networks::unfollow))
         .service(at("/networks/{slug}/events").get(events::of_network).post(events::add))
