@@ -21,6 +21,7 @@ mod change_log;
 mod cli;
 mod confidential;
 mod dashboard;
+mod digests;
 mod entry_points;
 mod events;
 mod feeds_out;

@@ -118,7 +118,8 @@ async fn each_network_neighbourhood_service_and_the_area_can_be_followed_by_atom
 
     // The whole area.
     let feed = atom(&visitor.get("/feed.atom").await.body);
-    let titles: Vec<String> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
+    let titles: Vec<String> =
+        feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
     assert!(titles.contains(&thread_title) && titles.iter().any(|t| t.ends_with(&notice)), "{titles:?}");
     let updated: Vec<_> = feed.entries.iter().map(|e| e.updated.unwrap()).collect();
     assert!(updated.windows(2).all(|w| w[0] >= w[1]), "newest first: {updated:?}");

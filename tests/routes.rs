@@ -356,6 +356,8 @@ const TABLE: &[Rule] = &[
     post("/staff/imports/{id}/run", ADMINISTRATORS),
     post("/staff/neighbours", ADMINISTRATORS),
     post("/staff/neighbours/{id}/read", ADMINISTRATORS),
+    // How often a digest comes (sent empty: a 400 that changes nothing).
+    post("/members/account/digest", MEMBERS),
     // Leaving the networks: the member's account is deleted (staff are sent
     // to their staff account).
     post("/members/account/delete", MEMBERS),

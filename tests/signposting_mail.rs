@@ -127,6 +127,7 @@ async fn a_follow_up_goes_after_the_agreed_days_and_the_answer_is_one_click() {
             "neighbours",
             "sources",
             "notifications",
+            "digests",
             "reminders"
         ]
     );

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod dashboard;
+pub mod digests;
 pub mod events;
 pub mod feeds;
 pub mod health;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod atom;
 pub mod calendar;
 pub mod dashboard;
+pub mod digests;
 pub mod directory;
 pub mod events;
 pub mod history;

@@ -40,6 +40,9 @@ use runner::Runner;
 /// - `notifications`, once a minute: members with new posts to hear about,
 ///   who were not emailed in the last half hour, are sent one email
 ///   (`app::notifications::send_due`).
+/// - `digests`, every ten minutes: members who want a daily or weekly
+///   digest and have not had this period's are sent it
+///   (`app::digests::send_due`).
 /// - `reminders`, every ten minutes: organisations whose listings fell due
 ///   are reminded (at most once a week each), and connectors get their
 ///   weekly summary (`app::listings::reminders`).
@@ -58,6 +61,8 @@ pub fn background(state: &AppState) -> Runner {
         (state.store.clone(), state.taxonomy.clone(), state.config.clone());
     let (reminder_store, reminder_config) = (state.store.clone(), state.config.clone());
     let (source_store, source_config) = (state.store.clone(), state.config.clone());
+    let (digest_store, digest_config, digest_key) =
+        (state.store.clone(), state.config.clone(), state.cookie_key.clone());
     let (notify_store, notify_config, key) =
         (state.store.clone(), state.config.clone(), state.cookie_key.clone());
     let window = chrono::Duration::from_std(state.throttle.window).unwrap_or(chrono::Duration::MAX);
@@ -88,6 +93,10 @@ pub fn background(state: &AppState) -> Runner {
         })
         .add("notifications", Duration::from_secs(60), move || {
             app::notifications::send_due(&notify_store, &notify_config, &key, Utc::now().naive_utc())
+                .map(drop)
+        })
+        .add("digests", Duration::from_secs(600), move || {
+            app::digests::send_due(&digest_store, &digest_config, &digest_key, Utc::now().naive_utc())
                 .map(drop)
         })
         .add("reminders", Duration::from_secs(600), move || {

@@ -7,7 +7,10 @@ use lettre::message::{Mailbox, MultiPart};
 use maud::{DOCTYPE, Markup, html};
 
 use super::MailError;
-use crate::domain::networks::NotifiedPost;
+use crate::domain::digests::{Digest, DigestEvery};
+use crate::domain::events::{EventView, describe};
+use crate::domain::ids::ServiceId;
+use crate::domain::networks::{NotifiedPost, ThreadSummary};
 use crate::domain::signposting::{Outcome, ShortlistEntry};
 
 fn mailbox(text: &str) -> Result<Mailbox, MailError> {
@@ -19,6 +22,31 @@ fn build(from: &str, to: &str, subject: &str, plain: String, page: Markup) -> Re
         .from(mailbox(from)?)
         .to(mailbox(to)?)
         .subject(subject)
+        .multipart(MultiPart::alternative_plain_html(plain, page.into_string()))
+        .map_err(|e| MailError::Message(e.to_string()))?;
+    Ok(message.formatted())
+}
+
+/// A message a member may stop with one click (RFC 8058): the link in
+/// `List-Unsubscribe`, which mail programs may POST to.
+fn build_unsubscribable(
+    (from, to, subject): (&str, &str, &str),
+    plain: String,
+    page: Markup,
+    unsubscribe: &str,
+) -> Result<Vec<u8>, MailError> {
+    let message = Message::builder()
+        .from(mailbox(from)?)
+        .to(mailbox(to)?)
+        .subject(subject)
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{unsubscribe}>"),
+        ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            String::from("List-Unsubscribe=One-Click"),
+        ))
         .multipart(MultiPart::alternative_plain_html(plain, page.into_string()))
         .map_err(|e| MailError::Message(e.to_string()))?;
     Ok(message.formatted())
@@ -295,21 +323,98 @@ pub fn network_activity(
             p { "You get at most one of these emails every half hour. " a href=(unsubscribe) { "Stop these emails" } }
         },
     );
-    let message = Message::builder()
-        .from(mailbox(from)?)
-        .to(mailbox(to)?)
-        .subject(subject)
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{unsubscribe}>"),
-        ))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            String::from("List-Unsubscribe=One-Click"),
-        ))
-        .multipart(MultiPart::alternative_plain_html(plain, page.into_string()))
-        .map_err(|e| MailError::Message(e.to_string()))?;
-    Ok(message.formatted())
+    build_unsubscribable((from, to, &subject), plain, page, unsubscribe)
+}
+
+/// A member's digest of the networks they follow: new conversations, what
+/// is coming up, notices, and new and changed listings, each with its page;
+/// how to change how often it comes, and one-click unsubscribe.
+pub fn digest(
+    from: &str,
+    (to, name): (&str, &str),
+    (every, digest): (DigestEvery, &Digest),
+    public_url: &str,
+    unsubscribe: &str,
+) -> Result<Vec<u8>, MailError> {
+    let (subject, since) = match every {
+        DigestEvery::Daily => {
+            ("Your daily digest from the neighbourhood networks", "since yesterday morning")
+        }
+        _ => ("Your weekly digest from the neighbourhood networks", "this past week"),
+    };
+    let thread = |t: &ThreadSummary| format!("{public_url}/threads/{}", t.id);
+    let event = |e: &EventView| format!("{public_url}/events/{}", e.id);
+    let service = |id: &ServiceId| format!("{public_url}/services/{id}");
+    let when = |e: &EventView| e.next.as_ref().map(describe).unwrap_or_default();
+    let mut plain = format!("Hello {name},\n\nWhat happened in the networks you follow {since}.\n");
+    if !digest.threads.is_empty() {
+        plain.push_str("\nNEW CONVERSATIONS\n");
+        for t in &digest.threads {
+            plain.push_str(&format!(
+                "\n{} ({}, by {})\n{}\n{}\n",
+                t.title,
+                t.network_name,
+                t.author.name,
+                t.excerpt,
+                thread(t)
+            ));
+        }
+    }
+    if !digest.events.is_empty() {
+        plain.push_str("\nCOMING UP\n");
+        for e in &digest.events {
+            plain.push_str(&format!("\n{}\n{}, {}\n{}\n", e.title, when(e), e.place_name, event(e)));
+        }
+    }
+    if !digest.notices.is_empty() {
+        plain.push_str("\nNOTICES\n");
+        for (n, id, listing) in &digest.notices {
+            plain.push_str(&format!("\n{listing}: {}\n{}\n", n.body, service(id)));
+        }
+    }
+    for (hood, listings) in digest.listings.iter().filter(|(_, l)| !l.is_empty()) {
+        plain.push_str(&format!("\nNEW AND CHANGED HELP IN {}\n\n", hood.to_uppercase()));
+        for l in listings {
+            plain.push_str(&format!("{}, {}: {}\n", l.name, l.organisation, service(&l.id)));
+        }
+    }
+    plain.push_str(&format!(
+        "\nTo change how often this comes: {public_url}/members/account\nTo stop emails from the networks: {unsubscribe}\n"
+    ));
+    let page = html_page(
+        subject,
+        html! {
+            p { "Hello " (name) "," }
+            p { "What happened in the networks you follow " (since) "." }
+            @if !digest.threads.is_empty() {
+                h2 style="font-size: 1.2em" { "New conversations" }
+                @for t in &digest.threads {
+                    p { a href=(thread(t)) { (t.title) } br; (t.network_name) ", by " (t.author.name) ": " (t.excerpt) }
+                }
+            }
+            @if !digest.events.is_empty() {
+                h2 style="font-size: 1.2em" { "Coming up" }
+                @for e in &digest.events {
+                    p { a href=(event(e)) { (e.title) } br; (when(e)) ", " (e.place_name) }
+                }
+            }
+            @if !digest.notices.is_empty() {
+                h2 style="font-size: 1.2em" { "Notices" }
+                @for (n, id, listing) in &digest.notices {
+                    p { a href=(service(id)) { (listing) } ": " (n.body) }
+                }
+            }
+            @for (hood, listings) in digest.listings.iter().filter(|(_, l)| !l.is_empty()) {
+                h2 style="font-size: 1.2em" { "New and changed help in " (hood) }
+                ul { @for l in listings { li { a href=(service(&l.id)) { (l.name) } ", " (l.organisation) } } }
+            }
+            p {
+                a href={ (public_url) "/members/account" } { "Change how often this comes" } " · "
+                a href=(unsubscribe) { "Stop emails from the networks" }
+            }
+        },
+    );
+    build_unsubscribable((from, to, subject), plain, page, unsubscribe)
 }
 
 /// A message to `name` with a one-time link to choose a password: why it

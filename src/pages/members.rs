@@ -1,9 +1,10 @@
 //! Members' pages: joining, signing in (by an emailed link or a password),
 //! the emailed link's page, "check your email", and a member's own account.
 
+use crate::domain::digests::DigestEvery;
 use maud::{Markup, html};
 
-use super::{Frame, Input, csrf_field, error_summary, layout};
+use super::{Choices, Frame, Input, csrf_field, error_summary, layout};
 use crate::domain::networks::{JoinForm, MAX_NAME, Member, NetworkView};
 use crate::domain::text::FieldErrors;
 
@@ -103,7 +104,7 @@ pub fn account(
     frame: &Frame,
     member: &Member,
     (name, errors): (&str, &FieldErrors),
-    following: &[NetworkView],
+    (following, digest): (&[NetworkView], DigestEvery),
     notice: Option<&str>,
 ) -> Markup {
     layout(
@@ -150,6 +151,21 @@ pub fn account(
                         }
                     }
                 }
+            }
+            h2 { "A digest by email" }
+            p { "New conversations, what is coming up, notices and new and changed help in the networks you follow, in one email." }
+            form method="post" action="/members/account/digest" {
+                (csrf_field(frame))
+                (Choices {
+                    name: "digest",
+                    legend: "How often?",
+                    hint: None,
+                    options: DigestEvery::ALL.iter().map(|e| (e.code().to_string(), e.label().to_string())).collect(),
+                    chosen: vec![digest.code().to_string()],
+                    multiple: false,
+                    inline: false,
+                }.render(&FieldErrors::default()))
+                button type="submit" class="button-secondary" { "Save how often" }
             }
             @if member.staff.is_none() {
                 h2 { "Delete your account" }

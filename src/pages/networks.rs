@@ -409,15 +409,15 @@ pub fn unsubscribe(frame: &Frame, token: &str, done: Option<bool>) -> Markup {
             h1 { "Emails about new posts" }
             @match done {
                 None => {
-                    p { "Stop the emails about new posts in the conversations and networks you follow?" }
+                    p { "Stop the emails about new posts in the conversations and networks you follow, and your digest if you have one?" }
                     form method="post" action={ "/unsubscribe/" (token) } {
                         (csrf_field(frame))
                         button type="submit" { "Stop these emails" }
                     }
                 }
                 Some(_) => {
-                    p class="notice" role="status" { "Done: you will get no more emails about new posts." }
-                    p { "Following a network or a conversation again turns them back on." }
+                    p class="notice" role="status" { "Done: you will get no more emails about new posts, and no digest." }
+                    p { "Following a network or a conversation again turns them back on; a digest can be chosen again on your account page." }
                 }
             }
             p { a href="/networks" { "The neighbourhood networks" } }

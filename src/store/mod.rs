@@ -10,6 +10,7 @@ pub mod backup;
 pub mod changes;
 pub mod contacts;
 pub mod dashboard;
+pub mod digests;
 pub mod events;
 pub mod ids;
 pub mod import_requests;

@@ -3,6 +3,7 @@
 //! one email at most once in a while (so that two servers never send it
 //! twice). Members who asked for no more emails, or left, hear nothing.
 
+use crate::domain::digests::DigestEvery;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -216,10 +217,11 @@ pub fn forget_waiting(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<()> {
     Ok(())
 }
 
-/// No more emails about new posts for `member`, until they follow again.
+/// No more emails about new posts for `member`, until they follow again,
+/// and no digest until they choose one again.
 pub fn stop_emails(conn: &mut Conn, member: MemberId, now: NaiveDateTime) -> StoreResult<bool> {
     let changed = diesel::update(members::table.find(member).filter(members::emails_off_at.is_null()))
-        .set(members::emails_off_at.eq(now))
+        .set((members::emails_off_at.eq(now), members::digest.eq(DigestEvery::Off.code())))
         .execute(conn)?;
     diesel::update(
         notifications::table

@@ -638,8 +638,20 @@ diesel::table! {
         trusted_at -> Nullable<Timestamp>,
         notified_at -> Nullable<Timestamp>,
         emails_off_at -> Nullable<Timestamp>,
+        digest -> Text,
     }
 }
+
+diesel::table! {
+    digests (member_id, period) {
+        member_id -> Text,
+        period -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(digests, members);
+diesel::allow_tables_to_appear_in_same_query!(digests, users);
 
 diesel::table! {
     member_sessions (token_hash) {

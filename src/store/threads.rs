@@ -363,7 +363,7 @@ pub fn naming_organisation(
     latest_of(conn, &ids, most)
 }
 
-fn latest_of(conn: &mut Conn, ids: &[ThreadId], most: i64) -> StoreResult<Vec<ThreadSummary>> {
+pub(super) fn latest_of(conn: &mut Conn, ids: &[ThreadId], most: i64) -> StoreResult<Vec<ThreadSummary>> {
     let mut rows: Vec<ThreadRow> = Vec::new();
     for chunk in ids.chunks(500) {
         rows.extend(

@@ -159,6 +159,7 @@ fn notice(code: &str) -> Option<&'static str> {
             Some("You are signed in. Follow your neighbourhood's network to hear what is happening.")
         }
         "saved" => Some("Your changes are saved."),
+        "digest" => Some("Your choice of digest is saved."),
         _ => None,
     }
 }
@@ -170,14 +171,26 @@ pub async fn account(
 ) -> Result<HttpResponse, AppError> {
     let Some(member) = own_account(&visitor)? else { return Ok(see_other(STAFF_ACCOUNT)) };
     let following = crate::app::networks::followed(&state, &member).await?;
+    let digest = crate::app::digests::choice(&state, &member).await?;
     let page = pages::members::account(
         &visitor.frame,
         &member,
         (&member.display_name, &FieldErrors::default()),
-        &following,
+        (&following, digest),
         notice(query.get("notice")),
     );
     Ok(page_with_status(StatusCode::OK, page))
+}
+
+/// `POST /members/account/digest`: how often a digest comes, or none.
+pub async fn choose_digest(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let Some(member) = own_account(&visitor)? else { return Ok(see_other(STAFF_ACCOUNT)) };
+    crate::app::digests::choose(&state, &member, form.get("digest")).await?;
+    Ok(see_other("/members/account?notice=digest"))
 }
 
 pub async fn change_account(
@@ -199,7 +212,14 @@ pub async fn change_account(
         Ok(()) => Ok(see_other("/members/account?notice=saved")),
         Err(errors) => {
             let following = crate::app::networks::followed(&state, &member).await?;
-            let page = pages::members::account(&visitor.frame, &member, (&name, &errors), &following, None);
+            let digest = crate::app::digests::choice(&state, &member).await?;
+            let page = pages::members::account(
+                &visitor.frame,
+                &member,
+                (&name, &errors),
+                (&following, digest),
+                None,
+            );
             Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }

@@ -157,6 +157,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at(MEMBER_LINK).get(members::link).post(members::use_link))
         .service(at("/members/sign-out").post(members::sign_out))
         .service(at("/members/account").get(members::account).post(members::change_account))
+        .service(at("/members/account/digest").post(members::choose_digest))
         .service(at("/members/account/delete").post(members::delete))
         .service(at("/sign-in").get(sign_in::show).post(sign_in::submit))
         .service(at("/sign-out").post(sign_in::sign_out))
