@@ -2,6 +2,7 @@
 //! on this machine and print their figures beside the budgets of DESIGN.md
 //! section 12.
 
+pub mod feeds;
 pub mod listings;
 pub mod load;
 pub mod neighbourhoods;

@@ -41,6 +41,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         posts: usize,
     },
+    /// A network following 200 sources of 50 items: reading and merging
+    /// them, reading them again unchanged, and the network's page with them.
+    Feeds {
+        #[arg(long, default_value_t = 200)]
+        sources: usize,
+        #[arg(long, default_value_t = 50)]
+        items: usize,
+        /// Requests timed for each page.
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
+    },
     /// The results page's time to answer on the demo, one request at a time.
     Pages {
         /// Requests timed for each kind of search.
@@ -129,6 +140,15 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
                 posts: posts.max(1),
             };
             crate::bench::networks::run(&plan, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
+        }
+        BenchCommand::Feeds { sources, items, requests } => {
+            let plan = crate::bench::feeds::Plan {
+                sources: sources.max(1),
+                items: items.max(1),
+                requests: requests.max(1),
+            };
+            crate::bench::feeds::run(&plan, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
         BenchCommand::Pages { requests } => crate::bench::pages::run(requests.max(1), &mut std::io::stdout())
