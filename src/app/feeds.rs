@@ -148,7 +148,7 @@ pub async fn atom(state: &AppState, scope: Scope) -> Result<String, AppError> {
             html: None,
         }))
         .collect();
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     entries.truncate(usize::try_from(ENTRIES).unwrap_or(50));
     let feed = FeedOut {
         id: format!("{site}{}", scope.feed("feed.atom")),

@@ -100,7 +100,7 @@ pub fn topics(body: &[u8], url: &str) -> Result<Vec<Topic>, String> {
         })
         .filter(|t| !t.title.is_empty())
         .collect();
-    topics.sort_by(|a, b| b.created.cmp(&a.created));
+    topics.sort_by_key(|t| std::cmp::Reverse(t.created));
     topics.truncate(MOST_ITEMS);
     Ok(topics)
 }

@@ -60,7 +60,7 @@ pub fn read(body: &[u8], url: &str, now: DateTime<Utc>) -> Result<Vec<FetchedPos
             })
         })
         .collect();
-    posts.sort_by(|a, b| b.published.cmp(&a.published));
+    posts.sort_by_key(|p| std::cmp::Reverse(p.published));
     let mut seen = std::collections::HashSet::new();
     posts.retain(|post| seen.insert(post.key.clone()));
     posts.truncate(MOST_ITEMS);

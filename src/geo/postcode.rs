@@ -133,7 +133,10 @@ pub fn find_in(address: &str) -> Option<Postcode> {
     let words: Vec<&str> =
         address.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let pairs = words.windows(2).map(|pair| format!("{}{}", pair[0], pair[1]));
-    pairs.chain(words.iter().map(|w| (*w).to_string())).filter_map(|candidate| parse_full(&candidate)).last()
+    pairs
+        .chain(words.iter().map(|w| (*w).to_string()))
+        .filter_map(|candidate| parse_full(&candidate))
+        .next_back()
 }
 
 /// A9, A99, AA9, AA99, A9A or AA9A.
