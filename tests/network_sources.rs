@@ -73,6 +73,19 @@ fn a_network(app: &TestApp) -> String {
     all.into_iter().find(|n| n.neighbourhood.is_some()).unwrap().slug
 }
 
+/// The next three Wednesdays after today.
+fn coming_wednesdays() -> Vec<chrono::NaiveDate> {
+    let mut day = Utc::now().date_naive() + Duration::days(1);
+    let mut found = Vec::new();
+    while found.len() < 3 {
+        if day.weekday() == Weekday::Wed {
+            found.push(day);
+        }
+        day = day.succ_opt().unwrap();
+    }
+    found
+}
+
 /// A Wednesday some weeks before now, at 10am in London, as iCalendar writes it.
 fn a_wednesday_before() -> String {
     let mut day = (Utc::now() - Duration::weeks(3)).date_naive();
@@ -99,11 +112,29 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     ]);
     let start = a_wednesday_before();
     let postcode = central_postcode(&app);
+    // Weekly, less the second coming Wednesday, with the third moved to the afternoon.
+    let [first, taken_out, moved] = coming_wednesdays()[..] else { unreachable!() };
+    let ics = |d: chrono::NaiveDate, hour: u32| d.and_hms_opt(hour, 0, 0).unwrap().format("%Y%m%dT%H%M%S").to_string();
     let calendar = format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//St Mary's//EN\r\nBEGIN:VEVENT\r\nUID:coffee@stmarys\r\n\
          SUMMARY:Coffee morning at St Mary's\r\nDESCRIPTION:Tea\\, coffee and cake.\r\n\
          LOCATION:St Mary's Hall\\, {postcode}\r\nURL:https://stmarys.example/coffee\r\n\
-         DTSTART;TZID=Europe/London:{start}\r\nDURATION:PT2H\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+         DTSTART;TZID=Europe/London:{start}\r\nDURATION:PT2H\r\nRRULE:FREQ=WEEKLY\r\n\
+         EXDATE;TZID=Europe/London:{}\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:coffee@stmarys\r\nRECURRENCE-ID;TZID=Europe/London:{}\r\n\
+         SUMMARY:Coffee morning at St Mary's\r\nLOCATION:St Mary's Hall\\, {postcode}\r\n\
+         DTSTART;TZID=Europe/London:{}\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        ics(taken_out, 10),
+        ics(moved, 10),
+        ics(moved, 14),
+    );
+    // Another calendar with the same event on the first Wednesday.
+    let together = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Churches Together//EN\r\nBEGIN:VEVENT\r\nUID:ct-77@together\r\n\
+         SUMMARY:Coffee morning at St Mary's\r\nLOCATION:St Mary's Hall\\, {postcode}\r\n\
+         DTSTART;TZID=Europe/London:{}\r\nDTEND;TZID=Europe/London:{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        ics(first, 10),
+        ics(first, 12),
     );
     let forum = r#"{"users":[],"topic_list":{"topics":[{"id":7,"title":"Lift share to Wythenshawe hospital","slug":"lift-share","created_at":"2026-11-30T10:00:00.000Z","bumped_at":"2026-12-01T10:00:00.000Z","visible":true}]}}"#;
     let topic = r#"{"post_stream":{"posts":[{"post_number":1,"cooked":"<p>Anyone driving on <em>Tuesdays</em>?</p>"}]}}"#;
@@ -113,6 +144,7 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
         let mut held = served.lock().unwrap();
         held.insert(String::from("/blog.rss"), (1, "application/rss+xml", blog));
         held.insert(String::from("/calendar.ics"), (1, "text/calendar", calendar.into_bytes()));
+        held.insert(String::from("/together.ics"), (1, "text/calendar", together.into_bytes()));
         held.insert(String::from("/c/kingsmere/5.json"), (1, "application/json", forum.as_bytes().to_vec()));
         held.insert(String::from("/t/7.json"), (1, "application/json", topic.as_bytes().to_vec()));
         held.insert(String::from("/residents.atom"), (1, "application/atom+xml", atom.as_bytes().to_vec()));
@@ -147,6 +179,7 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
         follow("calendar", "St Mary's calendar", "/calendar.ics"),
         follow("discourse", "Kingsmere forum", "/c/kingsmere/5"),
         follow("feed", "Residents' news", "/residents.atom"),
+        follow("calendar", "Churches Together", "/together.ics"),
     ];
     let mut ids = Vec::new();
     for (kind, name, url) in &sources {
@@ -161,7 +194,7 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     assert!(twice.body.contains("This network follows that source already"), "{}", twice.body);
     assert!(admin.get(&ids[0]).await.body.contains("Not yet"));
 
-    read_sources(&app, 4);
+    read_sources(&app, 5);
     let status = admin.get(&ids[0]).await;
     assert!(!status.body.contains("This source is failing"), "{}", status.body);
     assert!(status.body.contains("<dt>Items held here</dt><dd>3</dd>"), "{}", status.body);
@@ -215,9 +248,16 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     assert!(near.body.contains("Under 100 m away"), "placed by the postcode in its location: {}", near.body);
 
     // The weekly event is each coming Wednesday, in the events list.
+    // Each coming Wednesday, in the events list, less the one taken out,
+    // with the one moved at its new time, and the same event from the other
+    // calendar shown once.
     let events = admin.get(&format!("/networks/{slug}/events")).await;
     let coffee = events.body.matches("Coffee morning at St Mary").count();
-    assert!((7..=9).contains(&coffee), "eight weeks of Wednesdays, got {coffee}: {}", events.body);
+    assert!((6..=8).contains(&coffee), "eight weeks of Wednesdays less one, got {coffee}: {}", events.body);
+    let day = |d: chrono::NaiveDate| d.format("%A %-d %B %Y").to_string();
+    assert_eq!(events.body.matches(&format!("{}, 10am to 12 noon", day(first))).count(), 1, "{}", events.body);
+    assert!(!events.body.contains(&day(taken_out)), "{}", events.body);
+    assert!(events.body.contains(&format!("{}, 2pm to 4pm", day(moved))), "{}", events.body);
 
     // Changed there, changed here; taken away there, gone here; nothing
     // changed is a 304.
@@ -268,7 +308,7 @@ async fn a_source_that_answers_badly_is_marked_failing_and_keeps_what_it_held() 
         "/turns-bad.rss" if *healthy.lock().unwrap() => Reply::Body(200, "application/rss+xml", good.clone()),
         "/turns-bad.rss" => Reply::Body(200, "application/rss+xml", b"<rss><channel><item><title>Bro".to_vec()),
         "/page.rss" => Reply::Body(200, "text/html", b"<!DOCTYPE html><html><body>Our news</body></html>".to_vec()),
-        "/huge.rss" => Reply::Body(200, "application/rss+xml", vec![b' '; 12 * 1024 * 1024]),
+        "/huge.rss" => Reply::Body(200, "application/rss+xml", vec![b' '; 100 * 1024 * 1024]),
         "/bomb.rss" => Reply::Gzipped(bomb.clone()),
         "/slow.rss" => Reply::Trickle(String::from_utf8(rss(&[("a", "Slow", "<p>x</p>", 1)])).unwrap(), std::time::Duration::from_millis(200)),
         "/loop.rss" => Reply::Redirect(String::from("/loop.rss")),
