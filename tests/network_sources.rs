@@ -114,7 +114,9 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     let postcode = central_postcode(&app);
     // Weekly, less the second coming Wednesday, with the third moved to the afternoon.
     let [first, taken_out, moved] = coming_wednesdays()[..] else { unreachable!() };
-    let ics = |d: chrono::NaiveDate, hour: u32| d.and_hms_opt(hour, 0, 0).unwrap().format("%Y%m%dT%H%M%S").to_string();
+    let ics = |d: chrono::NaiveDate, hour: u32| {
+        d.and_hms_opt(hour, 0, 0).unwrap().format("%Y%m%dT%H%M%S").to_string()
+    };
     let calendar = format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//St Mary's//EN\r\nBEGIN:VEVENT\r\nUID:coffee@stmarys\r\n\
          SUMMARY:Coffee morning at St Mary's\r\nDESCRIPTION:Tea\\, coffee and cake.\r\n\
@@ -255,7 +257,12 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     let coffee = events.body.matches("Coffee morning at St Mary").count();
     assert!((6..=8).contains(&coffee), "eight weeks of Wednesdays less one, got {coffee}: {}", events.body);
     let day = |d: chrono::NaiveDate| d.format("%A %-d %B %Y").to_string();
-    assert_eq!(events.body.matches(&format!("{}, 10am to 12 noon", day(first))).count(), 1, "{}", events.body);
+    assert_eq!(
+        events.body.matches(&format!("{}, 10am to 12 noon", day(first))).count(),
+        1,
+        "{}",
+        events.body
+    );
     assert!(!events.body.contains(&day(taken_out)), "{}", events.body);
     assert!(events.body.contains(&format!("{}, 2pm to 4pm", day(moved))), "{}", events.body);
 
@@ -284,12 +291,48 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     assert!(!network.body.contains("Choir practice"), "taken away at the source: {}", network.body);
     assert!(network.body.contains("Christmas fair"));
 
+    // A forum's topic no longer listed stays while the forum still has it
+    // (it may be on the list's next page), and goes once the forum says it
+    // is not there.
+    let busier = r#"{"topic_list":{"topics":[{"id":8,"title":"Repair cafe needs volunteers","slug":"repair","created_at":"2026-12-02T10:00:00.000Z","bumped_at":"2026-12-02T10:00:00.000Z"}]}}"#;
+    let repair =
+        r#"{"post_stream":{"posts":[{"post_number":1,"cooked":"<p>See <a href=\"/u/sam\">Sam</a>.</p>"}]}}"#;
+    {
+        let mut held = served.lock().unwrap();
+        held.insert(String::from("/c/kingsmere/5.json"), (2, "application/json", busier.as_bytes().to_vec()));
+        held.insert(String::from("/t/8.json"), (1, "application/json", repair.as_bytes().to_vec()));
+    }
+    admin.post(&format!("{}/read", ids[2]), &[("csrf_token", &token)]).await;
+    read_sources(&app, 1);
+    let network = admin.get(&format!("/networks/{slug}")).await;
+    assert!(network.body.contains("Repair cafe needs volunteers"), "{}", network.body);
+    assert!(
+        network.body.contains("Lift share to Wythenshawe hospital"),
+        "still on the forum: {}",
+        network.body
+    );
+    served.lock().unwrap().remove("/t/7.json");
+    admin.post(&format!("{}/read", ids[2]), &[("csrf_token", &token)]).await;
+    read_sources(&app, 1);
+    let network = admin.get(&format!("/networks/{slug}")).await;
+    assert!(
+        !network.body.contains("Lift share to Wythenshawe hospital"),
+        "gone from the forum: {}",
+        network.body
+    );
+    // Its links are the forum's, not this site's.
+    let before_title = &network.body[..network.body.find(">Repair cafe needs volunteers<").unwrap()];
+    let thread =
+        before_title.rsplit("href=\"/threads/").next().unwrap().split('"').next().unwrap().to_string();
+    let repair_page = admin.get(&format!("/threads/{thread}")).await;
+    assert!(repair_page.body.contains(&format!("href=\"{}/u/sam\"", server.url)), "{}", repair_page.body);
+
     // Stopping a source takes away what only it brought.
     let stopped = admin.post(&format!("{}/stop", ids[2]), &[("csrf_token", &token)]).await;
     assert_eq!(stopped.location(), here);
     read_sources(&app, 0);
     let network = admin.get(&format!("/networks/{slug}")).await;
-    assert!(!network.body.contains("Lift share to Wythenshawe hospital"), "{}", network.body);
+    assert!(!network.body.contains("Repair cafe needs volunteers"), "{}", network.body);
 }
 
 #[actix_web::test]

@@ -13,10 +13,10 @@ use crate::domain::networks::{Member, NetworkView};
 use crate::domain::text::FieldErrors;
 use crate::domain::views::{MapPin, MapShape};
 use crate::error::AppError;
-use crate::geo::postcode::{Located, PlaceQuery};
+use crate::geo::postcode::{Located, PlaceQuery, Postcode};
 use crate::state::AppState;
 use crate::store::events::{self as store_events, Placed};
-use crate::store::{moderation, neighbourhoods, networks, postcodes};
+use crate::store::{Conn, StoreResult, moderation, neighbourhoods, networks, postcodes};
 
 /// Upcoming events shown in a list.
 const LISTED: usize = 20;
@@ -112,23 +112,32 @@ pub async fn add(
 }
 
 /// A postcode's point and neighbourhood, or what to say about it.
-async fn place_by_postcode(
-    state: &AppState,
-    postcode: &str,
-) -> Result<Result<((f64, f64), Option<NeighbourhoodId>), String>, AppError> {
+async fn place_by_postcode(state: &AppState, postcode: &str) -> Result<Result<PlacedAt, String>, AppError> {
     let Some(full) = crate::geo::postcode::parse_full(postcode) else {
         return Ok(Err(format!("Enter a full postcode, like M33 7XX: {postcode} is not one")));
     };
-    let query = PlaceQuery::Postcode(full);
-    let point = match db(state, move |conn| postcodes::locate(conn, &query)).await? {
-        Located::Postcode(place) => (place.latitude, place.longitude),
-        Located::Terminated { postcode, .. } => {
-            return Ok(Err(format!("{postcode} is no longer in use: enter the postcode the place has now")));
+    match db(state, move |conn| placed(conn, full)).await? {
+        Ok(found) => Ok(Ok(found)),
+        Err(Located::Terminated { postcode, .. }) => {
+            Ok(Err(format!("{postcode} is no longer in use: enter the postcode the place has now")))
         }
-        _ => return Ok(Err(format!("We do not know the postcode {postcode} in this area: check it"))),
-    };
-    let hood = db(state, move |conn| neighbourhoods::containing(conn, point.0, point.1)).await?;
-    Ok(Ok((point, hood)))
+        Err(_) => Ok(Err(format!("We do not know the postcode {postcode} in this area: check it"))),
+    }
+}
+
+/// A point (latitude, longitude) and the neighbourhood it is in, if any.
+type PlacedAt = ((f64, f64), Option<NeighbourhoodId>);
+
+/// Where `postcode` is, and the neighbourhood that holds it; or what the
+/// lookup found instead (a postcode no longer in use, or not known here).
+pub(super) fn placed(conn: &mut Conn, postcode: Postcode) -> StoreResult<Result<PlacedAt, Located>> {
+    match postcodes::locate(conn, &PlaceQuery::Postcode(postcode))? {
+        Located::Postcode(place) => {
+            let point = (place.latitude, place.longitude);
+            Ok(Ok((point, neighbourhoods::containing(conn, point.0, point.1)?)))
+        }
+        other => Ok(Err(other)),
+    }
 }
 
 /// A map of where an event is, in the outline of its neighbourhood.

@@ -79,9 +79,7 @@ async fn held(state: &AppState, scope: &Scope) -> Result<Held, AppError> {
             }
             Scope::Neighbourhood(slug) => {
                 let hood = neighbourhoods::by_slug(conn, slug)?;
-                let reach = local_services::service_reach(conn, std::slice::from_ref(&hood))?;
-                let based: Vec<ServiceId> =
-                    reach.get(&hood.id).map(|r| r.based.iter().copied().collect()).unwrap_or_default();
+                let based = local_services::based_in(conn, &hood)?;
                 let threads = match networks::of_neighbourhood(conn, hood.id)? {
                     Some(network) => threads::of_network(conn, network.id, 1)?,
                     None => Vec::new(),
@@ -95,6 +93,10 @@ async fn held(state: &AppState, scope: &Scope) -> Result<Held, AppError> {
             }
             Scope::Service(id) => {
                 let service = services::view(conn, *id)?;
+                // As its page: an archived listing is not there.
+                if service.archived_at.is_some() {
+                    return Err(crate::store::StoreError::NotFound);
+                }
                 Held {
                     threads: threads::naming_service(conn, *id, ENTRIES)?,
                     notices: notices::latest(conn, Some(&[*id]), ENTRIES)?,
@@ -176,9 +178,7 @@ pub async fn listings(state: &AppState, slug: String) -> Result<String, AppError
     let since = (now - Duration::weeks(WEEKS)).naive_utc();
     let (hood, changes) = db(state, move |conn| {
         let hood = neighbourhoods::by_slug(conn, &slug)?;
-        let reach = local_services::service_reach(conn, std::slice::from_ref(&hood))?;
-        let based: Vec<ServiceId> =
-            reach.get(&hood.id).map(|r| r.based.iter().copied().collect()).unwrap_or_default();
+        let based = local_services::based_in(conn, &hood)?;
         Ok((hood.clone(), services::new_and_changed(conn, &based, since)?))
     })
     .await?;

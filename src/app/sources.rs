@@ -6,27 +6,32 @@
 //! keeps everything read before, says why on the source's page, and waits
 //! longer before the next try.
 
+use std::collections::HashSet;
+
 use chrono::{NaiveDateTime, TimeZone, Utc};
 
 use super::{db, require};
 use crate::config::Config;
 use crate::domain::accounts::StaffUser;
 use crate::domain::ids::SourceId;
+use crate::domain::markdown;
 use crate::domain::networks::NetworkView;
 use crate::domain::sources::{FetchedEvent, FetchedPost, SourceForm, SourceKind, SourceView, fingerprint};
 use crate::domain::text::FieldErrors;
 use crate::error::AppError;
 use crate::fetch::{self, FetchError, Fetcher, Held, Limits, calendars, discourse, feeds};
-use crate::geo::postcode::{Located, PlaceQuery, find_in};
+use crate::geo::postcode::find_in;
 use crate::state::AppState;
 use crate::store::events::Placed;
-use crate::store::sources::{self, Claimed};
-use crate::store::{self, Store, StoreResult};
+use crate::store::sources::{self, Absent, Claimed};
+use crate::store::{self, Conn, Store, StoreResult};
 
 /// The most a source may send: a feed is not a file store.
 const MOST_BYTES: u64 = 10 * 1024 * 1024;
 /// The most topics of a Discourse category read again in one reading.
 const DISCOURSE_TOPICS: usize = 30;
+/// The most topics no longer listed that are asked after in one reading.
+const ASKED_AFTER: usize = 10;
 
 /// The limits every reading of a source has.
 fn limits(config: &Config) -> Limits {
@@ -155,12 +160,14 @@ fn read_one(
         SourceKind::Feed => {
             let posts = feeds::read(&answer.body, &source.url, now_utc)?;
             let mut conn = store.conn().map_err(saving)?;
-            sources::merge_posts(&mut conn, claimed, &posts, validators, now).map_err(saving)
+            sources::merge_posts(&mut conn, claimed, (&posts, Absent::FeedWindow), validators, now)
+                .map_err(saving)
         }
         SourceKind::Discourse => {
-            let posts = discourse_posts(store, fetcher, claimed, &answer.body)?;
+            let (posts, gone) = discourse_posts(store, fetcher, claimed, &answer.body)?;
             let mut conn = store.conn().map_err(saving)?;
-            sources::merge_posts(&mut conn, claimed, &posts, validators, now).map_err(saving)
+            sources::merge_posts(&mut conn, claimed, (&posts, Absent::Gone(&gone)), validators, now)
+                .map_err(saving)
         }
         SourceKind::Calendar => {
             let events = calendars::read(&answer.body, now_utc)?;
@@ -172,27 +179,40 @@ fn read_one(
     }
 }
 
-/// A Discourse category's newest topics as posts: a topic new or changed
-/// since it was last read is read for its opening post; the others are
-/// left as they are (their fingerprint is the same).
+/// A Discourse category's or tag's latest active topics as posts, and the
+/// topics found taken away. A topic new or changed since it was last read
+/// is read for its opening post; the others are left as they are (their
+/// fingerprint is the same). A topic no longer listed may only be on the
+/// list's next page: a few of those are asked about each time, and one the
+/// forum says is not there (or not public) is taken away.
 fn discourse_posts(
     store: &Store,
     fetcher: &Fetcher,
     claimed: &Claimed,
     list: &[u8],
-) -> Result<Vec<FetchedPost>, String> {
-    let topics = discourse::topics(list, &claimed.source.url)?;
-    let known = sources::digests(&mut *store.conn().map_err(|e| e.to_string())?, claimed.source.id)
+) -> Result<(Vec<FetchedPost>, HashSet<String>), String> {
+    let url = &claimed.source.url;
+    let topics = discourse::topics(list, url)?;
+    let site = discourse::site_of(url).ok_or_else(|| format!("{url} is not a forum's address"))?;
+    let known = sources::fingerprints(&mut *store.conn().map_err(|e| e.to_string())?, claimed.source.id)
         .map_err(|e| e.to_string())?;
-    let mut posts = Vec::new();
+    let not_there = |error: &FetchError| matches!(error, FetchError::Status(_, 403 | 404 | 410));
+    let listed: HashSet<String> = topics.iter().map(|t| t.id.to_string()).collect();
+    let (mut posts, mut gone) = (Vec::new(), HashSet::new());
     for topic in topics.into_iter().take(DISCOURSE_TOPICS) {
         let key = topic.id.to_string();
         let version = fingerprint(&[&topic.title, &topic.link, &topic.bumped.to_rfc3339()]);
         let html = if known.get(&key) == Some(&version) {
             String::new()
         } else {
-            let answer = fetcher.get(&topic.json, &Held::default()).map_err(|e| e.to_string())?;
-            discourse::opening_post(&answer.body)?
+            match fetcher.get(&topic.json, &Held::default()) {
+                Ok(answer) => markdown::from_source(&discourse::opening_post(&answer.body)?, &topic.link),
+                Err(error) if not_there(&error) => {
+                    gone.insert(key);
+                    continue;
+                }
+                Err(error) => return Err(error.to_string()),
+            }
         };
         posts.push(FetchedPost {
             key,
@@ -204,12 +224,22 @@ fn discourse_posts(
             version,
         });
     }
-    Ok(posts)
+    let unlisted =
+        known.keys().filter(|key| !listed.contains(*key)).filter_map(|key| Some((key, key.parse().ok()?)));
+    for (key, id) in unlisted.take(ASKED_AFTER) {
+        match fetcher.get(&discourse::topic_json(&site, id), &Held::default()) {
+            Err(error) if not_there(&error) => {
+                gone.insert(key.clone());
+            }
+            _ => {}
+        }
+    }
+    Ok((posts, gone))
 }
 
 /// Where an event from a calendar is: the postcode in its location, placed
 /// as an address typed on the event form would be; or nowhere on the map.
-fn place(conn: &mut crate::store::Conn, event: FetchedEvent) -> StoreResult<(FetchedEvent, Placed)> {
+fn place(conn: &mut Conn, event: FetchedEvent) -> StoreResult<(FetchedEvent, Placed)> {
     let mut placed = Placed {
         venue: None,
         address: event.location.clone(),
@@ -218,13 +248,10 @@ fn place(conn: &mut crate::store::Conn, event: FetchedEvent) -> StoreResult<(Fet
         neighbourhood: None,
     };
     if let Some(postcode) = find_in(&event.location) {
-        if let Located::Postcode(found) =
-            store::postcodes::locate(conn, &PlaceQuery::Postcode(postcode.clone()))?
-        {
-            placed.point = Some((found.latitude, found.longitude));
-            placed.neighbourhood = store::neighbourhoods::containing(conn, found.latitude, found.longitude)?;
-        }
         placed.postcode = postcode.as_str().to_string();
+        if let Ok((point, hood)) = super::events::placed(conn, postcode)? {
+            (placed.point, placed.neighbourhood) = (Some(point), hood);
+        }
     }
     Ok((event, placed))
 }

@@ -87,11 +87,6 @@ pub fn write(feed: &FeedOut) -> String {
     out.to_string()
 }
 
-/// Text as HTML that shows it as it is.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// A neighbourhood's new and changed listings, one entry for each week
 /// (Monday to Sunday in London) that had any, the latest week first.
 pub fn weekly_rounds(
@@ -130,8 +125,8 @@ pub fn weekly_rounds(
                     format!(
                         "<li><a href=\"{site}/services/{}\">{}</a>, {} ({what})</li>",
                         c.id,
-                        escape(&c.name),
-                        escape(&c.organisation)
+                        super::markdown::escape(&c.name),
+                        super::markdown::escape(&c.organisation)
                     )
                 })
                 .collect();

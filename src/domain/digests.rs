@@ -50,10 +50,19 @@ impl DigestEvery {
     }
 }
 
-/// The period `now` falls in for a digest sent `every` day or week: its
-/// name (the same on every server), and the start of the period before it,
-/// which the digest covers. `None` for `Off`.
-pub fn period(every: DigestEvery, now: NaiveDateTime) -> Option<(String, NaiveDateTime)> {
+/// A period of digests: its name (the same on every server), and the
+/// period before it, which its digest tells of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub name: String,
+    /// The start of the period before (in UTC).
+    pub since: NaiveDateTime,
+    /// The start of this one (in UTC): the end of what its digest tells.
+    pub until: NaiveDateTime,
+}
+
+/// The period `now` falls in for a digest sent `every` day or week. `None` for `Off`.
+pub fn period(every: DigestEvery, now: NaiveDateTime) -> Option<Period> {
     let local = Utc.from_utc_datetime(&now).with_timezone(&London).naive_local();
     let day = (local - (STARTS - NaiveTime::MIN)).date();
     let (name, first_day, length) = match every {
@@ -65,11 +74,15 @@ pub fn period(every: DigestEvery, now: NaiveDateTime) -> Option<(String, NaiveDa
             (format!("{}-W{:02}", week.year(), week.week()), monday, Duration::weeks(1))
         }
     };
-    let starts = London
-        .from_local_datetime(&first_day.and_time(STARTS))
-        .earliest()
-        .map_or(now, |t| t.with_timezone(&Utc).naive_utc());
-    Some((name, starts - length))
+    // 7am in London on a day, in UTC: measured in London's days, so that a
+    // period across a clock change is a day or a week of days, not of hours.
+    let at_seven = |day: chrono::NaiveDate| {
+        London
+            .from_local_datetime(&day.and_time(STARTS))
+            .earliest()
+            .map_or(now, |t| t.with_timezone(&Utc).naive_utc())
+    };
+    Some(Period { name, since: at_seven(first_day - length), until: at_seven(first_day) })
 }
 
 /// What a digest tells: new conversations, what is coming up, notices, and
@@ -105,21 +118,28 @@ mod tests {
     #[test]
     fn a_week_runs_from_monday_7am_in_london_whenever_it_is_sent() {
         // Monday 7 December 2026, 7am GMT.
-        let (name, since) = period(DigestEvery::Weekly, at("2026-12-07 07:00")).unwrap();
-        assert_eq!((name.as_str(), since), ("2026-W50", at("2026-11-30 07:00")));
+        let week = period(DigestEvery::Weekly, at("2026-12-07 07:00")).unwrap();
+        assert_eq!(week.name, "2026-W50");
+        assert_eq!((week.since, week.until), (at("2026-11-30 07:00"), at("2026-12-07 07:00")));
         // The same week on the Sunday after; the week before at 6:59 on the Monday.
-        assert_eq!(period(DigestEvery::Weekly, at("2026-12-13 23:00")).unwrap().0, "2026-W50");
-        assert_eq!(period(DigestEvery::Weekly, at("2026-12-07 06:59")).unwrap().0, "2026-W49");
+        assert_eq!(period(DigestEvery::Weekly, at("2026-12-13 23:00")).unwrap().name, "2026-W50");
+        assert_eq!(period(DigestEvery::Weekly, at("2026-12-07 06:59")).unwrap().name, "2026-W49");
         // In summer, 7am in London is 6am UTC.
-        let (name, since) = period(DigestEvery::Weekly, at("2027-06-07 06:00")).unwrap();
-        assert_eq!((name.as_str(), since), ("2027-W23", at("2027-05-31 06:00")));
+        let week = period(DigestEvery::Weekly, at("2027-06-07 06:00")).unwrap();
+        assert_eq!((week.name.as_str(), week.since), ("2027-W23", at("2027-05-31 06:00")));
+        // The week the clocks go forward (28 March 2027) starts at 7am GMT and ends at 7am BST.
+        let week = period(DigestEvery::Weekly, at("2027-03-29 06:00")).unwrap();
+        assert_eq!((week.since, week.until), (at("2027-03-22 07:00"), at("2027-03-29 06:00")));
     }
 
     #[test]
     fn a_day_runs_from_7am() {
-        let (name, since) = period(DigestEvery::Daily, at("2026-12-05 08:00")).unwrap();
-        assert_eq!((name.as_str(), since), ("2026-12-05", at("2026-12-04 07:00")));
-        assert_eq!(period(DigestEvery::Daily, at("2026-12-05 06:00")).unwrap().0, "2026-12-04");
+        let day = period(DigestEvery::Daily, at("2026-12-05 08:00")).unwrap();
+        assert_eq!(
+            (day.name.as_str(), day.since, day.until),
+            ("2026-12-05", at("2026-12-04 07:00"), at("2026-12-05 07:00"))
+        );
+        assert_eq!(period(DigestEvery::Daily, at("2026-12-05 06:00")).unwrap().name, "2026-12-04");
         assert_eq!(period(DigestEvery::Off, at("2026-12-05 08:00")), None);
     }
 }

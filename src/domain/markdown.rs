@@ -30,17 +30,33 @@ impl PostHtml {
 const TAGS: &[&str] =
     &["p", "br", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"];
 
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static CLEANER: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| cleaner(ammonia::UrlRelative::PassThrough));
+
+/// The posts' rules, with relative links (a path on this site, in a
+/// member's post) dealt with by `relative`.
+fn cleaner(relative: ammonia::UrlRelative<'static>) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::empty();
     builder
         .tags(TAGS.iter().copied().collect())
         .tag_attributes(HashMap::from([("a", HashSet::from(["href"])), ("ol", HashSet::from(["start"]))]))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .url_relative(ammonia::UrlRelative::PassThrough)
+        .url_relative(relative)
         .link_rel(Some("nofollow ugc"))
         .clean_content_tags(HashSet::from(["script", "style"]));
     builder
-});
+}
+
+/// HTML read from a source at `base`, made safe by the posts' rules, with
+/// its relative links made whole against `base` (a forum's `/t/…` is the
+/// forum's, not this site's); dropped when `base` is not a web address.
+pub fn from_source(html: &str, base: &str) -> String {
+    let relative = match ammonia::Url::parse(base) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => ammonia::UrlRelative::RewriteWithBase(url),
+        _ => ammonia::UrlRelative::Deny,
+    };
+    cleaner(relative).clean(html).to_string()
+}
 
 /// HTML from a feed, a calendar or a forum elsewhere, made safe by the same
 /// rules as a member's post.
@@ -61,10 +77,14 @@ pub fn text_of_html(html: &str) -> String {
     text.replace("&amp;", "&").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Plain text as HTML that shows it as it is.
+/// Text as HTML that shows it as it is (in an element or an attribute).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Plain text as HTML paragraphs that show it as it is.
 pub fn escape_text(text: &str) -> String {
-    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    escaped.split("\n\n").map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>"))).collect()
+    escape(text).split("\n\n").map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>"))).collect()
 }
 
 /// `markdown` as safe HTML.
@@ -258,6 +278,17 @@ mod tests {
             assert!(!html.contains(gone), "{gone} in {html}");
         }
         assert!(html.contains(r#"<a href="https://ok.example/" rel="nofollow ugc">ok</a>"#), "{html}");
+    }
+
+    #[test]
+    fn links_from_a_source_point_at_the_source() {
+        let html = from_source(
+            r#"<p><a href="/t/lift-share/7">the topic</a> <a href="https://x.example/">x</a></p>"#,
+            "https://forum.example/c/k/5.json",
+        );
+        assert!(html.contains(r#"href="https://forum.example/t/lift-share/7""#), "{html}");
+        assert!(html.contains(r#"href="https://x.example/""#), "{html}");
+        assert!(!from_source(r#"<a href="/t/7">t</a>"#, "not a url").contains("href"));
     }
 
     #[test]

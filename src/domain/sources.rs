@@ -110,26 +110,6 @@ pub fn fingerprint(parts: &[&str]) -> String {
     hash.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
-/// What a reading of a source found.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SourceItems {
-    Posts(Vec<FetchedPost>),
-    Events(Vec<FetchedEvent>),
-}
-
-impl SourceItems {
-    pub fn len(&self) -> usize {
-        match self {
-            SourceItems::Posts(posts) => posts.len(),
-            SourceItems::Events(events) => events.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 /// A source as its status page and the network's list of sources show it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceView {

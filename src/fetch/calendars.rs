@@ -70,6 +70,9 @@ pub fn read(body: &[u8], now: DateTime<Utc>) -> Result<Vec<FetchedEvent>, String
         found.extend(one(event, default_zone, &key, None, window)?);
     }
     found.sort_by(|a, b| (a.starts, &a.key).cmp(&(b.starts, &b.key)));
+    // An event written twice (the same UID and time) is one.
+    let mut seen = HashSet::new();
+    found.retain(|event| seen.insert(event.key.clone()));
     Ok(found)
 }
 
@@ -139,8 +142,8 @@ fn when(property: &Property, default_zone: Tz) -> Result<(DateTime<Utc>, bool), 
     let value = property.val.as_str().trim();
     let bad = || format!("it has a time that is not one ({}:{value})", property.name.as_str());
     if value.len() == 8 || param(property, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) {
-        let date = NaiveDate::parse_from_str(&value[..value.len().min(8)], "%Y%m%d").map_err(|_| bad())?;
-        let midnight = local(date.and_hms_opt(0, 0, 0).ok_or_else(bad)?, default_zone);
+        let date = NaiveDate::parse_from_str(value.get(..8).ok_or_else(bad)?, "%Y%m%d").map_err(|_| bad())?;
+        let midnight = local_instant(date.and_hms_opt(0, 0, 0).ok_or_else(bad)?, default_zone);
         return Ok((midnight, true));
     }
     if let Some(utc) = value.strip_suffix('Z') {
@@ -152,12 +155,12 @@ fn when(property: &Property, default_zone: Tz) -> Result<(DateTime<Utc>, bool), 
         Some(name) => zone(name)?,
         None => default_zone,
     };
-    Ok((local(time, zone), false))
+    Ok((local_instant(time, zone), false))
 }
 
 /// A wall-clock time in `zone` as an instant: in the hour the clocks skip,
 /// the time an hour later; in the hour they repeat, the first.
-fn local(time: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
+fn local_instant(time: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
     zone.from_local_datetime(&time)
         .earliest()
         .or_else(|| zone.from_local_datetime(&(time + Duration::hours(1))).earliest())
@@ -174,7 +177,11 @@ fn length(
 ) -> Result<Duration, String> {
     if let Some(end) = property(event, "DTEND") {
         let (ends, _) = when(end, default_zone)?;
-        return Ok((ends - starts).max(Duration::zero()));
+        let length = (ends - starts).max(Duration::zero());
+        if length > Duration::days(366) {
+            return Err(format!("the event \"{}\" lasts more than a year", text(event, "SUMMARY")));
+        }
+        return Ok(length);
     }
     if let Some(duration) = property(event, "DURATION") {
         return iso_duration(duration.val.as_str())
@@ -183,7 +190,8 @@ fn length(
     Ok(if all_day { Duration::days(1) } else { Duration::hours(1) })
 }
 
-/// An RFC 5545 duration: `PT1H30M`, `P1D`, `P2W`.
+/// An RFC 5545 duration: `PT1H30M`, `P1D`, `P2W`; none when it is not one
+/// or is longer than a year (no community event lasts longer).
 fn iso_duration(value: &str) -> Option<Duration> {
     let value = value.trim().strip_prefix('+').unwrap_or(value.trim());
     let rest = value.strip_prefix('P')?;
@@ -195,18 +203,19 @@ fn iso_duration(value: &str) -> Option<Duration> {
             unit => {
                 let n: i64 = number.parse().ok()?;
                 number.clear();
-                total += match (unit, in_time) {
-                    ('W', false) => Duration::weeks(n),
-                    ('D', false) => Duration::days(n),
-                    ('H', true) => Duration::hours(n),
-                    ('M', true) => Duration::minutes(n),
-                    ('S', true) => Duration::seconds(n),
-                    _ => return None,
-                };
+                let part = match (unit, in_time) {
+                    ('W', false) => Duration::try_weeks(n),
+                    ('D', false) => Duration::try_days(n),
+                    ('H', true) => Duration::try_hours(n),
+                    ('M', true) => Duration::try_minutes(n),
+                    ('S', true) => Duration::try_seconds(n),
+                    _ => None,
+                }?;
+                total = total.checked_add(&part)?;
             }
         }
     }
-    number.is_empty().then_some(total)
+    (number.is_empty() && total <= Duration::days(366)).then_some(total)
 }
 
 /// The starts of `event`'s times that may fall in `window`: its own start,
@@ -220,7 +229,8 @@ fn occurrences(
     let start = property(event, "DTSTART").ok_or_else(|| format!("the event \"{title}\" has no start"))?;
     let (first, all_day) = when(start, default_zone)?;
     let lasts = length(event, first, all_day, default_zone)?;
-    let from = window.0 - lasts;
+    let from =
+        window.0.checked_sub_signed(lasts).ok_or_else(|| format!("the event \"{title}\" lasts too long"))?;
     let mut starts = vec![first];
     if let Some(rule) = property(event, "RRULE") {
         // The rule is read against the start's own zone, so that a weekly
@@ -232,10 +242,10 @@ fn occurrences(
         };
         let zone = zone(&zone_name)?;
         let local_start = first.with_timezone(&zone).naive_local().format("%Y%m%dT%H%M%S");
-        let set: rrule::RRuleSet =
-            format!("DTSTART;TZID={zone_name}:{local_start}\nRRULE:{}", rule.val.as_str())
-                .parse()
-                .map_err(|e| format!("the event \"{title}\" repeats by a rule that cannot be read ({e})"))?;
+        let rule_text = until_in_utc(rule.val.as_str(), zone);
+        let set: rrule::RRuleSet = format!("DTSTART;TZID={zone_name}:{local_start}\nRRULE:{rule_text}")
+            .parse()
+            .map_err(|e| format!("the event \"{title}\" repeats by a rule that cannot be read ({e})"))?;
         let in_zone = |t: DateTime<Utc>| t.with_timezone(&rrule::Tz::Tz(chrono_tz::UTC));
         let found = set
             .after(in_zone(from))
@@ -274,6 +284,30 @@ fn occurrences(
     Ok(starts)
 }
 
+/// A rule with its `UNTIL` as a UTC time, as the rule reader needs: a date
+/// is the end of that day in `zone`, and a time without a zone is `zone`'s
+/// (RFC 5545 writes both; only UTC reads unambiguously).
+fn until_in_utc(rule: &str, zone: Tz) -> String {
+    rule.split(';')
+        .map(|part| {
+            let Some((name, value)) = part.split_once('=').filter(|(n, _)| n.eq_ignore_ascii_case("UNTIL"))
+            else {
+                return part.to_string();
+            };
+            let local = match value.len() {
+                8 => NaiveDate::parse_from_str(value, "%Y%m%d").ok().and_then(|d| d.and_hms_opt(23, 59, 59)),
+                15 => NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").ok(),
+                _ => None,
+            };
+            match local {
+                Some(time) => format!("{name}={}", local_instant(time, zone).format("%Y%m%dT%H%M%SZ")),
+                None => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// One time `event` happens, starting at `start` (or its own start, for a
 /// time moved), when it is in the window and not cancelled.
 fn one(
@@ -290,7 +324,9 @@ fn one(
     let own = property(event, "DTSTART").ok_or_else(|| format!("the event \"{title}\" has no start"))?;
     let (own_start, all_day) = when(own, default_zone)?;
     let starts = start.unwrap_or(own_start);
-    let ends = starts + length(event, own_start, all_day, default_zone)?;
+    let ends = starts
+        .checked_add_signed(length(event, own_start, all_day, default_zone)?)
+        .ok_or_else(|| format!("the event \"{title}\" ends at a time that is not one"))?;
     if ends <= window.0 || starts >= window.1 || title.is_empty() {
         return Ok(None);
     }
@@ -399,6 +435,38 @@ mod tests {
         );
         let error = read(mars.as_bytes(), now()).unwrap_err();
         assert_eq!(error, "it uses a time zone Doorstep does not know (Mars/Olympus_Mons)");
+    }
+
+    #[test]
+    fn an_until_as_a_date_or_a_local_time_is_read_as_the_calendar_means_it() {
+        let ics = calendar(
+            "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Walk\r\nDTSTART;TZID=Europe/London:20261207T100000\r\n\
+             RRULE:FREQ=WEEKLY;UNTIL=20261221\r\nEND:VEVENT\r\n\
+             BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Talk\r\nDTSTART:20261208T180000\r\n\
+             RRULE:FREQ=WEEKLY;UNTIL=20261215T180000\r\nEND:VEVENT\r\n",
+        );
+        let events = read(ics.as_bytes(), now()).unwrap();
+        let walks = events.iter().filter(|e| e.title == "Walk").count();
+        let talks = events.iter().filter(|e| e.title == "Talk").count();
+        assert_eq!((walks, talks), (3, 2), "{events:?}");
+    }
+
+    #[test]
+    fn lengths_and_dates_that_are_not_ones_are_refused_and_nothing_panics() {
+        for bad in [
+            "DTSTART:20261210T100000Z\r\nDURATION:P9999999999999W",
+            "DTSTART:20261210T100000Z\r\nDURATION:P100000000D",
+            "DTSTART:20261210T100000Z\r\nDTEND:99991231T100000Z",
+            "DTSTART;VALUE=DATE:2026121\u{e9}",
+        ] {
+            let ics = calendar(&format!("BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Odd\r\n{bad}\r\nEND:VEVENT\r\n"));
+            assert!(read(ics.as_bytes(), now()).is_err(), "{bad}");
+        }
+        let twice = calendar(
+            "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Fair\r\nDTSTART:20261210T100000Z\r\nEND:VEVENT\r\n\
+             BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Fair\r\nDTSTART:20261210T100000Z\r\nEND:VEVENT\r\n",
+        );
+        assert_eq!(read(twice.as_bytes(), now()).unwrap().len(), 1, "an event written twice is one");
     }
 
     #[test]

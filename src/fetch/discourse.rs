@@ -21,8 +21,6 @@ pub struct Topic {
     pub created: DateTime<Utc>,
     /// When it last changed: a reply, or an edit that bumped it.
     pub bumped: DateTime<Utc>,
-    /// The start of its opening post, when the list gives it.
-    pub excerpt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -43,7 +41,6 @@ struct ListedTopic {
     created_at: DateTime<Utc>,
     bumped_at: Option<DateTime<Utc>>,
     last_posted_at: Option<DateTime<Utc>>,
-    excerpt: Option<String>,
     #[serde(default)]
     visible: Option<bool>,
 }
@@ -76,7 +73,8 @@ pub fn list_url(typed: &str) -> String {
     }
 }
 
-/// The topics listed in `body`, the JSON of a category or tag at `url`, newest first.
+/// The topics listed in `body`, the JSON of a category or tag at `url`, in
+/// the forum's order (the latest active first).
 pub fn topics(body: &[u8], url: &str) -> Result<Vec<Topic>, String> {
     let list: List = serde_json::from_slice(body)
         .map_err(|e| format!("it is not a Discourse category or tag ({})", shorter(&e.to_string())))?;
@@ -92,15 +90,13 @@ pub fn topics(body: &[u8], url: &str) -> Result<Vec<Topic>, String> {
                 id: t.id,
                 title: normalise(&t.title, Shape::Line),
                 link: format!("{site}/t/{slug}/{}", t.id),
-                json: format!("{site}/t/{}.json", t.id),
+                json: topic_json(&site, t.id),
                 created: t.created_at,
                 bumped: t.bumped_at.or(t.last_posted_at).unwrap_or(t.created_at),
-                excerpt: t.excerpt,
             }
         })
         .filter(|t| !t.title.is_empty())
         .collect();
-    topics.sort_by_key(|t| std::cmp::Reverse(t.created));
     topics.truncate(MOST_ITEMS);
     Ok(topics)
 }
@@ -117,10 +113,23 @@ pub fn opening_post(body: &[u8]) -> Result<String, String> {
         .ok_or_else(|| String::from("a topic has no opening post"))
 }
 
-fn site_of(url: &str) -> Option<String> {
+/// The forum's own address, from a category's or tag's: its host, and the
+/// folder it is installed in, if any (`https://example.org/forum`).
+pub fn site_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split('/').next().filter(|h| !h.is_empty())?;
-    Some(format!("{scheme}://{host}"))
+    let path = &rest[host.len()..];
+    let folder = ["/c/", "/tag/", "/tags/"]
+        .iter()
+        .filter_map(|marker| path.find(marker))
+        .min()
+        .map_or("", |at| &path[..at]);
+    Some(format!("{scheme}://{host}{folder}"))
+}
+
+/// The JSON of the topic `id` at the forum at `site`.
+pub fn topic_json(site: &str, id: u64) -> String {
+    format!("{site}/t/{id}.json")
 }
 
 fn shorter(message: &str) -> String {
@@ -139,10 +148,12 @@ mod tests {
             {"id":10,"title":"Hidden","slug":"h","created_at":"2026-12-02T10:00:00.000Z","visible":false}]}}"#;
         let topics = topics(json.as_bytes(), "https://forum.example/c/kingsmere/5.json").unwrap();
         assert_eq!(topics.len(), 2);
-        assert_eq!(topics[0].title, "Welcome");
-        assert_eq!(topics[1].link, "https://forum.example/t/lift-share/7");
-        assert_eq!(topics[1].json, "https://forum.example/t/7.json");
-        assert_eq!(topics[1].bumped, "2026-12-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(topics[1].title, "Welcome", "in the forum's order");
+        assert_eq!(topics[0].link, "https://forum.example/t/lift-share/7");
+        assert_eq!(topics[0].json, "https://forum.example/t/7.json");
+        assert_eq!(topics[0].bumped, "2026-12-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        let under = site_of("https://example.org/forum/tag/food.json");
+        assert_eq!(under, Some(String::from("https://example.org/forum")));
     }
 
     #[test]

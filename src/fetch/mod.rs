@@ -117,6 +117,8 @@ impl Fetcher {
             .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
             .redirect(redirects(limits.private_addresses))
             .dns_resolver(Arc::new(PublicOnly { private_allowed: limits.private_addresses }))
+            // A proxy would look names up itself, out of the resolver's sight.
+            .no_proxy()
             .gzip(true)
             .build()
             .map_err(|e| FetchError::Unreachable(String::from("the network"), e.to_string()))?;
@@ -285,7 +287,7 @@ impl Resolve for PublicOnly {
 /// At most five redirects, none to an address written as a private one.
 fn redirects(private_allowed: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() >= 5 {
+        if attempt.previous().len() > 5 {
             attempt.error("too many redirects")
         } else if !private_allowed && names_private(attempt.url()) {
             let to = attempt.url().to_string();
@@ -333,16 +335,31 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
+            let segments = v6.segments();
+            let embedded = |high: u16, low: u16| {
+                let [a, b] = high.to_be_bytes();
+                let [c, d] = low.to_be_bytes();
+                is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)))
+            };
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            match segments {
+                // IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96) carry an IPv4 address at the end.
+                [0, 0, 0, 0, 0, 0, high, low] if high != 0 => return embedded(high, low),
+                [0x64, 0xff9b, 0, 0, 0, 0, high, low] => return embedded(high, low),
+                // 6to4 (2002::/16) carries one after its prefix.
+                [0x2002, high, low, ..] => return embedded(high, low),
+                _ => {}
+            }
+            let first = segments[0];
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                // Unique local (fc00::/7) and link-local (fe80::/10).
+                // Unique local (fc00::/7), link-local (fe80::/10) and site-local (fec0::/10).
                 || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0)
         }
     }
 }
@@ -358,10 +375,25 @@ mod tests {
         {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for private in ["::1", "::", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"] {
+        for private in [
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "fec0::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+            "2002:c0a8:101::1",
+        ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["81.2.69.160", "8.8.8.8", "2a00:1450:4009:80b::200e", "::ffff:81.2.69.160"] {
+        for public in
+            ["81.2.69.160", "8.8.8.8", "2a00:1450:4009:80b::200e", "::ffff:81.2.69.160", "64:ff9b::808:808"]
+        {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

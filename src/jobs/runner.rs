@@ -105,9 +105,11 @@ fn run(mut job: Job, observer: Option<&Observer>, stop: &StopSignal) {
     }
 }
 
-/// Takes one step of `job`, telling `observer` of it.
+/// Takes one step of `job`, telling `observer` of it. A step that panics
+/// is a failed step: the job goes on at its next interval.
 fn take_step(job: &mut Job, observer: Option<&Observer>) -> Result<(), String> {
-    let taken = (job.step)();
+    let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (job.step)()))
+        .unwrap_or_else(|_| Err(String::from("the step panicked")));
     if let Some(observer) = observer {
         observer(job.name, taken.is_err());
     }
@@ -159,6 +161,21 @@ mod tests {
         assert_eq!(steps.load(Ordering::SeqCst), 1);
         assert_eq!(runner.run_once("fail"), Err(String::from("the disk is full")));
         assert!(runner.run_once("nothing").is_err());
+    }
+
+    #[test]
+    fn a_step_that_panics_is_a_failed_step_and_the_job_goes_on() {
+        let steps = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&steps);
+        let mut runner =
+            Runner::new().add("flaky", Duration::from_secs(3600), move || -> Result<(), String> {
+                if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("out of range");
+                }
+                Ok(())
+            });
+        assert_eq!(runner.run_once("flaky"), Err(String::from("the step panicked")));
+        assert_eq!(runner.run_once("flaky"), Ok(()));
     }
 
     #[test]

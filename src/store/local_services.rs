@@ -56,6 +56,12 @@ pub fn local_services(
     Ok((listed(conn, reach.based.into_iter().collect())?, listed(conn, reach.serving.into_iter().collect())?))
 }
 
+/// The running services with a public venue in `hood`, by id (for its feeds and digests).
+pub fn based_in(conn: &mut Conn, hood: &NeighbourhoodView) -> StoreResult<Vec<ServiceId>> {
+    let mut reach = service_reach(conn, std::slice::from_ref(hood))?;
+    Ok(reach.remove(&hood.id).map(|r| r.based.into_iter().collect()).unwrap_or_default())
+}
+
 /// The running services that reach one neighbourhood, by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reach {

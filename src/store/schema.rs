@@ -563,7 +563,7 @@ diesel::table! {
         item_key -> Text,
         thread_id -> Nullable<Text>,
         event_id -> Nullable<Text>,
-        digest -> Text,
+        fingerprint -> Text,
     }
 }
 

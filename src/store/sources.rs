@@ -5,7 +5,7 @@
 //! source no longer has; an item two sources share is one thread or event,
 //! taken away only when neither has it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -15,14 +15,14 @@ use super::events::Placed;
 use super::schema::{
     events, members, network_sources as sources, networks, posts, source_items as items, threads,
 };
-use super::{Conn, StoreError, StoreResult};
+use super::{Conn, StoreError, StoreResult, per_backend};
 use crate::domain::ids::{EventId, MemberId, NetworkId, PostId, SourceId, ThreadId, UserId};
 use crate::domain::sources::{
     FetchedEvent, FetchedPost, NewSource, SourceKind, SourceView, comparable, next_read,
 };
 
 /// How long a reading is left to the server that claimed it.
-const CLAIM: chrono::Duration = chrono::Duration::minutes(10);
+const CLAIM: chrono::Duration = chrono::Duration::minutes(30);
 
 /// A source claimed for reading, with what a conditional request needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -229,11 +229,11 @@ pub fn unchanged(conn: &mut Conn, id: SourceId, now: NaiveDateTime) -> StoreResu
     super::transaction(conn, |conn| read_well(conn, id, None, now))
 }
 
-/// What each item of `source` looked like when last read, by its key.
-pub fn digests(conn: &mut Conn, source: SourceId) -> StoreResult<HashMap<String, String>> {
+/// Each item of `source`'s fingerprint when last read, by its key.
+pub fn fingerprints(conn: &mut Conn, source: SourceId) -> StoreResult<HashMap<String, String>> {
     let rows: Vec<(String, String)> = items::table
         .filter(items::source_id.eq(source))
-        .select((items::item_key, items::digest))
+        .select((items::item_key, items::fingerprint))
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
@@ -243,21 +243,37 @@ type Known = HashMap<String, (Option<ThreadId>, Option<EventId>, String)>;
 fn known(conn: &mut Conn, source: SourceId) -> StoreResult<Known> {
     let rows: Vec<(String, Option<ThreadId>, Option<EventId>, String)> = items::table
         .filter(items::source_id.eq(source))
-        .select((items::item_key, items::thread_id, items::event_id, items::digest))
+        .select((items::item_key, items::thread_id, items::event_id, items::fingerprint))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(key, thread, event, digest)| (key, (thread, event, digest))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(key, thread, event, fingerprint)| (key, (thread, event, fingerprint)))
+        .collect())
 }
 
 fn naive(instant: DateTime<Utc>) -> NaiveDateTime {
     instant.naive_utc()
 }
 
+/// What a reading of posts says of those it no longer holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Absent<'a> {
+    /// A feed holds only its latest posts: one older than all it holds now
+    /// has fallen off its end, and stays; a newer one was taken away. A
+    /// reading with no posts at all is more likely broken than emptied, and
+    /// takes nothing away.
+    FeedWindow,
+    /// Only these were found taken away (a forum lists its busiest topics:
+    /// one missing from the list may be on its next page).
+    Gone(&'a HashSet<String>),
+}
+
 /// Takes in a reading of posts: new ones become threads, changed ones are
-/// changed, and those the source no longer has are taken away.
+/// changed, and those the source no longer has (as `absent` tells) are taken away.
 pub fn merge_posts(
     conn: &mut Conn,
     claimed: &Claimed,
-    posts: &[FetchedPost],
+    (posts, absent): (&[FetchedPost], Absent<'_>),
     validators: (Option<String>, Option<String>),
     now: NaiveDateTime,
 ) -> StoreResult<()> {
@@ -266,17 +282,17 @@ pub fn merge_posts(
         let mut known = known(conn, source)?;
         let mut changed = Vec::new();
         for post in posts {
-            let digest = &post.version;
+            let version = &post.version;
             match known.remove(&post.key) {
                 Some((Some(thread), _, old)) => {
-                    if old != *digest {
+                    if old != *version {
                         change_thread(conn, thread, post)?;
-                        set_digest(conn, source, &post.key, digest)?;
+                        set_fingerprint(conn, source, &post.key, version)?;
                         changed.push(thread);
                     }
                 }
                 _ => {
-                    let thread = match same_link(conn, network, post.link.as_deref())? {
+                    let thread = match same_link(conn, (network, source), post.link.as_deref())? {
                         Some(thread) => thread,
                         None => {
                             let thread = add_thread(conn, network, member, post)?;
@@ -284,18 +300,25 @@ pub fn merge_posts(
                             thread
                         }
                     };
-                    keep_item(conn, source, &post.key, (Some(thread), None), digest)?;
+                    keep_item(conn, source, &post.key, (Some(thread), None), version)?;
                 }
             }
         }
-        // A feed holds only its latest posts: one older than all it holds
-        // now has fallen off its end, and stays. A newer one was taken away.
         let oldest = posts.iter().map(|p| naive(p.published)).min();
         for (key, (thread, _, _)) in known {
             let Some(thread) = thread else { continue };
-            let started: NaiveDateTime =
-                threads::table.find(thread).select(threads::started_at).first(conn)?;
-            if oldest.is_some_and(|oldest| started < oldest) {
+            let taken_away = match absent {
+                Absent::Gone(gone) => gone.contains(&key),
+                Absent::FeedWindow => match oldest {
+                    None => false,
+                    Some(oldest) => {
+                        let started: NaiveDateTime =
+                            threads::table.find(thread).select(threads::started_at).first(conn)?;
+                        started >= oldest
+                    }
+                },
+            };
+            if !taken_away {
                 continue;
             }
             forget_item(conn, source, &key)?;
@@ -327,12 +350,12 @@ pub fn merge_events(
         let mut known = known(conn, source)?;
         let mut changed = Vec::new();
         for (event, placed) in found {
-            let digest = &event.version;
+            let version = &event.version;
             match known.remove(&event.key) {
                 Some((_, Some(id), old)) => {
-                    if old != *digest {
+                    if old != *version {
                         write_event(conn, Some(id), (network, member), event, placed, now)?;
-                        set_digest(conn, source, &event.key, digest)?;
+                        set_fingerprint(conn, source, &event.key, version)?;
                         changed.push(id);
                     }
                 }
@@ -345,11 +368,12 @@ pub fn merge_events(
                             id
                         }
                     };
-                    keep_item(conn, source, &event.key, (None, Some(id)), digest)?;
+                    keep_item(conn, source, &event.key, (None, Some(id)), version)?;
                 }
             }
         }
-        for (key, (_, event, _)) in known {
+        // A calendar with nothing in it at all is more likely broken than emptied.
+        for (key, (_, event, _)) in known.into_iter().filter(|_| !found.is_empty()) {
             forget_item(conn, source, &key)?;
             let Some(event) = event else { continue };
             let ends: Option<NaiveDateTime> =
@@ -374,22 +398,23 @@ fn keep_item(
     source: SourceId,
     key: &str,
     (thread, event): (Option<ThreadId>, Option<EventId>),
-    digest: &str,
+    fingerprint: &str,
 ) -> StoreResult<()> {
-    diesel::insert_into(items::table)
+    let insert = diesel::insert_into(items::table)
         .values((
             items::source_id.eq(source),
             items::item_key.eq(key),
             items::thread_id.eq(thread),
             items::event_id.eq(event),
-            items::digest.eq(digest),
+            items::fingerprint.eq(fingerprint),
         ))
-        .execute(conn)?;
+        .on_conflict_do_nothing();
+    per_backend!(conn, |c| insert.execute(c))?;
     Ok(())
 }
 
-fn set_digest(conn: &mut Conn, source: SourceId, key: &str, digest: &str) -> StoreResult<()> {
-    diesel::update(items::table.find((source, key))).set(items::digest.eq(digest)).execute(conn)?;
+fn set_fingerprint(conn: &mut Conn, source: SourceId, key: &str, fingerprint: &str) -> StoreResult<()> {
+    diesel::update(items::table.find((source, key))).set(items::fingerprint.eq(fingerprint)).execute(conn)?;
     Ok(())
 }
 
@@ -409,12 +434,20 @@ fn shared_event(conn: &mut Conn, event: EventId) -> StoreResult<bool> {
 }
 
 /// A thread in `network` that another source brought with the same link.
-fn same_link(conn: &mut Conn, network: NetworkId, link: Option<&str>) -> StoreResult<Option<ThreadId>> {
+fn same_link(
+    conn: &mut Conn,
+    (network, source): (NetworkId, SourceId),
+    link: Option<&str>,
+) -> StoreResult<Option<ThreadId>> {
     let Some(link) = link else { return Ok(None) };
+    // Not this source's own: a source whose posts all link to one page
+    // is not folded into one thread.
     Ok(threads::table
+        .inner_join(items::table.on(items::thread_id.eq(threads::id.nullable())))
         .filter(threads::network_id.eq(network))
         .filter(threads::link.eq(link))
         .filter(threads::visible.eq(true))
+        .filter(items::source_id.ne(source))
         .select(threads::id)
         .first(conn)
         .optional()?)

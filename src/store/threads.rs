@@ -337,6 +337,27 @@ pub fn latest(conn: &mut Conn, most: i64) -> StoreResult<Vec<ThreadSummary>> {
     summaries(conn, rows)
 }
 
+/// The shown threads of `networks` started from `since` to before `until`,
+/// the newest first: at most `most`.
+pub fn started_between(
+    conn: &mut Conn,
+    networks_in: &[NetworkId],
+    (since, until): (NaiveDateTime, NaiveDateTime),
+    most: i64,
+) -> StoreResult<Vec<ThreadSummary>> {
+    let rows: Vec<ThreadRow> = threads::table
+        .inner_join(networks::table)
+        .filter(threads::network_id.eq_any(networks_in))
+        .filter(threads::visible.eq(true))
+        .filter(threads::started_at.ge(since))
+        .filter(threads::started_at.lt(until))
+        .order((threads::started_at.desc(), threads::id))
+        .limit(most)
+        .select(thread_columns())
+        .load(conn)?;
+    summaries(conn, rows)
+}
+
 /// The `most` most recently active threads that name a service.
 pub fn naming_service(
     conn: &mut Conn,
@@ -363,7 +384,7 @@ pub fn naming_organisation(
     latest_of(conn, &ids, most)
 }
 
-pub(super) fn latest_of(conn: &mut Conn, ids: &[ThreadId], most: i64) -> StoreResult<Vec<ThreadSummary>> {
+fn latest_of(conn: &mut Conn, ids: &[ThreadId], most: i64) -> StoreResult<Vec<ThreadSummary>> {
     let mut rows: Vec<ThreadRow> = Vec::new();
     for chunk in ids.chunks(500) {
         rows.extend(

@@ -33,8 +33,8 @@ CREATE TABLE source_items (
     item_key TEXT NOT NULL,
     thread_id TEXT REFERENCES threads (id),
     event_id TEXT REFERENCES events (id),
-    -- Its words and times as last read, to tell when it changes.
-    digest TEXT NOT NULL,
+    -- A fingerprint of its words and times as last read, to tell when it changes.
+    fingerprint TEXT NOT NULL,
     PRIMARY KEY (source_id, item_key)
 );
 CREATE INDEX source_items_by_thread ON source_items (thread_id);
