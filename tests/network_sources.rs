@@ -444,3 +444,48 @@ async fn only_those_who_moderate_a_network_see_its_sources() {
     let mut visitor = app.browser().await;
     assert_eq!(visitor.get(&format!("/staff/networks/{slug}/sources")).await.status, StatusCode::SEE_OTHER);
 }
+
+#[actix_web::test]
+async fn a_calendars_event_for_carers_is_in_the_advisors_workspace_near_the_caller() {
+    let app = TestApp::with_demo();
+    let slug = a_network(&app);
+    let postcode = central_postcode(&app);
+    let tomorrow = (Utc::now() + Duration::days(1)).date_naive().format("%Y%m%d");
+    let calendar = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Carers Centre//EN\r\nBEGIN:VEVENT\r\nUID:cuppa@carers\r\n\
+         SUMMARY:Carers' coffee morning\r\nDESCRIPTION:For unpaid carers: a break and a chat.\r\n\
+         LOCATION:Greyholme Community Centre\\, {postcode}\r\nDTSTART;TZID=Europe/London:{tomorrow}T100000\r\n\
+         DTEND;TZID=Europe/London:{tomorrow}T120000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let server = FeedServer::start(move |_| Reply::Body(200, "text/calendar", calendar.clone().into_bytes()));
+    {
+        let mut conn = app.state.store.conn().unwrap();
+        let network = doorstep::store::networks::by_slug(&mut conn, &slug).unwrap().id;
+        let admin = doorstep::store::users::find_by_email(&mut conn, ADMIN).unwrap().unwrap().0.id;
+        let new = doorstep::domain::sources::NewSource {
+            kind: doorstep::domain::sources::SourceKind::Calendar,
+            name: String::from("Carers Centre"),
+            url: format!("{}/calendar.ics", server.url),
+        };
+        let id = doorstep::domain::ids::SourceId::new();
+        doorstep::store::sources::follow(&mut conn, (id, network), &new, admin, Utc::now().naive_utc())
+            .unwrap();
+    }
+    read_sources(&app, 1);
+
+    let mut advisor = app.browser().await;
+    advisor.sign_in("advisor@kingsmere.example.org", PASSWORD).await;
+    let started =
+        advisor.submit("/signpost", "/signpost/contacts", &[("risk", "no"), ("channel", "phone")]).await;
+    let contact = started.location().to_string();
+    let near = postcode.replace(' ', "+");
+    let workspace = advisor.get(&format!("{contact}?postcode={near}&need=carers-support")).await;
+    assert_eq!(workspace.status, StatusCode::OK);
+    let shown = workspace.body.replace("&#39;", "'");
+    assert!(
+        shown.contains("Events coming up that meet their needs") && shown.contains("Carers' coffee morning"),
+        "{shown}"
+    );
+    let other = advisor.get(&format!("{contact}?postcode={near}&need=debt")).await;
+    assert!(!other.body.replace("&#39;", "'").contains("Carers' coffee morning"));
+}
