@@ -265,6 +265,15 @@ async fn a_network_follows_a_blog_a_feed_a_calendar_and_a_forum_and_shows_what_t
     );
     assert!(!events.body.contains(&day(taken_out)), "{}", events.body);
     assert!(events.body.contains(&format!("{}, 2pm to 4pm", day(moved))), "{}", events.body);
+    let ours = events.body.find(">Coffee morning at St Mary").unwrap();
+    let event =
+        events.body[..ours].rsplit("href=\"/events/").next().unwrap().split('"').next().unwrap().to_string();
+    let page = admin.get(&format!("/events/{event}")).await;
+    assert!(
+        page.body.contains("Not said: ask the organisers"),
+        "a calendar does not say what it costs: {}",
+        page.body
+    );
 
     // Changed there, changed here; taken away there, gone here; nothing
     // changed is a 304.

@@ -21,6 +21,9 @@ use crate::domain::sources::{
     FetchedEvent, FetchedPost, NewSource, SourceKind, SourceView, comparable, next_read,
 };
 
+/// What an event from a calendar says of its cost: calendars do not say.
+const NOT_SAID: &str = "Not said: ask the organisers";
+
 /// How long a reading is left to the server that claimed it.
 const CLAIM: chrono::Duration = chrono::Duration::minutes(30);
 
@@ -550,7 +553,9 @@ fn write_event(
             events::network_id.eq(network),
             events::author_id.eq(member),
             fields,
+            // A calendar does not say what an event costs.
             events::free.eq(false),
+            events::cost.eq(Some(NOT_SAID)),
             events::created_at.eq(now),
         ))
         .execute(conn)?;
