@@ -18,6 +18,9 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{StoreError, moderation, networks, notifications, threads};
 
+/// The events a network's page shows: the next few.
+const NEXT_EVENTS: usize = 3;
+
 /// Every network.
 pub async fn list(state: &AppState) -> Result<Vec<NetworkView>, AppError> {
     db(state, networks::all).await
@@ -41,11 +44,11 @@ pub async fn network_page(
             Some(member) => networks::follows(conn, member, network.id)?,
             None => false,
         };
-        let events = crate::store::events::in_network(conn, network.id, now, false, super::events::READ)?;
+        let events = crate::store::events::next_in_network(conn, network.id, now, NEXT_EVENTS as i64)?;
         Ok(NetworkPage { network, threads, page, pages, following, events })
     })
     .await?;
-    shown.events = super::events::soonest(std::mem::take(&mut shown.events), 3);
+    shown.events = super::events::soonest(std::mem::take(&mut shown.events), NEXT_EVENTS);
     Ok(shown)
 }
 

@@ -210,6 +210,9 @@ fn venues_changed(conn: &mut Conn, venues: &[LocationId]) -> StoreResult<HashMap
     Ok(changed)
 }
 
+/// The most repeating events a network's page considers for its next few.
+const REPEATING: i64 = 500;
+
 /// What an event at a confidential venue shows of where it is: nothing that
 /// places it.
 const PLACE_ON_REQUEST: &str = "The address is given when you get in touch";
@@ -320,6 +323,30 @@ pub fn in_network(
     } else {
         query.filter(events::last_ends_at.gt(now)).order(events::first_starts_at).load(conn)?
     };
+    views(conn, rows, false)
+}
+
+/// The events of `network` that may be among its next `most`: the `most`
+/// soonest that happen once, and every repeating one still to come (its
+/// next time is worked out from its pattern, not its first). For a
+/// network's page, which shows the next few.
+pub fn next_in_network(
+    conn: &mut Conn,
+    network: NetworkId,
+    now: NaiveDateTime,
+    most: i64,
+) -> StoreResult<Vec<EventView>> {
+    let coming = || {
+        events::table
+            .inner_join(networks::table)
+            .filter(events::network_id.eq(network))
+            .filter(events::hidden_at.is_null())
+            .filter(events::last_ends_at.gt(now))
+            .order(events::first_starts_at)
+            .select(columns())
+    };
+    let mut rows: Vec<EventRow> = coming().filter(events::repeats.is_null()).limit(most).load(conn)?;
+    rows.extend(coming().filter(events::repeats.is_not_null()).limit(REPEATING).load::<EventRow>(conn)?);
     views(conn, rows, false)
 }
 
