@@ -90,9 +90,12 @@ pub async fn follow(
 
 /// A source's status page, for its network's hosts.
 pub async fn status(state: &AppState, user: &StaffUser, id: SourceId) -> Result<SourceView, AppError> {
-    let source = db(state, move |conn| sources::get(conn, id)).await?;
-    let network = source.network;
-    let hood = db(state, move |conn| store::networks::neighbourhood_of(conn, network)).await?;
+    let (source, hood) = db(state, move |conn| {
+        let source = sources::get(conn, id)?;
+        let hood = store::networks::neighbourhood_of(conn, source.network)?;
+        Ok((source, hood))
+    })
+    .await?;
     require(user.moderates(hood))?;
     Ok(source)
 }

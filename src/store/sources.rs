@@ -325,8 +325,7 @@ pub fn merge_posts(
                 continue;
             }
             forget_item(conn, source, &key)?;
-            if !shared_thread(conn, thread)? {
-                diesel::update(threads::table.find(thread)).set(threads::visible.eq(false)).execute(conn)?;
+            if let_go_thread(conn, thread)? {
                 changed.push(thread);
             }
         }
@@ -381,10 +380,7 @@ pub fn merge_events(
             let Some(event) = event else { continue };
             let ends: Option<NaiveDateTime> =
                 events::table.find(event).select(events::last_ends_at).first(conn).optional()?;
-            if ends.is_some_and(|ends| ends > now) && !shared_event(conn, event)? {
-                diesel::update(events::table.find(event))
-                    .set(events::hidden_at.eq(Some(now)))
-                    .execute(conn)?;
+            if ends.is_some_and(|ends| ends > now) && let_go_event(conn, event, now)? {
                 changed.push(event);
             }
         }
@@ -426,14 +422,28 @@ fn forget_item(conn: &mut Conn, source: SourceId, key: &str) -> StoreResult<()> 
     Ok(())
 }
 
-fn shared_thread(conn: &mut Conn, thread: ThreadId) -> StoreResult<bool> {
+/// Hides `thread` once no source holds it any more. True when it was hidden.
+fn let_go_thread(conn: &mut Conn, thread: ThreadId) -> StoreResult<bool> {
     let holders: i64 = items::table.filter(items::thread_id.eq(thread)).count().get_result(conn)?;
-    Ok(holders > 0)
+    if holders > 0 {
+        return Ok(false);
+    }
+    diesel::update(threads::table.find(thread)).set(threads::visible.eq(false)).execute(conn)?;
+    Ok(true)
 }
 
-fn shared_event(conn: &mut Conn, event: EventId) -> StoreResult<bool> {
+/// Hides `event` once no source holds it any more (keeping the time of a
+/// moderator's hide). True when it was hidden.
+fn let_go_event(conn: &mut Conn, event: EventId, now: NaiveDateTime) -> StoreResult<bool> {
     let holders: i64 = items::table.filter(items::event_id.eq(event)).count().get_result(conn)?;
-    Ok(holders > 0)
+    if holders > 0 {
+        return Ok(false);
+    }
+    diesel::update(events::table.find(event))
+        .filter(events::hidden_at.is_null())
+        .set(events::hidden_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(true)
 }
 
 /// A thread in `network` that another source brought with the same link.
@@ -578,18 +588,13 @@ pub fn stop(conn: &mut Conn, id: SourceId, now: NaiveDateTime) -> StoreResult<()
         let mut changed = Vec::new();
         for (thread, event) in held {
             if let Some(thread) = thread
-                && !shared_thread(conn, thread)?
+                && let_go_thread(conn, thread)?
             {
-                diesel::update(threads::table.find(thread)).set(threads::visible.eq(false)).execute(conn)?;
                 changed.push(Subject::Thread(thread));
             }
             if let Some(event) = event
-                && !shared_event(conn, event)?
+                && let_go_event(conn, event, now)?
             {
-                diesel::update(events::table.find(event))
-                    .filter(events::hidden_at.is_null())
-                    .set(events::hidden_at.eq(Some(now)))
-                    .execute(conn)?;
                 changed.push(Subject::Event(event));
             }
         }
