@@ -2,6 +2,7 @@
 //! on this machine and print their figures beside the budgets of DESIGN.md
 //! section 12.
 
+pub mod compare;
 pub mod feeds;
 pub mod listings;
 pub mod load;
@@ -9,6 +10,7 @@ pub mod neighbourhoods;
 pub mod networks;
 pub mod openreferral;
 pub mod pages;
+pub mod postgis;
 pub mod relevance;
 pub mod search;
 

@@ -41,7 +41,7 @@ pub struct Plan {
     pub http_requests: usize,
 }
 
-const WORDS: &[&str] = &[
+pub(super) const WORDS: &[&str] = &[
     "lunch club",
     "befriending",
     "dementia",
@@ -101,7 +101,7 @@ fn mixed_queries(
 }
 
 /// The same query as a URL of the JSON API.
-fn as_url(q: &SearchQuery) -> String {
+pub(super) fn as_url(q: &SearchQuery) -> String {
     let mut parts: Vec<String> = Vec::new();
     let enc = |t: &str| form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
     if !q.text.is_empty() {
@@ -184,15 +184,27 @@ fn build_index(
         started.elapsed().as_secs_f64()
     )?;
 
+    let (state, build) = serve_services(&services, taxonomy, today, folder)?;
+    writeln!(out, "index build: {build:.1} s ({} segment(s))", state.search.segments())?;
+    drop(services);
+    let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
+    Ok((state, points, None))
+}
+
+/// Indexes `services` as of `today` in a new index in `folder` and opens a
+/// server's state over it, beside an empty SQLite store; gives the state
+/// and the seconds the index took to build.
+pub(super) fn serve_services(
+    services: &[crate::domain::views::SearchableService],
+    taxonomy: &Taxonomy,
+    today: NaiveDate,
+    folder: &Path,
+) -> std::io::Result<(AppState, f64)> {
     let _ = std::fs::remove_dir_all(folder);
     let (index, _) = SearchIndex::open(&folder.join("index")).map_err(std::io::Error::other)?;
     let started = Instant::now();
-    index.rebuild(&services, taxonomy, today, 0).map_err(std::io::Error::other)?;
+    index.rebuild(services, taxonomy, today, 0).map_err(std::io::Error::other)?;
     let build = started.elapsed().as_secs_f64();
-    writeln!(out, "index build: {build:.1} s ({} segment(s))", index.segments())?;
-    drop(services);
-
-    let points: Vec<(f64, f64)> = demo.postcodes.iter().map(|p| (p.latitude, p.longitude)).collect();
     let mut config = Config { data_dir: Some(folder.to_path_buf()), seed_demo: false, ..Config::default() };
     config.check().map_err(std::io::Error::other)?;
     let store = Store::open(&folder.join("bench.sqlite").to_string_lossy()).map_err(std::io::Error::other)?;
@@ -201,7 +213,7 @@ fn build_index(
         crate::search::activity::ActivityIndex::open(&folder.join(crate::state::ACTIVITY_FOLDER))
             .map_err(std::io::Error::other)?;
     let state = AppState::new(store, (index, activity), taxonomy.clone(), config, vec![7; 64], None, mailer);
-    Ok((state, points, None))
+    Ok((state, build))
 }
 
 /// Generates the demo at `size` services, writes it to a new database on the

@@ -122,6 +122,23 @@ pub enum BenchCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Doorstep's search over HTTP against PostgreSQL + PostGIS + full-text
+    /// search on the same listings and queries, side by side.
+    Compare {
+        /// Numbers of listings, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+        listings: Vec<usize>,
+        /// Queries in the mix.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// Measured passes on each side, with one client and with two.
+        #[arg(long, default_value_t = 3)]
+        passes: usize,
+        /// A PostgreSQL server with PostGIS to use instead of starting a
+        /// throwaway one from Debian's packages.
+        #[arg(long)]
+        peer: Option<String>,
+    },
 }
 
 /// Runs the benchmark asked for and prints its figures to standard output.
@@ -184,6 +201,16 @@ pub(super) fn run(what: BenchCommand) -> Result<(), CliError> {
                 http_requests: if http_seconds == 0 { 0 } else { http_requests },
             };
             crate::bench::search::run(&plan, &mut std::io::stdout())
+                .map_err(|e| CliError::Usage(e.to_string()))
+        }
+        BenchCommand::Compare { listings, queries, passes, peer } => {
+            let plan = crate::bench::compare::Plan {
+                sizes: listings,
+                queries: queries.max(3),
+                passes: passes.max(1),
+                peer,
+            };
+            crate::bench::compare::run(&plan, &mut std::io::stdout())
                 .map_err(|e| CliError::Usage(e.to_string()))
         }
     }
