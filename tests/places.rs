@@ -139,13 +139,27 @@ fn every_location_carries_its_h3_cell() {
         0,
         "the demo's locations all have cells"
     );
-    // A location saved before cells were kept gets its cell at the next start.
-    conn.batch_execute(
-        "UPDATE locations SET h3_cell = NULL WHERE id IN (SELECT id FROM locations ORDER BY id LIMIT 3)",
-    )
-    .unwrap();
+    // Locations saved before cells were kept get their cells at the next
+    // start, each its own, and nothing else about them changes.
+    let before = all_locations(&app);
+    conn.batch_execute("UPDATE locations SET h3_cell = NULL").unwrap();
     drop(conn);
     app.state.store.migrate().unwrap();
+    assert_eq!(all_locations(&app), before);
     let mut conn = app.state.store.conn().unwrap();
     assert_eq!(doorstep::store::locations::fill_missing_cells(&mut conn).unwrap(), 0, "filled at start");
+    assert!(before.len() > 100, "{} locations", before.len());
+}
+
+/// Every location's id, name, point and cell, in id order.
+fn all_locations(app: &TestApp) -> Vec<(String, String, String, Option<i64>)> {
+    use diesel::prelude::*;
+    use doorstep::store::schema::locations;
+    let mut conn = app.state.store.conn().unwrap();
+    let rows: Vec<(String, String, f64, f64, Option<i64>)> = locations::table
+        .select((locations::id, locations::name, locations::latitude, locations::longitude, locations::h3_cell))
+        .order(locations::id)
+        .load(&mut *conn)
+        .unwrap();
+    rows.into_iter().map(|(id, name, lat, lon, cell)| (id, name, format!("{lat:.6},{lon:.6}"), cell)).collect()
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::changes::{self, Action, RecordKind};
 use super::schema::{locations, service_at_locations, services};
-use super::{Conn, StoreError, StoreResult, search_feed};
+use super::{Conn, StoreError, StoreResult, per_backend, search_feed};
 use crate::domain::directory::VenueAccess;
 use crate::domain::ids::{
     LocationId, NeighbourhoodId, OrganisationId, ServiceAtLocationId, ServiceId, UserId,
@@ -18,9 +18,11 @@ use crate::domain::venue_form::history_fields;
 use crate::domain::views::{LocationView, VenueChoice};
 use crate::geo::cells;
 
-/// A new location: its row, plus the H3 cell of its point.
+/// A new location: its row, plus the H3 cell of its point. A field left
+/// `None` is written as NULL (no column it names has another default), so
+/// that many rows can go in one statement on SQLite too.
 #[derive(Insertable)]
-#[diesel(table_name = locations)]
+#[diesel(table_name = locations, treat_none_as_default_value = false)]
 struct NewLocation {
     #[diesel(embed)]
     row: LocationRow,
@@ -28,7 +30,7 @@ struct NewLocation {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = locations)]
+#[diesel(table_name = locations, treat_none_as_default_value = false)]
 struct LocationRow {
     id: LocationId,
     organisation_id: Option<OrganisationId>,
@@ -446,22 +448,49 @@ pub fn move_to(
     })
 }
 
+/// How many venues `fill_missing_cells` places at a time: each batch is one
+/// read and one write of up to this many rows (22 values each, within both
+/// backends' limits on a statement's values).
+const CELL_BATCH: i64 = 1_000;
+
 /// Gives every location without an H3 cell its cell (rows saved before cells
-/// were kept). Returns how many were filled.
+/// were kept), a batch at a time in id order. Returns how many were filled.
 pub fn fill_missing_cells(conn: &mut Conn) -> StoreResult<usize> {
     super::transaction(conn, |conn| {
-        let missing: Vec<(LocationId, f64, f64)> = locations::table
-            .filter(locations::h3_cell.is_null())
-            .select((locations::id, locations::latitude, locations::longitude))
-            .load(conn)?;
         let mut filled = 0;
-        for (id, latitude, longitude) in missing {
-            if let Some(cell) = cells::cell_of(latitude, longitude) {
-                diesel::update(locations::table.find(id))
-                    .set(locations::h3_cell.eq(super::cell_number(cell)))
-                    .execute(conn)?;
-                filled += 1;
+        let mut after: Option<LocationId> = None;
+        loop {
+            let mut missing = locations::table
+                .filter(locations::h3_cell.is_null())
+                .order(locations::id)
+                .limit(CELL_BATCH)
+                .select(LocationRow::as_select())
+                .into_boxed();
+            if let Some(after) = after {
+                missing = missing.filter(locations::id.gt(after));
             }
+            let rows: Vec<LocationRow> = missing.load(conn)?;
+            // A point with no cell (not on the globe) stays without one: the
+            // next batch starts after it.
+            let Some(last) = rows.last().map(|row| row.id) else { break };
+            after = Some(last);
+            let placed: Vec<NewLocation> = rows
+                .into_iter()
+                .filter_map(|row| {
+                    let cell = cells::cell_of(row.latitude, row.longitude)?;
+                    Some(NewLocation { row, h3_cell: Some(super::cell_number(cell)) })
+                })
+                .collect();
+            if placed.is_empty() {
+                continue;
+            }
+            filled += placed.len();
+            let upsert = diesel::insert_into(locations::table)
+                .values(&placed)
+                .on_conflict(locations::id)
+                .do_update()
+                .set(locations::h3_cell.eq(diesel::upsert::excluded(locations::h3_cell)));
+            per_backend!(conn, |c| upsert.execute(c))?;
         }
         Ok(filled)
     })
