@@ -157,9 +157,17 @@ fn all_locations(app: &TestApp) -> Vec<(String, String, String, Option<i64>)> {
     use doorstep::store::schema::locations;
     let mut conn = app.state.store.conn().unwrap();
     let rows: Vec<(String, String, f64, f64, Option<i64>)> = locations::table
-        .select((locations::id, locations::name, locations::latitude, locations::longitude, locations::h3_cell))
+        .select((
+            locations::id,
+            locations::name,
+            locations::latitude,
+            locations::longitude,
+            locations::h3_cell,
+        ))
         .order(locations::id)
         .load(&mut *conn)
         .unwrap();
-    rows.into_iter().map(|(id, name, lat, lon, cell)| (id, name, format!("{lat:.6},{lon:.6}"), cell)).collect()
+    rows.into_iter()
+        .map(|(id, name, lat, lon, cell)| (id, name, format!("{lat:.6},{lon:.6}"), cell))
+        .collect()
 }

@@ -189,23 +189,27 @@ fn request_of(asked: &Asked) -> SearchRequest {
     }
 }
 
-/// Times the queries in Doorstep's process, without HTTP, after a warm-up:
-/// the median and 99th percentile in milliseconds.
-fn in_process(state: &crate::state::AppState, asked: &[Asked]) -> std::io::Result<(f64, f64)> {
+/// Times the queries in Doorstep's process, without HTTP, after a warm-up,
+/// and prints how their times spread, in all and by kind.
+fn in_process(state: &crate::state::AppState, asked: &[Asked], out: &mut impl Write) -> std::io::Result<()> {
     let requests: Vec<SearchRequest> = asked.iter().map(request_of).collect();
     let now = Utc::now();
-    let mut times = Vec::new();
+    let mut times = Times::default();
     for round in 0..4 {
-        for request in &requests {
+        for (n, request) in requests.iter().enumerate() {
             let started = Instant::now();
             state.search.search(request, &state.taxonomy, "the city", now).map_err(std::io::Error::other)?;
             if round > 0 {
-                times.push(started.elapsed().as_secs_f64() * 1_000.0);
+                times.add(&[(n, started.elapsed().as_secs_f64() * 1_000.0, Vec::new())]);
             }
         }
     }
-    times.sort_by(f64::total_cmp);
-    Ok((percentile(&times, 0.5), percentile(&times, 0.99)))
+    let (p50, p90, p99) = times.spread();
+    writeln!(out, "Doorstep in process, without HTTP: median {p50:.3} ms, p90 {p90:.3} ms, p99 {p99:.3} ms")?;
+    for (kind, name) in KINDS.iter().enumerate() {
+        writeln!(out, "  median, {name:<28} {:.3} ms", times.median_of(kind))?;
+    }
+    Ok(())
 }
 
 /// One side of the comparison, asked one query at a time on one connection.
@@ -390,8 +394,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
             "Doorstep: index built in {build:.1} s, {:.0} MB on disk",
             size_of(&folder.join("index")) as f64 / 1e6
         )?;
-        let (p50, p99) = in_process(&state, &asked)?;
-        writeln!(out, "Doorstep in process, without HTTP: median {p50:.3} ms, p99 {p99:.3} ms")?;
+        in_process(&state, &asked, out)?;
         let started = Instant::now();
         let bytes = postgis::load(&peer_url, &listings)?;
         writeln!(

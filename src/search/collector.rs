@@ -130,6 +130,8 @@ pub(super) struct SegmentMatcher {
     sessions: Column<u64>,
     facts: Column<u64>,
     need_ords: Column<u64>,
+    /// Distances from the place asked about, if any.
+    from: Option<cells::DistancesFrom>,
     fruit: Fruit,
 }
 
@@ -175,6 +177,7 @@ impl Collector for Matcher {
             sessions: fast.u64("sessions")?,
             facts: fast.u64("facts")?,
             need_ords: fast.u64("need_ords")?,
+            from: self.c.point.map(cells::DistancesFrom::new),
             names_area: self.names_area.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             fruit: self.empty_fruit(),
         })
@@ -324,11 +327,8 @@ impl SegmentCollector for SegmentMatcher {
             }
         }
         let facts = Facts(self.facts.first(doc).unwrap_or(0));
-        let distance_m = point.and_then(|point| {
-            self.points
-                .values_for_doc(doc)
-                .map(|p| cells::distance_m(point, unpack_point(p)))
-                .min_by(f64::total_cmp)
+        let distance_m = self.from.and_then(|from| {
+            self.points.values_for_doc(doc).map(|p| from.to(unpack_point(p))).min_by(f64::total_cmp)
         });
         // One with no public venue has no distance: the cells let it through.
         if let Some(radius) = radius_m
