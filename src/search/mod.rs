@@ -661,21 +661,25 @@ impl SearchIndex {
     /// One segment searches fastest: each query term is looked up once, not
     /// once per segment. Says whether it merged.
     fn merge_beyond(&self, writer: &mut IndexWriter, most: usize) -> Result<bool, SearchError> {
-        let segments = self.index.searchable_segments()?;
-        if segments.len() <= most {
-            return Ok(false);
-        }
         // Merged in the order of the places of their first documents, so
         // the merged segment keeps documents in the order of where they are.
-        let mut ordered = Vec::with_capacity(segments.len());
-        for segment in &segments {
-            let reader = SegmentReader::open(segment)?;
-            let first = reader.fast_fields().u64("points")?.first(0);
-            let key = first.map(unpack_point).map_or(u64::MAX, |(lat, lon)| cell_order(lat, lon));
-            ordered.push((key, segment.id()));
-        }
-        ordered.sort_unstable();
-        let ids: Vec<SegmentId> = ordered.into_iter().map(|(_, id)| id).collect();
+        // The segments are let go of before the merge: while one is held,
+        // the merge's clearing up keeps its files.
+        let ids = {
+            let segments = self.index.searchable_segments()?;
+            if segments.len() <= most {
+                return Ok(false);
+            }
+            let mut ordered = Vec::with_capacity(segments.len());
+            for segment in &segments {
+                let reader = SegmentReader::open(segment)?;
+                let first = reader.fast_fields().u64("points")?.first(0);
+                let key = first.map(unpack_point).map_or(u64::MAX, |(lat, lon)| cell_order(lat, lon));
+                ordered.push((key, segment.id()));
+            }
+            ordered.sort_unstable();
+            ordered.into_iter().map(|(_, id)| id).collect::<Vec<SegmentId>>()
+        };
         writer.merge(&ids).wait()?;
         Ok(true)
     }
@@ -776,4 +780,43 @@ pub(crate) fn stem(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         tokens.push(token.text.clone());
     }
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rebuilt index is one segment whose documents come in the order of
+    /// where they are, and the segments it was merged from are gone from
+    /// the folder.
+    #[test]
+    fn a_rebuilt_index_is_one_segment_in_the_order_of_where_its_services_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = Utc::now().date_naive();
+        let demo = crate::demo::generate(crate::demo::DemoSize::with_services(3_000), today).unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        let services = demo.searchable();
+        index.rebuild(&services, &taxonomy, today, 0).unwrap();
+        index.rebuild(&services, &taxonomy, today, 0).unwrap();
+        let stores = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "store"))
+            .count();
+        assert_eq!((index.segments(), stores), (1, 1), "one segment, and only its files");
+
+        let snapshot = index.snapshot();
+        let segment = &snapshot.searcher.segment_readers()[0];
+        let points = segment.fast_fields().u64("points").unwrap();
+        let order: Vec<u64> = (0..segment.max_doc())
+            .map(|doc| {
+                points.first(doc).map(unpack_point).map_or(u64::MAX, |(lat, lon)| cell_order(lat, lon))
+            })
+            .collect();
+        assert_eq!(order.len(), services.len());
+        // Each indexing thread's documents are in order; the segments they
+        // made are merged in order of their first: a few runs in all.
+        let runs = 1 + order.windows(2).filter(|pair| pair[1] < pair[0]).count();
+        assert!(runs <= 4, "{runs} runs");
+    }
 }
