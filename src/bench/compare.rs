@@ -373,7 +373,7 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     let peer_url = plan.peer.clone().or_else(|| cluster.as_ref().map(|c| c.url.clone())).unwrap_or_default();
     for &size in &plan.sizes {
         writeln!(out, "\n== {size} listings")?;
-        let mut dice = Dice::new(0xC0_4D_A2E + size as u64);
+        let mut dice = Dice::new(0x0C04_DA2E + size as u64);
         let city = City::new(&mut dice);
         let started = Instant::now();
         let (services, listings, categories) = city_listings(size, today, &taxonomy, &city, &mut dice)?;
