@@ -265,7 +265,8 @@ impl<'a> Doorstep<'a> {
 impl Side for Doorstep<'_> {
     fn ask(&mut self, n: usize) -> std::io::Result<Answer> {
         let url = &self.urls[n];
-        write!(self.stream, "GET {url} HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+        // One write, so the request goes in one packet.
+        self.stream.write_all(format!("GET {url} HTTP/1.1\r\nHost: bench\r\n\r\n").as_bytes())?;
         let (status, body) = read_response_body(&mut self.reader)?;
         if status != 200 {
             return Err(std::io::Error::other(format!("{url} answered {status}")));
@@ -295,16 +296,20 @@ impl Side for PostGis<'_> {
 
 /// One pass of one client over every query from `start` on (wrapping), each
 /// timed in milliseconds from asking to the whole answer; with the results
-/// of each, by query.
-fn pass(side: &mut dyn Side, count: usize, start: usize) -> std::io::Result<Vec<(usize, f64, Vec<String>)>> {
-    side.ready()?;
+/// of each, by query, when `read` says to read them (after the timing).
+fn pass(
+    side: &mut dyn Side,
+    count: usize,
+    start: usize,
+    read: bool,
+) -> std::io::Result<Vec<(usize, f64, Vec<String>)>> {
     let mut timed = Vec::with_capacity(count);
     for k in 0..count {
         let n = (start + k) % count;
         let started = Instant::now();
         let answer = side.ask(n)?;
         let ms = started.elapsed().as_secs_f64() * 1_000.0;
-        timed.push((n, ms, answer.ids()?));
+        timed.push((n, ms, if read { answer.ids()? } else { Vec::new() }));
     }
     Ok(timed)
 }
@@ -355,6 +360,15 @@ fn size_of(dir: &std::path::Path) -> u64 {
         .sum()
 }
 
+/// A folder removed when dropped, whatever went wrong.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Runs the plan, printing as it goes.
 pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
     let today = Utc::now().date_naive();
@@ -386,8 +400,10 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
         )?;
         let asked = city_queries(plan.queries, &city, &categories, &mut dice);
 
-        let folder = std::env::temp_dir().join(format!("doorstep-compare-{}-{size}", std::process::id()));
-        let (state, build) = serve_services(&services, &taxonomy, today, &folder)?;
+        let folder =
+            Scratch(std::env::temp_dir().join(format!("doorstep-compare-{}-{size}", std::process::id())));
+        let folder = &folder.0;
+        let (state, build) = serve_services(&services, &taxonomy, today, folder)?;
         drop(services);
         writeln!(
             out,
@@ -411,7 +427,9 @@ pub fn run(plan: &Plan, out: &mut impl Write) -> std::io::Result<()> {
         let urls: Vec<String> = asked.iter().map(|a| as_url(&request_of(a))).collect();
         compare(plan, &asked, &urls, server.addr, &peer_url, out)?;
         drop(server);
-        let _ = std::fs::remove_dir_all(&folder);
+        if plan.peer.is_some() {
+            postgis::drop_table(&peer_url)?;
+        }
     }
     drop(cluster);
     Ok(())
@@ -431,8 +449,8 @@ fn compare(
     let mut doorstep = Doorstep::connect(addr, urls)?;
     let mut peer = PostGis { asked, peer: Peer::connect(peer_url)? };
     writeln!(out, "load average {} before the passes", load_average())?;
-    pass(&mut doorstep, count, 0)?;
-    pass(&mut peer, count, 0)?;
+    pass(&mut doorstep, count, 0, false)?;
+    pass(&mut peer, count, 0, false)?;
 
     let (mut ours, mut theirs) = (Times::default(), Times::default());
     let mut answers: HashMap<usize, (Vec<String>, Vec<String>)> = HashMap::new();
@@ -443,7 +461,9 @@ fn compare(
         let mut runs: [Vec<(usize, f64, Vec<String>)>; 2] = Default::default();
         let [a, b] = sides;
         for which in order {
-            runs[which] = pass(if which == 0 { &mut *a } else { &mut *b }, count, 0)?;
+            let side = if which == 0 { &mut *a } else { &mut *b };
+            side.ready()?;
+            runs[which] = pass(side, count, 0, true)?;
         }
         ours.add(&runs[0]);
         theirs.add(&runs[1]);
@@ -462,18 +482,25 @@ fn compare(
         writeln!(out, "  median, {name:<28} {a:.2} ms against {b:.2} ms ({:.1}x)", b / a)?;
     }
 
+    // Two clients at once, each connected (and its statements prepared)
+    // before the clock starts, their answers not read.
     let two = |which: usize| -> std::io::Result<f64> {
+        let mut sides: Vec<Box<dyn Side + Send>> = Vec::new();
+        for _ in 0..2 {
+            sides.push(if which == 0 {
+                Box::new(Doorstep::connect(addr, urls)?)
+            } else {
+                Box::new(PostGis { asked, peer: Peer::connect(peer_url)? })
+            });
+        }
         let started = Instant::now();
         let answered = std::thread::scope(|scope| {
-            let clients: Vec<_> = (0..2)
-                .map(|client| {
+            let clients: Vec<_> = sides
+                .into_iter()
+                .enumerate()
+                .map(|(client, mut side)| {
                     scope.spawn(move || -> std::io::Result<usize> {
-                        let mut side: Box<dyn Side> = if which == 0 {
-                            Box::new(Doorstep::connect(addr, urls)?)
-                        } else {
-                            Box::new(PostGis { asked, peer: Peer::connect(peer_url)? })
-                        };
-                        Ok(pass(side.as_mut(), count, client * count / 2)?.len())
+                        Ok(pass(side.as_mut(), count, client * count / 2, false)?.len())
                     })
                 })
                 .collect();

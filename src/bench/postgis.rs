@@ -56,17 +56,19 @@ impl Cluster {
                 "no PostgreSQL server found under /usr/lib/postgresql: install Debian's postgresql-15 and postgresql-15-postgis-3",
             )
         })?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let folder = std::env::temp_dir().join(format!("doorstep-peer-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::create_dir_all(&folder)?;
+        // Stopped and cleared away from here on, whatever goes wrong.
+        let cluster = Cluster { bin, folder, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
+        let (bin, folder) = (&cluster.bin, &cluster.folder);
         if is_root() {
-            run(Command::new("chown").arg("postgres").arg(&folder))?;
+            run(Command::new("chown").arg("postgres").arg(folder))?;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        as_postgres(&bin.join("initdb"))
+        run(as_postgres(&bin.join("initdb"))
             .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D"])
-            .arg(folder.join("cluster"))
-            .status_ok()?;
+            .arg(folder.join("cluster")))?;
         // Durability off, as for any cluster thrown away after the run; memory
         // and costs set as a tuned server on this machine would have them.
         let options = format!(
@@ -76,14 +78,13 @@ impl Cluster {
              -c random_page_cost=1.1 -c jit=off",
             folder.display()
         );
-        as_postgres(&bin.join("pg_ctl"))
+        run(as_postgres(&bin.join("pg_ctl"))
             .arg("-D")
             .arg(folder.join("cluster"))
             .arg("-l")
             .arg(folder.join("server.log"))
-            .args(["-w", "start", "-o", &options])
-            .status_ok()?;
-        Ok(Cluster { bin, folder, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") })
+            .args(["-w", "start", "-o", &options]))?;
+        Ok(cluster)
     }
 }
 
@@ -129,16 +130,6 @@ fn as_postgres(program: &Path) -> Command {
     }
 }
 
-trait StatusOk {
-    fn status_ok(&mut self) -> std::io::Result<()>;
-}
-
-impl StatusOk for Command {
-    fn status_ok(&mut self) -> std::io::Result<()> {
-        run(self)
-    }
-}
-
 fn run(command: &mut Command) -> std::io::Result<()> {
     let output = command.output()?;
     if output.status.success() {
@@ -159,15 +150,17 @@ fn pg(e: postgres::Error) -> std::io::Error {
     }
 }
 
-/// Loads `listings` into a new table with PostGIS's and full-text search's
-/// best indexes, and analyses it. Gives the database's size in bytes.
+/// Loads `listings` into a new table of its own (`doorstep_bench_listings`,
+/// replacing one left by an earlier run) with PostGIS's and full-text
+/// search's best indexes, and analyses it. Gives the database's size in
+/// bytes: the table, its indexes, and the catalogue with PostGIS's.
 pub fn load(url: &str, listings: &[Listing]) -> std::io::Result<u64> {
     let mut client = Client::connect(url, NoTls).map_err(pg)?;
     client
         .batch_execute(
             "CREATE EXTENSION IF NOT EXISTS postgis;
-             DROP TABLE IF EXISTS listings;
-             CREATE TABLE listings (
+             DROP TABLE IF EXISTS doorstep_bench_listings;
+             CREATE TABLE doorstep_bench_listings (
                  id text PRIMARY KEY,
                  name text NOT NULL,
                  organisation text NOT NULL,
@@ -187,7 +180,7 @@ pub fn load(url: &str, listings: &[Listing]) -> std::io::Result<u64> {
         .map_err(pg)?;
     let mut copy = client
         .copy_in(
-            "COPY listings (id, name, organisation, text, categories, days, latitude, longitude) FROM STDIN",
+            "COPY doorstep_bench_listings (id, name, organisation, text, categories, days, latitude, longitude) FROM STDIN",
         )
         .map_err(pg)?;
     let mut row = String::new();
@@ -207,16 +200,22 @@ pub fn load(url: &str, listings: &[Listing]) -> std::io::Result<u64> {
     copy.finish().map_err(pg)?;
     client
         .batch_execute(
-            "CREATE INDEX listings_words ON listings USING gin (words);
-             CREATE INDEX listings_place ON listings USING gist (place);
-             CREATE INDEX listings_categories ON listings USING gin (categories);
-             CREATE INDEX listings_days ON listings USING gin (days);",
+            "CREATE INDEX doorstep_bench_listings_words ON doorstep_bench_listings USING gin (words);
+             CREATE INDEX doorstep_bench_listings_place ON doorstep_bench_listings USING gist (place);
+             CREATE INDEX doorstep_bench_listings_categories ON doorstep_bench_listings USING gin (categories);
+             CREATE INDEX doorstep_bench_listings_days ON doorstep_bench_listings USING gin (days);",
         )
         .map_err(pg)?;
     // On its own: VACUUM cannot run in the transaction a batch is.
-    client.batch_execute("VACUUM ANALYZE listings").map_err(pg)?;
+    client.batch_execute("VACUUM ANALYZE doorstep_bench_listings").map_err(pg)?;
     let size: i64 = client.query_one("SELECT pg_database_size(current_database())", &[]).map_err(pg)?.get(0);
     Ok(size as u64)
+}
+
+/// Drops the table `load` made.
+pub fn drop_table(url: &str) -> std::io::Result<()> {
+    let mut client = Client::connect(url, NoTls).map_err(pg)?;
+    client.batch_execute("DROP TABLE IF EXISTS doorstep_bench_listings").map_err(pg)
 }
 
 /// A value in COPY's text format: backslashes, tabs and line ends escaped.
@@ -283,7 +282,7 @@ impl Peer {
                 };
                 let limit = 4 + usize::from(words) + usize::from(category);
                 let sql = format!(
-                    "SELECT id FROM listings WHERE {} ORDER BY {order} LIMIT ${limit}",
+                    "SELECT id FROM doorstep_bench_listings WHERE {} ORDER BY {order} LIMIT ${limit}",
                     filters.join(" AND ")
                 );
                 statements.push(client.prepare(&sql).map_err(pg)?);

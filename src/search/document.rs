@@ -363,6 +363,24 @@ impl Iterator for Lanes {
     }
 }
 
+/// The places a service is indexed at (its public venues, or else, for one
+/// that does not reach everyone, its contact addresses), whether it reaches
+/// everyone, and whether it is placed by a contact address (see `add_places`).
+fn placed_by(s: &SearchableService) -> (Vec<&SearchPlace>, bool, bool) {
+    let venues: Vec<&SearchPlace> = s.places.iter().filter(|p| !p.postal).collect();
+    let remote = s.delivery.iter().any(|m| *m != DeliveryMode::InPerson);
+    let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
+        || (venues.is_empty() && remote);
+    let by_contact_address = venues.is_empty() && !everywhere && s.places.iter().any(|p| p.postal);
+    let places = if by_contact_address { s.places.iter().filter(|p| p.postal).collect() } else { venues };
+    (places, everywhere, by_contact_address)
+}
+
+/// The first point a service is indexed at, as the `points` field holds it.
+pub(super) fn first_point(s: &SearchableService) -> Option<u64> {
+    placed_by(s).0.first().map(|p| pack_point(p.latitude, p.longitude))
+}
+
 /// Each public venue's point and H3 cells at every resolution. A service
 /// that reaches everyone (serving the whole area or more, or with no public
 /// venue and working by phone, online or at home) is in the everywhere cell
@@ -372,12 +390,7 @@ impl Iterator for Lanes {
 /// known by no more). Says whether it reaches everyone, and whether it is
 /// placed by a contact address.
 fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> (bool, bool) {
-    let venues: Vec<&SearchPlace> = s.places.iter().filter(|p| !p.postal).collect();
-    let remote = s.delivery.iter().any(|m| *m != DeliveryMode::InPerson);
-    let everywhere = matches!(s.area, ServiceArea::Borough | ServiceArea::Region | ServiceArea::National)
-        || (venues.is_empty() && remote);
-    let by_contact_address = venues.is_empty() && !everywhere && s.places.iter().any(|p| p.postal);
-    let places = if by_contact_address { s.places.iter().filter(|p| p.postal).collect() } else { venues };
+    let (places, everywhere, by_contact_address) = placed_by(s);
     for place in &places {
         doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
         if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {

@@ -635,7 +635,7 @@ impl SearchIndex {
         writer.delete_all_documents()?;
         // In the order of where they are (see `place_order`).
         let mut order: Vec<(u64, &SearchableService)> =
-            services.iter().map(|s| (place_order(s), s)).collect();
+            services.iter().map(|s| (place_order(document::first_point(s)), s)).collect();
         order.sort_unstable_by_key(|(key, s)| (*key, s.id));
         for (_, service) in order {
             writer.add_document(self.document(service, taxonomy, today))?;
@@ -674,8 +674,7 @@ impl SearchIndex {
             for segment in &segments {
                 let reader = SegmentReader::open(segment)?;
                 let first = reader.fast_fields().u64("points")?.first(0);
-                let key = first.map(unpack_point).map_or(u64::MAX, |(lat, lon)| cell_order(lat, lon));
-                ordered.push((key, segment.id()));
+                ordered.push((place_order(first), segment.id()));
             }
             ordered.sort_unstable();
             ordered.into_iter().map(|(_, id)| id).collect::<Vec<SegmentId>>()
@@ -755,21 +754,19 @@ impl SearchIndex {
     }
 }
 
-/// Where a service comes in the index's order of documents: by the H3 cell
-/// of its first public venue (or contact address), those with no place
-/// last. A finer cell's number starts with its coarser cells' digits, so
-/// the services within any one cell are one run of documents, and the
+/// Where a document comes in the index's order: by the H3 cell of the first
+/// point it is indexed at (as the `points` field holds it), those with no
+/// point last. A finer cell's number starts with its coarser cells' digits,
+/// so the services within any one cell are one run of documents, and the
 /// documents near a place are a few runs: a search within a radius then
 /// skips the rest of every posting list it reads, rather than walking it.
-fn place_order(service: &SearchableService) -> u64 {
-    let place = service.places.iter().find(|p| !p.postal).or_else(|| service.places.first());
-    place.map_or(u64::MAX, |p| cell_order(p.latitude, p.longitude))
-}
-
-/// The number of the finest cell a point is in, or after every cell for a
-/// point on no cell.
-fn cell_order(latitude: f64, longitude: f64) -> u64 {
-    crate::geo::cells::cell_of(latitude, longitude).map_or(u64::MAX - 1, u64::from)
+fn place_order(first_point: Option<u64>) -> u64 {
+    let cell = first_point.map(unpack_point).map(|(lat, lon)| crate::geo::cells::cell_of(lat, lon));
+    match cell {
+        Some(Some(cell)) => u64::from(cell),
+        Some(None) => u64::MAX - 1,
+        None => u64::MAX,
+    }
 }
 
 /// The stems of `text`'s words, by `analyzer`.
@@ -808,11 +805,7 @@ mod tests {
         let snapshot = index.snapshot();
         let segment = &snapshot.searcher.segment_readers()[0];
         let points = segment.fast_fields().u64("points").unwrap();
-        let order: Vec<u64> = (0..segment.max_doc())
-            .map(|doc| {
-                points.first(doc).map(unpack_point).map_or(u64::MAX, |(lat, lon)| cell_order(lat, lon))
-            })
-            .collect();
+        let order: Vec<u64> = (0..segment.max_doc()).map(|doc| place_order(points.first(doc))).collect();
         assert_eq!(order.len(), services.len());
         // Each indexing thread's documents are in order; the segments they
         // made are merged in order of their first: a few runs in all.
