@@ -139,6 +139,25 @@ fn every_location_carries_its_h3_cell() {
         0,
         "the demo's locations all have cells"
     );
+    // Enough venues for more than one batch of cells.
+    let any = {
+        use diesel::prelude::*;
+        let first: doorstep::domain::ids::LocationId = doorstep::store::schema::locations::table
+            .select(doorstep::store::schema::locations::id)
+            .first(&mut *conn)
+            .unwrap();
+        doorstep::store::locations::many(&mut conn, &[first]).unwrap().remove(0)
+    };
+    let now = chrono::Utc::now().naive_utc();
+    for n in 0..1_200 {
+        let venue = doorstep::domain::listing::Location {
+            id: doorstep::domain::ids::LocationId::new(),
+            name: format!("Hall {n}"),
+            latitude: any.latitude + f64::from(n) * 0.0001,
+            ..any.clone()
+        };
+        doorstep::store::locations::insert(&mut conn, &venue, now).unwrap();
+    }
     // Locations saved before cells were kept get their cells at the next
     // start, each its own, and nothing else about them changes.
     let before = all_locations(&app);
@@ -148,7 +167,7 @@ fn every_location_carries_its_h3_cell() {
     assert_eq!(all_locations(&app), before);
     let mut conn = app.state.store.conn().unwrap();
     assert_eq!(doorstep::store::locations::fill_missing_cells(&mut conn).unwrap(), 0, "filled at start");
-    assert!(before.len() > 100, "{} locations", before.len());
+    assert!(before.len() > 1_200, "{} locations", before.len());
 }
 
 /// Every location's id, name, point and cell, in id order.
