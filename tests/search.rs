@@ -451,13 +451,52 @@ async fn open_now_follows_the_clock_in_london() {
     assert!(!names.contains(&"Safe Haven Crisis Café"), "the café closes at 11pm");
 }
 
+/// A rebuild reads the directory a page at a time, each table by a range
+/// of ids: every running service comes once, with all it has, as when it
+/// is read by its id.
+#[actix_web::test]
+async fn the_directory_read_a_page_at_a_time_gives_every_running_service_whole_once() {
+    use doorstep::store::search_feed::{searchable, searchable_page};
+    let app = TestApp::with_demo();
+    let mut conn = app.state.store.conn().unwrap();
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = searchable_page(&mut conn, after, 37).unwrap();
+        let Some(last) = page.last() else { break };
+        assert!(page.len() <= 37);
+        after = Some(last.id);
+        paged.extend(page);
+    }
+    let whole = searchable_page(&mut conn, None, 100_000).unwrap();
+    assert!(whole.len() > 300, "the demo's running services: {}", whole.len());
+    assert_eq!(paged.len(), whole.len(), "each once");
+    paged.sort_by_key(|s| s.id);
+    let ids: Vec<_> = paged.iter().map(|s| s.id).collect();
+    let by_id = searchable(&mut conn, &ids).unwrap();
+    let summary = |s: &doorstep::domain::views::SearchableService| {
+        let sorted = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        let counts = (s.delivery.len(), s.places.len(), s.schedules.len());
+        (s.id, s.name.clone(), sorted(&s.needs), sorted(&s.keywords), sorted(&s.languages), counts)
+    };
+    let paged: Vec<_> = paged.iter().map(summary).collect();
+    assert_eq!(paged, by_id.iter().map(summary).collect::<Vec<_>>());
+    assert!(paged.iter().filter(|s| s.5.2 > 0).count() > 100, "most meet at set times");
+    assert!(paged.iter().all(|s| !s.2.is_empty()), "every one meets a need");
+}
+
 #[actix_web::test]
 async fn every_result_says_when_it_next_meets_even_weeks_ahead() {
     use doorstep::domain::schedule;
     use doorstep::domain::search::SearchRequest;
     let app = TestApp::with_demo();
     let services =
-        doorstep::store::search_feed::searchable(&mut app.state.store.conn().unwrap(), None).unwrap();
+        doorstep::store::search_feed::searchable_page(&mut app.state.store.conn().unwrap(), None, 100_000)
+            .unwrap();
     let now = chrono::Utc::now();
     let mut compared = 0;
     let mut beyond_a_week = 0;

@@ -16,6 +16,8 @@ pub(super) fn run(config: Config) -> Result<(), CliError> {
         seed_demo(&state, DemoSize::DEMO)?;
         state.demo = crate::store::meta::get(&mut *state.store.conn()?, crate::store::meta::DEMO)?;
     }
+    // What results show is read into memory now, not by the first search.
+    state.search.snapshot().read_records();
     // On SIGTERM (or Ctrl-C) the server stops taking connections and lets
     // the requests in hand finish; then the jobs stop, each finishing the
     // step in hand; then the index takes in whatever those requests changed,

@@ -14,6 +14,8 @@ use crate::store::{Store, StoreError, meta, search_feed};
 
 /// Changes taken from the log at a time.
 const BATCH: i64 = 500;
+/// Services read from the store at a time when rebuilding.
+const PAGE: i64 = 5_000;
 /// An index this many changes behind is rebuilt rather than brought up to
 /// date change by change.
 const TOO_FAR_BEHIND: i64 = 50_000;
@@ -42,9 +44,32 @@ pub fn rebuild(
     // least every change up to it, and any later change is indexed again
     // by the next sync, which does no harm.
     let up_to = search_feed::log_bounds(&mut conn)?.map_or(0, |(_, last)| last);
-    let services = search_feed::searchable(&mut conn, None)?;
-    index.rebuild(&services, taxonomy, today, up_to)?;
-    Ok(services.len())
+    let mut rebuilding = index.start_rebuild(taxonomy, today)?;
+    let count = std::thread::scope(|scope| {
+        // The next page is read while one is indexed; should indexing
+        // fail, the reading stops at its next page.
+        let (send, pages) = std::sync::mpsc::sync_channel(1);
+        let reading = scope.spawn(move || -> Result<(), SyncError> {
+            let mut after = None;
+            loop {
+                let page = search_feed::searchable_page(&mut conn, after, PAGE)?;
+                let Some(last) = page.last() else { return Ok(()) };
+                after = Some(last.id);
+                if send.send(page).is_err() {
+                    return Ok(());
+                }
+            }
+        });
+        let mut count = 0;
+        for page in pages {
+            count += page.len();
+            rebuilding.add(&page)?;
+        }
+        reading.join().map_err(|_| SearchError::Io(String::from("reading the directory failed")))??;
+        Ok::<usize, SyncError>(count)
+    })?;
+    rebuilding.finish(up_to)?;
+    Ok(count)
 }
 
 /// Indexes every change logged since the index's last, rebuilding instead
@@ -87,7 +112,7 @@ pub fn sync(
         let mut ids: Vec<_> = changes.iter().map(|c| c.service).collect();
         ids.sort_unstable();
         ids.dedup();
-        let running = search_feed::searchable(&mut conn, Some(&ids))?;
+        let running = search_feed::searchable(&mut conn, &ids)?;
         index.update(&ids, &running, taxonomy, last)?;
         taken += changes.len();
     }

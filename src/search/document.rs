@@ -376,11 +376,6 @@ fn placed_by(s: &SearchableService) -> (Vec<&SearchPlace>, bool, bool) {
     (places, everywhere, by_contact_address)
 }
 
-/// The first point a service is indexed at, as the `points` field holds it.
-pub(super) fn first_point(s: &SearchableService) -> Option<u64> {
-    placed_by(s).0.first().map(|p| pack_point(p.latitude, p.longitude))
-}
-
 /// Each public venue's point and H3 cells at every resolution. A service
 /// that reaches everyone (serving the whole area or more, or with no public
 /// venue and working by phone, online or at home) is in the everywhere cell
@@ -405,7 +400,24 @@ fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> (
     if everywhere || places.is_empty() {
         doc.add_u64(f.cells, EVERYWHERE_CELL);
     }
+    doc.add_u64(f.place, place_order(places.first().copied()));
     (everywhere, by_contact_address)
+}
+
+/// Where a document comes in the index's order (the index is sorted by its
+/// `place` field): by the H3 cell of the first point it is indexed at,
+/// those with no point last. A finer cell's number starts with its coarser
+/// cells' digits, so the services within any one cell are one run of
+/// documents, and the documents near a place are a few runs: a search
+/// within a radius then skips the rest of every posting list it reads,
+/// rather than walking it. The point is taken rounded as `points` keeps it.
+fn place_order(first: Option<&SearchPlace>) -> u64 {
+    let point = first.map(|p| unpack_point(pack_point(p.latitude, p.longitude)));
+    match point.map(|(latitude, longitude)| cells::cell_of(latitude, longitude)) {
+        Some(Some(cell)) => u64::from(cell),
+        Some(None) => u64::MAX - 1,
+        None => u64::MAX,
+    }
 }
 
 /// The weekday code of a service with no times listed: a day asked for

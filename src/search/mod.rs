@@ -17,7 +17,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -30,8 +30,8 @@ use tantivy::schema::{
 use tantivy::store::Compressor;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy,
+    Searcher, SegmentReader, TantivyDocument, Term,
 };
 
 use crate::domain::directory::{Capacity, DeliveryMode, ReferralRoute, ServiceArea};
@@ -97,6 +97,8 @@ pub(crate) struct Fields {
     pub need_ords: Field,
     pub cells: Field,
     pub points: Field,
+    /// Where the document comes in the index's order (`document::place_order`).
+    pub place: Field,
     pub delivery: Field,
     pub free: Field,
     pub language: Field,
@@ -137,6 +139,7 @@ fn schema() -> (Schema, Fields) {
         need_ords: b.add_u64_field("need_ords", FAST),
         cells: b.add_u64_field("cells", INDEXED),
         points: b.add_u64_field("points", FAST),
+        place: b.add_u64_field("place", FAST),
         delivery: b.add_text_field("delivery", STRING),
         free: b.add_u64_field("free", INDEXED),
         language: b.add_text_field("language", STRING),
@@ -153,11 +156,14 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// How documents are stored: uncompressed, in small blocks, so that reading
-/// one result's record is a copy of a few kilobytes rather than the
-/// decompression of a large block.
+/// Documents in the order of where they are (`document::place_order`):
+/// tantivy sorts each segment as it writes it, and keeps the order when it
+/// merges them, whatever order they were added in. Stored uncompressed, in
+/// small blocks, so that reading one result's record is a copy of a few
+/// kilobytes rather than the decompression of a large block.
 fn settings() -> IndexSettings {
     IndexSettings {
+        sort_by_field: Some(IndexSortByField { field: String::from("place"), order: Order::Asc }),
         docstore_compression: Compressor::None,
         docstore_blocksize: 4_096,
         ..IndexSettings::default()
@@ -233,18 +239,60 @@ impl Meets {
 /// disk and parses nothing.
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
-    records: Vec<Arc<Vec<Option<Record>>>>,
+    records: Vec<Arc<Records>>,
     /// Each segment's `sessions` column, for results' next session.
     sessions: Vec<Column<u64>>,
     /// The bitsets of common terms that filters have read.
     pub common: Arc<any_term::CommonTerms>,
 }
 
+/// One segment's records, read from its store the first time they are
+/// needed (a segment never changes once written).
+struct Records {
+    segment: SegmentReader,
+    field: Field,
+    read: OnceLock<Vec<Option<Record>>>,
+}
+
+impl Records {
+    fn get(&self) -> &[Option<Record>] {
+        self.read.get_or_init(|| {
+            Self::read(&self.segment, self.field).unwrap_or_else(|error| {
+                tracing::error!(%error, segment = %self.segment.segment_id(), "a segment's records could not be read");
+                Vec::new()
+            })
+        })
+    }
+
+    /// Every document in number order, deleted ones too, so that a
+    /// document's number is its place in the list.
+    fn read(segment: &SegmentReader, field: Field) -> Result<Vec<Option<Record>>, SearchError> {
+        let store = segment.get_store_reader(0).map_err(|e| SearchError::Io(e.to_string()))?;
+        let mut held = Vec::with_capacity(segment.max_doc() as usize);
+        for doc in store.iter::<TantivyDocument>(None) {
+            held.push(
+                doc?.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .and_then(|text| serde_json::from_str::<Record>(text).ok()),
+            );
+        }
+        Ok(held)
+    }
+}
+
 impl Snapshot {
-    /// Reads the records of `searcher`'s segments, reusing those of segments
-    /// `previous` already holds (a segment never changes once written).
-    fn load(searcher: Searcher, record: Field, previous: Option<&Snapshot>) -> Result<Snapshot, SearchError> {
-        let known: HashMap<SegmentId, &Arc<Vec<Option<Record>>>> = previous
+    /// Takes `searcher`'s segments, reusing the records of those `previous`
+    /// already holds. A new segment's records are read now when `read_new`
+    /// (so that a commit's first search reads nothing), otherwise when
+    /// first needed: an index opened to be rebuilt never reads the records
+    /// it is about to replace.
+    fn load(
+        searcher: Searcher,
+        field: Field,
+        previous: Option<&Snapshot>,
+        read_new: bool,
+    ) -> Result<Snapshot, SearchError> {
+        let known: HashMap<SegmentId, &Arc<Records>> = previous
             .map(|p| {
                 let ids = p.searcher.segment_readers().iter().map(SegmentReader::segment_id);
                 ids.zip(&p.records).collect()
@@ -258,24 +306,31 @@ impl Snapshot {
                 records.push(Arc::clone(held));
                 continue;
             }
-            let store = segment.get_store_reader(0).map_err(|e| SearchError::Io(e.to_string()))?;
-            let mut held = Vec::with_capacity(segment.max_doc() as usize);
-            // Every document in number order, deleted ones too, so that a
-            // document's number is its place in the list.
-            for doc in store.iter::<TantivyDocument>(None) {
-                held.push(
-                    doc?.get_first(record)
-                        .and_then(|v| v.as_str())
-                        .and_then(|text| serde_json::from_str::<Record>(text).ok()),
-                );
+            let read = OnceLock::new();
+            if read_new {
+                let _ = read.set(Records::read(segment, field)?);
             }
-            records.push(Arc::new(held));
+            records.push(Arc::new(Records { segment: segment.clone(), field, read }));
         }
         Ok(Snapshot { searcher, records, sessions, common: Arc::default() })
     }
 
+    /// Reads every segment's records not yet read, so that no search waits
+    /// for them: a server does this before it serves.
+    pub fn read_records(&self) {
+        for records in &self.records {
+            records.get();
+        }
+    }
+
+    /// Every record of every segment.
+    #[cfg(test)]
+    pub fn all_records(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter().flat_map(|segment| segment.get().iter().flatten())
+    }
+
     pub fn record(&self, address: DocAddress) -> Option<&Record> {
-        self.records.get(address.segment_ord as usize)?.get(address.doc_id as usize)?.as_ref()
+        self.records.get(address.segment_ord as usize)?.get().get(address.doc_id as usize)?.as_ref()
     }
 
     /// A document's next session still to end after `now` (the index holds
@@ -532,7 +587,7 @@ impl SearchIndex {
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         Ok(SearchIndex {
             index,
-            snapshot: RwLock::new(Arc::new(Snapshot::load(reader.searcher(), fields.record, None)?)),
+            snapshot: RwLock::new(Arc::new(Snapshot::load(reader.searcher(), fields.record, None, false)?)),
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -631,18 +686,24 @@ impl SearchIndex {
         today: NaiveDate,
         change: i64,
     ) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut rebuilding = self.start_rebuild(taxonomy, today)?;
+        rebuilding.add(services)?;
+        rebuilding.finish(change)
+    }
+
+    /// Starts replacing everything in the index, as of `today`, with the
+    /// services given to `Rebuilding::add` a page at a time, so that the
+    /// whole directory is never in memory at once. Searches see the old
+    /// index until `Rebuilding::finish`; dropped before then, the index is
+    /// left as it was. Commits wait meanwhile.
+    pub fn start_rebuild<'a>(
+        &'a self,
+        taxonomy: &'a Taxonomy,
+        today: NaiveDate,
+    ) -> Result<Rebuilding<'a>, SearchError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         writer.delete_all_documents()?;
-        // In the order of where they are (see `place_order`).
-        let mut order: Vec<(u64, &SearchableService)> =
-            services.iter().map(|s| (place_order(document::first_point(s)), s)).collect();
-        order.sort_unstable_by_key(|(key, s)| (*key, s.id));
-        for (_, service) in order {
-            writer.add_document(self.document(service, taxonomy, today))?;
-        }
-        self.commit(&mut writer, BuiltFor { day: today, taxonomy: taxonomy.fingerprint(), change })?;
-        self.merge_beyond(&mut writer, 1)?;
-        self.reload()
+        Ok(Rebuilding { index: self, writer, taxonomy, today, finished: false })
     }
 
     /// Merges the index into one segment when edits have split it into more
@@ -661,24 +722,12 @@ impl SearchIndex {
     /// One segment searches fastest: each query term is looked up once, not
     /// once per segment. Says whether it merged.
     fn merge_beyond(&self, writer: &mut IndexWriter, most: usize) -> Result<bool, SearchError> {
-        // Merged in the order of the places of their first documents, so
-        // the merged segment keeps documents in the order of where they are.
-        // The segments are let go of before the merge: while one is held,
-        // the merge's clearing up keeps its files.
-        let ids = {
-            let segments = self.index.searchable_segments()?;
-            if segments.len() <= most {
-                return Ok(false);
-            }
-            let mut ordered = Vec::with_capacity(segments.len());
-            for segment in &segments {
-                let reader = SegmentReader::open(segment)?;
-                let first = reader.fast_fields().u64("points")?.first(0);
-                ordered.push((place_order(first), segment.id()));
-            }
-            ordered.sort_unstable();
-            ordered.into_iter().map(|(_, id)| id).collect::<Vec<SegmentId>>()
-        };
+        // Only the ids are kept: while a segment is held, the merge's
+        // clearing up keeps its files.
+        let ids: Vec<SegmentId> = self.index.searchable_segment_ids()?;
+        if ids.len() <= most {
+            return Ok(false);
+        }
         writer.merge(&ids).wait()?;
         Ok(true)
     }
@@ -712,7 +761,7 @@ impl SearchIndex {
     /// Moves searches on to the latest commit.
     fn reload(&self) -> Result<(), SearchError> {
         self.reader.reload()?;
-        let next = Snapshot::load(self.reader.searcher(), self.fields.record, Some(&self.snapshot()))?;
+        let next = Snapshot::load(self.reader.searcher(), self.fields.record, Some(&self.snapshot()), true)?;
         *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         Ok(())
     }
@@ -754,18 +803,61 @@ impl SearchIndex {
     }
 }
 
-/// Where a document comes in the index's order: by the H3 cell of the first
-/// point it is indexed at (as the `points` field holds it), those with no
-/// point last. A finer cell's number starts with its coarser cells' digits,
-/// so the services within any one cell are one run of documents, and the
-/// documents near a place are a few runs: a search within a radius then
-/// skips the rest of every posting list it reads, rather than walking it.
-fn place_order(first_point: Option<u64>) -> u64 {
-    let cell = first_point.map(unpack_point).map(|(lat, lon)| crate::geo::cells::cell_of(lat, lon));
-    match cell {
-        Some(Some(cell)) => u64::from(cell),
-        Some(None) => u64::MAX - 1,
-        None => u64::MAX,
+/// An index being rebuilt (`SearchIndex::start_rebuild`), holding the
+/// writer.
+pub struct Rebuilding<'a> {
+    index: &'a SearchIndex,
+    writer: MutexGuard<'a, IndexWriter>,
+    taxonomy: &'a Taxonomy,
+    today: NaiveDate,
+    finished: bool,
+}
+
+impl Rebuilding<'_> {
+    /// Adds `services` to the new index. Their documents are made on as
+    /// many threads as there are cores (making them is half a rebuild's
+    /// work; tantivy's own threads index them).
+    pub fn add(&mut self, services: &[SearchableService]) -> Result<(), SearchError> {
+        let (index, taxonomy, today, writer) = (self.index, self.taxonomy, self.today, &*self.writer);
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let part = services.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let making: Vec<_> = services
+                .chunks(part)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter().try_for_each(|s| {
+                            writer.add_document(index.document(s, taxonomy, today)).map(drop)
+                        })
+                    })
+                })
+                .collect();
+            for thread in making {
+                thread.join().map_err(|_| SearchError::Io(String::from("making a document failed")))??;
+            }
+            Ok(())
+        })
+    }
+
+    /// Commits the new index, which takes in the store's changes up to
+    /// `change`, merges it into one segment and moves searches on to it.
+    pub fn finish(mut self, change: i64) -> Result<(), SearchError> {
+        let built_for = BuiltFor { day: self.today, taxonomy: self.taxonomy.fingerprint(), change };
+        self.index.commit(&mut self.writer, built_for)?;
+        self.finished = true;
+        self.index.merge_beyond(&mut self.writer, 1)?;
+        self.index.reload()
+    }
+}
+
+impl Drop for Rebuilding<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Nothing of an unfinished rebuild is kept, not even its
+            // deleting everything, which the next commit would otherwise
+            // take in.
+            let _ = self.writer.rollback();
+        }
     }
 }
 
@@ -784,8 +876,9 @@ mod tests {
     use super::*;
 
     /// A rebuilt index is one segment whose documents come in the order of
-    /// where they are, and the segments it was merged from are gone from
-    /// the folder.
+    /// where they are, however they were given, and the segments it was
+    /// merged from are gone from the folder; a rebuild left unfinished
+    /// changes nothing.
     #[test]
     fn a_rebuilt_index_is_one_segment_in_the_order_of_where_its_services_are() {
         let dir = tempfile::tempdir().unwrap();
@@ -793,23 +886,49 @@ mod tests {
         let demo = crate::demo::generate(crate::demo::DemoSize::with_services(3_000), today).unwrap();
         let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
         let (index, _) = SearchIndex::open(dir.path()).unwrap();
-        let services = demo.searchable();
+        let mut services = demo.searchable();
         index.rebuild(&services, &taxonomy, today, 0).unwrap();
-        index.rebuild(&services, &taxonomy, today, 0).unwrap();
+        // Again, in pages, newest first.
+        services.reverse();
+        let mut rebuilding = index.start_rebuild(&taxonomy, today).unwrap();
+        for page in services.chunks(700) {
+            rebuilding.add(page).unwrap();
+        }
+        rebuilding.finish(1).unwrap();
         let stores = std::fs::read_dir(dir.path())
             .unwrap()
             .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "store"))
             .count();
         assert_eq!((index.segments(), stores), (1, 1), "one segment, and only its files");
 
+        // Opened again, it reads its records only when they are needed.
+        drop(index);
+        let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
+        assert!(!fresh);
         let snapshot = index.snapshot();
+        assert!(snapshot.records[0].read.get().is_none(), "not read on opening");
+        assert_eq!(snapshot.all_records().count(), services.len());
         let segment = &snapshot.searcher.segment_readers()[0];
+        assert_eq!(segment.num_docs() as usize, services.len());
         let points = segment.fast_fields().u64("points").unwrap();
-        let order: Vec<u64> = (0..segment.max_doc()).map(|doc| place_order(points.first(doc))).collect();
-        assert_eq!(order.len(), services.len());
-        // Each indexing thread's documents are in order; the segments they
-        // made are merged in order of their first: a few runs in all.
-        let runs = 1 + order.windows(2).filter(|pair| pair[1] < pair[0]).count();
-        assert!(runs <= 4, "{runs} runs");
+        let place = segment.fast_fields().u64("place").unwrap();
+        let order: Vec<u64> = (0..segment.max_doc()).map(|doc| place.first(doc).unwrap()).collect();
+        assert!(order.is_sorted(), "in the order of their places");
+        let cell = |doc| {
+            let (latitude, longitude) = unpack_point(points.first(doc)?);
+            crate::geo::cells::cell_of(latitude, longitude).map(u64::from)
+        };
+        let placed = (0..segment.max_doc()).filter(|&doc| cell(doc) == Some(order[doc as usize])).count();
+        let unplaced = (0..segment.max_doc()).filter(|&doc| points.first(doc).is_none()).count();
+        assert!(placed > 2_000, "most by the cell of their first point: {placed}");
+        assert_eq!(placed + unplaced, services.len(), "every placed one by its first point's cell");
+
+        // Started and dropped: the index is as it was, and stays so when
+        // the next change is committed.
+        let rebuilding = index.start_rebuild(&taxonomy, today).unwrap();
+        drop(rebuilding);
+        let first = services.last().unwrap();
+        index.update(&[first.id], std::slice::from_ref(first), &taxonomy, 2).unwrap();
+        assert_eq!(index.snapshot().searcher.num_docs() as usize, services.len());
     }
 }

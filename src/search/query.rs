@@ -1028,8 +1028,7 @@ mod tests {
             .filter_map(|(n, _)| Some(super::super::sense_key(&taxonomy[n.ord].slug, n.sense?)))
             .collect();
         let snapshot = index.snapshot();
-        let records: Vec<&Record> =
-            snapshot.records.iter().flat_map(|segment| segment.iter().flatten()).collect();
+        let records: Vec<&Record> = snapshot.all_records().collect();
         let says_it =
             |id| records.iter().any(|r| r.id == id && r.senses.iter().any(|(key, _)| senses.contains(key)));
         for hit in &ranked[..close] {

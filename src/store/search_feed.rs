@@ -123,36 +123,49 @@ struct Row {
     last_verified_at: Option<NaiveDateTime>,
 }
 
-/// Every running service, or those of `only` that are running, ready to index.
-pub fn searchable(conn: &mut Conn, only: Option<&[ServiceId]>) -> StoreResult<Vec<SearchableService>> {
-    // For a full load, read each table once; for a few services, only theirs.
-    let chunks: Vec<Option<&[ServiceId]>> = match only {
-        None => vec![None],
-        Some(ids) => ids.chunks(CHUNK).map(Some).collect(),
-    };
-    let mut by_service = HashMap::new();
+/// The running services among `ids`, ready to index, in the order of their
+/// ids.
+pub fn searchable(conn: &mut Conn, ids: &[ServiceId]) -> StoreResult<Vec<SearchableService>> {
+    let mut rows = Vec::new();
     let mut extras = Extras::default();
-    for chunk in chunks {
-        for row in running(conn, chunk)? {
-            let service = service_of(row)?;
-            by_service.insert(service.id, service);
-        }
-        extras.load(conn, chunk)?;
+    for chunk in ids.chunks(CHUNK) {
+        rows.extend(running(conn, Among::Ids(chunk), None)?);
+        extras.load(conn, Among::Ids(chunk))?;
     }
-    extras.attach(&mut by_service)?;
-    let ids: Vec<ServiceId> = by_service.keys().copied().collect();
-    for (id, area) in super::neighbours::listed_by(conn, &ids)? {
-        if let Some(service) = by_service.get_mut(&id) {
-            service.listed_by = Some(area);
-        }
-    }
-    let mut services: Vec<SearchableService> = by_service.into_values().collect();
+    let mut services = assemble(conn, rows, extras)?;
     services.sort_by_key(|s| s.id);
     Ok(services)
 }
 
-/// The running services among `ids` (all of them when `None`).
-fn running(conn: &mut Conn, ids: Option<&[ServiceId]>) -> StoreResult<Vec<Row>> {
+/// A page of every running service, ready to index: at most `limit` of
+/// those after `after` (from the first when `None`) in the database's order
+/// of their ids. The next page follows the last of this one. Each table is
+/// read once a page, by a range of ids, so that indexing a million services
+/// holds one page in memory at a time.
+pub fn searchable_page(
+    conn: &mut Conn,
+    after: Option<ServiceId>,
+    limit: i64,
+) -> StoreResult<Vec<SearchableService>> {
+    let rows = running(conn, Among::After(after), Some(limit))?;
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
+    let mut extras = Extras::default();
+    extras.load(conn, Among::Between(first.id, last.id))?;
+    assemble(conn, rows, extras)
+}
+
+/// Which services to read.
+#[derive(Clone, Copy)]
+enum Among<'a> {
+    Ids(&'a [ServiceId]),
+    /// Those after this id (all when `None`), in order.
+    After(Option<ServiceId>),
+    /// From the first id to the last, both included.
+    Between(ServiceId, ServiceId),
+}
+
+/// The running services among `among`, at most `limit`.
+fn running(conn: &mut Conn, among: Among, limit: Option<i64>) -> StoreResult<Vec<Row>> {
     let mut query = services::table
         .inner_join(organisations::table)
         .filter(services::status.eq("active"))
@@ -171,10 +184,31 @@ fn running(conn: &mut Conn, ids: Option<&[ServiceId]>) -> StoreResult<Vec<Row>> 
             services::last_verified_at,
         ))
         .into_boxed();
-    if let Some(ids) = ids {
-        query = query.filter(services::id.eq_any(ids));
+    query = match among {
+        Among::Ids(ids) => query.filter(services::id.eq_any(ids)),
+        Among::After(None) => query.order(services::id),
+        Among::After(Some(after)) => query.filter(services::id.gt(after)).order(services::id),
+        Among::Between(first, last) => query.filter(services::id.between(first, last)),
+    };
+    if let Some(limit) = limit {
+        query = query.limit(limit);
     }
     Ok(query.load(conn)?)
+}
+
+/// The services of `rows`, in their order, with their extras and the
+/// neighbouring area whose feed lists each.
+fn assemble(conn: &mut Conn, rows: Vec<Row>, extras: Extras) -> StoreResult<Vec<SearchableService>> {
+    let mut services = rows.into_iter().map(service_of).collect::<StoreResult<Vec<_>>>()?;
+    let at: HashMap<ServiceId, usize> = services.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    extras.attach(&mut services, &at)?;
+    let ids: Vec<ServiceId> = services.iter().map(|s| s.id).collect();
+    for (id, area) in super::neighbours::listed_by(conn, &ids)? {
+        if let Some(&i) = at.get(&id) {
+            services[i].listed_by = Some(area);
+        }
+    }
+    Ok(services)
 }
 
 fn service_of(row: Row) -> StoreResult<SearchableService> {
@@ -216,13 +250,15 @@ struct Extras {
 }
 
 impl Extras {
-    /// Reads the extras of the services among `ids` (all when `None`).
-    fn load(&mut self, conn: &mut Conn, ids: Option<&[ServiceId]>) -> StoreResult<()> {
+    /// Reads the extras of the services among `among`.
+    fn load(&mut self, conn: &mut Conn, among: Among) -> StoreResult<()> {
         macro_rules! load {
             ($query:expr, $column:expr) => {
-                match ids {
-                    None => $query.load(conn)?,
-                    Some(ids) => $query.filter($column.eq_any(ids)).load(conn)?,
+                match among {
+                    Among::Ids(ids) => $query.filter($column.eq_any(ids)).load(conn)?,
+                    Among::After(None) => $query.load(conn)?,
+                    Among::After(Some(after)) => $query.filter($column.gt(after)).load(conn)?,
+                    Among::Between(first, last) => $query.filter($column.between(first, last)).load(conn)?,
                 }
             };
         }
@@ -252,30 +288,31 @@ impl Extras {
         Ok(())
     }
 
-    /// Gives each service its extras.
-    fn attach(self, by_service: &mut HashMap<ServiceId, SearchableService>) -> StoreResult<()> {
+    /// Gives each service its extras (`at` finds a service's place in
+    /// `services`).
+    fn attach(self, services: &mut [SearchableService], at: &HashMap<ServiceId, usize>) -> StoreResult<()> {
         for (id, slug) in self.needs {
-            if let Some(s) = by_service.get_mut(&id) {
+            if let Some(s) = at.get(&id).map(|&i| &mut services[i]) {
                 s.needs.push(slug);
             }
         }
         for (id, keyword) in self.keywords {
-            if let Some(s) = by_service.get_mut(&id) {
+            if let Some(s) = at.get(&id).map(|&i| &mut services[i]) {
                 s.keywords.push(keyword);
             }
         }
         for (id, language) in self.languages {
-            if let Some(s) = by_service.get_mut(&id) {
+            if let Some(s) = at.get(&id).map(|&i| &mut services[i]) {
                 s.languages.push(language);
             }
         }
         for (id, mode) in self.delivery {
-            if let Some(s) = by_service.get_mut(&id) {
+            if let Some(s) = at.get(&id).map(|&i| &mut services[i]) {
                 s.delivery.push(decode(&mode, DeliveryMode::from_code, "delivery mode")?);
             }
         }
         for (id, latitude, longitude, confidential, step_free, postal) in self.places {
-            if let Some(s) = by_service.get_mut(&id) {
+            if let Some(s) = at.get(&id).map(|&i| &mut services[i]) {
                 // A confidential venue is never placed: its address must not leak through distances.
                 if !confidential {
                     s.places.push(SearchPlace {
@@ -288,7 +325,7 @@ impl Extras {
             }
         }
         for row in &self.schedules {
-            if let Some(s) = by_service.get_mut(&row.service_id) {
+            if let Some(s) = at.get(&row.service_id).map(|&i| &mut services[i]) {
                 s.schedules.push(schedule_of(row)?);
             }
         }
