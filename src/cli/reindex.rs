@@ -24,6 +24,9 @@ pub(super) fn run(config: &Config) -> Result<(), CliError> {
         }
         Err(error) => return Err(error.into()),
     };
+    // Nothing is searched here: the new index's records are read by the
+    // server that next opens it.
+    state.search.read_records_when_needed();
     let started = Instant::now();
     let count = index_sync::rebuild(&state.store, &state.search, &state.taxonomy, Utc::now().date_naive())
         .map_err(|e| CliError::Start(StartError::Sync(e)))?;

@@ -17,6 +17,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -530,6 +531,9 @@ pub struct SearchIndex {
     /// fingerprint) whose places their needs are numbered by, and the last
     /// change of the store's log they take in. `None` until first built.
     built_for: Mutex<Option<BuiltFor>>,
+    /// Whether new segments' records wait until first needed: set by a
+    /// command that never searches (`read_records_when_needed`).
+    records_when_needed: AtomicBool,
 }
 
 impl SearchIndex {
@@ -593,6 +597,7 @@ impl SearchIndex {
             fields,
             need_terms: RwLock::default(),
             built_for: Mutex::new(None),
+            records_when_needed: AtomicBool::new(false),
         })
     }
 
@@ -758,10 +763,19 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Leaves the records of segments committed from now on to be read
+    /// when first needed rather than at the commit: for a command that
+    /// rebuilds the index and never searches it.
+    pub fn read_records_when_needed(&self) {
+        self.records_when_needed.store(true, Ordering::Relaxed);
+    }
+
     /// Moves searches on to the latest commit.
     fn reload(&self) -> Result<(), SearchError> {
         self.reader.reload()?;
-        let next = Snapshot::load(self.reader.searcher(), self.fields.record, Some(&self.snapshot()), true)?;
+        let read_new = !self.records_when_needed.load(Ordering::Relaxed);
+        let next =
+            Snapshot::load(self.reader.searcher(), self.fields.record, Some(&self.snapshot()), read_new)?;
         *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         Ok(())
     }
