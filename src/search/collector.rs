@@ -5,6 +5,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -90,11 +91,37 @@ pub(super) struct Conditions {
     pub(super) group_count: usize,
 }
 
+/// The fast fields a search reads of one segment, opened once for each
+/// segment (opening a column looks its name up in the segment's columnar).
+pub(crate) struct SegmentColumns {
+    pub(super) points: Column<u64>,
+    pub(super) sessions: Column<u64>,
+    /// Every document's facts, read out of their column: every match's are
+    /// read, and an array is quicker to read than the column's blocks.
+    pub(super) facts: Vec<u64>,
+    pub(super) need_ords: Column<u64>,
+}
+
+impl SegmentColumns {
+    pub(super) fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let fast = reader.fast_fields();
+        let facts = fast.u64("facts")?;
+        Ok(SegmentColumns {
+            points: fast.u64("points")?,
+            sessions: fast.u64("sessions")?,
+            facts: (0..reader.max_doc()).map(|doc| facts.first(doc).unwrap_or(0)).collect(),
+            need_ords: fast.u64("need_ords")?,
+        })
+    }
+}
+
 /// Ranks, counts and filters in one pass over the matching documents; also
 /// keeps the best few of each requested need's group (given as, for each
 /// need's place in the taxonomy, a bit for each group it falls in).
 pub(super) struct Matcher {
     pub(super) c: Conditions,
+    /// Each segment's columns, by its place in the searcher.
+    pub(super) columns: Vec<Arc<SegmentColumns>>,
     pub(super) groups: Vec<u64>,
     /// The text's clauses, scoring.
     pub(super) relevance: Vec<Scoring>,
@@ -126,10 +153,7 @@ pub(super) struct SegmentMatcher {
     relevance: Vec<Scored>,
     names_area: Option<Box<dyn Scorer>>,
     segment: SegmentOrdinal,
-    points: Column<u64>,
-    sessions: Column<u64>,
-    facts: Column<u64>,
-    need_ords: Column<u64>,
+    columns: Arc<SegmentColumns>,
     /// Distances from the place asked about, if any.
     from: Option<cells::DistancesFrom>,
     fruit: Fruit,
@@ -157,7 +181,9 @@ impl Collector for Matcher {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatcher> {
-        let fast = reader.fast_fields();
+        let columns = self.columns.get(segment as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no columns for segment {segment}"))
+        })?;
         Ok(SegmentMatcher {
             c: self.c,
             groups: self.groups.clone(),
@@ -173,10 +199,7 @@ impl Collector for Matcher {
                 })
                 .collect::<tantivy::Result<_>>()?,
             segment,
-            points: fast.u64("points")?,
-            sessions: fast.u64("sessions")?,
-            facts: fast.u64("facts")?,
-            need_ords: fast.u64("need_ords")?,
+            columns: Arc::clone(columns),
             from: self.c.point.map(cells::DistancesFrom::new),
             names_area: self.names_area.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             fruit: self.empty_fruit(),
@@ -321,14 +344,18 @@ impl SegmentCollector for SegmentMatcher {
         let Conditions { point, radius_m, open_now_minute, has_text, on_a_day, free, keep: kept, .. } =
             self.c;
         if let Some(now) = open_now_minute {
-            let open = self.sessions.values_for_doc(doc).any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
+            let open = self
+                .columns
+                .sessions
+                .values_for_doc(doc)
+                .any(|s| (s >> 32) <= now && now < (s & 0xFFFF_FFFF));
             if !open {
                 return;
             }
         }
-        let facts = Facts(self.facts.first(doc).unwrap_or(0));
+        let facts = Facts(self.columns.facts.get(doc as usize).copied().unwrap_or(0));
         let distance_m = self.from.and_then(|from| {
-            self.points.values_for_doc(doc).map(|p| from.to(unpack_point(p))).min_by(f64::total_cmp)
+            self.columns.points.values_for_doc(doc).map(|p| from.to(unpack_point(p))).min_by(f64::total_cmp)
         });
         // One with no public venue has no distance: the cells let it through.
         if let Some(radius) = radius_m
@@ -342,7 +369,7 @@ impl SegmentCollector for SegmentMatcher {
         let mut in_groups = 0;
         let (needs, groups) = (&mut self.fruit.needs, &self.groups);
         if facts.needs() == NeedOrds::ELSEWHERE {
-            for ord in self.need_ords.values_for_doc(doc) {
+            for ord in self.columns.need_ords.values_for_doc(doc) {
                 in_groups |= count_need(needs, groups, ord as usize);
             }
         } else {

@@ -22,7 +22,6 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::schema::Value;
 use tantivy::schema::{
@@ -241,8 +240,8 @@ impl Meets {
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
     records: Vec<Arc<Records>>,
-    /// Each segment's `sessions` column, for results' next session.
-    sessions: Vec<Column<u64>>,
+    /// Each segment's fast fields that searches read.
+    columns: Vec<Arc<collector::SegmentColumns>>,
     /// The bitsets of common terms that filters have read.
     pub common: Arc<any_term::CommonTerms>,
 }
@@ -293,18 +292,17 @@ impl Snapshot {
         previous: Option<&Snapshot>,
         read_new: bool,
     ) -> Result<Snapshot, SearchError> {
-        let known: HashMap<SegmentId, &Arc<Records>> = previous
+        let known: HashMap<SegmentId, (&Arc<Records>, &Arc<collector::SegmentColumns>)> = previous
             .map(|p| {
                 let ids = p.searcher.segment_readers().iter().map(SegmentReader::segment_id);
-                ids.zip(&p.records).collect()
+                ids.zip(p.records.iter().zip(&p.columns)).collect()
             })
             .unwrap_or_default();
-        let mut records = Vec::new();
-        let mut sessions = Vec::new();
+        let (mut records, mut columns) = (Vec::new(), Vec::new());
         for segment in searcher.segment_readers() {
-            sessions.push(segment.fast_fields().u64("sessions")?);
-            if let Some(held) = known.get(&segment.segment_id()) {
+            if let Some((held, opened)) = known.get(&segment.segment_id()) {
                 records.push(Arc::clone(held));
+                columns.push(Arc::clone(opened));
                 continue;
             }
             let read = OnceLock::new();
@@ -312,8 +310,9 @@ impl Snapshot {
                 let _ = read.set(Records::read(segment, field)?);
             }
             records.push(Arc::new(Records { segment: segment.clone(), field, read }));
+            columns.push(Arc::new(collector::SegmentColumns::open(segment)?));
         }
-        Ok(Snapshot { searcher, records, sessions, common: Arc::default() })
+        Ok(Snapshot { searcher, records, columns, common: Arc::default() })
     }
 
     /// Reads every segment's records not yet read, so that no search waits
@@ -338,8 +337,9 @@ impl Snapshot {
     /// the coming week's sessions and the first one after it).
     pub fn next_session(&self, address: DocAddress, now: DateTime<Utc>) -> Option<Session> {
         let now = minute_number(now.naive_utc());
-        self.sessions
+        self.columns
             .get(address.segment_ord as usize)?
+            .sessions
             .values_for_doc(address.doc_id)
             .filter(|packed| packed & 0xFFFF_FFFF > now)
             .min()

@@ -191,6 +191,10 @@ pub(super) struct Clause {
     weight: f32,
     covers: u16,
     credit: f32,
+    /// Whether it can find a document no other clause finds; one that
+    /// cannot (the words as a phrase in names, each word of which is looked
+    /// for in names already) only scores.
+    finds: bool,
 }
 
 /// One pass's findings, sorted best first.
@@ -482,7 +486,7 @@ impl SearchIndex {
         let term = |field, text: &str| Term::from_field_text(field, text);
         let mut clauses: Vec<Clause> = Vec::new();
         let mut add = |query: Box<dyn Query>, weight: f32, covers: u16, credit: f32| {
-            clauses.push(Clause { query, weight, covers, credit });
+            clauses.push(Clause { query, weight, covers, credit, finds: true });
         };
         for word in reading.words.iter().filter(|w| w.covers != 0) {
             for (field, weight) in
@@ -534,6 +538,14 @@ impl SearchIndex {
         if phrase.len() >= 2 && everything != 0 {
             let terms: Vec<Term> = phrase.iter().map(|stem| term(f.name, stem)).collect();
             add(Box::new(PhraseQuery::new(terms)), 2.0, everything, 1.0);
+            // A name holding the phrase holds its words, and one that is
+            // searched for finds it: matching the phrase finds nothing more.
+            let searched = |stem: &String| reading.words.iter().any(|w| w.covers != 0 && w.stem == *stem);
+            if phrase.iter().any(searched)
+                && let Some(clause) = clauses.last_mut()
+            {
+                clause.finds = false;
+            }
         }
         clauses
     }
@@ -574,7 +586,7 @@ impl SearchIndex {
         // need then drops, cost more than the rest of a search).
         let text = has_text.then(|| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
-                clauses.iter().map(|clause| (Occur::Should, clause.query.box_clone())).collect(),
+                clauses.iter().filter(|c| c.finds).map(|c| (Occur::Should, c.query.box_clone())).collect(),
             ))
         });
         let scoring = EnableScoring::enabled_from_searcher(searcher);
@@ -621,7 +633,10 @@ impl SearchIndex {
             .names_area(asked.area)
             .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
             .transpose()?;
-        let fruit = searcher.search(&*query, &Matcher { c: conditions, groups, relevance, names_area })?;
+        let fruit = searcher.search(
+            &*query,
+            &Matcher { c: conditions, columns: snapshot.columns.clone(), groups, relevance, names_area },
+        )?;
         let facets = facets(asked.taxonomy, &fruit);
         let sorted = |heap: BinaryHeap<Candidate>| {
             let mut list = heap.into_vec();
@@ -1058,6 +1073,28 @@ mod tests {
         let asked = Asked { q: &q, taxonomy, reading: &reading, area: "Kingsmere", now };
         let clauses = index.text_clauses(&asked, &snapshot.searcher);
         (reading, clauses)
+    }
+
+    /// The words as a phrase in names only score: a name holding the
+    /// phrase holds one of the words looked for, so a search finds just
+    /// what all its clauses together would, the phrase among them.
+    #[test]
+    fn the_words_as_a_phrase_only_score_and_find_nothing_more() {
+        let (_dir, index, taxonomy, now) = demo_index();
+        for text in ["lunch club", "coffee morning", "no one to talk to", "walking group", "carers support"] {
+            let (_, clauses) = clauses_of(&index, &taxonomy, now, text);
+            let phrase: Vec<&Clause> =
+                clauses.iter().filter(|c| c.query.downcast_ref::<PhraseQuery>().is_some()).collect();
+            assert_eq!(phrase.len(), 1, "{text}: one phrase");
+            assert!(!phrase[0].finds, "{text}: the phrase only scores");
+            let every_clause =
+                BooleanQuery::new(clauses.iter().map(|c| (Occur::Should, c.query.box_clone())).collect());
+            let all = index.snapshot().searcher.search(&every_clause, &tantivy::collector::Count).unwrap();
+            let q = SearchRequest { text: text.into(), ..SearchRequest::default() };
+            let found = index.search(&q, &taxonomy, "Kingsmere", now).unwrap();
+            assert!(found.total > 0, "{text} finds something");
+            assert_eq!(found.total as usize, all, "{text}: the same matches as every clause");
+        }
     }
 
     /// A need named weighs as much as the words that named it: the cause
