@@ -150,8 +150,28 @@ pub fn open_store(config: &Config) -> Result<Store, StartError> {
 }
 
 /// Opens the database (creating its folder and running migrations) and the
-/// cookie key, ready to serve or to run a command.
-pub fn open(mut config: Config) -> Result<AppState, StartError> {
+/// cookie key, ready to serve or to run a command: the indexes caught up
+/// with the database, or rebuilt when new or built for another taxonomy.
+pub fn open(config: Config) -> Result<AppState, StartError> {
+    open_as(config, Indexes::Followed)
+}
+
+/// `open`, for a command about to rebuild both indexes (`reindex`): they
+/// are opened as they are, neither rebuilt nor caught up (a missing index
+/// would otherwise be built twice), and the records of the services' index
+/// are read only when a search needs them.
+pub fn open_to_rebuild(config: Config) -> Result<AppState, StartError> {
+    open_as(config, Indexes::ToBeRebuilt)
+}
+
+/// What opening does with the indexes.
+#[derive(Clone, Copy)]
+enum Indexes {
+    Followed,
+    ToBeRebuilt,
+}
+
+fn open_as(mut config: Config, opening: Indexes) -> Result<AppState, StartError> {
     let paths = config.paths();
     create_folders(&[Some(paths.index.as_path()), Some(paths.mail.as_path())])?;
     let store = open_store(&config)?;
@@ -176,18 +196,26 @@ pub fn open(mut config: Config) -> Result<AppState, StartError> {
     // is rebuilt; otherwise the changes it missed while it was stopped (or
     // left by a crash) are indexed now.
     let today = chrono::Utc::now().date_naive();
-    if fresh || search.built_with() != Some(taxonomy.fingerprint()) {
-        index_sync::rebuild(&store, &search, &taxonomy, today)?;
-    } else {
-        index_sync::sync(&store, &search, &taxonomy, today)?;
+    match opening {
+        Indexes::ToBeRebuilt => search.read_records_when_needed(),
+        Indexes::Followed if fresh || search.built_with() != Some(taxonomy.fingerprint()) => {
+            index_sync::rebuild(&store, &search, &taxonomy, today)?;
+        }
+        Indexes::Followed => {
+            index_sync::sync(&store, &search, &taxonomy, today)?;
+        }
     }
     // The services' index, when new, emptied its folder: this one is new too.
     let (activity, fresh) = ActivityIndex::open(&paths.index.join(ACTIVITY_FOLDER))?;
     let now = chrono::Utc::now();
-    if fresh {
-        activity_sync::rebuild(&store, &activity, &search, &taxonomy, now)?;
-    } else {
-        activity_sync::sync(&store, &activity, &search, &taxonomy, now)?;
+    match opening {
+        Indexes::ToBeRebuilt => {}
+        Indexes::Followed if fresh => {
+            activity_sync::rebuild(&store, &activity, &search, &taxonomy, now)?;
+        }
+        Indexes::Followed => {
+            activity_sync::sync(&store, &activity, &search, &taxonomy, now)?;
+        }
     }
     let attribution = crate::store::meta::get(&mut *store.conn()?, crate::store::meta::ATTRIBUTION)?;
     let indexes = (search, activity);

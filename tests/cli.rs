@@ -183,6 +183,31 @@ fn the_pages_benchmark_times_the_results_page_on_the_demo() {
     assert!(printed.contains("bytes of HTML") && printed.contains("budget: results page p50 under 5 ms"));
 }
 
+/// `reindex` over a data folder whose index is missing builds it once: the
+/// opening leaves the rebuilding to the command. A server opening the
+/// folder afterwards finds the index built for its taxonomy.
+#[test]
+fn reindex_builds_a_missing_index_once() {
+    let data = TestData::with_demo();
+    let index = data.path().join("index");
+    std::fs::remove_dir_all(&index).expect("the demo's index is removed");
+    let reindex = doorstep(&data, &["reindex"], "");
+    let printed = text(&reindex);
+    assert!(reindex.status.success(), "{printed}");
+    assert_eq!(printed.matches("rebuilt the search index").count(), 1, "built once: {printed}");
+    let indexed: usize = printed
+        .split("Indexed ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("how many were indexed: {printed}"));
+    assert!(indexed >= 400, "the demo's running services: {printed}");
+    assert!(printed.contains("threads and events"), "the activity index is rebuilt too: {printed}");
+    let (search, fresh) = doorstep::search::SearchIndex::open(&index).expect("the index opens");
+    assert!(!fresh, "a server finds the index built");
+    assert!(search.built_with().is_some() && search.segments() == 1, "built whole: {printed}");
+}
+
 #[actix_web::test]
 async fn commands_that_need_only_the_database_run_while_a_server_holds_the_index() {
     // The test app holds the index's writer, as a running server does.

@@ -56,8 +56,9 @@ impl Cluster {
                 "no PostgreSQL server found under /usr/lib/postgresql: install Debian's postgresql-15 and postgresql-15-postgis-3",
             )
         })?;
+        clear_away_left_behind(&bin, &std::env::temp_dir());
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let folder = std::env::temp_dir().join(format!("doorstep-peer-{}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("{FOLDER_PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::create_dir_all(&folder)?;
         // Stopped and cleared away from here on, whatever goes wrong.
@@ -90,12 +91,37 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = as_postgres(&self.bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(self.folder.join("cluster"))
-            .args(["-m", "immediate", "stop"])
-            .output();
-        let _ = std::fs::remove_dir_all(&self.folder);
+        stop_and_remove(&self.bin, &self.folder);
+    }
+}
+
+/// A cluster's folder in the temporary folder: this, then the number of the
+/// process that made it.
+const FOLDER_PREFIX: &str = "doorstep-peer-";
+
+fn stop_and_remove(bin: &Path, folder: &Path) {
+    let _ = as_postgres(&bin.join("pg_ctl"))
+        .arg("-D")
+        .arg(folder.join("cluster"))
+        .args(["-m", "immediate", "stop"])
+        .output();
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+/// Stops and clears away the clusters in `temp` of earlier runs that were
+/// killed (a signal ends a run before it can clear up): those whose process
+/// is gone. Only where `/proc` says which processes run.
+fn clear_away_left_behind(bin: &Path, temp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(temp) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(FOLDER_PREFIX)) else { continue };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            stop_and_remove(bin, &entry.path());
+        }
     }
 }
 
@@ -323,6 +349,26 @@ fn any_of_words(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cluster's folder whose process is gone is cleared away; one whose
+    /// process runs, and anything else, is left.
+    #[test]
+    fn the_clusters_of_killed_runs_are_cleared_away() {
+        let temp = tempfile::tempdir().unwrap();
+        let mut gone = Command::new("true").spawn().unwrap();
+        gone.wait().unwrap();
+        let folder = |name: String| {
+            let path = temp.path().join(name);
+            std::fs::create_dir_all(path.join("cluster")).unwrap();
+            path
+        };
+        let left = folder(format!("{FOLDER_PREFIX}{}", gone.id()));
+        let running = folder(format!("{FOLDER_PREFIX}{}", std::process::id()));
+        let other = folder(String::from("doorstep-peer-notes"));
+        clear_away_left_behind(Path::new("/nonexistent"), temp.path());
+        assert!(!left.exists(), "a killed run's cluster is cleared away");
+        assert!(running.exists() && other.exists(), "a running one's is not, nor anything else");
+    }
 
     #[test]
     fn words_become_a_tsquery_of_any_of_them_with_no_syntax_in_it() {

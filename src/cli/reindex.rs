@@ -11,7 +11,7 @@ use crate::state::{self, StartError};
 
 /// Rebuilds the index here, or asks the running server that holds it to.
 pub(super) fn run(config: &Config) -> Result<(), CliError> {
-    let state = match state::open(config.clone()) {
+    let state = match state::open_to_rebuild(config.clone()) {
         Ok(state) => state,
         Err(StartError::Search(error)) if error.is_busy() => {
             // A server holds the index: it rebuilds when asked.
@@ -24,9 +24,6 @@ pub(super) fn run(config: &Config) -> Result<(), CliError> {
         }
         Err(error) => return Err(error.into()),
     };
-    // Nothing is searched here: the new index's records are read by the
-    // server that next opens it.
-    state.search.read_records_when_needed();
     let started = Instant::now();
     let count = index_sync::rebuild(&state.store, &state.search, &state.taxonomy, Utc::now().date_naive())
         .map_err(|e| CliError::Start(StartError::Sync(e)))?;

@@ -86,6 +86,19 @@ impl Cover {
     }
 }
 
+/// The numbers of the locations' cells within `cell` (at locations'
+/// resolution, or `cell` itself when it is that fine or finer), first and
+/// last: a cell's number starts with its coarser cells' digits, so every
+/// number between is one of them.
+pub fn locations_within(cell: CellIndex) -> (u64, u64) {
+    if cell.resolution() >= LOCATION_RESOLUTION {
+        return (u64::from(cell), u64::from(cell));
+    }
+    let last = cell.children_count(LOCATION_RESOLUTION).saturating_sub(1);
+    let child = |position| cell.child_at(position, LOCATION_RESOLUTION).map_or(u64::from(cell), u64::from);
+    (child(0), child(last))
+}
+
 /// The cells covering a radius around a point: the disk of the finest
 /// resolution (no finer than locations') that needs at most `MAX_RINGS`
 /// rings, compacted. `None` for coordinates off the globe or a radius that is
@@ -138,6 +151,28 @@ pub fn outline(cells: &[CellIndex]) -> Vec<Vec<Ring>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The locations' cells within a coarser cell are exactly those whose
+    /// numbers lie between its first and last, a pentagon's too.
+    #[test]
+    fn the_locations_within_a_cell_are_one_run_of_numbers() {
+        let near = cell_of(53.42, -2.33).unwrap();
+        let pentagon = CellIndex::base_cells().find(|c| c.is_pentagon()).unwrap();
+        for cell in [near.parent(Resolution::Seven).unwrap(), pentagon.center_child(Resolution::Six).unwrap()]
+        {
+            let (first, last) = locations_within(cell);
+            let children: Vec<u64> = cell.children(LOCATION_RESOLUTION).map(u64::from).collect();
+            assert_eq!(children.len() as u64, cell.children_count(LOCATION_RESOLUTION));
+            assert_eq!((first, last), (children[0], children[children.len() - 1]));
+            assert!(children.is_sorted(), "in the order of their numbers");
+            // Every location cell between them is a child: the neighbours' are outside.
+            for neighbour in cell.grid_disk::<Vec<_>>(1).into_iter().filter(|c| *c != cell) {
+                let (a, b) = locations_within(neighbour);
+                assert!(b < first || a > last, "a neighbour's run is outside");
+            }
+        }
+        assert_eq!(locations_within(near), (u64::from(near), u64::from(near)));
+    }
 
     #[test]
     fn near_distances_are_within_a_metre_of_the_full_reckoning_and_far_ones_are_it() {

@@ -39,6 +39,7 @@ pub fn rebuild(
     taxonomy: &Taxonomy,
     today: NaiveDate,
 ) -> Result<usize, SyncError> {
+    let started = std::time::Instant::now();
     let mut conn = store.conn()?;
     // The last change is read first: the services read after take in at
     // least every change up to it, and any later change is indexed again
@@ -69,6 +70,7 @@ pub fn rebuild(
         Ok::<usize, SyncError>(count)
     })?;
     rebuilding.finish(up_to)?;
+    tracing::info!(services = count, seconds = started.elapsed().as_secs_f64(), "rebuilt the search index");
     Ok(count)
 }
 

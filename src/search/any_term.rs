@@ -125,12 +125,13 @@ impl Scorer for Checked {
     }
 }
 
-impl Weight for AnyTermQuery {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+impl AnyTermQuery {
+    /// The documents of `reader`'s segment that hold any of the terms.
+    pub(super) fn docs(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
         let empty = || BitSet::with_max_value(reader.max_doc());
         // `new` refuses an empty set of terms.
         let Some(field) = self.terms.first().map(Term::field) else {
-            return Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(empty()), boost))));
+            return Ok(empty());
         };
         let index = reader.inverted_index(field)?;
         let mut found: Vec<(&Term, TermInfo)> = Vec::with_capacity(self.terms.len());
@@ -163,8 +164,13 @@ impl Weight for AnyTermQuery {
                 read(info, docs.get_or_insert_with(empty))?;
             }
         }
-        let docs = docs.unwrap_or_else(empty);
-        Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(docs), boost))))
+        Ok(docs.unwrap_or_else(empty))
+    }
+}
+
+impl Weight for AnyTermQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(Checked(ConstScorer::new(BitSetDocSet::from(self.docs(reader)?), boost))))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

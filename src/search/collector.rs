@@ -5,10 +5,12 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -94,25 +96,75 @@ pub(super) struct Conditions {
 /// The fast fields a search reads of one segment, opened once for each
 /// segment (opening a column looks its name up in the segment's columnar).
 pub(crate) struct SegmentColumns {
+    pub(super) segment: SegmentId,
     pub(super) points: Column<u64>,
     pub(super) sessions: Column<u64>,
     /// Every document's facts, read out of their column: every match's are
     /// read, and an array is quicker to read than the column's blocks.
     pub(super) facts: Vec<u64>,
     pub(super) need_ords: Column<u64>,
+    /// Where the documents are (`document::place_order`), in the index's
+    /// order: each place number and the first document there.
+    places: Vec<(u64, DocId)>,
 }
 
 impl SegmentColumns {
     pub(super) fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
         let fast = reader.fast_fields();
-        let facts = fast.u64("facts")?;
+        let (facts, place) = (fast.u64("facts")?, fast.u64("place")?);
+        let mut places: Vec<(u64, DocId)> = Vec::new();
+        for doc in 0..reader.max_doc() {
+            let at = place.first(doc).unwrap_or(u64::MAX);
+            if places.last().is_none_or(|(last, _)| *last != at) {
+                places.push((at, doc));
+            }
+        }
+        // The index's settings sort every segment by place.
+        if !places.is_sorted() {
+            return Err(tantivy::TantivyError::InternalError(format!(
+                "segment {} is not in the order of its places",
+                reader.segment_id()
+            )));
+        }
         Ok(SegmentColumns {
+            segment: reader.segment_id(),
             points: fast.u64("points")?,
             sessions: fast.u64("sessions")?,
             facts: (0..reader.max_doc()).map(|doc| facts.first(doc).unwrap_or(0)).collect(),
             need_ords: fast.u64("need_ords")?,
+            places,
         })
     }
+
+    /// The documents whose place number is from `first` to `last`: one run.
+    /// Looks from the `from`th place number on, every one before it being
+    /// below `first`; gives, beside the run, where to look from for a later
+    /// one. A radius's runs are near one another: each is found by galloping
+    /// from the last, not by searching all the places again.
+    pub(super) fn placed_between(&self, first: u64, last: u64, from: usize) -> (Range<DocId>, usize) {
+        let start = gallop(&self.places, from, |(at, _)| *at < first);
+        let end = gallop(&self.places, start, |(at, _)| *at <= last);
+        let doc = |run: usize| self.places.get(run).map_or(self.max_doc(), |(_, doc)| *doc);
+        (doc(start)..doc(end), end)
+    }
+
+    fn max_doc(&self) -> DocId {
+        self.facts.len() as DocId
+    }
+}
+
+/// The first place in `sorted` from `from` on where `before` no longer
+/// holds (it holds for a start of the slice and nowhere after): steps of
+/// 1, 2, 4… from `from`, then a binary search within the last step.
+fn gallop<T>(sorted: &[T], from: usize, before: impl Fn(&T) -> bool) -> usize {
+    let mut low = from.min(sorted.len());
+    let mut step = 1;
+    while low + step < sorted.len() && before(&sorted[low + step]) {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step).min(sorted.len());
+    low + sorted[low..high].partition_point(&before)
 }
 
 /// Ranks, counts and filters in one pass over the matching documents; also
@@ -420,5 +472,24 @@ impl SegmentCollector for SegmentMatcher {
 
     fn harvest(self) -> Fruit {
         self.fruit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gallop;
+
+    /// Galloping from any start finds what a binary search of the whole
+    /// finds, when everything before the start is below the bound.
+    #[test]
+    fn galloping_finds_what_a_binary_search_finds() {
+        let sorted: Vec<u64> = (0..300u64).map(|n| n * 3 / 2).collect();
+        for bound in [0, 1, 7, 100, 448, 449, 1_000] {
+            let whole = sorted.partition_point(|v| *v < bound);
+            for from in 0..=whole {
+                assert_eq!(gallop(&sorted, from, |v| *v < bound), whole, "below {bound} from {from}");
+            }
+        }
+        assert_eq!(gallop(&sorted, 400, |v| *v < 5), sorted.len().min(400), "a start past the end");
     }
 }

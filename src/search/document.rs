@@ -386,19 +386,21 @@ fn placed_by(s: &SearchableService) -> (Vec<&SearchPlace>, bool, bool) {
 /// placed by a contact address.
 fn add_places(doc: &mut TantivyDocument, f: &Fields, s: &SearchableService) -> (bool, bool) {
     let (places, everywhere, by_contact_address) = placed_by(s);
-    for place in &places {
+    for (n, place) in places.iter().enumerate() {
         doc.add_u64(f.points, pack_point(place.latitude, place.longitude));
-        if let Some(cell) = cells::cell_of(place.latitude, place.longitude) {
+        // The first place is found by the document's place in the index's order.
+        let other = (n > 0).then(|| cells::cell_of(place.latitude, place.longitude)).flatten();
+        if let Some(cell) = other {
             for resolution in COARSEST_CELL..=u8::from(cells::LOCATION_RESOLUTION) {
                 let parent = h3o::Resolution::try_from(resolution).ok().and_then(|r| cell.parent(r));
                 if let Some(parent) = parent {
-                    doc.add_u64(f.cells, u64::from(parent));
+                    doc.add_u64(f.other_cells, u64::from(parent));
                 }
             }
         }
     }
     if everywhere || places.is_empty() {
-        doc.add_u64(f.cells, EVERYWHERE_CELL);
+        doc.add_u64(f.other_cells, EVERYWHERE_CELL);
     }
     doc.add_u64(f.place, place_order(places.first().copied()));
     (everywhere, by_contact_address)

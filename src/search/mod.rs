@@ -9,6 +9,7 @@ pub mod activity;
 mod any_term;
 mod collector;
 mod document;
+mod within;
 mod words;
 
 use document::{Facts, NeedOrds, unpack_point};
@@ -51,7 +52,7 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// to the location's is indexed, since a radius's cover may use any of them.
 const COARSEST_CELL: u8 = 0;
 /// The cell a service that reaches everyone is indexed under as well, so that
-/// "within a radius, or everywhere" is one set of cells. No H3 cell is 0.
+/// "within a radius, or everywhere" is one filter. No H3 cell is 0.
 pub(crate) const EVERYWHERE_CELL: u64 = 0;
 /// Listings checked within this many days count as fresh.
 const FRESH_DAYS: u64 = 182;
@@ -95,7 +96,9 @@ pub(crate) struct Fields {
     pub read_need_about: Field,
     pub read_sense: Field,
     pub need_ords: Field,
-    pub cells: Field,
+    /// The cells of a document's places other than its first (whose cell is
+    /// its `place`), at every resolution, and the everywhere cell.
+    pub other_cells: Field,
     pub points: Field,
     /// Where the document comes in the index's order (`document::place_order`).
     pub place: Field,
@@ -137,7 +140,7 @@ fn schema() -> (Schema, Fields) {
         read_need_about: b.add_text_field("read_need_about", STRING),
         read_sense: b.add_text_field("read_sense", STRING),
         need_ords: b.add_u64_field("need_ords", FAST),
-        cells: b.add_u64_field("cells", INDEXED),
+        other_cells: b.add_u64_field("other_cells", INDEXED),
         points: b.add_u64_field("points", FAST),
         place: b.add_u64_field("place", FAST),
         delivery: b.add_text_field("delivery", STRING),

@@ -32,7 +32,8 @@ use tantivy::{DocAddress, Searcher, Term};
 use super::any_term::{AnyTermQuery, CommonTerms};
 use super::collector::{Candidate, Conditions, Fruit, Matcher, Scoring};
 use super::document::{Cost, EVENING, UNTIMED_DAY, minute_number};
-use super::{EVERYWHERE_CELL, Named, Record, SearchError, SearchIndex, Snapshot, words};
+use super::within::WithinQuery;
+use super::{Named, Record, SearchError, SearchIndex, Snapshot, words};
 use crate::domain::directory::{Capacity, DeliveryMode, ServiceArea};
 use crate::domain::needs::Taxonomy;
 use crate::domain::schedule;
@@ -606,7 +607,7 @@ impl SearchIndex {
             *slot = *weight;
         }
         // Filters decide what matches, never how it ranks.
-        let filters = self.filters(asked, &snapshot.common);
+        let filters = self.filters(asked, snapshot);
         let mut must: Vec<(Occur, Box<dyn Query>)> = text.into_iter().map(|t| (Occur::Must, t)).collect();
         must.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
         let query: Box<dyn Query> = match must.len() {
@@ -654,8 +655,8 @@ impl SearchIndex {
     }
 
     /// The filters a request asks for, each a query every result must match.
-    fn filters(&self, asked: &Asked, common: &Arc<CommonTerms>) -> Vec<Box<dyn Query>> {
-        let (q, said) = (asked.q, &asked.reading.said);
+    fn filters(&self, asked: &Asked, snapshot: &Snapshot) -> Vec<Box<dyn Query>> {
+        let (q, said, common) = (asked.q, &asked.reading.said, &snapshot.common);
         let (needs, f) = (&q.needs, &self.fields);
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let text_term = |field, text: &str| Term::from_field_text(field, text);
@@ -664,8 +665,8 @@ impl SearchIndex {
         }
         if let (Some((lat, lon)), Some(radius)) = (q.point, q.radius_m) {
             let cover = cells::cover(lat, lon, radius).map(|c| c.cells).unwrap_or_default();
-            let cells = cover.into_iter().map(u64::from).chain([EVERYWHERE_CELL]);
-            filters.push(any_of(cells.map(|c| Term::from_field_u64(f.cells, c)), common));
+            let columns = snapshot.columns.clone();
+            filters.push(Box::new(WithinQuery::new(&cover, f.other_cells, Arc::clone(common), columns)));
         }
         // Free finds the free and, after them, those whose cost is not
         // stated: many listings do not say.
@@ -1095,6 +1096,65 @@ mod tests {
             assert!(found.total > 0, "{text} finds something");
             assert_eq!(found.total as usize, all, "{text}: the same matches as every clause");
         }
+    }
+
+    /// A radius finds every service with a place within it, its first or
+    /// another, and those placed nowhere or serving everywhere: just what
+    /// measuring every service's distance finds.
+    #[test]
+    fn a_radius_finds_every_service_placed_within_it_and_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let demo = crate::demo::generate(crate::demo::DemoSize::DEMO, now.date_naive()).unwrap();
+        let taxonomy = Taxonomy::new(crate::domain::needs::parse(crate::domain::needs::BUILT_IN).unwrap());
+        // Every seventh service with a venue has a second, another's.
+        let mut services = demo.searchable();
+        let n = services.len();
+        for at in (0..n).step_by(7) {
+            let other = services[(at + n / 2) % n].places.first().cloned();
+            if let Some(place) = other.filter(|_| !services[at].places.is_empty()) {
+                services[at].places.push(place);
+            }
+        }
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        index.rebuild(&services, &taxonomy, now.date_naive(), 0).unwrap();
+        let snapshot = index.snapshot();
+        let segment = &snapshot.searcher.segment_readers()[0];
+        let columns = &snapshot.columns[0];
+        let points: Vec<Vec<(f64, f64)>> = (0..segment.max_doc())
+            .map(|doc| columns.points.values_for_doc(doc).map(super::super::unpack_point).collect())
+            .collect();
+        // Each one's first place: the one whose cell is its place in the index's order.
+        let place = segment.fast_fields().u64("place").unwrap();
+        let first: Vec<Option<(f64, f64)>> = (0..segment.max_doc())
+            .map(|doc| {
+                let cell = |p: &(f64, f64)| cells::cell_of(p.0, p.1).map(u64::from);
+                points[doc as usize].iter().copied().find(|p| cell(p) == place.first(doc))
+            })
+            .collect();
+        let centres = [0, points.len() / 3, points.len() * 2 / 3]
+            .map(|doc| *points[doc..].iter().flatten().next().expect("a service with a place"));
+        let mut by_another_place = 0;
+        for centre in centres {
+            for radius in [400.0, 1_500.0, 4_000.0, 12_000.0] {
+                let from = cells::DistancesFrom::new(centre);
+                let within = |doc: usize| points[doc].iter().any(|p| from.to(*p) <= radius);
+                let expected = (0..points.len())
+                    .filter(|&doc| {
+                        let facts = super::super::Facts(columns.facts[doc]);
+                        facts.everywhere() || points[doc].is_empty() || within(doc)
+                    })
+                    .count();
+                by_another_place += (0..points.len())
+                    .filter(|&doc| within(doc) && first[doc].is_some_and(|p| from.to(p) > radius))
+                    .count();
+                let q =
+                    SearchRequest { point: Some(centre), radius_m: Some(radius), ..SearchRequest::default() };
+                let found = index.search(&q, &taxonomy, "Kingsmere", now).unwrap();
+                assert_eq!(found.total as usize, expected, "within {radius} m of {centre:?}");
+            }
+        }
+        assert!(by_another_place > 0, "some are within only by a place other than their first");
     }
 
     /// A need named weighs as much as the words that named it: the cause
